@@ -1,0 +1,21 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____adapter = require("tollgate.hosts.kong.adapter")
+local applyKongOutcome = ____adapter.applyKongOutcome
+local kongRequestFacts = ____adapter.kongRequestFacts
+local ____access = require("tollgate.tier_limit.lua.access")
+local tierLimitAccess = ____access.tierLimitAccess
+local ____meta = require("tollgate.tier_limit.meta")
+local TIER_LIMIT_PRIORITY = ____meta.TIER_LIMIT_PRIORITY
+local TIER_LIMIT_VERSION = ____meta.TIER_LIMIT_VERSION
+local TierLimitHandler = {
+    PRIORITY = TIER_LIMIT_PRIORITY,
+    VERSION = TIER_LIMIT_VERSION,
+    access = function(self, conf)
+        applyKongOutcome(tierLimitAccess(
+            conf,
+            kongRequestFacts()
+        ))
+    end
+}
+local ____exports = TierLimitHandler
+return ____exports

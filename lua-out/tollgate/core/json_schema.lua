@@ -1,0 +1,78 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____schema = require("tollgate.core.schema")
+local sortedFieldNames = ____schema.sortedFieldNames
+function ____exports.toJsonSchema(spec)
+    local schema = {description = spec.description}
+    if spec.default ~= nil then
+        schema.default = spec.default
+    end
+    repeat
+        local ____switch4 = spec.kind
+        local ____cond4 = ____switch4 == "string"
+        if ____cond4 then
+            schema.type = "string"
+            if spec.oneOf ~= nil then
+                schema.enum = spec.oneOf
+            end
+            if spec.minLength ~= nil then
+                schema.minLength = spec.minLength
+            end
+            break
+        end
+        ____cond4 = ____cond4 or (____switch4 == "integer" or ____switch4 == "number")
+        if ____cond4 then
+            schema.type = spec.kind
+            if spec.min ~= nil then
+                schema.minimum = spec.min
+            end
+            if spec.max ~= nil then
+                schema.maximum = spec.max
+            end
+            break
+        end
+        ____cond4 = ____cond4 or ____switch4 == "boolean"
+        if ____cond4 then
+            schema.type = "boolean"
+            break
+        end
+        ____cond4 = ____cond4 or ____switch4 == "array"
+        if ____cond4 then
+            schema.type = "array"
+            schema.items = ____exports.toJsonSchema(spec.elements)
+            if spec.minLength ~= nil then
+                schema.minItems = spec.minLength
+            end
+            break
+        end
+        ____cond4 = ____cond4 or ____switch4 == "map"
+        if ____cond4 then
+            schema.type = "object"
+            schema.additionalProperties = ____exports.toJsonSchema(spec.values)
+            break
+        end
+        ____cond4 = ____cond4 or ____switch4 == "record"
+        if ____cond4 then
+            do
+                schema.type = "object"
+                local properties = {}
+                local required = {}
+                for ____, name in ipairs(sortedFieldNames(spec)) do
+                    local field = spec.fields[name]
+                    properties[name] = ____exports.toJsonSchema(field)
+                    if field.required == true and field.default == nil then
+                        required[#required + 1] = name
+                    end
+                end
+                schema.properties = properties
+                if #required > 0 then
+                    schema.required = required
+                end
+                schema.additionalProperties = false
+                break
+            end
+        end
+    until true
+    return schema
+end
+return ____exports

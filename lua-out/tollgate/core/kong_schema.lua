@@ -1,0 +1,70 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____schema = require("tollgate.core.schema")
+local sortedFieldNames = ____schema.sortedFieldNames
+function ____exports.toKongField(spec)
+    local field = {type = spec.kind}
+    if spec.required == true then
+        field.required = true
+    end
+    if spec.default ~= nil then
+        field.default = spec.default
+    end
+    repeat
+        local ____switch5 = spec.kind
+        local ____cond5 = ____switch5 == "string"
+        if ____cond5 then
+            if spec.oneOf ~= nil then
+                field.one_of = spec.oneOf
+            end
+            if spec.minLength ~= nil then
+                field.len_min = spec.minLength
+            end
+            break
+        end
+        ____cond5 = ____cond5 or (____switch5 == "integer" or ____switch5 == "number")
+        if ____cond5 then
+            if spec.min ~= nil or spec.max ~= nil then
+                field.between = {spec.min or -____exports.UNBOUNDED, spec.max or ____exports.UNBOUNDED}
+            end
+            break
+        end
+        ____cond5 = ____cond5 or ____switch5 == "boolean"
+        if ____cond5 then
+            break
+        end
+        ____cond5 = ____cond5 or ____switch5 == "array"
+        if ____cond5 then
+            field.elements = ____exports.toKongField(spec.elements)
+            if spec.minLength ~= nil then
+                field.len_min = spec.minLength
+            end
+            break
+        end
+        ____cond5 = ____cond5 or ____switch5 == "map"
+        if ____cond5 then
+            field.keys = ____exports.toKongField(spec.keys)
+            field.values = ____exports.toKongField(spec.values)
+            break
+        end
+        ____cond5 = ____cond5 or ____switch5 == "record"
+        if ____cond5 then
+            field.fields = ____exports.toKongFields(spec)
+            break
+        end
+    until true
+    return field
+end
+--- A record's fields as Kong lists them: an array of one-key tables, in sorted order.
+function ____exports.toKongFields(spec)
+    local fields = {}
+    for ____, name in ipairs(sortedFieldNames(spec)) do
+        local entry = {}
+        entry[name] = ____exports.toKongField(spec.fields[name])
+        fields[#fields + 1] = entry
+    end
+    return fields
+end
+--- Stands in for "no bound" on one side of Kong's `between` (exactly representable in a double).
+____exports.UNBOUNDED = 1000000000000000
+return ____exports

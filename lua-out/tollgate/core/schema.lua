@@ -1,0 +1,35 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
+local __TS__ArraySort = ____lualib.__TS__ArraySort
+local ____exports = {}
+function ____exports.string(options)
+    return __TS__ObjectAssign({}, options, {kind = "string"})
+end
+function ____exports.integer(options)
+    return __TS__ObjectAssign({}, options, {kind = "integer"})
+end
+function ____exports.number(options)
+    return __TS__ObjectAssign({}, options, {kind = "number"})
+end
+function ____exports.boolean(options)
+    return __TS__ObjectAssign({}, options, {kind = "boolean"})
+end
+function ____exports.array(options)
+    return __TS__ObjectAssign({}, options, {kind = "array"})
+end
+function ____exports.map(options)
+    return __TS__ObjectAssign({}, options, {kind = "map"})
+end
+function ____exports.record(options)
+    return __TS__ObjectAssign({}, options, {kind = "record"})
+end
+--- Field names of a record spec, sorted: the one order every converter uses.
+function ____exports.sortedFieldNames(spec)
+    local names = {}
+    for name in pairs(spec.fields) do
+        names[#names + 1] = name
+    end
+    __TS__ArraySort(names)
+    return names
+end
+return ____exports

@@ -1,0 +1,49 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+--- Every window, shortest first: the order limits are checked and reported in.
+____exports.WINDOW_NAMES = {
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "month"
+}
+local FIXED_LENGTH = {second = 1, minute = 60, hour = 3600, day = 86400}
+--- Days since 1970-01-01 of a civil date (proleptic Gregorian); month 1–12.
+function ____exports.daysFromCivil(year, month, day)
+    local y = month <= 2 and year - 1 or year
+    local era = math.floor(y / 400)
+    local yearOfEra = y - era * 400
+    local shiftedMonth = month > 2 and month - 3 or month + 9
+    local dayOfYear = math.floor((153 * shiftedMonth + 2) / 5) + day - 1
+    local dayOfEra = yearOfEra * 365 + math.floor(yearOfEra / 4) - math.floor(yearOfEra / 100) + dayOfYear
+    return era * 146097 + dayOfEra - 719468
+end
+--- Civil year and month (1–12) of a day count since 1970-01-01.
+function ____exports.civilFromDays(days)
+    local z = days + 719468
+    local era = math.floor(z / 146097)
+    local dayOfEra = z - era * 146097
+    local yearOfEra = math.floor((dayOfEra - math.floor(dayOfEra / 1460) + math.floor(dayOfEra / 36524) - math.floor(dayOfEra / 146096)) / 365)
+    local dayOfYear = dayOfEra - (365 * yearOfEra + math.floor(yearOfEra / 4) - math.floor(yearOfEra / 100))
+    local shiftedMonth = math.floor((5 * dayOfYear + 2) / 153)
+    local month = shiftedMonth < 10 and shiftedMonth + 3 or shiftedMonth - 9
+    local year = yearOfEra + era * 400 + (month <= 2 and 1 or 0)
+    return {year = year, month = month}
+end
+--- The window of kind `name` that contains `now` (epoch seconds, fractions allowed).
+function ____exports.windowBounds(name, now)
+    local second = math.floor(now)
+    if name == "month" then
+        local ____exports_civilFromDays_result_0 = ____exports.civilFromDays(math.floor(second / 86400))
+        local year = ____exports_civilFromDays_result_0.year
+        local month = ____exports_civilFromDays_result_0.month
+        local start = ____exports.daysFromCivil(year, month, 1) * 86400
+        local ____end = month == 12 and ____exports.daysFromCivil(year + 1, 1, 1) * 86400 or ____exports.daysFromCivil(year, month + 1, 1) * 86400
+        return {start = start, ["end"] = ____end}
+    end
+    local length = FIXED_LENGTH[name]
+    local start = second - second % length
+    return {start = start, ["end"] = start + length}
+end
+return ____exports

@@ -1,0 +1,64 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____json_2Dschema = require("tollgate.core.json_schema")
+local toJsonSchema = ____json_2Dschema.toJsonSchema
+local ____validate = require("tollgate.core.validate")
+local validateConfig = ____validate.validateConfig
+local core = require("apisix.core")
+function ____exports.apisixConsumer(ctx)
+    local consumer = ctx.consumer
+    if consumer == nil then
+        return nil
+    end
+    return {id = consumer.username, username = consumer.username, labels = consumer.labels, group = consumer.group_id}
+end
+function ____exports.apisixRequestFacts(ctx)
+    return {
+        method = ctx.var.request_method or core.request.get_method(),
+        consumer = ____exports.apisixConsumer(ctx)
+    }
+end
+--- Applies an outcome in the access phase. Returns the rejection, which the plugin's
+-- phase function returns to APISIX as `code, body` (APISIX then ends the request).
+function ____exports.applyApisixOutcome(ctx, outcome)
+    if outcome.warning ~= nil then
+        core.log.warn(outcome.warning)
+    end
+    if outcome.clearUpstream ~= nil then
+        for ____, name in ipairs(outcome.clearUpstream) do
+            core.request.set_header(ctx, name, nil)
+        end
+    end
+    local rejection = outcome.rejection
+    if rejection ~= nil then
+        for name in pairs(rejection.headers) do
+            core.response.set_header(name, rejection.headers[name])
+        end
+        return rejection
+    end
+    if outcome.upstream ~= nil then
+        for name in pairs(outcome.upstream) do
+            core.request.set_header(ctx, name, outcome.upstream[name])
+        end
+    end
+    if outcome.response ~= nil then
+        for name in pairs(outcome.response) do
+            core.response.set_header(name, outcome.response[name])
+        end
+    end
+    return nil
+end
+--- `check_schema` for an APISIX plugin: APISIX's own JSON-schema check, then tollgate's.
+function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
+    local ok, err = core.schema.check(jsonSchema, conf)
+    if not ok then
+        return false, err
+    end
+    local problem = validateConfig(spec, conf)
+    if problem ~= nil then
+        return false, problem
+    end
+    return true, nil
+end
+____exports.toJsonSchema = toJsonSchema
+return ____exports

@@ -1,0 +1,42 @@
+/**
+ * The request facts a host adapter hands to plugin logic: plain values read from
+ * Kong's PDK, apisix.core or kong-pdk, and nothing the logic would have to call.
+ */
+
+/** The authenticated consumer, as the gateway's auth plugin established it. */
+export interface ConsumerFacts {
+  /** Stable id (Kong consumer id; APISIX consumer username, which is its id). */
+  id: string;
+  username?: string;
+  custom_id?: string;
+  /** Kong consumer tags, e.g. ["tier:premium", "plan:pro"]. */
+  tags?: readonly string[];
+  /** APISIX consumer labels, e.g. { tier: "premium" }. */
+  labels?: { readonly [name: string]: string };
+  /** APISIX consumer group id. */
+  group?: string;
+}
+
+export interface RequestFacts {
+  method: string;
+  consumer?: ConsumerFacts;
+}
+
+/**
+ * The value an operator attached to a consumer under `name`: a Kong tag
+ * "<name>:<value>" or an APISIX label `<name>: <value>`. Only gateway-side consumer
+ * data is read here, never anything the client sent.
+ */
+export function consumerAttribute(consumer: ConsumerFacts, name: string): string | undefined {
+  const label = consumer.labels?.[name];
+  if (typeof label === "string" && label !== "") return label;
+  const tags = consumer.tags;
+  if (tags === undefined) return undefined;
+  const prefix = `${name}:`;
+  for (const tag of tags) {
+    if (typeof tag === "string" && tag.length > prefix.length && tag.startsWith(prefix)) {
+      return tag.substring(prefix.length);
+    }
+  }
+  return undefined;
+}

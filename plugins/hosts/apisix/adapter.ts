@@ -1,0 +1,63 @@
+/**
+ * APISIX (apisix.core) adapter: reads request facts from APISIX's ctx and applies
+ * an AccessOutcome back. Shared by every plugin's APISIX module.
+ */
+import core = require("apisix.core");
+import type { ConsumerFacts, RequestFacts } from "../../core/facts";
+import type { AccessOutcome, Rejection } from "../../core/outcome";
+import type { RecordSpec } from "../../core/schema";
+import { toJsonSchema, type JsonSchema } from "../../core/json-schema";
+import { validateConfig } from "../../core/validate";
+
+export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
+  const consumer = ctx.consumer;
+  if (consumer === undefined) return undefined;
+  return {
+    id: consumer.username,
+    username: consumer.username,
+    labels: consumer.labels,
+    group: consumer.group_id,
+  };
+}
+
+export function apisixRequestFacts(ctx: ApisixCtx): RequestFacts {
+  return { method: ctx.var["request_method"] ?? core.request.get_method(), consumer: apisixConsumer(ctx) };
+}
+
+/**
+ * Applies an outcome in the access phase. Returns the rejection, which the plugin's
+ * phase function returns to APISIX as `code, body` (APISIX then ends the request).
+ */
+export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Rejection | undefined {
+  if (outcome.warning !== undefined) core.log.warn(outcome.warning);
+  if (outcome.clearUpstream !== undefined) {
+    for (const name of outcome.clearUpstream) core.request.set_header(ctx, name, undefined);
+  }
+  const rejection = outcome.rejection;
+  if (rejection !== undefined) {
+    for (const name in rejection.headers) core.response.set_header(name, rejection.headers[name]!);
+    return rejection;
+  }
+  if (outcome.upstream !== undefined) {
+    for (const name in outcome.upstream) core.request.set_header(ctx, name, outcome.upstream[name]!);
+  }
+  if (outcome.response !== undefined) {
+    for (const name in outcome.response) core.response.set_header(name, outcome.response[name]!);
+  }
+  return undefined;
+}
+
+/** `check_schema` for an APISIX plugin: APISIX's own JSON-schema check, then tollgate's. */
+export function apisixCheckSchema(
+  jsonSchema: JsonSchema,
+  spec: RecordSpec,
+  conf: unknown,
+): LuaMultiReturn<[boolean, string | undefined]> {
+  const [ok, err] = core.schema.check(jsonSchema, conf);
+  if (!ok) return $multi(false, err);
+  const problem = validateConfig(spec, conf);
+  if (problem !== undefined) return $multi(false, problem);
+  return $multi(true, undefined);
+}
+
+export { toJsonSchema };

@@ -1,0 +1,19 @@
+/**
+ * Kong handler of tier-limit: `kong.plugins.tier-limit.handler`.
+ * Runs in access, after the auth plugins (key-auth 1250, jwt 1450) have set the
+ * consumer, and just above Kong's own rate-limiting (910).
+ */
+import { applyKongOutcome, kongRequestFacts } from "../../hosts/kong/adapter";
+import { tierLimitAccess } from "../lua/access";
+import type { TierLimitConfig } from "../schema";
+import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "../meta";
+
+const TierLimitHandler = {
+  PRIORITY: TIER_LIMIT_PRIORITY,
+  VERSION: TIER_LIMIT_VERSION,
+  access(this: unknown, conf: TierLimitConfig): void {
+    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts()));
+  },
+};
+
+export = TierLimitHandler;

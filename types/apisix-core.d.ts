@@ -1,0 +1,67 @@
+/**
+ * The part of APISIX 3.x's `apisix.core` that tollgate uses, declared from APISIX's
+ * source (apisix/core/*.lua). All functions are `.` calls.
+ */
+
+/** APISIX's per-request context, passed to every phase as `ctx`. */
+interface ApisixCtx {
+  readonly var: { readonly [name: string]: string | undefined };
+  consumer?: ApisixConsumer;
+  consumer_name?: string;
+  consumer_group_id?: string;
+  route_id?: string;
+  /** Free for plugins to use; tollgate keeps its per-request state under `tollgate`. */
+  tollgate?: { [key: string]: unknown };
+}
+
+interface ApisixConsumer {
+  readonly username: string;
+  readonly consumer_name?: string;
+  readonly group_id?: string;
+  readonly labels?: { readonly [name: string]: string };
+  readonly desc?: string;
+}
+
+declare module "apisix.core" {
+  /** @noSelf */
+  interface ApisixLog {
+    error(...args: unknown[]): void;
+    warn(...args: unknown[]): void;
+    notice(...args: unknown[]): void;
+    info(...args: unknown[]): void;
+    debug(...args: unknown[]): void;
+  }
+  /** @noSelf */
+  interface ApisixJson {
+    encode(value: unknown): string;
+    decode(text: string): LuaMultiReturn<[unknown, string | undefined]>;
+  }
+  /** @noSelf */
+  interface ApisixRequest {
+    header(ctx: ApisixCtx, name: string): string | undefined;
+    headers(ctx: ApisixCtx): LuaTable<string, string | string[]>;
+    /** Sets (or with nil, clears) a header of the request sent upstream. */
+    set_header(ctx: ApisixCtx, name: string, value: string | undefined): void;
+    get_method(): string;
+  }
+  /** @noSelf */
+  interface ApisixResponse {
+    exit(code: number, body?: string | object): void;
+    set_header(name: string, value: string | number): void;
+    add_header(name: string, value: string | number): void;
+  }
+  /** @noSelf */
+  interface ApisixSchema {
+    check(schema: object, conf: unknown): LuaMultiReturn<[boolean, string | undefined]>;
+  }
+  /** @noSelf */
+  interface ApisixCore {
+    readonly log: ApisixLog;
+    readonly json: ApisixJson;
+    readonly request: ApisixRequest;
+    readonly response: ApisixResponse;
+    readonly schema: ApisixSchema;
+  }
+  const core: ApisixCore;
+  export = core;
+}
