@@ -3,7 +3,7 @@
  *
  *   1. TypeScriptToLua compiles plugins/ with tstl.json; scripts/tstl-layout-plugin.cjs
  *      lays the files out as kong/plugins/<name>/, apisix/plugins/<name>.lua and tollgate/.
- *   2. esbuild bundles each plugins/<name>/kong-js.ts into lua-out/kong-js/<name>.js,
+ *   2. esbuild bundles each plugins/<name>/kong-js.ts into lua-out/kong-js/<name>.cjs,
  *      a self-contained CommonJS module for Kong's JS plugin server (kong-pdk).
  *   3. Every generated Lua file is compiled by LuaJIT (Debian's luajit2, which, unlike
  *      OpenResty's build, has no Lua 5.2 syntax such as empty `;` statements), and no
@@ -42,7 +42,8 @@ async function bundleKongJs(): Promise<void> {
   for (const { name, entry } of entries) {
     await build({
       entryPoints: [entry],
-      outfile: join(LUA_OUT, "kong-js", `${name}.js`),
+      // .cjs: CommonJS whatever package.json surrounds the file where it is installed.
+      outfile: join(LUA_OUT, "kong-js", `${name}.cjs`),
       bundle: true,
       platform: "node",
       target: "node20",

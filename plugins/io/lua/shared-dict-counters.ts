@@ -3,11 +3,7 @@
  * with atomic `incr` — the `local` policy of tier-limit.
  */
 
-export interface Counter {
-  key: string;
-  /** Seconds the counter lives after it is created. */
-  ttl: number;
-}
+import type { Counter } from "../counter";
 
 /**
  * Adds `cost` to every counter and returns their new values (same order), or nil

@@ -1,0 +1,39 @@
+/**
+ * The part of the PDK that Kong's JS plugin server (npm `kong-pdk`) hands to a
+ * plugin's phase methods, as tollgate uses it. Every call is an async RPC to Kong
+ * (msgpack over a unix socket), so adapters make as few as they can.
+ *
+ * Declared here rather than taken from kong-pdk's generated typings, which type some
+ * arguments loosely (e.g. `exit(status, body?: Buffer)`).
+ */
+
+export interface KongJsConsumer {
+  id: string;
+  username?: string;
+  custom_id?: string;
+  tags?: string[];
+}
+
+export interface KongJsPdk {
+  request: {
+    getMethod(): Promise<string>;
+    getHeader(name: string): Promise<string | undefined>;
+  };
+  client: {
+    getConsumer(): Promise<KongJsConsumer | undefined | null>;
+  };
+  response: {
+    exit(status: number, body?: string | object, headers?: Record<string, string>): Promise<null>;
+    setHeaders(headers: Record<string, string>): Promise<null>;
+  };
+  service: {
+    request: {
+      setHeader(name: string, value: string): Promise<null>;
+      clearHeader(name: string): Promise<null>;
+    };
+  };
+  log: {
+    err(...args: unknown[]): Promise<null>;
+    warn(...args: unknown[]): Promise<null>;
+  };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `make test` after install and build: every suite, then one summary line.
+#
+#   checks   lua-out/ matches a fresh build; the Node-side TypeScript type-checks
+#   vitest   unit vectors (TypeScript) + gateway suites (real nginx, real HTTP)
+#   busted   the same vectors against lua-out/, under LuaJIT
+#
+# Every runner prints its own summary; the last line totals them all:
+#   N passed, N failed
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+passed=0
+failed=0
+
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    echo "check passed: $name"
+    passed=$((passed + 1))
+  else
+    echo "check FAILED: $name"
+    failed=$((failed + 1))
+  fi
+}
+
+lua_out_in_sync() {
+  # Only meaningful in a git checkout; a tarball has nothing to compare with.
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
+  local drift
+  drift=$(git status --porcelain -- lua-out)
+  if [[ -n $drift ]]; then
+    echo "lua-out/ differs from a fresh build (run 'make build' and commit):"
+    echo "$drift"
+    return 1
+  fi
+}
+
+echo "== checks"
+check "lua-out/ is what the build generates" lua_out_in_sync
+check "TypeScript (Node side) type-checks" npx --no-install tsc -p tsconfig.json
+
+echo "== vitest (TypeScript vectors, gateway suites)"
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json"
+if [[ -f $reports/vitest.json ]]; then
+  read -r v_passed v_failed < <(node -e '
+    const r = require(process.argv[1]);
+    console.log(r.numPassedTests, r.numFailedTests + (r.numTotalTestSuites > 0 && !r.success && r.numFailedTests === 0 ? 1 : 0));
+  ' "$reports/vitest.json")
+else
+  v_passed=0
+  v_failed=1
+fi
+passed=$((passed + v_passed))
+failed=$((failed + v_failed))
+
+echo "== busted (the same vectors against lua-out/, LuaJIT)"
+busted -o TAP | tee "$reports/busted.tap"
+b_status=${PIPESTATUS[0]}
+b_passed=$(grep -c '^ok ' "$reports/busted.tap")
+b_failed=$(grep -c '^not ok ' "$reports/busted.tap")
+if ((b_status != 0 && b_failed == 0)); then b_failed=1; fi
+echo "busted: $b_passed passed, $b_failed failed"
+passed=$((passed + b_passed))
+failed=$((failed + b_failed))
+
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,212 @@
+/**
+ * tier-limit under Kong's JS plugin server (npm kong-pdk), driven over the plugin
+ * server's real socket protocol: msgpack-RPC on a unix socket, the way Kong talks to
+ * it (StartInstance, HandleEvent, then one Step per PDK call the plugin makes).
+ * This test plays Kong's side; the plugin server and the plugin are the real ones
+ * from lua-out/kong-js/.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Decoder, Encoder } from "@msgpack/msgpack";
+import waitOn from "wait-on";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../runtime/nginx.ts";
+
+const SERVER_BIN = join(REPO_ROOT, "node_modules/.bin/kong-js-pluginserver");
+const PLUGINS_DIR = join(REPO_ROOT, "lua-out/kong-js");
+
+interface PdkCall {
+  Method: string;
+  Args: unknown[];
+}
+
+/** A minimal msgpack-RPC client for the plugin server's socket. */
+class PluginServerClient {
+  #nextId = 1;
+  #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #encoder = new Encoder();
+  #decoder = new Decoder();
+  #buffer = Buffer.alloc(0);
+
+  constructor(private readonly socket: Socket) {
+    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#buffer = Buffer.concat([this.#buffer, chunk]);
+    try {
+      const message = this.#decoder.decode(this.#buffer) as [number, number, string | null, unknown];
+      this.#buffer = Buffer.alloc(0);
+      const [, msgid, error, result] = message;
+      const waiter = this.#pending.get(msgid);
+      this.#pending.delete(msgid);
+      if (error) waiter?.reject(new Error(error));
+      else waiter?.resolve(result);
+    } catch (err) {
+      if ((err as Error).message !== "Insufficient data") throw err;
+    }
+  }
+
+  call(method: string, ...args: unknown[]): Promise<unknown> {
+    const msgid = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(msgid, { resolve, reject });
+      this.socket.write(this.#encoder.encode([0, msgid, method, args]));
+    });
+  }
+}
+
+/** What Kong would know about the request, and what the plugin asked Kong to do. */
+interface FakeRequest {
+  method: string;
+  consumer: { id: string; username: string; tags: string[] } | null;
+  calls: PdkCall[];
+  exit?: { status: number; body: Record<string, unknown>; headers: Record<string, string> };
+  upstreamHeaders: Map<string, string | null>;
+  responseHeaders: Record<string, string>;
+}
+
+/** Kong's answer to one PDK call, for the fake request. */
+function answer(request: FakeRequest, call: PdkCall): unknown {
+  request.calls.push(call);
+  switch (call.Method) {
+    case "kong.request.get_method":
+      return request.method;
+    case "kong.client.get_consumer":
+      return request.consumer;
+    case "kong.service.request.clear_header":
+      request.upstreamHeaders.set(String(call.Args[0]), null);
+      return null;
+    case "kong.service.request.set_header":
+      request.upstreamHeaders.set(String(call.Args[0]), String(call.Args[1]));
+      return null;
+    case "kong.response.set_headers":
+      Object.assign(request.responseHeaders, call.Args[0]);
+      return null;
+    case "kong.response.exit":
+      request.exit = {
+        status: call.Args[0] as number,
+        body: call.Args[1] as Record<string, unknown>,
+        headers: call.Args[2] as Record<string, string>,
+      };
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Runs one access phase of an instance: HandleEvent, then Step until the plugin returns. */
+async function runAccess(client: PluginServerClient, instanceId: number, request: FakeRequest): Promise<FakeRequest> {
+  let reply = (await client.call("plugin.HandleEvent", { InstanceId: instanceId, EventName: "access" })) as {
+    Data: PdkCall | "ret";
+    EventId: number;
+  };
+  for (let steps = 0; reply.Data !== "ret"; steps++) {
+    if (steps > 20) throw new Error("plugin made more than 20 PDK calls");
+    const data = answer(request, reply.Data);
+    if (reply.Data.Method === "kong.response.exit") {
+      // exit never returns to the plugin; Kong still steps the event to its end.
+      reply = (await client.call("plugin.Step", { Data: null, EventId: reply.EventId })) as typeof reply;
+      continue;
+    }
+    reply = (await client.call("plugin.Step", { Data: data, EventId: reply.EventId })) as typeof reply;
+  }
+  return request;
+}
+
+function freshRequest(method: string, tier: string): FakeRequest {
+  return {
+    method,
+    consumer: { id: `id-${tier}`, username: `user-${tier}`, tags: [`tier:${tier}`] },
+    calls: [],
+    upstreamHeaders: new Map(),
+    responseHeaders: {},
+  };
+}
+
+describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
+  let server: ChildProcess;
+  let prefix: string;
+  let client: PluginServerClient;
+  let socket: Socket;
+
+  beforeAll(async () => {
+    prefix = mkdtempSync(join(tmpdir(), "tollgate-kongjs-"));
+    server = spawn(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--kong-prefix", prefix, "--sock-name", "js.sock"], {
+      stdio: "ignore",
+    });
+    const socketPath = join(prefix, "js.sock");
+    await waitOn({ resources: [`file:${socketPath}`], timeout: 15_000 });
+    socket = connect(socketPath);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    client = new PluginServerClient(socket);
+  });
+
+  afterAll(() => {
+    socket?.destroy();
+    server?.kill("SIGKILL");
+    rmSync(prefix, { recursive: true, force: true });
+  });
+
+  it("--dump-all-plugins lists tier-limit with its priority, phases and schema", () => {
+    const dump = spawnSync(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--dump-all-plugins"], { encoding: "utf8" });
+    expect(dump.status).toBe(0);
+    const plugins = JSON.parse(dump.stdout) as {
+      Name: string;
+      Priority: number;
+      Phases: string[];
+      Schema: { fields: { config: { fields: Record<string, { type: string; required?: boolean }>[] } }[] };
+    }[];
+    const tierLimit = plugins.find((p) => p.Name === "tier-limit");
+    expect(tierLimit).toBeDefined();
+    expect(tierLimit!.Priority).toBe(912);
+    expect(tierLimit!.Phases).toEqual(["access"]);
+    const fields = Object.assign({}, ...tierLimit!.Schema.fields[0]!.config.fields) as Record<string, { type: string; required?: boolean }>;
+    expect(fields["tiers"]).toMatchObject({ type: "map", required: true });
+    expect(fields["policy"]).toMatchObject({ type: "string" });
+  });
+
+  it("admits a free consumer up to its limit, then answers 429 with Retry-After; premium still passes", async () => {
+    const config = {
+      tiers: {
+        free: { limits: { GET: { minute: 2 } } },
+        premium: { limits: { GET: { minute: 100 } } },
+      },
+    };
+    const started = (await client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(config) })) as {
+      Id: number;
+    };
+
+    for (let i = 0; i < 2; i++) {
+      const ok = await runAccess(client, started.Id, freshRequest("GET", "free"));
+      expect(ok.exit).toBeUndefined();
+      // The client-sent copy is cleared before the resolved tier is set.
+      const methods = ok.calls.map((c) => c.Method);
+      expect(methods.indexOf("kong.service.request.clear_header")).toBeLessThan(
+        methods.indexOf("kong.service.request.set_header"),
+      );
+      expect(ok.upstreamHeaders.get("X-API-Tier")).toBe("free");
+      expect(ok.responseHeaders["X-RateLimit-Remaining-Minute"]).toBe(String(1 - i));
+    }
+
+    const limited = await runAccess(client, started.Id, freshRequest("GET", "free"));
+    expect(limited.exit?.status).toBe(429);
+    expect(limited.exit?.body).toMatchObject({ error: "rate_limited", tier: "free", window: "minute", limit: 2 });
+    expect(Number(limited.exit?.headers["Retry-After"])).toBeGreaterThan(0);
+    expect(Number(limited.exit?.headers["Retry-After"])).toBeLessThanOrEqual(60);
+
+    const premium = await runAccess(client, started.Id, freshRequest("GET", "premium"));
+    expect(premium.exit).toBeUndefined();
+    expect(premium.upstreamHeaders.get("X-API-Tier")).toBe("premium");
+  });
+
+  it("rejects an invalid config when Kong starts the instance, naming the field", async () => {
+    const bad = { tiers: { free: { limits: { GET: { minute: -5 } } } } };
+    await expect(
+      client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(bad) }),
+    ).rejects.toThrow("config.tiers.free.limits.GET.minute: must be at least 0");
+  });
+});
