@@ -10,6 +10,9 @@ interface ApisixCtx {
   consumer_name?: string;
   consumer_group_id?: string;
   route_id?: string;
+  /** What configured the running plugins: "route", "service", "route&service", "consumer", … */
+  conf_type?: string;
+  conf_id?: string;
   /** Free for plugins to use; tollgate keeps its per-request state under `tollgate`. */
   tollgate?: { [key: string]: unknown };
 }

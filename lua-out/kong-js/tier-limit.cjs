@@ -238,13 +238,14 @@ function validateConfig(spec, config, root = "config") {
 }
 
 // plugins/hosts/kong-js/adapter.ts
-async function kongJsRequestFacts(kong) {
-  const [method, consumer] = await Promise.all([kong.request.getMethod(), kong.client.getConsumer()]);
+async function kongJsRequestFacts(kong, configScope) {
+  const method = await kong.request.getMethod();
+  const consumer = await kong.client.getConsumer();
   let facts;
   if (consumer !== void 0 && consumer !== null && typeof consumer.id === "string") {
     facts = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
   }
-  return { method, consumer: facts };
+  return { method, consumer: facts, configScope };
 }
 async function applyKongJsOutcome(kong, outcome) {
   if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
@@ -261,10 +262,15 @@ async function applyKongJsOutcome(kong, outcome) {
     await kong.response.setHeaders(outcome.response);
   }
 }
+var KONG_CONFIG_KEYS = ["route_id", "service_id", "consumer_id", "plugin_instance_name", "__plugin_id", "__key__", "__seq__"];
 function validatedKongJsConfig(spec, config) {
-  const problem = validateConfig(spec, config);
+  const own = { ...config };
+  for (const key of KONG_CONFIG_KEYS) delete own[key];
+  const problem = validateConfig(spec, own);
   if (problem !== void 0) throw new Error(`invalid configuration: ${problem}`);
-  return config;
+  const identity = config;
+  const scope = typeof identity.route_id === "string" ? `route:${identity.route_id}` : typeof identity.service_id === "string" ? `service:${identity.service_id}` : "global";
+  return { conf: own, scope };
 }
 
 // plugins/io/node/memory-counters.ts
@@ -382,13 +388,14 @@ function planAccess(conf, facts, now) {
   }
   if (windows === void 0) return { kind: "count", tier: tierName, checks: [], now };
   const subject = facts.consumer === void 0 ? "anonymous" : facts.consumer.id;
+  const scope = facts.configScope ?? "global";
   const checks = [];
   for (const window of WINDOW_NAMES) {
     const limit = windows[window];
     if (limit === void 0) continue;
     const bounds = windowBounds(window, now);
     checks.push({
-      key: `tl:${tierName}:${subject}:${methodKey}:${window}:${bounds.start}`,
+      key: `tl:${scope}:${tierName}:${subject}:${methodKey}:${window}:${bounds.start}`,
       limit,
       window,
       resetAt: bounds.end,
@@ -529,14 +536,17 @@ var tierLimitSchema = record({
 var counters = new MemoryCounters();
 var Plugin = class {
   #conf;
+  #scope;
   constructor(config) {
-    this.#conf = validatedKongJsConfig(tierLimitSchema, config);
+    const { conf, scope } = validatedKongJsConfig(tierLimitSchema, config);
+    this.#conf = conf;
+    this.#scope = scope;
   }
   async access(kong) {
     const conf = this.#conf;
     const clearUpstream = [conf.tier_header];
     const now = Date.now() / 1e3;
-    const plan = planAccess(conf, await kongJsRequestFacts(kong), now);
+    const plan = planAccess(conf, await kongJsRequestFacts(kong, this.#scope), now);
     if (plan.kind === "reject") {
       await applyKongJsOutcome(kong, { clearUpstream, rejection: plan.rejection });
       return;

@@ -20,6 +20,13 @@ export interface ConsumerFacts {
 export interface RequestFacts {
   method: string;
   consumer?: ConsumerFacts;
+  /**
+   * Which plugin configuration is handling the request: "route:<id>", "service:<id>"
+   * or "global" (Kong: the entity the plugin is attached to; APISIX: conf_type and
+   * conf_id). Counters are kept per configuration, as Kong's rate-limiting does, so a
+   * route with its own limits does not share counters with the global ones.
+   */
+  configScope?: string;
 }
 
 /**

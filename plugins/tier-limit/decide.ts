@@ -76,13 +76,14 @@ export function planAccess(conf: TierLimitConfig, facts: RequestFacts, now: numb
   if (windows === undefined) return { kind: "count", tier: tierName, checks: [], now };
 
   const subject = facts.consumer === undefined ? "anonymous" : facts.consumer.id;
+  const scope = facts.configScope ?? "global";
   const checks: CounterCheck[] = [];
   for (const window of WINDOW_NAMES) {
     const limit = windows[window];
     if (limit === undefined) continue;
     const bounds = windowBounds(window, now);
     checks.push({
-      key: `tl:${tierName}:${subject}:${methodKey}:${window}:${bounds.start}`,
+      key: `tl:${scope}:${tierName}:${subject}:${methodKey}:${window}:${bounds.start}`,
       limit,
       window,
       resetAt: bounds.end,

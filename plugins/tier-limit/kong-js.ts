@@ -18,16 +18,19 @@ const counters = new MemoryCounters();
 /** The plugin class kong-pdk instantiates once per plugin configuration. */
 export class Plugin {
   readonly #conf: TierLimitConfig;
+  readonly #scope: string;
 
   constructor(config: unknown) {
-    this.#conf = validatedKongJsConfig<TierLimitConfig>(tierLimitSchema, config);
+    const { conf, scope } = validatedKongJsConfig<TierLimitConfig>(tierLimitSchema, config);
+    this.#conf = conf;
+    this.#scope = scope;
   }
 
   async access(kong: KongJsPdk): Promise<void> {
     const conf = this.#conf;
     const clearUpstream = [conf.tier_header];
     const now = Date.now() / 1000;
-    const plan = planAccess(conf, await kongJsRequestFacts(kong), now);
+    const plan = planAccess(conf, await kongJsRequestFacts(kong, this.#scope), now);
     if (plan.kind === "reject") {
       await applyKongJsOutcome(kong, { clearUpstream, rejection: plan.rejection });
       return;

@@ -129,7 +129,9 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
     child.kill("SIGKILL");
     running.delete(child);
     const why = outcome instanceof Error ? outcome.message : "nginx exited during start-up";
-    throw new NginxStartError(`${opts.name}: ${why}`, output + errorLog());
+    const log = output + errorLog();
+    if (!process.env.TOLLGATE_KEEP_PREFIX) rmSync(prefix, { recursive: true, force: true });
+    throw new NginxStartError(`${opts.name}: ${why}`, log);
   }
 
   return {

@@ -44,6 +44,7 @@ function ____exports.planAccess(conf, facts, now)
         return {kind = "count", tier = tierName, checks = {}, now = now}
     end
     local subject = facts.consumer == nil and "anonymous" or facts.consumer.id
+    local scope = facts.configScope or "global"
     local checks = {}
     for ____, window in ipairs(WINDOW_NAMES) do
         do
@@ -53,7 +54,7 @@ function ____exports.planAccess(conf, facts, now)
             end
             local bounds = windowBounds(window, now)
             checks[#checks + 1] = {
-                key = (((((((("tl:" .. tierName) .. ":") .. subject) .. ":") .. methodKey) .. ":") .. window) .. ":") .. tostring(bounds.start),
+                key = (((((((((("tl:" .. scope) .. ":") .. tierName) .. ":") .. subject) .. ":") .. methodKey) .. ":") .. window) .. ":") .. tostring(bounds.start),
                 limit = limit,
                 window = window,
                 resetAt = bounds["end"],

@@ -21,7 +21,12 @@ export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
 }
 
 export function apisixRequestFacts(ctx: ApisixCtx): RequestFacts {
-  return { method: ctx.var["request_method"] ?? core.request.get_method(), consumer: apisixConsumer(ctx) };
+  return {
+    method: ctx.var["request_method"] ?? core.request.get_method(),
+    consumer: apisixConsumer(ctx),
+    // As APISIX's limit-count keys its counters: by the configuration's type and id.
+    configScope: ctx.conf_type !== undefined ? `${ctx.conf_type}:${ctx.conf_id ?? ""}` : "global",
+  };
 }
 
 /**
@@ -35,6 +40,8 @@ export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Reje
   }
   const rejection = outcome.rejection;
   if (rejection !== undefined) {
+    // core.response.exit sends a table body as JSON but leaves Content-Type to nginx.
+    core.response.set_header("Content-Type", "application/json");
     for (const name in rejection.headers) core.response.set_header(name, rejection.headers[name]!);
     return rejection;
   }
@@ -47,17 +54,19 @@ export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Reje
   return undefined;
 }
 
-/** `check_schema` for an APISIX plugin: APISIX's own JSON-schema check, then tollgate's. */
+/**
+ * `check_schema` for an APISIX plugin: tollgate's validator first, whose message names
+ * the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
+ * own JSON-schema check, which accepts everything the validator accepts.
+ */
 export function apisixCheckSchema(
   jsonSchema: JsonSchema,
   spec: RecordSpec,
   conf: unknown,
 ): LuaMultiReturn<[boolean, string | undefined]> {
-  const [ok, err] = core.schema.check(jsonSchema, conf);
-  if (!ok) return $multi(false, err);
   const problem = validateConfig(spec, conf);
   if (problem !== undefined) return $multi(false, problem);
-  return $multi(true, undefined);
+  return core.schema.check(jsonSchema, conf);
 }
 
 export { toJsonSchema };

@@ -8,7 +8,7 @@ import type { RecordSpec } from "../../core/schema";
 import { validateConfig } from "../../core/validate";
 import type { KongJsPdk } from "./pdk";
 
-export async function kongJsRequestFacts(kong: KongJsPdk): Promise<RequestFacts> {
+export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string): Promise<RequestFacts> {
   // One PDK call at a time: each is a round trip on the event's single RPC channel.
   const method = await kong.request.getMethod();
   const consumer = await kong.client.getConsumer();
@@ -16,7 +16,7 @@ export async function kongJsRequestFacts(kong: KongJsPdk): Promise<RequestFacts>
   if (consumer !== undefined && consumer !== null && typeof consumer.id === "string") {
     facts = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
   }
-  return { method, consumer: facts };
+  return { method, consumer: facts, configScope };
 }
 
 export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome): Promise<void> {
@@ -35,12 +35,31 @@ export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome
   }
 }
 
+/** Keys Kong adds to a plugin config besides the plugin's own fields. */
+const KONG_CONFIG_KEYS = ["route_id", "service_id", "consumer_id", "plugin_instance_name", "__plugin_id", "__key__", "__seq__"];
+
+export interface KongJsPluginConfig<T> {
+  conf: T;
+  /** The entity the config is attached to (see RequestFacts.configScope). */
+  scope: string;
+}
+
 /**
  * Validates a config the plugin server received (Kong has already checked it
- * against the exported Schema; this adds tollgate's cross-field rules and defaults).
+ * against the exported Schema; this adds tollgate's cross-field rules and defaults),
+ * after setting aside the keys Kong adds.
  */
-export function validatedKongJsConfig<T>(spec: RecordSpec, config: unknown): T {
-  const problem = validateConfig(spec, config);
+export function validatedKongJsConfig<T>(spec: RecordSpec, config: unknown): KongJsPluginConfig<T> {
+  const own: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  for (const key of KONG_CONFIG_KEYS) delete own[key];
+  const problem = validateConfig(spec, own);
   if (problem !== undefined) throw new Error(`invalid configuration: ${problem}`);
-  return config as T;
+  const identity = config as { route_id?: unknown; service_id?: unknown };
+  const scope =
+    typeof identity.route_id === "string"
+      ? `route:${identity.route_id}`
+      : typeof identity.service_id === "string"
+        ? `service:${identity.service_id}`
+        : "global";
+  return { conf: own as T, scope };
 }

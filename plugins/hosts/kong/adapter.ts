@@ -11,8 +11,21 @@ export function kongConsumer(): ConsumerFacts | undefined {
   return { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
 }
 
-export function kongRequestFacts(): RequestFacts {
-  return { method: kong.request.get_method(), consumer: kongConsumer() };
+/** Fields Kong adds to every plugin config it hands to a handler. */
+export interface KongConfigIdentity {
+  route_id?: string;
+  service_id?: string;
+}
+
+/** The entity a plugin config is attached to: counters and caches are kept per config. */
+export function kongConfigScope(conf: KongConfigIdentity): string {
+  if (conf.route_id !== undefined) return `route:${conf.route_id}`;
+  if (conf.service_id !== undefined) return `service:${conf.service_id}`;
+  return "global";
+}
+
+export function kongRequestFacts(conf: KongConfigIdentity): RequestFacts {
+  return { method: kong.request.get_method(), consumer: kongConsumer(), configScope: kongConfigScope(conf) };
 }
 
 /** Applies an outcome in the access phase; a rejection ends the request. */

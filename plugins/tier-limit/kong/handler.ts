@@ -3,7 +3,7 @@
  * Runs in access, after the auth plugins (key-auth 1250, jwt 1450) have set the
  * consumer, and just above Kong's own rate-limiting (910).
  */
-import { applyKongOutcome, kongRequestFacts } from "../../hosts/kong/adapter";
+import { applyKongOutcome, kongRequestFacts, type KongConfigIdentity } from "../../hosts/kong/adapter";
 import { tierLimitAccess } from "../lua/access";
 import type { TierLimitConfig } from "../schema";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "../meta";
@@ -11,8 +11,8 @@ import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "../meta";
 const TierLimitHandler = {
   PRIORITY: TIER_LIMIT_PRIORITY,
   VERSION: TIER_LIMIT_VERSION,
-  access(this: unknown, conf: TierLimitConfig): void {
-    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts()));
+  access(this: unknown, conf: TierLimitConfig & KongConfigIdentity): void {
+    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts(conf)));
   },
 };
 

@@ -13,7 +13,7 @@ local TierLimitHandler = {
     access = function(self, conf)
         applyKongOutcome(tierLimitAccess(
             conf,
-            kongRequestFacts()
+            kongRequestFacts(conf)
         ))
     end
 }

@@ -15,7 +15,8 @@ end
 function ____exports.apisixRequestFacts(ctx)
     return {
         method = ctx.var.request_method or core.request.get_method(),
-        consumer = ____exports.apisixConsumer(ctx)
+        consumer = ____exports.apisixConsumer(ctx),
+        configScope = ctx.conf_type ~= nil and (ctx.conf_type .. ":") .. (ctx.conf_id or "") or "global"
     }
 end
 --- Applies an outcome in the access phase. Returns the rejection, which the plugin's
@@ -31,6 +32,7 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     end
     local rejection = outcome.rejection
     if rejection ~= nil then
+        core.response.set_header("Content-Type", "application/json")
         for name in pairs(rejection.headers) do
             core.response.set_header(name, rejection.headers[name])
         end
@@ -48,17 +50,15 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     end
     return nil
 end
---- `check_schema` for an APISIX plugin: APISIX's own JSON-schema check, then tollgate's.
+--- `check_schema` for an APISIX plugin: tollgate's validator first, whose message names
+-- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
+-- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
-    local ok, err = core.schema.check(jsonSchema, conf)
-    if not ok then
-        return false, err
-    end
     local problem = validateConfig(spec, conf)
     if problem ~= nil then
         return false, problem
     end
-    return true, nil
+    return core.schema.check(jsonSchema, conf)
 end
 ____exports.toJsonSchema = toJsonSchema
 return ____exports

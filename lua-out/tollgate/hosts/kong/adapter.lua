@@ -7,10 +7,21 @@ function ____exports.kongConsumer()
     end
     return {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
 end
-function ____exports.kongRequestFacts()
+--- The entity a plugin config is attached to: counters and caches are kept per config.
+function ____exports.kongConfigScope(conf)
+    if conf.route_id ~= nil then
+        return "route:" .. conf.route_id
+    end
+    if conf.service_id ~= nil then
+        return "service:" .. conf.service_id
+    end
+    return "global"
+end
+function ____exports.kongRequestFacts(conf)
     return {
         method = kong.request.get_method(),
-        consumer = ____exports.kongConsumer()
+        consumer = ____exports.kongConsumer(),
+        configScope = ____exports.kongConfigScope(conf)
     }
 end
 --- Applies an outcome in the access phase; a rejection ends the request.

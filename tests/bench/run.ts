@@ -1,0 +1,160 @@
+/**
+ * `make bench`: requests per second through the Kong-shaped host on real nginx
+ * (1 worker) to a loopback echo upstream, measured with wrk.
+ *
+ * Scenarios run in interleaved rounds (A B C, A B C, …) so that drift of the machine
+ * hits all of them alike; each scenario's figure is the median of its rounds, and
+ * every ratio divides two medians from this same run. The whole run is bounded to
+ * 5 minutes. Results: docs/BENCHMARKS.md (people) and docs/bench.json (machines).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { startEchoUpstream } from "../runtime/echo-upstream.ts";
+import { startKongHost, type KongHost } from "../runtime/kong-host.ts";
+import { REPO_ROOT } from "../runtime/nginx.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 50;
+const BUDGET_MS = 5 * 60 * 1000;
+
+interface Scenario {
+  name: string;
+  description: string;
+  /** A DB-less Kong config: one service, one route /bench, the scenario's plugins. */
+  config: object;
+  headers: Record<string, string>;
+}
+
+const consumer = {
+  username: "bench-user",
+  tags: ["tier:premium"],
+  keyauth_credentials: [{ key: "bench-key" }],
+};
+
+function kongConfig(plugins: object[]): object {
+  return {
+    _format_version: "3.0",
+    services: [{ name: "bench", url: "http://127.0.0.1:9000", routes: [{ name: "bench", paths: ["/bench"] }] }],
+    consumers: [consumer],
+    plugins,
+  };
+}
+
+const keyAuth = { name: "key-auth", config: { key_names: ["apikey"] } };
+const tierLimit = {
+  name: "tier-limit",
+  // Limits high enough that every benchmark request is admitted (and counted).
+  config: { tiers: { premium: { limits: { GET: { second: 1_000_000, minute: 100_000_000 } } } } },
+};
+
+const SCENARIOS: Scenario[] = [
+  { name: "no-plugin", description: "route and proxy only", config: kongConfig([]), headers: {} },
+  {
+    name: "key-auth",
+    description: "key-auth only (the consumer lookup tier-limit depends on)",
+    config: kongConfig([keyAuth]),
+    headers: { apikey: "bench-key" },
+  },
+  {
+    name: "tier-limit-local",
+    description: "key-auth + tier-limit, policy local (lua_shared_dict), two windows per request",
+    config: kongConfig([keyAuth, tierLimit]),
+    headers: { apikey: "bench-key" },
+  },
+];
+
+function wrk(url: string, headers: Record<string, string>): number {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency"];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  const out = execFileSync("wrk", [...args, url], { encoding: "utf8" });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  if (rps === null) throw new Error(`could not read wrk's output:\n${out}`);
+  if (non2xx !== null) throw new Error(`${non2xx[1]} non-2xx responses: the scenario is not measuring the admit path\n${out}`);
+  return Number(rps[1]);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function cpuModel(): string {
+  const info = readFileSync("/proc/cpuinfo", "utf8");
+  return /model name\s*:\s*(.+)/.exec(info)?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown";
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const upstream = await startEchoUpstream();
+  const hosts = new Map<string, KongHost>();
+  try {
+    for (const scenario of SCENARIOS) {
+      hosts.set(scenario.name, await startKongHost({ config: scenario.config as never, upstreamUrl: upstream.url, workers: 1 }));
+    }
+    const samples = new Map<string, number[]>(SCENARIOS.map((s) => [s.name, []]));
+    // Warm-up: one short pass each (JIT traces, keepalive pools).
+    for (const scenario of SCENARIOS) {
+      execFileSync("wrk", ["-t1", "-c10", "-d1s", ...Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]), `${hosts.get(scenario.name)!.url}/bench`]);
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const scenario of SCENARIOS) {
+        if (Date.now() - started > BUDGET_MS - (SECONDS + 5) * 1000) throw new Error("benchmark budget of 5 minutes exceeded");
+        const rps = wrk(`${hosts.get(scenario.name)!.url}/bench`, scenario.headers);
+        samples.get(scenario.name)!.push(rps);
+        console.log(`round ${round}/${ROUNDS} ${scenario.name}: ${rps.toFixed(0)} req/s`);
+      }
+    }
+    const baseline = median(samples.get("no-plugin")!);
+    const results = SCENARIOS.map((s) => {
+      const rps = median(samples.get(s.name)!);
+      return { scenario: s.name, rps: Math.round(rps), baseline: "no-plugin", ratio: Number((rps / baseline).toFixed(3)) };
+    });
+    writeReports(results, samples);
+  } finally {
+    for (const host of hosts.values()) await host.stop();
+    await upstream.stop();
+  }
+}
+
+function writeReports(
+  results: { scenario: string; rps: number; baseline: string; ratio: number }[],
+  samples: Map<string, number[]>,
+): void {
+  const cpu = cpuModel();
+  const date = new Date().toISOString();
+  const docs = join(REPO_ROOT, "docs");
+  const json = { date, cpu, cores: cpus().length, rounds: ROUNDS, seconds_per_round: SECONDS, connections: CONNECTIONS, nginx_workers: 1, scenarios: results };
+  writeFileSync(join(docs, "bench.json"), JSON.stringify(json, null, 2) + "\n");
+
+  const rows = results.map((r) => {
+    const s = SCENARIOS.find((x) => x.name === r.scenario)!;
+    const all = samples.get(r.scenario)!.map((v) => v.toFixed(0)).join(", ");
+    return `| ${r.scenario} | ${r.rps} | ${r.ratio.toFixed(3)} | ${all} | ${s.description} |`;
+  });
+  const md = `# Benchmarks
+
+Generated by \`make bench\` (tests/bench/run.ts) on ${date}.
+
+- CPU: ${cpu} (${cpus().length} cores shared by wrk, nginx and the upstream)
+- Gateway: the Kong-shaped host on Debian nginx + ngx_lua, **1 worker**, loading the same
+  \`lua-out/\` files a Kong user installs; upstream: a loopback nginx echo server.
+- Load: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} interleaved rounds;
+  **rps is the median of the rounds**, and **ratio = rps / rps of no-plugin from the same run**.
+
+| scenario | rps (median) | ratio to no-plugin | rounds (req/s) | what runs |
+|---|---:|---:|---|---|
+${rows.join("\n")}
+
+Machine-readable: [bench.json](bench.json).
+`;
+  writeFileSync(join(docs, "BENCHMARKS.md"), md);
+  console.log(md);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,92 @@
+/**
+ * What the gateway suites share: start either host with a config, send requests,
+ * read what the echo upstream received.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { startApisixHost } from "../runtime/apisix-host.ts";
+import type { EchoReport } from "../runtime/echo-upstream.ts";
+import { startKongHost } from "../runtime/kong-host.ts";
+import { REPO_ROOT } from "../runtime/nginx.ts";
+
+export type HostKind = "kong" | "apisix";
+export const HOSTS: HostKind[] = ["kong", "apisix"];
+
+export interface RunningGateway {
+  url: string;
+  stop(): Promise<void>;
+  errorLog(): string;
+}
+
+/** The repository's own example config of a host, parsed (kong.yml or apisix/apisix.yaml). */
+export function exampleConfig(kind: HostKind): Record<string, unknown> {
+  const file = kind === "kong" ? "kong.yml" : "apisix/apisix.yaml";
+  return parse(readFileSync(join(REPO_ROOT, file), "utf8")) as Record<string, unknown>;
+}
+
+export async function startGateway(
+  kind: HostKind,
+  config: string | Record<string, unknown>,
+  upstreamUrl: string,
+  workers = 1,
+): Promise<RunningGateway> {
+  if (kind === "kong") return startKongHost({ config: config as never, upstreamUrl, workers });
+  return startApisixHost({ config: config as never, upstreamUrl, workers });
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export async function request(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const response = await fetch(url, { method: options.method ?? "GET", headers: options.headers });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** The echo upstream's report of what it received. */
+export function echoed(reply: Reply): EchoReport {
+  return reply.body as EchoReport;
+}
+
+/** Sends `count` identical requests, `parallel` at a time; returns their statuses in order. */
+export async function burst(
+  count: number,
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; parallel?: number } = {},
+): Promise<number[]> {
+  const statuses: number[] = new Array<number>(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      const response = await fetch(url, { method: options.method ?? "GET", headers: options.headers });
+      await response.arrayBuffer();
+      statuses[index] = response.status;
+    }
+  };
+  await Promise.all(Array.from({ length: options.parallel ?? 8 }, worker));
+  return statuses;
+}
+
+export function countOf(statuses: number[], status: number): number {
+  return statuses.filter((s) => s === status).length;
+}
+
+/**
+ * Waits, if needed, until at least `seconds` remain in the current UTC minute, so a
+ * test that fills a per-minute window is not split by the window's end.
+ */
+export async function roomInThisMinute(seconds: number): Promise<void> {
+  const intoMinute = (Date.now() / 1000) % 60;
+  if (60 - intoMinute < seconds) await new Promise((r) => setTimeout(r, (60 - intoMinute + 0.25) * 1000));
+}
