@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   nginx libnginx-mod-http-lua libnginx-mod-http-ndk
-  lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted
+  lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted lua-nginx-redis
   redis-server wrk curl
 )
 

@@ -10,6 +10,9 @@ interface ApisixCtx {
   consumer_name?: string;
   consumer_group_id?: string;
   route_id?: string;
+  service_id?: string;
+  /** The verified JWT payload, when jwt-auth runs with store_in_ctx: true. */
+  jwt_auth_payload?: { readonly [claim: string]: unknown };
   /** What configured the running plugins: "route", "service", "route&service", "consumer", … */
   conf_type?: string;
   conf_id?: string;
@@ -21,6 +24,8 @@ interface ApisixConsumer {
   readonly username: string;
   readonly consumer_name?: string;
   readonly group_id?: string;
+  /** Set when the consumer authenticated through a credential entity (APISIX ≥ 3.10). */
+  readonly credential_id?: string;
   readonly labels?: { readonly [name: string]: string };
   readonly desc?: string;
 }

@@ -100,6 +100,8 @@ interface Ngx {
   sleep(seconds: number): void;
 
   md5(value: string): string;
+  /** SHA-1 digest of a string, as 20 raw bytes. */
+  sha1_bin(value: string): string;
   crc32_short(value: string): number;
   crc32_long(value: string): number;
   encode_base64(value: string, noPadding?: boolean): string;

@@ -20,13 +20,27 @@ export interface ConsumerFacts {
 export interface RequestFacts {
   method: string;
   consumer?: ConsumerFacts;
+  /** Id of the credential the consumer authenticated with (key-auth key id, jwt secret id…). */
+  credentialId?: string;
+  /** The client's address as the gateway determined it. */
+  clientIp?: string;
+  /**
+   * Claims of a JWT that a gateway auth plugin has already verified (Kong jwt:
+   * kong.ctx.shared.authenticated_jwt_token; APISIX jwt-auth with store_in_ctx:
+   * ctx.jwt_auth_payload). Never decoded from a token the gateway did not verify.
+   */
+  jwtClaims?: { readonly [claim: string]: unknown };
+  /** Request headers the plugin asked for (lower-case names), nothing else. */
+  headers?: { readonly [name: string]: string };
   /**
    * Which plugin configuration is handling the request: "route:<id>", "service:<id>"
    * or "global" (Kong: the entity the plugin is attached to; APISIX: conf_type and
-   * conf_id). Counters are kept per configuration, as Kong's rate-limiting does, so a
-   * route with its own limits does not share counters with the global ones.
+   * conf_id). Counters are kept per configuration by default, as Kong's rate-limiting
+   * does, so a route with its own limits does not share counters with the global ones.
    */
   configScope?: string;
+  routeId?: string;
+  serviceId?: string;
 }
 
 /**
@@ -46,4 +60,20 @@ export function consumerAttribute(consumer: ConsumerFacts, name: string): string
     }
   }
   return undefined;
+}
+
+/**
+ * Which optional facts a plugin config needs, so an adapter reads only those
+ * (each PDK call costs something; over kong-pdk each is an RPC round trip).
+ * The method and the consumer are always read.
+ */
+export interface FactNeeds {
+  /** Lower-case names of request headers to copy into `headers`. */
+  headers: readonly string[];
+  jwtClaims: boolean;
+  /** The client address (always read for callers without a consumer). */
+  clientIp: boolean;
+  credential: boolean;
+  /** Route and service ids. */
+  routeAndService: boolean;
 }

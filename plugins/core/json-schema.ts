@@ -41,7 +41,12 @@ export function toJsonSchema(spec: FieldSpec): JsonSchema {
       for (const name of sortedFieldNames(spec)) {
         const field = spec.fields[name]!;
         properties[name] = toJsonSchema(field);
-        if (field.required === true && field.default === undefined) required.push(name);
+        if (field.required === true && field.default === undefined) {
+          // A required record is built from its fields' defaults when absent (as the
+          // validator and Kong do); in JSON schema that is a default of {}.
+          if (field.kind === "record") properties[name]!["default"] = {};
+          else required.push(name);
+        }
       }
       schema["properties"] = properties;
       if (required.length > 0) schema["required"] = required;

@@ -1,6 +1,23 @@
-/** A rate-limit counter as the stores see it: a key and how long it lives. */
-export interface Counter {
+/**
+ * Rate-limit counters as the stores see them: per window, a current counter that
+ * a request adds its cost to and the previous window's counter that the sliding
+ * algorithm reads.
+ */
+export interface WindowCounter {
   key: string;
-  /** Seconds the counter lives after it is created. */
+  previousKey: string;
+  /** Seconds the current counter lives after it is created. */
   ttl: number;
+  /** Weight of the previous window; 0 means it is not read at all (fixed windows). */
+  weight: number;
+}
+
+/** A store's answer for a list of WindowCounters, in the same order. */
+export interface WindowCounts {
+  /** Each current counter including this request's cost (applied or not). */
+  current: number[];
+  /** Each previous-window counter (0 when not read). */
+  previous: number[];
+  /** A store that decides atomically (Redis) says whether it applied the cost. */
+  allowed?: boolean;
 }

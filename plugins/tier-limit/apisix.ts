@@ -5,6 +5,7 @@
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import { tierLimitAccess } from "./lua/access";
+import { prepare } from "./prepare";
 import { TIER_LIMIT_APISIX_PRIORITY, TIER_LIMIT_NAME, TIER_LIMIT_VERSION } from "./meta";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
 
@@ -15,7 +16,7 @@ function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefine
 }
 
 function access(conf: TierLimitConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
-  const rejection = applyApisixOutcome(ctx, tierLimitAccess(conf, apisixRequestFacts(ctx)));
+  const rejection = applyApisixOutcome(ctx, tierLimitAccess(conf, apisixRequestFacts(ctx, prepare(conf).needs)));
   if (rejection !== undefined) return $multi(rejection.status, rejection.body);
   return $multi();
 }

@@ -1,42 +1,61 @@
 /**
  * tier-limit's decisions, sans IO. A host adapter calls, per request:
  *
- *   1. planAccess(conf, facts, now)       who is calling, which tier, which counters to bump
- *   2. (I/O) add `cost` to each counter of the plan, atomically, and read the new values
- *   3. decideAccess(conf, plan, counts)   allow or reject, and the headers to send
- *   4. (I/O) if rejected, take the cost back from every counter (a refused request
- *      must not use up a longer window's quota), then apply the decision
+ *   1. planAccess(conf, facts, now)        tier, and the counters this request touches
+ *   2. (I/O) a counter store adds `cost` to each window's current counter and reads
+ *      the previous window's count (see stores: lua_shared_dict, Redis script)
+ *   3. decideAccess(conf, plan, counts)    allow or reject, with the headers to send
+ *   4. (I/O) the local store takes a refused request's cost back; the Redis script
+ *      never applied it
  *
- * Counting first and checking after is what keeps concurrent requests exact: each
- * increment returns a distinct value, so exactly `limit` of them see a value ≤ limit.
+ * Algorithms, for a window of length L that started at S (now = t):
+ *   fixed    count = current window's counter; allowed while count <= limit.
+ *   sliding  estimate = previous * (1 - (t - S) / L) + current; allowed while
+ *            estimate <= limit. The previous window's requests are assumed spread
+ *            evenly over it; see README "Sliding window" for the error bound.
+ * A request is allowed only if every window allows it.
  */
-import { consumerAttribute, type RequestFacts } from "../core/facts";
-import type { Rejection } from "../core/outcome";
-import { WINDOW_NAMES, windowBounds, type WindowName } from "../core/windows";
+import type { RequestFacts } from "../core/facts";
+import type { AccessOutcome, Rejection } from "../core/outcome";
+import type { WindowCounts } from "../io/counter";
+import { windowBounds, type WindowName } from "../core/windows";
+import { prepare, type PreparedWindow } from "./prepare";
+import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
 
-/** One counter to increment for this request. */
+const MONTH_MAX_SECONDS = 31 * 86400;
+
+/** One window this request is counted in. */
 export interface CounterCheck {
+  /** The current window's counter. */
   key: string;
+  /** The previous window's counter (read by the sliding algorithm only). */
+  previousKey: string;
   limit: number;
   window: WindowName;
-  /** Epoch second at which the window ends and the counter starts over. */
-  resetAt: number;
-  /** Seconds the counter must live (until its window ends). */
+  /** Weight of the previous window's count: 1 - elapsed fraction (0 for fixed windows). */
+  weight: number;
+  /** Seconds the current counter must live (through the next window when sliding). */
   ttl: number;
+  windowStart: number;
+  /** Epoch second at which the current window ends. */
+  resetAt: number;
+  limitHeader: string;
+  remainingHeader: string;
 }
 
 export type AccessPlan =
   | { kind: "reject"; rejection: Rejection }
-  | { kind: "count"; tier: string; checks: CounterCheck[]; now: number };
+  | { kind: "count"; tier: string; checks: CounterCheck[]; now: number; cost: number };
+
+/** What a store reports for a plan's checks, in the same order. */
+export type Counts = WindowCounts;
 
 export interface AccessDecision {
   allowed: boolean;
-  /** The tier to forward upstream in `conf.tier_header`. */
   tier: string;
   /** Headers for the client (rate-limit state; Retry-After on rejection). */
   responseHeaders: { [name: string]: string };
-  /** Set when not allowed. */
   rejection?: Rejection;
 }
 
@@ -44,97 +63,124 @@ function reject(status: number, error: string, message: string): AccessPlan {
   return { kind: "reject", rejection: { status, body: { error, message }, headers: {} } };
 }
 
-/** The tier of the caller: the consumer's own tier, else the configured default. */
-export function resolveTier(conf: TierLimitConfig, facts: RequestFacts): string | undefined {
-  const consumer = facts.consumer;
-  if (consumer !== undefined) {
-    const own = consumerAttribute(consumer, "tier");
-    if (own !== undefined) return own;
-  }
-  return conf.default_tier;
+function check(
+  prepared: PreparedWindow,
+  keyPrefix: string,
+  sliding: boolean,
+  now: number,
+): CounterCheck {
+  const window = prepared.window;
+  const bounds = windowBounds(window, now);
+  const length = bounds.end - bounds.start;
+  const second = Math.floor(now);
+  const previousStart = window === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+  const nextLength = window === "month" ? MONTH_MAX_SECONDS : length;
+  return {
+    key: `${keyPrefix}${window}:${bounds.start}`,
+    previousKey: `${keyPrefix}${window}:${previousStart}`,
+    limit: prepared.limit,
+    window,
+    // Rounded down to 6 decimals: the Redis script receives exactly this number.
+    weight: sliding ? Math.floor((1 - (now - bounds.start) / length) * 1e6) / 1e6 : 0,
+    ttl: sliding ? bounds.end - second + nextLength + 1 : bounds.end - second + 1,
+    windowStart: bounds.start,
+    resetAt: bounds.end,
+    limitHeader: prepared.limitHeader,
+    remainingHeader: prepared.remainingHeader,
+  };
 }
 
 /** Step 1: the counters this request must bump, or an immediate rejection. */
 export function planAccess(conf: TierLimitConfig, facts: RequestFacts, now: number): AccessPlan {
-  const tierName = resolveTier(conf, facts);
+  const prepared = prepare(conf);
+  const { tier: tierName } = resolveTier(conf, prepared, facts);
   if (tierName === undefined) {
     return facts.consumer === undefined
-      ? reject(401, "unauthenticated", "This API requires an API key.")
+      ? reject(401, "unauthenticated", "This API requires credentials.")
       : reject(403, "no_tier", "No tier is assigned to this consumer.");
   }
-  const tier = conf.tiers[tierName];
+  const tier = prepared.tiers[tierName];
   if (tier === undefined) return reject(403, "unknown_tier", `Tier '${tierName}' is not configured.`);
-  if (tier.unlimited) return { kind: "count", tier: tierName, checks: [], now };
+  const cost = conf.cost;
+  if (tier.unlimited) return { kind: "count", tier: tierName, checks: [], now, cost };
 
-  const limits = tier.limits;
   let methodKey = facts.method;
-  let windows = limits?.[methodKey];
+  let windows = tier.byMethod[methodKey];
   if (windows === undefined) {
     methodKey = "*";
-    windows = limits?.["*"];
+    windows = tier.byMethod["*"];
   }
-  if (windows === undefined) return { kind: "count", tier: tierName, checks: [], now };
-
-  const subject = facts.consumer === undefined ? "anonymous" : facts.consumer.id;
-  const scope = facts.configScope ?? "global";
   const checks: CounterCheck[] = [];
-  for (const window of WINDOW_NAMES) {
-    const limit = windows[window];
-    if (limit === undefined) continue;
-    const bounds = windowBounds(window, now);
-    checks.push({
-      key: `tl:${scope}:${tierName}:${subject}:${methodKey}:${window}:${bounds.start}`,
-      limit,
-      window,
-      resetAt: bounds.end,
-      ttl: bounds.end - Math.floor(now) + 1,
-    });
+  if (windows === undefined) return { kind: "count", tier: tierName, checks, now, cost };
+
+  // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
+  const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
+  const sliding = conf.algorithm === "sliding";
+  for (const window of windows) checks.push(check(window, keyPrefix, sliding, now));
+  return { kind: "count", tier: tierName, checks, now, cost };
+}
+
+/** Seconds until a refused request would be allowed in this window, if nothing else arrives. */
+function retryAfter(entry: CounterCheck, current: number, previous: number, cost: number, now: number): number {
+  const untilEnd = entry.resetAt - now;
+  if (entry.weight === 0 || current > entry.limit) {
+    if (entry.weight === 0) return Math.max(1, Math.ceil(untilEnd));
+    // Current window alone is over: wait for the next window, then for this window's
+    // weight (as the next one's "previous") to fall enough.
+    const length = entry.resetAt - entry.windowStart;
+    const without = current - cost;
+    const extra = without > entry.limit - cost ? length * (1 - (entry.limit - cost) / without) : 0;
+    return Math.max(1, Math.ceil(untilEnd + extra));
   }
-  return { kind: "count", tier: tierName, checks, now };
+  // The previous window's weight must fall until previous * weight + current <= limit.
+  const length = entry.resetAt - entry.windowStart;
+  const elapsedNeeded = length * (1 - (entry.limit - current) / previous);
+  return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
 
-function capitalized(window: WindowName): string {
-  return window.substring(0, 1).toUpperCase() + window.substring(1);
-}
-
-/**
- * Step 3: given each counter's value after this request's increment (same order as
- * plan.checks), allow or reject and build the headers.
- */
+/** Step 3: allow or reject from the store's counts, and build the headers. */
 export function decideAccess(
   conf: TierLimitConfig,
-  plan: { tier: string; checks: readonly CounterCheck[]; now: number },
-  counts: readonly number[],
+  plan: { tier: string; checks: readonly CounterCheck[]; now: number; cost: number },
+  counts: Counts,
 ): AccessDecision {
   const headers: { [name: string]: string } = {};
-  let exceeded: CounterCheck | undefined;
-  // The tightest window: the one with the fewest requests left (first on a tie).
-  let tightest: CounterCheck | undefined;
+  const hide = conf.hide_client_headers;
+  let exceeded = -1;
+  let tightest = -1;
   let tightestRemaining = 0;
   for (let i = 0; i < plan.checks.length; i++) {
-    const check = plan.checks[i]!;
-    const count = counts[i] ?? 0;
-    const remaining = check.limit - count > 0 ? check.limit - count : 0;
-    if (count > check.limit && exceeded === undefined) exceeded = check;
-    if (!conf.hide_client_headers) {
-      headers[`X-RateLimit-Limit-${capitalized(check.window)}`] = `${check.limit}`;
-      headers[`X-RateLimit-Remaining-${capitalized(check.window)}`] = `${remaining}`;
+    const entry = plan.checks[i]!;
+    const current = counts.current[i] ?? 0;
+    const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
+    const left = Math.floor(entry.limit - estimate);
+    const remaining = left > 0 ? left : 0;
+    if (estimate > entry.limit && exceeded === -1) exceeded = i;
+    if (!hide) {
+      headers[entry.limitHeader] = `${entry.limit}`;
+      headers[entry.remainingHeader] = `${remaining}`;
     }
-    if (tightest === undefined || remaining < tightestRemaining) {
-      tightest = check;
+    if (tightest === -1 || remaining < tightestRemaining) {
+      tightest = i;
       tightestRemaining = remaining;
     }
   }
-  const now = Math.floor(plan.now);
-  if (tightest !== undefined && !conf.hide_client_headers) {
-    headers["RateLimit-Limit"] = `${tightest.limit}`;
+  const now = plan.now;
+  if (tightest !== -1 && !hide) {
+    const entry = plan.checks[tightest]!;
+    headers["RateLimit-Limit"] = `${entry.limit}`;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
-    headers["RateLimit-Reset"] = `${tightest.resetAt - now}`;
+    headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry.resetAt - now))}`;
   }
-  if (exceeded === undefined) return { allowed: true, tier: plan.tier, responseHeaders: headers };
+  const allowed = counts.allowed ?? exceeded === -1;
+  if (allowed) return { allowed: true, tier: plan.tier, responseHeaders: headers };
 
-  const retryAfter = exceeded.resetAt - now;
-  headers["Retry-After"] = `${retryAfter}`;
+  // A store that decided atomically may have refused on a window our estimate (in
+  // floating point) puts right at the limit: name the tightest one then.
+  const index = exceeded !== -1 ? exceeded : tightest;
+  const entry = plan.checks[index]!;
+  const wait = retryAfter(entry, counts.current[index] ?? 0, counts.previous[index] ?? 0, plan.cost, now);
+  headers["Retry-After"] = `${wait}`;
   return {
     allowed: false,
     tier: plan.tier,
@@ -146,10 +192,27 @@ export function decideAccess(
         error: "rate_limited",
         message: conf.error_message,
         tier: plan.tier,
-        window: exceeded.window,
-        limit: exceeded.limit,
-        retry_after: retryAfter,
+        window: entry.window,
+        limit: entry.limit,
+        retry_after: wait,
       },
     },
   };
+}
+
+/**
+ * The counter store failed: with fault_tolerant the request passes (without
+ * rate-limit headers), otherwise 503. `report` is how many failures the error log
+ * should mention now (0: stay quiet, a line was written less than
+ * error_log_interval ago).
+ */
+export function onStoreFailure(conf: TierLimitConfig, passed: AccessOutcome, now: number): { outcome: AccessOutcome; report: number } {
+  const report = prepare(conf).storeErrors.occurrence(now);
+  if (conf.fault_tolerant) return { outcome: passed, report };
+  const rejection: Rejection = {
+    status: 503,
+    headers: {},
+    body: { error: "rate_limit_unavailable", message: "Rate limiting is unavailable; try again later." },
+  };
+  return { outcome: { clearUpstream: passed.clearUpstream, rejection }, report };
 }

@@ -3,17 +3,31 @@
  * Lua plugin. Built by scripts/build.ts into lua-out/kong-js/tier-limit.cjs; install
  * by putting that file in the plugin server's `--plugins-directory`.
  *
- * Counters live in the plugin server process (policy `local`).
+ * Policy local keeps counters in the plugin server process (one per Kong node);
+ * redis and redis-cluster run the same Redis script as the Lua plugin, via ioredis.
  */
 import { toKongFields } from "../core/kong-schema";
+import type { AccessOutcome } from "../core/outcome";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
+import type { WindowCounts } from "../io/counter";
 import { MemoryCounters } from "../io/node/memory-counters";
-import { decideAccess, planAccess } from "./decide";
+import { runScript } from "../io/node/redis-scripts";
+import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
+import { prepare } from "./prepare";
+import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
 
 const counters = new MemoryCounters();
+
+async function countInRedis(conf: TierLimitConfig, checks: CounterCheck[], cost: number): Promise<WindowCounts> {
+  const { keys, args } = scriptKeysAndArgs(checks, cost);
+  const reply = await runScript(prepare(conf).redis!, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
+  const counts = countsFromReply(reply, checks.length);
+  if (counts === undefined) throw new Error("unexpected reply from the tier-limit script");
+  return counts;
+}
 
 /** The plugin class kong-pdk instantiates once per plugin configuration. */
 export class Plugin {
@@ -27,24 +41,30 @@ export class Plugin {
   }
 
   async access(kong: KongJsPdk): Promise<void> {
+    await applyKongJsOutcome(kong, await this.#decide(kong));
+  }
+
+  async #decide(kong: KongJsPdk): Promise<AccessOutcome> {
     const conf = this.#conf;
     const clearUpstream = [conf.tier_header];
     const now = Date.now() / 1000;
-    const plan = planAccess(conf, await kongJsRequestFacts(kong, this.#scope), now);
-    if (plan.kind === "reject") {
-      await applyKongJsOutcome(kong, { clearUpstream, rejection: plan.rejection });
-      return;
+    const facts = await kongJsRequestFacts(kong, this.#scope, prepare(conf).needs);
+    const plan = planAccess(conf, facts, now);
+    if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
+    const passed: AccessOutcome = { clearUpstream, upstream: { [conf.tier_header]: plan.tier } };
+    if (plan.checks.length === 0) return passed;
+
+    let counts: WindowCounts;
+    try {
+      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(conf, plan.checks, plan.cost);
+    } catch (err) {
+      const { outcome, report } = onStoreFailure(conf, passed, now);
+      if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
+      return outcome;
     }
-    const upstream = { [conf.tier_header]: plan.tier };
-    const counts = counters.increment(plan.checks, 1, now);
     const decision = decideAccess(conf, plan, counts);
-    if (!decision.allowed) counters.refund(plan.checks, 1);
-    await applyKongJsOutcome(kong, {
-      clearUpstream,
-      upstream,
-      response: decision.responseHeaders,
-      rejection: decision.rejection,
-    });
+    if (!decision.allowed && conf.policy === "local") counters.refund(plan.checks, plan.cost);
+    return { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
   }
 }
 

@@ -1,12 +1,17 @@
 /**
  * tier-limit's configuration, declared once. Kong's schema.lua, APISIX's JSON
- * schema, the kong-pdk Schema and the `TierLimitConfig` type all come from here.
+ * schema, the kong-pdk Schema, docs/CONFIGURATION.md and the `TierLimitConfig` type
+ * all come from here.
  */
-import { boolean, integer, map, record, string, type Infer } from "../core/schema";
+import { parseCidr } from "../core/cidr";
+import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
+
+/** Where a caller's tier can come from, tried in the configured order. */
+export const TIER_SOURCES = ["consumer", "consumer_map", "jwt_claim", "trusted_header"] as const;
 
 const MAX_LIMIT = 1_000_000_000;
 
@@ -21,7 +26,7 @@ const windowLimits = record({
     minute: windowLimit("minute"),
     hour: windowLimit("hour"),
     day: windowLimit("day"),
-    month: windowLimit("month"),
+    month: windowLimit("month (calendar month, UTC)"),
   },
   check: (limits) => {
     for (const window of WINDOW_NAMES) if (limits[window] !== undefined) return undefined;
@@ -35,7 +40,7 @@ const tier = record({
     unlimited: boolean({ description: "No limit at all for this tier.", default: false }),
     limits: map({
       description: 'Limits by HTTP method; "*" applies to methods not listed.',
-      keys: string({ description: "An HTTP method or *.", oneOf: LIMITED_METHODS }),
+      keys: string({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits,
     }),
   },
@@ -47,6 +52,30 @@ const tier = record({
   },
 });
 
+const redis = record({
+  description: "Redis connection for policies redis and redis-cluster.",
+  required: true,
+  fields: {
+    host: string({ description: "Redis host (policy redis).", minLength: 1 }),
+    port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
+    cluster_nodes: array({
+      description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
+      elements: string({ description: "host:port", minLength: 3 }),
+    }),
+    username: string({ description: "ACL user name (AUTH username password).", minLength: 1 }),
+    password: string({ description: "Password (AUTH).", minLength: 1 }),
+    database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1000 }),
+    timeout_ms: integer({ description: "Connect, send and read timeout.", default: 100, min: 1, max: 60_000 }),
+    pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 10_000 }),
+    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 60_000, min: 1, max: 3_600_000 }),
+  },
+});
+
+function tierNamed(conf: { [key: string]: unknown }, name: unknown): boolean {
+  const tiers = conf["tiers"] as { [name: string]: unknown };
+  return typeof name === "string" && tiers[name] !== undefined;
+}
+
 export const tierLimitSchema = record({
   description: "Per-tier, per-method rate limits.",
   fields: {
@@ -56,19 +85,70 @@ export const tierLimitSchema = record({
       keys: string({ description: "Tier name.", minLength: 1 }),
       values: tier,
     }),
-    default_tier: string({
+    tier_sources: array({
       description:
-        "Tier of a consumer that has none. Unset: such a consumer gets 403 and an anonymous caller 401.",
+        "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
+      elements: string({ description: "A tier source.", oneOf: TIER_SOURCES }),
+      default: ["consumer", "consumer_map", "jwt_claim"],
+      minLength: 1,
+    }),
+    consumer_tiers: map({
+      description: "Tier by consumer username, id or custom_id (source consumer_map).",
+      keys: string({ description: "Consumer.", minLength: 1 }),
+      values: string({ description: "Tier name.", minLength: 1 }),
+    }),
+    jwt_claim: string({
+      description: "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).",
+      default: "tier",
+      minLength: 1,
+    }),
+    trusted_header: string({
+      description: "Request header set by a trusted internal proxy that names the tier (source trusted_header).",
+      minLength: 1,
+    }),
+    trusted_cidrs: array({
+      description: "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
+      elements: string({ description: "CIDR.", minLength: 2 }),
+    }),
+    default_tier: string({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
+    anonymous_tier: string({ description: "Tier of a caller with no consumer; unset: 401." }),
+    limit_by: string({
+      description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
+      oneOf: ["consumer", "credential", "ip"],
+      default: "consumer",
+    }),
+    counter_scope: string({
+      description:
+        "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
+      oneOf: ["config", "route", "service", "global"],
+      default: "config",
+    }),
+    algorithm: string({
+      description: "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).",
+      oneOf: ["sliding", "fixed"],
+      default: "sliding",
+    }),
+    cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1_000_000 }),
+    policy: string({
+      description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
+      oneOf: ["local", "redis", "redis-cluster"],
+      default: "local",
+    }),
+    dict: string({ description: "lua_shared_dict for policy local.", default: "tollgate_tier_limit", minLength: 1 }),
+    redis,
+    fault_tolerant: boolean({
+      description: "When the counter store fails: true lets requests through, false answers 503.",
+      default: true,
+    }),
+    error_log_interval: integer({
+      description: "Seconds between two error-log lines about a failing store (each says how many failures).",
+      default: 60,
+      min: 1,
+      max: 86_400,
     }),
     tier_header: string({
       description: "Request header that carries the resolved tier upstream (a client-sent copy is removed first).",
       default: "X-API-Tier",
-      minLength: 1,
-    }),
-    policy: string({ description: "Where counters live.", oneOf: ["local"], default: "local" }),
-    dict: string({
-      description: "lua_shared_dict that holds the counters for policy local.",
-      default: "tollgate_tier_limit",
       minLength: 1,
     }),
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
@@ -76,13 +156,41 @@ export const tierLimitSchema = record({
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
   },
   check: (conf) => {
-    const defaultTier = conf["default_tier"];
-    const tiers = conf["tiers"] as { [name: string]: unknown };
-    if (typeof defaultTier === "string" && tiers[defaultTier] === undefined) {
-      return `default_tier: '${defaultTier}' is not one of the configured tiers`;
+    for (const field of ["default_tier", "anonymous_tier"]) {
+      const name = conf[field];
+      if (name !== undefined && !tierNamed(conf, name)) return `${field}: '${name}' is not one of the configured tiers`;
+    }
+    const byConsumer = conf["consumer_tiers"] as { [consumer: string]: string } | undefined;
+    if (byConsumer !== undefined) {
+      for (const consumer in byConsumer) {
+        if (!tierNamed(conf, byConsumer[consumer])) {
+          return `consumer_tiers.${consumer}: '${byConsumer[consumer]}' is not one of the configured tiers`;
+        }
+      }
+    }
+    const sources = conf["tier_sources"] as string[];
+    for (const source of sources) {
+      if (source !== "trusted_header") continue;
+      if (conf["trusted_header"] === undefined) return "trusted_header: required when tier_sources has trusted_header";
+      const cidrs = conf["trusted_cidrs"] as string[] | undefined;
+      if (cidrs === undefined || cidrs.length === 0) {
+        return "trusted_cidrs: at least one range is required when tier_sources has trusted_header";
+      }
+    }
+    const cidrs = conf["trusted_cidrs"] as string[] | undefined;
+    if (cidrs !== undefined) {
+      for (let i = 0; i < cidrs.length; i++) {
+        if (parseCidr(cidrs[i]!) === undefined) return `trusted_cidrs[${i + 1}]: '${cidrs[i]}' is not a CIDR range`;
+      }
+    }
+    const redisConf = conf["redis"] as { host?: string; cluster_nodes?: string[] };
+    if (conf["policy"] === "redis" && redisConf.host === undefined) return "redis.host: required for policy redis";
+    if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === undefined || redisConf.cluster_nodes.length === 0)) {
+      return "redis.cluster_nodes: at least one node is required for policy redis-cluster";
     }
     return undefined;
   },
 });
 
 export type TierLimitConfig = Infer<typeof tierLimitSchema>;
+export type TierSource = (typeof TIER_SOURCES)[number];

@@ -12,20 +12,32 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { startEchoUpstream } from "../runtime/echo-upstream.ts";
-import { startKongHost, type KongHost } from "../runtime/kong-host.ts";
-import { REPO_ROOT } from "../runtime/nginx.ts";
+import { startKongHost } from "../runtime/kong-host.ts";
+import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
+import { startRedis, type RedisServer } from "../runtime/redis.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 50;
 const BUDGET_MS = 5 * 60 * 1000;
+
+interface Target {
+  url: string;
+  stop(): Promise<void>;
+}
 
 interface Scenario {
   name: string;
   description: string;
-  /** A DB-less Kong config: one service, one route /bench, the scenario's plugins. */
-  config: object;
   headers: Record<string, string>;
+  /** Starts what this scenario measures; the URL answers GET /bench. */
+  start(env: BenchEnv): Promise<Target>;
+}
+
+interface BenchEnv {
+  upstreamUrl: string;
+  upstreamPort: number;
+  redis: RedisServer;
 }
 
 const consumer = {
@@ -44,26 +56,64 @@ function kongConfig(plugins: object[]): object {
 }
 
 const keyAuth = { name: "key-auth", config: { key_names: ["apikey"] } };
-const tierLimit = {
-  name: "tier-limit",
-  // Limits high enough that every benchmark request is admitted (and counted).
-  config: { tiers: { premium: { limits: { GET: { second: 1_000_000, minute: 100_000_000 } } } } },
+/** Limits high enough that every benchmark request is admitted (and counted): two windows. */
+const tiers = { premium: { limits: { GET: { second: 1_000_000, minute: 100_000_000 } } } };
+const tierLimit = (extra: object) => ({ name: "tier-limit", config: { tiers, ...extra } });
+
+function kongScenario(name: string, description: string, plugins: (env: BenchEnv) => object[], luaPath: string[] = []): Scenario {
+  return {
+    name,
+    description,
+    // Every scenario but no-plugin authenticates with key-auth.
+    headers: name === "no-plugin" ? {} : { apikey: "bench-key" },
+    start: (env) =>
+      startKongHost({ config: kongConfig(plugins(env)) as never, upstreamUrl: env.upstreamUrl, workers: 1, luaPath }),
+  };
+}
+
+/** nginx's own limit_req (C), keyed by the API key: the seed's way, no Lua at all. */
+const nginxLimitReq: Scenario = {
+  name: "nginx-limit-req",
+  description: "plain nginx proxy with limit_req (C module) keyed by the API key, no Lua",
+  headers: { apikey: "bench-key" },
+  async start(env) {
+    const port = await freePort();
+    const nginx = await startNginx({
+      name: "bench-limit-req",
+      workers: 1,
+      waitForPorts: [port],
+      httpBlock: `
+  limit_req_zone $http_apikey zone=tiers:10m rate=1000000r/s;
+  upstream echo { server 127.0.0.1:${env.upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port} reuseport backlog=4096;
+    location /bench {
+      limit_req zone=tiers burst=1000000 nodelay;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://echo/;
+    }
+  }`,
+    });
+    return { url: `http://127.0.0.1:${port}`, stop: () => nginx.stop() };
+  },
 };
 
 const SCENARIOS: Scenario[] = [
-  { name: "no-plugin", description: "route and proxy only", config: kongConfig([]), headers: {} },
-  {
-    name: "key-auth",
-    description: "key-auth only (the consumer lookup tier-limit depends on)",
-    config: kongConfig([keyAuth]),
-    headers: { apikey: "bench-key" },
-  },
-  {
-    name: "tier-limit-local",
-    description: "key-auth + tier-limit, policy local (lua_shared_dict), two windows per request",
-    config: kongConfig([keyAuth, tierLimit]),
-    headers: { apikey: "bench-key" },
-  },
+  kongScenario("no-plugin", "route and proxy only", () => []),
+  kongScenario("key-auth", "key-auth only (the consumer lookup tier-limit depends on)", () => [keyAuth]),
+  kongScenario("tier-limit-local", "key-auth + tier-limit, policy local (lua_shared_dict), sliding, two windows", () => [keyAuth, tierLimit({})]),
+  kongScenario(
+    "handwritten-lua",
+    "key-auth + a hand-written Lua plugin doing tier-limit's local sliding-window work (tests/bench/handwritten/)",
+    () => [keyAuth, { name: "handwritten-tier-limit", config: { tiers } }],
+    [join(REPO_ROOT, "tests/bench/handwritten")],
+  ),
+  kongScenario("tier-limit-redis", "key-auth + tier-limit, policy redis (one script per request, pooled connections)", (env) => [
+    keyAuth,
+    tierLimit({ policy: "redis", redis: { host: env.redis.host, port: env.redis.port } }),
+  ]),
+  nginxLimitReq,
 ];
 
 function wrk(url: string, headers: Record<string, string>): number {
@@ -91,20 +141,21 @@ function cpuModel(): string {
 async function main(): Promise<void> {
   const started = Date.now();
   const upstream = await startEchoUpstream();
-  const hosts = new Map<string, KongHost>();
+  const redis = await startRedis();
+  const env: BenchEnv = { upstreamUrl: upstream.url, upstreamPort: upstream.port, redis };
+  const targets = new Map<string, Target>();
   try {
-    for (const scenario of SCENARIOS) {
-      hosts.set(scenario.name, await startKongHost({ config: scenario.config as never, upstreamUrl: upstream.url, workers: 1 }));
-    }
+    for (const scenario of SCENARIOS) targets.set(scenario.name, await scenario.start(env));
     const samples = new Map<string, number[]>(SCENARIOS.map((s) => [s.name, []]));
     // Warm-up: one short pass each (JIT traces, keepalive pools).
     for (const scenario of SCENARIOS) {
-      execFileSync("wrk", ["-t1", "-c10", "-d1s", ...Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]), `${hosts.get(scenario.name)!.url}/bench`]);
+      const headers = Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]);
+      execFileSync("wrk", ["-t1", "-c10", "-d1s", ...headers, `${targets.get(scenario.name)!.url}/bench`]);
     }
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
         if (Date.now() - started > BUDGET_MS - (SECONDS + 5) * 1000) throw new Error("benchmark budget of 5 minutes exceeded");
-        const rps = wrk(`${hosts.get(scenario.name)!.url}/bench`, scenario.headers);
+        const rps = wrk(`${targets.get(scenario.name)!.url}/bench`, scenario.headers);
         samples.get(scenario.name)!.push(rps);
         console.log(`round ${round}/${ROUNDS} ${scenario.name}: ${rps.toFixed(0)} req/s`);
       }
@@ -116,7 +167,8 @@ async function main(): Promise<void> {
     });
     writeReports(results, samples);
   } finally {
-    for (const host of hosts.values()) await host.stop();
+    for (const target of targets.values()) await target.stop();
+    await redis.stop();
     await upstream.stop();
   }
 }

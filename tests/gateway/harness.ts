@@ -90,3 +90,37 @@ export async function roomInThisMinute(seconds: number): Promise<void> {
   const intoMinute = (Date.now() / 1000) % 60;
   if (60 - intoMinute < seconds) await new Promise((r) => setTimeout(r, (60 - intoMinute + 0.25) * 1000));
 }
+
+export const DEMO_KEYS = { free: "demo-free-key", premium: "demo-premium-key", enterprise: "demo-enterprise-key" } as const;
+
+/**
+ * A minimal config for one host: one route /limited to the upstream, key-auth, the
+ * three demo consumers (tier by Kong tag / APISIX label), and tier-limit with `conf`.
+ */
+export function tierLimitConfig(kind: HostKind, conf: Record<string, unknown>): Record<string, unknown> {
+  const tiers = Object.keys(DEMO_KEYS) as (keyof typeof DEMO_KEYS)[];
+  if (kind === "kong") {
+    return {
+      _format_version: "3.0",
+      services: [{ name: "svc", url: "http://127.0.0.1:9000", routes: [{ name: "limited", paths: ["/limited"] }] }],
+      consumers: tiers.map((tier) => ({
+        username: `${tier}-user`,
+        tags: [`tier:${tier}`],
+        keyauth_credentials: [{ key: DEMO_KEYS[tier] }],
+      })),
+      plugins: [
+        { name: "key-auth", config: { key_names: ["apikey"] } },
+        { name: "tier-limit", config: conf },
+      ],
+    };
+  }
+  return {
+    routes: [{ id: "limited", uri: "/limited*", upstream_id: "up", plugins: { "key-auth": {}, "tier-limit": conf } }],
+    upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
+    consumers: tiers.map((tier) => ({
+      username: `${tier}_user`,
+      labels: { tier },
+      plugins: { "key-auth": { key: DEMO_KEYS[tier] } },
+    })),
+  };
+}

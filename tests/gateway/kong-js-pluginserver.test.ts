@@ -171,6 +171,7 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
 
   it("admits a free consumer up to its limit, then answers 429 with Retry-After; premium still passes", async () => {
     const config = {
+      algorithm: "fixed",
       tiers: {
         free: { limits: { GET: { minute: 2 } } },
         premium: { limits: { GET: { minute: 100 } } },

@@ -1,7 +1,7 @@
 -- tstl's runtime library ships as tollgate.lualib_bundle. Another project's global
 -- `lualib_bundle` (first on the path, or already loaded) must not change anything.
 describe("tollgate's tstl runtime is namespaced", function()
-  local saved_path, saved_loaded
+  local saved_path, saved_loaded, saved_ngx
 
   setup(function()
     saved_path = package.path
@@ -23,6 +23,10 @@ describe("tollgate's tstl runtime is namespaced", function()
     package.preload["apisix.core"] = function()
       return { schema = { check = function() return true end }, log = {}, request = {}, response = {} }
     end
+    package.preload["resty.redis"] = function() return { new = function() end } end
+    -- Modules that hash their Redis script at load time call ngx.sha1_bin.
+    saved_ngx = _G.ngx
+    _G.ngx = _G.ngx or { sha1_bin = function() return string.rep("\0", 20) end }
 
     -- Unload anything already required so that it is loaded again with the foreign path first.
     for name in pairs(package.loaded) do
@@ -35,6 +39,7 @@ describe("tollgate's tstl runtime is namespaced", function()
   teardown(function()
     package.path = saved_path
     package.loaded["lualib_bundle"] = saved_loaded
+    _G.ngx = saved_ngx
   end)
 
   it("loads every module of lua-out/ without touching the foreign lualib_bundle", function()
@@ -42,7 +47,8 @@ describe("tollgate's tstl runtime is namespaced", function()
     local count = 0
     for file in listing:lines() do
       local module_name = file:gsub("^%./", ""):gsub("%.lua$", ""):gsub("/", ".")
-      assert.has_no.errors(function() require(module_name) end, module_name)
+      local ok, err = pcall(require, module_name)
+      assert.is_true(ok, tostring(err))
       count = count + 1
     end
     listing:close()

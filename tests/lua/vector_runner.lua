@@ -32,11 +32,23 @@ local function copy(value)
   return out
 end
 
+-- {"$config": "<module>#<spec>", "value": {...}}: the value validated against the
+-- spec with tollgate's validator, defaults filled in.
+local function validated_config(arg)
+  local spec = runner.resolve_export(arg["$config"])
+  local config = without_nulls(copy(arg.value))
+  local problem = require("tollgate.core.validate").validateConfig(spec, config)
+  assert(problem == nil, "vector config is invalid: " .. tostring(problem))
+  return config
+end
+
 function runner.resolve_args(args)
   local out = {}
   for i, arg in ipairs(args) do
     if type(arg) == "table" and arg["$ref"] ~= nil then
       out[i] = runner.resolve_export(arg["$ref"])
+    elseif type(arg) == "table" and arg["$config"] ~= nil then
+      out[i] = validated_config(arg)
     else
       out[i] = without_nulls(copy(arg))
     end

@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { RecordSpec } from "../../plugins/core/schema.ts";
+import { validateConfig } from "../../plugins/core/validate.ts";
 
 const VECTORS_DIR = join(import.meta.dirname, "../vectors");
 const PLUGINS_DIR = join(import.meta.dirname, "../../plugins");
@@ -30,11 +32,22 @@ async function resolveExport(reference: string): Promise<unknown> {
   return mod[exportName];
 }
 
+/** `{"$config": "<module>#<spec>", "value": {…}}`: the value validated against the spec, defaults filled in. */
+async function validatedConfig(arg: { $config: string; value: unknown }): Promise<unknown> {
+  const spec = (await resolveExport(arg.$config)) as RecordSpec;
+  const config = structuredClone(arg.value);
+  const problem = validateConfig(spec, config);
+  if (problem !== undefined) throw new Error(`vector config is invalid: ${problem}`);
+  return config;
+}
+
 async function resolveArgs(args: unknown[]): Promise<unknown[]> {
   return Promise.all(
-    args.map(async (arg) =>
-      typeof arg === "object" && arg !== null && "$ref" in arg ? resolveExport(String(arg.$ref)) : structuredClone(arg),
-    ),
+    args.map(async (arg) => {
+      if (typeof arg === "object" && arg !== null && "$ref" in arg) return resolveExport(String(arg.$ref));
+      if (typeof arg === "object" && arg !== null && "$config" in arg) return validatedConfig(arg as { $config: string; value: unknown });
+      return structuredClone(arg);
+    }),
   );
 }
 

@@ -6,6 +6,8 @@ local applyApisixOutcome = ____adapter.applyApisixOutcome
 local toJsonSchema = ____adapter.toJsonSchema
 local ____access = require("tollgate.tier_limit.lua.access")
 local tierLimitAccess = ____access.tierLimitAccess
+local ____prepare = require("tollgate.tier_limit.prepare")
+local prepare = ____prepare.prepare
 local ____meta = require("tollgate.tier_limit.meta")
 local TIER_LIMIT_APISIX_PRIORITY = ____meta.TIER_LIMIT_APISIX_PRIORITY
 local TIER_LIMIT_NAME = ____meta.TIER_LIMIT_NAME
@@ -21,7 +23,10 @@ local function access(conf, ctx)
         ctx,
         tierLimitAccess(
             conf,
-            apisixRequestFacts(ctx)
+            apisixRequestFacts(
+                ctx,
+                prepare(conf).needs
+            )
         )
     )
     if rejection ~= nil then

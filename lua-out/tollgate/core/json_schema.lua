@@ -61,7 +61,11 @@ function ____exports.toJsonSchema(spec)
                     local field = spec.fields[name]
                     properties[name] = ____exports.toJsonSchema(field)
                     if field.required == true and field.default == nil then
-                        required[#required + 1] = name
+                        if field.kind == "record" then
+                            properties[name].default = {}
+                        else
+                            required[#required + 1] = name
+                        end
                     end
                 end
                 schema.properties = properties

@@ -1,118 +1,189 @@
-local ____lualib = require("tollgate.lualib_bundle")
-local __TS__StringSubstring = ____lualib.__TS__StringSubstring
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local ____facts = require("tollgate.core.facts")
-local consumerAttribute = ____facts.consumerAttribute
 local ____windows = require("tollgate.core.windows")
-local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local windowBounds = ____windows.windowBounds
+local ____prepare = require("tollgate.tier_limit.prepare")
+local prepare = ____prepare.prepare
+local ____resolve = require("tollgate.tier_limit.resolve")
+local counterScope = ____resolve.counterScope
+local counterSubject = ____resolve.counterSubject
+local resolveTier = ____resolve.resolveTier
+local MONTH_MAX_SECONDS = 31 * 86400
 local function reject(status, ____error, message)
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
---- The tier of the caller: the consumer's own tier, else the configured default.
-function ____exports.resolveTier(conf, facts)
-    local consumer = facts.consumer
-    if consumer ~= nil then
-        local own = consumerAttribute(consumer, "tier")
-        if own ~= nil then
-            return own
-        end
-    end
-    return conf.default_tier
+local function check(prepared, keyPrefix, sliding, now)
+    local window = prepared.window
+    local bounds = windowBounds(window, now)
+    local length = bounds["end"] - bounds.start
+    local second = math.floor(now)
+    local previousStart = window == "month" and windowBounds("month", bounds.start - 1).start or bounds.start - length
+    local nextLength = window == "month" and MONTH_MAX_SECONDS or length
+    return {
+        key = ((keyPrefix .. window) .. ":") .. tostring(bounds.start),
+        previousKey = ((keyPrefix .. window) .. ":") .. tostring(previousStart),
+        limit = prepared.limit,
+        window = window,
+        weight = sliding and math.floor((1 - (now - bounds.start) / length) * 1000000) / 1000000 or 0,
+        ttl = sliding and bounds["end"] - second + nextLength + 1 or bounds["end"] - second + 1,
+        windowStart = bounds.start,
+        resetAt = bounds["end"],
+        limitHeader = prepared.limitHeader,
+        remainingHeader = prepared.remainingHeader
+    }
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now)
-    local tierName = ____exports.resolveTier(conf, facts)
+    local prepared = prepare(conf)
+    local ____resolveTier_result_0 = resolveTier(conf, prepared, facts)
+    local tierName = ____resolveTier_result_0.tier
     if tierName == nil then
-        return facts.consumer == nil and reject(401, "unauthenticated", "This API requires an API key.") or reject(403, "no_tier", "No tier is assigned to this consumer.")
+        return facts.consumer == nil and reject(401, "unauthenticated", "This API requires credentials.") or reject(403, "no_tier", "No tier is assigned to this consumer.")
     end
-    local tier = conf.tiers[tierName]
+    local tier = prepared.tiers[tierName]
     if tier == nil then
         return reject(403, "unknown_tier", ("Tier '" .. tierName) .. "' is not configured.")
     end
+    local cost = conf.cost
     if tier.unlimited then
-        return {kind = "count", tier = tierName, checks = {}, now = now}
+        return {
+            kind = "count",
+            tier = tierName,
+            checks = {},
+            now = now,
+            cost = cost
+        }
     end
-    local limits = tier.limits
     local methodKey = facts.method
-    local windows = limits and limits[methodKey]
+    local windows = tier.byMethod[methodKey]
     if windows == nil then
         methodKey = "*"
-        windows = limits and limits["*"]
+        windows = tier.byMethod["*"]
     end
-    if windows == nil then
-        return {kind = "count", tier = tierName, checks = {}, now = now}
-    end
-    local subject = facts.consumer == nil and "anonymous" or facts.consumer.id
-    local scope = facts.configScope or "global"
     local checks = {}
-    for ____, window in ipairs(WINDOW_NAMES) do
-        do
-            local limit = windows[window]
-            if limit == nil then
-                goto __continue12
-            end
-            local bounds = windowBounds(window, now)
-            checks[#checks + 1] = {
-                key = (((((((((("tl:" .. scope) .. ":") .. tierName) .. ":") .. subject) .. ":") .. methodKey) .. ":") .. window) .. ":") .. tostring(bounds.start),
-                limit = limit,
-                window = window,
-                resetAt = bounds["end"],
-                ttl = bounds["end"] - math.floor(now) + 1
-            }
-        end
-        ::__continue12::
+    if windows == nil then
+        return {
+            kind = "count",
+            tier = tierName,
+            checks = checks,
+            now = now,
+            cost = cost
+        }
     end
-    return {kind = "count", tier = tierName, checks = checks, now = now}
+    local keyPrefix = ((((((("tl:{" .. counterScope(conf, facts)) .. ":") .. counterSubject(conf, facts)) .. "}:") .. tierName) .. ":") .. methodKey) .. ":"
+    local sliding = conf.algorithm == "sliding"
+    for ____, window in ipairs(windows) do
+        checks[#checks + 1] = check(window, keyPrefix, sliding, now)
+    end
+    return {
+        kind = "count",
+        tier = tierName,
+        checks = checks,
+        now = now,
+        cost = cost
+    }
 end
-local function capitalized(window)
-    return string.upper(__TS__StringSubstring(window, 0, 1)) .. __TS__StringSubstring(window, 1)
+--- Seconds until a refused request would be allowed in this window, if nothing else arrives.
+local function retryAfter(entry, current, previous, cost, now)
+    local untilEnd = entry.resetAt - now
+    if entry.weight == 0 or current > entry.limit then
+        if entry.weight == 0 then
+            return math.max(
+                1,
+                math.ceil(untilEnd)
+            )
+        end
+        local length = entry.resetAt - entry.windowStart
+        local without = current - cost
+        local extra = without > entry.limit - cost and length * (1 - (entry.limit - cost) / without) or 0
+        return math.max(
+            1,
+            math.ceil(untilEnd + extra)
+        )
+    end
+    local length = entry.resetAt - entry.windowStart
+    local elapsedNeeded = length * (1 - (entry.limit - current) / previous)
+    return math.max(
+        1,
+        math.ceil(entry.windowStart + elapsedNeeded - now)
+    )
 end
---- Step 3: given each counter's value after this request's increment (same order as
--- plan.checks), allow or reject and build the headers.
+--- Step 3: allow or reject from the store's counts, and build the headers.
 function ____exports.decideAccess(conf, plan, counts)
     local headers = {}
-    local exceeded
-    local tightest
+    local hide = conf.hide_client_headers
+    local exceeded = -1
+    local tightest = -1
     local tightestRemaining = 0
     do
         local i = 0
         while i < #plan.checks do
-            local check = plan.checks[i + 1]
-            local count = counts[i + 1] or 0
-            local remaining = check.limit - count > 0 and check.limit - count or 0
-            if count > check.limit and exceeded == nil then
-                exceeded = check
+            local entry = plan.checks[i + 1]
+            local current = counts.current[i + 1] or 0
+            local estimate = (counts.previous[i + 1] or 0) * entry.weight + current
+            local left = math.floor(entry.limit - estimate)
+            local remaining = left > 0 and left or 0
+            if estimate > entry.limit and exceeded == -1 then
+                exceeded = i
             end
-            if not conf.hide_client_headers then
-                headers["X-RateLimit-Limit-" .. capitalized(check.window)] = tostring(check.limit)
-                headers["X-RateLimit-Remaining-" .. capitalized(check.window)] = tostring(remaining)
+            if not hide then
+                headers[entry.limitHeader] = tostring(entry.limit)
+                headers[entry.remainingHeader] = tostring(remaining)
             end
-            if tightest == nil or remaining < tightestRemaining then
-                tightest = check
+            if tightest == -1 or remaining < tightestRemaining then
+                tightest = i
                 tightestRemaining = remaining
             end
             i = i + 1
         end
     end
-    local now = math.floor(plan.now)
-    if tightest ~= nil and not conf.hide_client_headers then
-        headers["RateLimit-Limit"] = tostring(tightest.limit)
+    local now = plan.now
+    if tightest ~= -1 and not hide then
+        local entry = plan.checks[tightest + 1]
+        headers["RateLimit-Limit"] = tostring(entry.limit)
         headers["RateLimit-Remaining"] = tostring(tightestRemaining)
-        headers["RateLimit-Reset"] = tostring(tightest.resetAt - now)
+        headers["RateLimit-Reset"] = tostring(math.max(
+            1,
+            math.ceil(entry.resetAt - now)
+        ))
     end
-    if exceeded == nil then
+    local ____counts_allowed_1 = counts.allowed
+    if ____counts_allowed_1 == nil then
+        ____counts_allowed_1 = exceeded == -1
+    end
+    local allowed = ____counts_allowed_1
+    if allowed then
         return {allowed = true, tier = plan.tier, responseHeaders = headers}
     end
-    local retryAfter = exceeded.resetAt - now
-    headers["Retry-After"] = tostring(retryAfter)
+    local index = exceeded ~= -1 and exceeded or tightest
+    local entry = plan.checks[index + 1]
+    local wait = retryAfter(
+        entry,
+        counts.current[index + 1] or 0,
+        counts.previous[index + 1] or 0,
+        plan.cost,
+        now
+    )
+    headers["Retry-After"] = tostring(wait)
     return {allowed = false, tier = plan.tier, responseHeaders = headers, rejection = {status = conf.error_code, headers = headers, body = {
         error = "rate_limited",
         message = conf.error_message,
         tier = plan.tier,
-        window = exceeded.window,
-        limit = exceeded.limit,
-        retry_after = retryAfter
+        window = entry.window,
+        limit = entry.limit,
+        retry_after = wait
     }}}
+end
+--- The counter store failed: with fault_tolerant the request passes (without
+-- rate-limit headers), otherwise 503. `report` is how many failures the error log
+-- should mention now (0: stay quiet, a line was written less than
+-- error_log_interval ago).
+function ____exports.onStoreFailure(conf, passed, now)
+    local report = prepare(conf).storeErrors:occurrence(now)
+    if conf.fault_tolerant then
+        return {outcome = passed, report = report}
+    end
+    local rejection = {status = 503, headers = {}, body = {error = "rate_limit_unavailable", message = "Rate limiting is unavailable; try again later."}}
+    return {outcome = {clearUpstream = passed.clearUpstream, rejection = rejection}, report = report}
 end
 return ____exports

@@ -1,6 +1,9 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____cidr = require("tollgate.core.cidr")
+local parseCidr = ____cidr.parseCidr
 local ____schema = require("tollgate.core.schema")
+local array = ____schema.array
 local boolean = ____schema.boolean
 local integer = ____schema.integer
 local map = ____schema.map
@@ -19,6 +22,8 @@ ____exports.LIMITED_METHODS = {
     "OPTIONS",
     "*"
 }
+--- Where a caller's tier can come from, tried in the configured order.
+____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
     return integer({description = ("Requests allowed per " .. window) .. ".", min = 0, max = MAX_LIMIT})
@@ -30,7 +35,7 @@ local windowLimits = record({
         minute = windowLimit("minute"),
         hour = windowLimit("hour"),
         day = windowLimit("day"),
-        month = windowLimit("month")
+        month = windowLimit("month (calendar month, UTC)")
     },
     check = function(limits)
         for ____, window in ipairs(WINDOW_NAMES) do
@@ -47,7 +52,7 @@ local tier = record({
         unlimited = boolean({description = "No limit at all for this tier.", default = false}),
         limits = map({
             description = "Limits by HTTP method; \"*\" applies to methods not listed.",
-            keys = ____string({description = "An HTTP method or *.", oneOf = ____exports.LIMITED_METHODS}),
+            keys = ____string({description = "HTTP method or *.", oneOf = ____exports.LIMITED_METHODS}),
             values = windowLimits
         })
     },
@@ -64,6 +69,28 @@ local tier = record({
         return "limits: a tier that is not unlimited needs limits"
     end
 })
+local redis = record({
+    description = "Redis connection for policies redis and redis-cluster.",
+    required = true,
+    fields = {
+        host = ____string({description = "Redis host (policy redis).", minLength = 1}),
+        port = integer({description = "Redis port (policy redis).", default = 6379, min = 1, max = 65535}),
+        cluster_nodes = array({
+            description = "Seed nodes \"host:port\" of a Redis Cluster (policy redis-cluster).",
+            elements = ____string({description = "host:port", minLength = 3})
+        }),
+        username = ____string({description = "ACL user name (AUTH username password).", minLength = 1}),
+        password = ____string({description = "Password (AUTH).", minLength = 1}),
+        database = integer({description = "Database number (policy redis).", default = 0, min = 0, max = 1000}),
+        timeout_ms = integer({description = "Connect, send and read timeout.", default = 100, min = 1, max = 60000}),
+        pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),
+        keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000})
+    }
+})
+local function tierNamed(conf, name)
+    local tiers = conf.tiers
+    return type(name) == "string" and tiers[name] ~= nil
+end
 ____exports.tierLimitSchema = record({
     description = "Per-tier, per-method rate limits.",
     fields = {
@@ -73,19 +100,88 @@ ____exports.tierLimitSchema = record({
             keys = ____string({description = "Tier name.", minLength = 1}),
             values = tier
         }),
-        default_tier = ____string({description = "Tier of a consumer that has none. Unset: such a consumer gets 403 and an anonymous caller 401."}),
+        tier_sources = array({
+            description = "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
+            elements = ____string({description = "A tier source.", oneOf = ____exports.TIER_SOURCES}),
+            default = {"consumer", "consumer_map", "jwt_claim"},
+            minLength = 1
+        }),
+        consumer_tiers = map({
+            description = "Tier by consumer username, id or custom_id (source consumer_map).",
+            keys = ____string({description = "Consumer.", minLength = 1}),
+            values = ____string({description = "Tier name.", minLength = 1})
+        }),
+        jwt_claim = ____string({description = "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).", default = "tier", minLength = 1}),
+        trusted_header = ____string({description = "Request header set by a trusted internal proxy that names the tier (source trusted_header).", minLength = 1}),
+        trusted_cidrs = array({
+            description = "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
+            elements = ____string({description = "CIDR.", minLength = 2})
+        }),
+        default_tier = ____string({description = "Tier of an identified caller (consumer) that no source names a tier for; unset: 403."}),
+        anonymous_tier = ____string({description = "Tier of a caller with no consumer; unset: 401."}),
+        limit_by = ____string({description = "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).", oneOf = {"consumer", "credential", "ip"}, default = "consumer"}),
+        counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
+        algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
+        cost = integer({description = "How much one request counts.", default = 1, min = 1, max = 1000000}),
+        policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
+        dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
+        redis = redis,
+        fault_tolerant = boolean({description = "When the counter store fails: true lets requests through, false answers 503.", default = true}),
+        error_log_interval = integer({description = "Seconds between two error-log lines about a failing store (each says how many failures).", default = 60, min = 1, max = 86400}),
         tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
-        policy = ____string({description = "Where counters live.", oneOf = {"local"}, default = "local"}),
-        dict = ____string({description = "lua_shared_dict that holds the counters for policy local.", default = "tollgate_tier_limit", minLength = 1}),
         hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
         error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
         error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
     },
     check = function(conf)
-        local defaultTier = conf.default_tier
-        local tiers = conf.tiers
-        if type(defaultTier) == "string" and tiers[defaultTier] == nil then
-            return ("default_tier: '" .. defaultTier) .. "' is not one of the configured tiers"
+        for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
+            local name = conf[field]
+            if name ~= nil and not tierNamed(conf, name) then
+                return ((field .. ": '") .. tostring(name)) .. "' is not one of the configured tiers"
+            end
+        end
+        local byConsumer = conf.consumer_tiers
+        if byConsumer ~= nil then
+            for consumer in pairs(byConsumer) do
+                if not tierNamed(conf, byConsumer[consumer]) then
+                    return ((("consumer_tiers." .. consumer) .. ": '") .. tostring(byConsumer[consumer])) .. "' is not one of the configured tiers"
+                end
+            end
+        end
+        local sources = conf.tier_sources
+        for ____, source in ipairs(sources) do
+            do
+                if source ~= "trusted_header" then
+                    goto __continue21
+                end
+                if conf.trusted_header == nil then
+                    return "trusted_header: required when tier_sources has trusted_header"
+                end
+                local cidrs = conf.trusted_cidrs
+                if cidrs == nil or #cidrs == 0 then
+                    return "trusted_cidrs: at least one range is required when tier_sources has trusted_header"
+                end
+            end
+            ::__continue21::
+        end
+        local cidrs = conf.trusted_cidrs
+        if cidrs ~= nil then
+            do
+                local i = 0
+                while i < #cidrs do
+                    if parseCidr(cidrs[i + 1]) == nil then
+                        return ((("trusted_cidrs[" .. tostring(i + 1)) .. "]: '") .. tostring(cidrs[i + 1])) .. "' is not a CIDR range"
+                    end
+                    i = i + 1
+                end
+            end
+        end
+        local redisConf = conf.redis
+        if conf.policy == "redis" and redisConf.host == nil then
+            return "redis.host: required for policy redis"
+        end
+        if conf.policy == "redis-cluster" and (redisConf.cluster_nodes == nil or #redisConf.cluster_nodes == 0) then
+            return "redis.cluster_nodes: at least one node is required for policy redis-cluster"
         end
         return nil
     end

@@ -3,7 +3,7 @@
  * an AccessOutcome back. Shared by every plugin's APISIX module.
  */
 import core = require("apisix.core");
-import type { ConsumerFacts, RequestFacts } from "../../core/facts";
+import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
 import type { AccessOutcome, Rejection } from "../../core/outcome";
 import type { RecordSpec } from "../../core/schema";
 import { toJsonSchema, type JsonSchema } from "../../core/json-schema";
@@ -15,18 +15,38 @@ export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
   return {
     id: consumer.username,
     username: consumer.username,
+    custom_id: consumer.labels?.["custom_id"],
     labels: consumer.labels,
     group: consumer.group_id,
   };
 }
 
-export function apisixRequestFacts(ctx: ApisixCtx): RequestFacts {
-  return {
+/** Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx. */
+export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFacts {
+  const consumer = apisixConsumer(ctx);
+  const facts: RequestFacts = {
     method: ctx.var["request_method"] ?? core.request.get_method(),
-    consumer: apisixConsumer(ctx),
+    consumer,
     // As APISIX's limit-count keys its counters: by the configuration's type and id.
     configScope: ctx.conf_type !== undefined ? `${ctx.conf_type}:${ctx.conf_id ?? ""}` : "global",
   };
+  if (needs.clientIp || consumer === undefined) facts.clientIp = ctx.var["remote_addr"];
+  if (needs.credential) facts.credentialId = ctx.consumer?.credential_id;
+  // jwt-auth with store_in_ctx: true leaves the verified payload here.
+  if (needs.jwtClaims) facts.jwtClaims = ctx.jwt_auth_payload;
+  if (needs.routeAndService) {
+    facts.routeId = ctx.route_id;
+    facts.serviceId = ctx.service_id;
+  }
+  if (needs.headers.length > 0) {
+    const headers: { [name: string]: string } = {};
+    for (const name of needs.headers) {
+      const value = core.request.header(ctx, name);
+      if (value !== undefined) headers[name] = value;
+    }
+    facts.headers = headers;
+  }
+  return facts;
 }
 
 /**

@@ -2,21 +2,51 @@
  * Kong JS plugin server (kong-pdk) adapter: the async twin of ../kong/adapter.ts.
  * Reads request facts through the RPC PDK and applies an AccessOutcome back.
  */
-import type { ConsumerFacts, RequestFacts } from "../../core/facts";
+import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
 import type { RecordSpec } from "../../core/schema";
 import { validateConfig } from "../../core/validate";
 import type { KongJsPdk } from "./pdk";
 
-export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string): Promise<RequestFacts> {
+/** Claims of the JWT Kong's jwt plugin verified (raw token in kong.ctx.shared). */
+function verifiedJwtClaims(token: unknown): Record<string, unknown> | undefined {
+  if (typeof token !== "string") return undefined;
+  const payload = token.split(".")[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    return typeof claims === "object" && claims !== null ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the facts a plugin config needs (see FactNeeds), one RPC at a time. */
+export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string, needs: FactNeeds): Promise<RequestFacts> {
   // One PDK call at a time: each is a round trip on the event's single RPC channel.
   const method = await kong.request.getMethod();
   const consumer = await kong.client.getConsumer();
-  let facts: ConsumerFacts | undefined;
+  let consumerFacts: ConsumerFacts | undefined;
   if (consumer !== undefined && consumer !== null && typeof consumer.id === "string") {
-    facts = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+    consumerFacts = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
   }
-  return { method, consumer: facts, configScope };
+  const facts: RequestFacts = { method, consumer: consumerFacts, configScope };
+  if (needs.clientIp || consumerFacts === undefined) facts.clientIp = await kong.client.getForwardedIp();
+  if (needs.credential) facts.credentialId = (await kong.client.getCredential())?.id;
+  if (needs.jwtClaims) facts.jwtClaims = verifiedJwtClaims(await kong.ctx.shared.get("authenticated_jwt_token"));
+  if (needs.routeAndService) {
+    facts.routeId = (await kong.router.getRoute())?.id;
+    facts.serviceId = (await kong.router.getService())?.id;
+  }
+  if (needs.headers.length > 0) {
+    const headers: Record<string, string> = {};
+    for (const name of needs.headers) {
+      const value = await kong.request.getHeader(name);
+      if (typeof value === "string") headers[name] = value;
+    }
+    facts.headers = headers;
+  }
+  return facts;
 }
 
 export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome): Promise<void> {

@@ -14,13 +14,28 @@ export interface KongJsConsumer {
   tags?: string[];
 }
 
+export interface KongJsEntity {
+  id: string;
+}
+
 export interface KongJsPdk {
   request: {
     getMethod(): Promise<string>;
-    getHeader(name: string): Promise<string | undefined>;
+    getHeader(name: string): Promise<string | undefined | null>;
   };
   client: {
     getConsumer(): Promise<KongJsConsumer | undefined | null>;
+    getCredential(): Promise<KongJsEntity | undefined | null>;
+    getForwardedIp(): Promise<string>;
+  };
+  ctx: {
+    shared: {
+      get(key: string): Promise<unknown>;
+    };
+  };
+  router: {
+    getRoute(): Promise<KongJsEntity | undefined | null>;
+    getService(): Promise<KongJsEntity | undefined | null>;
   };
   response: {
     exit(status: number, body?: string | object, headers?: Record<string, string>): Promise<null>;

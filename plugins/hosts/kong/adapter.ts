@@ -2,14 +2,9 @@
  * Kong (Lua PDK) adapter: reads request facts from the PDK and applies an
  * AccessOutcome back through it. Shared by every plugin's Kong handler.
  */
-import type { ConsumerFacts, RequestFacts } from "../../core/facts";
+import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
-
-export function kongConsumer(): ConsumerFacts | undefined {
-  const consumer = kong.client.get_consumer();
-  if (consumer === undefined) return undefined;
-  return { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
-}
+import { verifiedJwtClaims } from "../../io/lua/jwt";
 
 /** Fields Kong adds to every plugin config it hands to a handler. */
 export interface KongConfigIdentity {
@@ -24,8 +19,33 @@ export function kongConfigScope(conf: KongConfigIdentity): string {
   return "global";
 }
 
-export function kongRequestFacts(conf: KongConfigIdentity): RequestFacts {
-  return { method: kong.request.get_method(), consumer: kongConsumer(), configScope: kongConfigScope(conf) };
+export function kongConsumer(): ConsumerFacts | undefined {
+  const consumer = kong.client.get_consumer();
+  if (consumer === undefined) return undefined;
+  return { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+}
+
+/** Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK. */
+export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): RequestFacts {
+  const consumer = kongConsumer();
+  const facts: RequestFacts = { method: kong.request.get_method(), consumer, configScope: kongConfigScope(conf) };
+  // Kong's forwarded IP honours trusted_ips / real_ip settings, as its own plugins do.
+  if (needs.clientIp || consumer === undefined) facts.clientIp = kong.client.get_forwarded_ip();
+  if (needs.credential) facts.credentialId = kong.client.get_credential()?.id;
+  if (needs.jwtClaims) facts.jwtClaims = verifiedJwtClaims(kong.ctx.shared["authenticated_jwt_token"]);
+  if (needs.routeAndService) {
+    facts.routeId = kong.router.get_route()?.id;
+    facts.serviceId = kong.router.get_service()?.id;
+  }
+  if (needs.headers.length > 0) {
+    const headers: { [name: string]: string } = {};
+    for (const name of needs.headers) {
+      const value = kong.request.get_header(name);
+      if (value !== undefined) headers[name] = value;
+    }
+    facts.headers = headers;
+  }
+  return facts;
 }
 
 /** Applies an outcome in the access phase; a rejection ends the request. */

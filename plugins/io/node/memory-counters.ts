@@ -4,27 +4,37 @@
  * workers, as a lua_shared_dict is for the Lua plugins. Expired counters are swept
  * lazily, at most once per second.
  */
-import type { Counter } from "../counter";
+import type { WindowCounter, WindowCounts } from "../counter";
 
 export class MemoryCounters {
   readonly #counts = new Map<string, { value: number; expiresAt: number }>();
   #nextSweep = 0;
 
-  /** Adds `cost` to each counter and returns the new values (same order). */
-  increment(counters: readonly Counter[], cost: number, nowSeconds: number): number[] {
-    this.#sweep(nowSeconds);
-    return counters.map((counter) => {
-      const entry = this.#counts.get(counter.key);
-      if (entry === undefined || entry.expiresAt <= nowSeconds) {
-        this.#counts.set(counter.key, { value: cost, expiresAt: nowSeconds + counter.ttl });
-        return cost;
-      }
-      entry.value += cost;
-      return entry.value;
-    });
+  #live(key: string, nowSeconds: number): { value: number; expiresAt: number } | undefined {
+    const entry = this.#counts.get(key);
+    return entry !== undefined && entry.expiresAt > nowSeconds ? entry : undefined;
   }
 
-  refund(counters: readonly Counter[], cost: number): void {
+  /** Adds `cost` to each current counter and reads each previous one (same order). */
+  increment(counters: readonly WindowCounter[], cost: number, nowSeconds: number): WindowCounts {
+    this.#sweep(nowSeconds);
+    const current: number[] = [];
+    const previous: number[] = [];
+    for (const counter of counters) {
+      const entry = this.#live(counter.key, nowSeconds);
+      if (entry === undefined) {
+        this.#counts.set(counter.key, { value: cost, expiresAt: nowSeconds + counter.ttl });
+        current.push(cost);
+      } else {
+        entry.value += cost;
+        current.push(entry.value);
+      }
+      previous.push(counter.weight > 0 ? (this.#live(counter.previousKey, nowSeconds)?.value ?? 0) : 0);
+    }
+    return { current, previous };
+  }
+
+  refund(counters: readonly WindowCounter[], cost: number): void {
     for (const counter of counters) {
       const entry = this.#counts.get(counter.key);
       if (entry !== undefined) entry.value -= cost;

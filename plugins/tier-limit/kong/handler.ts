@@ -5,6 +5,7 @@
  */
 import { applyKongOutcome, kongRequestFacts, type KongConfigIdentity } from "../../hosts/kong/adapter";
 import { tierLimitAccess } from "../lua/access";
+import { prepare } from "../prepare";
 import type { TierLimitConfig } from "../schema";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "../meta";
 
@@ -12,7 +13,7 @@ const TierLimitHandler = {
   PRIORITY: TIER_LIMIT_PRIORITY,
   VERSION: TIER_LIMIT_VERSION,
   access(this: unknown, conf: TierLimitConfig & KongConfigIdentity): void {
-    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts(conf)));
+    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts(conf, prepare(conf).needs)));
   },
 };
 

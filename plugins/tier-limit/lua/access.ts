@@ -1,13 +1,28 @@
 /**
  * tier-limit's access step for the Lua hosts (Kong and APISIX): the pure decisions
- * of ../decide.ts around the shared-dict counters. Returns what the host adapter
- * must apply; it never touches the request or response itself.
+ * of ../decide.ts around the counter stores. Returns what the host adapter must
+ * apply; it never touches the request or response itself.
  */
 import type { RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
+import type { WindowCounts } from "../../io/counter";
+import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
-import { decideAccess, planAccess } from "../decide";
+import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
+import { prepare } from "../prepare";
+import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
+
+const script: RedisScript = { source: TIER_LIMIT_SCRIPT, sha1: scriptSha1(TIER_LIMIT_SCRIPT) };
+
+function countInRedis(conf: TierLimitConfig, checks: CounterCheck[], cost: number): LuaMultiReturn<[WindowCounts | undefined, string | undefined]> {
+  const { keys, args } = scriptKeysAndArgs(checks, cost);
+  const [reply, err] = runScript(prepare(conf).redis!, script, keys, args);
+  if (err !== undefined) return $multi(undefined, err);
+  const counts = countsFromReply(reply, checks.length);
+  if (counts === undefined) return $multi(undefined, "unexpected reply from the tier-limit script");
+  return $multi(counts, undefined);
+}
 
 export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts): AccessOutcome {
   // The tier header is ours: a client-sent copy never reaches the upstream.
@@ -17,12 +32,21 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts): Acc
 
   const upstream: { [name: string]: string } = {};
   upstream[conf.tier_header] = plan.tier;
-  if (plan.checks.length === 0) return { clearUpstream, upstream };
+  const passed: AccessOutcome = { clearUpstream, upstream };
+  if (plan.checks.length === 0) return passed;
 
-  const [counts, err] = incrementCounters(conf.dict, plan.checks, 1);
-  if (counts === undefined) return { clearUpstream, upstream, warning: `tier-limit counters unavailable, request allowed: ${err}` };
+  const local = conf.policy === "local";
+  let counts: WindowCounts | undefined;
+  let err: string | undefined;
+  if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost);
+  else [counts, err] = countInRedis(conf, plan.checks, plan.cost);
+  if (counts === undefined) {
+    const { outcome, report } = onStoreFailure(conf, passed, ngx.now());
+    if (report > 0) ngx.log(ngx.ERR, `[tier-limit] counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${err}`);
+    return outcome;
+  }
 
   const decision = decideAccess(conf, plan, counts);
-  if (!decision.allowed) refundCounters(conf.dict, plan.checks, 1);
+  if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
   return { clearUpstream, upstream, response: decision.responseHeaders, rejection: decision.rejection };
 }

@@ -4,6 +4,8 @@ local applyKongOutcome = ____adapter.applyKongOutcome
 local kongRequestFacts = ____adapter.kongRequestFacts
 local ____access = require("tollgate.tier_limit.lua.access")
 local tierLimitAccess = ____access.tierLimitAccess
+local ____prepare = require("tollgate.tier_limit.prepare")
+local prepare = ____prepare.prepare
 local ____meta = require("tollgate.tier_limit.meta")
 local TIER_LIMIT_PRIORITY = ____meta.TIER_LIMIT_PRIORITY
 local TIER_LIMIT_VERSION = ____meta.TIER_LIMIT_VERSION
@@ -13,7 +15,10 @@ local TierLimitHandler = {
     access = function(self, conf)
         applyKongOutcome(tierLimitAccess(
             conf,
-            kongRequestFacts(conf)
+            kongRequestFacts(
+                conf,
+                prepare(conf).needs
+            )
         ))
     end
 }

@@ -10,14 +10,50 @@ function ____exports.apisixConsumer(ctx)
     if consumer == nil then
         return nil
     end
-    return {id = consumer.username, username = consumer.username, labels = consumer.labels, group = consumer.group_id}
-end
-function ____exports.apisixRequestFacts(ctx)
+    local ____consumer_username_2 = consumer.username
+    local ____consumer_username_3 = consumer.username
+    local ____opt_0 = consumer.labels
     return {
+        id = ____consumer_username_2,
+        username = ____consumer_username_3,
+        custom_id = ____opt_0 and ____opt_0.custom_id,
+        labels = consumer.labels,
+        group = consumer.group_id
+    }
+end
+--- Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx.
+function ____exports.apisixRequestFacts(ctx, needs)
+    local consumer = ____exports.apisixConsumer(ctx)
+    local facts = {
         method = ctx.var.request_method or core.request.get_method(),
-        consumer = ____exports.apisixConsumer(ctx),
+        consumer = consumer,
         configScope = ctx.conf_type ~= nil and (ctx.conf_type .. ":") .. (ctx.conf_id or "") or "global"
     }
+    if needs.clientIp or consumer == nil then
+        facts.clientIp = ctx.var.remote_addr
+    end
+    if needs.credential then
+        local ____opt_4 = ctx.consumer
+        facts.credentialId = ____opt_4 and ____opt_4.credential_id
+    end
+    if needs.jwtClaims then
+        facts.jwtClaims = ctx.jwt_auth_payload
+    end
+    if needs.routeAndService then
+        facts.routeId = ctx.route_id
+        facts.serviceId = ctx.service_id
+    end
+    if #needs.headers > 0 then
+        local headers = {}
+        for ____, name in ipairs(needs.headers) do
+            local value = core.request.header(ctx, name)
+            if value ~= nil then
+                headers[name] = value
+            end
+        end
+        facts.headers = headers
+    end
+    return facts
 end
 --- Applies an outcome in the access phase. Returns the rejection, which the plugin's
 -- phase function returns to APISIX as `code, body` (APISIX then ends the request).

@@ -1,12 +1,7 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-function ____exports.kongConsumer()
-    local consumer = kong.client.get_consumer()
-    if consumer == nil then
-        return nil
-    end
-    return {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
-end
+local ____jwt = require("tollgate.io.lua.jwt")
+local verifiedJwtClaims = ____jwt.verifiedJwtClaims
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
     if conf.route_id ~= nil then
@@ -17,12 +12,48 @@ function ____exports.kongConfigScope(conf)
     end
     return "global"
 end
-function ____exports.kongRequestFacts(conf)
-    return {
+function ____exports.kongConsumer()
+    local consumer = kong.client.get_consumer()
+    if consumer == nil then
+        return nil
+    end
+    return {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
+end
+--- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
+function ____exports.kongRequestFacts(conf, needs)
+    local consumer = ____exports.kongConsumer()
+    local facts = {
         method = kong.request.get_method(),
-        consumer = ____exports.kongConsumer(),
+        consumer = consumer,
         configScope = ____exports.kongConfigScope(conf)
     }
+    if needs.clientIp or consumer == nil then
+        facts.clientIp = kong.client.get_forwarded_ip()
+    end
+    if needs.credential then
+        local ____opt_0 = kong.client.get_credential()
+        facts.credentialId = ____opt_0 and ____opt_0.id
+    end
+    if needs.jwtClaims then
+        facts.jwtClaims = verifiedJwtClaims(kong.ctx.shared.authenticated_jwt_token)
+    end
+    if needs.routeAndService then
+        local ____opt_2 = kong.router.get_route()
+        facts.routeId = ____opt_2 and ____opt_2.id
+        local ____opt_4 = kong.router.get_service()
+        facts.serviceId = ____opt_4 and ____opt_4.id
+    end
+    if #needs.headers > 0 then
+        local headers = {}
+        for ____, name in ipairs(needs.headers) do
+            local value = kong.request.get_header(name)
+            if value ~= nil then
+                headers[name] = value
+            end
+        end
+        facts.headers = headers
+    end
+    return facts
 end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)

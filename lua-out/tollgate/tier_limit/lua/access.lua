@@ -1,11 +1,44 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____redis = require("tollgate.io.lua.redis")
+local runScript = ____redis.runScript
+local scriptSha1 = ____redis.scriptSha1
 local ____shared_2Ddict_2Dcounters = require("tollgate.io.lua.shared_dict_counters")
 local incrementCounters = ____shared_2Ddict_2Dcounters.incrementCounters
 local refundCounters = ____shared_2Ddict_2Dcounters.refundCounters
 local ____decide = require("tollgate.tier_limit.decide")
 local decideAccess = ____decide.decideAccess
+local onStoreFailure = ____decide.onStoreFailure
 local planAccess = ____decide.planAccess
+local ____prepare = require("tollgate.tier_limit.prepare")
+local prepare = ____prepare.prepare
+local ____redis_2Dscript = require("tollgate.tier_limit.redis_script")
+local countsFromReply = ____redis_2Dscript.countsFromReply
+local scriptKeysAndArgs = ____redis_2Dscript.scriptKeysAndArgs
+local TIER_LIMIT_SCRIPT = ____redis_2Dscript.TIER_LIMIT_SCRIPT
+local script = {
+    source = TIER_LIMIT_SCRIPT,
+    sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
+}
+local function countInRedis(conf, checks, cost)
+    local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost)
+    local keys = ____scriptKeysAndArgs_result_0.keys
+    local args = ____scriptKeysAndArgs_result_0.args
+    local reply, err = runScript(
+        prepare(conf).redis,
+        script,
+        keys,
+        args
+    )
+    if err ~= nil then
+        return nil, err
+    end
+    local counts = countsFromReply(reply, #checks)
+    if counts == nil then
+        return nil, "unexpected reply from the tier-limit script"
+    end
+    return counts, nil
+end
 function ____exports.tierLimitAccess(conf, facts)
     local clearUpstream = {conf.tier_header}
     local plan = planAccess(
@@ -18,20 +51,37 @@ function ____exports.tierLimitAccess(conf, facts)
     end
     local upstream = {}
     upstream[conf.tier_header] = plan.tier
+    local passed = {clearUpstream = clearUpstream, upstream = upstream}
     if #plan.checks == 0 then
-        return {clearUpstream = clearUpstream, upstream = upstream}
+        return passed
     end
-    local counts, err = incrementCounters(conf.dict, plan.checks, 1)
+    local ____local = conf.policy == "local"
+    local counts
+    local err
+    if ____local then
+        counts, err = incrementCounters(conf.dict, plan.checks, plan.cost)
+    else
+        counts, err = countInRedis(conf, plan.checks, plan.cost)
+    end
     if counts == nil then
-        return {
-            clearUpstream = clearUpstream,
-            upstream = upstream,
-            warning = "tier-limit counters unavailable, request allowed: " .. tostring(err)
-        }
+        local ____onStoreFailure_result_1 = onStoreFailure(
+            conf,
+            passed,
+            ngx.now()
+        )
+        local outcome = ____onStoreFailure_result_1.outcome
+        local report = ____onStoreFailure_result_1.report
+        if report > 0 then
+            ngx.log(
+                ngx.ERR,
+                (((("[tier-limit] counter store (policy " .. conf.policy) .. ") failed ") .. tostring(report)) .. " time(s) since the last report: ") .. tostring(err)
+            )
+        end
+        return outcome
     end
     local decision = decideAccess(conf, plan, counts)
-    if not decision.allowed then
-        refundCounters(conf.dict, plan.checks, 1)
+    if not decision.allowed and ____local then
+        refundCounters(conf.dict, plan.checks, plan.cost)
     end
     return {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, rejection = decision.rejection}
 end

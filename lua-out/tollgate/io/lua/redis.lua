@@ -1,0 +1,358 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____redis_2Dslot = require("tollgate.io.redis_slot")
+local keySlot = ____redis_2Dslot.keySlot
+local ____redis_2Dcluster = require("tollgate.io.lua.redis_cluster")
+local applyClusterSlots = ____redis_2Dcluster.applyClusterSlots
+local clusterState = ____redis_2Dcluster.clusterState
+local clusterStats = ____redis_2Dcluster.clusterStats
+local redirection = ____redis_2Dcluster.redirection
+local redis = require("resty.redis")
+--- Redirections (MOVED/ASK) followed for one call before giving up.
+local MAX_REDIRECTIONS = 5
+--- Seconds between two CLUSTER SLOTS refreshes of one cluster in one worker.
+local REFRESH_INTERVAL_S = 1
+local preparedByConfig = setmetatable({}, {__mode = "k"})
+--- Lowercase hex SHA-1 of a script (ngx.sha1_bin), computed once at module load by callers.
+function ____exports.scriptSha1(source)
+    local hex = string.gsub(
+        ngx.sha1_bin(source),
+        ".",
+        function(char) return string.format(
+            "%02x",
+            string.byte(char)
+        ) end
+    )
+    return hex
+end
+local function prepare(config)
+    local cached = preparedByConfig[config]
+    if cached ~= nil then
+        return cached
+    end
+    local database = config.cluster_nodes == nil and (config.database or 0) or 0
+    local ____temp_0
+    if config.password == "" then
+        ____temp_0 = nil
+    else
+        ____temp_0 = config.password
+    end
+    local password = ____temp_0
+    local ____temp_1
+    if password == nil or config.username == "" then
+        ____temp_1 = nil
+    else
+        ____temp_1 = config.username
+    end
+    local username = ____temp_1
+    local prepared = {
+        timeoutMs = config.timeout_ms,
+        keepaliveMs = config.keepalive_ms,
+        poolSize = config.pool_size,
+        username = username,
+        password = password,
+        database = database,
+        poolTag = (((tostring(database) .. ":") .. (username or "")) .. ":") .. (password == nil and "" or ngx.md5(password)),
+        connectOptions = {}
+    }
+    if config.cluster_nodes ~= nil then
+        local key = table.concat(config.cluster_nodes, ",")
+        local state, err = clusterState(key, config.cluster_nodes)
+        prepared.cluster = state
+        prepared.clusterKey = key
+        prepared.error = err
+    elseif config.host == nil or config.host == "" then
+        prepared.error = "redis: no host configured"
+    else
+        local port = config.port or 6379
+        prepared.single = {
+            host = config.host,
+            port = port,
+            addr = (config.host .. ":") .. tostring(port)
+        }
+    end
+    preparedByConfig[config] = prepared
+    return prepared
+end
+--- A connected, authenticated connection to `node`, from the pool when one is idle
+-- there; or undefined and an error. AUTH and SELECT run on fresh connections only.
+local function connect(p, node)
+    local red, err = redis.new()
+    if red == nil then
+        return nil, tostring(err)
+    end
+    red:set_timeout(p.timeoutMs)
+    local options = p.connectOptions[node.addr]
+    if options == nil then
+        options = {pool = (("tollgate:" .. node.addr) .. ":") .. p.poolTag, pool_size = p.poolSize}
+        p.connectOptions[node.addr] = options
+    end
+    local ok, connectErr = red:connect(node.host, node.port, options)
+    if ok == nil then
+        return nil, "connect: " .. tostring(connectErr)
+    end
+    local reused = red:get_reused_times()
+    if reused == 0 then
+        if p.password ~= nil then
+            local res
+            local authErr
+            if p.username == nil then
+                res, authErr = red:auth(p.password)
+            else
+                res, authErr = red:auth(p.username, p.password)
+            end
+            if res == nil or res == false then
+                red:close()
+                return nil, "AUTH: " .. tostring(authErr)
+            end
+        end
+        if p.database ~= 0 then
+            local res, selectErr = red:select(p.database)
+            if res == nil or res == false then
+                red:close()
+                return nil, (("SELECT " .. tostring(p.database)) .. ": ") .. tostring(selectErr)
+            end
+        end
+    end
+    return red, nil
+end
+--- KEYS and ARGV of the call being sent, flattened for one vararg call. Shared by
+-- the worker's light threads: it is filled right before the call and read while the
+-- arguments are evaluated, before the call can yield, so no other thread interleaves.
+local flat = {}
+local function flatten(keys, args)
+    local keyCount = #keys
+    local argCount = #args
+    do
+        local i = 0
+        while i < keyCount do
+            flat[i + 1] = keys[i + 1]
+            i = i + 1
+        end
+    end
+    do
+        local i = 0
+        while i < argCount do
+            flat[keyCount + i + 1] = args[i + 1]
+            i = i + 1
+        end
+    end
+    return keyCount + argCount
+end
+--- ASKING first when `asking` (it admits one command only), then EVALSHA, or EVAL when `withSource`.
+local function send(red, script, keys, args, asking, withSource)
+    if asking then
+        local ok, err = red:asking()
+        if ok == nil or ok == false then
+            return ok, err
+        end
+    end
+    local count = flatten(keys, args)
+    if withSource then
+        return red:eval(
+            script.source,
+            #keys,
+            unpack(flat, 1, count)
+        )
+    end
+    return red:evalsha(
+        script.sha1,
+        #keys,
+        unpack(flat, 1, count)
+    )
+end
+--- EVALSHA on `node` (after ASKING when `asking`), EVAL when Redis does not know the
+-- script (EVAL also puts it into the script cache). Returns the reply; or undefined,
+-- the error, and whether it is an error reply from Redis (true: the connection is
+-- fine and went back to the pool) or a connection failure (false: it was closed).
+local function evalOn(p, node, script, keys, args, asking)
+    local red, connectErr = connect(p, node)
+    if red == nil then
+        return nil, connectErr, false
+    end
+    local res, err = send(
+        red,
+        script,
+        keys,
+        args,
+        asking,
+        false
+    )
+    if res == false and string.sub(err, 1, 8) == "NOSCRIPT" then
+        res, err = send(
+            red,
+            script,
+            keys,
+            args,
+            asking,
+            true
+        )
+    end
+    if res == nil then
+        red:close()
+        return nil, err, false
+    end
+    red:set_keepalive(p.keepaliveMs, p.poolSize)
+    if res == false then
+        return nil, err, true
+    end
+    return res, nil, false
+end
+--- Loads the slot map with CLUSTER SLOTS from the first node that answers: the
+-- masters of the last map, then the seeds. On failure the old map stays.
+local function refreshSlots(p, state)
+    local now = ngx.now()
+    local candidates = {}
+    for ____, node in ipairs(state.masters) do
+        candidates[#candidates + 1] = node
+    end
+    for ____, node in ipairs(state.seeds) do
+        candidates[#candidates + 1] = node
+    end
+    state.busyUntil = now + #candidates * 2 * p.timeoutMs / 1000
+    state.nextRefreshAt = now + REFRESH_INTERVAL_S
+    local tried = {}
+    local lastErr = "no node"
+    for ____, node in ipairs(candidates) do
+        do
+            if tried[node] ~= nil then
+                goto __continue39
+            end
+            tried[node] = true
+            local red, connectErr = connect(p, node)
+            if red == nil then
+                lastErr = (node.addr .. ": ") .. tostring(connectErr)
+                goto __continue39
+            end
+            local reply, err = red:cluster("slots")
+            if reply == nil then
+                red:close()
+                lastErr = (node.addr .. ": ") .. tostring(err)
+                goto __continue39
+            end
+            red:set_keepalive(p.keepaliveMs, p.poolSize)
+            local applyErr = reply == false and (err or "error reply") or applyClusterSlots(state, reply, node.host)
+            if applyErr == nil then
+                state.busyUntil = 0
+                state.failedRefreshes = 0
+                return
+            end
+            lastErr = (node.addr .. ": ") .. applyErr
+        end
+        ::__continue39::
+    end
+    state.busyUntil = 0
+    state.failedRefreshes = state.failedRefreshes + 1
+    if state.failedRefreshes % 60 == 1 then
+        ngx.log(
+            ngx.WARN,
+            "[tollgate] redis cluster: could not load the slot map (",
+            lastErr,
+            "), ",
+            state.failedRefreshes,
+            " failure(s) in a row; following redirections meanwhile"
+        )
+    end
+end
+local function runOnCluster(p, state, script, keys, args)
+    if not state.loaded or state.stale then
+        local now = ngx.now()
+        if now >= state.nextRefreshAt and now >= state.busyUntil then
+            refreshSlots(p, state)
+        end
+    end
+    local slot = #keys > 0 and keySlot(keys[1]) or 0
+    local node = state.slots[slot + 1] or state.seeds[1]
+    local asking = false
+    local asked = false
+    do
+        local redirections = 0
+        while true do
+            local res, err, replyError = evalOn(
+                p,
+                node,
+                script,
+                keys,
+                args,
+                asking
+            )
+            if err == nil then
+                return res, nil
+            end
+            if not replyError then
+                state.stale = true
+                return nil, (("redis " .. node.addr) .. ": ") .. err
+            end
+            local kind, target = redirection(state, err, node)
+            if kind == nil or target == nil then
+                if string.sub(err, 1, 11) == "CLUSTERDOWN" then
+                    state.stale = true
+                end
+                return nil, (("redis " .. node.addr) .. ": ") .. err
+            end
+            if redirections >= MAX_REDIRECTIONS or kind == "ASK" and asked then
+                return nil, ((("redis " .. node.addr) .. ": too many redirections (last: ") .. err) .. ")"
+            end
+            if kind == "MOVED" then
+                state.slots[slot + 1] = target
+                state.stale = true
+                asking = false
+            else
+                asking = true
+                asked = true
+            end
+            node = target
+            redirections = redirections + 1
+        end
+    end
+end
+--- Runs `script` atomically with EVALSHA on the node that owns keys[1]'s slot (callers
+-- hash-tag keys so all share one slot). NOSCRIPT => EVAL (which loads it). In cluster
+-- mode: slot map from CLUSTER SLOTS (cached per worker, refreshed on MOVED, bounded
+-- retries), ASK => ASKING + retry on the named node once, CROSSSLOT/other errors
+-- returned. Connections come from the cosocket pool and go back with set_keepalive;
+-- a connection that errored is closed, not pooled. AUTH (and SELECT) only on fresh
+-- connections (get_reused_times() == 0).
+-- Returns the script's reply, or nil and an error string that names the node.
+function ____exports.runScript(config, script, keys, args)
+    local p = prepare(config)
+    if p.error ~= nil then
+        return nil, p.error
+    end
+    if p.cluster ~= nil then
+        return runOnCluster(
+            p,
+            p.cluster,
+            script,
+            keys,
+            args
+        )
+    end
+    local node = p.single
+    local res, err = evalOn(
+        p,
+        node,
+        script,
+        keys,
+        args,
+        false
+    )
+    if err ~= nil then
+        return nil, (("redis " .. node.addr) .. ": ") .. err
+    end
+    return res, nil
+end
+--- What this worker has cached for a cluster config: whether a slot map is loaded,
+-- how many CLUSTER SLOTS replies it applied, and which node it thinks owns `slot`.
+-- For diagnostics and tests; undefined for a single-node config or before first use.
+function ____exports.clusterMapInfo(config, slot)
+    local p = prepare(config)
+    local ____temp_2
+    if p.clusterKey == nil then
+        ____temp_2 = nil
+    else
+        ____temp_2 = clusterStats(p.clusterKey, slot)
+    end
+    return ____temp_2
+end
+return ____exports

@@ -1,0 +1,105 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
+local WeakMap = ____lualib.WeakMap
+local __TS__New = ____lualib.__TS__New
+local ____exports = {}
+local ____cidr = require("tollgate.core.cidr")
+local parseCidr = ____cidr.parseCidr
+local ____log_2Dthrottle = require("tollgate.core.log_throttle")
+local LogThrottle = ____log_2Dthrottle.LogThrottle
+local ____windows = require("tollgate.core.windows")
+local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local function redisConnection(conf)
+    local r = conf.redis
+    local common = {
+        username = r.username,
+        password = r.password,
+        timeout_ms = r.timeout_ms,
+        pool_size = r.pool_size,
+        keepalive_ms = r.keepalive_ms
+    }
+    if conf.policy == "redis" then
+        return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database})
+    end
+    if conf.policy == "redis-cluster" then
+        return __TS__ObjectAssign({}, common, {cluster_nodes = r.cluster_nodes})
+    end
+    return nil
+end
+local HEADER_SUFFIX = {
+    second = "Second",
+    minute = "Minute",
+    hour = "Hour",
+    day = "Day",
+    month = "Month"
+}
+local cache = __TS__New(WeakMap)
+local function prepareTiers(conf)
+    local tiers = {}
+    for name in pairs(conf.tiers) do
+        local tier = conf.tiers[name]
+        local byMethod = {}
+        local limits = tier.limits or ({})
+        for method in pairs(limits) do
+            local windows = {}
+            for ____, window in ipairs(WINDOW_NAMES) do
+                do
+                    local limit = limits[method][window]
+                    if limit == nil then
+                        goto __continue8
+                    end
+                    local suffix = HEADER_SUFFIX[window]
+                    windows[#windows + 1] = {window = window, limit = limit, limitHeader = "X-RateLimit-Limit-" .. suffix, remainingHeader = "X-RateLimit-Remaining-" .. suffix}
+                end
+                ::__continue8::
+            end
+            byMethod[method] = windows
+        end
+        tiers[name] = {unlimited = tier.unlimited, byMethod = byMethod}
+    end
+    return tiers
+end
+local function hasSource(conf, wanted)
+    for ____, source in ipairs(conf.tier_sources) do
+        if source == wanted then
+            return true
+        end
+    end
+    return false
+end
+function ____exports.prepare(conf)
+    local cached = cache:get(conf)
+    if cached ~= nil then
+        return cached
+    end
+    local trustedRanges = {}
+    for ____, text in ipairs(conf.trusted_cidrs or ({})) do
+        local range = parseCidr(text)
+        if range ~= nil then
+            trustedRanges[#trustedRanges + 1] = range
+        end
+    end
+    local trustedHeader
+    for ____, source in ipairs(conf.tier_sources) do
+        if source == "trusted_header" and conf.trusted_header ~= nil then
+            trustedHeader = string.lower(conf.trusted_header)
+        end
+    end
+    local prepared = {
+        tiers = prepareTiers(conf),
+        trustedRanges = trustedRanges,
+        trustedHeader = trustedHeader,
+        needs = {
+            headers = trustedHeader == nil and ({}) or ({trustedHeader}),
+            jwtClaims = hasSource(conf, "jwt_claim"),
+            clientIp = trustedHeader ~= nil or conf.limit_by == "ip",
+            credential = conf.limit_by == "credential",
+            routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
+        },
+        storeErrors = __TS__New(LogThrottle, conf.error_log_interval),
+        redis = redisConnection(conf)
+    }
+    cache:set(conf, prepared)
+    return prepared
+end
+return ____exports

@@ -1,0 +1,141 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____cidr = require("tollgate.core.cidr")
+local ipInRanges = ____cidr.ipInRanges
+local ____facts = require("tollgate.core.facts")
+local consumerAttribute = ____facts.consumerAttribute
+local ____prepare = require("tollgate.tier_limit.prepare")
+local prepare = ____prepare.prepare
+local function fromConsumer(conf, facts)
+    local consumer = facts.consumer
+    if consumer == nil then
+        return nil
+    end
+    local own = consumerAttribute(consumer, "tier")
+    if own ~= nil then
+        return own
+    end
+    local group = consumer.group
+    if group ~= nil and conf.tiers[group] ~= nil then
+        return group
+    end
+    return nil
+end
+local function fromConsumerMap(conf, facts)
+    local consumer = facts.consumer
+    local byConsumer = conf.consumer_tiers
+    if consumer == nil or byConsumer == nil then
+        return nil
+    end
+    if consumer.username ~= nil and byConsumer[consumer.username] ~= nil then
+        return byConsumer[consumer.username]
+    end
+    if byConsumer[consumer.id] ~= nil then
+        return byConsumer[consumer.id]
+    end
+    if consumer.custom_id ~= nil then
+        return byConsumer[consumer.custom_id]
+    end
+    return nil
+end
+local function fromJwtClaim(conf, facts)
+    local ____opt_0 = facts.jwtClaims
+    local claim = ____opt_0 and ____opt_0[conf.jwt_claim]
+    return type(claim) == "string" and claim ~= "" and claim or nil
+end
+local function fromTrustedHeader(prepared, facts)
+    local name = prepared.trustedHeader
+    if name == nil then
+        return nil
+    end
+    local ____opt_2 = facts.headers
+    local value = ____opt_2 and ____opt_2[name]
+    if value == nil or value == "" then
+        return nil
+    end
+    local ip = facts.clientIp
+    if ip == nil or not ipInRanges(ip, prepared.trustedRanges) then
+        return nil
+    end
+    return value
+end
+local function fromSource(source, conf, prepared, facts)
+    repeat
+        local ____switch17 = source
+        local ____cond17 = ____switch17 == "consumer"
+        if ____cond17 then
+            return fromConsumer(conf, facts)
+        end
+        ____cond17 = ____cond17 or ____switch17 == "consumer_map"
+        if ____cond17 then
+            return fromConsumerMap(conf, facts)
+        end
+        ____cond17 = ____cond17 or ____switch17 == "jwt_claim"
+        if ____cond17 then
+            return fromJwtClaim(conf, facts)
+        end
+        ____cond17 = ____cond17 or ____switch17 == "trusted_header"
+        if ____cond17 then
+            return fromTrustedHeader(prepared, facts)
+        end
+    until true
+end
+function ____exports.resolveTier(conf, prepared, facts)
+    for ____, source in ipairs(conf.tier_sources) do
+        local tier = fromSource(source, conf, prepared, facts)
+        if tier ~= nil then
+            return {tier = tier, source = source}
+        end
+    end
+    if facts.consumer ~= nil then
+        return conf.default_tier == nil and ({}) or ({tier = conf.default_tier, source = "default_tier"})
+    end
+    return conf.anonymous_tier == nil and ({}) or ({tier = conf.anonymous_tier, source = "anonymous_tier"})
+end
+--- The identity whose requests share counters (see limit_by); anonymous callers by address.
+function ____exports.counterSubject(conf, facts)
+    local consumer = facts.consumer
+    if consumer ~= nil then
+        if conf.limit_by == "consumer" then
+            return "c:" .. consumer.id
+        end
+        if conf.limit_by == "credential" and facts.credentialId ~= nil then
+            return "k:" .. facts.credentialId
+        end
+        if conf.limit_by == "credential" then
+            return "c:" .. consumer.id
+        end
+    end
+    return "ip:" .. (facts.clientIp or "unknown")
+end
+--- Which requests share counters (see counter_scope).
+function ____exports.counterScope(conf, facts)
+    repeat
+        local ____switch29 = conf.counter_scope
+        local ____cond29 = ____switch29 == "config"
+        if ____cond29 then
+            return facts.configScope or "global"
+        end
+        ____cond29 = ____cond29 or ____switch29 == "route"
+        if ____cond29 then
+            return "route:" .. (facts.routeId or "")
+        end
+        ____cond29 = ____cond29 or ____switch29 == "service"
+        if ____cond29 then
+            return "service:" .. (facts.serviceId or "")
+        end
+        ____cond29 = ____cond29 or ____switch29 == "global"
+        if ____cond29 then
+            return "global"
+        end
+    until true
+end
+--- resolveTier with the config's prepared form (for callers without one, e.g. test vectors).
+function ____exports.tierFor(conf, facts)
+    return ____exports.resolveTier(
+        conf,
+        prepare(conf),
+        facts
+    )
+end
+return ____exports

@@ -1,0 +1,332 @@
+/**
+ * tollgate's Redis client for the Lua hosts (Kong, APISIX): runs one Lua script
+ * atomically on a single Redis or on the Redis Cluster node that owns its keys, over
+ * lua-resty-redis (`resty.redis`) and ngx_lua's cosocket connection pool.
+ *
+ * Cosockets only: call runScript from rewrite, access or content (or a timer), never
+ * from init, init_worker, header_filter, body_filter or log.
+ *
+ * Per worker (module-level) state: prepared settings per config table (weak keys)
+ * and, in cluster mode, the slot map of each cluster (./redis-cluster.ts).
+ */
+import redis = require("resty.redis");
+import { keySlot } from "../redis-slot";
+import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
+
+export interface RedisConfig {
+  /** Single node (policy redis). */
+  host?: string;
+  /** Default 6379. */
+  port?: number;
+  /** ACL user (AUTH username password), optional. */
+  username?: string;
+  password?: string;
+  /** SELECT, single node only; default 0. */
+  database?: number;
+  /** Connect, send and read timeout. */
+  timeout_ms: number;
+  /** Cosocket keepalive pool size per worker (per node). */
+  pool_size: number;
+  /** Idle time in the pool. */
+  keepalive_ms: number;
+  /** "host:port" seeds => Redis Cluster mode (policy redis-cluster). */
+  cluster_nodes?: string[];
+}
+
+/** A script and the lowercase hex SHA-1 of its source. */
+export interface RedisScript {
+  source: string;
+  sha1: string;
+}
+
+/** Redirections (MOVED/ASK) followed for one call before giving up. */
+const MAX_REDIRECTIONS = 5;
+/** Seconds between two CLUSTER SLOTS refreshes of one cluster in one worker. */
+const REFRESH_INTERVAL_S = 1;
+
+/** What a config resolves to, computed once per config table. */
+interface Prepared {
+  timeoutMs: number;
+  keepaliveMs: number;
+  poolSize: number;
+  username?: string;
+  password?: string;
+  database: number;
+  /**
+   * Appended to pool names: a pooled connection is already authenticated (and has
+   * SELECTed its database), so configs with other credentials or databases must
+   * not share it. The password enters only as an MD5.
+   */
+  poolTag: string;
+  /** connect() options per node address (pool name and size), reused by every call. */
+  connectOptions: LuaTable<string, RestyRedisConnectOptions>;
+  single?: RedisNode;
+  cluster?: ClusterState;
+  /** Key of the cluster in ./redis-cluster.ts (its seeds, joined). */
+  clusterKey?: string;
+  /** A config error, returned by every call. */
+  error?: string;
+}
+
+const preparedByConfig = setmetatable(new LuaTable<RedisConfig, Prepared>(), { __mode: "k" });
+
+/** Lowercase hex SHA-1 of a script (ngx.sha1_bin), computed once at module load by callers. */
+export function scriptSha1(source: string): string {
+  const [hex] = string.gsub(ngx.sha1_bin(source), ".", (char: string) => string.format("%02x", string.byte(char)));
+  return hex;
+}
+
+function prepare(config: RedisConfig): Prepared {
+  const cached = preparedByConfig.get(config);
+  if (cached !== undefined) return cached;
+  const database = config.cluster_nodes === undefined ? config.database ?? 0 : 0;
+  // An empty password or username means none (AUTH "" would fail on a server without one).
+  const password = config.password === "" ? undefined : config.password;
+  const username = password === undefined || config.username === "" ? undefined : config.username;
+  const prepared: Prepared = {
+    timeoutMs: config.timeout_ms,
+    keepaliveMs: config.keepalive_ms,
+    poolSize: config.pool_size,
+    username,
+    password,
+    database,
+    poolTag: `${database}:${username ?? ""}:${password === undefined ? "" : ngx.md5(password)}`,
+    connectOptions: new LuaTable(),
+  };
+  if (config.cluster_nodes !== undefined) {
+    const key = table.concat(config.cluster_nodes, ",");
+    const [state, err] = clusterState(key, config.cluster_nodes);
+    prepared.cluster = state;
+    prepared.clusterKey = key;
+    prepared.error = err;
+  } else if (config.host === undefined || config.host === "") {
+    prepared.error = "redis: no host configured";
+  } else {
+    const port = config.port ?? 6379;
+    prepared.single = { host: config.host, port, addr: `${config.host}:${port}` };
+  }
+  preparedByConfig.set(config, prepared);
+  return prepared;
+}
+
+/**
+ * A connected, authenticated connection to `node`, from the pool when one is idle
+ * there; or undefined and an error. AUTH and SELECT run on fresh connections only.
+ */
+function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[RestyRedis | undefined, string | undefined]> {
+  const [red, err] = redis.new();
+  if (red === undefined) return $multi(undefined, `${err}`);
+  red.set_timeout(p.timeoutMs);
+  let options = p.connectOptions.get(node.addr);
+  if (options === undefined) {
+    options = { pool: `tollgate:${node.addr}:${p.poolTag}`, pool_size: p.poolSize };
+    p.connectOptions.set(node.addr, options);
+  }
+  const [ok, connectErr] = red.connect(node.host, node.port, options);
+  if (ok === undefined) return $multi(undefined, `connect: ${connectErr}`);
+  const [reused] = red.get_reused_times();
+  if (reused === 0) {
+    if (p.password !== undefined) {
+      let res: string | false | undefined;
+      let authErr: string | undefined;
+      if (p.username === undefined) [res, authErr] = red.auth(p.password);
+      else [res, authErr] = red.auth(p.username, p.password);
+      if (res === undefined || res === false) {
+        red.close();
+        return $multi(undefined, `AUTH: ${authErr}`);
+      }
+    }
+    if (p.database !== 0) {
+      const [res, selectErr] = red.select(p.database);
+      if (res === undefined || res === false) {
+        red.close();
+        return $multi(undefined, `SELECT ${p.database}: ${selectErr}`);
+      }
+    }
+  }
+  return $multi(red, undefined);
+}
+
+/**
+ * KEYS and ARGV of the call being sent, flattened for one vararg call. Shared by
+ * the worker's light threads: it is filled right before the call and read while the
+ * arguments are evaluated, before the call can yield, so no other thread interleaves.
+ */
+const flat: (string | number)[] = [];
+
+function flatten(keys: readonly string[], args: readonly (string | number)[]): number {
+  const keyCount = keys.length;
+  const argCount = args.length;
+  for (let i = 0; i < keyCount; i++) flat[i] = keys[i] as string;
+  for (let i = 0; i < argCount; i++) flat[keyCount + i] = args[i] as string | number;
+  return keyCount + argCount;
+}
+
+/** ASKING first when `asking` (it admits one command only), then EVALSHA, or EVAL when `withSource`. */
+function send(
+  red: RestyRedis,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+  asking: boolean,
+  withSource: boolean,
+): RestyRedisResult<unknown> {
+  if (asking) {
+    const [ok, err] = red.asking();
+    if (ok === undefined || ok === false) return $multi(ok, err);
+  }
+  const count = flatten(keys, args);
+  if (withSource) return red.eval(script.source, keys.length, ...unpack(flat, 1, count));
+  return red.evalsha(script.sha1, keys.length, ...unpack(flat, 1, count));
+}
+
+/**
+ * EVALSHA on `node` (after ASKING when `asking`), EVAL when Redis does not know the
+ * script (EVAL also puts it into the script cache). Returns the reply; or undefined,
+ * the error, and whether it is an error reply from Redis (true: the connection is
+ * fine and went back to the pool) or a connection failure (false: it was closed).
+ */
+function evalOn(
+  p: Prepared,
+  node: RedisNode,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+  asking: boolean,
+): LuaMultiReturn<[unknown, string | undefined, boolean]> {
+  const [red, connectErr] = connect(p, node);
+  if (red === undefined) return $multi(undefined, connectErr, false);
+  let [res, err] = send(red, script, keys, args, asking, false);
+  if (res === false && string.sub(err as string, 1, 8) === "NOSCRIPT") [res, err] = send(red, script, keys, args, asking, true);
+  if (res === undefined) {
+    red.close();
+    return $multi(undefined, err, false);
+  }
+  red.set_keepalive(p.keepaliveMs, p.poolSize);
+  if (res === false) return $multi(undefined, err, true);
+  return $multi(res, undefined, false);
+}
+
+/**
+ * Loads the slot map with CLUSTER SLOTS from the first node that answers: the
+ * masters of the last map, then the seeds. On failure the old map stays.
+ */
+function refreshSlots(p: Prepared, state: ClusterState): void {
+  const now = ngx.now();
+  const candidates: RedisNode[] = [];
+  for (const node of state.masters) candidates.push(node);
+  for (const node of state.seeds) candidates.push(node);
+  // Other light threads of this worker skip refreshing while this one may be at it.
+  state.busyUntil = now + (candidates.length * 2 * p.timeoutMs) / 1000;
+  state.nextRefreshAt = now + REFRESH_INTERVAL_S;
+  const tried = new LuaTable<RedisNode, boolean>();
+  let lastErr = "no node";
+  for (const node of candidates) {
+    if (tried.has(node)) continue;
+    tried.set(node, true);
+    const [red, connectErr] = connect(p, node);
+    if (red === undefined) {
+      lastErr = `${node.addr}: ${connectErr}`;
+      continue;
+    }
+    const [reply, err] = red.cluster("slots");
+    if (reply === undefined) {
+      red.close();
+      lastErr = `${node.addr}: ${err}`;
+      continue;
+    }
+    red.set_keepalive(p.keepaliveMs, p.poolSize);
+    const applyErr = reply === false ? err ?? "error reply" : applyClusterSlots(state, reply, node.host);
+    if (applyErr === undefined) {
+      state.busyUntil = 0;
+      state.failedRefreshes = 0;
+      return;
+    }
+    lastErr = `${node.addr}: ${applyErr}`;
+  }
+  state.busyUntil = 0;
+  state.failedRefreshes++;
+  // At most one refresh a second per worker: log the first failure, then every 60th.
+  if (state.failedRefreshes % 60 === 1) {
+    ngx.log(ngx.WARN, "[tollgate] redis cluster: could not load the slot map (", lastErr, "), ", state.failedRefreshes, " failure(s) in a row; following redirections meanwhile");
+  }
+}
+
+function runOnCluster(
+  p: Prepared,
+  state: ClusterState,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): LuaMultiReturn<[unknown, string | undefined]> {
+  if (!state.loaded || state.stale) {
+    const now = ngx.now();
+    if (now >= state.nextRefreshAt && now >= state.busyUntil) refreshSlots(p, state);
+  }
+  const slot = keys.length > 0 ? keySlot(keys[0] as string) : 0;
+  let node = state.slots[slot] ?? (state.seeds[0] as RedisNode);
+  let asking = false;
+  let asked = false;
+  for (let redirections = 0; ; redirections++) {
+    const [res, err, replyError] = evalOn(p, node, script, keys, args, asking);
+    if (err === undefined) return $multi(res, undefined);
+    if (!replyError) {
+      // The node may have failed over: reload the map at the next chance.
+      state.stale = true;
+      return $multi(undefined, `redis ${node.addr}: ${err}`);
+    }
+    const [kind, target] = redirection(state, err, node);
+    if (kind === undefined || target === undefined) {
+      if (string.sub(err, 1, 11) === "CLUSTERDOWN") state.stale = true;
+      return $multi(undefined, `redis ${node.addr}: ${err}`);
+    }
+    if (redirections >= MAX_REDIRECTIONS || (kind === "ASK" && asked)) {
+      return $multi(undefined, `redis ${node.addr}: too many redirections (last: ${err})`);
+    }
+    if (kind === "MOVED") {
+      // The slot lives there now; the rest of the map is reloaded at the next chance.
+      state.slots[slot] = target;
+      state.stale = true;
+      asking = false;
+    } else {
+      asking = true;
+      asked = true;
+    }
+    node = target;
+  }
+}
+
+/**
+ * Runs `script` atomically with EVALSHA on the node that owns keys[1]'s slot (callers
+ * hash-tag keys so all share one slot). NOSCRIPT => EVAL (which loads it). In cluster
+ * mode: slot map from CLUSTER SLOTS (cached per worker, refreshed on MOVED, bounded
+ * retries), ASK => ASKING + retry on the named node once, CROSSSLOT/other errors
+ * returned. Connections come from the cosocket pool and go back with set_keepalive;
+ * a connection that errored is closed, not pooled. AUTH (and SELECT) only on fresh
+ * connections (get_reused_times() == 0).
+ * Returns the script's reply, or nil and an error string that names the node.
+ */
+export function runScript(
+  config: RedisConfig,
+  script: RedisScript,
+  keys: string[],
+  args: (string | number)[],
+): LuaMultiReturn<[unknown, string | undefined]> {
+  const p = prepare(config);
+  if (p.error !== undefined) return $multi(undefined, p.error);
+  if (p.cluster !== undefined) return runOnCluster(p, p.cluster, script, keys, args);
+  const node = p.single as RedisNode;
+  const [res, err] = evalOn(p, node, script, keys, args, false);
+  if (err !== undefined) return $multi(undefined, `redis ${node.addr}: ${err}`);
+  return $multi(res, undefined);
+}
+
+/**
+ * What this worker has cached for a cluster config: whether a slot map is loaded,
+ * how many CLUSTER SLOTS replies it applied, and which node it thinks owns `slot`.
+ * For diagnostics and tests; undefined for a single-node config or before first use.
+ */
+export function clusterMapInfo(config: RedisConfig, slot: number): { loaded: boolean; refreshes: number; owner?: string } | undefined {
+  const p = prepare(config);
+  return p.clusterKey === undefined ? undefined : clusterStats(p.clusterKey, slot);
+}

@@ -1,0 +1,60 @@
+/**
+ * Redis for the Kong JS plugin server (ioredis): one client per connection
+ * setting, single node or Redis Cluster, and scripts run with EVALSHA falling back
+ * to EVAL (ioredis's defineCommand does exactly that).
+ */
+import { Cluster, Redis } from "ioredis";
+import type { RedisConnection } from "../redis-connection";
+
+type Client = Redis | Cluster;
+const clients = new Map<string, Client>();
+
+function clientFor(connection: RedisConnection): Client {
+  const id = JSON.stringify(connection);
+  let client = clients.get(id);
+  if (client !== undefined) return client;
+  const common = {
+    username: connection.username,
+    password: connection.password,
+    connectTimeout: connection.timeout_ms,
+    commandTimeout: connection.timeout_ms,
+    // Fail fast while Redis is down: the plugin degrades as configured instead of queueing.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: false,
+  };
+  if (connection.cluster_nodes !== undefined) {
+    const nodes = connection.cluster_nodes.map((node) => {
+      const at = node.lastIndexOf(":");
+      return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
+    });
+    client = new Cluster(nodes, { redisOptions: common, enableOfflineQueue: false });
+  } else {
+    client = new Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
+  }
+  // Errors surface on the commands; an unhandled 'error' event would crash the plugin server.
+  client.on("error", () => undefined);
+  clients.set(id, client);
+  return client;
+}
+
+/** Runs a script atomically; resolves to its reply, rejects with the Redis error. */
+export async function runScript(
+  connection: RedisConnection,
+  name: string,
+  source: string,
+  keys: string[],
+  args: (string | number)[],
+): Promise<unknown> {
+  const client = clientFor(connection);
+  const command = `tollgate_${name}`;
+  if (!(command in client)) client.defineCommand(command, { lua: source });
+  const run = (client as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[command]!;
+  return run.call(client, keys.length, ...keys, ...args);
+}
+
+/** Closes every client (tests, and plugin server shutdown). */
+export async function closeRedisClients(): Promise<void> {
+  for (const client of clients.values()) client.disconnect();
+  clients.clear();
+}

@@ -1,0 +1,114 @@
+/**
+ * What tier-limit derives from a config once, not per request: the limits of each
+ * tier and method as a list ordered by window with their header names, the parsed
+ * trusted ranges, the headers the adapters must read. Cached per config object
+ * (a weak table in Lua), so a config reload simply prepares the new object.
+ */
+import { parseCidr, type CidrRange } from "../core/cidr";
+import type { FactNeeds } from "../core/facts";
+import type { RedisConnection } from "../io/redis-connection";
+import { LogThrottle } from "../core/log-throttle";
+import { WINDOW_NAMES, type WindowName } from "../core/windows";
+import type { TierLimitConfig } from "./schema";
+
+export interface PreparedWindow {
+  window: WindowName;
+  limit: number;
+  limitHeader: string;
+  remainingHeader: string;
+}
+
+export interface PreparedTier {
+  unlimited: boolean;
+  /** Windows by method key ("GET", …, "*"), shortest window first. */
+  byMethod: { [method: string]: PreparedWindow[] };
+}
+
+export interface PreparedTierLimit {
+  tiers: { [name: string]: PreparedTier };
+  trustedRanges: CidrRange[];
+  /** Lower-case name of the trusted tier header, when that source is on. */
+  trustedHeader?: string;
+  /** Which optional request facts the adapters must read for this config. */
+  needs: FactNeeds;
+  /** Rate-limits error-log lines about a failing store, per worker and config. */
+  storeErrors: LogThrottle;
+  /** Connection settings for the configured Redis policy (undefined for local). */
+  redis?: RedisConnection;
+}
+
+
+function redisConnection(conf: TierLimitConfig): RedisConnection | undefined {
+  const r = conf.redis;
+  const common = { username: r.username, password: r.password, timeout_ms: r.timeout_ms, pool_size: r.pool_size, keepalive_ms: r.keepalive_ms };
+  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
+  if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
+  return undefined;
+}
+
+const HEADER_SUFFIX: { [window: string]: string } = {
+  second: "Second",
+  minute: "Minute",
+  hour: "Hour",
+  day: "Day",
+  month: "Month",
+};
+
+const cache = new WeakMap<TierLimitConfig, PreparedTierLimit>();
+
+function prepareTiers(conf: TierLimitConfig): { [name: string]: PreparedTier } {
+  const tiers: { [name: string]: PreparedTier } = {};
+  for (const name in conf.tiers) {
+    const tier = conf.tiers[name]!;
+    const byMethod: { [method: string]: PreparedWindow[] } = {};
+    const limits = tier.limits ?? {};
+    for (const method in limits) {
+      const windows: PreparedWindow[] = [];
+      for (const window of WINDOW_NAMES) {
+        const limit = limits[method]![window];
+        if (limit === undefined) continue;
+        const suffix = HEADER_SUFFIX[window]!;
+        windows.push({ window, limit, limitHeader: `X-RateLimit-Limit-${suffix}`, remainingHeader: `X-RateLimit-Remaining-${suffix}` });
+      }
+      byMethod[method] = windows;
+    }
+    tiers[name] = { unlimited: tier.unlimited, byMethod };
+  }
+  return tiers;
+}
+
+function hasSource(conf: TierLimitConfig, wanted: string): boolean {
+  for (const source of conf.tier_sources) if (source === wanted) return true;
+  return false;
+}
+
+export function prepare(conf: TierLimitConfig): PreparedTierLimit {
+  const cached = cache.get(conf);
+  if (cached !== undefined) return cached;
+
+  const trustedRanges: CidrRange[] = [];
+  for (const text of conf.trusted_cidrs ?? []) {
+    const range = parseCidr(text);
+    if (range !== undefined) trustedRanges.push(range);
+  }
+  let trustedHeader: string | undefined;
+  for (const source of conf.tier_sources) {
+    if (source === "trusted_header" && conf.trusted_header !== undefined) trustedHeader = conf.trusted_header.toLowerCase();
+  }
+  const prepared: PreparedTierLimit = {
+    tiers: prepareTiers(conf),
+    trustedRanges,
+    trustedHeader,
+    needs: {
+      headers: trustedHeader === undefined ? [] : [trustedHeader],
+      jwtClaims: hasSource(conf, "jwt_claim"),
+      clientIp: trustedHeader !== undefined || conf.limit_by === "ip",
+      credential: conf.limit_by === "credential",
+      routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
+    },
+    storeErrors: new LogThrottle(conf.error_log_interval),
+    redis: redisConnection(conf),
+  };
+  cache.set(conf, prepared);
+  return prepared;
+}
