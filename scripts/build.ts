@@ -11,7 +11,7 @@
  *      file may require a global `lualib_bundle`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
 
@@ -29,11 +29,24 @@ function filesUnder(dir: string, suffix: string): string[] {
   return found.sort();
 }
 
+/**
+ * Compiles into a staging directory and swaps it in with two renames, so a gateway
+ * or test reading lua-out/ while a build runs sees the old files or the new ones,
+ * never an empty directory.
+ */
 function compileLua(): void {
-  rmSync(LUA_OUT, { recursive: true, force: true });
+  const staging = join(ROOT, ".lua-out.staging");
+  rmSync(staging, { recursive: true, force: true });
   const tstl = join(ROOT, "node_modules/.bin/tstl");
-  const result = spawnSync(tstl, ["-p", join(ROOT, "tstl.json")], { cwd: ROOT, stdio: "inherit" });
+  const result = spawnSync(tstl, ["-p", join(ROOT, "tstl.json"), "--outDir", staging], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) throw new Error("TypeScriptToLua failed");
+  // kong-js bundles are built after this step; keep the previous ones until then.
+  const previous = join(ROOT, ".lua-out.previous");
+  rmSync(previous, { recursive: true, force: true });
+  if (existsSync(join(LUA_OUT, "kong-js"))) renameSync(join(LUA_OUT, "kong-js"), join(staging, "kong-js"));
+  if (existsSync(LUA_OUT)) renameSync(LUA_OUT, previous);
+  renameSync(staging, LUA_OUT);
+  rmSync(previous, { recursive: true, force: true });
 }
 
 async function bundleKongJs(): Promise<void> {

@@ -14243,17 +14243,17 @@ function clientFor(connection) {
     password: connection.password,
     connectTimeout: connection.timeout_ms,
     commandTimeout: connection.timeout_ms,
-    // Fail fast while Redis is down: the plugin degrades as configured instead of queueing.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    lazyConnect: false
+    // While (re)connecting, a command waits at most timeout_ms (commandTimeout) and is
+    // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
+    // degrades as configured instead of holding requests.
+    maxRetriesPerRequest: 0
   };
   if (connection.cluster_nodes !== void 0) {
     const nodes = connection.cluster_nodes.map((node) => {
       const at = node.lastIndexOf(":");
       return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
     });
-    client = new import_ioredis.Cluster(nodes, { redisOptions: common, enableOfflineQueue: false });
+    client = new import_ioredis.Cluster(nodes, { redisOptions: common });
   } else {
     client = new import_ioredis.Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
   }
@@ -14613,11 +14613,17 @@ function check(prepared, keyPrefix, sliding, now) {
   const bounds = windowBounds(window2, now);
   const length = bounds.end - bounds.start;
   const second = Math.floor(now);
-  const previousStart = window2 === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+  const key = `${keyPrefix}${window2}:${bounds.start}`;
+  let previousKey = key;
+  if (sliding) {
+    const previousStart = window2 === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+    previousKey = `${keyPrefix}${window2}:${previousStart}`;
+  }
   const nextLength = window2 === "month" ? MONTH_MAX_SECONDS : length;
   return {
-    key: `${keyPrefix}${window2}:${bounds.start}`,
-    previousKey: `${keyPrefix}${window2}:${previousStart}`,
+    key,
+    // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
+    previousKey,
     limit: prepared.limit,
     window: window2,
     // Rounded down to 6 decimals: the Redis script receives exactly this number.

@@ -40,6 +40,8 @@ export interface RequestFacts {
    */
   configScope?: string;
   routeId?: string;
+  /** The request path, normalized by the gateway, without the query string (when FactNeeds.path). */
+  path?: string;
   serviceId?: string;
 }
 
@@ -76,4 +78,6 @@ export interface FactNeeds {
   credential: boolean;
   /** Route and service ids. */
   routeAndService: boolean;
+  /** The request path (Kong: kong.request.get_path(); APISIX: ctx.var.uri). */
+  path?: boolean;
 }

@@ -12,7 +12,10 @@ export interface Rejection {
 }
 
 export interface AccessOutcome {
-  /** Request headers removed before anything is forwarded (client-sent copies of ours). */
+  /**
+   * Request headers removed before anything is forwarded (client-sent copies of
+   * ours). A name also in `upstream` is replaced by that value instead.
+   */
   clearUpstream?: readonly string[];
   /** Request headers set for the upstream. */
   upstream?: { [name: string]: string };

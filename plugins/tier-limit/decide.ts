@@ -73,11 +73,17 @@ function check(
   const bounds = windowBounds(window, now);
   const length = bounds.end - bounds.start;
   const second = Math.floor(now);
-  const previousStart = window === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+  const key = `${keyPrefix}${window}:${bounds.start}`;
+  let previousKey = key;
+  if (sliding) {
+    const previousStart = window === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+    previousKey = `${keyPrefix}${window}:${previousStart}`;
+  }
   const nextLength = window === "month" ? MONTH_MAX_SECONDS : length;
   return {
-    key: `${keyPrefix}${window}:${bounds.start}`,
-    previousKey: `${keyPrefix}${window}:${previousStart}`,
+    key,
+    // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
+    previousKey,
     limit: prepared.limit,
     window,
     // Rounded down to 6 decimals: the Redis script receives exactly this number.

@@ -14,6 +14,7 @@ import { Decoder, Encoder } from "@msgpack/msgpack";
 import waitOn from "wait-on";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../runtime/nginx.ts";
+import { startRedis } from "../runtime/redis.ts";
 
 const SERVER_BIN = join(REPO_ROOT, "node_modules/.bin/kong-js-pluginserver");
 const PLUGINS_DIR = join(REPO_ROOT, "lua-out/kong-js");
@@ -202,6 +203,34 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
     const premium = await runAccess(client, started.Id, freshRequest("GET", "premium"));
     expect(premium.exit).toBeUndefined();
     expect(premium.upstreamHeaders.get("X-API-Tier")).toBe("premium");
+  });
+
+  it("policy redis: counts in a real Redis through ioredis; with Redis down, strict mode answers 503", async () => {
+    const redis = await startRedis();
+    try {
+      const config = {
+        algorithm: "fixed",
+        policy: "redis",
+        fault_tolerant: false,
+        redis: { host: redis.host, port: redis.port },
+        tiers: { free: { limits: { GET: { minute: 2 } } } },
+      };
+      const started = (await client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(config) })) as {
+        Id: number;
+      };
+      const statuses: (number | undefined)[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await runAccess(client, started.Id, freshRequest("GET", "free"))).exit?.status);
+      expect(statuses).toEqual([undefined, undefined, 429]);
+      const keys = await import("../runtime/redis.ts").then((m) => m.redisCli(redis, "--scan", "--pattern", "tl:*"));
+      expect(keys).toMatch(/^tl:\{global:c:id-free\}:free:GET:minute:\d+$/m);
+
+      await redis.stop();
+      const down = await runAccess(client, started.Id, freshRequest("GET", "free"));
+      expect(down.exit?.status).toBe(503);
+      expect(down.exit?.body).toMatchObject({ error: "rate_limit_unavailable" });
+    } finally {
+      await redis.stop();
+    }
   });
 
   it("rejects an invalid config when Kong starts the instance, naming the field", async () => {

@@ -17,11 +17,16 @@ local function check(prepared, keyPrefix, sliding, now)
     local bounds = windowBounds(window, now)
     local length = bounds["end"] - bounds.start
     local second = math.floor(now)
-    local previousStart = window == "month" and windowBounds("month", bounds.start - 1).start or bounds.start - length
+    local key = ((keyPrefix .. window) .. ":") .. tostring(bounds.start)
+    local previousKey = key
+    if sliding then
+        local previousStart = window == "month" and windowBounds("month", bounds.start - 1).start or bounds.start - length
+        previousKey = ((keyPrefix .. window) .. ":") .. tostring(previousStart)
+    end
     local nextLength = window == "month" and MONTH_MAX_SECONDS or length
     return {
-        key = ((keyPrefix .. window) .. ":") .. tostring(bounds.start),
-        previousKey = ((keyPrefix .. window) .. ":") .. tostring(previousStart),
+        key = key,
+        previousKey = previousKey,
         limit = prepared.limit,
         window = window,
         weight = sliding and math.floor((1 - (now - bounds.start) / length) * 1000000) / 1000000 or 0,

@@ -38,6 +38,7 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
     facts.routeId = ctx.route_id;
     facts.serviceId = ctx.service_id;
   }
+  if (needs.path === true) facts.path = ctx.var["uri"];
   if (needs.headers.length > 0) {
     const headers: { [name: string]: string } = {};
     for (const name of needs.headers) {
@@ -55,18 +56,22 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
  */
 export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Rejection | undefined {
   if (outcome.warning !== undefined) core.log.warn(outcome.warning);
-  if (outcome.clearUpstream !== undefined) {
-    for (const name of outcome.clearUpstream) core.request.set_header(ctx, name, undefined);
-  }
   const rejection = outcome.rejection;
+  const upstream = outcome.upstream;
+  if (outcome.clearUpstream !== undefined) {
+    for (const name of outcome.clearUpstream) {
+      // set_header replaces a client-sent value anyway; clearing first would cost a second header operation.
+      if (rejection !== undefined || upstream?.[name] === undefined) core.request.set_header(ctx, name, undefined);
+    }
+  }
   if (rejection !== undefined) {
     // core.response.exit sends a table body as JSON but leaves Content-Type to nginx.
     core.response.set_header("Content-Type", "application/json");
     for (const name in rejection.headers) core.response.set_header(name, rejection.headers[name]!);
     return rejection;
   }
-  if (outcome.upstream !== undefined) {
-    for (const name in outcome.upstream) core.request.set_header(ctx, name, outcome.upstream[name]!);
+  if (upstream !== undefined) {
+    for (const name in upstream) core.request.set_header(ctx, name, upstream[name]!);
   }
   if (outcome.response !== undefined) {
     for (const name in outcome.response) core.response.set_header(name, outcome.response[name]!);

@@ -37,6 +37,7 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
     facts.routeId = kong.router.get_route()?.id;
     facts.serviceId = kong.router.get_service()?.id;
   }
+  if (needs.path === true) facts.path = kong.request.get_path();
   if (needs.headers.length > 0) {
     const headers: { [name: string]: string } = {};
     for (const name of needs.headers) {
@@ -51,15 +52,19 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
 /** Applies an outcome in the access phase; a rejection ends the request. */
 export function applyKongOutcome(outcome: AccessOutcome): void {
   if (outcome.warning !== undefined) kong.log.warn(outcome.warning);
-  if (outcome.clearUpstream !== undefined) {
-    for (const name of outcome.clearUpstream) kong.service.request.clear_header(name);
-  }
   const rejection = outcome.rejection;
+  const upstream = outcome.upstream;
+  if (outcome.clearUpstream !== undefined) {
+    for (const name of outcome.clearUpstream) {
+      // set_header replaces a client-sent value anyway; clearing first would cost a second header operation.
+      if (rejection !== undefined || upstream?.[name] === undefined) kong.service.request.clear_header(name);
+    }
+  }
   if (rejection !== undefined) {
     return kong.response.exit(rejection.status, rejection.body, rejection.headers);
   }
-  if (outcome.upstream !== undefined) {
-    for (const name in outcome.upstream) kong.service.request.set_header(name, outcome.upstream[name]!);
+  if (upstream !== undefined) {
+    for (const name in upstream) kong.service.request.set_header(name, upstream[name]!);
   }
   if (outcome.response !== undefined) {
     for (const name in outcome.response) kong.response.set_header(name, outcome.response[name]!);

@@ -18,17 +18,17 @@ function clientFor(connection: RedisConnection): Client {
     password: connection.password,
     connectTimeout: connection.timeout_ms,
     commandTimeout: connection.timeout_ms,
-    // Fail fast while Redis is down: the plugin degrades as configured instead of queueing.
-    enableOfflineQueue: false,
+    // While (re)connecting, a command waits at most timeout_ms (commandTimeout) and is
+    // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
+    // degrades as configured instead of holding requests.
     maxRetriesPerRequest: 0,
-    lazyConnect: false,
   };
   if (connection.cluster_nodes !== undefined) {
     const nodes = connection.cluster_nodes.map((node) => {
       const at = node.lastIndexOf(":");
       return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
     });
-    client = new Cluster(nodes, { redisOptions: common, enableOfflineQueue: false });
+    client = new Cluster(nodes, { redisOptions: common });
   } else {
     client = new Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
   }

@@ -61,12 +61,15 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     if outcome.warning ~= nil then
         core.log.warn(outcome.warning)
     end
+    local rejection = outcome.rejection
+    local upstream = outcome.upstream
     if outcome.clearUpstream ~= nil then
         for ____, name in ipairs(outcome.clearUpstream) do
-            core.request.set_header(ctx, name, nil)
+            if rejection ~= nil or (upstream and upstream[name]) == nil then
+                core.request.set_header(ctx, name, nil)
+            end
         end
     end
-    local rejection = outcome.rejection
     if rejection ~= nil then
         core.response.set_header("Content-Type", "application/json")
         for name in pairs(rejection.headers) do
@@ -74,9 +77,9 @@ function ____exports.applyApisixOutcome(ctx, outcome)
         end
         return rejection
     end
-    if outcome.upstream ~= nil then
-        for name in pairs(outcome.upstream) do
-            core.request.set_header(ctx, name, outcome.upstream[name])
+    if upstream ~= nil then
+        for name in pairs(upstream) do
+            core.request.set_header(ctx, name, upstream[name])
         end
     end
     if outcome.response ~= nil then

@@ -60,18 +60,21 @@ function ____exports.applyKongOutcome(outcome)
     if outcome.warning ~= nil then
         kong.log.warn(outcome.warning)
     end
+    local rejection = outcome.rejection
+    local upstream = outcome.upstream
     if outcome.clearUpstream ~= nil then
         for ____, name in ipairs(outcome.clearUpstream) do
-            kong.service.request.clear_header(name)
+            if rejection ~= nil or (upstream and upstream[name]) == nil then
+                kong.service.request.clear_header(name)
+            end
         end
     end
-    local rejection = outcome.rejection
     if rejection ~= nil then
         return kong.response.exit(rejection.status, rejection.body, rejection.headers)
     end
-    if outcome.upstream ~= nil then
-        for name in pairs(outcome.upstream) do
-            kong.service.request.set_header(name, outcome.upstream[name])
+    if upstream ~= nil then
+        for name in pairs(upstream) do
+            kong.service.request.set_header(name, upstream[name])
         end
     end
     if outcome.response ~= nil then
