@@ -13983,6 +13983,22 @@ function toKongFields(spec) {
   return fields;
 }
 
+// plugins/core/outcome.ts
+function headersToClear(outcome) {
+  const names = outcome.clearUpstream;
+  if (names === void 0) return NONE;
+  const upstream = outcome.upstream;
+  if (outcome.rejection !== void 0 || upstream === void 0) return names;
+  let kept;
+  for (const name of names) {
+    if (upstream[name] !== void 0) continue;
+    kept ??= [];
+    kept.push(name);
+  }
+  return kept ?? NONE;
+}
+var NONE = [];
+
 // plugins/core/values.ts
 function isNull(value) {
   if (value === void 0 || value === null) return true;
@@ -14165,7 +14181,7 @@ async function kongJsRequestFacts(kong, configScope, needs) {
 }
 async function applyKongJsOutcome(kong, outcome) {
   if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
-  for (const name of outcome.clearUpstream ?? []) await kong.service.request.clearHeader(name);
+  for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {
     await kong.response.exit(rejection.status, rejection.body, rejection.headers);

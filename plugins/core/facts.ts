@@ -81,3 +81,13 @@ export interface FactNeeds {
   /** The request path (Kong: kong.request.get_path(); APISIX: ctx.var.uri). */
   path?: boolean;
 }
+
+/** The wanted request headers that are present, read with a host's own getter. */
+export function pickHeaders(names: readonly string[], read: (this: void, name: string) => string | undefined): { [name: string]: string } {
+  const headers: { [name: string]: string } = {};
+  for (const name of names) {
+    const value = read(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
+}

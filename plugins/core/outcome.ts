@@ -26,3 +26,25 @@ export interface AccessOutcome {
   /** Something the operator should see in the error log (the request was not failed for it). */
   warning?: string;
 }
+
+/**
+ * The request headers an adapter must remove: `clearUpstream`, except names that
+ * `upstream` sets anyway (setting replaces a client-sent value; a second header
+ * operation would only cost time). On a rejection nothing is forwarded, but the
+ * headers are still cleared so later phases and logs never see a client's copy.
+ */
+export function headersToClear(outcome: AccessOutcome): readonly string[] {
+  const names = outcome.clearUpstream;
+  if (names === undefined) return NONE;
+  const upstream = outcome.upstream;
+  if (outcome.rejection !== undefined || upstream === undefined) return names;
+  let kept: string[] | undefined;
+  for (const name of names) {
+    if (upstream[name] !== undefined) continue;
+    kept ??= [];
+    kept.push(name);
+  }
+  return kept ?? NONE;
+}
+
+const NONE: readonly string[] = [];

@@ -3,13 +3,21 @@
  * ioredis in the kong-pdk plugins). `cluster_nodes` means Redis Cluster.
  */
 export interface RedisConnection {
+  /** Single node (policy redis). */
   host?: string;
+  /** Default 6379. */
   port?: number;
+  /** ACL user (AUTH username password), optional. */
   username?: string;
   password?: string;
+  /** SELECT, single node only; default 0. */
   database?: number;
+  /** Connect, send and read timeout. */
   timeout_ms: number;
+  /** Idle connections kept per worker (per node). */
   pool_size: number;
+  /** Idle time in the pool. */
   keepalive_ms: number;
+  /** "host:port" seeds: Redis Cluster mode (policy redis-cluster). */
   cluster_nodes?: string[];
 }

@@ -23,4 +23,15 @@ function ____exports.consumerAttribute(consumer, name)
     end
     return nil
 end
+--- The wanted request headers that are present, read with a host's own getter.
+function ____exports.pickHeaders(names, read)
+    local headers = {}
+    for ____, name in ipairs(names) do
+        local value = read(name)
+        if value ~= nil then
+            headers[name] = value
+        end
+    end
+    return headers
+end
 return ____exports

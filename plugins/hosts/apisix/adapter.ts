@@ -3,8 +3,8 @@
  * an AccessOutcome back. Shared by every plugin's APISIX module.
  */
 import core = require("apisix.core");
-import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
-import type { AccessOutcome, Rejection } from "../../core/outcome";
+import { pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
+import { headersToClear, type AccessOutcome, type Rejection } from "../../core/outcome";
 import type { RecordSpec } from "../../core/schema";
 import { toJsonSchema, type JsonSchema } from "../../core/json-schema";
 import { validateConfig } from "../../core/validate";
@@ -39,14 +39,7 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
     facts.serviceId = ctx.service_id;
   }
   if (needs.path === true) facts.path = ctx.var["uri"];
-  if (needs.headers.length > 0) {
-    const headers: { [name: string]: string } = {};
-    for (const name of needs.headers) {
-      const value = core.request.header(ctx, name);
-      if (value !== undefined) headers[name] = value;
-    }
-    facts.headers = headers;
-  }
+  if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, (name) => core.request.header(ctx, name));
   return facts;
 }
 
@@ -58,12 +51,7 @@ export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Reje
   if (outcome.warning !== undefined) core.log.warn(outcome.warning);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
-  if (outcome.clearUpstream !== undefined) {
-    for (const name of outcome.clearUpstream) {
-      // set_header replaces a client-sent value anyway; clearing first would cost a second header operation.
-      if (rejection !== undefined || upstream?.[name] === undefined) core.request.set_header(ctx, name, undefined);
-    }
-  }
+  for (const name of headersToClear(outcome)) core.request.set_header(ctx, name, undefined);
   if (rejection !== undefined) {
     // core.response.exit sends a table body as JSON but leaves Content-Type to nginx.
     core.response.set_header("Content-Type", "application/json");

@@ -3,7 +3,7 @@
  * Reads request facts through the RPC PDK and applies an AccessOutcome back.
  */
 import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
-import type { AccessOutcome } from "../../core/outcome";
+import { headersToClear, type AccessOutcome } from "../../core/outcome";
 import type { RecordSpec } from "../../core/schema";
 import { validateConfig } from "../../core/validate";
 import type { KongJsPdk } from "./pdk";
@@ -51,7 +51,7 @@ export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string, n
 
 export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome): Promise<void> {
   if (outcome.warning !== undefined) await kong.log.warn(outcome.warning);
-  for (const name of outcome.clearUpstream ?? []) await kong.service.request.clearHeader(name);
+  for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== undefined) {
     await kong.response.exit(rejection.status, rejection.body, rejection.headers);

@@ -2,8 +2,8 @@
  * Kong (Lua PDK) adapter: reads request facts from the PDK and applies an
  * AccessOutcome back through it. Shared by every plugin's Kong handler.
  */
-import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
-import type { AccessOutcome } from "../../core/outcome";
+import { pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
+import { headersToClear, type AccessOutcome } from "../../core/outcome";
 import { verifiedJwtClaims } from "../../io/lua/jwt";
 
 /** Fields Kong adds to every plugin config it hands to a handler. */
@@ -38,14 +38,7 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
     facts.serviceId = kong.router.get_service()?.id;
   }
   if (needs.path === true) facts.path = kong.request.get_path();
-  if (needs.headers.length > 0) {
-    const headers: { [name: string]: string } = {};
-    for (const name of needs.headers) {
-      const value = kong.request.get_header(name);
-      if (value !== undefined) headers[name] = value;
-    }
-    facts.headers = headers;
-  }
+  if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, (name) => kong.request.get_header(name));
   return facts;
 }
 
@@ -54,12 +47,7 @@ export function applyKongOutcome(outcome: AccessOutcome): void {
   if (outcome.warning !== undefined) kong.log.warn(outcome.warning);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
-  if (outcome.clearUpstream !== undefined) {
-    for (const name of outcome.clearUpstream) {
-      // set_header replaces a client-sent value anyway; clearing first would cost a second header operation.
-      if (rejection !== undefined || upstream?.[name] === undefined) kong.service.request.clear_header(name);
-    }
-  }
+  for (const name of headersToClear(outcome)) kong.service.request.clear_header(name);
   if (rejection !== undefined) {
     return kong.response.exit(rejection.status, rejection.body, rejection.headers);
   }

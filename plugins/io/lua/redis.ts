@@ -10,28 +10,12 @@
  * and, in cluster mode, the slot map of each cluster (./redis-cluster.ts).
  */
 import redis = require("resty.redis");
+import type { RedisConnection } from "../redis-connection";
 import { keySlot } from "../redis-slot";
 import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
 
-export interface RedisConfig {
-  /** Single node (policy redis). */
-  host?: string;
-  /** Default 6379. */
-  port?: number;
-  /** ACL user (AUTH username password), optional. */
-  username?: string;
-  password?: string;
-  /** SELECT, single node only; default 0. */
-  database?: number;
-  /** Connect, send and read timeout. */
-  timeout_ms: number;
-  /** Cosocket keepalive pool size per worker (per node). */
-  pool_size: number;
-  /** Idle time in the pool. */
-  keepalive_ms: number;
-  /** "host:port" seeds => Redis Cluster mode (policy redis-cluster). */
-  cluster_nodes?: string[];
-}
+/** How to reach Redis (see ../redis-connection.ts; cluster_nodes means Redis Cluster). */
+export type RedisConfig = RedisConnection;
 
 /** A script and the lowercase hex SHA-1 of its source. */
 export interface RedisScript {

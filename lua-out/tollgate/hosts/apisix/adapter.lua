@@ -1,5 +1,9 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____facts = require("tollgate.core.facts")
+local pickHeaders = ____facts.pickHeaders
+local ____outcome = require("tollgate.core.outcome")
+local headersToClear = ____outcome.headersToClear
 local ____json_2Dschema = require("tollgate.core.json_schema")
 local toJsonSchema = ____json_2Dschema.toJsonSchema
 local ____validate = require("tollgate.core.validate")
@@ -43,15 +47,14 @@ function ____exports.apisixRequestFacts(ctx, needs)
         facts.routeId = ctx.route_id
         facts.serviceId = ctx.service_id
     end
+    if needs.path == true then
+        facts.path = ctx.var.uri
+    end
     if #needs.headers > 0 then
-        local headers = {}
-        for ____, name in ipairs(needs.headers) do
-            local value = core.request.header(ctx, name)
-            if value ~= nil then
-                headers[name] = value
-            end
-        end
-        facts.headers = headers
+        facts.headers = pickHeaders(
+            needs.headers,
+            function(name) return core.request.header(ctx, name) end
+        )
     end
     return facts
 end
@@ -63,12 +66,8 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     end
     local rejection = outcome.rejection
     local upstream = outcome.upstream
-    if outcome.clearUpstream ~= nil then
-        for ____, name in ipairs(outcome.clearUpstream) do
-            if rejection ~= nil or (upstream and upstream[name]) == nil then
-                core.request.set_header(ctx, name, nil)
-            end
-        end
+    for ____, name in ipairs(headersToClear(outcome)) do
+        core.request.set_header(ctx, name, nil)
     end
     if rejection ~= nil then
         core.response.set_header("Content-Type", "application/json")

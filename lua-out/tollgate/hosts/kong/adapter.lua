@@ -1,5 +1,9 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____facts = require("tollgate.core.facts")
+local pickHeaders = ____facts.pickHeaders
+local ____outcome = require("tollgate.core.outcome")
+local headersToClear = ____outcome.headersToClear
 local ____jwt = require("tollgate.io.lua.jwt")
 local verifiedJwtClaims = ____jwt.verifiedJwtClaims
 --- The entity a plugin config is attached to: counters and caches are kept per config.
@@ -43,15 +47,14 @@ function ____exports.kongRequestFacts(conf, needs)
         local ____opt_4 = kong.router.get_service()
         facts.serviceId = ____opt_4 and ____opt_4.id
     end
+    if needs.path == true then
+        facts.path = kong.request.get_path()
+    end
     if #needs.headers > 0 then
-        local headers = {}
-        for ____, name in ipairs(needs.headers) do
-            local value = kong.request.get_header(name)
-            if value ~= nil then
-                headers[name] = value
-            end
-        end
-        facts.headers = headers
+        facts.headers = pickHeaders(
+            needs.headers,
+            function(name) return kong.request.get_header(name) end
+        )
     end
     return facts
 end
@@ -62,12 +65,8 @@ function ____exports.applyKongOutcome(outcome)
     end
     local rejection = outcome.rejection
     local upstream = outcome.upstream
-    if outcome.clearUpstream ~= nil then
-        for ____, name in ipairs(outcome.clearUpstream) do
-            if rejection ~= nil or (upstream and upstream[name]) == nil then
-                kong.service.request.clear_header(name)
-            end
-        end
+    for ____, name in ipairs(headersToClear(outcome)) do
+        kong.service.request.clear_header(name)
     end
     if rejection ~= nil then
         return kong.response.exit(rejection.status, rejection.body, rejection.headers)
