@@ -14851,7 +14851,7 @@ var redis = record({
     username: string({ description: "ACL user name (AUTH username password).", minLength: 1 }),
     password: string({ description: "Password (AUTH).", minLength: 1 }),
     database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1e3 }),
-    timeout_ms: integer({ description: "Connect, send and read timeout.", default: 100, min: 1, max: 6e4 }),
+    timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
     keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 })
   }

@@ -65,7 +65,7 @@ const redis = record({
     username: string({ description: "ACL user name (AUTH username password).", minLength: 1 }),
     password: string({ description: "Password (AUTH).", minLength: 1 }),
     database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1000 }),
-    timeout_ms: integer({ description: "Connect, send and read timeout.", default: 100, min: 1, max: 60_000 }),
+    timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1000, min: 1, max: 60_000 }),
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 10_000 }),
     keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 60_000, min: 1, max: 3_600_000 }),
   },

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
-import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../runtime/redis.ts";
+import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../runtime/redis.ts";
 import {
   burst,
   countOf,
@@ -20,7 +20,8 @@ import {
   type RunningGateway,
 } from "./harness.ts";
 
-const FIXED_100 = { algorithm: "fixed", tiers: { free: { limits: { GET: { minute: 100 } } }, premium: { limits: { "*": { minute: 1000 } } }, enterprise: { unlimited: true } } };
+// fault_tolerant false: a store error shows up as a 503 here instead of an admitted request.
+const FIXED_100 = { algorithm: "fixed", fault_tolerant: false, tiers: { free: { limits: { GET: { minute: 100 } } }, premium: { limits: { "*": { minute: 1000 } } }, enterprise: { unlimited: true } } };
 
 let upstream: EchoUpstream;
 let redis: RedisServer;
@@ -61,8 +62,17 @@ describe.each(HOSTS)("exactly the limit under concurrency, %s-shaped host with 2
     expect(countOf(statuses, 429)).toBe(200);
   });
 
+  it("policy redis: 300 concurrent requests against a limit of 100 admit exactly 100", async () => {
+    // A tier-limit config scoped to its route, so its counters are apart from the next test's.
+    const g = await gateway({ ...FIXED_100, policy: "redis", counter_scope: "route", redis: { host: redis.host, port: redis.port, timeout_ms: 5000 } });
+    await roomInThisMinute(15);
+    const statuses = await concurrentFree([g]);
+    expect(countOf(statuses, 200)).toBe(100);
+    expect(countOf(statuses, 429)).toBe(200);
+  });
+
   it("policy redis, two separate nginx sharing one Redis: exactly 100 of 300", async () => {
-    const conf = { ...FIXED_100, policy: "redis", redis: { host: redis.host, port: redis.port } };
+    const conf = { ...FIXED_100, policy: "redis", redis: { host: redis.host, port: redis.port, timeout_ms: 5000 } };
     // The same consumer, half of the requests through each gateway.
     const [a, b] = [await gateway(conf), await gateway(conf)];
     await roomInThisMinute(15);
@@ -73,11 +83,26 @@ describe.each(HOSTS)("exactly the limit under concurrency, %s-shaped host with 2
 
   it("policy redis-cluster (3 masters): exactly 100 of 300, and the counters live in the cluster", async () => {
     const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`);
-    const g = await gateway({ ...FIXED_100, policy: "redis-cluster", redis: { cluster_nodes: [nodes[0]] } });
+    const g = await gateway({ ...FIXED_100, policy: "redis-cluster", redis: { cluster_nodes: [nodes[0]], timeout_ms: 5000 } });
+    const counterKeys = async (): Promise<string[]> => {
+      const found: string[] = [];
+      for (const node of cluster.nodes) {
+        for (const key of (await redisCli(node, "--scan", "--pattern", "tl:*")).split("\n").filter(Boolean)) {
+          found.push(`${node.port} ${key}`);
+        }
+      }
+      return found;
+    };
+    const before = new Set(await counterKeys());
     await roomInThisMinute(15);
     const statuses = await concurrentFree([g]);
     expect(countOf(statuses, 200)).toBe(100);
     expect(countOf(statuses, 429)).toBe(200);
+    // This test's counter is on the one master that owns its hash-tagged slot, and says 100.
+    const created = (await counterKeys()).filter((k) => !before.has(k));
+    expect(created).toHaveLength(1);
+    const [port, key] = created[0]!.split(" ");
+    expect((await redisCli({ port: Number(port) }, "GET", key!)).trim()).toBe("100");
   });
 });
 

@@ -82,7 +82,7 @@ local redis = record({
         username = ____string({description = "ACL user name (AUTH username password).", minLength = 1}),
         password = ____string({description = "Password (AUTH).", minLength = 1}),
         database = integer({description = "Database number (policy redis).", default = 0, min = 0, max = 1000}),
-        timeout_ms = integer({description = "Connect, send and read timeout.", default = 100, min = 1, max = 60000}),
+        timeout_ms = integer({description = "Connect, send and read timeout, in milliseconds.", default = 1000, min = 1, max = 60000}),
         pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),
         keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000})
     }
