@@ -61,8 +61,22 @@ export interface NginxInstance {
 }
 
 const running = new Set<ChildProcess>();
+
+/**
+ * Kills nginx's whole process group: a master killed alone leaves its workers
+ * running as orphans (still accepting on a reuseport socket).
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 process.on("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+  for (const child of running) killGroup(child);
 });
 
 function mainConf(opts: NginxOptions): string {
@@ -105,7 +119,9 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
     writeFileSync(join(prefix, path), content);
   }
 
+  // Its own process group (detached), so killGroup can take the workers down with the master.
   const child = spawn("nginx", ["-p", prefix, "-c", "conf/nginx.conf"], {
+    detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...opts.env },
   });
@@ -131,7 +147,7 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
   ]).catch((err: Error) => err);
 
   if (outcome !== "ready") {
-    child.kill("SIGKILL");
+    killGroup(child);
     running.delete(child);
     const why = outcome instanceof Error ? outcome.message : "nginx exited during start-up";
     const log = output + errorLog();
@@ -145,10 +161,12 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGQUIT");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        const timer = setTimeout(() => killGroup(child), 5_000);
         await exited;
         clearTimeout(timer);
       }
+      // A worker outliving its master (a crash) must not keep serving the port.
+      killGroup(child);
       running.delete(child);
       if (!process.env.TOLLGATE_KEEP_PREFIX) rmSync(prefix, { recursive: true, force: true });
     },
