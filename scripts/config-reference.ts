@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { sortedFieldNames, type FieldSpec, type RecordSpec } from "../plugins/core/schema.ts";
 import { TIER_LIMIT_APISIX_PRIORITY, TIER_LIMIT_NAME, TIER_LIMIT_PRIORITY } from "../plugins/tier-limit/meta.ts";
 import { tierLimitSchema } from "../plugins/tier-limit/schema.ts";
+import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_PRIORITY } from "../plugins/entitlement-check/meta.ts";
+import { entitlementCheckSchema } from "../plugins/entitlement-check/schema.ts";
+import { FEATURE_TOGGLE_APISIX_PRIORITY, FEATURE_TOGGLE_NAME, FEATURE_TOGGLE_PRIORITY } from "../plugins/feature-toggle/meta.ts";
+import { featureToggleSchema } from "../plugins/feature-toggle/schema.ts";
 
 interface PluginDoc {
   name: string;
@@ -18,6 +22,8 @@ interface PluginDoc {
 
 const PLUGINS: PluginDoc[] = [
   { name: TIER_LIMIT_NAME, spec: tierLimitSchema, kongPriority: TIER_LIMIT_PRIORITY, apisixPriority: TIER_LIMIT_APISIX_PRIORITY },
+  { name: ENTITLEMENT_CHECK_NAME, spec: entitlementCheckSchema, kongPriority: ENTITLEMENT_CHECK_PRIORITY, apisixPriority: ENTITLEMENT_CHECK_APISIX_PRIORITY },
+  { name: FEATURE_TOGGLE_NAME, spec: featureToggleSchema, kongPriority: FEATURE_TOGGLE_PRIORITY, apisixPriority: FEATURE_TOGGLE_APISIX_PRIORITY },
 ];
 
 function typeOf(spec: FieldSpec): string {

@@ -4,8 +4,9 @@
 #
 #   Debian: nginx + the Lua module (ngx_lua, the same module OpenResty, Kong and APISIX
 #           embed), lua-resty-core, LuaJIT 2.1 (OpenResty's branch, luajit2), lua-cjson,
-#           busted, Redis, wrk.
+#           busted, Redis, wrk; Java 17 and Maven for the Kafka brokers of the tests.
 #   npm:    the pinned packages of package-lock.json (TypeScriptToLua, vitest, kong-pdk, …).
+#   Maven:  Apache Kafka broker jars (3.9.2, 4.3.1) via scripts/install-kafka.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ APT_PACKAGES=(
   nginx libnginx-mod-http-lua libnginx-mod-http-ndk
   lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted lua-nginx-redis
   redis-server wrk curl
+  openjdk-17-jre-headless maven
+  postgresql
 )
 
 missing=()
@@ -51,3 +54,8 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   echo "install-deps: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# Kafka brokers for the tests (KRaft, from Maven Central); no-ops when cached.
+for kafka_version in 3.9.2 4.3.1; do
+  bash scripts/install-kafka.sh "$kafka_version"
+done

@@ -107,6 +107,7 @@ interface Ngx {
   encode_base64(value: string, noPadding?: boolean): string;
   decode_base64(value: string): string | undefined;
   escape_uri(value: string): string;
+  unescape_uri(value: string): string;
 
   /** The current request's status (read/write). */
   status: number;

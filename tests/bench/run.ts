@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { startEchoUpstream } from "../runtime/echo-upstream.ts";
+import { startEntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
@@ -114,7 +115,72 @@ const SCENARIOS: Scenario[] = [
     tierLimit({ policy: "redis", redis: { host: env.redis.host, port: env.redis.port } }),
   ]),
   nginxLimitReq,
+  entitlementCheckCached(),
+  featureToggle50(),
 ];
+
+/**
+ * key-auth + feature-toggle with 50 inline flags, every one evaluated per request and the
+ * enabled ones forwarded upstream: 10 tier-targeted, 10 sticky rollouts (10–55%), 10 with
+ * two constraints, 10 with 50/50 variants, 10 plain on/off; the route requires one.
+ */
+function featureToggle50(): Scenario {
+  const flags = Array.from({ length: 50 }, (_, i) => {
+    const name = `flag-${i}`;
+    if (i % 5 === 0) return { name, strategies: [{ name: "tiers", parameters: { tiers: "premium,enterprise" } }] };
+    if (i % 5 === 1) return { name, strategies: [{ name: "flexibleRollout", parameters: { rollout: String(10 + i), groupId: name } }] };
+    if (i % 5 === 2) {
+      const constraints = [
+        { contextName: "plan", operator: "IN", values: ["pro", "team"] },
+        { contextName: "userId", operator: "STR_STARTS_WITH", values: ["bench"] },
+      ];
+      return { name, strategies: [{ name: "default", constraints }] };
+    }
+    if (i % 5 === 3) return { name, variants: [{ name: "a", weight: 500 }, { name: "b", weight: 500 }] };
+    return { name, enabled: i % 2 === 0 };
+  });
+  const conf = { flags, require: ["flag-0"] };
+  return kongScenario("feature-toggle-50", "key-auth + feature-toggle, 50 flags evaluated per request, enabled ones forwarded", () => [
+    keyAuth,
+    { name: "feature-toggle", config: conf },
+  ]);
+}
+
+/** key-auth + entitlement-check asking a real HTTP entitlement service, answered from the cache. */
+function entitlementCheckCached(): Scenario {
+  const base = kongScenario("entitlement-check-cached", "key-auth + entitlement-check, remote service answer cached (per-worker LRU hit)", () => []);
+  return {
+    ...base,
+    async start(env) {
+      const service = await startEntitlementService();
+      service.answers.set(consumer.username, { plan: "premium", status: "active" });
+      const conf = {
+        plans: { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } },
+        subscription_sources: ["service"],
+        service: { url: service.url },
+        cache: { ttl: 3600 },
+        required_features: ["reports"],
+      };
+      const host = await startKongHost({
+        config: kongConfig([keyAuth, { name: "entitlement-check", config: conf }]) as never,
+        upstreamUrl: env.upstreamUrl,
+        workers: 1,
+      });
+      // wrk runs synchronously and blocks this process, where the service lives: the
+      // answer is fetched now and stays cached (ttl 1 h) for the whole run.
+      const primed = await fetch(`${host.url}/bench`, { headers: { apikey: "bench-key" } });
+      await primed.arrayBuffer();
+      if (primed.status !== 200) throw new Error(`entitlement-check-cached: priming request answered ${primed.status}`);
+      return {
+        url: host.url,
+        stop: async () => {
+          await host.stop();
+          await service.stop();
+        },
+      };
+    },
+  };
+}
 
 function wrk(url: string, headers: Record<string, string>): number {
   const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency"];
@@ -178,6 +244,7 @@ const TARGETS: { what: string; scenario: string; versus: string; atLeast: number
   { what: "compiled tier-limit vs the hand-written Lua", scenario: "tier-limit-local", versus: "handwritten-lua", atLeast: 0.95 },
   { what: "tier-limit local vs no plugin", scenario: "tier-limit-local", versus: "no-plugin", atLeast: 0.85 },
   { what: "tier-limit redis vs no plugin", scenario: "tier-limit-redis", versus: "no-plugin", atLeast: 0.65 },
+  { what: "entitlement-check (cached) vs no plugin", scenario: "entitlement-check-cached", versus: "no-plugin", atLeast: 0.9 },
 ];
 
 function targetRows(results: { scenario: string; rps: number }[]): string[] {

@@ -1,0 +1,25 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____adapter = require("tollgate.hosts.kong.adapter")
+local applyKongOutcome = ____adapter.applyKongOutcome
+local kongRequestFacts = ____adapter.kongRequestFacts
+local ____access = require("tollgate.entitlement_check.lua.access")
+local entitlementAccess = ____access.entitlementAccess
+local entitlementNeeds = ____access.entitlementNeeds
+local ____meta = require("tollgate.entitlement_check.meta")
+local ENTITLEMENT_CHECK_PRIORITY = ____meta.ENTITLEMENT_CHECK_PRIORITY
+local ENTITLEMENT_CHECK_VERSION = ____meta.ENTITLEMENT_CHECK_VERSION
+local EntitlementCheckHandler = {
+    PRIORITY = ENTITLEMENT_CHECK_PRIORITY,
+    VERSION = ENTITLEMENT_CHECK_VERSION,
+    access = function(self, conf)
+        applyKongOutcome(entitlementAccess(
+            conf,
+            kongRequestFacts(
+                conf,
+                entitlementNeeds(conf)
+            )
+        ))
+    end
+}
+local ____exports = EntitlementCheckHandler
+return ____exports

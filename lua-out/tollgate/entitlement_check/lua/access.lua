@@ -1,0 +1,173 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____cache = require("tollgate.io.lua.cache")
+local cachedGet = ____cache.cachedGet
+local ____http = require("tollgate.io.lua.http")
+local httpGet = ____http.httpGet
+local ____decide = require("tollgate.entitlement_check.decide")
+local decideEntitlement = ____decide.decideEntitlement
+local planSubscription = ____decide.planSubscription
+local prepare = ____decide.prepare
+local ____service_2Durl = require("tollgate.entitlement_check.service_url")
+local parseServiceUrl = ____service_2Durl.parseServiceUrl
+local ____subscription = require("tollgate.entitlement_check.subscription")
+local mapServiceResponse = ____subscription.mapServiceResponse
+local cjson = require("cjson.safe")
+local services = setmetatable({}, {__mode = "k"})
+--- APISIX deep-copies a route's plugin config for every consumer it merges in
+-- (merge_consumer_route), so one logical config arrives as many tables. State
+-- derived from a config (prepared catalog, service client) is kept once per content:
+-- each table maps (weakly) to the first table seen with the same JSON encoding.
+local canonicalByConfig = setmetatable({}, {__mode = "kv"})
+local canonicalByEncoding = setmetatable({}, {__mode = "v"})
+local function canonical(conf)
+    local known = canonicalByConfig[conf]
+    if known ~= nil then
+        return known
+    end
+    local encoded = cjson.encode(conf)
+    local ____temp_0
+    if encoded == nil then
+        ____temp_0 = nil
+    else
+        ____temp_0 = canonicalByEncoding[encoded]
+    end
+    local first = ____temp_0
+    if first == nil then
+        first = conf
+        if encoded ~= nil then
+            canonicalByEncoding[encoded] = conf
+        end
+    end
+    canonicalByConfig[conf] = first
+    return first
+end
+local function decodeLookup(payload)
+    local value = cjson.decode(payload)
+    return type(value) == "table" and value or nil
+end
+local function serviceFor(conf)
+    local existing = services[conf]
+    if existing ~= nil then
+        return existing
+    end
+    local s = conf.service
+    local target = parseServiceUrl(s.url or "http://127.0.0.1") or ({host = "127.0.0.1", port = 80, basePath = ""})
+    local headers = {}
+    if s.auth_header ~= nil and s.auth_value ~= nil then
+        headers[s.auth_header] = s.auth_value
+    end
+    local request = {
+        host = target.host,
+        port = target.port,
+        headers = headers,
+        connectTimeoutMs = s.connect_timeout_ms,
+        timeoutMs = s.timeout_ms,
+        poolSize = s.pool_size,
+        keepaliveMs = s.keepalive_ms,
+        maxBodyBytes = s.max_body_bytes
+    }
+    local format = s.format
+    local function fetch(subject)
+        local response, err = httpGet(
+            request,
+            (target.basePath .. "/") .. ngx.escape_uri(subject)
+        )
+        if response == nil then
+            return nil, err
+        end
+        local body = cjson.decode(response.body)
+        local lookup = mapServiceResponse(format, response.status, body)
+        if lookup.kind == "unknown" then
+            return nil, lookup.reason
+        end
+        local payload = cjson.encode(lookup)
+        return {payload = payload, negative = lookup.kind == "none"}, nil
+    end
+    local c = conf.cache
+    local service = {
+        cache = {
+            dict = c.dict,
+            namespace = tostring(ngx.crc32_long((((format .. " ") .. (s.url or "")) .. " ") .. (s.auth_value or ""))),
+            lruSize = c.lru_size,
+            ttl = c.ttl,
+            negativeTtl = c.negative_ttl,
+            staleTtl = c.stale_ttl,
+            lockTimeoutMs = math.min(c.lock_timeout_ms, s.connect_timeout_ms + s.timeout_ms),
+            lockTtl = (s.connect_timeout_ms + s.timeout_ms) / 1000 + 1
+        },
+        fetch = fetch
+    }
+    services[conf] = service
+    return service
+end
+--- How many config tables, distinct contents and service clients this worker holds (diagnostics).
+function ____exports.configStateSizes()
+    local configs = 0
+    local contents = 0
+    local serviceCount = 0
+    for _ in pairs(canonicalByConfig) do
+        configs = configs + 1
+    end
+    for _ in pairs(canonicalByEncoding) do
+        contents = contents + 1
+    end
+    for _ in pairs(services) do
+        serviceCount = serviceCount + 1
+    end
+    return {configs = configs, contents = contents, services = serviceCount}
+end
+--- Which optional request facts `conf` needs (adapters read only those).
+function ____exports.entitlementNeeds(conf)
+    return prepare(canonical(conf)).needs
+end
+function ____exports.entitlementAccess(original, facts)
+    local conf = canonical(original)
+    local plan = planSubscription(conf, facts)
+    if plan.kind == "reject" then
+        return {
+            clearUpstream = prepare(conf).clearUpstream,
+            rejection = plan.rejection
+        }
+    end
+    if plan.kind == "known" then
+        return decideEntitlement(
+            conf,
+            facts,
+            {kind = "found", subscription = plan.subscription},
+            ngx.now()
+        )
+    end
+    if plan.kind == "none" then
+        return decideEntitlement(
+            conf,
+            facts,
+            {kind = "none"},
+            ngx.now()
+        )
+    end
+    local service = serviceFor(conf)
+    local lookup, state = cachedGet(service.cache, plan.subject, service.fetch, decodeLookup)
+    if lookup == nil then
+        local report = prepare(conf).serviceErrors:occurrence(ngx.now())
+        if report > 0 then
+            ngx.log(
+                ngx.ERR,
+                (("[entitlement-check] entitlement service failed " .. tostring(report)) .. " time(s) since the last report: ") .. state
+            )
+        end
+        return decideEntitlement(
+            conf,
+            facts,
+            {kind = "unknown", reason = state},
+            ngx.now()
+        )
+    end
+    return decideEntitlement(
+        conf,
+        facts,
+        lookup,
+        ngx.now()
+    )
+end
+return ____exports

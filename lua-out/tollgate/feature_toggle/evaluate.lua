@@ -1,0 +1,751 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
+local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
+local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
+local ____exports = {}
+local lower, contextValue, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED
+local ____cidr = require("tollgate.core.cidr")
+local ipInStrings = ____cidr.ipInStrings
+local ____murmur3 = require("tollgate.feature_toggle.murmur3")
+local normalizedHash = ____murmur3.normalizedHash
+local ____parse = require("tollgate.feature_toggle.parse")
+local compareSemver = ____parse.compareSemver
+local parseDecimal = ____parse.parseDecimal
+local parseIsoTime = ____parse.parseIsoTime
+local parseSemver = ____parse.parseSemver
+local splitTrimmed = ____parse.splitTrimmed
+local trim = ____parse.trim
+local ____regex = require("tollgate.feature_toggle.regex")
+local portableRegex = ____regex.portableRegex
+function lower(s)
+    return string.lower(s)
+end
+function contextValue(context, field)
+    local value
+    repeat
+        local ____switch57 = field
+        local ____cond57 = ____switch57 == "userId"
+        if ____cond57 then
+            value = context.userId
+            break
+        end
+        ____cond57 = ____cond57 or ____switch57 == "sessionId"
+        if ____cond57 then
+            value = context.sessionId
+            break
+        end
+        ____cond57 = ____cond57 or ____switch57 == "remoteAddress"
+        if ____cond57 then
+            value = context.remoteAddress
+            break
+        end
+        ____cond57 = ____cond57 or ____switch57 == "environment"
+        if ____cond57 then
+            value = context.environment
+            break
+        end
+        ____cond57 = ____cond57 or ____switch57 == "appName"
+        if ____cond57 then
+            value = context.appName
+            break
+        end
+        ____cond57 = ____cond57 or ____switch57 == "currentTime"
+        if ____cond57 then
+            value = context.currentTime
+            break
+        end
+    until true
+    if type(value) == "string" and value ~= "" then
+        return value
+    end
+    local ____opt_5 = context.properties
+    local property = ____opt_5 and ____opt_5[field]
+    if type(property) == "string" and property ~= "" then
+        return property
+    end
+    if type(property) == "number" then
+        return tostring(property)
+    end
+    return nil
+end
+function randomValue(caps)
+    return tostring(math.floor(caps.random() * 10000) + 1)
+end
+function currentTimeMs(context, caps)
+    if context.currentTime ~= nil and context.currentTime ~= "" then
+        return parseIsoTime(context.currentTime)
+    end
+    return caps.now * 1000
+end
+function operatorResult(compiled, context, caps)
+    local constraint = compiled.source
+    local operator = constraint.operator
+    local actual = contextValue(context, constraint.contextName)
+    repeat
+        local ____switch65 = operator
+        local ____cond65 = ____switch65 == "IN"
+        if ____cond65 then
+            return actual ~= nil and compiled.set[actual] == true
+        end
+        ____cond65 = ____cond65 or ____switch65 == "NOT_IN"
+        if ____cond65 then
+            return actual == nil or compiled.set[actual] ~= true
+        end
+        ____cond65 = ____cond65 or (____switch65 == "STR_STARTS_WITH" or ____switch65 == "STR_ENDS_WITH" or ____switch65 == "STR_CONTAINS")
+        if ____cond65 then
+            do
+                if actual == nil then
+                    return false
+                end
+                local subject = constraint.caseInsensitive == true and lower(actual) or actual
+                for ____, value in ipairs(compiled.strings) do
+                    if operator == "STR_STARTS_WITH" and __TS__StringStartsWith(subject, value) then
+                        return true
+                    end
+                    if operator == "STR_ENDS_WITH" and __TS__StringEndsWith(subject, value) then
+                        return true
+                    end
+                    if operator == "STR_CONTAINS" and (string.find(subject, value, nil, true) or 0) - 1 >= 0 then
+                        return true
+                    end
+                end
+                return false
+            end
+        end
+        ____cond65 = ____cond65 or (____switch65 == "NUM_EQ" or ____switch65 == "NUM_GT" or ____switch65 == "NUM_GTE" or ____switch65 == "NUM_LT" or ____switch65 == "NUM_LTE")
+        if ____cond65 then
+            do
+                local b = compiled.number
+                if actual == nil or b == nil then
+                    return false
+                end
+                local a = parseDecimal(actual)
+                if a == nil then
+                    return false
+                end
+                if operator == "NUM_EQ" then
+                    return a == b
+                end
+                if operator == "NUM_GT" then
+                    return a > b
+                end
+                if operator == "NUM_GTE" then
+                    return a >= b
+                end
+                if operator == "NUM_LT" then
+                    return a < b
+                end
+                return a <= b
+            end
+        end
+        ____cond65 = ____cond65 or (____switch65 == "DATE_AFTER" or ____switch65 == "DATE_BEFORE")
+        if ____cond65 then
+            do
+                local limit = compiled.time
+                local now = currentTimeMs(context, caps)
+                if limit == nil or now == nil then
+                    return false
+                end
+                local ____temp_7
+                if operator == "DATE_AFTER" then
+                    ____temp_7 = now > limit
+                else
+                    ____temp_7 = now < limit
+                end
+                return ____temp_7
+            end
+        end
+        ____cond65 = ____cond65 or (____switch65 == "SEMVER_EQ" or ____switch65 == "SEMVER_GT" or ____switch65 == "SEMVER_GTE" or ____switch65 == "SEMVER_LT" or ____switch65 == "SEMVER_LTE")
+        if ____cond65 then
+            do
+                local b = compiled.semver
+                if actual == nil or b == nil then
+                    return false
+                end
+                local a = parseSemver(actual)
+                if a == nil then
+                    return false
+                end
+                local c = compareSemver(a, b)
+                if operator == "SEMVER_EQ" then
+                    return c == 0
+                end
+                if operator == "SEMVER_GT" then
+                    return c > 0
+                end
+                if operator == "SEMVER_GTE" then
+                    return c >= 0
+                end
+                if operator == "SEMVER_LT" then
+                    return c < 0
+                end
+                return c <= 0
+            end
+        end
+        ____cond65 = ____cond65 or ____switch65 == "IN_CIDR"
+        if ____cond65 then
+            return actual ~= nil and ipInStrings(actual, compiled.ranges)
+        end
+    until true
+    return false
+end
+function constraintHolds(compiled, context, caps)
+    if compiled.source.operator == "REGEX" then
+        local actual = contextValue(context, compiled.source.contextName)
+        local portable = compiled.regex
+        if actual == nil or portable == nil or caps.regex == nil then
+            return false
+        end
+        local matched = caps.regex(portable.pattern, portable.flags, actual)
+        if matched == nil then
+            return false
+        end
+        local ____compiled_inverted_8
+        if compiled.inverted then
+            ____compiled_inverted_8 = not matched
+        else
+            ____compiled_inverted_8 = matched
+        end
+        return ____compiled_inverted_8
+    end
+    local result = operatorResult(compiled, context, caps)
+    local ____compiled_inverted_9
+    if compiled.inverted then
+        ____compiled_inverted_9 = not result
+    else
+        ____compiled_inverted_9 = result
+    end
+    return ____compiled_inverted_9
+end
+function constraintsHold(constraints, context, caps)
+    for ____, constraint in ipairs(constraints) do
+        if not constraintHolds(constraint, context, caps) then
+            return false
+        end
+    end
+    return true
+end
+function rolloutStickiness(stickiness, context, caps)
+    if stickiness == "default" then
+        return contextValue(context, "userId") or contextValue(context, "sessionId") or randomValue(caps)
+    end
+    if stickiness == "random" then
+        return randomValue(caps)
+    end
+    return contextValue(context, stickiness)
+end
+function inRollout(strategy, id)
+    return id ~= nil and strategy.rollout > 0 and normalizedHash(strategy.prefix, id, 100, 0) <= strategy.rollout
+end
+function strategyRule(strategy, context, caps)
+    repeat
+        local ____switch102 = strategy.source.name
+        local ____cond102 = ____switch102 == "default"
+        if ____cond102 then
+            return true
+        end
+        ____cond102 = ____cond102 or ____switch102 == "userWithId"
+        if ____cond102 then
+            do
+                local userId = contextValue(context, "userId")
+                return userId ~= nil and strategy.list[userId] == true
+            end
+        end
+        ____cond102 = ____cond102 or ____switch102 == "tiers"
+        if ____cond102 then
+            do
+                local tier = contextValue(context, "tier")
+                return tier ~= nil and strategy.list[tier] == true
+            end
+        end
+        ____cond102 = ____cond102 or ____switch102 == "applicationHostname"
+        if ____cond102 then
+            return caps.hostname ~= nil and strategy.list[lower(caps.hostname)] == true
+        end
+        ____cond102 = ____cond102 or ____switch102 == "remoteAddress"
+        if ____cond102 then
+            do
+                local address = contextValue(context, "remoteAddress")
+                if address == nil then
+                    return false
+                end
+                for ____, range in ipairs(strategy.ips) do
+                    if range == address or ipInStrings(address, {range}) then
+                        return true
+                    end
+                end
+                return false
+            end
+        end
+        ____cond102 = ____cond102 or ____switch102 == "flexibleRollout"
+        if ____cond102 then
+            return inRollout(
+                strategy,
+                rolloutStickiness(strategy.stickiness, context, caps)
+            )
+        end
+        ____cond102 = ____cond102 or ____switch102 == "gradualRolloutUserId"
+        if ____cond102 then
+            return inRollout(
+                strategy,
+                contextValue(context, "userId")
+            )
+        end
+        ____cond102 = ____cond102 or ____switch102 == "gradualRolloutSessionId"
+        if ____cond102 then
+            return inRollout(
+                strategy,
+                contextValue(context, "sessionId")
+            )
+        end
+        ____cond102 = ____cond102 or ____switch102 == "gradualRolloutRandom"
+        if ____cond102 then
+            return strategy.rollout >= math.floor(caps.random() * 100) + 1
+        end
+    until true
+    return false
+end
+function strategyEnabled(strategy, context, caps)
+    if strategy.disabled or strategy.missingSegment then
+        return false
+    end
+    if strategy.segments ~= nil then
+        for ____, segment in ipairs(strategy.segments) do
+            if not constraintsHold(segment, context, caps) then
+                return false
+            end
+        end
+    end
+    if not constraintsHold(strategy.constraints, context, caps) then
+        return false
+    end
+    return strategyRule(strategy, context, caps)
+end
+function variantSeed(stickiness, context, caps)
+    if stickiness ~= nil and stickiness ~= "default" then
+        return contextValue(context, stickiness) or randomValue(caps)
+    end
+    return contextValue(context, "userId") or contextValue(context, "sessionId") or contextValue(context, "remoteAddress") or randomValue(caps)
+end
+function chooseVariant(variants, context, caps)
+    local definitions = variants.definitions
+    if variants.hasOverrides then
+        do
+            local i = 0
+            while i < #definitions do
+                do
+                    local overrides = definitions[i + 1].overrides
+                    if overrides == nil then
+                        goto __continue122
+                    end
+                    for ____, override in ipairs(overrides) do
+                        do
+                            local actual = contextValue(context, override.contextName)
+                            if actual == nil then
+                                goto __continue124
+                            end
+                            for ____, value in ipairs(override.values) do
+                                if value == actual then
+                                    return variants.byOverride[i + 1]
+                                end
+                            end
+                        end
+                        ::__continue124::
+                    end
+                end
+                ::__continue122::
+                i = i + 1
+            end
+        end
+    end
+    local target = normalizedHash(
+        variants.prefix,
+        variantSeed(variants.stickiness, context, caps),
+        variants.total,
+        ____exports.VARIANT_SEED
+    )
+    local counter = 0
+    do
+        local i = 0
+        while i < #definitions do
+            do
+                local weight = definitions[i + 1].weight
+                if weight == 0 then
+                    goto __continue131
+                end
+                counter = counter + weight
+                if counter >= target then
+                    return variants.bySplit[i + 1]
+                end
+            end
+            ::__continue131::
+            i = i + 1
+        end
+    end
+    return nil
+end
+function dependenciesMet(feature, flags, context, caps)
+    if feature.dependencies == nil then
+        return true
+    end
+    for ____, dependency in ipairs(feature.dependencies) do
+        do
+            local parent = flags.features[dependency.feature]
+            if parent == nil or parent.source.dependencies ~= nil and #parent.source.dependencies > 0 then
+                return false
+            end
+            local result = evaluateFeature(parent, flags, context, caps)
+            if dependency.enabled == false then
+                if result.enabled then
+                    return false
+                end
+                goto __continue136
+            end
+            if not result.enabled then
+                return false
+            end
+            local wanted = dependency.variants
+            if wanted ~= nil and #wanted > 0 then
+                local found = false
+                for ____, name in ipairs(wanted) do
+                    if name == result.variant.name then
+                        found = true
+                    end
+                end
+                if not found then
+                    return false
+                end
+            end
+        end
+        ::__continue136::
+    end
+    return true
+end
+function evaluateFeature(compiled, flags, context, caps)
+    local feature = compiled.source
+    if not feature.enabled then
+        return OFF_DISABLED
+    end
+    if compiled.start ~= nil and caps.now * 1000 < compiled.start then
+        return OFF_NOT_STARTED
+    end
+    if compiled["end"] ~= nil and caps.now * 1000 >= compiled["end"] then
+        return OFF_ENDED
+    end
+    if not dependenciesMet(feature, flags, context, caps) then
+        return OFF_DEPENDENCY
+    end
+    local hit = compiled.plain
+    local variants = compiled.variants
+    if #compiled.strategies > 0 then
+        local matched
+        for ____, strategy in ipairs(compiled.strategies) do
+            if strategyEnabled(strategy, context, caps) then
+                matched = strategy
+                break
+            end
+        end
+        if matched == nil then
+            return OFF_NOT_TARGETED
+        end
+        hit = matched.hit
+        if matched.variants ~= nil then
+            variants = matched.variants
+        elseif matched.source.variants ~= nil and #matched.source.variants > 0 then
+            variants = nil
+        end
+    end
+    if variants ~= nil then
+        return chooseVariant(variants, context, caps) or hit
+    end
+    return hit
+end
+--- Seed of variant hashing in every Unleash SDK.
+____exports.VARIANT_SEED = 86028157
+local DISABLED_VARIANT = {name = "disabled", enabled = false, feature_enabled = false}
+local ENABLED_NO_VARIANT = {name = "disabled", enabled = false, feature_enabled = true}
+local function off(reason, detail)
+    return {enabled = false, variant = DISABLED_VARIANT, reason = reason, detail = detail}
+end
+OFF_DISABLED = off("DISABLED", "disabled")
+OFF_NOT_STARTED = off("DISABLED", "not_started")
+OFF_ENDED = off("DISABLED", "ended")
+OFF_DEPENDENCY = off("DISABLED", "dependency")
+OFF_NOT_TARGETED = off("DEFAULT", "not_targeted")
+local NOT_FOUND = {
+    enabled = false,
+    variant = DISABLED_VARIANT,
+    reason = "ERROR",
+    errorCode = "FLAG_NOT_FOUND",
+    detail = "not_found"
+}
+local function compileConstraint(constraint)
+    local compiled = {source = constraint, inverted = constraint.inverted == true}
+    local values = constraint.values or ({})
+    local insensitive = constraint.caseInsensitive == true
+    repeat
+        local ____switch5 = constraint.operator
+        local ____cond5 = ____switch5 == "IN" or ____switch5 == "NOT_IN"
+        if ____cond5 then
+            do
+                local set = {}
+                for ____, value in ipairs(values) do
+                    set[trim(value)] = true
+                end
+                compiled.set = set
+                break
+            end
+        end
+        ____cond5 = ____cond5 or (____switch5 == "STR_STARTS_WITH" or ____switch5 == "STR_ENDS_WITH" or ____switch5 == "STR_CONTAINS")
+        if ____cond5 then
+            do
+                local strings = {}
+                for ____, value in ipairs(values) do
+                    strings[#strings + 1] = insensitive and lower(value) or value
+                end
+                compiled.strings = strings
+                break
+            end
+        end
+        ____cond5 = ____cond5 or ____switch5 == "IN_CIDR"
+        if ____cond5 then
+            do
+                local ranges = {}
+                for ____, value in ipairs(values) do
+                    ranges[#ranges + 1] = trim(value)
+                end
+                compiled.ranges = ranges
+                break
+            end
+        end
+        ____cond5 = ____cond5 or (____switch5 == "NUM_EQ" or ____switch5 == "NUM_GT" or ____switch5 == "NUM_GTE" or ____switch5 == "NUM_LT" or ____switch5 == "NUM_LTE")
+        if ____cond5 then
+            if constraint.value ~= nil then
+                compiled.number = parseDecimal(constraint.value)
+            end
+            break
+        end
+        ____cond5 = ____cond5 or (____switch5 == "DATE_AFTER" or ____switch5 == "DATE_BEFORE")
+        if ____cond5 then
+            if constraint.value ~= nil then
+                compiled.time = parseIsoTime(constraint.value)
+            end
+            break
+        end
+        ____cond5 = ____cond5 or (____switch5 == "SEMVER_EQ" or ____switch5 == "SEMVER_GT" or ____switch5 == "SEMVER_GTE" or ____switch5 == "SEMVER_LT" or ____switch5 == "SEMVER_LTE")
+        if ____cond5 then
+            if constraint.value ~= nil then
+                compiled.semver = parseSemver(constraint.value)
+            end
+            break
+        end
+        ____cond5 = ____cond5 or ____switch5 == "REGEX"
+        if ____cond5 then
+            if constraint.value ~= nil then
+                compiled.regex = portableRegex(constraint.value, insensitive)
+            end
+            break
+        end
+    until true
+    return compiled
+end
+local function compileConstraints(constraints)
+    local compiled = {}
+    if constraints ~= nil then
+        for ____, constraint in ipairs(constraints) do
+            compiled[#compiled + 1] = compileConstraint(constraint)
+        end
+    end
+    return compiled
+end
+local function parameter(strategy, name)
+    local ____opt_0 = strategy.parameters
+    local value = ____opt_0 and ____opt_0[name]
+    if value == nil then
+        return nil
+    end
+    return type(value) == "number" and tostring(value) or value
+end
+local function listSet(strategy, name, lowerCase)
+    local set = {}
+    local list = parameter(strategy, name)
+    if list ~= nil then
+        for ____, item in ipairs(splitTrimmed(list, ",")) do
+            if item ~= "" then
+                set[lowerCase and lower(item) or item] = true
+            end
+        end
+    end
+    return set
+end
+local function compileVariants(definitions, groupId, inherited)
+    if definitions == nil or #definitions == 0 then
+        return nil
+    end
+    local total = 0
+    local hasOverrides = false
+    local bySplit = {}
+    local byOverride = {}
+    for ____, definition in ipairs(definitions) do
+        total = total + definition.weight
+        if definition.overrides ~= nil and #definition.overrides > 0 then
+            hasOverrides = true
+        end
+        local variant = {name = definition.name, enabled = true, feature_enabled = true, payload = definition.payload}
+        bySplit[#bySplit + 1] = {enabled = true, variant = variant, reason = "SPLIT"}
+        byOverride[#byOverride + 1] = {enabled = true, variant = variant, reason = "TARGETING_MATCH"}
+    end
+    if total <= 0 then
+        return nil
+    end
+    return {
+        definitions = definitions,
+        total = total,
+        stickiness = definitions[1].stickiness or inherited,
+        prefix = groupId .. ":",
+        bySplit = bySplit,
+        byOverride = byOverride,
+        hasOverrides = hasOverrides
+    }
+end
+local function strategyReason(strategy)
+    local targeted = strategy.constraints ~= nil and #strategy.constraints > 0 or strategy.segments ~= nil and #strategy.segments > 0
+    if strategy.name == "flexibleRollout" or strategy.name == "gradualRolloutUserId" or strategy.name == "gradualRolloutSessionId" or strategy.name == "gradualRolloutRandom" then
+        return "SPLIT"
+    end
+    if strategy.name == "default" and not targeted then
+        return "STATIC"
+    end
+    return "TARGETING_MATCH"
+end
+local function compileStrategy(strategy, feature, segments)
+    local compiledSegments
+    local missingSegment = false
+    if strategy.segments ~= nil and #strategy.segments > 0 then
+        compiledSegments = {}
+        for ____, id in ipairs(strategy.segments) do
+            local segment = segments[tostring(id)]
+            if segment == nil then
+                missingSegment = true
+            else
+                compiledSegments[#compiledSegments + 1] = segment
+            end
+        end
+    end
+    local reason = strategyReason(strategy)
+    local name = strategy.name
+    local rollout = parameter(strategy, name == "flexibleRollout" and "rollout" or "percentage")
+    local stickiness = parameter(strategy, "stickiness")
+    local groupId = parameter(strategy, "groupId") or (name == "flexibleRollout" and feature.name or "")
+    local compiled = {
+        source = strategy,
+        disabled = strategy.disabled == true,
+        segments = compiledSegments,
+        missingSegment = missingSegment,
+        constraints = compileConstraints(strategy.constraints),
+        rollout = rollout == nil and 0 or (parseDecimal(rollout) or 0),
+        stickiness = (stickiness == nil or stickiness == "") and "default" or stickiness,
+        prefix = groupId .. ":",
+        variants = compileVariants(
+            strategy.variants,
+            parameter(strategy, "groupId") or feature.name,
+            stickiness
+        ),
+        hit = {enabled = true, variant = ENABLED_NO_VARIANT, reason = reason}
+    }
+    if name == "userWithId" then
+        compiled.list = listSet(strategy, "userIds", false)
+    end
+    if name == "tiers" then
+        compiled.list = listSet(strategy, "tiers", false)
+    end
+    if name == "applicationHostname" then
+        compiled.list = listSet(strategy, "hostNames", true)
+    end
+    if name == "remoteAddress" then
+        local ips = parameter(strategy, "IPs")
+        compiled.ips = ips == nil and ({}) or splitTrimmed(ips, ",")
+    end
+    return compiled
+end
+function ____exports.prepareFlags(state)
+    local segments = {}
+    for ____, segment in ipairs(state.segments or ({})) do
+        segments[tostring(segment.id)] = compileConstraints(segment.constraints)
+    end
+    local features = {}
+    for ____, feature in ipairs(state.features) do
+        local strategies = {}
+        for ____, strategy in ipairs(feature.strategies or ({})) do
+            strategies[#strategies + 1] = compileStrategy(strategy, feature, segments)
+        end
+        local ____feature_name_4 = feature.name
+        local ____temp_2
+        if feature.startTime == nil then
+            ____temp_2 = nil
+        else
+            ____temp_2 = parseIsoTime(feature.startTime)
+        end
+        local ____temp_3
+        if feature.endTime == nil then
+            ____temp_3 = nil
+        else
+            ____temp_3 = parseIsoTime(feature.endTime)
+        end
+        features[____feature_name_4] = {
+            source = feature,
+            start = ____temp_2,
+            ["end"] = ____temp_3,
+            strategies = strategies,
+            variants = compileVariants(feature.variants, feature.name, nil),
+            plain = {enabled = true, variant = ENABLED_NO_VARIANT, reason = "STATIC"}
+        }
+    end
+    return {features = features}
+end
+--- Evaluates one flag by name. The result may be shared between calls: treat it as
+-- read-only.
+function ____exports.evaluate(flags, name, context, caps)
+    local feature = flags.features[name]
+    if feature == nil then
+        return NOT_FOUND
+    end
+    return evaluateFeature(feature, flags, context, caps)
+end
+--- The state after applying delta events in order (hydration replaces everything).
+function ____exports.applyDeltaEvents(state, events)
+    local features = {unpack(state.features)}
+    local segments = {unpack(state.segments or ({}))}
+    for ____, event in ipairs(events) do
+        if event.type == "hydration" then
+            features = {unpack(event.features or ({}))}
+            segments = {unpack(event.segments or ({}))}
+        elseif event.type == "feature-updated" and event.feature ~= nil then
+            local name = event.feature.name
+            features = __TS__ArrayFilter(
+                features,
+                function(____, f) return f.name ~= name end
+            )
+            features[#features + 1] = event.feature
+        elseif event.type == "feature-removed" then
+            features = __TS__ArrayFilter(
+                features,
+                function(____, f) return f.name ~= event.featureName end
+            )
+        elseif event.type == "segment-updated" and event.segment ~= nil then
+            local id = event.segment.id
+            segments = __TS__ArrayFilter(
+                segments,
+                function(____, s) return s.id ~= id end
+            )
+            segments[#segments + 1] = event.segment
+        elseif event.type == "segment-removed" then
+            segments = __TS__ArrayFilter(
+                segments,
+                function(____, s) return s.id ~= event.segmentId end
+            )
+        end
+    end
+    return {features = features, segments = segments}
+end
+return ____exports

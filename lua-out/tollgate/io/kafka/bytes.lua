@@ -1,0 +1,531 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
+local __TS__StringSubstring = ____lualib.__TS__StringSubstring
+local __TS__ArrayPush = ____lualib.__TS__ArrayPush
+local ____exports = {}
+--- True where strings are byte strings (LuaJIT): `"é".length` is 2 there (two UTF-8
+-- bytes) and 1 in JavaScript (one UTF-16 unit).
+____exports.BYTE_STRINGS = #"é" == 2
+local TWO_32 = 4294967296
+--- CHARS[b]: the one-byte string of byte b (one table look-up instead of a call per byte).
+local CHARS = {}
+do
+    local b = 0
+    while b < 256 do
+        CHARS[#CHARS + 1] = string.char(b)
+        b = b + 1
+    end
+end
+--- The byte at 0-based `i` of a byte string.
+____exports.byteAt = ____exports.BYTE_STRINGS and (function(s, i) return string.byte(s, i + 1) end) or (function(s, i) return __TS__StringCharCodeAt(s, i) end)
+--- Bytes `first` … `last - 1` (0-based) of a byte string.
+____exports.slice = ____exports.BYTE_STRINGS and (function(s, first, last) return string.sub(s, first + 1, last) end) or (function(s, first, last) return __TS__StringSubstring(s, first, last) end)
+--- The one-byte string of `b` (0 … 255).
+function ____exports.char(b)
+    return CHARS[bit.band(b, 255) + 1]
+end
+--- UTF-8 bytes of a text: the text itself in LuaJIT; encoded from UTF-16 in JavaScript.
+function ____exports.utf8(s)
+    if ____exports.BYTE_STRINGS then
+        return s
+    end
+    local ascii = true
+    do
+        local i = 0
+        while i < #s do
+            if __TS__StringCharCodeAt(s, i) >= 128 then
+                ascii = false
+                break
+            end
+            i = i + 1
+        end
+    end
+    if ascii then
+        return s
+    end
+    local out = {}
+    do
+        local i = 0
+        while i < #s do
+            local code = __TS__StringCharCodeAt(s, i)
+            if code >= 55296 and code <= 56319 and i + 1 < #s then
+                local low = __TS__StringCharCodeAt(s, i + 1)
+                if low >= 56320 and low <= 57343 then
+                    code = 65536 + bit.lshift(code - 55296, 10) + (low - 56320)
+                    i = i + 1
+                end
+            elseif code >= 55296 and code <= 57343 then
+                code = 65533
+            end
+            if code < 128 then
+                out[#out + 1] = ____exports.char(code)
+            elseif code < 2048 then
+                __TS__ArrayPush(
+                    out,
+                    ____exports.char(bit.bor(
+                        192,
+                        bit.arshift(code, 6)
+                    )),
+                    ____exports.char(bit.bor(
+                        128,
+                        bit.band(code, 63)
+                    ))
+                )
+            elseif code < 65536 then
+                __TS__ArrayPush(
+                    out,
+                    ____exports.char(bit.bor(
+                        224,
+                        bit.arshift(code, 12)
+                    )),
+                    ____exports.char(bit.bor(
+                        128,
+                        bit.band(
+                            bit.arshift(code, 6),
+                            63
+                        )
+                    )),
+                    ____exports.char(bit.bor(
+                        128,
+                        bit.band(code, 63)
+                    ))
+                )
+            else
+                __TS__ArrayPush(
+                    out,
+                    ____exports.char(bit.bor(
+                        240,
+                        bit.arshift(code, 18)
+                    )),
+                    ____exports.char(bit.bor(
+                        128,
+                        bit.band(
+                            bit.arshift(code, 12),
+                            63
+                        )
+                    )),
+                    ____exports.char(bit.bor(
+                        128,
+                        bit.band(
+                            bit.arshift(code, 6),
+                            63
+                        )
+                    )),
+                    ____exports.char(bit.bor(
+                        128,
+                        bit.band(code, 63)
+                    ))
+                )
+            end
+            i = i + 1
+        end
+    end
+    return table.concat(out, "")
+end
+--- The text of UTF-8 bytes: the bytes themselves in LuaJIT; decoded to UTF-16 in
+-- JavaScript (an invalid sequence becomes U+FFFD).
+function ____exports.text(bytes)
+    if ____exports.BYTE_STRINGS then
+        return bytes
+    end
+    local ascii = true
+    do
+        local i = 0
+        while i < #bytes do
+            if __TS__StringCharCodeAt(bytes, i) >= 128 then
+                ascii = false
+                break
+            end
+            i = i + 1
+        end
+    end
+    if ascii then
+        return bytes
+    end
+    local out = {}
+    local i = 0
+    while i < #bytes do
+        do
+            local b = __TS__StringCharCodeAt(bytes, i)
+            local need = 0
+            local code = b
+            if b >= 240 and b < 248 then
+                need = 3
+                code = bit.band(b, 7)
+            elseif b >= 224 then
+                need = b < 240 and 2 or -1
+                code = bit.band(b, 15)
+            elseif b >= 192 then
+                need = 1
+                code = bit.band(b, 31)
+            elseif b >= 128 then
+                need = -1
+            end
+            local valid = need >= 0 and i + need < #bytes
+            do
+                local k = 1
+                while valid and k <= need do
+                    local next = __TS__StringCharCodeAt(bytes, i + k)
+                    if bit.band(next, 192) ~= 128 then
+                        valid = false
+                    else
+                        code = code * 64 + bit.band(next, 63)
+                    end
+                    k = k + 1
+                end
+            end
+            if not valid then
+                out[#out + 1] = "�"
+                i = i + 1
+                goto __continue30
+            end
+            if code >= 65536 then
+                code = code - 65536
+                out[#out + 1] = string.char(
+                    55296 + math.floor(code / 1024),
+                    56320 + code % 1024
+                )
+            else
+                out[#out + 1] = string.char(code)
+            end
+            i = i + (need + 1)
+        end
+        ::__continue30::
+    end
+    return table.concat(out, "")
+end
+--- HEX_PAIRS[b]: the two lowercase hex digits of byte b.
+local HEX_PAIRS = {}
+local DIGITS = {
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f"
+}
+do
+    local b = 0
+    while b < 256 do
+        HEX_PAIRS[#HEX_PAIRS + 1] = tostring(DIGITS[bit.arshift(b, 4) + 1]) .. tostring(DIGITS[bit.band(b, 15) + 1])
+        b = b + 1
+    end
+end
+--- Lowercase hex of a byte string.
+function ____exports.toHex(bytes)
+    local out = {}
+    do
+        local i = 0
+        while i < #bytes do
+            out[#out + 1] = HEX_PAIRS[____exports.byteAt(bytes, i) + 1]
+            i = i + 1
+        end
+    end
+    return table.concat(out, "")
+end
+local function hexDigit(code)
+    if code >= 48 and code <= 57 then
+        return code - 48
+    end
+    if code >= 97 and code <= 102 then
+        return code - 87
+    end
+    if code >= 65 and code <= 70 then
+        return code - 55
+    end
+    return -1
+end
+--- The bytes of a hex string (either case; spaces ignored); undefined if it is not hex.
+function ____exports.fromHex(hex)
+    local out = {}
+    local high = -1
+    do
+        local i = 0
+        while i < #hex do
+            do
+                local code = ____exports.byteAt(hex, i)
+                if code == 32 then
+                    goto __continue53
+                end
+                local digit = hexDigit(code)
+                if digit < 0 then
+                    return nil
+                end
+                if high < 0 then
+                    high = digit
+                else
+                    out[#out + 1] = ____exports.char(high * 16 + digit)
+                    high = -1
+                end
+            end
+            ::__continue53::
+            i = i + 1
+        end
+    end
+    if high >= 0 then
+        return nil
+    end
+    return table.concat(out, "")
+end
+function ____exports.int8(out, v)
+    out[#out + 1] = ____exports.char(bit.band(v, 255))
+end
+function ____exports.int16(out, v)
+    out[#out + 1] = string.char(
+        bit.band(
+            bit.arshift(v, 8),
+            255
+        ),
+        bit.band(v, 255)
+    )
+end
+--- A 32-bit integer, signed or unsigned (both wrap to the same four bytes).
+function ____exports.int32(out, v)
+    out[#out + 1] = string.char(
+        bit.band(
+            bit.rshift(v, 24),
+            255
+        ),
+        bit.band(
+            bit.rshift(v, 16),
+            255
+        ),
+        bit.band(
+            bit.rshift(v, 8),
+            255
+        ),
+        bit.band(v, 255)
+    )
+end
+--- A 64-bit integer given as a number with |v| < 2^53 (two's complement when negative).
+function ____exports.int64(out, v)
+    local high = math.floor(v / TWO_32)
+    local low = v - high * TWO_32
+    ____exports.int32(out, high)
+    ____exports.int32(out, low)
+end
+function ____exports.bool(out, v)
+    out[#out + 1] = ____exports.char(v and 1 or 0)
+end
+--- Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53.
+function ____exports.uvarint(out, v)
+    while v >= 128 do
+        out[#out + 1] = ____exports.char(v % 128 + 128)
+        v = math.floor(v / 128)
+    end
+    out[#out + 1] = ____exports.char(v)
+end
+--- Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 …
+function ____exports.zigzag(n)
+    return n >= 0 and n * 2 or -n * 2 - 1
+end
+--- Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint).
+function ____exports.varint(out, n)
+    ____exports.uvarint(
+        out,
+        ____exports.zigzag(n)
+    )
+end
+--- STRING: int16 length, then the bytes.
+function ____exports.str(out, s)
+    ____exports.int16(out, #s)
+    out[#out + 1] = s
+end
+--- NULLABLE_STRING: length -1 for null.
+function ____exports.nullableStr(out, s)
+    if s == nil then
+        ____exports.int16(out, -1)
+    else
+        ____exports.str(out, s)
+    end
+end
+--- COMPACT_STRING: unsigned varint length + 1, then the bytes.
+function ____exports.compactStr(out, s)
+    ____exports.uvarint(out, #s + 1)
+    out[#out + 1] = s
+end
+--- COMPACT_NULLABLE_STRING: 0 for null.
+function ____exports.compactNullableStr(out, s)
+    if s == nil then
+        ____exports.uvarint(out, 0)
+    else
+        ____exports.compactStr(out, s)
+    end
+end
+--- NULLABLE_BYTES: int32 length (-1 for null), then the bytes.
+function ____exports.nullableBytes(out, b)
+    if b == nil then
+        ____exports.int32(out, -1)
+    else
+        ____exports.int32(out, #b)
+        out[#out + 1] = b
+    end
+end
+--- An empty tagged-field section (flexible versions).
+function ____exports.emptyTags(out)
+    out[#out + 1] = CHARS[1]
+end
+function ____exports.reader(data, pos)
+    if pos == nil then
+        pos = 0
+    end
+    return {data = data, pos = pos}
+end
+--- True (and `err` set) when fewer than `n` bytes remain.
+local function short(r, n)
+    if r.pos + n <= #r.data then
+        return false
+    end
+    if r.err == nil then
+        r.err = ((((("truncated at byte " .. tostring(r.pos)) .. " (needs ") .. tostring(n)) .. " more of ") .. tostring(#r.data)) .. ")"
+    end
+    r.pos = #r.data
+    return true
+end
+function ____exports.readInt8(r)
+    if short(r, 1) then
+        return 0
+    end
+    local b = ____exports.byteAt(r.data, r.pos)
+    r.pos = r.pos + 1
+    return b >= 128 and b - 256 or b
+end
+function ____exports.readInt16(r)
+    if short(r, 2) then
+        return 0
+    end
+    local v = ____exports.byteAt(r.data, r.pos) * 256 + ____exports.byteAt(r.data, r.pos + 1)
+    r.pos = r.pos + 2
+    return v >= 32768 and v - 65536 or v
+end
+--- An unsigned 32-bit integer (0 … 2^32 - 1).
+function ____exports.readUint32(r)
+    if short(r, 4) then
+        return 0
+    end
+    local d = r.data
+    local p = r.pos
+    r.pos = r.pos + 4
+    return ____exports.byteAt(d, p) * 16777216 + ____exports.byteAt(d, p + 1) * 65536 + ____exports.byteAt(d, p + 2) * 256 + ____exports.byteAt(d, p + 3)
+end
+function ____exports.readInt32(r)
+    local v = ____exports.readUint32(r)
+    return v >= 2147483648 and v - TWO_32 or v
+end
+--- A 64-bit integer as a number (exact while |v| < 2^53).
+function ____exports.readInt64(r)
+    local high = ____exports.readInt32(r)
+    local low = ____exports.readUint32(r)
+    return high * TWO_32 + low
+end
+function ____exports.readBool(r)
+    return ____exports.readInt8(r) ~= 0
+end
+function ____exports.readUvarint(r)
+    local value = 0
+    local scale = 1
+    do
+        local i = 0
+        while i < 8 do
+            if short(r, 1) then
+                return 0
+            end
+            local b = ____exports.byteAt(r.data, r.pos)
+            r.pos = r.pos + 1
+            value = value + b % 128 * scale
+            if b < 128 then
+                return value
+            end
+            scale = scale * 128
+            i = i + 1
+        end
+    end
+    if r.err == nil then
+        r.err = "varint longer than 8 bytes at byte " .. tostring(r.pos)
+    end
+    return 0
+end
+--- A zig-zag varint or varlong.
+function ____exports.readVarint(r)
+    local u = ____exports.readUvarint(r)
+    return u % 2 == 0 and u / 2 or -(u + 1) / 2
+end
+function ____exports.readBytesN(r, n)
+    if n <= 0 then
+        return ""
+    end
+    if short(r, n) then
+        return ""
+    end
+    local b = ____exports.slice(r.data, r.pos, r.pos + n)
+    r.pos = r.pos + n
+    return b
+end
+function ____exports.readStr(r)
+    return ____exports.readBytesN(
+        r,
+        ____exports.readInt16(r)
+    )
+end
+function ____exports.readNullableStr(r)
+    local n = ____exports.readInt16(r)
+    local ____temp_0
+    if n < 0 then
+        ____temp_0 = nil
+    else
+        ____temp_0 = ____exports.readBytesN(r, n)
+    end
+    return ____temp_0
+end
+function ____exports.readCompactStr(r)
+    return ____exports.readBytesN(
+        r,
+        ____exports.readUvarint(r) - 1
+    )
+end
+function ____exports.readCompactNullableStr(r)
+    local n = ____exports.readUvarint(r)
+    local ____temp_1
+    if n == 0 then
+        ____temp_1 = nil
+    else
+        ____temp_1 = ____exports.readBytesN(r, n - 1)
+    end
+    return ____temp_1
+end
+function ____exports.readNullableBytes(r)
+    local n = ____exports.readInt32(r)
+    local ____temp_2
+    if n < 0 then
+        ____temp_2 = nil
+    else
+        ____temp_2 = ____exports.readBytesN(r, n)
+    end
+    return ____temp_2
+end
+--- Skips a tagged-field section (flexible versions): count, then tag, size and data each.
+function ____exports.skipTags(r)
+    local count = ____exports.readUvarint(r)
+    do
+        local i = 0
+        while i < count and r.err == nil do
+            ____exports.readUvarint(r)
+            ____exports.readBytesN(
+                r,
+                ____exports.readUvarint(r)
+            )
+            i = i + 1
+        end
+    end
+end
+return ____exports

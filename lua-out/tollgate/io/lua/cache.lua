@@ -1,0 +1,191 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local lrucache = require("resty.lrucache")
+--- Seconds a subject is not fetched again after a failed fetch.
+____exports.FAILURE_BACKOFF_S = 1
+--- Seconds between two checks of a waited-for fetch.
+local WAIT_STEP_S = 0.005
+--- One LRU per namespace and size, per worker.
+local workerCaches = {}
+local function workerCache(options, dict)
+    if options.worker ~= nil then
+        return options.worker
+    end
+    local id = (options.namespace .. "#") .. tostring(options.lruSize)
+    local cache = workerCaches[id]
+    if cache == nil then
+        local lru = lrucache.new(options.lruSize)
+        local epoch = dict:get("epoch")
+        cache = {
+            lru = lru,
+            epoch = type(epoch) == "number" and epoch or 0
+        }
+        workerCaches[id] = cache
+    end
+    options.worker = cache
+    return cache
+end
+local function encodeEntry(fetched, fetchedAt)
+    return (((fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000))) .. "|") .. fetched.payload
+end
+--- Reads an answer from the dict, undefined when absent, undecodable, or invalidated.
+local function readEntry(options, dict, key, subject, decode)
+    local stored = dict:get(key)
+    if type(stored) ~= "string" then
+        return nil
+    end
+    local bar = string.find(stored, "|", 2, true)
+    if bar == nil then
+        return nil
+    end
+    local fetchedAt = (tonumber(string.sub(stored, 2, bar - 1)) or 0) / 1000
+    local invalidatedAt = dict:get("i:" .. subject)
+    if type(invalidatedAt) == "number" and fetchedAt <= invalidatedAt then
+        return nil
+    end
+    local value = decode(string.sub(stored, bar + 1))
+    if value == nil then
+        return nil
+    end
+    local fresh = string.sub(stored, 1, 1) == "N" and options.negativeTtl or options.ttl
+    return {value = value, fetchedAt = fetchedAt, freshUntil = fetchedAt + fresh, staleUntil = fetchedAt + fresh + options.staleTtl}
+end
+local function remember(cache, subject, entry, now)
+    local ttl = entry.staleUntil - now
+    if ttl > 0 then
+        cache.lru:set(subject, entry, ttl)
+    end
+end
+--- The cached value for `subject`, fetching it when needed. Returns the value and how
+-- it was obtained; or undefined and why nothing could be had.
+function ____exports.cachedGet(options, subject, fetch, decode)
+    local dict = ngx.shared[options.dict]
+    if dict == nil then
+        return nil, ("lua_shared_dict '" .. options.dict) .. "' is not declared"
+    end
+    local cache = workerCache(options, dict)
+    local epoch = dict:get("epoch")
+    if type(epoch) == "number" and epoch ~= cache.epoch then
+        cache.lru:flush_all()
+        cache.epoch = epoch
+    end
+    local now = ngx.now()
+    local cached = cache.lru:get(subject)
+    if cached ~= nil and now < cached.freshUntil then
+        return cached.value, "fresh"
+    end
+    local key = (("c:" .. options.namespace) .. ":") .. subject
+    local stale = cached
+    local shared = readEntry(
+        options,
+        dict,
+        key,
+        subject,
+        decode
+    )
+    if shared ~= nil then
+        if now < shared.freshUntil then
+            remember(cache, subject, shared, now)
+            return shared.value, "fresh"
+        end
+        if stale == nil or shared.fetchedAt > stale.fetchedAt then
+            stale = shared
+        end
+    end
+    local usableStale = stale ~= nil and now < stale.staleUntil and stale or nil
+    local failKey = (("f:" .. options.namespace) .. ":") .. subject
+    local failure = dict:get(failKey)
+    if type(failure) == "string" then
+        if usableStale ~= nil then
+            return usableStale.value, "stale"
+        end
+        return nil, failure
+    end
+    local lockKey = (("l:" .. options.namespace) .. ":") .. subject
+    local locked, lockErr = dict:add(lockKey, true, options.lockTtl)
+    if not locked and lockErr == "exists" then
+        local waitUntil = now + options.lockTimeoutMs / 1000
+        while ngx.now() < waitUntil do
+            ngx.sleep(WAIT_STEP_S)
+            now = ngx.now()
+            local answered = readEntry(
+                options,
+                dict,
+                key,
+                subject,
+                decode
+            )
+            if answered ~= nil and now < answered.freshUntil then
+                remember(cache, subject, answered, now)
+                return answered.value, "fresh"
+            end
+            local failed = dict:get(failKey)
+            if type(failed) == "string" then
+                break
+            end
+            local stillLocked = dict:get(lockKey)
+            if stillLocked == nil then
+                break
+            end
+        end
+        if usableStale ~= nil then
+            return usableStale.value, "stale"
+        end
+        local failed = dict:get(failKey)
+        return nil, type(failed) == "string" and failed or "timed out waiting for another request's fetch"
+    end
+    local startedAt = ngx.now()
+    local fetched, err = fetch(subject)
+    now = ngx.now()
+    if fetched == nil then
+        dict:set(failKey, err or "fetch failed", ____exports.FAILURE_BACKOFF_S)
+        dict:delete(lockKey)
+        if usableStale ~= nil then
+            return usableStale.value, "stale"
+        end
+        return nil, err or "fetch failed"
+    end
+    local value = decode(fetched.payload)
+    if value == nil then
+        dict:delete(lockKey)
+        return nil, "fetched payload does not decode"
+    end
+    local fresh = fetched.negative and options.negativeTtl or options.ttl
+    local entry = {value = value, fetchedAt = startedAt, freshUntil = startedAt + fresh, staleUntil = startedAt + fresh + options.staleTtl}
+    dict:set(
+        key,
+        encodeEntry(fetched, startedAt),
+        fresh + options.staleTtl
+    )
+    dict:delete(lockKey)
+    remember(cache, subject, entry, now)
+    return value, "fresh"
+end
+--- Forgets every cached answer about `subject` in this nginx (all workers, all
+-- namespaces): the next request for it fetches. Call from any phase where shared
+-- dicts are available.
+function ____exports.invalidateSubject(dictName, subject)
+    local dict = ngx.shared[dictName]
+    if dict == nil then
+        return false, ("lua_shared_dict '" .. dictName) .. "' is not declared"
+    end
+    ngx.update_time()
+    local ok, err = dict:set(
+        "i:" .. subject,
+        ngx.now()
+    )
+    if not ok then
+        return false, err
+    end
+    dict:incr("epoch", 1, 0)
+    return true, nil
+end
+--- Entries in this worker's LRUs (for tests and diagnostics).
+function ____exports.workerCacheSize()
+    local total = 0
+    for ____, cache in pairs(workerCaches) do
+        total = total + cache.lru:count()
+    end
+    return total
+end
+return ____exports

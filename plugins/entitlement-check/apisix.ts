@@ -1,0 +1,50 @@
+/**
+ * APISIX plugin module of entitlement-check: `apisix.plugins.entitlement-check`.
+ * Runs in access (key-auth, priority 2500, has set ctx.consumer in rewrite), after
+ * tier-limit (1010) and before limit-count (1002).
+ */
+import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
+import { invalidateSubject } from "../io/lua/cache";
+import { entitlementAccess, entitlementNeeds } from "./lua/access";
+import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_VERSION } from "./meta";
+import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
+
+const schema = toJsonSchema(entitlementCheckSchema);
+
+function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefined]> {
+  return apisixCheckSchema(schema, entitlementCheckSchema, conf);
+}
+
+function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
+  const rejection = applyApisixOutcome(ctx, entitlementAccess(conf, apisixRequestFacts(ctx, entitlementNeeds(conf))));
+  if (rejection !== undefined) return $multi(rejection.status, rejection.body);
+  return $multi();
+}
+
+/**
+ * `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
+ * (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
+ * about `subject` in this APISIX node, all workers. Answers 204.
+ */
+function invalidate(this: void): LuaMultiReturn<[number, object | undefined]> {
+  const uri = ngx.var["uri"] ?? "";
+  const [subject] = string.match(uri, "/cache/([^/]+)$");
+  if (subject === undefined) return $multi(400, { message: "subject is required" });
+  const [ok, err] = invalidateSubject(ngx.var["arg_dict"] ?? "tollgate_cache", ngx.unescape_uri(subject));
+  if (!ok) return $multi(500, { message: err });
+  return $multi(204, undefined);
+}
+
+function api(): object[] {
+  return [{ methods: ["DELETE"], uri: "/apisix/plugin/entitlement-check/cache/*", handler: invalidate }];
+}
+
+export = {
+  version: ENTITLEMENT_CHECK_VERSION,
+  api,
+  priority: ENTITLEMENT_CHECK_APISIX_PRIORITY,
+  name: ENTITLEMENT_CHECK_NAME,
+  schema,
+  check_schema,
+  access,
+};

@@ -1,0 +1,283 @@
+/**
+ * entitlement-check's decisions, sans IO. A host adapter calls, per request:
+ *
+ *   1. planSubscription(conf, facts)     the subscription from config, or the subject
+ *                                        to look up in the entitlement service
+ *   2. (I/O) the cache, then the service (see io/lua/cache.ts, io/lua/http.ts)
+ *   3. decideEntitlement(conf, facts, lookup, now)   pass with upstream headers, or
+ *                                        401 / 402 / 403 / 503
+ *
+ * Status rules: active and trialing are in good standing; past_due keeps its
+ * entitlements until period_end + grace_period (without a period_end, the grace
+ * cannot run out); paused, canceled, unpaid and incomplete answer 402.
+ *
+ * Requirement: required_plans (any one, or a plan that includes it) and
+ * required_features (all) when configured; with neither, the route must match one
+ * of the caller's plan's route patterns when the catalog declares any; otherwise a
+ * subscription in good standing suffices.
+ */
+import { consumerAttribute, type FactNeeds, type RequestFacts } from "../core/facts";
+import { LogThrottle } from "../core/log-throttle";
+import type { AccessOutcome, Rejection } from "../core/outcome";
+import { resolveCatalog, routeMatches, type ResolvedPlan } from "./catalog";
+import type { EntitlementCheckConfig, SubscriptionSource } from "./schema";
+import type { Lookup, Subscription } from "./subscription";
+
+export interface PreparedEntitlementCheck {
+  plans: { [name: string]: ResolvedPlan };
+  /** Plans sorted cheapest first (fewest includes, then name). */
+  ordered: ResolvedPlan[];
+  /** Each plan's features, comma-joined (the features header value). */
+  featureHeaders: { [plan: string]: string };
+  /** Some plan declares route patterns. */
+  hasRoutes: boolean;
+  needs: FactNeeds;
+  /** Headers removed from the client's request before anything is forwarded. */
+  clearUpstream: string[];
+  serviceErrors: LogThrottle;
+}
+
+const preparedByConfig = new WeakMap<EntitlementCheckConfig, PreparedEntitlementCheck>();
+
+export function prepare(conf: EntitlementCheckConfig): PreparedEntitlementCheck {
+  const cached = preparedByConfig.get(conf);
+  if (cached !== undefined) return cached;
+  const plans = resolveCatalog(conf.plans);
+  const ordered: ResolvedPlan[] = [];
+  const featureHeaders: { [plan: string]: string } = {};
+  let hasRoutes = false;
+  for (const name in plans) {
+    featureHeaders[name] = plans[name]!.features.join(",");
+    ordered.push(plans[name]!);
+    if (plans[name]!.routes.length > 0) hasRoutes = true;
+  }
+  ordered.sort((a, b) => (a.rank !== b.rank ? a.rank - b.rank : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const byRoute = hasRoutes && conf.required_features === undefined && conf.required_plans === undefined;
+  const prepared: PreparedEntitlementCheck = {
+    plans,
+    ordered,
+    featureHeaders,
+    hasRoutes,
+    needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
+    clearUpstream: conf.status_header === undefined ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
+    serviceErrors: new LogThrottle(conf.error_log_interval),
+  };
+  preparedByConfig.set(conf, prepared);
+  return prepared;
+}
+
+export type SubscriptionPlan =
+  | { kind: "reject"; rejection: Rejection }
+  | { kind: "known"; subscription: Subscription; source: SubscriptionSource }
+  /** Ask the service (through the cache) about `subject`. */
+  | { kind: "fetch"; subject: string }
+  | { kind: "none" };
+
+function fromConsumerMap(conf: EntitlementCheckConfig, facts: RequestFacts): Subscription | undefined {
+  const consumer = facts.consumer;
+  const subs = conf.subscriptions;
+  if (consumer === undefined || subs === undefined) return undefined;
+  let entry = consumer.username !== undefined ? subs[consumer.username] : undefined;
+  if (entry === undefined) entry = subs[consumer.id];
+  if (entry === undefined && consumer.custom_id !== undefined) entry = subs[consumer.custom_id];
+  if (entry === undefined) return undefined;
+  return { plan: entry.plan, status: entry.status, period_end: entry.period_end, features: entry.features };
+}
+
+function serviceSubject(conf: EntitlementCheckConfig, facts: RequestFacts): string | undefined {
+  const consumer = facts.consumer!;
+  switch (conf.service.subject) {
+    case "custom_id":
+      return consumer.custom_id;
+    case "id":
+      return consumer.id;
+    default:
+      return consumer.username ?? consumer.id;
+  }
+}
+
+/** Where this caller's subscription comes from. The subject is always the authenticated consumer. */
+export function planSubscription(conf: EntitlementCheckConfig, facts: RequestFacts): SubscriptionPlan {
+  if (facts.consumer === undefined) {
+    return {
+      kind: "reject",
+      rejection: { status: 401, body: { error: "unauthorized", message: "An authenticated consumer is required" }, headers: {} },
+    };
+  }
+  for (const source of conf.subscription_sources) {
+    if (source === "consumer") {
+      const plan = consumerAttribute(facts.consumer, "plan");
+      if (plan !== undefined) return { kind: "known", subscription: { plan, status: "active" }, source };
+    } else if (source === "consumer_map") {
+      const subscription = fromConsumerMap(conf, facts);
+      if (subscription !== undefined) return { kind: "known", subscription, source };
+    } else {
+      const subject = serviceSubject(conf, facts);
+      if (subject !== undefined && subject !== "") return { kind: "fetch", subject };
+    }
+  }
+  return { kind: "none" };
+}
+
+/** The highest plan whose features are all entitled (Stripe lists features, not plans). */
+function inferPlan(prepared: PreparedEntitlementCheck, features: { [feature: string]: boolean }): string | undefined {
+  let best: string | undefined;
+  for (const plan of prepared.ordered) {
+    let all = true;
+    for (const feature of plan.features) if (features[feature] !== true) all = false;
+    if (all) best = plan.name;
+  }
+  return best;
+}
+
+function satisfiesPlans(plan: ResolvedPlan, required: readonly string[]): boolean {
+  for (const wanted of required) {
+    if (plan.name === wanted) return true;
+    for (const included of plan.includes) if (included === wanted) return true;
+  }
+  return false;
+}
+
+function hasFeatures(features: { [feature: string]: boolean }, required: readonly string[]): string | undefined {
+  for (const feature of required) if (features[feature] !== true) return feature;
+  return undefined;
+}
+
+function routeAllowed(plan: ResolvedPlan, facts: RequestFacts): boolean {
+  const path = facts.path ?? "/";
+  for (const route of plan.routes) if (routeMatches(route, facts.method, path)) return true;
+  return false;
+}
+
+/** Does `plan` (with its own features only) meet this config's requirement for this request? */
+function planMeets(conf: EntitlementCheckConfig, prepared: PreparedEntitlementCheck, plan: ResolvedPlan, facts: RequestFacts): boolean {
+  if (conf.required_plans !== undefined && !satisfiesPlans(plan, conf.required_plans)) return false;
+  if (conf.required_features !== undefined && hasFeatures(plan.featureSet, conf.required_features) !== undefined) return false;
+  if (conf.required_plans === undefined && conf.required_features === undefined && prepared.hasRoutes) return routeAllowed(plan, facts);
+  return true;
+}
+
+/** Plans that would unlock this request, cheapest first. */
+function unlockingPlans(conf: EntitlementCheckConfig, prepared: PreparedEntitlementCheck, facts: RequestFacts): string[] {
+  const out: string[] = [];
+  for (const plan of prepared.ordered) if (planMeets(conf, prepared, plan, facts)) out.push(plan.name);
+  return out;
+}
+
+function forbidden(
+  conf: EntitlementCheckConfig,
+  prepared: PreparedEntitlementCheck,
+  facts: RequestFacts,
+  plan: string | undefined,
+  feature: string | undefined,
+  message: string,
+): AccessOutcome {
+  const body: { [key: string]: unknown } = { error: "not_entitled", message };
+  if (feature !== undefined) body["feature"] = feature;
+  if (plan !== undefined) body["plan"] = plan;
+  const unlocking = unlockingPlans(conf, prepared, facts);
+  // An empty list would be encoded as {} by Lua's cjson: leave it out instead.
+  if (unlocking.length > 0) body["required_plans"] = unlocking;
+  if (conf.upgrade_url !== undefined) body["upgrade_url"] = conf.upgrade_url;
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} } };
+}
+
+function paymentRequired(conf: EntitlementCheckConfig, prepared: PreparedEntitlementCheck, subscription: Subscription, message: string): AccessOutcome {
+  const body: { [key: string]: unknown } = { error: "payment_required", message, status: subscription.status };
+  if (subscription.plan !== undefined) body["plan"] = subscription.plan;
+  if (conf.upgrade_url !== undefined) body["upgrade_url"] = conf.upgrade_url;
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} } };
+}
+
+/** Why a subscription is not in good standing at `now`, or undefined when it is. */
+export function lapse(conf: EntitlementCheckConfig, subscription: Subscription, now: number): string | undefined {
+  switch (subscription.status) {
+    case "active":
+    case "trialing":
+      return undefined;
+    case "past_due": {
+      const end = subscription.period_end;
+      if (end === undefined || now <= end + conf.grace_period) return undefined;
+      return "The subscription is past due and its grace period has ended";
+    }
+    case "paused":
+      return "The subscription is paused";
+    case "canceled":
+      return "The subscription is canceled";
+    default:
+      return `The subscription is ${subscription.status}`;
+  }
+}
+
+function joinSorted(features: { [feature: string]: boolean }): string {
+  const list: string[] = [];
+  for (const feature in features) list.push(feature);
+  list.sort();
+  return list.join(",");
+}
+
+/** The decision for a request, given what is known about the caller's subscription. */
+export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFacts, lookup: Lookup, now: number): AccessOutcome {
+  const prepared = prepare(conf);
+  if (lookup.kind === "unknown") {
+    if (conf.fail_open) return { clearUpstream: prepared.clearUpstream, warning: `entitlement unknown, let through (fail_open): ${lookup.reason}` };
+    return {
+      clearUpstream: prepared.clearUpstream,
+      rejection: {
+        status: 503,
+        body: { error: "entitlement_unavailable", message: "Entitlements cannot be checked right now; try again later" },
+        headers: { "Retry-After": "5" },
+      },
+    };
+  }
+  if (lookup.kind === "none") return forbidden(conf, prepared, facts, undefined, conf.required_features?.[0], "No subscription");
+
+  const subscription = lookup.subscription;
+  const lapsed = lapse(conf, subscription, now);
+  if (lapsed !== undefined) return paymentRequired(conf, prepared, subscription, lapsed);
+
+  // The caller's features: its plan's (with includes) plus any the subscription adds.
+  // Without extras, the plan's own set is used as is (no table per request).
+  let planName = subscription.plan;
+  const extras = subscription.features;
+  let features: { [feature: string]: boolean };
+  let plan: ResolvedPlan | undefined;
+  if (extras === undefined && planName !== undefined && prepared.plans[planName] !== undefined) {
+    plan = prepared.plans[planName]!;
+    features = plan.featureSet;
+  } else {
+    features = {};
+    for (const feature of extras ?? []) features[feature] = true;
+    if (planName === undefined && extras !== undefined) planName = inferPlan(prepared, features);
+    plan = planName !== undefined ? prepared.plans[planName] : undefined;
+    if (plan !== undefined) for (const feature of plan.features) features[feature] = true;
+  }
+
+  if (conf.required_plans !== undefined && (plan === undefined || !satisfiesPlans(plan, conf.required_plans))) {
+    return forbidden(conf, prepared, facts, planName, undefined, "Your plan does not include this API");
+  }
+  if (conf.required_features !== undefined) {
+    const missing = hasFeatures(features, conf.required_features);
+    if (missing !== undefined) return forbidden(conf, prepared, facts, planName, missing, `Your plan does not include the feature '${missing}'`);
+  }
+  if (conf.required_plans === undefined && conf.required_features === undefined && prepared.hasRoutes) {
+    if (plan === undefined || !routeAllowed(plan, facts)) return forbidden(conf, prepared, facts, planName, undefined, "Your plan does not include this route");
+  }
+
+  const upstream: { [name: string]: string } = {};
+  if (planName !== undefined) upstream[conf.plan_header] = planName;
+  // A plan's own list is joined once (prepare); only extra subscription features need a sort.
+  const featureList = subscription.features === undefined && plan !== undefined ? prepared.featureHeaders[plan.name]! : joinSorted(features);
+  if (featureList !== "") upstream[conf.features_header] = featureList;
+  if (conf.status_header !== undefined) upstream[conf.status_header] = subscription.status;
+  return { clearUpstream: prepared.clearUpstream, upstream };
+}
+
+/** The whole decision for one request, with `lookup` standing for the service's answer (vectors). */
+export function evaluate(conf: EntitlementCheckConfig, facts: RequestFacts, lookup: Lookup, now: number): AccessOutcome {
+  const plan = planSubscription(conf, facts);
+  if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
+  if (plan.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan.subscription }, now);
+  if (plan.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, now);
+  return decideEntitlement(conf, facts, lookup, now);
+}

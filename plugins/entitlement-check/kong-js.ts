@@ -1,0 +1,98 @@
+/**
+ * entitlement-check for Kong's JS plugin server (npm `kong-pdk`), from the same logic
+ * as the Lua plugin. Built by scripts/build.ts into lua-out/kong-js/entitlement-check.cjs.
+ *
+ * The remote entitlement service is called with undici; answers are cached in the
+ * plugin server process (one per Kong node) by io/node/http-cache.ts.
+ */
+import { toKongFields } from "../core/kong-schema";
+import type { AccessOutcome } from "../core/outcome";
+import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
+import type { KongJsPdk } from "../hosts/kong-js/pdk";
+import { NodeAnswerCache } from "../io/node/http-cache";
+import { nodeHttpGet } from "../io/node/http";
+import { decideEntitlement, planSubscription, prepare } from "./decide";
+import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "./meta";
+import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
+import { parseServiceUrl } from "./service-url";
+import { mapServiceResponse, type Lookup } from "./subscription";
+
+const now = (): number => Date.now() / 1000;
+
+/** The plugin class kong-pdk instantiates once per plugin configuration. */
+export class Plugin {
+  readonly #conf: EntitlementCheckConfig;
+  readonly #scope: string;
+  readonly #cache: NodeAnswerCache<Lookup>;
+
+  constructor(config: unknown) {
+    const { conf, scope } = validatedKongJsConfig<EntitlementCheckConfig>(entitlementCheckSchema, config);
+    this.#conf = conf;
+    this.#scope = scope;
+    const c = conf.cache;
+    this.#cache = new NodeAnswerCache<Lookup>({ maxEntries: c.lru_size, ttl: c.ttl, negativeTtl: c.negative_ttl, staleTtl: c.stale_ttl });
+  }
+
+  async access(kong: KongJsPdk): Promise<void> {
+    await applyKongJsOutcome(kong, await this.#decide(kong));
+  }
+
+  async #fetch(subject: string): Promise<{ value: Lookup; negative: boolean }> {
+    const s = this.#conf.service;
+    const target = parseServiceUrl(s.url ?? "");
+    if (target === undefined) throw new Error("service.url is not set");
+    const headers: Record<string, string> = {};
+    if (s.auth_header !== undefined && s.auth_value !== undefined) headers[s.auth_header] = s.auth_value;
+    const response = await nodeHttpGet({
+      url: `http://${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}${target.basePath}/${encodeURIComponent(subject)}`,
+      headers,
+      connectTimeoutMs: s.connect_timeout_ms,
+      timeoutMs: s.timeout_ms,
+      poolSize: s.pool_size,
+      keepaliveMs: s.keepalive_ms,
+      maxBodyBytes: s.max_body_bytes,
+    });
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      body = undefined;
+    }
+    const lookup = mapServiceResponse(s.format, response.status, body);
+    if (lookup.kind === "unknown") throw new Error(lookup.reason);
+    return { value: lookup, negative: lookup.kind === "none" };
+  }
+
+  async #decide(kong: KongJsPdk): Promise<AccessOutcome> {
+    const conf = this.#conf;
+    const needs = prepare(conf).needs;
+    const facts = await kongJsRequestFacts(kong, this.#scope, needs);
+    if (needs.path === true) {
+      // kong-pdk's request.getPath (not in the shared PDK subset declaration).
+      const request = kong.request as unknown as { getPath(): Promise<string> };
+      facts.path = await request.getPath();
+    }
+    const plan = planSubscription(conf, facts);
+    if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
+    if (plan.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan.subscription }, now());
+    if (plan.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, now());
+    try {
+      const { value } = await this.#cache.get(plan.subject, () => this.#fetch(plan.subject), now);
+      return decideEntitlement(conf, facts, value, now());
+    } catch (err) {
+      const report = prepare(conf).serviceErrors.occurrence(now());
+      if (report > 0) await kong.log.err(`entitlement service failed ${report} time(s) since the last report: ${String(err)}`);
+      return decideEntitlement(conf, facts, { kind: "unknown", reason: String(err) }, now());
+    }
+  }
+
+  /** Forgets the cached answer about one subject (operators; see README). */
+  invalidate(subject: string): void {
+    this.#cache.invalidate(subject);
+  }
+}
+
+/** The `config` record's fields, as Kong validates them. */
+export const Schema = toKongFields(entitlementCheckSchema);
+export const Version = ENTITLEMENT_CHECK_VERSION;
+export const Priority = ENTITLEMENT_CHECK_PRIORITY;

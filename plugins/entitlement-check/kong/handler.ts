@@ -1,0 +1,19 @@
+/**
+ * Kong handler of entitlement-check: `kong.plugins.entitlement-check.handler`.
+ * Runs in access after the auth plugins (key-auth 1250, jwt 1450) and acl (950)
+ * have set the consumer, and after tier-limit (912).
+ */
+import { applyKongOutcome, kongRequestFacts, type KongConfigIdentity } from "../../hosts/kong/adapter";
+import { entitlementAccess, entitlementNeeds } from "../lua/access";
+import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "../meta";
+import type { EntitlementCheckConfig } from "../schema";
+
+const EntitlementCheckHandler = {
+  PRIORITY: ENTITLEMENT_CHECK_PRIORITY,
+  VERSION: ENTITLEMENT_CHECK_VERSION,
+  access(this: unknown, conf: EntitlementCheckConfig & KongConfigIdentity): void {
+    applyKongOutcome(entitlementAccess(conf, kongRequestFacts(conf, entitlementNeeds(conf))));
+  },
+};
+
+export = EntitlementCheckHandler;

@@ -1,0 +1,128 @@
+/**
+ * entitlement-check's access step for the Lua hosts (Kong and APISIX): the pure
+ * decisions of ../decide.ts around the cache (io/lua/cache.ts) and the HTTP client
+ * (io/lua/http.ts). Returns what the host adapter must apply.
+ */
+import cjson = require("cjson.safe");
+import type { FactNeeds, RequestFacts } from "../../core/facts";
+import type { AccessOutcome } from "../../core/outcome";
+import { cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
+import { httpGet, type HttpGetOptions } from "../../io/lua/http";
+import { decideEntitlement, planSubscription, prepare } from "../decide";
+import type { EntitlementCheckConfig } from "../schema";
+import { parseServiceUrl } from "../service-url";
+import { mapServiceResponse, type Lookup } from "../subscription";
+
+interface LuaService {
+  cache: CacheOptions;
+  fetch: Fetch;
+}
+
+const services = setmetatable(new LuaTable<EntitlementCheckConfig, LuaService>(), { __mode: "k" });
+
+/**
+ * APISIX deep-copies a route's plugin config for every consumer it merges in
+ * (merge_consumer_route), so one logical config arrives as many tables. State
+ * derived from a config (prepared catalog, service client) is kept once per content:
+ * each table maps (weakly) to the first table seen with the same JSON encoding.
+ */
+const canonicalByConfig = setmetatable(new LuaTable<EntitlementCheckConfig, EntitlementCheckConfig>(), { __mode: "kv" });
+const canonicalByEncoding = setmetatable(new LuaTable<string, EntitlementCheckConfig>(), { __mode: "v" });
+
+function canonical(conf: EntitlementCheckConfig): EntitlementCheckConfig {
+  const known = canonicalByConfig.get(conf);
+  if (known !== undefined) return known;
+  const [encoded] = cjson.encode(conf);
+  let first = encoded === undefined ? undefined : canonicalByEncoding.get(encoded);
+  if (first === undefined) {
+    first = conf;
+    if (encoded !== undefined) canonicalByEncoding.set(encoded, conf);
+  }
+  canonicalByConfig.set(conf, first);
+  return first;
+}
+
+function decodeLookup(this: void, payload: string): Lookup | undefined {
+  const [value] = cjson.decode(payload);
+  return typeof value === "object" ? (value as Lookup) : undefined;
+}
+
+function serviceFor(conf: EntitlementCheckConfig): LuaService {
+  const existing = services.get(conf);
+  if (existing !== undefined) return existing;
+  const s = conf.service;
+  // The schema check guarantees a parsable URL when the service source is on.
+  const target = parseServiceUrl(s.url ?? "http://127.0.0.1") ?? { host: "127.0.0.1", port: 80, basePath: "" };
+  const headers: { [name: string]: string } = {};
+  if (s.auth_header !== undefined && s.auth_value !== undefined) headers[s.auth_header] = s.auth_value;
+  const request: HttpGetOptions = {
+    host: target.host,
+    port: target.port,
+    headers,
+    connectTimeoutMs: s.connect_timeout_ms,
+    timeoutMs: s.timeout_ms,
+    poolSize: s.pool_size,
+    keepaliveMs: s.keepalive_ms,
+    maxBodyBytes: s.max_body_bytes,
+  };
+  const format = s.format;
+  const fetch: Fetch = (subject: string): LuaMultiReturn<[Fetched | undefined, string | undefined]> => {
+    const [response, err] = httpGet(request, `${target.basePath}/${ngx.escape_uri(subject)}`);
+    if (response === undefined) return $multi(undefined, err);
+    const [body] = cjson.decode(response.body);
+    const lookup = mapServiceResponse(format, response.status, body);
+    if (lookup.kind === "unknown") return $multi(undefined, lookup.reason);
+    const [payload] = cjson.encode(lookup);
+    return $multi({ payload: payload!, negative: lookup.kind === "none" }, undefined);
+  };
+  const c = conf.cache;
+  const service: LuaService = {
+    cache: {
+      dict: c.dict,
+      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""}`)}`,
+      lruSize: c.lru_size,
+      ttl: c.ttl,
+      negativeTtl: c.negative_ttl,
+      staleTtl: c.stale_ttl,
+      // A waiting request never waits longer than a fetch of its own could take.
+      lockTimeoutMs: math.min(c.lock_timeout_ms, s.connect_timeout_ms + s.timeout_ms),
+      lockTtl: (s.connect_timeout_ms + s.timeout_ms) / 1000 + 1,
+    },
+    fetch,
+  };
+  services.set(conf, service);
+  return service;
+}
+
+/** How many config tables, distinct contents and service clients this worker holds (diagnostics). */
+export function configStateSizes(): { configs: number; contents: number; services: number } {
+  let configs = 0;
+  let contents = 0;
+  let serviceCount = 0;
+  for (const [_] of canonicalByConfig) configs++;
+  for (const [_] of canonicalByEncoding) contents++;
+  for (const [_] of services) serviceCount++;
+  return { configs, contents, services: serviceCount };
+}
+
+/** Which optional request facts `conf` needs (adapters read only those). */
+export function entitlementNeeds(conf: EntitlementCheckConfig): FactNeeds {
+  return prepare(canonical(conf)).needs;
+}
+
+export function entitlementAccess(original: EntitlementCheckConfig, facts: RequestFacts): AccessOutcome {
+  const conf = canonical(original);
+  const plan = planSubscription(conf, facts);
+  if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
+  if (plan.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan.subscription }, ngx.now());
+  if (plan.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, ngx.now());
+
+  const service = serviceFor(conf);
+  const [lookup, state] = cachedGet(service.cache, plan.subject, service.fetch, decodeLookup);
+  if (lookup === undefined) {
+    const report = prepare(conf).serviceErrors.occurrence(ngx.now());
+    if (report > 0) ngx.log(ngx.ERR, `[entitlement-check] entitlement service failed ${report} time(s) since the last report: ${state}`);
+    return decideEntitlement(conf, facts, { kind: "unknown", reason: state }, ngx.now());
+  }
+  return decideEntitlement(conf, facts, lookup, ngx.now());
+}

@@ -1,0 +1,681 @@
+/**
+ * Unleash-compatible flag evaluation, pure: the same flags give the same answer as
+ * Unleash's SDKs (checked against the official client specification in vitest and
+ * in busted), so a user lands in the same rollout bucket and variant at the gateway
+ * as in the application.
+ *
+ * Supported: strategies default, userWithId, flexibleRollout (stickiness default,
+ * userId, sessionId, random or any context field; groupId), gradualRolloutUserId,
+ * gradualRolloutSessionId, gradualRolloutRandom, remoteAddress, applicationHostname
+ * (with the hostname the host passes), and tollgate's `tiers` (enabled for the tiers
+ * listed in the `tiers` parameter, read from the context property `tier`); strategy
+ * constraints with every Unleash operator and `inverted` / `caseInsensitive`;
+ * segments; dependent features; variants (weights, stickiness, overrides, seed
+ * 86028157) at feature and strategy level; and tollgate's `startTime` / `endTime`
+ * window on a flag for trials and betas.
+ *
+ * The result carries an OpenFeature reason (STATIC, TARGETING_MATCH, SPLIT, DEFAULT,
+ * DISABLED, ERROR) and, for errors, an OpenFeature error code (FLAG_NOT_FOUND).
+ */
+import { ipInStrings } from "../core/cidr";
+import { normalizedHash } from "./murmur3";
+import { compareSemver, parseDecimal, parseIsoTime, parseSemver, splitTrimmed, trim, type SemVer } from "./parse";
+import { portableRegex, type PortableRegex, type RegexMatcher } from "./regex";
+
+/** Seed of variant hashing in every Unleash SDK. */
+export const VARIANT_SEED = 86028157;
+
+export interface Constraint {
+  contextName: string;
+  operator: string;
+  values?: string[];
+  value?: string;
+  inverted?: boolean;
+  caseInsensitive?: boolean;
+}
+
+export interface VariantPayload {
+  type: string;
+  value: string;
+}
+
+export interface VariantOverride {
+  contextName: string;
+  values: string[];
+}
+
+export interface VariantDefinition {
+  name: string;
+  weight: number;
+  stickiness?: string;
+  payload?: VariantPayload;
+  overrides?: VariantOverride[];
+}
+
+export interface Strategy {
+  name: string;
+  parameters?: { [name: string]: string | number };
+  constraints?: Constraint[];
+  segments?: number[];
+  variants?: VariantDefinition[];
+  disabled?: boolean;
+}
+
+export interface Dependency {
+  feature: string;
+  enabled?: boolean;
+  variants?: string[];
+}
+
+export interface Feature {
+  name: string;
+  enabled: boolean;
+  strategies?: Strategy[];
+  variants?: VariantDefinition[];
+  dependencies?: Dependency[];
+  /** tollgate: ISO 8601 time from which the flag can be on (trials, betas). */
+  startTime?: string;
+  /** tollgate: ISO 8601 time from which the flag is off again. */
+  endTime?: string;
+}
+
+export interface Segment {
+  id: number;
+  constraints: Constraint[];
+}
+
+/** What Unleash's client API (`/api/client/features`) returns, or the inline config. */
+export interface FlagState {
+  features: Feature[];
+  segments?: Segment[];
+}
+
+/** The Unleash context: standard fields plus custom properties. */
+export interface FlagContext {
+  userId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  environment?: string;
+  appName?: string;
+  /** ISO 8601; when absent, the evaluation's `now`. */
+  currentTime?: string;
+  properties?: { [name: string]: string };
+}
+
+export interface VariantResult {
+  name: string;
+  enabled: boolean;
+  feature_enabled: boolean;
+  payload?: VariantPayload;
+}
+
+export type Reason = "STATIC" | "TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "DISABLED" | "ERROR";
+
+export interface Evaluation {
+  enabled: boolean;
+  variant: VariantResult;
+  reason: Reason;
+  /** OpenFeature error code when reason is ERROR. */
+  errorCode?: "FLAG_NOT_FOUND";
+  /**
+   * tollgate's finer cause of a disabled result: not_found, disabled, dependency,
+   * not_started, ended, not_targeted.
+   */
+  detail?: string;
+}
+
+/** What the host provides to an evaluation. */
+export interface Capabilities {
+  /** REGEX operator (see regex.ts); without it, a REGEX constraint never matches. */
+  regex?: RegexMatcher;
+  /** Seconds since the epoch (DATE_* operators without context.currentTime, start/end windows). */
+  now: number;
+  /** For the applicationHostname strategy. */
+  hostname?: string;
+  /** A number in [0, 1) for random stickiness and gradualRolloutRandom (Node: Math.random; Lua: math.random, which tstl cannot emit from Math.random). */
+  random: (this: void) => number;
+}
+
+/*
+ * Evaluation runs per request for every configured flag (50 in the benchmark), so a
+ * state is compiled once (prepareFlags): parameter lists become sets, numbers, dates
+ * and versions are parsed, hash keys' "<groupId>:" prefixes are built, and every
+ * result that does not depend on the caller is allocated once and shared. The
+ * per-request path then allocates nothing but the hash key strings.
+ */
+
+interface CompiledConstraint {
+  source: Constraint;
+  inverted: boolean;
+  /** IN / NOT_IN: trimmed values. */
+  set?: { [value: string]: boolean };
+  /** STR_*: values, lower-cased when caseInsensitive. */
+  strings?: string[];
+  /** IN_CIDR: trimmed ranges. */
+  ranges?: string[];
+  number?: number;
+  /** DATE_*: milliseconds since the epoch. */
+  time?: number;
+  semver?: SemVer;
+  /** REGEX: the portable pattern, or undefined when Unleash's dialect refuses it. */
+  regex?: PortableRegex;
+}
+
+interface CompiledVariants {
+  definitions: VariantDefinition[];
+  total: number;
+  stickiness?: string;
+  /** "<groupId>:" */
+  prefix: string;
+  /** Per variant (same index): the result when chosen by weight, and by override. */
+  bySplit: Evaluation[];
+  byOverride: Evaluation[];
+  hasOverrides: boolean;
+}
+
+interface CompiledStrategy {
+  source: Strategy;
+  disabled: boolean;
+  segments: CompiledConstraint[][] | undefined;
+  /** A segment id that does not exist: the strategy never enables. */
+  missingSegment: boolean;
+  constraints: CompiledConstraint[];
+  /** userIds, tiers, hostNames (lower-cased): as a set. */
+  list?: { [item: string]: boolean };
+  /** remoteAddress: the IPs parameter's entries. */
+  ips?: string[];
+  /** Percentage of flexibleRollout / gradualRollout*. */
+  rollout: number;
+  stickiness: string;
+  /** "<groupId>:" of the rollout hash. */
+  prefix: string;
+  variants?: CompiledVariants;
+  /** The result when this strategy enables and has no variants of its own. */
+  hit: Evaluation;
+}
+
+interface CompiledFeature {
+  source: Feature;
+  start?: number;
+  end?: number;
+  strategies: CompiledStrategy[];
+  variants?: CompiledVariants;
+  /** Enabled with no variant to pick. */
+  plain: Evaluation;
+}
+
+/** A state compiled for evaluation; build once per state (see prepareFlags). */
+export interface PreparedFlags {
+  features: { [name: string]: CompiledFeature };
+}
+
+const DISABLED_VARIANT: VariantResult = { name: "disabled", enabled: false, feature_enabled: false };
+const ENABLED_NO_VARIANT: VariantResult = { name: "disabled", enabled: false, feature_enabled: true };
+
+function off(reason: Reason, detail: string): Evaluation {
+  return { enabled: false, variant: DISABLED_VARIANT, reason, detail };
+}
+
+const OFF_DISABLED = off("DISABLED", "disabled");
+const OFF_NOT_STARTED = off("DISABLED", "not_started");
+const OFF_ENDED = off("DISABLED", "ended");
+const OFF_DEPENDENCY = off("DISABLED", "dependency");
+const OFF_NOT_TARGETED = off("DEFAULT", "not_targeted");
+const NOT_FOUND: Evaluation = { enabled: false, variant: DISABLED_VARIANT, reason: "ERROR", errorCode: "FLAG_NOT_FOUND", detail: "not_found" };
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+function compileConstraint(constraint: Constraint): CompiledConstraint {
+  const compiled: CompiledConstraint = { source: constraint, inverted: constraint.inverted === true };
+  const values = constraint.values ?? [];
+  const insensitive = constraint.caseInsensitive === true;
+  switch (constraint.operator) {
+    case "IN":
+    case "NOT_IN": {
+      const set: { [value: string]: boolean } = {};
+      for (const value of values) set[trim(value)] = true;
+      compiled.set = set;
+      break;
+    }
+    case "STR_STARTS_WITH":
+    case "STR_ENDS_WITH":
+    case "STR_CONTAINS": {
+      const strings: string[] = [];
+      for (const value of values) strings.push(insensitive ? lower(value) : value);
+      compiled.strings = strings;
+      break;
+    }
+    case "IN_CIDR": {
+      const ranges: string[] = [];
+      for (const value of values) ranges.push(trim(value));
+      compiled.ranges = ranges;
+      break;
+    }
+    case "NUM_EQ":
+    case "NUM_GT":
+    case "NUM_GTE":
+    case "NUM_LT":
+    case "NUM_LTE":
+      if (constraint.value !== undefined) compiled.number = parseDecimal(`${constraint.value}`);
+      break;
+    case "DATE_AFTER":
+    case "DATE_BEFORE":
+      if (constraint.value !== undefined) compiled.time = parseIsoTime(constraint.value);
+      break;
+    case "SEMVER_EQ":
+    case "SEMVER_GT":
+    case "SEMVER_GTE":
+    case "SEMVER_LT":
+    case "SEMVER_LTE":
+      if (constraint.value !== undefined) compiled.semver = parseSemver(constraint.value);
+      break;
+    case "REGEX":
+      if (constraint.value !== undefined) compiled.regex = portableRegex(constraint.value, insensitive);
+      break;
+  }
+  return compiled;
+}
+
+function compileConstraints(constraints: Constraint[] | undefined): CompiledConstraint[] {
+  const compiled: CompiledConstraint[] = [];
+  if (constraints !== undefined) for (const constraint of constraints) compiled.push(compileConstraint(constraint));
+  return compiled;
+}
+
+function parameter(strategy: Strategy, name: string): string | undefined {
+  const value = strategy.parameters?.[name];
+  if (value === undefined) return undefined;
+  return typeof value === "number" ? `${value}` : value;
+}
+
+function listSet(strategy: Strategy, name: string, lowerCase: boolean): { [item: string]: boolean } {
+  const set: { [item: string]: boolean } = {};
+  const list = parameter(strategy, name);
+  if (list !== undefined) {
+    for (const item of splitTrimmed(list, ",")) if (item !== "") set[lowerCase ? lower(item) : item] = true;
+  }
+  return set;
+}
+
+function compileVariants(definitions: VariantDefinition[] | undefined, groupId: string, inherited: string | undefined): CompiledVariants | undefined {
+  if (definitions === undefined || definitions.length === 0) return undefined;
+  let total = 0;
+  let hasOverrides = false;
+  const bySplit: Evaluation[] = [];
+  const byOverride: Evaluation[] = [];
+  for (const definition of definitions) {
+    total += definition.weight;
+    if (definition.overrides !== undefined && definition.overrides.length > 0) hasOverrides = true;
+    const variant: VariantResult = { name: definition.name, enabled: true, feature_enabled: true, payload: definition.payload };
+    bySplit.push({ enabled: true, variant, reason: "SPLIT" });
+    byOverride.push({ enabled: true, variant, reason: "TARGETING_MATCH" });
+  }
+  if (total <= 0) return undefined;
+  return { definitions, total, stickiness: definitions[0]!.stickiness ?? inherited, prefix: `${groupId}:`, bySplit, byOverride, hasOverrides };
+}
+
+function strategyReason(strategy: Strategy): Reason {
+  const targeted = (strategy.constraints !== undefined && strategy.constraints.length > 0) || (strategy.segments !== undefined && strategy.segments.length > 0);
+  if (strategy.name === "flexibleRollout" || strategy.name === "gradualRolloutUserId" || strategy.name === "gradualRolloutSessionId" || strategy.name === "gradualRolloutRandom") return "SPLIT";
+  if (strategy.name === "default" && !targeted) return "STATIC";
+  return "TARGETING_MATCH";
+}
+
+function compileStrategy(strategy: Strategy, feature: Feature, segments: { [id: string]: CompiledConstraint[] }): CompiledStrategy {
+  let compiledSegments: CompiledConstraint[][] | undefined;
+  let missingSegment = false;
+  if (strategy.segments !== undefined && strategy.segments.length > 0) {
+    compiledSegments = [];
+    for (const id of strategy.segments) {
+      const segment = segments[`${id}`];
+      if (segment === undefined) missingSegment = true;
+      else compiledSegments.push(segment);
+    }
+  }
+  const reason = strategyReason(strategy);
+  const name = strategy.name;
+  const rollout = parameter(strategy, name === "flexibleRollout" ? "rollout" : "percentage");
+  const stickiness = parameter(strategy, "stickiness");
+  const groupId = parameter(strategy, "groupId") ?? (name === "flexibleRollout" ? feature.name : "");
+  const compiled: CompiledStrategy = {
+    source: strategy,
+    disabled: strategy.disabled === true,
+    segments: compiledSegments,
+    missingSegment,
+    constraints: compileConstraints(strategy.constraints),
+    rollout: rollout === undefined ? 0 : (parseDecimal(rollout) ?? 0),
+    stickiness: stickiness === undefined || stickiness === "" ? "default" : stickiness,
+    prefix: `${groupId}:`,
+    // Strategy variants without their own stickiness use the strategy's; their group is the strategy's groupId.
+    variants: compileVariants(strategy.variants, parameter(strategy, "groupId") ?? feature.name, stickiness),
+    hit: { enabled: true, variant: ENABLED_NO_VARIANT, reason },
+  };
+  if (name === "userWithId") compiled.list = listSet(strategy, "userIds", false);
+  if (name === "tiers") compiled.list = listSet(strategy, "tiers", false);
+  if (name === "applicationHostname") compiled.list = listSet(strategy, "hostNames", true);
+  if (name === "remoteAddress") {
+    const ips = parameter(strategy, "IPs");
+    compiled.ips = ips === undefined ? [] : splitTrimmed(ips, ",");
+  }
+  return compiled;
+}
+
+export function prepareFlags(state: FlagState): PreparedFlags {
+  const segments: { [id: string]: CompiledConstraint[] } = {};
+  for (const segment of state.segments ?? []) segments[`${segment.id}`] = compileConstraints(segment.constraints);
+  const features: { [name: string]: CompiledFeature } = {};
+  for (const feature of state.features) {
+    const strategies: CompiledStrategy[] = [];
+    for (const strategy of feature.strategies ?? []) strategies.push(compileStrategy(strategy, feature, segments));
+    features[feature.name] = {
+      source: feature,
+      start: feature.startTime === undefined ? undefined : parseIsoTime(feature.startTime),
+      end: feature.endTime === undefined ? undefined : parseIsoTime(feature.endTime),
+      strategies,
+      variants: compileVariants(feature.variants, feature.name, undefined),
+      plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" },
+    };
+  }
+  return { features };
+}
+
+function contextValue(context: FlagContext, field: string): string | undefined {
+  let value: unknown;
+  switch (field) {
+    case "userId":
+      value = context.userId;
+      break;
+    case "sessionId":
+      value = context.sessionId;
+      break;
+    case "remoteAddress":
+      value = context.remoteAddress;
+      break;
+    case "environment":
+      value = context.environment;
+      break;
+    case "appName":
+      value = context.appName;
+      break;
+    case "currentTime":
+      value = context.currentTime;
+      break;
+  }
+  if (typeof value === "string" && value !== "") return value;
+  const property: unknown = context.properties?.[field];
+  if (typeof property === "string" && property !== "") return property;
+  if (typeof property === "number") return `${property}`;
+  return undefined;
+}
+
+function randomValue(caps: Capabilities): string {
+  return `${Math.floor(caps.random() * 10000) + 1}`;
+}
+
+function currentTimeMs(context: FlagContext, caps: Capabilities): number | undefined {
+  if (context.currentTime !== undefined && context.currentTime !== "") return parseIsoTime(context.currentTime);
+  return caps.now * 1000;
+}
+
+function operatorResult(compiled: CompiledConstraint, context: FlagContext, caps: Capabilities): boolean {
+  const constraint = compiled.source;
+  const operator = constraint.operator;
+  const actual = contextValue(context, constraint.contextName);
+  switch (operator) {
+    case "IN":
+      return actual !== undefined && compiled.set![actual] === true;
+    case "NOT_IN":
+      return actual === undefined || compiled.set![actual] !== true;
+    case "STR_STARTS_WITH":
+    case "STR_ENDS_WITH":
+    case "STR_CONTAINS": {
+      if (actual === undefined) return false;
+      const subject = constraint.caseInsensitive === true ? lower(actual) : actual;
+      for (const value of compiled.strings!) {
+        if (operator === "STR_STARTS_WITH" && subject.startsWith(value)) return true;
+        if (operator === "STR_ENDS_WITH" && subject.endsWith(value)) return true;
+        if (operator === "STR_CONTAINS" && subject.indexOf(value) >= 0) return true;
+      }
+      return false;
+    }
+    case "NUM_EQ":
+    case "NUM_GT":
+    case "NUM_GTE":
+    case "NUM_LT":
+    case "NUM_LTE": {
+      const b = compiled.number;
+      if (actual === undefined || b === undefined) return false;
+      const a = parseDecimal(actual);
+      if (a === undefined) return false;
+      if (operator === "NUM_EQ") return a === b;
+      if (operator === "NUM_GT") return a > b;
+      if (operator === "NUM_GTE") return a >= b;
+      if (operator === "NUM_LT") return a < b;
+      return a <= b;
+    }
+    case "DATE_AFTER":
+    case "DATE_BEFORE": {
+      const limit = compiled.time;
+      const now = currentTimeMs(context, caps);
+      if (limit === undefined || now === undefined) return false;
+      return operator === "DATE_AFTER" ? now > limit : now < limit;
+    }
+    case "SEMVER_EQ":
+    case "SEMVER_GT":
+    case "SEMVER_GTE":
+    case "SEMVER_LT":
+    case "SEMVER_LTE": {
+      const b = compiled.semver;
+      if (actual === undefined || b === undefined) return false;
+      const a = parseSemver(actual);
+      if (a === undefined) return false;
+      const c = compareSemver(a, b);
+      if (operator === "SEMVER_EQ") return c === 0;
+      if (operator === "SEMVER_GT") return c > 0;
+      if (operator === "SEMVER_GTE") return c >= 0;
+      if (operator === "SEMVER_LT") return c < 0;
+      return c <= 0;
+    }
+    case "IN_CIDR":
+      return actual !== undefined && ipInStrings(actual, compiled.ranges!);
+  }
+  return false;
+}
+
+function constraintHolds(compiled: CompiledConstraint, context: FlagContext, caps: Capabilities): boolean {
+  if (compiled.source.operator === "REGEX") {
+    // Unleash: an invalid pattern or a missing value never enables, inverted or not.
+    const actual = contextValue(context, compiled.source.contextName);
+    const portable = compiled.regex;
+    if (actual === undefined || portable === undefined || caps.regex === undefined) return false;
+    const matched = caps.regex(portable.pattern, portable.flags, actual);
+    if (matched === undefined) return false;
+    return compiled.inverted ? !matched : matched;
+  }
+  const result = operatorResult(compiled, context, caps);
+  return compiled.inverted ? !result : result;
+}
+
+function constraintsHold(constraints: CompiledConstraint[], context: FlagContext, caps: Capabilities): boolean {
+  for (const constraint of constraints) if (!constraintHolds(constraint, context, caps)) return false;
+  return true;
+}
+
+function rolloutStickiness(stickiness: string, context: FlagContext, caps: Capabilities): string | undefined {
+  if (stickiness === "default") return contextValue(context, "userId") ?? contextValue(context, "sessionId") ?? randomValue(caps);
+  if (stickiness === "random") return randomValue(caps);
+  return contextValue(context, stickiness);
+}
+
+function inRollout(strategy: CompiledStrategy, id: string | undefined): boolean {
+  return id !== undefined && strategy.rollout > 0 && normalizedHash(strategy.prefix, id, 100, 0) <= strategy.rollout;
+}
+
+/** Is this strategy's own rule (not its constraints) satisfied? */
+function strategyRule(strategy: CompiledStrategy, context: FlagContext, caps: Capabilities): boolean {
+  switch (strategy.source.name) {
+    case "default":
+      return true;
+    case "userWithId": {
+      const userId = contextValue(context, "userId");
+      return userId !== undefined && strategy.list![userId] === true;
+    }
+    case "tiers": {
+      const tier = contextValue(context, "tier");
+      return tier !== undefined && strategy.list![tier] === true;
+    }
+    case "applicationHostname":
+      return caps.hostname !== undefined && strategy.list![lower(caps.hostname)] === true;
+    case "remoteAddress": {
+      const address = contextValue(context, "remoteAddress");
+      if (address === undefined) return false;
+      for (const range of strategy.ips!) {
+        if (range === address || ipInStrings(address, [range])) return true;
+      }
+      return false;
+    }
+    case "flexibleRollout":
+      return inRollout(strategy, rolloutStickiness(strategy.stickiness, context, caps));
+    case "gradualRolloutUserId":
+      return inRollout(strategy, contextValue(context, "userId"));
+    case "gradualRolloutSessionId":
+      return inRollout(strategy, contextValue(context, "sessionId"));
+    case "gradualRolloutRandom":
+      return strategy.rollout >= Math.floor(caps.random() * 100) + 1;
+  }
+  return false;
+}
+
+function strategyEnabled(strategy: CompiledStrategy, context: FlagContext, caps: Capabilities): boolean {
+  if (strategy.disabled || strategy.missingSegment) return false;
+  if (strategy.segments !== undefined) {
+    for (const segment of strategy.segments) if (!constraintsHold(segment, context, caps)) return false;
+  }
+  if (!constraintsHold(strategy.constraints, context, caps)) return false;
+  return strategyRule(strategy, context, caps);
+}
+
+function variantSeed(stickiness: string | undefined, context: FlagContext, caps: Capabilities): string {
+  if (stickiness !== undefined && stickiness !== "default") return contextValue(context, stickiness) ?? randomValue(caps);
+  return contextValue(context, "userId") ?? contextValue(context, "sessionId") ?? contextValue(context, "remoteAddress") ?? randomValue(caps);
+}
+
+function chooseVariant(variants: CompiledVariants, context: FlagContext, caps: Capabilities): Evaluation | undefined {
+  const definitions = variants.definitions;
+  if (variants.hasOverrides) {
+    for (let i = 0; i < definitions.length; i++) {
+      const overrides = definitions[i]!.overrides;
+      if (overrides === undefined) continue;
+      for (const override of overrides) {
+        const actual = contextValue(context, override.contextName);
+        if (actual === undefined) continue;
+        for (const value of override.values) if (value === actual) return variants.byOverride[i];
+      }
+    }
+  }
+  const target = normalizedHash(variants.prefix, variantSeed(variants.stickiness, context, caps), variants.total, VARIANT_SEED);
+  let counter = 0;
+  for (let i = 0; i < definitions.length; i++) {
+    const weight = definitions[i]!.weight;
+    if (weight === 0) continue;
+    counter += weight;
+    if (counter >= target) return variants.bySplit[i];
+  }
+  return undefined;
+}
+
+function dependenciesMet(feature: Feature, flags: PreparedFlags, context: FlagContext, caps: Capabilities): boolean {
+  if (feature.dependencies === undefined) return true;
+  for (const dependency of feature.dependencies) {
+    const parent = flags.features[dependency.feature];
+    // Unleash allows one level of dependencies only.
+    if (parent === undefined || (parent.source.dependencies !== undefined && parent.source.dependencies.length > 0)) return false;
+    const result = evaluateFeature(parent, flags, context, caps);
+    if (dependency.enabled === false) {
+      if (result.enabled) return false;
+      continue;
+    }
+    if (!result.enabled) return false;
+    const wanted = dependency.variants;
+    if (wanted !== undefined && wanted.length > 0) {
+      let found = false;
+      for (const name of wanted) if (name === result.variant.name) found = true;
+      if (!found) return false;
+    }
+  }
+  return true;
+}
+
+function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags, context: FlagContext, caps: Capabilities): Evaluation {
+  const feature = compiled.source;
+  if (!feature.enabled) return OFF_DISABLED;
+  if (compiled.start !== undefined && caps.now * 1000 < compiled.start) return OFF_NOT_STARTED;
+  if (compiled.end !== undefined && caps.now * 1000 >= compiled.end) return OFF_ENDED;
+  if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+
+  let hit = compiled.plain;
+  let variants = compiled.variants;
+  if (compiled.strategies.length > 0) {
+    let matched: CompiledStrategy | undefined;
+    for (const strategy of compiled.strategies) {
+      if (strategyEnabled(strategy, context, caps)) {
+        matched = strategy;
+        break;
+      }
+    }
+    if (matched === undefined) return OFF_NOT_TARGETED;
+    hit = matched.hit;
+    if (matched.variants !== undefined) variants = matched.variants;
+    else if (matched.source.variants !== undefined && matched.source.variants.length > 0) variants = undefined;
+  }
+  if (variants !== undefined) return chooseVariant(variants, context, caps) ?? hit;
+  return hit;
+}
+
+/**
+ * Evaluates one flag by name. The result may be shared between calls: treat it as
+ * read-only.
+ */
+export function evaluate(flags: PreparedFlags, name: string, context: FlagContext, caps: Capabilities): Evaluation {
+  const feature = flags.features[name];
+  if (feature === undefined) return NOT_FOUND;
+  return evaluateFeature(feature, flags, context, caps);
+}
+
+/** One event of Unleash's delta client API (`/api/client/delta`). */
+export interface DeltaEvent {
+  type: string;
+  features?: Feature[];
+  segments?: Segment[];
+  feature?: Feature;
+  featureName?: string;
+  segment?: Segment;
+  segmentId?: number;
+}
+
+/** The state after applying delta events in order (hydration replaces everything). */
+export function applyDeltaEvents(state: FlagState, events: DeltaEvent[]): FlagState {
+  let features: Feature[] = [...state.features];
+  let segments: Segment[] = [...(state.segments ?? [])];
+  for (const event of events) {
+    if (event.type === "hydration") {
+      features = [...(event.features ?? [])];
+      segments = [...(event.segments ?? [])];
+    } else if (event.type === "feature-updated" && event.feature !== undefined) {
+      const name = event.feature.name;
+      features = features.filter((f) => f.name !== name);
+      features.push(event.feature);
+    } else if (event.type === "feature-removed") {
+      features = features.filter((f) => f.name !== event.featureName);
+    } else if (event.type === "segment-updated" && event.segment !== undefined) {
+      const id = event.segment.id;
+      segments = segments.filter((s) => s.id !== id);
+      segments.push(event.segment);
+    } else if (event.type === "segment-removed") {
+      segments = segments.filter((s) => s.id !== event.segmentId);
+    }
+  }
+  return { features, segments };
+}

@@ -1,0 +1,399 @@
+/**
+ * Byte strings and the primitive encodings of the Kafka protocol (big-endian integers,
+ * unsigned and zig-zag varints, strings, bytes, tagged-field buffers).
+ *
+ * Pure code (no ngx): compiled to Lua (tollgate.io.kafka.bytes) and run by vitest as is,
+ * and both must produce the same bytes. A byte string (`Bytes`) is a string whose every
+ * unit is one byte, 0 … 255: in LuaJIT that is any string; in JavaScript a "binary"
+ * string of char codes 0 … 255 (convert text with `utf8()`, read one with `text()`).
+ *
+ * Numbers: LuaJIT has doubles and 32-bit `bit.*` operations, so 64-bit fields (offsets,
+ * timestamps in ms, producer ids) are numbers below 2^53 in magnitude, written as two
+ * 32-bit halves; varints are computed with arithmetic, not shifts.
+ */
+
+export type Bytes = string;
+
+/**
+ * True where strings are byte strings (LuaJIT): `"é".length` is 2 there (two UTF-8
+ * bytes) and 1 in JavaScript (one UTF-16 unit).
+ */
+export const BYTE_STRINGS = "\u00e9".length === 2;
+
+/**
+ * Lua's `string` functions, declared here rather than taken from lua-types so that
+ * Node's type check accepts the file; only called where BYTE_STRINGS holds (LuaJIT).
+ */
+declare const string: {
+  byte(this: void, s: string, index: number): number;
+  sub(this: void, s: string, first: number, last: number): string;
+};
+
+const TWO_32 = 4294967296;
+
+/** CHARS[b]: the one-byte string of byte b (one table look-up instead of a call per byte). */
+const CHARS: string[] = [];
+for (let b = 0; b < 256; b++) CHARS.push(String.fromCharCode(b));
+
+/** The byte at 0-based `i` of a byte string. */
+export const byteAt: (this: void, s: Bytes, i: number) => number = BYTE_STRINGS
+  ? (s, i) => string.byte(s, i + 1)
+  : (s, i) => s.charCodeAt(i);
+
+/** Bytes `first` … `last - 1` (0-based) of a byte string. */
+export const slice: (this: void, s: Bytes, first: number, last: number) => Bytes = BYTE_STRINGS
+  ? (s, first, last) => string.sub(s, first + 1, last)
+  : (s, first, last) => s.substring(first, last);
+
+/** The one-byte string of `b` (0 … 255). */
+export function char(b: number): Bytes {
+  return CHARS[b & 0xff] as string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Text and hex
+
+/** UTF-8 bytes of a text: the text itself in LuaJIT; encoded from UTF-16 in JavaScript. */
+export function utf8(s: string): Bytes {
+  if (BYTE_STRINGS) return s;
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return s;
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let code = s.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      code = 0xfffd; // a lone surrogate is sent as U+FFFD by every UTF-8 encoder
+    }
+    if (code < 0x80) {
+      out.push(char(code));
+    } else if (code < 0x800) {
+      out.push(char(0xc0 | (code >> 6)), char(0x80 | (code & 0x3f)));
+    } else if (code < 0x10000) {
+      out.push(char(0xe0 | (code >> 12)), char(0x80 | ((code >> 6) & 0x3f)), char(0x80 | (code & 0x3f)));
+    } else {
+      out.push(
+        char(0xf0 | (code >> 18)),
+        char(0x80 | ((code >> 12) & 0x3f)),
+        char(0x80 | ((code >> 6) & 0x3f)),
+        char(0x80 | (code & 0x3f)),
+      );
+    }
+  }
+  return out.join("");
+}
+
+/**
+ * The text of UTF-8 bytes: the bytes themselves in LuaJIT; decoded to UTF-16 in
+ * JavaScript (an invalid sequence becomes U+FFFD).
+ */
+export function text(bytes: Bytes): string {
+  if (BYTE_STRINGS) return bytes;
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return bytes;
+  const out: string[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes.charCodeAt(i);
+    let need = 0;
+    let code = b;
+    if (b >= 0xf0 && b < 0xf8) {
+      need = 3;
+      code = b & 0x07;
+    } else if (b >= 0xe0) {
+      need = b < 0xf0 ? 2 : -1;
+      code = b & 0x0f;
+    } else if (b >= 0xc0) {
+      need = 1;
+      code = b & 0x1f;
+    } else if (b >= 0x80) {
+      need = -1;
+    }
+    let valid = need >= 0 && i + need < bytes.length;
+    for (let k = 1; valid && k <= need; k++) {
+      const next = bytes.charCodeAt(i + k);
+      if ((next & 0xc0) !== 0x80) valid = false;
+      else code = code * 64 + (next & 0x3f);
+    }
+    if (!valid) {
+      out.push("\ufffd");
+      i++;
+      continue;
+    }
+    if (code >= 0x10000) {
+      code -= 0x10000;
+      out.push(String.fromCharCode(0xd800 + Math.floor(code / 1024), 0xdc00 + (code % 1024)));
+    } else {
+      out.push(String.fromCharCode(code));
+    }
+    i += need + 1;
+  }
+  return out.join("");
+}
+
+/** HEX_PAIRS[b]: the two lowercase hex digits of byte b. */
+const HEX_PAIRS: string[] = [];
+const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
+for (let b = 0; b < 256; b++) HEX_PAIRS.push(`${DIGITS[b >> 4]}${DIGITS[b & 15]}`);
+
+/** Lowercase hex of a byte string. */
+export function toHex(bytes: Bytes): string {
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    out.push(HEX_PAIRS[byteAt(bytes, i)] as string);
+  }
+  return out.join("");
+}
+
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/** The bytes of a hex string (either case; spaces ignored); undefined if it is not hex. */
+export function fromHex(hex: string): Bytes | undefined {
+  const out: string[] = [];
+  let high = -1;
+  for (let i = 0; i < hex.length; i++) {
+    const code = byteAt(hex, i);
+    if (code === 32) continue;
+    const digit = hexDigit(code);
+    if (digit < 0) return undefined;
+    if (high < 0) high = digit;
+    else {
+      out.push(char(high * 16 + digit));
+      high = -1;
+    }
+  }
+  if (high >= 0) return undefined;
+  return out.join("");
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing: encoders push byte strings onto an array of parts, joined once at the end.
+
+export type Parts = Bytes[];
+
+export function int8(out: Parts, v: number): void {
+  out.push(char(v & 0xff));
+}
+
+export function int16(out: Parts, v: number): void {
+  out.push(String.fromCharCode((v >> 8) & 0xff, v & 0xff));
+}
+
+/** A 32-bit integer, signed or unsigned (both wrap to the same four bytes). */
+export function int32(out: Parts, v: number): void {
+  out.push(String.fromCharCode((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff));
+}
+
+/** A 64-bit integer given as a number with |v| < 2^53 (two's complement when negative). */
+export function int64(out: Parts, v: number): void {
+  const high = Math.floor(v / TWO_32);
+  const low = v - high * TWO_32; // 0 … 2^32 - 1
+  int32(out, high);
+  int32(out, low);
+}
+
+export function bool(out: Parts, v: boolean): void {
+  out.push(char(v ? 1 : 0));
+}
+
+/** Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53. */
+export function uvarint(out: Parts, v: number): void {
+  while (v >= 0x80) {
+    out.push(char((v % 0x80) + 0x80));
+    v = Math.floor(v / 0x80);
+  }
+  out.push(char(v));
+}
+
+/** Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 … */
+export function zigzag(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+/** Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint). */
+export function varint(out: Parts, n: number): void {
+  uvarint(out, zigzag(n));
+}
+
+/** STRING: int16 length, then the bytes. */
+export function str(out: Parts, s: Bytes): void {
+  int16(out, s.length);
+  out.push(s);
+}
+
+/** NULLABLE_STRING: length -1 for null. */
+export function nullableStr(out: Parts, s: Bytes | null | undefined): void {
+  if (s == null) int16(out, -1);
+  else str(out, s);
+}
+
+/** COMPACT_STRING: unsigned varint length + 1, then the bytes. */
+export function compactStr(out: Parts, s: Bytes): void {
+  uvarint(out, s.length + 1);
+  out.push(s);
+}
+
+/** COMPACT_NULLABLE_STRING: 0 for null. */
+export function compactNullableStr(out: Parts, s: Bytes | null | undefined): void {
+  if (s == null) uvarint(out, 0);
+  else compactStr(out, s);
+}
+
+/** NULLABLE_BYTES: int32 length (-1 for null), then the bytes. */
+export function nullableBytes(out: Parts, b: Bytes | null | undefined): void {
+  if (b == null) int32(out, -1);
+  else {
+    int32(out, b.length);
+    out.push(b);
+  }
+}
+
+/** An empty tagged-field section (flexible versions). */
+export function emptyTags(out: Parts): void {
+  out.push(CHARS[0] as string);
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading: a cursor over a byte string. A read past the end sets `err` and returns 0 /
+// empty values; decoders check `err` once at the end.
+
+export interface Reader {
+  data: Bytes;
+  /** 0-based position of the next byte. */
+  pos: number;
+  err?: string;
+}
+
+export function reader(data: Bytes, pos = 0): Reader {
+  return { data, pos };
+}
+
+/** True (and `err` set) when fewer than `n` bytes remain. */
+function short(r: Reader, n: number): boolean {
+  if (r.pos + n <= r.data.length) return false;
+  if (r.err === undefined) r.err = `truncated at byte ${r.pos} (needs ${n} more of ${r.data.length})`;
+  r.pos = r.data.length;
+  return true;
+}
+
+export function readInt8(r: Reader): number {
+  if (short(r, 1)) return 0;
+  const b = byteAt(r.data, r.pos);
+  r.pos += 1;
+  return b >= 0x80 ? b - 0x100 : b;
+}
+
+export function readInt16(r: Reader): number {
+  if (short(r, 2)) return 0;
+  const v = byteAt(r.data, r.pos) * 256 + byteAt(r.data, r.pos + 1);
+  r.pos += 2;
+  return v >= 0x8000 ? v - 0x10000 : v;
+}
+
+/** An unsigned 32-bit integer (0 … 2^32 - 1). */
+export function readUint32(r: Reader): number {
+  if (short(r, 4)) return 0;
+  const d = r.data;
+  const p = r.pos;
+  r.pos += 4;
+  return byteAt(d, p) * 16777216 + byteAt(d, p + 1) * 65536 + byteAt(d, p + 2) * 256 + byteAt(d, p + 3);
+}
+
+export function readInt32(r: Reader): number {
+  const v = readUint32(r);
+  return v >= 0x80000000 ? v - TWO_32 : v;
+}
+
+/** A 64-bit integer as a number (exact while |v| < 2^53). */
+export function readInt64(r: Reader): number {
+  const high = readInt32(r);
+  const low = readUint32(r);
+  return high * TWO_32 + low;
+}
+
+export function readBool(r: Reader): boolean {
+  return readInt8(r) !== 0;
+}
+
+export function readUvarint(r: Reader): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 8; i++) {
+    if (short(r, 1)) return 0;
+    const b = byteAt(r.data, r.pos);
+    r.pos += 1;
+    value += (b % 0x80) * scale;
+    if (b < 0x80) return value;
+    scale *= 0x80;
+  }
+  if (r.err === undefined) r.err = `varint longer than 8 bytes at byte ${r.pos}`;
+  return 0;
+}
+
+/** A zig-zag varint or varlong. */
+export function readVarint(r: Reader): number {
+  const u = readUvarint(r);
+  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+}
+
+export function readBytesN(r: Reader, n: number): Bytes {
+  if (n <= 0) return "";
+  if (short(r, n)) return "";
+  const b = slice(r.data, r.pos, r.pos + n);
+  r.pos += n;
+  return b;
+}
+
+export function readStr(r: Reader): Bytes {
+  return readBytesN(r, readInt16(r));
+}
+
+export function readNullableStr(r: Reader): Bytes | undefined {
+  const n = readInt16(r);
+  return n < 0 ? undefined : readBytesN(r, n);
+}
+
+export function readCompactStr(r: Reader): Bytes {
+  return readBytesN(r, readUvarint(r) - 1);
+}
+
+export function readCompactNullableStr(r: Reader): Bytes | undefined {
+  const n = readUvarint(r);
+  return n === 0 ? undefined : readBytesN(r, n - 1);
+}
+
+export function readNullableBytes(r: Reader): Bytes | undefined {
+  const n = readInt32(r);
+  return n < 0 ? undefined : readBytesN(r, n);
+}
+
+/** Skips a tagged-field section (flexible versions): count, then tag, size and data each. */
+export function skipTags(r: Reader): void {
+  const count = readUvarint(r);
+  for (let i = 0; i < count && r.err === undefined; i++) {
+    readUvarint(r);
+    readBytesN(r, readUvarint(r));
+  }
+}

@@ -1,0 +1,509 @@
+/**
+ * tollgate's Kafka producer for the Lua hosts (Kong, APISIX, plain OpenResty), over
+ * ngx_lua cosockets (`ngx.socket.tcp`) and the pure protocol modules of ../kafka/.
+ * It speaks what Kafka 3.x and 4.x both serve: ApiVersions v3 (v0 fallback),
+ * Metadata v8, InitProducerId v0–v1 and Produce v3–v8 with RecordBatch v2.
+ *
+ *   send(config, topic, records) → result per partition, or an error
+ *
+ * One call: discover the cluster (bootstrap brokers, ApiVersions per broker, Metadata of
+ * the topic: partition leaders, refreshed after leader errors or `metadata_max_age_s`),
+ * obtain a producer id when idempotent (InitProducerId), partition the records (a key:
+ * the Java client's murmur2 rule; no key: one partition per call, in turn), and send one
+ * Produce request per leader, acks -1 (default) or 1, over pooled keepalive connections.
+ *
+ * Idempotence: every partition batch carries the producer id, epoch and the partition's
+ * next sequence number, which advances only when the broker acknowledged the batch. A
+ * batch that failed (or timed out) is therefore sent again with the same sequence when the
+ * caller retries the same records for that partition, and the broker writes it at most once
+ * (DUPLICATE_SEQUENCE_NUMBER is success). Calls for one config must not overlap within a
+ * worker (the caller, a single flushing timer, serializes them), or sequences could
+ * interleave. Retries, backoff and queueing belong to the caller.
+ *
+ * Cosockets only: call from a timer, rewrite, access or content, never from log,
+ * header_filter, body_filter, init or init_worker. Per worker (module-level) state: one
+ * cluster view per config table (weak keys).
+ */
+import { type Bytes } from "../kafka/bytes";
+import { partitionForKey } from "../kafka/murmur2";
+import { encodeRecordBatch, type KafkaRecord } from "../kafka/record-batch";
+import {
+  API_API_VERSIONS,
+  API_INIT_PRODUCER_ID,
+  API_METADATA,
+  API_PRODUCE,
+  apiVersionsRequest,
+  decodeApiVersions,
+  decodeInitProducerId,
+  decodeMetadata,
+  decodeProduce,
+  errorName,
+  frameRequest,
+  frameSize,
+  initProducerIdRequest,
+  metadataRequest,
+  pickVersion,
+  produceRequest,
+  readResponseHeader,
+  type ProducePartitionData,
+} from "../kafka/requests";
+
+export interface KafkaProducerConfig {
+  /** Bootstrap brokers, "host:port". */
+  brokers: string[];
+  /** Sent in every request header; default "tollgate". */
+  client_id?: string;
+  /** Connect, send and read timeout of one request, in ms. */
+  timeout_ms: number;
+  /** How long the broker may wait for replicas (Produce timeout_ms); default timeout_ms. */
+  request_timeout_ms?: number;
+  /** -1 (all in-sync replicas, default) or 1 (the leader). */
+  acks?: number;
+  /** Producer id, epoch and sequence numbers (default true). */
+  idempotent?: boolean;
+  /** Idle time of a pooled connection, ms (default 60 000). */
+  keepalive_ms?: number;
+  /** Pooled connections per broker per worker (default 4). */
+  pool_size?: number;
+  /** Metadata older than this is refreshed before a send (default 300 s). */
+  metadata_max_age_s?: number;
+}
+
+export interface PartitionResult {
+  partition: number;
+  /** Records of this call sent to the partition. */
+  count: number;
+  /** Offset of the first record, when the broker acknowledged the batch. */
+  baseOffset?: number;
+  /** Why the batch was not acknowledged (retriable or not, see `retriable`). */
+  error?: string;
+  retriable?: boolean;
+}
+
+export interface SendResult {
+  partitions: PartitionResult[];
+  /** Records acknowledged / not acknowledged. */
+  sent: number;
+  failed: number;
+}
+
+interface Broker {
+  host: string;
+  port: number;
+  addr: string;
+  /** Versions chosen after ApiVersions; undefined until this worker asked this broker. */
+  produce?: number;
+  metadata?: number;
+  initProducerId?: number;
+}
+
+interface TopicView {
+  /** Leader node id per partition (index = partition), -1 when none. */
+  leaders: number[];
+  fetchedAt: number;
+  /** Set after a leader or connection error: refresh before the next send. */
+  stale: boolean;
+}
+
+interface ClusterState {
+  seeds: Broker[];
+  /** By node id, from the last Metadata. */
+  nodes: LuaTable<number, Broker>;
+  topics: LuaTable<string, TopicView>;
+  producerId: number;
+  producerEpoch: number;
+  /** Next sequence number per "topic:partition" (topic names have no colon). */
+  sequences: LuaTable<string, number>;
+  /** Partition for key-less records, advanced once per call. */
+  nextPartition: number;
+  correlationId: number;
+  error?: string;
+}
+
+const states = setmetatable(new LuaTable<KafkaProducerConfig, ClusterState>(), { __mode: "k" });
+
+/** Errors after which the partition leader may have moved: refresh metadata. */
+const LEADER_ERRORS = new LuaTable<number, boolean>();
+for (const code of [3, 5, 6, 74, 75]) LEADER_ERRORS.set(code, true);
+/** Errors worth retrying the same batch for (leader moves, timeouts, under-replication). */
+const RETRIABLE = new LuaTable<number, boolean>();
+for (const code of [3, 5, 6, 7, 13, 19, 20, 74, 75]) RETRIABLE.set(code, true);
+/** Errors that end the producer id: a new one is fetched and sequences start again. */
+const PRODUCER_RESET = new LuaTable<number, boolean>();
+for (const code of [45, 47, 59]) PRODUCER_RESET.set(code, true);
+
+const SEQUENCE_MODULUS = 2147483648;
+
+function parseAddr(addr: string): Broker | undefined {
+  const [host, port] = string.match(addr, "^%[?([^%]]+)%]?:(%d+)$");
+  if (host === undefined || port === undefined) return undefined;
+  return { host, port: tonumber(port) as number, addr };
+}
+
+function stateFor(config: KafkaProducerConfig): ClusterState {
+  let state = states.get(config);
+  if (state !== undefined) return state;
+  state = {
+    seeds: [],
+    nodes: new LuaTable(),
+    topics: new LuaTable(),
+    producerId: -1,
+    producerEpoch: -1,
+    sequences: new LuaTable(),
+    nextPartition: 0,
+    correlationId: 0,
+  };
+  for (const addr of config.brokers) {
+    const broker = parseAddr(addr);
+    if (broker === undefined) state.error = `kafka: broker '${addr}' is not host:port`;
+    else state.seeds.push(broker);
+  }
+  if (state.seeds.length === 0 && state.error === undefined) state.error = "kafka: no broker configured";
+  states.set(config, state);
+  return state;
+}
+
+/** One request/response exchange on an open socket; the response frame without its size. */
+function exchange(
+  state: ClusterState,
+  sock: TcpSocket,
+  config: KafkaProducerConfig,
+  apiKey: number,
+  version: number,
+  body: Bytes,
+): LuaMultiReturn<[ReturnType<typeof readResponseHeader> | undefined, string | undefined]> {
+  state.correlationId = (state.correlationId + 1) % 2147483647;
+  const correlationId = state.correlationId;
+  const [sent, sendErr] = sock.send(frameRequest(apiKey, version, correlationId, config.client_id ?? "tollgate", body));
+  if (sent === undefined) return $multi(undefined, `send: ${sendErr}`);
+  const [prefix, sizeErr] = sock.receive(4);
+  if (prefix === undefined) return $multi(undefined, `receive: ${sizeErr}`);
+  const size = frameSize(prefix);
+  if (size < 4 || size > 104857600) return $multi(undefined, `bad response size ${size}`);
+  const [frame, frameErr] = sock.receive(size);
+  if (frame === undefined) return $multi(undefined, `receive: ${frameErr}`);
+  const header = readResponseHeader(frame, apiKey, version);
+  if (header.correlationId !== correlationId) {
+    return $multi(undefined, `correlation id ${header.correlationId}, expected ${correlationId}`);
+  }
+  return $multi(header, undefined);
+}
+
+/**
+ * A connected socket to `broker` whose API versions are known (ApiVersions on the first
+ * connection of this worker to it); or undefined and an error (the socket is closed).
+ */
+function connect(state: ClusterState, config: KafkaProducerConfig, broker: Broker): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
+  const sock = ngx.socket.tcp();
+  sock.settimeouts(config.timeout_ms, config.timeout_ms, config.timeout_ms);
+  const [ok, err] = sock.connect(broker.host, broker.port, { pool: `tollgate-kafka:${broker.addr}`, pool_size: config.pool_size ?? 4 });
+  if (ok === undefined) return $multi(undefined, `kafka ${broker.addr}: connect: ${err}`);
+  if (broker.produce !== undefined) return $multi(sock, undefined);
+  let [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 3, apiVersionsRequest(3, "tollgate", "0.1.0"));
+  if (header === undefined) {
+    sock.close();
+    return $multi(undefined, `kafka ${broker.addr}: ApiVersions: ${exchangeErr}`);
+  }
+  let versions = decodeApiVersions(header.r, 3);
+  if (versions.errorCode === 35) {
+    // The broker does not know v3: it answered in the v0 layout. Ask in v0.
+    [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 0, "");
+    if (header === undefined) {
+      sock.close();
+      return $multi(undefined, `kafka ${broker.addr}: ApiVersions: ${exchangeErr}`);
+    }
+    versions = decodeApiVersions(header.r, 0);
+  }
+  if (versions.error !== undefined || versions.errorCode !== 0) {
+    sock.close();
+    return $multi(undefined, `kafka ${broker.addr}: ApiVersions: ${versions.error ?? errorName(versions.errorCode)}`);
+  }
+  const produce = pickVersion(versions.apis, API_PRODUCE);
+  const metadata = pickVersion(versions.apis, API_METADATA);
+  const init = pickVersion(versions.apis, API_INIT_PRODUCER_ID);
+  if (produce < 0 || metadata < 0) {
+    sock.close();
+    return $multi(undefined, `kafka ${broker.addr}: no common Produce (v3-v8) or Metadata (v8) version`);
+  }
+  broker.produce = produce;
+  broker.metadata = metadata;
+  broker.initProducerId = init;
+  return $multi(sock, undefined);
+}
+
+function release(sock: TcpSocket, config: KafkaProducerConfig): void {
+  sock.setkeepalive(config.keepalive_ms ?? 60000, config.pool_size ?? 4);
+}
+
+function versionFor(broker: Broker, apiKey: number): number {
+  if (apiKey === API_PRODUCE) return broker.produce ?? -1;
+  if (apiKey === API_METADATA) return broker.metadata ?? -1;
+  if (apiKey === API_INIT_PRODUCER_ID) return broker.initProducerId ?? -1;
+  return -1;
+}
+
+/**
+ * One request to `broker` on a pooled connection: the response header (its reader at the
+ * body) and the version used; or undefined and an error. A pooled connection the broker
+ * has closed meanwhile (it restarted, or closed an idle connection) is replaced by a fresh
+ * one once.
+ */
+function call(
+  state: ClusterState,
+  config: KafkaProducerConfig,
+  broker: Broker,
+  apiKey: number,
+  name: string,
+  body: Bytes,
+): LuaMultiReturn<[ReturnType<typeof readResponseHeader> | undefined, number, string | undefined]> {
+  for (let attempt = 1; ; attempt++) {
+    const [sock, connectErr] = connect(state, config, broker);
+    if (sock === undefined) return $multi(undefined, -1, connectErr);
+    const version = versionFor(broker, apiKey);
+    if (version < 0) {
+      release(sock, config);
+      return $multi(undefined, -1, `kafka ${broker.addr}: no common ${name} version`);
+    }
+    const [reused] = sock.getreusedtimes();
+    const [header, err] = exchange(state, sock, config, apiKey, version, body);
+    if (header !== undefined) {
+      release(sock, config);
+      return $multi(header, version, undefined);
+    }
+    sock.close();
+    const stale = err === "send: closed" || err === "receive: closed" || string.find(err as string, "reset by peer", 1, true) !== undefined;
+    if (attempt >= 2 || reused === undefined || reused === 0 || !stale) {
+      return $multi(undefined, version, `kafka ${broker.addr}: ${name}: ${err}`);
+    }
+  }
+}
+
+/** Brokers to ask for cluster-wide things: the known nodes, then the seeds. */
+function candidates(state: ClusterState): Broker[] {
+  const out: Broker[] = [];
+  for (const [, broker] of state.nodes) out.push(broker);
+  for (const seed of state.seeds) out.push(seed);
+  return out;
+}
+
+/** Loads the topic's partitions and leaders (and the brokers) from the first broker that answers. */
+function refreshMetadata(state: ClusterState, config: KafkaProducerConfig, topic: string): string | undefined {
+  let lastErr = "no broker";
+  for (const broker of candidates(state)) {
+    const [header, , err] = call(state, config, broker, API_METADATA, "Metadata", metadataRequest([topic]));
+    if (header === undefined) {
+      lastErr = err as string;
+      continue;
+    }
+    const metadata = decodeMetadata(header.r);
+    if (metadata.error !== undefined) {
+      lastErr = `kafka ${broker.addr}: Metadata: ${metadata.error}`;
+      continue;
+    }
+    for (const node of metadata.brokers) {
+      const addr = `${node.host}:${node.port}`;
+      const known = state.nodes.get(node.nodeId);
+      if (known === undefined || known.addr !== addr) state.nodes.set(node.nodeId, { host: node.host, port: node.port, addr });
+    }
+    const found = metadata.topics[0];
+    if (found === undefined || found.name !== topic) return `kafka: Metadata without topic '${topic}'`;
+    if (found.errorCode !== 0) return `kafka: topic '${topic}': ${errorName(found.errorCode)}`;
+    if (found.partitions.length === 0) return `kafka: topic '${topic}' has no partitions`;
+    const leaders: number[] = [];
+    for (const p of found.partitions) leaders[p.partition] = p.errorCode === 0 ? p.leaderId : -1;
+    for (let i = 0; i < found.partitions.length; i++) if (leaders[i] === undefined) leaders[i] = -1;
+    state.topics.set(topic, { leaders, fetchedAt: ngx.now(), stale: false });
+    return undefined;
+  }
+  return lastErr;
+}
+
+/** Obtains a producer id and epoch (retrying briefly while the coordinator loads). */
+function initProducer(state: ClusterState, config: KafkaProducerConfig): string | undefined {
+  let lastErr = "no broker";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if (attempt > 0) ngx.sleep(0.1);
+    for (const broker of candidates(state)) {
+      const [header, , err] = call(state, config, broker, API_INIT_PRODUCER_ID, "InitProducerId", initProducerIdRequest(null, 60000));
+      if (header === undefined) {
+        lastErr = err as string;
+        continue;
+      }
+      const response = decodeInitProducerId(header.r);
+      if (response.error === undefined && response.errorCode === 0) {
+        state.producerId = response.producerId;
+        state.producerEpoch = response.producerEpoch;
+        state.sequences = new LuaTable();
+        return undefined;
+      }
+      lastErr = `kafka ${broker.addr}: InitProducerId: ${response.error ?? errorName(response.errorCode)}`;
+      // Coordinator loading or not available: wait and ask again.
+      break;
+    }
+  }
+  return lastErr;
+}
+
+interface PartitionBatch {
+  partition: number;
+  records: KafkaRecord[];
+  sequence: number;
+}
+
+/**
+ * Sends `records` to `topic`. Returns the outcome per partition (and the error of the first
+ * failed partition), or undefined and an error when nothing could be sent (no metadata,
+ * no producer id).
+ */
+export function send(
+  config: KafkaProducerConfig,
+  topic: string,
+  records: KafkaRecord[],
+): LuaMultiReturn<[SendResult | undefined, string | undefined]> {
+  const state = stateFor(config);
+  if (state.error !== undefined) return $multi(undefined, state.error);
+  if (records.length === 0) return $multi({ partitions: [], sent: 0, failed: 0 }, undefined);
+  const idempotent = config.idempotent !== false;
+  const acks = config.acks ?? -1;
+  if (acks !== -1 && acks !== 1) return $multi(undefined, "kafka: acks must be -1 or 1");
+
+  let view = state.topics.get(topic);
+  if (view === undefined || view.stale || ngx.now() - view.fetchedAt > (config.metadata_max_age_s ?? 300)) {
+    const err = refreshMetadata(state, config, topic);
+    if (err !== undefined) return $multi(undefined, err);
+    view = state.topics.get(topic) as TopicView;
+  }
+  if (idempotent && state.producerId < 0) {
+    const err = initProducer(state, config);
+    if (err !== undefined) return $multi(undefined, err);
+  }
+
+  // Partition: the Java rule for keys; key-less records of this call share one partition.
+  const partitionCount = view.leaders.length;
+  const keyless = state.nextPartition % partitionCount;
+  state.nextPartition = (state.nextPartition + 1) % 1073741824;
+  const byPartition = new LuaTable<number, PartitionBatch>();
+  const order: PartitionBatch[] = [];
+  for (const record of records) {
+    const partition = record.key == null ? keyless : partitionForKey(record.key, partitionCount);
+    let batch = byPartition.get(partition);
+    if (batch === undefined) {
+      batch = { partition, records: [], sequence: -1 };
+      byPartition.set(partition, batch);
+      order.push(batch);
+    }
+    batch.records.push(record);
+  }
+
+  // Group by leader; partitions without a leader fail at once (retriable).
+  const results: PartitionResult[] = [];
+  const byLeader = new LuaTable<number, PartitionBatch[]>();
+  const leaders: number[] = [];
+  for (const batch of order) {
+    const leader = view.leaders[batch.partition] ?? -1;
+    if (leader < 0 || state.nodes.get(leader) === undefined) {
+      results.push({ partition: batch.partition, count: batch.records.length, error: "no leader", retriable: true });
+      view.stale = true;
+      continue;
+    }
+    let group = byLeader.get(leader);
+    if (group === undefined) {
+      group = [];
+      byLeader.set(leader, group);
+      leaders.push(leader);
+    }
+    group.push(batch);
+  }
+
+  for (const leader of leaders) {
+    const group = byLeader.get(leader) as PartitionBatch[];
+    const broker = state.nodes.get(leader) as Broker;
+    const partitions: ProducePartitionData[] = [];
+    for (const batch of group) {
+      const seqKey = `${topic}:${batch.partition}`;
+      batch.sequence = idempotent ? state.sequences.get(seqKey) ?? 0 : -1;
+      partitions.push({
+        partition: batch.partition,
+        records: encodeRecordBatch(
+          batch.records,
+          idempotent ? { producerId: state.producerId, producerEpoch: state.producerEpoch, baseSequence: batch.sequence } : {},
+        ),
+      });
+    }
+    const fail = (error: string, retriable: boolean): void => {
+      for (const batch of group) results.push({ partition: batch.partition, count: batch.records.length, error, retriable });
+    };
+    const [header, version, err] = call(
+      state,
+      config,
+      broker,
+      API_PRODUCE,
+      "Produce",
+      produceRequest(acks, config.request_timeout_ms ?? config.timeout_ms, [{ topic, partitions }]),
+    );
+    if (header === undefined) {
+      view.stale = true;
+      fail(err as string, true);
+      continue;
+    }
+    const response = decodeProduce(header.r, version);
+    if (response.error !== undefined) {
+      fail(`kafka ${broker.addr}: Produce: ${response.error}`, true);
+      continue;
+    }
+    const answered = new LuaTable<number, boolean>();
+    for (const topicResponse of response.topics) {
+      for (const p of topicResponse.partitions) {
+        const batch = byPartition.get(p.partition);
+        if (batch === undefined || topicResponse.topic !== topic) continue;
+        answered.set(p.partition, true);
+        // DUPLICATE_SEQUENCE_NUMBER: this batch was already written (an earlier try).
+        if (p.errorCode === 0 || (idempotent && p.errorCode === 46)) {
+          if (idempotent) {
+            state.sequences.set(`${topic}:${p.partition}`, (batch.sequence + batch.records.length) % SEQUENCE_MODULUS);
+          }
+          results.push({ partition: p.partition, count: batch.records.length, baseOffset: p.baseOffset });
+        } else {
+          if (LEADER_ERRORS.has(p.errorCode)) view.stale = true;
+          if (idempotent && PRODUCER_RESET.has(p.errorCode)) state.producerId = -1;
+          const message = p.errorMessage === undefined ? "" : `: ${p.errorMessage}`;
+          results.push({
+            partition: p.partition,
+            count: batch.records.length,
+            error: `kafka ${broker.addr}: ${errorName(p.errorCode)}${message}`,
+            retriable: RETRIABLE.has(p.errorCode) || PRODUCER_RESET.has(p.errorCode),
+          });
+        }
+      }
+    }
+    for (const batch of group) {
+      if (!answered.has(batch.partition)) {
+        results.push({ partition: batch.partition, count: batch.records.length, error: `kafka ${broker.addr}: no answer for the partition`, retriable: true });
+      }
+    }
+  }
+
+  let sent = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  for (const r of results) {
+    if (r.error === undefined) sent += r.count;
+    else {
+      failed += r.count;
+      firstError = firstError ?? `partition ${r.partition}: ${r.error}`;
+    }
+  }
+  return $multi({ partitions: results, sent, failed }, firstError);
+}
+
+/** What this worker knows of a config's cluster (for a status endpoint and tests). */
+export function clusterInfo(config: KafkaProducerConfig): object {
+  const state = stateFor(config);
+  const nodes: object[] = [];
+  for (const [nodeId, broker] of state.nodes) {
+    nodes.push({ nodeId, addr: broker.addr, produce: broker.produce, metadata: broker.metadata, initProducerId: broker.initProducerId });
+  }
+  const topics: object[] = [];
+  for (const [name, view] of state.topics) topics.push({ name, leaders: view.leaders, stale: view.stale });
+  return { nodes, topics, producerId: state.producerId, producerEpoch: state.producerEpoch, error: state.error };
+}
