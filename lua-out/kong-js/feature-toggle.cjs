@@ -327,13 +327,22 @@ function consumerAttribute(consumer, name) {
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;
   if (tags === void 0) return void 0;
-  const prefix = `${name}:`;
+  const prefix = tagPrefix(name);
   for (const tag of tags) {
-    if (typeof tag === "string" && tag.length > prefix.length && tag.startsWith(prefix)) {
+    if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
       return tag.substring(prefix.length);
     }
   }
   return void 0;
+}
+var TAG_PREFIXES = {};
+function tagPrefix(name) {
+  let prefix = TAG_PREFIXES[name];
+  if (prefix === void 0) {
+    prefix = `${name}:`;
+    TAG_PREFIXES[name] = prefix;
+  }
+  return prefix;
 }
 
 // plugins/core/cidr.ts

@@ -14486,7 +14486,13 @@ function prepareTiers(conf) {
         const limit = limits[method][window2];
         if (limit === void 0) continue;
         const suffix = HEADER_SUFFIX[window2];
-        windows.push({ window: window2, limit, limitHeader: `X-RateLimit-Limit-${suffix}`, remainingHeader: `X-RateLimit-Remaining-${suffix}` });
+        windows.push({
+          window: window2,
+          limit,
+          limitText: `${limit}`,
+          limitHeader: `X-RateLimit-Limit-${suffix}`,
+          remainingHeader: `X-RateLimit-Remaining-${suffix}`
+        });
       }
       byMethod[method] = windows;
     }
@@ -14522,8 +14528,15 @@ function prepare(conf) {
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
     },
     storeErrors: new LogThrottle(conf.error_log_interval),
-    redis: redisConnection(conf)
+    redis: redisConnection(conf),
+    clearUpstream: [conf.tier_header],
+    upstreamFor: {}
   };
+  for (const name in conf.tiers) {
+    const headers = {};
+    headers[conf.tier_header] = name;
+    prepared.upstreamFor[name] = headers;
+  }
   cache.set(conf, prepared);
   return prepared;
 }
@@ -14534,13 +14547,22 @@ function consumerAttribute(consumer, name) {
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;
   if (tags === void 0) return void 0;
-  const prefix = `${name}:`;
+  const prefix = tagPrefix(name);
   for (const tag of tags) {
-    if (typeof tag === "string" && tag.length > prefix.length && tag.startsWith(prefix)) {
+    if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
       return tag.substring(prefix.length);
     }
   }
   return void 0;
+}
+var TAG_PREFIXES = {};
+function tagPrefix(name) {
+  let prefix = TAG_PREFIXES[name];
+  if (prefix === void 0) {
+    prefix = `${name}:`;
+    TAG_PREFIXES[name] = prefix;
+  }
+  return prefix;
 }
 
 // plugins/tier-limit/resolve.ts
@@ -14626,13 +14648,23 @@ function reject(status, error, message) {
 }
 function check(prepared, keyPrefix, sliding, now) {
   const window2 = prepared.window;
-  const bounds = windowBounds(window2, now);
-  const length = bounds.end - bounds.start;
   const second = Math.floor(now);
-  const key = `${keyPrefix}${window2}:${bounds.start}`;
+  let start;
+  let end;
+  if (window2 === "month") {
+    const bounds = windowBounds(window2, now);
+    start = bounds.start;
+    end = bounds.end;
+  } else {
+    const length2 = window2 === "second" ? 1 : window2 === "minute" ? 60 : window2 === "hour" ? 3600 : 86400;
+    start = second - second % length2;
+    end = start + length2;
+  }
+  const length = end - start;
+  const key = `${keyPrefix}${window2}:${start}`;
   let previousKey = key;
   if (sliding) {
-    const previousStart = window2 === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+    const previousStart = window2 === "month" ? windowBounds("month", start - 1).start : start - length;
     previousKey = `${keyPrefix}${window2}:${previousStart}`;
   }
   const nextLength = window2 === "month" ? MONTH_MAX_SECONDS : length;
@@ -14641,12 +14673,13 @@ function check(prepared, keyPrefix, sliding, now) {
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
     previousKey,
     limit: prepared.limit,
+    limitText: prepared.limitText,
     window: window2,
     // Rounded down to 6 decimals: the Redis script receives exactly this number.
-    weight: sliding ? Math.floor((1 - (now - bounds.start) / length) * 1e6) / 1e6 : 0,
-    ttl: sliding ? bounds.end - second + nextLength + 1 : bounds.end - second + 1,
-    windowStart: bounds.start,
-    resetAt: bounds.end,
+    weight: sliding ? Math.floor((1 - (now - start) / length) * 1e6) / 1e6 : 0,
+    ttl: sliding ? end - second + nextLength + 1 : end - second + 1,
+    windowStart: start,
+    resetAt: end,
     limitHeader: prepared.limitHeader,
     remainingHeader: prepared.remainingHeader
   };
@@ -14701,7 +14734,7 @@ function decideAccess(conf, plan, counts) {
     const remaining = left > 0 ? left : 0;
     if (estimate > entry2.limit && exceeded === -1) exceeded = i;
     if (!hide) {
-      headers[entry2.limitHeader] = `${entry2.limit}`;
+      headers[entry2.limitHeader] = entry2.limitText;
       headers[entry2.remainingHeader] = `${remaining}`;
     }
     if (tightest === -1 || remaining < tightestRemaining) {
@@ -14712,7 +14745,7 @@ function decideAccess(conf, plan, counts) {
   const now = plan.now;
   if (tightest !== -1 && !hide) {
     const entry2 = plan.checks[tightest];
-    headers["RateLimit-Limit"] = `${entry2.limit}`;
+    headers["RateLimit-Limit"] = entry2.limitText;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry2.resetAt - now))}`;
   }

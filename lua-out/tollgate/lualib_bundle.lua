@@ -110,13 +110,6 @@ local function __TS__StringSubstring(self, start, ____end)
     return string.sub(self, start, ____end)
 end
 
-local function __TS__StringStartsWith(self, searchString, position)
-    if position == nil or position < 0 then
-        position = 0
-    end
-    return string.sub(self, position + 1, #searchString + position) == searchString
-end
-
 local function __TS__ObjectAssign(target, ...)
     local sources = {...}
     for i = 1, #sources do
@@ -305,6 +298,13 @@ local function __TS__StringCharAt(self, pos)
     return string.sub(self, pos + 1, pos + 1)
 end
 
+local function __TS__StringStartsWith(self, searchString, position)
+    if position == nil or position < 0 then
+        position = 0
+    end
+    return string.sub(self, position + 1, #searchString + position) == searchString
+end
+
 local function __TS__StringEndsWith(self, searchString, endPosition)
     if endPosition == nil or endPosition > #self then
         endPosition = #self
@@ -455,7 +455,6 @@ return {
   __TS__StringIncludes = __TS__StringIncludes,
   __TS__ArrayPush = __TS__ArrayPush,
   __TS__StringSubstring = __TS__StringSubstring,
-  __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__ObjectAssign = __TS__ObjectAssign,
   __TS__ArraySort = __TS__ArraySort,
   __TS__Class = __TS__Class,
@@ -466,6 +465,7 @@ return {
   WeakMap = WeakMap,
   __TS__New = __TS__New,
   __TS__StringCharAt = __TS__StringCharAt,
+  __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__ArrayFilter = __TS__ArrayFilter,
   Error = Error,

@@ -55,13 +55,26 @@ export function consumerAttribute(consumer: ConsumerFacts, name: string): string
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;
   if (tags === undefined) return undefined;
-  const prefix = `${name}:`;
+  const prefix = tagPrefix(name);
   for (const tag of tags) {
-    if (typeof tag === "string" && tag.length > prefix.length && tag.startsWith(prefix)) {
+    // indexOf compiles to a plain string.find in Lua: no runtime-library call per tag.
+    if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
       return tag.substring(prefix.length);
     }
   }
   return undefined;
+}
+
+const TAG_PREFIXES: { [name: string]: string } = {};
+
+/** "<name>:", built once per attribute name. */
+function tagPrefix(name: string): string {
+  let prefix = TAG_PREFIXES[name];
+  if (prefix === undefined) {
+    prefix = `${name}:`;
+    TAG_PREFIXES[name] = prefix;
+  }
+  return prefix;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface CounterCheck {
   /** The previous window's counter (read by the sliding algorithm only). */
   previousKey: string;
   limit: number;
+  /** `limit` as header text. */
+  limitText: string;
   window: WindowName;
   /** Weight of the previous window's count: 1 - elapsed fraction (0 for fixed windows). */
   weight: number;
@@ -63,20 +65,26 @@ function reject(status: number, error: string, message: string): AccessPlan {
   return { kind: "reject", rejection: { status, body: { error, message }, headers: {} } };
 }
 
-function check(
-  prepared: PreparedWindow,
-  keyPrefix: string,
-  sliding: boolean,
-  now: number,
-): CounterCheck {
+function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, now: number): CounterCheck {
   const window = prepared.window;
-  const bounds = windowBounds(window, now);
-  const length = bounds.end - bounds.start;
   const second = Math.floor(now);
-  const key = `${keyPrefix}${window}:${bounds.start}`;
+  let start: number;
+  let end: number;
+  if (window === "month") {
+    const bounds = windowBounds(window, now);
+    start = bounds.start;
+    end = bounds.end;
+  } else {
+    // Fixed lengths inline (no bounds table): this runs for every window of every request.
+    const length = window === "second" ? 1 : window === "minute" ? 60 : window === "hour" ? 3600 : 86400;
+    start = second - (second % length);
+    end = start + length;
+  }
+  const length = end - start;
+  const key = `${keyPrefix}${window}:${start}`;
   let previousKey = key;
   if (sliding) {
-    const previousStart = window === "month" ? windowBounds("month", bounds.start - 1).start : bounds.start - length;
+    const previousStart = window === "month" ? windowBounds("month", start - 1).start : start - length;
     previousKey = `${keyPrefix}${window}:${previousStart}`;
   }
   const nextLength = window === "month" ? MONTH_MAX_SECONDS : length;
@@ -85,12 +93,13 @@ function check(
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
     previousKey,
     limit: prepared.limit,
+    limitText: prepared.limitText,
     window,
     // Rounded down to 6 decimals: the Redis script receives exactly this number.
-    weight: sliding ? Math.floor((1 - (now - bounds.start) / length) * 1e6) / 1e6 : 0,
-    ttl: sliding ? bounds.end - second + nextLength + 1 : bounds.end - second + 1,
-    windowStart: bounds.start,
-    resetAt: bounds.end,
+    weight: sliding ? Math.floor((1 - (now - start) / length) * 1e6) / 1e6 : 0,
+    ttl: sliding ? end - second + nextLength + 1 : end - second + 1,
+    windowStart: start,
+    resetAt: end,
     limitHeader: prepared.limitHeader,
     remainingHeader: prepared.remainingHeader,
   };
@@ -163,7 +172,7 @@ export function decideAccess(
     const remaining = left > 0 ? left : 0;
     if (estimate > entry.limit && exceeded === -1) exceeded = i;
     if (!hide) {
-      headers[entry.limitHeader] = `${entry.limit}`;
+      headers[entry.limitHeader] = entry.limitText;
       headers[entry.remainingHeader] = `${remaining}`;
     }
     if (tightest === -1 || remaining < tightestRemaining) {
@@ -174,7 +183,7 @@ export function decideAccess(
   const now = plan.now;
   if (tightest !== -1 && !hide) {
     const entry = plan.checks[tightest]!;
-    headers["RateLimit-Limit"] = `${entry.limit}`;
+    headers["RateLimit-Limit"] = entry.limitText;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry.resetAt - now))}`;
   }

@@ -14,6 +14,8 @@ import type { TierLimitConfig } from "./schema";
 export interface PreparedWindow {
   window: WindowName;
   limit: number;
+  /** The limit as header text, converted once. */
+  limitText: string;
   limitHeader: string;
   remainingHeader: string;
 }
@@ -33,6 +35,10 @@ export interface PreparedTierLimit {
   needs: FactNeeds;
   /** Rate-limits error-log lines about a failing store, per worker and config. */
   storeErrors: LogThrottle;
+  /** The request headers tier-limit removes from every request (client copies of ours). */
+  clearUpstream: string[];
+  /** Per tier, the upstream headers that carry it (built once, never mutated). */
+  upstreamFor: { [tier: string]: { [name: string]: string } };
   /** Connection settings for the configured Redis policy (undefined for local). */
   redis?: RedisConnection;
 }
@@ -68,7 +74,13 @@ function prepareTiers(conf: TierLimitConfig): { [name: string]: PreparedTier } {
         const limit = limits[method]![window];
         if (limit === undefined) continue;
         const suffix = HEADER_SUFFIX[window]!;
-        windows.push({ window, limit, limitHeader: `X-RateLimit-Limit-${suffix}`, remainingHeader: `X-RateLimit-Remaining-${suffix}` });
+        windows.push({
+          window,
+          limit,
+          limitText: `${limit}`,
+          limitHeader: `X-RateLimit-Limit-${suffix}`,
+          remainingHeader: `X-RateLimit-Remaining-${suffix}`,
+        });
       }
       byMethod[method] = windows;
     }
@@ -108,7 +120,14 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
     },
     storeErrors: new LogThrottle(conf.error_log_interval),
     redis: redisConnection(conf),
+    clearUpstream: [conf.tier_header],
+    upstreamFor: {},
   };
+  for (const name in conf.tiers) {
+    const headers: { [name: string]: string } = {};
+    headers[conf.tier_header] = name;
+    prepared.upstreamFor[name] = headers;
+  }
   cache.set(conf, prepared);
   return prepared;
 }

@@ -1,7 +1,15 @@
 local ____lualib = require("tollgate.lualib_bundle")
-local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
+local tagPrefix, TAG_PREFIXES
+function tagPrefix(name)
+    local prefix = TAG_PREFIXES[name]
+    if prefix == nil then
+        prefix = name .. ":"
+        TAG_PREFIXES[name] = prefix
+    end
+    return prefix
+end
 --- The value an operator attached to a consumer under `name`: a Kong tag
 -- "<name>:<value>" or an APISIX label `<name>: <value>`. Only gateway-side consumer
 -- data is read here, never anything the client sent.
@@ -15,14 +23,15 @@ function ____exports.consumerAttribute(consumer, name)
     if tags == nil then
         return nil
     end
-    local prefix = name .. ":"
+    local prefix = tagPrefix(name)
     for ____, tag in ipairs(tags) do
-        if type(tag) == "string" and #tag > #prefix and __TS__StringStartsWith(tag, prefix) then
+        if type(tag) == "string" and #tag > #prefix and (string.find(tag, prefix, nil, true) or 0) - 1 == 0 then
             return __TS__StringSubstring(tag, #prefix)
         end
     end
     return nil
 end
+TAG_PREFIXES = {}
 --- The wanted request headers that are present, read with a host's own getter.
 function ____exports.pickHeaders(names, read)
     local headers = {}

@@ -14,13 +14,23 @@ local function reject(status, ____error, message)
 end
 local function check(prepared, keyPrefix, sliding, now)
     local window = prepared.window
-    local bounds = windowBounds(window, now)
-    local length = bounds["end"] - bounds.start
     local second = math.floor(now)
-    local key = ((keyPrefix .. window) .. ":") .. tostring(bounds.start)
+    local start
+    local ____end
+    if window == "month" then
+        local bounds = windowBounds(window, now)
+        start = bounds.start
+        ____end = bounds["end"]
+    else
+        local length = window == "second" and 1 or (window == "minute" and 60 or (window == "hour" and 3600 or 86400))
+        start = second - second % length
+        ____end = start + length
+    end
+    local length = ____end - start
+    local key = ((keyPrefix .. window) .. ":") .. tostring(start)
     local previousKey = key
     if sliding then
-        local previousStart = window == "month" and windowBounds("month", bounds.start - 1).start or bounds.start - length
+        local previousStart = window == "month" and windowBounds("month", start - 1).start or start - length
         previousKey = ((keyPrefix .. window) .. ":") .. tostring(previousStart)
     end
     local nextLength = window == "month" and MONTH_MAX_SECONDS or length
@@ -28,11 +38,12 @@ local function check(prepared, keyPrefix, sliding, now)
         key = key,
         previousKey = previousKey,
         limit = prepared.limit,
+        limitText = prepared.limitText,
         window = window,
-        weight = sliding and math.floor((1 - (now - bounds.start) / length) * 1000000) / 1000000 or 0,
-        ttl = sliding and bounds["end"] - second + nextLength + 1 or bounds["end"] - second + 1,
-        windowStart = bounds.start,
-        resetAt = bounds["end"],
+        weight = sliding and math.floor((1 - (now - start) / length) * 1000000) / 1000000 or 0,
+        ttl = sliding and ____end - second + nextLength + 1 or ____end - second + 1,
+        windowStart = start,
+        resetAt = ____end,
         limitHeader = prepared.limitHeader,
         remainingHeader = prepared.remainingHeader
     }
@@ -132,7 +143,7 @@ function ____exports.decideAccess(conf, plan, counts)
                 exceeded = i
             end
             if not hide then
-                headers[entry.limitHeader] = tostring(entry.limit)
+                headers[entry.limitHeader] = entry.limitText
                 headers[entry.remainingHeader] = tostring(remaining)
             end
             if tightest == -1 or remaining < tightestRemaining then
@@ -145,7 +156,7 @@ function ____exports.decideAccess(conf, plan, counts)
     local now = plan.now
     if tightest ~= -1 and not hide then
         local entry = plan.checks[tightest + 1]
-        headers["RateLimit-Limit"] = tostring(entry.limit)
+        headers["RateLimit-Limit"] = entry.limitText
         headers["RateLimit-Remaining"] = tostring(tightestRemaining)
         headers["RateLimit-Reset"] = tostring(math.max(
             1,

@@ -49,7 +49,13 @@ local function prepareTiers(conf)
                         goto __continue8
                     end
                     local suffix = HEADER_SUFFIX[window]
-                    windows[#windows + 1] = {window = window, limit = limit, limitHeader = "X-RateLimit-Limit-" .. suffix, remainingHeader = "X-RateLimit-Remaining-" .. suffix}
+                    windows[#windows + 1] = {
+                        window = window,
+                        limit = limit,
+                        limitText = tostring(limit),
+                        limitHeader = "X-RateLimit-Limit-" .. suffix,
+                        remainingHeader = "X-RateLimit-Remaining-" .. suffix
+                    }
                 end
                 ::__continue8::
             end
@@ -97,8 +103,15 @@ function ____exports.prepare(conf)
             routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
         },
         storeErrors = __TS__New(LogThrottle, conf.error_log_interval),
-        redis = redisConnection(conf)
+        redis = redisConnection(conf),
+        clearUpstream = {conf.tier_header},
+        upstreamFor = {}
     }
+    for name in pairs(conf.tiers) do
+        local headers = {}
+        headers[conf.tier_header] = name
+        prepared.upstreamFor[name] = headers
+    end
     cache:set(conf, prepared)
     return prepared
 end

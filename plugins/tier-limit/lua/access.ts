@@ -26,12 +26,12 @@ function countInRedis(conf: TierLimitConfig, checks: CounterCheck[], cost: numbe
 
 export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts): AccessOutcome {
   // The tier header is ours: a client-sent copy never reaches the upstream.
-  const clearUpstream = [conf.tier_header];
+  const prepared = prepare(conf);
+  const clearUpstream = prepared.clearUpstream;
   const plan = planAccess(conf, facts, ngx.now());
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 
-  const upstream: { [name: string]: string } = {};
-  upstream[conf.tier_header] = plan.tier;
+  const upstream = prepared.upstreamFor[plan.tier]!;
   const passed: AccessOutcome = { clearUpstream, upstream };
   if (plan.checks.length === 0) return passed;
 

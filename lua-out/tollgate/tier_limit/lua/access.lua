@@ -40,7 +40,8 @@ local function countInRedis(conf, checks, cost)
     return counts, nil
 end
 function ____exports.tierLimitAccess(conf, facts)
-    local clearUpstream = {conf.tier_header}
+    local prepared = prepare(conf)
+    local clearUpstream = prepared.clearUpstream
     local plan = planAccess(
         conf,
         facts,
@@ -49,8 +50,7 @@ function ____exports.tierLimitAccess(conf, facts)
     if plan.kind == "reject" then
         return {clearUpstream = clearUpstream, rejection = plan.rejection}
     end
-    local upstream = {}
-    upstream[conf.tier_header] = plan.tier
+    local upstream = prepared.upstreamFor[plan.tier]
     local passed = {clearUpstream = clearUpstream, upstream = upstream}
     if #plan.checks == 0 then
         return passed
