@@ -14684,8 +14684,7 @@ function check(prepared, keyPrefix, sliding, now) {
     remainingHeader: prepared.remainingHeader
   };
 }
-function planAccess(conf, facts, now) {
-  const prepared = prepare(conf);
+function planAccess(conf, facts, now, prepared = prepare(conf)) {
   const { tier: tierName } = resolveTier(conf, prepared, facts);
   if (tierName === void 0) {
     return facts.consumer === void 0 ? reject(401, "unauthenticated", "This API requires credentials.") : reject(403, "no_tier", "No tier is assigned to this consumer.");

@@ -16,7 +16,8 @@ function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefine
 }
 
 function access(conf: TierLimitConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
-  const rejection = applyApisixOutcome(ctx, tierLimitAccess(conf, apisixRequestFacts(ctx, prepare(conf).needs)));
+  const prepared = prepare(conf);
+  const rejection = applyApisixOutcome(ctx, tierLimitAccess(conf, apisixRequestFacts(ctx, prepared.needs), prepared));
   if (rejection !== undefined) return $multi(rejection.status, rejection.body);
   return $multi();
 }

@@ -19,7 +19,7 @@ import type { RequestFacts } from "../core/facts";
 import type { AccessOutcome, Rejection } from "../core/outcome";
 import type { WindowCounts } from "../io/counter";
 import { windowBounds, type WindowName } from "../core/windows";
-import { prepare, type PreparedWindow } from "./prepare";
+import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
 
@@ -106,8 +106,12 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
 }
 
 /** Step 1: the counters this request must bump, or an immediate rejection. */
-export function planAccess(conf: TierLimitConfig, facts: RequestFacts, now: number): AccessPlan {
-  const prepared = prepare(conf);
+export function planAccess(
+  conf: TierLimitConfig,
+  facts: RequestFacts,
+  now: number,
+  prepared: PreparedTierLimit = prepare(conf),
+): AccessPlan {
   const { tier: tierName } = resolveTier(conf, prepared, facts);
   if (tierName === undefined) {
     return facts.consumer === undefined

@@ -19,14 +19,13 @@ local function check_schema(conf)
     return apisixCheckSchema(schema, tierLimitSchema, conf)
 end
 local function access(conf, ctx)
+    local prepared = prepare(conf)
     local rejection = applyApisixOutcome(
         ctx,
         tierLimitAccess(
             conf,
-            apisixRequestFacts(
-                ctx,
-                prepare(conf).needs
-            )
+            apisixRequestFacts(ctx, prepared.needs),
+            prepared
         )
     )
     if rejection ~= nil then

@@ -49,8 +49,10 @@ local function check(prepared, keyPrefix, sliding, now)
     }
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
-function ____exports.planAccess(conf, facts, now)
-    local prepared = prepare(conf)
+function ____exports.planAccess(conf, facts, now, prepared)
+    if prepared == nil then
+        prepared = prepare(conf)
+    end
     local ____resolveTier_result_0 = resolveTier(conf, prepared, facts)
     local tierName = ____resolveTier_result_0.tier
     if tierName == nil then

@@ -19,10 +19,22 @@ export function kongConfigScope(conf: KongConfigIdentity): string {
   return "global";
 }
 
+/**
+ * ConsumerFacts per Kong consumer entity. Kong hands out the same cached entity
+ * table on every request of a consumer, so its facts are built once (weak keys: a
+ * consumer evicted from Kong's cache is dropped here too).
+ */
+const consumerFacts = new WeakMap<KongConsumer, ConsumerFacts>();
+
 export function kongConsumer(): ConsumerFacts | undefined {
   const consumer = kong.client.get_consumer();
   if (consumer === undefined) return undefined;
-  return { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+  let facts = consumerFacts.get(consumer);
+  if (facts === undefined) {
+    facts = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+    consumerFacts.set(consumer, facts);
+  }
+  return facts;
 }
 
 /** Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK. */

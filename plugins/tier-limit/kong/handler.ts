@@ -13,7 +13,8 @@ const TierLimitHandler = {
   PRIORITY: TIER_LIMIT_PRIORITY,
   VERSION: TIER_LIMIT_VERSION,
   access(this: unknown, conf: TierLimitConfig & KongConfigIdentity): void {
-    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts(conf, prepare(conf).needs)));
+    const prepared = prepare(conf);
+    applyKongOutcome(tierLimitAccess(conf, kongRequestFacts(conf, prepared.needs), prepared));
   },
 };
 

@@ -9,7 +9,7 @@ import type { WindowCounts } from "../../io/counter";
 import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
-import { prepare } from "../prepare";
+import { prepare, type PreparedTierLimit } from "../prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
 
@@ -24,11 +24,10 @@ function countInRedis(conf: TierLimitConfig, checks: CounterCheck[], cost: numbe
   return $multi(counts, undefined);
 }
 
-export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts): AccessOutcome {
+export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prepared: PreparedTierLimit = prepare(conf)): AccessOutcome {
   // The tier header is ours: a client-sent copy never reaches the upstream.
-  const prepared = prepare(conf);
   const clearUpstream = prepared.clearUpstream;
-  const plan = planAccess(conf, facts, ngx.now());
+  const plan = planAccess(conf, facts, ngx.now(), prepared);
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 
   const upstream = prepared.upstreamFor[plan.tier]!;

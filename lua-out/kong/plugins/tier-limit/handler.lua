@@ -13,12 +13,11 @@ local TierLimitHandler = {
     PRIORITY = TIER_LIMIT_PRIORITY,
     VERSION = TIER_LIMIT_VERSION,
     access = function(self, conf)
+        local prepared = prepare(conf)
         applyKongOutcome(tierLimitAccess(
             conf,
-            kongRequestFacts(
-                conf,
-                prepare(conf).needs
-            )
+            kongRequestFacts(conf, prepared.needs),
+            prepared
         ))
     end
 }

@@ -1,4 +1,6 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local WeakMap = ____lualib.WeakMap
+local __TS__New = ____lualib.__TS__New
 local ____exports = {}
 local ____facts = require("tollgate.core.facts")
 local pickHeaders = ____facts.pickHeaders
@@ -16,12 +18,21 @@ function ____exports.kongConfigScope(conf)
     end
     return "global"
 end
+--- ConsumerFacts per Kong consumer entity. Kong hands out the same cached entity
+-- table on every request of a consumer, so its facts are built once (weak keys: a
+-- consumer evicted from Kong's cache is dropped here too).
+local consumerFacts = __TS__New(WeakMap)
 function ____exports.kongConsumer()
     local consumer = kong.client.get_consumer()
     if consumer == nil then
         return nil
     end
-    return {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
+    local facts = consumerFacts:get(consumer)
+    if facts == nil then
+        facts = {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
+        consumerFacts:set(consumer, facts)
+    end
+    return facts
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
 function ____exports.kongRequestFacts(conf, needs)

@@ -39,13 +39,16 @@ local function countInRedis(conf, checks, cost)
     end
     return counts, nil
 end
-function ____exports.tierLimitAccess(conf, facts)
-    local prepared = prepare(conf)
+function ____exports.tierLimitAccess(conf, facts, prepared)
+    if prepared == nil then
+        prepared = prepare(conf)
+    end
     local clearUpstream = prepared.clearUpstream
     local plan = planAccess(
         conf,
         facts,
-        ngx.now()
+        ngx.now(),
+        prepared
     )
     if plan.kind == "reject" then
         return {clearUpstream = clearUpstream, rejection = plan.rejection}
