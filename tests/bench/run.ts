@@ -17,8 +17,8 @@ import { startKongHost } from "../runtime/kong-host.ts";
 import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
 const BUDGET_MS = 5 * 60 * 1000;
 
