@@ -95,11 +95,20 @@ export interface FactNeeds {
   path?: boolean;
 }
 
-/** The wanted request headers that are present, read with a host's own getter. */
-export function pickHeaders(names: readonly string[], read: (this: void, name: string) => string | undefined): { [name: string]: string } {
+/**
+ * The wanted request headers that are present, read with a host's own getter.
+ * The getter is a module-level function taking a context (never a closure made per
+ * request): LuaJIT cannot compile a function that creates a closure (its returns need
+ * the UCLO bytecode, which is not JIT-compiled), and this runs on every request.
+ */
+export function pickHeaders<C>(
+  names: readonly string[],
+  read: (this: void, context: C, name: string) => string | undefined,
+  context: C,
+): { [name: string]: string } {
   const headers: { [name: string]: string } = {};
   for (const name of names) {
-    const value = read(name);
+    const value = read(context, name);
     if (value !== undefined) headers[name] = value;
   }
   return headers;

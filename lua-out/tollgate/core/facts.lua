@@ -33,10 +33,13 @@ function ____exports.consumerAttribute(consumer, name)
 end
 TAG_PREFIXES = {}
 --- The wanted request headers that are present, read with a host's own getter.
-function ____exports.pickHeaders(names, read)
+-- The getter is a module-level function taking a context (never a closure made per
+-- request): LuaJIT cannot compile a function that creates a closure (its returns need
+-- the UCLO bytecode, which is not JIT-compiled), and this runs on every request.
+function ____exports.pickHeaders(names, read, context)
     local headers = {}
     for ____, name in ipairs(names) do
-        local value = read(name)
+        local value = read(context, name)
         if value ~= nil then
             headers[name] = value
         end

@@ -21,6 +21,11 @@ export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
   };
 }
 
+/** A request header (module level: see pickHeaders for why no closure). */
+function readHeader(ctx: ApisixCtx, name: string): string | undefined {
+  return core.request.header(ctx, name);
+}
+
 /** Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx. */
 export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFacts {
   const consumer = apisixConsumer(ctx);
@@ -39,7 +44,7 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
     facts.serviceId = ctx.service_id;
   }
   if (needs.path === true) facts.path = ctx.var["uri"];
-  if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, (name) => core.request.header(ctx, name));
+  if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, readHeader, ctx);
   return facts;
 }
 

@@ -37,6 +37,11 @@ export function kongConsumer(): ConsumerFacts | undefined {
   return facts;
 }
 
+/** A request header (module level: see pickHeaders for why no closure). */
+function readHeader(_context: undefined, name: string): string | undefined {
+  return kong.request.get_header(name);
+}
+
 /** Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK. */
 export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): RequestFacts {
   const consumer = kongConsumer();
@@ -50,7 +55,7 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
     facts.serviceId = kong.router.get_service()?.id;
   }
   if (needs.path === true) facts.path = kong.request.get_path();
-  if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, (name) => kong.request.get_header(name));
+  if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, readHeader, undefined);
   return facts;
 }
 

@@ -25,6 +25,10 @@ function ____exports.apisixConsumer(ctx)
         group = consumer.group_id
     }
 end
+--- A request header (module level: see pickHeaders for why no closure).
+local function readHeader(ctx, name)
+    return core.request.header(ctx, name)
+end
 --- Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx.
 function ____exports.apisixRequestFacts(ctx, needs)
     local consumer = ____exports.apisixConsumer(ctx)
@@ -51,10 +55,7 @@ function ____exports.apisixRequestFacts(ctx, needs)
         facts.path = ctx.var.uri
     end
     if #needs.headers > 0 then
-        facts.headers = pickHeaders(
-            needs.headers,
-            function(name) return core.request.header(ctx, name) end
-        )
+        facts.headers = pickHeaders(needs.headers, readHeader, ctx)
     end
     return facts
 end

@@ -34,6 +34,10 @@ function ____exports.kongConsumer()
     end
     return facts
 end
+--- A request header (module level: see pickHeaders for why no closure).
+local function readHeader(_context, name)
+    return kong.request.get_header(name)
+end
 --- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
 function ____exports.kongRequestFacts(conf, needs)
     local consumer = ____exports.kongConsumer()
@@ -62,10 +66,7 @@ function ____exports.kongRequestFacts(conf, needs)
         facts.path = kong.request.get_path()
     end
     if #needs.headers > 0 then
-        facts.headers = pickHeaders(
-            needs.headers,
-            function(name) return kong.request.get_header(name) end
-        )
+        facts.headers = pickHeaders(needs.headers, readHeader, nil)
     end
     return facts
 end
