@@ -14287,7 +14287,13 @@ async function runScript(connection, name, source, keys, args) {
 
 // plugins/core/windows.ts
 var WINDOW_NAMES = ["second", "minute", "hour", "day", "month"];
-var FIXED_LENGTH = { second: 1, minute: 60, hour: 3600, day: 86400 };
+function fixedWindowLength(name) {
+  if (name === "second") return 1;
+  if (name === "minute") return 60;
+  if (name === "hour") return 3600;
+  if (name === "day") return 86400;
+  return 0;
+}
 function daysFromCivil(year, month, day) {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
@@ -14318,7 +14324,7 @@ function windowBounds(name, now) {
     const end = month === 12 ? daysFromCivil(year + 1, 1, 1) * 86400 : daysFromCivil(year, month + 1, 1) * 86400;
     return { start: start2, end };
   }
-  const length = FIXED_LENGTH[name];
+  const length = fixedWindowLength(name);
   const start = second - second % length;
   return { start, end: start + length };
 }
@@ -14651,14 +14657,14 @@ function check(prepared, keyPrefix, sliding, now) {
   const second = Math.floor(now);
   let start;
   let end;
-  if (window2 === "month") {
+  const fixedLength = fixedWindowLength(window2);
+  if (fixedLength === 0) {
     const bounds = windowBounds(window2, now);
     start = bounds.start;
     end = bounds.end;
   } else {
-    const length2 = window2 === "second" ? 1 : window2 === "minute" ? 60 : window2 === "hour" ? 3600 : 86400;
-    start = second - second % length2;
-    end = start + length2;
+    start = second - second % fixedLength;
+    end = start + fixedLength;
   }
   const length = end - start;
   const key = `${keyPrefix}${window2}:${start}`;
@@ -14772,8 +14778,8 @@ function decideAccess(conf, plan, counts) {
     }
   };
 }
-function onStoreFailure(conf, passed, now) {
-  const report = prepare(conf).storeErrors.occurrence(now);
+function onStoreFailure(conf, passed, now, prepared = prepare(conf)) {
+  const report = prepared.storeErrors.occurrence(now);
   if (conf.fault_tolerant) return { outcome: passed, report };
   const rejection = {
     status: 503,
@@ -15008,9 +15014,9 @@ var tierLimitSchema = record({
 
 // plugins/tier-limit/kong-js.ts
 var counters = new MemoryCounters();
-async function countInRedis(conf, checks, cost) {
+async function countInRedis(prepared, checks, cost) {
   const { keys, args } = scriptKeysAndArgs(checks, cost);
-  const reply = await runScript(prepare(conf).redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
+  const reply = await runScript(prepared.redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
   const counts = countsFromReply(reply, checks.length);
   if (counts === void 0) throw new Error("unexpected reply from the tier-limit script");
   return counts;
@@ -15028,18 +15034,19 @@ var Plugin = class {
   }
   async #decide(kong) {
     const conf = this.#conf;
-    const clearUpstream = [conf.tier_header];
     const now = Date.now() / 1e3;
-    const facts = await kongJsRequestFacts(kong, this.#scope, prepare(conf).needs);
-    const plan = planAccess(conf, facts, now);
+    const prepared = prepare(conf);
+    const clearUpstream = prepared.clearUpstream;
+    const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
+    const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
-    const passed = { clearUpstream, upstream: { [conf.tier_header]: plan.tier } };
+    const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier] };
     if (plan.checks.length === 0) return passed;
     let counts;
     try {
-      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(conf, plan.checks, plan.cost);
+      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost);
     } catch (err) {
-      const { outcome, report } = onStoreFailure(conf, passed, now);
+      const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
       return outcome;
     }

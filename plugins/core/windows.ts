@@ -12,7 +12,14 @@ export type WindowName = "second" | "minute" | "hour" | "day" | "month";
 /** Every window, shortest first: the order limits are checked and reported in. */
 export const WINDOW_NAMES: readonly WindowName[] = ["second", "minute", "hour", "day", "month"];
 
-const FIXED_LENGTH: { [name: string]: number } = { second: 1, minute: 60, hour: 3600, day: 86400 };
+/** Length in seconds of a fixed-length window; 0 for month, whose length varies. */
+export function fixedWindowLength(name: WindowName): number {
+  if (name === "second") return 1;
+  if (name === "minute") return 60;
+  if (name === "hour") return 3600;
+  if (name === "day") return 86400;
+  return 0;
+}
 
 export interface WindowBounds {
   /** First second of the window (epoch seconds, inclusive). */
@@ -56,7 +63,7 @@ export function windowBounds(name: WindowName, now: number): WindowBounds {
     const end = month === 12 ? daysFromCivil(year + 1, 1, 1) * 86400 : daysFromCivil(year, month + 1, 1) * 86400;
     return { start, end };
   }
-  const length = FIXED_LENGTH[name]!;
+  const length = fixedWindowLength(name);
   const start = second - (second % length);
   return { start, end: start + length };
 }

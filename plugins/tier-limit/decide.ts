@@ -18,7 +18,7 @@
 import type { RequestFacts } from "../core/facts";
 import type { AccessOutcome, Rejection } from "../core/outcome";
 import type { WindowCounts } from "../io/counter";
-import { windowBounds, type WindowName } from "../core/windows";
+import { fixedWindowLength, windowBounds, type WindowName } from "../core/windows";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
@@ -70,15 +70,15 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
   const second = Math.floor(now);
   let start: number;
   let end: number;
-  if (window === "month") {
+  const fixedLength = fixedWindowLength(window);
+  if (fixedLength === 0) {
     const bounds = windowBounds(window, now);
     start = bounds.start;
     end = bounds.end;
   } else {
-    // Fixed lengths inline (no bounds table): this runs for every window of every request.
-    const length = window === "second" ? 1 : window === "minute" ? 60 : window === "hour" ? 3600 : 86400;
-    start = second - (second % length);
-    end = start + length;
+    // Computed here rather than through windowBounds: no bounds table per window per request.
+    start = second - (second % fixedLength);
+    end = start + fixedLength;
   }
   const length = end - start;
   const key = `${keyPrefix}${window}:${start}`;
@@ -225,8 +225,13 @@ export function decideAccess(
  * should mention now (0: stay quiet, a line was written less than
  * error_log_interval ago).
  */
-export function onStoreFailure(conf: TierLimitConfig, passed: AccessOutcome, now: number): { outcome: AccessOutcome; report: number } {
-  const report = prepare(conf).storeErrors.occurrence(now);
+export function onStoreFailure(
+  conf: TierLimitConfig,
+  passed: AccessOutcome,
+  now: number,
+  prepared: PreparedTierLimit = prepare(conf),
+): { outcome: AccessOutcome; report: number } {
+  const report = prepared.storeErrors.occurrence(now);
   if (conf.fault_tolerant) return { outcome: passed, report };
   const rejection: Rejection = {
     status: 503,

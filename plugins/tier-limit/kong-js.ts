@@ -15,15 +15,15 @@ import { MemoryCounters } from "../io/node/memory-counters";
 import { runScript } from "../io/node/redis-scripts";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
-import { prepare } from "./prepare";
+import { prepare, type PreparedTierLimit } from "./prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
 
 const counters = new MemoryCounters();
 
-async function countInRedis(conf: TierLimitConfig, checks: CounterCheck[], cost: number): Promise<WindowCounts> {
+async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[], cost: number): Promise<WindowCounts> {
   const { keys, args } = scriptKeysAndArgs(checks, cost);
-  const reply = await runScript(prepare(conf).redis!, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
+  const reply = await runScript(prepared.redis!, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
   const counts = countsFromReply(reply, checks.length);
   if (counts === undefined) throw new Error("unexpected reply from the tier-limit script");
   return counts;
@@ -46,19 +46,20 @@ export class Plugin {
 
   async #decide(kong: KongJsPdk): Promise<AccessOutcome> {
     const conf = this.#conf;
-    const clearUpstream = [conf.tier_header];
     const now = Date.now() / 1000;
-    const facts = await kongJsRequestFacts(kong, this.#scope, prepare(conf).needs);
-    const plan = planAccess(conf, facts, now);
+    const prepared = prepare(conf);
+    const clearUpstream = prepared.clearUpstream;
+    const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
+    const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
-    const passed: AccessOutcome = { clearUpstream, upstream: { [conf.tier_header]: plan.tier } };
+    const passed: AccessOutcome = { clearUpstream, upstream: prepared.upstreamFor[plan.tier]! };
     if (plan.checks.length === 0) return passed;
 
     let counts: WindowCounts;
     try {
-      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(conf, plan.checks, plan.cost);
+      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost);
     } catch (err) {
-      const { outcome, report } = onStoreFailure(conf, passed, now);
+      const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
       return outcome;
     }

@@ -8,7 +8,22 @@ ____exports.WINDOW_NAMES = {
     "day",
     "month"
 }
-local FIXED_LENGTH = {second = 1, minute = 60, hour = 3600, day = 86400}
+--- Length in seconds of a fixed-length window; 0 for month, whose length varies.
+function ____exports.fixedWindowLength(name)
+    if name == "second" then
+        return 1
+    end
+    if name == "minute" then
+        return 60
+    end
+    if name == "hour" then
+        return 3600
+    end
+    if name == "day" then
+        return 86400
+    end
+    return 0
+end
 --- Days since 1970-01-01 of a civil date (proleptic Gregorian); month 1–12.
 function ____exports.daysFromCivil(year, month, day)
     local y = month <= 2 and year - 1 or year
@@ -42,7 +57,7 @@ function ____exports.windowBounds(name, now)
         local ____end = month == 12 and ____exports.daysFromCivil(year + 1, 1, 1) * 86400 or ____exports.daysFromCivil(year, month + 1, 1) * 86400
         return {start = start, ["end"] = ____end}
     end
-    local length = FIXED_LENGTH[name]
+    local length = ____exports.fixedWindowLength(name)
     local start = second - second % length
     return {start = start, ["end"] = start + length}
 end

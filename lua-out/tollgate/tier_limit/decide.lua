@@ -1,6 +1,7 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local ____windows = require("tollgate.core.windows")
+local fixedWindowLength = ____windows.fixedWindowLength
 local windowBounds = ____windows.windowBounds
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
@@ -17,14 +18,14 @@ local function check(prepared, keyPrefix, sliding, now)
     local second = math.floor(now)
     local start
     local ____end
-    if window == "month" then
+    local fixedLength = fixedWindowLength(window)
+    if fixedLength == 0 then
         local bounds = windowBounds(window, now)
         start = bounds.start
         ____end = bounds["end"]
     else
-        local length = window == "second" and 1 or (window == "minute" and 60 or (window == "hour" and 3600 or 86400))
-        start = second - second % length
-        ____end = start + length
+        start = second - second % fixedLength
+        ____end = start + fixedLength
     end
     local length = ____end - start
     local key = ((keyPrefix .. window) .. ":") .. tostring(start)
@@ -196,8 +197,11 @@ end
 -- rate-limit headers), otherwise 503. `report` is how many failures the error log
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
-function ____exports.onStoreFailure(conf, passed, now)
-    local report = prepare(conf).storeErrors:occurrence(now)
+function ____exports.onStoreFailure(conf, passed, now, prepared)
+    if prepared == nil then
+        prepared = prepare(conf)
+    end
+    local report = prepared.storeErrors:occurrence(now)
     if conf.fault_tolerant then
         return {outcome = passed, report = report}
     end

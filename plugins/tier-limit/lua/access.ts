@@ -15,9 +15,13 @@ import type { TierLimitConfig } from "../schema";
 
 const script: RedisScript = { source: TIER_LIMIT_SCRIPT, sha1: scriptSha1(TIER_LIMIT_SCRIPT) };
 
-function countInRedis(conf: TierLimitConfig, checks: CounterCheck[], cost: number): LuaMultiReturn<[WindowCounts | undefined, string | undefined]> {
+function countInRedis(
+  prepared: PreparedTierLimit,
+  checks: CounterCheck[],
+  cost: number,
+): LuaMultiReturn<[WindowCounts | undefined, string | undefined]> {
   const { keys, args } = scriptKeysAndArgs(checks, cost);
-  const [reply, err] = runScript(prepare(conf).redis!, script, keys, args);
+  const [reply, err] = runScript(prepared.redis!, script, keys, args);
   if (err !== undefined) return $multi(undefined, err);
   const counts = countsFromReply(reply, checks.length);
   if (counts === undefined) return $multi(undefined, "unexpected reply from the tier-limit script");
@@ -38,9 +42,9 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   let counts: WindowCounts | undefined;
   let err: string | undefined;
   if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost);
-  else [counts, err] = countInRedis(conf, plan.checks, plan.cost);
+  else [counts, err] = countInRedis(prepared, plan.checks, plan.cost);
   if (counts === undefined) {
-    const { outcome, report } = onStoreFailure(conf, passed, ngx.now());
+    const { outcome, report } = onStoreFailure(conf, passed, ngx.now(), prepared);
     if (report > 0) ngx.log(ngx.ERR, `[tier-limit] counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${err}`);
     return outcome;
   }

@@ -20,16 +20,11 @@ local script = {
     source = TIER_LIMIT_SCRIPT,
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
-local function countInRedis(conf, checks, cost)
+local function countInRedis(prepared, checks, cost)
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
-    local reply, err = runScript(
-        prepare(conf).redis,
-        script,
-        keys,
-        args
-    )
+    local reply, err = runScript(prepared.redis, script, keys, args)
     if err ~= nil then
         return nil, err
     end
@@ -64,13 +59,14 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     if ____local then
         counts, err = incrementCounters(conf.dict, plan.checks, plan.cost)
     else
-        counts, err = countInRedis(conf, plan.checks, plan.cost)
+        counts, err = countInRedis(prepared, plan.checks, plan.cost)
     end
     if counts == nil then
         local ____onStoreFailure_result_1 = onStoreFailure(
             conf,
             passed,
-            ngx.now()
+            ngx.now(),
+            prepared
         )
         local outcome = ____onStoreFailure_result_1.outcome
         local report = ____onStoreFailure_result_1.report
