@@ -20,6 +20,11 @@ import { startRedis, type RedisServer } from "../runtime/redis.ts";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
+/**
+ * BENCH_ONLY=a,b runs those scenarios (plus no-plugin, the baseline) and prints the
+ * figures without touching docs/: for a quick comparison while working on one plugin.
+ */
+const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim()).filter(Boolean);
 const BUDGET_MS = 5 * 60 * 1000;
 
 interface Target {
@@ -206,6 +211,11 @@ function cpuModel(): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  if (ONLY) {
+    const unknown = ONLY.filter((name) => !SCENARIOS.some((s) => s.name === name));
+    if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown scenarios: ${unknown.join(", ")}`);
+    SCENARIOS.splice(0, SCENARIOS.length, ...SCENARIOS.filter((s) => s.name === "no-plugin" || ONLY.includes(s.name)));
+  }
   const upstream = await startEchoUpstream();
   const redis = await startRedis();
   const env: BenchEnv = { upstreamUrl: upstream.url, upstreamPort: upstream.port, redis };
@@ -231,7 +241,12 @@ async function main(): Promise<void> {
       const rps = median(samples.get(s.name)!);
       return { scenario: s.name, rps: Math.round(rps), baseline: "no-plugin", ratio: Number((rps / baseline).toFixed(3)) };
     });
-    writeReports(results, samples);
+    if (ONLY) {
+      for (const r of results) console.log(`${r.scenario}: ${r.rps} req/s, ratio ${r.ratio.toFixed(3)}`);
+      for (const row of targetRows(results)) console.log(row);
+    } else {
+      writeReports(results, samples);
+    }
   } finally {
     for (const target of targets.values()) await target.stop();
     await redis.stop();
