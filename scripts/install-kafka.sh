@@ -24,7 +24,9 @@ fi
 cache=${TOLLGATE_CACHE:-$HOME/.cache/tollgate}
 dest=$cache/kafka/$version
 libs=$dest/libs
-if [[ -f $dest/.complete ]]; then
+# Bump when the set of jars this script resolves changes, so older caches are redone.
+recipe="$version recipe 2"
+if [[ -f $dest/.complete && $(cat "$dest/.complete") == "$recipe" ]]; then
   exit 0
 fi
 
@@ -35,17 +37,24 @@ for tool in mvn java; do
   fi
 done
 
-# The broker logs through SLF4J. Kafka 3.x's pom brings its binding (slf4j-reload4j);
-# Kafka 4.x's brings Log4j 2 (log4j-core) without the SLF4J bridge its distribution
-# ships, so name the bridge (for the SLF4J 1.7 API its pom names), or a test could not read the broker's log on failure.
+# The broker logs through SLF4J, and tests/runtime/kafka.ts waits for its "Kafka Server
+# started" line. Neither pom brings the SLF4J binding its distribution ships: name it.
+# Kafka 3.x: slf4j-reload4j (which brings reload4j, the log4j 1 API Kafka 3 also calls);
+# Kafka 4.x: Log4j 2's bridge for the SLF4J 1.7 API its pom names (log4j-core it brings).
 major=${version%%.*}
-logging=""
 if ((major >= 4)); then
   logging='
     <dependency>
       <groupId>org.apache.logging.log4j</groupId>
       <artifactId>log4j-slf4j-impl</artifactId>
       <version>2.25.4</version>
+    </dependency>'
+else
+  logging='
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-reload4j</artifactId>
+      <version>1.7.36</version>
     </dependency>'
 fi
 
@@ -85,5 +94,5 @@ if [[ ! -f $libs/kafka_2.13-$version.jar ]]; then
   rm -rf "$dest"
   exit 1
 fi
-echo "$version" >"$dest/.complete"
+echo "$recipe" >"$dest/.complete"
 echo "install-kafka: $(find "$libs" -name '*.jar' | wc -l) jars, $(du -sh "$libs" | cut -f1)"

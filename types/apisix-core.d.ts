@@ -10,14 +10,22 @@ interface ApisixCtx {
   consumer_name?: string;
   consumer_group_id?: string;
   route_id?: string;
+  route_name?: string;
   service_id?: string;
+  service_name?: string;
   /** The verified JWT payload, when jwt-auth runs with store_in_ctx: true. */
   jwt_auth_payload?: { readonly [claim: string]: unknown };
   /** What configured the running plugins: "route", "service", "route&service", "consumer", … */
   conf_type?: string;
   conf_id?: string;
-  /** Free for plugins to use; tollgate keeps its per-request state under `tollgate`. */
-  tollgate?: { [key: string]: unknown };
+  /**
+   * What tollgate's access plugins decided for this request (tier, plan, features as
+   * forwarded upstream), recorded by hosts/apisix/adapter.ts for kafka-usage's events.
+   * Free ctx fields, as APISIX plugins use them for per-request state.
+   */
+  tollgate_tier?: string;
+  tollgate_plan?: string;
+  tollgate_features?: string;
 }
 
 interface ApisixConsumer {
@@ -63,7 +71,13 @@ declare module "apisix.core" {
     check(schema: object, conf: unknown): LuaMultiReturn<[boolean, string | undefined]>;
   }
   /** @noSelf */
+  interface ApisixId {
+    /** This APISIX node's id (a UUID kept in conf/apisix.uid). */
+    get(): string;
+  }
+  /** @noSelf */
   interface ApisixCore {
+    readonly id: ApisixId;
     readonly log: ApisixLog;
     readonly json: ApisixJson;
     readonly request: ApisixRequest;

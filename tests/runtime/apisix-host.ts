@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { freePort, startNginx, LUA_OUT, LUA_SHIMS_DIR, REPO_ROOT } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_SHIMS_DIR, REPO_ROOT } from "./nginx.ts";
 
 /** Directory holding the host's Lua (apisix/core*.lua, tollgate_apisix_host/). */
 export const APISIX_HOST_LUA = join(REPO_ROOT, "tests/runtime/apisix");
@@ -97,10 +97,6 @@ export interface ApisixHost {
   errorLog(): string;
 }
 
-const DEFAULT_SHARED_DICTS: Record<string, string> = {
-  tollgate_tier_limit: "10m",
-  tollgate_cache: "10m",
-};
 
 const PLUGIN_HOLDERS = [
   "routes",

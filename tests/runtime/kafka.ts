@@ -373,3 +373,11 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
   }
   return records;
 }
+
+/** How many records `topic` holds: the sum over its partitions of high watermark − log start. */
+export async function recordCount(bootstrap: string, topic: string): Promise<number> {
+  return withAdmin(bootstrap, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  });
+}

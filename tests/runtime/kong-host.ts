@@ -18,16 +18,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { freePort, LUA_OUT, LUA_SHIMS_DIR, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_SHIMS_DIR, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
 
 /** Directory of the Lua host (`tollgate_kong_host`, `kong.db.schema.typedefs`, `kong.meta`). */
 export const KONG_HOST_LUA_DIR = join(REPO_ROOT, "tests/runtime/kong");
 
-/** Shared dicts every host gets unless overridden (the plugins' stores use them). */
-export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
-  tollgate_tier_limit: "10m",
-  tollgate_cache: "10m",
-};
 
 /** A plugin entry of a declarative config. */
 export interface KongPluginEntry {

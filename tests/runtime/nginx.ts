@@ -23,6 +23,13 @@ export const LUA_SHIMS_DIR = join(REPO_ROOT, "tests/runtime/shims");
 const MODULES_DIR = "/usr/lib/nginx/modules";
 
 /** Asks the kernel for a free TCP port on loopback. */
+/** Shared dicts both test hosts get unless overridden (tollgate's plugins keep state there). */
+export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
+  tollgate_tier_limit: "10m",
+  tollgate_cache: "10m",
+  tollgate_usage: "1m",
+};
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

@@ -46,7 +46,7 @@ export interface KafkaRecord {
   value?: Bytes | null;
   /** Milliseconds since the epoch (CreateTime). */
   timestamp: number;
-  headers?: RecordHeader[];
+  headers?: readonly RecordHeader[];
 }
 
 export interface BatchOptions {

@@ -73,6 +73,11 @@ export interface PartitionResult {
   partition: number;
   /** Records of this call sent to the partition. */
   count: number;
+  /**
+   * Those records, in order. After a failure, retrying exactly these (and only these) for
+   * the partition re-sends the batch with its sequence number, which idempotence needs.
+   */
+  records: KafkaRecord[];
   /** Offset of the first record, when the broker acknowledged the batch. */
   baseOffset?: number;
   /** Why the batch was not acknowledged (retriable or not, see `retriable`). */
@@ -402,7 +407,7 @@ export function send(
   for (const batch of order) {
     const leader = view.leaders[batch.partition] ?? -1;
     if (leader < 0 || state.nodes.get(leader) === undefined) {
-      results.push({ partition: batch.partition, count: batch.records.length, error: "no leader", retriable: true });
+      results.push({ partition: batch.partition, count: batch.records.length, records: batch.records, error: "no leader", retriable: true });
       view.stale = true;
       continue;
     }
@@ -431,7 +436,7 @@ export function send(
       });
     }
     const fail = (error: string, retriable: boolean): void => {
-      for (const batch of group) results.push({ partition: batch.partition, count: batch.records.length, error, retriable });
+      for (const batch of group) results.push({ partition: batch.partition, count: batch.records.length, records: batch.records, error, retriable });
     };
     const [header, version, err] = call(
       state,
@@ -462,7 +467,7 @@ export function send(
           if (idempotent) {
             state.sequences.set(`${topic}:${p.partition}`, (batch.sequence + batch.records.length) % SEQUENCE_MODULUS);
           }
-          results.push({ partition: p.partition, count: batch.records.length, baseOffset: p.baseOffset });
+          results.push({ partition: p.partition, count: batch.records.length, records: batch.records, baseOffset: p.baseOffset });
         } else {
           if (LEADER_ERRORS.has(p.errorCode)) view.stale = true;
           if (idempotent && PRODUCER_RESET.has(p.errorCode)) state.producerId = -1;
@@ -470,6 +475,7 @@ export function send(
           results.push({
             partition: p.partition,
             count: batch.records.length,
+            records: batch.records,
             error: `kafka ${broker.addr}: ${errorName(p.errorCode)}${message}`,
             retriable: RETRIABLE.has(p.errorCode) || PRODUCER_RESET.has(p.errorCode),
           });
@@ -478,7 +484,13 @@ export function send(
     }
     for (const batch of group) {
       if (!answered.has(batch.partition)) {
-        results.push({ partition: batch.partition, count: batch.records.length, error: `kafka ${broker.addr}: no answer for the partition`, retriable: true });
+        results.push({
+          partition: batch.partition,
+          count: batch.records.length,
+          records: batch.records,
+          error: `kafka ${broker.addr}: no answer for the partition`,
+          retriable: true,
+        });
       }
     }
   }

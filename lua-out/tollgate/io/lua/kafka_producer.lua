@@ -405,7 +405,13 @@ function ____exports.send(config, topic, records)
         do
             local leader = view.leaders[batch.partition + 1] or -1
             if leader < 0 or state.nodes[leader] == nil then
-                results[#results + 1] = {partition = batch.partition, count = #batch.records, error = "no leader", retriable = true}
+                results[#results + 1] = {
+                    partition = batch.partition,
+                    count = #batch.records,
+                    records = batch.records,
+                    error = "no leader",
+                    retriable = true
+                }
                 view.stale = true
                 goto __continue82
             end
@@ -434,7 +440,13 @@ function ____exports.send(config, topic, records)
             end
             local function fail(____error, retriable)
                 for ____, batch in ipairs(group) do
-                    results[#results + 1] = {partition = batch.partition, count = #batch.records, error = ____error, retriable = retriable}
+                    results[#results + 1] = {
+                        partition = batch.partition,
+                        count = #batch.records,
+                        records = batch.records,
+                        error = ____error,
+                        retriable = retriable
+                    }
                 end
             end
             local header, version, err = call(
@@ -468,7 +480,7 @@ function ____exports.send(config, topic, records)
                             if idempotent then
                                 state.sequences[(topic .. ":") .. tostring(p.partition)] = (batch.sequence + #batch.records) % SEQUENCE_MODULUS
                             end
-                            results[#results + 1] = {partition = p.partition, count = #batch.records, baseOffset = p.baseOffset}
+                            results[#results + 1] = {partition = p.partition, count = #batch.records, records = batch.records, baseOffset = p.baseOffset}
                         else
                             if LEADER_ERRORS[p.errorCode] ~= nil then
                                 view.stale = true
@@ -480,6 +492,7 @@ function ____exports.send(config, topic, records)
                             results[#results + 1] = {
                                 partition = p.partition,
                                 count = #batch.records,
+                                records = batch.records,
                                 error = ((("kafka " .. broker.addr) .. ": ") .. errorName(p.errorCode)) .. message,
                                 retriable = RETRIABLE[p.errorCode] ~= nil or PRODUCER_RESET[p.errorCode] ~= nil
                             }
@@ -490,7 +503,13 @@ function ____exports.send(config, topic, records)
             end
             for ____, batch in ipairs(group) do
                 if not (answered[batch.partition] ~= nil) then
-                    results[#results + 1] = {partition = batch.partition, count = #batch.records, error = ("kafka " .. broker.addr) .. ": no answer for the partition", retriable = true}
+                    results[#results + 1] = {
+                        partition = batch.partition,
+                        count = #batch.records,
+                        records = batch.records,
+                        error = ("kafka " .. broker.addr) .. ": no answer for the partition",
+                        retriable = true
+                    }
                 end
             end
         end

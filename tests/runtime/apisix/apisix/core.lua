@@ -20,8 +20,9 @@
 --                  get_upstream_status hold_body_chunk
 --   core.schema    check(schema, conf) TYPE_CONSUMER(=1) TYPE_METADATA(=2)
 --   core.ctx       set_vars_meta release_vars (ctx.var proxy)
+--   core.id        get (this node's id)
 --
--- Any other field (core.lrucache, core.config, core.timer, core.utils, core.id,
+-- Any other field (core.lrucache, core.config, core.timer, core.utils,
 -- core.etcd, core.tablepool, ...) raises an error naming the field, so a
 -- plugin that needs more of APISIX fails loudly at load time instead of
 -- misbehaving later.
@@ -35,6 +36,7 @@ local _M = {
     response = require("apisix.core.response"),
     schema = require("apisix.core.schema"),
     ctx = require("apisix.core.ctx"),
+    id = require("apisix.core.id"),
 }
 
 return setmetatable(_M, {

@@ -1,0 +1,384 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ArrayJoin = ____lualib.__TS__ArrayJoin
+local __TS__New = ____lualib.__TS__New
+local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
+local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
+local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
+local ____exports = {}
+local count, drop, syncCounters, logStats, dueIn, schedule, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
+local ____delivery = require("tollgate.kafka_usage.delivery")
+local backoffMs = ____delivery.backoffMs
+local COUNTER_NAMES = ____delivery.COUNTER_NAMES
+local formatCounters = ____delivery.formatCounters
+local zeroCounters = ____delivery.zeroCounters
+local ____event = require("tollgate.kafka_usage.event")
+local buildUsageEvent = ____event.buildUsageEvent
+local ____queue = require("tollgate.kafka_usage.queue")
+local EventQueue = ____queue.EventQueue
+local ____kafka_2Dproducer = require("tollgate.io.lua.kafka_producer")
+local send = ____kafka_2Dproducer.send
+function count(name, n)
+    counters[name] = counters[name] + n
+    unsynced[name] = unsynced[name] + n
+end
+function drop(reason, n)
+    count(reason, n)
+    count("dropped", n)
+end
+function syncCounters()
+    local dict = ngx.shared[dictName]
+    if dict == nil then
+        return
+    end
+    local worker = ngx.worker.id() or 0
+    for ____, name in ipairs(COUNTER_NAMES) do
+        if unsynced[name] ~= 0 then
+            dict:incr(name, unsynced[name], 0)
+            unsynced[name] = 0
+        end
+        dict:set(
+            (("worker:" .. tostring(worker)) .. ":") .. name,
+            counters[name]
+        )
+    end
+    local depth = 0
+    for ____, channel in pairs(channels) do
+        depth = depth + channel.queue:size()
+    end
+    dict:set(
+        ("worker:" .. tostring(worker)) .. ":depth",
+        depth
+    )
+end
+function logStats(premature)
+    if premature then
+        return
+    end
+    syncCounters()
+    local depth = 0
+    for ____, channel in pairs(channels) do
+        depth = depth + channel.queue:size()
+    end
+    ngx.log(
+        ngx.NOTICE,
+        (((("[kafka-usage] worker " .. tostring(ngx.worker.id() or 0)) .. ": ") .. formatCounters(counters)) .. " depth=") .. tostring(depth)
+    )
+end
+function dueIn(channel, now)
+    if #channel.inflight > 0 then
+        return math.max(0, channel.retryAt - now)
+    end
+    local queue = channel.queue
+    if queue:waiting() == 0 then
+        return nil
+    end
+    if channel.failures > 0 and channel.retryAt > now then
+        return channel.retryAt - now
+    end
+    if queue:waiting() >= channel.conf.batch.max_events then
+        return 0
+    end
+    return math.max(0, queue.oldestAt + channel.conf.batch.max_age_ms / 1000 - now)
+end
+function schedule(delay)
+    local at = ngx.now() + delay
+    if timerDueAt >= 0 and timerDueAt <= at then
+        return
+    end
+    local ok, err = ngx.timer.at(delay, flushTimer)
+    if ok == nil then
+        ngx.log(
+            ngx.ERR,
+            "[kafka-usage] cannot schedule a flush: " .. tostring(err)
+        )
+        return
+    end
+    timerDueAt = at
+end
+function attempt(channel)
+    if #channel.inflight == 0 then
+        channel.inflight = channel.queue:take(channel.conf.batch.max_events, channel.conf.batch.max_bytes)
+    end
+    local events = channel.inflight
+    if #events == 0 then
+        return
+    end
+    local result, err = send(channel.producer, channel.conf.kafka.topic, events)
+    local failed = events
+    if result ~= nil then
+        failed = {}
+        local delivered = 0
+        for ____, partition in ipairs(result.partitions) do
+            local carried = partition.records
+            if partition.error == nil then
+                channel.queue:release(carried)
+                delivered = delivered + #carried
+            else
+                for ____, event in ipairs(carried) do
+                    failed[#failed + 1] = event
+                end
+            end
+        end
+        if delivered > 0 then
+            count("sent", delivered)
+        end
+    end
+    channel.inflight = failed
+    if #failed == 0 then
+        channel.failures = 0
+        return
+    end
+    channel.failures = channel.failures + 1
+    count("retried", #failed)
+    local c = channel.conf.retry
+    channel.retryAt = ngx.now() + backoffMs(
+        channel.failures,
+        c.initial_backoff_ms,
+        c.max_backoff_ms,
+        math.random()
+    ) / 1000
+    if channel.failures == 1 or channel.failures % 10 == 0 then
+        ngx.log(
+            ngx.WARN,
+            (((("[kafka-usage] " .. tostring(#failed)) .. " event(s) not acknowledged (attempt ") .. tostring(channel.failures)) .. "), will retry: ") .. tostring(err)
+        )
+    end
+end
+function abandon(channel)
+    local left = channel.inflight
+    channel.inflight = {}
+    channel.queue:release(left)
+    local lost = #left
+    do
+        while true do
+            local rest = channel.queue:take(100000, 1073741824)
+            if #rest == 0 then
+                break
+            end
+            channel.queue:release(rest)
+            lost = lost + #rest
+        end
+    end
+    if lost > 0 then
+        drop("dropped_shutdown", lost)
+        ngx.log(
+            ngx.ERR,
+            ("[kafka-usage] worker exiting: " .. tostring(lost)) .. " event(s) could not be delivered within queue.shutdown_timeout_ms and are lost"
+        )
+    end
+end
+function flushTimer(premature)
+    timerDueAt = -1
+    if flushing then
+        return
+    end
+    flushing = true
+    local ok, err = pcall(flushLoop, premature)
+    flushing = false
+    if not ok then
+        ngx.log(ngx.ERR, "[kafka-usage] flush failed: " .. err)
+    end
+    syncCounters()
+    local now = ngx.now()
+    local next
+    for ____, channel in pairs(channels) do
+        local due = dueIn(channel, now)
+        if due ~= nil and (next == nil or due < next) then
+            next = due
+        end
+    end
+    if next ~= nil and not ngx.worker.exiting() then
+        schedule(next)
+    end
+end
+function flushLoop(premature)
+    local deadline = -1
+    do
+        while true do
+            do
+                local exiting = premature or ngx.worker.exiting()
+                ngx.update_time()
+                local now = ngx.now()
+                if exiting and deadline < 0 then
+                    local longest = 0
+                    for ____, channel in pairs(channels) do
+                        longest = math.max(longest, channel.conf.queue.shutdown_timeout_ms)
+                    end
+                    deadline = now + longest / 1000
+                end
+                local wait
+                for ____, channel in pairs(channels) do
+                    do
+                        local due = dueIn(channel, now)
+                        if due == nil then
+                            goto __continue55
+                        end
+                        if due == 0 or exiting and channel.failures == 0 then
+                            attempt(channel)
+                            syncCounters()
+                            local again = dueIn(
+                                channel,
+                                ngx.now()
+                            )
+                            if again ~= nil and (wait == nil or again < wait) then
+                                wait = again
+                            end
+                        elseif wait == nil or due < wait then
+                            wait = due
+                        end
+                    end
+                    ::__continue55::
+                end
+                if wait == nil then
+                    return
+                end
+                if not exiting then
+                    if wait > 0 then
+                        return
+                    end
+                    goto __continue52
+                end
+                if ngx.now() + wait > deadline then
+                    for ____, channel in pairs(channels) do
+                        abandon(channel)
+                    end
+                    return
+                end
+                if wait > 0 then
+                    ngx.sleep(wait)
+                end
+            end
+            ::__continue52::
+        end
+    end
+end
+local cjson = require("cjson.safe")
+local CONTENT_TYPE_HEADER = {{key = "content-type", value = "application/cloudevents+json"}}
+channels = {}
+local channelOfConf = setmetatable({}, {__mode = "k"})
+counters = zeroCounters()
+unsynced = zeroCounters()
+dictName = "tollgate_usage"
+flushing = false
+timerDueAt = -1
+local statsStarted = false
+local function channelKey(conf)
+    local k = conf.kafka
+    return __TS__ArrayJoin(
+        {
+            k.topic,
+            table.concat(k.brokers, ","),
+            k.acks,
+            k.idempotent,
+            k.client_id,
+            k.timeout_ms,
+            conf.queue.max_events,
+            conf.queue.max_bytes
+        },
+        "|"
+    )
+end
+local function channelFor(conf)
+    local channel = channelOfConf[conf]
+    if channel ~= nil then
+        return channel
+    end
+    local key = channelKey(conf)
+    channel = channels[key]
+    if channel == nil then
+        local k = conf.kafka
+        channel = {
+            conf = conf,
+            producer = {
+                brokers = k.brokers,
+                client_id = k.client_id,
+                timeout_ms = k.timeout_ms,
+                acks = k.acks,
+                idempotent = k.idempotent,
+                keepalive_ms = k.keepalive_ms,
+                metadata_max_age_s = k.metadata_max_age_s
+            },
+            queue = __TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes),
+            inflight = {},
+            failures = 0,
+            retryAt = 0
+        }
+        channels[key] = channel
+    end
+    channelOfConf[conf] = channel
+    dictName = conf.dict
+    if not statsStarted and conf.stats_log_interval_s > 0 then
+        statsStarted = true
+        ngx.timer.every(conf.stats_log_interval_s, logStats)
+    end
+    return channel
+end
+--- The log-phase step: one event for the request, queued. Returns what happened to it
+-- (for tests and the kong-pdk twin's symmetry); never raises, never waits.
+function ____exports.publish(conf, facts, nodeId)
+    local event = buildUsageEvent(conf, facts, nodeId)
+    if event == nil then
+        return "skipped"
+    end
+    local value, err = cjson.encode(event)
+    if value == nil then
+        ngx.log(
+            ngx.ERR,
+            (("[kafka-usage] cannot encode the event of request " .. facts.requestId) .. ": ") .. tostring(err)
+        )
+        drop("dropped_too_large", 1)
+        return "unencodable"
+    end
+    local channel = channelFor(conf)
+    local now = ngx.now()
+    local result = channel.queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
+    if result ~= "queued" then
+        drop(result == "too_large" and "dropped_too_large" or "dropped_queue_full", 1)
+        return result
+    end
+    count("queued", 1)
+    if not flushing then
+        local due = dueIn(channel, now)
+        if due ~= nil then
+            schedule(due)
+        end
+    end
+    return result
+end
+--- This worker's counters and queue depth (status endpoints, tests).
+function ____exports.workerStatus()
+    local depth = 0
+    for ____, channel in pairs(channels) do
+        depth = depth + channel.queue:size()
+    end
+    return {counters = counters, depth = depth}
+end
+--- The counters summed over this node's workers, from the shared dict, plus each
+-- worker's own figures: what GET /kafka-usage/status answers.
+function ____exports.nodeStatus(dict)
+    syncCounters()
+    local shared = ngx.shared[dict]
+    if shared == nil then
+        return nil
+    end
+    local total = {}
+    for ____, name in ipairs(COUNTER_NAMES) do
+        total[name] = (shared:get(name)) or 0
+    end
+    local workers = {}
+    do
+        local id = 0
+        while id < ngx.worker.count() do
+            local figures = {}
+            local ____array_0 = __TS__SparseArrayNew(unpack(COUNTER_NAMES))
+            __TS__SparseArrayPush(____array_0, "depth")
+            for ____, name in ipairs({__TS__SparseArraySpread(____array_0)}) do
+                figures[name] = (shared:get((("worker:" .. tostring(id)) .. ":") .. name)) or 0
+            end
+            workers[tostring(id)] = figures
+            id = id + 1
+        end
+    end
+    return {total = total, workers = workers}
+end
+return ____exports

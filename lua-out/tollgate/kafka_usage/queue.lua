@@ -1,0 +1,81 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__Class = ____lualib.__TS__Class
+local ____exports = {}
+____exports.EventQueue = __TS__Class()
+local EventQueue = ____exports.EventQueue
+EventQueue.name = "EventQueue"
+function EventQueue.prototype.____constructor(self, maxEvents, maxBytes, maxEventBytes)
+    self.maxEvents = maxEvents
+    self.maxBytes = maxBytes
+    self.maxEventBytes = maxEventBytes
+    self.slots = {}
+    self.head = 0
+    self.waitingCount = 0
+    self.waitingBytes = 0
+    self.heldCount = 0
+    self.heldBytes = 0
+    self.oldestAt = -1
+end
+function EventQueue.weight(self, event)
+    return #event.key + #event.value
+end
+function EventQueue.prototype.offer(self, event, now)
+    local bytes = ____exports.EventQueue:weight(event)
+    if bytes > self.maxEventBytes then
+        return "too_large"
+    end
+    if self.waitingCount + self.heldCount >= self.maxEvents then
+        return "queue_full"
+    end
+    if self.waitingBytes + self.heldBytes + bytes > self.maxBytes then
+        return "queue_full"
+    end
+    self.slots[(self.head + self.waitingCount) % self.maxEvents + 1] = event
+    self.waitingCount = self.waitingCount + 1
+    self.waitingBytes = self.waitingBytes + bytes
+    if self.oldestAt < 0 then
+        self.oldestAt = now
+    end
+    return "queued"
+end
+function EventQueue.prototype.take(self, maxEvents, maxBytes)
+    local out = {}
+    local bytes = 0
+    while self.waitingCount > 0 and #out < maxEvents do
+        local slot = self.head
+        local event = self.slots[slot + 1]
+        local weight = ____exports.EventQueue:weight(event)
+        if #out > 0 and bytes + weight > maxBytes then
+            break
+        end
+        out[#out + 1] = event
+        bytes = bytes + weight
+        self.slots[slot + 1] = nil
+        self.head = (slot + 1) % self.maxEvents
+        self.waitingCount = self.waitingCount - 1
+        self.waitingBytes = self.waitingBytes - weight
+    end
+    self.heldCount = self.heldCount + #out
+    self.heldBytes = self.heldBytes + bytes
+    if self.waitingCount == 0 then
+        self.head = 0
+        self.oldestAt = -1
+    end
+    return out
+end
+function EventQueue.prototype.release(self, events)
+    for ____, event in ipairs(events) do
+        self.heldCount = self.heldCount - 1
+        self.heldBytes = self.heldBytes - ____exports.EventQueue:weight(event)
+    end
+end
+function EventQueue.prototype.waiting(self)
+    return self.waitingCount
+end
+function EventQueue.prototype.size(self)
+    return self.waitingCount + self.heldCount
+end
+function EventQueue.prototype.bytes(self)
+    return self.waitingBytes + self.heldBytes
+end
+return ____exports

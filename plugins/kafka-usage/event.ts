@@ -1,0 +1,172 @@
+/**
+ * The usage event of one request: a CloudEvents 1.0 event in structured JSON mode,
+ * built from plain facts a host adapter read in the log phase. Pure: the same facts
+ * give the same event in LuaJIT and in Node (tests/vectors/kafka-usage-event.json).
+ *
+ *   {
+ *     "specversion": "1.0", "id": "<request id>", "source": "<source>/<node id>",
+ *     "type": "com.tollgate.api.request", "subject": "<consumer>",
+ *     "time": "2026-11-24T20:01:45.123Z", "datacontenttype": "application/json",
+ *     "data": { "method", "path", "status", "latency_ms", "upstream_latency_ms",
+ *               "request_bytes", "response_bytes", "route", "service", "consumer",
+ *               "tier", "plan", "features", "headers" }
+ *   }
+ *
+ * Absent facts are absent keys (never null), in both runtimes. What is kept out of an
+ * event, and why, is in redaction.ts.
+ */
+import type { ConsumerFacts } from "../core/facts";
+import type { KafkaUsageConfig } from "./schema";
+
+/** What a host knows about a finished request (log phase). */
+export interface UsageFacts {
+  /** Unique per request (nginx's $request_id; kong-pdk: a random UUID). */
+  requestId: string;
+  /** When the request started, epoch milliseconds. */
+  startedMs: number;
+  method: string;
+  /** The normalized path, without the query string. */
+  path: string;
+  status: number;
+  /** Whole request time, ms. */
+  latencyMs: number;
+  /** Time spent waiting for the upstream, ms; absent when the request never reached it. */
+  upstreamLatencyMs?: number;
+  requestBytes: number;
+  responseBytes: number;
+  routeId?: string;
+  routeName?: string;
+  serviceId?: string;
+  serviceName?: string;
+  consumer?: ConsumerFacts;
+  clientIp?: string;
+  /** The allowlisted request headers that were present, by lower-case name. */
+  headers?: { readonly [name: string]: string };
+  /** What other tollgate plugins decided for this request (see core/outcome.ts). */
+  tier?: string;
+  plan?: string;
+  features?: string;
+}
+
+export interface EntityRef {
+  id?: string;
+  name?: string;
+}
+
+export interface UsageData {
+  method: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  upstream_latency_ms?: number;
+  request_bytes: number;
+  response_bytes: number;
+  route?: EntityRef;
+  service?: EntityRef;
+  consumer?: { id: string; username?: string; custom_id?: string };
+  tier?: string;
+  plan?: string;
+  features?: string;
+  headers?: { [name: string]: string };
+}
+
+export interface UsageEvent {
+  specversion: "1.0";
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: "application/json";
+  data: UsageData;
+}
+
+/** The subject of a request's event, or undefined when no event is wanted (anonymous: skip). */
+export function subjectOf(conf: KafkaUsageConfig, facts: UsageFacts): string | undefined {
+  const consumer = facts.consumer;
+  if (consumer !== undefined) {
+    const field = conf.subject;
+    const value = field === "username" ? consumer.username : field === "custom_id" ? consumer.custom_id : undefined;
+    return value !== undefined && value !== "" ? value : consumer.id;
+  }
+  if (conf.anonymous === "skip") return undefined;
+  if (conf.anonymous === "client_ip" && facts.clientIp !== undefined) return `ip:${facts.clientIp}`;
+  return conf.anonymous_subject;
+}
+
+function entity(id: string | undefined, name: string | undefined): EntityRef | undefined {
+  if (id === undefined && name === undefined) return undefined;
+  return { id, name };
+}
+
+/** The event for a request, or undefined when the config wants none (anonymous: skip). */
+export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: string): UsageEvent | undefined {
+  const subject = subjectOf(conf, facts);
+  if (subject === undefined) return undefined;
+  const consumer = facts.consumer;
+  const data: UsageData = {
+    method: facts.method,
+    path: facts.path,
+    status: facts.status,
+    latency_ms: facts.latencyMs,
+    upstream_latency_ms: facts.upstreamLatencyMs,
+    request_bytes: facts.requestBytes,
+    response_bytes: facts.responseBytes,
+    route: entity(facts.routeId, facts.routeName),
+    service: entity(facts.serviceId, facts.serviceName),
+    consumer: consumer === undefined ? undefined : { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id },
+    tier: facts.tier,
+    plan: facts.plan,
+    features: facts.features,
+  };
+  // Only what the allowlist picked (the adapter reads nothing else); kept only when present.
+  const headers = facts.headers;
+  if (headers !== undefined) {
+    for (const _name in headers) {
+      data.headers = headers as { [name: string]: string };
+      break;
+    }
+  }
+  return {
+    specversion: "1.0",
+    id: facts.requestId,
+    source: `${conf.source}/${nodeId}`,
+    type: conf.type,
+    subject,
+    time: rfc3339(facts.startedMs),
+    datacontenttype: "application/json",
+    data,
+  };
+}
+
+function pad(value: number, width: number): string {
+  let text = `${value}`;
+  while (text.length < width) text = `0${text}`;
+  return text;
+}
+
+/**
+ * Epoch milliseconds as RFC 3339 UTC with milliseconds ("2026-11-24T20:01:45.123Z"),
+ * by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
+ * and one function keeps both runtimes to the same output. Civil date from a day count
+ * in the proleptic Gregorian calendar, by 400-year eras of 146,097 days counted from
+ * 0000-03-01 (a year that starts in March ends with the leap day).
+ */
+export function rfc3339(epochMs: number): string {
+  const ms = Math.floor(epochMs);
+  const days = Math.floor(ms / 86_400_000);
+  const msOfDay = ms - days * 86_400_000;
+  const z = days + 719_468; // days from 0000-03-01 to 1970-01-01
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(msOfDay / 3_600_000);
+  const minute = Math.floor((msOfDay % 3_600_000) / 60_000);
+  const second = Math.floor((msOfDay % 60_000) / 1000);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(msOfDay % 1000, 3)}Z`;
+}

@@ -1,0 +1,325 @@
+/**
+ * kafka-usage's delivery in a Lua gateway worker (Kong, APISIX): the log phase queues,
+ * a timer sends.
+ *
+ *   log phase  → publish(conf, facts, node): build the CloudEvent, encode it, offer it to
+ *                the worker's bounded queue (or count it dropped), make sure a flush is
+ *                scheduled. No socket, no wait: cosockets do not exist in the log phase,
+ *                and the request must never wait for Kafka anyway.
+ *   ngx.timer  → flush: one flusher per worker takes up to batch.max_events events,
+ *                hands them to the producer (io/lua/kafka-producer), releases what Kafka
+ *                acknowledged and keeps exactly the failed partition batches to send again
+ *                after a jittered exponential backoff. Events wait in the queue meanwhile;
+ *                only a full queue drops (new) events, and each drop is counted.
+ *   worker exit → nginx fires pending timers early ("premature"); the flusher then sends
+ *                everything queued, retrying for up to queue.shutdown_timeout_ms, and counts
+ *                what is left as dropped_shutdown.
+ *
+ * A "channel" is one queue and one producer, per worker, for all configs with the same
+ * Kafka settings and queue bounds (usually one global plugin config).
+ */
+import cjson = require("cjson.safe");
+import { backoffMs, COUNTER_NAMES, formatCounters, zeroCounters, type UsageCounters } from "../delivery";
+import { buildUsageEvent, type UsageFacts } from "../event";
+import { EventQueue, type QueuedEvent } from "../queue";
+import type { KafkaUsageConfig } from "../schema";
+import { send, type KafkaProducerConfig } from "../../io/lua/kafka-producer";
+
+interface Channel {
+  /** The config this channel was made for (its batch and retry settings are used). */
+  conf: KafkaUsageConfig;
+  /** One stable table per channel: the producer keeps its cluster view per config table. */
+  producer: KafkaProducerConfig;
+  queue: EventQueue;
+  /** Taken from the queue and not yet acknowledged: sent again, unchanged, until they are. */
+  inflight: QueuedEvent[];
+  /** Consecutive failed attempts. */
+  failures: number;
+  /** No attempt before this time (ngx.now() seconds). */
+  retryAt: number;
+}
+
+const CONTENT_TYPE_HEADER = [{ key: "content-type", value: "application/cloudevents+json" }];
+
+/** Per worker. */
+const channels = new LuaTable<string, Channel>();
+const channelOfConf = setmetatable(new LuaTable<KafkaUsageConfig, Channel>(), { __mode: "k" });
+const counters: UsageCounters = zeroCounters();
+/** Counter increments not yet added to the shared dict (see syncCounters). */
+const unsynced: UsageCounters = zeroCounters();
+let dictName = "tollgate_usage";
+let flushing = false;
+/** Time (ngx.now()) of the earliest pending flush timer, or -1 when none is pending. */
+let timerDueAt = -1;
+let statsStarted = false;
+
+function channelKey(conf: KafkaUsageConfig): string {
+  const k = conf.kafka;
+  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
+}
+
+function channelFor(conf: KafkaUsageConfig): Channel {
+  let channel = channelOfConf.get(conf);
+  if (channel !== undefined) return channel;
+  const key = channelKey(conf);
+  channel = channels.get(key);
+  if (channel === undefined) {
+    const k = conf.kafka;
+    channel = {
+      conf,
+      producer: {
+        brokers: k.brokers,
+        client_id: k.client_id,
+        timeout_ms: k.timeout_ms,
+        acks: k.acks,
+        idempotent: k.idempotent,
+        keepalive_ms: k.keepalive_ms,
+        metadata_max_age_s: k.metadata_max_age_s,
+      },
+      queue: new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes),
+      inflight: [],
+      failures: 0,
+      retryAt: 0,
+    };
+    channels.set(key, channel);
+  }
+  channelOfConf.set(conf, channel);
+  dictName = conf.dict;
+  if (!statsStarted && conf.stats_log_interval_s > 0) {
+    statsStarted = true;
+    ngx.timer.every(conf.stats_log_interval_s, logStats);
+  }
+  return channel;
+}
+
+function count(name: keyof UsageCounters, n: number): void {
+  counters[name] += n;
+  unsynced[name] += n;
+}
+
+function drop(reason: "dropped_queue_full" | "dropped_too_large" | "dropped_shutdown", n: number): void {
+  count(reason, n);
+  count("dropped", n);
+}
+
+/**
+ * Adds this worker's new counts to the shared dict (totals over the workers) and writes
+ * this worker's own figures under "worker:<id>:<name>". Called from timers, never from
+ * the log phase, so a request pays no shared-dict write for the counters.
+ */
+function syncCounters(): void {
+  const dict = ngx.shared[dictName];
+  if (dict === undefined) return;
+  const worker = ngx.worker.id() ?? 0;
+  for (const name of COUNTER_NAMES) {
+    if (unsynced[name] !== 0) {
+      dict.incr(name, unsynced[name], 0);
+      unsynced[name] = 0;
+    }
+    dict.set(`worker:${worker}:${name}`, counters[name]);
+  }
+  let depth = 0;
+  for (const [, channel] of channels) depth += channel.queue.size();
+  dict.set(`worker:${worker}:depth`, depth);
+}
+
+function logStats(this: void, premature: boolean): void {
+  if (premature) return;
+  syncCounters();
+  let depth = 0;
+  for (const [, channel] of channels) depth += channel.queue.size();
+  ngx.log(ngx.NOTICE, `[kafka-usage] worker ${ngx.worker.id() ?? 0}: ${formatCounters(counters)} depth=${depth}`);
+}
+
+/** Seconds from now until `channel` should be flushed (0: now), or undefined when it holds nothing. */
+function dueIn(channel: Channel, now: number): number | undefined {
+  if (channel.inflight.length > 0) return Math.max(0, channel.retryAt - now);
+  const queue = channel.queue;
+  if (queue.waiting() === 0) return undefined;
+  if (channel.failures > 0 && channel.retryAt > now) return channel.retryAt - now;
+  if (queue.waiting() >= channel.conf.batch.max_events) return 0;
+  return Math.max(0, queue.oldestAt + channel.conf.batch.max_age_ms / 1000 - now);
+}
+
+function schedule(delay: number): void {
+  const at = ngx.now() + delay;
+  if (timerDueAt >= 0 && timerDueAt <= at) return;
+  const [ok, err] = ngx.timer.at(delay, flushTimer);
+  if (ok === undefined) {
+    ngx.log(ngx.ERR, `[kafka-usage] cannot schedule a flush: ${err}`);
+    return;
+  }
+  timerDueAt = at;
+}
+
+/** One attempt for a channel: send its in-flight events (taking new ones when there are none). */
+function attempt(channel: Channel): void {
+  if (channel.inflight.length === 0) {
+    channel.inflight = channel.queue.take(channel.conf.batch.max_events, channel.conf.batch.max_bytes);
+  }
+  const events = channel.inflight;
+  if (events.length === 0) return;
+  // The queued events are the Kafka records: each partition's result hands back the very
+  // events it carried, so the failed ones are kept as they are, for an identical resend.
+  const [result, err] = send(channel.producer, channel.conf.kafka.topic, events);
+  let failed: QueuedEvent[] = events;
+  if (result !== undefined) {
+    failed = [];
+    let delivered = 0;
+    for (const partition of result.partitions) {
+      const carried = partition.records as QueuedEvent[];
+      if (partition.error === undefined) {
+        channel.queue.release(carried);
+        delivered += carried.length;
+      } else {
+        for (const event of carried) failed.push(event);
+      }
+    }
+    if (delivered > 0) count("sent", delivered);
+  }
+  channel.inflight = failed;
+  if (failed.length === 0) {
+    channel.failures = 0;
+    return;
+  }
+  channel.failures += 1;
+  count("retried", failed.length);
+  const c = channel.conf.retry;
+  channel.retryAt = ngx.now() + backoffMs(channel.failures, c.initial_backoff_ms, c.max_backoff_ms, math.random()) / 1000;
+  // One line per failed attempt would flood the log during an outage: every 10th.
+  if (channel.failures === 1 || channel.failures % 10 === 0) {
+    ngx.log(ngx.WARN, `[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${channel.failures}), will retry: ${err}`);
+  }
+}
+
+/** Gives up on everything a channel holds (worker exit after the shutdown timeout). */
+function abandon(channel: Channel): void {
+  const left = channel.inflight;
+  channel.inflight = [];
+  channel.queue.release(left);
+  let lost = left.length;
+  for (;;) {
+    const rest = channel.queue.take(100_000, 1_073_741_824);
+    if (rest.length === 0) break;
+    channel.queue.release(rest);
+    lost += rest.length;
+  }
+  if (lost > 0) {
+    drop("dropped_shutdown", lost);
+    ngx.log(ngx.ERR, `[kafka-usage] worker exiting: ${lost} event(s) could not be delivered within queue.shutdown_timeout_ms and are lost`);
+  }
+}
+
+/**
+ * The flusher: runs until nothing is due. While the worker exits it flushes everything
+ * regardless of age and stops at the shutdown deadline.
+ */
+function flushTimer(this: void, premature: boolean): void {
+  timerDueAt = -1;
+  if (flushing) return; // the running flusher sees the new events
+  flushing = true;
+  const [ok, err] = pcall(flushLoop, premature);
+  flushing = false;
+  if (!ok) ngx.log(ngx.ERR, `[kafka-usage] flush failed: ${err}`);
+  syncCounters();
+  // Anything still held gets a timer, so it is sent later (or flushed at worker exit).
+  const now = ngx.now();
+  let next: number | undefined;
+  for (const [, channel] of channels) {
+    const due = dueIn(channel, now);
+    if (due !== undefined && (next === undefined || due < next)) next = due;
+  }
+  if (next !== undefined && !ngx.worker.exiting()) schedule(next);
+}
+
+function flushLoop(this: void, premature: boolean): void {
+  let deadline = -1;
+  for (;;) {
+    const exiting = premature || ngx.worker.exiting();
+    ngx.update_time();
+    const now = ngx.now();
+    if (exiting && deadline < 0) {
+      let longest = 0;
+      for (const [, channel] of channels) longest = Math.max(longest, channel.conf.queue.shutdown_timeout_ms);
+      deadline = now + longest / 1000;
+    }
+    let wait: number | undefined;
+    for (const [, channel] of channels) {
+      const due = dueIn(channel, now);
+      if (due === undefined) continue;
+      if (due === 0 || (exiting && channel.failures === 0)) {
+        attempt(channel);
+        syncCounters();
+        const again = dueIn(channel, ngx.now());
+        if (again !== undefined && (wait === undefined || again < wait)) wait = again;
+      } else if (wait === undefined || due < wait) {
+        wait = due;
+      }
+    }
+    if (wait === undefined) return;
+    if (!exiting) {
+      // Not due yet (age or backoff): a timer takes over, the flusher is free again.
+      if (wait > 0) return;
+      continue;
+    }
+    if (ngx.now() + wait > deadline) {
+      for (const [, channel] of channels) abandon(channel);
+      return;
+    }
+    if (wait > 0) ngx.sleep(wait);
+  }
+}
+
+/**
+ * The log-phase step: one event for the request, queued. Returns what happened to it
+ * (for tests and the kong-pdk twin's symmetry); never raises, never waits.
+ */
+export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: string): string {
+  const event = buildUsageEvent(conf, facts, nodeId);
+  if (event === undefined) return "skipped";
+  const [value, err] = cjson.encode(event);
+  if (value === undefined) {
+    ngx.log(ngx.ERR, `[kafka-usage] cannot encode the event of request ${facts.requestId}: ${err}`);
+    drop("dropped_too_large", 1);
+    return "unencodable";
+  }
+  const channel = channelFor(conf);
+  const now = ngx.now();
+  const result = channel.queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);
+  if (result !== "queued") {
+    drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
+    return result;
+  }
+  count("queued", 1);
+  if (!flushing) {
+    const due = dueIn(channel, now);
+    if (due !== undefined) schedule(due);
+  }
+  return result;
+}
+
+/** This worker's counters and queue depth (status endpoints, tests). */
+export function workerStatus(): { counters: UsageCounters; depth: number } {
+  let depth = 0;
+  for (const [, channel] of channels) depth += channel.queue.size();
+  return { counters, depth };
+}
+
+/**
+ * The counters summed over this node's workers, from the shared dict, plus each
+ * worker's own figures: what GET /kafka-usage/status answers.
+ */
+export function nodeStatus(dict: string): { total: { [name: string]: number }; workers: { [id: string]: { [name: string]: number } } } | undefined {
+  syncCounters();
+  const shared = ngx.shared[dict];
+  if (shared === undefined) return undefined;
+  const total: { [name: string]: number } = {};
+  for (const name of COUNTER_NAMES) total[name] = (shared.get(name)[0] as number | undefined) ?? 0;
+  const workers: { [id: string]: { [name: string]: number } } = {};
+  for (let id = 0; id < ngx.worker.count(); id++) {
+    const figures: { [name: string]: number } = {};
+    for (const name of [...COUNTER_NAMES, "depth"]) figures[name] = (shared.get(`worker:${id}:${name}`)[0] as number | undefined) ?? 0;
+    workers[`${id}`] = figures;
+  }
+  return { total, workers };
+}

@@ -1,0 +1,305 @@
+/**
+ * kafka-usage end to end: real nginx (both test hosts, 2 workers) → the compiled plugin
+ * → real Apache Kafka brokers (KRaft, jars from Maven Central; one 3.9, one 4.x) →
+ * read back with a kafkajs consumer and checked with the cloudevents SDK.
+ *
+ * Per broker version and host:
+ *   - N requests give exactly N records with N distinct event ids, each a valid
+ *     CloudEvent, keyed by the subject and on the partition the Java client would pick,
+ *     and no credential the client sent appears in any byte;
+ *   - the broker stopped during traffic and started again: every event arrives, once;
+ *     the requests during the outage keep their status and their latency;
+ *   - a queue bound exceeded while the broker is down: the dropped count the status
+ *     endpoint reports equals exactly the number of events missing.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CloudEvent } from "cloudevents";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
+import { startApisixHost } from "../runtime/apisix-host.ts";
+import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
+import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
+import { startKongHost } from "../runtime/kong-host.ts";
+import { HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
+
+const PARTITIONS = 6;
+const CONSUMERS = 20;
+const keyOf = (i: number): string => `secret-key-${i}-XYZZY`;
+const SECRETS = ["secret-key-", "XYZZY", "Bearer", "tok-SECRET", "COOKIE-SECRET", "QUERY-SECRET", "Authorization", "apikey"];
+
+/**
+ * A test-only plugin for both hosts: GET /_status answers kafka-usage's status endpoint
+ * (Kong Admin API extension kong.plugins.kafka-usage.api; APISIX plugin api()), which the
+ * test hosts do not serve themselves.
+ */
+const STATUS_KONG_HANDLER = `
+local function access(self, conf)
+  local api = require("kong.plugins.kafka-usage.api")
+  return api["/kafka-usage/status"].methods.GET({ params = {} })
+end
+return { PRIORITY = 1, VERSION = "0.0.0", access = access }
+`;
+const STATUS_KONG_SCHEMA = `
+local typedefs = require("kong.db.schema.typedefs")
+return { name = "usage-status", fields = { { protocols = typedefs.protocols_http }, { config = { type = "record", fields = {} } } } }
+`;
+const STATUS_APISIX = `
+return { version = 0.1, priority = 1, name = "usage-status", schema = { type = "object" },
+         check_schema = function(conf) return true end,
+         access = function(conf, ctx) return require("apisix.plugins.kafka-usage").api()[1].handler() end }
+`;
+
+function writeStatusPlugin(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-usage-status-"));
+  mkdirSync(join(dir, "kong/plugins/usage-status"), { recursive: true });
+  mkdirSync(join(dir, "apisix/plugins"), { recursive: true });
+  writeFileSync(join(dir, "kong/plugins/usage-status/handler.lua"), STATUS_KONG_HANDLER);
+  writeFileSync(join(dir, "kong/plugins/usage-status/schema.lua"), STATUS_KONG_SCHEMA);
+  writeFileSync(join(dir, "apisix/plugins/usage-status.lua"), STATUS_APISIX);
+  return dir;
+}
+
+function usageConf(broker: KafkaBroker, topic: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kafka: { brokers: [broker.bootstrap], topic, timeout_ms: 2000 },
+    batch: { max_events: 50, max_age_ms: 100 },
+    retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
+    subject: "custom_id",
+    headers: ["x-request-source", "user-agent"],
+    stats_log_interval_s: 0,
+    ...extra,
+  };
+}
+
+function gatewayConfig(kind: HostKind, conf: Record<string, unknown>): Record<string, unknown> {
+  const ids = Array.from({ length: CONSUMERS }, (_, i) => i);
+  if (kind === "kong") {
+    return {
+      _format_version: "3.0",
+      services: [
+        {
+          name: "billing-api",
+          url: "http://127.0.0.1:9000",
+          routes: [
+            {
+              name: "usage",
+              paths: ["/usage"],
+              plugins: [
+                { name: "key-auth", config: { key_names: ["apikey"] } },
+                { name: "kafka-usage", config: conf },
+              ],
+            },
+            { name: "open", paths: ["/open"], plugins: [{ name: "kafka-usage", config: conf }] },
+            { name: "status", paths: ["/_status"], plugins: [{ name: "usage-status", config: {} }] },
+          ],
+        },
+      ],
+      consumers: ids.map((i) => ({ username: `user${i}`, custom_id: `cust-${i}`, keyauth_credentials: [{ key: keyOf(i) }] })),
+    };
+  }
+  return {
+    routes: [
+      { id: "usage", name: "usage", uri: "/usage*", upstream_id: "up", plugins: { "key-auth": {}, "kafka-usage": conf } },
+      { id: "open", name: "open", uri: "/open*", upstream_id: "up", plugins: { "kafka-usage": conf } },
+      { id: "status", uri: "/_status", upstream_id: "up", plugins: { "usage-status": {} } },
+    ],
+    upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
+    // APISIX has no custom_id: the label of that name is what tollgate reads as one.
+    consumers: ids.map((i) => ({ username: `user${i}`, labels: { custom_id: `cust-${i}` }, plugins: { "key-auth": { key: keyOf(i) } } })),
+  };
+}
+
+interface Status {
+  total: Record<string, number>;
+  workers: Record<string, Record<string, number>>;
+}
+
+/** Request i: consumer i % CONSUMERS, with credentials in a header, Authorization, a cookie and the query. */
+async function call(base: string, i: number): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(`${base}/usage/items/${i}?token=QUERY-SECRET-${i}&page=2`, {
+    headers: {
+      apikey: keyOf(i % CONSUMERS),
+      authorization: `Bearer tok-SECRET-${i}`,
+      cookie: `session=COOKIE-SECRET-${i}`,
+      "x-request-source": "suite",
+    },
+  });
+  await response.arrayBuffer();
+  return { status: response.status, ms: performance.now() - started };
+}
+
+async function traffic(base: string, from: number, count: number, parallel = 8): Promise<{ status: number; ms: number }[]> {
+  const out: { status: number; ms: number }[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) {
+        const index = next++;
+        out[index] = await call(base, from + index);
+      }
+    }),
+  );
+  return out;
+}
+
+async function statusOf(base: string): Promise<Status> {
+  const response = await fetch(`${base}/_status`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Status;
+}
+
+/** Polls the status endpoint until `done` holds (the flush timers run within ~100 ms). */
+async function settle(base: string, done: (s: Status) => boolean, timeoutMs = 20_000): Promise<Status> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(base);
+    if (done(status) || Date.now() > deadline) return status;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface EventBody {
+  id: string;
+  subject: string;
+  data: { path: string; status: number; consumer?: { id: string; username?: string; custom_id?: string }; headers?: Record<string, string> };
+}
+
+/** Every record: a valid CloudEvent keyed by its subject on the Java client's partition, without a secret. */
+function checkRecords(records: ReadRecord[]): EventBody[] {
+  const events: EventBody[] = [];
+  for (const record of records) {
+    const raw = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers).map((h) => Buffer.from(String(h)))]).toString("latin1");
+    for (const secret of SECRETS) expect(raw, `a record carries '${secret}'`).not.toContain(secret);
+    expect(record.headers["content-type"]?.toString()).toBe("application/cloudevents+json");
+    const json = JSON.parse(record.value!.toString("utf8")) as Record<string, unknown>;
+    // The SDK's strict validation: spec version, id, source, type, time, subject…
+    const event = new CloudEvent(json as never, true);
+    expect(event.validate()).toBe(true);
+    expect(event.datacontenttype).toBe("application/json");
+    const body = json as unknown as EventBody;
+    const key = record.key!.toString("utf8");
+    expect(body.subject).toBe(key);
+    expect(record.partition, key).toBe(partitionForKey(Buffer.from(key).toString("latin1"), PARTITIONS));
+    expect(body.data.path).toMatch(/^\/usage\/items\/\d+$/);
+    expect(body.data.headers).toEqual({ "x-request-source": "suite", "user-agent": expect.any(String) as string });
+    expect(body.data.consumer?.custom_id).toBe(key);
+    expect(body.data.consumer?.username).toBe(`user${key.slice("cust-".length)}`);
+    events.push(body);
+  }
+  return events;
+}
+
+let upstream: EchoUpstream;
+let statusPluginDir: string;
+beforeAll(async () => {
+  upstream = await startEchoUpstream();
+  statusPluginDir = writeStatusPlugin();
+});
+afterAll(async () => {
+  await upstream?.stop();
+});
+
+async function startHost(kind: HostKind, conf: Record<string, unknown>): Promise<RunningGateway> {
+  const config = gatewayConfig(kind, conf) as never;
+  const options = { config, upstreamUrl: upstream.url, workers: 2, luaPath: [statusPluginDir] };
+  return kind === "kong" ? startKongHost(options) : startApisixHost(options);
+}
+
+for (const version of KAFKA_VERSIONS) {
+  describe(`kafka-usage with Kafka ${version}`, () => {
+    let broker: KafkaBroker;
+    beforeAll(async () => {
+      broker = await startKafka(version);
+      for (const host of HOSTS) {
+        for (const topic of ["events", "outage", "overflow"]) await broker.createTopic(`${host}-${topic}`, PARTITIONS);
+      }
+    }, 120_000);
+    afterAll(async () => {
+      await broker?.destroy();
+    });
+
+    describe.each(HOSTS)("on the %s-shaped host", (kind) => {
+      it("N requests give exactly N valid CloudEvents, keyed and partitioned by the Java rule, without a secret", async () => {
+        const topic = `${kind}-events`;
+        const gateway = await startHost(kind, usageConf(broker, topic));
+        try {
+          const N = 200;
+          const replies = await traffic(gateway.url, 0, N);
+          expect(replies.every((r) => r.status === 200)).toBe(true);
+          const records = await readTopic(broker.bootstrap, topic, N, 20_000);
+          expect(records).toHaveLength(N);
+          expect(await recordCount(broker.bootstrap, topic)).toBe(N);
+          const events = checkRecords(records);
+          expect(new Set(events.map((e) => e.id)).size).toBe(N);
+          // Every request is there once: paths /usage/items/0 … /usage/items/199.
+          expect(new Set(events.map((e) => e.data.path)).size).toBe(N);
+          const status = await settle(gateway.url, (s) => s.total["sent"] === N);
+          expect(status.total).toMatchObject({ queued: N, sent: N, dropped: 0 });
+        } finally {
+          await gateway.stop();
+        }
+      }, 60_000);
+
+      it("the broker stopped during traffic and started again: every event arrives once; requests keep their status and latency", async () => {
+        const topic = `${kind}-outage`;
+        const gateway = await startHost(kind, usageConf(broker, topic));
+        try {
+          const before = await traffic(gateway.url, 0, 100);
+          await broker.stop();
+          const during = await traffic(gateway.url, 100, 150);
+          await broker.start();
+          const after = await traffic(gateway.url, 250, 50);
+          for (const reply of [...before, ...during, ...after]) expect(reply.status).toBe(200);
+          // The request never waits for Kafka: latency during the outage stays that of a proxied request.
+          const p95Before = percentile(before.map((r) => r.ms), 95);
+          const p95During = percentile(during.map((r) => r.ms), 95);
+          console.log(`kafka-usage ${version} ${kind}: request p95 ${p95Before.toFixed(1)} ms before, ${p95During.toFixed(1)} ms during the outage`);
+          expect(p95During).toBeLessThan(Math.max(50, 5 * p95Before));
+          const status = await settle(gateway.url, (s) => s.total["sent"] === 300, 45_000);
+          expect(status.total).toMatchObject({ queued: 300, sent: 300, dropped: 0 });
+          expect(status.total["retried"]).toBeGreaterThan(0);
+          const records = await readTopic(broker.bootstrap, topic, 300, 20_000);
+          const events = checkRecords(records);
+          expect(new Set(events.map((e) => e.id)).size).toBe(300);
+          // Idempotent producer: nothing written twice, even for batches whose answer was lost.
+          expect(await recordCount(broker.bootstrap, topic)).toBe(300);
+        } finally {
+          await gateway.stop();
+          await broker.start();
+        }
+      }, 120_000);
+
+      it("with the queue bound exceeded during an outage, the dropped count is exactly the number of events missing", async () => {
+        const topic = `${kind}-overflow`;
+        const gateway = await startHost(kind, usageConf(broker, topic, { queue: { max_events: 60 } }));
+        try {
+          await broker.stop();
+          const replies = await traffic(gateway.url, 0, 200);
+          expect(replies.every((r) => r.status === 200)).toBe(true);
+          await broker.start();
+          const status = await settle(gateway.url, (s) => s.total["sent"]! + s.total["dropped"]! === 200, 45_000);
+          const dropped = status.total["dropped"]!;
+          // Two workers, 60 events each at most while the broker is away.
+          expect(dropped).toBeGreaterThanOrEqual(200 - 120);
+          expect(status.total["dropped_queue_full"]).toBe(dropped);
+          expect(status.total["sent"]).toBe(200 - dropped);
+          const records = await readTopic(broker.bootstrap, topic, 200 - dropped, 20_000);
+          expect(records).toHaveLength(200 - dropped);
+          expect(await recordCount(broker.bootstrap, topic)).toBe(200 - dropped);
+          expect(new Set(checkRecords(records).map((e) => e.id)).size).toBe(200 - dropped);
+        } finally {
+          await gateway.stop();
+          await broker.start();
+        }
+      }, 120_000);
+    });
+  });
+}
