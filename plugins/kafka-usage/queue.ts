@@ -21,6 +21,11 @@ export interface QueuedEvent {
   headers?: readonly { key: string; value: string | null }[];
 }
 
+/** What an event costs against `max_bytes`: its key and its JSON. */
+function weightOf(event: QueuedEvent): number {
+  return event.key.length + event.value.length;
+}
+
 export type OfferResult = "queued" | "queue_full" | "too_large";
 
 export class EventQueue {
@@ -42,13 +47,9 @@ export class EventQueue {
     private readonly maxEventBytes: number,
   ) {}
 
-  static weight(event: QueuedEvent): number {
-    return event.key.length + event.value.length;
-  }
-
   /** Adds an event at the tail, or says why not. `now` is remembered for the age of the queue. */
   offer(event: QueuedEvent, now: number): OfferResult {
-    const bytes = EventQueue.weight(event);
+    const bytes = weightOf(event);
     if (bytes > this.maxEventBytes) return "too_large";
     if (this.waitingCount + this.heldCount >= this.maxEvents) return "queue_full";
     if (this.waitingBytes + this.heldBytes + bytes > this.maxBytes) return "queue_full";
@@ -69,7 +70,7 @@ export class EventQueue {
     while (this.waitingCount > 0 && out.length < maxEvents) {
       const slot = this.head;
       const event = this.slots[slot]!;
-      const weight = EventQueue.weight(event);
+      const weight = weightOf(event);
       if (out.length > 0 && bytes + weight > maxBytes) break;
       out.push(event);
       bytes += weight;
@@ -91,7 +92,7 @@ export class EventQueue {
   release(events: readonly QueuedEvent[]): void {
     for (const event of events) {
       this.heldCount -= 1;
-      this.heldBytes -= EventQueue.weight(event);
+      this.heldBytes -= weightOf(event);
     }
   }
 

@@ -16,7 +16,7 @@ const kafka = record({
       elements: string({ description: "A broker address.", minLength: 3 }),
     }),
     topic: string({ description: "Topic the events are written to (it must exist).", required: true, minLength: 1 }),
-    acks: integer({ description: "-1: every in-sync replica has the batch (default); 1: the leader has it.", default: -1, min: -1, max: 1 }),
+    acks: integer({ description: "-1: every in-sync replica has the batch (default); 1: the leader has it. (0, no answer at all, cannot be at-least-once.)", default: -1, min: -1, max: 1 }),
     idempotent: boolean({
       description: "Producer id and sequence numbers, so a batch sent again after a lost answer is written once.",
       default: true,
@@ -102,6 +102,7 @@ export const kafkaUsageSchema = record({
     stats_log_interval_s: integer({ description: "Seconds between two log lines with each worker's counters; 0: none.", default: 60, min: 0, max: 86_400 }),
   },
   check: (conf) => {
+    if ((conf["kafka"] as { acks: number }).acks === 0) return "kafka.acks: must be -1 or 1 (acks 0 cannot tell a delivered event from a lost one)";
     const headers = conf["headers"] as string[] | undefined;
     if (headers !== undefined) {
       for (let i = 0; i < headers.length; i++) {

@@ -1,6 +1,10 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__Class = ____lualib.__TS__Class
 local ____exports = {}
+--- What an event costs against `max_bytes`: its key and its JSON.
+local function weightOf(event)
+    return #event.key + #event.value
+end
 ____exports.EventQueue = __TS__Class()
 local EventQueue = ____exports.EventQueue
 EventQueue.name = "EventQueue"
@@ -16,11 +20,8 @@ function EventQueue.prototype.____constructor(self, maxEvents, maxBytes, maxEven
     self.heldBytes = 0
     self.oldestAt = -1
 end
-function EventQueue.weight(self, event)
-    return #event.key + #event.value
-end
 function EventQueue.prototype.offer(self, event, now)
-    local bytes = ____exports.EventQueue:weight(event)
+    local bytes = weightOf(event)
     if bytes > self.maxEventBytes then
         return "too_large"
     end
@@ -44,7 +45,7 @@ function EventQueue.prototype.take(self, maxEvents, maxBytes)
     while self.waitingCount > 0 and #out < maxEvents do
         local slot = self.head
         local event = self.slots[slot + 1]
-        local weight = ____exports.EventQueue:weight(event)
+        local weight = weightOf(event)
         if #out > 0 and bytes + weight > maxBytes then
             break
         end
@@ -66,7 +67,7 @@ end
 function EventQueue.prototype.release(self, events)
     for ____, event in ipairs(events) do
         self.heldCount = self.heldCount - 1
-        self.heldBytes = self.heldBytes - ____exports.EventQueue:weight(event)
+        self.heldBytes = self.heldBytes - weightOf(event)
     end
 end
 function EventQueue.prototype.waiting(self)

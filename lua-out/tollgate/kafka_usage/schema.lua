@@ -19,7 +19,7 @@ local kafka = record({
             elements = ____string({description = "A broker address.", minLength = 3})
         }),
         topic = ____string({description = "Topic the events are written to (it must exist).", required = true, minLength = 1}),
-        acks = integer({description = "-1: every in-sync replica has the batch (default); 1: the leader has it.", default = -1, min = -1, max = 1}),
+        acks = integer({description = "-1: every in-sync replica has the batch (default); 1: the leader has it. (0, no answer at all, cannot be at-least-once.)", default = -1, min = -1, max = 1}),
         idempotent = boolean({description = "Producer id and sequence numbers, so a batch sent again after a lost answer is written once.", default = true}),
         client_id = ____string({description = "Client id sent to the brokers.", default = "tollgate", minLength = 1}),
         timeout_ms = integer({description = "Connect, send and read timeout of one request to a broker.", default = 5000, min = 100, max = 120000}),
@@ -75,6 +75,9 @@ ____exports.kafkaUsageSchema = record({
         stats_log_interval_s = integer({description = "Seconds between two log lines with each worker's counters; 0: none.", default = 60, min = 0, max = 86400})
     },
     check = function(conf)
+        if conf.kafka.acks == 0 then
+            return "kafka.acks: must be -1 or 1 (acks 0 cannot tell a delivered event from a lost one)"
+        end
         local headers = conf.headers
         if headers ~= nil then
             do
