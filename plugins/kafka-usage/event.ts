@@ -148,12 +148,28 @@ function pad(value: number, width: number): string {
 /**
  * Epoch milliseconds as RFC 3339 UTC with milliseconds ("2026-11-24T20:01:45.123Z"),
  * by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
- * and one function keeps both runtimes to the same output. Civil date from a day count
- * in the proleptic Gregorian calendar, by 400-year eras of 146,097 days counted from
- * 0000-03-01 (a year that starts in March ends with the leap day).
+ * and one function keeps both runtimes to the same output.
  */
 export function rfc3339(epochMs: number): string {
   const ms = Math.floor(epochMs);
+  // Requests of the same second share everything but the milliseconds (one per worker).
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastPrefix = secondPrefix(ms);
+    lastSecond = second;
+  }
+  return `${lastPrefix}${pad(ms - second * 1000, 3)}Z`;
+}
+
+let lastSecond = -1;
+let lastPrefix = "";
+
+/**
+ * "2026-11-24T20:01:45." for the second of `ms` (epoch milliseconds, whole). Civil date
+ * from a day count in the proleptic Gregorian calendar, by 400-year eras of 146,097 days
+ * counted from 0000-03-01 (a year that starts in March ends with the leap day).
+ */
+function secondPrefix(ms: number): string {
   const days = Math.floor(ms / 86_400_000);
   const msOfDay = ms - days * 86_400_000;
   const z = days + 719_468; // days from 0000-03-01 to 1970-01-01
@@ -168,5 +184,5 @@ export function rfc3339(epochMs: number): string {
   const hour = Math.floor(msOfDay / 3_600_000);
   const minute = Math.floor((msOfDay % 3_600_000) / 60_000);
   const second = Math.floor((msOfDay % 60_000) / 1000);
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(msOfDay % 1000, 3)}Z`;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.`;
 }

@@ -16,6 +16,7 @@ import { startEntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
+import { recordCount, startKafka, type KafkaBroker } from "../runtime/kafka.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -30,6 +31,8 @@ const BUDGET_MS = 5 * 60 * 1000;
 interface Target {
   url: string;
   stop(): Promise<void>;
+  /** After the rounds: checks what the scenario did besides answering (given the requests wrk sent); a line for the report. */
+  verify?(requests: number, runs: number): Promise<string>;
 }
 
 interface Scenario {
@@ -44,7 +47,11 @@ interface BenchEnv {
   upstreamUrl: string;
   upstreamPort: number;
   redis: RedisServer;
+  /** A Kafka 4 broker, started on first use. */
+  kafka(): Promise<KafkaBroker>;
 }
+
+const KAFKA_VERSION = "4.3.1";
 
 const consumer = {
   username: "bench-user",
@@ -122,7 +129,90 @@ const SCENARIOS: Scenario[] = [
   nginxLimitReq,
   entitlementCheckCached(),
   featureToggle50(),
+  kafkaUsage(),
 ];
+
+/**
+ * kafka-usage alone (anonymous callers, subject "anonymous": no key-auth, whose own cost
+ * would hide the plugin's), publishing every request to a real local Kafka 4 broker with
+ * the plugin's defaults (acks -1, idempotent, batches of 500 or 1 s). The broker runs on
+ * the same 2 cores. After the rounds, every request must be a record in the topic.
+ */
+function kafkaUsage(): Scenario {
+  const topic = "bench-usage";
+  return {
+    name: "kafka-usage",
+    description: `kafka-usage only (anonymous callers), one CloudEvent per request to a local Kafka ${KAFKA_VERSION} broker (acks -1, idempotent)`,
+    headers: {},
+    async start(env) {
+      const broker = await env.kafka();
+      await broker.createTopic(topic, 6);
+      const conf = { kafka: { brokers: [broker.bootstrap], topic }, stats_log_interval_s: 0 };
+      const host = await startKongHost({
+        config: kongConfig([{ name: "kafka-usage", config: conf }]) as never,
+        upstreamUrl: env.upstreamUrl,
+        workers: 1,
+      });
+      return {
+        url: host.url,
+        stop: () => host.stop(),
+        async verify(requests, runs) {
+          // wrk counts the requests it completed; the ones in flight when a run ends (at most
+          // one per connection) are served, and so published, without being counted.
+          const uncounted = runs * CONNECTIONS;
+          // The last batch leaves within batch.max_age_ms (1 s) of the last request.
+          const deadline = Date.now() + 15_000;
+          let records = await recordCount(broker.bootstrap, topic);
+          while (records < requests && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 250));
+            records = await recordCount(broker.bootstrap, topic);
+          }
+          if (records < requests || records > requests + uncounted) {
+            throw new Error(`kafka-usage: wrk completed ${requests} requests (+ at most ${uncounted} cut off) but the topic holds ${records} events`);
+          }
+          return `kafka-usage: wrk completed ${requests} requests in ${runs} runs (warm-up included) and the topic holds ${records} events: every completed request is there, and the ${records - requests} more are within the ${uncounted} requests wrk cuts off unanswered-for at the end of its runs.`;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * kafka-producer: events per second one nginx worker delivers to the broker with the
+ * compiled producer (tests/bench/kafka_producer_bench.lua): 450-byte events, 1,000 keys,
+ * calls of 500 records, acks -1, idempotent. Median of 3 runs of 100,000 events.
+ */
+async function measureProducer(env: BenchEnv): Promise<{ events_per_s: number; runs: number[] }> {
+  const broker = await env.kafka();
+  const topic = "bench-producer";
+  await broker.createTopic(topic, 6);
+  const port = await freePort();
+  const nginx = await startNginx({
+    name: "bench-kafka-producer",
+    workers: 1,
+    waitForPorts: [port],
+    httpBlock: `
+  lua_package_path "${join(REPO_ROOT, "tests/bench")}/?.lua;${join(REPO_ROOT, "lua-out")}/?.lua;;";
+  server {
+    listen 127.0.0.1:${port};
+    location = /produce { content_by_lua_block { require("kafka_producer_bench").produce() } }
+  }`,
+  });
+  const runs: number[] = [];
+  try {
+    for (let run = 1; run <= 3; run++) {
+      const url = `http://127.0.0.1:${port}/produce?events=100000&batch=500&bytes=450&topic=${topic}&brokers=${broker.bootstrap}`;
+      const response = await fetch(url);
+      const body = (await response.json()) as { events: number; failed: number; seconds: number; error?: string };
+      if (response.status !== 200 || body.failed > 0) throw new Error(`kafka-producer: ${JSON.stringify(body)}`);
+      runs.push(body.events / body.seconds);
+      console.log(`kafka-producer run ${run}/3: ${body.events} events in ${body.seconds.toFixed(2)} s = ${(body.events / body.seconds).toFixed(0)} events/s`);
+    }
+  } finally {
+    await nginx.stop();
+  }
+  return { events_per_s: Math.round(median(runs)), runs };
+}
 
 /**
  * key-auth + feature-toggle with 50 inline flags, every one evaluated per request and the
@@ -187,7 +277,14 @@ function entitlementCheckCached(): Scenario {
   };
 }
 
-function wrk(url: string, headers: Record<string, string>): number {
+/** The number of requests wrk completed ("N requests in 5.00s"). */
+function requestsOf(out: string): number {
+  const found = /(\d+) requests in/.exec(out);
+  if (found === null) throw new Error(`could not read wrk's output:\n${out}`);
+  return Number(found[1]);
+}
+
+function wrk(url: string, headers: Record<string, string>): { rps: number; count: number } {
   const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency"];
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
   const out = execFileSync("wrk", [...args, url], { encoding: "utf8" });
@@ -195,7 +292,7 @@ function wrk(url: string, headers: Record<string, string>): number {
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
   if (rps === null) throw new Error(`could not read wrk's output:\n${out}`);
   if (non2xx !== null) throw new Error(`${non2xx[1]} non-2xx responses: the scenario is not measuring the admit path\n${out}`);
-  return Number(rps[1]);
+  return { rps: Number(rps[1]), count: requestsOf(out) };
 }
 
 function median(values: number[]): number {
@@ -212,30 +309,40 @@ function cpuModel(): string {
 async function main(): Promise<void> {
   const started = Date.now();
   if (ONLY) {
-    const unknown = ONLY.filter((name) => !SCENARIOS.some((s) => s.name === name));
+    const unknown = ONLY.filter((name) => !SCENARIOS.some((s) => s.name === name) && name !== "kafka-producer");
     if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown scenarios: ${unknown.join(", ")}`);
     SCENARIOS.splice(0, SCENARIOS.length, ...SCENARIOS.filter((s) => s.name === "no-plugin" || ONLY.includes(s.name)));
   }
   const upstream = await startEchoUpstream();
   const redis = await startRedis();
-  const env: BenchEnv = { upstreamUrl: upstream.url, upstreamPort: upstream.port, redis };
+  let kafka: Promise<KafkaBroker> | undefined;
+  const env: BenchEnv = { upstreamUrl: upstream.url, upstreamPort: upstream.port, redis, kafka: () => (kafka ??= startKafka(KAFKA_VERSION)) };
   const targets = new Map<string, Target>();
+  const requests = new Map<string, number>(SCENARIOS.map((s) => [s.name, 0]));
   try {
     for (const scenario of SCENARIOS) targets.set(scenario.name, await scenario.start(env));
     const samples = new Map<string, number[]>(SCENARIOS.map((s) => [s.name, []]));
     // Warm-up: one short pass each (JIT traces, keepalive pools).
     for (const scenario of SCENARIOS) {
       const headers = Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]);
-      execFileSync("wrk", ["-t1", "-c10", "-d1s", ...headers, `${targets.get(scenario.name)!.url}/bench`]);
+      const out = execFileSync("wrk", ["-t1", "-c10", "-d1s", ...headers, `${targets.get(scenario.name)!.url}/bench`], { encoding: "utf8" });
+      requests.set(scenario.name, requests.get(scenario.name)! + requestsOf(out));
     }
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
         if (Date.now() - started > BUDGET_MS - (SECONDS + 5) * 1000) throw new Error("benchmark budget of 5 minutes exceeded");
-        const rps = wrk(`${targets.get(scenario.name)!.url}/bench`, scenario.headers);
+        const { rps, count } = wrk(`${targets.get(scenario.name)!.url}/bench`, scenario.headers);
         samples.get(scenario.name)!.push(rps);
+        requests.set(scenario.name, requests.get(scenario.name)! + count);
         console.log(`round ${round}/${ROUNDS} ${scenario.name}: ${rps.toFixed(0)} req/s`);
       }
     }
+    const notes: string[] = [];
+    for (const scenario of SCENARIOS) {
+      const verify = targets.get(scenario.name)!.verify;
+      if (verify !== undefined) notes.push(await verify(requests.get(scenario.name)!, ROUNDS + 1));
+    }
+    const producer = !ONLY || ONLY.includes("kafka-producer") ? await measureProducer(env) : undefined;
     const baseline = median(samples.get("no-plugin")!);
     const results = SCENARIOS.map((s) => {
       const rps = median(samples.get(s.name)!);
@@ -243,12 +350,14 @@ async function main(): Promise<void> {
     });
     if (ONLY) {
       for (const r of results) console.log(`${r.scenario}: ${r.rps} req/s, ratio ${r.ratio.toFixed(3)}`);
-      for (const row of targetRows(results)) console.log(row);
+      for (const row of targetRows(results, producer)) console.log(row);
+      for (const note of notes) console.log(note);
     } else {
-      writeReports(results, samples);
+      writeReports(results, samples, producer, notes);
     }
   } finally {
     for (const target of targets.values()) await target.stop();
+    if (kafka !== undefined) await (await kafka).destroy();
     await redis.stop();
     await upstream.stop();
   }
@@ -261,24 +370,35 @@ const TARGETS: { what: string; scenario: string; versus: string; atLeast: number
   { what: "tier-limit redis vs no plugin", scenario: "tier-limit-redis", versus: "no-plugin", atLeast: 0.65 },
   { what: "entitlement-check (cached) vs no plugin", scenario: "entitlement-check-cached", versus: "no-plugin", atLeast: 0.9 },
   { what: "feature-toggle, 50 flags, vs no plugin", scenario: "feature-toggle-50", versus: "no-plugin", atLeast: 0.9 },
+  { what: "kafka-usage publishing vs no plugin", scenario: "kafka-usage", versus: "no-plugin", atLeast: 0.95 },
 ];
 
-function targetRows(results: { scenario: string; rps: number }[]): string[] {
+/** Events per second one worker must deliver (scenario kafka-producer). */
+const PRODUCER_TARGET = 50_000;
+
+function targetRows(results: { scenario: string; rps: number }[], producer?: { events_per_s: number }): string[] {
   const rps = new Map(results.map((r) => [r.scenario, r.rps]));
-  return TARGETS.filter((t) => rps.has(t.scenario) && rps.has(t.versus)).map((t) => {
+  const rows = TARGETS.filter((t) => rps.has(t.scenario) && rps.has(t.versus)).map((t) => {
     const ratio = rps.get(t.scenario)! / rps.get(t.versus)!;
     return `| ${t.what} | ${t.scenario} / ${t.versus} | ≥ ${t.atLeast.toFixed(2)} | ${ratio.toFixed(3)} | ${ratio >= t.atLeast ? "met" : "**missed**"} |`;
   });
+  if (producer !== undefined) {
+    const met = producer.events_per_s >= PRODUCER_TARGET;
+    rows.push(`| events one worker delivers to Kafka | kafka-producer events_per_s | ≥ ${PRODUCER_TARGET} | ${producer.events_per_s} | ${met ? "met" : "**missed**"} |`);
+  }
+  return rows;
 }
 
 function writeReports(
   results: { scenario: string; rps: number; baseline: string; ratio: number }[],
   samples: Map<string, number[]>,
+  producer: { events_per_s: number; runs: number[] } | undefined,
+  notes: string[],
 ): void {
   const cpu = cpuModel();
   const date = new Date().toISOString();
   const docs = join(REPO_ROOT, "docs");
-  const json = { date, cpu, cores: cpus().length, rounds: ROUNDS, seconds_per_round: SECONDS, connections: CONNECTIONS, nginx_workers: 1, scenarios: results };
+  const json = { date, cpu, cores: cpus().length, rounds: ROUNDS, seconds_per_round: SECONDS, connections: CONNECTIONS, nginx_workers: 1, scenarios: [...results, ...(producer === undefined ? [] : [{ scenario: "kafka-producer", events_per_s: producer.events_per_s, runs: producer.runs.map(Math.round) }])] };
   // Per-scenario entries keep the documented shape { scenario, rps, baseline, ratio }.
   writeFileSync(join(docs, "bench.json"), JSON.stringify(json, null, 2) + "\n");
 
@@ -300,12 +420,20 @@ Generated by \`make bench\` (tests/bench/run.ts) on ${date}.
 | scenario | rps (median) | ratio to no-plugin | rounds (req/s) | what runs |
 |---|---:|---:|---|---|
 ${rows.join("\n")}
-
+${
+  producer === undefined
+    ? ""
+    : `
+**kafka-producer**: ${producer.events_per_s} events/s delivered by one nginx worker to a local Kafka ${KAFKA_VERSION} broker
+(median of ${producer.runs.length} runs of 100,000 events: ${producer.runs.map((r) => r.toFixed(0)).join(", ")}; 450-byte events,
+1,000 keys over 6 partitions, calls of 500 records, acks -1, idempotent; tests/bench/kafka_producer_bench.lua).
+`
+}${notes.map((note) => `\n${note}\n`).join("")}
 Targets, from the same medians:
 
 | target | ratio | wanted | measured | |
 |---|---|---:|---:|---|
-${targetRows(results).join("\n")}
+${targetRows(results, producer).join("\n")}
 
 Where a target is missed, see "Reading the numbers" below.
 

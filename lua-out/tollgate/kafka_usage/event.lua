@@ -1,6 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local pad
+local pad, secondPrefix, lastSecond, lastPrefix
 function pad(value, width)
     local text = tostring(value)
     while #text < width do
@@ -10,11 +10,17 @@ function pad(value, width)
 end
 --- Epoch milliseconds as RFC 3339 UTC with milliseconds ("2026-11-24T20:01:45.123Z"),
 -- by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
--- and one function keeps both runtimes to the same output. Civil date from a day count
--- in the proleptic Gregorian calendar, by 400-year eras of 146,097 days counted from
--- 0000-03-01 (a year that starts in March ends with the leap day).
+-- and one function keeps both runtimes to the same output.
 function ____exports.rfc3339(epochMs)
     local ms = math.floor(epochMs)
+    local second = math.floor(ms / 1000)
+    if second ~= lastSecond then
+        lastPrefix = secondPrefix(ms)
+        lastSecond = second
+    end
+    return (lastPrefix .. pad(ms - second * 1000, 3)) .. "Z"
+end
+function secondPrefix(ms)
     local days = math.floor(ms / 86400000)
     local msOfDay = ms - days * 86400000
     local z = days + 719468
@@ -29,7 +35,7 @@ function ____exports.rfc3339(epochMs)
     local hour = math.floor(msOfDay / 3600000)
     local minute = math.floor(msOfDay % 3600000 / 60000)
     local second = math.floor(msOfDay % 60000 / 1000)
-    return ((((((((((((pad(year, 4) .. "-") .. pad(month, 2)) .. "-") .. pad(day, 2)) .. "T") .. pad(hour, 2)) .. ":") .. pad(minute, 2)) .. ":") .. pad(second, 2)) .. ".") .. pad(msOfDay % 1000, 3)) .. "Z"
+    return ((((((((((pad(year, 4) .. "-") .. pad(month, 2)) .. "-") .. pad(day, 2)) .. "T") .. pad(hour, 2)) .. ":") .. pad(minute, 2)) .. ":") .. pad(second, 2)) .. "."
 end
 --- The subject of a request's event, or undefined when no event is wanted (anonymous: skip).
 function ____exports.subjectOf(conf, facts)
@@ -120,4 +126,6 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         data = data
     }
 end
+lastSecond = -1
+lastPrefix = ""
 return ____exports

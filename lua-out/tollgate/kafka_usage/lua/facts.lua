@@ -1,15 +1,26 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
---- Seconds as nginx prints them ("0.012") → whole ms; undefined for "-" or nothing.
-local function secondsToMs(value)
+--- $upstream_response_time → whole ms, or undefined when no upstream answered ("-", or
+-- unset). It lists one time per upstream tried ("0.010, 0.004"): their sum is the time
+-- the request spent on upstreams. (string.find in a loop, not string.gmatch: LuaJIT
+-- cannot compile gmatch's iterator, and this runs for every request.)
+local function upstreamMs(value)
     if value == nil then
         return nil
     end
     local total
-    for piece in string.gmatch(value, "[%d.]+") do
-        local seconds = tonumber(piece)
-        if seconds ~= nil then
-            total = (total or 0) + seconds
+    local from = 1
+    do
+        while true do
+            local first, last = string.find(value, "[%d.]+", from)
+            if first == nil or last == nil then
+                break
+            end
+            local seconds = tonumber(string.sub(value, first, last))
+            if seconds ~= nil then
+                total = (total or 0) + seconds
+            end
+            from = last + 1
         end
     end
     local ____temp_0
@@ -22,14 +33,15 @@ local function secondsToMs(value)
 end
 function ____exports.nginxUsageFacts(method, path, status, consumer)
     local v = ngx.var
+    local started = ngx.req.start_time()
     return {
-        requestId = v.request_id or (((tostring(ngx.worker.pid()) .. "-") .. tostring(ngx.now())) .. "-") .. tostring(math.random(1, 2147483647)),
-        startedMs = math.floor(ngx.req.start_time() * 1000 + 0.5),
+        requestId = v.request_id,
+        startedMs = math.floor(started * 1000 + 0.5),
         method = method,
         path = path,
         status = status,
-        latencyMs = secondsToMs(v.request_time) or 0,
-        upstreamLatencyMs = secondsToMs(v.upstream_response_time),
+        latencyMs = math.floor((ngx.now() - started) * 1000 + 0.5),
+        upstreamLatencyMs = upstreamMs(v.upstream_response_time),
         requestBytes = tonumber(v.request_length) or 0,
         responseBytes = tonumber(v.bytes_sent) or 0,
         consumer = consumer
