@@ -3,18 +3,16 @@
  * APISIX-shaped host, against a real HTTP entitlement service the test starts
  * (tests/runtime/entitlement-service.ts), proxying to the echo upstream.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
-import { echoed, HOSTS, request, type HostKind, type RunningGateway } from "./harness.ts";
+import { echoed, HOSTS, request, writeTestPlugin, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PLANS = {
   free: { features: ["basic"] },
@@ -62,10 +60,6 @@ local function access(self, conf)
 end
 return { PRIORITY = 1, VERSION = "0.0.0", access = access, stats = stats }
 `;
-const STATS_KONG_SCHEMA = `
-local typedefs = require("kong.db.schema.typedefs")
-return { name = "cache-stats", fields = { { protocols = typedefs.protocols_http }, { config = { type = "record", fields = {} } } } }
-`;
 const STATS_APISIX = `
 local stats = require("kong.plugins.cache-stats.handler").stats
 return { version = 0.1, priority = 1, name = "cache-stats", schema = { type = "object" },
@@ -79,13 +73,7 @@ return { version = 0.1, priority = 1, name = "cache-stats", schema = { type = "o
 `;
 
 function writeStatsPlugin(): string {
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-cache-stats-"));
-  mkdirSync(join(dir, "kong/plugins/cache-stats"), { recursive: true });
-  mkdirSync(join(dir, "apisix/plugins"), { recursive: true });
-  writeFileSync(join(dir, "kong/plugins/cache-stats/handler.lua"), STATS_KONG_HANDLER);
-  writeFileSync(join(dir, "kong/plugins/cache-stats/schema.lua"), STATS_KONG_SCHEMA);
-  writeFileSync(join(dir, "apisix/plugins/cache-stats.lua"), STATS_APISIX);
-  return dir;
+  return writeTestPlugin("cache-stats", STATS_KONG_HANDLER, STATS_APISIX);
 }
 
 interface WorkerStats {

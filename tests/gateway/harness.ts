@@ -2,7 +2,8 @@
  * What the gateway suites share: start either host with a config, send requests,
  * read what the echo upstream received.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { startApisixHost } from "../runtime/apisix-host.ts";
@@ -123,4 +124,25 @@ export function tierLimitConfig(kind: HostKind, conf: Record<string, unknown>): 
       plugins: { "key-auth": { key: DEMO_KEYS[tier] } },
     })),
   };
+}
+
+/**
+ * Writes a test-only plugin for both hosts into a fresh directory (give it to a host as
+ * `luaPath`): kong/plugins/<name>/handler.lua with a schema without fields, and
+ * apisix/plugins/<name>.lua. Suites use these to reach what the test hosts do not serve
+ * themselves (Admin API extensions, plugin APIs, per-worker figures).
+ */
+export function writeTestPlugin(name: string, kongHandler: string, apisixModule: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `tollgate-${name}-`));
+  mkdirSync(join(dir, "kong/plugins", name), { recursive: true });
+  mkdirSync(join(dir, "apisix/plugins"), { recursive: true });
+  writeFileSync(join(dir, "kong/plugins", name, "handler.lua"), kongHandler);
+  writeFileSync(
+    join(dir, "kong/plugins", name, "schema.lua"),
+    `local typedefs = require("kong.db.schema.typedefs")
+return { name = "${name}", fields = { { protocols = typedefs.protocols_http }, { config = { type = "record", fields = {} } } } }
+`,
+  );
+  writeFileSync(join(dir, "apisix/plugins", `${name}.lua`), apisixModule);
+  return dir;
 }

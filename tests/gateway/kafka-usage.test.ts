@@ -13,9 +13,7 @@
  *   - a queue bound exceeded while the broker is down: the dropped count the status
  *     endpoint reports equals exactly the number of events missing.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
@@ -23,7 +21,7 @@ import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
-import { HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
+import { HOSTS, writeTestPlugin, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PARTITIONS = 6;
 const CONSUMERS = 20;
@@ -42,10 +40,6 @@ local function access(self, conf)
 end
 return { PRIORITY = 1, VERSION = "0.0.0", access = access }
 `;
-const STATUS_KONG_SCHEMA = `
-local typedefs = require("kong.db.schema.typedefs")
-return { name = "usage-status", fields = { { protocols = typedefs.protocols_http }, { config = { type = "record", fields = {} } } } }
-`;
 const STATUS_APISIX = `
 return { version = 0.1, priority = 1, name = "usage-status", schema = { type = "object" },
          check_schema = function(conf) return true end,
@@ -53,13 +47,7 @@ return { version = 0.1, priority = 1, name = "usage-status", schema = { type = "
 `;
 
 function writeStatusPlugin(): string {
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-usage-status-"));
-  mkdirSync(join(dir, "kong/plugins/usage-status"), { recursive: true });
-  mkdirSync(join(dir, "apisix/plugins"), { recursive: true });
-  writeFileSync(join(dir, "kong/plugins/usage-status/handler.lua"), STATUS_KONG_HANDLER);
-  writeFileSync(join(dir, "kong/plugins/usage-status/schema.lua"), STATUS_KONG_SCHEMA);
-  writeFileSync(join(dir, "apisix/plugins/usage-status.lua"), STATUS_APISIX);
-  return dir;
+  return writeTestPlugin("usage-status", STATUS_KONG_HANDLER, STATUS_APISIX);
 }
 
 function usageConf(broker: KafkaBroker, topic: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -206,6 +194,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await upstream?.stop();
+  if (statusPluginDir) rmSync(statusPluginDir, { recursive: true, force: true });
 });
 
 async function startHost(kind: HostKind, conf: Record<string, unknown>): Promise<RunningGateway> {
