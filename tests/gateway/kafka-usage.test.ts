@@ -219,7 +219,7 @@ for (const version of KAFKA_VERSIONS) {
     describe.each(HOSTS)("on the %s-shaped host", (kind) => {
       it("N requests give exactly N valid CloudEvents, keyed and partitioned by the Java rule, without a secret", async () => {
         const topic = `${kind}-events`;
-        const gateway = await startHost(kind, usageConf(broker, topic));
+        const gateway = await startHost(kind, usageConf(broker, topic, { stats_log_interval_s: 1 }));
         try {
           const N = 200;
           const replies = await traffic(gateway.url, 0, N);
@@ -233,6 +233,12 @@ for (const version of KAFKA_VERSIONS) {
           expect(new Set(events.map((e) => e.data.path)).size).toBe(N);
           const status = await settle(gateway.url, (s) => s.total["sent"] === N);
           expect(status.total).toMatchObject({ queued: N, sent: N, dropped: 0 });
+          const perWorker = Object.values(status.workers);
+          expect(perWorker).toHaveLength(2);
+          expect(perWorker.reduce((sum, w) => sum + w["sent"]!, 0)).toBe(N);
+          // Each worker's periodic log line (stats_log_interval_s: 1).
+          await new Promise((r) => setTimeout(r, 1200));
+          expect(gateway.errorLog()).toMatch(/\[kafka-usage\] worker [01]: queued=\d+ sent=\d+ retried=0 dropped=0 .*depth=0/);
         } finally {
           await gateway.stop();
         }
