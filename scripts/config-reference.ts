@@ -12,6 +12,8 @@ import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_
 import { entitlementCheckSchema } from "../plugins/entitlement-check/schema.ts";
 import { FEATURE_TOGGLE_APISIX_PRIORITY, FEATURE_TOGGLE_NAME, FEATURE_TOGGLE_PRIORITY } from "../plugins/feature-toggle/meta.ts";
 import { featureToggleSchema } from "../plugins/feature-toggle/schema.ts";
+import { KAFKA_USAGE_APISIX_PRIORITY, KAFKA_USAGE_NAME, KAFKA_USAGE_PRIORITY } from "../plugins/kafka-usage/meta.ts";
+import { kafkaUsageSchema } from "../plugins/kafka-usage/schema.ts";
 
 interface PluginDoc {
   name: string;
@@ -24,6 +26,7 @@ const PLUGINS: PluginDoc[] = [
   { name: TIER_LIMIT_NAME, spec: tierLimitSchema, kongPriority: TIER_LIMIT_PRIORITY, apisixPriority: TIER_LIMIT_APISIX_PRIORITY },
   { name: ENTITLEMENT_CHECK_NAME, spec: entitlementCheckSchema, kongPriority: ENTITLEMENT_CHECK_PRIORITY, apisixPriority: ENTITLEMENT_CHECK_APISIX_PRIORITY },
   { name: FEATURE_TOGGLE_NAME, spec: featureToggleSchema, kongPriority: FEATURE_TOGGLE_PRIORITY, apisixPriority: FEATURE_TOGGLE_APISIX_PRIORITY },
+  { name: KAFKA_USAGE_NAME, spec: kafkaUsageSchema, kongPriority: KAFKA_USAGE_PRIORITY, apisixPriority: KAFKA_USAGE_APISIX_PRIORITY },
 ];
 
 function typeOf(spec: FieldSpec): string {
@@ -49,7 +52,15 @@ function rows(spec: RecordSpec, path: string): string[] {
   for (const name of sortedFieldNames(spec)) {
     const field = spec.fields[name]!;
     const fieldPath = path === "" ? name : `${path}.${name}`;
-    const def = field.default !== undefined ? `\`${JSON.stringify(field.default)}\`` : field.required ? "required" : "";
+    const def =
+      field.default !== undefined
+        ? `\`${JSON.stringify(field.default)}\``
+        : field.required !== true
+          ? ""
+          : // The validator builds a required record it is not given from its fields' defaults.
+            field.kind === "record" && Object.values(field.fields).every((f) => f.required !== true || f.default !== undefined)
+            ? "its fields' defaults"
+            : "required";
     out.push(`| \`${fieldPath}\` | ${typeOf(field)} | ${def} | ${field.description} |`);
     if (field.kind === "record") out.push(...rows(field, fieldPath));
     if (field.kind === "map" && field.values.kind === "record") out.push(...rows(field.values, `${fieldPath}.<${field.keys.description.replace(/\.$/, "").toLowerCase()}>`));
