@@ -1,22 +1,50 @@
 /**
  * `make demo`: the Kong-shaped playground with kong.yml, on real nginx + ngx_lua.
- * Starts the echo upstream and the gateway on free loopback ports, prints curl
- * commands with the demo keys of each tier, and stops everything on Ctrl-C.
+ * Starts the echo upstream, a Kafka broker (KRaft, the jars `make deps` installed) and
+ * the gateway on free loopback ports, prints curl commands with the demo keys of each
+ * tier, prints every usage event kafka-usage publishes as it arrives in Kafka, and stops
+ * everything on Ctrl-C.
  *
  * The playground host is test infrastructure, not Kong: see tests/runtime/kong/.
  */
 import { join } from "node:path";
 import { startEchoUpstream } from "../tests/runtime/echo-upstream.ts";
-import { startKongHost } from "../tests/runtime/kong-host.ts";
+import { kafkaClient, startKafka } from "../tests/runtime/kafka.ts";
+import { loadDeclarativeConfig, startKongHost } from "../tests/runtime/kong-host.ts";
 import { REPO_ROOT } from "../tests/runtime/nginx.ts";
 
-const upstream = await startEchoUpstream();
-const gateway = await startKongHost({ config: join(REPO_ROOT, "kong.yml"), upstreamUrl: upstream.url, workers: 2 });
+const KAFKA_VERSION = "4.3.1";
+
+const [upstream, broker] = await Promise.all([startEchoUpstream(), startKafka(KAFKA_VERSION)]);
+// kong.yml names a broker at 127.0.0.1:9092; the demo's broker listens on a free port.
+const config = loadDeclarativeConfig(join(REPO_ROOT, "kong.yml"));
+let topic = "api-usage";
+for (const plugin of config.plugins ?? []) {
+  if (plugin.name !== "kafka-usage") continue;
+  const kafka = (plugin.config as { kafka: { brokers: string[]; topic: string } }).kafka;
+  kafka.brokers = [broker.bootstrap];
+  topic = kafka.topic;
+}
+await broker.createTopic(topic, 3);
+const gateway = await startKongHost({ config, upstreamUrl: upstream.url, workers: 2 });
 const url = gateway.url;
+
+// Every event kafka-usage publishes, one line each, as the billing side would read it.
+const reader = kafkaClient(broker.bootstrap, "tollgate-demo").consumer({ groupId: "tollgate-demo", maxWaitTimeInMs: 100 });
+await reader.connect();
+await reader.subscribe({ topic, fromBeginning: true });
+await reader.run({
+  eachMessage: async ({ partition, message }) => {
+    const event = JSON.parse(message.value?.toString() ?? "{}") as { id: string; subject: string; time: string; data: Record<string, unknown> };
+    const d = event.data;
+    console.log(`usage event  partition ${partition}  ${event.time}  subject=${event.subject}  ${String(d["method"])} ${String(d["path"])} → ${String(d["status"])}  tier=${String(d["tier"] ?? "-")}  id=${event.id}`);
+  },
+});
 
 console.log(`
 tollgate playground: kong.yml on a Kong-shaped nginx at ${url}
-(upstream: echo server at ${upstream.url}; it answers with the headers it received)
+(upstream: echo server at ${upstream.url}; it answers with the headers it received;
+ Kafka ${KAFKA_VERSION} at ${broker.bootstrap}, topic ${topic}: each request's usage event is printed here)
 
 No key → 401 from key-auth:
   curl -i ${url}/orders
@@ -36,7 +64,7 @@ The sandbox route has tiny limits (free GET 3/min): the 4th call gets 429 with R
 Premium still passes on the sandbox (GET 10/min), enterprise is unlimited:
   curl -s -o /dev/null -w '%{http_code}\\n' ${url}/sandbox -H 'apikey: demo-premium-key'
 
-Ctrl-C stops the gateway and the upstream.
+Ctrl-C stops the gateway, the upstream and Kafka.
 `);
 
 let stopping = false;
@@ -45,6 +73,8 @@ async function stop(): Promise<void> {
   stopping = true;
   console.log("\nstopping…");
   await gateway.stop();
+  await reader.disconnect();
+  await broker.destroy();
   await upstream.stop();
   process.exit(0);
 }

@@ -91,12 +91,23 @@ describe("make demo", () => {
     expect(sh(premium!).trim()).toBe("200");
   });
 
+  it("prints the usage event of each request as Kafka delivers it", async () => {
+    const [, premium] = commandsAfter(/^Each tier's key/);
+    sh(premium!);
+    // The premium call's event (subject = username, as kong.yml says), read back from Kafka.
+    const deadline = Date.now() + 10_000;
+    while (!/usage event .*subject=premium-user {2}GET \/orders → 200/.test(printed) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(printed).toMatch(/usage event .*subject=premium-user {2}GET \/orders → 200 {2}tier=\S+ {2}id=[0-9a-f]{32}/);
+  });
+
   it("stops everything on Ctrl-C", async () => {
     const ports = [...printed.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
     const exited = new Promise<void>((resolve) => demo.once("exit", () => resolve()));
     process.kill(-demo.pid!, "SIGINT");
     await exited;
-    // Give the gateway and upstream nginx their (graceful) shutdown, then nothing answers.
+    // Give the gateway, the upstream nginx and Kafka their (graceful) shutdown, then nothing answers.
     await new Promise((r) => setTimeout(r, 1000));
     for (const port of new Set(ports)) {
       expect(() => sh(`curl -s --max-time 2 http://127.0.0.1:${port}/`)).toThrow();
