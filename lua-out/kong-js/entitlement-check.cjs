@@ -27348,13 +27348,13 @@ function forbidden(conf, prepared, facts, plan2, feature, message) {
   const unlocking = unlockingPlans(conf, prepared, facts);
   if (unlocking.length > 0) body["required_plans"] = unlocking;
   if (conf.upgrade_url !== void 0) body["upgrade_url"] = conf.upgrade_url;
-  return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} } };
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} }, plan: plan2 };
 }
 function paymentRequired(conf, prepared, subscription2, message) {
   const body = { error: "payment_required", message, status: subscription2.status };
   if (subscription2.plan !== void 0) body["plan"] = subscription2.plan;
   if (conf.upgrade_url !== void 0) body["upgrade_url"] = conf.upgrade_url;
-  return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} } };
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} }, plan: subscription2.plan };
 }
 function lapse(conf, subscription2, now2) {
   switch (subscription2.status) {
@@ -27426,7 +27426,7 @@ function decideEntitlement(conf, facts, lookup, now2) {
   const featureList = subscription2.features === void 0 && plan2 !== void 0 ? prepared.featureHeaders[plan2.name] : joinSorted(features);
   if (featureList !== "") upstream[conf.features_header] = featureList;
   if (conf.status_header !== void 0) upstream[conf.status_header] = subscription2.status;
-  return { clearUpstream: prepared.clearUpstream, upstream };
+  return { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
 }
 
 // plugins/entitlement-check/meta.ts

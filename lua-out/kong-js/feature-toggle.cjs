@@ -1380,9 +1380,10 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
     items.push(variant2.enabled ? prepared.items[name]?.[variant2.name] ?? `${name}=${variant2.name}` : name);
   }
   if (items.length === 0) return { clearUpstream };
+  const features = items.join(",");
   const upstream = {};
-  upstream[conf.header] = items.join(",");
-  return { clearUpstream, upstream };
+  upstream[conf.header] = features;
+  return { clearUpstream, upstream, features };
 }
 
 // plugins/feature-toggle/meta.ts

@@ -25,6 +25,15 @@ export interface AccessOutcome {
   rejection?: Rejection;
   /** Something the operator should see in the error log (the request was not failed for it). */
   warning?: string;
+  /**
+   * What the plugin decided about the caller, kept with the request for its usage event
+   * (kafka-usage): the tier (tier-limit), the plan (entitlement-check), the enabled
+   * features as forwarded upstream (feature-toggle). Adapters record them, rejected or not,
+   * in Kong's kong.ctx.shared / APISIX's ctx as tollgate_tier, tollgate_plan, tollgate_features.
+   */
+  tier?: string;
+  plan?: string;
+  features?: string;
 }
 
 /**

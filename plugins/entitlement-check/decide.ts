@@ -179,14 +179,14 @@ function forbidden(
   // An empty list would be encoded as {} by Lua's cjson: leave it out instead.
   if (unlocking.length > 0) body["required_plans"] = unlocking;
   if (conf.upgrade_url !== undefined) body["upgrade_url"] = conf.upgrade_url;
-  return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} } };
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} }, plan };
 }
 
 function paymentRequired(conf: EntitlementCheckConfig, prepared: PreparedEntitlementCheck, subscription: Subscription, message: string): AccessOutcome {
   const body: { [key: string]: unknown } = { error: "payment_required", message, status: subscription.status };
   if (subscription.plan !== undefined) body["plan"] = subscription.plan;
   if (conf.upgrade_url !== undefined) body["upgrade_url"] = conf.upgrade_url;
-  return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} } };
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} }, plan: subscription.plan };
 }
 
 /** Why a subscription is not in good standing at `now`, or undefined when it is. */
@@ -270,7 +270,7 @@ export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFa
   const featureList = subscription.features === undefined && plan !== undefined ? prepared.featureHeaders[plan.name]! : joinSorted(features);
   if (featureList !== "") upstream[conf.features_header] = featureList;
   if (conf.status_header !== undefined) upstream[conf.status_header] = subscription.status;
-  return { clearUpstream: prepared.clearUpstream, upstream };
+  return { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
 }
 
 /** The whole decision for one request, with `lookup` standing for the service's answer (vectors). */

@@ -172,9 +172,10 @@ export function decideFeatures(
     items.push(variant.enabled ? (prepared.items[name]?.[variant.name] ?? `${name}=${variant.name}`) : name);
   }
   if (items.length === 0) return { clearUpstream };
+  const features = items.join(",");
   const upstream: { [name: string]: string } = {};
-  upstream[conf.header] = items.join(",");
-  return { clearUpstream, upstream };
+  upstream[conf.header] = features;
+  return { clearUpstream, upstream, features };
 }
 
 /**

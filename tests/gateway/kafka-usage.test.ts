@@ -62,8 +62,16 @@ function usageConf(broker: KafkaBroker, topic: string, extra: Record<string, unk
   };
 }
 
+/** tollgate's access plugins on the /decided route: what they decide goes into the event. */
+const DECIDING_PLUGINS: Record<string, Record<string, unknown>> = {
+  "tier-limit": { tiers: { premium: { limits: { GET: { minute: 1000 } } } } },
+  "entitlement-check": { plans: { pro: { features: ["reports"] } }, required_features: ["reports"] },
+  "feature-toggle": { flags: [{ name: "beta-search" }, { name: "checkout", variants: [{ name: "blue", weight: 1 }] }, { name: "off", enabled: false }] },
+};
+
 function gatewayConfig(kind: HostKind, conf: Record<string, unknown>): Record<string, unknown> {
   const ids = Array.from({ length: CONSUMERS }, (_, i) => i);
+  const deciding = (extra: Record<string, unknown>) => Object.entries({ ...DECIDING_PLUGINS, "kafka-usage": extra });
   if (kind === "kong") {
     return {
       _format_version: "3.0",
@@ -81,22 +89,28 @@ function gatewayConfig(kind: HostKind, conf: Record<string, unknown>): Record<st
               ],
             },
             { name: "open", paths: ["/open"], plugins: [{ name: "kafka-usage", config: conf }] },
+            {
+              name: "decided",
+              paths: ["/decided"],
+              plugins: [{ name: "key-auth", config: { key_names: ["apikey"] } }, ...deciding(conf).map(([name, config]) => ({ name, config }))],
+            },
             { name: "status", paths: ["/_status"], plugins: [{ name: "usage-status", config: {} }] },
           ],
         },
       ],
-      consumers: ids.map((i) => ({ username: `user${i}`, custom_id: `cust-${i}`, keyauth_credentials: [{ key: keyOf(i) }] })),
+      consumers: ids.map((i) => ({ username: `user${i}`, custom_id: `cust-${i}`, tags: ["tier:premium", "plan:pro"], keyauth_credentials: [{ key: keyOf(i) }] })),
     };
   }
   return {
     routes: [
       { id: "usage", name: "usage", uri: "/usage*", upstream_id: "up", plugins: { "key-auth": {}, "kafka-usage": conf } },
       { id: "open", name: "open", uri: "/open*", upstream_id: "up", plugins: { "kafka-usage": conf } },
+      { id: "decided", name: "decided", uri: "/decided*", upstream_id: "up", plugins: { "key-auth": {}, ...Object.fromEntries(deciding(conf)) } },
       { id: "status", uri: "/_status", upstream_id: "up", plugins: { "usage-status": {} } },
     ],
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     // APISIX has no custom_id: the label of that name is what tollgate reads as one.
-    consumers: ids.map((i) => ({ username: `user${i}`, labels: { custom_id: `cust-${i}` }, plugins: { "key-auth": { key: keyOf(i) } } })),
+    consumers: ids.map((i) => ({ username: `user${i}`, labels: { custom_id: `cust-${i}`, tier: "premium", plan: "pro" }, plugins: { "key-auth": { key: keyOf(i) } } })),
   };
 }
 
@@ -209,7 +223,7 @@ for (const version of KAFKA_VERSIONS) {
     beforeAll(async () => {
       broker = await startKafka(version);
       for (const host of HOSTS) {
-        for (const topic of ["events", "outage", "overflow", "shutdown"]) await broker.createTopic(`${host}-${topic}`, PARTITIONS);
+        for (const topic of ["events", "decided", "outage", "overflow", "shutdown"]) await broker.createTopic(`${host}-${topic}`, PARTITIONS);
       }
     }, 120_000);
     afterAll(async () => {
@@ -239,6 +253,26 @@ for (const version of KAFKA_VERSIONS) {
           // Each worker's periodic log line (stats_log_interval_s: 1).
           await new Promise((r) => setTimeout(r, 1200));
           expect(gateway.errorLog()).toMatch(/\[kafka-usage\] worker [01]: queued=\d+ sent=\d+ retried=0 dropped=0 .*depth=0/);
+        } finally {
+          await gateway.stop();
+        }
+      }, 60_000);
+
+      it("an event carries the tier, plan and features tier-limit, entitlement-check and feature-toggle decided", async () => {
+        const topic = `${kind}-decided`;
+        const gateway = await startHost(kind, usageConf(broker, topic));
+        try {
+          for (let i = 0; i < 3; i++) {
+            const response = await fetch(`${gateway.url}/decided/report`, { headers: { apikey: keyOf(i), "x-api-tier": "enterprise" } });
+            await response.arrayBuffer();
+            expect(response.status).toBe(200);
+          }
+          const records = await readTopic(broker.bootstrap, topic, 3, 15_000);
+          expect(records).toHaveLength(3);
+          for (const record of records) {
+            const event = JSON.parse(record.value!.toString()) as { data: Record<string, unknown> };
+            expect(event.data).toMatchObject({ path: "/decided/report", status: 200, tier: "premium", plan: "pro", features: "beta-search,checkout=blue" });
+          }
         } finally {
           await gateway.stop();
         }

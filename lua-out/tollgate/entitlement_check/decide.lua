@@ -201,7 +201,7 @@ local function forbidden(conf, prepared, facts, plan, feature, message)
     if conf.upgrade_url ~= nil then
         body.upgrade_url = conf.upgrade_url
     end
-    return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}}
+    return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}, plan = plan}
 end
 local function paymentRequired(conf, prepared, subscription, message)
     local body = {error = "payment_required", message = message, status = subscription.status}
@@ -211,7 +211,7 @@ local function paymentRequired(conf, prepared, subscription, message)
     if conf.upgrade_url ~= nil then
         body.upgrade_url = conf.upgrade_url
     end
-    return {clearUpstream = prepared.clearUpstream, rejection = {status = 402, body = body, headers = {}}}
+    return {clearUpstream = prepared.clearUpstream, rejection = {status = 402, body = body, headers = {}}, plan = subscription.plan}
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
@@ -354,7 +354,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
     if conf.status_header ~= nil then
         upstream[conf.status_header] = subscription.status
     end
-    return {clearUpstream = prepared.clearUpstream, upstream = upstream}
+    return {clearUpstream = prepared.clearUpstream, upstream = upstream, plan = planName}
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)

@@ -186,9 +186,10 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     if #items == 0 then
         return {clearUpstream = clearUpstream}
     end
+    local features = table.concat(items, ",")
     local upstream = {}
-    upstream[conf.header] = table.concat(items, ",")
-    return {clearUpstream = clearUpstream, upstream = upstream}
+    upstream[conf.header] = features
+    return {clearUpstream = clearUpstream, upstream = upstream, features = features}
 end
 --- decideFeatures with a fixed clock and random source and no REGEX capability, for
 -- test vectors (which hold only data).

@@ -54,6 +54,10 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
  */
 export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Rejection | undefined {
   if (outcome.warning !== undefined) core.log.warn(outcome.warning);
+  // Kept for kafka-usage's event of this request (see AccessOutcome).
+  if (outcome.tier !== undefined) ctx.tollgate_tier = outcome.tier;
+  if (outcome.plan !== undefined) ctx.tollgate_plan = outcome.plan;
+  if (outcome.features !== undefined) ctx.tollgate_features = outcome.features;
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
   for (const name of headersToClear(outcome)) core.request.set_header(ctx, name, undefined);

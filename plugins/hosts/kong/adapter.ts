@@ -59,9 +59,18 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
   return facts;
 }
 
+/** Keeps what the plugin decided for kafka-usage's event of this request (see AccessOutcome). */
+function recordUsage(outcome: AccessOutcome): void {
+  const shared = kong.ctx.shared;
+  if (outcome.tier !== undefined) shared["tollgate_tier"] = outcome.tier;
+  if (outcome.plan !== undefined) shared["tollgate_plan"] = outcome.plan;
+  if (outcome.features !== undefined) shared["tollgate_features"] = outcome.features;
+}
+
 /** Applies an outcome in the access phase; a rejection ends the request. */
 export function applyKongOutcome(outcome: AccessOutcome): void {
   if (outcome.warning !== undefined) kong.log.warn(outcome.warning);
+  if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined) recordUsage(outcome);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
   for (const name of headersToClear(outcome)) kong.service.request.clear_header(name);

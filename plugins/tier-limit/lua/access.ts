@@ -35,7 +35,7 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 
   const upstream = prepared.upstreamFor[plan.tier]!;
-  const passed: AccessOutcome = { clearUpstream, upstream };
+  const passed: AccessOutcome = { clearUpstream, upstream, tier: plan.tier };
   if (plan.checks.length === 0) return passed;
 
   const local = conf.policy === "local";
@@ -51,5 +51,5 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
 
   const decision = decideAccess(conf, plan, counts);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
-  return { clearUpstream, upstream, response: decision.responseHeaders, rejection: decision.rejection };
+  return { clearUpstream, upstream, response: decision.responseHeaders, rejection: decision.rejection, tier: plan.tier };
 }

@@ -65,6 +65,15 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     if outcome.warning ~= nil then
         core.log.warn(outcome.warning)
     end
+    if outcome.tier ~= nil then
+        ctx.tollgate_tier = outcome.tier
+    end
+    if outcome.plan ~= nil then
+        ctx.tollgate_plan = outcome.plan
+    end
+    if outcome.features ~= nil then
+        ctx.tollgate_features = outcome.features
+    end
     local rejection = outcome.rejection
     local upstream = outcome.upstream
     for ____, name in ipairs(headersToClear(outcome)) do

@@ -70,10 +70,26 @@ function ____exports.kongRequestFacts(conf, needs)
     end
     return facts
 end
+--- Keeps what the plugin decided for kafka-usage's event of this request (see AccessOutcome).
+local function recordUsage(outcome)
+    local shared = kong.ctx.shared
+    if outcome.tier ~= nil then
+        shared.tollgate_tier = outcome.tier
+    end
+    if outcome.plan ~= nil then
+        shared.tollgate_plan = outcome.plan
+    end
+    if outcome.features ~= nil then
+        shared.tollgate_features = outcome.features
+    end
+end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
     if outcome.warning ~= nil then
         kong.log.warn(outcome.warning)
+    end
+    if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil then
+        recordUsage(outcome)
     end
     local rejection = outcome.rejection
     local upstream = outcome.upstream

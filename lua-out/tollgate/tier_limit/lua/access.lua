@@ -49,7 +49,7 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
         return {clearUpstream = clearUpstream, rejection = plan.rejection}
     end
     local upstream = prepared.upstreamFor[plan.tier]
-    local passed = {clearUpstream = clearUpstream, upstream = upstream}
+    local passed = {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
     if #plan.checks == 0 then
         return passed
     end
@@ -82,6 +82,12 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     if not decision.allowed and ____local then
         refundCounters(conf.dict, plan.checks, plan.cost)
     end
-    return {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, rejection = decision.rejection}
+    return {
+        clearUpstream = clearUpstream,
+        upstream = upstream,
+        response = decision.responseHeaders,
+        rejection = decision.rejection,
+        tier = plan.tier
+    }
 end
 return ____exports
