@@ -1,6 +1,69 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ArraySort = ____lualib.__TS__ArraySort
+local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
+local __TS__StringSubstring = ____lualib.__TS__StringSubstring
+local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local ____exports = {}
-local pad, secondPrefix, lastSecond, lastPrefix
+local entityJson, headersJson, quoted, pad, secondPrefix, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
+function entityJson(entity)
+    if entity.id == nil then
+        return ("{\"name\":" .. quoted(entity.name)) .. "}"
+    end
+    if entity.name == nil then
+        return ("{\"id\":" .. quoted(entity.id)) .. "}"
+    end
+    return ((("{\"id\":" .. quoted(entity.id)) .. ",\"name\":") .. quoted(entity.name)) .. "}"
+end
+function headersJson(headers)
+    local names = {}
+    for name in pairs(headers) do
+        names[#names + 1] = name
+    end
+    __TS__ArraySort(names)
+    local out = ""
+    for ____, name in ipairs(names) do
+        out = (((out == "" and "{" or out .. ",") .. quoted(name)) .. ":") .. quoted(headers[name])
+    end
+    return out .. "}"
+end
+function quoted(text)
+    local length = #text
+    local i = 0
+    while i < length do
+        local code = __TS__StringCharCodeAt(text, i)
+        if code < 32 or code == 34 or code == 92 then
+            break
+        end
+        i = i + 1
+    end
+    if i == length then
+        return ("\"" .. text) .. "\""
+    end
+    local out = __TS__StringSubstring(text, 0, i)
+    local runStart = i
+    do
+        while i < length do
+            do
+                local code = __TS__StringCharCodeAt(text, i)
+                if code >= 32 and code ~= 34 and code ~= 92 then
+                    goto __continue37
+                end
+                local escape = SHORT_ESCAPES[code] or ("\\u00" .. __TS__StringCharAt(
+                    HEX,
+                    bit.arshift(code, 4)
+                )) .. __TS__StringCharAt(
+                    HEX,
+                    bit.band(code, 15)
+                )
+                out = (out .. __TS__StringSubstring(text, runStart, i)) .. escape
+                runStart = i + 1
+            end
+            ::__continue37::
+            i = i + 1
+        end
+    end
+    return (("\"" .. out) .. __TS__StringSubstring(text, runStart)) .. "\""
+end
 function pad(value, width)
     local text = tostring(value)
     while #text < width do
@@ -126,6 +189,59 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         data = data
     }
 end
+--- The event as JSON text, keys in the documented order (data.headers sorted by name): the
+-- same bytes in LuaJIT and Node, and in LuaJIT a compiled string build instead of a
+-- lua-cjson call, which walked the tables through the C API on every request (the
+-- largest item in the log phase's profile). Numbers here are integers (status, ms,
+-- bytes), printed without exponent below 10^14 in both runtimes.
+function ____exports.encodeUsageEvent(event)
+    local d = event.data
+    local data = (((((("{\"method\":" .. quoted(d.method)) .. ",\"path\":") .. quoted(d.path)) .. ",\"status\":") .. tostring(d.status)) .. ",\"latency_ms\":") .. tostring(d.latency_ms)
+    if d.upstream_latency_ms ~= nil then
+        data = (data .. ",\"upstream_latency_ms\":") .. tostring(d.upstream_latency_ms)
+    end
+    data = (((data .. ",\"request_bytes\":") .. tostring(d.request_bytes)) .. ",\"response_bytes\":") .. tostring(d.response_bytes)
+    if d.route ~= nil then
+        data = (data .. ",\"route\":") .. entityJson(d.route)
+    end
+    if d.service ~= nil then
+        data = (data .. ",\"service\":") .. entityJson(d.service)
+    end
+    local c = d.consumer
+    if c ~= nil then
+        local consumer = "{\"id\":" .. quoted(c.id)
+        if c.username ~= nil then
+            consumer = (consumer .. ",\"username\":") .. quoted(c.username)
+        end
+        if c.custom_id ~= nil then
+            consumer = (consumer .. ",\"custom_id\":") .. quoted(c.custom_id)
+        end
+        data = ((data .. ",\"consumer\":") .. consumer) .. "}"
+    end
+    if d.tier ~= nil then
+        data = (data .. ",\"tier\":") .. quoted(d.tier)
+    end
+    if d.plan ~= nil then
+        data = (data .. ",\"plan\":") .. quoted(d.plan)
+    end
+    if d.features ~= nil then
+        data = (data .. ",\"features\":") .. quoted(d.features)
+    end
+    if d.headers ~= nil then
+        data = (data .. ",\"headers\":") .. headersJson(d.headers)
+    end
+    return (((((("{\"specversion\":\"1.0\",\"id\":" .. quoted(event.id)) .. ",\"source\":") .. quoted(event.source)) .. ",\"type\":") .. quoted(event.type)) .. ",") .. ((((("\"subject\":" .. quoted(event.subject)) .. ",\"time\":") .. quoted(event.time)) .. ",\"datacontenttype\":\"application/json\",\"data\":") .. data) .. "}}"
+end
+SHORT_ESCAPES = {
+    [8] = "\\b",
+    [9] = "\\t",
+    [10] = "\\n",
+    [12] = "\\f",
+    [13] = "\\r",
+    [34] = "\\\"",
+    [92] = "\\\\"
+}
+HEX = "0123456789abcdef"
 lastSecond = -1
 lastPrefix = ""
 return ____exports

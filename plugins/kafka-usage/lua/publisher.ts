@@ -18,9 +18,8 @@
  * A "channel" is one queue and one producer, per worker, for all configs with the same
  * Kafka settings and queue bounds (usually one global plugin config).
  */
-import cjson = require("cjson.safe");
 import { backoffMs, COUNTER_NAMES, formatCounters, zeroCounters, type UsageCounters } from "../delivery";
-import { buildUsageEvent, type UsageFacts } from "../event";
+import { buildUsageEvent, encodeUsageEvent, type UsageFacts } from "../event";
 import { EventQueue, type QueuedEvent } from "../queue";
 import type { KafkaUsageConfig } from "../schema";
 import { send, type KafkaProducerConfig } from "../../io/lua/kafka-producer";
@@ -272,17 +271,12 @@ function flushLoop(this: void, premature: boolean): void {
 
 /**
  * The log-phase step: one event for the request, queued. Returns what happened to it
- * (for tests and the kong-pdk twin's symmetry); never raises, never waits.
+ * ("queued", "queue_full", "too_large" or "skipped"); never waits.
  */
 export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: string): string {
   const event = buildUsageEvent(conf, facts, nodeId);
   if (event === undefined) return "skipped";
-  const [value, err] = cjson.encode(event);
-  if (value === undefined) {
-    ngx.log(ngx.ERR, `[kafka-usage] cannot encode the event of request ${facts.requestId}: ${err}`);
-    drop("dropped_too_large", 1);
-    return "unencodable";
-  }
+  const value = encodeUsageEvent(event);
   const channel = channelFor(conf);
   const now = ngx.now();
   const result = channel.queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);

@@ -13,6 +13,7 @@ local formatCounters = ____delivery.formatCounters
 local zeroCounters = ____delivery.zeroCounters
 local ____event = require("tollgate.kafka_usage.event")
 local buildUsageEvent = ____event.buildUsageEvent
+local encodeUsageEvent = ____event.encodeUsageEvent
 local ____queue = require("tollgate.kafka_usage.queue")
 local EventQueue = ____queue.EventQueue
 local ____kafka_2Dproducer = require("tollgate.io.lua.kafka_producer")
@@ -252,7 +253,6 @@ function flushLoop(premature)
         end
     end
 end
-local cjson = require("cjson.safe")
 local CONTENT_TYPE_HEADER = {{key = "content-type", value = "application/cloudevents+json"}}
 channels = {}
 local channelOfConf = setmetatable({}, {__mode = "k"})
@@ -314,21 +314,13 @@ local function channelFor(conf)
     return channel
 end
 --- The log-phase step: one event for the request, queued. Returns what happened to it
--- (for tests and the kong-pdk twin's symmetry); never raises, never waits.
+-- ("queued", "queue_full", "too_large" or "skipped"); never waits.
 function ____exports.publish(conf, facts, nodeId)
     local event = buildUsageEvent(conf, facts, nodeId)
     if event == nil then
         return "skipped"
     end
-    local value, err = cjson.encode(event)
-    if value == nil then
-        ngx.log(
-            ngx.ERR,
-            (("[kafka-usage] cannot encode the event of request " .. facts.requestId) .. ": ") .. tostring(err)
-        )
-        drop("dropped_too_large", 1)
-        return "unencodable"
-    end
+    local value = encodeUsageEvent(event)
     local channel = channelFor(conf)
     local now = ngx.now()
     local result = channel.queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
