@@ -150,32 +150,34 @@ export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeI
  */
 export function encodeUsageEvent(event: UsageEvent): string {
   const d = event.data;
-  let data = `{"method":${quoted(d.method)},"path":${quoted(d.path)},"status":${d.status},"latency_ms":${d.latency_ms}`;
-  if (d.upstream_latency_ms !== undefined) data = `${data},"upstream_latency_ms":${d.upstream_latency_ms}`;
-  data = `${data},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}`;
-  if (d.route !== undefined) data = `${data},"route":${entityJson(d.route)}`;
-  if (d.service !== undefined) data = `${data},"service":${entityJson(d.service)}`;
-  const c = d.consumer;
-  if (c !== undefined) {
-    let consumer = `{"id":${quoted(c.id)}`;
-    if (c.username !== undefined) consumer = `${consumer},"username":${quoted(c.username)}`;
-    if (c.custom_id !== undefined) consumer = `${consumer},"custom_id":${quoted(c.custom_id)}`;
-    data = `${data},"consumer":${consumer}}`;
-  }
-  if (d.tier !== undefined) data = `${data},"tier":${quoted(d.tier)}`;
-  if (d.plan !== undefined) data = `${data},"plan":${quoted(d.plan)}`;
-  if (d.features !== undefined) data = `${data},"features":${quoted(d.features)}`;
-  if (d.headers !== undefined) data = `${data},"headers":${headersJson(d.headers)}`;
+  // Optional members as small pieces, then one concatenation: LuaJIT builds a chain of
+  // `..` in one buffer, where appending to a growing string would copy it each time.
+  const upstream = d.upstream_latency_ms === undefined ? "" : `,"upstream_latency_ms":${d.upstream_latency_ms}`;
+  const route = d.route === undefined ? "" : `,"route":${entityJson(d.route)}`;
+  const service = d.service === undefined ? "" : `,"service":${entityJson(d.service)}`;
+  const consumer = d.consumer === undefined ? "" : `,"consumer":${consumerJson(d.consumer)}`;
+  const tier = d.tier === undefined ? "" : `,"tier":"${escaped(d.tier)}"`;
+  const plan = d.plan === undefined ? "" : `,"plan":"${escaped(d.plan)}"`;
+  const features = d.features === undefined ? "" : `,"features":"${escaped(d.features)}"`;
+  const headers = d.headers === undefined ? "" : `,"headers":${headersJson(d.headers)}`;
   return (
-    `{"specversion":"1.0","id":${quoted(event.id)},"source":${quoted(event.source)},"type":${quoted(event.type)},` +
-    `"subject":${quoted(event.subject)},"time":${quoted(event.time)},"datacontenttype":"application/json","data":${data}}}`
+    `{"specversion":"1.0","id":"${escaped(event.id)}","source":"${escaped(event.source)}","type":"${escaped(event.type)}",` +
+    `"subject":"${escaped(event.subject)}","time":"${escaped(event.time)}","datacontenttype":"application/json",` +
+    `"data":{"method":"${escaped(d.method)}","path":"${escaped(d.path)}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},` +
+    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`
   );
 }
 
 function entityJson(entity: EntityRef): string {
-  if (entity.id === undefined) return `{"name":${quoted(entity.name!)}}`;
-  if (entity.name === undefined) return `{"id":${quoted(entity.id)}}`;
-  return `{"id":${quoted(entity.id)},"name":${quoted(entity.name)}}`;
+  if (entity.id === undefined) return `{"name":"${escaped(entity.name!)}"}`;
+  if (entity.name === undefined) return `{"id":"${escaped(entity.id)}"}`;
+  return `{"id":"${escaped(entity.id)}","name":"${escaped(entity.name)}"}`;
+}
+
+function consumerJson(consumer: { id: string; username?: string; custom_id?: string }): string {
+  const username = consumer.username === undefined ? "" : `,"username":"${escaped(consumer.username)}"`;
+  const customId = consumer.custom_id === undefined ? "" : `,"custom_id":"${escaped(consumer.custom_id)}"`;
+  return `{"id":"${escaped(consumer.id)}"${username}${customId}}`;
 }
 
 function headersJson(headers: { [name: string]: string }): string {
@@ -183,7 +185,7 @@ function headersJson(headers: { [name: string]: string }): string {
   for (const name in headers) names.push(name);
   names.sort();
   let out = "";
-  for (const name of names) out = `${out === "" ? "{" : `${out},`}${quoted(name)}:${quoted(headers[name]!)}`;
+  for (const name of names) out = `${out === "" ? "{" : `${out},`}"${escaped(name)}":"${escaped(headers[name]!)}"`;
   return `${out}}`;
 }
 
@@ -192,20 +194,20 @@ const SHORT_ESCAPES: { [code: number]: string } = { 8: "\\b", 9: "\\t", 10: "\\n
 const HEX = "0123456789abcdef";
 
 /**
- * A JSON string literal. Only `"`, `\` and control characters are escaped; everything
- * else, UTF-8 included, is copied as is (Lua sees bytes ≥ 0x80, JavaScript code units ≥
- * 0x80: neither is escaped, so both write the same text).
+ * The inside of a JSON string literal for `text`. Only `"`, `\` and control characters
+ * are escaped; everything else, UTF-8 included, is copied as is (Lua sees bytes ≥ 0x80,
+ * JavaScript code units ≥ 0x80: neither is escaped, so both write the same text). Text
+ * without any of them, the common case, is returned as it is: one scan, no copy.
  */
-function quoted(text: string): string {
+function escaped(text: string): string {
   const length = text.length;
   let i = 0;
-  // The common case: nothing to escape, one scan, no copy.
   while (i < length) {
     const code = text.charCodeAt(i);
     if (code < 32 || code === 34 || code === 92) break;
     i++;
   }
-  if (i === length) return `"${text}"`;
+  if (i === length) return text;
   let out = text.substring(0, i);
   let runStart = i;
   for (; i < length; i++) {
@@ -215,7 +217,7 @@ function quoted(text: string): string {
     out = `${out}${text.substring(runStart, i)}${escape}`;
     runStart = i + 1;
   }
-  return `"${out}${text.substring(runStart)}"`;
+  return `${out}${text.substring(runStart)}`;
 }
 
 // ---- time ----------------------------------------------------------------------------

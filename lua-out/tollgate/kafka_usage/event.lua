@@ -4,15 +4,20 @@ local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local ____exports = {}
-local entityJson, headersJson, quoted, pad, secondPrefix, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
+local entityJson, consumerJson, headersJson, escaped, pad, secondPrefix, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
 function entityJson(entity)
     if entity.id == nil then
-        return ("{\"name\":" .. quoted(entity.name)) .. "}"
+        return ("{\"name\":\"" .. escaped(entity.name)) .. "\"}"
     end
     if entity.name == nil then
-        return ("{\"id\":" .. quoted(entity.id)) .. "}"
+        return ("{\"id\":\"" .. escaped(entity.id)) .. "\"}"
     end
-    return ((("{\"id\":" .. quoted(entity.id)) .. ",\"name\":") .. quoted(entity.name)) .. "}"
+    return ((("{\"id\":\"" .. escaped(entity.id)) .. "\",\"name\":\"") .. escaped(entity.name)) .. "\"}"
+end
+function consumerJson(consumer)
+    local username = consumer.username == nil and "" or (",\"username\":\"" .. escaped(consumer.username)) .. "\""
+    local customId = consumer.custom_id == nil and "" or (",\"custom_id\":\"" .. escaped(consumer.custom_id)) .. "\""
+    return (((("{\"id\":\"" .. escaped(consumer.id)) .. "\"") .. username) .. customId) .. "}"
 end
 function headersJson(headers)
     local names = {}
@@ -22,11 +27,11 @@ function headersJson(headers)
     __TS__ArraySort(names)
     local out = ""
     for ____, name in ipairs(names) do
-        out = (((out == "" and "{" or out .. ",") .. quoted(name)) .. ":") .. quoted(headers[name])
+        out = (((((out == "" and "{" or out .. ",") .. "\"") .. escaped(name)) .. "\":\"") .. escaped(headers[name])) .. "\""
     end
     return out .. "}"
 end
-function quoted(text)
+function escaped(text)
     local length = #text
     local i = 0
     while i < length do
@@ -37,7 +42,7 @@ function quoted(text)
         i = i + 1
     end
     if i == length then
-        return ("\"" .. text) .. "\""
+        return text
     end
     local out = __TS__StringSubstring(text, 0, i)
     local runStart = i
@@ -46,7 +51,7 @@ function quoted(text)
             do
                 local code = __TS__StringCharCodeAt(text, i)
                 if code >= 32 and code ~= 34 and code ~= 92 then
-                    goto __continue37
+                    goto __continue28
                 end
                 local escape = SHORT_ESCAPES[code] or ("\\u00" .. __TS__StringCharAt(
                     HEX,
@@ -58,11 +63,11 @@ function quoted(text)
                 out = (out .. __TS__StringSubstring(text, runStart, i)) .. escape
                 runStart = i + 1
             end
-            ::__continue37::
+            ::__continue28::
             i = i + 1
         end
     end
-    return (("\"" .. out) .. __TS__StringSubstring(text, runStart)) .. "\""
+    return out .. __TS__StringSubstring(text, runStart)
 end
 function pad(value, width)
     local text = tostring(value)
@@ -196,41 +201,15 @@ end
 -- bytes), printed without exponent below 10^14 in both runtimes.
 function ____exports.encodeUsageEvent(event)
     local d = event.data
-    local data = (((((("{\"method\":" .. quoted(d.method)) .. ",\"path\":") .. quoted(d.path)) .. ",\"status\":") .. tostring(d.status)) .. ",\"latency_ms\":") .. tostring(d.latency_ms)
-    if d.upstream_latency_ms ~= nil then
-        data = (data .. ",\"upstream_latency_ms\":") .. tostring(d.upstream_latency_ms)
-    end
-    data = (((data .. ",\"request_bytes\":") .. tostring(d.request_bytes)) .. ",\"response_bytes\":") .. tostring(d.response_bytes)
-    if d.route ~= nil then
-        data = (data .. ",\"route\":") .. entityJson(d.route)
-    end
-    if d.service ~= nil then
-        data = (data .. ",\"service\":") .. entityJson(d.service)
-    end
-    local c = d.consumer
-    if c ~= nil then
-        local consumer = "{\"id\":" .. quoted(c.id)
-        if c.username ~= nil then
-            consumer = (consumer .. ",\"username\":") .. quoted(c.username)
-        end
-        if c.custom_id ~= nil then
-            consumer = (consumer .. ",\"custom_id\":") .. quoted(c.custom_id)
-        end
-        data = ((data .. ",\"consumer\":") .. consumer) .. "}"
-    end
-    if d.tier ~= nil then
-        data = (data .. ",\"tier\":") .. quoted(d.tier)
-    end
-    if d.plan ~= nil then
-        data = (data .. ",\"plan\":") .. quoted(d.plan)
-    end
-    if d.features ~= nil then
-        data = (data .. ",\"features\":") .. quoted(d.features)
-    end
-    if d.headers ~= nil then
-        data = (data .. ",\"headers\":") .. headersJson(d.headers)
-    end
-    return (((((("{\"specversion\":\"1.0\",\"id\":" .. quoted(event.id)) .. ",\"source\":") .. quoted(event.source)) .. ",\"type\":") .. quoted(event.type)) .. ",") .. ((((("\"subject\":" .. quoted(event.subject)) .. ",\"time\":") .. quoted(event.time)) .. ",\"datacontenttype\":\"application/json\",\"data\":") .. data) .. "}}"
+    local upstream = d.upstream_latency_ms == nil and "" or ",\"upstream_latency_ms\":" .. tostring(d.upstream_latency_ms)
+    local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
+    local service = d.service == nil and "" or ",\"service\":" .. entityJson(d.service)
+    local consumer = d.consumer == nil and "" or ",\"consumer\":" .. consumerJson(d.consumer)
+    local tier = d.tier == nil and "" or (",\"tier\":\"" .. escaped(d.tier)) .. "\""
+    local plan = d.plan == nil and "" or (",\"plan\":\"" .. escaped(d.plan)) .. "\""
+    local features = d.features == nil and "" or (",\"features\":\"" .. escaped(d.features)) .. "\""
+    local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
+    return (((((((("{\"specversion\":\"1.0\",\"id\":\"" .. escaped(event.id)) .. "\",\"source\":\"") .. escaped(event.source)) .. "\",\"type\":\"") .. escaped(event.type)) .. "\",") .. ((("\"subject\":\"" .. escaped(event.subject)) .. "\",\"time\":\"") .. escaped(event.time)) .. "\",\"datacontenttype\":\"application/json\",") .. (((((((("\"data\":{\"method\":\"" .. escaped(d.method)) .. "\",\"path\":\"") .. escaped(d.path)) .. "\",\"status\":") .. tostring(d.status)) .. ",\"latency_ms\":") .. tostring(d.latency_ms)) .. upstream) .. ",") .. (((((((((("\"request_bytes\":" .. tostring(d.request_bytes)) .. ",\"response_bytes\":") .. tostring(d.response_bytes)) .. route) .. service) .. consumer) .. tier) .. plan) .. features) .. headers) .. "}}"
 end
 SHORT_ESCAPES = {
     [8] = "\\b",

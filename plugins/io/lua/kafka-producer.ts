@@ -356,6 +356,14 @@ interface PartitionBatch {
 }
 
 /**
+ * Every partition batch of `group` failed with `error`. (A module function: a closure made
+ * in send() would keep LuaJIT from compiling the loops that encode each batch.)
+ */
+function failGroup(results: PartitionResult[], group: PartitionBatch[], error: string, retriable: boolean): void {
+  for (const batch of group) results.push({ partition: batch.partition, count: batch.records.length, records: batch.records, error, retriable });
+}
+
+/**
  * Sends `records` to `topic`. Returns the outcome per partition (and the error of the first
  * failed partition), or undefined and an error when nothing could be sent (no metadata,
  * no producer id).
@@ -435,9 +443,6 @@ export function send(
         ),
       });
     }
-    const fail = (error: string, retriable: boolean): void => {
-      for (const batch of group) results.push({ partition: batch.partition, count: batch.records.length, records: batch.records, error, retriable });
-    };
     const [header, version, err] = call(
       state,
       config,
@@ -448,12 +453,12 @@ export function send(
     );
     if (header === undefined) {
       view.stale = true;
-      fail(err as string, true);
+      failGroup(results, group, err as string, true);
       continue;
     }
     const response = decodeProduce(header.r, version);
     if (response.error !== undefined) {
-      fail(`kafka ${broker.addr}: Produce: ${response.error}`, true);
+      failGroup(results, group, `kafka ${broker.addr}: Produce: ${response.error}`, true);
       continue;
     }
     const answered = new LuaTable<number, boolean>();

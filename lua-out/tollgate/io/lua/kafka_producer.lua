@@ -352,6 +352,19 @@ local function initProducer(state, config)
     end
     return lastErr
 end
+--- Every partition batch of `group` failed with `error`. (A module function: a closure made
+-- in send() would keep LuaJIT from compiling the loops that encode each batch.)
+local function failGroup(results, group, ____error, retriable)
+    for ____, batch in ipairs(group) do
+        results[#results + 1] = {
+            partition = batch.partition,
+            count = #batch.records,
+            records = batch.records,
+            error = ____error,
+            retriable = retriable
+        }
+    end
+end
 --- Sends `records` to `topic`. Returns the outcome per partition (and the error of the first
 -- failed partition), or undefined and an error when nothing could be sent (no metadata,
 -- no producer id).
@@ -413,7 +426,7 @@ function ____exports.send(config, topic, records)
                     retriable = true
                 }
                 view.stale = true
-                goto __continue82
+                goto __continue85
             end
             local group = byLeader[leader]
             if group == nil then
@@ -423,7 +436,7 @@ function ____exports.send(config, topic, records)
             end
             group[#group + 1] = batch
         end
-        ::__continue82::
+        ::__continue85::
     end
     for ____, leader in ipairs(leaders) do
         do
@@ -438,17 +451,6 @@ function ____exports.send(config, topic, records)
                     records = encodeRecordBatch(batch.records, idempotent and ({producerId = state.producerId, producerEpoch = state.producerEpoch, baseSequence = batch.sequence}) or ({}))
                 }
             end
-            local function fail(____error, retriable)
-                for ____, batch in ipairs(group) do
-                    results[#results + 1] = {
-                        partition = batch.partition,
-                        count = #batch.records,
-                        records = batch.records,
-                        error = ____error,
-                        retriable = retriable
-                    }
-                end
-            end
             local header, version, err = call(
                 state,
                 config,
@@ -459,13 +461,13 @@ function ____exports.send(config, topic, records)
             )
             if header == nil then
                 view.stale = true
-                fail(err, true)
-                goto __continue86
+                failGroup(results, group, err, true)
+                goto __continue89
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
-                fail((("kafka " .. broker.addr) .. ": Produce: ") .. response.error, true)
-                goto __continue86
+                failGroup(results, group, (("kafka " .. broker.addr) .. ": Produce: ") .. response.error, true)
+                goto __continue89
             end
             local answered = {}
             for ____, topicResponse in ipairs(response.topics) do
@@ -513,7 +515,7 @@ function ____exports.send(config, topic, records)
                 end
             end
         end
-        ::__continue86::
+        ::__continue89::
     end
     local sent = 0
     local failed = 0
