@@ -451,6 +451,12 @@ Where a target is missed, see "Reading the numbers" below.
   same 2 cores as wrk, nginx, the upstream and redis-server.
 - nginx-limit-req runs no Lua at all (no router, no key-auth, no tiers): it is what the
   seed configuration costs, not a like-for-like plugin.
+- kafka-usage runs without key-auth (anonymous callers), so its row is the plugin alone:
+  per request the log phase reads the request's facts (four nginx variables, the route,
+  the service, the consumer), builds the event and its JSON and queues it; per batch of
+  500 a timer in the same worker encodes a RecordBatch (CRC-32C in Lua) and sends it. The
+  broker is a JVM on the same 2 cores, receiving one event per request. kafka-producer
+  measures the sending side alone.
 
 Machine-readable: [bench.json](bench.json).
 `;
