@@ -232,6 +232,21 @@ export function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 
+/** Bytes uvarint() writes for `v`. */
+export function uvarintSize(v: number): number {
+  let size = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/** Bytes varint() writes for `n`. */
+export function varintSize(n: number): number {
+  return uvarintSize(zigzag(n));
+}
+
 /** Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint). */
 export function varint(out: Parts, n: number): void {
   uvarint(out, zigzag(n));

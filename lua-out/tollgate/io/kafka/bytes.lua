@@ -329,6 +329,19 @@ end
 function ____exports.zigzag(n)
     return n >= 0 and n * 2 or -n * 2 - 1
 end
+--- Bytes uvarint() writes for `v`.
+function ____exports.uvarintSize(v)
+    local size = 1
+    while v >= 128 do
+        v = math.floor(v / 128)
+        size = size + 1
+    end
+    return size
+end
+--- Bytes varint() writes for `n`.
+function ____exports.varintSize(n)
+    return ____exports.uvarintSize(____exports.zigzag(n))
+end
 --- Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint).
 function ____exports.varint(out, n)
     ____exports.uvarint(

@@ -14,6 +14,7 @@ local reader = ____bytes.reader
 local readUint32 = ____bytes.readUint32
 local readVarint = ____bytes.readVarint
 local varint = ____bytes.varint
+local varintSize = ____bytes.varintSize
 local ____crc32c = require("tollgate.io.kafka.crc32c")
 local crc32c = ____crc32c.crc32c
 --- Bytes of the batch before the CRC'd part: baseOffset, batchLength, partitionLeaderEpoch, magic, crc.
@@ -30,29 +31,41 @@ local function varBytes(out, b)
         out[#out + 1] = b
     end
 end
---- Appends one record (length prefix included) to `out`, at `offsetDelta` with `timestampDelta` from the base.
+--- Bytes varBytes() writes for `b`.
+local function varBytesSize(b)
+    return b == nil and 1 or varintSize(#b) + #b
+end
+--- Appends one record (length prefix included) to `out`, at `offsetDelta` with
+-- `timestampDelta` from the base. The record's length is computed first, so its fields go
+-- straight into `out` (no per-record buffer to join and copy: a batch holds hundreds).
 local function pushRecord(out, record, offsetDelta, timestampDelta)
-    local body = {}
-    int8(body, 0)
-    varint(body, timestampDelta)
-    varint(body, offsetDelta)
-    varBytes(body, record.key)
-    varBytes(body, record.value)
     local headers = record.headers
     local headerCount = headers == nil and 0 or #headers
-    varint(body, headerCount)
+    local length = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount)
     do
         local i = 0
         while i < headerCount do
             local header = headers[i + 1]
-            varBytes(body, header.key)
-            varBytes(body, header.value)
+            length = length + (varBytesSize(header.key) + varBytesSize(header.value))
             i = i + 1
         end
     end
-    local encoded = table.concat(body, "")
-    varint(out, #encoded)
-    out[#out + 1] = encoded
+    varint(out, length)
+    int8(out, 0)
+    varint(out, timestampDelta)
+    varint(out, offsetDelta)
+    varBytes(out, record.key)
+    varBytes(out, record.value)
+    varint(out, headerCount)
+    do
+        local i = 0
+        while i < headerCount do
+            local header = headers[i + 1]
+            varBytes(out, header.key)
+            varBytes(out, header.value)
+            i = i + 1
+        end
+    end
 end
 --- One record (length prefix included), at `offsetDelta` with `timestampDelta` from the base.
 function ____exports.encodeRecord(record, offsetDelta, timestampDelta)
