@@ -287,8 +287,8 @@ function _M.compile(cfg, registry)
             plugins = plugins.api_ctx_list(ordered),
             phases = plugins.phase_lists(ordered),
             has_upstream = value.upstream ~= nil or value.upstream_id ~= nil,
-            -- consumer name -> merged runtime, filled lazily (runner.lua)
-            by_consumer = {},
+            -- consumer name -> merged runtime: an LRU made per worker on first use (runner.lua)
+            by_consumer = nil,
         }
         if service then
             rt.service_id = tostring(service.id)

@@ -22,17 +22,23 @@
 -- ("rewrite_in_consumer"); then access runs over the merged list, and so do
 -- header_filter, body_filter and log. ctx.conf_type gains "&consumer"
 -- ("&consumer_group"), ctx.conf_id "&<consumer name>" ("&<group id>").
--- The merged runtime is cached per route and consumer name.
+-- The merged runtime is cached per route and consumer name, in an LRU of 512
+-- entries per worker (APISIX keeps merged routes in an lrucache of that size, so
+-- memory does not grow with the number of consumers).
 
 local response = require("apisix.core.response")
 local plugins = require("tollgate_apisix_host.plugins")
 local consumers = require("tollgate_apisix_host.consumers")
 local clone = require("table.clone")
+local lrucache = require("resty.lrucache")
 local nkeys = require("table.nkeys")
 local ngx = ngx
 local ngx_log = ngx.log
 local WARN = ngx.WARN
 local ERR = ngx.ERR
+
+-- Merged consumer runtimes kept per route and worker.
+local MERGED_ROUTES = 512
 local type = type
 local pairs = pairs
 local ipairs = ipairs
@@ -144,7 +150,12 @@ end
 function _M.merge_consumer(registry, rt, ctx)
     local consumer = ctx.consumer
     local key = consumer.consumer_name or consumer.username or ""
-    local crt = rt.by_consumer[key]
+    local cache = rt.by_consumer
+    if not cache then
+        cache = lrucache.new(MERGED_ROUTES)
+        rt.by_consumer = cache
+    end
+    local crt = cache:get(key)
     if not crt or crt.consumer ~= consumer then
         local group
         if consumer.group_id ~= nil then
@@ -157,7 +168,7 @@ function _M.merge_consumer(registry, rt, ctx)
         end
         crt = build_consumer_rt(registry, rt, consumer, group)
         crt.consumer = consumer
-        rt.by_consumer[key] = crt
+        cache:set(key, crt)
     end
 
     ctx.conf_type = crt.conf_type
