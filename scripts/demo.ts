@@ -64,6 +64,14 @@ The sandbox route has tiny limits (free GET 3/min): the 4th call gets 429 with R
 Premium still passes on the sandbox (GET 10/min), enterprise is unlimited:
   curl -s -o /dev/null -w '%{http_code}\\n' ${url}/sandbox -H 'apikey: demo-premium-key'
 
+Plans (entitlement-check on /reports): premium has the feature, free gets 403 with the upgrade:
+  curl -s ${url}/reports -H 'apikey: demo-free-key'
+  curl -s ${url}/reports -H 'apikey: demo-premium-key'
+
+Feature flags (feature-toggle on /beta): the beta is for paying tiers; the upstream sees X-Features:
+  curl -s ${url}/beta -H 'apikey: demo-free-key'
+  curl -s ${url}/beta -H 'apikey: demo-enterprise-key' -H 'X-Features: everything'
+
 Ctrl-C stops the gateway, the upstream and Kafka.
 `);
 

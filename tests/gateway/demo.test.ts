@@ -91,6 +91,19 @@ describe("make demo", () => {
     expect(sh(premium!).trim()).toBe("200");
   });
 
+  it("gates /reports by plan: 403 with the upgrade for free, premium passes with its plan upstream", () => {
+    const [free, premium] = commandsAfter(/^Plans \(entitlement-check/);
+    const refused = JSON.parse(sh(free!)) as Record<string, unknown>;
+    expect(refused).toMatchObject({ error: "not_entitled", feature: "reports", plan: "free", required_plans: ["premium", "enterprise"], upgrade_url: "https://example.com/pricing" });
+    expect(JSON.parse(sh(premium!)).headers["x-plan"]).toBe("premium");
+  });
+
+  it("gates /beta by flag: 403 for free, enterprise passes with its flags and variant upstream, not the client's", () => {
+    const [free, enterprise] = commandsAfter(/^Feature flags \(feature-toggle/);
+    expect(JSON.parse(sh(free!))).toMatchObject({ feature: "beta-search" });
+    expect(JSON.parse(sh(enterprise!)).headers["x-features"]).toMatch(/^beta-search,new-checkout=(blue|green)$/);
+  });
+
   it("prints the usage event of each request as Kafka delivers it", async () => {
     const [, premium] = commandsAfter(/^Each tier's key/);
     sh(premium!);
