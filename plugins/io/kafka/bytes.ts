@@ -218,8 +218,20 @@ export function bool(out: Parts, v: boolean): void {
   out.push(char(v ? 1 : 0));
 }
 
-/** Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53. */
+/**
+ * Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53. Values below 2^14
+ * (record lengths, deltas, sizes: nearly all of them) take a branch, not the loop: a loop
+ * inside a function that a hot loop calls makes LuaJIT give up compiling the caller.
+ */
 export function uvarint(out: Parts, v: number): void {
+  if (v < 0x80) {
+    out.push(char(v));
+    return;
+  }
+  if (v < 0x4000) {
+    out.push(String.fromCharCode((v % 0x80) + 0x80, Math.floor(v / 0x80)));
+    return;
+  }
   while (v >= 0x80) {
     out.push(char((v % 0x80) + 0x80));
     v = Math.floor(v / 0x80);
@@ -227,19 +239,21 @@ export function uvarint(out: Parts, v: number): void {
   out.push(char(v));
 }
 
+/** Bytes uvarint() writes for `v` (branches, no loop, below 2^35: see uvarint). */
+export function uvarintSize(v: number): number {
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x200000) return 3;
+  if (v < 0x10000000) return 4;
+  if (v < 0x800000000) return 5;
+  let size = 5;
+  for (v = Math.floor(v / 0x800000000); v > 0; v = Math.floor(v / 0x80)) size++;
+  return size;
+}
+
 /** Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 … */
 export function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
-}
-
-/** Bytes uvarint() writes for `v`. */
-export function uvarintSize(v: number): number {
-  let size = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    size++;
-  }
-  return size;
 }
 
 /** Bytes varint() writes for `n`. */

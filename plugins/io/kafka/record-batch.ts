@@ -85,6 +85,28 @@ function varBytesSize(b: Bytes | null | undefined): number {
   return b == null ? 1 : varintSize(b.length) + b.length;
 }
 
+/** Bytes of the headers' keys and values (one header, the usual case, without a loop: see uvarint). */
+function headersSize(headers: readonly RecordHeader[] | undefined): number {
+  if (headers === undefined || headers.length === 0) return 0;
+  if (headers.length === 1) return varBytesSize(headers[0]!.key) + varBytesSize(headers[0]!.value);
+  let size = 0;
+  for (const header of headers) size += varBytesSize(header.key) + varBytesSize(header.value);
+  return size;
+}
+
+function pushHeaders(out: Parts, headers: readonly RecordHeader[] | undefined): void {
+  if (headers === undefined || headers.length === 0) return;
+  if (headers.length === 1) {
+    varBytes(out, headers[0]!.key);
+    varBytes(out, headers[0]!.value);
+    return;
+  }
+  for (const header of headers) {
+    varBytes(out, header.key);
+    varBytes(out, header.value);
+  }
+}
+
 /**
  * Appends one record (length prefix included) to `out`, at `offsetDelta` with
  * `timestampDelta` from the base. The record's length is computed first, so its fields go
@@ -93,11 +115,8 @@ function varBytesSize(b: Bytes | null | undefined): number {
 function pushRecord(out: Parts, record: KafkaRecord, offsetDelta: number, timestampDelta: number): void {
   const headers = record.headers;
   const headerCount = headers === undefined ? 0 : headers.length;
-  let length = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount);
-  for (let i = 0; i < headerCount; i++) {
-    const header = (headers as RecordHeader[])[i] as RecordHeader;
-    length += varBytesSize(header.key) + varBytesSize(header.value);
-  }
+  const length =
+    1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount) + headersSize(headers);
   varint(out, length);
   int8(out, 0); // attributes
   varint(out, timestampDelta);
@@ -105,11 +124,7 @@ function pushRecord(out: Parts, record: KafkaRecord, offsetDelta: number, timest
   varBytes(out, record.key);
   varBytes(out, record.value);
   varint(out, headerCount);
-  for (let i = 0; i < headerCount; i++) {
-    const header = (headers as RecordHeader[])[i] as RecordHeader;
-    varBytes(out, header.key);
-    varBytes(out, header.value);
-  }
+  pushHeaders(out, headers);
 }
 
 /** One record (length prefix included), at `offsetDelta` with `timestampDelta` from the base. */

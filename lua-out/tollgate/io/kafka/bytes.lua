@@ -317,26 +317,57 @@ end
 function ____exports.bool(out, v)
     out[#out + 1] = ____exports.char(v and 1 or 0)
 end
---- Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53.
+--- Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53. Values below 2^14
+-- (record lengths, deltas, sizes: nearly all of them) take a branch, not the loop: a loop
+-- inside a function that a hot loop calls makes LuaJIT give up compiling the caller.
 function ____exports.uvarint(out, v)
+    if v < 128 then
+        out[#out + 1] = ____exports.char(v)
+        return
+    end
+    if v < 16384 then
+        out[#out + 1] = string.char(
+            v % 128 + 128,
+            math.floor(v / 128)
+        )
+        return
+    end
     while v >= 128 do
         out[#out + 1] = ____exports.char(v % 128 + 128)
         v = math.floor(v / 128)
     end
     out[#out + 1] = ____exports.char(v)
 end
+--- Bytes uvarint() writes for `v` (branches, no loop, below 2^35: see uvarint).
+function ____exports.uvarintSize(v)
+    if v < 128 then
+        return 1
+    end
+    if v < 16384 then
+        return 2
+    end
+    if v < 2097152 then
+        return 3
+    end
+    if v < 268435456 then
+        return 4
+    end
+    if v < 34359738368 then
+        return 5
+    end
+    local size = 5
+    do
+        v = math.floor(v / 34359738368)
+        while v > 0 do
+            size = size + 1
+            v = math.floor(v / 128)
+        end
+    end
+    return size
+end
 --- Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 …
 function ____exports.zigzag(n)
     return n >= 0 and n * 2 or -n * 2 - 1
-end
---- Bytes uvarint() writes for `v`.
-function ____exports.uvarintSize(v)
-    local size = 1
-    while v >= 128 do
-        v = math.floor(v / 128)
-        size = size + 1
-    end
-    return size
 end
 --- Bytes varint() writes for `n`.
 function ____exports.varintSize(n)

@@ -35,21 +35,41 @@ end
 local function varBytesSize(b)
     return b == nil and 1 or varintSize(#b) + #b
 end
+--- Bytes of the headers' keys and values (one header, the usual case, without a loop: see uvarint).
+local function headersSize(headers)
+    if headers == nil or #headers == 0 then
+        return 0
+    end
+    if #headers == 1 then
+        return varBytesSize(headers[1].key) + varBytesSize(headers[1].value)
+    end
+    local size = 0
+    for ____, header in ipairs(headers) do
+        size = size + (varBytesSize(header.key) + varBytesSize(header.value))
+    end
+    return size
+end
+local function pushHeaders(out, headers)
+    if headers == nil or #headers == 0 then
+        return
+    end
+    if #headers == 1 then
+        varBytes(out, headers[1].key)
+        varBytes(out, headers[1].value)
+        return
+    end
+    for ____, header in ipairs(headers) do
+        varBytes(out, header.key)
+        varBytes(out, header.value)
+    end
+end
 --- Appends one record (length prefix included) to `out`, at `offsetDelta` with
 -- `timestampDelta` from the base. The record's length is computed first, so its fields go
 -- straight into `out` (no per-record buffer to join and copy: a batch holds hundreds).
 local function pushRecord(out, record, offsetDelta, timestampDelta)
     local headers = record.headers
     local headerCount = headers == nil and 0 or #headers
-    local length = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount)
-    do
-        local i = 0
-        while i < headerCount do
-            local header = headers[i + 1]
-            length = length + (varBytesSize(header.key) + varBytesSize(header.value))
-            i = i + 1
-        end
-    end
+    local length = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount) + headersSize(headers)
     varint(out, length)
     int8(out, 0)
     varint(out, timestampDelta)
@@ -57,15 +77,7 @@ local function pushRecord(out, record, offsetDelta, timestampDelta)
     varBytes(out, record.key)
     varBytes(out, record.value)
     varint(out, headerCount)
-    do
-        local i = 0
-        while i < headerCount do
-            local header = headers[i + 1]
-            varBytes(out, header.key)
-            varBytes(out, header.value)
-            i = i + 1
-        end
-    end
+    pushHeaders(out, headers)
 end
 --- One record (length prefix included), at `offsetDelta` with `timestampDelta` from the base.
 function ____exports.encodeRecord(record, offsetDelta, timestampDelta)
