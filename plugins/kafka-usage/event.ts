@@ -4,7 +4,7 @@
  * give the same event in LuaJIT and in Node (tests/vectors/kafka-usage-event.json).
  *
  *   {
- *     "specversion": "1.0", "id": "<request id>", "source": "<source>/<node id>",
+ *     "specversion": "1.0", "id": "<unique per request>", "source": "<source>/<node id>",
  *     "type": "com.tollgate.api.request", "subject": "<consumer>",
  *     "time": "2026-11-24T20:01:45.123Z", "datacontenttype": "application/json",
  *     "data": { "method", "path", "status", "latency_ms", "upstream_latency_ms",
@@ -20,7 +20,7 @@ import type { KafkaUsageConfig } from "./schema";
 
 /** What a host knows about a finished request (log phase). */
 export interface UsageFacts {
-  /** Unique per request (nginx's $request_id; kong-pdk: a random UUID). */
+  /** Unique per request (Lua hosts: 64 random bits per worker and a counter; kong-pdk: a random UUID). */
   requestId: string;
   /** When the request started, epoch milliseconds. */
   startedMs: number;
@@ -189,6 +189,28 @@ function headersJson(headers: { [name: string]: string }): string {
   return `${out}}`;
 }
 
+/** True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts. */
+const LUA = "\u00e9".length === 2;
+
+/** Lua's string.find, declared here so Node's type check accepts the file; called only in LuaJIT. */
+declare const string: { find(this: void, s: string, pattern: string): number | undefined };
+
+/**
+ * Whether `text` holds a character JSON must escape. LuaJIT: one pattern match in C (a
+ * character loop runs interpreted in the log phase, where ngx.var calls keep LuaJIT from
+ * compiling); Node: a loop over the code units.
+ */
+const hasSpecial: (this: void, text: string) => boolean = LUA
+  ? // %c: the control characters (and DEL, which then takes the exact path below unchanged).
+    (text) => string.find(text, '[%c"\\]') !== undefined
+  : (text) => {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 32 || code === 34 || code === 92) return true;
+      }
+      return false;
+    };
+
 /** Short escapes JSON and JavaScript's JSON.stringify use; other control characters are \u00XX. */
 const SHORT_ESCAPES: { [code: number]: string } = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\" };
 const HEX = "0123456789abcdef";
@@ -200,16 +222,11 @@ const HEX = "0123456789abcdef";
  * without any of them, the common case, is returned as it is: one scan, no copy.
  */
 function escaped(text: string): string {
+  if (!hasSpecial(text)) return text;
   const length = text.length;
   let i = 0;
-  while (i < length) {
-    const code = text.charCodeAt(i);
-    if (code < 32 || code === 34 || code === 92) break;
-    i++;
-  }
-  if (i === length) return text;
-  let out = text.substring(0, i);
-  let runStart = i;
+  let out = "";
+  let runStart = 0;
   for (; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 32 && code !== 34 && code !== 92) continue;

@@ -112,7 +112,7 @@ describe("make demo", () => {
     while (!/usage event .*subject=premium-user {2}GET \/orders → 200/.test(printed) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(printed).toMatch(/usage event .*subject=premium-user {2}GET \/orders → 200 {2}tier=\S+ {2}id=[0-9a-f]{32}/);
+    expect(printed).toMatch(/usage event .*subject=premium-user {2}GET \/orders → 200 {2}tier=\S+ {2}id=[0-9a-f]{16}-\d+/);
   });
 
   it("stops everything on Ctrl-C", async () => {

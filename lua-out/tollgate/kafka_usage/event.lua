@@ -1,10 +1,10 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ArraySort = ____lualib.__TS__ArraySort
 local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
-local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local __TS__StringCharAt = ____lualib.__TS__StringCharAt
+local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
-local entityJson, consumerJson, headersJson, escaped, pad, secondPrefix, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
+local entityJson, consumerJson, headersJson, escaped, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
 function entityJson(entity)
     if entity.id == nil then
         return ("{\"name\":\"" .. escaped(entity.name)) .. "\"}"
@@ -32,26 +32,19 @@ function headersJson(headers)
     return out .. "}"
 end
 function escaped(text)
-    local length = #text
-    local i = 0
-    while i < length do
-        local code = __TS__StringCharCodeAt(text, i)
-        if code < 32 or code == 34 or code == 92 then
-            break
-        end
-        i = i + 1
-    end
-    if i == length then
+    if not hasSpecial(text) then
         return text
     end
-    local out = __TS__StringSubstring(text, 0, i)
-    local runStart = i
+    local length = #text
+    local i = 0
+    local out = ""
+    local runStart = 0
     do
         while i < length do
             do
                 local code = __TS__StringCharCodeAt(text, i)
                 if code >= 32 and code ~= 34 and code ~= 92 then
-                    goto __continue28
+                    goto __continue31
                 end
                 local escape = SHORT_ESCAPES[code] or ("\\u00" .. __TS__StringCharAt(
                     HEX,
@@ -63,7 +56,7 @@ function escaped(text)
                 out = (out .. __TS__StringSubstring(text, runStart, i)) .. escape
                 runStart = i + 1
             end
-            ::__continue28::
+            ::__continue31::
             i = i + 1
         end
     end
@@ -211,6 +204,21 @@ function ____exports.encodeUsageEvent(event)
     local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
     return (((((((("{\"specversion\":\"1.0\",\"id\":\"" .. escaped(event.id)) .. "\",\"source\":\"") .. escaped(event.source)) .. "\",\"type\":\"") .. escaped(event.type)) .. "\",") .. ((("\"subject\":\"" .. escaped(event.subject)) .. "\",\"time\":\"") .. escaped(event.time)) .. "\",\"datacontenttype\":\"application/json\",") .. (((((((("\"data\":{\"method\":\"" .. escaped(d.method)) .. "\",\"path\":\"") .. escaped(d.path)) .. "\",\"status\":") .. tostring(d.status)) .. ",\"latency_ms\":") .. tostring(d.latency_ms)) .. upstream) .. ",") .. (((((((((("\"request_bytes\":" .. tostring(d.request_bytes)) .. ",\"response_bytes\":") .. tostring(d.response_bytes)) .. route) .. service) .. consumer) .. tier) .. plan) .. features) .. headers) .. "}}"
 end
+--- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
+local LUA = #"é" == 2
+hasSpecial = LUA and (function(text) return string.find(text, "[%c\"\\]") ~= nil end) or (function(text)
+    do
+        local i = 0
+        while i < #text do
+            local code = __TS__StringCharCodeAt(text, i)
+            if code < 32 or code == 34 or code == 92 then
+                return true
+            end
+            i = i + 1
+        end
+    end
+    return false
+end)
 SHORT_ESCAPES = {
     [8] = "\\b",
     [9] = "\\t",
