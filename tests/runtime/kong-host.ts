@@ -69,6 +69,9 @@ export interface KongConsumerEntry {
   [key: string]: unknown;
 }
 
+/** The plugins the host itself provides (tests/runtime/kong/tollgate_kong_host/): not loaded from a Lua path. */
+const BUNDLED_PLUGINS = ["key-auth", "jwt"];
+
 /** The shape of a DB-less `kong.yml` (format 3.0), as far as the host reads it. */
 export interface DeclarativeConfig {
   _format_version: string;
@@ -91,7 +94,7 @@ export interface KongHostOptions {
   luaPath?: string[];
   /** lua_shared_dict name -> size, merged over DEFAULT_SHARED_DICTS. */
   sharedDicts?: Record<string, string>;
-  /** Custom plugins to load (KONG_PLUGINS=bundled,<names>); default: every plugin named in the config except key-auth. */
+  /** Custom plugins to load (KONG_PLUGINS=bundled,<names>); default: every plugin named in the config except the host's bundled ones. */
   plugins?: string[];
   /** Environment for nginx (each key also gets an `env` directive, so `os.getenv` sees it). */
   env?: Record<string, string>;
@@ -274,7 +277,7 @@ ${dictLines}
 export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSetup {
   const upstream = parseUpstream(opts.upstreamUrl);
   const config = pointServicesAt(loadDeclarativeConfig(opts.config), opts.upstreamUrl);
-  const plugins = opts.plugins ?? pluginNames(config).filter((name) => name !== "key-auth");
+  const plugins = opts.plugins ?? pluginNames(config).filter((name) => !BUNDLED_PLUGINS.includes(name));
   const upstreamName = "tollgate_upstream_1";
   const upstreamTarget = `${upstream.host.includes(":") ? `[${upstream.host}]` : upstream.host}:${upstream.port}`;
   const settings = {

@@ -42,7 +42,7 @@ end
 local TOP_LEVEL = {
   _format_version = true, _transform = true, _comment = true, _workspace = true,
   services = true, routes = true, consumers = true, plugins = true,
-  keyauth_credentials = true,
+  keyauth_credentials = true, jwt_secrets = true,
 }
 
 local PLUGIN_FIELDS = {
@@ -119,6 +119,7 @@ function _M.load(decl)
     routes = {},
     consumers = {}, consumers_by_id = {}, consumers_by_username = {},
     credentials_by_key = {},
+    jwt_secrets_by_key = {},
     plugins = {},
   }
 
@@ -252,6 +253,7 @@ function _M.load(decl)
 
   ---------------------------------------------------------------- consumers
   local credentials = {}
+  local jwt_secrets = {}
   for i, c in ipairs(array(decl.consumers, "consumers")) do
     if type(c) ~= "table" then
       fail("consumers[%d] must be a table", i)
@@ -260,7 +262,7 @@ function _M.load(decl)
     if username == nil and custom_id == nil then
       fail("consumers[%d]: at least one of these fields must be non-empty: 'custom_id', 'username'", i)
     end
-    local e = own_fields(c, { keyauth_credentials = true, plugins = true })
+    local e = own_fields(c, { keyauth_credentials = true, jwt_secrets = true, plugins = true })
     e.id = opt(c.id) or util.uuid_from("consumers:" .. tostring(username or custom_id))
     e.created_at, e.updated_at = now, now
     if model.consumers_by_id[e.id] then
@@ -276,6 +278,9 @@ function _M.load(decl)
     model.consumers[#model.consumers + 1] = e
     for _, k in ipairs(array(c.keyauth_credentials, "consumer.keyauth_credentials")) do
       credentials[#credentials + 1] = { src = k, consumer = e }
+    end
+    for _, j in ipairs(array(c.jwt_secrets, "consumer.jwt_secrets")) do
+      jwt_secrets[#jwt_secrets + 1] = { src = j, consumer = e }
     end
     collect_plugins(c.plugins, { consumer = e }, label("consumer", e))
   end
@@ -309,6 +314,34 @@ function _M.load(decl)
     e.consumer = { id = consumer.id }
     e.created_at = now
     model.credentials_by_key[key] = e
+  end
+
+  -- jwt_secrets (the jwt plugin's credentials): key, secret, algorithm HS256.
+  for _, j in ipairs(array(decl.jwt_secrets, "jwt_secrets")) do
+    jwt_secrets[#jwt_secrets + 1] = { src = j }
+  end
+  for i, item in ipairs(jwt_secrets) do
+    local j = item.src
+    local key, secret = type(j) == "table" and opt(j.key), type(j) == "table" and opt(j.secret)
+    if type(key) ~= "string" or key == "" or type(secret) ~= "string" or secret == "" then
+      fail("jwt_secrets[%d]: key and secret must be non-empty strings", i)
+    end
+    local algorithm = opt(j.algorithm) or "HS256"
+    if algorithm ~= "HS256" then
+      fail("jwt_secrets[%d]: algorithm %s is not supported by the tollgate Kong test host (HS256 only)", i, tostring(algorithm))
+    end
+    local consumer = item.consumer or resolve(consumer_by, j.consumer, "consumer", "jwt_secret #" .. i)
+    if not consumer then
+      fail("jwt_secrets[%d]: consumer required field missing", i)
+    end
+    if model.jwt_secrets_by_key[key] then
+      fail("jwt_secrets: duplicate key '%s'", key)
+    end
+    model.jwt_secrets_by_key[key] = {
+      id = opt(j.id) or util.uuid_from("jwt_secrets:" .. key),
+      key = key, secret = secret, algorithm = algorithm,
+      consumer = { id = consumer.id }, created_at = now,
+    }
   end
 
   ---------------------------------------------------------------- plugins

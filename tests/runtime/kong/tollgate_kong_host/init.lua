@@ -32,7 +32,8 @@
 --   * kong.db.schema.typedefs (a minimal subset), kong.meta     (../kong/...)
 --   * prefix router, strip_path, service path, preserve_host,
 --     404 {"message":"no Route matched with those values"}     (router.lua)
---   * key-auth (PRIORITY 1250) as the only bundled plugin       (key_auth.lua)
+--   * key-auth (PRIORITY 1250) and jwt (1450, HS256 only, kong.json
+--     jwt_secrets) as the only bundled plugins                 (key_auth.lua, jwt.lua)
 --   * plugin order by PRIORITY; config precedence
 --     consumer+route+service > ... > global; consumer-scoped configs are
 --     picked after auth, per plugin, as Kong's collecting iterator does; the
@@ -90,7 +91,7 @@
 --   Kong's response headers (Via, X-Kong-*, Server), content negotiation of
 --   error bodies (always JSON), Kong's JSON error pages for upstream failures
 --   (nginx's own error pages are returned), bundled plugins other than
---   key-auth, Kong's custom nginx directives and Lua patches.
+--   key-auth and jwt, Kong's custom nginx directives and Lua patches.
 --
 -- WHAT A PLUGIN SEES IN `conf`
 --   Defaults filled in (also nested record defaults); an absent optional
@@ -108,6 +109,7 @@ local pdk = require("tollgate_kong_host.pdk")
 local plugins = require("tollgate_kong_host.plugins")
 local router = require("tollgate_kong_host.router")
 local key_auth = require("tollgate_kong_host.key_auth")
+local jwt = require("tollgate_kong_host.jwt")
 
 local ngx = ngx
 local ngx_var = ngx.var
@@ -209,6 +211,7 @@ function H.init(opts)
   -- (`local kong = kong`) at load time.
   _G.kong = pdk.new(model, settings)
   key_auth.set_model(model)
+  jwt.set_model(model)
 
   LOADED = plugins.load(settings.plugins)
   local combos, consumers_of, configs_of = plugins.validate(model, LOADED)

@@ -25,6 +25,7 @@
 
 local schema = require("tollgate_kong_host.schema")
 local key_auth = require("tollgate_kong_host.key_auth")
+local jwt = require("tollgate_kong_host.jwt")
 
 local type = type
 local pairs = pairs
@@ -65,6 +66,7 @@ function _M.load(names)
   end
 
   add("key-auth", key_auth.handler, key_auth.schema)
+  add("jwt", jwt.handler, jwt.schema)
 
   for _, name in ipairs(names) do
     if not by_name[name] then

@@ -1,0 +1,114 @@
+/**
+ * tier-limit's jwt_claim tier source through a gateway: the Kong-shaped host's jwt plugin
+ * (HS256, kong.json jwt_secrets) verifies the token and leaves it in
+ * kong.ctx.shared.authenticated_jwt_token, and tier-limit takes the tier from a claim of
+ * that token only. A token that does not verify never reaches tier-limit, and a token the
+ * gateway did not verify (another header) is never read.
+ *
+ * Kong-shaped host only: the APISIX-shaped host has no jwt-auth emulation yet (the
+ * APISIX path, ctx.jwt_auth_payload, is covered by the vectors in both runtimes).
+ */
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
+import { startKongHost } from "../runtime/kong-host.ts";
+import { echoed, request, type RunningGateway } from "./harness.ts";
+
+const SECRET = "tollgate-test-secret";
+
+function base64url(value: string | Buffer): string {
+  return Buffer.from(value).toString("base64url");
+}
+
+/** An HS256 JWT signed with `secret`. */
+function token(claims: Record<string, unknown>, secret = SECRET, alg = "HS256"): string {
+  const head = `${base64url(JSON.stringify({ alg, typ: "JWT" }))}.${base64url(JSON.stringify(claims))}`;
+  return `${head}.${base64url(createHmac("sha256", secret).update(head).digest())}`;
+}
+
+const bearer = (jwt: string): Record<string, string> => ({ authorization: `Bearer ${jwt}` });
+
+let upstream: EchoUpstream;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  upstream = await startEchoUpstream();
+  gateway = await startKongHost({
+    config: {
+      _format_version: "3.0",
+      services: [{ name: "svc", url: "http://127.0.0.1:9000", routes: [{ name: "api", paths: ["/api"] }] }],
+      consumers: [{ username: "partner", jwt_secrets: [{ key: "partner-issuer", secret: SECRET }] }],
+      plugins: [
+        { name: "jwt", config: { claims_to_verify: ["exp"] } },
+        {
+          name: "tier-limit",
+          config: {
+            tier_sources: ["jwt_claim"],
+            jwt_claim: "plan_tier",
+            tiers: {
+              free: { limits: { GET: { minute: 2 } } },
+              premium: { limits: { GET: { minute: 100 } } },
+            },
+          },
+        },
+      ],
+    } as never,
+    upstreamUrl: upstream.url,
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await upstream?.stop();
+});
+
+const exp = (): number => Math.floor(Date.now() / 1000) + 600;
+
+describe("tier-limit with the jwt_claim source behind the jwt plugin (Kong-shaped host)", () => {
+  it("takes the tier from the verified token's claim and forwards it", async () => {
+    const reply = await request(`${gateway.url}/api`, { headers: bearer(token({ iss: "partner-issuer", plan_tier: "premium", exp: exp() })) });
+    expect(reply.status).toBe(200);
+    expect(echoed(reply).headers["x-api-tier"]).toBe("premium");
+    expect(reply.headers.get("x-ratelimit-limit-minute")).toBe("100");
+  });
+
+  it("limits by the claimed tier: the third free call in the minute is 429", async () => {
+    const free = bearer(token({ iss: "partner-issuer", plan_tier: "free", exp: exp(), sub: "one" }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request(`${gateway.url}/api`, { headers: free })).status);
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(statuses[2]).toBe(429);
+  });
+
+  it("a token signed with another secret is refused by jwt before any tier is read", async () => {
+    const forged = token({ iss: "partner-issuer", plan_tier: "premium", exp: exp() }, "not-the-secret");
+    const reply = await request(`${gateway.url}/api`, { headers: bearer(forged) });
+    expect(reply.status).toBe(401);
+    expect(reply.body).toEqual({ message: "Invalid signature" });
+  });
+
+  it("an unsigned token (alg none) is refused", async () => {
+    const claims = base64url(JSON.stringify({ iss: "partner-issuer", plan_tier: "premium", exp: exp() }));
+    const reply = await request(`${gateway.url}/api`, { headers: bearer(`${base64url(JSON.stringify({ alg: "none" }))}.${claims}.`) });
+    expect(reply.status).toBe(403);
+  });
+
+  it("an expired token is refused", async () => {
+    const reply = await request(`${gateway.url}/api`, { headers: bearer(token({ iss: "partner-issuer", plan_tier: "premium", exp: 1000 })) });
+    expect(reply.status).toBe(401);
+    expect(reply.body).toEqual({ exp: "token expired" });
+  });
+
+  it("a token in a header the gateway did not verify, and a client-sent tier header, change nothing", async () => {
+    const verified = token({ iss: "partner-issuer", plan_tier: "premium", exp: exp() });
+    const other = token({ iss: "partner-issuer", plan_tier: "enterprise", exp: exp() }, "whatever");
+    const reply = await request(`${gateway.url}/api`, { headers: { ...bearer(verified), "x-jwt": other, "x-api-tier": "enterprise" } });
+    expect(reply.status).toBe(200);
+    expect(echoed(reply).headers["x-api-tier"]).toBe("premium");
+  });
+
+  it("a verified token without the claim gets no tier: 403 (no default tier configured)", async () => {
+    const reply = await request(`${gateway.url}/api`, { headers: bearer(token({ iss: "partner-issuer", exp: exp() })) });
+    expect(reply.status).toBe(403);
+  });
+});

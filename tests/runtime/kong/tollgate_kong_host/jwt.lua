@@ -1,0 +1,202 @@
+-- jwt for the tollgate Kong-shaped test host: the second "bundled" plugin,
+-- there so that tier-limit's jwt_claim source (a claim of a token the gateway
+-- verified) can be tested through a gateway.
+--
+-- TEST AND PLAYGROUND INFRASTRUCTURE ONLY -- not a product, not Kong's jwt
+-- plugin. Written from Kong 3.9's documented behaviour:
+--   * PRIORITY 1450, access phase;
+--   * the token is looked for in the query arguments `uri_param_names`
+--     (default {"jwt"}), then the cookies `cookie_names`, then the headers
+--     `header_names` (default {"authorization"}, "Bearer <token>");
+--   * 401 {"message":"Unauthorized"} without a token; 401 "Bad token; invalid
+--     JSON" / "Invalid algorithm" ... for a malformed one;
+--   * the credential is found by the claim `key_claim_name` (default "iss"):
+--     401 "No mandatory 'iss' in claims", 401 "No credentials found for given
+--     'iss'"; the token's alg must be the credential's algorithm (403 "Invalid
+--     algorithm"); a bad signature is 401 "Invalid signature";
+--   * claims_to_verify "exp" / "nbf": 401 with {"exp":"token expired"} or
+--     {"nbf":"token not valid yet"};
+--   * on success: kong.client.authenticate(consumer, credential),
+--     kong.ctx.shared.authenticated_jwt_token = the token, X-Consumer-* headers.
+-- Differences: only HS256 (HMAC-SHA256 through OpenSSL, which nginx links);
+-- secret_is_base64, anonymous, maximum_expiration, RS*/ES* are refused at
+-- start-up; credentials live in memory (kong.json `jwt_secrets`).
+
+local ffi = require("ffi")
+local cjson = require("cjson.safe")
+local typedefs = require("kong.db.schema.typedefs")
+
+local ngx = ngx
+local ngx_var = ngx.var
+local req_set_header = ngx.req.set_header
+local req_clear_header = ngx.req.clear_header
+local decode_base64 = ngx.decode_base64
+local find = string.find
+local gsub = string.gsub
+local sub = string.sub
+local lower = string.lower
+
+ffi.cdef [[
+typedef struct evp_md_st EVP_MD;
+const EVP_MD *EVP_sha256(void);
+unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len,
+                    const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);
+int CRYPTO_memcmp(const void *a, const void *b, size_t len);
+]]
+local C = ffi.C
+local digest = ffi.new("unsigned char[32]")
+local digest_len = ffi.new("unsigned int[1]")
+
+local model -- set by init.lua: jwt_secrets_by_key, consumers_by_id
+
+local _M = {}
+
+function _M.set_model(m)
+  model = m
+end
+
+local function hs256(secret, data)
+  C.HMAC(C.EVP_sha256(), secret, #secret, data, #data, digest, digest_len)
+  return ffi.string(digest, digest_len[0])
+end
+
+local function base64url_decode(segment)
+  local s = gsub(gsub(segment, "-", "+"), "_", "/")
+  local rest = #s % 4
+  if rest == 2 then
+    s = s .. "=="
+  elseif rest == 3 then
+    s = s .. "="
+  end
+  return decode_base64(s)
+end
+
+local function token_of(conf)
+  for _, name in ipairs(conf.uri_param_names) do
+    local v = ngx_var["arg_" .. name]
+    if v and v ~= "" then
+      return v
+    end
+  end
+  for _, name in ipairs(conf.cookie_names) do
+    local v = ngx_var["cookie_" .. name]
+    if v and v ~= "" then
+      return v
+    end
+  end
+  for _, name in ipairs(conf.header_names) do
+    local v = ngx_var["http_" .. gsub(lower(name), "-", "_")]
+    if v then
+      local _, _, token = find(v, "^%s*[Bb][Ee][Aa][Rr][Ee][Rr]%s+(%S+)%s*$")
+      if token then
+        return token
+      end
+    end
+  end
+  return nil
+end
+
+local function unauthorized(message)
+  return kong.response.exit(401, type(message) == "table" and message or { message = message })
+end
+
+local function set_consumer(consumer, credential)
+  kong.client.authenticate(consumer, credential)
+  local set = { ["X-Consumer-ID"] = consumer.id, ["X-Consumer-Custom-ID"] = consumer.custom_id,
+                ["X-Consumer-Username"] = consumer.username, ["X-Credential-Identifier"] = credential.key }
+  for name, value in pairs(set) do
+    if value then
+      req_set_header(name, value)
+    else
+      req_clear_header(name)
+    end
+  end
+  req_clear_header("X-Anonymous-Consumer")
+end
+
+local handler = {
+  PRIORITY = 1450,
+  VERSION = "3.9.0",
+}
+
+function handler:access(conf)
+  if not conf.run_on_preflight and ngx.req.get_method() == "OPTIONS" then
+    return
+  end
+  local token = token_of(conf)
+  if not token then
+    return unauthorized("Unauthorized")
+  end
+  local _, _, header64, claims64, signature64 = find(token, "^([^.]+)%.([^.]+)%.([^.]*)$")
+  if not header64 then
+    return unauthorized("Bad token; invalid JSON")
+  end
+  local header = cjson.decode(base64url_decode(header64) or "")
+  local claims = cjson.decode(base64url_decode(claims64) or "")
+  if type(header) ~= "table" or type(claims) ~= "table" then
+    return unauthorized("Bad token; invalid JSON")
+  end
+  local key = claims[conf.key_claim_name]
+  if key == nil then
+    return unauthorized("No mandatory '" .. conf.key_claim_name .. "' in claims")
+  end
+  local credential = model.jwt_secrets_by_key[tostring(key)]
+  if not credential then
+    return unauthorized("No credentials found for given '" .. conf.key_claim_name .. "'")
+  end
+  if header.alg ~= credential.algorithm then
+    return kong.response.exit(403, { message = "Invalid algorithm" })
+  end
+  local signature = base64url_decode(signature64)
+  local expected = hs256(credential.secret, header64 .. "." .. claims64)
+  if not signature or #signature ~= #expected or C.CRYPTO_memcmp(signature, expected, #expected) ~= 0 then
+    return unauthorized("Invalid signature")
+  end
+  local now = ngx.time()
+  for _, claim in ipairs(conf.claims_to_verify or {}) do
+    local value = claims[claim]
+    if claim == "exp" and (type(value) ~= "number" or value <= now) then
+      return unauthorized({ exp = type(value) == "number" and "token expired" or "must be a number" })
+    end
+    if claim == "nbf" and (type(value) ~= "number" or value > now) then
+      return unauthorized({ nbf = type(value) == "number" and "token not valid yet" or "must be a number" })
+    end
+  end
+  kong.ctx.shared.authenticated_jwt_token = token
+  set_consumer(model.consumers_by_id[credential.consumer.id], credential)
+end
+
+_M.handler = handler
+
+local function refused(what)
+  return function(v)
+    if v ~= nil and v ~= false and v ~= 0 then
+      return nil, what .. " is not supported by the tollgate Kong test host"
+    end
+    return true
+  end
+end
+
+_M.schema = {
+  name = "jwt",
+  fields = {
+    { consumer = typedefs.no_consumer },
+    { protocols = typedefs.protocols_http },
+    { config = {
+        type = "record",
+        fields = {
+          { uri_param_names = { type = "set", elements = { type = "string" }, default = { "jwt" } } },
+          { cookie_names = { type = "set", elements = { type = "string" }, default = {} } },
+          { header_names = { type = "set", elements = { type = "string" }, default = { "authorization" } } },
+          { key_claim_name = { type = "string", default = "iss" } },
+          { claims_to_verify = { type = "set", elements = { type = "string", one_of = { "exp", "nbf" } } } },
+          { run_on_preflight = { type = "boolean", required = true, default = true } },
+          { secret_is_base64 = { type = "boolean", required = true, default = false, custom_validator = refused("secret_is_base64") } },
+          { anonymous = { type = "string", custom_validator = refused("anonymous") } },
+          { maximum_expiration = { type = "number", default = 0, custom_validator = refused("maximum_expiration") } },
+        },
+    } },
+  },
+}
+
+return _M
