@@ -1,18 +1,15 @@
 /**
- * tier-limit's jwt_claim tier source through a gateway: the Kong-shaped host's jwt plugin
- * (HS256, kong.json jwt_secrets) verifies the token and leaves it in
- * kong.ctx.shared.authenticated_jwt_token, and tier-limit takes the tier from a claim of
- * that token only. A token that does not verify never reaches tier-limit, and a token the
- * gateway did not verify (another header) is never read.
- *
- * Kong-shaped host only: the APISIX-shaped host has no jwt-auth emulation yet (the
- * APISIX path, ctx.jwt_auth_payload, is covered by the vectors in both runtimes).
+ * tier-limit's jwt_claim tier source through a gateway, on both hosts: the gateway's own
+ * JWT plugin verifies the token (Kong's jwt, which leaves it in
+ * kong.ctx.shared.authenticated_jwt_token; APISIX's jwt-auth with store_in_ctx, which
+ * leaves the payload in ctx.jwt_auth_payload — both emulated by the test hosts, HS256),
+ * and tier-limit takes the tier from a claim of that token only. A token that does not
+ * verify never reaches tier-limit, and a token the gateway did not verify is never read.
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
-import { echoed, request, type RunningGateway } from "./harness.ts";
+import { echoed, HOSTS, request, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const SECRET = "tollgate-test-secret";
 
@@ -28,43 +25,54 @@ function token(claims: Record<string, unknown>, secret = SECRET, alg = "HS256"):
 
 const bearer = (jwt: string): Record<string, string> => ({ authorization: `Bearer ${jwt}` });
 
-let upstream: EchoUpstream;
-let gateway: RunningGateway;
+const TIER_LIMIT = {
+  tier_sources: ["jwt_claim"],
+  jwt_claim: "plan_tier",
+  tiers: {
+    free: { limits: { GET: { minute: 2 } } },
+    premium: { limits: { GET: { minute: 100 } } },
+  },
+};
 
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-  gateway = await startKongHost({
-    config: {
+/** Kong: the jwt plugin finds the secret by the "iss" claim; APISIX: jwt-auth by "key". */
+function gatewayConfig(kind: HostKind): Record<string, unknown> {
+  if (kind === "kong") {
+    return {
       _format_version: "3.0",
       services: [{ name: "svc", url: "http://127.0.0.1:9000", routes: [{ name: "api", paths: ["/api"] }] }],
       consumers: [{ username: "partner", jwt_secrets: [{ key: "partner-issuer", secret: SECRET }] }],
       plugins: [
         { name: "jwt", config: { claims_to_verify: ["exp"] } },
-        {
-          name: "tier-limit",
-          config: {
-            tier_sources: ["jwt_claim"],
-            jwt_claim: "plan_tier",
-            tiers: {
-              free: { limits: { GET: { minute: 2 } } },
-              premium: { limits: { GET: { minute: 100 } } },
-            },
-          },
-        },
+        { name: "tier-limit", config: TIER_LIMIT },
       ],
-    } as never,
-    upstreamUrl: upstream.url,
-  });
-});
+    };
+  }
+  return {
+    routes: [{ id: "api", uri: "/api*", upstream_id: "up", plugins: { "jwt-auth": { store_in_ctx: true, key_claim_name: "iss" }, "tier-limit": TIER_LIMIT } }],
+    upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
+    consumers: [{ username: "partner", plugins: { "jwt-auth": { key: "partner-issuer", secret: SECRET } } }],
+  };
+}
 
+let upstream: EchoUpstream;
+beforeAll(async () => {
+  upstream = await startEchoUpstream();
+});
 afterAll(async () => {
-  await gateway?.stop();
   await upstream?.stop();
 });
 
 const exp = (): number => Math.floor(Date.now() / 1000) + 600;
 
-describe("tier-limit with the jwt_claim source behind the jwt plugin (Kong-shaped host)", () => {
+describe.each(HOSTS)("tier-limit with the jwt_claim source behind the %s-shaped host's JWT plugin", (kind) => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startGateway(kind, gatewayConfig(kind), upstream.url);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
   it("takes the tier from the verified token's claim and forwards it", async () => {
     const reply = await request(`${gateway.url}/api`, { headers: bearer(token({ iss: "partner-issuer", plan_tier: "premium", exp: exp() })) });
     expect(reply.status).toBe(200);
@@ -84,19 +92,20 @@ describe("tier-limit with the jwt_claim source behind the jwt plugin (Kong-shape
     const forged = token({ iss: "partner-issuer", plan_tier: "premium", exp: exp() }, "not-the-secret");
     const reply = await request(`${gateway.url}/api`, { headers: bearer(forged) });
     expect(reply.status).toBe(401);
-    expect(reply.body).toEqual({ message: "Invalid signature" });
+    expect(reply.body).toEqual({ message: kind === "kong" ? "Invalid signature" : "failed to verify jwt" });
   });
 
   it("an unsigned token (alg none) is refused", async () => {
     const claims = base64url(JSON.stringify({ iss: "partner-issuer", plan_tier: "premium", exp: exp() }));
     const reply = await request(`${gateway.url}/api`, { headers: bearer(`${base64url(JSON.stringify({ alg: "none" }))}.${claims}.`) });
-    expect(reply.status).toBe(403);
+    // Kong: 403 "Invalid algorithm"; APISIX: 401 "failed to verify jwt".
+    expect(reply.status).toBe(kind === "kong" ? 403 : 401);
   });
 
   it("an expired token is refused", async () => {
     const reply = await request(`${gateway.url}/api`, { headers: bearer(token({ iss: "partner-issuer", plan_tier: "premium", exp: 1000 })) });
     expect(reply.status).toBe(401);
-    expect(reply.body).toEqual({ exp: "token expired" });
+    expect(reply.body).toEqual(kind === "kong" ? { exp: "token expired" } : { message: "failed to verify jwt" });
   });
 
   it("a token in a header the gateway did not verify, and a client-sent tier header, change nothing", async () => {

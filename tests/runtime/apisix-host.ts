@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_SHIMS_DIR, REPO_ROOT } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_SHIMS_DIR, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
 
 /** Directory holding the host's Lua (apisix/core*.lua, tollgate_apisix_host/). */
 export const APISIX_HOST_LUA = join(REPO_ROOT, "tests/runtime/apisix");
@@ -82,7 +82,7 @@ export interface ApisixHostOptions {
   luaPath?: string[];
   /** lua_shared_dict name -> size, merged over the defaults tollgate's plugins need. */
   sharedDicts?: Record<string, string>;
-  /** Plugins to load (config.yaml `plugins:`). Default: every plugin named in the config except key-auth (built in). */
+  /** Plugins to load (config.yaml `plugins:`). Default: every plugin named in the config except key-auth and jwt-auth (built in). */
   plugins?: string[];
   /** Environment for nginx (declared with `env` so plugins can os.getenv it). */
   env?: Record<string, string>;
@@ -177,7 +177,7 @@ function httpBlock(opts: {
   // apisix.core (lua-out has no apisix/core.lua), then the shims (Debian ships
   // lua-resty-redis as `nginx.redis`, APISIX as the `resty.redis` tollgate requires),
   // then ";;" for resty.core.
-  const packagePath = [...opts.luaPath, LUA_OUT, APISIX_HOST_LUA, LUA_SHIMS_DIR].map(luaPathEntries).join(";") + ";;";
+  const packagePath = [...opts.luaPath, LUA_OUT, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR, LUA_SHIMS_DIR].map(luaPathEntries).join(";") + ";;";
   const dicts = Object.entries(opts.sharedDicts)
     .map(([name, size]) => `  lua_shared_dict ${name} ${size};`)
     .join("\n");
@@ -229,7 +229,7 @@ ${dicts}
 export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHost> {
   const config = typeof opts.config === "string" ? loadStandaloneConfig(opts.config) : opts.config;
   const node = upstreamNode(opts.upstreamUrl);
-  const plugins = opts.plugins ?? pluginNamesIn(config).filter((name) => name !== "key-auth");
+  const plugins = opts.plugins ?? pluginNamesIn(config).filter((name) => name !== "key-auth" && name !== "jwt-auth");
   const port = await freePort();
   const confFile = "conf/tollgate-apisix.json";
 

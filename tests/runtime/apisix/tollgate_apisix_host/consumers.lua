@@ -33,7 +33,7 @@ local groups = {}
 
 -- Which conf attribute identifies the consumer, per auth plugin the host
 -- implements.
-local key_attrs = { ["key-auth"] = "key" }
+local key_attrs = { ["key-auth"] = "key", ["jwt-auth"] = "key" }
 
 local CONF_VERSION = 1
 

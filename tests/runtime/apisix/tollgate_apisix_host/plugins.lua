@@ -12,7 +12,8 @@
 --   * a conf naming a plugin that is not loaded is "unknown plugin [<name>]";
 --   * plugins run in descending `priority` (or `_meta.priority`) order;
 --     `_meta.disable = true` drops the plugin.
--- key-auth is provided by the host itself (key_auth.lua) and always loaded.
+-- key-auth and jwt-auth are provided by the host itself (key_auth.lua,
+-- jwt_auth.lua) and always loaded.
 --
 -- Not emulated: `_meta.filter` and `_meta.pre_function` (rejected at start-up
 -- so nobody believes they work), plugin attributes from config.yaml
@@ -20,6 +21,7 @@
 -- workflow_handler, destroy/hot reload.
 
 local key_auth = require("tollgate_apisix_host.key_auth")
+local jwt_auth = require("tollgate_apisix_host.jwt_auth")
 local pcall = pcall
 local require = require
 local type = type
@@ -51,6 +53,9 @@ local function load_one(name)
     if name == "key-auth" then
         return key_auth
     end
+    if name == "jwt-auth" then
+        return jwt_auth
+    end
     local ok, plugin = pcall(require, "apisix.plugins." .. name)
     if not ok then
         error("failed to load plugin [" .. name .. "] err: " .. tostring(plugin), 0)
@@ -81,7 +86,7 @@ end
 
 -- names: array of plugin names. Returns name -> plugin module.
 function _M.load(names)
-    local registry = { ["key-auth"] = key_auth }
+    local registry = { ["key-auth"] = key_auth, ["jwt-auth"] = jwt_auth }
     for _, name in ipairs(names) do
         registry[name] = load_one(name)
     end

@@ -18,34 +18,20 @@
 --     {"nbf":"token not valid yet"};
 --   * on success: kong.client.authenticate(consumer, credential),
 --     kong.ctx.shared.authenticated_jwt_token = the token, X-Consumer-* headers.
--- Differences: only HS256 (HMAC-SHA256 through OpenSSL, which nginx links);
+-- Differences: only HS256 (tests/runtime/lua/tollgate_test_jwt.lua);
 -- secret_is_base64, anonymous, maximum_expiration, RS*/ES* are refused at
 -- start-up; credentials live in memory (kong.json `jwt_secrets`).
 
-local ffi = require("ffi")
-local cjson = require("cjson.safe")
 local typedefs = require("kong.db.schema.typedefs")
+local hs256_jwt = require("tollgate_test_jwt")
 
 local ngx = ngx
 local ngx_var = ngx.var
 local req_set_header = ngx.req.set_header
 local req_clear_header = ngx.req.clear_header
-local decode_base64 = ngx.decode_base64
 local find = string.find
 local gsub = string.gsub
-local sub = string.sub
 local lower = string.lower
-
-ffi.cdef [[
-typedef struct evp_md_st EVP_MD;
-const EVP_MD *EVP_sha256(void);
-unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len,
-                    const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);
-int CRYPTO_memcmp(const void *a, const void *b, size_t len);
-]]
-local C = ffi.C
-local digest = ffi.new("unsigned char[32]")
-local digest_len = ffi.new("unsigned int[1]")
 
 local model -- set by init.lua: jwt_secrets_by_key, consumers_by_id
 
@@ -53,22 +39,6 @@ local _M = {}
 
 function _M.set_model(m)
   model = m
-end
-
-local function hs256(secret, data)
-  C.HMAC(C.EVP_sha256(), secret, #secret, data, #data, digest, digest_len)
-  return ffi.string(digest, digest_len[0])
-end
-
-local function base64url_decode(segment)
-  local s = gsub(gsub(segment, "-", "+"), "_", "/")
-  local rest = #s % 4
-  if rest == 2 then
-    s = s .. "=="
-  elseif rest == 3 then
-    s = s .. "="
-  end
-  return decode_base64(s)
 end
 
 local function token_of(conf)
@@ -127,13 +97,8 @@ function handler:access(conf)
   if not token then
     return unauthorized("Unauthorized")
   end
-  local _, _, header64, claims64, signature64 = find(token, "^([^.]+)%.([^.]+)%.([^.]*)$")
-  if not header64 then
-    return unauthorized("Bad token; invalid JSON")
-  end
-  local header = cjson.decode(base64url_decode(header64) or "")
-  local claims = cjson.decode(base64url_decode(claims64) or "")
-  if type(header) ~= "table" or type(claims) ~= "table" then
+  local header, claims, signed, signature = hs256_jwt.decode(token)
+  if not header then
     return unauthorized("Bad token; invalid JSON")
   end
   local key = claims[conf.key_claim_name]
@@ -147,9 +112,7 @@ function handler:access(conf)
   if header.alg ~= credential.algorithm then
     return kong.response.exit(403, { message = "Invalid algorithm" })
   end
-  local signature = base64url_decode(signature64)
-  local expected = hs256(credential.secret, header64 .. "." .. claims64)
-  if not signature or #signature ~= #expected or C.CRYPTO_memcmp(signature, expected, #expected) ~= 0 then
+  if not hs256_jwt.hs256_valid(credential.secret, signed, signature) then
     return unauthorized("Invalid signature")
   end
   local now = ngx.time()
