@@ -52,3 +52,41 @@ export interface KongJsPdk {
     warn(...args: unknown[]): Promise<null>;
   };
 }
+
+/** A route or service as kong.router returns it (the fields tollgate reads). */
+export interface KongJsNamedEntity {
+  id: string;
+  name?: string;
+}
+
+/**
+ * The subset of `kong.log.serialize()` that log-phase plugins read: Kong's basic
+ * serializer (kong/pdk/log.lua). kong-pdk's typings declare it as returning null.
+ */
+export interface KongJsSerializedLog {
+  started_at?: number;
+  latencies?: { request?: number; proxy?: number; kong?: number };
+  request?: { size?: number };
+  response?: { size?: number; status?: number };
+}
+
+/** The PDK calls a log-phase plugin makes (kafka-usage). */
+export interface KongJsLogPdk extends KongJsPdk {
+  request: KongJsPdk["request"] & {
+    getPath(): Promise<string>;
+    getStartTime(): Promise<number>;
+  };
+  response: KongJsPdk["response"] & {
+    getStatus(): Promise<number>;
+  };
+  router: {
+    getRoute(): Promise<KongJsNamedEntity | undefined | null>;
+    getService(): Promise<KongJsNamedEntity | undefined | null>;
+  };
+  node: {
+    getId(): Promise<string>;
+  };
+  log: KongJsPdk["log"] & {
+    serialize(): Promise<KongJsSerializedLog | undefined | null>;
+  };
+}
