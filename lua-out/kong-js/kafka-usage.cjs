@@ -15247,7 +15247,7 @@ var require_assignerProtocol = __commonJS({
 // node_modules/kafkajs/src/consumer/consumerGroup.js
 var require_consumerGroup = __commonJS({
   "node_modules/kafkajs/src/consumer/consumerGroup.js"(exports2, module2) {
-    var sleep = require_sleep();
+    var sleep2 = require_sleep();
     var websiteUrl = require_websiteUrl();
     var arrayDiff = require_arrayDiff();
     var createRetry = require_retry();
@@ -15654,7 +15654,7 @@ var require_consumerGroup = __commonJS({
             }))
           })).filter(({ partitions }) => partitions.length);
           if (!requests.length) {
-            await sleep(this.maxWaitTime);
+            await sleep2(this.maxWaitTime);
             return [];
           }
           const broker = await this.cluster.findBroker({ nodeId });
@@ -16975,7 +16975,7 @@ var require_consumer = __commonJS({
 // node_modules/kafkajs/src/utils/waitFor.js
 var require_waitFor = __commonJS({
   "node_modules/kafkajs/src/utils/waitFor.js"(exports2, module2) {
-    var sleep = require_sleep();
+    var sleep2 = require_sleep();
     var { KafkaJSTimeout } = require_errors();
     module2.exports = (fn, { delay = 50, maxWait = 1e4, timeoutMessage = "Timeout", ignoreTimeout = false } = {}) => {
       let timeoutId;
@@ -16986,7 +16986,7 @@ var require_waitFor = __commonJS({
         if (fulfilled) {
           return;
         }
-        await sleep(delay);
+        await sleep2(delay);
         try {
           const result = await fn(totalWait);
           if (result) {
@@ -19205,7 +19205,12 @@ function channelFor(conf) {
   }
   if (!shutdownHooked) {
     shutdownHooked = true;
-    process.once("SIGTERM", () => void shutdown().finally(() => process.exit(0)));
+    process.once("SIGTERM", () => {
+      let longest = 0;
+      for (const c of channels.values()) longest = Math.max(longest, c.conf.queue.shutdown_timeout_ms);
+      setTimeout(() => process.exit(1), longest + 5e3).unref();
+      void shutdown().finally(() => process.exit(0));
+    });
   }
   return channel;
 }
@@ -19294,14 +19299,15 @@ async function attempt(channel) {
   count("sent", events.length);
   return true;
 }
+var sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 async function shutdown() {
   for (const channel of channels.values()) {
     if (channel.timer !== void 0) clearTimeout(channel.timer);
     const deadline = Date.now() + channel.conf.queue.shutdown_timeout_ms;
+    while (channel.sending && Date.now() < deadline) await sleep(10);
+    channel.sending = true;
     while (channel.queue.size() > 0 && Date.now() < deadline) {
-      while (channel.sending && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
-      channel.retryAt = Math.min(channel.retryAt, Date.now());
-      if (!await attempt(channel)) await new Promise((res) => setTimeout(res, Math.min(channel.retryAt, deadline) - Date.now()));
+      if (!await attempt(channel)) await sleep(Math.max(0, Math.min(channel.retryAt, deadline) - Date.now()));
     }
     const lost = channel.queue.size();
     if (lost > 0) {

@@ -104,7 +104,13 @@ function channelFor(conf: KafkaUsageConfig): Channel {
   }
   if (!shutdownHooked) {
     shutdownHooked = true;
-    process.once("SIGTERM", () => void shutdown().finally(() => process.exit(0)));
+    process.once("SIGTERM", () => {
+      // Kong stops its plugin servers with SIGTERM. Bounded even if a disconnect hangs.
+      let longest = 0;
+      for (const c of channels.values()) longest = Math.max(longest, c.conf.queue.shutdown_timeout_ms);
+      setTimeout(() => process.exit(1), longest + 5_000).unref();
+      void shutdown().finally(() => process.exit(0));
+    });
   }
   return channel;
 }
@@ -209,15 +215,19 @@ async function attempt(channel: Channel): Promise<boolean> {
   return true;
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
+
 /** Delivers what every channel holds, trying for up to queue.shutdown_timeout_ms; the rest is counted lost. */
 export async function shutdown(): Promise<void> {
   for (const channel of channels.values()) {
     if (channel.timer !== undefined) clearTimeout(channel.timer);
     const deadline = Date.now() + channel.conf.queue.shutdown_timeout_ms;
+    // Let a running send finish, then keep the channel to ourselves: no timer or log
+    // phase may start a second, concurrent send of the same in-flight events.
+    while (channel.sending && Date.now() < deadline) await sleep(10);
+    channel.sending = true;
     while (channel.queue.size() > 0 && Date.now() < deadline) {
-      while (channel.sending && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
-      channel.retryAt = Math.min(channel.retryAt, Date.now());
-      if (!(await attempt(channel))) await new Promise((res) => setTimeout(res, Math.min(channel.retryAt, deadline) - Date.now()));
+      if (!(await attempt(channel))) await sleep(Math.max(0, Math.min(channel.retryAt, deadline) - Date.now()));
     }
     const lost = channel.queue.size();
     if (lost > 0) {

@@ -6,7 +6,8 @@
  *     the partition the Java client picks, with the request's start as the timestamp and
  *     no byte of a secret header;
  *   - with the broker stopped, events wait and are retried; after it starts again every
- *     one of them is delivered once, and the counters say so.
+ *     one of them is delivered once, and the counters say so;
+ *   - SIGTERM flushes what is still queued before the process exits.
  */
 import { spawnSync } from "node:child_process";
 import { CloudEvent } from "cloudevents";
@@ -221,5 +222,24 @@ describe(`kafka-usage on Kong's JS plugin server, Kafka ${VERSION}`, { timeout: 
     await sleep(1_200);
     const after = lastCounters(server!.output());
     expect(after).toMatchObject({ queued: before + M, sent: before + M, dropped: 0, depth: 0 });
+  });
+
+  it("SIGTERM (Kong stopping the plugin server) delivers the events still queued before the process exits", async () => {
+    const exitTopic = `${TOPIC}-exit`;
+    await broker!.createTopic(exitTopic, 1);
+    // Another topic is another queue; its events would wait a minute for their age.
+    const waiting = await server!.rpc.startInstance("kafka-usage", {
+      kafka: { brokers: [broker!.bootstrap], topic: exitTopic, timeout_ms: 1000 },
+      batch: { max_events: 1000, max_age_ms: 60_000 },
+      queue: { max_events: 1000 },
+      stats_log_interval_s: 1,
+    });
+    const K = 7;
+    for (let i = 0; i < K; i++) await server!.rpc.runPhase(waiting, "log", kongAnswers(1000 + i, 1_795_000_000_000));
+    await sleep(300);
+    expect(await recordCount(broker!.bootstrap, exitTopic)).toBe(0);
+    expect(await server!.signal("SIGTERM", 15_000)).toBe(0);
+    expect(await recordCount(broker!.bootstrap, exitTopic)).toBe(K);
+    expect(lastCounters(server!.output())).toMatchObject({ dropped: 0, dropped_shutdown: 0, depth: 0 });
   });
 });
