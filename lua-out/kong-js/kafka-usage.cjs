@@ -19324,6 +19324,8 @@ function nonNegative(value) {
 var Plugin = class {
   #conf;
   #nodeId;
+  /** Found on the first event, so a request pays no channel-key string for it. */
+  #channel;
   constructor(config) {
     this.#conf = validatedKongJsConfig(kafkaUsageSchema, config).conf;
   }
@@ -19373,7 +19375,7 @@ var Plugin = class {
     this.#nodeId ??= await kong.node.getId();
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === void 0) return;
-    const channel = channelFor(conf);
+    const channel = this.#channel ??= channelFor(conf);
     const result = channel.queue.offer({ key: event.subject, value: JSON.stringify(event), timestamp: facts.startedMs }, Date.now());
     if (result !== "queued") {
       drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);

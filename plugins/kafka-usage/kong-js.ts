@@ -248,6 +248,8 @@ function nonNegative(value: number | undefined): number | undefined {
 export class Plugin {
   readonly #conf: KafkaUsageConfig;
   #nodeId: string | undefined;
+  /** Found on the first event, so a request pays no channel-key string for it. */
+  #channel: Channel | undefined;
 
   constructor(config: unknown) {
     this.#conf = validatedKongJsConfig<KafkaUsageConfig>(kafkaUsageSchema, config).conf;
@@ -303,7 +305,7 @@ export class Plugin {
 
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === undefined) return;
-    const channel = channelFor(conf);
+    const channel = (this.#channel ??= channelFor(conf));
     const result = channel.queue.offer({ key: event.subject, value: JSON.stringify(event), timestamp: facts.startedMs }, Date.now());
     if (result !== "queued") {
       drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
