@@ -19335,32 +19335,31 @@ var Plugin = class {
   }
   async log(kong) {
     const conf = this.#conf;
-    const serialized = await kong.log.serialize() ?? {};
-    const consumer = await kong.client.getConsumer();
+    const entry = serializedLog(await kong.log.serialize());
+    const consumer = entry.consumer;
     const facts = {
       requestId: (0, import_node_crypto.randomUUID)(),
-      startedMs: Math.floor(serialized.started_at ?? await kong.request.getStartTime()),
-      method: await kong.request.getMethod(),
-      path: await kong.request.getPath(),
-      status: await kong.response.getStatus(),
-      latencyMs: nonNegative(serialized.latencies?.request) ?? 0,
-      upstreamLatencyMs: nonNegative(serialized.latencies?.proxy),
-      requestBytes: serialized.request?.size ?? 0,
-      responseBytes: serialized.response?.size ?? 0
+      startedMs: Math.floor(entry.started_at ?? Date.now()),
+      method: entry.request?.method ?? "",
+      // Kong's get_path is request_uri without the query string; the serialized uri is
+      // request_uri, so the same cut gives the same path.
+      path: (entry.request?.uri ?? "").split("?", 1)[0],
+      status: entry.response?.status ?? 0,
+      latencyMs: nonNegative(entry.latencies?.request) ?? 0,
+      upstreamLatencyMs: nonNegative(entry.latencies?.proxy),
+      requestBytes: entry.request?.size ?? 0,
+      responseBytes: entry.response?.size ?? 0,
+      routeId: entry.route?.id,
+      routeName: entry.route?.name ?? void 0,
+      serviceId: entry.service?.id,
+      serviceName: entry.service?.name ?? void 0,
+      clientIp: entry.client_ip
     };
     if (consumer !== void 0 && consumer !== null && typeof consumer.id === "string") {
-      facts.consumer = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+      facts.consumer = { id: consumer.id, username: consumer.username ?? void 0, custom_id: consumer.custom_id ?? void 0, tags: consumer.tags ?? void 0 };
     } else if (conf.anonymous === "skip") {
       return;
-    } else if (conf.anonymous === "client_ip") {
-      facts.clientIp = await kong.client.getForwardedIp();
     }
-    const route = await kong.router.getRoute();
-    const service = await kong.router.getService();
-    facts.routeId = route?.id;
-    facts.routeName = route?.name ?? void 0;
-    facts.serviceId = service?.id;
-    facts.serviceName = service?.name ?? void 0;
     if (conf.headers !== void 0 && conf.headers.length > 0) {
       const headers = {};
       for (const name of conf.headers) {
@@ -19385,6 +19384,15 @@ var Plugin = class {
     schedule(channel);
   }
 };
+function serializedLog(answer) {
+  if (typeof answer !== "string") return answer ?? {};
+  try {
+    const parsed = JSON.parse(answer);
+    return typeof parsed === "object" && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}
 function stringOrUndefined(value) {
   return typeof value === "string" ? value : void 0;
 }

@@ -3,7 +3,8 @@
  * (lua/publisher.ts), with kafkajs as the producer. Built by scripts/build.ts into
  * lua-out/kong-js/kafka-usage.cjs.
  *
- *   log phase → read the facts through the PDK, build the CloudEvent with the same
+ *   log phase → read the facts (Kong's serialized log entry, the allowlisted headers,
+ *               kong.ctx.shared), build the CloudEvent with the same
  *               buildUsageEvent, offer it to the same bounded EventQueue (or count it
  *               dropped). No Kafka I/O on the request's RPC channel.
  *   timer     → take up to batch.max_events, send them with one kafkajs `send`, release
@@ -20,7 +21,7 @@ import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { toKongFields } from "../core/kong-schema";
 import { validatedKongJsConfig } from "../hosts/kong-js/adapter";
-import type { KongJsLogPdk } from "../hosts/kong-js/pdk";
+import type { KongJsLogPdk, KongJsSerializedLog } from "../hosts/kong-js/pdk";
 import { backoffMs, formatCounters, zeroCounters, type UsageCounters } from "./delivery";
 import { buildUsageEvent, type UsageFacts } from "./event";
 import { KAFKA_USAGE_PRIORITY, KAFKA_USAGE_VERSION } from "./meta";
@@ -262,34 +263,36 @@ export class Plugin {
 
   async log(kong: KongJsLogPdk): Promise<void> {
     const conf = this.#conf;
-    // One PDK call at a time: each is a round trip on the event's RPC channel.
-    const serialized = (await kong.log.serialize()) ?? {};
-    const consumer = await kong.client.getConsumer();
+    // Kong calls this from a timer after the request ended (see KongJsLogPdk): the facts
+    // come from Kong's serialized log entry, saved when the request ended, in one RPC.
+    const entry = serializedLog(await kong.log.serialize());
+    const consumer = entry.consumer;
     const facts: UsageFacts = {
       requestId: randomUUID(),
-      startedMs: Math.floor(serialized.started_at ?? (await kong.request.getStartTime())),
-      method: await kong.request.getMethod(),
-      path: await kong.request.getPath(),
-      status: await kong.response.getStatus(),
-      latencyMs: nonNegative(serialized.latencies?.request) ?? 0,
-      upstreamLatencyMs: nonNegative(serialized.latencies?.proxy),
-      requestBytes: serialized.request?.size ?? 0,
-      responseBytes: serialized.response?.size ?? 0,
+      startedMs: Math.floor(entry.started_at ?? Date.now()),
+      method: entry.request?.method ?? "",
+      // Kong's get_path is request_uri without the query string; the serialized uri is
+      // request_uri, so the same cut gives the same path.
+      path: (entry.request?.uri ?? "").split("?", 1)[0]!,
+      status: entry.response?.status ?? 0,
+      latencyMs: nonNegative(entry.latencies?.request) ?? 0,
+      upstreamLatencyMs: nonNegative(entry.latencies?.proxy),
+      requestBytes: entry.request?.size ?? 0,
+      responseBytes: entry.response?.size ?? 0,
+      routeId: entry.route?.id,
+      routeName: entry.route?.name ?? undefined,
+      serviceId: entry.service?.id,
+      serviceName: entry.service?.name ?? undefined,
+      clientIp: entry.client_ip,
     };
     if (consumer !== undefined && consumer !== null && typeof consumer.id === "string") {
-      facts.consumer = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+      facts.consumer = { id: consumer.id, username: consumer.username ?? undefined, custom_id: consumer.custom_id ?? undefined, tags: consumer.tags ?? undefined };
     } else if (conf.anonymous === "skip") {
       return;
-    } else if (conf.anonymous === "client_ip") {
-      facts.clientIp = await kong.client.getForwardedIp();
     }
-    const route = await kong.router.getRoute();
-    const service = await kong.router.getService();
-    facts.routeId = route?.id;
-    facts.routeName = route?.name ?? undefined;
-    facts.serviceId = service?.id;
-    facts.serviceName = service?.name ?? undefined;
     if (conf.headers !== undefined && conf.headers.length > 0) {
+      // Asked one by one, never taken from the serialized entry, whose request headers
+      // carry credentials: only allowlisted names ever reach the plugin's facts.
       const headers: { [name: string]: string } = {};
       for (const name of conf.headers) {
         const value = await kong.request.getHeader(name);
@@ -313,6 +316,17 @@ export class Plugin {
     }
     count("queued", 1);
     schedule(channel);
+  }
+}
+
+/** Kong's serialized log entry, whether the RPC answered JSON text (Kong) or a table. */
+function serializedLog(answer: string | KongJsSerializedLog | null | undefined): KongJsSerializedLog {
+  if (typeof answer !== "string") return answer ?? {};
+  try {
+    const parsed: unknown = JSON.parse(answer);
+    return typeof parsed === "object" && parsed !== null ? (parsed as KongJsSerializedLog) : {};
+  } catch {
+    return {};
   }
 }
 

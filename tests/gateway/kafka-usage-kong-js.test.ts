@@ -45,45 +45,37 @@ interface EventBody {
   };
 }
 
-/** What Kong would answer for request `n` (consumer cust-<n % 5>). */
+/**
+ * What Kong answers in request `n`'s log phase (consumer cust-<n % 5>). Kong runs an
+ * external plugin's log phase in a timer and answers only the calls it saved data for
+ * (kong/runloop/plugin_servers); any other call fails the test, as it would fail in Kong.
+ */
 function kongAnswers(n: number, startedAt: number): (call: PdkCall) => unknown {
-  const consumer = { id: `c-${n % 5}`, username: `user${n % 5}`, custom_id: `cust-${n % 5}`, tags: [] };
+  const consumer = { id: `c-${n % 5}`, username: `user${n % 5}`, custom_id: `cust-${n % 5}`, tags: ["tier:premium"], created_at: 1_700_000_000 };
   const requestHeaders: Record<string, string> = { "x-tenant": `t${n % 2}`, apikey: SECRET_KEY, authorization: SECRET_AUTH };
   return (call) => {
     switch (call.Method) {
       case "kong.log.serialize":
-        // Kong's basic serializer carries the request headers, credentials included: the
-        // plugin must not let them through.
-        return {
+        // JSON text, as Kong encodes it for plugin servers. Kong's serializer carries the
+        // request headers, credentials included: the plugin must not let them through.
+        return JSON.stringify({
           started_at: startedAt,
+          client_ip: "192.0.2.7",
           latencies: { request: 12, proxy: 7, kong: 5 },
-          request: { size: 321, headers: requestHeaders },
-          response: { size: 654, status: 200 },
-        };
-      case "kong.request.get_start_time":
-        return startedAt;
-      case "kong.client.get_consumer":
-        return consumer;
-      case "kong.request.get_method":
-        return "GET";
-      case "kong.request.get_path":
-        return `/usage/items/${n}`;
-      case "kong.response.get_status":
-        return 200;
-      case "kong.router.get_route":
-        return { id: "route-1", name: "items" };
-      case "kong.router.get_service":
-        return { id: "service-1", name: "catalog" };
+          request: { method: "GET", uri: `/usage/items/${n}?apikey=${SECRET_KEY}`, size: 321, headers: requestHeaders },
+          response: { size: 654, status: 200, headers: {} },
+          consumer,
+          route: { id: "route-1", name: "items", paths: ["/usage"] },
+          service: { id: "service-1", name: "catalog", host: "upstream.internal" },
+        });
       case "kong.request.get_header":
         return requestHeaders[String(call.Args[0]).toLowerCase()];
       case "kong.ctx.shared.get":
         return call.Args[0] === "tollgate_tier" ? "premium" : undefined;
       case "kong.node.get_id":
         return NODE_ID;
-      case "kong.client.get_forwarded_ip":
-        return "192.0.2.7";
       default:
-        throw new Error(`unexpected PDK call ${call.Method}`);
+        throw new Error(`${call.Method} is not answered in Kong's log timer`);
     }
   };
 }
