@@ -1,7 +1,7 @@
 /**
  * kafka-usage under Kong's JS plugin server (kong-pdk): the real kong-js-pluginserver
  * loads lua-out/kong-js/kafka-usage.cjs, this suite plays Kong's side of the RPC (the
- * log phase's PDK answers) and a real Kafka 4.3.1 broker receives the events:
+ * log phase's PDK answers) and a real Kafka broker (3.9.2, then 4.3.1) receives the events:
  *   - N log phases give exactly N records: valid CloudEvents, keyed by the subject, on
  *     the partition the Java client picks, with the request's start as the timestamp and
  *     no byte of a secret header;
@@ -14,10 +14,9 @@ import { spawnSync } from "node:child_process";
 import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
-import { readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
+import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer } from "./kong-js-rpc.ts";
 
-const VERSION = "4.3.1";
 const PARTITIONS = 3;
 const TOPIC = "usage-kong-js";
 const SECRET_KEY = "sk_live_kongjs_Secret_9f3a";
@@ -135,7 +134,7 @@ function lastCounters(output: string): Record<string, number> {
   return figures;
 }
 
-describe(`kafka-usage on Kong's JS plugin server, Kafka ${VERSION}`, { timeout: 60_000 }, () => {
+describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s", { timeout: 60_000 }, (version) => {
   let broker: KafkaBroker | undefined;
   let server: PluginServer | undefined;
   let instance = 0;
@@ -155,7 +154,7 @@ describe(`kafka-usage on Kong's JS plugin server, Kafka ${VERSION}`, { timeout: 
   }
 
   beforeAll(async () => {
-    broker = await startKafka(VERSION);
+    broker = await startKafka(version);
     await broker.createTopic(TOPIC, PARTITIONS);
     server = await startPluginServer("kafka-usage");
     instance = await server.rpc.startInstance("kafka-usage", {
