@@ -3,58 +3,10 @@
  * plugin server's msgpack-RPC socket the way Kong drives it, against the real HTTP
  * entitlement service of tests/runtime/entitlement-service.ts.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Decoder, Encoder } from "@msgpack/msgpack";
-import waitOn from "wait-on";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
-import { REPO_ROOT } from "../runtime/nginx.ts";
-
-const SERVER_BIN = join(REPO_ROOT, "node_modules/.bin/kong-js-pluginserver");
-const PLUGINS_DIR = join(REPO_ROOT, "lua-out/kong-js");
-
-type Call = { Method: string; Args: unknown[] };
-type StepReply = { Data: Call | "ret"; EventId: number };
-
-/** msgpack-RPC over the plugin server's unix socket: [0, id, method, [args]] -> [1, id, error, result]. */
-class Rpc {
-  #id = 0;
-  #waiting = new Map<number, (reply: [string | null, unknown]) => void>();
-  #buffer = Buffer.alloc(0);
-  readonly #encoder = new Encoder();
-
-  constructor(private readonly socket: Socket) {
-    socket.on("data", (chunk: Buffer) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
-      for (;;) {
-        const decoder = new Decoder();
-        let message: [number, number, string | null, unknown];
-        try {
-          message = decoder.decode(this.#buffer) as typeof message;
-        } catch {
-          return; // incomplete
-        }
-        this.#buffer = Buffer.alloc(0);
-        this.#waiting.get(message[1])?.([message[2], message[3]]);
-        this.#waiting.delete(message[1]);
-        return;
-      }
-    });
-  }
-
-  async call(method: string, arg: unknown): Promise<unknown> {
-    const id = ++this.#id;
-    const reply = new Promise<[string | null, unknown]>((resolve) => this.#waiting.set(id, resolve));
-    this.socket.write(this.#encoder.encode([0, id, method, [arg]]));
-    const [error, result] = await reply;
-    if (error) throw new Error(error);
-    return result;
-  }
-}
+import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
 
 interface Outcome {
   exit?: { status: number; body: Record<string, unknown> };
@@ -64,18 +16,12 @@ interface Outcome {
 /** One access phase for a consumer, answering the plugin's PDK calls as Kong would. */
 async function access(rpc: Rpc, instance: number, consumer: { id: string; username: string; tags: string[] }): Promise<Outcome> {
   const outcome: Outcome = { upstream: {} };
-  let reply = (await rpc.call("plugin.HandleEvent", { InstanceId: instance, EventName: "access" })) as StepReply;
-  for (let steps = 0; reply.Data !== "ret"; steps++) {
-    if (steps > 30) throw new Error("too many PDK calls");
-    const call: Call = reply.Data;
-    let data: unknown = null;
+  await rpc.runPhase(instance, "access", (call) => {
     switch (call.Method) {
       case "kong.request.get_method":
-        data = "GET";
-        break;
+        return "GET";
       case "kong.client.get_consumer":
-        data = consumer;
-        break;
+        return consumer;
       case "kong.service.request.clear_header":
         outcome.upstream[String(call.Args[0])] = null;
         break;
@@ -86,15 +32,13 @@ async function access(rpc: Rpc, instance: number, consumer: { id: string; userna
         outcome.exit = { status: call.Args[0] as number, body: call.Args[1] as Record<string, unknown> };
         break;
     }
-    reply = (await rpc.call("plugin.Step", { Data: data, EventId: reply.EventId })) as StepReply;
-  }
+    return undefined;
+  });
   return outcome;
 }
 
 describe("entitlement-check on Kong's JS plugin server (kong-pdk)", () => {
-  let server: ChildProcess;
-  let prefix: string;
-  let socket: Socket;
+  let server: PluginServer | undefined;
   let rpc: Rpc;
   let service: EntitlementService;
 
@@ -102,19 +46,12 @@ describe("entitlement-check on Kong's JS plugin server (kong-pdk)", () => {
     service = await startEntitlementService();
     service.answers.set("remote_premium", { plan: "premium", status: "active" });
     service.answers.set("remote_canceled", { plan: "premium", status: "canceled" });
-    prefix = mkdtempSync(join(tmpdir(), "tollgate-kongjs-ec-"));
-    server = spawn(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--kong-prefix", prefix, "--sock-name", "js.sock"], { stdio: "ignore" });
-    const socketPath = join(prefix, "js.sock");
-    await waitOn({ resources: [`file:${socketPath}`], timeout: 15_000 });
-    socket = connect(socketPath);
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    rpc = new Rpc(socket);
+    server = await startPluginServer("ec");
+    rpc = server.rpc;
   });
 
   afterAll(async () => {
-    socket?.destroy();
-    server?.kill("SIGKILL");
-    if (prefix) rmSync(prefix, { recursive: true, force: true });
+    await server?.stop();
     await service?.stop();
   });
 

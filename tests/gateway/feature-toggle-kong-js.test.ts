@@ -3,56 +3,11 @@
  * server loads lua-out/kong-js/feature-toggle.cjs, and this test plays Kong's side of
  * the msgpack-RPC socket protocol (StartInstance, HandleEvent, one Step per PDK call).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Decoder, Encoder } from "@msgpack/msgpack";
-import waitOn from "wait-on";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizedValue } from "../../plugins/feature-toggle/murmur3.ts";
-import { REPO_ROOT } from "../runtime/nginx.ts";
 import { startUnleash } from "../runtime/unleash.ts";
-
-const SERVER_BIN = join(REPO_ROOT, "node_modules/.bin/kong-js-pluginserver");
-const PLUGINS_DIR = join(REPO_ROOT, "lua-out/kong-js");
-
-type Call = { Method: string; Args: unknown[] };
-type EventReply = { Data: Call | "ret"; EventId: number };
-
-/** msgpack-RPC requests over the plugin server's unix socket, one reply at a time. */
-class Rpc {
-  #id = 0;
-  #waiting = new Map<number, [(value: unknown) => void, (error: Error) => void]>();
-  #bytes = Buffer.alloc(0);
-  #encoder = new Encoder();
-
-  constructor(private readonly socket: Socket) {
-    socket.on("data", (chunk: Buffer) => {
-      this.#bytes = Buffer.concat([this.#bytes, chunk]);
-      let message: [number, number, string | null, unknown];
-      try {
-        message = new Decoder().decode(this.#bytes) as typeof message;
-      } catch {
-        return; // incomplete: wait for more bytes
-      }
-      this.#bytes = Buffer.alloc(0);
-      const waiter = this.#waiting.get(message[1]);
-      this.#waiting.delete(message[1]);
-      if (message[2]) waiter?.[1](new Error(message[2]));
-      else waiter?.[0](message[3]);
-    });
-  }
-
-  call(method: string, arg: unknown): Promise<unknown> {
-    const id = ++this.#id;
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, [resolve, reject]);
-      this.socket.write(this.#encoder.encode([0, id, method, [arg]]));
-    });
-  }
-}
+import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
 
 interface Seen {
   exit?: { status: number; body: Record<string, unknown> };
@@ -62,19 +17,15 @@ interface Seen {
 /** Plays one access phase for a consumer; returns what the plugin asked Kong to do. */
 async function access(rpc: Rpc, instance: number, consumer: { id: string; username: string; tags: string[] }): Promise<Seen> {
   const seen: Seen = { upstream: new Map() };
-  let reply = (await rpc.call("plugin.HandleEvent", { InstanceId: instance, EventName: "access" })) as EventReply;
-  for (let steps = 0; reply.Data !== "ret"; steps++) {
-    if (steps > 20) throw new Error("more than 20 PDK calls");
-    const call: Call = reply.Data;
-    let data: unknown = null;
-    if (call.Method === "kong.request.get_method") data = "GET";
-    if (call.Method === "kong.client.get_consumer") data = consumer;
-    if (call.Method === "kong.client.get_forwarded_ip") data = "127.0.0.1";
+  await rpc.runPhase(instance, "access", (call) => {
+    if (call.Method === "kong.request.get_method") return "GET";
+    if (call.Method === "kong.client.get_consumer") return consumer;
+    if (call.Method === "kong.client.get_forwarded_ip") return "127.0.0.1";
     if (call.Method === "kong.service.request.clear_header") seen.upstream.set(String(call.Args[0]), null);
     if (call.Method === "kong.service.request.set_header") seen.upstream.set(String(call.Args[0]), String(call.Args[1]));
     if (call.Method === "kong.response.exit") seen.exit = { status: call.Args[0] as number, body: call.Args[1] as Record<string, unknown> };
-    reply = (await rpc.call("plugin.Step", { Data: data, EventId: reply.EventId })) as EventReply;
-  }
+    return undefined;
+  });
   return seen;
 }
 
@@ -89,24 +40,16 @@ const CONFIG = {
 };
 
 describe("feature-toggle on Kong's JS plugin server (kong-pdk)", () => {
-  let server: ChildProcess;
-  let prefix: string;
-  let socket: Socket;
+  let server: PluginServer | undefined;
   let rpc: Rpc;
 
   beforeAll(async () => {
-    prefix = mkdtempSync(join(tmpdir(), "tollgate-ft-kongjs-"));
-    server = spawn(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--kong-prefix", prefix, "--sock-name", "js.sock"], { stdio: "ignore" });
-    await waitOn({ resources: [`file:${join(prefix, "js.sock")}`], timeout: 15_000 });
-    socket = connect(join(prefix, "js.sock"));
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    rpc = new Rpc(socket);
+    server = await startPluginServer("ft");
+    rpc = server.rpc;
   });
 
-  afterAll(() => {
-    socket?.destroy();
-    server?.kill("SIGKILL");
-    if (prefix !== undefined) rmSync(prefix, { recursive: true, force: true });
+  afterAll(async () => {
+    await server?.stop();
   });
 
   it("--dump-all-plugins lists feature-toggle with priority 911 and its schema", () => {

@@ -5,60 +5,10 @@
  * This test plays Kong's side; the plugin server and the plugin are the real ones
  * from lua-out/kong-js/.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Decoder, Encoder } from "@msgpack/msgpack";
-import waitOn from "wait-on";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../runtime/nginx.ts";
 import { startRedis } from "../runtime/redis.ts";
-
-const SERVER_BIN = join(REPO_ROOT, "node_modules/.bin/kong-js-pluginserver");
-const PLUGINS_DIR = join(REPO_ROOT, "lua-out/kong-js");
-
-interface PdkCall {
-  Method: string;
-  Args: unknown[];
-}
-
-/** A minimal msgpack-RPC client for the plugin server's socket. */
-class PluginServerClient {
-  #nextId = 1;
-  #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  #encoder = new Encoder();
-  #decoder = new Decoder();
-  #buffer = Buffer.alloc(0);
-
-  constructor(private readonly socket: Socket) {
-    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
-  }
-
-  #onData(chunk: Buffer): void {
-    this.#buffer = Buffer.concat([this.#buffer, chunk]);
-    try {
-      const message = this.#decoder.decode(this.#buffer) as [number, number, string | null, unknown];
-      this.#buffer = Buffer.alloc(0);
-      const [, msgid, error, result] = message;
-      const waiter = this.#pending.get(msgid);
-      this.#pending.delete(msgid);
-      if (error) waiter?.reject(new Error(error));
-      else waiter?.resolve(result);
-    } catch (err) {
-      if ((err as Error).message !== "Insufficient data") throw err;
-    }
-  }
-
-  call(method: string, ...args: unknown[]): Promise<unknown> {
-    const msgid = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(msgid, { resolve, reject });
-      this.socket.write(this.#encoder.encode([0, msgid, method, args]));
-    });
-  }
-}
+import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
 
 /** What Kong would know about the request, and what the plugin asked Kong to do. */
 interface FakeRequest {
@@ -99,22 +49,11 @@ function answer(request: FakeRequest, call: PdkCall): unknown {
   }
 }
 
-/** Runs one access phase of an instance: HandleEvent, then Step until the plugin returns. */
-async function runAccess(client: PluginServerClient, instanceId: number, request: FakeRequest): Promise<FakeRequest> {
-  let reply = (await client.call("plugin.HandleEvent", { InstanceId: instanceId, EventName: "access" })) as {
-    Data: PdkCall | "ret";
-    EventId: number;
-  };
-  for (let steps = 0; reply.Data !== "ret"; steps++) {
-    if (steps > 20) throw new Error("plugin made more than 20 PDK calls");
-    const data = answer(request, reply.Data);
-    if (reply.Data.Method === "kong.response.exit") {
-      // exit never returns to the plugin; Kong still steps the event to its end.
-      reply = (await client.call("plugin.Step", { Data: null, EventId: reply.EventId })) as typeof reply;
-      continue;
-    }
-    reply = (await client.call("plugin.Step", { Data: data, EventId: reply.EventId })) as typeof reply;
-  }
+/** Runs one access phase of an instance, answering as Kong would for `request`. */
+async function runAccess(client: Rpc, instanceId: number, request: FakeRequest): Promise<FakeRequest> {
+  // kong.response.exit never returns to the plugin; Kong still steps the event to its end
+  // (answer() gives it nil), which runPhase does.
+  await client.runPhase(instanceId, "access", (call) => answer(request, call), 20);
   return request;
 }
 
@@ -129,30 +68,19 @@ function freshRequest(method: string, tier: string): FakeRequest {
 }
 
 describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
-  let server: ChildProcess;
-  let prefix: string;
-  let client: PluginServerClient;
-  let socket: Socket;
+  let server: PluginServer | undefined;
+  let client: Rpc;
 
   beforeAll(async () => {
-    prefix = mkdtempSync(join(tmpdir(), "tollgate-kongjs-"));
-    server = spawn(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--kong-prefix", prefix, "--sock-name", "js.sock"], {
-      stdio: "ignore",
-    });
-    const socketPath = join(prefix, "js.sock");
-    await waitOn({ resources: [`file:${socketPath}`], timeout: 15_000 });
-    socket = connect(socketPath);
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    client = new PluginServerClient(socket);
+    server = await startPluginServer("tl");
+    client = server.rpc;
   });
 
-  afterAll(() => {
-    socket?.destroy();
-    server?.kill("SIGKILL");
-    rmSync(prefix, { recursive: true, force: true });
+  afterAll(async () => {
+    await server?.stop();
   });
 
-  it("--dump-all-plugins lists tier-limit with its priority, phases and schema", () => {
+  it("--dump-all-plugins lists the four plugins, and tier-limit with its priority, phases and schema", () => {
     const dump = spawnSync(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--dump-all-plugins"], { encoding: "utf8" });
     expect(dump.status).toBe(0);
     const plugins = JSON.parse(dump.stdout) as {
@@ -161,6 +89,8 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
       Phases: string[];
       Schema: { fields: { config: { fields: Record<string, { type: string; required?: boolean }>[] } }[] };
     }[];
+    // Every plugin with a plugins/<name>/kong-js.ts is in the bundle directory.
+    expect(plugins.map((p) => p.Name).sort()).toEqual(["entitlement-check", "feature-toggle", "kafka-usage", "tier-limit"]);
     const tierLimit = plugins.find((p) => p.Name === "tier-limit");
     expect(tierLimit).toBeDefined();
     expect(tierLimit!.Priority).toBe(912);

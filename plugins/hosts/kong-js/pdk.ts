@@ -52,3 +52,46 @@ export interface KongJsPdk {
     warn(...args: unknown[]): Promise<null>;
   };
 }
+
+/** A route or service as Kong serializes it (the fields tollgate reads). */
+export interface KongJsNamedEntity {
+  id?: string;
+  name?: string | null;
+}
+
+/**
+ * The part of `kong.log.serialize()` that log-phase plugins read (Kong's serializer,
+ * kong/pdk/log.lua). Over the plugin-server RPC Kong answers it as a JSON *string*
+ * (kong/runloop/plugin_servers: `cjson_encode(saved.serialize_data)`), which kong-pdk's
+ * typings do not say (they declare `Promise<null>`).
+ */
+export interface KongJsSerializedLog {
+  started_at?: number;
+  client_ip?: string;
+  latencies?: { request?: number; proxy?: number; kong?: number };
+  request?: { method?: string; uri?: string; size?: number };
+  response?: { status?: number; size?: number };
+  consumer?: { id?: string; username?: string | null; custom_id?: string | null; tags?: string[] | null } | null;
+  route?: KongJsNamedEntity | null;
+  service?: KongJsNamedEntity | null;
+}
+
+/**
+ * The PDK calls a log-phase plugin may make. Kong runs an external plugin's log phase
+ * in a timer after the request ended, and answers only the calls it saved data for:
+ * kong.log.serialize, kong.request.get_header(s), kong.response.get_status,
+ * kong.ctx.shared.get, kong.nginx.get_ctx / req_start_time; request-bound calls such as
+ * kong.request.get_method or get_path would fail there (no request in a timer).
+ */
+export interface KongJsLogPdk {
+  request: {
+    getHeader(name: string): Promise<string | undefined | null>;
+  };
+  ctx: KongJsPdk["ctx"];
+  node: {
+    getId(): Promise<string>;
+  };
+  log: KongJsPdk["log"] & {
+    serialize(): Promise<string | KongJsSerializedLog | null | undefined>;
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * kafka-usage under Kong's JS plugin server (kong-pdk): the real kong-js-pluginserver
+ * loads lua-out/kong-js/kafka-usage.cjs, this suite plays Kong's side of the RPC (the
+ * log phase's PDK answers) and a real Kafka broker (3.9.2, then 4.3.1) receives the events:
+ *   - N log phases give exactly N records: valid CloudEvents, keyed by the subject, on
+ *     the partition the Java client picks, with the request's start as the timestamp and
+ *     no byte of a secret header;
+ *   - with the broker stopped, events wait and are retried; after it starts again every
+ *     one of them is delivered once, and the counters say so; a full queue drops exactly
+ *     the events past its bound, and counts them;
+ *   - SIGTERM flushes what is still queued before the process exits.
+ */
+import { spawnSync } from "node:child_process";
+import { CloudEvent } from "cloudevents";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
+import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
+import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer } from "./kong-js-rpc.ts";
+
+const PARTITIONS = 3;
+const TOPIC = "usage-kong-js";
+const SECRET_KEY = "sk_live_kongjs_Secret_9f3a";
+const SECRET_AUTH = "Bearer eyJkongjsSecretToken";
+const NODE_ID = "3f9c2a5e-0000-4000-8000-00000000c0de";
+
+interface EventBody {
+  id: string;
+  subject: string;
+  source: string;
+  time: string;
+  data: {
+    method: string;
+    path: string;
+    status: number;
+    latency_ms: number;
+    upstream_latency_ms?: number;
+    request_bytes: number;
+    response_bytes: number;
+    route?: { id?: string; name?: string };
+    service?: { id?: string; name?: string };
+    consumer?: { id: string; username?: string; custom_id?: string };
+    tier?: string;
+    headers?: Record<string, string>;
+  };
+}
+
+/**
+ * What Kong answers in request `n`'s log phase (consumer cust-<n % 5>). Kong runs an
+ * external plugin's log phase in a timer and answers only the calls it saved data for
+ * (kong/runloop/plugin_servers); any other call fails the test, as it would fail in Kong.
+ */
+function kongAnswers(n: number, startedAt: number): (call: PdkCall) => unknown {
+  const consumer = { id: `c-${n % 5}`, username: `user${n % 5}`, custom_id: `cust-${n % 5}`, tags: ["tier:premium"], created_at: 1_700_000_000 };
+  const requestHeaders: Record<string, string> = { "x-tenant": `t${n % 2}`, apikey: SECRET_KEY, authorization: SECRET_AUTH };
+  return (call) => {
+    switch (call.Method) {
+      case "kong.log.serialize":
+        // JSON text, as Kong encodes it for plugin servers. Kong's serializer carries the
+        // request headers, credentials included: the plugin must not let them through.
+        return JSON.stringify({
+          started_at: startedAt,
+          client_ip: "192.0.2.7",
+          latencies: { request: 12, proxy: 7, kong: 5 },
+          request: { method: "GET", uri: `/usage/items/${n}?apikey=${SECRET_KEY}`, size: 321, headers: requestHeaders },
+          response: { size: 654, status: 200, headers: {} },
+          consumer,
+          route: { id: "route-1", name: "items", paths: ["/usage"] },
+          service: { id: "service-1", name: "catalog", host: "upstream.internal" },
+        });
+      case "kong.request.get_header":
+        return requestHeaders[String(call.Args[0]).toLowerCase()];
+      case "kong.ctx.shared.get":
+        return call.Args[0] === "tollgate_tier" ? "premium" : undefined;
+      case "kong.node.get_id":
+        return NODE_ID;
+      default:
+        throw new Error(`${call.Method} is not answered in Kong's log timer`);
+    }
+  };
+}
+
+/** Every record: a valid CloudEvent keyed by its subject on the Java client's partition, without a secret. */
+function checkRecords(records: ReadRecord[], startedAtById: Map<string, number>): EventBody[] {
+  return records.map((record) => {
+    const raw = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers).map((h) => Buffer.from(String(h)))]).toString("latin1");
+    for (const secret of [SECRET_KEY, SECRET_AUTH, "sk_live", "eyJkongjs"]) expect(raw, `a record carries '${secret}'`).not.toContain(secret);
+    expect(record.headers["content-type"]?.toString()).toBe("application/cloudevents+json");
+    const json = JSON.parse(record.value!.toString("utf8")) as Record<string, unknown>;
+    expect(new CloudEvent(json as never, true).validate()).toBe(true);
+    const body = json as unknown as EventBody;
+    const key = record.key!.toString("utf8");
+    expect(body.subject).toBe(key);
+    expect(record.partition, key).toBe(partitionForKey(Buffer.from(key).toString("latin1"), PARTITIONS));
+    expect(body.source).toBe(`tollgate/${NODE_ID}`);
+    const n = Number(/^\/usage\/items\/(\d+)$/.exec(body.data.path)?.[1]);
+    expect(record.timestamp).toBe(String(startedAtById.get(String(n))));
+    expect(body.time).toBe(new Date(startedAtById.get(String(n))!).toISOString());
+    expect(body.data).toEqual({
+      method: "GET",
+      path: `/usage/items/${n}`,
+      status: 200,
+      latency_ms: 12,
+      upstream_latency_ms: 7,
+      request_bytes: 321,
+      response_bytes: 654,
+      route: { id: "route-1", name: "items" },
+      service: { id: "service-1", name: "catalog" },
+      consumer: { id: `c-${n % 5}`, username: `user${n % 5}`, custom_id: `cust-${n % 5}` },
+      tier: "premium",
+      headers: { "x-tenant": `t${n % 2}` },
+    });
+    return body;
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
+
+async function waitForCount(broker: KafkaBroker, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let count = 0;
+  while (Date.now() < deadline) {
+    count = await recordCount(broker.bootstrap, TOPIC);
+    if (count >= expected) return count;
+    await sleep(200);
+  }
+  return count;
+}
+
+/** The last counters line the plugin logged ("[kafka-usage] pid …: queued=… sent=…"). */
+function lastCounters(output: string): Record<string, number> {
+  const lines = output.split("\n").filter((line) => line.includes("[kafka-usage] pid"));
+  const figures: Record<string, number> = {};
+  for (const [, name, value] of (lines.at(-1) ?? "").matchAll(/(\w+)=(\d+)/g)) figures[name!] = Number(value);
+  return figures;
+}
+
+describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s", { timeout: 60_000 }, (version) => {
+  let broker: KafkaBroker | undefined;
+  let server: PluginServer | undefined;
+  let instance = 0;
+  let next = 0;
+  const startedAtById = new Map<string, number>();
+
+  async function logPhases(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const n = next++;
+      const startedAt = 1_795_000_000_000 + n * 1_001;
+      startedAtById.set(String(n), startedAt);
+      const calls = await server!.rpc.runPhase(instance, "log", kongAnswers(n, startedAt));
+      // Only the allowlisted header is read.
+      const asked = calls.filter((c) => c.Method === "kong.request.get_header").map((c) => c.Args[0]);
+      expect(asked).toEqual(["x-tenant"]);
+    }
+  }
+
+  beforeAll(async () => {
+    broker = await startKafka(version);
+    await broker.createTopic(TOPIC, PARTITIONS);
+    server = await startPluginServer("kafka-usage");
+    instance = await server.rpc.startInstance("kafka-usage", {
+      kafka: { brokers: [broker.bootstrap], topic: TOPIC, timeout_ms: 1000 },
+      batch: { max_events: 20, max_age_ms: 50 },
+      retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
+      subject: "custom_id",
+      headers: ["x-tenant"],
+      stats_log_interval_s: 1,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await broker?.destroy();
+  });
+
+  it("--dump-all-plugins lists kafka-usage, a log-phase plugin at priority 10", () => {
+    const dump = spawnSync(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--dump-all-plugins"], { encoding: "utf8" });
+    expect(dump.status).toBe(0);
+    const plugin = (JSON.parse(dump.stdout) as { Name: string; Priority: number; Phases: string[]; Schema: unknown }[]).find((p) => p.Name === "kafka-usage");
+    expect(plugin).toMatchObject({ Priority: 10, Phases: ["log"] });
+    expect(JSON.stringify(plugin!.Schema)).toContain('"brokers"');
+  });
+
+  it("N log phases give exactly N valid CloudEvents, keyed and partitioned by the Java rule, without a secret", async () => {
+    const N = 45;
+    await logPhases(N);
+    expect(await waitForCount(broker!, N, 15_000)).toBe(N);
+    const records = await readTopic(broker!.bootstrap, TOPIC, N, 10_000);
+    expect(records).toHaveLength(N);
+    const events = checkRecords(records, startedAtById);
+    expect(new Set(events.map((e) => e.id)).size).toBe(N);
+    // Every subject's partition is used by the rule (5 subjects over 3 partitions).
+    expect(new Set(records.map((r) => r.partition)).size).toBeGreaterThan(1);
+  });
+
+  it("a broker outage loses nothing: events wait, are retried, and are delivered once after the restart; only a full queue drops, counted", async () => {
+    const before = next;
+    // A second, small queue (its own topic) overflows during the outage: exactly the
+    // events past its bound are dropped and counted; the ones it holds survive.
+    const smallTopic = `${TOPIC}-small`;
+    await broker!.createTopic(smallTopic, 1);
+    const small = await server!.rpc.startInstance("kafka-usage", {
+      kafka: { brokers: [broker!.bootstrap], topic: smallTopic, timeout_ms: 1000 },
+      batch: { max_events: 10, max_age_ms: 50 },
+      queue: { max_events: 10 },
+      retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
+      stats_log_interval_s: 1,
+    });
+    await broker!.stop();
+    const M = 30;
+    await logPhases(M);
+    for (let i = 0; i < 13; i++) await server!.rpc.runPhase(small, "log", kongAnswers(2000 + i, 1_795_000_000_000));
+    await sleep(2_500); // several failed attempts with backoff, and a counters line or two
+    const during = lastCounters(server!.output());
+    expect(during["retried"]).toBeGreaterThan(0);
+    expect(during).toMatchObject({ dropped: 3, dropped_queue_full: 3, depth: M + 10 });
+    await broker!.start();
+    expect(await waitForCount(broker!, before + M, 30_000)).toBe(before + M);
+    expect(await recordCount(broker!.bootstrap, smallTopic)).toBe(10);
+    await sleep(300);
+    expect(await recordCount(broker!.bootstrap, TOPIC)).toBe(before + M);
+    const records = await readTopic(broker!.bootstrap, TOPIC, before + M, 10_000);
+    const events = checkRecords(records, startedAtById);
+    const paths = new Set(events.map((e) => e.data.path));
+    for (let n = 0; n < before + M; n++) expect(paths.has(`/usage/items/${n}`), `request ${n}`).toBe(true);
+    expect(new Set(events.map((e) => e.id)).size).toBe(before + M);
+    // The counters agree: every event queued was sent, none dropped, nothing held.
+    await sleep(1_200);
+    const after = lastCounters(server!.output());
+    expect(after).toMatchObject({ queued: before + M + 10, sent: before + M + 10, dropped: 3, dropped_queue_full: 3, depth: 0 });
+  });
+
+  it("SIGTERM (Kong stopping the plugin server) delivers the events still queued before the process exits", async () => {
+    const exitTopic = `${TOPIC}-exit`;
+    await broker!.createTopic(exitTopic, 1);
+    // Another topic is another queue; its events would wait a minute for their age.
+    const waiting = await server!.rpc.startInstance("kafka-usage", {
+      kafka: { brokers: [broker!.bootstrap], topic: exitTopic, timeout_ms: 1000 },
+      batch: { max_events: 1000, max_age_ms: 60_000 },
+      queue: { max_events: 1000 },
+      stats_log_interval_s: 1,
+    });
+    const K = 7;
+    for (let i = 0; i < K; i++) await server!.rpc.runPhase(waiting, "log", kongAnswers(1000 + i, 1_795_000_000_000));
+    await sleep(300);
+    expect(await recordCount(broker!.bootstrap, exitTopic)).toBe(0);
+    expect(await server!.signal("SIGTERM", 15_000)).toBe(0);
+    expect(await recordCount(broker!.bootstrap, exitTopic)).toBe(K);
+    expect(lastCounters(server!.output())).toMatchObject({ dropped_shutdown: 0, depth: 0 });
+  });
+});
