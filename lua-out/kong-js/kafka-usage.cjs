@@ -18612,7 +18612,7 @@ var import_node_crypto = require("node:crypto");
 var import_kafkajs = __toESM(require_kafkajs(), 1);
 
 // plugins/core/schema.ts
-function string(options) {
+function string2(options) {
   return { ...options, kind: "string" };
 }
 function integer(options) {
@@ -18910,6 +18910,7 @@ function buildUsageEvent(conf, facts, nodeId) {
     data
   };
 }
+var LUA = "\xE9".length === 2;
 function pad(value, width) {
   let text = `${value}`;
   while (text.length < width) text = `0${text}`;
@@ -18917,6 +18918,16 @@ function pad(value, width) {
 }
 function rfc3339(epochMs) {
   const ms = Math.floor(epochMs);
+  const second = Math.floor(ms / 1e3);
+  if (second !== lastSecond) {
+    lastPrefix = secondPrefix(ms);
+    lastSecond = second;
+  }
+  return `${lastPrefix}${pad(ms - second * 1e3, 3)}Z`;
+}
+var lastSecond = -1;
+var lastPrefix = "";
+function secondPrefix(ms) {
   const days = Math.floor(ms / 864e5);
   const msOfDay = ms - days * 864e5;
   const z = days + 719468;
@@ -18931,7 +18942,7 @@ function rfc3339(epochMs) {
   const hour = Math.floor(msOfDay / 36e5);
   const minute = Math.floor(msOfDay % 36e5 / 6e4);
   const second = Math.floor(msOfDay % 6e4 / 1e3);
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(msOfDay % 1e3, 3)}Z`;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.`;
 }
 
 // plugins/kafka-usage/meta.ts
@@ -18939,7 +18950,10 @@ var KAFKA_USAGE_VERSION = "0.1.0";
 var KAFKA_USAGE_PRIORITY = 10;
 
 // plugins/kafka-usage/queue.ts
-var EventQueue = class _EventQueue {
+function weightOf(event) {
+  return event.key.length + event.value.length;
+}
+var EventQueue = class {
   constructor(maxEvents, maxBytes, maxEventBytes) {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
@@ -18958,12 +18972,9 @@ var EventQueue = class _EventQueue {
   heldBytes = 0;
   /** When the oldest waiting event arrived (caller's clock), or -1 when none waits. */
   oldestAt = -1;
-  static weight(event) {
-    return event.key.length + event.value.length;
-  }
   /** Adds an event at the tail, or says why not. `now` is remembered for the age of the queue. */
   offer(event, now) {
-    const bytes = _EventQueue.weight(event);
+    const bytes = weightOf(event);
     if (bytes > this.maxEventBytes) return "too_large";
     if (this.waitingCount + this.heldCount >= this.maxEvents) return "queue_full";
     if (this.waitingBytes + this.heldBytes + bytes > this.maxBytes) return "queue_full";
@@ -18983,7 +18994,7 @@ var EventQueue = class _EventQueue {
     while (this.waitingCount > 0 && out.length < maxEvents) {
       const slot = this.head;
       const event = this.slots[slot];
-      const weight = _EventQueue.weight(event);
+      const weight = weightOf(event);
       if (out.length > 0 && bytes + weight > maxBytes) break;
       out.push(event);
       bytes += weight;
@@ -19004,7 +19015,7 @@ var EventQueue = class _EventQueue {
   release(events) {
     for (const event of events) {
       this.heldCount -= 1;
-      this.heldBytes -= _EventQueue.weight(event);
+      this.heldBytes -= weightOf(event);
     }
   }
   /** Events waiting to be taken. */
@@ -19048,15 +19059,15 @@ var kafka = record({
       description: 'Bootstrap brokers, "host:port" (IPv6 as "[addr]:port"); the others are found with Metadata.',
       required: true,
       minLength: 1,
-      elements: string({ description: "A broker address.", minLength: 3 })
+      elements: string2({ description: "A broker address.", minLength: 3 })
     }),
-    topic: string({ description: "Topic the events are written to (it must exist).", required: true, minLength: 1 }),
-    acks: integer({ description: "-1: every in-sync replica has the batch (default); 1: the leader has it.", default: -1, min: -1, max: 1 }),
+    topic: string2({ description: "Topic the events are written to (it must exist).", required: true, minLength: 1 }),
+    acks: integer({ description: "-1: every in-sync replica has the batch (default); 1: the leader has it. (0, no answer at all, cannot be at-least-once.)", default: -1, min: -1, max: 1 }),
     idempotent: boolean({
       description: "Producer id and sequence numbers, so a batch sent again after a lost answer is written once.",
       default: true
     }),
-    client_id: string({ description: "Client id sent to the brokers.", default: "tollgate", minLength: 1 }),
+    client_id: string2({ description: "Client id sent to the brokers.", default: "tollgate", minLength: 1 }),
     timeout_ms: integer({ description: "Connect, send and read timeout of one request to a broker.", default: 5e3, min: 100, max: 12e4 }),
     keepalive_ms: integer({ description: "How long an idle broker connection is kept.", default: 6e4, min: 1e3, max: 36e5 }),
     metadata_max_age_s: integer({ description: "Partition leaders are refreshed at least this often (and after a leader error).", default: 300, min: 1, max: 86400 })
@@ -19102,28 +19113,28 @@ var kafkaUsageSchema = record({
     batch,
     queue,
     retry,
-    source: string({
+    source: string2({
       description: "CloudEvents `source`; the gateway node id is appended (<source>/<node id>).",
       default: "tollgate",
       minLength: 1
     }),
-    type: string({ description: "CloudEvents `type` (a meter in OpenMeter, for example).", default: "com.tollgate.api.request", minLength: 1 }),
-    subject: string({
+    type: string2({ description: "CloudEvents `type` (a meter in OpenMeter, for example).", default: "com.tollgate.api.request", minLength: 1 }),
+    subject: string2({
       description: "Which consumer field is the event's `subject` and Kafka key; a consumer without it falls back to its id.",
       oneOf: SUBJECT_FIELDS,
       default: "id"
     }),
-    anonymous: string({
+    anonymous: string2({
       description: "Callers without a consumer: fixed (subject `anonymous_subject`), client_ip (subject ip:<address>) or skip (no event).",
       oneOf: ANONYMOUS_RULES,
       default: "fixed"
     }),
-    anonymous_subject: string({ description: "The subject of anonymous callers under the fixed rule.", default: "anonymous", minLength: 1 }),
+    anonymous_subject: string2({ description: "The subject of anonymous callers under the fixed rule.", default: "anonymous", minLength: 1 }),
     headers: array({
       description: "Request headers copied into data.headers (an allowlist). Names that carry credentials (Authorization, cookies, API keys, tokens, secrets) are refused.",
-      elements: string({ description: "A header name.", minLength: 1 })
+      elements: string2({ description: "A header name.", minLength: 1 })
     }),
-    dict: string({
+    dict: string2({
       description: "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped).",
       default: "tollgate_usage",
       minLength: 1
@@ -19131,6 +19142,7 @@ var kafkaUsageSchema = record({
     stats_log_interval_s: integer({ description: "Seconds between two log lines with each worker's counters; 0: none.", default: 60, min: 0, max: 86400 })
   },
   check: (conf) => {
+    if (conf["kafka"].acks === 0) return "kafka.acks: must be -1 or 1 (acks 0 cannot tell a delivered event from a lost one)";
     const headers = conf["headers"];
     if (headers !== void 0) {
       for (let i = 0; i < headers.length; i++) {
