@@ -26945,6 +26945,9 @@ async function kongJsRequestFacts(kong, configScope, needs) {
 }
 async function applyKongJsOutcome(kong, outcome) {
   if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
+  if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
+  if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
+  if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {

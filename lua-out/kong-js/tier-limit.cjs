@@ -14181,6 +14181,9 @@ async function kongJsRequestFacts(kong, configScope, needs) {
 }
 async function applyKongJsOutcome(kong, outcome) {
   if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
+  if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
+  if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
+  if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {
@@ -15040,7 +15043,7 @@ var Plugin = class {
     const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
     const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
-    const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier] };
+    const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier], tier: plan.tier };
     if (plan.checks.length === 0) return passed;
     let counts;
     try {

@@ -52,7 +52,7 @@ export class Plugin {
     const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
     const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
-    const passed: AccessOutcome = { clearUpstream, upstream: prepared.upstreamFor[plan.tier]! };
+    const passed: AccessOutcome = { clearUpstream, upstream: prepared.upstreamFor[plan.tier]!, tier: plan.tier };
     if (plan.checks.length === 0) return passed;
 
     let counts: WindowCounts;

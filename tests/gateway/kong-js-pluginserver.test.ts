@@ -133,6 +133,9 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
     const premium = await runAccess(client, started.Id, freshRequest("GET", "premium"));
     expect(premium.exit).toBeUndefined();
     expect(premium.upstreamHeaders.get("X-API-Tier")).toBe("premium");
+    // The tier is kept for the request's usage event (kafka-usage reads it in the log phase).
+    expect(premium.calls).toContainEqual({ Method: "kong.ctx.shared.set", Args: ["tollgate_tier", "premium"] });
+    expect(limited.calls).toContainEqual({ Method: "kong.ctx.shared.set", Args: ["tollgate_tier", "free"] });
   });
 
   it("policy redis: counts in a real Redis through ioredis; with Redis down, strict mode answers 503", async () => {

@@ -51,6 +51,10 @@ export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string, n
 
 export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome): Promise<void> {
   if (outcome.warning !== undefined) await kong.log.warn(outcome.warning);
+  // Kept for kafka-usage's event of this request (see AccessOutcome): one RPC each, only when set.
+  if (outcome.tier !== undefined) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
+  if (outcome.plan !== undefined) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
+  if (outcome.features !== undefined) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== undefined) {

@@ -31,6 +31,7 @@ export interface KongJsPdk {
   ctx: {
     shared: {
       get(key: string): Promise<unknown>;
+      set(key: string, value: unknown): Promise<null>;
     };
   };
   router: {
