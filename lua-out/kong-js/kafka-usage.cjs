@@ -18833,6 +18833,32 @@ function validatedKongJsConfig(spec, config) {
 }
 
 // plugins/kafka-usage/delivery.ts
+function newDeliveryState(queue2) {
+  return { queue: queue2, inflight: [], failures: 0, retryAtMs: 0 };
+}
+function msUntilDue(state, batch2, nowMs) {
+  if (state.inflight.length > 0) return Math.max(0, state.retryAtMs - nowMs);
+  const queue2 = state.queue;
+  if (queue2.waiting() === 0) return void 0;
+  if (state.failures > 0 && state.retryAtMs > nowMs) return state.retryAtMs - nowMs;
+  if (queue2.waiting() >= batch2.max_events) return 0;
+  return Math.max(0, queue2.oldestAt + batch2.max_age_ms - nowMs);
+}
+function eventsToSend(state, batch2) {
+  if (state.inflight.length === 0) state.inflight = state.queue.take(batch2.max_events, batch2.max_bytes);
+  return state.inflight;
+}
+function settleAttempt(state, delivered, failed, retry2, nowMs, random01) {
+  if (delivered.length > 0) state.queue.release(delivered);
+  state.inflight = failed;
+  if (failed.length === 0) {
+    state.failures = 0;
+    return false;
+  }
+  state.failures += 1;
+  state.retryAtMs = nowMs + backoffMs(state.failures, retry2.initial_backoff_ms, retry2.max_backoff_ms, random01);
+  return state.failures === 1 || state.failures % 10 === 0;
+}
 function backoffMs(failures, initialMs, maxMs, random01) {
   let cap = initialMs;
   for (let i = 1; i < failures && cap < maxMs; i++) cap *= 2;
@@ -18910,7 +18936,64 @@ function buildUsageEvent(conf, facts, nodeId) {
     data
   };
 }
+function encodeUsageEvent(event) {
+  const d = event.data;
+  const upstream = d.upstream_latency_ms === void 0 ? "" : `,"upstream_latency_ms":${d.upstream_latency_ms}`;
+  const route = d.route === void 0 ? "" : `,"route":${entityJson(d.route)}`;
+  const service = d.service === void 0 ? "" : `,"service":${entityJson(d.service)}`;
+  const consumer = d.consumer === void 0 ? "" : `,"consumer":${consumerJson(d.consumer)}`;
+  const tier = d.tier === void 0 ? "" : `,"tier":"${escaped(d.tier)}"`;
+  const plan = d.plan === void 0 ? "" : `,"plan":"${escaped(d.plan)}"`;
+  const features = d.features === void 0 ? "" : `,"features":"${escaped(d.features)}"`;
+  const headers = d.headers === void 0 ? "" : `,"headers":${headersJson(d.headers)}`;
+  return `{"specversion":"1.0","id":"${escaped(event.id)}","source":"${escaped(event.source)}","type":"${escaped(event.type)}","subject":"${escaped(event.subject)}","time":"${escaped(event.time)}","datacontenttype":"application/json","data":{"method":"${escaped(d.method)}","path":"${escaped(d.path)}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`;
+}
+function entityJson(entity2) {
+  if (entity2.id === void 0) return `{"name":"${escaped(entity2.name)}"}`;
+  if (entity2.name === void 0) return `{"id":"${escaped(entity2.id)}"}`;
+  return `{"id":"${escaped(entity2.id)}","name":"${escaped(entity2.name)}"}`;
+}
+function consumerJson(consumer) {
+  const username = consumer.username === void 0 ? "" : `,"username":"${escaped(consumer.username)}"`;
+  const customId = consumer.custom_id === void 0 ? "" : `,"custom_id":"${escaped(consumer.custom_id)}"`;
+  return `{"id":"${escaped(consumer.id)}"${username}${customId}}`;
+}
+function headersJson(headers) {
+  const names = [];
+  for (const name in headers) names.push(name);
+  names.sort();
+  let out = "";
+  for (const name of names) out = `${out === "" ? "{" : `${out},`}"${escaped(name)}":"${escaped(headers[name])}"`;
+  return `${out}}`;
+}
 var LUA = "\xE9".length === 2;
+var hasSpecial = LUA ? (
+  // %c: the control characters (and DEL, which then takes the exact path below unchanged).
+  (text) => string.find(text, '[%c"\\]') !== void 0
+) : (text) => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 32 || code === 34 || code === 92) return true;
+  }
+  return false;
+};
+var SHORT_ESCAPES = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\" };
+var HEX = "0123456789abcdef";
+function escaped(text) {
+  if (!hasSpecial(text)) return text;
+  const length = text.length;
+  let i = 0;
+  let out = "";
+  let runStart = 0;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 32 && code !== 34 && code !== 92) continue;
+    const escape = SHORT_ESCAPES[code] ?? `\\u00${HEX.charAt(code >> 4)}${HEX.charAt(code & 15)}`;
+    out = `${out}${text.substring(runStart, i)}${escape}`;
+    runStart = i + 1;
+  }
+  return `${out}${text.substring(runStart)}`;
+}
 function pad(value, width) {
   let text = `${value}`;
   while (text.length < width) text = `0${text}`;
@@ -19200,10 +19283,7 @@ function channelFor(conf) {
   if (channel === void 0) {
     channel = {
       conf,
-      queue: new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes),
-      inflight: [],
-      failures: 0,
-      retryAt: 0,
+      delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),
       producer: newProducer(conf),
       connected: false,
       sending: false,
@@ -19235,19 +19315,14 @@ function drop(reason, n) {
 }
 function depth() {
   let held = 0;
-  for (const channel of channels.values()) held += channel.queue.size();
+  for (const channel of channels.values()) held += channel.delivery.queue.size();
   return held;
 }
 function logStats() {
   console.log(`[kafka-usage] pid ${process.pid}: ${formatCounters(counters)} depth=${depth()}`);
 }
 function dueIn(channel, now) {
-  if (channel.inflight.length > 0) return Math.max(0, channel.retryAt - now);
-  const queue2 = channel.queue;
-  if (queue2.waiting() === 0) return void 0;
-  if (channel.failures > 0 && channel.retryAt > now) return channel.retryAt - now;
-  if (queue2.waiting() >= channel.conf.batch.max_events) return 0;
-  return Math.max(0, queue2.oldestAt + channel.conf.batch.max_age_ms - now);
+  return msUntilDue(channel.delivery, channel.conf.batch, now);
 }
 function schedule(channel) {
   if (channel.sending) return;
@@ -19277,9 +19352,9 @@ async function flush(channel) {
 }
 async function attempt(channel) {
   const conf = channel.conf;
-  if (channel.inflight.length === 0) channel.inflight = channel.queue.take(conf.batch.max_events, conf.batch.max_bytes);
-  const events = channel.inflight;
+  const events = eventsToSend(channel.delivery, conf.batch);
   if (events.length === 0) return true;
+  let error;
   try {
     if (!channel.connected) {
       await channel.producer.connect();
@@ -19297,19 +19372,16 @@ async function attempt(channel) {
       }))
     });
   } catch (err) {
-    channel.failures += 1;
-    count("retried", events.length);
-    channel.retryAt = Date.now() + backoffMs(channel.failures, conf.retry.initial_backoff_ms, conf.retry.max_backoff_ms, Math.random());
-    if (channel.failures === 1 || channel.failures % 10 === 0) {
-      console.warn(`[kafka-usage] ${events.length} event(s) not acknowledged (attempt ${channel.failures}), will retry: ${String(err)}`);
-    }
-    return false;
+    error = err;
   }
-  channel.queue.release(events);
-  channel.inflight = [];
-  channel.failures = 0;
-  count("sent", events.length);
-  return true;
+  const delivered = error === void 0 ? events : [];
+  const failed = error === void 0 ? [] : events;
+  if (delivered.length > 0) count("sent", delivered.length);
+  if (failed.length > 0) count("retried", failed.length);
+  if (settleAttempt(channel.delivery, delivered, failed, conf.retry, Date.now(), Math.random())) {
+    console.warn(`[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${channel.delivery.failures}), will retry: ${String(error)}`);
+  }
+  return error === void 0;
 }
 var sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 async function shutdown() {
@@ -19318,10 +19390,10 @@ async function shutdown() {
     const deadline = Date.now() + channel.conf.queue.shutdown_timeout_ms;
     while (channel.sending && Date.now() < deadline) await sleep(10);
     channel.sending = true;
-    while (channel.queue.size() > 0 && Date.now() < deadline) {
-      if (!await attempt(channel)) await sleep(Math.max(0, Math.min(channel.retryAt, deadline) - Date.now()));
+    while (channel.delivery.queue.size() > 0 && Date.now() < deadline) {
+      if (!await attempt(channel)) await sleep(Math.max(0, Math.min(channel.delivery.retryAtMs, deadline) - Date.now()));
     }
-    const lost = channel.queue.size();
+    const lost = channel.delivery.queue.size();
     if (lost > 0) {
       drop("dropped_shutdown", lost);
       console.error(`[kafka-usage] exiting: ${lost} event(s) could not be delivered within queue.shutdown_timeout_ms and are lost`);
@@ -19387,7 +19459,7 @@ var Plugin = class {
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === void 0) return;
     const channel = this.#channel ??= channelFor(conf);
-    const result = channel.queue.offer({ key: event.subject, value: JSON.stringify(event), timestamp: facts.startedMs }, Date.now());
+    const result = channel.delivery.queue.offer({ key: event.subject, value: encodeUsageEvent(event), timestamp: facts.startedMs }, Date.now());
     if (result !== "queued") {
       drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
       return;

@@ -1,7 +1,72 @@
 /**
- * The pure rules of delivery, shared by the Lua publisher and the kong-pdk one:
- * how long to wait after a failed attempt, and the counters an operator reads.
+ * The pure rules of delivery, shared by the Lua publisher (lua/publisher.ts) and the
+ * kong-pdk one (kong-js.ts): when a channel is due, what an attempt leaves behind, how
+ * long to wait after a failed one, and the counters an operator reads. Times are ms on
+ * the caller's clock.
  */
+import type { EventQueue, QueuedEvent } from "./queue";
+
+/** What a publisher keeps per channel (one queue and one producer), whatever the host. */
+export interface DeliveryState {
+  readonly queue: EventQueue;
+  /** Taken from the queue and not yet acknowledged: sent again, unchanged, until they are. */
+  inflight: QueuedEvent[];
+  /** Consecutive failed attempts. */
+  failures: number;
+  /** No attempt before this time. */
+  retryAtMs: number;
+}
+
+export function newDeliveryState(queue: EventQueue): DeliveryState {
+  return { queue, inflight: [], failures: 0, retryAtMs: 0 };
+}
+
+/**
+ * Ms from `nowMs` until the channel should be sent (0: now), or undefined when it holds
+ * nothing: events in flight after their backoff; a full batch at once; otherwise the
+ * oldest waiting event after batch.max_age_ms.
+ */
+export function msUntilDue(state: DeliveryState, batch: { max_events: number; max_age_ms: number }, nowMs: number): number | undefined {
+  if (state.inflight.length > 0) return Math.max(0, state.retryAtMs - nowMs);
+  const queue = state.queue;
+  if (queue.waiting() === 0) return undefined;
+  if (state.failures > 0 && state.retryAtMs > nowMs) return state.retryAtMs - nowMs;
+  if (queue.waiting() >= batch.max_events) return 0;
+  return Math.max(0, queue.oldestAt + batch.max_age_ms - nowMs);
+}
+
+/**
+ * The events of the next attempt: those in flight, or else the oldest waiting ones (at
+ * most batch.max_events and batch.max_bytes).
+ */
+export function eventsToSend(state: DeliveryState, batch: { max_events: number; max_bytes: number }): QueuedEvent[] {
+  if (state.inflight.length === 0) state.inflight = state.queue.take(batch.max_events, batch.max_bytes);
+  return state.inflight;
+}
+
+/**
+ * Records an attempt's outcome: `delivered` leave the queue's bounds, `failed` stay in
+ * flight for an identical resend after a jittered backoff. Returns whether the failure
+ * is worth a log line (the first of a run and every 10th: an outage must not flood it).
+ */
+export function settleAttempt(
+  state: DeliveryState,
+  delivered: readonly QueuedEvent[],
+  failed: QueuedEvent[],
+  retry: { initial_backoff_ms: number; max_backoff_ms: number },
+  nowMs: number,
+  random01: number,
+): boolean {
+  if (delivered.length > 0) state.queue.release(delivered);
+  state.inflight = failed;
+  if (failed.length === 0) {
+    state.failures = 0;
+    return false;
+  }
+  state.failures += 1;
+  state.retryAtMs = nowMs + backoffMs(state.failures, retry.initial_backoff_ms, retry.max_backoff_ms, random01);
+  return state.failures === 1 || state.failures % 10 === 0;
+}
 
 /**
  * The wait before attempt `failures + 1`, in ms: "full jitter" (a uniform draw below an

@@ -22,22 +22,27 @@ import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { toKongFields } from "../core/kong-schema";
 import { validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsLogPdk, KongJsSerializedLog } from "../hosts/kong-js/pdk";
-import { backoffMs, formatCounters, zeroCounters, type UsageCounters } from "./delivery";
-import { buildUsageEvent, type UsageFacts } from "./event";
+import {
+  eventsToSend,
+  formatCounters,
+  msUntilDue,
+  newDeliveryState,
+  settleAttempt,
+  zeroCounters,
+  type DeliveryState,
+  type UsageCounters,
+} from "./delivery";
+import { buildUsageEvent, encodeUsageEvent, type UsageFacts } from "./event";
 import { KAFKA_USAGE_PRIORITY, KAFKA_USAGE_VERSION } from "./meta";
-import { EventQueue, type QueuedEvent } from "./queue";
+import { EventQueue } from "./queue";
 import { kafkaUsageSchema, type KafkaUsageConfig } from "./schema";
 
 const CONTENT_TYPE = "application/cloudevents+json";
 
 interface Channel {
   conf: KafkaUsageConfig;
-  queue: EventQueue;
-  /** Taken from the queue and not yet acknowledged: sent again, unchanged, until they are. */
-  inflight: QueuedEvent[];
-  failures: number;
-  /** No attempt before this time (Date.now() ms). */
-  retryAt: number;
+  /** Queue, in-flight events and backoff (delivery.ts), on Date.now()'s clock. */
+  delivery: DeliveryState;
   producer: Producer;
   connected: boolean;
   /** A send is running: one at a time per channel keeps the records in queue order. */
@@ -88,10 +93,7 @@ function channelFor(conf: KafkaUsageConfig): Channel {
   if (channel === undefined) {
     channel = {
       conf,
-      queue: new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes),
-      inflight: [],
-      failures: 0,
-      retryAt: 0,
+      delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),
       producer: newProducer(conf),
       connected: false,
       sending: false,
@@ -127,7 +129,7 @@ function drop(reason: "dropped_queue_full" | "dropped_too_large" | "dropped_shut
 
 function depth(): number {
   let held = 0;
-  for (const channel of channels.values()) held += channel.queue.size();
+  for (const channel of channels.values()) held += channel.delivery.queue.size();
   return held;
 }
 
@@ -138,12 +140,7 @@ function logStats(): void {
 
 /** Ms from `now` until `channel` should be sent (0: now), or undefined when it holds nothing. */
 function dueIn(channel: Channel, now: number): number | undefined {
-  if (channel.inflight.length > 0) return Math.max(0, channel.retryAt - now);
-  const queue = channel.queue;
-  if (queue.waiting() === 0) return undefined;
-  if (channel.failures > 0 && channel.retryAt > now) return channel.retryAt - now;
-  if (queue.waiting() >= channel.conf.batch.max_events) return 0;
-  return Math.max(0, queue.oldestAt + channel.conf.batch.max_age_ms - now);
+  return msUntilDue(channel.delivery, channel.conf.batch, now);
 }
 
 function schedule(channel: Channel): void {
@@ -178,9 +175,9 @@ async function flush(channel: Channel): Promise<void> {
 /** One send of the channel's in-flight events (taking new ones when none are in flight). True when Kafka took them. */
 async function attempt(channel: Channel): Promise<boolean> {
   const conf = channel.conf;
-  if (channel.inflight.length === 0) channel.inflight = channel.queue.take(conf.batch.max_events, conf.batch.max_bytes);
-  const events = channel.inflight;
+  const events = eventsToSend(channel.delivery, conf.batch);
   if (events.length === 0) return true;
+  let error: unknown;
   try {
     if (!channel.connected) {
       await channel.producer.connect();
@@ -198,22 +195,19 @@ async function attempt(channel: Channel): Promise<boolean> {
       })),
     });
   } catch (err) {
-    // kafkajs's send is all or nothing for us: the whole batch is kept and sent again.
-    // With one producer id and unchanged records, partitions that did take it are the
-    // only source of a duplicate (see the README's limits).
-    channel.failures += 1;
-    count("retried", events.length);
-    channel.retryAt = Date.now() + backoffMs(channel.failures, conf.retry.initial_backoff_ms, conf.retry.max_backoff_ms, Math.random());
-    if (channel.failures === 1 || channel.failures % 10 === 0) {
-      console.warn(`[kafka-usage] ${events.length} event(s) not acknowledged (attempt ${channel.failures}), will retry: ${String(err)}`);
-    }
-    return false;
+    error = err;
   }
-  channel.queue.release(events);
-  channel.inflight = [];
-  channel.failures = 0;
-  count("sent", events.length);
-  return true;
+  // kafkajs's send is all or nothing for us: on an error the whole batch is kept and sent
+  // again. With one producer id and unchanged records, partitions that did take it are
+  // the only source of a duplicate (see the README's limits).
+  const delivered = error === undefined ? events : [];
+  const failed = error === undefined ? [] : events;
+  if (delivered.length > 0) count("sent", delivered.length);
+  if (failed.length > 0) count("retried", failed.length);
+  if (settleAttempt(channel.delivery, delivered, failed, conf.retry, Date.now(), Math.random())) {
+    console.warn(`[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${channel.delivery.failures}), will retry: ${String(error)}`);
+  }
+  return error === undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
@@ -227,10 +221,10 @@ export async function shutdown(): Promise<void> {
     // phase may start a second, concurrent send of the same in-flight events.
     while (channel.sending && Date.now() < deadline) await sleep(10);
     channel.sending = true;
-    while (channel.queue.size() > 0 && Date.now() < deadline) {
-      if (!(await attempt(channel))) await sleep(Math.max(0, Math.min(channel.retryAt, deadline) - Date.now()));
+    while (channel.delivery.queue.size() > 0 && Date.now() < deadline) {
+      if (!(await attempt(channel))) await sleep(Math.max(0, Math.min(channel.delivery.retryAtMs, deadline) - Date.now()));
     }
-    const lost = channel.queue.size();
+    const lost = channel.delivery.queue.size();
     if (lost > 0) {
       drop("dropped_shutdown", lost);
       console.error(`[kafka-usage] exiting: ${lost} event(s) could not be delivered within queue.shutdown_timeout_ms and are lost`);
@@ -309,7 +303,7 @@ export class Plugin {
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === undefined) return;
     const channel = (this.#channel ??= channelFor(conf));
-    const result = channel.queue.offer({ key: event.subject, value: JSON.stringify(event), timestamp: facts.startedMs }, Date.now());
+    const result = channel.delivery.queue.offer({ key: event.subject, value: encodeUsageEvent(event), timestamp: facts.startedMs }, Date.now());
     if (result !== "queued") {
       drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
       return;

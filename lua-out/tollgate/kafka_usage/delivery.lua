@@ -17,6 +17,52 @@ function ____exports.backoffMs(failures, initialMs, maxMs, random01)
     end
     return math.floor(random01 * cap) + 1
 end
+function ____exports.newDeliveryState(queue)
+    return {queue = queue, inflight = {}, failures = 0, retryAtMs = 0}
+end
+--- Ms from `nowMs` until the channel should be sent (0: now), or undefined when it holds
+-- nothing: events in flight after their backoff; a full batch at once; otherwise the
+-- oldest waiting event after batch.max_age_ms.
+function ____exports.msUntilDue(state, batch, nowMs)
+    if #state.inflight > 0 then
+        return math.max(0, state.retryAtMs - nowMs)
+    end
+    local queue = state.queue
+    if queue:waiting() == 0 then
+        return nil
+    end
+    if state.failures > 0 and state.retryAtMs > nowMs then
+        return state.retryAtMs - nowMs
+    end
+    if queue:waiting() >= batch.max_events then
+        return 0
+    end
+    return math.max(0, queue.oldestAt + batch.max_age_ms - nowMs)
+end
+--- The events of the next attempt: those in flight, or else the oldest waiting ones (at
+-- most batch.max_events and batch.max_bytes).
+function ____exports.eventsToSend(state, batch)
+    if #state.inflight == 0 then
+        state.inflight = state.queue:take(batch.max_events, batch.max_bytes)
+    end
+    return state.inflight
+end
+--- Records an attempt's outcome: `delivered` leave the queue's bounds, `failed` stay in
+-- flight for an identical resend after a jittered backoff. Returns whether the failure
+-- is worth a log line (the first of a run and every 10th: an outage must not flood it).
+function ____exports.settleAttempt(state, delivered, failed, retry, nowMs, random01)
+    if #delivered > 0 then
+        state.queue:release(delivered)
+    end
+    state.inflight = failed
+    if #failed == 0 then
+        state.failures = 0
+        return false
+    end
+    state.failures = state.failures + 1
+    state.retryAtMs = nowMs + ____exports.backoffMs(state.failures, retry.initial_backoff_ms, retry.max_backoff_ms, random01)
+    return state.failures == 1 or state.failures % 10 == 0
+end
 ____exports.COUNTER_NAMES = {
     "queued",
     "sent",

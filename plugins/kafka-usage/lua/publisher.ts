@@ -18,7 +18,17 @@
  * A "channel" is one queue and one producer, per worker, for all configs with the same
  * Kafka settings and queue bounds (usually one global plugin config).
  */
-import { backoffMs, COUNTER_NAMES, formatCounters, zeroCounters, type UsageCounters } from "../delivery";
+import {
+  COUNTER_NAMES,
+  eventsToSend,
+  formatCounters,
+  msUntilDue,
+  newDeliveryState,
+  settleAttempt,
+  zeroCounters,
+  type DeliveryState,
+  type UsageCounters,
+} from "../delivery";
 import { buildUsageEvent, encodeUsageEvent, type UsageFacts } from "../event";
 import { EventQueue, type QueuedEvent } from "../queue";
 import type { KafkaUsageConfig } from "../schema";
@@ -29,13 +39,8 @@ interface Channel {
   conf: KafkaUsageConfig;
   /** One stable table per channel: the producer keeps its cluster view per config table. */
   producer: KafkaProducerConfig;
-  queue: EventQueue;
-  /** Taken from the queue and not yet acknowledged: sent again, unchanged, until they are. */
-  inflight: QueuedEvent[];
-  /** Consecutive failed attempts. */
-  failures: number;
-  /** No attempt before this time (ngx.now() seconds). */
-  retryAt: number;
+  /** Queue, in-flight events and backoff (delivery.ts), on a clock in ms. */
+  delivery: DeliveryState;
 }
 
 const CONTENT_TYPE_HEADER = [{ key: "content-type", value: "application/cloudevents+json" }];
@@ -48,7 +53,7 @@ const counters: UsageCounters = zeroCounters();
 const unsynced: UsageCounters = zeroCounters();
 let dictName = "tollgate_usage";
 let flushing = false;
-/** Time (ngx.now()) of the earliest pending flush timer, or -1 when none is pending. */
+/** When (nowMs()) the earliest pending flush timer fires, or -1 when none is pending. */
 let timerDueAt = -1;
 let statsStarted = false;
 
@@ -75,10 +80,7 @@ function channelFor(conf: KafkaUsageConfig): Channel {
         keepalive_ms: k.keepalive_ms,
         metadata_max_age_s: k.metadata_max_age_s,
       },
-      queue: new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes),
-      inflight: [],
-      failures: 0,
-      retryAt: 0,
+      delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),
     };
     channels.set(key, channel);
   }
@@ -89,6 +91,13 @@ function channelFor(conf: KafkaUsageConfig): Channel {
     ngx.timer.every(conf.stats_log_interval_s, logStats);
   }
   return channel;
+}
+
+/** Events this worker holds (waiting and in flight), over its channels. */
+function queueDepth(): number {
+  let depth = 0;
+  for (const [, channel] of channels) depth += channel.delivery.queue.size();
+  return depth;
 }
 
 function count(name: keyof UsageCounters, n: number): void {
@@ -117,33 +126,30 @@ function syncCounters(): void {
     }
     dict.set(`worker:${worker}:${name}`, counters[name]);
   }
-  let depth = 0;
-  for (const [, channel] of channels) depth += channel.queue.size();
-  dict.set(`worker:${worker}:depth`, depth);
+  dict.set(`worker:${worker}:depth`, queueDepth());
 }
 
 function logStats(this: void, premature: boolean): void {
   if (premature) return;
   syncCounters();
-  let depth = 0;
-  for (const [, channel] of channels) depth += channel.queue.size();
-  ngx.log(ngx.NOTICE, `[kafka-usage] worker ${ngx.worker.id() ?? 0}: ${formatCounters(counters)} depth=${depth}`);
+  ngx.log(ngx.NOTICE, `[kafka-usage] worker ${ngx.worker.id() ?? 0}: ${formatCounters(counters)} depth=${queueDepth()}`);
 }
 
-/** Seconds from now until `channel` should be flushed (0: now), or undefined when it holds nothing. */
+/** The worker's clock in ms (nginx's cached time). */
+function nowMs(): number {
+  return ngx.now() * 1000;
+}
+
+/** Ms until `channel` should be flushed (0: now), or undefined when it holds nothing. */
 function dueIn(channel: Channel, now: number): number | undefined {
-  if (channel.inflight.length > 0) return Math.max(0, channel.retryAt - now);
-  const queue = channel.queue;
-  if (queue.waiting() === 0) return undefined;
-  if (channel.failures > 0 && channel.retryAt > now) return channel.retryAt - now;
-  if (queue.waiting() >= channel.conf.batch.max_events) return 0;
-  return Math.max(0, queue.oldestAt + channel.conf.batch.max_age_ms / 1000 - now);
+  return msUntilDue(channel.delivery, channel.conf.batch, now);
 }
 
-function schedule(delay: number): void {
-  const at = ngx.now() + delay;
+/** A flush timer `delayMs` from now, unless one is already due by then. */
+function schedule(delayMs: number): void {
+  const at = nowMs() + delayMs;
   if (timerDueAt >= 0 && timerDueAt <= at) return;
-  const [ok, err] = ngx.timer.at(delay, flushTimer);
+  const [ok, err] = ngx.timer.at(delayMs / 1000, flushTimer);
   if (ok === undefined) {
     ngx.log(ngx.ERR, `[kafka-usage] cannot schedule a flush: ${err}`);
     return;
@@ -153,54 +159,39 @@ function schedule(delay: number): void {
 
 /** One attempt for a channel: send its in-flight events (taking new ones when there are none). */
 function attempt(channel: Channel): void {
-  if (channel.inflight.length === 0) {
-    channel.inflight = channel.queue.take(channel.conf.batch.max_events, channel.conf.batch.max_bytes);
-  }
-  const events = channel.inflight;
+  const events = eventsToSend(channel.delivery, channel.conf.batch);
   if (events.length === 0) return;
   // The queued events are the Kafka records: each partition's result hands back the very
   // events it carried, so the failed ones are kept as they are, for an identical resend.
   const [result, err] = send(channel.producer, channel.conf.kafka.topic, events);
+  const delivered: QueuedEvent[] = [];
   let failed: QueuedEvent[] = events;
   if (result !== undefined) {
     failed = [];
-    let delivered = 0;
     for (const partition of result.partitions) {
-      const carried = partition.records as QueuedEvent[];
-      if (partition.error === undefined) {
-        channel.queue.release(carried);
-        delivered += carried.length;
-      } else {
-        for (const event of carried) failed.push(event);
-      }
+      const target = partition.error === undefined ? delivered : failed;
+      for (const event of partition.records as QueuedEvent[]) target.push(event);
     }
-    if (delivered > 0) count("sent", delivered);
   }
-  channel.inflight = failed;
-  if (failed.length === 0) {
-    channel.failures = 0;
-    return;
-  }
-  channel.failures += 1;
-  count("retried", failed.length);
-  const c = channel.conf.retry;
-  channel.retryAt = ngx.now() + backoffMs(channel.failures, c.initial_backoff_ms, c.max_backoff_ms, math.random()) / 1000;
-  // One line per failed attempt would flood the log during an outage: every 10th.
-  if (channel.failures === 1 || channel.failures % 10 === 0) {
-    ngx.log(ngx.WARN, `[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${channel.failures}), will retry: ${err}`);
+  if (delivered.length > 0) count("sent", delivered.length);
+  if (failed.length > 0) count("retried", failed.length);
+  if (settleAttempt(channel.delivery, delivered, failed, channel.conf.retry, nowMs(), math.random())) {
+    const failures = channel.delivery.failures;
+    ngx.log(ngx.WARN, `[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${failures}), will retry: ${err ?? "a partition failed"}`);
   }
 }
 
 /** Gives up on everything a channel holds (worker exit after the shutdown timeout). */
 function abandon(channel: Channel): void {
-  const left = channel.inflight;
-  channel.inflight = [];
-  channel.queue.release(left);
+  const delivery = channel.delivery;
+  const left = delivery.inflight;
+  delivery.inflight = [];
+  delivery.queue.release(left);
   let lost = left.length;
   for (;;) {
-    const rest = channel.queue.take(100_000, 1_073_741_824);
+    const rest = delivery.queue.take(100_000, 1_073_741_824);
     if (rest.length === 0) break;
-    channel.queue.release(rest);
+    delivery.queue.release(rest);
     lost += rest.length;
   }
   if (lost > 0) {
@@ -222,7 +213,7 @@ function flushTimer(this: void, premature: boolean): void {
   if (!ok) ngx.log(ngx.ERR, `[kafka-usage] flush failed: ${err}`);
   syncCounters();
   // Anything still held gets a timer, so it is sent later (or flushed at worker exit).
-  const now = ngx.now();
+  const now = nowMs();
   let next: number | undefined;
   for (const [, channel] of channels) {
     const due = dueIn(channel, now);
@@ -236,20 +227,20 @@ function flushLoop(this: void, premature: boolean): void {
   for (;;) {
     const exiting = premature || ngx.worker.exiting();
     ngx.update_time();
-    const now = ngx.now();
+    const now = nowMs();
     if (exiting && deadline < 0) {
       let longest = 0;
       for (const [, channel] of channels) longest = Math.max(longest, channel.conf.queue.shutdown_timeout_ms);
-      deadline = now + longest / 1000;
+      deadline = now + longest;
     }
     let wait: number | undefined;
     for (const [, channel] of channels) {
       const due = dueIn(channel, now);
       if (due === undefined) continue;
-      if (due === 0 || (exiting && channel.failures === 0)) {
+      if (due === 0 || (exiting && channel.delivery.failures === 0)) {
         attempt(channel);
         syncCounters();
-        const again = dueIn(channel, ngx.now());
+        const again = dueIn(channel, nowMs());
         if (again !== undefined && (wait === undefined || again < wait)) wait = again;
       } else if (wait === undefined || due < wait) {
         wait = due;
@@ -261,11 +252,11 @@ function flushLoop(this: void, premature: boolean): void {
       if (wait > 0) return;
       continue;
     }
-    if (ngx.now() + wait > deadline) {
+    if (nowMs() + wait > deadline) {
       for (const [, channel] of channels) abandon(channel);
       return;
     }
-    if (wait > 0) ngx.sleep(wait);
+    if (wait > 0) ngx.sleep(wait / 1000);
   }
 }
 
@@ -278,8 +269,8 @@ export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: strin
   if (event === undefined) return "skipped";
   const value = encodeUsageEvent(event);
   const channel = channelFor(conf);
-  const now = ngx.now();
-  const result = channel.queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);
+  const now = nowMs();
+  const result = channel.delivery.queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);
   if (result !== "queued") {
     drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
     return result;
@@ -290,13 +281,6 @@ export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: strin
     if (due !== undefined) schedule(due);
   }
   return result;
-}
-
-/** This worker's counters and queue depth (status endpoints, tests). */
-export function workerStatus(): { counters: UsageCounters; depth: number } {
-  let depth = 0;
-  for (const [, channel] of channels) depth += channel.queue.size();
-  return { counters, depth };
 }
 
 /**

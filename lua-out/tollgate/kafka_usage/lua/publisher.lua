@@ -5,11 +5,14 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local count, drop, syncCounters, logStats, dueIn, schedule, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
+local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
 local ____delivery = require("tollgate.kafka_usage.delivery")
-local backoffMs = ____delivery.backoffMs
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
+local eventsToSend = ____delivery.eventsToSend
 local formatCounters = ____delivery.formatCounters
+local msUntilDue = ____delivery.msUntilDue
+local newDeliveryState = ____delivery.newDeliveryState
+local settleAttempt = ____delivery.settleAttempt
 local zeroCounters = ____delivery.zeroCounters
 local ____event = require("tollgate.kafka_usage.event")
 local buildUsageEvent = ____event.buildUsageEvent
@@ -18,6 +21,13 @@ local ____queue = require("tollgate.kafka_usage.queue")
 local EventQueue = ____queue.EventQueue
 local ____kafka_2Dproducer = require("tollgate.io.lua.kafka_producer")
 local send = ____kafka_2Dproducer.send
+function queueDepth()
+    local depth = 0
+    for ____, channel in pairs(channels) do
+        depth = depth + channel.delivery.queue:size()
+    end
+    return depth
+end
 function count(name, n)
     counters[name] = counters[name] + n
     unsynced[name] = unsynced[name] + n
@@ -42,13 +52,9 @@ function syncCounters()
             counters[name]
         )
     end
-    local depth = 0
-    for ____, channel in pairs(channels) do
-        depth = depth + channel.queue:size()
-    end
     dict:set(
         ("worker:" .. tostring(worker)) .. ":depth",
-        depth
+        queueDepth()
     )
 end
 function logStats(premature)
@@ -56,37 +62,23 @@ function logStats(premature)
         return
     end
     syncCounters()
-    local depth = 0
-    for ____, channel in pairs(channels) do
-        depth = depth + channel.queue:size()
-    end
     ngx.log(
         ngx.NOTICE,
-        (((("[kafka-usage] worker " .. tostring(ngx.worker.id() or 0)) .. ": ") .. formatCounters(counters)) .. " depth=") .. tostring(depth)
+        (((("[kafka-usage] worker " .. tostring(ngx.worker.id() or 0)) .. ": ") .. formatCounters(counters)) .. " depth=") .. tostring(queueDepth())
     )
 end
-function dueIn(channel, now)
-    if #channel.inflight > 0 then
-        return math.max(0, channel.retryAt - now)
-    end
-    local queue = channel.queue
-    if queue:waiting() == 0 then
-        return nil
-    end
-    if channel.failures > 0 and channel.retryAt > now then
-        return channel.retryAt - now
-    end
-    if queue:waiting() >= channel.conf.batch.max_events then
-        return 0
-    end
-    return math.max(0, queue.oldestAt + channel.conf.batch.max_age_ms / 1000 - now)
+function nowMs()
+    return ngx.now() * 1000
 end
-function schedule(delay)
-    local at = ngx.now() + delay
+function dueIn(channel, now)
+    return msUntilDue(channel.delivery, channel.conf.batch, now)
+end
+function schedule(delayMs)
+    local at = nowMs() + delayMs
     if timerDueAt >= 0 and timerDueAt <= at then
         return
     end
-    local ok, err = ngx.timer.at(delay, flushTimer)
+    local ok, err = ngx.timer.at(delayMs / 1000, flushTimer)
     if ok == nil then
         ngx.log(
             ngx.ERR,
@@ -97,66 +89,56 @@ function schedule(delay)
     timerDueAt = at
 end
 function attempt(channel)
-    if #channel.inflight == 0 then
-        channel.inflight = channel.queue:take(channel.conf.batch.max_events, channel.conf.batch.max_bytes)
-    end
-    local events = channel.inflight
+    local events = eventsToSend(channel.delivery, channel.conf.batch)
     if #events == 0 then
         return
     end
     local result, err = send(channel.producer, channel.conf.kafka.topic, events)
+    local delivered = {}
     local failed = events
     if result ~= nil then
         failed = {}
-        local delivered = 0
         for ____, partition in ipairs(result.partitions) do
-            local carried = partition.records
-            if partition.error == nil then
-                channel.queue:release(carried)
-                delivered = delivered + #carried
-            else
-                for ____, event in ipairs(carried) do
-                    failed[#failed + 1] = event
-                end
+            local target = partition.error == nil and delivered or failed
+            for ____, event in ipairs(partition.records) do
+                target[#target + 1] = event
             end
         end
-        if delivered > 0 then
-            count("sent", delivered)
-        end
     end
-    channel.inflight = failed
-    if #failed == 0 then
-        channel.failures = 0
-        return
+    if #delivered > 0 then
+        count("sent", #delivered)
     end
-    channel.failures = channel.failures + 1
-    count("retried", #failed)
-    local c = channel.conf.retry
-    channel.retryAt = ngx.now() + backoffMs(
-        channel.failures,
-        c.initial_backoff_ms,
-        c.max_backoff_ms,
+    if #failed > 0 then
+        count("retried", #failed)
+    end
+    if settleAttempt(
+        channel.delivery,
+        delivered,
+        failed,
+        channel.conf.retry,
+        nowMs(),
         math.random()
-    ) / 1000
-    if channel.failures == 1 or channel.failures % 10 == 0 then
+    ) then
+        local failures = channel.delivery.failures
         ngx.log(
             ngx.WARN,
-            (((("[kafka-usage] " .. tostring(#failed)) .. " event(s) not acknowledged (attempt ") .. tostring(channel.failures)) .. "), will retry: ") .. tostring(err)
+            (((("[kafka-usage] " .. tostring(#failed)) .. " event(s) not acknowledged (attempt ") .. tostring(failures)) .. "), will retry: ") .. (err or "a partition failed")
         )
     end
 end
 function abandon(channel)
-    local left = channel.inflight
-    channel.inflight = {}
-    channel.queue:release(left)
+    local delivery = channel.delivery
+    local left = delivery.inflight
+    delivery.inflight = {}
+    delivery.queue:release(left)
     local lost = #left
     do
         while true do
-            local rest = channel.queue:take(100000, 1073741824)
+            local rest = delivery.queue:take(100000, 1073741824)
             if #rest == 0 then
                 break
             end
-            channel.queue:release(rest)
+            delivery.queue:release(rest)
             lost = lost + #rest
         end
     end
@@ -180,7 +162,7 @@ function flushTimer(premature)
         ngx.log(ngx.ERR, "[kafka-usage] flush failed: " .. err)
     end
     syncCounters()
-    local now = ngx.now()
+    local now = nowMs()
     local next
     for ____, channel in pairs(channels) do
         local due = dueIn(channel, now)
@@ -199,27 +181,27 @@ function flushLoop(premature)
             do
                 local exiting = premature or ngx.worker.exiting()
                 ngx.update_time()
-                local now = ngx.now()
+                local now = nowMs()
                 if exiting and deadline < 0 then
                     local longest = 0
                     for ____, channel in pairs(channels) do
                         longest = math.max(longest, channel.conf.queue.shutdown_timeout_ms)
                     end
-                    deadline = now + longest / 1000
+                    deadline = now + longest
                 end
                 local wait
                 for ____, channel in pairs(channels) do
                     do
                         local due = dueIn(channel, now)
                         if due == nil then
-                            goto __continue55
+                            goto __continue49
                         end
-                        if due == 0 or exiting and channel.failures == 0 then
+                        if due == 0 or exiting and channel.delivery.failures == 0 then
                             attempt(channel)
                             syncCounters()
                             local again = dueIn(
                                 channel,
-                                ngx.now()
+                                nowMs()
                             )
                             if again ~= nil and (wait == nil or again < wait) then
                                 wait = again
@@ -228,7 +210,7 @@ function flushLoop(premature)
                             wait = due
                         end
                     end
-                    ::__continue55::
+                    ::__continue49::
                 end
                 if wait == nil then
                     return
@@ -237,19 +219,19 @@ function flushLoop(premature)
                     if wait > 0 then
                         return
                     end
-                    goto __continue52
+                    goto __continue46
                 end
-                if ngx.now() + wait > deadline then
+                if nowMs() + wait > deadline then
                     for ____, channel in pairs(channels) do
                         abandon(channel)
                     end
                     return
                 end
                 if wait > 0 then
-                    ngx.sleep(wait)
+                    ngx.sleep(wait / 1000)
                 end
             end
-            ::__continue52::
+            ::__continue46::
         end
     end
 end
@@ -298,10 +280,7 @@ local function channelFor(conf)
                 keepalive_ms = k.keepalive_ms,
                 metadata_max_age_s = k.metadata_max_age_s
             },
-            queue = __TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes),
-            inflight = {},
-            failures = 0,
-            retryAt = 0
+            delivery = newDeliveryState(__TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes))
         }
         channels[key] = channel
     end
@@ -322,8 +301,8 @@ function ____exports.publish(conf, facts, nodeId)
     end
     local value = encodeUsageEvent(event)
     local channel = channelFor(conf)
-    local now = ngx.now()
-    local result = channel.queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
+    local now = nowMs()
+    local result = channel.delivery.queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
     if result ~= "queued" then
         drop(result == "too_large" and "dropped_too_large" or "dropped_queue_full", 1)
         return result
@@ -336,14 +315,6 @@ function ____exports.publish(conf, facts, nodeId)
         end
     end
     return result
-end
---- This worker's counters and queue depth (status endpoints, tests).
-function ____exports.workerStatus()
-    local depth = 0
-    for ____, channel in pairs(channels) do
-        depth = depth + channel.queue:size()
-    end
-    return {counters = counters, depth = depth}
 end
 --- The counters summed over this node's workers, from the shared dict, plus each
 -- worker's own figures: what GET /kafka-usage/status answers.
