@@ -26933,6 +26933,10 @@ async function kongJsRequestFacts(kong, configScope, needs) {
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.decided === true) {
+    const tier = await kong.ctx.shared.get("tollgate_tier");
+    if (typeof tier === "string") facts.decidedTier = tier;
+  }
   if (needs.headers.length > 0) {
     const headers = {};
     for (const name of needs.headers) {

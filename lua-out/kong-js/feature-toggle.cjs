@@ -285,6 +285,10 @@ async function kongJsRequestFacts(kong, configScope, needs) {
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.decided === true) {
+    const tier = await kong.ctx.shared.get("tollgate_tier");
+    if (typeof tier === "string") facts.decidedTier = tier;
+  }
   if (needs.headers.length > 0) {
     const headers = {};
     for (const name of needs.headers) {
@@ -1307,7 +1311,7 @@ function prepare(conf) {
     sessionHeader,
     items,
     upgrade,
-    needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false }
+    needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false, decided: true }
   };
   cache.set(conf, prepared);
   return prepared;
@@ -1328,13 +1332,11 @@ function requestContext(conf, prepared, facts) {
     else userId = consumer.custom_id;
     context.userId = userId;
     properties["consumer"] = consumer.username ?? consumer.id;
-    const tier = consumerAttribute(consumer, "tier") ?? consumer.group;
-    if (tier !== void 0) properties["tier"] = tier;
-    else properties["tier"] = "";
+    properties["tier"] = facts.decidedTier ?? consumerAttribute(consumer, "tier") ?? consumer.group ?? "";
     const plan = consumerAttribute(consumer, "plan");
     properties["plan"] = plan ?? "";
   } else {
-    properties["tier"] = "";
+    properties["tier"] = facts.decidedTier ?? "";
     properties["plan"] = "";
     properties["consumer"] = "";
   }

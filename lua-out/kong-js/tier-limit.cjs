@@ -14169,6 +14169,10 @@ async function kongJsRequestFacts(kong, configScope, needs) {
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.decided === true) {
+    const tier2 = await kong.ctx.shared.get("tollgate_tier");
+    if (typeof tier2 === "string") facts.decidedTier = tier2;
+  }
   if (needs.headers.length > 0) {
     const headers = {};
     for (const name of needs.headers) {

@@ -43,6 +43,12 @@ export interface RequestFacts {
   /** The request path, normalized by the gateway, without the query string (when FactNeeds.path). */
   path?: string;
   serviceId?: string;
+  /**
+   * The tier tier-limit resolved for this request, when it ran before this plugin (from
+   * its configured sources: consumer, consumer_map, verified JWT, trusted header; see
+   * AccessOutcome.tier). Gateway-side, like the consumer; read when FactNeeds.decided.
+   */
+  decidedTier?: string;
 }
 
 /**
@@ -93,6 +99,8 @@ export interface FactNeeds {
   routeAndService: boolean;
   /** The request path (Kong: kong.request.get_path(); APISIX: ctx.var.uri). */
   path?: boolean;
+  /** What tollgate's plugins that ran earlier decided (RequestFacts.decidedTier). */
+  decided?: boolean;
 }
 
 /**

@@ -73,7 +73,7 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
     sessionHeader,
     items,
     upgrade,
-    needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false },
+    needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false, decided: true },
   };
   cache.set(conf, prepared);
   return prepared;
@@ -97,15 +97,15 @@ export function requestContext(conf: FeatureToggleConfig, prepared: PreparedFeat
     else userId = consumer.custom_id;
     context.userId = userId;
     properties["consumer"] = consumer.username ?? consumer.id;
-    // The tier as tier-limit reads it from the consumer: Kong tag tier:<name>, APISIX label tier, or the consumer group.
-    const tier = consumerAttribute(consumer, "tier") ?? consumer.group;
-    if (tier !== undefined) properties["tier"] = tier;
-    else properties["tier"] = "";
+    // The tier tier-limit resolved for this request when it ran first (any of its sources);
+    // else as tier-limit reads it from the consumer: Kong tag tier:<name>, APISIX label tier,
+    // or the consumer group.
+    properties["tier"] = facts.decidedTier ?? consumerAttribute(consumer, "tier") ?? consumer.group ?? "";
     const plan = consumerAttribute(consumer, "plan");
     properties["plan"] = plan ?? "";
   } else {
-    // A header must not stand in for gateway-side identity.
-    properties["tier"] = "";
+    // A header must not stand in for gateway-side identity; tier-limit's anonymous_tier may.
+    properties["tier"] = facts.decidedTier ?? "";
     properties["plan"] = "";
     properties["consumer"] = "";
   }

@@ -5,6 +5,7 @@
  * leaves the payload in ctx.jwt_auth_payload — both emulated by the test hosts, HS256),
  * and tier-limit takes the tier from a claim of that token only. A token that does not
  * verify never reaches tier-limit, and a token the gateway did not verify is never read.
+ * feature-toggle, running after tier-limit, targets that same tier.
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,12 +35,32 @@ const TIER_LIMIT = {
   },
 };
 
-/** Kong: the jwt plugin finds the secret by the "iss" claim; APISIX: jwt-auth by "key". */
+/** On /reports: a feature for premium only, decided on the tier tier-limit resolved. */
+const FEATURE_TOGGLE = { flags: [{ name: "reports", strategies: [{ name: "tiers", parameters: { tiers: "premium" } }] }], require: ["reports"] };
+
+/** Kong: the jwt plugin finds the secret by the "iss" claim; APISIX: jwt-auth by "key" (set to "iss" here). */
 function gatewayConfig(kind: HostKind): Record<string, unknown> {
   if (kind === "kong") {
     return {
       _format_version: "3.0",
-      services: [{ name: "svc", url: "http://127.0.0.1:9000", routes: [{ name: "api", paths: ["/api"] }] }],
+      services: [
+        {
+          name: "svc",
+          url: "http://127.0.0.1:9000",
+          routes: [
+            { name: "api", paths: ["/api"] },
+            // Its own tier-limit config: counters apart from /api's (whose free limit a test uses up).
+            {
+              name: "reports",
+              paths: ["/reports"],
+              plugins: [
+                { name: "tier-limit", config: TIER_LIMIT },
+                { name: "feature-toggle", config: FEATURE_TOGGLE },
+              ],
+            },
+          ],
+        },
+      ],
       consumers: [{ username: "partner", jwt_secrets: [{ key: "partner-issuer", secret: SECRET }] }],
       plugins: [
         { name: "jwt", config: { claims_to_verify: ["exp"] } },
@@ -48,7 +69,15 @@ function gatewayConfig(kind: HostKind): Record<string, unknown> {
     };
   }
   return {
-    routes: [{ id: "api", uri: "/api*", upstream_id: "up", plugins: { "jwt-auth": { store_in_ctx: true, key_claim_name: "iss" }, "tier-limit": TIER_LIMIT } }],
+    routes: [
+      { id: "api", uri: "/api*", upstream_id: "up", plugins: { "jwt-auth": { store_in_ctx: true, key_claim_name: "iss" }, "tier-limit": TIER_LIMIT } },
+      {
+        id: "reports",
+        uri: "/reports*",
+        upstream_id: "up",
+        plugins: { "jwt-auth": { store_in_ctx: true, key_claim_name: "iss" }, "tier-limit": TIER_LIMIT, "feature-toggle": FEATURE_TOGGLE },
+      },
+    ],
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     consumers: [{ username: "partner", plugins: { "jwt-auth": { key: "partner-issuer", secret: SECRET } } }],
   };
@@ -114,6 +143,15 @@ describe.each(HOSTS)("tier-limit with the jwt_claim source behind the %s-shaped 
     const reply = await request(`${gateway.url}/api`, { headers: { ...bearer(verified), "x-jwt": other, "x-api-tier": "enterprise" } });
     expect(reply.status).toBe(200);
     expect(echoed(reply).headers["x-api-tier"]).toBe("premium");
+  });
+
+  it("feature-toggle targets the tier tier-limit took from the token (the consumer has no tier tag)", async () => {
+    const premium = await request(`${gateway.url}/reports`, { headers: bearer(token({ iss: "partner-issuer", plan_tier: "premium", exp: exp(), sub: "p" })) });
+    expect(premium.status).toBe(200);
+    expect(echoed(premium).headers["x-features"]).toBe("reports");
+    const free = await request(`${gateway.url}/reports`, { headers: bearer(token({ iss: "partner-issuer", plan_tier: "free", exp: exp(), sub: "f" })) });
+    expect(free.status).toBe(403);
+    expect(free.body).toMatchObject({ feature: "reports", reason: "not_targeted" });
   });
 
   it("a verified token without the claim gets no tier: 403 (no default tier configured)", async () => {

@@ -68,7 +68,8 @@ function ____exports.prepare(conf)
             jwtClaims = false,
             clientIp = true,
             credential = false,
-            routeAndService = false
+            routeAndService = false,
+            decided = true
         }
     }
     cache:set(conf, prepared)
@@ -101,16 +102,11 @@ function ____exports.requestContext(conf, prepared, facts)
         end
         context.userId = userId
         properties.consumer = consumer.username or consumer.id
-        local tier = consumerAttribute(consumer, "tier") or consumer.group
-        if tier ~= nil then
-            properties.tier = tier
-        else
-            properties.tier = ""
-        end
+        properties.tier = facts.decidedTier or consumerAttribute(consumer, "tier") or consumer.group or ""
         local plan = consumerAttribute(consumer, "plan")
         properties.plan = plan or ""
     else
-        properties.tier = ""
+        properties.tier = facts.decidedTier or ""
         properties.plan = ""
         properties.consumer = ""
     end
@@ -169,7 +165,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
         do
             local evaluation = seen[name] or evaluate(flags, name, context, caps)
             if not evaluation.enabled then
-                goto __continue48
+                goto __continue46
             end
             local variant = evaluation.variant
             local ____variant_enabled_6
@@ -181,7 +177,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
             end
             items[#items + 1] = ____variant_enabled_6
         end
-        ::__continue48::
+        ::__continue46::
     end
     if #items == 0 then
         return {clearUpstream = clearUpstream}

@@ -44,6 +44,7 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
     facts.serviceId = ctx.service_id;
   }
   if (needs.path === true) facts.path = ctx.var["uri"];
+  if (needs.decided === true) facts.decidedTier = ctx.tollgate_tier;
   if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, readHeader, ctx);
   return facts;
 }

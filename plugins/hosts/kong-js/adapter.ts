@@ -38,6 +38,10 @@ export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string, n
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.decided === true) {
+    const tier = await kong.ctx.shared.get("tollgate_tier");
+    if (typeof tier === "string") facts.decidedTier = tier;
+  }
   if (needs.headers.length > 0) {
     const headers: Record<string, string> = {};
     for (const name of needs.headers) {

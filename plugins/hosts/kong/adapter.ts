@@ -55,6 +55,7 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
     facts.serviceId = kong.router.get_service()?.id;
   }
   if (needs.path === true) facts.path = kong.request.get_path();
+  if (needs.decided === true) facts.decidedTier = kong.ctx.shared["tollgate_tier"] as string | undefined;
   if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, readHeader, undefined);
   return facts;
 }

@@ -54,6 +54,9 @@ function ____exports.apisixRequestFacts(ctx, needs)
     if needs.path == true then
         facts.path = ctx.var.uri
     end
+    if needs.decided == true then
+        facts.decidedTier = ctx.tollgate_tier
+    end
     if #needs.headers > 0 then
         facts.headers = pickHeaders(needs.headers, readHeader, ctx)
     end

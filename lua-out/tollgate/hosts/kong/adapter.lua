@@ -65,6 +65,9 @@ function ____exports.kongRequestFacts(conf, needs)
     if needs.path == true then
         facts.path = kong.request.get_path()
     end
+    if needs.decided == true then
+        facts.decidedTier = kong.ctx.shared.tollgate_tier
+    end
     if #needs.headers > 0 then
         facts.headers = pickHeaders(needs.headers, readHeader, nil)
     end
