@@ -27245,8 +27245,9 @@ function routeMatches(route, method, path) {
 // plugins/entitlement-check/decide.ts
 var preparedByConfig = /* @__PURE__ */ new WeakMap();
 function prepare(conf) {
-  const cached = preparedByConfig.get(conf);
-  if (cached !== void 0) return cached;
+  return preparedByConfig.get(conf) ?? buildPrepared(conf);
+}
+function buildPrepared(conf) {
   const plans = resolveCatalog(conf.plans);
   const ordered = [];
   const featureHeaders = {};

@@ -1029,28 +1029,17 @@ function prepareFlags(state) {
   }
   return { features };
 }
+var STANDARD_FIELDS = {
+  userId: "userId",
+  sessionId: "sessionId",
+  remoteAddress: "remoteAddress",
+  environment: "environment",
+  appName: "appName",
+  currentTime: "currentTime"
+};
 function contextValue(context, field) {
-  let value;
-  switch (field) {
-    case "userId":
-      value = context.userId;
-      break;
-    case "sessionId":
-      value = context.sessionId;
-      break;
-    case "remoteAddress":
-      value = context.remoteAddress;
-      break;
-    case "environment":
-      value = context.environment;
-      break;
-    case "appName":
-      value = context.appName;
-      break;
-    case "currentTime":
-      value = context.currentTime;
-      break;
-  }
+  const standard = STANDARD_FIELDS[field];
+  const value = standard === void 0 ? void 0 : context[standard];
   if (typeof value === "string" && value !== "") return value;
   const property = context.properties?.[field];
   if (typeof property === "string" && property !== "") return property;
@@ -1141,8 +1130,19 @@ function constraintHolds(compiled2, context, caps) {
   return compiled2.inverted ? !result : result;
 }
 function constraintsHold(constraints, context, caps) {
-  for (const constraint2 of constraints) if (!constraintHolds(constraint2, context, caps)) return false;
+  const count = constraints.length;
+  if (count === 0) return true;
+  if (!constraintHolds(constraints[0], context, caps)) return false;
+  if (count === 1) return true;
+  if (!constraintHolds(constraints[1], context, caps)) return false;
+  for (let i = 2; i < count; i++) if (!constraintHolds(constraints[i], context, caps)) return false;
   return true;
+}
+function firstEnabled(strategies, context, caps) {
+  const first = strategies[0];
+  if (strategyEnabled(first, context, caps)) return first;
+  for (let i = 1; i < strategies.length; i++) if (strategyEnabled(strategies[i], context, caps)) return strategies[i];
+  return void 0;
 }
 function rolloutStickiness(stickiness, context, caps) {
   if (stickiness === "default") return contextValue(context, "userId") ?? contextValue(context, "sessionId") ?? randomValue(caps);
@@ -1153,36 +1153,29 @@ function inRollout(strategy2, id) {
   return id !== void 0 && strategy2.rollout > 0 && normalizedHash(strategy2.prefix, id, 100, 0) <= strategy2.rollout;
 }
 function strategyRule(strategy2, context, caps) {
-  switch (strategy2.source.name) {
-    case "default":
-      return true;
-    case "userWithId": {
-      const userId = contextValue(context, "userId");
-      return userId !== void 0 && strategy2.list[userId] === true;
-    }
-    case "tiers": {
-      const tier = contextValue(context, "tier");
-      return tier !== void 0 && strategy2.list[tier] === true;
-    }
-    case "applicationHostname":
-      return caps.hostname !== void 0 && strategy2.list[lower(caps.hostname)] === true;
-    case "remoteAddress": {
-      const address = contextValue(context, "remoteAddress");
-      if (address === void 0) return false;
-      for (const range of strategy2.ips) {
-        if (range === address || ipInStrings(address, [range])) return true;
-      }
-      return false;
-    }
-    case "flexibleRollout":
-      return inRollout(strategy2, rolloutStickiness(strategy2.stickiness, context, caps));
-    case "gradualRolloutUserId":
-      return inRollout(strategy2, contextValue(context, "userId"));
-    case "gradualRolloutSessionId":
-      return inRollout(strategy2, contextValue(context, "sessionId"));
-    case "gradualRolloutRandom":
-      return strategy2.rollout >= Math.floor(caps.random() * 100) + 1;
+  const name = strategy2.source.name;
+  if (name === "default") return true;
+  if (name === "tiers") {
+    const tier = contextValue(context, "tier");
+    return tier !== void 0 && strategy2.list[tier] === true;
   }
+  if (name === "flexibleRollout") return inRollout(strategy2, rolloutStickiness(strategy2.stickiness, context, caps));
+  if (name === "userWithId") {
+    const userId = contextValue(context, "userId");
+    return userId !== void 0 && strategy2.list[userId] === true;
+  }
+  if (name === "applicationHostname") return caps.hostname !== void 0 && strategy2.list[lower(caps.hostname)] === true;
+  if (name === "remoteAddress") {
+    const address = contextValue(context, "remoteAddress");
+    if (address === void 0) return false;
+    for (const range of strategy2.ips) {
+      if (range === address || ipInStrings(address, [range])) return true;
+    }
+    return false;
+  }
+  if (name === "gradualRolloutUserId") return inRollout(strategy2, contextValue(context, "userId"));
+  if (name === "gradualRolloutSessionId") return inRollout(strategy2, contextValue(context, "sessionId"));
+  if (name === "gradualRolloutRandom") return strategy2.rollout >= Math.floor(caps.random() * 100) + 1;
   return false;
 }
 function strategyEnabled(strategy2, context, caps) {
@@ -1250,12 +1243,7 @@ function evaluateFeature(compiled2, flags, context, caps) {
   let variants = compiled2.variants;
   if (compiled2.strategies.length > 0) {
     let matched;
-    for (const strategy2 of compiled2.strategies) {
-      if (strategyEnabled(strategy2, context, caps)) {
-        matched = strategy2;
-        break;
-      }
-    }
+    matched = firstEnabled(compiled2.strategies, context, caps);
     if (matched === void 0) return OFF_NOT_TARGETED;
     hit = matched.hit;
     if (matched.variants !== void 0) variants = matched.variants;

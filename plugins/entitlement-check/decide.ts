@@ -40,8 +40,13 @@ export interface PreparedEntitlementCheck {
 const preparedByConfig = new WeakMap<EntitlementCheckConfig, PreparedEntitlementCheck>();
 
 export function prepare(conf: EntitlementCheckConfig): PreparedEntitlementCheck {
-  const cached = preparedByConfig.get(conf);
-  if (cached !== undefined) return cached;
+  // The per-request lookup is a function of its own: the builder below makes closures,
+  // and a return from a function that makes closures is a bytecode (UCLO) LuaJIT cannot
+  // compile, which kept every request's trace from compiling.
+  return preparedByConfig.get(conf) ?? buildPrepared(conf);
+}
+
+function buildPrepared(conf: EntitlementCheckConfig): PreparedEntitlementCheck {
   const plans = resolveCatalog(conf.plans);
   const ordered: ResolvedPlan[] = [];
   const featureHeaders: { [plan: string]: string } = {};

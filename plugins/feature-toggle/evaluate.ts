@@ -381,28 +381,19 @@ export function prepareFlags(state: FlagState): PreparedFlags {
   return { features };
 }
 
+/** The context's standard fields by name (a lookup table: see strategyRule on `switch`). */
+const STANDARD_FIELDS: { readonly [field: string]: "userId" | "sessionId" | "remoteAddress" | "environment" | "appName" | "currentTime" } = {
+  userId: "userId",
+  sessionId: "sessionId",
+  remoteAddress: "remoteAddress",
+  environment: "environment",
+  appName: "appName",
+  currentTime: "currentTime",
+};
+
 function contextValue(context: FlagContext, field: string): string | undefined {
-  let value: unknown;
-  switch (field) {
-    case "userId":
-      value = context.userId;
-      break;
-    case "sessionId":
-      value = context.sessionId;
-      break;
-    case "remoteAddress":
-      value = context.remoteAddress;
-      break;
-    case "environment":
-      value = context.environment;
-      break;
-    case "appName":
-      value = context.appName;
-      break;
-    case "currentTime":
-      value = context.currentTime;
-      break;
-  }
+  const standard = STANDARD_FIELDS[field];
+  const value: unknown = standard === undefined ? undefined : context[standard];
   if (typeof value === "string" && value !== "") return value;
   const property: unknown = context.properties?.[field];
   if (typeof property === "string" && property !== "") return property;
@@ -498,9 +489,28 @@ function constraintHolds(compiled: CompiledConstraint, context: FlagContext, cap
   return compiled.inverted ? !result : result;
 }
 
+/*
+ * Lists of one or two (a flag's strategies, a strategy's constraints) are checked without
+ * a loop: a loop inside a function that the per-flag loop calls makes LuaJIT blacklist
+ * that loop, and then 50 flags per request run interpreted.
+ */
+
 function constraintsHold(constraints: CompiledConstraint[], context: FlagContext, caps: Capabilities): boolean {
-  for (const constraint of constraints) if (!constraintHolds(constraint, context, caps)) return false;
+  const count = constraints.length;
+  if (count === 0) return true;
+  if (!constraintHolds(constraints[0]!, context, caps)) return false;
+  if (count === 1) return true;
+  if (!constraintHolds(constraints[1]!, context, caps)) return false;
+  for (let i = 2; i < count; i++) if (!constraintHolds(constraints[i]!, context, caps)) return false;
   return true;
+}
+
+/** The first of `strategies` that admits the context. */
+function firstEnabled(strategies: CompiledStrategy[], context: FlagContext, caps: Capabilities): CompiledStrategy | undefined {
+  const first = strategies[0]!;
+  if (strategyEnabled(first, context, caps)) return first;
+  for (let i = 1; i < strategies.length; i++) if (strategyEnabled(strategies[i]!, context, caps)) return strategies[i];
+  return undefined;
 }
 
 function rolloutStickiness(stickiness: string, context: FlagContext, caps: Capabilities): string | undefined {
@@ -514,37 +524,35 @@ function inRollout(strategy: CompiledStrategy, id: string | undefined): boolean 
 }
 
 /** Is this strategy's own rule (not its constraints) satisfied? */
+/**
+ * Whether a strategy's own rule admits the context. An if-chain, not a `switch`: tstl
+ * writes a switch as a `repeat … until true` loop, and a loop inside a function that the
+ * per-flag loop calls makes LuaJIT blacklist that loop (50 flags per request, interpreted).
+ */
 function strategyRule(strategy: CompiledStrategy, context: FlagContext, caps: Capabilities): boolean {
-  switch (strategy.source.name) {
-    case "default":
-      return true;
-    case "userWithId": {
-      const userId = contextValue(context, "userId");
-      return userId !== undefined && strategy.list![userId] === true;
-    }
-    case "tiers": {
-      const tier = contextValue(context, "tier");
-      return tier !== undefined && strategy.list![tier] === true;
-    }
-    case "applicationHostname":
-      return caps.hostname !== undefined && strategy.list![lower(caps.hostname)] === true;
-    case "remoteAddress": {
-      const address = contextValue(context, "remoteAddress");
-      if (address === undefined) return false;
-      for (const range of strategy.ips!) {
-        if (range === address || ipInStrings(address, [range])) return true;
-      }
-      return false;
-    }
-    case "flexibleRollout":
-      return inRollout(strategy, rolloutStickiness(strategy.stickiness, context, caps));
-    case "gradualRolloutUserId":
-      return inRollout(strategy, contextValue(context, "userId"));
-    case "gradualRolloutSessionId":
-      return inRollout(strategy, contextValue(context, "sessionId"));
-    case "gradualRolloutRandom":
-      return strategy.rollout >= Math.floor(caps.random() * 100) + 1;
+  const name = strategy.source.name;
+  if (name === "default") return true;
+  if (name === "tiers") {
+    const tier = contextValue(context, "tier");
+    return tier !== undefined && strategy.list![tier] === true;
   }
+  if (name === "flexibleRollout") return inRollout(strategy, rolloutStickiness(strategy.stickiness, context, caps));
+  if (name === "userWithId") {
+    const userId = contextValue(context, "userId");
+    return userId !== undefined && strategy.list![userId] === true;
+  }
+  if (name === "applicationHostname") return caps.hostname !== undefined && strategy.list![lower(caps.hostname)] === true;
+  if (name === "remoteAddress") {
+    const address = contextValue(context, "remoteAddress");
+    if (address === undefined) return false;
+    for (const range of strategy.ips!) {
+      if (range === address || ipInStrings(address, [range])) return true;
+    }
+    return false;
+  }
+  if (name === "gradualRolloutUserId") return inRollout(strategy, contextValue(context, "userId"));
+  if (name === "gradualRolloutSessionId") return inRollout(strategy, contextValue(context, "sessionId"));
+  if (name === "gradualRolloutRandom") return strategy.rollout >= Math.floor(caps.random() * 100) + 1;
   return false;
 }
 
@@ -619,12 +627,7 @@ function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags, contex
   let variants = compiled.variants;
   if (compiled.strategies.length > 0) {
     let matched: CompiledStrategy | undefined;
-    for (const strategy of compiled.strategies) {
-      if (strategyEnabled(strategy, context, caps)) {
-        matched = strategy;
-        break;
-      }
-    }
+    matched = firstEnabled(compiled.strategies, context, caps);
     if (matched === undefined) return OFF_NOT_TARGETED;
     hit = matched.hit;
     if (matched.variants !== undefined) variants = matched.variants;

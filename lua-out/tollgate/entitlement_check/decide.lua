@@ -3,6 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__ArraySort = ____lualib.__TS__ArraySort
 local ____exports = {}
+local buildPrepared, preparedByConfig
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____log_2Dthrottle = require("tollgate.core.log_throttle")
@@ -10,12 +11,7 @@ local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local resolveCatalog = ____catalog.resolveCatalog
 local routeMatches = ____catalog.routeMatches
-local preparedByConfig = __TS__New(WeakMap)
-function ____exports.prepare(conf)
-    local cached = preparedByConfig:get(conf)
-    if cached ~= nil then
-        return cached
-    end
+function buildPrepared(conf)
     local plans = resolveCatalog(conf.plans)
     local ordered = {}
     local featureHeaders = {}
@@ -50,6 +46,10 @@ function ____exports.prepare(conf)
     }
     preparedByConfig:set(conf, prepared)
     return prepared
+end
+preparedByConfig = __TS__New(WeakMap)
+function ____exports.prepare(conf)
+    return preparedByConfig:get(conf) or buildPrepared(conf)
 end
 local function fromConsumerMap(conf, facts)
     local consumer = facts.consumer

@@ -3,7 +3,7 @@ local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, contextValue, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED
+local lower, contextValue, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, STANDARD_FIELDS
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
 local ____murmur3 = require("tollgate.feature_toggle.murmur3")
@@ -21,45 +21,19 @@ function lower(s)
     return string.lower(s)
 end
 function contextValue(context, field)
-    local value
-    repeat
-        local ____switch57 = field
-        local ____cond57 = ____switch57 == "userId"
-        if ____cond57 then
-            value = context.userId
-            break
-        end
-        ____cond57 = ____cond57 or ____switch57 == "sessionId"
-        if ____cond57 then
-            value = context.sessionId
-            break
-        end
-        ____cond57 = ____cond57 or ____switch57 == "remoteAddress"
-        if ____cond57 then
-            value = context.remoteAddress
-            break
-        end
-        ____cond57 = ____cond57 or ____switch57 == "environment"
-        if ____cond57 then
-            value = context.environment
-            break
-        end
-        ____cond57 = ____cond57 or ____switch57 == "appName"
-        if ____cond57 then
-            value = context.appName
-            break
-        end
-        ____cond57 = ____cond57 or ____switch57 == "currentTime"
-        if ____cond57 then
-            value = context.currentTime
-            break
-        end
-    until true
+    local standard = STANDARD_FIELDS[field]
+    local ____temp_5
+    if standard == nil then
+        ____temp_5 = nil
+    else
+        ____temp_5 = context[standard]
+    end
+    local value = ____temp_5
     if type(value) == "string" and value ~= "" then
         return value
     end
-    local ____opt_5 = context.properties
-    local property = ____opt_5 and ____opt_5[field]
+    local ____opt_6 = context.properties
+    local property = ____opt_6 and ____opt_6[field]
     if type(property) == "string" and property ~= "" then
         return property
     end
@@ -82,17 +56,17 @@ function operatorResult(compiled, context, caps)
     local operator = constraint.operator
     local actual = contextValue(context, constraint.contextName)
     repeat
-        local ____switch65 = operator
-        local ____cond65 = ____switch65 == "IN"
-        if ____cond65 then
+        local ____switch64 = operator
+        local ____cond64 = ____switch64 == "IN"
+        if ____cond64 then
             return actual ~= nil and compiled.set[actual] == true
         end
-        ____cond65 = ____cond65 or ____switch65 == "NOT_IN"
-        if ____cond65 then
+        ____cond64 = ____cond64 or ____switch64 == "NOT_IN"
+        if ____cond64 then
             return actual == nil or compiled.set[actual] ~= true
         end
-        ____cond65 = ____cond65 or (____switch65 == "STR_STARTS_WITH" or ____switch65 == "STR_ENDS_WITH" or ____switch65 == "STR_CONTAINS")
-        if ____cond65 then
+        ____cond64 = ____cond64 or (____switch64 == "STR_STARTS_WITH" or ____switch64 == "STR_ENDS_WITH" or ____switch64 == "STR_CONTAINS")
+        if ____cond64 then
             do
                 if actual == nil then
                     return false
@@ -112,8 +86,8 @@ function operatorResult(compiled, context, caps)
                 return false
             end
         end
-        ____cond65 = ____cond65 or (____switch65 == "NUM_EQ" or ____switch65 == "NUM_GT" or ____switch65 == "NUM_GTE" or ____switch65 == "NUM_LT" or ____switch65 == "NUM_LTE")
-        if ____cond65 then
+        ____cond64 = ____cond64 or (____switch64 == "NUM_EQ" or ____switch64 == "NUM_GT" or ____switch64 == "NUM_GTE" or ____switch64 == "NUM_LT" or ____switch64 == "NUM_LTE")
+        if ____cond64 then
             do
                 local b = compiled.number
                 if actual == nil or b == nil then
@@ -138,25 +112,25 @@ function operatorResult(compiled, context, caps)
                 return a <= b
             end
         end
-        ____cond65 = ____cond65 or (____switch65 == "DATE_AFTER" or ____switch65 == "DATE_BEFORE")
-        if ____cond65 then
+        ____cond64 = ____cond64 or (____switch64 == "DATE_AFTER" or ____switch64 == "DATE_BEFORE")
+        if ____cond64 then
             do
                 local limit = compiled.time
                 local now = currentTimeMs(context, caps)
                 if limit == nil or now == nil then
                     return false
                 end
-                local ____temp_7
+                local ____temp_8
                 if operator == "DATE_AFTER" then
-                    ____temp_7 = now > limit
+                    ____temp_8 = now > limit
                 else
-                    ____temp_7 = now < limit
+                    ____temp_8 = now < limit
                 end
-                return ____temp_7
+                return ____temp_8
             end
         end
-        ____cond65 = ____cond65 or (____switch65 == "SEMVER_EQ" or ____switch65 == "SEMVER_GT" or ____switch65 == "SEMVER_GTE" or ____switch65 == "SEMVER_LT" or ____switch65 == "SEMVER_LTE")
-        if ____cond65 then
+        ____cond64 = ____cond64 or (____switch64 == "SEMVER_EQ" or ____switch64 == "SEMVER_GT" or ____switch64 == "SEMVER_GTE" or ____switch64 == "SEMVER_LT" or ____switch64 == "SEMVER_LTE")
+        if ____cond64 then
             do
                 local b = compiled.semver
                 if actual == nil or b == nil then
@@ -182,8 +156,8 @@ function operatorResult(compiled, context, caps)
                 return c <= 0
             end
         end
-        ____cond65 = ____cond65 or ____switch65 == "IN_CIDR"
-        if ____cond65 then
+        ____cond64 = ____cond64 or ____switch64 == "IN_CIDR"
+        if ____cond64 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
     until true
@@ -200,30 +174,63 @@ function constraintHolds(compiled, context, caps)
         if matched == nil then
             return false
         end
-        local ____compiled_inverted_8
+        local ____compiled_inverted_9
         if compiled.inverted then
-            ____compiled_inverted_8 = not matched
+            ____compiled_inverted_9 = not matched
         else
-            ____compiled_inverted_8 = matched
+            ____compiled_inverted_9 = matched
         end
-        return ____compiled_inverted_8
+        return ____compiled_inverted_9
     end
     local result = operatorResult(compiled, context, caps)
-    local ____compiled_inverted_9
+    local ____compiled_inverted_10
     if compiled.inverted then
-        ____compiled_inverted_9 = not result
+        ____compiled_inverted_10 = not result
     else
-        ____compiled_inverted_9 = result
+        ____compiled_inverted_10 = result
     end
-    return ____compiled_inverted_9
+    return ____compiled_inverted_10
 end
 function constraintsHold(constraints, context, caps)
-    for ____, constraint in ipairs(constraints) do
-        if not constraintHolds(constraint, context, caps) then
-            return false
+    local count = #constraints
+    if count == 0 then
+        return true
+    end
+    if not constraintHolds(constraints[1], context, caps) then
+        return false
+    end
+    if count == 1 then
+        return true
+    end
+    if not constraintHolds(constraints[2], context, caps) then
+        return false
+    end
+    do
+        local i = 2
+        while i < count do
+            if not constraintHolds(constraints[i + 1], context, caps) then
+                return false
+            end
+            i = i + 1
         end
     end
     return true
+end
+function firstEnabled(strategies, context, caps)
+    local first = strategies[1]
+    if strategyEnabled(first, context, caps) then
+        return first
+    end
+    do
+        local i = 1
+        while i < #strategies do
+            if strategyEnabled(strategies[i + 1], context, caps) then
+                return strategies[i + 1]
+            end
+            i = i + 1
+        end
+    end
+    return nil
 end
 function rolloutStickiness(stickiness, context, caps)
     if stickiness == "default" then
@@ -238,71 +245,54 @@ function inRollout(strategy, id)
     return id ~= nil and strategy.rollout > 0 and normalizedHash(strategy.prefix, id, 100, 0) <= strategy.rollout
 end
 function strategyRule(strategy, context, caps)
-    repeat
-        local ____switch102 = strategy.source.name
-        local ____cond102 = ____switch102 == "default"
-        if ____cond102 then
-            return true
+    local name = strategy.source.name
+    if name == "default" then
+        return true
+    end
+    if name == "tiers" then
+        local tier = contextValue(context, "tier")
+        return tier ~= nil and strategy.list[tier] == true
+    end
+    if name == "flexibleRollout" then
+        return inRollout(
+            strategy,
+            rolloutStickiness(strategy.stickiness, context, caps)
+        )
+    end
+    if name == "userWithId" then
+        local userId = contextValue(context, "userId")
+        return userId ~= nil and strategy.list[userId] == true
+    end
+    if name == "applicationHostname" then
+        return caps.hostname ~= nil and strategy.list[lower(caps.hostname)] == true
+    end
+    if name == "remoteAddress" then
+        local address = contextValue(context, "remoteAddress")
+        if address == nil then
+            return false
         end
-        ____cond102 = ____cond102 or ____switch102 == "userWithId"
-        if ____cond102 then
-            do
-                local userId = contextValue(context, "userId")
-                return userId ~= nil and strategy.list[userId] == true
+        for ____, range in ipairs(strategy.ips) do
+            if range == address or ipInStrings(address, {range}) then
+                return true
             end
         end
-        ____cond102 = ____cond102 or ____switch102 == "tiers"
-        if ____cond102 then
-            do
-                local tier = contextValue(context, "tier")
-                return tier ~= nil and strategy.list[tier] == true
-            end
-        end
-        ____cond102 = ____cond102 or ____switch102 == "applicationHostname"
-        if ____cond102 then
-            return caps.hostname ~= nil and strategy.list[lower(caps.hostname)] == true
-        end
-        ____cond102 = ____cond102 or ____switch102 == "remoteAddress"
-        if ____cond102 then
-            do
-                local address = contextValue(context, "remoteAddress")
-                if address == nil then
-                    return false
-                end
-                for ____, range in ipairs(strategy.ips) do
-                    if range == address or ipInStrings(address, {range}) then
-                        return true
-                    end
-                end
-                return false
-            end
-        end
-        ____cond102 = ____cond102 or ____switch102 == "flexibleRollout"
-        if ____cond102 then
-            return inRollout(
-                strategy,
-                rolloutStickiness(strategy.stickiness, context, caps)
-            )
-        end
-        ____cond102 = ____cond102 or ____switch102 == "gradualRolloutUserId"
-        if ____cond102 then
-            return inRollout(
-                strategy,
-                contextValue(context, "userId")
-            )
-        end
-        ____cond102 = ____cond102 or ____switch102 == "gradualRolloutSessionId"
-        if ____cond102 then
-            return inRollout(
-                strategy,
-                contextValue(context, "sessionId")
-            )
-        end
-        ____cond102 = ____cond102 or ____switch102 == "gradualRolloutRandom"
-        if ____cond102 then
-            return strategy.rollout >= math.floor(caps.random() * 100) + 1
-        end
-    until true
+        return false
+    end
+    if name == "gradualRolloutUserId" then
+        return inRollout(
+            strategy,
+            contextValue(context, "userId")
+        )
+    end
+    if name == "gradualRolloutSessionId" then
+        return inRollout(
+            strategy,
+            contextValue(context, "sessionId")
+        )
+    end
+    if name == "gradualRolloutRandom" then
+        return strategy.rollout >= math.floor(caps.random() * 100) + 1
+    end
     return false
 end
 function strategyEnabled(strategy, context, caps)
@@ -336,13 +326,13 @@ function chooseVariant(variants, context, caps)
                 do
                     local overrides = definitions[i + 1].overrides
                     if overrides == nil then
-                        goto __continue122
+                        goto __continue135
                     end
                     for ____, override in ipairs(overrides) do
                         do
                             local actual = contextValue(context, override.contextName)
                             if actual == nil then
-                                goto __continue124
+                                goto __continue137
                             end
                             for ____, value in ipairs(override.values) do
                                 if value == actual then
@@ -350,10 +340,10 @@ function chooseVariant(variants, context, caps)
                                 end
                             end
                         end
-                        ::__continue124::
+                        ::__continue137::
                     end
                 end
-                ::__continue122::
+                ::__continue135::
                 i = i + 1
             end
         end
@@ -371,14 +361,14 @@ function chooseVariant(variants, context, caps)
             do
                 local weight = definitions[i + 1].weight
                 if weight == 0 then
-                    goto __continue131
+                    goto __continue144
                 end
                 counter = counter + weight
                 if counter >= target then
                     return variants.bySplit[i + 1]
                 end
             end
-            ::__continue131::
+            ::__continue144::
             i = i + 1
         end
     end
@@ -399,7 +389,7 @@ function dependenciesMet(feature, flags, context, caps)
                 if result.enabled then
                     return false
                 end
-                goto __continue136
+                goto __continue149
             end
             if not result.enabled then
                 return false
@@ -417,7 +407,7 @@ function dependenciesMet(feature, flags, context, caps)
                 end
             end
         end
-        ::__continue136::
+        ::__continue149::
     end
     return true
 end
@@ -439,12 +429,7 @@ function evaluateFeature(compiled, flags, context, caps)
     local variants = compiled.variants
     if #compiled.strategies > 0 then
         local matched
-        for ____, strategy in ipairs(compiled.strategies) do
-            if strategyEnabled(strategy, context, caps) then
-                matched = strategy
-                break
-            end
-        end
+        matched = firstEnabled(compiled.strategies, context, caps)
         if matched == nil then
             return OFF_NOT_TARGETED
         end
@@ -703,6 +688,14 @@ function ____exports.prepareFlags(state)
     end
     return {features = features}
 end
+STANDARD_FIELDS = {
+    userId = "userId",
+    sessionId = "sessionId",
+    remoteAddress = "remoteAddress",
+    environment = "environment",
+    appName = "appName",
+    currentTime = "currentTime"
+}
 --- Evaluates one flag by name. The result may be shared between calls: treat it as
 -- read-only.
 function ____exports.evaluate(flags, name, context, caps)

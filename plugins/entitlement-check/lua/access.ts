@@ -48,8 +48,11 @@ function decodeLookup(this: void, payload: string): Lookup | undefined {
 }
 
 function serviceFor(conf: EntitlementCheckConfig): LuaService {
-  const existing = services.get(conf);
-  if (existing !== undefined) return existing;
+  // Per request: a lookup only (see prepare() in ../decide.ts for why the builder is apart).
+  return services.get(conf) ?? newService(conf);
+}
+
+function newService(conf: EntitlementCheckConfig): LuaService {
   const s = conf.service;
   // The schema check guarantees a parsable URL when the service source is on.
   const target = parseServiceUrl(s.url ?? "http://127.0.0.1") ?? { host: "127.0.0.1", port: 80, basePath: "" };

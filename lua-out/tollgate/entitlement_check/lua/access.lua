@@ -1,5 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local newService, cjson, services
 local ____cache = require("tollgate.io.lua.cache")
 local cachedGet = ____cache.cachedGet
 local ____http = require("tollgate.io.lua.http")
@@ -12,45 +13,7 @@ local ____service_2Durl = require("tollgate.entitlement_check.service_url")
 local parseServiceUrl = ____service_2Durl.parseServiceUrl
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
-local cjson = require("cjson.safe")
-local services = setmetatable({}, {__mode = "k"})
---- APISIX deep-copies a route's plugin config for every consumer it merges in
--- (merge_consumer_route), so one logical config arrives as many tables. State
--- derived from a config (prepared catalog, service client) is kept once per content:
--- each table maps (weakly) to the first table seen with the same JSON encoding.
-local canonicalByConfig = setmetatable({}, {__mode = "kv"})
-local canonicalByEncoding = setmetatable({}, {__mode = "v"})
-local function canonical(conf)
-    local known = canonicalByConfig[conf]
-    if known ~= nil then
-        return known
-    end
-    local encoded = cjson.encode(conf)
-    local ____temp_0
-    if encoded == nil then
-        ____temp_0 = nil
-    else
-        ____temp_0 = canonicalByEncoding[encoded]
-    end
-    local first = ____temp_0
-    if first == nil then
-        first = conf
-        if encoded ~= nil then
-            canonicalByEncoding[encoded] = conf
-        end
-    end
-    canonicalByConfig[conf] = first
-    return first
-end
-local function decodeLookup(payload)
-    local value = cjson.decode(payload)
-    return type(value) == "table" and value or nil
-end
-local function serviceFor(conf)
-    local existing = services[conf]
-    if existing ~= nil then
-        return existing
-    end
+function newService(conf)
     local s = conf.service
     local target = parseServiceUrl(s.url or "http://127.0.0.1") or ({host = "127.0.0.1", port = 80, basePath = ""})
     local headers = {}
@@ -100,6 +63,43 @@ local function serviceFor(conf)
     }
     services[conf] = service
     return service
+end
+cjson = require("cjson.safe")
+services = setmetatable({}, {__mode = "k"})
+--- APISIX deep-copies a route's plugin config for every consumer it merges in
+-- (merge_consumer_route), so one logical config arrives as many tables. State
+-- derived from a config (prepared catalog, service client) is kept once per content:
+-- each table maps (weakly) to the first table seen with the same JSON encoding.
+local canonicalByConfig = setmetatable({}, {__mode = "kv"})
+local canonicalByEncoding = setmetatable({}, {__mode = "v"})
+local function canonical(conf)
+    local known = canonicalByConfig[conf]
+    if known ~= nil then
+        return known
+    end
+    local encoded = cjson.encode(conf)
+    local ____temp_0
+    if encoded == nil then
+        ____temp_0 = nil
+    else
+        ____temp_0 = canonicalByEncoding[encoded]
+    end
+    local first = ____temp_0
+    if first == nil then
+        first = conf
+        if encoded ~= nil then
+            canonicalByEncoding[encoded] = conf
+        end
+    end
+    canonicalByConfig[conf] = first
+    return first
+end
+local function decodeLookup(payload)
+    local value = cjson.decode(payload)
+    return type(value) == "table" and value or nil
+end
+local function serviceFor(conf)
+    return services[conf] or newService(conf)
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
