@@ -18833,6 +18833,10 @@ function validatedKongJsConfig(spec, config) {
 }
 
 // plugins/kafka-usage/delivery.ts
+function channelKey(conf) {
+  const k = conf.kafka;
+  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
+}
 function newDeliveryState(queue2) {
   return { queue: queue2, inflight: [], failures: 0, retryAtMs: 0 };
 }
@@ -19249,10 +19253,6 @@ var channels = /* @__PURE__ */ new Map();
 var counters = zeroCounters();
 var statsTimer;
 var shutdownHooked = false;
-function channelKey(conf) {
-  const k = conf.kafka;
-  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
-}
 function newProducer(conf) {
   const k = conf.kafka;
   const kafka2 = new import_kafkajs.Kafka({

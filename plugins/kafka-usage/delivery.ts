@@ -5,6 +5,16 @@
  * the caller's clock.
  */
 import type { EventQueue, QueuedEvent } from "./queue";
+import type { KafkaUsageConfig } from "./schema";
+
+/**
+ * Configs that write to the same Kafka the same way, with the same queue bounds, share a
+ * channel (one queue, one producer): this is its name.
+ */
+export function channelKey(conf: KafkaUsageConfig): string {
+  const k = conf.kafka;
+  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
+}
 
 /** What a publisher keeps per channel (one queue and one producer), whatever the host. */
 export interface DeliveryState {

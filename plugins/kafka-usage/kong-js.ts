@@ -23,6 +23,7 @@ import { toKongFields } from "../core/kong-schema";
 import { validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsLogPdk, KongJsSerializedLog } from "../hosts/kong-js/pdk";
 import {
+  channelKey,
   eventsToSend,
   formatCounters,
   msUntilDue,
@@ -56,11 +57,6 @@ const channels = new Map<string, Channel>();
 const counters: UsageCounters = zeroCounters();
 let statsTimer: NodeJS.Timeout | undefined;
 let shutdownHooked = false;
-
-function channelKey(conf: KafkaUsageConfig): string {
-  const k = conf.kafka;
-  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
-}
 
 function newProducer(conf: KafkaUsageConfig): Producer {
   const k = conf.kafka;

@@ -1,4 +1,5 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ArrayJoin = ____lualib.__TS__ArrayJoin
 local ____exports = {}
 --- The wait before attempt `failures + 1`, in ms: "full jitter" (a uniform draw below an
 -- exponentially growing cap), so a fleet of workers that lost the broker together does
@@ -16,6 +17,24 @@ function ____exports.backoffMs(failures, initialMs, maxMs, random01)
         cap = maxMs
     end
     return math.floor(random01 * cap) + 1
+end
+--- Configs that write to the same Kafka the same way, with the same queue bounds, share a
+-- channel (one queue, one producer): this is its name.
+function ____exports.channelKey(conf)
+    local k = conf.kafka
+    return __TS__ArrayJoin(
+        {
+            k.topic,
+            table.concat(k.brokers, ","),
+            k.acks,
+            k.idempotent,
+            k.client_id,
+            k.timeout_ms,
+            conf.queue.max_events,
+            conf.queue.max_bytes
+        },
+        "|"
+    )
 end
 function ____exports.newDeliveryState(queue)
     return {queue = queue, inflight = {}, failures = 0, retryAtMs = 0}

@@ -19,6 +19,7 @@
  * Kafka settings and queue bounds (usually one global plugin config).
  */
 import {
+  channelKey,
   COUNTER_NAMES,
   eventsToSend,
   formatCounters,
@@ -56,11 +57,6 @@ let flushing = false;
 /** When (nowMs()) the earliest pending flush timer fires, or -1 when none is pending. */
 let timerDueAt = -1;
 let statsStarted = false;
-
-function channelKey(conf: KafkaUsageConfig): string {
-  const k = conf.kafka;
-  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
-}
 
 function channelFor(conf: KafkaUsageConfig): Channel {
   let channel = channelOfConf.get(conf);

@@ -1,5 +1,4 @@
 local ____lualib = require("tollgate.lualib_bundle")
-local __TS__ArrayJoin = ____lualib.__TS__ArrayJoin
 local __TS__New = ____lualib.__TS__New
 local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
@@ -7,6 +6,7 @@ local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
 local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
 local ____delivery = require("tollgate.kafka_usage.delivery")
+local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
 local eventsToSend = ____delivery.eventsToSend
 local formatCounters = ____delivery.formatCounters
@@ -194,7 +194,7 @@ function flushLoop(premature)
                     do
                         local due = dueIn(channel, now)
                         if due == nil then
-                            goto __continue49
+                            goto __continue48
                         end
                         if due == 0 or exiting and channel.delivery.failures == 0 then
                             attempt(channel)
@@ -210,7 +210,7 @@ function flushLoop(premature)
                             wait = due
                         end
                     end
-                    ::__continue49::
+                    ::__continue48::
                 end
                 if wait == nil then
                     return
@@ -219,7 +219,7 @@ function flushLoop(premature)
                     if wait > 0 then
                         return
                     end
-                    goto __continue46
+                    goto __continue45
                 end
                 if nowMs() + wait > deadline then
                     for ____, channel in pairs(channels) do
@@ -231,7 +231,7 @@ function flushLoop(premature)
                     ngx.sleep(wait / 1000)
                 end
             end
-            ::__continue46::
+            ::__continue45::
         end
     end
 end
@@ -244,22 +244,6 @@ dictName = "tollgate_usage"
 flushing = false
 timerDueAt = -1
 local statsStarted = false
-local function channelKey(conf)
-    local k = conf.kafka
-    return __TS__ArrayJoin(
-        {
-            k.topic,
-            table.concat(k.brokers, ","),
-            k.acks,
-            k.idempotent,
-            k.client_id,
-            k.timeout_ms,
-            conf.queue.max_events,
-            conf.queue.max_bytes
-        },
-        "|"
-    )
-end
 local function channelFor(conf)
     local channel = channelOfConf[conf]
     if channel ~= nil then
