@@ -16,7 +16,7 @@ import { startEntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
-import { recordCount, startKafka, type KafkaBroker } from "../runtime/kafka.ts";
+import { startKafka, waitForRecords, type KafkaBroker } from "../runtime/kafka.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -161,12 +161,7 @@ function kafkaUsage(): Scenario {
           // one per connection) are served, and so published, without being counted.
           const uncounted = runs * CONNECTIONS;
           // The last batch leaves within batch.max_age_ms (1 s) of the last request.
-          const deadline = Date.now() + 15_000;
-          let records = await recordCount(broker.bootstrap, topic);
-          while (records < requests && Date.now() < deadline) {
-            await new Promise((r) => setTimeout(r, 250));
-            records = await recordCount(broker.bootstrap, topic);
-          }
+          const records = await waitForRecords(broker.bootstrap, topic, requests, 15_000);
           if (records < requests || records > requests + uncounted) {
             throw new Error(`kafka-usage: wrk completed ${requests} requests (+ at most ${uncounted} cut off) but the topic holds ${records} events`);
           }

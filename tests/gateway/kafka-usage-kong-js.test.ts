@@ -11,38 +11,17 @@
  *   - SIGTERM flushes what is still queued before the process exits.
  */
 import { spawnSync } from "node:child_process";
-import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
-import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
+import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
+import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, waitForRecords, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer } from "./kong-js-rpc.ts";
+import { checkUsageRecord } from "./usage-records.ts";
 
 const PARTITIONS = 3;
 const TOPIC = "usage-kong-js";
 const SECRET_KEY = "sk_live_kongjs_Secret_9f3a";
 const SECRET_AUTH = "Bearer eyJkongjsSecretToken";
 const NODE_ID = "3f9c2a5e-0000-4000-8000-00000000c0de";
-
-interface EventBody {
-  id: string;
-  subject: string;
-  source: string;
-  time: string;
-  data: {
-    method: string;
-    path: string;
-    status: number;
-    latency_ms: number;
-    upstream_latency_ms?: number;
-    request_bytes: number;
-    response_bytes: number;
-    route?: { id?: string; name?: string };
-    service?: { id?: string; name?: string };
-    consumer?: { id: string; username?: string; custom_id?: string };
-    tier?: string;
-    headers?: Record<string, string>;
-  };
-}
 
 /**
  * What Kong answers in request `n`'s log phase (consumer cust-<n % 5>). Kong runs an
@@ -80,17 +59,9 @@ function kongAnswers(n: number, startedAt: number): (call: PdkCall) => unknown {
 }
 
 /** Every record: a valid CloudEvent keyed by its subject on the Java client's partition, without a secret. */
-function checkRecords(records: ReadRecord[], startedAtById: Map<string, number>): EventBody[] {
+function checkRecords(records: ReadRecord[], startedAtById: Map<string, number>): UsageEvent[] {
   return records.map((record) => {
-    const raw = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers).map((h) => Buffer.from(String(h)))]).toString("latin1");
-    for (const secret of [SECRET_KEY, SECRET_AUTH, "sk_live", "eyJkongjs"]) expect(raw, `a record carries '${secret}'`).not.toContain(secret);
-    expect(record.headers["content-type"]?.toString()).toBe("application/cloudevents+json");
-    const json = JSON.parse(record.value!.toString("utf8")) as Record<string, unknown>;
-    expect(new CloudEvent(json as never, true).validate()).toBe(true);
-    const body = json as unknown as EventBody;
-    const key = record.key!.toString("utf8");
-    expect(body.subject).toBe(key);
-    expect(record.partition, key).toBe(partitionForKey(Buffer.from(key).toString("latin1"), PARTITIONS));
+    const body = checkUsageRecord(record, PARTITIONS, [SECRET_KEY, SECRET_AUTH, "sk_live", "eyJkongjs"]);
     expect(body.source).toBe(`tollgate/${NODE_ID}`);
     const n = Number(/^\/usage\/items\/(\d+)$/.exec(body.data.path)?.[1]);
     expect(record.timestamp).toBe(String(startedAtById.get(String(n))));
@@ -114,17 +85,6 @@ function checkRecords(records: ReadRecord[], startedAtById: Map<string, number>)
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
-
-async function waitForCount(broker: KafkaBroker, expected: number, timeoutMs: number, topic = TOPIC): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let count = 0;
-  while (Date.now() < deadline) {
-    count = await recordCount(broker.bootstrap, topic);
-    if (count >= expected) return count;
-    await sleep(200);
-  }
-  return count;
-}
 
 /** The last counters line the plugin logged ("[kafka-usage] pid …: queued=… sent=…"). */
 function lastCounters(output: string): Record<string, number> {
@@ -183,7 +143,7 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
   it("N log phases give exactly N valid CloudEvents, keyed and partitioned by the Java rule, without a secret", async () => {
     const N = 45;
     await logPhases(N);
-    expect(await waitForCount(broker!, N, 15_000)).toBe(N);
+    expect(await waitForRecords(broker!.bootstrap, TOPIC, N, 15_000)).toBe(N);
     const records = await readTopic(broker!.bootstrap, TOPIC, N, 10_000);
     expect(records).toHaveLength(N);
     const events = checkRecords(records, startedAtById);
@@ -214,9 +174,9 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
     expect(during["retried"]).toBeGreaterThan(0);
     expect(during).toMatchObject({ dropped: 3, dropped_queue_full: 3, depth: M + 10 });
     await broker!.start();
-    expect(await waitForCount(broker!, before + M, 30_000)).toBe(before + M);
+    expect(await waitForRecords(broker!.bootstrap, TOPIC, before + M, 30_000)).toBe(before + M);
     // The small queue retries on its own backoff: wait for it too, then check nothing more came.
-    expect(await waitForCount(broker!, 10, 30_000, smallTopic)).toBe(10);
+    expect(await waitForRecords(broker!.bootstrap, smallTopic, 10, 30_000)).toBe(10);
     await sleep(300);
     expect(await recordCount(broker!.bootstrap, TOPIC)).toBe(before + M);
     expect(await recordCount(broker!.bootstrap, smallTopic)).toBe(10);

@@ -14,14 +14,14 @@
  *     endpoint reports equals exactly the number of events missing.
  */
 import { rmSync } from "node:fs";
-import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
 import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
+import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { HOSTS, writeTestPlugin, type HostKind, type RunningGateway } from "./harness.ts";
+import { checkUsageRecord } from "./usage-records.ts";
 
 const PARTITIONS = 6;
 const CONSUMERS = 20;
@@ -169,35 +169,17 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-interface EventBody {
-  id: string;
-  subject: string;
-  data: { path: string; status: number; consumer?: { id: string; username?: string; custom_id?: string }; headers?: Record<string, string> };
-}
-
-/** Every record: a valid CloudEvent keyed by its subject on the Java client's partition, without a secret. */
-function checkRecords(records: ReadRecord[]): EventBody[] {
-  const events: EventBody[] = [];
-  for (const record of records) {
-    const raw = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers).map((h) => Buffer.from(String(h)))]).toString("latin1");
-    for (const secret of SECRETS) expect(raw, `a record carries '${secret}'`).not.toContain(secret);
-    expect(record.headers["content-type"]?.toString()).toBe("application/cloudevents+json");
-    const json = JSON.parse(record.value!.toString("utf8")) as Record<string, unknown>;
-    // The SDK's strict validation: spec version, id, source, type, time, subject…
-    const event = new CloudEvent(json as never, true);
-    expect(event.validate()).toBe(true);
-    expect(event.datacontenttype).toBe("application/json");
-    const body = json as unknown as EventBody;
+/** Every record: see checkUsageRecord; plus what this suite's requests carry. */
+function checkRecords(records: ReadRecord[]): UsageEvent[] {
+  return records.map((record) => {
+    const body = checkUsageRecord(record, PARTITIONS, SECRETS);
     const key = record.key!.toString("utf8");
-    expect(body.subject).toBe(key);
-    expect(record.partition, key).toBe(partitionForKey(Buffer.from(key).toString("latin1"), PARTITIONS));
     expect(body.data.path).toMatch(/^\/usage\/items\/\d+$/);
     expect(body.data.headers).toEqual({ "x-request-source": "suite", "user-agent": expect.any(String) as string });
     expect(body.data.consumer?.custom_id).toBe(key);
     expect(body.data.consumer?.username).toBe(`user${key.slice("cust-".length)}`);
-    events.push(body);
-  }
-  return events;
+    return body;
+  });
 }
 
 let upstream: EchoUpstream;

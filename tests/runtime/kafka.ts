@@ -381,3 +381,17 @@ export async function recordCount(bootstrap: string, topic: string): Promise<num
     return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   });
 }
+
+/**
+ * Polls recordCount() until `topic` holds at least `expected` records or `timeoutMs`
+ * passed; returns the last count (a producer's last batch may still be on its way).
+ */
+export async function waitForRecords(bootstrap: string, topic: string, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let count = await recordCount(bootstrap, topic);
+  while (count < expected && Date.now() < deadline) {
+    await sleep(200);
+    count = await recordCount(bootstrap, topic);
+  }
+  return count;
+}
