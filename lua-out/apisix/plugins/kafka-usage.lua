@@ -57,7 +57,7 @@ local function status()
     local dict = ngx.var.arg_dict or "tollgate_usage"
     local figures = nodeStatus(dict)
     if figures == nil then
-        return 404, {message = ("no lua_shared_dict '" .. dict) .. "'"}
+        return 404, {message = "no lua_shared_dict '" .. dict .. "'"}
     end
     return 200, figures
 end

@@ -7,7 +7,7 @@ function ____exports.toJsonSchema(spec)
     if spec.default ~= nil then
         schema.default = spec.default
     end
-    repeat
+    do
         local ____switch4 = spec.kind
         local ____cond4 = ____switch4 == "string"
         if ____cond4 then
@@ -18,7 +18,7 @@ function ____exports.toJsonSchema(spec)
             if spec.minLength ~= nil then
                 schema.minLength = spec.minLength
             end
-            break
+            goto ____switch_end_1
         end
         ____cond4 = ____cond4 or (____switch4 == "integer" or ____switch4 == "number")
         if ____cond4 then
@@ -29,12 +29,12 @@ function ____exports.toJsonSchema(spec)
             if spec.max ~= nil then
                 schema.maximum = spec.max
             end
-            break
+            goto ____switch_end_1
         end
         ____cond4 = ____cond4 or ____switch4 == "boolean"
         if ____cond4 then
             schema.type = "boolean"
-            break
+            goto ____switch_end_1
         end
         ____cond4 = ____cond4 or ____switch4 == "array"
         if ____cond4 then
@@ -43,13 +43,13 @@ function ____exports.toJsonSchema(spec)
             if spec.minLength ~= nil then
                 schema.minItems = spec.minLength
             end
-            break
+            goto ____switch_end_1
         end
         ____cond4 = ____cond4 or ____switch4 == "map"
         if ____cond4 then
             schema.type = "object"
             schema.additionalProperties = ____exports.toJsonSchema(spec.values)
-            break
+            goto ____switch_end_1
         end
         ____cond4 = ____cond4 or ____switch4 == "record"
         if ____cond4 then
@@ -73,10 +73,11 @@ function ____exports.toJsonSchema(spec)
                     schema.required = required
                 end
                 schema.additionalProperties = false
-                break
+                goto ____switch_end_1
             end
         end
-    until true
+    end
+    ::____switch_end_1::
     return schema
 end
 return ____exports

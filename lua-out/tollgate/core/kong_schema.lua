@@ -10,7 +10,7 @@ function ____exports.toKongField(spec)
     if spec.default ~= nil then
         field.default = spec.default
     end
-    repeat
+    do
         local ____switch5 = spec.kind
         local ____cond5 = ____switch5 == "string"
         if ____cond5 then
@@ -20,18 +20,18 @@ function ____exports.toKongField(spec)
             if spec.minLength ~= nil then
                 field.len_min = spec.minLength
             end
-            break
+            goto ____switch_end_1
         end
         ____cond5 = ____cond5 or (____switch5 == "integer" or ____switch5 == "number")
         if ____cond5 then
             if spec.min ~= nil or spec.max ~= nil then
                 field.between = {spec.min or -____exports.UNBOUNDED, spec.max or ____exports.UNBOUNDED}
             end
-            break
+            goto ____switch_end_1
         end
         ____cond5 = ____cond5 or ____switch5 == "boolean"
         if ____cond5 then
-            break
+            goto ____switch_end_1
         end
         ____cond5 = ____cond5 or ____switch5 == "array"
         if ____cond5 then
@@ -39,20 +39,21 @@ function ____exports.toKongField(spec)
             if spec.minLength ~= nil then
                 field.len_min = spec.minLength
             end
-            break
+            goto ____switch_end_1
         end
         ____cond5 = ____cond5 or ____switch5 == "map"
         if ____cond5 then
             field.keys = ____exports.toKongField(spec.keys)
             field.values = ____exports.toKongField(spec.values)
-            break
+            goto ____switch_end_1
         end
         ____cond5 = ____cond5 or ____switch5 == "record"
         if ____cond5 then
             field.fields = ____exports.toKongFields(spec)
-            break
+            goto ____switch_end_1
         end
-    until true
+    end
+    ::____switch_end_1::
     return field
 end
 --- A record's fields as Kong lists them: an array of one-key tables, in sorted order.

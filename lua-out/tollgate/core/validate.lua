@@ -11,7 +11,7 @@ local isList = ____values.isList
 local isNull = ____values.isNull
 local isObject = ____values.isObject
 function join(path, name)
-    return path == "" and name or (path .. ".") .. name
+    return path == "" and name or path .. "." .. name
 end
 function copyDefault(value)
     if type(value) ~= "table" or value == nil then
@@ -40,7 +40,7 @@ function checkNumber(spec, value)
     return nil
 end
 function checkValue(spec, value, path)
-    repeat
+    do
         local ____switch14 = spec.kind
         local ____cond14 = ____switch14 == "string"
         if ____cond14 then
@@ -49,7 +49,7 @@ function checkValue(spec, value, path)
                     return path .. ": expected a string"
                 end
                 if spec.minLength ~= nil and #value < spec.minLength then
-                    return (path .. ": length must be at least ") .. tostring(spec.minLength)
+                    return path .. ": length must be at least " .. tostring(spec.minLength)
                 end
                 if spec.oneOf ~= nil then
                     for ____, allowed in ipairs(spec.oneOf) do
@@ -57,7 +57,7 @@ function checkValue(spec, value, path)
                             return nil
                         end
                     end
-                    return (path .. ": expected one of: ") .. table.concat(spec.oneOf, ", ")
+                    return path .. ": expected one of: " .. table.concat(spec.oneOf, ", ")
                 end
                 return nil
             end
@@ -73,7 +73,7 @@ function checkValue(spec, value, path)
                 if problem == nil then
                     ____temp_0 = nil
                 else
-                    ____temp_0 = (path .. ": ") .. problem
+                    ____temp_0 = path .. ": " .. problem
                 end
                 return ____temp_0
             end
@@ -89,7 +89,7 @@ function checkValue(spec, value, path)
                 if problem == nil then
                     ____temp_1 = nil
                 else
-                    ____temp_1 = (path .. ": ") .. problem
+                    ____temp_1 = path .. ": " .. problem
                 end
                 return ____temp_1
             end
@@ -111,13 +111,13 @@ function checkValue(spec, value, path)
                     return path .. ": expected an array"
                 end
                 if spec.minLength ~= nil and #value < spec.minLength then
-                    return ((path .. ": must have at least ") .. tostring(spec.minLength)) .. " element(s)"
+                    return path .. ": must have at least " .. tostring(spec.minLength) .. " element(s)"
                 end
                 local items = value
                 do
                     local i = 0
                     while i < #items do
-                        local itemPath = ((path .. "[") .. tostring(i + 1)) .. "]"
+                        local itemPath = path .. "[" .. tostring(i + 1) .. "]"
                         local item = items[i + 1]
                         if isNull(item) then
                             return itemPath .. ": null element"
@@ -169,7 +169,7 @@ function checkValue(spec, value, path)
         if ____cond14 then
             return checkRecord(spec, value, path)
         end
-    until true
+    end
 end
 function checkField(spec, bag, key, path)
     local value = bag[key]
@@ -219,7 +219,7 @@ function checkRecord(spec, value, path)
     if spec.check ~= nil then
         local problem = spec.check(value)
         if problem ~= nil then
-            return path == "" and problem or (path .. ".") .. problem
+            return path == "" and problem or path .. "." .. problem
         end
     end
     return nil

@@ -23,7 +23,7 @@ function ____exports.catalogProblem(plans)
             local i = 0
             while i < #includes do
                 if plans[includes[i + 1]] == nil then
-                    return ((((("plans." .. name) .. ".includes[") .. tostring(i + 1)) .. "]: '") .. tostring(includes[i + 1])) .. "' is not one of the configured plans"
+                    return "plans." .. name .. ".includes[" .. tostring(i + 1) .. "]: '" .. tostring(includes[i + 1]) .. "' is not one of the configured plans"
                 end
                 i = i + 1
             end
@@ -41,7 +41,7 @@ function ____exports.catalogProblem(plans)
                 local start = __TS__ArrayIndexOf(path, included)
                 local cycle = __TS__ArraySlice(path, start)
                 cycle[#cycle + 1] = included
-                return (("plans." .. tostring(path[start + 1])) .. ".includes: cycle ") .. table.concat(cycle, " -> ")
+                return "plans." .. tostring(path[start + 1]) .. ".includes: cycle " .. table.concat(cycle, " -> ")
             end
             if seen == 0 then
                 local problem = visit(included)

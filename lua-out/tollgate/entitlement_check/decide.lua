@@ -77,7 +77,7 @@ local function fromConsumerMap(conf, facts)
 end
 local function serviceSubject(conf, facts)
     local consumer = facts.consumer
-    repeat
+    do
         local ____switch14 = conf.service.subject
         local ____cond14 = ____switch14 == "custom_id"
         if ____cond14 then
@@ -90,7 +90,7 @@ local function serviceSubject(conf, facts)
         do
             return consumer.username or consumer.id
         end
-    until true
+    end
 end
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
@@ -215,7 +215,7 @@ local function paymentRequired(conf, prepared, subscription, message)
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
-    repeat
+    do
         local ____switch64 = subscription.status
         local ____cond64 = ____switch64 == "active" or ____switch64 == "trialing"
         if ____cond64 then
@@ -242,7 +242,7 @@ function ____exports.lapse(conf, subscription, now)
         do
             return "The subscription is " .. subscription.status
         end
-    until true
+    end
 end
 local function joinSorted(features)
     local list = {}
@@ -327,7 +327,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
                 facts,
                 planName,
                 missing,
-                ("Your plan does not include the feature '" .. missing) .. "'"
+                "Your plan does not include the feature '" .. missing .. "'"
             )
         end
     end

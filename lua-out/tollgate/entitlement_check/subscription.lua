@@ -41,7 +41,7 @@ local function fromTollgate(body)
     if type(status) ~= "string" or not knownStatus(status) then
         return {
             kind = "unknown",
-            reason = ("unknown status '" .. tostring(status)) .. "'"
+            reason = "unknown status '" .. tostring(status) .. "'"
         }
     end
     if not isNull(periodEnd) and type(periodEnd) ~= "number" then

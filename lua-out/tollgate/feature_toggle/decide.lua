@@ -43,11 +43,11 @@ function ____exports.prepare(conf)
     for ____, flag in ipairs(conf.flags) do
         local byVariant = {}
         for ____, variant in ipairs(flag.variants or ({})) do
-            byVariant[variant.name] = (flag.name .. "=") .. variant.name
+            byVariant[variant.name] = flag.name .. "=" .. variant.name
         end
         for ____, strategy in ipairs(flag.strategies or ({})) do
             for ____, variant in ipairs(strategy.variants or ({})) do
-                byVariant[variant.name] = (flag.name .. "=") .. variant.name
+                byVariant[variant.name] = flag.name .. "=" .. variant.name
             end
         end
         items[flag.name] = byVariant
@@ -171,7 +171,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
             local ____variant_enabled_6
             if variant.enabled then
                 local ____opt_4 = prepared.items[name]
-                ____variant_enabled_6 = ____opt_4 and ____opt_4[variant.name] or (name .. "=") .. variant.name
+                ____variant_enabled_6 = ____opt_4 and ____opt_4[variant.name] or name .. "=" .. variant.name
             else
                 ____variant_enabled_6 = name
             end

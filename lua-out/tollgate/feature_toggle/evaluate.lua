@@ -55,7 +55,7 @@ function operatorResult(compiled, context, caps)
     local constraint = compiled.source
     local operator = constraint.operator
     local actual = contextValue(context, constraint.contextName)
-    repeat
+    do
         local ____switch64 = operator
         local ____cond64 = ____switch64 == "IN"
         if ____cond64 then
@@ -160,7 +160,7 @@ function operatorResult(compiled, context, caps)
         if ____cond64 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
-    until true
+    end
     return false
 end
 function constraintHolds(compiled, context, caps)
@@ -468,7 +468,7 @@ local function compileConstraint(constraint)
     local compiled = {source = constraint, inverted = constraint.inverted == true}
     local values = constraint.values or ({})
     local insensitive = constraint.caseInsensitive == true
-    repeat
+    do
         local ____switch5 = constraint.operator
         local ____cond5 = ____switch5 == "IN" or ____switch5 == "NOT_IN"
         if ____cond5 then
@@ -478,7 +478,7 @@ local function compileConstraint(constraint)
                     set[trim(value)] = true
                 end
                 compiled.set = set
-                break
+                goto ____switch_end_2
             end
         end
         ____cond5 = ____cond5 or (____switch5 == "STR_STARTS_WITH" or ____switch5 == "STR_ENDS_WITH" or ____switch5 == "STR_CONTAINS")
@@ -489,7 +489,7 @@ local function compileConstraint(constraint)
                     strings[#strings + 1] = insensitive and lower(value) or value
                 end
                 compiled.strings = strings
-                break
+                goto ____switch_end_2
             end
         end
         ____cond5 = ____cond5 or ____switch5 == "IN_CIDR"
@@ -500,7 +500,7 @@ local function compileConstraint(constraint)
                     ranges[#ranges + 1] = trim(value)
                 end
                 compiled.ranges = ranges
-                break
+                goto ____switch_end_2
             end
         end
         ____cond5 = ____cond5 or (____switch5 == "NUM_EQ" or ____switch5 == "NUM_GT" or ____switch5 == "NUM_GTE" or ____switch5 == "NUM_LT" or ____switch5 == "NUM_LTE")
@@ -508,30 +508,31 @@ local function compileConstraint(constraint)
             if constraint.value ~= nil then
                 compiled.number = parseDecimal(constraint.value)
             end
-            break
+            goto ____switch_end_2
         end
         ____cond5 = ____cond5 or (____switch5 == "DATE_AFTER" or ____switch5 == "DATE_BEFORE")
         if ____cond5 then
             if constraint.value ~= nil then
                 compiled.time = parseIsoTime(constraint.value)
             end
-            break
+            goto ____switch_end_2
         end
         ____cond5 = ____cond5 or (____switch5 == "SEMVER_EQ" or ____switch5 == "SEMVER_GT" or ____switch5 == "SEMVER_GTE" or ____switch5 == "SEMVER_LT" or ____switch5 == "SEMVER_LTE")
         if ____cond5 then
             if constraint.value ~= nil then
                 compiled.semver = parseSemver(constraint.value)
             end
-            break
+            goto ____switch_end_2
         end
         ____cond5 = ____cond5 or ____switch5 == "REGEX"
         if ____cond5 then
             if constraint.value ~= nil then
                 compiled.regex = portableRegex(constraint.value, insensitive)
             end
-            break
+            goto ____switch_end_2
         end
-    until true
+    end
+    ::____switch_end_2::
     return compiled
 end
 local function compileConstraints(constraints)

@@ -272,7 +272,7 @@ function ____exports.murmur3(key, seed)
 end
 --- Unleash's normalized value: murmur3("<groupId>:<id>", seed) % normalizer + 1 (1 … normalizer).
 function ____exports.normalizedValue(id, groupId, normalizer, seed)
-    return ____exports.murmur3((groupId .. ":") .. id, seed) % normalizer + 1
+    return ____exports.murmur3(groupId .. ":" .. id, seed) % normalizer + 1
 end
 --- Memo of murmur3 by seed, "<groupId>:" prefix and id: a gateway sees the same callers
 -- again and again, and a request evaluates many flags, so most lookups hit and no key

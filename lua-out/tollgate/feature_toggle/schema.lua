@@ -121,7 +121,7 @@ local dependency = record({
 local function isoTimeCheck(value, field)
     local text = value[field]
     if type(text) == "string" and parseIsoTime(text) == nil then
-        return ((field .. ": '") .. text) .. "' is not an ISO 8601 time"
+        return field .. ": '" .. text .. "' is not an ISO 8601 time"
     end
     return nil
 end
@@ -175,7 +175,7 @@ local unleash = record({
         timeout_ms = integer({description = "Connect and read timeout of one poll.", default = 2000, min = 1, max = 60000}),
         dict = ____string({description = "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default = "tollgate_cache", minLength = 1})
     },
-    check = function(value) return ____exports.parseHttpUrl(value.url) == nil and ("url: '" .. tostring(value.url)) .. "' is not an http:// URL" or nil end
+    check = function(value) return ____exports.parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// URL" or nil end
 })
 ____exports.featureToggleSchema = record({
     description = "Unleash-compatible feature flags at the gateway.",
@@ -211,7 +211,7 @@ ____exports.featureToggleSchema = record({
             while i < #flags do
                 local name = flags[i + 1].name
                 if names[name] == true then
-                    return ((("flags[" .. tostring(i + 1)) .. "].name: '") .. name) .. "' is defined twice"
+                    return "flags[" .. tostring(i + 1) .. "].name: '" .. name .. "' is defined twice"
                 end
                 names[name] = true
                 i = i + 1
@@ -225,7 +225,7 @@ ____exports.featureToggleSchema = record({
             local i = 0
             while i < #required do
                 if names[required[i + 1]] ~= true then
-                    return ((("require[" .. tostring(i + 1)) .. "]: '") .. tostring(required[i + 1])) .. "' is not one of the configured flags"
+                    return "require[" .. tostring(i + 1) .. "]: '" .. tostring(required[i + 1]) .. "' is not one of the configured flags"
                 end
                 i = i + 1
             end

@@ -106,7 +106,7 @@ end
 function ____exports.formatCounters(counters)
     local parts = {}
     for ____, name in ipairs(____exports.COUNTER_NAMES) do
-        parts[#parts + 1] = (name .. "=") .. tostring(counters[name])
+        parts[#parts + 1] = name .. "=" .. tostring(counters[name])
     end
     return table.concat(parts, " ")
 end

@@ -7,17 +7,17 @@ local ____exports = {}
 local entityJson, consumerJson, headersJson, escaped, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
 function entityJson(entity)
     if entity.id == nil then
-        return ("{\"name\":\"" .. escaped(entity.name)) .. "\"}"
+        return "{\"name\":\"" .. escaped(entity.name) .. "\"}"
     end
     if entity.name == nil then
-        return ("{\"id\":\"" .. escaped(entity.id)) .. "\"}"
+        return "{\"id\":\"" .. escaped(entity.id) .. "\"}"
     end
-    return ((("{\"id\":\"" .. escaped(entity.id)) .. "\",\"name\":\"") .. escaped(entity.name)) .. "\"}"
+    return "{\"id\":\"" .. escaped(entity.id) .. "\",\"name\":\"" .. escaped(entity.name) .. "\"}"
 end
 function consumerJson(consumer)
-    local username = consumer.username == nil and "" or (",\"username\":\"" .. escaped(consumer.username)) .. "\""
-    local customId = consumer.custom_id == nil and "" or (",\"custom_id\":\"" .. escaped(consumer.custom_id)) .. "\""
-    return (((("{\"id\":\"" .. escaped(consumer.id)) .. "\"") .. username) .. customId) .. "}"
+    local username = consumer.username == nil and "" or ",\"username\":\"" .. escaped(consumer.username) .. "\""
+    local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escaped(consumer.custom_id) .. "\""
+    return "{\"id\":\"" .. escaped(consumer.id) .. "\"" .. username .. customId .. "}"
 end
 function headersJson(headers)
     local names = {}
@@ -27,7 +27,7 @@ function headersJson(headers)
     __TS__ArraySort(names)
     local out = ""
     for ____, name in ipairs(names) do
-        out = (((((out == "" and "{" or out .. ",") .. "\"") .. escaped(name)) .. "\":\"") .. escaped(headers[name])) .. "\""
+        out = (out == "" and "{" or out .. ",") .. "\"" .. escaped(name) .. "\":\"" .. escaped(headers[name]) .. "\""
     end
     return out .. "}"
 end
@@ -46,14 +46,14 @@ function escaped(text)
                 if code >= 32 and code ~= 34 and code ~= 92 then
                     goto __continue31
                 end
-                local escape = SHORT_ESCAPES[code] or ("\\u00" .. __TS__StringCharAt(
+                local escape = SHORT_ESCAPES[code] or "\\u00" .. __TS__StringCharAt(
                     HEX,
                     bit.arshift(code, 4)
-                )) .. __TS__StringCharAt(
+                ) .. __TS__StringCharAt(
                     HEX,
                     bit.band(code, 15)
                 )
-                out = (out .. __TS__StringSubstring(text, runStart, i)) .. escape
+                out = out .. __TS__StringSubstring(text, runStart, i) .. escape
                 runStart = i + 1
             end
             ::__continue31::
@@ -79,7 +79,7 @@ function ____exports.rfc3339(epochMs)
         lastPrefix = secondPrefix(ms)
         lastSecond = second
     end
-    return (lastPrefix .. pad(ms - second * 1000, 3)) .. "Z"
+    return lastPrefix .. pad(ms - second * 1000, 3) .. "Z"
 end
 function secondPrefix(ms)
     local days = math.floor(ms / 86400000)
@@ -96,7 +96,7 @@ function secondPrefix(ms)
     local hour = math.floor(msOfDay / 3600000)
     local minute = math.floor(msOfDay % 3600000 / 60000)
     local second = math.floor(msOfDay % 60000 / 1000)
-    return ((((((((((pad(year, 4) .. "-") .. pad(month, 2)) .. "-") .. pad(day, 2)) .. "T") .. pad(hour, 2)) .. ":") .. pad(minute, 2)) .. ":") .. pad(second, 2)) .. "."
+    return pad(year, 4) .. "-" .. pad(month, 2) .. "-" .. pad(day, 2) .. "T" .. pad(hour, 2) .. ":" .. pad(minute, 2) .. ":" .. pad(second, 2) .. "."
 end
 --- The subject of a request's event, or undefined when no event is wanted (anonymous: skip).
 function ____exports.subjectOf(conf, facts)
@@ -179,7 +179,7 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
     return {
         specversion = "1.0",
         id = facts.requestId,
-        source = (conf.source .. "/") .. nodeId,
+        source = conf.source .. "/" .. nodeId,
         type = conf.type,
         subject = subject,
         time = ____exports.rfc3339(facts.startedMs),
@@ -198,11 +198,11 @@ function ____exports.encodeUsageEvent(event)
     local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
     local service = d.service == nil and "" or ",\"service\":" .. entityJson(d.service)
     local consumer = d.consumer == nil and "" or ",\"consumer\":" .. consumerJson(d.consumer)
-    local tier = d.tier == nil and "" or (",\"tier\":\"" .. escaped(d.tier)) .. "\""
-    local plan = d.plan == nil and "" or (",\"plan\":\"" .. escaped(d.plan)) .. "\""
-    local features = d.features == nil and "" or (",\"features\":\"" .. escaped(d.features)) .. "\""
+    local tier = d.tier == nil and "" or ",\"tier\":\"" .. escaped(d.tier) .. "\""
+    local plan = d.plan == nil and "" or ",\"plan\":\"" .. escaped(d.plan) .. "\""
+    local features = d.features == nil and "" or ",\"features\":\"" .. escaped(d.features) .. "\""
     local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
-    return (((((((("{\"specversion\":\"1.0\",\"id\":\"" .. escaped(event.id)) .. "\",\"source\":\"") .. escaped(event.source)) .. "\",\"type\":\"") .. escaped(event.type)) .. "\",") .. ((("\"subject\":\"" .. escaped(event.subject)) .. "\",\"time\":\"") .. escaped(event.time)) .. "\",\"datacontenttype\":\"application/json\",") .. (((((((("\"data\":{\"method\":\"" .. escaped(d.method)) .. "\",\"path\":\"") .. escaped(d.path)) .. "\",\"status\":") .. tostring(d.status)) .. ",\"latency_ms\":") .. tostring(d.latency_ms)) .. upstream) .. ",") .. (((((((((("\"request_bytes\":" .. tostring(d.request_bytes)) .. ",\"response_bytes\":") .. tostring(d.response_bytes)) .. route) .. service) .. consumer) .. tier) .. plan) .. features) .. headers) .. "}}"
+    return "{\"specversion\":\"1.0\",\"id\":\"" .. escaped(event.id) .. "\",\"source\":\"" .. escaped(event.source) .. "\",\"type\":\"" .. escaped(event.type) .. "\"," .. "\"subject\":\"" .. escaped(event.subject) .. "\",\"time\":\"" .. escaped(event.time) .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escaped(d.method) .. "\",\"path\":\"" .. escaped(d.path) .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. headers .. "}}"
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
 local LUA = #"é" == 2

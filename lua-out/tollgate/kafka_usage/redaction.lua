@@ -27,11 +27,11 @@ local SECRET_PARTS = {
 function ____exports.secretHeaderProblem(name)
     local lower = string.lower(name)
     if SECRET_NAMES[lower] == true then
-        return ("'" .. name) .. "' carries credentials and is never put in an event"
+        return "'" .. name .. "' carries credentials and is never put in an event"
     end
     for ____, part in ipairs(SECRET_PARTS) do
         if (string.find(lower, part, nil, true) or 0) - 1 >= 0 then
-            return ((("'" .. name) .. "' looks like it carries credentials ('") .. part) .. "') and is never put in an event"
+            return "'" .. name .. "' looks like it carries credentials ('" .. part .. "') and is never put in an event"
         end
     end
     return nil

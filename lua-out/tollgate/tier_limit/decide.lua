@@ -28,11 +28,11 @@ local function check(prepared, keyPrefix, sliding, now)
         ____end = start + fixedLength
     end
     local length = ____end - start
-    local key = ((keyPrefix .. window) .. ":") .. tostring(start)
+    local key = keyPrefix .. window .. ":" .. tostring(start)
     local previousKey = key
     if sliding then
         local previousStart = window == "month" and windowBounds("month", start - 1).start or start - length
-        previousKey = ((keyPrefix .. window) .. ":") .. tostring(previousStart)
+        previousKey = keyPrefix .. window .. ":" .. tostring(previousStart)
     end
     local nextLength = window == "month" and MONTH_MAX_SECONDS or length
     return {
@@ -61,7 +61,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
     end
     local tier = prepared.tiers[tierName]
     if tier == nil then
-        return reject(403, "unknown_tier", ("Tier '" .. tierName) .. "' is not configured.")
+        return reject(403, "unknown_tier", "Tier '" .. tierName .. "' is not configured.")
     end
     local cost = conf.cost
     if tier.unlimited then
@@ -89,7 +89,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
             cost = cost
         }
     end
-    local keyPrefix = ((((((("tl:{" .. counterScope(conf, facts)) .. ":") .. counterSubject(conf, facts)) .. "}:") .. tierName) .. ":") .. methodKey) .. ":"
+    local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
     local sliding = conf.algorithm == "sliding"
     for ____, window in ipairs(windows) do
         checks[#checks + 1] = check(window, keyPrefix, sliding, now)

@@ -60,7 +60,7 @@ local function fromTrustedHeader(prepared, facts)
     return value
 end
 local function fromSource(source, conf, prepared, facts)
-    repeat
+    do
         local ____switch17 = source
         local ____cond17 = ____switch17 == "consumer"
         if ____cond17 then
@@ -78,7 +78,7 @@ local function fromSource(source, conf, prepared, facts)
         if ____cond17 then
             return fromTrustedHeader(prepared, facts)
         end
-    until true
+    end
 end
 function ____exports.resolveTier(conf, prepared, facts)
     for ____, source in ipairs(conf.tier_sources) do
@@ -110,7 +110,7 @@ function ____exports.counterSubject(conf, facts)
 end
 --- Which requests share counters (see counter_scope).
 function ____exports.counterScope(conf, facts)
-    repeat
+    do
         local ____switch29 = conf.counter_scope
         local ____cond29 = ____switch29 == "config"
         if ____cond29 then
@@ -128,7 +128,7 @@ function ____exports.counterScope(conf, facts)
         if ____cond29 then
             return "global"
         end
-    until true
+    end
 end
 --- resolveTier with the config's prepared form (for callers without one, e.g. test vectors).
 function ____exports.tierFor(conf, facts)

@@ -26,7 +26,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    return integer({description = ("Requests allowed per " .. window) .. ".", min = 0, max = MAX_LIMIT})
+    return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
     description = "Limits of one tier for one method, by window; at least one window.",
@@ -137,14 +137,14 @@ ____exports.tierLimitSchema = record({
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
-                return ((field .. ": '") .. tostring(name)) .. "' is not one of the configured tiers"
+                return field .. ": '" .. tostring(name) .. "' is not one of the configured tiers"
             end
         end
         local byConsumer = conf.consumer_tiers
         if byConsumer ~= nil then
             for consumer in pairs(byConsumer) do
                 if not tierNamed(conf, byConsumer[consumer]) then
-                    return ((("consumer_tiers." .. consumer) .. ": '") .. tostring(byConsumer[consumer])) .. "' is not one of the configured tiers"
+                    return "consumer_tiers." .. consumer .. ": '" .. tostring(byConsumer[consumer]) .. "' is not one of the configured tiers"
                 end
             end
         end
@@ -170,7 +170,7 @@ ____exports.tierLimitSchema = record({
                 local i = 0
                 while i < #cidrs do
                     if parseCidr(cidrs[i + 1]) == nil then
-                        return ((("trusted_cidrs[" .. tostring(i + 1)) .. "]: '") .. tostring(cidrs[i + 1])) .. "' is not a CIDR range"
+                        return "trusted_cidrs[" .. tostring(i + 1) .. "]: '" .. tostring(cidrs[i + 1]) .. "' is not a CIDR range"
                     end
                     i = i + 1
                 end

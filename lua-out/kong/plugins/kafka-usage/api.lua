@@ -5,7 +5,7 @@ local function getStatus(____self)
     local dict = ____self.params.dict or "tollgate_usage"
     local status = nodeStatus(dict)
     if status == nil then
-        return kong.response.exit(404, {message = ("no lua_shared_dict '" .. dict) .. "'"})
+        return kong.response.exit(404, {message = "no lua_shared_dict '" .. dict .. "'"})
     end
     return kong.response.exit(200, status)
 end

@@ -34,7 +34,7 @@ function newService(conf)
     local function fetch(subject)
         local response, err = httpGet(
             request,
-            (target.basePath .. "/") .. ngx.escape_uri(subject)
+            target.basePath .. "/" .. ngx.escape_uri(subject)
         )
         if response == nil then
             return nil, err
@@ -51,7 +51,7 @@ function newService(conf)
     local service = {
         cache = {
             dict = c.dict,
-            namespace = tostring(ngx.crc32_long((((format .. " ") .. (s.url or "")) .. " ") .. (s.auth_value or ""))),
+            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or ""))),
             lruSize = c.lru_size,
             ttl = c.ttl,
             negativeTtl = c.negative_ttl,
@@ -153,7 +153,7 @@ function ____exports.entitlementAccess(original, facts)
         if report > 0 then
             ngx.log(
                 ngx.ERR,
-                (("[entitlement-check] entitlement service failed " .. tostring(report)) .. " time(s) since the last report: ") .. state
+                "[entitlement-check] entitlement service failed " .. tostring(report) .. " time(s) since the last report: " .. state
             )
         end
         return decideEntitlement(

@@ -14,7 +14,7 @@ local polling = {}
 --- This worker's compiled copy of each source's answer, with the version it came from.
 local compiled = {}
 local function keyOf(u)
-    return (("ft:" .. u.url) .. ":") .. tostring(murmur3(u.api_token, 0))
+    return "ft:" .. u.url .. ":" .. tostring(murmur3(u.api_token, 0))
 end
 local function poll(premature, u, key, appName)
     if premature then
@@ -49,7 +49,7 @@ local function poll(premature, u, key, appName)
     if response == nil then
         ngx.log(
             ngx.WARN,
-            (("[feature-toggle] Unleash poll of " .. u.url) .. " failed (keeping the last flags): ") .. tostring(err)
+            "[feature-toggle] Unleash poll of " .. u.url .. " failed (keeping the last flags): " .. tostring(err)
         )
         return
     end
@@ -63,7 +63,7 @@ local function poll(premature, u, key, appName)
     if response.status ~= 200 then
         ngx.log(
             ngx.WARN,
-            ("[feature-toggle] Unleash answered " .. tostring(response.status)) .. " (keeping the last flags)"
+            "[feature-toggle] Unleash answered " .. tostring(response.status) .. " (keeping the last flags)"
         )
         return
     end
@@ -76,7 +76,7 @@ local function poll(premature, u, key, appName)
     if not stored then
         ngx.log(
             ngx.ERR,
-            (("[feature-toggle] cannot store Unleash flags in lua_shared_dict " .. u.dict) .. ": ") .. tostring(setErr)
+            "[feature-toggle] cannot store Unleash flags in lua_shared_dict " .. u.dict .. ": " .. tostring(setErr)
         )
         return
     end
@@ -134,7 +134,7 @@ local function bootstrapFlags(path)
     if remote == nil then
         ngx.log(
             ngx.ERR,
-            (("[feature-toggle] bootstrap_file " .. path) .. " is unreadable or not a feature list: ") .. tostring(openErr or "bad JSON")
+            "[feature-toggle] bootstrap_file " .. path .. " is unreadable or not a feature list: " .. tostring(openErr or "bad JSON")
         )
     end
     bootstrapped[path] = remote or false

@@ -35,7 +35,7 @@ function ____exports.apisixRequestFacts(ctx, needs)
     local facts = {
         method = ctx.var.request_method or core.request.get_method(),
         consumer = consumer,
-        configScope = ctx.conf_type ~= nil and (ctx.conf_type .. ":") .. (ctx.conf_id or "") or "global"
+        configScope = ctx.conf_type ~= nil and ctx.conf_type .. ":" .. (ctx.conf_id or "") or "global"
     }
     if needs.clientIp or consumer == nil then
         facts.clientIp = ctx.var.remote_addr

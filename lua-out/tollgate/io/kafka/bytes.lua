@@ -431,7 +431,7 @@ local function short(r, n)
         return false
     end
     if r.err == nil then
-        r.err = ((((("truncated at byte " .. tostring(r.pos)) .. " (needs ") .. tostring(n)) .. " more of ") .. tostring(#r.data)) .. ")"
+        r.err = "truncated at byte " .. tostring(r.pos) .. " (needs " .. tostring(n) .. " more of " .. tostring(#r.data) .. ")"
     end
     r.pos = #r.data
     return true

@@ -187,7 +187,7 @@ function ____exports.requestHex(spec)
         error(
             __TS__New(
                 Error,
-                ("api " .. tostring(spec.apiKey)) .. " has no encoder"
+                "api " .. tostring(spec.apiKey) .. " has no encoder"
             ),
             0
         )
@@ -222,7 +222,7 @@ function ____exports.decodeResponseHex(apiKey, version, hex)
         error(
             __TS__New(
                 Error,
-                ("api " .. tostring(apiKey)) .. " has no decoder"
+                "api " .. tostring(apiKey) .. " has no decoder"
             ),
             0
         )

@@ -161,11 +161,11 @@ function ____exports.decodeRecordBatch(data)
         records = {}
     }
     if batch.magic ~= MAGIC then
-        batch.error = ("magic " .. tostring(batch.magic)) .. ", not 2"
+        batch.error = "magic " .. tostring(batch.magic) .. ", not 2"
         return batch
     end
     if ____end > #data then
-        batch.error = ((("batch of " .. tostring(batchLength)) .. " bytes, only ") .. tostring(#data - 12)) .. " present"
+        batch.error = "batch of " .. tostring(batchLength) .. " bytes, only " .. tostring(#data - 12) .. " present"
         return batch
     end
     batch.crcValid = crc32c(data, r.pos, ____end) == batch.crc
@@ -205,7 +205,7 @@ function ____exports.decodeRecordBatch(data)
                 end
             end
             if r.pos ~= recordEnd and r.err == nil then
-                r.err = ((((("record " .. tostring(i)) .. ": length ") .. tostring(length)) .. " but ") .. tostring(r.pos - recordEnd + length)) .. " bytes read"
+                r.err = "record " .. tostring(i) .. ": length " .. tostring(length) .. " but " .. tostring(r.pos - recordEnd + length) .. " bytes read"
             end
             local ____batch_records_1 = batch.records
             ____batch_records_1[#____batch_records_1 + 1] = {

@@ -423,6 +423,6 @@ function ____exports.decodeProduce(r, version)
 end
 --- The name of a Kafka error code, e.g. "NOT_LEADER_OR_FOLLOWER (6)".
 function ____exports.errorName(code)
-    return (((____exports.ERRORS[code] or "ERROR") .. " (") .. tostring(code)) .. ")"
+    return (____exports.ERRORS[code] or "ERROR") .. " (" .. tostring(code) .. ")"
 end
 return ____exports

@@ -11,7 +11,7 @@ local function workerCache(options, dict)
     if options.worker ~= nil then
         return options.worker
     end
-    local id = (options.namespace .. "#") .. tostring(options.lruSize)
+    local id = options.namespace .. "#" .. tostring(options.lruSize)
     local cache = workerCaches[id]
     if cache == nil then
         local lru = lrucache.new(options.lruSize)
@@ -26,7 +26,7 @@ local function workerCache(options, dict)
     return cache
 end
 local function encodeEntry(fetched, fetchedAt)
-    return (((fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000))) .. "|") .. fetched.payload
+    return (fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000)) .. "|" .. fetched.payload
 end
 --- Reads an answer from the dict, undefined when absent, undecodable, or invalidated.
 local function readEntry(options, dict, key, subject, decode)
@@ -61,7 +61,7 @@ end
 function ____exports.cachedGet(options, subject, fetch, decode)
     local dict = ngx.shared[options.dict]
     if dict == nil then
-        return nil, ("lua_shared_dict '" .. options.dict) .. "' is not declared"
+        return nil, "lua_shared_dict '" .. options.dict .. "' is not declared"
     end
     local cache = workerCache(options, dict)
     local epoch = dict:get("epoch")
@@ -74,7 +74,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     if cached ~= nil and now < cached.freshUntil then
         return cached.value, "fresh"
     end
-    local key = (("c:" .. options.namespace) .. ":") .. subject
+    local key = "c:" .. options.namespace .. ":" .. subject
     local stale = cached
     local shared = readEntry(
         options,
@@ -93,7 +93,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         end
     end
     local usableStale = stale ~= nil and now < stale.staleUntil and stale or nil
-    local failKey = (("f:" .. options.namespace) .. ":") .. subject
+    local failKey = "f:" .. options.namespace .. ":" .. subject
     local failure = dict:get(failKey)
     if type(failure) == "string" then
         if usableStale ~= nil then
@@ -101,7 +101,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         end
         return nil, failure
     end
-    local lockKey = (("l:" .. options.namespace) .. ":") .. subject
+    local lockKey = "l:" .. options.namespace .. ":" .. subject
     local locked, lockErr = dict:add(lockKey, true, options.lockTtl)
     if not locked and lockErr == "exists" then
         local waitUntil = now + options.lockTimeoutMs / 1000
@@ -167,7 +167,7 @@ end
 function ____exports.invalidateSubject(dictName, subject)
     local dict = ngx.shared[dictName]
     if dict == nil then
-        return false, ("lua_shared_dict '" .. dictName) .. "' is not declared"
+        return false, "lua_shared_dict '" .. dictName .. "' is not declared"
     end
     ngx.update_time()
     local ok, err = dict:set(

@@ -55,7 +55,7 @@ local function readChunked(sock, deadline, max)
             end
             total = total + size
             if total > max then
-                return nil, ("body larger than " .. tostring(max)) .. " bytes"
+                return nil, "body larger than " .. tostring(max) .. " bytes"
             end
             local data, dataErr = receive(sock, deadline, size)
             if data == nil then
@@ -77,11 +77,11 @@ function ____exports.httpGet(options, path)
     local sock = ngx.socket.tcp()
     local deadline = ngx.now() + (options.connectTimeoutMs + options.timeoutMs) / 1000
     sock:settimeouts(options.connectTimeoutMs, options.timeoutMs, options.timeoutMs)
-    local poolKey = (((options.host .. ":") .. tostring(options.port)) .. ":") .. tostring(options.poolSize)
+    local poolKey = options.host .. ":" .. tostring(options.port) .. ":" .. tostring(options.poolSize)
     local connectOpts = connectOptions[poolKey]
     if connectOpts == nil then
         connectOpts = {
-            pool = (("tollgate-http:" .. options.host) .. ":") .. tostring(options.port),
+            pool = "tollgate-http:" .. options.host .. ":" .. tostring(options.port),
             pool_size = options.poolSize
         }
         connectOptions[poolKey] = connectOpts
@@ -93,7 +93,7 @@ function ____exports.httpGet(options, path)
             "connect: " .. tostring(connectErr)
         )
     end
-    local hostHeader = options.port == 80 and options.host or (options.host .. ":") .. tostring(options.port)
+    local hostHeader = options.port == 80 and options.host or options.host .. ":" .. tostring(options.port)
     local request = {
         "GET ",
         path,
@@ -181,7 +181,7 @@ function ____exports.httpGet(options, path)
         if size > max then
             return fail(
                 sock,
-                ("body larger than " .. tostring(max)) .. " bytes"
+                "body larger than " .. tostring(max) .. " bytes"
             )
         end
         if size == 0 then
@@ -203,7 +203,7 @@ function ____exports.httpGet(options, path)
         if data ~= nil then
             return fail(
                 sock,
-                ("body larger than " .. tostring(max)) .. " bytes"
+                "body larger than " .. tostring(max) .. " bytes"
             )
         end
         if err ~= "closed" then

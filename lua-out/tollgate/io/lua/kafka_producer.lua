@@ -84,7 +84,7 @@ local function stateFor(config)
     for ____, addr in ipairs(config.brokers) do
         local broker = parseAddr(addr)
         if broker == nil then
-            state.error = ("kafka: broker '" .. addr) .. "' is not host:port"
+            state.error = "kafka: broker '" .. addr .. "' is not host:port"
         else
             local ____state_seeds_0 = state.seeds
             ____state_seeds_0[#____state_seeds_0 + 1] = broker
@@ -124,7 +124,7 @@ local function exchange(state, sock, config, apiKey, version, body)
     end
     local header = readResponseHeader(frame, apiKey, version)
     if header.correlationId ~= correlationId then
-        return nil, (("correlation id " .. tostring(header.correlationId)) .. ", expected ") .. tostring(correlationId)
+        return nil, "correlation id " .. tostring(header.correlationId) .. ", expected " .. tostring(correlationId)
     end
     return header, nil
 end
@@ -135,7 +135,7 @@ local function connect(state, config, broker)
     sock:settimeouts(config.timeout_ms, config.timeout_ms, config.timeout_ms)
     local ok, err = sock:connect(broker.host, broker.port, {pool = "tollgate-kafka:" .. broker.addr, pool_size = config.pool_size or 4})
     if ok == nil then
-        return nil, (("kafka " .. broker.addr) .. ": connect: ") .. tostring(err)
+        return nil, "kafka " .. broker.addr .. ": connect: " .. tostring(err)
     end
     if broker.produce ~= nil then
         return sock, nil
@@ -150,7 +150,7 @@ local function connect(state, config, broker)
     )
     if header == nil then
         sock:close()
-        return nil, (("kafka " .. broker.addr) .. ": ApiVersions: ") .. tostring(exchangeErr)
+        return nil, "kafka " .. broker.addr .. ": ApiVersions: " .. tostring(exchangeErr)
     end
     local versions = decodeApiVersions(header.r, 3)
     if versions.errorCode == 35 then
@@ -164,20 +164,20 @@ local function connect(state, config, broker)
         )
         if header == nil then
             sock:close()
-            return nil, (("kafka " .. broker.addr) .. ": ApiVersions: ") .. tostring(exchangeErr)
+            return nil, "kafka " .. broker.addr .. ": ApiVersions: " .. tostring(exchangeErr)
         end
         versions = decodeApiVersions(header.r, 0)
     end
     if versions.error ~= nil or versions.errorCode ~= 0 then
         sock:close()
-        return nil, (("kafka " .. broker.addr) .. ": ApiVersions: ") .. (versions.error or errorName(versions.errorCode))
+        return nil, "kafka " .. broker.addr .. ": ApiVersions: " .. (versions.error or errorName(versions.errorCode))
     end
     local produce = pickVersion(versions.apis, API_PRODUCE)
     local metadata = pickVersion(versions.apis, API_METADATA)
     local init = pickVersion(versions.apis, API_INIT_PRODUCER_ID)
     if produce < 0 or metadata < 0 then
         sock:close()
-        return nil, ("kafka " .. broker.addr) .. ": no common Produce (v3-v8) or Metadata (v8) version"
+        return nil, "kafka " .. broker.addr .. ": no common Produce (v3-v8) or Metadata (v8) version"
     end
     broker.produce = produce
     broker.metadata = metadata
@@ -214,7 +214,7 @@ local function call(state, config, broker, apiKey, name, body)
             local version = versionFor(broker, apiKey)
             if version < 0 then
                 release(sock, config)
-                return nil, -1, ((("kafka " .. broker.addr) .. ": no common ") .. name) .. " version"
+                return nil, -1, "kafka " .. broker.addr .. ": no common " .. name .. " version"
             end
             local reused = sock:getreusedtimes()
             local header, err = exchange(
@@ -232,7 +232,7 @@ local function call(state, config, broker, apiKey, name, body)
             sock:close()
             local stale = err == "send: closed" or err == "receive: closed" or ({string.find(err, "reset by peer", 1, true)}) ~= nil
             if attempt >= 2 or reused == nil or reused == 0 or not stale then
-                return nil, version, (((("kafka " .. broker.addr) .. ": ") .. name) .. ": ") .. tostring(err)
+                return nil, version, "kafka " .. broker.addr .. ": " .. name .. ": " .. tostring(err)
             end
             attempt = attempt + 1
         end
@@ -268,11 +268,11 @@ local function refreshMetadata(state, config, topic)
             end
             local metadata = decodeMetadata(header.r)
             if metadata.error ~= nil then
-                lastErr = (("kafka " .. broker.addr) .. ": Metadata: ") .. metadata.error
+                lastErr = "kafka " .. broker.addr .. ": Metadata: " .. metadata.error
                 goto __continue48
             end
             for ____, node in ipairs(metadata.brokers) do
-                local addr = (node.host .. ":") .. tostring(node.port)
+                local addr = node.host .. ":" .. tostring(node.port)
                 local known = state.nodes[node.nodeId]
                 if known == nil or known.addr ~= addr then
                     state.nodes[node.nodeId] = {host = node.host, port = node.port, addr = addr}
@@ -280,13 +280,13 @@ local function refreshMetadata(state, config, topic)
             end
             local found = metadata.topics[1]
             if found == nil or found.name ~= topic then
-                return ("kafka: Metadata without topic '" .. topic) .. "'"
+                return "kafka: Metadata without topic '" .. topic .. "'"
             end
             if found.errorCode ~= 0 then
-                return (("kafka: topic '" .. topic) .. "': ") .. errorName(found.errorCode)
+                return "kafka: topic '" .. topic .. "': " .. errorName(found.errorCode)
             end
             if #found.partitions == 0 then
-                return ("kafka: topic '" .. topic) .. "' has no partitions"
+                return "kafka: topic '" .. topic .. "' has no partitions"
             end
             local leaders = {}
             for ____, p in ipairs(found.partitions) do
@@ -342,7 +342,7 @@ local function initProducer(state, config)
                         state.sequences = {}
                         return nil
                     end
-                    lastErr = (("kafka " .. broker.addr) .. ": InitProducerId: ") .. (response.error or errorName(response.errorCode))
+                    lastErr = "kafka " .. broker.addr .. ": InitProducerId: " .. (response.error or errorName(response.errorCode))
                     break
                 end
                 ::__continue67::
@@ -444,7 +444,7 @@ function ____exports.send(config, topic, records)
             local broker = state.nodes[leader]
             local partitions = {}
             for ____, batch in ipairs(group) do
-                local seqKey = (topic .. ":") .. tostring(batch.partition)
+                local seqKey = topic .. ":" .. tostring(batch.partition)
                 batch.sequence = idempotent and (state.sequences[seqKey] or 0) or -1
                 partitions[#partitions + 1] = {
                     partition = batch.partition,
@@ -466,7 +466,7 @@ function ____exports.send(config, topic, records)
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
-                failGroup(results, group, (("kafka " .. broker.addr) .. ": Produce: ") .. response.error, true)
+                failGroup(results, group, "kafka " .. broker.addr .. ": Produce: " .. response.error, true)
                 goto __continue89
             end
             local answered = {}
@@ -480,7 +480,7 @@ function ____exports.send(config, topic, records)
                         answered[p.partition] = true
                         if p.errorCode == 0 or idempotent and p.errorCode == 46 then
                             if idempotent then
-                                state.sequences[(topic .. ":") .. tostring(p.partition)] = (batch.sequence + #batch.records) % SEQUENCE_MODULUS
+                                state.sequences[topic .. ":" .. tostring(p.partition)] = (batch.sequence + #batch.records) % SEQUENCE_MODULUS
                             end
                             results[#results + 1] = {partition = p.partition, count = #batch.records, records = batch.records, baseOffset = p.baseOffset}
                         else
@@ -495,7 +495,7 @@ function ____exports.send(config, topic, records)
                                 partition = p.partition,
                                 count = #batch.records,
                                 records = batch.records,
-                                error = ((("kafka " .. broker.addr) .. ": ") .. errorName(p.errorCode)) .. message,
+                                error = "kafka " .. broker.addr .. ": " .. errorName(p.errorCode) .. message,
                                 retriable = RETRIABLE[p.errorCode] ~= nil or PRODUCER_RESET[p.errorCode] ~= nil
                             }
                         end
@@ -509,7 +509,7 @@ function ____exports.send(config, topic, records)
                         partition = batch.partition,
                         count = #batch.records,
                         records = batch.records,
-                        error = ("kafka " .. broker.addr) .. ": no answer for the partition",
+                        error = "kafka " .. broker.addr .. ": no answer for the partition",
                         retriable = true
                     }
                 end
@@ -525,7 +525,7 @@ function ____exports.send(config, topic, records)
             sent = sent + r.count
         else
             failed = failed + r.count
-            firstError = firstError or (("partition " .. tostring(r.partition)) .. ": ") .. r.error
+            firstError = firstError or "partition " .. tostring(r.partition) .. ": " .. r.error
         end
     end
     return {partitions = results, sent = sent, failed = failed}, firstError

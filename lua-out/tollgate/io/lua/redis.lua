@@ -52,7 +52,7 @@ local function prepare(config)
         username = username,
         password = password,
         database = database,
-        poolTag = (((tostring(database) .. ":") .. (username or "")) .. ":") .. (password == nil and "" or ngx.md5(password)),
+        poolTag = tostring(database) .. ":" .. (username or "") .. ":" .. (password == nil and "" or ngx.md5(password)),
         connectOptions = {}
     }
     if config.cluster_nodes ~= nil then
@@ -68,7 +68,7 @@ local function prepare(config)
         prepared.single = {
             host = config.host,
             port = port,
-            addr = (config.host .. ":") .. tostring(port)
+            addr = config.host .. ":" .. tostring(port)
         }
     end
     preparedByConfig[config] = prepared
@@ -84,7 +84,7 @@ local function connect(p, node)
     red:set_timeout(p.timeoutMs)
     local options = p.connectOptions[node.addr]
     if options == nil then
-        options = {pool = (("tollgate:" .. node.addr) .. ":") .. p.poolTag, pool_size = p.poolSize}
+        options = {pool = "tollgate:" .. node.addr .. ":" .. p.poolTag, pool_size = p.poolSize}
         p.connectOptions[node.addr] = options
     end
     local ok, connectErr = red:connect(node.host, node.port, options)
@@ -110,7 +110,7 @@ local function connect(p, node)
             local res, selectErr = red:select(p.database)
             if res == nil or res == false then
                 red:close()
-                return nil, (("SELECT " .. tostring(p.database)) .. ": ") .. tostring(selectErr)
+                return nil, "SELECT " .. tostring(p.database) .. ": " .. tostring(selectErr)
             end
         end
     end
@@ -221,13 +221,13 @@ local function refreshSlots(p, state)
             tried[node] = true
             local red, connectErr = connect(p, node)
             if red == nil then
-                lastErr = (node.addr .. ": ") .. tostring(connectErr)
+                lastErr = node.addr .. ": " .. tostring(connectErr)
                 goto __continue39
             end
             local reply, err = red:cluster("slots")
             if reply == nil then
                 red:close()
-                lastErr = (node.addr .. ": ") .. tostring(err)
+                lastErr = node.addr .. ": " .. tostring(err)
                 goto __continue39
             end
             red:set_keepalive(p.keepaliveMs, p.poolSize)
@@ -237,7 +237,7 @@ local function refreshSlots(p, state)
                 state.failedRefreshes = 0
                 return
             end
-            lastErr = (node.addr .. ": ") .. applyErr
+            lastErr = node.addr .. ": " .. applyErr
         end
         ::__continue39::
     end
@@ -281,17 +281,17 @@ local function runOnCluster(p, state, script, keys, args)
             end
             if not replyError then
                 state.stale = true
-                return nil, (("redis " .. node.addr) .. ": ") .. err
+                return nil, "redis " .. node.addr .. ": " .. err
             end
             local kind, target = redirection(state, err, node)
             if kind == nil or target == nil then
                 if string.sub(err, 1, 11) == "CLUSTERDOWN" then
                     state.stale = true
                 end
-                return nil, (("redis " .. node.addr) .. ": ") .. err
+                return nil, "redis " .. node.addr .. ": " .. err
             end
             if redirections >= MAX_REDIRECTIONS or kind == "ASK" and asked then
-                return nil, ((("redis " .. node.addr) .. ": too many redirections (last: ") .. err) .. ")"
+                return nil, "redis " .. node.addr .. ": too many redirections (last: " .. err .. ")"
             end
             if kind == "MOVED" then
                 state.slots[slot + 1] = target
@@ -338,7 +338,7 @@ function ____exports.runScript(config, script, keys, args)
         false
     )
     if err ~= nil then
-        return nil, (("redis " .. node.addr) .. ": ") .. err
+        return nil, "redis " .. node.addr .. ": " .. err
     end
     return res, nil
 end

@@ -3,7 +3,7 @@ local ____exports = {}
 local states = {}
 --- The node object for `host:port` in this cluster (created once).
 function ____exports.nodeAt(state, host, port)
-    local addr = (host .. ":") .. tostring(port)
+    local addr = host .. ":" .. tostring(port)
     local node = state.nodes[addr]
     if node == nil then
         node = {host = host, port = port, addr = addr}
@@ -34,7 +34,7 @@ function ____exports.clusterState(key, seeds)
     for ____, seed in ipairs(seeds) do
         local host, port = string.match(seed, "^(.+):(%d+)$")
         if host == nil or port == nil then
-            return nil, ("redis cluster: cluster_nodes entry '" .. seed) .. "' is not host:port"
+            return nil, "redis cluster: cluster_nodes entry '" .. seed .. "' is not host:port"
         end
         local ____state_seeds_0 = state.seeds
         ____state_seeds_0[#____state_seeds_0 + 1] = ____exports.nodeAt(

@@ -3,7 +3,7 @@ local ____exports = {}
 function ____exports.incrementCounters(dictName, counters, cost)
     local dict = ngx.shared[dictName]
     if dict == nil then
-        return nil, ("lua_shared_dict '" .. dictName) .. "' is not declared"
+        return nil, "lua_shared_dict '" .. dictName .. "' is not declared"
     end
     local current = {}
     local previous = {}
@@ -17,7 +17,7 @@ function ____exports.incrementCounters(dictName, counters, cost)
                     i = i + 1
                 end
             end
-            return nil, (("lua_shared_dict '" .. dictName) .. "': ") .. tostring(err)
+            return nil, "lua_shared_dict '" .. dictName .. "': " .. tostring(err)
         end
         current[#current + 1] = value
         local before = 0

@@ -9,7 +9,7 @@ function randomHex(bytes)
         file:close()
     end
     if raw == nil or #raw < bytes then
-        return (tostring(ngx.worker.pid()) .. "x") .. tostring(math.floor(ngx.now() * 1000))
+        return tostring(ngx.worker.pid()) .. "x" .. tostring(math.floor(ngx.now() * 1000))
     end
     local hex = ""
     do
@@ -70,7 +70,7 @@ local function nextEventId()
         idPrefix = randomHex(8)
     end
     idCounter = idCounter + 1
-    return (idPrefix .. "-") .. tostring(idCounter)
+    return idPrefix .. "-" .. tostring(idCounter)
 end
 function ____exports.nginxUsageFacts(method, path, status, consumer)
     local v = ngx.var

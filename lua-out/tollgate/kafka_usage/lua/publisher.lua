@@ -48,12 +48,12 @@ function syncCounters()
             unsynced[name] = 0
         end
         dict:set(
-            (("worker:" .. tostring(worker)) .. ":") .. name,
+            "worker:" .. tostring(worker) .. ":" .. name,
             counters[name]
         )
     end
     dict:set(
-        ("worker:" .. tostring(worker)) .. ":depth",
+        "worker:" .. tostring(worker) .. ":depth",
         queueDepth()
     )
 end
@@ -64,7 +64,7 @@ function logStats(premature)
     syncCounters()
     ngx.log(
         ngx.NOTICE,
-        (((("[kafka-usage] worker " .. tostring(ngx.worker.id() or 0)) .. ": ") .. formatCounters(counters)) .. " depth=") .. tostring(queueDepth())
+        "[kafka-usage] worker " .. tostring(ngx.worker.id() or 0) .. ": " .. formatCounters(counters) .. " depth=" .. tostring(queueDepth())
     )
 end
 function nowMs()
@@ -122,7 +122,7 @@ function attempt(channel)
         local failures = channel.delivery.failures
         ngx.log(
             ngx.WARN,
-            (((("[kafka-usage] " .. tostring(#failed)) .. " event(s) not acknowledged (attempt ") .. tostring(failures)) .. "), will retry: ") .. (err or "a partition failed")
+            "[kafka-usage] " .. tostring(#failed) .. " event(s) not acknowledged (attempt " .. tostring(failures) .. "), will retry: " .. (err or "a partition failed")
         )
     end
 end
@@ -146,7 +146,7 @@ function abandon(channel)
         drop("dropped_shutdown", lost)
         ngx.log(
             ngx.ERR,
-            ("[kafka-usage] worker exiting: " .. tostring(lost)) .. " event(s) could not be delivered within queue.shutdown_timeout_ms and are lost"
+            "[kafka-usage] worker exiting: " .. tostring(lost) .. " event(s) could not be delivered within queue.shutdown_timeout_ms and are lost"
         )
     end
 end
@@ -320,7 +320,7 @@ function ____exports.nodeStatus(dict)
             local ____array_0 = __TS__SparseArrayNew(unpack(COUNTER_NAMES))
             __TS__SparseArrayPush(____array_0, "depth")
             for ____, name in ipairs({__TS__SparseArraySpread(____array_0)}) do
-                figures[name] = (shared:get((("worker:" .. tostring(id)) .. ":") .. name)) or 0
+                figures[name] = (shared:get("worker:" .. tostring(id) .. ":" .. name)) or 0
             end
             workers[tostring(id)] = figures
             id = id + 1

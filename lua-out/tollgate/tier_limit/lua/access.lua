@@ -73,7 +73,7 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
         if report > 0 then
             ngx.log(
                 ngx.ERR,
-                (((("[tier-limit] counter store (policy " .. conf.policy) .. ") failed ") .. tostring(report)) .. " time(s) since the last report: ") .. tostring(err)
+                "[tier-limit] counter store (policy " .. conf.policy .. ") failed " .. tostring(report) .. " time(s) since the last report: " .. tostring(err)
             )
         end
         return outcome
