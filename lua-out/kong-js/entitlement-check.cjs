@@ -26753,6 +26753,14 @@ function headersToClear(outcome) {
   if (names === void 0) return NONE;
   const upstream = outcome.upstream;
   if (outcome.rejection !== void 0 || upstream === void 0) return names;
+  if (names.length === 1) return upstream[names[0]] !== void 0 ? NONE : names;
+  if (names.length === 2) {
+    const first = upstream[names[0]] === void 0;
+    const second = upstream[names[1]] === void 0;
+    if (first && second) return names;
+    if (first) return [names[0]];
+    return second ? [names[1]] : NONE;
+  }
   let kept;
   for (const name of names) {
     if (upstream[name] !== void 0) continue;
@@ -27299,19 +27307,32 @@ function planSubscription(conf, facts) {
       rejection: { status: 401, body: { error: "unauthorized", message: "An authenticated consumer is required" }, headers: {} }
     };
   }
-  for (const source of conf.subscription_sources) {
-    if (source === "consumer") {
-      const plan2 = consumerAttribute(facts.consumer, "plan");
-      if (plan2 !== void 0) return { kind: "known", subscription: { plan: plan2, status: "active" }, source };
-    } else if (source === "consumer_map") {
-      const subscription2 = fromConsumerMap(conf, facts);
-      if (subscription2 !== void 0) return { kind: "known", subscription: subscription2, source };
-    } else {
-      const subject = serviceSubject(conf, facts);
-      if (subject !== void 0 && subject !== "") return { kind: "fetch", subject };
-    }
+  const consumer = facts.consumer;
+  const sources = conf.subscription_sources;
+  const count = sources.length;
+  if (count === 0) return NO_SUBSCRIPTION;
+  const first = fromSource(conf, facts, consumer, sources[0]);
+  if (first !== void 0 || count === 1) return first ?? NO_SUBSCRIPTION;
+  const second = fromSource(conf, facts, consumer, sources[1]);
+  if (second !== void 0) return second;
+  for (let i = 2; i < count; i++) {
+    const found = fromSource(conf, facts, consumer, sources[i]);
+    if (found !== void 0) return found;
   }
-  return { kind: "none" };
+  return NO_SUBSCRIPTION;
+}
+var NO_SUBSCRIPTION = { kind: "none" };
+function fromSource(conf, facts, consumer, source) {
+  if (source === "consumer") {
+    const plan2 = consumerAttribute(consumer, "plan");
+    return plan2 === void 0 ? void 0 : { kind: "known", subscription: { plan: plan2, status: "active" }, source };
+  }
+  if (source === "consumer_map") {
+    const subscription2 = fromConsumerMap(conf, facts);
+    return subscription2 === void 0 ? void 0 : { kind: "known", subscription: subscription2, source };
+  }
+  const subject = serviceSubject(conf, facts);
+  return subject !== void 0 && subject !== "" ? { kind: "fetch", subject } : void 0;
 }
 function inferPlan(prepared, features) {
   let best;
@@ -27330,7 +27351,9 @@ function satisfiesPlans(plan2, required) {
   return false;
 }
 function hasFeatures(features, required) {
-  for (const feature of required) if (features[feature] !== true) return feature;
+  const first = required[0];
+  if (first !== void 0 && features[first] !== true) return first;
+  for (let i = 1; i < required.length; i++) if (features[required[i]] !== true) return required[i];
   return void 0;
 }
 function routeAllowed(plan2, facts) {

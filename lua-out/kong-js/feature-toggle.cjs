@@ -105,6 +105,14 @@ function headersToClear(outcome) {
   if (names === void 0) return NONE;
   const upstream = outcome.upstream;
   if (outcome.rejection !== void 0 || upstream === void 0) return names;
+  if (names.length === 1) return upstream[names[0]] !== void 0 ? NONE : names;
+  if (names.length === 2) {
+    const first = upstream[names[0]] === void 0;
+    const second = upstream[names[1]] === void 0;
+    if (first && second) return names;
+    if (first) return [names[0]];
+    return second ? [names[1]] : NONE;
+  }
   let kept;
   for (const name of names) {
     if (upstream[name] !== void 0) continue;

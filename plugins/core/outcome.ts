@@ -47,6 +47,17 @@ export function headersToClear(outcome: AccessOutcome): readonly string[] {
   if (names === undefined) return NONE;
   const upstream = outcome.upstream;
   if (outcome.rejection !== undefined || upstream === undefined) return names;
+  // One or two names is every plugin's case, checked without a loop: a loop that runs
+  // once or twice per request makes LuaJIT abort the traces through it, and then
+  // blacklist the adapter that calls this (see scripts/tstl-luajit-plugin.cjs).
+  if (names.length === 1) return upstream[names[0]!] !== undefined ? NONE : names;
+  if (names.length === 2) {
+    const first = upstream[names[0]!] === undefined;
+    const second = upstream[names[1]!] === undefined;
+    if (first && second) return names;
+    if (first) return [names[0]!];
+    return second ? [names[1]!] : NONE;
+  }
   let kept: string[] | undefined;
   for (const name of names) {
     if (upstream[name] !== undefined) continue;

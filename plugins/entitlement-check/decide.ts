@@ -16,7 +16,7 @@
  * of the caller's plan's route patterns when the catalog declares any; otherwise a
  * subscription in good standing suffices.
  */
-import { consumerAttribute, type FactNeeds, type RequestFacts } from "../core/facts";
+import { consumerAttribute, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../core/facts";
 import { LogThrottle } from "../core/log-throttle";
 import type { AccessOutcome, Rejection } from "../core/outcome";
 import { resolveCatalog, routeMatches, type ResolvedPlan } from "./catalog";
@@ -109,19 +109,37 @@ export function planSubscription(conf: EntitlementCheckConfig, facts: RequestFac
       rejection: { status: 401, body: { error: "unauthorized", message: "An authenticated consumer is required" }, headers: {} },
     };
   }
-  for (const source of conf.subscription_sources) {
-    if (source === "consumer") {
-      const plan = consumerAttribute(facts.consumer, "plan");
-      if (plan !== undefined) return { kind: "known", subscription: { plan, status: "active" }, source };
-    } else if (source === "consumer_map") {
-      const subscription = fromConsumerMap(conf, facts);
-      if (subscription !== undefined) return { kind: "known", subscription, source };
-    } else {
-      const subject = serviceSubject(conf, facts);
-      if (subject !== undefined && subject !== "") return { kind: "fetch", subject };
-    }
+  // Usually one or two sources: the first two are tried without a loop, because a loop
+  // that runs once per request costs LuaJIT its traces (see hosts/lua/each.ts).
+  const consumer = facts.consumer;
+  const sources = conf.subscription_sources;
+  const count = sources.length;
+  if (count === 0) return NO_SUBSCRIPTION;
+  const first = fromSource(conf, facts, consumer, sources[0]!);
+  if (first !== undefined || count === 1) return first ?? NO_SUBSCRIPTION;
+  const second = fromSource(conf, facts, consumer, sources[1]!);
+  if (second !== undefined) return second;
+  for (let i = 2; i < count; i++) {
+    const found = fromSource(conf, facts, consumer, sources[i]!);
+    if (found !== undefined) return found;
   }
-  return { kind: "none" };
+  return NO_SUBSCRIPTION;
+}
+
+const NO_SUBSCRIPTION: SubscriptionPlan = { kind: "none" };
+
+/** What one subscription source says about an authenticated caller, or undefined when it has nothing. */
+function fromSource(conf: EntitlementCheckConfig, facts: RequestFacts, consumer: ConsumerFacts, source: SubscriptionSource): SubscriptionPlan | undefined {
+  if (source === "consumer") {
+    const plan = consumerAttribute(consumer, "plan");
+    return plan === undefined ? undefined : { kind: "known", subscription: { plan, status: "active" }, source };
+  }
+  if (source === "consumer_map") {
+    const subscription = fromConsumerMap(conf, facts);
+    return subscription === undefined ? undefined : { kind: "known", subscription, source };
+  }
+  const subject = serviceSubject(conf, facts);
+  return subject !== undefined && subject !== "" ? { kind: "fetch", subject } : undefined;
 }
 
 /** The highest plan whose features are all entitled (Stripe lists features, not plans). */
@@ -144,7 +162,10 @@ function satisfiesPlans(plan: ResolvedPlan, required: readonly string[]): boolea
 }
 
 function hasFeatures(features: { [feature: string]: boolean }, required: readonly string[]): string | undefined {
-  for (const feature of required) if (features[feature] !== true) return feature;
+  // Usually one feature: checked before (and without) the loop, as in planSubscription.
+  const first = required[0];
+  if (first !== undefined && features[first] !== true) return first;
+  for (let i = 1; i < required.length; i++) if (features[required[i]!] !== true) return required[i];
   return undefined;
 }
 

@@ -14,18 +14,32 @@ function ____exports.headersToClear(outcome)
     if outcome.rejection ~= nil or upstream == nil then
         return names
     end
+    if #names == 1 then
+        return upstream[names[1]] ~= nil and NONE or names
+    end
+    if #names == 2 then
+        local first = upstream[names[1]] == nil
+        local second = upstream[names[2]] == nil
+        if first and second then
+            return names
+        end
+        if first then
+            return {names[1]}
+        end
+        return second and ({names[2]}) or NONE
+    end
     local kept
     for ____, name in ipairs(names) do
         do
             if upstream[name] ~= nil then
-                goto __continue5
+                goto __continue9
             end
             if kept == nil then
                 kept = {}
             end
             kept[#kept + 1] = name
         end
-        ::__continue5::
+        ::__continue9::
     end
     return kept or NONE
 end

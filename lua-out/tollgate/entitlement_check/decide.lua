@@ -3,7 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__ArraySort = ____lualib.__TS__ArraySort
 local ____exports = {}
-local buildPrepared, preparedByConfig
+local buildPrepared, fromConsumerMap, serviceSubject, fromSource, preparedByConfig, NO_SUBSCRIPTION
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____log_2Dthrottle = require("tollgate.core.log_throttle")
@@ -47,11 +47,7 @@ function buildPrepared(conf)
     preparedByConfig:set(conf, prepared)
     return prepared
 end
-preparedByConfig = __TS__New(WeakMap)
-function ____exports.prepare(conf)
-    return preparedByConfig:get(conf) or buildPrepared(conf)
-end
-local function fromConsumerMap(conf, facts)
+function fromConsumerMap(conf, facts)
     local consumer = facts.consumer
     local subs = conf.subscriptions
     if consumer == nil or subs == nil then
@@ -75,7 +71,7 @@ local function fromConsumerMap(conf, facts)
     end
     return {plan = entry.plan, status = entry.status, period_end = entry.period_end, features = entry.features}
 end
-local function serviceSubject(conf, facts)
+function serviceSubject(conf, facts)
     local consumer = facts.consumer
     do
         local ____switch14 = conf.service.subject
@@ -92,31 +88,66 @@ local function serviceSubject(conf, facts)
         end
     end
 end
+function fromSource(conf, facts, consumer, source)
+    if source == "consumer" then
+        local plan = consumerAttribute(consumer, "plan")
+        local ____temp_1
+        if plan == nil then
+            ____temp_1 = nil
+        else
+            ____temp_1 = {kind = "known", subscription = {plan = plan, status = "active"}, source = source}
+        end
+        return ____temp_1
+    end
+    if source == "consumer_map" then
+        local subscription = fromConsumerMap(conf, facts)
+        local ____temp_2
+        if subscription == nil then
+            ____temp_2 = nil
+        else
+            ____temp_2 = {kind = "known", subscription = subscription, source = source}
+        end
+        return ____temp_2
+    end
+    local subject = serviceSubject(conf, facts)
+    return subject ~= nil and subject ~= "" and ({kind = "fetch", subject = subject}) or nil
+end
+preparedByConfig = __TS__New(WeakMap)
+function ____exports.prepare(conf)
+    return preparedByConfig:get(conf) or buildPrepared(conf)
+end
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
     if facts.consumer == nil then
         return {kind = "reject", rejection = {status = 401, body = {error = "unauthorized", message = "An authenticated consumer is required"}, headers = {}}}
     end
-    for ____, source in ipairs(conf.subscription_sources) do
-        if source == "consumer" then
-            local plan = consumerAttribute(facts.consumer, "plan")
-            if plan ~= nil then
-                return {kind = "known", subscription = {plan = plan, status = "active"}, source = source}
+    local consumer = facts.consumer
+    local sources = conf.subscription_sources
+    local count = #sources
+    if count == 0 then
+        return NO_SUBSCRIPTION
+    end
+    local first = fromSource(conf, facts, consumer, sources[1])
+    if first ~= nil or count == 1 then
+        return first or NO_SUBSCRIPTION
+    end
+    local second = fromSource(conf, facts, consumer, sources[2])
+    if second ~= nil then
+        return second
+    end
+    do
+        local i = 2
+        while i < count do
+            local found = fromSource(conf, facts, consumer, sources[i + 1])
+            if found ~= nil then
+                return found
             end
-        elseif source == "consumer_map" then
-            local subscription = fromConsumerMap(conf, facts)
-            if subscription ~= nil then
-                return {kind = "known", subscription = subscription, source = source}
-            end
-        else
-            local subject = serviceSubject(conf, facts)
-            if subject ~= nil and subject ~= "" then
-                return {kind = "fetch", subject = subject}
-            end
+            i = i + 1
         end
     end
-    return {kind = "none"}
+    return NO_SUBSCRIPTION
 end
+NO_SUBSCRIPTION = {kind = "none"}
 --- The highest plan whose features are all entitled (Stripe lists features, not plans).
 local function inferPlan(prepared, features)
     local best
@@ -147,9 +178,17 @@ local function satisfiesPlans(plan, required)
     return false
 end
 local function hasFeatures(features, required)
-    for ____, feature in ipairs(required) do
-        if features[feature] ~= true then
-            return feature
+    local first = required[1]
+    if first ~= nil and features[first] ~= true then
+        return first
+    end
+    do
+        local i = 1
+        while i < #required do
+            if features[required[i + 1]] ~= true then
+                return required[i + 1]
+            end
+            i = i + 1
         end
     end
     return nil
@@ -216,13 +255,13 @@ end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
     do
-        local ____switch64 = subscription.status
-        local ____cond64 = ____switch64 == "active" or ____switch64 == "trialing"
-        if ____cond64 then
+        local ____switch66 = subscription.status
+        local ____cond66 = ____switch66 == "active" or ____switch66 == "trialing"
+        if ____cond66 then
             return nil
         end
-        ____cond64 = ____cond64 or ____switch64 == "past_due"
-        if ____cond64 then
+        ____cond66 = ____cond66 or ____switch66 == "past_due"
+        if ____cond66 then
             do
                 local ____end = subscription.period_end
                 if ____end == nil or now <= ____end + conf.grace_period then
@@ -231,12 +270,12 @@ function ____exports.lapse(conf, subscription, now)
                 return "The subscription is past due and its grace period has ended"
             end
         end
-        ____cond64 = ____cond64 or ____switch64 == "paused"
-        if ____cond64 then
+        ____cond66 = ____cond66 or ____switch66 == "paused"
+        if ____cond66 then
             return "The subscription is paused"
         end
-        ____cond64 = ____cond64 or ____switch64 == "canceled"
-        if ____cond64 then
+        ____cond66 = ____cond66 or ____switch66 == "canceled"
+        if ____cond66 then
             return "The subscription is canceled"
         end
         do
@@ -262,16 +301,16 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
         return {clearUpstream = prepared.clearUpstream, rejection = {status = 503, body = {error = "entitlement_unavailable", message = "Entitlements cannot be checked right now; try again later"}, headers = {["Retry-After"] = "5"}}}
     end
     if lookup.kind == "none" then
-        local ____forbidden_5 = forbidden
-        local ____conf_3 = conf
-        local ____facts_4 = facts
-        local ____opt_1 = conf.required_features
-        return ____forbidden_5(
-            ____conf_3,
+        local ____forbidden_7 = forbidden
+        local ____conf_5 = conf
+        local ____facts_6 = facts
+        local ____opt_3 = conf.required_features
+        return ____forbidden_7(
+            ____conf_5,
             prepared,
-            ____facts_4,
+            ____facts_6,
             nil,
-            ____opt_1 and ____opt_1[1],
+            ____opt_3 and ____opt_3[1],
             "No subscription"
         )
     end
@@ -295,13 +334,13 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
         if planName == nil and extras ~= nil then
             planName = inferPlan(prepared, features)
         end
-        local ____temp_6
+        local ____temp_8
         if planName ~= nil then
-            ____temp_6 = prepared.plans[planName]
+            ____temp_8 = prepared.plans[planName]
         else
-            ____temp_6 = nil
+            ____temp_8 = nil
         end
-        plan = ____temp_6
+        plan = ____temp_8
         if plan ~= nil then
             for ____, feature in ipairs(plan.features) do
                 features[feature] = true

@@ -8,6 +8,7 @@ import { headersToClear, type AccessOutcome, type Rejection } from "../../core/o
 import type { RecordSpec } from "../../core/schema";
 import { toJsonSchema, type JsonSchema } from "../../core/json-schema";
 import { validateConfig } from "../../core/validate";
+import { eachHeader, eachName } from "../lua/each";
 
 export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
   const consumer = ctx.consumer;
@@ -61,20 +62,29 @@ export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Reje
   if (outcome.features !== undefined) ctx.tollgate_features = outcome.features;
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
-  for (const name of headersToClear(outcome)) core.request.set_header(ctx, name, undefined);
+  eachName(headersToClear(outcome), clearUpstreamHeader, ctx);
   if (rejection !== undefined) {
     // core.response.exit sends a table body as JSON but leaves Content-Type to nginx.
     core.response.set_header("Content-Type", "application/json");
-    for (const name in rejection.headers) core.response.set_header(name, rejection.headers[name]!);
+    eachHeader(rejection.headers, setResponseHeader, undefined);
     return rejection;
   }
-  if (upstream !== undefined) {
-    for (const name in upstream) core.request.set_header(ctx, name, upstream[name]!);
-  }
-  if (outcome.response !== undefined) {
-    for (const name in outcome.response) core.response.set_header(name, outcome.response[name]!);
-  }
+  if (upstream !== undefined) eachHeader(upstream, setUpstreamHeader, ctx);
+  if (outcome.response !== undefined) eachHeader(outcome.response, setResponseHeader, undefined);
   return undefined;
+}
+
+// Module-level appliers for eachName / eachHeader (no closure per request).
+function clearUpstreamHeader(ctx: ApisixCtx, name: string): void {
+  core.request.set_header(ctx, name, undefined);
+}
+
+function setUpstreamHeader(ctx: ApisixCtx, name: string, value: string): void {
+  core.request.set_header(ctx, name, value);
+}
+
+function setResponseHeader(_context: undefined, name: string, value: string): void {
+  core.response.set_header(name, value);
 }
 
 /**

@@ -5,6 +5,7 @@
 import { pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome } from "../../core/outcome";
 import { verifiedJwtClaims } from "../../io/lua/jwt";
+import { eachHeader, eachName } from "../lua/each";
 
 /** Fields Kong adds to every plugin config it hands to a handler. */
 export interface KongConfigIdentity {
@@ -74,14 +75,23 @@ export function applyKongOutcome(outcome: AccessOutcome): void {
   if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined) recordUsage(outcome);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
-  for (const name of headersToClear(outcome)) kong.service.request.clear_header(name);
+  eachName(headersToClear(outcome), clearUpstreamHeader, undefined);
   if (rejection !== undefined) {
     return kong.response.exit(rejection.status, rejection.body, rejection.headers);
   }
-  if (upstream !== undefined) {
-    for (const name in upstream) kong.service.request.set_header(name, upstream[name]!);
-  }
-  if (outcome.response !== undefined) {
-    for (const name in outcome.response) kong.response.set_header(name, outcome.response[name]!);
-  }
+  if (upstream !== undefined) eachHeader(upstream, setUpstreamHeader, undefined);
+  if (outcome.response !== undefined) eachHeader(outcome.response, setResponseHeader, undefined);
+}
+
+// Module-level appliers for eachName / eachHeader (no closure per request).
+function clearUpstreamHeader(_context: undefined, name: string): void {
+  kong.service.request.clear_header(name);
+}
+
+function setUpstreamHeader(_context: undefined, name: string, value: string): void {
+  kong.service.request.set_header(name, value);
+}
+
+function setResponseHeader(_context: undefined, name: string, value: string): void {
+  kong.response.set_header(name, value);
 }

@@ -1,5 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local clearUpstreamHeader, setUpstreamHeader, setResponseHeader, core
 local ____facts = require("tollgate.core.facts")
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
@@ -8,7 +9,19 @@ local ____json_2Dschema = require("tollgate.core.json_schema")
 local toJsonSchema = ____json_2Dschema.toJsonSchema
 local ____validate = require("tollgate.core.validate")
 local validateConfig = ____validate.validateConfig
-local core = require("apisix.core")
+local ____each = require("tollgate.hosts.lua.each")
+local eachHeader = ____each.eachHeader
+local eachName = ____each.eachName
+function clearUpstreamHeader(ctx, name)
+    core.request.set_header(ctx, name, nil)
+end
+function setUpstreamHeader(ctx, name, value)
+    core.request.set_header(ctx, name, value)
+end
+function setResponseHeader(_context, name, value)
+    core.response.set_header(name, value)
+end
+core = require("apisix.core")
 function ____exports.apisixConsumer(ctx)
     local consumer = ctx.consumer
     if consumer == nil then
@@ -79,25 +92,21 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     end
     local rejection = outcome.rejection
     local upstream = outcome.upstream
-    for ____, name in ipairs(headersToClear(outcome)) do
-        core.request.set_header(ctx, name, nil)
-    end
+    eachName(
+        headersToClear(outcome),
+        clearUpstreamHeader,
+        ctx
+    )
     if rejection ~= nil then
         core.response.set_header("Content-Type", "application/json")
-        for name in pairs(rejection.headers) do
-            core.response.set_header(name, rejection.headers[name])
-        end
+        eachHeader(rejection.headers, setResponseHeader, nil)
         return rejection
     end
     if upstream ~= nil then
-        for name in pairs(upstream) do
-            core.request.set_header(ctx, name, upstream[name])
-        end
+        eachHeader(upstream, setUpstreamHeader, ctx)
     end
     if outcome.response ~= nil then
-        for name in pairs(outcome.response) do
-            core.response.set_header(name, outcome.response[name])
-        end
+        eachHeader(outcome.response, setResponseHeader, nil)
     end
     return nil
 end

@@ -2,12 +2,25 @@ local ____lualib = require("tollgate.lualib_bundle")
 local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local ____exports = {}
+local clearUpstreamHeader, setUpstreamHeader, setResponseHeader
 local ____facts = require("tollgate.core.facts")
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
 local ____jwt = require("tollgate.io.lua.jwt")
 local verifiedJwtClaims = ____jwt.verifiedJwtClaims
+local ____each = require("tollgate.hosts.lua.each")
+local eachHeader = ____each.eachHeader
+local eachName = ____each.eachName
+function clearUpstreamHeader(_context, name)
+    kong.service.request.clear_header(name)
+end
+function setUpstreamHeader(_context, name, value)
+    kong.service.request.set_header(name, value)
+end
+function setResponseHeader(_context, name, value)
+    kong.response.set_header(name, value)
+end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
     if conf.route_id ~= nil then
@@ -96,21 +109,19 @@ function ____exports.applyKongOutcome(outcome)
     end
     local rejection = outcome.rejection
     local upstream = outcome.upstream
-    for ____, name in ipairs(headersToClear(outcome)) do
-        kong.service.request.clear_header(name)
-    end
+    eachName(
+        headersToClear(outcome),
+        clearUpstreamHeader,
+        nil
+    )
     if rejection ~= nil then
         return kong.response.exit(rejection.status, rejection.body, rejection.headers)
     end
     if upstream ~= nil then
-        for name in pairs(upstream) do
-            kong.service.request.set_header(name, upstream[name])
-        end
+        eachHeader(upstream, setUpstreamHeader, nil)
     end
     if outcome.response ~= nil then
-        for name in pairs(outcome.response) do
-            kong.response.set_header(name, outcome.response[name])
-        end
+        eachHeader(outcome.response, setResponseHeader, nil)
     end
 end
 return ____exports

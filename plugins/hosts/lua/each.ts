@@ -1,0 +1,48 @@
+/**
+ * Loops for the Lua host adapters' request path that LuaJIT can compile.
+ *
+ * An adapter applies a few headers per request: one to three names to clear, one to
+ * five headers to set. A loop that runs only once or twice per call is the shape
+ * LuaJIT's trace recorder handles worst: its own trace leaves the loop before looping
+ * back ("leaving loop in root trace"), the caller's trace meets an inner loop it may
+ * not unroll ("inner loop in root trace"), and after a few aborts both are blacklisted
+ * and run interpreted on every request. These helpers apply the first three items
+ * without a loop and loop only over the rest. `apply` is a module-level function and
+ * `context` its first argument, so that no closure is made per request.
+ *
+ * Lua only (`next` is Lua's): used by hosts/kong and hosts/apisix, not by kong-js.
+ */
+
+/** apply(context, name) for every name, in order. */
+export function eachName<C>(names: readonly string[], apply: (this: void, context: C, name: string) => void, context: C): void {
+  const count = names.length;
+  if (count === 0) return;
+  apply(context, names[0]!);
+  if (count === 1) return;
+  apply(context, names[1]!);
+  if (count === 2) return;
+  apply(context, names[2]!);
+  for (let i = 3; i < count; i++) apply(context, names[i]!);
+}
+
+/** apply(context, name, value) for every header of a name → value map, in `next` order. */
+export function eachHeader<C>(
+  headers: { readonly [name: string]: string },
+  apply: (this: void, context: C, name: string, value: string) => void,
+  context: C,
+): void {
+  let [name, value] = next(headers);
+  if (name === undefined) return;
+  apply(context, name as string, value as string);
+  [name, value] = next(headers, name);
+  if (name === undefined) return;
+  apply(context, name as string, value as string);
+  [name, value] = next(headers, name);
+  if (name === undefined) return;
+  apply(context, name as string, value as string);
+  [name, value] = next(headers, name);
+  while (name !== undefined) {
+    apply(context, name as string, value as string);
+    [name, value] = next(headers, name);
+  }
+}
