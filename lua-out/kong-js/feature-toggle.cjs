@@ -1361,6 +1361,12 @@ function remoteFlagsFrom(answer) {
   const segments = typeof state.segments === "object" && state.segments !== null ? state.segments : [];
   return { flags: prepareFlags({ features, segments }), names };
 }
+function evaluateRequired(conf, prepared, flags, name, context, caps, seen) {
+  const evaluation = evaluate(flags, name, context, caps);
+  if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
+  seen[name] = evaluation;
+  return void 0;
+}
 function decideFeatures(conf, prepared, facts, caps, remote) {
   const context = requestContext(conf, prepared, facts);
   const flags = remote === void 0 ? prepared.flags : remote.flags;
@@ -1368,10 +1374,14 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   if (remote !== void 0 && conf.forward === "enabled") forwarded = remote.names;
   const clearUpstream = [conf.header];
   const seen = {};
-  for (const name of conf.require) {
-    const evaluation = evaluate(flags, name, context, caps);
-    if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
-    seen[name] = evaluation;
+  const required = conf.require;
+  if (required.length > 0) {
+    const refused = evaluateRequired(conf, prepared, flags, required[0], context, caps, seen);
+    if (refused !== void 0) return refused;
+    for (let i = 1; i < required.length; i++) {
+      const refusedToo = evaluateRequired(conf, prepared, flags, required[i], context, caps, seen);
+      if (refusedToo !== void 0) return refusedToo;
+    }
   }
   const items = [];
   for (const name of forwarded) {

@@ -18946,21 +18946,25 @@ function encodeUsageEvent(event) {
   const route = d.route === void 0 ? "" : `,"route":${entityJson(d.route)}`;
   const service = d.service === void 0 ? "" : `,"service":${entityJson(d.service)}`;
   const consumer = d.consumer === void 0 ? "" : `,"consumer":${consumerJson(d.consumer)}`;
-  const tier = d.tier === void 0 ? "" : `,"tier":"${escaped(d.tier)}"`;
-  const plan = d.plan === void 0 ? "" : `,"plan":"${escaped(d.plan)}"`;
-  const features = d.features === void 0 ? "" : `,"features":"${escaped(d.features)}"`;
+  const tier = d.tier === void 0 ? "" : `,"tier":"${escapedOften(d.tier)}"`;
+  const plan = d.plan === void 0 ? "" : `,"plan":"${escapedOften(d.plan)}"`;
+  const features = d.features === void 0 ? "" : `,"features":"${escapedOften(d.features)}"`;
   const headers = d.headers === void 0 ? "" : `,"headers":${headersJson(d.headers)}`;
-  return `{"specversion":"1.0","id":"${escaped(event.id)}","source":"${escaped(event.source)}","type":"${escaped(event.type)}","subject":"${escaped(event.subject)}","time":"${escaped(event.time)}","datacontenttype":"application/json","data":{"method":"${escaped(d.method)}","path":"${escaped(d.path)}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`;
+  const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
+  const id = unique ? event.id : escaped(event.id);
+  const time = unique ? event.time : escaped(event.time);
+  const path = unique ? d.path : escaped(d.path);
+  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`;
 }
 function entityJson(entity2) {
-  if (entity2.id === void 0) return `{"name":"${escaped(entity2.name)}"}`;
-  if (entity2.name === void 0) return `{"id":"${escaped(entity2.id)}"}`;
-  return `{"id":"${escaped(entity2.id)}","name":"${escaped(entity2.name)}"}`;
+  if (entity2.id === void 0) return `{"name":"${escapedOften(entity2.name)}"}`;
+  if (entity2.name === void 0) return `{"id":"${escapedOften(entity2.id)}"}`;
+  return `{"id":"${escapedOften(entity2.id)}","name":"${escapedOften(entity2.name)}"}`;
 }
 function consumerJson(consumer) {
-  const username = consumer.username === void 0 ? "" : `,"username":"${escaped(consumer.username)}"`;
-  const customId = consumer.custom_id === void 0 ? "" : `,"custom_id":"${escaped(consumer.custom_id)}"`;
-  return `{"id":"${escaped(consumer.id)}"${username}${customId}}`;
+  const username = consumer.username === void 0 ? "" : `,"username":"${escapedOften(consumer.username)}"`;
+  const customId = consumer.custom_id === void 0 ? "" : `,"custom_id":"${escapedOften(consumer.custom_id)}"`;
+  return `{"id":"${escapedOften(consumer.id)}"${username}${customId}}`;
 }
 function headersJson(headers) {
   const names = [];
@@ -18998,11 +19002,28 @@ function escaped(text) {
   }
   return `${out}${text.substring(runStart)}`;
 }
-function pad(value, width) {
-  let text = `${value}`;
-  while (text.length < width) text = `0${text}`;
-  return text;
+function escapedOften(text) {
+  let known = escapedCache[text];
+  if (known === void 0) {
+    if (escapedCount >= ESCAPED_LIMIT) {
+      escapedCache = {};
+      escapedCount = 0;
+    }
+    known = escaped(text);
+    escapedCache[text] = known;
+    escapedCount += 1;
+  }
+  return known;
 }
+var ESCAPED_LIMIT = 4096;
+var escapedCache = {};
+var escapedCount = 0;
+function pad(value, width) {
+  const text = `${value}`;
+  const missing = width - text.length;
+  return missing <= 0 ? text : `${ZEROS.substring(0, missing)}${text}`;
+}
+var ZEROS = "0000";
 function rfc3339(epochMs) {
   const ms = Math.floor(epochMs);
   const second = Math.floor(ms / 1e3);

@@ -145,6 +145,22 @@ export function remoteFlagsFrom(answer: unknown): RemoteFlags | undefined {
   return { flags: prepareFlags({ features, segments }), names };
 }
 
+/** A required flag's evaluation, kept in `seen`; the refusal when it is off. */
+function evaluateRequired(
+  conf: FeatureToggleConfig,
+  prepared: PreparedFeatureToggle,
+  flags: PreparedFlags,
+  name: string,
+  context: FlagContext,
+  caps: Capabilities,
+  seen: { [name: string]: Evaluation },
+): AccessOutcome | undefined {
+  const evaluation = evaluate(flags, name, context, caps);
+  if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
+  seen[name] = evaluation;
+  return undefined;
+}
+
 /** Evaluates the required flags (refusing on the first that is off), then the forwarded ones. */
 export function decideFeatures(
   conf: FeatureToggleConfig,
@@ -159,10 +175,16 @@ export function decideFeatures(
   if (remote !== undefined && conf.forward === "enabled") forwarded = remote.names;
   const clearUpstream = [conf.header];
   const seen: { [name: string]: Evaluation } = {};
-  for (const name of conf.require) {
-    const evaluation = evaluate(flags, name, context, caps);
-    if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
-    seen[name] = evaluation;
+  // A route usually requires one flag: it is evaluated before (and without) the loop,
+  // because a loop that runs once per request costs LuaJIT its traces (hosts/lua/each.ts).
+  const required = conf.require;
+  if (required.length > 0) {
+    const refused = evaluateRequired(conf, prepared, flags, required[0]!, context, caps, seen);
+    if (refused !== undefined) return refused;
+    for (let i = 1; i < required.length; i++) {
+      const refusedToo = evaluateRequired(conf, prepared, flags, required[i]!, context, caps, seen);
+      if (refusedToo !== undefined) return refusedToo;
+    }
   }
   const items: string[] = [];
   for (const name of forwarded) {

@@ -156,28 +156,33 @@ export function encodeUsageEvent(event: UsageEvent): string {
   const route = d.route === undefined ? "" : `,"route":${entityJson(d.route)}`;
   const service = d.service === undefined ? "" : `,"service":${entityJson(d.service)}`;
   const consumer = d.consumer === undefined ? "" : `,"consumer":${consumerJson(d.consumer)}`;
-  const tier = d.tier === undefined ? "" : `,"tier":"${escaped(d.tier)}"`;
-  const plan = d.plan === undefined ? "" : `,"plan":"${escaped(d.plan)}"`;
-  const features = d.features === undefined ? "" : `,"features":"${escaped(d.features)}"`;
+  const tier = d.tier === undefined ? "" : `,"tier":"${escapedOften(d.tier)}"`;
+  const plan = d.plan === undefined ? "" : `,"plan":"${escapedOften(d.plan)}"`;
+  const features = d.features === undefined ? "" : `,"features":"${escapedOften(d.features)}"`;
   const headers = d.headers === undefined ? "" : `,"headers":${headersJson(d.headers)}`;
+  // The values new in every event are scanned together: one pattern match, not three.
+  const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
+  const id = unique ? event.id : escaped(event.id);
+  const time = unique ? event.time : escaped(event.time);
+  const path = unique ? d.path : escaped(d.path);
   return (
-    `{"specversion":"1.0","id":"${escaped(event.id)}","source":"${escaped(event.source)}","type":"${escaped(event.type)}",` +
-    `"subject":"${escaped(event.subject)}","time":"${escaped(event.time)}","datacontenttype":"application/json",` +
-    `"data":{"method":"${escaped(d.method)}","path":"${escaped(d.path)}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},` +
+    `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}",` +
+    `"subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json",` +
+    `"data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},` +
     `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`
   );
 }
 
 function entityJson(entity: EntityRef): string {
-  if (entity.id === undefined) return `{"name":"${escaped(entity.name!)}"}`;
-  if (entity.name === undefined) return `{"id":"${escaped(entity.id)}"}`;
-  return `{"id":"${escaped(entity.id)}","name":"${escaped(entity.name)}"}`;
+  if (entity.id === undefined) return `{"name":"${escapedOften(entity.name!)}"}`;
+  if (entity.name === undefined) return `{"id":"${escapedOften(entity.id)}"}`;
+  return `{"id":"${escapedOften(entity.id)}","name":"${escapedOften(entity.name)}"}`;
 }
 
 function consumerJson(consumer: { id: string; username?: string; custom_id?: string }): string {
-  const username = consumer.username === undefined ? "" : `,"username":"${escaped(consumer.username)}"`;
-  const customId = consumer.custom_id === undefined ? "" : `,"custom_id":"${escaped(consumer.custom_id)}"`;
-  return `{"id":"${escaped(consumer.id)}"${username}${customId}}`;
+  const username = consumer.username === undefined ? "" : `,"username":"${escapedOften(consumer.username)}"`;
+  const customId = consumer.custom_id === undefined ? "" : `,"custom_id":"${escapedOften(consumer.custom_id)}"`;
+  return `{"id":"${escapedOften(consumer.id)}"${username}${customId}}`;
 }
 
 function headersJson(headers: { [name: string]: string }): string {
@@ -237,13 +242,44 @@ function escaped(text: string): string {
   return `${out}${text.substring(runStart)}`;
 }
 
+/**
+ * escaped() for values that recur from request to request: the source and type, the
+ * method, subjects, route, service and consumer names and ids, tiers, plans, feature
+ * lists. They come from configuration and a bounded set of callers, so each is scanned
+ * once and then found in this table (a string-keyed lookup), instead of a pattern scan
+ * per value per event. The table holds at most ESCAPED_LIMIT entries and starts over
+ * when full. Values the client chooses freely (the path, header values) and the event
+ * id go through escaped() every time: caching them would only churn the table.
+ */
+function escapedOften(text: string): string {
+  let known = escapedCache[text];
+  if (known === undefined) {
+    if (escapedCount >= ESCAPED_LIMIT) {
+      escapedCache = {};
+      escapedCount = 0;
+    }
+    known = escaped(text);
+    escapedCache[text] = known;
+    escapedCount += 1;
+  }
+  return known;
+}
+
+const ESCAPED_LIMIT = 4096;
+let escapedCache: { [text: string]: string } = {};
+let escapedCount = 0;
+
 // ---- time ----------------------------------------------------------------------------
 
 function pad(value: number, width: number): string {
-  let text = `${value}`;
-  while (text.length < width) text = `0${text}`;
-  return text;
+  const text = `${value}`;
+  const missing = width - text.length;
+  // Without a loop: rfc3339 runs per request, and a loop that runs once or twice per
+  // call costs LuaJIT its traces (see hosts/lua/each.ts).
+  return missing <= 0 ? text : `${ZEROS.substring(0, missing)}${text}`;
 }
+
+const ZEROS = "0000";
 
 /**
  * Epoch milliseconds as RFC 3339 UTC with milliseconds ("2026-11-24T20:01:45.123Z"),

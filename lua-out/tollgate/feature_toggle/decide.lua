@@ -143,6 +143,15 @@ function ____exports.remoteFlagsFrom(answer)
         names = names
     }
 end
+--- A required flag's evaluation, kept in `seen`; the refusal when it is off.
+local function evaluateRequired(conf, prepared, flags, name, context, caps, seen)
+    local evaluation = evaluate(flags, name, context, caps)
+    if not evaluation.enabled then
+        return rejection(conf, prepared, name, evaluation)
+    end
+    seen[name] = evaluation
+    return nil
+end
 --- Evaluates the required flags (refusing on the first that is off), then the forwarded ones.
 function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     local context = ____exports.requestContext(conf, prepared, facts)
@@ -153,19 +162,45 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     end
     local clearUpstream = {conf.header}
     local seen = {}
-    for ____, name in ipairs(conf.require) do
-        local evaluation = evaluate(flags, name, context, caps)
-        if not evaluation.enabled then
-            return rejection(conf, prepared, name, evaluation)
+    local required = conf.require
+    if #required > 0 then
+        local refused = evaluateRequired(
+            conf,
+            prepared,
+            flags,
+            required[1],
+            context,
+            caps,
+            seen
+        )
+        if refused ~= nil then
+            return refused
         end
-        seen[name] = evaluation
+        do
+            local i = 1
+            while i < #required do
+                local refusedToo = evaluateRequired(
+                    conf,
+                    prepared,
+                    flags,
+                    required[i + 1],
+                    context,
+                    caps,
+                    seen
+                )
+                if refusedToo ~= nil then
+                    return refusedToo
+                end
+                i = i + 1
+            end
+        end
     end
     local items = {}
     for ____, name in ipairs(forwarded) do
         do
             local evaluation = seen[name] or evaluate(flags, name, context, caps)
             if not evaluation.enabled then
-                goto __continue46
+                goto __continue50
             end
             local variant = evaluation.variant
             local ____variant_enabled_6
@@ -177,7 +212,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
             end
             items[#items + 1] = ____variant_enabled_6
         end
-        ::__continue46::
+        ::__continue50::
     end
     if #items == 0 then
         return {clearUpstream = clearUpstream}

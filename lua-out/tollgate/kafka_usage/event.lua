@@ -4,20 +4,20 @@ local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
-local entityJson, consumerJson, headersJson, escaped, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, lastSecond, lastPrefix
+local entityJson, consumerJson, headersJson, escaped, escapedOften, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, ESCAPED_LIMIT, escapedCache, escapedCount, ZEROS, lastSecond, lastPrefix
 function entityJson(entity)
     if entity.id == nil then
-        return "{\"name\":\"" .. escaped(entity.name) .. "\"}"
+        return "{\"name\":\"" .. escapedOften(entity.name) .. "\"}"
     end
     if entity.name == nil then
-        return "{\"id\":\"" .. escaped(entity.id) .. "\"}"
+        return "{\"id\":\"" .. escapedOften(entity.id) .. "\"}"
     end
-    return "{\"id\":\"" .. escaped(entity.id) .. "\",\"name\":\"" .. escaped(entity.name) .. "\"}"
+    return "{\"id\":\"" .. escapedOften(entity.id) .. "\",\"name\":\"" .. escapedOften(entity.name) .. "\"}"
 end
 function consumerJson(consumer)
-    local username = consumer.username == nil and "" or ",\"username\":\"" .. escaped(consumer.username) .. "\""
-    local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escaped(consumer.custom_id) .. "\""
-    return "{\"id\":\"" .. escaped(consumer.id) .. "\"" .. username .. customId .. "}"
+    local username = consumer.username == nil and "" or ",\"username\":\"" .. escapedOften(consumer.username) .. "\""
+    local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escapedOften(consumer.custom_id) .. "\""
+    return "{\"id\":\"" .. escapedOften(consumer.id) .. "\"" .. username .. customId .. "}"
 end
 function headersJson(headers)
     local names = {}
@@ -62,12 +62,23 @@ function escaped(text)
     end
     return out .. __TS__StringSubstring(text, runStart)
 end
+function escapedOften(text)
+    local known = escapedCache[text]
+    if known == nil then
+        if escapedCount >= ESCAPED_LIMIT then
+            escapedCache = {}
+            escapedCount = 0
+        end
+        known = escaped(text)
+        escapedCache[text] = known
+        escapedCount = escapedCount + 1
+    end
+    return known
+end
 function pad(value, width)
     local text = tostring(value)
-    while #text < width do
-        text = "0" .. text
-    end
-    return text
+    local missing = width - #text
+    return missing <= 0 and text or __TS__StringSubstring(ZEROS, 0, missing) .. text
 end
 --- Epoch milliseconds as RFC 3339 UTC with milliseconds ("2026-11-24T20:01:45.123Z"),
 -- by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
@@ -198,14 +209,21 @@ function ____exports.encodeUsageEvent(event)
     local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
     local service = d.service == nil and "" or ",\"service\":" .. entityJson(d.service)
     local consumer = d.consumer == nil and "" or ",\"consumer\":" .. consumerJson(d.consumer)
-    local tier = d.tier == nil and "" or ",\"tier\":\"" .. escaped(d.tier) .. "\""
-    local plan = d.plan == nil and "" or ",\"plan\":\"" .. escaped(d.plan) .. "\""
-    local features = d.features == nil and "" or ",\"features\":\"" .. escaped(d.features) .. "\""
+    local tier = d.tier == nil and "" or ",\"tier\":\"" .. escapedOften(d.tier) .. "\""
+    local plan = d.plan == nil and "" or ",\"plan\":\"" .. escapedOften(d.plan) .. "\""
+    local features = d.features == nil and "" or ",\"features\":\"" .. escapedOften(d.features) .. "\""
     local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
-    return "{\"specversion\":\"1.0\",\"id\":\"" .. escaped(event.id) .. "\",\"source\":\"" .. escaped(event.source) .. "\",\"type\":\"" .. escaped(event.type) .. "\"," .. "\"subject\":\"" .. escaped(event.subject) .. "\",\"time\":\"" .. escaped(event.time) .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escaped(d.method) .. "\",\"path\":\"" .. escaped(d.path) .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. headers .. "}}"
+    local unique = not hasSpecial(event.id .. event.time .. d.path)
+    local id = unique and event.id or escaped(event.id)
+    local time = unique and event.time or escaped(event.time)
+    local path = unique and d.path or escaped(d.path)
+    return "{\"specversion\":\"1.0\",\"id\":\"" .. id .. "\",\"source\":\"" .. escapedOften(event.source) .. "\",\"type\":\"" .. escapedOften(event.type) .. "\"," .. "\"subject\":\"" .. escapedOften(event.subject) .. "\",\"time\":\"" .. time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escapedOften(d.method) .. "\",\"path\":\"" .. path .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. headers .. "}}"
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
 local LUA = #"é" == 2
+--- Whether `text` holds a character JSON must escape. LuaJIT: one pattern match in C (a
+-- character loop runs interpreted in the log phase, where ngx.var calls keep LuaJIT from
+-- compiling); Node: a loop over the code units.
 hasSpecial = LUA and (function(text) return string.find(text, "[%c\"\\]") ~= nil end) or (function(text)
     do
         local i = 0
@@ -229,6 +247,10 @@ SHORT_ESCAPES = {
     [92] = "\\\\"
 }
 HEX = "0123456789abcdef"
+ESCAPED_LIMIT = 4096
+escapedCache = {}
+escapedCount = 0
+ZEROS = "0000"
 lastSecond = -1
 lastPrefix = ""
 return ____exports

@@ -467,7 +467,14 @@ function H.log()
       conf = collected(ctx, confs, entry)
     end
     if conf then
-      call(ctx, entry, "log", conf)
+      -- Called directly, as Kong's execute_collected_plugins_iterator does for the log
+      -- phase: an error ends log_by_lua and nginx logs it, like in Kong. (Under pcall,
+      -- every trace LuaJIT starts inside a log handler would also have to end at the
+      -- pcall frame, "NYI: return to lower frame", which Kong does not impose.)
+      ctx.tollgate_plugin = entry
+      ctx.tollgate_conf = conf
+      local handler = entry.handler
+      handler.log(handler, conf)
     end
   end
   ctx.tollgate_plugin = nil
