@@ -25,24 +25,42 @@ export function eachName<C>(names: readonly string[], apply: (this: void, contex
   for (let i = 3; i < count; i++) apply(context, names[i]!);
 }
 
-/** apply(context, name, value) for every header of a name → value map, in `next` order. */
+/**
+ * apply(context, name, value) for every header of a name → value map, in `next` order.
+ * The first eight without a loop: tier-limit sends up to seven rate-limit headers.
+ */
 export function eachHeader<C>(
   headers: { readonly [name: string]: string },
   apply: (this: void, context: C, name: string, value: string) => void,
   context: C,
 ): void {
-  let [name, value] = next(headers);
+  let name = applyNext(headers, undefined, apply, context);
   if (name === undefined) return;
-  apply(context, name as string, value as string);
-  [name, value] = next(headers, name);
+  name = applyNext(headers, name, apply, context);
   if (name === undefined) return;
-  apply(context, name as string, value as string);
-  [name, value] = next(headers, name);
+  name = applyNext(headers, name, apply, context);
   if (name === undefined) return;
+  name = applyNext(headers, name, apply, context);
+  if (name === undefined) return;
+  name = applyNext(headers, name, apply, context);
+  if (name === undefined) return;
+  name = applyNext(headers, name, apply, context);
+  if (name === undefined) return;
+  name = applyNext(headers, name, apply, context);
+  if (name === undefined) return;
+  name = applyNext(headers, name, apply, context);
+  while (name !== undefined) name = applyNext(headers, name, apply, context);
+}
+
+/** Applies the header after `after` (the first when undefined); returns its name, or undefined at the end. */
+function applyNext<C>(
+  headers: { readonly [name: string]: string },
+  after: string | undefined,
+  apply: (this: void, context: C, name: string, value: string) => void,
+  context: C,
+): string | undefined {
+  const [name, value] = next(headers, after);
+  if (name === undefined) return undefined;
   apply(context, name as string, value as string);
-  [name, value] = next(headers, name);
-  while (name !== undefined) {
-    apply(context, name as string, value as string);
-    [name, value] = next(headers, name);
-  }
+  return name as string;
 }

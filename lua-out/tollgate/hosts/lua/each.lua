@@ -1,5 +1,14 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local applyNext
+function applyNext(headers, after, apply, context)
+    local name, value = next(headers, after)
+    if name == nil then
+        return nil
+    end
+    apply(context, name, value)
+    return name
+end
 --- apply(context, name) for every name, in order.
 function ____exports.eachName(names, apply, context)
     local count = #names
@@ -24,26 +33,39 @@ function ____exports.eachName(names, apply, context)
     end
 end
 --- apply(context, name, value) for every header of a name → value map, in `next` order.
+-- The first eight without a loop: tier-limit sends up to seven rate-limit headers.
 function ____exports.eachHeader(headers, apply, context)
-    local name, value = next(headers)
+    local name = applyNext(headers, nil, apply, context)
     if name == nil then
         return
     end
-    apply(context, name, value)
-    name, value = next(headers, name)
+    name = applyNext(headers, name, apply, context)
     if name == nil then
         return
     end
-    apply(context, name, value)
-    name, value = next(headers, name)
+    name = applyNext(headers, name, apply, context)
     if name == nil then
         return
     end
-    apply(context, name, value)
-    name, value = next(headers, name)
+    name = applyNext(headers, name, apply, context)
+    if name == nil then
+        return
+    end
+    name = applyNext(headers, name, apply, context)
+    if name == nil then
+        return
+    end
+    name = applyNext(headers, name, apply, context)
+    if name == nil then
+        return
+    end
+    name = applyNext(headers, name, apply, context)
+    if name == nil then
+        return
+    end
+    name = applyNext(headers, name, apply, context)
     while name ~= nil do
-        apply(context, name, value)
-        name, value = next(headers, name)
+        name = applyNext(headers, name, apply, context)
     end
 end
 return ____exports
