@@ -94,24 +94,38 @@ local function set_consumer(consumer, credential)
   end
 end
 
+-- The key under the i-th key name (header first, then query), or nil.
+local function key_at(conf, names, i)
+  local v
+  if conf.key_in_header then
+    v = ngx_var[names.headers[i]]
+  end
+  if not v and conf.key_in_query then
+    v = ngx_var[names.args[i]]
+    if v and (find(v, "%", 1, true) or find(v, "+", 1, true)) then
+      v = unescape_uri(v)
+    end
+  end
+  return v
+end
+
 -- Returns true, or nil and { status, message, headers }.
 local function authenticate(conf)
   local names = names_for(conf)
+  -- The first key name outside the loop: a loop left on its first iteration on every
+  -- request is one LuaJIT blacklists, and this host is the baseline of `make bench`.
+  local count = #conf.key_names
   local key, found_at
-  for i = 1, #conf.key_names do
-    local v
-    if conf.key_in_header then
-      v = ngx_var[names.headers[i]]
-    end
-    if not v and conf.key_in_query then
-      v = ngx_var[names.args[i]]
-      if v and (find(v, "%", 1, true) or find(v, "+", 1, true)) then
-        v = unescape_uri(v)
+  if count > 0 then
+    key, found_at = key_at(conf, names, 1), 1
+  end
+  if not key then
+    for i = 2, count do
+      key = key_at(conf, names, i)
+      if key then
+        found_at = i
+        break
       end
-    end
-    if v then
-      key, found_at = v, i
-      break
     end
   end
 
