@@ -14693,16 +14693,12 @@ function check(prepared, keyPrefix, sliding, now) {
     key,
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
     previousKey,
-    limit: prepared.limit,
-    limitText: prepared.limitText,
-    window: window2,
     // Rounded down to 6 decimals: the Redis script receives exactly this number.
     weight: sliding ? Math.floor((1 - (now - start) / length) * 1e6) / 1e6 : 0,
     ttl: sliding ? end - second + nextLength + 1 : end - second + 1,
     windowStart: start,
     resetAt: end,
-    limitHeader: prepared.limitHeader,
-    remainingHeader: prepared.remainingHeader
+    spec: prepared
   };
 }
 function planAccess(conf, facts, now, prepared = prepare(conf)) {
@@ -14724,20 +14720,23 @@ function planAccess(conf, facts, now, prepared = prepare(conf)) {
   if (windows === void 0) return { kind: "count", tier: tierName, checks, now, cost };
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
   const sliding = conf.algorithm === "sliding";
-  for (const window2 of windows) checks.push(check(window2, keyPrefix, sliding, now));
+  const count = windows.length;
+  if (count > 0) checks.push(check(windows[0], keyPrefix, sliding, now));
+  if (count > 1) checks.push(check(windows[1], keyPrefix, sliding, now));
+  for (let i = 2; i < count; i++) checks.push(check(windows[i], keyPrefix, sliding, now));
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 function retryAfter(entry, current, previous, cost, now) {
   const untilEnd = entry.resetAt - now;
-  if (entry.weight === 0 || current > entry.limit) {
+  if (entry.weight === 0 || current > entry.spec.limit) {
     if (entry.weight === 0) return Math.max(1, Math.ceil(untilEnd));
     const length2 = entry.resetAt - entry.windowStart;
     const without = current - cost;
-    const extra = without > entry.limit - cost ? length2 * (1 - (entry.limit - cost) / without) : 0;
+    const extra = without > entry.spec.limit - cost ? length2 * (1 - (entry.spec.limit - cost) / without) : 0;
     return Math.max(1, Math.ceil(untilEnd + extra));
   }
   const length = entry.resetAt - entry.windowStart;
-  const elapsedNeeded = length * (1 - (entry.limit - current) / previous);
+  const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
 function decideAccess(conf, plan, counts) {
@@ -14750,12 +14749,12 @@ function decideAccess(conf, plan, counts) {
     const entry2 = plan.checks[i];
     const current = counts.current[i] ?? 0;
     const estimate = (counts.previous[i] ?? 0) * entry2.weight + current;
-    const left = Math.floor(entry2.limit - estimate);
+    const left = Math.floor(entry2.spec.limit - estimate);
     const remaining = left > 0 ? left : 0;
-    if (estimate > entry2.limit && exceeded === -1) exceeded = i;
+    if (estimate > entry2.spec.limit && exceeded === -1) exceeded = i;
     if (!hide) {
-      headers[entry2.limitHeader] = entry2.limitText;
-      headers[entry2.remainingHeader] = `${remaining}`;
+      headers[entry2.spec.limitHeader] = entry2.spec.limitText;
+      headers[entry2.spec.remainingHeader] = `${remaining}`;
     }
     if (tightest === -1 || remaining < tightestRemaining) {
       tightest = i;
@@ -14765,7 +14764,7 @@ function decideAccess(conf, plan, counts) {
   const now = plan.now;
   if (tightest !== -1 && !hide) {
     const entry2 = plan.checks[tightest];
-    headers["RateLimit-Limit"] = entry2.limitText;
+    headers["RateLimit-Limit"] = entry2.spec.limitText;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry2.resetAt - now))}`;
   }
@@ -14786,8 +14785,8 @@ function decideAccess(conf, plan, counts) {
         error: "rate_limited",
         message: conf.error_message,
         tier: plan.tier,
-        window: entry.window,
-        limit: entry.limit,
+        window: entry.spec.window,
+        limit: entry.spec.limit,
         retry_after: wait
       }
     }
@@ -14835,7 +14834,7 @@ function scriptKeysAndArgs(checks, cost) {
   const args = [cost];
   for (const entry of checks) {
     keys.push(entry.key, entry.previousKey);
-    args.push(entry.limit, entry.weight === 0 ? "0" : entry.weight.toFixed(6), entry.ttl);
+    args.push(entry.spec.limit, entry.weight === 0 ? "0" : entry.weight.toFixed(6), entry.ttl);
   }
   return { keys, args };
 }

@@ -25,16 +25,16 @@ import type { TierLimitConfig } from "./schema";
 
 const MONTH_MAX_SECONDS = 31 * 86400;
 
-/** One window this request is counted in. */
+/**
+ * One window this request is counted in: what changes per request, and the window's
+ * prepared settings (limit, header names) by reference. Small on purpose: one is made
+ * per window per request.
+ */
 export interface CounterCheck {
   /** The current window's counter. */
   key: string;
   /** The previous window's counter (read by the sliding algorithm only). */
   previousKey: string;
-  limit: number;
-  /** `limit` as header text. */
-  limitText: string;
-  window: WindowName;
   /** Weight of the previous window's count: 1 - elapsed fraction (0 for fixed windows). */
   weight: number;
   /** Seconds the current counter must live (through the next window when sliding). */
@@ -42,8 +42,8 @@ export interface CounterCheck {
   windowStart: number;
   /** Epoch second at which the current window ends. */
   resetAt: number;
-  limitHeader: string;
-  remainingHeader: string;
+  /** The window's limit and header names, from the prepared config. */
+  spec: PreparedWindow;
 }
 
 export type AccessPlan =
@@ -92,16 +92,12 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
     key,
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
     previousKey,
-    limit: prepared.limit,
-    limitText: prepared.limitText,
-    window,
     // Rounded down to 6 decimals: the Redis script receives exactly this number.
     weight: sliding ? Math.floor((1 - (now - start) / length) * 1e6) / 1e6 : 0,
     ttl: sliding ? end - second + nextLength + 1 : end - second + 1,
     windowStart: start,
     resetAt: end,
-    limitHeader: prepared.limitHeader,
-    remainingHeader: prepared.remainingHeader,
+    spec: prepared,
   };
 }
 
@@ -135,25 +131,30 @@ export function planAccess(
   // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
   const sliding = conf.algorithm === "sliding";
-  for (const window of windows) checks.push(check(window, keyPrefix, sliding, now));
+  // The first two windows without a loop (a tier has one to five): a loop that runs once
+  // or twice per request costs LuaJIT its traces (see hosts/lua/each.ts). Same below.
+  const count = windows.length;
+  if (count > 0) checks.push(check(windows[0]!, keyPrefix, sliding, now));
+  if (count > 1) checks.push(check(windows[1]!, keyPrefix, sliding, now));
+  for (let i = 2; i < count; i++) checks.push(check(windows[i]!, keyPrefix, sliding, now));
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 
 /** Seconds until a refused request would be allowed in this window, if nothing else arrives. */
 function retryAfter(entry: CounterCheck, current: number, previous: number, cost: number, now: number): number {
   const untilEnd = entry.resetAt - now;
-  if (entry.weight === 0 || current > entry.limit) {
+  if (entry.weight === 0 || current > entry.spec.limit) {
     if (entry.weight === 0) return Math.max(1, Math.ceil(untilEnd));
     // Current window alone is over: wait for the next window, then for this window's
     // weight (as the next one's "previous") to fall enough.
     const length = entry.resetAt - entry.windowStart;
     const without = current - cost;
-    const extra = without > entry.limit - cost ? length * (1 - (entry.limit - cost) / without) : 0;
+    const extra = without > entry.spec.limit - cost ? length * (1 - (entry.spec.limit - cost) / without) : 0;
     return Math.max(1, Math.ceil(untilEnd + extra));
   }
   // The previous window's weight must fall until previous * weight + current <= limit.
   const length = entry.resetAt - entry.windowStart;
-  const elapsedNeeded = length * (1 - (entry.limit - current) / previous);
+  const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
 
@@ -172,12 +173,12 @@ export function decideAccess(
     const entry = plan.checks[i]!;
     const current = counts.current[i] ?? 0;
     const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
-    const left = Math.floor(entry.limit - estimate);
+    const left = Math.floor(entry.spec.limit - estimate);
     const remaining = left > 0 ? left : 0;
-    if (estimate > entry.limit && exceeded === -1) exceeded = i;
+    if (estimate > entry.spec.limit && exceeded === -1) exceeded = i;
     if (!hide) {
-      headers[entry.limitHeader] = entry.limitText;
-      headers[entry.remainingHeader] = `${remaining}`;
+      headers[entry.spec.limitHeader] = entry.spec.limitText;
+      headers[entry.spec.remainingHeader] = `${remaining}`;
     }
     if (tightest === -1 || remaining < tightestRemaining) {
       tightest = i;
@@ -187,7 +188,7 @@ export function decideAccess(
   const now = plan.now;
   if (tightest !== -1 && !hide) {
     const entry = plan.checks[tightest]!;
-    headers["RateLimit-Limit"] = entry.limitText;
+    headers["RateLimit-Limit"] = entry.spec.limitText;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry.resetAt - now))}`;
   }
@@ -211,8 +212,8 @@ export function decideAccess(
         error: "rate_limited",
         message: conf.error_message,
         tier: plan.tier,
-        window: entry.window,
-        limit: entry.limit,
+        window: entry.spec.window,
+        limit: entry.spec.limit,
         retry_after: wait,
       },
     },

@@ -41,7 +41,7 @@ export function scriptKeysAndArgs(checks: readonly CounterCheck[], cost: number)
   for (const entry of checks) {
     keys.push(entry.key, entry.previousKey);
     // Weights go as text with enough digits that both sides compare the same number.
-    args.push(entry.limit, entry.weight === 0 ? "0" : entry.weight.toFixed(6), entry.ttl);
+    args.push(entry.spec.limit, entry.weight === 0 ? "0" : entry.weight.toFixed(6), entry.ttl);
   }
   return { keys, args };
 }

@@ -38,15 +38,11 @@ local function check(prepared, keyPrefix, sliding, now)
     return {
         key = key,
         previousKey = previousKey,
-        limit = prepared.limit,
-        limitText = prepared.limitText,
-        window = window,
         weight = sliding and math.floor((1 - (now - start) / length) * 1000000) / 1000000 or 0,
         ttl = sliding and ____end - second + nextLength + 1 or ____end - second + 1,
         windowStart = start,
         resetAt = ____end,
-        limitHeader = prepared.limitHeader,
-        remainingHeader = prepared.remainingHeader
+        spec = prepared
     }
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
@@ -91,8 +87,19 @@ function ____exports.planAccess(conf, facts, now, prepared)
     end
     local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
     local sliding = conf.algorithm == "sliding"
-    for ____, window in ipairs(windows) do
-        checks[#checks + 1] = check(window, keyPrefix, sliding, now)
+    local count = #windows
+    if count > 0 then
+        checks[#checks + 1] = check(windows[1], keyPrefix, sliding, now)
+    end
+    if count > 1 then
+        checks[#checks + 1] = check(windows[2], keyPrefix, sliding, now)
+    end
+    do
+        local i = 2
+        while i < count do
+            checks[#checks + 1] = check(windows[i + 1], keyPrefix, sliding, now)
+            i = i + 1
+        end
     end
     return {
         kind = "count",
@@ -105,7 +112,7 @@ end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
     local untilEnd = entry.resetAt - now
-    if entry.weight == 0 or current > entry.limit then
+    if entry.weight == 0 or current > entry.spec.limit then
         if entry.weight == 0 then
             return math.max(
                 1,
@@ -114,14 +121,14 @@ local function retryAfter(entry, current, previous, cost, now)
         end
         local length = entry.resetAt - entry.windowStart
         local without = current - cost
-        local extra = without > entry.limit - cost and length * (1 - (entry.limit - cost) / without) or 0
+        local extra = without > entry.spec.limit - cost and length * (1 - (entry.spec.limit - cost) / without) or 0
         return math.max(
             1,
             math.ceil(untilEnd + extra)
         )
     end
     local length = entry.resetAt - entry.windowStart
-    local elapsedNeeded = length * (1 - (entry.limit - current) / previous)
+    local elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous)
     return math.max(
         1,
         math.ceil(entry.windowStart + elapsedNeeded - now)
@@ -140,14 +147,14 @@ function ____exports.decideAccess(conf, plan, counts)
             local entry = plan.checks[i + 1]
             local current = counts.current[i + 1] or 0
             local estimate = (counts.previous[i + 1] or 0) * entry.weight + current
-            local left = math.floor(entry.limit - estimate)
+            local left = math.floor(entry.spec.limit - estimate)
             local remaining = left > 0 and left or 0
-            if estimate > entry.limit and exceeded == -1 then
+            if estimate > entry.spec.limit and exceeded == -1 then
                 exceeded = i
             end
             if not hide then
-                headers[entry.limitHeader] = entry.limitText
-                headers[entry.remainingHeader] = tostring(remaining)
+                headers[entry.spec.limitHeader] = entry.spec.limitText
+                headers[entry.spec.remainingHeader] = tostring(remaining)
             end
             if tightest == -1 or remaining < tightestRemaining then
                 tightest = i
@@ -159,7 +166,7 @@ function ____exports.decideAccess(conf, plan, counts)
     local now = plan.now
     if tightest ~= -1 and not hide then
         local entry = plan.checks[tightest + 1]
-        headers["RateLimit-Limit"] = entry.limitText
+        headers["RateLimit-Limit"] = entry.spec.limitText
         headers["RateLimit-Remaining"] = tostring(tightestRemaining)
         headers["RateLimit-Reset"] = tostring(math.max(
             1,
@@ -188,8 +195,8 @@ function ____exports.decideAccess(conf, plan, counts)
         error = "rate_limited",
         message = conf.error_message,
         tier = plan.tier,
-        window = entry.window,
-        limit = entry.limit,
+        window = entry.spec.window,
+        limit = entry.spec.limit,
         retry_after = wait
     }}}
 end

@@ -12,7 +12,7 @@ function ____exports.scriptKeysAndArgs(checks, cost)
         __TS__ArrayPush(keys, entry.key, entry.previousKey)
         __TS__ArrayPush(
             args,
-            entry.limit,
+            entry.spec.limit,
             entry.weight == 0 and "0" or __TS__NumberToFixed(entry.weight, 6),
             entry.ttl
         )

@@ -27,7 +27,7 @@ export function eachName<C>(names: readonly string[], apply: (this: void, contex
 
 /**
  * apply(context, name, value) for every header of a name → value map, in `next` order.
- * The first eight without a loop: tier-limit sends up to seven rate-limit headers.
+ * The first three without a loop, as in eachName.
  */
 export function eachHeader<C>(
   headers: { readonly [name: string]: string },
@@ -35,14 +35,6 @@ export function eachHeader<C>(
   context: C,
 ): void {
   let name = applyNext(headers, undefined, apply, context);
-  if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
-  if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
-  if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
-  if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
   if (name === undefined) return;
   name = applyNext(headers, name, apply, context);
   if (name === undefined) return;

@@ -35,8 +35,7 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 
   const upstream = prepared.upstreamFor[plan.tier]!;
-  const passed: AccessOutcome = { clearUpstream, upstream, tier: plan.tier };
-  if (plan.checks.length === 0) return passed;
+  if (plan.checks.length === 0) return { clearUpstream, upstream, tier: plan.tier };
 
   const local = conf.policy === "local";
   let counts: WindowCounts | undefined;
@@ -44,6 +43,7 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost);
   else [counts, err] = countInRedis(prepared, plan.checks, plan.cost);
   if (counts === undefined) {
+    const passed: AccessOutcome = { clearUpstream, upstream, tier: plan.tier };
     const { outcome, report } = onStoreFailure(conf, passed, ngx.now(), prepared);
     if (report > 0) ngx.log(ngx.ERR, `[tier-limit] counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${err}`);
     return outcome;

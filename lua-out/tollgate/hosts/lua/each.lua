@@ -33,25 +33,9 @@ function ____exports.eachName(names, apply, context)
     end
 end
 --- apply(context, name, value) for every header of a name → value map, in `next` order.
--- The first eight without a loop: tier-limit sends up to seven rate-limit headers.
+-- The first three without a loop, as in eachName.
 function ____exports.eachHeader(headers, apply, context)
     local name = applyNext(headers, nil, apply, context)
-    if name == nil then
-        return
-    end
-    name = applyNext(headers, name, apply, context)
-    if name == nil then
-        return
-    end
-    name = applyNext(headers, name, apply, context)
-    if name == nil then
-        return
-    end
-    name = applyNext(headers, name, apply, context)
-    if name == nil then
-        return
-    end
-    name = applyNext(headers, name, apply, context)
     if name == nil then
         return
     end

@@ -49,9 +49,8 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
         return {clearUpstream = clearUpstream, rejection = plan.rejection}
     end
     local upstream = prepared.upstreamFor[plan.tier]
-    local passed = {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
     if #plan.checks == 0 then
-        return passed
+        return {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
     end
     local ____local = conf.policy == "local"
     local counts
@@ -62,6 +61,7 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
         counts, err = countInRedis(prepared, plan.checks, plan.cost)
     end
     if counts == nil then
+        local passed = {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
         local ____onStoreFailure_result_1 = onStoreFailure(
             conf,
             passed,
