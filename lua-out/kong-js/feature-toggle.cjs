@@ -1307,6 +1307,7 @@ function prepare(conf) {
     sessionHeader,
     items,
     upgrade,
+    clearUpstream: [conf.header],
     needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false, decided: true }
   };
   cache.set(conf, prepared);
@@ -1346,7 +1347,7 @@ function rejection(conf, prepared, name, evaluation) {
   };
   const hint = prepared.upgrade[name];
   if (hint !== void 0) body["upgrade"] = hint;
-  return { clearUpstream: [conf.header], rejection: { status: conf.error_code, body, headers: {} } };
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: conf.error_code, body, headers: {} } };
 }
 function remoteFlagsFrom(answer) {
   if (typeof answer !== "object" || answer === null) return void 0;
@@ -1372,7 +1373,7 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   const flags = remote === void 0 ? prepared.flags : remote.flags;
   let forwarded = prepared.forwarded;
   if (remote !== void 0 && conf.forward === "enabled") forwarded = remote.names;
-  const clearUpstream = [conf.header];
+  const clearUpstream = prepared.clearUpstream;
   const seen = {};
   const required = conf.require;
   if (required.length > 0) {

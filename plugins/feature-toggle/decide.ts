@@ -29,6 +29,8 @@ export interface PreparedFeatureToggle {
   items: { [flag: string]: { [variant: string]: string } };
   /** Upgrade hint by flag name (flag's own, else the config's). */
   upgrade: { [flag: string]: string };
+  /** The request headers removed from every request (client copies of ours). */
+  clearUpstream: readonly string[];
   needs: FactNeeds;
 }
 
@@ -73,6 +75,7 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
     sessionHeader,
     items,
     upgrade,
+    clearUpstream: [conf.header],
     needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false, decided: true },
   };
   cache.set(conf, prepared);
@@ -120,7 +123,7 @@ function rejection(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, n
   };
   const hint = prepared.upgrade[name];
   if (hint !== undefined) body["upgrade"] = hint;
-  return { clearUpstream: [conf.header], rejection: { status: conf.error_code, body, headers: {} } };
+  return { clearUpstream: prepared.clearUpstream, rejection: { status: conf.error_code, body, headers: {} } };
 }
 
 /** Flags from a remote source (Unleash), replacing the inline ones. */
@@ -173,7 +176,7 @@ export function decideFeatures(
   const flags = remote === undefined ? prepared.flags : remote.flags;
   let forwarded = prepared.forwarded;
   if (remote !== undefined && conf.forward === "enabled") forwarded = remote.names;
-  const clearUpstream = [conf.header];
+  const clearUpstream = prepared.clearUpstream;
   const seen: { [name: string]: Evaluation } = {};
   // A route usually requires one flag: it is evaluated before (and without) the loop,
   // because a loop that runs once per request costs LuaJIT its traces (hosts/lua/each.ts).

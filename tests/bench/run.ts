@@ -17,6 +17,7 @@ import { startKongHost } from "../runtime/kong-host.ts";
 import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { startKafka, waitForRecords, type KafkaBroker } from "../runtime/kafka.ts";
+import { groupCpuSeconds, processCpuSeconds } from "../runtime/cpu.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -31,6 +32,10 @@ const BUDGET_MS = 8 * 60 * 1000;
 interface Target {
   url: string;
   stop(): Promise<void>;
+  /** CPU seconds the gateway (its nginx master and worker) has used so far. */
+  cpu(): number;
+  /** CPU seconds a helper process the scenario loads (the Kafka broker) has used so far. */
+  helperCpu?: { name: string; seconds(): number };
   /** After the rounds: checks what the scenario did besides answering (given the requests wrk sent); a line for the report. */
   verify?(requests: number, runs: number): Promise<string>;
 }
@@ -79,8 +84,10 @@ function kongScenario(name: string, description: string, plugins: (env: BenchEnv
     description,
     // Every scenario but no-plugin authenticates with key-auth.
     headers: name === "no-plugin" ? {} : { apikey: "bench-key" },
-    start: (env) =>
-      startKongHost({ config: kongConfig(plugins(env)) as never, upstreamUrl: env.upstreamUrl, workers: 1, luaPath }),
+    async start(env) {
+      const host = await startKongHost({ config: kongConfig(plugins(env)) as never, upstreamUrl: env.upstreamUrl, workers: 1, luaPath });
+      return { url: host.url, stop: () => host.stop(), cpu: () => groupCpuSeconds(host.nginx.pid) };
+    },
   };
 }
 
@@ -108,7 +115,7 @@ const nginxLimitReq: Scenario = {
     }
   }`,
     });
-    return { url: `http://127.0.0.1:${port}`, stop: () => nginx.stop() };
+    return { url: `http://127.0.0.1:${port}`, stop: () => nginx.stop(), cpu: () => groupCpuSeconds(nginx.pid) };
   },
 };
 
@@ -156,6 +163,8 @@ function kafkaUsage(): Scenario {
       return {
         url: host.url,
         stop: () => host.stop(),
+        cpu: () => groupCpuSeconds(host.nginx.pid),
+        helperCpu: { name: "Kafka broker", seconds: () => processCpuSeconds(broker.pid() ?? 0) },
         async verify(requests, runs) {
           // wrk counts the requests it completed; the ones in flight when a run ends (at most
           // one per connection) are served, and so published, without being counted.
@@ -267,6 +276,7 @@ function entitlementCheckCached(): Scenario {
           await host.stop();
           await service.stop();
         },
+        cpu: () => groupCpuSeconds(host.nginx.pid),
       };
     },
   };
@@ -317,6 +327,8 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS) targets.set(scenario.name, await scenario.start(env));
     const samples = new Map<string, number[]>(SCENARIOS.map((s) => [s.name, []]));
+    // CPU seconds used during the measured rounds, and the requests those rounds completed.
+    const cpuUse = new Map(SCENARIOS.map((s) => [s.name, { gateway: 0, helper: 0, requests: 0 }]));
     // Warm-up: one short pass each (JIT traces, keepalive pools).
     for (const scenario of SCENARIOS) {
       const headers = Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]);
@@ -326,7 +338,14 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
         if (Date.now() - started > BUDGET_MS - (SECONDS + 5) * 1000) throw new Error("benchmark budget of 8 minutes exceeded");
-        const { rps, count } = wrk(`${targets.get(scenario.name)!.url}/bench`, scenario.headers);
+        const target = targets.get(scenario.name)!;
+        const cpuBefore = target.cpu();
+        const helperBefore = target.helperCpu?.seconds() ?? 0;
+        const { rps, count } = wrk(`${target.url}/bench`, scenario.headers);
+        const usage = cpuUse.get(scenario.name)!;
+        usage.gateway += target.cpu() - cpuBefore;
+        usage.helper += (target.helperCpu?.seconds() ?? 0) - helperBefore;
+        usage.requests += count;
         samples.get(scenario.name)!.push(rps);
         requests.set(scenario.name, requests.get(scenario.name)! + count);
         console.log(`round ${round}/${ROUNDS} ${scenario.name}: ${rps.toFixed(0)} req/s`);
@@ -341,10 +360,26 @@ async function main(): Promise<void> {
     const baseline = median(samples.get("no-plugin")!);
     const results = SCENARIOS.map((s) => {
       const rps = median(samples.get(s.name)!);
-      return { scenario: s.name, rps: Math.round(rps), baseline: "no-plugin", ratio: Number((rps / baseline).toFixed(3)) };
+      const usage = cpuUse.get(s.name)!;
+      return {
+        scenario: s.name,
+        rps: Math.round(rps),
+        baseline: "no-plugin",
+        ratio: Number((rps / baseline).toFixed(3)),
+        gateway_cpu_us_per_request: Number(((usage.gateway / usage.requests) * 1e6).toFixed(1)),
+      };
     });
+    for (const s of SCENARIOS) {
+      const usage = cpuUse.get(s.name)!;
+      const helper = targets.get(s.name)!.helperCpu;
+      if (helper === undefined) continue;
+      notes.push(
+        `${s.name}: during its rounds the ${helper.name} used ${usage.helper.toFixed(2)} s of CPU for ${usage.requests} requests, ` +
+          `${((usage.helper / usage.requests) * 1e6).toFixed(1)} µs per event, on the same 2 cores as the gateway.`,
+      );
+    }
     if (ONLY) {
-      for (const r of results) console.log(`${r.scenario}: ${r.rps} req/s, ratio ${r.ratio.toFixed(3)}`);
+      for (const r of results) console.log(`${r.scenario}: ${r.rps} req/s, ratio ${r.ratio.toFixed(3)}, gateway CPU ${r.gateway_cpu_us_per_request} µs/request`);
       for (const row of targetRows(results, producer)) console.log(row);
       for (const note of notes) console.log(note);
     } else {
@@ -385,7 +420,7 @@ function targetRows(results: { scenario: string; rps: number }[], producer?: { e
 }
 
 function writeReports(
-  results: { scenario: string; rps: number; baseline: string; ratio: number }[],
+  results: { scenario: string; rps: number; baseline: string; ratio: number; gateway_cpu_us_per_request: number }[],
   samples: Map<string, number[]>,
   producer: { events_per_s: number; runs: number[] } | undefined,
   notes: string[],
@@ -394,13 +429,13 @@ function writeReports(
   const date = new Date().toISOString();
   const docs = join(REPO_ROOT, "docs");
   const json = { date, cpu, cores: cpus().length, rounds: ROUNDS, seconds_per_round: SECONDS, connections: CONNECTIONS, nginx_workers: 1, scenarios: [...results, ...(producer === undefined ? [] : [{ scenario: "kafka-producer", events_per_s: producer.events_per_s, runs: producer.runs.map(Math.round) }])] };
-  // Per-scenario entries keep the documented shape { scenario, rps, baseline, ratio }.
+  // Per-scenario entries keep the documented shape { scenario, rps, baseline, ratio }, plus gateway_cpu_us_per_request.
   writeFileSync(join(docs, "bench.json"), JSON.stringify(json, null, 2) + "\n");
 
   const rows = results.map((r) => {
     const s = SCENARIOS.find((x) => x.name === r.scenario)!;
     const all = samples.get(r.scenario)!.map((v) => v.toFixed(0)).join(", ");
-    return `| ${r.scenario} | ${r.rps} | ${r.ratio.toFixed(3)} | ${all} | ${s.description} |`;
+    return `| ${r.scenario} | ${r.rps} | ${r.ratio.toFixed(3)} | ${r.gateway_cpu_us_per_request.toFixed(1)} | ${all} | ${s.description} |`;
   });
   const md = `# Benchmarks
 
@@ -411,9 +446,13 @@ Generated by \`make bench\` (tests/bench/run.ts) on ${date}.
   \`lua-out/\` files a Kong user installs; upstream: a loopback nginx echo server.
 - Load: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} interleaved rounds;
   **rps is the median of the rounds**, and **ratio = rps / rps of no-plugin from the same run**.
+- **gateway CPU µs/request**: CPU time of the gateway's nginx (master and worker, from
+  /proc) during the measured rounds, divided by the requests they completed. Unlike
+  rps it does not move with what wrk, the upstream or a broker take from the 2 cores:
+  a plugin's own cost is the difference to the row it builds on (key-auth).
 
-| scenario | rps (median) | ratio to no-plugin | rounds (req/s) | what runs |
-|---|---:|---:|---|---|
+| scenario | rps (median) | ratio to no-plugin | gateway CPU µs/request | rounds (req/s) | what runs |
+|---|---:|---:|---:|---|---|
 ${rows.join("\n")}
 ${
   producer === undefined

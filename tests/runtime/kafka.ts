@@ -31,6 +31,8 @@ export interface KafkaBroker {
   controllerPort: number;
   /** `127.0.0.1:<port>` (or the advertised port), for a client's bootstrap list. */
   bootstrap: string;
+  /** The broker JVM's pid while it runs. */
+  pid(): number | undefined;
   /** The broker's stdout/stderr (its log) since the last start, the last ~2 MB. */
   log(): string;
   /** Creates a topic (replication factor 1) and waits until every partition has a leader. */
@@ -281,6 +283,7 @@ export async function startKafka(version: string, opts: KafkaOptions = {}): Prom
     port,
     controllerPort,
     bootstrap,
+    pid: () => proc?.child.pid,
     log: () => (proc === undefined ? lastOutput : proc.output()),
     createTopic: (name, partitions) => createTopic(bootstrap, name, partitions),
     stop: () => halt("SIGTERM"),

@@ -65,6 +65,8 @@ export interface NginxOptions {
 
 export interface NginxInstance {
   prefix: string;
+  /** The master's pid, which is also the process group of the master and its workers. */
+  pid: number;
   errorLog(): string;
   stop(): Promise<void>;
 }
@@ -166,6 +168,7 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
 
   return {
     prefix,
+    pid: child.pid!,
     errorLog,
     async stop() {
       if (child.exitCode === null) {

@@ -63,6 +63,7 @@ function ____exports.prepare(conf)
         sessionHeader = sessionHeader,
         items = items,
         upgrade = upgrade,
+        clearUpstream = {conf.header},
         needs = {
             headers = headers,
             jwtClaims = false,
@@ -118,7 +119,7 @@ local function rejection(conf, prepared, name, evaluation)
     if hint ~= nil then
         body.upgrade = hint
     end
-    return {clearUpstream = {conf.header}, rejection = {status = conf.error_code, body = body, headers = {}}}
+    return {clearUpstream = prepared.clearUpstream, rejection = {status = conf.error_code, body = body, headers = {}}}
 end
 --- The remote flags of an Unleash client-API answer (already decoded), or undefined when it is not one.
 function ____exports.remoteFlagsFrom(answer)
@@ -160,7 +161,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     if remote ~= nil and conf.forward == "enabled" then
         forwarded = remote.names
     end
-    local clearUpstream = {conf.header}
+    local clearUpstream = prepared.clearUpstream
     local seen = {}
     local required = conf.require
     if #required > 0 then
