@@ -15,10 +15,18 @@ export interface KongConfigIdentity {
 
 /** The entity a plugin config is attached to: counters and caches are kept per config. */
 export function kongConfigScope(conf: KongConfigIdentity): string {
-  if (conf.route_id !== undefined) return `route:${conf.route_id}`;
-  if (conf.service_id !== undefined) return `service:${conf.service_id}`;
-  return "global";
+  let scope = scopeByConfig.get(conf);
+  if (scope === undefined) {
+    if (conf.route_id !== undefined) scope = `route:${conf.route_id}`;
+    else if (conf.service_id !== undefined) scope = `service:${conf.service_id}`;
+    else scope = "global";
+    scopeByConfig.set(conf, scope);
+  }
+  return scope;
 }
+
+/** Per config table (Kong hands the same table to every request until the config changes). */
+const scopeByConfig = new WeakMap<KongConfigIdentity, string>();
 
 /**
  * ConsumerFacts per Kong consumer entity. Kong hands out the same cached entity

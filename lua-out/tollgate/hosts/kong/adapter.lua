@@ -2,7 +2,7 @@ local ____lualib = require("tollgate.lualib_bundle")
 local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local ____exports = {}
-local clearUpstreamHeader, setUpstreamHeader, setResponseHeader
+local clearUpstreamHeader, setUpstreamHeader, setResponseHeader, scopeByConfig
 local ____facts = require("tollgate.core.facts")
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
@@ -23,14 +23,21 @@ function setResponseHeader(_context, name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
-    if conf.route_id ~= nil then
-        return "route:" .. conf.route_id
+    local scope = scopeByConfig:get(conf)
+    if scope == nil then
+        if conf.route_id ~= nil then
+            scope = "route:" .. conf.route_id
+        elseif conf.service_id ~= nil then
+            scope = "service:" .. conf.service_id
+        else
+            scope = "global"
+        end
+        scopeByConfig:set(conf, scope)
     end
-    if conf.service_id ~= nil then
-        return "service:" .. conf.service_id
-    end
-    return "global"
+    return scope
 end
+--- Per config table (Kong hands the same table to every request until the config changes).
+scopeByConfig = __TS__New(WeakMap)
 --- ConsumerFacts per Kong consumer entity. Kong hands out the same cached entity
 -- table on every request of a consumer, so its facts are built once (weak keys: a
 -- consumer evicted from Kong's cache is dropped here too).
