@@ -18,6 +18,8 @@ export interface RedisServer {
   port: number;
   /** The password given with `requirepass`, if any. */
   password?: string;
+  /** The redis-server pid while it runs. */
+  pid(): number | undefined;
   /** Stops the server (idempotent); start() or restart() brings it back on the same port. */
   stop(): Promise<void>;
   /** Starts a stopped server again on the same port, with empty data (no-op while it runs). */
@@ -166,6 +168,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
     host: "127.0.0.1",
     port,
     password: opts.password,
+    pid: () => proc?.child.pid,
     stop,
     start,
     async restart() {
