@@ -38,8 +38,15 @@ function _M.produce()
     configs[brokers] = config
   end
   local records = records_of(batch, bytes)
-  -- One warm-up call: ApiVersions, Metadata, InitProducerId.
+  -- Warm-up: ApiVersions, Metadata, InitProducerId. A topic created a moment ago may
+  -- still answer NOT_LEADER_OR_FOLLOWER while its leaders settle (the producer refreshes
+  -- its metadata on that error): retried for up to 10 s before giving up.
   local _, err = producer.send(config, args.topic, records)
+  local deadline = ngx.now() + 10
+  while err and ngx.now() < deadline do
+    ngx.sleep(0.2)
+    _, err = producer.send(config, args.topic, records)
+  end
   if err then
     ngx.status = 500
     ngx.say(cjson.encode({ error = err }))
