@@ -18838,10 +18838,11 @@ function channelKey(conf) {
   return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
 }
 function newDeliveryState(queue2) {
-  return { queue: queue2, inflight: [], failures: 0, retryAtMs: 0 };
+  return { queue: queue2, inflight: [], halves: [], failures: 0, retryAtMs: 0 };
 }
 function msUntilDue(state, batch2, nowMs) {
   if (state.inflight.length > 0) return Math.max(0, state.retryAtMs - nowMs);
+  if (state.halves.length > 0) return 0;
   const queue2 = state.queue;
   if (queue2.waiting() === 0) return void 0;
   if (state.failures > 0 && state.retryAtMs > nowMs) return state.retryAtMs - nowMs;
@@ -18849,8 +18850,17 @@ function msUntilDue(state, batch2, nowMs) {
   return Math.max(0, queue2.oldestAt + batch2.max_age_ms - nowMs);
 }
 function eventsToSend(state, batch2) {
-  if (state.inflight.length === 0) state.inflight = state.queue.take(batch2.max_events, batch2.max_bytes);
+  if (state.inflight.length === 0) state.inflight = state.halves.shift() ?? state.queue.take(batch2.max_events, batch2.max_bytes);
   return state.inflight;
+}
+function isTooLargeError(code) {
+  return code === 10 || code === 18;
+}
+function splitRefused(state, events) {
+  if (events.length === 1) return events[0];
+  const half = Math.ceil(events.length / 2);
+  state.halves.unshift(events.slice(0, half), events.slice(half));
+  return void 0;
 }
 function settleAttempt(state, delivered, failed, retry2, nowMs, random01) {
   if (delivered.length > 0) state.queue.release(delivered);
@@ -19396,13 +19406,31 @@ async function attempt(channel) {
     error = err;
   }
   const delivered = error === void 0 ? events : [];
-  const failed = error === void 0 ? [] : events;
+  let failed = error === void 0 ? [] : events;
+  if (error !== void 0 && isTooLargeError(kafkaErrorCode(error))) {
+    failed = [];
+    const lone = splitRefused(channel.delivery, events);
+    if (lone !== void 0) {
+      channel.delivery.queue.release([lone]);
+      drop("dropped_too_large", 1);
+      console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
+    } else {
+      count("retried", events.length);
+    }
+  }
   if (delivered.length > 0) count("sent", delivered.length);
   if (failed.length > 0) count("retried", failed.length);
   if (settleAttempt(channel.delivery, delivered, failed, conf.retry, Date.now(), Math.random())) {
     console.warn(`[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${channel.delivery.failures}), will retry: ${String(error)}`);
   }
   return error === void 0;
+}
+function kafkaErrorCode(error) {
+  for (let current = error; typeof current === "object" && current !== null; current = current.cause) {
+    const code = current.code;
+    if (typeof code === "number") return code;
+  }
+  return void 0;
 }
 var sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 async function shutdown() {

@@ -445,6 +445,21 @@ local function __TS__ArrayJoin(self, separator)
     return table.concat(parts, separator)
 end
 
+local function __TS__ArrayUnshift(self, ...)
+    local items = {...}
+    local numItemsToInsert = #items
+    if numItemsToInsert == 0 then
+        return #self
+    end
+    for i = #self, 1, -1 do
+        self[i + numItemsToInsert] = self[i]
+    end
+    for i = 1, numItemsToInsert do
+        self[i] = items[i]
+    end
+    return #self
+end
+
 local function __TS__CountVarargs(...)
     return select("#", ...)
 end
@@ -511,6 +526,7 @@ return {
   TypeError = TypeError,
   URIError = URIError,
   __TS__ArrayJoin = __TS__ArrayJoin,
+  __TS__ArrayUnshift = __TS__ArrayUnshift,
   __TS__SparseArrayNew = __TS__SparseArrayNew,
   __TS__SparseArrayPush = __TS__SparseArrayPush,
   __TS__SparseArraySpread = __TS__SparseArraySpread,

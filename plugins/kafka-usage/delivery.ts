@@ -21,6 +21,11 @@ export interface DeliveryState {
   readonly queue: EventQueue;
   /** Taken from the queue and not yet acknowledged: sent again, unchanged, until they are. */
   inflight: QueuedEvent[];
+  /**
+   * Events of batches Kafka refused for their size, split in halves, oldest first: each
+   * is sent alone once nothing is in flight, before anything new leaves the queue.
+   */
+  halves: QueuedEvent[][];
   /** Consecutive failed attempts. */
   failures: number;
   /** No attempt before this time. */
@@ -28,7 +33,7 @@ export interface DeliveryState {
 }
 
 export function newDeliveryState(queue: EventQueue): DeliveryState {
-  return { queue, inflight: [], failures: 0, retryAtMs: 0 };
+  return { queue, inflight: [], halves: [], failures: 0, retryAtMs: 0 };
 }
 
 /**
@@ -38,6 +43,7 @@ export function newDeliveryState(queue: EventQueue): DeliveryState {
  */
 export function msUntilDue(state: DeliveryState, batch: { max_events: number; max_age_ms: number }, nowMs: number): number | undefined {
   if (state.inflight.length > 0) return Math.max(0, state.retryAtMs - nowMs);
+  if (state.halves.length > 0) return 0;
   const queue = state.queue;
   if (queue.waiting() === 0) return undefined;
   if (state.failures > 0 && state.retryAtMs > nowMs) return state.retryAtMs - nowMs;
@@ -46,12 +52,36 @@ export function msUntilDue(state: DeliveryState, batch: { max_events: number; ma
 }
 
 /**
- * The events of the next attempt: those in flight, or else the oldest waiting ones (at
- * most batch.max_events and batch.max_bytes).
+ * The events of the next attempt: those in flight, or else the next half of a batch Kafka
+ * refused for its size, or else the oldest waiting ones (at most batch.max_events and
+ * batch.max_bytes).
  */
 export function eventsToSend(state: DeliveryState, batch: { max_events: number; max_bytes: number }): QueuedEvent[] {
-  if (state.inflight.length === 0) state.inflight = state.queue.take(batch.max_events, batch.max_bytes);
+  if (state.inflight.length === 0) state.inflight = state.halves.shift() ?? state.queue.take(batch.max_events, batch.max_bytes);
   return state.inflight;
+}
+
+/**
+ * Kafka's error codes for a batch refused for its size: MESSAGE_TOO_LARGE (larger than
+ * the topic's max.message.bytes) and RECORD_LIST_TOO_LARGE. The broker writes nothing of
+ * such a batch, so sending its events again differently is safe, idempotence included
+ * (the partition's sequence did not advance).
+ */
+export function isTooLargeError(code: number | undefined): boolean {
+  return code === 10 || code === 18;
+}
+
+/**
+ * A batch Kafka refused for its size: resending it unchanged would fail forever, so its
+ * events go back as two halves (halved again if still too large), ahead of the queue and
+ * in order. One event that is too large alone can never be written: it is returned, for
+ * the caller to release and count as dropped_too_large.
+ */
+export function splitRefused(state: DeliveryState, events: QueuedEvent[]): QueuedEvent | undefined {
+  if (events.length === 1) return events[0];
+  const half = Math.ceil(events.length / 2);
+  state.halves.unshift(events.slice(0, half), events.slice(half));
+  return undefined;
 }
 
 /**
@@ -102,7 +132,7 @@ export interface UsageCounters {
   dropped: number;
   /** …because the queue was at its bound (queue.max_events / queue.max_bytes). */
   dropped_queue_full: number;
-  /** …because one event was larger than batch.max_bytes. */
+  /** …because one event was larger than batch.max_bytes, or than Kafka accepts in a batch (the topic's max.message.bytes). */
   dropped_too_large: number;
   /** …because the worker exited with them undelivered after queue.shutdown_timeout_ms. */
   dropped_shutdown: number;

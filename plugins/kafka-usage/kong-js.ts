@@ -26,9 +26,11 @@ import {
   channelKey,
   eventsToSend,
   formatCounters,
+  isTooLargeError,
   msUntilDue,
   newDeliveryState,
   settleAttempt,
+  splitRefused,
   zeroCounters,
   type DeliveryState,
   type UsageCounters,
@@ -197,13 +199,34 @@ async function attempt(channel: Channel): Promise<boolean> {
   // again. With one producer id and unchanged records, partitions that did take it are
   // the only source of a duplicate (see the README's limits).
   const delivered = error === undefined ? events : [];
-  const failed = error === undefined ? [] : events;
+  let failed = error === undefined ? [] : events;
+  if (error !== undefined && isTooLargeError(kafkaErrorCode(error))) {
+    // Refused for its size: unchanged it would fail forever (see splitRefused).
+    failed = [];
+    const lone = splitRefused(channel.delivery, events);
+    if (lone !== undefined) {
+      channel.delivery.queue.release([lone]);
+      drop("dropped_too_large", 1);
+      console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
+    } else {
+      count("retried", events.length);
+    }
+  }
   if (delivered.length > 0) count("sent", delivered.length);
   if (failed.length > 0) count("retried", failed.length);
   if (settleAttempt(channel.delivery, delivered, failed, conf.retry, Date.now(), Math.random())) {
     console.warn(`[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${channel.delivery.failures}), will retry: ${String(error)}`);
   }
   return error === undefined;
+}
+
+/** Kafka's error code behind a kafkajs error (its protocol errors carry `code`, possibly as the `cause` of a retry error). */
+function kafkaErrorCode(error: unknown): number | undefined {
+  for (let current: unknown = error; typeof current === "object" && current !== null; current = (current as { cause?: unknown }).cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "number") return code;
+  }
+  return undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));

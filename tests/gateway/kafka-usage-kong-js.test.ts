@@ -8,6 +8,8 @@
  *   - with the broker stopped, events wait and are retried; after it starts again every
  *     one of them is delivered once, and the counters say so; a full queue drops exactly
  *     the events past its bound, and counts them;
+ *   - batches over the topic's max.message.bytes go again in halves until they fit, and
+ *     only an event too large alone is dropped, counted as dropped_too_large;
  *   - SIGTERM flushes what is still queued before the process exits.
  */
 import { spawnSync } from "node:child_process";
@@ -189,6 +191,37 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
     await sleep(1_200);
     const after = lastCounters(server!.output());
     expect(after).toMatchObject({ queued: before + M + 10, sent: before + M + 10, dropped: 3, dropped_queue_full: 3, depth: 0 });
+  });
+
+  it("batches over the topic's max.message.bytes go again in halves until they fit; only an event too large alone is dropped, and counted", async () => {
+    // One partition: kafkajs's send is all or nothing, so a refused batch wrote nothing.
+    const smallBatches = `${TOPIC}-small-batches`;
+    await broker!.createTopic(smallBatches, 1, { "max.message.bytes": "3000" });
+    const small = await server!.rpc.startInstance("kafka-usage", {
+      kafka: { brokers: [broker!.bootstrap], topic: smallBatches, timeout_ms: 1000 },
+      batch: { max_events: 20, max_age_ms: 50 },
+      retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
+      subject: "custom_id",
+      headers: ["x-tenant"],
+      stats_log_interval_s: 1,
+    });
+    await sleep(1_200);
+    const before = lastCounters(server!.output());
+    const N = 40;
+    for (let i = 0; i < N; i++) await server!.rpc.runPhase(small, "log", kongAnswers(3000 + i, 1_795_000_000_000));
+    // One event whose allowlisted header alone makes it larger than a batch may be.
+    const answers = kongAnswers(3000 + N, 1_795_000_000_000);
+    await server!.rpc.runPhase(small, "log", (call) =>
+      call.Method === "kong.request.get_header" && call.Args[0] === "x-tenant" ? "x".repeat(6000) : answers(call),
+    );
+    expect(await waitForRecords(broker!.bootstrap, smallBatches, N, 30_000)).toBe(N);
+    await sleep(1_500);
+    expect(await recordCount(broker!.bootstrap, smallBatches)).toBe(N);
+    const after = lastCounters(server!.output());
+    expect(after["sent"]! - before["sent"]!).toBe(N);
+    expect(after["dropped_too_large"]! - before["dropped_too_large"]!).toBe(1);
+    expect(after["retried"]! - before["retried"]!).toBeGreaterThan(0);
+    expect(after["depth"]).toBe(0);
   });
 
   it("SIGTERM (Kong stopping the plugin server) delivers the events still queued before the process exits", async () => {

@@ -11,7 +11,9 @@
  *     the requests during the outage keep their status and their latency;
  *   - nginx stopped gracefully with events still queued: they are sent before the worker exits;
  *   - a queue bound exceeded while the broker is down: the dropped count the status
- *     endpoint reports equals exactly the number of events missing.
+ *     endpoint reports equals exactly the number of events missing;
+ *   - batches larger than the topic's max.message.bytes: sent again in halves until they
+ *     fit, and only an event too large alone is dropped, counted as dropped_too_large.
  */
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +26,8 @@ import { HOSTS, writeTestPlugin, type HostKind, type RunningGateway } from "./ha
 import { checkUsageRecord } from "./usage-records.ts";
 
 const PARTITIONS = 6;
+/** max.message.bytes of the small-batches topic: a few events per batch at most. */
+const SMALL_BATCH_BYTES = 3000;
 const CONSUMERS = 20;
 const keyOf = (i: number): string => `secret-key-${i}-XYZZY`;
 const SECRETS = ["secret-key-", "XYZZY", "Bearer", "tok-SECRET", "COOKIE-SECRET", "QUERY-SECRET", "Authorization", "apikey"];
@@ -206,6 +210,7 @@ for (const version of KAFKA_VERSIONS) {
       broker = await startKafka(version);
       for (const host of HOSTS) {
         for (const topic of ["events", "decided", "outage", "overflow", "shutdown"]) await broker.createTopic(`${host}-${topic}`, PARTITIONS);
+        await broker.createTopic(`${host}-small-batches`, PARTITIONS, { "max.message.bytes": String(SMALL_BATCH_BYTES) });
       }
     }, 120_000);
     afterAll(async () => {
@@ -329,6 +334,32 @@ for (const version of KAFKA_VERSIONS) {
           if (!stopped) await gateway.stop();
         }
       }, 60_000);
+
+      it("batches over the topic's max.message.bytes go again in halves until they fit; only an event too large alone is dropped, and counted", async () => {
+        const topic = `${kind}-small-batches`;
+        const gateway = await startHost(kind, usageConf(broker, topic));
+        try {
+          const replies = await traffic(gateway.url, 0, 100);
+          // One event whose allowlisted header alone makes it larger than a batch may be.
+          const huge = await fetch(`${gateway.url}/usage/items/huge`, {
+            headers: { apikey: keyOf(0), "x-request-source": "x".repeat(SMALL_BATCH_BYTES * 2) },
+          });
+          await huge.arrayBuffer();
+          expect([...replies.map((r) => r.status), huge.status].every((s) => s === 200)).toBe(true);
+          const status = await settle(gateway.url, (s) => s.total["sent"]! + s.total["dropped"]! === 101, 45_000);
+          expect(status.total["sent"]).toBe(100);
+          expect(status.total["dropped"]).toBe(1);
+          expect(status.total["dropped_too_large"]).toBe(1);
+          // The broker did refuse batches: their events went again, in halves.
+          expect(status.total["retried"]).toBeGreaterThan(0);
+          const records = await readTopic(broker.bootstrap, topic, 100, 20_000);
+          expect(records).toHaveLength(100);
+          expect(await recordCount(broker.bootstrap, topic)).toBe(100);
+          expect(new Set(checkRecords(records).map((e) => e.data.path)).size).toBe(100);
+        } finally {
+          await gateway.stop();
+        }
+      }, 120_000);
 
       it("with the queue bound exceeded during an outage, the dropped count is exactly the number of events missing", async () => {
         const topic = `${kind}-overflow`;

@@ -35,8 +35,11 @@ export interface KafkaBroker {
   pid(): number | undefined;
   /** The broker's stdout/stderr (its log) since the last start, the last ~2 MB. */
   log(): string;
-  /** Creates a topic (replication factor 1) and waits until every partition has a leader. */
-  createTopic(name: string, partitions: number): Promise<void>;
+  /**
+   * Creates a topic (replication factor 1), with topic configs if given (e.g.
+   * max.message.bytes), and waits until every partition has a leader.
+   */
+  createTopic(name: string, partitions: number, configs?: Record<string, string>): Promise<void>;
   /** Stops the broker cleanly (SIGTERM, SIGKILL after 20 s); data stays for start(). Idempotent. */
   stop(): Promise<void>;
   /** Kills the broker at once (SIGKILL), as a crash would; data stays for start(). */
@@ -285,7 +288,7 @@ export async function startKafka(version: string, opts: KafkaOptions = {}): Prom
     bootstrap,
     pid: () => proc?.child.pid,
     log: () => (proc === undefined ? lastOutput : proc.output()),
-    createTopic: (name, partitions) => createTopic(bootstrap, name, partitions),
+    createTopic: (name, partitions, configs) => createTopic(bootstrap, name, partitions, configs),
     stop: () => halt("SIGTERM"),
     kill: () => halt("SIGKILL"),
     start,
@@ -317,11 +320,12 @@ async function withAdmin<T>(bootstrap: string, use: (admin: Admin) => Promise<T>
 }
 
 /** Creates a topic (replication factor 1) with kafkajs's admin client and waits for its partition leaders. */
-export async function createTopic(bootstrap: string, name: string, partitions: number): Promise<void> {
+export async function createTopic(bootstrap: string, name: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
+    const configEntries = Object.entries(configs).map(([key, value]) => ({ name: key, value }));
     // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft
     // broker answers until the new topic reached its metadata cache: poll here instead.
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false });
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: false });
     const deadline = Date.now() + 15_000;
     let last = "";
     for (;;) {

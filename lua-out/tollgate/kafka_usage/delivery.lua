@@ -1,5 +1,7 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ArrayJoin = ____lualib.__TS__ArrayJoin
+local __TS__ArraySlice = ____lualib.__TS__ArraySlice
+local __TS__ArrayUnshift = ____lualib.__TS__ArrayUnshift
 local ____exports = {}
 --- The wait before attempt `failures + 1`, in ms: "full jitter" (a uniform draw below an
 -- exponentially growing cap), so a fleet of workers that lost the broker together does
@@ -37,7 +39,13 @@ function ____exports.channelKey(conf)
     )
 end
 function ____exports.newDeliveryState(queue)
-    return {queue = queue, inflight = {}, failures = 0, retryAtMs = 0}
+    return {
+        queue = queue,
+        inflight = {},
+        halves = {},
+        failures = 0,
+        retryAtMs = 0
+    }
 end
 --- Ms from `nowMs` until the channel should be sent (0: now), or undefined when it holds
 -- nothing: events in flight after their backoff; a full batch at once; otherwise the
@@ -45,6 +53,9 @@ end
 function ____exports.msUntilDue(state, batch, nowMs)
     if #state.inflight > 0 then
         return math.max(0, state.retryAtMs - nowMs)
+    end
+    if #state.halves > 0 then
+        return 0
     end
     local queue = state.queue
     if queue:waiting() == 0 then
@@ -58,13 +69,37 @@ function ____exports.msUntilDue(state, batch, nowMs)
     end
     return math.max(0, queue.oldestAt + batch.max_age_ms - nowMs)
 end
---- The events of the next attempt: those in flight, or else the oldest waiting ones (at
--- most batch.max_events and batch.max_bytes).
+--- The events of the next attempt: those in flight, or else the next half of a batch Kafka
+-- refused for its size, or else the oldest waiting ones (at most batch.max_events and
+-- batch.max_bytes).
 function ____exports.eventsToSend(state, batch)
     if #state.inflight == 0 then
-        state.inflight = state.queue:take(batch.max_events, batch.max_bytes)
+        state.inflight = table.remove(state.halves, 1) or state.queue:take(batch.max_events, batch.max_bytes)
     end
     return state.inflight
+end
+--- Kafka's error codes for a batch refused for its size: MESSAGE_TOO_LARGE (larger than
+-- the topic's max.message.bytes) and RECORD_LIST_TOO_LARGE. The broker writes nothing of
+-- such a batch, so sending its events again differently is safe, idempotence included
+-- (the partition's sequence did not advance).
+function ____exports.isTooLargeError(code)
+    return code == 10 or code == 18
+end
+--- A batch Kafka refused for its size: resending it unchanged would fail forever, so its
+-- events go back as two halves (halved again if still too large), ahead of the queue and
+-- in order. One event that is too large alone can never be written: it is returned, for
+-- the caller to release and count as dropped_too_large.
+function ____exports.splitRefused(state, events)
+    if #events == 1 then
+        return events[1]
+    end
+    local half = math.ceil(#events / 2)
+    __TS__ArrayUnshift(
+        state.halves,
+        __TS__ArraySlice(events, 0, half),
+        __TS__ArraySlice(events, half)
+    )
+    return nil
 end
 --- Records an attempt's outcome: `delivered` leave the queue's bounds, `failed` stay in
 -- flight for an identical resend after a jittered backoff. Returns whether the failure

@@ -82,6 +82,8 @@ export interface PartitionResult {
   baseOffset?: number;
   /** Why the batch was not acknowledged (retriable or not, see `retriable`). */
   error?: string;
+  /** Kafka's error code, when the broker answered for the partition with one. */
+  errorCode?: number;
   retriable?: boolean;
 }
 
@@ -482,6 +484,7 @@ export function send(
             count: batch.records.length,
             records: batch.records,
             error: `kafka ${broker.addr}: ${errorName(p.errorCode)}${message}`,
+            errorCode: p.errorCode,
             retriable: RETRIABLE.has(p.errorCode) || PRODUCER_RESET.has(p.errorCode),
           });
         }

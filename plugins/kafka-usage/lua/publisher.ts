@@ -23,9 +23,11 @@ import {
   COUNTER_NAMES,
   eventsToSend,
   formatCounters,
+  isTooLargeError,
   msUntilDue,
   newDeliveryState,
   settleAttempt,
+  splitRefused,
   zeroCounters,
   type DeliveryState,
   type UsageCounters,
@@ -154,6 +156,21 @@ function schedule(delayMs: number): void {
 }
 
 /** One attempt for a channel: send its in-flight events (taking new ones when there are none). */
+/**
+ * A partition batch Kafka refused for its size: sent again in halves (see splitRefused),
+ * or, for a single event too large for the topic, dropped and counted.
+ */
+function refusedForSize(channel: Channel, events: QueuedEvent[], error: string): void {
+  const lone = splitRefused(channel.delivery, events);
+  if (lone === undefined) {
+    count("retried", events.length);
+    return;
+  }
+  channel.delivery.queue.release([lone]);
+  drop("dropped_too_large", 1);
+  ngx.log(ngx.ERR, `[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${error}`);
+}
+
 function attempt(channel: Channel): void {
   const events = eventsToSend(channel.delivery, channel.conf.batch);
   if (events.length === 0) return;
@@ -165,8 +182,13 @@ function attempt(channel: Channel): void {
   if (result !== undefined) {
     failed = [];
     for (const partition of result.partitions) {
+      const carried = partition.records as QueuedEvent[];
+      if (partition.error !== undefined && isTooLargeError(partition.errorCode)) {
+        refusedForSize(channel, carried, partition.error);
+        continue;
+      }
       const target = partition.error === undefined ? delivered : failed;
-      for (const event of partition.records as QueuedEvent[]) target.push(event);
+      for (const event of carried) target.push(event);
     }
   }
   if (delivered.length > 0) count("sent", delivered.length);

@@ -496,6 +496,7 @@ function ____exports.send(config, topic, records)
                                 count = #batch.records,
                                 records = batch.records,
                                 error = "kafka " .. broker.addr .. ": " .. errorName(p.errorCode) .. message,
+                                errorCode = p.errorCode,
                                 retriable = RETRIABLE[p.errorCode] ~= nil or PRODUCER_RESET[p.errorCode] ~= nil
                             }
                         end

@@ -4,15 +4,17 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
+local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
 local eventsToSend = ____delivery.eventsToSend
 local formatCounters = ____delivery.formatCounters
+local isTooLargeError = ____delivery.isTooLargeError
 local msUntilDue = ____delivery.msUntilDue
 local newDeliveryState = ____delivery.newDeliveryState
 local settleAttempt = ____delivery.settleAttempt
+local splitRefused = ____delivery.splitRefused
 local zeroCounters = ____delivery.zeroCounters
 local ____event = require("tollgate.kafka_usage.event")
 local buildUsageEvent = ____event.buildUsageEvent
@@ -88,6 +90,19 @@ function schedule(delayMs)
     end
     timerDueAt = at
 end
+function refusedForSize(channel, events, ____error)
+    local lone = splitRefused(channel.delivery, events)
+    if lone == nil then
+        count("retried", #events)
+        return
+    end
+    channel.delivery.queue:release({lone})
+    drop("dropped_too_large", 1)
+    ngx.log(
+        ngx.ERR,
+        "[kafka-usage] dropped an event of " .. tostring(#lone.value) .. " bytes that Kafka refuses even alone: " .. ____error
+    )
+end
 function attempt(channel)
     local events = eventsToSend(channel.delivery, channel.conf.batch)
     if #events == 0 then
@@ -99,10 +114,18 @@ function attempt(channel)
     if result ~= nil then
         failed = {}
         for ____, partition in ipairs(result.partitions) do
-            local target = partition.error == nil and delivered or failed
-            for ____, event in ipairs(partition.records) do
-                target[#target + 1] = event
+            do
+                local carried = partition.records
+                if partition.error ~= nil and isTooLargeError(partition.errorCode) then
+                    refusedForSize(channel, carried, partition.error)
+                    goto __continue27
+                end
+                local target = partition.error == nil and delivered or failed
+                for ____, event in ipairs(carried) do
+                    target[#target + 1] = event
+                end
             end
+            ::__continue27::
         end
     end
     if #delivered > 0 then
@@ -194,7 +217,7 @@ function flushLoop(premature)
                     do
                         local due = dueIn(channel, now)
                         if due == nil then
-                            goto __continue48
+                            goto __continue51
                         end
                         if due == 0 or exiting and channel.delivery.failures == 0 then
                             attempt(channel)
@@ -210,7 +233,7 @@ function flushLoop(premature)
                             wait = due
                         end
                     end
-                    ::__continue48::
+                    ::__continue51::
                 end
                 if wait == nil then
                     return
@@ -219,7 +242,7 @@ function flushLoop(premature)
                     if wait > 0 then
                         return
                     end
-                    goto __continue45
+                    goto __continue48
                 end
                 if nowMs() + wait > deadline then
                     for ____, channel in pairs(channels) do
@@ -231,7 +254,7 @@ function flushLoop(premature)
                     ngx.sleep(wait / 1000)
                 end
             end
-            ::__continue45::
+            ::__continue48::
         end
     end
 end
