@@ -18857,7 +18857,10 @@ function isTooLargeError(code) {
   return code === 10 || code === 18;
 }
 function splitRefused(state, events) {
-  if (events.length === 1) return events[0];
+  if (events.length === 1) {
+    state.queue.release(events);
+    return events[0];
+  }
   const half = Math.ceil(events.length / 2);
   state.halves.unshift(events.slice(0, half), events.slice(half));
   return void 0;
@@ -19411,7 +19414,6 @@ async function attempt(channel) {
     failed = [];
     const lone = splitRefused(channel.delivery, events);
     if (lone !== void 0) {
-      channel.delivery.queue.release([lone]);
       drop("dropped_too_large", 1);
       console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
     } else {

@@ -74,11 +74,14 @@ export function isTooLargeError(code: number | undefined): boolean {
 /**
  * A batch Kafka refused for its size: resending it unchanged would fail forever, so its
  * events go back as two halves (halved again if still too large), ahead of the queue and
- * in order. One event that is too large alone can never be written: it is returned, for
- * the caller to release and count as dropped_too_large.
+ * in order. One event that is too large alone can never be written: it leaves the queue's
+ * bounds and is returned, for the caller to count as dropped_too_large.
  */
 export function splitRefused(state: DeliveryState, events: QueuedEvent[]): QueuedEvent | undefined {
-  if (events.length === 1) return events[0];
+  if (events.length === 1) {
+    state.queue.release(events);
+    return events[0];
+  }
   const half = Math.ceil(events.length / 2);
   state.halves.unshift(events.slice(0, half), events.slice(half));
   return undefined;

@@ -205,7 +205,6 @@ async function attempt(channel: Channel): Promise<boolean> {
     failed = [];
     const lone = splitRefused(channel.delivery, events);
     if (lone !== undefined) {
-      channel.delivery.queue.release([lone]);
       drop("dropped_too_large", 1);
       console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
     } else {

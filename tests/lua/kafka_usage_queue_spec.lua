@@ -47,7 +47,6 @@ describe("kafka-usage EventQueue (compiled Lua)", function()
         elseif step.op == "settle" then
           local lone
           if #step.refused > 0 then lone = delivery.splitRefused(state, events(step.refused)) end
-          if lone then queue:release({ lone }) end
           assert.are.equal(step.lone, lone and lone.key, at)
           delivery.settleAttempt(state, events(step.delivered), events(step.failed),
             { initial_backoff_ms = 100, max_backoff_ms = 1000 }, step.now, 0.5)

@@ -87,10 +87,11 @@ function ____exports.isTooLargeError(code)
 end
 --- A batch Kafka refused for its size: resending it unchanged would fail forever, so its
 -- events go back as two halves (halved again if still too large), ahead of the queue and
--- in order. One event that is too large alone can never be written: it is returned, for
--- the caller to release and count as dropped_too_large.
+-- in order. One event that is too large alone can never be written: it leaves the queue's
+-- bounds and is returned, for the caller to count as dropped_too_large.
 function ____exports.splitRefused(state, events)
     if #events == 1 then
+        state.queue:release(events)
         return events[1]
     end
     local half = math.ceil(#events / 2)

@@ -166,7 +166,6 @@ function refusedForSize(channel: Channel, events: QueuedEvent[], error: string):
     count("retried", events.length);
     return;
   }
-  channel.delivery.queue.release([lone]);
   drop("dropped_too_large", 1);
   ngx.log(ngx.ERR, `[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${error}`);
 }

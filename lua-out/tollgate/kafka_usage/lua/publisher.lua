@@ -96,7 +96,6 @@ function refusedForSize(channel, events, ____error)
         count("retried", #events)
         return
     end
-    channel.delivery.queue:release({lone})
     drop("dropped_too_large", 1)
     ngx.log(
         ngx.ERR,
