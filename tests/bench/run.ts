@@ -525,9 +525,10 @@ ${ownCostRows(results).join("\n")}
   the notes above).
 - nginx-limit-req runs no Lua at all (no router, no key-auth, no tiers): it is what the
   seed configuration costs, not a like-for-like plugin.
-- feature-toggle-50 evaluates all 50 flags on every request (no result is cached), builds
-  the Unleash context and forwards the ~30 enabled flags and variants in one upstream
-  header; its own cost divided by 50 is the cost of one flag.
+- feature-toggle-50 evaluates all 50 flags on every request (no flag result is cached;
+  only the murmur3 hash of a rollout's group and caller is memoized, bounded), builds the
+  Unleash context and forwards the ~30 enabled flags and variants in one upstream header;
+  its own cost divided by 50 is the cost of one flag, forwarding included.
 - kafka-usage: per request the log phase reads the request's facts (nginx variables, the
   route, the service, the consumer), builds the event and its JSON and queues it; per
   batch of 500 a timer in the same worker encodes a RecordBatch (CRC-32C in Lua) and sends
