@@ -49,7 +49,7 @@ export function headersToClear(outcome: AccessOutcome): readonly string[] {
   if (outcome.rejection !== undefined || upstream === undefined) return names;
   // One or two names is every plugin's case, checked without a loop: a loop that runs
   // once or twice per request makes LuaJIT abort the traces through it, and then
-  // blacklist the adapter that calls this (see scripts/tstl-luajit-plugin.cjs).
+  // blacklist the adapter that calls this (see hosts/lua/each.ts).
   if (names.length === 1) return upstream[names[0]!] !== undefined ? NONE : names;
   if (names.length === 2) {
     const first = upstream[names[0]!] === undefined;

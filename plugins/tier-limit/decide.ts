@@ -132,7 +132,7 @@ export function planAccess(
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
   const sliding = conf.algorithm === "sliding";
   // The first two windows without a loop (a tier has one to five): a loop that runs once
-  // or twice per request costs LuaJIT its traces (see hosts/lua/each.ts). Same below.
+  // or twice per request costs LuaJIT its traces (see hosts/lua/each.ts).
   const count = windows.length;
   if (count > 0) checks.push(check(windows[0]!, keyPrefix, sliding, now));
   if (count > 1) checks.push(check(windows[1]!, keyPrefix, sliding, now));

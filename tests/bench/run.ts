@@ -34,7 +34,7 @@ interface Target {
   stop(): Promise<void>;
   /** CPU seconds the gateway (its nginx master and worker) has used so far. */
   cpu(): number;
-  /** CPU seconds a helper process the scenario loads (the Kafka broker) has used so far. */
+  /** CPU seconds a helper process the scenario loads (redis-server, the Kafka broker) has used so far. */
   helperCpu?: { name: string; seconds(): number };
   /** After the rounds: checks what the scenario did besides answering (given the requests wrk sent); a line for the report. */
   verify?(requests: number, runs: number): Promise<string>;

@@ -2,11 +2,11 @@
  * Loops for the Lua host adapters' request path that LuaJIT can compile.
  *
  * An adapter applies a few headers per request: one to three names to clear, one to
- * seven headers to set (tier-limit's rate-limit headers). A loop that runs only once or twice per call is the shape
- * LuaJIT's trace recorder handles worst: its own trace leaves the loop before looping
- * back ("leaving loop in root trace"), the caller's trace meets an inner loop it may
- * not unroll ("inner loop in root trace"), and after a few aborts both are blacklisted
- * and run interpreted on every request. These helpers apply the first three items
+ * seven headers to set (tier-limit's rate-limit headers). A loop that runs only once or
+ * twice per call is the shape LuaJIT's trace recorder handles worst: its own trace
+ * leaves the loop before looping back ("leaving loop in root trace"), the caller's
+ * trace meets an inner loop it may not unroll ("inner loop in root trace"), and after a
+ * few aborts both are blacklisted and run interpreted on every request. These helpers apply the first three items
  * without a loop and loop only over the rest. `apply` is a module-level function and
  * `context` its first argument, so that no closure is made per request.
  *

@@ -155,7 +155,6 @@ function schedule(delayMs: number): void {
   timerDueAt = at;
 }
 
-/** One attempt for a channel: send its in-flight events (taking new ones when there are none). */
 /**
  * A partition batch Kafka refused for its size: sent again in halves (see splitRefused),
  * or, for a single event too large for the topic, dropped and counted.
@@ -170,6 +169,7 @@ function refusedForSize(channel: Channel, events: QueuedEvent[], error: string):
   ngx.log(ngx.ERR, `[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${error}`);
 }
 
+/** One attempt for a channel: send its in-flight events (taking new ones when there are none). */
 function attempt(channel: Channel): void {
   const events = eventsToSend(channel.delivery, channel.conf.batch);
   if (events.length === 0) return;
