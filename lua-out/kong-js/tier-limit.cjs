@@ -14568,7 +14568,19 @@ function consumerAttribute(consumer, name) {
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;
   if (tags === void 0) return void 0;
-  const prefix = tagPrefix(name);
+  let found = attributesByTags.get(tags);
+  if (found === void 0) {
+    found = {};
+    attributesByTags.set(tags, found);
+  }
+  const known = found[name];
+  if (known !== void 0) return known === false ? void 0 : known;
+  const value = tagValue(tags, tagPrefix(name));
+  found[name] = value ?? false;
+  return value;
+}
+var attributesByTags = /* @__PURE__ */ new WeakMap();
+function tagValue(tags, prefix) {
   for (const tag of tags) {
     if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
       return tag.substring(prefix.length);
@@ -14631,9 +14643,19 @@ function fromSource(source, conf, prepared, facts) {
   }
 }
 function resolveTier(conf, prepared, facts) {
-  for (const source of conf.tier_sources) {
-    const tier2 = fromSource(source, conf, prepared, facts);
-    if (tier2 !== void 0) return { tier: tier2, source };
+  const sources = conf.tier_sources;
+  const count = sources.length;
+  if (count > 0) {
+    const tier2 = fromSource(sources[0], conf, prepared, facts);
+    if (tier2 !== void 0) return { tier: tier2, source: sources[0] };
+  }
+  if (count > 1) {
+    const tier2 = fromSource(sources[1], conf, prepared, facts);
+    if (tier2 !== void 0) return { tier: tier2, source: sources[1] };
+  }
+  for (let i = 2; i < count; i++) {
+    const tier2 = fromSource(sources[i], conf, prepared, facts);
+    if (tier2 !== void 0) return { tier: tier2, source: sources[i] };
   }
   if (facts.consumer !== void 0) {
     return conf.default_tier === void 0 ? {} : { tier: conf.default_tier, source: "default_tier" };
@@ -14739,31 +14761,34 @@ function retryAfter(entry, current, previous, cost, now) {
   const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
+function tallyWindow(tally, entry, i, counts, headers, hide) {
+  const current = counts.current[i] ?? 0;
+  const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
+  const left = Math.floor(entry.spec.limit - estimate);
+  const remaining = left > 0 ? left : 0;
+  if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
+  if (!hide) {
+    headers[entry.spec.limitHeader] = entry.spec.limitText;
+    headers[entry.spec.remainingHeader] = `${remaining}`;
+  }
+  if (tally.tightest === -1 || remaining < tally.tightestRemaining) {
+    tally.tightest = i;
+    tally.tightestRemaining = remaining;
+  }
+}
 function decideAccess(conf, plan, counts) {
   const headers = {};
   const hide = conf.hide_client_headers;
-  let exceeded = -1;
-  let tightest = -1;
-  let tightestRemaining = 0;
-  for (let i = 0; i < plan.checks.length; i++) {
-    const entry2 = plan.checks[i];
-    const current = counts.current[i] ?? 0;
-    const estimate = (counts.previous[i] ?? 0) * entry2.weight + current;
-    const left = Math.floor(entry2.spec.limit - estimate);
-    const remaining = left > 0 ? left : 0;
-    if (estimate > entry2.spec.limit && exceeded === -1) exceeded = i;
-    if (!hide) {
-      headers[entry2.spec.limitHeader] = entry2.spec.limitText;
-      headers[entry2.spec.remainingHeader] = `${remaining}`;
-    }
-    if (tightest === -1 || remaining < tightestRemaining) {
-      tightest = i;
-      tightestRemaining = remaining;
-    }
-  }
+  const checks = plan.checks;
+  const count = checks.length;
+  const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
+  if (count > 0) tallyWindow(tally, checks[0], 0, counts, headers, hide);
+  if (count > 1) tallyWindow(tally, checks[1], 1, counts, headers, hide);
+  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts, headers, hide);
+  const { exceeded, tightest, tightestRemaining } = tally;
   const now = plan.now;
   if (tightest !== -1 && !hide) {
-    const entry2 = plan.checks[tightest];
+    const entry2 = checks[tightest];
     headers["RateLimit-Limit"] = entry2.spec.limitText;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry2.resetAt - now))}`;

@@ -158,6 +158,32 @@ function retryAfter(entry: CounterCheck, current: number, previous: number, cost
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
 
+/** decideAccess's running result over the windows. */
+interface Tally {
+  /** The first window over its limit, or -1. */
+  exceeded: number;
+  /** The window with the least remaining (the first of equals), or -1. */
+  tightest: number;
+  tightestRemaining: number;
+}
+
+/** Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden). */
+function tallyWindow(tally: Tally, entry: CounterCheck, i: number, counts: Counts, headers: { [name: string]: string }, hide: boolean): void {
+  const current = counts.current[i] ?? 0;
+  const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
+  const left = Math.floor(entry.spec.limit - estimate);
+  const remaining = left > 0 ? left : 0;
+  if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
+  if (!hide) {
+    headers[entry.spec.limitHeader] = entry.spec.limitText;
+    headers[entry.spec.remainingHeader] = `${remaining}`;
+  }
+  if (tally.tightest === -1 || remaining < tally.tightestRemaining) {
+    tally.tightest = i;
+    tally.tightestRemaining = remaining;
+  }
+}
+
 /** Step 3: allow or reject from the store's counts, and build the headers. */
 export function decideAccess(
   conf: TierLimitConfig,
@@ -166,28 +192,17 @@ export function decideAccess(
 ): AccessDecision {
   const headers: { [name: string]: string } = {};
   const hide = conf.hide_client_headers;
-  let exceeded = -1;
-  let tightest = -1;
-  let tightestRemaining = 0;
-  for (let i = 0; i < plan.checks.length; i++) {
-    const entry = plan.checks[i]!;
-    const current = counts.current[i] ?? 0;
-    const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
-    const left = Math.floor(entry.spec.limit - estimate);
-    const remaining = left > 0 ? left : 0;
-    if (estimate > entry.spec.limit && exceeded === -1) exceeded = i;
-    if (!hide) {
-      headers[entry.spec.limitHeader] = entry.spec.limitText;
-      headers[entry.spec.remainingHeader] = `${remaining}`;
-    }
-    if (tightest === -1 || remaining < tightestRemaining) {
-      tightest = i;
-      tightestRemaining = remaining;
-    }
-  }
+  // The first two windows without a loop (see planAccess).
+  const checks = plan.checks;
+  const count = checks.length;
+  const tally: Tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
+  if (count > 0) tallyWindow(tally, checks[0]!, 0, counts, headers, hide);
+  if (count > 1) tallyWindow(tally, checks[1]!, 1, counts, headers, hide);
+  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i]!, i, counts, headers, hide);
+  const { exceeded, tightest, tightestRemaining } = tally;
   const now = plan.now;
   if (tightest !== -1 && !hide) {
-    const entry = plan.checks[tightest]!;
+    const entry = checks[tightest]!;
     headers["RateLimit-Limit"] = entry.spec.limitText;
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry.resetAt - now))}`;

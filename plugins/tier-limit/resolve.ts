@@ -64,9 +64,21 @@ function fromSource(source: TierSource, conf: TierLimitConfig, prepared: Prepare
 }
 
 export function resolveTier(conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts): ResolvedTier {
-  for (const source of conf.tier_sources) {
-    const tier = fromSource(source, conf, prepared, facts);
-    if (tier !== undefined) return { tier, source };
+  // Usually one or two sources: the first two are tried without a loop, because a loop
+  // that runs once per request costs LuaJIT its traces (see hosts/lua/each.ts).
+  const sources = conf.tier_sources;
+  const count = sources.length;
+  if (count > 0) {
+    const tier = fromSource(sources[0]!, conf, prepared, facts);
+    if (tier !== undefined) return { tier, source: sources[0] };
+  }
+  if (count > 1) {
+    const tier = fromSource(sources[1]!, conf, prepared, facts);
+    if (tier !== undefined) return { tier, source: sources[1] };
+  }
+  for (let i = 2; i < count; i++) {
+    const tier = fromSource(sources[i]!, conf, prepared, facts);
+    if (tier !== undefined) return { tier, source: sources[i] };
   }
   if (facts.consumer !== undefined) {
     return conf.default_tier === undefined ? {} : { tier: conf.default_tier, source: "default_tier" };

@@ -134,38 +134,71 @@ local function retryAfter(entry, current, previous, cost, now)
         math.ceil(entry.windowStart + elapsedNeeded - now)
     )
 end
+--- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
+local function tallyWindow(tally, entry, i, counts, headers, hide)
+    local current = counts.current[i + 1] or 0
+    local estimate = (counts.previous[i + 1] or 0) * entry.weight + current
+    local left = math.floor(entry.spec.limit - estimate)
+    local remaining = left > 0 and left or 0
+    if estimate > entry.spec.limit and tally.exceeded == -1 then
+        tally.exceeded = i
+    end
+    if not hide then
+        headers[entry.spec.limitHeader] = entry.spec.limitText
+        headers[entry.spec.remainingHeader] = tostring(remaining)
+    end
+    if tally.tightest == -1 or remaining < tally.tightestRemaining then
+        tally.tightest = i
+        tally.tightestRemaining = remaining
+    end
+end
 --- Step 3: allow or reject from the store's counts, and build the headers.
 function ____exports.decideAccess(conf, plan, counts)
     local headers = {}
     local hide = conf.hide_client_headers
-    local exceeded = -1
-    local tightest = -1
-    local tightestRemaining = 0
+    local checks = plan.checks
+    local count = #checks
+    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0}
+    if count > 0 then
+        tallyWindow(
+            tally,
+            checks[1],
+            0,
+            counts,
+            headers,
+            hide
+        )
+    end
+    if count > 1 then
+        tallyWindow(
+            tally,
+            checks[2],
+            1,
+            counts,
+            headers,
+            hide
+        )
+    end
     do
-        local i = 0
-        while i < #plan.checks do
-            local entry = plan.checks[i + 1]
-            local current = counts.current[i + 1] or 0
-            local estimate = (counts.previous[i + 1] or 0) * entry.weight + current
-            local left = math.floor(entry.spec.limit - estimate)
-            local remaining = left > 0 and left or 0
-            if estimate > entry.spec.limit and exceeded == -1 then
-                exceeded = i
-            end
-            if not hide then
-                headers[entry.spec.limitHeader] = entry.spec.limitText
-                headers[entry.spec.remainingHeader] = tostring(remaining)
-            end
-            if tightest == -1 or remaining < tightestRemaining then
-                tightest = i
-                tightestRemaining = remaining
-            end
+        local i = 2
+        while i < count do
+            tallyWindow(
+                tally,
+                checks[i + 1],
+                i,
+                counts,
+                headers,
+                hide
+            )
             i = i + 1
         end
     end
+    local exceeded = tally.exceeded
+    local tightest = tally.tightest
+    local tightestRemaining = tally.tightestRemaining
     local now = plan.now
     if tightest ~= -1 and not hide then
-        local entry = plan.checks[tightest + 1]
+        local entry = checks[tightest + 1]
         headers["RateLimit-Limit"] = entry.spec.limitText
         headers["RateLimit-Remaining"] = tostring(tightestRemaining)
         headers["RateLimit-Reset"] = tostring(math.max(

@@ -81,10 +81,28 @@ local function fromSource(source, conf, prepared, facts)
     end
 end
 function ____exports.resolveTier(conf, prepared, facts)
-    for ____, source in ipairs(conf.tier_sources) do
-        local tier = fromSource(source, conf, prepared, facts)
+    local sources = conf.tier_sources
+    local count = #sources
+    if count > 0 then
+        local tier = fromSource(sources[1], conf, prepared, facts)
         if tier ~= nil then
-            return {tier = tier, source = source}
+            return {tier = tier, source = sources[1]}
+        end
+    end
+    if count > 1 then
+        local tier = fromSource(sources[2], conf, prepared, facts)
+        if tier ~= nil then
+            return {tier = tier, source = sources[2]}
+        end
+    end
+    do
+        local i = 2
+        while i < count do
+            local tier = fromSource(sources[i + 1], conf, prepared, facts)
+            if tier ~= nil then
+                return {tier = tier, source = sources[i + 1]}
+            end
+            i = i + 1
         end
     end
     if facts.consumer ~= nil then
@@ -111,21 +129,21 @@ end
 --- Which requests share counters (see counter_scope).
 function ____exports.counterScope(conf, facts)
     do
-        local ____switch29 = conf.counter_scope
-        local ____cond29 = ____switch29 == "config"
-        if ____cond29 then
+        local ____switch33 = conf.counter_scope
+        local ____cond33 = ____switch33 == "config"
+        if ____cond33 then
             return facts.configScope or "global"
         end
-        ____cond29 = ____cond29 or ____switch29 == "route"
-        if ____cond29 then
+        ____cond33 = ____cond33 or ____switch33 == "route"
+        if ____cond33 then
             return "route:" .. (facts.routeId or "")
         end
-        ____cond29 = ____cond29 or ____switch29 == "service"
-        if ____cond29 then
+        ____cond33 = ____cond33 or ____switch33 == "service"
+        if ____cond33 then
             return "service:" .. (facts.serviceId or "")
         end
-        ____cond29 = ____cond29 or ____switch29 == "global"
-        if ____cond29 then
+        ____cond33 = ____cond33 or ____switch33 == "global"
+        if ____cond33 then
             return "global"
         end
     end

@@ -1,5 +1,22 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local countWindow
+function countWindow(dict, counter, cost, current, previous)
+    local value, err = dict:incr(counter.key, cost, 0, counter.ttl)
+    if value == nil then
+        return err or "incr failed"
+    end
+    current[#current + 1] = value
+    local before = 0
+    if counter.weight > 0 then
+        local stored = dict:get(counter.previousKey)
+        if type(stored) == "number" then
+            before = stored
+        end
+    end
+    previous[#previous + 1] = before
+    return nil
+end
 function ____exports.incrementCounters(dictName, counters, cost)
     local dict = ngx.shared[dictName]
     if dict == nil then
@@ -7,27 +24,48 @@ function ____exports.incrementCounters(dictName, counters, cost)
     end
     local current = {}
     local previous = {}
-    for ____, counter in ipairs(counters) do
-        local value, err = dict:incr(counter.key, cost, 0, counter.ttl)
-        if value == nil then
-            do
-                local i = 0
-                while i < #current do
-                    dict:incr(counters[i + 1].key, -cost)
-                    i = i + 1
-                end
-            end
-            return nil, "lua_shared_dict '" .. dictName .. "': " .. tostring(err)
+    local count = #counters
+    local err
+    if count > 0 then
+        err = countWindow(
+            dict,
+            counters[1],
+            cost,
+            current,
+            previous
+        )
+    end
+    if count > 1 and err == nil then
+        err = countWindow(
+            dict,
+            counters[2],
+            cost,
+            current,
+            previous
+        )
+    end
+    do
+        local i = 2
+        while i < count and err == nil do
+            err = countWindow(
+                dict,
+                counters[i + 1],
+                cost,
+                current,
+                previous
+            )
+            i = i + 1
         end
-        current[#current + 1] = value
-        local before = 0
-        if counter.weight > 0 then
-            local stored = dict:get(counter.previousKey)
-            if type(stored) == "number" then
-                before = stored
+    end
+    if err ~= nil then
+        do
+            local i = 0
+            while i < #current do
+                dict:incr(counters[i + 1].key, -cost)
+                i = i + 1
             end
         end
-        previous[#previous + 1] = before
+        return nil, "lua_shared_dict '" .. dictName .. "': " .. err
     end
     return {current = current, previous = previous}, nil
 end
