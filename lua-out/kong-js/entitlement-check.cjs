@@ -27286,20 +27286,35 @@ function buildPrepared(conf) {
     hasRoutes,
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === void 0 ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
-    serviceErrors: new LogThrottle(conf.error_log_interval)
+    serviceErrors: new LogThrottle(conf.error_log_interval),
+    fromMap: {},
+    fromTag: {},
+    passByPlan: {}
   };
+  for (const consumer in conf.subscriptions ?? {}) {
+    const entry = conf.subscriptions[consumer];
+    const subscription2 = { plan: entry.plan, status: entry.status, period_end: entry.period_end, features: entry.features };
+    prepared.fromMap[consumer] = { kind: "known", lookup: { kind: "found", subscription: subscription2 }, source: "consumer_map" };
+  }
   preparedByConfig.set(conf, prepared);
   return prepared;
 }
-function fromConsumerMap(conf, facts) {
-  const consumer = facts.consumer;
-  const subs = conf.subscriptions;
-  if (consumer === void 0 || subs === void 0) return void 0;
-  let entry = consumer.username !== void 0 ? subs[consumer.username] : void 0;
-  if (entry === void 0) entry = subs[consumer.id];
-  if (entry === void 0 && consumer.custom_id !== void 0) entry = subs[consumer.custom_id];
-  if (entry === void 0) return void 0;
-  return { plan: entry.plan, status: entry.status, period_end: entry.period_end, features: entry.features };
+function fromConsumerMap(prepared, consumer) {
+  const known = prepared.fromMap;
+  let found = consumer.username !== void 0 ? known[consumer.username] : void 0;
+  if (found === void 0) found = known[consumer.id];
+  if (found === void 0 && consumer.custom_id !== void 0) found = known[consumer.custom_id];
+  return found;
+}
+function fromConsumerTag(prepared, consumer) {
+  const plan2 = consumerAttribute(consumer, "plan");
+  if (plan2 === void 0) return void 0;
+  let found = prepared.fromTag[plan2];
+  if (found === void 0) {
+    found = { kind: "known", lookup: { kind: "found", subscription: { plan: plan2, status: "active" } }, source: "consumer" };
+    prepared.fromTag[plan2] = found;
+  }
+  return found;
 }
 function serviceSubject(conf, facts) {
   const consumer = facts.consumer;
@@ -27333,18 +27348,13 @@ function planSubscription(conf, facts) {
   }
   return NO_SUBSCRIPTION;
 }
-var NO_SUBSCRIPTION = { kind: "none" };
+var NO_SUBSCRIPTION = { kind: "none", lookup: { kind: "none" } };
+var FETCH = { kind: "fetch" };
 function fromSource(conf, facts, consumer, source) {
-  if (source === "consumer") {
-    const plan2 = consumerAttribute(consumer, "plan");
-    return plan2 === void 0 ? void 0 : { kind: "known", subscription: { plan: plan2, status: "active" }, source };
-  }
-  if (source === "consumer_map") {
-    const subscription2 = fromConsumerMap(conf, facts);
-    return subscription2 === void 0 ? void 0 : { kind: "known", subscription: subscription2, source };
-  }
+  if (source === "consumer") return fromConsumerTag(prepare(conf), consumer);
+  if (source === "consumer_map") return fromConsumerMap(prepare(conf), consumer);
   const subject = serviceSubject(conf, facts);
-  return subject !== void 0 && subject !== "" ? { kind: "fetch", subject } : void 0;
+  return subject !== void 0 && subject !== "" ? FETCH : void 0;
 }
 function inferPlan(prepared, features) {
   let best;
@@ -27464,12 +27474,27 @@ function decideEntitlement(conf, facts, lookup, now2) {
   if (conf.required_plans === void 0 && conf.required_features === void 0 && prepared.hasRoutes) {
     if (plan2 === void 0 || !routeAllowed(plan2, facts)) return forbidden(conf, prepared, facts, planName, void 0, "Your plan does not include this route");
   }
+  if (extras !== void 0 || plan2 === void 0) return passOutcome(conf, prepared, subscription2, plan2, planName, features);
+  let byStatus = prepared.passByPlan[plan2.name];
+  if (byStatus === void 0) {
+    byStatus = {};
+    prepared.passByPlan[plan2.name] = byStatus;
+  }
+  let outcome = byStatus[subscription2.status];
+  if (outcome === void 0) {
+    outcome = passOutcome(conf, prepared, subscription2, plan2, planName, features);
+    byStatus[subscription2.status] = outcome;
+  }
+  return outcome;
+}
+function passOutcome(conf, prepared, subscription2, plan2, planName, features) {
   const upstream = {};
   if (planName !== void 0) upstream[conf.plan_header] = planName;
   const featureList = subscription2.features === void 0 && plan2 !== void 0 ? prepared.featureHeaders[plan2.name] : joinSorted(features);
   if (featureList !== "") upstream[conf.features_header] = featureList;
   if (conf.status_header !== void 0) upstream[conf.status_header] = subscription2.status;
-  return { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
+  const outcome = { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
+  return outcome;
 }
 
 // plugins/entitlement-check/meta.ts
@@ -27791,10 +27816,10 @@ var Plugin = class {
     }
     const plan2 = planSubscription(conf, facts);
     if (plan2.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan2.rejection };
-    if (plan2.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan2.subscription }, now());
-    if (plan2.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, now());
+    if (plan2.kind === "known" || plan2.kind === "none") return decideEntitlement(conf, facts, plan2.lookup, now());
+    const subject = serviceSubject(conf, facts);
     try {
-      const { value } = await this.#cache.get(plan2.subject, () => this.#fetch(plan2.subject), now);
+      const { value } = await this.#cache.get(subject, () => this.#fetch(subject), now);
       return decideEntitlement(conf, facts, value, now());
     } catch (err) {
       const report = prepare(conf).serviceErrors.occurrence(now());

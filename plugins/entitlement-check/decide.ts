@@ -35,6 +35,19 @@ export interface PreparedEntitlementCheck {
   /** Headers removed from the client's request before anything is forwarded. */
   clearUpstream: string[];
   serviceErrors: LogThrottle;
+  /**
+   * What the config's own sources say, built once so that a request allocates nothing
+   * for them (garbage collection is most of a small plugin's cost): the subscriptions
+   * map as "known" plans, and the plans consumer tags name (filled as they are seen).
+   */
+  fromMap: { [consumer: string]: SubscriptionPlan };
+  fromTag: { [plan: string]: SubscriptionPlan };
+  /**
+   * Pass outcomes by plan and status, for subscriptions without extra features: the
+   * outcome is then a function of those two (and the config), so it is built once and
+   * shared, unchanged, by their requests. Bounded: catalog plans × passing statuses.
+   */
+  passByPlan: { [plan: string]: { [status: string]: AccessOutcome } };
 }
 
 const preparedByConfig = new WeakMap<EntitlementCheckConfig, PreparedEntitlementCheck>();
@@ -66,30 +79,50 @@ function buildPrepared(conf: EntitlementCheckConfig): PreparedEntitlementCheck {
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === undefined ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
     serviceErrors: new LogThrottle(conf.error_log_interval),
+    fromMap: {},
+    fromTag: {},
+    passByPlan: {},
   };
+  for (const consumer in conf.subscriptions ?? {}) {
+    const entry = conf.subscriptions![consumer]!;
+    const subscription: Subscription = { plan: entry.plan, status: entry.status, period_end: entry.period_end, features: entry.features };
+    prepared.fromMap[consumer] = { kind: "known", lookup: { kind: "found", subscription }, source: "consumer_map" };
+  }
   preparedByConfig.set(conf, prepared);
   return prepared;
 }
 
 export type SubscriptionPlan =
   | { kind: "reject"; rejection: Rejection }
-  | { kind: "known"; subscription: Subscription; source: SubscriptionSource }
-  /** Ask the service (through the cache) about `subject`. */
-  | { kind: "fetch"; subject: string }
-  | { kind: "none" };
+  /** The config's sources know: decide with `lookup` (built once, see PreparedEntitlementCheck). */
+  | { kind: "known"; lookup: Lookup; source: SubscriptionSource }
+  /** Ask the service (through the cache) about serviceSubject(conf, facts). */
+  | { kind: "fetch" }
+  /** No source has a subscription: decide with `lookup` (no subscription). */
+  | { kind: "none"; lookup: Lookup };
 
-function fromConsumerMap(conf: EntitlementCheckConfig, facts: RequestFacts): Subscription | undefined {
-  const consumer = facts.consumer;
-  const subs = conf.subscriptions;
-  if (consumer === undefined || subs === undefined) return undefined;
-  let entry = consumer.username !== undefined ? subs[consumer.username] : undefined;
-  if (entry === undefined) entry = subs[consumer.id];
-  if (entry === undefined && consumer.custom_id !== undefined) entry = subs[consumer.custom_id];
-  if (entry === undefined) return undefined;
-  return { plan: entry.plan, status: entry.status, period_end: entry.period_end, features: entry.features };
+function fromConsumerMap(prepared: PreparedEntitlementCheck, consumer: ConsumerFacts): SubscriptionPlan | undefined {
+  const known = prepared.fromMap;
+  let found = consumer.username !== undefined ? known[consumer.username] : undefined;
+  if (found === undefined) found = known[consumer.id];
+  if (found === undefined && consumer.custom_id !== undefined) found = known[consumer.custom_id];
+  return found;
 }
 
-function serviceSubject(conf: EntitlementCheckConfig, facts: RequestFacts): string | undefined {
+/** The consumer's `plan` tag or label as an active subscription (one object per plan name and config). */
+function fromConsumerTag(prepared: PreparedEntitlementCheck, consumer: ConsumerFacts): SubscriptionPlan | undefined {
+  const plan = consumerAttribute(consumer, "plan");
+  if (plan === undefined) return undefined;
+  let found = prepared.fromTag[plan];
+  if (found === undefined) {
+    found = { kind: "known", lookup: { kind: "found", subscription: { plan, status: "active" } }, source: "consumer" };
+    prepared.fromTag[plan] = found;
+  }
+  return found;
+}
+
+/** Whom the entitlement service is asked about: the authenticated consumer, as service.subject says. */
+export function serviceSubject(conf: EntitlementCheckConfig, facts: RequestFacts): string | undefined {
   const consumer = facts.consumer!;
   switch (conf.service.subject) {
     case "custom_id":
@@ -126,20 +159,15 @@ export function planSubscription(conf: EntitlementCheckConfig, facts: RequestFac
   return NO_SUBSCRIPTION;
 }
 
-const NO_SUBSCRIPTION: SubscriptionPlan = { kind: "none" };
+const NO_SUBSCRIPTION: SubscriptionPlan = { kind: "none", lookup: { kind: "none" } };
+const FETCH: SubscriptionPlan = { kind: "fetch" };
 
 /** What one subscription source says about an authenticated caller, or undefined when it has nothing. */
 function fromSource(conf: EntitlementCheckConfig, facts: RequestFacts, consumer: ConsumerFacts, source: SubscriptionSource): SubscriptionPlan | undefined {
-  if (source === "consumer") {
-    const plan = consumerAttribute(consumer, "plan");
-    return plan === undefined ? undefined : { kind: "known", subscription: { plan, status: "active" }, source };
-  }
-  if (source === "consumer_map") {
-    const subscription = fromConsumerMap(conf, facts);
-    return subscription === undefined ? undefined : { kind: "known", subscription, source };
-  }
+  if (source === "consumer") return fromConsumerTag(prepare(conf), consumer);
+  if (source === "consumer_map") return fromConsumerMap(prepare(conf), consumer);
   const subject = serviceSubject(conf, facts);
-  return subject !== undefined && subject !== "" ? { kind: "fetch", subject } : undefined;
+  return subject !== undefined && subject !== "" ? FETCH : undefined;
 }
 
 /** The highest plan whose features are all entitled (Stripe lists features, not plans). */
@@ -290,20 +318,43 @@ export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFa
     if (plan === undefined || !routeAllowed(plan, facts)) return forbidden(conf, prepared, facts, planName, undefined, "Your plan does not include this route");
   }
 
+  if (extras !== undefined || plan === undefined) return passOutcome(conf, prepared, subscription, plan, planName, features);
+  let byStatus = prepared.passByPlan[plan.name];
+  if (byStatus === undefined) {
+    byStatus = {};
+    prepared.passByPlan[plan.name] = byStatus;
+  }
+  let outcome = byStatus[subscription.status];
+  if (outcome === undefined) {
+    outcome = passOutcome(conf, prepared, subscription, plan, planName, features);
+    byStatus[subscription.status] = outcome;
+  }
+  return outcome;
+}
+
+/** A subscription's pass outcome: its plan and entitlements for the upstream (the checks are done). */
+function passOutcome(
+  conf: EntitlementCheckConfig,
+  prepared: PreparedEntitlementCheck,
+  subscription: Subscription,
+  plan: ResolvedPlan | undefined,
+  planName: string | undefined,
+  features: { [feature: string]: boolean },
+): AccessOutcome {
   const upstream: { [name: string]: string } = {};
   if (planName !== undefined) upstream[conf.plan_header] = planName;
   // A plan's own list is joined once (prepare); only extra subscription features need a sort.
   const featureList = subscription.features === undefined && plan !== undefined ? prepared.featureHeaders[plan.name]! : joinSorted(features);
   if (featureList !== "") upstream[conf.features_header] = featureList;
   if (conf.status_header !== undefined) upstream[conf.status_header] = subscription.status;
-  return { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
+  const outcome: AccessOutcome = { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
+  return outcome;
 }
 
 /** The whole decision for one request, with `lookup` standing for the service's answer (vectors). */
 export function evaluate(conf: EntitlementCheckConfig, facts: RequestFacts, lookup: Lookup, now: number): AccessOutcome {
   const plan = planSubscription(conf, facts);
   if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
-  if (plan.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan.subscription }, now);
-  if (plan.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, now);
+  if (plan.kind === "known" || plan.kind === "none") return decideEntitlement(conf, facts, plan.lookup, now);
   return decideEntitlement(conf, facts, lookup, now);
 }

@@ -11,7 +11,7 @@ import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from ".
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
 import { NodeAnswerCache } from "../io/node/http-cache";
 import { nodeHttpGet } from "../io/node/http";
-import { decideEntitlement, planSubscription, prepare } from "./decide";
+import { decideEntitlement, planSubscription, prepare, serviceSubject } from "./decide";
 import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
 import { parseServiceUrl } from "./service-url";
@@ -74,10 +74,10 @@ export class Plugin {
     }
     const plan = planSubscription(conf, facts);
     if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
-    if (plan.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan.subscription }, now());
-    if (plan.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, now());
+    if (plan.kind === "known" || plan.kind === "none") return decideEntitlement(conf, facts, plan.lookup, now());
+    const subject = serviceSubject(conf, facts)!;
     try {
-      const { value } = await this.#cache.get(plan.subject, () => this.#fetch(plan.subject), now);
+      const { value } = await this.#cache.get(subject, () => this.#fetch(subject), now);
       return decideEntitlement(conf, facts, value, now());
     } catch (err) {
       const report = prepare(conf).serviceErrors.occurrence(now());

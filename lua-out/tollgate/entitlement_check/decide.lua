@@ -3,7 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__ArraySort = ____lualib.__TS__ArraySort
 local ____exports = {}
-local buildPrepared, fromConsumerMap, serviceSubject, fromSource, preparedByConfig, NO_SUBSCRIPTION
+local buildPrepared, fromConsumerMap, fromConsumerTag, fromSource, joinSorted, passOutcome, preparedByConfig, NO_SUBSCRIPTION, FETCH
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____log_2Dthrottle = require("tollgate.core.log_throttle")
@@ -11,6 +11,9 @@ local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local resolveCatalog = ____catalog.resolveCatalog
 local routeMatches = ____catalog.routeMatches
+function ____exports.prepare(conf)
+    return preparedByConfig:get(conf) or buildPrepared(conf)
+end
 function buildPrepared(conf)
     local plans = resolveCatalog(conf.plans)
     local ordered = {}
@@ -42,45 +45,59 @@ function buildPrepared(conf)
             path = byRoute
         },
         clearUpstream = conf.status_header == nil and ({conf.plan_header, conf.features_header}) or ({conf.plan_header, conf.features_header, conf.status_header}),
-        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval)
+        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval),
+        fromMap = {},
+        fromTag = {},
+        passByPlan = {}
     }
+    for consumer in pairs(conf.subscriptions or ({})) do
+        local entry = conf.subscriptions[consumer]
+        local subscription = {plan = entry.plan, status = entry.status, period_end = entry.period_end, features = entry.features}
+        prepared.fromMap[consumer] = {kind = "known", lookup = {kind = "found", subscription = subscription}, source = "consumer_map"}
+    end
     preparedByConfig:set(conf, prepared)
     return prepared
 end
-function fromConsumerMap(conf, facts)
-    local consumer = facts.consumer
-    local subs = conf.subscriptions
-    if consumer == nil or subs == nil then
-        return nil
-    end
+function fromConsumerMap(prepared, consumer)
+    local known = prepared.fromMap
     local ____temp_0
     if consumer.username ~= nil then
-        ____temp_0 = subs[consumer.username]
+        ____temp_0 = known[consumer.username]
     else
         ____temp_0 = nil
     end
-    local entry = ____temp_0
-    if entry == nil then
-        entry = subs[consumer.id]
+    local found = ____temp_0
+    if found == nil then
+        found = known[consumer.id]
     end
-    if entry == nil and consumer.custom_id ~= nil then
-        entry = subs[consumer.custom_id]
+    if found == nil and consumer.custom_id ~= nil then
+        found = known[consumer.custom_id]
     end
-    if entry == nil then
+    return found
+end
+function fromConsumerTag(prepared, consumer)
+    local plan = consumerAttribute(consumer, "plan")
+    if plan == nil then
         return nil
     end
-    return {plan = entry.plan, status = entry.status, period_end = entry.period_end, features = entry.features}
+    local found = prepared.fromTag[plan]
+    if found == nil then
+        found = {kind = "known", lookup = {kind = "found", subscription = {plan = plan, status = "active"}}, source = "consumer"}
+        prepared.fromTag[plan] = found
+    end
+    return found
 end
-function serviceSubject(conf, facts)
+--- Whom the entitlement service is asked about: the authenticated consumer, as service.subject says.
+function ____exports.serviceSubject(conf, facts)
     local consumer = facts.consumer
     do
-        local ____switch14 = conf.service.subject
-        local ____cond14 = ____switch14 == "custom_id"
-        if ____cond14 then
+        local ____switch17 = conf.service.subject
+        local ____cond17 = ____switch17 == "custom_id"
+        if ____cond17 then
             return consumer.custom_id
         end
-        ____cond14 = ____cond14 or ____switch14 == "id"
-        if ____cond14 then
+        ____cond17 = ____cond17 or ____switch17 == "id"
+        if ____cond17 then
             return consumer.id
         end
         do
@@ -90,32 +107,44 @@ function serviceSubject(conf, facts)
 end
 function fromSource(conf, facts, consumer, source)
     if source == "consumer" then
-        local plan = consumerAttribute(consumer, "plan")
-        local ____temp_1
-        if plan == nil then
-            ____temp_1 = nil
-        else
-            ____temp_1 = {kind = "known", subscription = {plan = plan, status = "active"}, source = source}
-        end
-        return ____temp_1
+        return fromConsumerTag(
+            ____exports.prepare(conf),
+            consumer
+        )
     end
     if source == "consumer_map" then
-        local subscription = fromConsumerMap(conf, facts)
-        local ____temp_2
-        if subscription == nil then
-            ____temp_2 = nil
-        else
-            ____temp_2 = {kind = "known", subscription = subscription, source = source}
-        end
-        return ____temp_2
+        return fromConsumerMap(
+            ____exports.prepare(conf),
+            consumer
+        )
     end
-    local subject = serviceSubject(conf, facts)
-    return subject ~= nil and subject ~= "" and ({kind = "fetch", subject = subject}) or nil
+    local subject = ____exports.serviceSubject(conf, facts)
+    return subject ~= nil and subject ~= "" and FETCH or nil
+end
+function joinSorted(features)
+    local list = {}
+    for feature in pairs(features) do
+        list[#list + 1] = feature
+    end
+    __TS__ArraySort(list)
+    return table.concat(list, ",")
+end
+function passOutcome(conf, prepared, subscription, plan, planName, features)
+    local upstream = {}
+    if planName ~= nil then
+        upstream[conf.plan_header] = planName
+    end
+    local featureList = subscription.features == nil and plan ~= nil and prepared.featureHeaders[plan.name] or joinSorted(features)
+    if featureList ~= "" then
+        upstream[conf.features_header] = featureList
+    end
+    if conf.status_header ~= nil then
+        upstream[conf.status_header] = subscription.status
+    end
+    local outcome = {clearUpstream = prepared.clearUpstream, upstream = upstream, plan = planName}
+    return outcome
 end
 preparedByConfig = __TS__New(WeakMap)
-function ____exports.prepare(conf)
-    return preparedByConfig:get(conf) or buildPrepared(conf)
-end
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
     if facts.consumer == nil then
@@ -147,7 +176,8 @@ function ____exports.planSubscription(conf, facts)
     end
     return NO_SUBSCRIPTION
 end
-NO_SUBSCRIPTION = {kind = "none"}
+NO_SUBSCRIPTION = {kind = "none", lookup = {kind = "none"}}
+FETCH = {kind = "fetch"}
 --- The highest plan whose features are all entitled (Stripe lists features, not plans).
 local function inferPlan(prepared, features)
     local best
@@ -255,13 +285,13 @@ end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
     do
-        local ____switch66 = subscription.status
-        local ____cond66 = ____switch66 == "active" or ____switch66 == "trialing"
-        if ____cond66 then
+        local ____switch69 = subscription.status
+        local ____cond69 = ____switch69 == "active" or ____switch69 == "trialing"
+        if ____cond69 then
             return nil
         end
-        ____cond66 = ____cond66 or ____switch66 == "past_due"
-        if ____cond66 then
+        ____cond69 = ____cond69 or ____switch69 == "past_due"
+        if ____cond69 then
             do
                 local ____end = subscription.period_end
                 if ____end == nil or now <= ____end + conf.grace_period then
@@ -270,26 +300,18 @@ function ____exports.lapse(conf, subscription, now)
                 return "The subscription is past due and its grace period has ended"
             end
         end
-        ____cond66 = ____cond66 or ____switch66 == "paused"
-        if ____cond66 then
+        ____cond69 = ____cond69 or ____switch69 == "paused"
+        if ____cond69 then
             return "The subscription is paused"
         end
-        ____cond66 = ____cond66 or ____switch66 == "canceled"
-        if ____cond66 then
+        ____cond69 = ____cond69 or ____switch69 == "canceled"
+        if ____cond69 then
             return "The subscription is canceled"
         end
         do
             return "The subscription is " .. subscription.status
         end
     end
-end
-local function joinSorted(features)
-    local list = {}
-    for feature in pairs(features) do
-        list[#list + 1] = feature
-    end
-    __TS__ArraySort(list)
-    return table.concat(list, ",")
 end
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
@@ -301,16 +323,16 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
         return {clearUpstream = prepared.clearUpstream, rejection = {status = 503, body = {error = "entitlement_unavailable", message = "Entitlements cannot be checked right now; try again later"}, headers = {["Retry-After"] = "5"}}}
     end
     if lookup.kind == "none" then
-        local ____forbidden_7 = forbidden
-        local ____conf_5 = conf
-        local ____facts_6 = facts
-        local ____opt_3 = conf.required_features
-        return ____forbidden_7(
-            ____conf_5,
+        local ____forbidden_5 = forbidden
+        local ____conf_3 = conf
+        local ____facts_4 = facts
+        local ____opt_1 = conf.required_features
+        return ____forbidden_5(
+            ____conf_3,
             prepared,
-            ____facts_6,
+            ____facts_4,
             nil,
-            ____opt_3 and ____opt_3[1],
+            ____opt_1 and ____opt_1[1],
             "No subscription"
         )
     end
@@ -334,13 +356,13 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
         if planName == nil and extras ~= nil then
             planName = inferPlan(prepared, features)
         end
-        local ____temp_8
+        local ____temp_6
         if planName ~= nil then
-            ____temp_8 = prepared.plans[planName]
+            ____temp_6 = prepared.plans[planName]
         else
-            ____temp_8 = nil
+            ____temp_6 = nil
         end
-        plan = ____temp_8
+        plan = ____temp_6
         if plan ~= nil then
             for ____, feature in ipairs(plan.features) do
                 features[feature] = true
@@ -382,18 +404,34 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
             )
         end
     end
-    local upstream = {}
-    if planName ~= nil then
-        upstream[conf.plan_header] = planName
+    if extras ~= nil or plan == nil then
+        return passOutcome(
+            conf,
+            prepared,
+            subscription,
+            plan,
+            planName,
+            features
+        )
     end
-    local featureList = subscription.features == nil and plan ~= nil and prepared.featureHeaders[plan.name] or joinSorted(features)
-    if featureList ~= "" then
-        upstream[conf.features_header] = featureList
+    local byStatus = prepared.passByPlan[plan.name]
+    if byStatus == nil then
+        byStatus = {}
+        prepared.passByPlan[plan.name] = byStatus
     end
-    if conf.status_header ~= nil then
-        upstream[conf.status_header] = subscription.status
+    local outcome = byStatus[subscription.status]
+    if outcome == nil then
+        outcome = passOutcome(
+            conf,
+            prepared,
+            subscription,
+            plan,
+            planName,
+            features
+        )
+        byStatus[subscription.status] = outcome
     end
-    return {clearUpstream = prepared.clearUpstream, upstream = upstream, plan = planName}
+    return outcome
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)
@@ -404,11 +442,8 @@ function ____exports.evaluate(conf, facts, lookup, now)
             rejection = plan.rejection
         }
     end
-    if plan.kind == "known" then
-        return ____exports.decideEntitlement(conf, facts, {kind = "found", subscription = plan.subscription}, now)
-    end
-    if plan.kind == "none" then
-        return ____exports.decideEntitlement(conf, facts, {kind = "none"}, now)
+    if plan.kind == "known" or plan.kind == "none" then
+        return ____exports.decideEntitlement(conf, facts, plan.lookup, now)
     end
     return ____exports.decideEntitlement(conf, facts, lookup, now)
 end

@@ -8,7 +8,7 @@ import type { FactNeeds, RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
 import { cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
 import { httpGet, type HttpGetOptions } from "../../io/lua/http";
-import { decideEntitlement, planSubscription, prepare } from "../decide";
+import { decideEntitlement, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
 import { parseServiceUrl } from "../service-url";
 import { mapServiceResponse, type Lookup } from "../subscription";
@@ -117,11 +117,10 @@ export function entitlementAccess(original: EntitlementCheckConfig, facts: Reque
   const conf = canonical(original);
   const plan = planSubscription(conf, facts);
   if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
-  if (plan.kind === "known") return decideEntitlement(conf, facts, { kind: "found", subscription: plan.subscription }, ngx.now());
-  if (plan.kind === "none") return decideEntitlement(conf, facts, { kind: "none" }, ngx.now());
+  if (plan.kind === "known" || plan.kind === "none") return decideEntitlement(conf, facts, plan.lookup, ngx.now());
 
   const service = serviceFor(conf);
-  const [lookup, state] = cachedGet(service.cache, plan.subject, service.fetch, decodeLookup);
+  const [lookup, state] = cachedGet(service.cache, serviceSubject(conf, facts)!, service.fetch, decodeLookup);
   if (lookup === undefined) {
     const report = prepare(conf).serviceErrors.occurrence(ngx.now());
     if (report > 0) ngx.log(ngx.ERR, `[entitlement-check] entitlement service failed ${report} time(s) since the last report: ${state}`);

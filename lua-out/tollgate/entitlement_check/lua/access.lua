@@ -9,6 +9,7 @@ local ____decide = require("tollgate.entitlement_check.decide")
 local decideEntitlement = ____decide.decideEntitlement
 local planSubscription = ____decide.planSubscription
 local prepare = ____decide.prepare
+local serviceSubject = ____decide.serviceSubject
 local ____service_2Durl = require("tollgate.entitlement_check.service_url")
 local parseServiceUrl = ____service_2Durl.parseServiceUrl
 local ____subscription = require("tollgate.entitlement_check.subscription")
@@ -130,24 +131,21 @@ function ____exports.entitlementAccess(original, facts)
             rejection = plan.rejection
         }
     end
-    if plan.kind == "known" then
+    if plan.kind == "known" or plan.kind == "none" then
         return decideEntitlement(
             conf,
             facts,
-            {kind = "found", subscription = plan.subscription},
-            ngx.now()
-        )
-    end
-    if plan.kind == "none" then
-        return decideEntitlement(
-            conf,
-            facts,
-            {kind = "none"},
+            plan.lookup,
             ngx.now()
         )
     end
     local service = serviceFor(conf)
-    local lookup, state = cachedGet(service.cache, plan.subject, service.fetch, decodeLookup)
+    local lookup, state = cachedGet(
+        service.cache,
+        serviceSubject(conf, facts),
+        service.fetch,
+        decodeLookup
+    )
     if lookup == nil then
         local report = prepare(conf).serviceErrors:occurrence(ngx.now())
         if report > 0 then
