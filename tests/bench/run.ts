@@ -18,6 +18,17 @@ import { freePort, REPO_ROOT, startNginx } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { startKafka, waitForRecords, type KafkaBroker } from "../runtime/kafka.ts";
 import { groupCpuSeconds, processCpuSeconds } from "../runtime/cpu.ts";
+import {
+  BENCH_API_KEY,
+  BENCH_CONSUMER,
+  benchKongConfig,
+  entitlementCheck,
+  featureToggle50,
+  HANDWRITTEN_LUA_PATH,
+  handwrittenTierLimit,
+  keyAuth,
+  tierLimit,
+} from "./plugins.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -58,34 +69,14 @@ interface BenchEnv {
 
 const KAFKA_VERSION = "4.3.1";
 
-const consumer = {
-  username: "bench-user",
-  tags: ["tier:premium"],
-  keyauth_credentials: [{ key: "bench-key" }],
-};
-
-function kongConfig(plugins: object[]): object {
-  return {
-    _format_version: "3.0",
-    services: [{ name: "bench", url: "http://127.0.0.1:9000", routes: [{ name: "bench", paths: ["/bench"] }] }],
-    consumers: [consumer],
-    plugins,
-  };
-}
-
-const keyAuth = { name: "key-auth", config: { key_names: ["apikey"] } };
-/** Limits high enough that every benchmark request is admitted (and counted): two windows. */
-const tiers = { premium: { limits: { GET: { second: 1_000_000, minute: 100_000_000 } } } };
-const tierLimit = (extra: object) => ({ name: "tier-limit", config: { tiers, ...extra } });
-
 function kongScenario(name: string, description: string, plugins: (env: BenchEnv) => object[], luaPath: string[] = []): Scenario {
   return {
     name,
     description,
     // Every scenario but no-plugin authenticates with key-auth.
-    headers: name === "no-plugin" ? {} : { apikey: "bench-key" },
+    headers: name === "no-plugin" ? {} : { apikey: BENCH_API_KEY },
     async start(env) {
-      const host = await startKongHost({ config: kongConfig(plugins(env)) as never, upstreamUrl: env.upstreamUrl, workers: 1, luaPath });
+      const host = await startKongHost({ config: benchKongConfig(plugins(env)) as never, upstreamUrl: env.upstreamUrl, workers: 1, luaPath });
       return { url: host.url, stop: () => host.stop(), cpu: () => groupCpuSeconds(host.nginx.pid) };
     },
   };
@@ -106,7 +97,7 @@ function withHelperCpu(scenario: Scenario, name: string, pid: (env: BenchEnv) =>
 const nginxLimitReq: Scenario = {
   name: "nginx-limit-req",
   description: "plain nginx proxy with limit_req (C module) keyed by the API key, no Lua",
-  headers: { apikey: "bench-key" },
+  headers: { apikey: BENCH_API_KEY },
   async start(env) {
     const port = await freePort();
     const nginx = await startNginx({
@@ -133,12 +124,12 @@ const nginxLimitReq: Scenario = {
 const SCENARIOS: Scenario[] = [
   kongScenario("no-plugin", "route and proxy only", () => []),
   kongScenario("key-auth", "key-auth only (the consumer lookup tier-limit depends on)", () => [keyAuth]),
-  kongScenario("tier-limit-local", "key-auth + tier-limit, policy local (lua_shared_dict), sliding, two windows", () => [keyAuth, tierLimit({})]),
+  kongScenario("tier-limit-local", "key-auth + tier-limit, policy local (lua_shared_dict), sliding, two windows", () => [keyAuth, tierLimit()]),
   kongScenario(
     "handwritten-lua",
     "key-auth + a hand-written Lua plugin doing tier-limit's local sliding-window work (tests/bench/handwritten/)",
-    () => [keyAuth, { name: "handwritten-tier-limit", config: { tiers } }],
-    [join(REPO_ROOT, "tests/bench/handwritten")],
+    () => [keyAuth, handwrittenTierLimit],
+    [HANDWRITTEN_LUA_PATH],
   ),
   withHelperCpu(
     kongScenario("tier-limit-redis", "key-auth + tier-limit, policy redis (one script per request, pooled connections)", (env) => [
@@ -150,7 +141,7 @@ const SCENARIOS: Scenario[] = [
   ),
   nginxLimitReq,
   entitlementCheckCached(),
-  featureToggle50(),
+  kongScenario("feature-toggle-50", "key-auth + feature-toggle, 50 flags evaluated per request, enabled ones forwarded", () => [keyAuth, featureToggle50()]),
   kafkaUsage(),
 ];
 
@@ -171,7 +162,7 @@ function kafkaUsage(): Scenario {
       await broker.createTopic(topic, 6);
       const conf = { kafka: { brokers: [broker.bootstrap], topic }, stats_log_interval_s: 0 };
       const host = await startKongHost({
-        config: kongConfig([{ name: "kafka-usage", config: conf }]) as never,
+        config: benchKongConfig([{ name: "kafka-usage", config: conf }]) as never,
         upstreamUrl: env.upstreamUrl,
         workers: 1,
       });
@@ -233,33 +224,6 @@ async function measureProducer(env: BenchEnv): Promise<{ events_per_s: number; r
   return { events_per_s: Math.round(median(runs)), runs };
 }
 
-/**
- * key-auth + feature-toggle with 50 inline flags, every one evaluated per request and the
- * enabled ones forwarded upstream: 10 tier-targeted, 10 sticky rollouts (10–55%), 10 with
- * two constraints, 10 with 50/50 variants, 10 plain on/off; the route requires one.
- */
-function featureToggle50(): Scenario {
-  const flags = Array.from({ length: 50 }, (_, i) => {
-    const name = `flag-${i}`;
-    if (i % 5 === 0) return { name, strategies: [{ name: "tiers", parameters: { tiers: "premium,enterprise" } }] };
-    if (i % 5 === 1) return { name, strategies: [{ name: "flexibleRollout", parameters: { rollout: String(10 + i), groupId: name } }] };
-    if (i % 5 === 2) {
-      const constraints = [
-        { contextName: "plan", operator: "IN", values: ["pro", "team"] },
-        { contextName: "userId", operator: "STR_STARTS_WITH", values: ["bench"] },
-      ];
-      return { name, strategies: [{ name: "default", constraints }] };
-    }
-    if (i % 5 === 3) return { name, variants: [{ name: "a", weight: 500 }, { name: "b", weight: 500 }] };
-    return { name, enabled: i % 2 === 0 };
-  });
-  const conf = { flags, require: ["flag-0"] };
-  return kongScenario("feature-toggle-50", "key-auth + feature-toggle, 50 flags evaluated per request, enabled ones forwarded", () => [
-    keyAuth,
-    { name: "feature-toggle", config: conf },
-  ]);
-}
-
 /** key-auth + entitlement-check asking a real HTTP entitlement service, answered from the cache. */
 function entitlementCheckCached(): Scenario {
   const base = kongScenario("entitlement-check-cached", "key-auth + entitlement-check, remote service answer cached (per-worker LRU hit)", () => []);
@@ -267,22 +231,15 @@ function entitlementCheckCached(): Scenario {
     ...base,
     async start(env) {
       const service = await startEntitlementService();
-      service.answers.set(consumer.username, { plan: "premium", status: "active" });
-      const conf = {
-        plans: { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } },
-        subscription_sources: ["service"],
-        service: { url: service.url },
-        cache: { ttl: 3600 },
-        required_features: ["reports"],
-      };
+      service.answers.set(BENCH_CONSUMER.username, { plan: "premium", status: "active" });
       const host = await startKongHost({
-        config: kongConfig([keyAuth, { name: "entitlement-check", config: conf }]) as never,
+        config: benchKongConfig([keyAuth, entitlementCheck(service.url)]) as never,
         upstreamUrl: env.upstreamUrl,
         workers: 1,
       });
       // wrk runs synchronously and blocks this process, where the service lives: the
       // answer is fetched now and stays cached (ttl 1 h) for the whole run.
-      const primed = await fetch(`${host.url}/bench`, { headers: { apikey: "bench-key" } });
+      const primed = await fetch(`${host.url}/bench`, { headers: { apikey: BENCH_API_KEY } });
       await primed.arrayBuffer();
       if (primed.status !== 200) throw new Error(`entitlement-check-cached: priming request answered ${primed.status}`);
       return {

@@ -1,0 +1,73 @@
+/**
+ * The plugin configurations the benchmarks measure, shared by `make bench`
+ * (tests/bench/run.ts: requests per second through nginx) and tests/bench/access-chain.ts
+ * (CPU time and bytes allocated per run of the access handlers).
+ */
+import { join } from "node:path";
+import { REPO_ROOT } from "../runtime/nginx.ts";
+
+/** The one consumer every authenticated benchmark request comes from. */
+export const BENCH_CONSUMER = {
+  username: "bench-user",
+  tags: ["tier:premium"],
+  keyauth_credentials: [{ key: "bench-key" }],
+};
+export const BENCH_API_KEY = "bench-key";
+
+/** A Kong declarative config: one service and route (/bench) with `plugins`. */
+export function benchKongConfig(plugins: object[]): object {
+  return {
+    _format_version: "3.0",
+    services: [{ name: "bench", url: "http://127.0.0.1:9000", routes: [{ name: "bench", paths: ["/bench"] }] }],
+    consumers: [BENCH_CONSUMER],
+    plugins,
+  };
+}
+
+export const keyAuth = { name: "key-auth", config: { key_names: ["apikey"] } };
+
+/** Limits high enough that every benchmark request is admitted (and counted): two windows. */
+const tiers = { premium: { limits: { GET: { second: 1_000_000, minute: 100_000_000 } } } };
+
+export const tierLimit = (extra: object = {}): object => ({ name: "tier-limit", config: { tiers, ...extra } });
+
+/** The hand-written Lua equivalent of tier-limit's local policy (not shipped; see its header). */
+export const handwrittenTierLimit = { name: "handwritten-tier-limit", config: { tiers } };
+export const HANDWRITTEN_LUA_PATH = join(REPO_ROOT, "tests/bench/handwritten");
+
+/**
+ * feature-toggle with 50 inline flags, every one evaluated per request and the enabled
+ * ones forwarded upstream: 10 tier-targeted, 10 sticky rollouts (10–55%), 10 with two
+ * constraints, 10 with 50/50 variants, 10 plain on/off; the route requires one.
+ */
+export function featureToggle50(): object {
+  const flags = Array.from({ length: 50 }, (_, i) => {
+    const name = `flag-${i}`;
+    if (i % 5 === 0) return { name, strategies: [{ name: "tiers", parameters: { tiers: "premium,enterprise" } }] };
+    if (i % 5 === 1) return { name, strategies: [{ name: "flexibleRollout", parameters: { rollout: String(10 + i), groupId: name } }] };
+    if (i % 5 === 2) {
+      const constraints = [
+        { contextName: "plan", operator: "IN", values: ["pro", "team"] },
+        { contextName: "userId", operator: "STR_STARTS_WITH", values: ["bench"] },
+      ];
+      return { name, strategies: [{ name: "default", constraints }] };
+    }
+    if (i % 5 === 3) return { name, variants: [{ name: "a", weight: 500 }, { name: "b", weight: 500 }] };
+    return { name, enabled: i % 2 === 0 };
+  });
+  return { name: "feature-toggle", config: { flags, require: ["flag-0"] } };
+}
+
+/** entitlement-check asking the entitlement service at `serviceUrl`, whose answer stays cached (ttl 1 h). */
+export function entitlementCheck(serviceUrl: string): object {
+  return {
+    name: "entitlement-check",
+    config: {
+      plans: { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } },
+      subscription_sources: ["service"],
+      service: { url: serviceUrl },
+      cache: { ttl: 3600 },
+      required_features: ["reports"],
+    },
+  };
+}
