@@ -27474,27 +27474,25 @@ function decideEntitlement(conf, facts, lookup, now2) {
   if (conf.required_plans === void 0 && conf.required_features === void 0 && prepared.hasRoutes) {
     if (plan2 === void 0 || !routeAllowed(plan2, facts)) return forbidden(conf, prepared, facts, planName, void 0, "Your plan does not include this route");
   }
-  if (extras !== void 0 || plan2 === void 0) return passOutcome(conf, prepared, subscription2, plan2, planName, features);
-  let byStatus = prepared.passByPlan[plan2.name];
-  if (byStatus === void 0) {
-    byStatus = {};
-    prepared.passByPlan[plan2.name] = byStatus;
-  }
-  let outcome = byStatus[subscription2.status];
-  if (outcome === void 0) {
-    outcome = passOutcome(conf, prepared, subscription2, plan2, planName, features);
-    byStatus[subscription2.status] = outcome;
-  }
-  return outcome;
-}
-function passOutcome(conf, prepared, subscription2, plan2, planName, features) {
+  const byStatus = extras === void 0 && plan2 !== void 0 ? passesOf(prepared, plan2.name) : void 0;
+  const known = byStatus?.[subscription2.status];
+  if (known !== void 0) return known;
   const upstream = {};
   if (planName !== void 0) upstream[conf.plan_header] = planName;
-  const featureList = subscription2.features === void 0 && plan2 !== void 0 ? prepared.featureHeaders[plan2.name] : joinSorted(features);
+  const featureList = extras === void 0 && plan2 !== void 0 ? prepared.featureHeaders[plan2.name] : joinSorted(features);
   if (featureList !== "") upstream[conf.features_header] = featureList;
   if (conf.status_header !== void 0) upstream[conf.status_header] = subscription2.status;
   const outcome = { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
+  if (byStatus !== void 0) byStatus[subscription2.status] = outcome;
   return outcome;
+}
+function passesOf(prepared, plan2) {
+  let byStatus = prepared.passByPlan[plan2];
+  if (byStatus === void 0) {
+    byStatus = {};
+    prepared.passByPlan[plan2] = byStatus;
+  }
+  return byStatus;
 }
 
 // plugins/entitlement-check/meta.ts

@@ -318,37 +318,29 @@ export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFa
     if (plan === undefined || !routeAllowed(plan, facts)) return forbidden(conf, prepared, facts, planName, undefined, "Your plan does not include this route");
   }
 
-  if (extras !== undefined || plan === undefined) return passOutcome(conf, prepared, subscription, plan, planName, features);
-  let byStatus = prepared.passByPlan[plan.name];
-  if (byStatus === undefined) {
-    byStatus = {};
-    prepared.passByPlan[plan.name] = byStatus;
-  }
-  let outcome = byStatus[subscription.status];
-  if (outcome === undefined) {
-    outcome = passOutcome(conf, prepared, subscription, plan, planName, features);
-    byStatus[subscription.status] = outcome;
-  }
-  return outcome;
-}
-
-/** A subscription's pass outcome: its plan and entitlements for the upstream (the checks are done). */
-function passOutcome(
-  conf: EntitlementCheckConfig,
-  prepared: PreparedEntitlementCheck,
-  subscription: Subscription,
-  plan: ResolvedPlan | undefined,
-  planName: string | undefined,
-  features: { [feature: string]: boolean },
-): AccessOutcome {
+  // Without extra features the outcome is a function of plan and status: built once.
+  const byStatus = extras === undefined && plan !== undefined ? passesOf(prepared, plan.name) : undefined;
+  const known = byStatus?.[subscription.status];
+  if (known !== undefined) return known;
   const upstream: { [name: string]: string } = {};
   if (planName !== undefined) upstream[conf.plan_header] = planName;
   // A plan's own list is joined once (prepare); only extra subscription features need a sort.
-  const featureList = subscription.features === undefined && plan !== undefined ? prepared.featureHeaders[plan.name]! : joinSorted(features);
+  const featureList = extras === undefined && plan !== undefined ? prepared.featureHeaders[plan.name]! : joinSorted(features);
   if (featureList !== "") upstream[conf.features_header] = featureList;
   if (conf.status_header !== undefined) upstream[conf.status_header] = subscription.status;
   const outcome: AccessOutcome = { clearUpstream: prepared.clearUpstream, upstream, plan: planName };
+  if (byStatus !== undefined) byStatus[subscription.status] = outcome;
   return outcome;
+}
+
+/** The pass outcomes of one plan by status (see PreparedEntitlementCheck.passByPlan). */
+function passesOf(prepared: PreparedEntitlementCheck, plan: string): { [status: string]: AccessOutcome } {
+  let byStatus = prepared.passByPlan[plan];
+  if (byStatus === undefined) {
+    byStatus = {};
+    prepared.passByPlan[plan] = byStatus;
+  }
+  return byStatus;
 }
 
 /** The whole decision for one request, with `lookup` standing for the service's answer (vectors). */

@@ -3,7 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__ArraySort = ____lualib.__TS__ArraySort
 local ____exports = {}
-local buildPrepared, fromConsumerMap, fromConsumerTag, fromSource, joinSorted, passOutcome, preparedByConfig, NO_SUBSCRIPTION, FETCH
+local buildPrepared, fromConsumerMap, fromConsumerTag, fromSource, passesOf, preparedByConfig, NO_SUBSCRIPTION, FETCH
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____log_2Dthrottle = require("tollgate.core.log_throttle")
@@ -121,28 +121,13 @@ function fromSource(conf, facts, consumer, source)
     local subject = ____exports.serviceSubject(conf, facts)
     return subject ~= nil and subject ~= "" and FETCH or nil
 end
-function joinSorted(features)
-    local list = {}
-    for feature in pairs(features) do
-        list[#list + 1] = feature
+function passesOf(prepared, plan)
+    local byStatus = prepared.passByPlan[plan]
+    if byStatus == nil then
+        byStatus = {}
+        prepared.passByPlan[plan] = byStatus
     end
-    __TS__ArraySort(list)
-    return table.concat(list, ",")
-end
-function passOutcome(conf, prepared, subscription, plan, planName, features)
-    local upstream = {}
-    if planName ~= nil then
-        upstream[conf.plan_header] = planName
-    end
-    local featureList = subscription.features == nil and plan ~= nil and prepared.featureHeaders[plan.name] or joinSorted(features)
-    if featureList ~= "" then
-        upstream[conf.features_header] = featureList
-    end
-    if conf.status_header ~= nil then
-        upstream[conf.status_header] = subscription.status
-    end
-    local outcome = {clearUpstream = prepared.clearUpstream, upstream = upstream, plan = planName}
-    return outcome
+    return byStatus
 end
 preparedByConfig = __TS__New(WeakMap)
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
@@ -313,6 +298,14 @@ function ____exports.lapse(conf, subscription, now)
         end
     end
 end
+local function joinSorted(features)
+    local list = {}
+    for feature in pairs(features) do
+        list[#list + 1] = feature
+    end
+    __TS__ArraySort(list)
+    return table.concat(list, ",")
+end
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
     local prepared = ____exports.prepare(conf)
@@ -404,31 +397,24 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
             )
         end
     end
-    if extras ~= nil or plan == nil then
-        return passOutcome(
-            conf,
-            prepared,
-            subscription,
-            plan,
-            planName,
-            features
-        )
+    local byStatus = extras == nil and plan ~= nil and passesOf(prepared, plan.name) or nil
+    local known = byStatus and byStatus[subscription.status]
+    if known ~= nil then
+        return known
     end
-    local byStatus = prepared.passByPlan[plan.name]
-    if byStatus == nil then
-        byStatus = {}
-        prepared.passByPlan[plan.name] = byStatus
+    local upstream = {}
+    if planName ~= nil then
+        upstream[conf.plan_header] = planName
     end
-    local outcome = byStatus[subscription.status]
-    if outcome == nil then
-        outcome = passOutcome(
-            conf,
-            prepared,
-            subscription,
-            plan,
-            planName,
-            features
-        )
+    local featureList = extras == nil and plan ~= nil and prepared.featureHeaders[plan.name] or joinSorted(features)
+    if featureList ~= "" then
+        upstream[conf.features_header] = featureList
+    end
+    if conf.status_header ~= nil then
+        upstream[conf.status_header] = subscription.status
+    end
+    local outcome = {clearUpstream = prepared.clearUpstream, upstream = upstream, plan = planName}
+    if byStatus ~= nil then
         byStatus[subscription.status] = outcome
     end
     return outcome
