@@ -82,12 +82,15 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     if not decision.allowed and ____local then
         refundCounters(conf.dict, plan.checks, plan.cost)
     end
-    return {
-        clearUpstream = clearUpstream,
-        upstream = upstream,
-        response = decision.responseHeaders,
-        rejection = decision.rejection,
-        tier = plan.tier
-    }
+    if decision.rejection ~= nil then
+        return {
+            clearUpstream = clearUpstream,
+            upstream = upstream,
+            response = decision.responseHeaders,
+            rejection = decision.rejection,
+            tier = plan.tier
+        }
+    end
+    return {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
 end
 return ____exports
