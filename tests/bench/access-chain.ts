@@ -6,11 +6,14 @@
  * For each scenario a Kong-shaped host (1 worker) runs the scenario's plugins' access
  * handlers 200,000 times inside one request (tests/bench/access-chain/), five times
  * over, and prints the median CPU µs per run and the bytes one run allocates. A plugin's
- * own figures are its row minus key-auth's. Much steadier than requests per second on
- * a shared 2-core machine (±0.1 µs against ±1 µs), so it shows what a change to a
- * plugin's request path is worth; `make bench` stays the measure of the targets.
+ * own figures are its row minus key-auth's. Steadier than requests per second on a
+ * shared 2-core machine, so it shows what a change to a plugin's request path is worth
+ * (look at every repeat: LuaJIT may settle in a different set of traces from one repeat
+ * to the next, e.g. tier-limit at 4.4 or 5.2 µs). `make bench` runs it too, shorter, and
+ * stays the measure of the targets.
  */
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startEchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
@@ -27,8 +30,13 @@ import {
   tierLimit,
 } from "./plugins.ts";
 
-const RUNS = 200_000;
-const REPEATS = 5;
+/** One scenario's figures: CPU µs per run (median and all repeats) and bytes one run allocates. */
+export interface AccessChainResult {
+  scenario: string;
+  us_per_run: number;
+  repeats_us: number[];
+  bytes_per_run: number;
+}
 
 const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "key-auth": () => [keyAuth],
@@ -37,10 +45,11 @@ const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "entitlement-check-cached": (url) => [keyAuth, entitlementCheck(url)],
   "feature-toggle-50": () => [keyAuth, featureToggle50()],
 };
+export const ACCESS_CHAIN_SCENARIOS = Object.keys(SCENARIOS);
 
 const loop = { name: "access-chain-loop", config: {} };
 
-async function measure(name: string, serviceUrl: string, upstreamUrl: string): Promise<string> {
+async function measure(name: string, serviceUrl: string, upstreamUrl: string, runs: number, repeats: number): Promise<AccessChainResult> {
   const host = await startKongHost({
     config: benchKongConfig([loop, ...SCENARIOS[name]!(serviceUrl)]) as never,
     upstreamUrl,
@@ -54,33 +63,46 @@ async function measure(name: string, serviceUrl: string, upstreamUrl: string): P
     if (first.status !== 200) throw new Error(`${name}: a plain request answered ${first.status}`);
     const us: number[] = [];
     let bytes = 0;
-    for (let i = 0; i < REPEATS; i++) {
-      const response = await fetch(`${host.url}/bench`, { headers: { apikey: BENCH_API_KEY, "x-access-chain-runs": String(RUNS) } });
+    for (let i = 0; i < repeats; i++) {
+      const response = await fetch(`${host.url}/bench`, { headers: { apikey: BENCH_API_KEY, "x-access-chain-runs": String(runs) } });
       const text = await response.text();
       if (response.status !== 200) throw new Error(`${name}: ${response.status} ${text}\n${host.errorLog().slice(-2000)}`);
       const run = JSON.parse(text) as { us_per_run: number; bytes_per_run: number };
       us.push(run.us_per_run);
       bytes = run.bytes_per_run;
     }
-    us.sort((a, b) => a - b);
-    return `| ${name} | ${us[Math.floor(REPEATS / 2)]!.toFixed(2)} | ${us.map((v) => v.toFixed(2)).join(", ")} | ${bytes.toFixed(0)} |`;
+    const sorted = [...us].sort((a, b) => a - b);
+    return { scenario: name, us_per_run: sorted[Math.floor(repeats / 2)]!, repeats_us: us, bytes_per_run: Math.round(bytes) };
   } finally {
     await host.stop();
   }
 }
 
-const wanted = process.argv.slice(2);
-const unknown = wanted.filter((name) => SCENARIOS[name] === undefined);
-if (unknown.length > 0) throw new Error(`unknown scenarios: ${unknown.join(", ")} (known: ${Object.keys(SCENARIOS).join(", ")})`);
-const names = wanted.length > 0 ? wanted : Object.keys(SCENARIOS);
-const upstream = await startEchoUpstream();
-const service = await startEntitlementService();
-service.answers.set(BENCH_CONSUMER.username, { plan: "premium", status: "active" });
-try {
-  console.log(`| scenario | CPU µs per run (median of ${REPEATS}) | the ${REPEATS} | bytes allocated per run |`);
+/** Measures the named scenarios (all by default), each in a host of its own. */
+export async function measureAccessChains(names: string[] = ACCESS_CHAIN_SCENARIOS, runs = 200_000, repeats = 5): Promise<AccessChainResult[]> {
+  const unknown = names.filter((name) => SCENARIOS[name] === undefined);
+  if (unknown.length > 0) throw new Error(`unknown scenarios: ${unknown.join(", ")} (known: ${ACCESS_CHAIN_SCENARIOS.join(", ")})`);
+  const upstream = await startEchoUpstream();
+  const service = await startEntitlementService();
+  service.answers.set(BENCH_CONSUMER.username, { plan: "premium", status: "active" });
+  try {
+    const results: AccessChainResult[] = [];
+    for (const name of names) results.push(await measure(name, service.url, upstream.url, runs, repeats));
+    return results;
+  } finally {
+    await service.stop();
+    await upstream.stop();
+  }
+}
+
+/** Markdown rows: | scenario | µs (median) | the repeats | bytes |. */
+export function accessChainRows(results: AccessChainResult[]): string[] {
+  return results.map((r) => `| ${r.scenario} | ${r.us_per_run.toFixed(2)} | ${r.repeats_us.map((v) => v.toFixed(2)).join(", ")} | ${r.bytes_per_run} |`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const results = await measureAccessChains(process.argv.slice(2).length > 0 ? process.argv.slice(2) : undefined);
+  console.log("| scenario | CPU µs per run (median) | each repeat | bytes allocated per run |");
   console.log("|---|---:|---|---:|");
-  for (const name of names) console.log(await measure(name, service.url, upstream.url));
-} finally {
-  await service.stop();
-  await upstream.stop();
+  for (const row of accessChainRows(results)) console.log(row);
 }
