@@ -25,15 +25,20 @@ export function kongConfigScope(conf: KongConfigIdentity): string {
   return scope;
 }
 
+// The per-request caches below are Lua tables with weak keys rather than WeakMaps:
+// a lookup is then an index in the caller's trace, not a call of tstl's shared
+// WeakMap.get, whose one trace LuaJIT specialises for one caller and leaves to the
+// interpreter for the others.
+
 /** Per config table (Kong hands the same table to every request until the config changes). */
-const scopeByConfig = new WeakMap<KongConfigIdentity, string>();
+const scopeByConfig = setmetatable(new LuaTable<KongConfigIdentity, string>(), { __mode: "k" });
 
 /**
  * ConsumerFacts per Kong consumer entity. Kong hands out the same cached entity
  * table on every request of a consumer, so its facts are built once (weak keys: a
  * consumer evicted from Kong's cache is dropped here too).
  */
-const consumerFacts = new WeakMap<KongConsumer, ConsumerFacts>();
+const consumerFacts = setmetatable(new LuaTable<KongConsumer, ConsumerFacts>(), { __mode: "k" });
 
 export function kongConsumer(): ConsumerFacts | undefined {
   const consumer = kong.client.get_consumer();

@@ -1,6 +1,4 @@
-local ____lualib = require("tollgate.lualib_bundle")
-local WeakMap = ____lualib.WeakMap
-local __TS__New = ____lualib.__TS__New
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local clearUpstreamHeader, setUpstreamHeader, setResponseHeader, scopeByConfig
 local ____facts = require("tollgate.core.facts")
@@ -23,7 +21,7 @@ function setResponseHeader(_context, name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
-    local scope = scopeByConfig:get(conf)
+    local scope = scopeByConfig[conf]
     if scope == nil then
         if conf.route_id ~= nil then
             scope = "route:" .. conf.route_id
@@ -32,25 +30,25 @@ function ____exports.kongConfigScope(conf)
         else
             scope = "global"
         end
-        scopeByConfig:set(conf, scope)
+        scopeByConfig[conf] = scope
     end
     return scope
 end
 --- Per config table (Kong hands the same table to every request until the config changes).
-scopeByConfig = __TS__New(WeakMap)
+scopeByConfig = setmetatable({}, {__mode = "k"})
 --- ConsumerFacts per Kong consumer entity. Kong hands out the same cached entity
 -- table on every request of a consumer, so its facts are built once (weak keys: a
 -- consumer evicted from Kong's cache is dropped here too).
-local consumerFacts = __TS__New(WeakMap)
+local consumerFacts = setmetatable({}, {__mode = "k"})
 function ____exports.kongConsumer()
     local consumer = kong.client.get_consumer()
     if consumer == nil then
         return nil
     end
-    local facts = consumerFacts:get(consumer)
+    local facts = consumerFacts[consumer]
     if facts == nil then
         facts = {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
-        consumerFacts:set(consumer, facts)
+        consumerFacts[consumer] = facts
     end
     return facts
 end
