@@ -342,19 +342,7 @@ function consumerAttribute(consumer, name) {
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;
   if (tags === void 0) return void 0;
-  let found = attributesByTags.get(tags);
-  if (found === void 0) {
-    found = {};
-    attributesByTags.set(tags, found);
-  }
-  const known = found[name];
-  if (known !== void 0) return known === false ? void 0 : known;
-  const value = tagValue(tags, tagPrefix(name));
-  found[name] = value ?? false;
-  return value;
-}
-var attributesByTags = /* @__PURE__ */ new WeakMap();
-function tagValue(tags, prefix) {
+  const prefix = tagPrefix(name);
   for (const tag of tags) {
     if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
       return tag.substring(prefix.length);

@@ -61,25 +61,7 @@ export function consumerAttribute(consumer: ConsumerFacts, name: string): string
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;
   if (tags === undefined) return undefined;
-  // Kong hands out the same cached tags table on every request of a consumer: the scan
-  // runs once per consumer and name (a loop per request would also cost LuaJIT its
-  // traces, see hosts/lua/each.ts). Weak keys: a consumer Kong evicts is dropped here.
-  let found = attributesByTags.get(tags);
-  if (found === undefined) {
-    found = {};
-    attributesByTags.set(tags, found);
-  }
-  const known = found[name];
-  if (known !== undefined) return known === false ? undefined : known;
-  const value = tagValue(tags, tagPrefix(name));
-  found[name] = value ?? false;
-  return value;
-}
-
-/** Per tags list: attribute name → its value, or false when no tag names it. */
-const attributesByTags = new WeakMap<readonly string[], { [name: string]: string | false }>();
-
-function tagValue(tags: readonly string[], prefix: string): string | undefined {
+  const prefix = tagPrefix(name);
   for (const tag of tags) {
     // indexOf compiles to a plain string.find in Lua: no runtime-library call per tag.
     if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {

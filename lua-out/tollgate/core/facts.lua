@@ -1,17 +1,7 @@
 local ____lualib = require("tollgate.lualib_bundle")
-local WeakMap = ____lualib.WeakMap
-local __TS__New = ____lualib.__TS__New
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
-local tagValue, tagPrefix, attributesByTags, TAG_PREFIXES
-function tagValue(tags, prefix)
-    for ____, tag in ipairs(tags) do
-        if type(tag) == "string" and #tag > #prefix and (string.find(tag, prefix, nil, true) or 0) - 1 == 0 then
-            return __TS__StringSubstring(tag, #prefix)
-        end
-    end
-    return nil
-end
+local tagPrefix, TAG_PREFIXES
 function tagPrefix(name)
     local prefix = TAG_PREFIXES[name]
     if prefix == nil then
@@ -33,30 +23,14 @@ function ____exports.consumerAttribute(consumer, name)
     if tags == nil then
         return nil
     end
-    local found = attributesByTags:get(tags)
-    if found == nil then
-        found = {}
-        attributesByTags:set(tags, found)
-    end
-    local known = found[name]
-    if known ~= nil then
-        local ____temp_2
-        if known == false then
-            ____temp_2 = nil
-        else
-            ____temp_2 = known
+    local prefix = tagPrefix(name)
+    for ____, tag in ipairs(tags) do
+        if type(tag) == "string" and #tag > #prefix and (string.find(tag, prefix, nil, true) or 0) - 1 == 0 then
+            return __TS__StringSubstring(tag, #prefix)
         end
-        return ____temp_2
     end
-    local value = tagValue(
-        tags,
-        tagPrefix(name)
-    )
-    found[name] = value or false
-    return value
+    return nil
 end
---- Per tags list: attribute name → its value, or false when no tag names it.
-attributesByTags = __TS__New(WeakMap)
 TAG_PREFIXES = {}
 --- The wanted request headers that are present, read with a host's own getter.
 -- The getter is a module-level function taking a context (never a closure made per
