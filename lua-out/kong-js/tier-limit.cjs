@@ -14630,20 +14630,20 @@ function fromSource(source, conf, prepared, facts) {
       return fromTrustedHeader(prepared, facts);
   }
 }
+function resolvedBy(source, conf, prepared, facts) {
+  const tier2 = fromSource(source, conf, prepared, facts);
+  return tier2 === void 0 ? void 0 : { tier: tier2, source };
+}
 function resolveTier(conf, prepared, facts) {
   const sources = conf.tier_sources;
   const count = sources.length;
-  if (count > 0) {
-    const tier2 = fromSource(sources[0], conf, prepared, facts);
-    if (tier2 !== void 0) return { tier: tier2, source: sources[0] };
-  }
-  if (count > 1) {
-    const tier2 = fromSource(sources[1], conf, prepared, facts);
-    if (tier2 !== void 0) return { tier: tier2, source: sources[1] };
-  }
+  const first = count > 0 ? resolvedBy(sources[0], conf, prepared, facts) : void 0;
+  if (first !== void 0) return first;
+  const second = count > 1 ? resolvedBy(sources[1], conf, prepared, facts) : void 0;
+  if (second !== void 0) return second;
   for (let i = 2; i < count; i++) {
-    const tier2 = fromSource(sources[i], conf, prepared, facts);
-    if (tier2 !== void 0) return { tier: tier2, source: sources[i] };
+    const found = resolvedBy(sources[i], conf, prepared, facts);
+    if (found !== void 0) return found;
   }
   if (facts.consumer !== void 0) {
     return conf.default_tier === void 0 ? {} : { tier: conf.default_tier, source: "default_tier" };

@@ -63,22 +63,24 @@ function fromSource(source: TierSource, conf: TierLimitConfig, prepared: Prepare
   }
 }
 
+/** The tier `source` names for this request, with the source; undefined when it names none. */
+function resolvedBy(source: TierSource, conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts): ResolvedTier | undefined {
+  const tier = fromSource(source, conf, prepared, facts);
+  return tier === undefined ? undefined : { tier, source };
+}
+
 export function resolveTier(conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts): ResolvedTier {
   // Usually one or two sources: the first two are tried without a loop, because a loop
   // that runs once per request costs LuaJIT its traces (see hosts/lua/each.ts).
   const sources = conf.tier_sources;
   const count = sources.length;
-  if (count > 0) {
-    const tier = fromSource(sources[0]!, conf, prepared, facts);
-    if (tier !== undefined) return { tier, source: sources[0] };
-  }
-  if (count > 1) {
-    const tier = fromSource(sources[1]!, conf, prepared, facts);
-    if (tier !== undefined) return { tier, source: sources[1] };
-  }
+  const first = count > 0 ? resolvedBy(sources[0]!, conf, prepared, facts) : undefined;
+  if (first !== undefined) return first;
+  const second = count > 1 ? resolvedBy(sources[1]!, conf, prepared, facts) : undefined;
+  if (second !== undefined) return second;
   for (let i = 2; i < count; i++) {
-    const tier = fromSource(sources[i]!, conf, prepared, facts);
-    if (tier !== undefined) return { tier, source: sources[i] };
+    const found = resolvedBy(sources[i]!, conf, prepared, facts);
+    if (found !== undefined) return found;
   }
   if (facts.consumer !== undefined) {
     return conf.default_tier === undefined ? {} : { tier: conf.default_tier, source: "default_tier" };

@@ -80,27 +80,46 @@ local function fromSource(source, conf, prepared, facts)
         end
     end
 end
+--- The tier `source` names for this request, with the source; undefined when it names none.
+local function resolvedBy(source, conf, prepared, facts)
+    local tier = fromSource(source, conf, prepared, facts)
+    local ____temp_4
+    if tier == nil then
+        ____temp_4 = nil
+    else
+        ____temp_4 = {tier = tier, source = source}
+    end
+    return ____temp_4
+end
 function ____exports.resolveTier(conf, prepared, facts)
     local sources = conf.tier_sources
     local count = #sources
+    local ____temp_5
     if count > 0 then
-        local tier = fromSource(sources[1], conf, prepared, facts)
-        if tier ~= nil then
-            return {tier = tier, source = sources[1]}
-        end
+        ____temp_5 = resolvedBy(sources[1], conf, prepared, facts)
+    else
+        ____temp_5 = nil
     end
+    local first = ____temp_5
+    if first ~= nil then
+        return first
+    end
+    local ____temp_6
     if count > 1 then
-        local tier = fromSource(sources[2], conf, prepared, facts)
-        if tier ~= nil then
-            return {tier = tier, source = sources[2]}
-        end
+        ____temp_6 = resolvedBy(sources[2], conf, prepared, facts)
+    else
+        ____temp_6 = nil
+    end
+    local second = ____temp_6
+    if second ~= nil then
+        return second
     end
     do
         local i = 2
         while i < count do
-            local tier = fromSource(sources[i + 1], conf, prepared, facts)
-            if tier ~= nil then
-                return {tier = tier, source = sources[i + 1]}
+            local found = resolvedBy(sources[i + 1], conf, prepared, facts)
+            if found ~= nil then
+                return found
             end
             i = i + 1
         end
@@ -129,21 +148,21 @@ end
 --- Which requests share counters (see counter_scope).
 function ____exports.counterScope(conf, facts)
     do
-        local ____switch33 = conf.counter_scope
-        local ____cond33 = ____switch33 == "config"
-        if ____cond33 then
+        local ____switch32 = conf.counter_scope
+        local ____cond32 = ____switch32 == "config"
+        if ____cond32 then
             return facts.configScope or "global"
         end
-        ____cond33 = ____cond33 or ____switch33 == "route"
-        if ____cond33 then
+        ____cond32 = ____cond32 or ____switch32 == "route"
+        if ____cond32 then
             return "route:" .. (facts.routeId or "")
         end
-        ____cond33 = ____cond33 or ____switch33 == "service"
-        if ____cond33 then
+        ____cond32 = ____cond32 or ____switch32 == "service"
+        if ____cond32 then
             return "service:" .. (facts.serviceId or "")
         end
-        ____cond33 = ____cond33 or ____switch33 == "global"
-        if ____cond33 then
+        ____cond32 = ____cond32 or ____switch32 == "global"
+        if ____cond32 then
             return "global"
         end
     end

@@ -51,7 +51,9 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
 
   const decision = decideAccess(conf, plan, counts);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
-  if (decision.rejection !== undefined) return { clearUpstream, upstream, response: decision.responseHeaders, rejection: decision.rejection, tier: plan.tier };
-  // Four fields, not five with an undefined one: the table is allocated at half the size.
-  return { clearUpstream, upstream, response: decision.responseHeaders, tier: plan.tier };
+  // Four fields, and the rejection only when there is one: a literal with an undefined
+  // fifth field would size an admitted request's table at twice the hash part.
+  const outcome: AccessOutcome = { clearUpstream, upstream, response: decision.responseHeaders, tier: plan.tier };
+  if (decision.rejection !== undefined) outcome.rejection = decision.rejection;
+  return outcome;
 }

@@ -82,15 +82,10 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     if not decision.allowed and ____local then
         refundCounters(conf.dict, plan.checks, plan.cost)
     end
+    local outcome = {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
     if decision.rejection ~= nil then
-        return {
-            clearUpstream = clearUpstream,
-            upstream = upstream,
-            response = decision.responseHeaders,
-            rejection = decision.rejection,
-            tier = plan.tier
-        }
+        outcome.rejection = decision.rejection
     end
-    return {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
+    return outcome
 end
 return ____exports
