@@ -1,44 +1,36 @@
 /**
- * entitlement-check builds a pass outcome once per plan and status and shares it
- * (decideEntitlement, PreparedEntitlementCheck.passByPlan): one config deciding for
- * several subscriptions must still give each its own plan, features and status.
+ * entitlement-check shares a pass outcome per plan and status
+ * (PreparedEntitlementCheck.passByPlan): tests/scenarios/entitlement-pass-outcome.json,
+ * the same steps tests/lua/entitlement_pass_outcome_spec.lua runs against the compiled Lua.
  */
+import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { validateConfig } from "../../plugins/core/validate.ts";
 import { evaluate } from "../../plugins/entitlement-check/decide.ts";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "../../plugins/entitlement-check/schema.ts";
-import type { Lookup } from "../../plugins/entitlement-check/subscription.ts";
+import type { Subscription } from "../../plugins/entitlement-check/subscription.ts";
+import type { RequestFacts } from "../../plugins/core/facts.ts";
 
-function config(): EntitlementCheckConfig {
-  const conf: Record<string, unknown> = {
-    plans: { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } },
-    subscription_sources: ["service"],
-    service: { url: "http://127.0.0.1:1" },
-    status_header: "X-Subscription-Status",
-  };
-  const problem = validateConfig(entitlementCheckSchema, conf);
-  if (problem !== undefined) throw new Error(problem);
-  return conf as unknown as EntitlementCheckConfig;
+interface Scenario {
+  config: Record<string, unknown>;
+  facts: RequestFacts;
+  now: number;
+  rounds: number;
+  cases: { subscription: Subscription; upstream: Record<string, string> }[];
 }
 
-const facts = { method: "GET", consumer: { id: "c1", username: "u1" } };
-const found = (plan: string | undefined, status: string, features?: string[]): Lookup => ({ kind: "found", subscription: { plan, status, features } });
-const NOW = 1_700_000_000;
+const scenario = JSON.parse(readFileSync("tests/scenarios/entitlement-pass-outcome.json", "utf8")) as Scenario;
 
 it("gives every plan and status its own upstream headers, the same on every request", () => {
-  const conf = config();
-  const cases: [Lookup, Record<string, string>][] = [
-    [found("premium", "active"), { "X-Plan": "premium", "X-Entitlements": "basic,reports", "X-Subscription-Status": "active" }],
-    [found("premium", "trialing"), { "X-Plan": "premium", "X-Entitlements": "basic,reports", "X-Subscription-Status": "trialing" }],
-    [found("free", "active"), { "X-Plan": "free", "X-Entitlements": "basic", "X-Subscription-Status": "active" }],
-    [found("free", "active", ["beta"]), { "X-Plan": "free", "X-Entitlements": "basic,beta", "X-Subscription-Status": "active" }],
-  ];
-  for (let round = 0; round < 2; round++) {
-    for (const [lookup, upstream] of cases) {
-      const outcome = evaluate(conf, facts, lookup, NOW);
-      expect(outcome.rejection).toBeUndefined();
-      expect(outcome.upstream).toEqual(upstream);
-      expect(outcome.plan).toBe(upstream["X-Plan"]);
+  const conf = structuredClone(scenario.config);
+  const problem = validateConfig(entitlementCheckSchema, conf);
+  if (problem !== undefined) throw new Error(problem);
+  for (let round = 1; round <= scenario.rounds; round++) {
+    for (const [i, c] of scenario.cases.entries()) {
+      const outcome = evaluate(conf as unknown as EntitlementCheckConfig, scenario.facts, { kind: "found", subscription: c.subscription }, scenario.now);
+      expect(outcome.rejection, `round ${round}, case ${i + 1}`).toBeUndefined();
+      expect(outcome.upstream, `round ${round}, case ${i + 1}`).toEqual(c.upstream);
+      expect(outcome.plan, `round ${round}, case ${i + 1}`).toBe(c.upstream["X-Plan"]);
     }
   }
 });
