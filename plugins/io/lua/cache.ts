@@ -16,14 +16,16 @@
  * dies); the others wait for the answer up to `lockTimeoutMs`, then serve a stale
  * answer or report the failure — they never fetch alongside.
  *
- * Invalidation (operators): `invalidateSubject(dict, subject)` marks the subject's
- * answers as older than now and bumps an epoch that makes every worker drop its LRU at
- * its next request; the next request for the subject fetches. See
- * plugins/entitlement-check/README.md for how to call it.
+ * Invalidation (operators): `invalidateSubject(dict, subject)` bumps an epoch that makes
+ * every worker drop its LRU at its next request, and records that epoch for the
+ * subject: an answer whose fetch began under an older epoch is no longer served, so the
+ * next request for the subject fetches. Epochs, not times, order the two: a fetch that
+ * starts in the same millisecond as the invalidation is still known to come after it.
+ * See plugins/entitlement-check/README.md for how to call it.
  *
- * Dict keys: "c:<ns>:<subject>" answers ("<P|N><fetched at, ms>|<payload>"),
+ * Dict keys: "c:<ns>:<subject>" answers ("<P|N><fetched at, ms>:<epoch>|<payload>"),
  * "l:<ns>:<subject>" locks, "f:<ns>:<subject>" failure back-off,
- * "i:<subject>" invalidation time, "epoch".
+ * "v:<subject>" the epoch of its last invalidation, "epoch".
  */
 import lrucache = require("resty.lrucache");
 
@@ -60,7 +62,7 @@ export type Decode<T> = (this: void, payload: string) => T | undefined;
 
 interface Entry<T> {
   value: T;
-  /** ngx.now() when the fetch started (invalidation compares with it). */
+  /** ngx.now() when the fetch started. */
   fetchedAt: number;
   freshUntil: number;
   staleUntil: number;
@@ -91,8 +93,9 @@ function workerCache<T>(options: CacheOptions, dict: SharedDict): WorkerCache<T>
   return cache;
 }
 
-function encodeEntry(fetched: Fetched, fetchedAt: number): string {
-  return `${fetched.negative ? "N" : "P"}${math.floor(fetchedAt * 1000)}|${fetched.payload}`;
+/** `epoch`: the cache epoch when the fetch started (invalidation compares with it). */
+function encodeEntry(fetched: Fetched, fetchedAt: number, epoch: number): string {
+  return `${fetched.negative ? "N" : "P"}${math.floor(fetchedAt * 1000)}:${epoch}|${fetched.payload}`;
 }
 
 /** Reads an answer from the dict, undefined when absent, undecodable, or invalidated. */
@@ -101,9 +104,12 @@ function readEntry<T>(options: CacheOptions, dict: SharedDict, key: string, subj
   if (typeof stored !== "string") return undefined;
   const [bar] = string.find(stored, "|", 2, true);
   if (bar === undefined) return undefined;
-  const fetchedAt = (tonumber(string.sub(stored, 2, bar - 1)) ?? 0) / 1000;
-  const [invalidatedAt] = dict.get(`i:${subject}`);
-  if (typeof invalidatedAt === "number" && fetchedAt <= invalidatedAt) return undefined;
+  const [colon] = string.find(stored, ":", 2, true);
+  if (colon === undefined || colon > bar) return undefined;
+  const fetchedAt = (tonumber(string.sub(stored, 2, colon - 1)) ?? 0) / 1000;
+  const epoch = tonumber(string.sub(stored, colon + 1, bar - 1)) ?? 0;
+  const [invalidated] = dict.get(`v:${subject}`);
+  if (typeof invalidated === "number" && epoch < invalidated) return undefined;
   const value = decode(string.sub(stored, bar + 1));
   if (value === undefined) return undefined;
   const fresh = string.sub(stored, 1, 1) === "N" ? options.negativeTtl : options.ttl;
@@ -198,7 +204,7 @@ export function cachedGet<T>(
   const fresh = fetched.negative ? options.negativeTtl : options.ttl;
   const entry: Entry<T> = { value, fetchedAt: startedAt, freshUntil: startedAt + fresh, staleUntil: startedAt + fresh + options.staleTtl };
   // set, not safe_set: a full zone evicts its least recently used answers (bounded memory).
-  dict.set(key, encodeEntry(fetched, startedAt), fresh + options.staleTtl);
+  dict.set(key, encodeEntry(fetched, startedAt, cache.epoch), fresh + options.staleTtl);
   dict.delete(lockKey);
   remember(cache, subject, entry, now);
   return $multi(value, "fresh");
@@ -212,10 +218,10 @@ export function cachedGet<T>(
 export function invalidateSubject(dictName: string, subject: string): LuaMultiReturn<[boolean, string | undefined]> {
   const dict = ngx.shared[dictName];
   if (dict === undefined) return $multi(false, `lua_shared_dict '${dictName}' is not declared`);
-  ngx.update_time();
-  const [ok, err] = dict.set(`i:${subject}`, ngx.now());
+  const [epoch, incrErr] = dict.incr("epoch", 1, 0);
+  if (epoch === undefined) return $multi(false, incrErr);
+  const [ok, err] = dict.set(`v:${subject}`, epoch);
   if (!ok) return $multi(false, err);
-  dict.incr("epoch", 1, 0);
   return $multi(true, undefined);
 }
 

@@ -25,8 +25,9 @@ local function workerCache(options, dict)
     options.worker = cache
     return cache
 end
-local function encodeEntry(fetched, fetchedAt)
-    return (fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000)) .. "|" .. fetched.payload
+--- `epoch`: the cache epoch when the fetch started (invalidation compares with it).
+local function encodeEntry(fetched, fetchedAt, epoch)
+    return (fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000)) .. ":" .. tostring(epoch) .. "|" .. fetched.payload
 end
 --- Reads an answer from the dict, undefined when absent, undecodable, or invalidated.
 local function readEntry(options, dict, key, subject, decode)
@@ -38,9 +39,14 @@ local function readEntry(options, dict, key, subject, decode)
     if bar == nil then
         return nil
     end
-    local fetchedAt = (tonumber(string.sub(stored, 2, bar - 1)) or 0) / 1000
-    local invalidatedAt = dict:get("i:" .. subject)
-    if type(invalidatedAt) == "number" and fetchedAt <= invalidatedAt then
+    local colon = string.find(stored, ":", 2, true)
+    if colon == nil or colon > bar then
+        return nil
+    end
+    local fetchedAt = (tonumber(string.sub(stored, 2, colon - 1)) or 0) / 1000
+    local epoch = tonumber(string.sub(stored, colon + 1, bar - 1)) or 0
+    local invalidated = dict:get("v:" .. subject)
+    if type(invalidated) == "number" and epoch < invalidated then
         return nil
     end
     local value = decode(string.sub(stored, bar + 1))
@@ -154,7 +160,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     local entry = {value = value, fetchedAt = startedAt, freshUntil = startedAt + fresh, staleUntil = startedAt + fresh + options.staleTtl}
     dict:set(
         key,
-        encodeEntry(fetched, startedAt),
+        encodeEntry(fetched, startedAt, cache.epoch),
         fresh + options.staleTtl
     )
     dict:delete(lockKey)
@@ -169,15 +175,14 @@ function ____exports.invalidateSubject(dictName, subject)
     if dict == nil then
         return false, "lua_shared_dict '" .. dictName .. "' is not declared"
     end
-    ngx.update_time()
-    local ok, err = dict:set(
-        "i:" .. subject,
-        ngx.now()
-    )
+    local epoch, incrErr = dict:incr("epoch", 1, 0)
+    if epoch == nil then
+        return false, incrErr
+    end
+    local ok, err = dict:set("v:" .. subject, epoch)
     if not ok then
         return false, err
     end
-    dict:incr("epoch", 1, 0)
     return true, nil
 end
 --- Entries in this worker's LRUs (for tests and diagnostics).
