@@ -4,7 +4,8 @@
 #
 #   Debian: nginx + the Lua module (ngx_lua, the same module OpenResty, Kong and APISIX
 #           embed), lua-resty-core, LuaJIT 2.1 (OpenResty's branch, luajit2), lua-cjson,
-#           busted, Redis, wrk; Java 17 and Maven for the Kafka brokers of the tests.
+#           busted, Redis, wrk, openssl and the system CAs (TLS tests); Java 17 and
+#           Maven for the Kafka brokers of the tests.
 #   npm:    the pinned packages of package-lock.json (TypeScriptToLua, vitest, kong-pdk, …).
 #   Maven:  Apache Kafka broker jars (3.9.2, 4.3.1) via scripts/install-kafka.sh.
 set -euo pipefail
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   nginx libnginx-mod-http-lua libnginx-mod-http-ndk
   lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted lua-nginx-redis
-  redis-server wrk curl
+  redis-server wrk curl openssl ca-certificates
   openjdk-17-jre-headless maven
   postgresql
 )

@@ -26704,6 +26704,59 @@ function sortedFieldNames(spec) {
   return names;
 }
 
+// plugins/core/http-url.ts
+var SCHEMES = {
+  "http://": { tls: false, port: 80 },
+  "https://": { tls: true, port: 443 }
+};
+function parseHttpUrl(url) {
+  const separator = url.indexOf("://");
+  if (separator < 0) return void 0;
+  const scheme = SCHEMES[url.substring(0, separator + 3).toLowerCase()];
+  if (scheme === void 0) return void 0;
+  const rest = url.substring(separator + 3);
+  const slash = rest.indexOf("/");
+  const authority = slash < 0 ? rest : rest.substring(0, slash);
+  let basePath = slash < 0 ? "" : rest.substring(slash);
+  while (basePath.length > 0 && basePath.substring(basePath.length - 1) === "/") basePath = basePath.substring(0, basePath.length - 1);
+  if (authority === "") return void 0;
+  let host = authority;
+  let port = scheme.port;
+  const bracket = authority.indexOf("]");
+  let colon = -1;
+  for (let i = authority.length - 1; i >= 0 && colon < 0; i--) if (authority.charCodeAt(i) === 58) colon = i;
+  if (colon > bracket) {
+    host = authority.substring(0, colon);
+    const digits = authority.substring(colon + 1);
+    const parsed = Number(digits);
+    if (digits === "" || !(parsed >= 1 && parsed <= 65535) || Math.floor(parsed) !== parsed) return void 0;
+    port = parsed;
+  }
+  if (host.substring(0, 1) === "[" && host.substring(host.length - 1) === "]") host = host.substring(1, host.length - 1);
+  if (host === "") return void 0;
+  return { tls: scheme.tls, host, port, basePath };
+}
+function hostHeader(target) {
+  const host = target.host.indexOf(":") >= 0 ? `[${target.host}]` : target.host;
+  return target.port === (target.tls ? 443 : 80) ? host : `${host}:${target.port}`;
+}
+function targetUrl(target, path) {
+  return `${target.tls ? "https" : "http"}://${hostHeader(target)}${target.basePath}${path}`;
+}
+var TLS_FIELDS = {
+  ssl_verify: boolean({
+    description: "For an https:// URL: check the server's certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate) and the server_name. Off: encrypted but not authenticated.",
+    default: true
+  }),
+  server_name: string({
+    description: "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.",
+    minLength: 1
+  })
+};
+function tlsSettings(target, conf) {
+  return target.tls ? { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify } : void 0;
+}
+
 // plugins/core/kong-schema.ts
 var UNBOUNDED = 1e15;
 function toKongField(spec) {
@@ -27058,11 +27111,13 @@ var NodeAnswerCache = class {
 var import_undici = __toESM(require_undici(), 1);
 var agents = /* @__PURE__ */ new Map();
 function agentFor(options) {
-  const key = `${options.connectTimeoutMs}:${options.poolSize}:${options.keepaliveMs}`;
+  const tls = options.tls;
+  const security = tls === void 0 ? "plain" : `${tls.serverName}:${tls.verify}`;
+  const key = `${options.connectTimeoutMs}:${options.poolSize}:${options.keepaliveMs}:${security}`;
   let agent = agents.get(key);
   if (agent === void 0) {
     agent = new import_undici.Agent({
-      connect: { timeout: options.connectTimeoutMs },
+      connect: tls === void 0 ? { timeout: options.connectTimeoutMs } : { timeout: options.connectTimeoutMs, servername: tls.serverName, rejectUnauthorized: tls.verify },
       connections: options.poolSize,
       keepAliveTimeout: options.keepaliveMs
     });
@@ -27091,7 +27146,11 @@ async function nodeHttpGet(options) {
     }
     chunks.push(buffer);
   }
-  return { status: response.statusCode, body: Buffer.concat(chunks).toString("utf8") };
+  const headers = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== void 0) headers[name.toLowerCase()] = Array.isArray(value) ? value[value.length - 1] : value;
+  }
+  return { status: response.statusCode, headers, body: Buffer.concat(chunks).toString("utf8") };
 }
 
 // plugins/core/facts.ts
@@ -27487,32 +27546,6 @@ function passesOf(prepared, plan2) {
 var ENTITLEMENT_CHECK_VERSION = "0.1.0";
 var ENTITLEMENT_CHECK_PRIORITY = 905;
 
-// plugins/entitlement-check/service-url.ts
-function parseServiceUrl(url) {
-  if (url.substring(0, 7) !== "http://") return void 0;
-  const rest = url.substring(7);
-  const slash = rest.indexOf("/");
-  const authority = slash < 0 ? rest : rest.substring(0, slash);
-  let basePath = slash < 0 ? "" : rest.substring(slash);
-  while (basePath.length > 0 && basePath.substring(basePath.length - 1) === "/") basePath = basePath.substring(0, basePath.length - 1);
-  if (authority === "") return void 0;
-  let host = authority;
-  let port = 80;
-  const bracket = authority.indexOf("]");
-  let colon = -1;
-  for (let i = authority.length - 1; i >= 0 && colon < 0; i--) if (authority.charCodeAt(i) === 58) colon = i;
-  if (colon > bracket) {
-    host = authority.substring(0, colon);
-    const digits = authority.substring(colon + 1);
-    const parsed = Number(digits);
-    if (digits === "" || !(parsed >= 1 && parsed <= 65535) || Math.floor(parsed) !== parsed) return void 0;
-    port = parsed;
-  }
-  if (host.substring(0, 1) === "[" && host.substring(host.length - 1) === "]") host = host.substring(1, host.length - 1);
-  if (host === "") return void 0;
-  return { host, port, basePath };
-}
-
 // plugins/entitlement-check/schema.ts
 var SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"];
 var SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "paused", "canceled", "unpaid", "incomplete"];
@@ -27559,7 +27592,8 @@ var service = record({
   description: "The remote entitlement service (source service): GET <url>/<subject>.",
   required: true,
   fields: {
-    url: string({ description: "Base URL, http:// (e.g. http://billing.internal:8080/entitlements).", minLength: 8 }),
+    url: string({ description: "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength: 8 }),
+    ...TLS_FIELDS,
     format: string({
       description: "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).",
       oneOf: ["tollgate", "stripe"],
@@ -27686,7 +27720,7 @@ var entitlementCheckSchema = record({
       if (source === "service") {
         const url = conf["service"].url;
         if (url === void 0) return "service.url: required when subscription_sources has service";
-        if (parseServiceUrl(url) === void 0) return "service.url: must be http://host[:port][/path]";
+        if (parseHttpUrl(url) === void 0) return "service.url: must be http[s]://host[:port][/path]";
       }
     }
     return void 0;
@@ -27769,12 +27803,13 @@ var Plugin = class {
   }
   async #fetch(subject) {
     const s = this.#conf.service;
-    const target = parseServiceUrl(s.url ?? "");
+    const target = parseHttpUrl(s.url ?? "");
     if (target === void 0) throw new Error("service.url is not set");
     const headers = {};
     if (s.auth_header !== void 0 && s.auth_value !== void 0) headers[s.auth_header] = s.auth_value;
     const response = await nodeHttpGet({
-      url: `http://${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}${target.basePath}/${encodeURIComponent(subject)}`,
+      url: targetUrl(target, `/${encodeURIComponent(subject)}`),
+      tls: tlsSettings(target, s),
       headers,
       connectTimeoutMs: s.connect_timeout_ms,
       timeoutMs: s.timeout_ms,

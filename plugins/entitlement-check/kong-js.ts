@@ -5,6 +5,7 @@
  * The remote entitlement service is called with undici; answers are cached in the
  * plugin server process (one per Kong node) by io/node/http-cache.ts.
  */
+import { parseHttpUrl, targetUrl, tlsSettings } from "../core/http-url";
 import { toKongFields } from "../core/kong-schema";
 import type { AccessOutcome } from "../core/outcome";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
@@ -14,7 +15,6 @@ import { nodeHttpGet } from "../io/node/http";
 import { decideEntitlement, planSubscription, prepare, serviceSubject } from "./decide";
 import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
-import { parseServiceUrl } from "./service-url";
 import { mapServiceResponse, type Lookup } from "./subscription";
 
 const now = (): number => Date.now() / 1000;
@@ -39,12 +39,13 @@ export class Plugin {
 
   async #fetch(subject: string): Promise<{ value: Lookup; negative: boolean }> {
     const s = this.#conf.service;
-    const target = parseServiceUrl(s.url ?? "");
+    const target = parseHttpUrl(s.url ?? "");
     if (target === undefined) throw new Error("service.url is not set");
     const headers: Record<string, string> = {};
     if (s.auth_header !== undefined && s.auth_value !== undefined) headers[s.auth_header] = s.auth_value;
     const response = await nodeHttpGet({
-      url: `http://${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}${target.basePath}/${encodeURIComponent(subject)}`,
+      url: targetUrl(target, `/${encodeURIComponent(subject)}`),
+      tls: tlsSettings(target, s),
       headers,
       connectTimeoutMs: s.connect_timeout_ms,
       timeoutMs: s.timeout_ms,

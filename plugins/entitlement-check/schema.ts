@@ -5,7 +5,7 @@
  */
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { catalogProblem } from "./catalog";
-import { parseServiceUrl } from "./service-url";
+import { parseHttpUrl, TLS_FIELDS } from "../core/http-url";
 
 /** Where a caller's subscription can come from, tried in the configured order. */
 export const SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"] as const;
@@ -60,7 +60,8 @@ const service = record({
   description: "The remote entitlement service (source service): GET <url>/<subject>.",
   required: true,
   fields: {
-    url: string({ description: "Base URL, http:// (e.g. http://billing.internal:8080/entitlements).", minLength: 8 }),
+    url: string({ description: "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength: 8 }),
+    ...TLS_FIELDS,
     format: string({
       description:
         "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).",
@@ -191,7 +192,7 @@ export const entitlementCheckSchema = record({
       if (source === "service") {
         const url = (conf["service"] as { url?: string }).url;
         if (url === undefined) return "service.url: required when subscription_sources has service";
-        if (parseServiceUrl(url) === undefined) return "service.url: must be http://host[:port][/path]";
+        if (parseHttpUrl(url) === undefined) return "service.url: must be http[s]://host[:port][/path]";
       }
     }
     return undefined;

@@ -4,13 +4,16 @@
  * Not compiled to Lua, which is why the Node REGEX capability lives here too.
  */
 import { readFileSync } from "node:fs";
+import { targetUrl } from "../core/http-url";
 import { toKongFields } from "../core/kong-schema";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
+import { nodeHttpGet } from "../io/node/http";
 import { decideFeatures, prepare, remoteFlagsFrom, type RemoteFlags } from "./decide";
 import { FEATURE_TOGGLE_PRIORITY, FEATURE_TOGGLE_VERSION } from "./meta";
 import type { RegexMatcher } from "./regex";
 import { featureToggleSchema, type FeatureToggleConfig } from "./schema";
+import { unleashPoll } from "./unleash-poll";
 
 const compiled = new Map<string, RegExp | null>();
 
@@ -46,26 +49,18 @@ interface UnleashSource {
 const sources = new Map<string, UnleashSource>();
 
 async function pollUnleash(conf: FeatureToggleConfig, source: UnleashSource): Promise<void> {
-  const u = conf.unleash!;
-  const headers: Record<string, string> = {
-    Authorization: u.api_token,
-    "Unleash-AppName": conf.app_name ?? "tollgate",
-    "Unleash-Client-Spec": "5.2.0",
-    Accept: "application/json",
-  };
-  if (source.etag !== undefined) headers["If-None-Match"] = source.etag;
+  const request = unleashPoll(conf.unleash!, conf.app_name ?? "tollgate", source.etag);
+  if (request === undefined) return;
   try {
-    const response = await fetch(`${u.url.replace(/\/+$/, "")}/client/features`, { headers, signal: AbortSignal.timeout(u.timeout_ms) });
-    if (response.status !== 200) {
-      await response.arrayBuffer();
-      return; // 304: unchanged; anything else: keep the last flags
-    }
-    const remote = remoteFlagsFrom(await response.json());
+    const response = await nodeHttpGet({ ...request, url: targetUrl(request.target, request.path) });
+    // 304: unchanged; anything else but 200: keep the last flags.
+    if (response.status !== 200) return;
+    const remote = remoteFlagsFrom(JSON.parse(response.body));
     if (remote === undefined) return;
     source.remote = remote;
-    source.etag = response.headers.get("etag") ?? undefined;
+    source.etag = response.headers["etag"];
   } catch {
-    // unreachable or timed out: keep the last flags
+    // unreachable, timed out or not JSON: keep the last flags
   }
 }
 

@@ -6,6 +6,7 @@
  * gateway config unchanged; `startTime` / `endTime` are tollgate's additions.
  */
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
+import { parseHttpUrl, TLS_FIELDS } from "../core/http-url";
 import { parseIsoTime } from "./parse";
 
 /** Constraint operators of Unleash. */
@@ -142,33 +143,18 @@ const segment = record({
   },
 });
 
-/** An http:// URL split for a cosocket: host, port and base path (no trailing "/"); else undefined. */
-export function parseHttpUrl(url: string): { host: string; port: number; path: string } | undefined {
-  if (!url.startsWith("http://")) return undefined;
-  const rest = url.substring(7);
-  const slash = rest.indexOf("/");
-  const authority = slash >= 0 ? rest.substring(0, slash) : rest;
-  let path = slash >= 0 ? rest.substring(slash) : "";
-  while (path.endsWith("/")) path = path.substring(0, path.length - 1);
-  // IPv6 literals are not supported here: the port follows the only ":".
-  const colon = authority.indexOf(":");
-  const host = colon >= 0 ? authority.substring(0, colon) : authority;
-  const port = colon >= 0 ? Number(authority.substring(colon + 1)) : 80;
-  if (host === "" || !(port >= 1 && port <= 65535) || Math.floor(port) !== port) return undefined;
-  return { host, port, path };
-}
-
 const unleash = record({
   description:
     "Poll flags from an Unleash server's client API (GET <url>/client/features with ETag), shared by all workers through `dict`; the inline `flags` serve until the first answer, and the last good answer is kept while Unleash is unreachable.",
   fields: {
-    url: string({ description: "Unleash API base URL, http:// (e.g. http://unleash:4242/api).", required: true, minLength: 8 }),
+    url: string({ description: "Unleash API base URL, http:// or https:// (e.g. https://unleash.internal/api).", required: true, minLength: 8 }),
+    ...TLS_FIELDS,
     api_token: string({ description: "Client (backend) API token.", required: true, minLength: 1 }),
     poll_interval: integer({ description: "Seconds between polls (flags are at most this stale while Unleash answers).", default: 10, min: 1, max: 3600 }),
     timeout_ms: integer({ description: "Connect and read timeout of one poll.", default: 2000, min: 1, max: 60_000 }),
     dict: string({ description: "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default: "tollgate_cache", minLength: 1 }),
   },
-  check: (value) => (parseHttpUrl(value["url"] as string) === undefined ? `url: '${value["url"]}' is not an http:// URL` : undefined),
+  check: (value) => (parseHttpUrl(value["url"] as string) === undefined ? `url: '${value["url"]}' is not an http:// or https:// URL` : undefined),
 });
 
 export const featureToggleSchema = record({

@@ -489,8 +489,8 @@ describe.each(HOSTS)("entitlement-check config checked at start-up on the %s-sha
     await expect(attempt).rejects.toThrow(/plans\.enterprise\.includes: cycle enterprise -> premium -> enterprise/);
   });
 
-  it("refuses a service URL that is not http://, naming the field", async () => {
-    const conf = { plans: { free: {} }, subscription_sources: ["service"], service: { url: "https://billing.example.com" } };
+  it("refuses a service URL that is not http:// or https://, naming the field", async () => {
+    const conf = { plans: { free: {} }, subscription_sources: ["service"], service: { url: "ftp://billing.example.com" } };
     await expect(start(host, [{ path: "/reports", conf }], [{ name: "someone", key: "k" }], upstream.url)).rejects.toThrow(/service\.url/);
   });
 });

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
+import { createTestPki, type TestPki } from "../runtime/tls.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
 
 interface Outcome {
@@ -100,5 +101,53 @@ describe("entitlement-check on Kong's JS plugin server (kong-pdk)", () => {
     const canceled = await access(rpc, started.Id, { id: "c3", username: "remote_canceled", tags: [] });
     expect(canceled.exit?.status).toBe(402);
     expect(canceled.exit?.body).toMatchObject({ error: "payment_required", status: "canceled", plan: "premium" });
+  });
+});
+
+describe("entitlement-check on Kong's JS plugin server, with an https:// entitlement service", () => {
+  let pki: TestPki;
+  let trusted: EntitlementService;
+  let rogue: EntitlementService;
+  let server: PluginServer | undefined;
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    trusted = await startEntitlementService("/entitlements", pki.server);
+    rogue = await startEntitlementService("/entitlements", pki.untrusted);
+    for (const service of [trusted, rogue]) service.answers.set("remote_premium", { plan: "premium", status: "active" });
+    // How an operator makes the plugin server trust a private CA: Node reads it at start-up.
+    server = await startPluginServer("ec-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await rogue?.stop();
+    await trusted?.stop();
+    pki?.remove();
+  });
+
+  async function decide(url: string, tls: Record<string, unknown>): Promise<Outcome> {
+    const config = { plans: { premium: { features: ["reports"] } }, subscription_sources: ["service"], service: { url, timeout_ms: 1000, ...tls }, required_features: ["reports"] };
+    const started = (await server!.rpc.call("plugin.StartInstance", { Name: "entitlement-check", Config: JSON.stringify(config) })) as { Id: number };
+    return access(server!.rpc, started.Id, { id: "c1", username: "remote_premium", tags: [] });
+  }
+
+  it("asks a service whose certificate is trusted and names server_name; refuses one that is not (503), unless ssl_verify is off", async () => {
+    const verified = await decide(trusted.url, { server_name: "localhost" });
+    expect(verified.exit).toBeUndefined();
+    expect(verified.upstream["X-Plan"]).toBe("premium");
+    expect(trusted.calls.get("remote_premium")).toBe(1);
+
+    const wrongName = await decide(trusted.url, { server_name: "billing.example.com" });
+    expect(wrongName.exit?.status).toBe(503);
+    const untrusted = await decide(rogue.url, { server_name: "localhost" });
+    expect(untrusted.exit?.status).toBe(503);
+    expect(untrusted.exit?.body).toMatchObject({ error: "entitlement_unavailable" });
+    expect(trusted.calls.get("remote_premium")).toBe(1);
+    expect(rogue.totalCalls()).toBe(0);
+
+    const unverified = await decide(rogue.url, { ssl_verify: false });
+    expect(unverified.exit).toBeUndefined();
+    expect(rogue.calls.get("remote_premium")).toBe(1);
   });
 });

@@ -84,11 +84,12 @@ export interface PluginServer {
   stop(): Promise<void>;
 }
 
-/** Starts kong-js-pluginserver on lua-out/kong-js with its socket in a new temp prefix, and connects. */
-export async function startPluginServer(label: string): Promise<PluginServer> {
+/** Starts kong-js-pluginserver on lua-out/kong-js with its socket in a new temp prefix (and `env` added to its environment), and connects. */
+export async function startPluginServer(label: string, env: Record<string, string> = {}): Promise<PluginServer> {
   const prefix = mkdtempSync(join(tmpdir(), `tollgate-kongjs-${label}-`));
   const child: ChildProcess = spawn(SERVER_BIN, ["--plugins-directory", PLUGINS_DIR, "--kong-prefix", prefix, "--sock-name", "js.sock"], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

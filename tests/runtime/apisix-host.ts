@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_SHIMS_DIR, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
+import { trustedCas } from "./tls.ts";
 
 /** Directory holding the host's Lua (apisix/core*.lua, tollgate_apisix_host/). */
 export const APISIX_HOST_LUA = join(REPO_ROOT, "tests/runtime/apisix");
@@ -86,6 +87,8 @@ export interface ApisixHostOptions {
   plugins?: string[];
   /** Environment for nginx (declared with `env` so plugins can os.getenv it). */
   env?: Record<string, string>;
+  /** CA files trusted for outbound TLS besides the system's (APISIX: apisix.ssl.ssl_trusted_certificate = system,<files>). */
+  trustedCaFiles?: string[];
 }
 
 export interface ApisixHost {
@@ -172,6 +175,8 @@ function httpBlock(opts: {
   luaPath: string[];
   sharedDicts: Record<string, string>;
   confFile: string;
+  /** lua_ssl_* directives (see tests/runtime/tls.ts). */
+  tlsDirectives: string;
 }): string {
   // Order matters: test stubs first, then the real plugins, then the host's
   // apisix.core (lua-out has no apisix/core.lua), then the shims (Debian ships
@@ -184,7 +189,7 @@ function httpBlock(opts: {
   return `
   lua_package_path "${packagePath}";
 ${dicts}
-  init_by_lua_block {
+${opts.tlsDirectives}  init_by_lua_block {
     require("tollgate_apisix_host").http_init(ngx.config.prefix() .. ${luaString(opts.confFile)})
   }
   init_worker_by_lua_block {
@@ -232,6 +237,7 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
   const plugins = opts.plugins ?? pluginNamesIn(config).filter((name) => name !== "key-auth" && name !== "jwt-auth");
   const port = await freePort();
   const confFile = "conf/tollgate-apisix.json";
+  const tls = trustedCas(opts.trustedCaFiles);
 
   const nginx = await startNginx({
     name: "apisix-host",
@@ -240,6 +246,7 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
     env: opts.env,
     files: {
       [confFile]: JSON.stringify({ config: withSingleUpstream(config, node), plugins }, null, 2),
+      ...tls.files,
     },
     httpBlock: httpBlock({
       port,
@@ -247,6 +254,7 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
       luaPath: opts.luaPath ?? [],
       sharedDicts: { ...DEFAULT_SHARED_DICTS, ...opts.sharedDicts },
       confFile,
+      tlsDirectives: tls.directives,
     }),
   });
 

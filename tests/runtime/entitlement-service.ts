@@ -1,13 +1,15 @@
 /**
- * A real HTTP entitlement service for the entitlement-check suites: a Node http
- * server on 127.0.0.1 (ephemeral port) answering `GET <base>/<subject>` with
+ * A real HTTP entitlement service for the entitlement-check suites: a Node http (or,
+ * given a certificate, https) server on 127.0.0.1 (ephemeral port) answering `GET <base>/<subject>` with
  * tollgate's JSON contract or Stripe's active-entitlements list, with switches to make
  * it slow, failing (500) or down (not listening), and a count of calls per subject.
  *
  * Test infrastructure only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { ServerCertificate } from "./tls.ts";
 
 export type ServiceMode = "ok" | "slow" | "failing" | "down";
 
@@ -29,7 +31,7 @@ export interface EntitlementService {
   stop(): Promise<void>;
 }
 
-export async function startEntitlementService(basePath = "/entitlements"): Promise<EntitlementService> {
+export async function startEntitlementService(basePath = "/entitlements", tls?: ServerCertificate): Promise<EntitlementService> {
   let mode: ServiceMode = "ok";
   let delayMs = 0;
   const sockets = new Set<import("node:net").Socket>();
@@ -101,14 +103,15 @@ export async function startEntitlementService(basePath = "/entitlements"): Promi
     else answer();
   };
 
-  const server: Server = createServer(handle);
+  const server: Server = tls === undefined ? createServer(handle) : createTlsServer({ cert: tls.cert, key: tls.key }, handle);
   server.keepAliveTimeout = 60_000;
+  // For https, "connection" is the TCP socket too: closing it ends the TLS session.
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   service.port = (server.address() as AddressInfo).port;
-  service.url = `http://127.0.0.1:${service.port}${basePath}`;
+  service.url = `${tls === undefined ? "http" : "https"}://127.0.0.1:${service.port}${basePath}`;
   return service;
 }

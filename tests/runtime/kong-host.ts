@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_SHIMS_DIR, LUA_TEST_HOSTS_DIR, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
+import { trustedCas } from "./tls.ts";
 
 /** Directory of the Lua host (`tollgate_kong_host`, `kong.db.schema.typedefs`, `kong.meta`). */
 export const KONG_HOST_LUA_DIR = join(REPO_ROOT, "tests/runtime/kong");
@@ -98,6 +99,8 @@ export interface KongHostOptions {
   plugins?: string[];
   /** Environment for nginx (each key also gets an `env` directive, so `os.getenv` sees it). */
   env?: Record<string, string>;
+  /** CA files trusted for outbound TLS besides the system's (Kong: lua_ssl_trusted_certificate = system,<files>). */
+  trustedCaFiles?: string[];
 }
 
 export interface KongHost {
@@ -134,6 +137,8 @@ export interface KongHttpBlockOptions {
   sharedDicts?: Record<string, string>;
   /** Upstream keepalive connections per worker, default 64. */
   keepalive?: number;
+  /** lua_ssl_* directives (see tests/runtime/tls.ts). */
+  tlsDirectives?: string;
 }
 
 /** Reads kong.yml (path) or deep-copies a config object. */
@@ -219,7 +224,7 @@ export function kongHttpBlock(opts: KongHttpBlockOptions): string {
   # tollgate Kong-shaped TEST host (not Kong): tests/runtime/kong-host.ts
   lua_package_path "${luaPackagePath(opts.luaPath ?? [])}";
 ${dictLines}
-  client_max_body_size 0;
+${opts.tlsDirectives ?? ""}  client_max_body_size 0;
 
   init_by_lua_block {
     require("tollgate_kong_host").init()
@@ -289,6 +294,7 @@ export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSe
     workers: opts.workers ?? 1,
     proxy_listeners: [{ ip: "127.0.0.1", port }],
   };
+  const tls = trustedCas(opts.trustedCaFiles);
   return {
     httpBlock: kongHttpBlock({
       port,
@@ -297,10 +303,12 @@ export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSe
       upstreamHostHeader: upstream.hostHeader,
       luaPath: opts.luaPath,
       sharedDicts: opts.sharedDicts,
+      tlsDirectives: tls.directives,
     }),
     files: {
       "conf/kong.json": JSON.stringify(config, null, 2),
       "conf/kong-host.json": JSON.stringify(settings, null, 2),
+      ...tls.files,
     },
     config,
     plugins,

@@ -1,4 +1,5 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____schema = require("tollgate.core.schema")
 local array = ____schema.array
@@ -9,8 +10,9 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local catalogProblem = ____catalog.catalogProblem
-local ____service_2Durl = require("tollgate.entitlement_check.service_url")
-local parseServiceUrl = ____service_2Durl.parseServiceUrl
+local ____http_2Durl = require("tollgate.core.http_url")
+local parseHttpUrl = ____http_2Durl.parseHttpUrl
+local TLS_FIELDS = ____http_2Durl.TLS_FIELDS
 --- Where a caller's subscription can come from, tried in the configured order.
 ____exports.SUBSCRIPTION_SOURCES = {"consumer", "consumer_map", "service"}
 --- Subscription states (Stripe's names); see decide.ts for what each one allows.
@@ -72,18 +74,21 @@ local subscription = record({
 local service = record({
     description = "The remote entitlement service (source service): GET <url>/<subject>.",
     required = true,
-    fields = {
-        url = ____string({description = "Base URL, http:// (e.g. http://billing.internal:8080/entitlements).", minLength = 8}),
-        format = ____string({description = "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).", oneOf = {"tollgate", "stripe"}, default = "tollgate"}),
-        subject = ____string({description = "Which consumer field names the subject in the URL: username, custom_id or id (APISIX: username for all).", oneOf = {"username", "custom_id", "id"}, default = "username"}),
-        auth_header = ____string({description = "Header sent with every call (e.g. Authorization).", minLength = 1}),
-        auth_value = ____string({description = "Its value (e.g. Bearer sk_…). Never logged.", minLength = 1}),
-        connect_timeout_ms = integer({description = "Connect timeout.", default = 200, min = 1, max = 60000}),
-        timeout_ms = integer({description = "The longest the service may take to answer once connected (sending and reading together); a request waits at most connect_timeout_ms + timeout_ms.", default = 500, min = 1, max = 60000}),
-        pool_size = integer({description = "Idle keepalive connections per worker.", default = 32, min = 1, max = 10000}),
-        keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
-        max_body_bytes = integer({description = "Largest response body accepted.", default = 65536, min = 256, max = 16777216})
-    }
+    fields = __TS__ObjectAssign(
+        {url = ____string({description = "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength = 8})},
+        TLS_FIELDS,
+        {
+            format = ____string({description = "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).", oneOf = {"tollgate", "stripe"}, default = "tollgate"}),
+            subject = ____string({description = "Which consumer field names the subject in the URL: username, custom_id or id (APISIX: username for all).", oneOf = {"username", "custom_id", "id"}, default = "username"}),
+            auth_header = ____string({description = "Header sent with every call (e.g. Authorization).", minLength = 1}),
+            auth_value = ____string({description = "Its value (e.g. Bearer sk_…). Never logged.", minLength = 1}),
+            connect_timeout_ms = integer({description = "Connect timeout.", default = 200, min = 1, max = 60000}),
+            timeout_ms = integer({description = "The longest the service may take to answer once connected (sending and reading together); a request waits at most connect_timeout_ms + timeout_ms.", default = 500, min = 1, max = 60000}),
+            pool_size = integer({description = "Idle keepalive connections per worker.", default = 32, min = 1, max = 10000}),
+            keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
+            max_body_bytes = integer({description = "Largest response body accepted.", default = 65536, min = 256, max = 16777216})
+        }
+    )
 })
 local cache = record({
     description = "Caching of service answers: a per-worker LRU in front of a lua_shared_dict.",
@@ -167,8 +172,8 @@ ____exports.entitlementCheckSchema = record({
                 if url == nil then
                     return "service.url: required when subscription_sources has service"
                 end
-                if parseServiceUrl(url) == nil then
-                    return "service.url: must be http://host[:port][/path]"
+                if parseHttpUrl(url) == nil then
+                    return "service.url: must be http[s]://host[:port][/path]"
                 end
             end
         end

@@ -1,8 +1,5 @@
 local ____lualib = require("tollgate.lualib_bundle")
-local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
-local __TS__StringSubstring = ____lualib.__TS__StringSubstring
-local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
-local __TS__Number = ____lualib.__TS__Number
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____schema = require("tollgate.core.schema")
 local array = ____schema.array
@@ -11,6 +8,9 @@ local integer = ____schema.integer
 local map = ____schema.map
 local record = ____schema.record
 local ____string = ____schema.string
+local ____http_2Durl = require("tollgate.core.http_url")
+local parseHttpUrl = ____http_2Durl.parseHttpUrl
+local TLS_FIELDS = ____http_2Durl.TLS_FIELDS
 local ____parse = require("tollgate.feature_toggle.parse")
 local parseIsoTime = ____parse.parseIsoTime
 --- Constraint operators of Unleash.
@@ -146,36 +146,19 @@ local segment = record({
         constraints = array({description = "Constraints.", required = true, elements = constraint})
     }
 })
---- An http:// URL split for a cosocket: host, port and base path (no trailing "/"); else undefined.
-function ____exports.parseHttpUrl(url)
-    if not __TS__StringStartsWith(url, "http://") then
-        return nil
-    end
-    local rest = __TS__StringSubstring(url, 7)
-    local slash = (string.find(rest, "/", nil, true) or 0) - 1
-    local authority = slash >= 0 and __TS__StringSubstring(rest, 0, slash) or rest
-    local path = slash >= 0 and __TS__StringSubstring(rest, slash) or ""
-    while __TS__StringEndsWith(path, "/") do
-        path = __TS__StringSubstring(path, 0, #path - 1)
-    end
-    local colon = (string.find(authority, ":", nil, true) or 0) - 1
-    local host = colon >= 0 and __TS__StringSubstring(authority, 0, colon) or authority
-    local port = colon >= 0 and __TS__Number(__TS__StringSubstring(authority, colon + 1)) or 80
-    if host == "" or not (port >= 1 and port <= 65535) or math.floor(port) ~= port then
-        return nil
-    end
-    return {host = host, port = port, path = path}
-end
 local unleash = record({
     description = "Poll flags from an Unleash server's client API (GET <url>/client/features with ETag), shared by all workers through `dict`; the inline `flags` serve until the first answer, and the last good answer is kept while Unleash is unreachable.",
-    fields = {
-        url = ____string({description = "Unleash API base URL, http:// (e.g. http://unleash:4242/api).", required = true, minLength = 8}),
-        api_token = ____string({description = "Client (backend) API token.", required = true, minLength = 1}),
-        poll_interval = integer({description = "Seconds between polls (flags are at most this stale while Unleash answers).", default = 10, min = 1, max = 3600}),
-        timeout_ms = integer({description = "Connect and read timeout of one poll.", default = 2000, min = 1, max = 60000}),
-        dict = ____string({description = "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default = "tollgate_cache", minLength = 1})
-    },
-    check = function(value) return ____exports.parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// URL" or nil end
+    fields = __TS__ObjectAssign(
+        {url = ____string({description = "Unleash API base URL, http:// or https:// (e.g. https://unleash.internal/api).", required = true, minLength = 8})},
+        TLS_FIELDS,
+        {
+            api_token = ____string({description = "Client (backend) API token.", required = true, minLength = 1}),
+            poll_interval = integer({description = "Seconds between polls (flags are at most this stale while Unleash answers).", default = 10, min = 1, max = 3600}),
+            timeout_ms = integer({description = "Connect and read timeout of one poll.", default = 2000, min = 1, max = 60000}),
+            dict = ____string({description = "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default = "tollgate_cache", minLength = 1})
+        }
+    ),
+    check = function(value) return parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// or https:// URL" or nil end
 })
 ____exports.featureToggleSchema = record({
     description = "Unleash-compatible feature flags at the gateway.",

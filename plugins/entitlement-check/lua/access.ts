@@ -5,12 +5,12 @@
  */
 import cjson = require("cjson.safe");
 import type { FactNeeds, RequestFacts } from "../../core/facts";
+import { parseHttpUrl, tlsSettings } from "../../core/http-url";
 import type { AccessOutcome } from "../../core/outcome";
 import { cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
 import { httpGet, type HttpGetOptions } from "../../io/lua/http";
 import { decideEntitlement, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
-import { parseServiceUrl } from "../service-url";
 import { mapServiceResponse, type Lookup } from "../subscription";
 
 interface LuaService {
@@ -55,12 +55,13 @@ function serviceFor(conf: EntitlementCheckConfig): LuaService {
 function newService(conf: EntitlementCheckConfig): LuaService {
   const s = conf.service;
   // The schema check guarantees a parsable URL when the service source is on.
-  const target = parseServiceUrl(s.url ?? "http://127.0.0.1") ?? { host: "127.0.0.1", port: 80, basePath: "" };
+  const target = parseHttpUrl(s.url ?? "http://127.0.0.1") ?? { tls: false, host: "127.0.0.1", port: 80, basePath: "" };
   const headers: { [name: string]: string } = {};
   if (s.auth_header !== undefined && s.auth_value !== undefined) headers[s.auth_header] = s.auth_value;
   const request: HttpGetOptions = {
     host: target.host,
     port: target.port,
+    tls: tlsSettings(target, s),
     headers,
     connectTimeoutMs: s.connect_timeout_ms,
     timeoutMs: s.timeout_ms,
@@ -82,7 +83,8 @@ function newService(conf: EntitlementCheckConfig): LuaService {
   const service: LuaService = {
     cache: {
       dict: c.dict,
-      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""}`)}`,
+      // Configs that reach the same service the same way share answers (and failures).
+      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""} ${s.ssl_verify} ${s.server_name ?? ""}`)}`,
       lruSize: c.lru_size,
       ttl: c.ttl,
       negativeTtl: c.negative_ttl,

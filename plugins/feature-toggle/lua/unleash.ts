@@ -14,10 +14,11 @@
  * time) old; while it does not, the last good flags are used indefinitely.
  */
 import cjson = require("cjson.safe");
-import { httpGet, type HttpGetOptions } from "../../io/lua/http";
+import { httpGet } from "../../io/lua/http";
 import { remoteFlagsFrom, type RemoteFlags } from "../decide";
 import { murmur3 } from "../murmur3";
-import { parseHttpUrl, type FeatureToggleConfig } from "../schema";
+import type { FeatureToggleConfig } from "../schema";
+import { unleashPoll } from "../unleash-poll";
 
 type UnleashConf = NonNullable<FeatureToggleConfig["unleash"]>;
 
@@ -34,30 +35,14 @@ function keyOf(u: UnleashConf): string {
 function poll(this: void, premature: boolean, u: UnleashConf, key: string, appName: string): void {
   if (premature) return;
   const dict = ngx.shared[u.dict];
-  const target = parseHttpUrl(u.url);
-  if (dict === undefined || target === undefined) return;
+  if (dict === undefined) return;
   const lockTtl = u.poll_interval * 0.9;
   const [locked] = dict.add(`${key}:lock`, true, lockTtl < 0.5 ? 0.5 : lockTtl);
   if (!locked) return;
   const [etag] = dict.get(`${key}:etag`);
-  const headers: { [name: string]: string } = {
-    Authorization: u.api_token,
-    "Unleash-AppName": appName,
-    "Unleash-Client-Spec": "5.2.0",
-    Accept: "application/json",
-  };
-  if (typeof etag === "string" && etag !== "") headers["If-None-Match"] = etag;
-  const options: HttpGetOptions = {
-    host: target.host,
-    port: target.port,
-    headers,
-    connectTimeoutMs: u.timeout_ms,
-    timeoutMs: u.timeout_ms,
-    poolSize: 2,
-    keepaliveMs: 60_000,
-    maxBodyBytes: 16 * 1024 * 1024,
-  };
-  const [response, err] = httpGet(options, `${target.path}/client/features`);
+  const request = unleashPoll(u, appName, typeof etag === "string" ? etag : undefined);
+  if (request === undefined) return;
+  const [response, err] = httpGet(request, `${request.target.basePath}${request.path}`);
   if (response === undefined) {
     ngx.log(ngx.WARN, `[feature-toggle] Unleash poll of ${u.url} failed (keeping the last flags): ${err}`);
     return;

@@ -1,7 +1,13 @@
 /**
  * A small HTTP/1.1 client over ngx_lua cosockets, for the Lua hosts (Kong, APISIX):
- * GET with headers, a connect timeout and one deadline for sending and reading,
- * keepalive pooling, Content-Length and chunked bodies, and a bound on the body size.
+ * GET with headers, over plain TCP or TLS, a connect timeout and one deadline for
+ * sending and reading, keepalive pooling, Content-Length and chunked bodies, and a
+ * bound on the body size.
+ *
+ * TLS: the handshake runs once per new connection (a pooled one is already secured),
+ * with SNI and, when `tls.verify` is on, nginx checking the certificate chain against
+ * `lua_ssl_trusted_certificate` (Kong: lua_ssl_trusted_certificate, "system" by default
+ * in 3.x; APISIX: apisix.ssl.ssl_trusted_certificate) and the name against `serverName`.
  *
  * Written here rather than depending on lua-resty-http: Kong and APISIX ship that
  * library, but Debian does not package it, and a GET with a JSON answer needs little.
@@ -9,10 +15,13 @@
  * Cosockets only: call from rewrite, access or content (or a timer), never from init,
  * init_worker, header_filter, body_filter or log.
  */
+import { hostHeader } from "../../core/http-url";
 
 export interface HttpGetOptions {
   host: string;
   port: number;
+  /** Speak TLS: the certificate must name `serverName` and chain to a trusted CA, unless `verify` is off. */
+  tls?: { serverName: string; verify: boolean };
   /** Extra request headers (Host, Accept, User-Agent and Connection are set here). */
   headers?: { readonly [name: string]: string };
   connectTimeoutMs: number;
@@ -36,6 +45,16 @@ type Result = LuaMultiReturn<[HttpResponse | undefined, string | undefined]>;
 
 /** Pool options per "host:port" and pool size, built once per worker. */
 const connectOptions = new LuaTable<string, { pool: string; pool_size: number }>();
+
+/**
+ * The connection pool of a target. TLS settings are part of it: a connection secured for
+ * one name, or not verified, must never serve a call that wants another name verified.
+ */
+function poolName(options: HttpGetOptions): string {
+  const tls = options.tls;
+  const security = tls === undefined ? "plain" : `tls:${tls.serverName}:${tls.verify ? "verified" : "unverified"}`;
+  return `tollgate-http:${options.host}:${options.port}:${security}`;
+}
 
 function fail(sock: TcpSocket, err: string): Result {
   sock.close();
@@ -92,18 +111,27 @@ export function httpGet(options: HttpGetOptions, path: string): Result {
   const sock = ngx.socket.tcp();
   const deadline = ngx.now() + (options.connectTimeoutMs + options.timeoutMs) / 1000;
   sock.settimeouts(options.connectTimeoutMs, options.timeoutMs, options.timeoutMs);
-  const poolKey = `${options.host}:${options.port}:${options.poolSize}`;
+  const pool = poolName(options);
+  const poolKey = `${pool}:${options.poolSize}`;
   let connectOpts = connectOptions.get(poolKey);
   if (connectOpts === undefined) {
-    connectOpts = { pool: `tollgate-http:${options.host}:${options.port}`, pool_size: options.poolSize };
+    connectOpts = { pool, pool_size: options.poolSize };
     connectOptions.set(poolKey, connectOpts);
   }
   const [ok, connectErr] = sock.connect(options.host, options.port, connectOpts);
   if (ok === undefined) return fail(sock, `connect: ${connectErr}`);
+  const tls = options.tls;
+  if (tls !== undefined) {
+    const [reused] = sock.getreusedtimes();
+    if (reused === 0) {
+      // false: no session object back (sessions are resumed through the pool instead).
+      const [secured, handshakeErr] = sock.sslhandshake(false, tls.serverName, tls.verify);
+      if (secured === undefined || secured === false) return fail(sock, `TLS handshake: ${handshakeErr}`);
+    }
+  }
 
-  const hostHeader = options.port === 80 ? options.host : `${options.host}:${options.port}`;
   const request: string[] = [
-    "GET ", path, " HTTP/1.1\r\nHost: ", hostHeader,
+    "GET ", path, " HTTP/1.1\r\nHost: ", hostHeader({ tls: tls !== undefined, host: options.host, port: options.port }),
     "\r\nAccept: application/json\r\nUser-Agent: tollgate\r\nConnection: keep-alive\r\n",
   ];
   if (options.headers !== undefined) {

@@ -1,13 +1,16 @@
 /**
  * HTTP GET for the Kong JS plugin server side (Node), over undici: one keepalive pool
- * per origin, a connect timeout, one deadline for the whole answer, a bounded body.
- * The twin of io/lua/http.ts.
+ * per origin, a connect timeout, one deadline for the whole answer, a bounded body,
+ * and for https:// the certificate checked against Node's CAs (plus NODE_EXTRA_CA_CERTS)
+ * unless `tls.verify` is off. The twin of io/lua/http.ts.
  */
 import { Agent, request } from "undici";
 
 export interface NodeHttpGetOptions {
-  /** Full URL. */
+  /** Full URL, http:// or https://. */
   url: string;
+  /** For an https:// URL: the name the certificate must carry (sent as SNI), and whether it is checked at all. */
+  tls?: { serverName: string; verify: boolean };
   headers?: Record<string, string>;
   connectTimeoutMs: number;
   /** The longest the answer may take after connecting. */
@@ -19,17 +22,23 @@ export interface NodeHttpGetOptions {
 
 export interface NodeHttpResponse {
   status: number;
+  /** Lower-case names; a repeated header keeps its last value. */
+  headers: Record<string, string>;
   body: string;
 }
 
 const agents = new Map<string, Agent>();
 
 function agentFor(options: NodeHttpGetOptions): Agent {
-  const key = `${options.connectTimeoutMs}:${options.poolSize}:${options.keepaliveMs}`;
+  const tls = options.tls;
+  // TLS settings are part of the pool's key: a connection checked for one name, or not
+  // checked, must never serve a call that wants another name checked.
+  const security = tls === undefined ? "plain" : `${tls.serverName}:${tls.verify}`;
+  const key = `${options.connectTimeoutMs}:${options.poolSize}:${options.keepaliveMs}:${security}`;
   let agent = agents.get(key);
   if (agent === undefined) {
     agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs },
+      connect: tls === undefined ? { timeout: options.connectTimeoutMs } : { timeout: options.connectTimeoutMs, servername: tls.serverName, rejectUnauthorized: tls.verify },
       connections: options.poolSize,
       keepAliveTimeout: options.keepaliveMs,
     });
@@ -60,5 +69,9 @@ export async function nodeHttpGet(options: NodeHttpGetOptions): Promise<NodeHttp
     }
     chunks.push(buffer);
   }
-  return { status: response.statusCode, body: Buffer.concat(chunks).toString("utf8") };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value[value.length - 1]! : value;
+  }
+  return { status: response.statusCode, headers, body: Buffer.concat(chunks).toString("utf8") };
 }

@@ -1,6 +1,9 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local newService, cjson, services
+local ____http_2Durl = require("tollgate.core.http_url")
+local parseHttpUrl = ____http_2Durl.parseHttpUrl
+local tlsSettings = ____http_2Durl.tlsSettings
 local ____cache = require("tollgate.io.lua.cache")
 local cachedGet = ____cache.cachedGet
 local ____http = require("tollgate.io.lua.http")
@@ -10,13 +13,11 @@ local decideEntitlement = ____decide.decideEntitlement
 local planSubscription = ____decide.planSubscription
 local prepare = ____decide.prepare
 local serviceSubject = ____decide.serviceSubject
-local ____service_2Durl = require("tollgate.entitlement_check.service_url")
-local parseServiceUrl = ____service_2Durl.parseServiceUrl
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
 function newService(conf)
     local s = conf.service
-    local target = parseServiceUrl(s.url or "http://127.0.0.1") or ({host = "127.0.0.1", port = 80, basePath = ""})
+    local target = parseHttpUrl(s.url or "http://127.0.0.1") or ({tls = false, host = "127.0.0.1", port = 80, basePath = ""})
     local headers = {}
     if s.auth_header ~= nil and s.auth_value ~= nil then
         headers[s.auth_header] = s.auth_value
@@ -24,6 +25,7 @@ function newService(conf)
     local request = {
         host = target.host,
         port = target.port,
+        tls = tlsSettings(target, s),
         headers = headers,
         connectTimeoutMs = s.connect_timeout_ms,
         timeoutMs = s.timeout_ms,
@@ -52,7 +54,7 @@ function newService(conf)
     local service = {
         cache = {
             dict = c.dict,
-            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or ""))),
+            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or "") .. " " .. tostring(s.ssl_verify) .. " " .. (s.server_name or ""))),
             lruSize = c.lru_size,
             ttl = c.ttl,
             negativeTtl = c.negative_ttl,

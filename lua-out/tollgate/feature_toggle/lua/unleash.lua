@@ -6,8 +6,8 @@ local ____decide = require("tollgate.feature_toggle.decide")
 local remoteFlagsFrom = ____decide.remoteFlagsFrom
 local ____murmur3 = require("tollgate.feature_toggle.murmur3")
 local murmur3 = ____murmur3.murmur3
-local ____schema = require("tollgate.feature_toggle.schema")
-local parseHttpUrl = ____schema.parseHttpUrl
+local ____unleash_2Dpoll = require("tollgate.feature_toggle.unleash_poll")
+local unleashPoll = ____unleash_2Dpoll.unleashPoll
 local cjson = require("cjson.safe")
 --- Sources this worker polls, by dict key prefix.
 local polling = {}
@@ -21,8 +21,7 @@ local function poll(premature, u, key, appName)
         return
     end
     local dict = ngx.shared[u.dict]
-    local target = parseHttpUrl(u.url)
-    if dict == nil or target == nil then
+    if dict == nil then
         return
     end
     local lockTtl = u.poll_interval * 0.9
@@ -31,21 +30,15 @@ local function poll(premature, u, key, appName)
         return
     end
     local etag = dict:get(key .. ":etag")
-    local headers = {Authorization = u.api_token, ["Unleash-AppName"] = appName, ["Unleash-Client-Spec"] = "5.2.0", Accept = "application/json"}
-    if type(etag) == "string" and etag ~= "" then
-        headers["If-None-Match"] = etag
+    local request = unleashPoll(
+        u,
+        appName,
+        type(etag) == "string" and etag or nil
+    )
+    if request == nil then
+        return
     end
-    local options = {
-        host = target.host,
-        port = target.port,
-        headers = headers,
-        connectTimeoutMs = u.timeout_ms,
-        timeoutMs = u.timeout_ms,
-        poolSize = 2,
-        keepaliveMs = 60000,
-        maxBodyBytes = 16 * 1024 * 1024
-    }
-    local response, err = httpGet(options, target.path .. "/client/features")
+    local response, err = httpGet(request, request.target.basePath .. request.path)
     if response == nil then
         ngx.log(
             ngx.WARN,

@@ -1,8 +1,17 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ArrayPush = ____lualib.__TS__ArrayPush
 local ____exports = {}
+local ____http_2Durl = require("tollgate.core.http_url")
+local hostHeader = ____http_2Durl.hostHeader
 --- Pool options per "host:port" and pool size, built once per worker.
 local connectOptions = {}
+--- The connection pool of a target. TLS settings are part of it: a connection secured for
+-- one name, or not verified, must never serve a call that wants another name verified.
+local function poolName(options)
+    local tls = options.tls
+    local security = tls == nil and "plain" or "tls:" .. tls.serverName .. ":" .. (tls.verify and "verified" or "unverified")
+    return "tollgate-http:" .. options.host .. ":" .. tostring(options.port) .. ":" .. security
+end
 local function fail(sock, err)
     sock:close()
     return nil, err
@@ -77,13 +86,11 @@ function ____exports.httpGet(options, path)
     local sock = ngx.socket.tcp()
     local deadline = ngx.now() + (options.connectTimeoutMs + options.timeoutMs) / 1000
     sock:settimeouts(options.connectTimeoutMs, options.timeoutMs, options.timeoutMs)
-    local poolKey = options.host .. ":" .. tostring(options.port) .. ":" .. tostring(options.poolSize)
+    local pool = poolName(options)
+    local poolKey = pool .. ":" .. tostring(options.poolSize)
     local connectOpts = connectOptions[poolKey]
     if connectOpts == nil then
-        connectOpts = {
-            pool = "tollgate-http:" .. options.host .. ":" .. tostring(options.port),
-            pool_size = options.poolSize
-        }
+        connectOpts = {pool = pool, pool_size = options.poolSize}
         connectOptions[poolKey] = connectOpts
     end
     local ok, connectErr = sock:connect(options.host, options.port, connectOpts)
@@ -93,12 +100,24 @@ function ____exports.httpGet(options, path)
             "connect: " .. tostring(connectErr)
         )
     end
-    local hostHeader = options.port == 80 and options.host or options.host .. ":" .. tostring(options.port)
+    local tls = options.tls
+    if tls ~= nil then
+        local reused = sock:getreusedtimes()
+        if reused == 0 then
+            local secured, handshakeErr = sock:sslhandshake(false, tls.serverName, tls.verify)
+            if secured == nil or secured == false then
+                return fail(
+                    sock,
+                    "TLS handshake: " .. tostring(handshakeErr)
+                )
+            end
+        end
+    end
     local request = {
         "GET ",
         path,
         " HTTP/1.1\r\nHost: ",
-        hostHeader,
+        hostHeader({tls = tls ~= nil, host = options.host, port = options.port}),
         "\r\nAccept: application/json\r\nUser-Agent: tollgate\r\nConnection: keep-alive\r\n"
     }
     if options.headers ~= nil then
