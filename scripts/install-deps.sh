@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   nginx libnginx-mod-http-lua libnginx-mod-http-ndk
-  lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted lua-nginx-redis
+  lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted
   redis-server wrk curl openssl ca-certificates
   openjdk-17-jre-headless maven
   postgresql

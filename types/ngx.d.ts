@@ -161,7 +161,8 @@ interface TcpSocket {
   connect(host: string, port: number, options?: { pool?: string; pool_size?: number; backlog?: number }): LuaMultiReturn<[1 | undefined, string | undefined]>;
   settimeouts(connectMs: number, sendMs: number, readMs: number): void;
   settimeout(ms: number): void;
-  send(data: string | string[]): LuaMultiReturn<[number | undefined, string | undefined]>;
+  /** A string, or a table of string and number fragments sent in order. */
+  send(data: string | (string | number)[]): LuaMultiReturn<[number | undefined, string | undefined]>;
   /** `receive(n)` reads exactly n bytes; `receive("*l")` one line; `receive("*a")` to EOF. */
   receive(pattern: number | "*l" | "*a"): LuaMultiReturn<[string | undefined, string | undefined, string | undefined]>;
   setkeepalive(idleMs?: number, poolSize?: number): LuaMultiReturn<[1 | undefined, string | undefined]>;

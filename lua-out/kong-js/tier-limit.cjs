@@ -14277,7 +14277,9 @@ function clientFor(connection) {
     // While (re)connecting, a command waits at most timeout_ms (commandTimeout) and is
     // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
     // degrades as configured instead of holding requests.
-    maxRetriesPerRequest: 0
+    maxRetriesPerRequest: 0,
+    // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
+    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false } : void 0
   };
   if (connection.cluster_nodes !== void 0) {
     const nodes = connection.cluster_nodes.map((node) => {
@@ -14482,7 +14484,16 @@ var LogThrottle = class {
 // plugins/tier-limit/prepare.ts
 function redisConnection(conf) {
   const r = conf.redis;
-  const common = { username: r.username, password: r.password, timeout_ms: r.timeout_ms, pool_size: r.pool_size, keepalive_ms: r.keepalive_ms };
+  const common = {
+    username: r.username,
+    password: r.password,
+    timeout_ms: r.timeout_ms,
+    pool_size: r.pool_size,
+    keepalive_ms: r.keepalive_ms,
+    ssl: r.ssl,
+    ssl_verify: r.ssl_verify,
+    server_name: r.server_name
+  };
   if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
   return void 0;
@@ -14918,7 +14929,16 @@ var redis = record({
     database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1e3 }),
     timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
-    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 })
+    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
+    ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
+    ssl_verify: boolean({
+      description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
+      default: true
+    }),
+    server_name: string({
+      description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
+      minLength: 1
+    })
   }
 });
 function tierNamed(conf, name) {

@@ -1,5 +1,5 @@
 /**
- * How to reach Redis, as both clients take it (lua-resty-redis in the Lua plugins,
+ * How to reach Redis, as both clients take it (io/lua/redis.ts in the Lua plugins,
  * ioredis in the kong-pdk plugins). `cluster_nodes` means Redis Cluster.
  */
 export interface RedisConnection {
@@ -20,4 +20,10 @@ export interface RedisConnection {
   keepalive_ms: number;
   /** "host:port" seeds: Redis Cluster mode (policy redis-cluster). */
   cluster_nodes?: string[];
+  /** TLS to every node. */
+  ssl?: boolean;
+  /** With ssl: check the certificate (a trusted chain naming server_name, else the node's host). Default true. */
+  ssl_verify?: boolean;
+  /** With ssl: the name sent as SNI and checked in the certificate. */
+  server_name?: string;
 }

@@ -46,7 +46,16 @@ export interface PreparedTierLimit {
 
 function redisConnection(conf: TierLimitConfig): RedisConnection | undefined {
   const r = conf.redis;
-  const common = { username: r.username, password: r.password, timeout_ms: r.timeout_ms, pool_size: r.pool_size, keepalive_ms: r.keepalive_ms };
+  const common = {
+    username: r.username,
+    password: r.password,
+    timeout_ms: r.timeout_ms,
+    pool_size: r.pool_size,
+    keepalive_ms: r.keepalive_ms,
+    ssl: r.ssl,
+    ssl_verify: r.ssl_verify,
+    server_name: r.server_name,
+  };
   if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
   return undefined;

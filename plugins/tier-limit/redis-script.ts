@@ -2,7 +2,7 @@
  * The Redis side of tier-limit: one Lua script per request, run atomically by
  * Redis, that checks every window and applies the cost only when all allow it —
  * so counters shared by many gateway nodes are exact, with no refund step.
- * Shared by the Lua plugin (lua-resty-redis) and the kong-pdk plugin (ioredis).
+ * Shared by the Lua plugin (io/lua/redis.ts) and the kong-pdk plugin (ioredis).
  *
  * KEYS: current_1, previous_1, current_2, previous_2, …
  * ARGV: cost, then per window: limit, weight, ttl

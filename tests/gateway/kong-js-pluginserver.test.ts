@@ -7,7 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis } from "../runtime/redis.ts";
+import { redisCli, startRedis } from "../runtime/redis.ts";
+import { createTestPki } from "../runtime/tls.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
 
 /** What Kong would know about the request, and what the plugin asked Kong to do. */
@@ -171,5 +172,40 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
     await expect(
       client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(bad) }),
     ).rejects.toThrow("config.tiers.free.limits.GET.minute: must be at least 0");
+  });
+});
+
+describe("tier-limit on Kong's JS plugin server with Redis over TLS", () => {
+  it("counts in a Redis on a tls-port whose certificate Node trusts (NODE_EXTRA_CA_CERTS); an untrusted one answers 503 as configured", async () => {
+    const pki = createTestPki();
+    const trusted = await startRedis({ tls: pki.server });
+    const rogue = await startRedis({ tls: pki.untrusted });
+    const server = await startPluginServer("tl-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
+    try {
+      const start = async (port: number): Promise<number> => {
+        const config = {
+          algorithm: "fixed",
+          policy: "redis",
+          fault_tolerant: false,
+          redis: { host: "127.0.0.1", port, ssl: true, server_name: "localhost", timeout_ms: 1000 },
+          tiers: { free: { limits: { GET: { minute: 2 } } } },
+        };
+        return ((await server.rpc.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(config) })) as { Id: number }).Id;
+      };
+      const verified = await start(trusted.port);
+      const statuses: (number | undefined)[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await runAccess(server.rpc, verified, freshRequest("GET", "free"))).exit?.status);
+      expect(statuses).toEqual([undefined, undefined, 429]);
+      expect(await redisCli(trusted, "--scan", "--pattern", "tl:*")).toMatch(/^tl:\{global:c:id-free\}:free:GET:minute:\d+$/m);
+
+      const untrusted = await runAccess(server.rpc, await start(rogue.port), freshRequest("GET", "free"));
+      expect(untrusted.exit?.status).toBe(503);
+      expect(untrusted.exit?.body).toMatchObject({ error: "rate_limit_unavailable" });
+    } finally {
+      await server.stop();
+      await rogue.stop();
+      await trusted.stop();
+      pki.remove();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * https:// services through real nginx on both hosts: entitlement-check's entitlement
- * service and feature-toggle's Unleash server, each served by a Node https server with
- * a certificate from a throwaway CA (tests/runtime/tls.ts) — or with a self-signed one
+ * TLS to the services the plugins call, through real nginx on both hosts:
+ * entitlement-check's entitlement service and feature-toggle's Unleash server (Node
+ * https servers) and tier-limit's Redis (redis-server on a tls-port), each with a
+ * certificate from a throwaway CA (tests/runtime/tls.ts) — or with a self-signed one
  * that the gateway does not trust. The gateways trust the system's CAs plus the test
  * CA, as an operator configures Kong's lua_ssl_trusted_certificate or APISIX's
  * apisix.ssl.ssl_trusted_certificate.
@@ -13,6 +14,7 @@ import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
+import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../runtime/redis.ts";
 import { createTestPki, type ServerCertificate, type TestPki } from "../runtime/tls.ts";
 import { echoed, HOSTS, request, type HostKind, type RunningGateway } from "./harness.ts";
 
@@ -42,7 +44,15 @@ async function startUnleashStub(certificate: ServerCertificate): Promise<Unleash
 }
 
 /** The route paths, what each one's plugin is pointed at, and how. */
-function routes(trusted: string, rogue: string, unleashTrusted: string, unleashRogue: string): { path: string; plugin: string; conf: Record<string, unknown> }[] {
+function routes(
+  trusted: string,
+  rogue: string,
+  unleashTrusted: string,
+  unleashRogue: string,
+  redisTrusted: RedisServer,
+  redisRogue: RedisServer,
+  cluster: RedisCluster,
+): { path: string; plugin: string; conf: Record<string, unknown> }[] {
   const entitlement = (url: string, tls: Record<string, unknown>) => ({
     plans: PLANS,
     subscription_sources: ["service"],
@@ -50,6 +60,19 @@ function routes(trusted: string, rogue: string, unleashTrusted: string, unleashR
     required_features: ["reports"],
   });
   const toggle = (url: string, tls: Record<string, unknown>) => ({ require: ["beta"], unleash: { url, api_token: "client-token", poll_interval: 1, ...tls } });
+  // Three GETs a minute, counted in Redis; a failing Redis answers 503.
+  const limit = (redis: RedisServer | RedisCluster, tls: Record<string, unknown>) => ({
+    tiers: { gold: { limits: { GET: { minute: 3 } } } },
+    default_tier: "gold",
+    policy: "nodes" in redis ? "redis-cluster" : "redis",
+    fault_tolerant: false,
+    redis: {
+      ...("nodes" in redis ? { cluster_nodes: redis.nodes.map((n) => `${n.host}:${n.port}`) } : { host: redis.host, port: redis.port }),
+      ssl: true,
+      timeout_ms: 1000,
+      ...tls,
+    },
+  });
   return [
     // The URL names an IP address and the certificate names localhost: server_name says which name to check.
     { path: "/verified", plugin: "entitlement-check", conf: entitlement(trusted, { server_name: "localhost" }) },
@@ -58,6 +81,10 @@ function routes(trusted: string, rogue: string, unleashTrusted: string, unleashR
     { path: "/unverified", plugin: "entitlement-check", conf: entitlement(rogue, { ssl_verify: false }) },
     { path: "/flags-verified", plugin: "feature-toggle", conf: toggle(unleashTrusted, { server_name: "localhost" }) },
     { path: "/flags-untrusted", plugin: "feature-toggle", conf: toggle(unleashRogue, { server_name: "localhost" }) },
+    { path: "/limit-verified", plugin: "tier-limit", conf: limit(redisTrusted, { server_name: "localhost" }) },
+    { path: "/limit-untrusted", plugin: "tier-limit", conf: limit(redisRogue, { server_name: "localhost" }) },
+    { path: "/limit-unverified", plugin: "tier-limit", conf: limit(redisRogue, { ssl_verify: false }) },
+    { path: "/limit-cluster", plugin: "tier-limit", conf: limit(cluster, { server_name: "localhost" }) },
   ];
 }
 
@@ -94,6 +121,9 @@ let trusted: EntitlementService;
 let rogue: EntitlementService;
 let unleashTrusted: UnleashStub;
 let unleashRogue: UnleashStub;
+let redisTrusted: RedisServer;
+let redisRogue: RedisServer;
+let cluster: RedisCluster;
 
 beforeAll(async () => {
   pki = createTestPki();
@@ -103,9 +133,15 @@ beforeAll(async () => {
   for (const service of [trusted, rogue]) for (const name of CONSUMERS) service.answers.set(name, { plan: "premium", status: "active" });
   unleashTrusted = await startUnleashStub(pki.server);
   unleashRogue = await startUnleashStub(pki.untrusted);
+  redisTrusted = await startRedis({ tls: pki.server });
+  redisRogue = await startRedis({ tls: pki.untrusted });
+  cluster = await startRedisCluster(3, { certificate: pki.server, caFile: pki.caFile });
 });
 
 afterAll(async () => {
+  await cluster?.stop();
+  await redisRogue?.stop();
+  await redisTrusted?.stop();
   await unleashRogue?.stop();
   await unleashTrusted?.stop();
   await rogue?.stop();
@@ -118,7 +154,7 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    gateway = await startHost(kind, upstream.url, pki, routes(trusted.url, rogue.url, unleashTrusted.url, unleashRogue.url));
+    gateway = await startHost(kind, upstream.url, pki, routes(trusted.url, rogue.url, unleashTrusted.url, unleashRogue.url, redisTrusted, redisRogue, cluster));
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -172,5 +208,29 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
     expect((await request(`${gateway.url}/flags-untrusted`, ALICE)).status).toBe(403);
     expect(unleashRogue.polls).toBe(0);
     expect(gateway.errorLog()).toMatch(/Unleash poll of https:\/\/127\.0\.0\.1:\d+\/api failed \(keeping the last flags\): TLS handshake: .*certificate/);
+  });
+
+  it("tier-limit: counts in a Redis on a tls-port whose certificate is trusted and names server_name", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(`${gateway.url}/limit-verified`, ALICE)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const keys = await redisCli({ port: redisTrusted.port, tls: true }, "--scan", "--pattern", "tl:*");
+    expect(keys.split("\n").filter(Boolean).length).toBeGreaterThan(0);
+  });
+
+  it("tier-limit: counts in a Redis Cluster whose nodes all speak TLS (slot map and script over TLS)", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(`${gateway.url}/limit-cluster`, ALICE)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("tier-limit: an untrusted Redis certificate is a store failure (503 JSON as configured); ssl_verify false counts there", async () => {
+    const refused = await request(`${gateway.url}/limit-untrusted`, ALICE);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: "rate_limit_unavailable" });
+    expect(gateway.errorLog()).toMatch(/counter store \(policy redis\) failed .*TLS handshake: .*certificate/);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(`${gateway.url}/limit-unverified`, ALICE)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });

@@ -14,7 +14,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keySlot } from "../../plugins/io/redis-slot.ts";
-import { freePort, LUA_OUT, LUA_SHIMS_DIR, startNginx, type NginxInstance } from "../runtime/nginx.ts";
+import { freePort, LUA_OUT, startNginx, type NginxInstance } from "../runtime/nginx.ts";
 import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisNode, type RedisServer } from "../runtime/redis.ts";
 
 const HELPER = `-- written by tests/gateway/redis-client.test.ts
@@ -139,8 +139,8 @@ beforeAll(async () => {
     workers: 1,
     files: { "conf/redis_client_test.lua": HELPER },
     httpBlock: `
-  # lua-out first (tollgate.*), then the test shims (resty.redis -> Debian's nginx.redis), then defaults.
-  lua_package_path "$prefix/conf/?.lua;${LUA_OUT}/?.lua;${LUA_SHIMS_DIR}/?.lua;;";
+  # lua-out first (tollgate.*), then the defaults.
+  lua_package_path "$prefix/conf/?.lua;${LUA_OUT}/?.lua;;";
   server {
     listen 127.0.0.1:${port};
     location = /run { content_by_lua_block { require("redis_client_test").run() } }

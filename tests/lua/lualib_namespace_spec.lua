@@ -23,7 +23,6 @@ describe("tollgate's tstl runtime is namespaced", function()
     package.preload["apisix.core"] = function()
       return { schema = { check = function() return true end }, log = {}, request = {}, response = {} }
     end
-    package.preload["resty.redis"] = function() return { new = function() end } end
     -- Modules that hash their Redis script at load time call ngx.sha1_bin.
     saved_ngx = _G.ngx
     _G.ngx = _G.ngx or { sha1_bin = function() return string.rep("\0", 20) end }

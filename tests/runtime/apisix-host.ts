@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_SHIMS_DIR, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
 import { trustedCas } from "./tls.ts";
 
 /** Directory holding the host's Lua (apisix/core*.lua, tollgate_apisix_host/). */
@@ -179,10 +179,8 @@ function httpBlock(opts: {
   tlsDirectives: string;
 }): string {
   // Order matters: test stubs first, then the real plugins, then the host's
-  // apisix.core (lua-out has no apisix/core.lua), then the shims (Debian ships
-  // lua-resty-redis as `nginx.redis`, APISIX as the `resty.redis` tollgate requires),
-  // then ";;" for resty.core.
-  const packagePath = [...opts.luaPath, LUA_OUT, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR, LUA_SHIMS_DIR].map(luaPathEntries).join(";") + ";;";
+  // apisix.core (lua-out has no apisix/core.lua), then ";;" for resty.core.
+  const packagePath = [...opts.luaPath, LUA_OUT, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR].map(luaPathEntries).join(";") + ";;";
   const dicts = Object.entries(opts.sharedDicts)
     .map(([name, size]) => `  lua_shared_dict ${name} ${size};`)
     .join("\n");

@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_SHIMS_DIR, LUA_TEST_HOSTS_DIR, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
 import { trustedCas } from "./tls.ts";
 
 /** Directory of the Lua host (`tollgate_kong_host`, `kong.db.schema.typedefs`, `kong.meta`). */
@@ -204,9 +204,7 @@ export function pluginNames(config: DeclarativeConfig): string[] {
 }
 
 function luaPackagePath(extra: string[]): string {
-  // The shims come after lua-out and the host (which win) and before the defaults:
-  // Debian ships lua-resty-redis as `nginx.redis`, Kong as the `resty.redis` tollgate requires.
-  const dirs = [...extra, LUA_OUT, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR, LUA_SHIMS_DIR];
+  const dirs = [...extra, LUA_OUT, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR];
   // `;;` keeps the default path (resty.core, cjson): without it nginx dies at start-up.
   return `${dirs.map((dir) => `${dir}/?.lua;${dir}/?/init.lua`).join(";")};;`;
 }

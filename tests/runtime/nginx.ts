@@ -15,13 +15,8 @@ import waitOn from "wait-on";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const LUA_OUT = join(REPO_ROOT, "lua-out");
-/**
- * Lua modules that give Debian's packages the names Kong and APISIX ship them under
- * (`resty.redis` -> Debian's `nginx.redis`). Test infrastructure, never in lua-out/.
- */
 /** Lua modules both test hosts use (tests/runtime/lua). */
 export const LUA_TEST_HOSTS_DIR = join(REPO_ROOT, "tests/runtime/lua");
-export const LUA_SHIMS_DIR = join(REPO_ROOT, "tests/runtime/shims");
 const MODULES_DIR = "/usr/lib/nginx/modules";
 
 /** Asks the kernel for a free TCP port on loopback. */

@@ -8,16 +8,19 @@
  * by `stop()` or when this process exits.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./nginx.ts";
+import type { ServerCertificate } from "./tls.ts";
 
 export interface RedisServer {
   host: "127.0.0.1";
   port: number;
   /** The password given with `requirepass`, if any. */
   password?: string;
+  /** The server speaks TLS only (its certificate from RedisOptions.tls). */
+  tls: boolean;
   /** The redis-server pid while it runs. */
   pid(): number | undefined;
   /** Stops the server (idempotent); start() or restart() brings it back on the same port. */
@@ -31,6 +34,7 @@ export interface RedisServer {
 export interface RedisNode {
   host: string;
   port: number;
+  tls?: boolean;
 }
 
 export interface RedisCluster {
@@ -43,6 +47,8 @@ export interface RedisOptions {
   password?: string;
   /** More `redis-server` arguments, e.g. `["--maxclients", "50"]`. */
   args?: string[];
+  /** TLS only, with this certificate (the port is a tls-port; clients need no certificate). */
+  tls?: ServerCertificate;
 }
 
 const running = new Set<ChildProcess>();
@@ -55,10 +61,12 @@ const STOP_TIMEOUT_MS = 5_000;
 
 /** Runs `redis-cli` against one node and returns its stdout (RESP decoded by redis-cli, no quoting). */
 export async function redisCli(
-  node: { port: number; host?: string; password?: string },
+  node: { port: number; host?: string; password?: string; tls?: boolean },
   ...args: string[]
 ): Promise<string> {
   const auth = node.password === undefined ? [] : ["-a", node.password, "--no-auth-warning"];
+  // The tests' servers use throwaway certificates: redis-cli does not check them.
+  if (node.tls === true) auth.push("--tls", "--insecure");
   return new Promise((resolveOut, reject) => {
     execFile(
       "redis-cli",
@@ -96,7 +104,7 @@ function spawnRedis(args: string[]): Process {
 }
 
 /** Waits until the server answers PING (it loads no data, so this is quick). */
-async function waitReady(proc: Process, port: number, password: string | undefined): Promise<void> {
+async function waitReady(proc: Process, port: number, password: string | undefined, tls = false): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let last = "";
   while (Date.now() < deadline) {
@@ -104,7 +112,7 @@ async function waitReady(proc: Process, port: number, password: string | undefin
       throw new Error(`redis-server on port ${port} exited during start-up:\n${proc.output()}`);
     }
     try {
-      const reply = await redisCli({ port, password }, "PING");
+      const reply = await redisCli({ port, password, tls }, "PING");
       if (reply === "PONG") return;
       last = reply;
     } catch (err) {
@@ -126,9 +134,12 @@ async function killProcess(proc: Process): Promise<void> {
 }
 
 function baseArgs(port: number, dir: string, opts: RedisOptions): string[] {
+  const listen = opts.tls === undefined
+    ? ["--port", String(port)]
+    : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", join(dir, "tls.pem"), "--tls-key-file", join(dir, "tls.key"), "--tls-auth-clients", "no"];
   return [
     "--bind", "127.0.0.1",
-    "--port", String(port),
+    ...listen,
     "--dir", dir,
     "--save", "",
     "--appendonly", "no",
@@ -145,9 +156,17 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "tollgate-redis-"));
   const args = baseArgs(port, dir, opts);
+  const tls = opts.tls;
+  // The certificate files live in the server's directory, which stop() removes.
+  const writeCertificate = (): void => {
+    if (tls === undefined) return;
+    writeFileSync(join(dir, "tls.pem"), tls.cert);
+    writeFileSync(join(dir, "tls.key"), tls.key, { mode: 0o600 });
+  };
+  writeCertificate();
   let proc: Process | undefined = spawnRedis(args);
   try {
-    await waitReady(proc, port, opts.password);
+    await waitReady(proc, port, opts.password, tls !== undefined);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -160,14 +179,16 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   const start = async (): Promise<void> => {
     if (proc !== undefined) return;
     mkdirSync(dir, { recursive: true }); // stop() removed it
+    writeCertificate();
     const next = spawnRedis(args);
-    await waitReady(next, port, opts.password); // kills it if it does not come up
+    await waitReady(next, port, opts.password, tls !== undefined); // kills it if it does not come up
     proc = next;
   };
   return {
     host: "127.0.0.1",
     port,
     password: opts.password,
+    tls: tls !== undefined,
     pid: () => proc?.child.pid,
     stop,
     start,
@@ -178,12 +199,20 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   };
 }
 
+/** TLS for a cluster: every node serves `certificate`, and nodes check each other's against `caFile`. */
+export interface ClusterTls {
+  certificate: ServerCertificate;
+  caFile: string;
+}
+
 /**
  * Starts `masters` cluster-enabled nodes, joins them with
  * `redis-cli --cluster create … --cluster-replicas 0 --cluster-yes` (slots split evenly),
  * and waits until every node reports `cluster_state:ok` and the full slot map.
+ * With `tls`, clients and the cluster bus speak TLS only (CLUSTER SLOTS then names the
+ * TLS ports).
  */
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+export async function startRedisCluster(masters = 3, tls?: ClusterTls): Promise<RedisCluster> {
   if (masters < 3) throw new Error("a Redis Cluster needs at least 3 masters (redis-cli --cluster create refuses fewer)");
   const root = mkdtempSync(join(tmpdir(), "tollgate-redis-cluster-"));
   const procs: Process[] = [];
@@ -199,25 +228,20 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       const busPort = await freePort();
       const dir = join(root, `node-${port}`);
       mkdirSync(dir);
-      procs.push(
-        spawnRedis(
-          baseArgs(port, dir, {
-            args: [
-              "--cluster-enabled", "yes",
-              "--cluster-config-file", "nodes.conf",
-              "--cluster-port", String(busPort),
-              "--cluster-node-timeout", "5000",
-            ],
-          }),
-        ),
-      );
-      nodes.push({ host: "127.0.0.1", port });
+      if (tls !== undefined) {
+        writeFileSync(join(dir, "tls.pem"), tls.certificate.cert);
+        writeFileSync(join(dir, "tls.key"), tls.certificate.key, { mode: 0o600 });
+      }
+      const clusterArgs = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", String(busPort), "--cluster-node-timeout", "5000"];
+      if (tls !== undefined) clusterArgs.push("--tls-cluster", "yes", "--tls-ca-cert-file", tls.caFile);
+      procs.push(spawnRedis(baseArgs(port, dir, { args: clusterArgs, tls: tls?.certificate })));
+      nodes.push({ host: "127.0.0.1", port, tls: tls !== undefined });
     }
-    await Promise.all(procs.map((proc, i) => waitReady(proc, (nodes[i] as RedisNode).port, undefined)));
+    await Promise.all(procs.map((proc, i) => waitReady(proc, (nodes[i] as RedisNode).port, undefined, tls !== undefined)));
     await new Promise<void>((resolveCreate, reject) => {
       execFile(
         "redis-cli",
-        ["--cluster", "create", ...nodes.map((n) => `${n.host}:${n.port}`), "--cluster-replicas", "0", "--cluster-yes"],
+        [...(tls === undefined ? [] : ["--tls", "--insecure"]), "--cluster", "create", ...nodes.map((n) => `${n.host}:${n.port}`), "--cluster-replicas", "0", "--cluster-yes"],
         { timeout: 30_000 },
         (err, stdout, stderr) => {
           if (err) reject(new Error(`redis-cli --cluster create failed: ${err.message}\n${stdout}\n${stderr}`));

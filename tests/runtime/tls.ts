@@ -27,7 +27,7 @@ export interface ServerCertificate {
 export interface TestPki {
   /** PEM of the test CA (give it to a gateway to trust it). */
   caFile: string;
-  /** Signed by the test CA, for DNS:localhost and IP:127.0.0.1. */
+  /** Signed by the test CA, for DNS:localhost and IP:127.0.0.1 (server and client use: Redis Cluster nodes present it to each other). */
   server: ServerCertificate;
   /** Self-signed, for DNS:localhost and IP:127.0.0.1: no gateway trusts it. */
   untrusted: ServerCertificate;
@@ -48,7 +48,7 @@ export function createTestPki(): TestPki {
   openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=tollgate test CA",
     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
   openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], dir);
-  writeFileSync(join(dir, "server.ext"), `${SAN}\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(join(dir, "server.ext"), `${SAN}\nextendedKeyUsage=serverAuth,clientAuth\n`);
   openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "server.ext"], dir);
   openssl(["req", "-x509", ...ec, "-keyout", "untrusted.key", "-out", "untrusted.pem", "-days", "1", "-subj", "/CN=localhost", "-addext", SAN], dir);
   const read = (name: string): string => readFileSync(join(dir, name), "utf8");

@@ -16,7 +16,10 @@ local function redisConnection(conf)
         password = r.password,
         timeout_ms = r.timeout_ms,
         pool_size = r.pool_size,
-        keepalive_ms = r.keepalive_ms
+        keepalive_ms = r.keepalive_ms,
+        ssl = r.ssl,
+        ssl_verify = r.ssl_verify,
+        server_name = r.server_name
     }
     if conf.policy == "redis" then
         return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database})

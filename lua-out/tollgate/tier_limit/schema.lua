@@ -84,7 +84,10 @@ local redis = record({
         database = integer({description = "Database number (policy redis).", default = 0, min = 0, max = 1000}),
         timeout_ms = integer({description = "Connect, send and read timeout, in milliseconds.", default = 1000, min = 1, max = 60000}),
         pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),
-        keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000})
+        keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
+        ssl = boolean({description = "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default = false}),
+        ssl_verify = boolean({description = "With ssl: check the certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.", default = true}),
+        server_name = ____string({description = "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.", minLength = 1})
     }
 })
 local function tierNamed(conf, name)

@@ -1,7 +1,9 @@
 /**
  * tollgate's Redis client for the Lua hosts (Kong, APISIX): runs one Lua script
  * atomically on a single Redis or on the Redis Cluster node that owns its keys, over
- * lua-resty-redis (`resty.redis`) and ngx_lua's cosocket connection pool.
+ * ngx_lua cosockets (./resp.ts speaks the protocol) and their connection pool, in
+ * plain TCP or TLS (`ssl`: the certificate checked against the gateway's trusted CAs
+ * and `server_name`, or the node's host, unless `ssl_verify` is off).
  *
  * Cosockets only: call runScript from rewrite, access or content (or a timer), never
  * from init, init_worker, header_filter, body_filter or log.
@@ -9,10 +11,10 @@
  * Per worker (module-level) state: prepared settings per config table (weak keys)
  * and, in cluster mode, the slot map of each cluster (./redis-cluster.ts).
  */
-import redis = require("resty.redis");
 import type { RedisConnection } from "../redis-connection";
 import { keySlot } from "../redis-slot";
 import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
+import { command, type RespResult } from "./resp";
 
 /** How to reach Redis (see ../redis-connection.ts; cluster_nodes means Redis Cluster). */
 export type RedisConfig = RedisConnection;
@@ -36,14 +38,16 @@ interface Prepared {
   username?: string;
   password?: string;
   database: number;
+  /** TLS on every connection: verify the certificate, against `serverName` or else the node's host. */
+  tls?: { verify: boolean; serverName?: string };
   /**
-   * Appended to pool names: a pooled connection is already authenticated (and has
-   * SELECTed its database), so configs with other credentials or databases must
-   * not share it. The password enters only as an MD5.
+   * Appended to pool names: a pooled connection is already secured, authenticated (and
+   * has SELECTed its database), so configs with other TLS settings, credentials or
+   * databases must not share it. The password enters only as an MD5.
    */
   poolTag: string;
   /** connect() options per node address (pool name and size), reused by every call. */
-  connectOptions: LuaTable<string, RestyRedisConnectOptions>;
+  connectOptions: LuaTable<string, { pool: string; pool_size: number }>;
   single?: RedisNode;
   cluster?: ClusterState;
   /** Key of the cluster in ./redis-cluster.ts (its seeds, joined). */
@@ -67,6 +71,8 @@ function prepare(config: RedisConfig): Prepared {
   // An empty password or username means none (AUTH "" would fail on a server without one).
   const password = config.password === "" ? undefined : config.password;
   const username = password === undefined || config.username === "" ? undefined : config.username;
+  const tls = config.ssl === true ? { verify: config.ssl_verify !== false, serverName: config.server_name } : undefined;
+  const security = tls === undefined ? "plain" : `tls:${tls.serverName ?? ""}:${tls.verify ? "verified" : "unverified"}`;
   const prepared: Prepared = {
     timeoutMs: config.timeout_ms,
     keepaliveMs: config.keepalive_ms,
@@ -74,7 +80,8 @@ function prepare(config: RedisConfig): Prepared {
     username,
     password,
     database,
-    poolTag: `${database}:${username ?? ""}:${password === undefined ? "" : ngx.md5(password)}`,
+    tls,
+    poolTag: `${security}:${database}:${username ?? ""}:${password === undefined ? "" : ngx.md5(password)}`,
     connectOptions: new LuaTable(),
   };
   if (config.cluster_nodes !== undefined) {
@@ -94,74 +101,60 @@ function prepare(config: RedisConfig): Prepared {
 }
 
 /**
- * A connected, authenticated connection to `node`, from the pool when one is idle
- * there; or undefined and an error. AUTH and SELECT run on fresh connections only.
+ * A connected, secured and authenticated connection to `node`, from the pool when one
+ * is idle there; or undefined and an error. The TLS handshake, AUTH and SELECT run on
+ * fresh connections only.
  */
-function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[RestyRedis | undefined, string | undefined]> {
-  const [red, err] = redis.new();
-  if (red === undefined) return $multi(undefined, `${err}`);
-  red.set_timeout(p.timeoutMs);
+function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
+  const sock = ngx.socket.tcp();
+  sock.settimeout(p.timeoutMs);
   let options = p.connectOptions.get(node.addr);
   if (options === undefined) {
     options = { pool: `tollgate:${node.addr}:${p.poolTag}`, pool_size: p.poolSize };
     p.connectOptions.set(node.addr, options);
   }
-  const [ok, connectErr] = red.connect(node.host, node.port, options);
+  const [ok, connectErr] = sock.connect(node.host, node.port, options);
   if (ok === undefined) return $multi(undefined, `connect: ${connectErr}`);
-  const [reused] = red.get_reused_times();
-  if (reused === 0) {
-    if (p.password !== undefined) {
-      let res: string | false | undefined;
-      let authErr: string | undefined;
-      if (p.username === undefined) [res, authErr] = red.auth(p.password);
-      else [res, authErr] = red.auth(p.username, p.password);
-      if (res === undefined || res === false) {
-        red.close();
-        return $multi(undefined, `AUTH: ${authErr}`);
-      }
-    }
-    if (p.database !== 0) {
-      const [res, selectErr] = red.select(p.database);
-      if (res === undefined || res === false) {
-        red.close();
-        return $multi(undefined, `SELECT ${p.database}: ${selectErr}`);
-      }
-    }
+  const [reused] = sock.getreusedtimes();
+  if (reused !== 0) return $multi(sock, undefined);
+  const tls = p.tls;
+  if (tls !== undefined) {
+    const [secured, handshakeErr] = sock.sslhandshake(false, tls.serverName ?? node.host, tls.verify);
+    if (secured === undefined || secured === false) return failed(sock, `TLS handshake: ${handshakeErr}`);
   }
-  return $multi(red, undefined);
+  if (p.password !== undefined) {
+    const [res, authErr] = command(sock, p.username === undefined ? ["AUTH", p.password] : ["AUTH", p.username, p.password]);
+    if (res === undefined || res === false) return failed(sock, `AUTH: ${authErr}`);
+  }
+  if (p.database !== 0) {
+    const [res, selectErr] = command(sock, ["SELECT", p.database]);
+    if (res === undefined || res === false) return failed(sock, `SELECT ${p.database}: ${selectErr}`);
+  }
+  return $multi(sock, undefined);
 }
 
-/**
- * KEYS and ARGV of the call being sent, flattened for one vararg call. Shared by
- * the worker's light threads: it is filled right before the call and read while the
- * arguments are evaluated, before the call can yield, so no other thread interleaves.
- */
-const flat: (string | number)[] = [];
-
-function flatten(keys: readonly string[], args: readonly (string | number)[]): number {
-  const keyCount = keys.length;
-  const argCount = args.length;
-  for (let i = 0; i < keyCount; i++) flat[i] = keys[i] as string;
-  for (let i = 0; i < argCount; i++) flat[keyCount + i] = args[i] as string | number;
-  return keyCount + argCount;
+function failed(sock: TcpSocket, err: string): LuaMultiReturn<[undefined, string]> {
+  sock.close();
+  return $multi(undefined, err);
 }
 
 /** ASKING first when `asking` (it admits one command only), then EVALSHA, or EVAL when `withSource`. */
 function send(
-  red: RestyRedis,
+  sock: TcpSocket,
   script: RedisScript,
   keys: readonly string[],
   args: readonly (string | number)[],
   asking: boolean,
   withSource: boolean,
-): RestyRedisResult<unknown> {
+): RespResult {
   if (asking) {
-    const [ok, err] = red.asking();
+    const [ok, err] = command(sock, ["ASKING"]);
     if (ok === undefined || ok === false) return $multi(ok, err);
   }
-  const count = flatten(keys, args);
-  if (withSource) return red.eval(script.source, keys.length, ...unpack(flat, 1, count));
-  return red.evalsha(script.sha1, keys.length, ...unpack(flat, 1, count));
+  const call: (string | number)[] = [withSource ? "EVAL" : "EVALSHA", withSource ? script.source : script.sha1, keys.length];
+  for (const key of keys) call.push(key);
+  for (const arg of args) call.push(arg);
+  return command(sock, call);
 }
 
 /**
@@ -178,15 +171,15 @@ function evalOn(
   args: readonly (string | number)[],
   asking: boolean,
 ): LuaMultiReturn<[unknown, string | undefined, boolean]> {
-  const [red, connectErr] = connect(p, node);
-  if (red === undefined) return $multi(undefined, connectErr, false);
-  let [res, err] = send(red, script, keys, args, asking, false);
-  if (res === false && string.sub(err as string, 1, 8) === "NOSCRIPT") [res, err] = send(red, script, keys, args, asking, true);
+  const [sock, connectErr] = connect(p, node);
+  if (sock === undefined) return $multi(undefined, connectErr, false);
+  let [res, err] = send(sock, script, keys, args, asking, false);
+  if (res === false && string.sub(err as string, 1, 8) === "NOSCRIPT") [res, err] = send(sock, script, keys, args, asking, true);
   if (res === undefined) {
-    red.close();
+    sock.close();
     return $multi(undefined, err, false);
   }
-  red.set_keepalive(p.keepaliveMs, p.poolSize);
+  sock.setkeepalive(p.keepaliveMs, p.poolSize);
   if (res === false) return $multi(undefined, err, true);
   return $multi(res, undefined, false);
 }
@@ -208,18 +201,18 @@ function refreshSlots(p: Prepared, state: ClusterState): void {
   for (const node of candidates) {
     if (tried.has(node)) continue;
     tried.set(node, true);
-    const [red, connectErr] = connect(p, node);
-    if (red === undefined) {
+    const [sock, connectErr] = connect(p, node);
+    if (sock === undefined) {
       lastErr = `${node.addr}: ${connectErr}`;
       continue;
     }
-    const [reply, err] = red.cluster("slots");
+    const [reply, err] = command(sock, ["CLUSTER", "SLOTS"]);
     if (reply === undefined) {
-      red.close();
+      sock.close();
       lastErr = `${node.addr}: ${err}`;
       continue;
     }
-    red.set_keepalive(p.keepaliveMs, p.poolSize);
+    sock.setkeepalive(p.keepaliveMs, p.poolSize);
     const applyErr = reply === false ? err ?? "error reply" : applyClusterSlots(state, reply, node.host);
     if (applyErr === undefined) {
       state.busyUntil = 0;

@@ -22,6 +22,8 @@ function clientFor(connection: RedisConnection): Client {
     // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
     // degrades as configured instead of holding requests.
     maxRetriesPerRequest: 0,
+    // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
+    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false } : undefined,
   };
   if (connection.cluster_nodes !== undefined) {
     const nodes = connection.cluster_nodes.map((node) => {

@@ -1,5 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local failed
 local ____redis_2Dslot = require("tollgate.io.redis_slot")
 local keySlot = ____redis_2Dslot.keySlot
 local ____redis_2Dcluster = require("tollgate.io.lua.redis_cluster")
@@ -7,7 +8,12 @@ local applyClusterSlots = ____redis_2Dcluster.applyClusterSlots
 local clusterState = ____redis_2Dcluster.clusterState
 local clusterStats = ____redis_2Dcluster.clusterStats
 local redirection = ____redis_2Dcluster.redirection
-local redis = require("resty.redis")
+local ____resp = require("tollgate.io.lua.resp")
+local command = ____resp.command
+function failed(sock, err)
+    sock:close()
+    return nil, err
+end
 --- Redirections (MOVED/ASK) followed for one call before giving up.
 local MAX_REDIRECTIONS = 5
 --- Seconds between two CLUSTER SLOTS refreshes of one cluster in one worker.
@@ -45,6 +51,8 @@ local function prepare(config)
         ____temp_1 = config.username
     end
     local username = ____temp_1
+    local tls = config.ssl == true and ({verify = config.ssl_verify ~= false, serverName = config.server_name}) or nil
+    local security = tls == nil and "plain" or "tls:" .. (tls.serverName or "") .. ":" .. (tls.verify and "verified" or "unverified")
     local prepared = {
         timeoutMs = config.timeout_ms,
         keepaliveMs = config.keepalive_ms,
@@ -52,7 +60,8 @@ local function prepare(config)
         username = username,
         password = password,
         database = database,
-        poolTag = tostring(database) .. ":" .. (username or "") .. ":" .. (password == nil and "" or ngx.md5(password)),
+        tls = tls,
+        poolTag = security .. ":" .. tostring(database) .. ":" .. (username or "") .. ":" .. (password == nil and "" or ngx.md5(password)),
         connectOptions = {}
     }
     if config.cluster_nodes ~= nil then
@@ -74,104 +83,83 @@ local function prepare(config)
     preparedByConfig[config] = prepared
     return prepared
 end
---- A connected, authenticated connection to `node`, from the pool when one is idle
--- there; or undefined and an error. AUTH and SELECT run on fresh connections only.
+--- A connected, secured and authenticated connection to `node`, from the pool when one
+-- is idle there; or undefined and an error. The TLS handshake, AUTH and SELECT run on
+-- fresh connections only.
 local function connect(p, node)
-    local red, err = redis.new()
-    if red == nil then
-        return nil, tostring(err)
-    end
-    red:set_timeout(p.timeoutMs)
+    local sock = ngx.socket.tcp()
+    sock:settimeout(p.timeoutMs)
     local options = p.connectOptions[node.addr]
     if options == nil then
         options = {pool = "tollgate:" .. node.addr .. ":" .. p.poolTag, pool_size = p.poolSize}
         p.connectOptions[node.addr] = options
     end
-    local ok, connectErr = red:connect(node.host, node.port, options)
+    local ok, connectErr = sock:connect(node.host, node.port, options)
     if ok == nil then
         return nil, "connect: " .. tostring(connectErr)
     end
-    local reused = red:get_reused_times()
-    if reused == 0 then
-        if p.password ~= nil then
-            local res
-            local authErr
-            if p.username == nil then
-                res, authErr = red:auth(p.password)
-            else
-                res, authErr = red:auth(p.username, p.password)
-            end
-            if res == nil or res == false then
-                red:close()
-                return nil, "AUTH: " .. tostring(authErr)
-            end
-        end
-        if p.database ~= 0 then
-            local res, selectErr = red:select(p.database)
-            if res == nil or res == false then
-                red:close()
-                return nil, "SELECT " .. tostring(p.database) .. ": " .. tostring(selectErr)
-            end
+    local reused = sock:getreusedtimes()
+    if reused ~= 0 then
+        return sock, nil
+    end
+    local tls = p.tls
+    if tls ~= nil then
+        local secured, handshakeErr = sock:sslhandshake(false, tls.serverName or node.host, tls.verify)
+        if secured == nil or secured == false then
+            return failed(
+                sock,
+                "TLS handshake: " .. tostring(handshakeErr)
+            )
         end
     end
-    return red, nil
-end
---- KEYS and ARGV of the call being sent, flattened for one vararg call. Shared by
--- the worker's light threads: it is filled right before the call and read while the
--- arguments are evaluated, before the call can yield, so no other thread interleaves.
-local flat = {}
-local function flatten(keys, args)
-    local keyCount = #keys
-    local argCount = #args
-    do
-        local i = 0
-        while i < keyCount do
-            flat[i + 1] = keys[i + 1]
-            i = i + 1
+    if p.password ~= nil then
+        local res, authErr = command(sock, p.username == nil and ({"AUTH", p.password}) or ({"AUTH", p.username, p.password}))
+        if res == nil or res == false then
+            return failed(
+                sock,
+                "AUTH: " .. tostring(authErr)
+            )
         end
     end
-    do
-        local i = 0
-        while i < argCount do
-            flat[keyCount + i + 1] = args[i + 1]
-            i = i + 1
+    if p.database ~= 0 then
+        local res, selectErr = command(sock, {"SELECT", p.database})
+        if res == nil or res == false then
+            return failed(
+                sock,
+                "SELECT " .. tostring(p.database) .. ": " .. tostring(selectErr)
+            )
         end
     end
-    return keyCount + argCount
+    return sock, nil
 end
 --- ASKING first when `asking` (it admits one command only), then EVALSHA, or EVAL when `withSource`.
-local function send(red, script, keys, args, asking, withSource)
+local function send(sock, script, keys, args, asking, withSource)
     if asking then
-        local ok, err = red:asking()
+        local ok, err = command(sock, {"ASKING"})
         if ok == nil or ok == false then
             return ok, err
         end
     end
-    local count = flatten(keys, args)
-    if withSource then
-        return red:eval(
-            script.source,
-            #keys,
-            unpack(flat, 1, count)
-        )
+    local call = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #keys}
+    for ____, key in ipairs(keys) do
+        call[#call + 1] = key
     end
-    return red:evalsha(
-        script.sha1,
-        #keys,
-        unpack(flat, 1, count)
-    )
+    for ____, arg in ipairs(args) do
+        call[#call + 1] = arg
+    end
+    return command(sock, call)
 end
 --- EVALSHA on `node` (after ASKING when `asking`), EVAL when Redis does not know the
 -- script (EVAL also puts it into the script cache). Returns the reply; or undefined,
 -- the error, and whether it is an error reply from Redis (true: the connection is
 -- fine and went back to the pool) or a connection failure (false: it was closed).
 local function evalOn(p, node, script, keys, args, asking)
-    local red, connectErr = connect(p, node)
-    if red == nil then
+    local sock, connectErr = connect(p, node)
+    if sock == nil then
         return nil, connectErr, false
     end
     local res, err = send(
-        red,
+        sock,
         script,
         keys,
         args,
@@ -180,7 +168,7 @@ local function evalOn(p, node, script, keys, args, asking)
     )
     if res == false and string.sub(err, 1, 8) == "NOSCRIPT" then
         res, err = send(
-            red,
+            sock,
             script,
             keys,
             args,
@@ -189,10 +177,10 @@ local function evalOn(p, node, script, keys, args, asking)
         )
     end
     if res == nil then
-        red:close()
+        sock:close()
         return nil, err, false
     end
-    red:set_keepalive(p.keepaliveMs, p.poolSize)
+    sock:setkeepalive(p.keepaliveMs, p.poolSize)
     if res == false then
         return nil, err, true
     end
@@ -216,21 +204,21 @@ local function refreshSlots(p, state)
     for ____, node in ipairs(candidates) do
         do
             if tried[node] ~= nil then
-                goto __continue39
+                goto __continue37
             end
             tried[node] = true
-            local red, connectErr = connect(p, node)
-            if red == nil then
+            local sock, connectErr = connect(p, node)
+            if sock == nil then
                 lastErr = node.addr .. ": " .. tostring(connectErr)
-                goto __continue39
+                goto __continue37
             end
-            local reply, err = red:cluster("slots")
+            local reply, err = command(sock, {"CLUSTER", "SLOTS"})
             if reply == nil then
-                red:close()
+                sock:close()
                 lastErr = node.addr .. ": " .. tostring(err)
-                goto __continue39
+                goto __continue37
             end
-            red:set_keepalive(p.keepaliveMs, p.poolSize)
+            sock:setkeepalive(p.keepaliveMs, p.poolSize)
             local applyErr = reply == false and (err or "error reply") or applyClusterSlots(state, reply, node.host)
             if applyErr == nil then
                 state.busyUntil = 0
@@ -239,7 +227,7 @@ local function refreshSlots(p, state)
             end
             lastErr = node.addr .. ": " .. applyErr
         end
-        ::__continue39::
+        ::__continue37::
     end
     state.busyUntil = 0
     state.failedRefreshes = state.failedRefreshes + 1
