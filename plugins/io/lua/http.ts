@@ -16,12 +16,13 @@
  * init_worker, header_filter, body_filter or log.
  */
 import { hostHeader } from "../../core/http-url";
+import { poolSecurity, secure, type TlsSettings } from "./tls";
 
 export interface HttpGetOptions {
   host: string;
   port: number;
   /** Speak TLS: the certificate must name `serverName` and chain to a trusted CA, unless `verify` is off. */
-  tls?: { serverName: string; verify: boolean };
+  tls?: TlsSettings;
   /** Extra request headers (Host, Accept, User-Agent and Connection are set here). */
   headers?: { readonly [name: string]: string };
   connectTimeoutMs: number;
@@ -51,9 +52,7 @@ const connectOptions = new LuaTable<string, { pool: string; pool_size: number }>
  * one name, or not verified, must never serve a call that wants another name verified.
  */
 function poolName(options: HttpGetOptions): string {
-  const tls = options.tls;
-  const security = tls === undefined ? "plain" : `tls:${tls.serverName}:${tls.verify ? "verified" : "unverified"}`;
-  return `tollgate-http:${options.host}:${options.port}:${security}`;
+  return `tollgate-http:${options.host}:${options.port}:${poolSecurity(options.tls)}`;
 }
 
 function fail(sock: TcpSocket, err: string): Result {
@@ -122,12 +121,8 @@ export function httpGet(options: HttpGetOptions, path: string): Result {
   if (ok === undefined) return fail(sock, `connect: ${connectErr}`);
   const tls = options.tls;
   if (tls !== undefined) {
-    const [reused] = sock.getreusedtimes();
-    if (reused === 0) {
-      // false: no session object back (sessions are resumed through the pool instead).
-      const [secured, handshakeErr] = sock.sslhandshake(false, tls.serverName, tls.verify);
-      if (secured === undefined || secured === false) return fail(sock, `TLS handshake: ${handshakeErr}`);
-    }
+    const insecure = secure(sock, tls);
+    if (insecure !== undefined) return fail(sock, insecure);
   }
 
   const request: string[] = [

@@ -15,6 +15,7 @@ import type { RedisConnection } from "../redis-connection";
 import { keySlot } from "../redis-slot";
 import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
 import { command, type RespResult } from "./resp";
+import { poolSecurity, secure } from "./tls";
 
 /** How to reach Redis (see ../redis-connection.ts; cluster_nodes means Redis Cluster). */
 export type RedisConfig = RedisConnection;
@@ -72,7 +73,6 @@ function prepare(config: RedisConfig): Prepared {
   const password = config.password === "" ? undefined : config.password;
   const username = password === undefined || config.username === "" ? undefined : config.username;
   const tls = config.ssl === true ? { verify: config.ssl_verify !== false, serverName: config.server_name } : undefined;
-  const security = tls === undefined ? "plain" : `tls:${tls.serverName ?? ""}:${tls.verify ? "verified" : "unverified"}`;
   const prepared: Prepared = {
     timeoutMs: config.timeout_ms,
     keepaliveMs: config.keepalive_ms,
@@ -81,7 +81,7 @@ function prepare(config: RedisConfig): Prepared {
     password,
     database,
     tls,
-    poolTag: `${security}:${database}:${username ?? ""}:${password === undefined ? "" : ngx.md5(password)}`,
+    poolTag: `${poolSecurity(tls)}:${database}:${username ?? ""}:${password === undefined ? "" : ngx.md5(password)}`,
     connectOptions: new LuaTable(),
   };
   if (config.cluster_nodes !== undefined) {
@@ -119,8 +119,8 @@ function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[TcpSocket | unde
   if (reused !== 0) return $multi(sock, undefined);
   const tls = p.tls;
   if (tls !== undefined) {
-    const [secured, handshakeErr] = sock.sslhandshake(false, tls.serverName ?? node.host, tls.verify);
-    if (secured === undefined || secured === false) return failed(sock, `TLS handshake: ${handshakeErr}`);
+    const insecure = secure(sock, { serverName: tls.serverName ?? node.host, verify: tls.verify });
+    if (insecure !== undefined) return failed(sock, insecure);
   }
   if (p.password !== undefined) {
     const [res, authErr] = command(sock, p.username === undefined ? ["AUTH", p.password] : ["AUTH", p.username, p.password]);

@@ -3,14 +3,15 @@ local __TS__ArrayPush = ____lualib.__TS__ArrayPush
 local ____exports = {}
 local ____http_2Durl = require("tollgate.core.http_url")
 local hostHeader = ____http_2Durl.hostHeader
+local ____tls = require("tollgate.io.lua.tls")
+local poolSecurity = ____tls.poolSecurity
+local secure = ____tls.secure
 --- Pool options per "host:port" and pool size, built once per worker.
 local connectOptions = {}
 --- The connection pool of a target. TLS settings are part of it: a connection secured for
 -- one name, or not verified, must never serve a call that wants another name verified.
 local function poolName(options)
-    local tls = options.tls
-    local security = tls == nil and "plain" or "tls:" .. tls.serverName .. ":" .. (tls.verify and "verified" or "unverified")
-    return "tollgate-http:" .. options.host .. ":" .. tostring(options.port) .. ":" .. security
+    return "tollgate-http:" .. options.host .. ":" .. tostring(options.port) .. ":" .. poolSecurity(options.tls)
 end
 local function fail(sock, err)
     sock:close()
@@ -102,15 +103,9 @@ function ____exports.httpGet(options, path)
     end
     local tls = options.tls
     if tls ~= nil then
-        local reused = sock:getreusedtimes()
-        if reused == 0 then
-            local secured, handshakeErr = sock:sslhandshake(false, tls.serverName, tls.verify)
-            if secured == nil or secured == false then
-                return fail(
-                    sock,
-                    "TLS handshake: " .. tostring(handshakeErr)
-                )
-            end
+        local insecure = secure(sock, tls)
+        if insecure ~= nil then
+            return fail(sock, insecure)
         end
     end
     local request = {

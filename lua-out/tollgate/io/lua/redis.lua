@@ -10,6 +10,9 @@ local clusterStats = ____redis_2Dcluster.clusterStats
 local redirection = ____redis_2Dcluster.redirection
 local ____resp = require("tollgate.io.lua.resp")
 local command = ____resp.command
+local ____tls = require("tollgate.io.lua.tls")
+local poolSecurity = ____tls.poolSecurity
+local secure = ____tls.secure
 function failed(sock, err)
     sock:close()
     return nil, err
@@ -52,7 +55,6 @@ local function prepare(config)
     end
     local username = ____temp_1
     local tls = config.ssl == true and ({verify = config.ssl_verify ~= false, serverName = config.server_name}) or nil
-    local security = tls == nil and "plain" or "tls:" .. (tls.serverName or "") .. ":" .. (tls.verify and "verified" or "unverified")
     local prepared = {
         timeoutMs = config.timeout_ms,
         keepaliveMs = config.keepalive_ms,
@@ -61,7 +63,7 @@ local function prepare(config)
         password = password,
         database = database,
         tls = tls,
-        poolTag = security .. ":" .. tostring(database) .. ":" .. (username or "") .. ":" .. (password == nil and "" or ngx.md5(password)),
+        poolTag = poolSecurity(tls) .. ":" .. tostring(database) .. ":" .. (username or "") .. ":" .. (password == nil and "" or ngx.md5(password)),
         connectOptions = {}
     }
     if config.cluster_nodes ~= nil then
@@ -104,12 +106,9 @@ local function connect(p, node)
     end
     local tls = p.tls
     if tls ~= nil then
-        local secured, handshakeErr = sock:sslhandshake(false, tls.serverName or node.host, tls.verify)
-        if secured == nil or secured == false then
-            return failed(
-                sock,
-                "TLS handshake: " .. tostring(handshakeErr)
-            )
+        local insecure = secure(sock, {serverName = tls.serverName or node.host, verify = tls.verify})
+        if insecure ~= nil then
+            return failed(sock, insecure)
         end
     end
     if p.password ~= nil then

@@ -1,0 +1,18 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+--- The part of a pool name that says how its connections are secured.
+function ____exports.poolSecurity(tls)
+    return tls == nil and "plain" or "tls:" .. (tls.serverName or "") .. ":" .. (tls.verify and "verified" or "unverified")
+end
+--- The TLS handshake on a connection just taken from connect() (nothing when it came
+-- from the pool). With `verify`, nginx checks the chain against lua_ssl_trusted_certificate
+-- and the certificate's DNS names against `serverName`. Returns an error, or undefined.
+function ____exports.secure(sock, tls)
+    local reused = sock:getreusedtimes()
+    if reused ~= 0 then
+        return nil
+    end
+    local secured, err = sock:sslhandshake(false, tls.serverName, tls.verify)
+    return (secured == nil or secured == false) and "TLS handshake: " .. tostring(err) or nil
+end
+return ____exports
