@@ -1966,7 +1966,7 @@ var require_decoder = __commonJS({
 var require_websiteUrl = __commonJS({
   "node_modules/kafkajs/src/utils/websiteUrl.js"(exports2, module2) {
     var BASE_URL = "https://kafka.js.org";
-    var stripLeading = (char) => (str) => str.charAt(0) === char ? str.substring(1) : str;
+    var stripLeading = (char2) => (str) => str.charAt(0) === char2 ? str.substring(1) : str;
     var stripLeadingSlash = stripLeading("/");
     var stripLeadingHash = stripLeading("#");
     module2.exports = (path, hash) => `${BASE_URL}/${stripLeadingSlash(path)}${hash ? "#" + stripLeadingHash(hash) : ""}`;
@@ -13425,22 +13425,22 @@ var require_cluster = __commonJS({
 var require_murmur2 = __commonJS({
   "node_modules/kafkajs/src/producer/partitioners/default/murmur2.js"(exports2, module2) {
     var Long = require_long();
-    var SEED = Long.fromValue(2538058380);
-    var M = Long.fromValue(1540483477);
-    var R = Long.fromValue(24);
+    var SEED2 = Long.fromValue(2538058380);
+    var M2 = Long.fromValue(1540483477);
+    var R2 = Long.fromValue(24);
     module2.exports = (key) => {
       const data = Buffer.isBuffer(key) ? key : Buffer.from(String(key));
       const length = data.length;
-      let h = Long.fromValue(SEED.xor(length));
+      let h = Long.fromValue(SEED2.xor(length));
       let length4 = Math.floor(length / 4);
       for (let i = 0; i < length4; i++) {
         const i4 = i * 4;
         let k = (data[i4 + 0] & 255) + ((data[i4 + 1] & 255) << 8) + ((data[i4 + 2] & 255) << 16) + ((data[i4 + 3] & 255) << 24);
         k = Long.fromValue(k);
-        k = k.multiply(M);
-        k = k.xor(k.toInt() >>> R);
-        k = Long.fromValue(k).multiply(M);
-        h = h.multiply(M);
+        k = k.multiply(M2);
+        k = k.xor(k.toInt() >>> R2);
+        k = Long.fromValue(k).multiply(M2);
+        h = h.multiply(M2);
         h = h.xor(k);
       }
       switch (length % 4) {
@@ -13450,10 +13450,10 @@ var require_murmur2 = __commonJS({
           h = h.xor((data[(length & ~3) + 1] & 255) << 8);
         case 1:
           h = h.xor(data[length & ~3] & 255);
-          h = h.multiply(M);
+          h = h.multiply(M2);
       }
       h = h.xor(h.toInt() >>> 13);
-      h = h.multiply(M);
+      h = h.multiply(M2);
       h = h.xor(h.toInt() >>> 15);
       return h.toInt();
     };
@@ -13495,7 +13495,7 @@ var require_partitioner = __commonJS({
   "node_modules/kafkajs/src/producer/partitioners/legacy/partitioner.js"(exports2, module2) {
     var randomBytes = require_randomBytes();
     var toPositive = (x) => x & 2147483647;
-    module2.exports = (murmur2) => () => {
+    module2.exports = (murmur22) => () => {
       const counters2 = {};
       return ({ topic, partitionMetadata, message }) => {
         if (!(topic in counters2)) {
@@ -13508,7 +13508,7 @@ var require_partitioner = __commonJS({
           return message.partition;
         }
         if (message.key !== null && message.key !== void 0) {
-          return toPositive(murmur2(message.key)) % numPartitions;
+          return toPositive(murmur22(message.key)) % numPartitions;
         }
         if (numAvailablePartitions > 0) {
           const i = toPositive(++counters2[topic]) % numAvailablePartitions;
@@ -13523,30 +13523,30 @@ var require_partitioner = __commonJS({
 // node_modules/kafkajs/src/producer/partitioners/default/index.js
 var require_default = __commonJS({
   "node_modules/kafkajs/src/producer/partitioners/default/index.js"(exports2, module2) {
-    var murmur2 = require_murmur2();
+    var murmur22 = require_murmur2();
     var createDefaultPartitioner = require_partitioner();
-    module2.exports = createDefaultPartitioner(murmur2);
+    module2.exports = createDefaultPartitioner(murmur22);
   }
 });
 
 // node_modules/kafkajs/src/producer/partitioners/legacy/murmur2.js
 var require_murmur22 = __commonJS({
   "node_modules/kafkajs/src/producer/partitioners/legacy/murmur2.js"(exports2, module2) {
-    var SEED = 2538058380;
-    var M = 1540483477;
-    var R = 24;
+    var SEED2 = 2538058380;
+    var M2 = 1540483477;
+    var R2 = 24;
     module2.exports = (key) => {
       const data = Buffer.isBuffer(key) ? key : Buffer.from(String(key));
       const length = data.length;
-      let h = SEED ^ length;
+      let h = SEED2 ^ length;
       let length4 = length / 4;
       for (let i = 0; i < length4; i++) {
         const i4 = i * 4;
         let k = (data[i4 + 0] & 255) + ((data[i4 + 1] & 255) << 8) + ((data[i4 + 2] & 255) << 16) + ((data[i4 + 3] & 255) << 24);
-        k *= M;
-        k ^= k >>> R;
-        k *= M;
-        h *= M;
+        k *= M2;
+        k ^= k >>> R2;
+        k *= M2;
+        h *= M2;
         h ^= k;
       }
       switch (length % 4) {
@@ -13556,10 +13556,10 @@ var require_murmur22 = __commonJS({
           h ^= (data[(length & ~3) + 1] & 255) << 8;
         case 1:
           h ^= data[length & ~3] & 255;
-          h *= M;
+          h *= M2;
       }
       h ^= h >>> 13;
-      h *= M;
+      h *= M2;
       h ^= h >>> 15;
       return h;
     };
@@ -13569,9 +13569,9 @@ var require_murmur22 = __commonJS({
 // node_modules/kafkajs/src/producer/partitioners/legacy/index.js
 var require_legacy = __commonJS({
   "node_modules/kafkajs/src/producer/partitioners/legacy/index.js"(exports2, module2) {
-    var murmur2 = require_murmur22();
+    var murmur22 = require_murmur22();
     var createLegacyPartitioner = require_partitioner();
-    module2.exports = createLegacyPartitioner(murmur2);
+    module2.exports = createLegacyPartitioner(murmur22);
   }
 });
 
@@ -18832,10 +18832,97 @@ function validatedKongJsConfig(spec, config) {
   return { conf: own, scope };
 }
 
+// plugins/io/kafka/bytes.ts
+var BYTE_STRINGS = "\xE9".length === 2;
+var CHARS = [];
+for (let b = 0; b < 256; b++) CHARS.push(String.fromCharCode(b));
+var byteAt = BYTE_STRINGS ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+function char(b) {
+  return CHARS[b & 255];
+}
+function utf8(s) {
+  if (BYTE_STRINGS) return s;
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 128) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return s;
+  const out = [];
+  for (let i = 0; i < s.length; i++) {
+    let code = s.charCodeAt(i);
+    if (code >= 55296 && code <= 56319 && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        code = 65536 + (code - 55296 << 10) + (low - 56320);
+        i++;
+      }
+    } else if (code >= 55296 && code <= 57343) {
+      code = 65533;
+    }
+    if (code < 128) {
+      out.push(char(code));
+    } else if (code < 2048) {
+      out.push(char(192 | code >> 6), char(128 | code & 63));
+    } else if (code < 65536) {
+      out.push(char(224 | code >> 12), char(128 | code >> 6 & 63), char(128 | code & 63));
+    } else {
+      out.push(
+        char(240 | code >> 18),
+        char(128 | code >> 12 & 63),
+        char(128 | code >> 6 & 63),
+        char(128 | code & 63)
+      );
+    }
+  }
+  return out.join("");
+}
+var HEX_PAIRS = [];
+var DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
+for (let b = 0; b < 256; b++) HEX_PAIRS.push(`${DIGITS[b >> 4]}${DIGITS[b & 15]}`);
+
+// plugins/io/kafka/murmur2.ts
+var SEED = 2538058380 | 0;
+var M = 1540483477;
+var R = 24;
+function mul32(a, b) {
+  const low = (a & 65535) * b;
+  const high = ((a >>> 16 & 65535) * b & 65535) << 16;
+  return low + high | 0;
+}
+function murmur2(data) {
+  const length = data.length;
+  let h = SEED ^ length;
+  const whole = length - length % 4;
+  for (let i = 0; i < whole; i += 4) {
+    let k = byteAt(data, i) | byteAt(data, i + 1) << 8 | byteAt(data, i + 2) << 16 | byteAt(data, i + 3) << 24;
+    k = mul32(k, M);
+    k ^= k >>> R;
+    k = mul32(k, M);
+    h = mul32(h, M);
+    h ^= k;
+  }
+  const rest = length % 4;
+  if (rest === 3) h ^= byteAt(data, whole + 2) << 16;
+  if (rest >= 2) h ^= byteAt(data, whole + 1) << 8;
+  if (rest >= 1) {
+    h ^= byteAt(data, whole);
+    h = mul32(h, M);
+  }
+  h ^= h >>> 13;
+  h = mul32(h, M);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
 // plugins/kafka-usage/delivery.ts
 function channelKey(conf) {
   const k = conf.kafka;
-  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
+  const where = [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes];
+  const security = [k.tls, k.tls && k.ssl_verify, k.server_name ?? "", k.sasl?.mechanism ?? "", k.sasl?.username ?? "", k.sasl === void 0 ? "" : murmur2(utf8(k.sasl.password))];
+  return `${where.join("|")}|${security.join("|")}`;
 }
 function newDeliveryState(queue2) {
   return { queue: queue2, inflight: [], halves: [], failures: 0, retryAtMs: 0 };
@@ -19191,7 +19278,24 @@ var kafka = record({
     client_id: string2({ description: "Client id sent to the brokers.", default: "tollgate", minLength: 1 }),
     timeout_ms: integer({ description: "Connect, send and read timeout of one request to a broker.", default: 5e3, min: 100, max: 12e4 }),
     keepalive_ms: integer({ description: "How long an idle broker connection is kept.", default: 6e4, min: 1e3, max: 36e5 }),
-    metadata_max_age_s: integer({ description: "Partition leaders are refreshed at least this often (and after a leader error).", default: 300, min: 1, max: 86400 })
+    metadata_max_age_s: integer({ description: "Partition leaders are refreshed at least this often (and after a leader error).", default: 300, min: 1, max: 86400 }),
+    tls: boolean({ description: "TLS to every broker (an SSL or SASL_SSL listener).", default: false }),
+    ssl_verify: boolean({
+      description: "With tls: check each broker's certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the broker's host. Off: encrypted but not authenticated.",
+      default: true
+    }),
+    server_name: string2({
+      description: "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.",
+      minLength: 1
+    }),
+    sasl: record({
+      description: "SASL authentication on every connection, after TLS (SASL_SSL listeners: Confluent Cloud, Aiven, Redpanda, self-managed). PLAIN sends the password as is: use it with tls.",
+      fields: {
+        mechanism: string2({ description: "The SASL mechanism.", oneOf: ["PLAIN"], default: "PLAIN" }),
+        username: string2({ description: "User name (an API key, for Confluent Cloud).", required: true, minLength: 1 }),
+        password: string2({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1 })
+      }
+    })
   }
 });
 var batch = record({
@@ -19295,6 +19399,9 @@ function newProducer(conf) {
     connectionTimeout: k.timeout_ms,
     requestTimeout: k.timeout_ms,
     logLevel: import_kafkajs.logLevel.NOTHING,
+    // Node checks the brokers' certificates against its CAs (plus NODE_EXTRA_CA_CERTS).
+    ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name } : void 0,
+    sasl: k.sasl === void 0 ? void 0 : { mechanism: "plain", username: k.sasl.username, password: k.sasl.password },
     // Retries are tollgate's (the backoff below, events kept in the queue); kafkajs tries
     // once more only because its idempotent producer refuses zero retries.
     retry: { retries: 1, initialRetryTime: conf.retry.initial_backoff_ms, maxRetryTime: k.timeout_ms }

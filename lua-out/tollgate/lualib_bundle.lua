@@ -434,6 +434,31 @@ do
     URIError = createErrorClass(nil, "URIError")
 end
 
+local function __TS__CountVarargs(...)
+    return select("#", ...)
+end
+
+local function __TS__SparseArrayNew(...)
+    local sparseArray = {...}
+    sparseArray.sparseLength = __TS__CountVarargs(...)
+    return sparseArray
+end
+
+local function __TS__SparseArrayPush(sparseArray, ...)
+    local args = {...}
+    local argsLen = __TS__CountVarargs(...)
+    local listLen = sparseArray.sparseLength
+    for i = 1, argsLen do
+        sparseArray[listLen + i] = args[i]
+    end
+    sparseArray.sparseLength = listLen + argsLen
+end
+
+local function __TS__SparseArraySpread(sparseArray)
+    local _unpack = unpack or table.unpack
+    return _unpack(sparseArray, 1, sparseArray.sparseLength)
+end
+
 local function __TS__ArrayJoin(self, separator)
     if separator == nil then
         separator = ","
@@ -458,31 +483,6 @@ local function __TS__ArrayUnshift(self, ...)
         self[i] = items[i]
     end
     return #self
-end
-
-local function __TS__CountVarargs(...)
-    return select("#", ...)
-end
-
-local function __TS__SparseArrayNew(...)
-    local sparseArray = {...}
-    sparseArray.sparseLength = __TS__CountVarargs(...)
-    return sparseArray
-end
-
-local function __TS__SparseArrayPush(sparseArray, ...)
-    local args = {...}
-    local argsLen = __TS__CountVarargs(...)
-    local listLen = sparseArray.sparseLength
-    for i = 1, argsLen do
-        sparseArray[listLen + i] = args[i]
-    end
-    sparseArray.sparseLength = listLen + argsLen
-end
-
-local function __TS__SparseArraySpread(sparseArray)
-    local _unpack = unpack or table.unpack
-    return _unpack(sparseArray, 1, sparseArray.sparseLength)
 end
 
 local function __TS__NumberToFixed(self, fractionDigits)
@@ -525,10 +525,10 @@ return {
   SyntaxError = SyntaxError,
   TypeError = TypeError,
   URIError = URIError,
-  __TS__ArrayJoin = __TS__ArrayJoin,
-  __TS__ArrayUnshift = __TS__ArrayUnshift,
   __TS__SparseArrayNew = __TS__SparseArrayNew,
   __TS__SparseArrayPush = __TS__SparseArrayPush,
   __TS__SparseArraySpread = __TS__SparseArraySpread,
+  __TS__ArrayJoin = __TS__ArrayJoin,
+  __TS__ArrayUnshift = __TS__ArrayUnshift,
   __TS__NumberToFixed = __TS__NumberToFixed
 }

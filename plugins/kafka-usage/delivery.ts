@@ -4,16 +4,21 @@
  * long to wait after a failed one, and the counters an operator reads. Times are ms on
  * the caller's clock.
  */
+import { utf8 } from "../io/kafka/bytes";
+import { murmur2 } from "../io/kafka/murmur2";
 import type { EventQueue, QueuedEvent } from "./queue";
 import type { KafkaUsageConfig } from "./schema";
 
 /**
- * Configs that write to the same Kafka the same way, with the same queue bounds, share a
- * channel (one queue, one producer): this is its name.
+ * Configs that write to the same Kafka the same way (as the same user), with the same
+ * queue bounds, share a channel (one queue, one producer): this is its name. The password
+ * enters only as a hash.
  */
 export function channelKey(conf: KafkaUsageConfig): string {
   const k = conf.kafka;
-  return [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes].join("|");
+  const where = [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes];
+  const security = [k.tls, k.tls && k.ssl_verify, k.server_name ?? "", k.sasl?.mechanism ?? "", k.sasl?.username ?? "", k.sasl === undefined ? "" : murmur2(utf8(k.sasl.password))];
+  return `${where.join("|")}|${security.join("|")}`;
 }
 
 /** What a publisher keeps per channel (one queue and one producer), whatever the host. */

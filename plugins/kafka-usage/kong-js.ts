@@ -68,6 +68,9 @@ function newProducer(conf: KafkaUsageConfig): Producer {
     connectionTimeout: k.timeout_ms,
     requestTimeout: k.timeout_ms,
     logLevel: logLevel.NOTHING,
+    // Node checks the brokers' certificates against its CAs (plus NODE_EXTRA_CA_CERTS).
+    ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name } : undefined,
+    sasl: k.sasl === undefined ? undefined : { mechanism: "plain", username: k.sasl.username, password: k.sasl.password },
     // Retries are tollgate's (the backoff below, events kept in the queue); kafkajs tries
     // once more only because its idempotent producer refuses zero retries.
     retry: { retries: 1, initialRetryTime: conf.retry.initial_backoff_ms, maxRetryTime: k.timeout_ms },

@@ -25,6 +25,24 @@ const kafka = record({
     timeout_ms: integer({ description: "Connect, send and read timeout of one request to a broker.", default: 5000, min: 100, max: 120_000 }),
     keepalive_ms: integer({ description: "How long an idle broker connection is kept.", default: 60_000, min: 1000, max: 3_600_000 }),
     metadata_max_age_s: integer({ description: "Partition leaders are refreshed at least this often (and after a leader error).", default: 300, min: 1, max: 86_400 }),
+    tls: boolean({ description: "TLS to every broker (an SSL or SASL_SSL listener).", default: false }),
+    ssl_verify: boolean({
+      description:
+        "With tls: check each broker's certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the broker's host. Off: encrypted but not authenticated.",
+      default: true,
+    }),
+    server_name: string({
+      description: "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.",
+      minLength: 1,
+    }),
+    sasl: record({
+      description: "SASL authentication on every connection, after TLS (SASL_SSL listeners: Confluent Cloud, Aiven, Redpanda, self-managed). PLAIN sends the password as is: use it with tls.",
+      fields: {
+        mechanism: string({ description: "The SASL mechanism.", oneOf: ["PLAIN"], default: "PLAIN" }),
+        username: string({ description: "User name (an API key, for Confluent Cloud).", required: true, minLength: 1 }),
+        password: string({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1 }),
+      },
+    }),
   },
 });
 

@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, waitForRecords, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
+import { createTestPki } from "../runtime/tls.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer } from "./kong-js-rpc.ts";
 import { checkUsageRecord } from "./usage-records.ts";
 
@@ -245,4 +246,28 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
     expect(await recordCount(broker!.bootstrap, exitTopic)).toBe(K);
     expect(lastCounters(server!.output())).toMatchObject({ dropped_shutdown: 0, depth: 0 });
   });
+});
+
+describe(`kafka-usage on Kong's JS plugin server to a SASL_SSL listener, Kafka ${KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]}`, { timeout: 60_000 }, () => {
+  it("delivers every event over TLS (the CA in NODE_EXTRA_CA_CERTS) authenticated with SASL PLAIN", async () => {
+    const pki = createTestPki();
+    const broker = await startKafka(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!, { secure: { certificate: pki.server, users: { gateway: "gateway-secret" } } });
+    let server: PluginServer | undefined;
+    try {
+      await broker.createTopic("secure-usage", PARTITIONS);
+      server = await startPluginServer("kafka-usage-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
+      const instance = await server.rpc.startInstance("kafka-usage", {
+        kafka: { brokers: [broker.secureBootstrap!], topic: "secure-usage", timeout_ms: 2000, tls: true, server_name: "localhost", sasl: { username: "gateway", password: "gateway-secret" } },
+        batch: { max_events: 20, max_age_ms: 50 },
+        retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
+        stats_log_interval_s: 0,
+      });
+      for (let n = 0; n < 10; n++) await server.rpc.runPhase(instance, "log", kongAnswers(n, 1_795_000_000_000 + n));
+      expect(await waitForRecords(broker.bootstrap, "secure-usage", 10, 15_000)).toBe(10);
+    } finally {
+      await server?.stop();
+      await broker.destroy();
+      pki.remove();
+    }
+  }, 90_000);
 });

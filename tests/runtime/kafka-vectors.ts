@@ -114,6 +114,8 @@ public class KafkaVectors {
         return new MetadataRequestData().setTopics(topics).setAllowAutoTopicCreation(s.path("allowAutoTopicCreation").asBoolean(false));
       }
       case 22: return new InitProducerIdRequestData().setTransactionalId(str(s.get("transactionalId"))).setTransactionTimeoutMs(s.get("transactionTimeoutMs").asInt());
+      case 17: return new SaslHandshakeRequestData().setMechanism(s.get("mechanism").asText());
+      case 36: return new SaslAuthenticateRequestData().setAuthBytes(bytes(s.get("authBytes")));
       case 0: {
         ProduceRequestData.TopicProduceDataCollection coll = new ProduceRequestData.TopicProduceDataCollection();
         for (JsonNode t : s.get("topics")) {
@@ -150,6 +152,12 @@ public class KafkaVectors {
         return new MetadataResponseData().setThrottleTimeMs(s.get("throttleTimeMs").asInt()).setBrokers(bc).setClusterId(str(s.get("clusterId"))).setControllerId(s.get("controllerId").asInt()).setTopics(tc);
       }
       case 22: return new InitProducerIdResponseData().setThrottleTimeMs(s.get("throttleTimeMs").asInt()).setErrorCode((short) s.get("errorCode").asInt()).setProducerId(s.get("producerId").asLong()).setProducerEpoch((short) s.get("producerEpoch").asInt());
+      case 17: {
+        List<String> mechanisms = new ArrayList<>();
+        for (JsonNode m : s.get("mechanisms")) mechanisms.add(m.asText());
+        return new SaslHandshakeResponseData().setErrorCode((short) s.get("errorCode").asInt()).setMechanisms(mechanisms);
+      }
+      case 36: return new SaslAuthenticateResponseData().setErrorCode((short) s.get("errorCode").asInt()).setErrorMessage(str(s.get("errorMessage"))).setAuthBytes(new byte[0]).setSessionLifetimeMs(s.get("sessionLifetimeMs").asLong());
       case 0: {
         ProduceResponseData.TopicProduceResponseCollection tc = new ProduceResponseData.TopicProduceResponseCollection();
         for (JsonNode t : s.get("topics")) {
@@ -540,6 +548,12 @@ requests.push({ name: "Metadata v8, auto-creation allowed, UTF-8 client id", spe
 for (const version of [0, 1]) {
   requests.push({ name: `InitProducerId v${version}, idempotent (no transactional id)`, spec: { apiKey: 22, version, correlationId: 11, clientId: "tollgate", body: { transactionalId: null, transactionTimeoutMs: 60000 } } });
 }
+requests.push({ name: "SaslHandshake v1, PLAIN", spec: { apiKey: 17, version: 1, correlationId: 12, clientId: "tollgate", body: { mechanism: "PLAIN" } } });
+// SASL PLAIN's message (RFC 4616), built here with Node's Buffer, not tollgate's code.
+const plainMessage = Buffer.concat([Buffer.from([0]), Buffer.from("alice", "utf8"), Buffer.from([0]), Buffer.from("s3cret-ü", "utf8")]).toString("hex");
+for (const version of [0, 1]) {
+  requests.push({ name: `SaslAuthenticate v${version}, a PLAIN message`, spec: { apiKey: 36, version, correlationId: 13, clientId: "tollgate", body: { authBytes: plainMessage } } });
+}
 const produceTopics = [
   {
     topic: "usage-events",
@@ -557,9 +571,12 @@ requests.push({ name: "Produce v8, acks 1, one batch", spec: { apiKey: 0, versio
 const requestJava = runJava(requests.map((r) => ({ op: "request", ...r.spec })));
 writeVectors(
   "kafka-requests.json",
-  "Framed Kafka requests (size, header v1/v2, body) as hex: ApiVersions v0-v3, Metadata v8, InitProducerId v0-v1, Produce v3-v8 with RecordBatch v2; expected bytes from the Java client's generated message classes (RequestHeaderData, *RequestData of kafka-clients 3.9.2, records by MemoryRecordsBuilder) serialized by tests/runtime/kafka-vectors.ts",
+  "Framed Kafka requests (size, header v1/v2, body) as hex: ApiVersions v0-v3, Metadata v8, InitProducerId v0-v1, Produce v3-v8 with RecordBatch v2, SaslHandshake v1, SaslAuthenticate v0-v1; expected bytes from the Java client's generated message classes (RequestHeaderData, *RequestData of kafka-clients 3.9.2, records by MemoryRecordsBuilder) serialized by tests/runtime/kafka-vectors.ts; and SASL PLAIN's message (RFC 4616) built with Node's Buffer",
   "io/kafka/hex-api#requestHex",
-  requests.map((r, i) => ({ name: r.name, args: [r.spec], expect: (requestJava[i] as { hex: string }).hex })),
+  [
+    ...requests.map((r, i) => ({ name: r.name, args: [r.spec], expect: (requestJava[i] as { hex: string }).hex })),
+    { function: "io/kafka/hex-api#saslPlainHex", name: "SASL PLAIN message: NUL, user, NUL, password (UTF-8)", args: ["alice", "s3cret-ü"], expect: plainMessage },
+  ],
 );
 
 interface ResponseCase {
@@ -621,6 +638,11 @@ const responses: ResponseCase[] = [
   },
   { name: "InitProducerId v1", apiKey: 22, version: 1, correlationId: 11, body: { throttleTimeMs: 0, errorCode: 0, producerId: 2 ** 40 + 5, producerEpoch: 3 } },
   { name: "InitProducerId v0, COORDINATOR_LOAD_IN_PROGRESS", apiKey: 22, version: 0, correlationId: 12, body: { throttleTimeMs: 0, errorCode: 14, producerId: -1, producerEpoch: -1 } },
+  { name: "SaslHandshake v1: the listener enables PLAIN", apiKey: 17, version: 1, correlationId: 12, body: { errorCode: 0, mechanisms: ["PLAIN", "SCRAM-SHA-256"] } },
+  { name: "SaslHandshake v1: UNSUPPORTED_SASL_MECHANISM", apiKey: 17, version: 1, correlationId: 12, body: { errorCode: 33, mechanisms: ["SCRAM-SHA-512"] } },
+  { name: "SaslAuthenticate v0: authenticated", apiKey: 36, version: 0, correlationId: 13, body: { errorCode: 0, errorMessage: null, sessionLifetimeMs: 0 } },
+  { name: "SaslAuthenticate v1: authenticated for an hour", apiKey: 36, version: 1, correlationId: 13, body: { errorCode: 0, errorMessage: null, sessionLifetimeMs: 3600000 } },
+  { name: "SaslAuthenticate v1: SASL_AUTHENTICATION_FAILED with the broker's reason", apiKey: 36, version: 1, correlationId: 13, body: { errorCode: 58, errorMessage: "Authentication failed: Invalid username or password", sessionLifetimeMs: 0 } },
 ];
 const produceResponse = (version: number) => ({
   topics: [
@@ -657,7 +679,7 @@ for (const version of [3, 5, 7, 8]) {
 const responseJava = runJava(responses.map((r) => ({ op: "response", apiKey: r.apiKey, version: r.version, correlationId: r.correlationId, body: r.body })));
 writeVectors(
   "kafka-responses.json",
-  "Kafka responses (without the size prefix, hex) decoded: ApiVersions v0-v3, Metadata v8, InitProducerId v0-v1, Produce v3-v8; the bytes are the Java client's generated message classes (ResponseHeaderData, *ResponseData of kafka-clients 3.9.2) serializing the expected values, by tests/runtime/kafka-vectors.ts",
+  "Kafka responses (without the size prefix, hex) decoded: ApiVersions v0-v3, Metadata v8, InitProducerId v0-v1, Produce v3-v8, SaslHandshake v1, SaslAuthenticate v0-v1; the bytes are the Java client's generated message classes (ResponseHeaderData, *ResponseData of kafka-clients 3.9.2) serializing the expected values, by tests/runtime/kafka-vectors.ts",
   "io/kafka/hex-api#decodeResponseHex",
   responses.map((r, i) => ({
     name: r.name,

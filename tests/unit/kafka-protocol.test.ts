@@ -123,8 +123,10 @@ describe("framing", () => {
       { apiKey: 3, min: 0, max: 12 },
       { apiKey: 18, min: 0, max: 4 },
       { apiKey: 22, min: 0, max: 5 },
+      { apiKey: 17, min: 0, max: 1 },
+      { apiKey: 36, min: 0, max: 2 },
     ];
-    expect(SUPPORTED.map((s) => pickVersion(broker39, s.apiKey))).toEqual([8, 8, 3, 1]);
+    expect(SUPPORTED.map((s) => pickVersion(broker39, s.apiKey))).toEqual([8, 8, 3, 1, 1, 1]);
     // A broker whose Produce starts above what tollgate speaks: no common version.
     expect(pickVersion([{ apiKey: 0, min: 9, max: 13 }], 0)).toBe(-1);
     expect(pickVersion([], 0)).toBe(-1);

@@ -1,8 +1,15 @@
 local ____lualib = require("tollgate.lualib_bundle")
+local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
+local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
+local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local __TS__ArrayJoin = ____lualib.__TS__ArrayJoin
 local __TS__ArraySlice = ____lualib.__TS__ArraySlice
 local __TS__ArrayUnshift = ____lualib.__TS__ArrayUnshift
 local ____exports = {}
+local ____bytes = require("tollgate.io.kafka.bytes")
+local utf8 = ____bytes.utf8
+local ____murmur2 = require("tollgate.io.kafka.murmur2")
+local murmur2 = ____murmur2.murmur2
 --- The wait before attempt `failures + 1`, in ms: "full jitter" (a uniform draw below an
 -- exponentially growing cap), so a fleet of workers that lost the broker together does
 -- not come back in lockstep. `random01` is a draw from [0, 1).
@@ -20,23 +27,32 @@ function ____exports.backoffMs(failures, initialMs, maxMs, random01)
     end
     return math.floor(random01 * cap) + 1
 end
---- Configs that write to the same Kafka the same way, with the same queue bounds, share a
--- channel (one queue, one producer): this is its name.
+--- Configs that write to the same Kafka the same way (as the same user), with the same
+-- queue bounds, share a channel (one queue, one producer): this is its name. The password
+-- enters only as a hash.
 function ____exports.channelKey(conf)
     local k = conf.kafka
-    return __TS__ArrayJoin(
-        {
-            k.topic,
-            table.concat(k.brokers, ","),
-            k.acks,
-            k.idempotent,
-            k.client_id,
-            k.timeout_ms,
-            conf.queue.max_events,
-            conf.queue.max_bytes
-        },
-        "|"
+    local where = {
+        k.topic,
+        table.concat(k.brokers, ","),
+        k.acks,
+        k.idempotent,
+        k.client_id,
+        k.timeout_ms,
+        conf.queue.max_events,
+        conf.queue.max_bytes
+    }
+    local ____array_4 = __TS__SparseArrayNew(k.tls, k.tls and k.ssl_verify, k.server_name or "")
+    local ____opt_0 = k.sasl
+    __TS__SparseArrayPush(____array_4, ____opt_0 and ____opt_0.mechanism or "")
+    local ____opt_2 = k.sasl
+    __TS__SparseArrayPush(
+        ____array_4,
+        ____opt_2 and ____opt_2.username or "",
+        k.sasl == nil and "" or murmur2(utf8(k.sasl.password))
     )
+    local security = {__TS__SparseArraySpread(____array_4)}
+    return __TS__ArrayJoin(where, "|") .. "|" .. __TS__ArrayJoin(security, "|")
 end
 function ____exports.newDeliveryState(queue)
     return {

@@ -14,16 +14,23 @@ import {
   API_INIT_PRODUCER_ID,
   API_METADATA,
   API_PRODUCE,
+  API_SASL_AUTHENTICATE,
+  API_SASL_HANDSHAKE,
   apiVersionsRequest,
   decodeApiVersions,
   decodeInitProducerId,
   decodeMetadata,
   decodeProduce,
+  decodeSaslAuthenticate,
+  decodeSaslHandshake,
   frameRequest,
   initProducerIdRequest,
   metadataRequest,
   produceRequest,
   readResponseHeader,
+  saslAuthenticateRequest,
+  saslHandshakeRequest,
+  saslPlainMessage,
   type ProduceTopicData,
 } from "./requests";
 
@@ -136,6 +143,10 @@ export interface HexRequest {
     transactionTimeoutMs?: number;
     acks?: number;
     timeoutMs?: number;
+    /** SaslHandshake. */
+    mechanism?: string;
+    /** SaslAuthenticate, in hex. */
+    authBytes?: string;
   };
 }
 
@@ -154,7 +165,9 @@ export function requestHex(spec: HexRequest): string {
       topics.push({ topic: t.topic, partitions });
     }
     body = produceRequest(b.acks ?? -1, b.timeoutMs ?? 0, topics, b.transactionalId ?? null);
-  } else throw new Error(`api ${spec.apiKey} has no encoder`);
+  } else if (spec.apiKey === API_SASL_HANDSHAKE) body = saslHandshakeRequest(b.mechanism ?? "");
+  else if (spec.apiKey === API_SASL_AUTHENTICATE) body = saslAuthenticateRequest(bytes(b.authBytes) ?? "");
+  else throw new Error(`api ${spec.apiKey} has no encoder`);
   return toHex(frameRequest(spec.apiKey, spec.version, spec.correlationId, spec.clientId, body));
 }
 
@@ -166,6 +179,13 @@ export function decodeResponseHex(apiKey: number, version: number, hex: string):
   else if (apiKey === API_METADATA) body = decodeMetadata(r);
   else if (apiKey === API_INIT_PRODUCER_ID) body = decodeInitProducerId(r);
   else if (apiKey === API_PRODUCE) body = decodeProduce(r, version);
+  else if (apiKey === API_SASL_HANDSHAKE) body = decodeSaslHandshake(r);
+  else if (apiKey === API_SASL_AUTHENTICATE) body = decodeSaslAuthenticate(r, version);
   else throw new Error(`api ${apiKey} has no decoder`);
   return { correlationId, body };
+}
+
+/** SASL PLAIN's message for a user and password, in hex. */
+export function saslPlainHex(username: string, password: string): string {
+  return toHex(saslPlainMessage(username, password));
 }

@@ -1,7 +1,8 @@
 /**
  * Kafka request framing and the requests a producer needs, with their response decoders:
  * ApiVersions v0–v3, Metadata v8 (served by Kafka 2.1 … 4.x; 4.0 dropped v0–v3),
- * InitProducerId v0–v1 and Produce v3–v8 (RecordBatch v2; Kafka 4.0 dropped v0–v2).
+ * InitProducerId v0–v1, Produce v3–v8 (RecordBatch v2; Kafka 4.0 dropped v0–v2), and
+ * for SASL: SaslHandshake v1 and SaslAuthenticate v0–v1 (KIP-152; Kafka 1.0 … 4.x).
  *
  * Every request is `size int32 | header | body`. The header is v1
  * (api_key int16, api_version int16, correlation_id int32, client_id nullable string),
@@ -26,6 +27,7 @@ import {
   readInt32,
   readInt64,
   readNullableStr,
+  readNullableBytes,
   reader,
   readStr,
   readUvarint,
@@ -42,6 +44,8 @@ export const API_PRODUCE = 0;
 export const API_METADATA = 3;
 export const API_API_VERSIONS = 18;
 export const API_INIT_PRODUCER_ID = 22;
+export const API_SASL_HANDSHAKE = 17;
+export const API_SASL_AUTHENTICATE = 36;
 
 /** The versions this module speaks, per API: a client picks the highest both sides know. */
 export const SUPPORTED: { apiKey: number; min: number; max: number }[] = [
@@ -49,6 +53,8 @@ export const SUPPORTED: { apiKey: number; min: number; max: number }[] = [
   { apiKey: API_METADATA, min: 8, max: 8 },
   { apiKey: API_API_VERSIONS, min: 0, max: 3 },
   { apiKey: API_INIT_PRODUCER_ID, min: 0, max: 1 },
+  { apiKey: API_SASL_HANDSHAKE, min: 1, max: 1 },
+  { apiKey: API_SASL_AUTHENTICATE, min: 0, max: 1 },
 ];
 
 /** Kafka error codes a producer acts on (the rest are reported by number and name). */
@@ -69,11 +75,14 @@ export const ERRORS: Record<number, string> = {
   20: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
   21: "INVALID_REQUIRED_ACKS",
   29: "TOPIC_AUTHORIZATION_FAILED",
+  33: "UNSUPPORTED_SASL_MECHANISM",
+  34: "ILLEGAL_SASL_STATE",
   35: "UNSUPPORTED_VERSION",
   43: "UNSUPPORTED_FOR_MESSAGE_FORMAT",
   45: "OUT_OF_ORDER_SEQUENCE_NUMBER",
   46: "DUPLICATE_SEQUENCE_NUMBER",
   47: "INVALID_PRODUCER_EPOCH",
+  58: "SASL_AUTHENTICATION_FAILED",
   59: "UNKNOWN_PRODUCER_ID",
   74: "FENCED_LEADER_EPOCH",
   75: "UNKNOWN_LEADER_EPOCH",
@@ -277,6 +286,68 @@ export function decodeMetadata(r: Reader): MetadataResponse {
   if (r.err !== undefined) result.error = r.err;
   else if (r.pos !== r.data.length) result.error = `${r.data.length - r.pos} bytes after the Metadata response`;
   return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// SaslHandshake v1, SaslAuthenticate v0–v1: on a new connection, before any other request
+// but ApiVersions, the client names a mechanism, then sends that mechanism's messages.
+
+/** SaslHandshake v1 body: the mechanism (e.g. "PLAIN"). */
+export function saslHandshakeRequest(mechanism: string): Bytes {
+  const out: Parts = [];
+  str(out, utf8(mechanism));
+  return out.join("");
+}
+
+export interface SaslHandshakeResponse {
+  errorCode: number;
+  /** The mechanisms the broker's listener enables. */
+  mechanisms: string[];
+  error?: string;
+}
+
+export function decodeSaslHandshake(r: Reader): SaslHandshakeResponse {
+  const errorCode = readInt16(r);
+  const mechanisms: string[] = [];
+  const count = readInt32(r);
+  for (let i = 0; i < count && r.err === undefined; i++) mechanisms.push(text(readStr(r)));
+  const result: SaslHandshakeResponse = { errorCode, mechanisms };
+  if (r.err !== undefined) result.error = r.err;
+  return result;
+}
+
+/** SaslAuthenticate v0/v1 body: the mechanism's message. */
+export function saslAuthenticateRequest(authBytes: Bytes): Bytes {
+  const out: Parts = [];
+  nullableBytes(out, authBytes);
+  return out.join("");
+}
+
+export interface SaslAuthenticateResponse {
+  errorCode: number;
+  /** The broker's reason, when it refused. */
+  errorMessage?: string;
+  /** v1: how long the session may last, ms (0: no limit). */
+  sessionLifetimeMs: number;
+  error?: string;
+}
+
+export function decodeSaslAuthenticate(r: Reader, version: number): SaslAuthenticateResponse {
+  const errorCode = readInt16(r);
+  const message = readNullableStr(r);
+  readNullableBytes(r);
+  const result: SaslAuthenticateResponse = { errorCode, sessionLifetimeMs: version >= 1 ? readInt64(r) : 0 };
+  if (message !== undefined) result.errorMessage = text(message);
+  if (r.err !== undefined) result.error = r.err;
+  return result;
+}
+
+/**
+ * SASL PLAIN's one message (RFC 4616): no authorization identity, then the user name and
+ * the password, each after a NUL byte (UTF-8).
+ */
+export function saslPlainMessage(username: string, password: string): Bytes {
+  return `\0${utf8(username)}\0${utf8(password)}`;
 }
 
 // ---------------------------------------------------------------------------------------

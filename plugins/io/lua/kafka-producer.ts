@@ -20,11 +20,17 @@
  * worker (the caller, a single flushing timer, serializes them), or sequences could
  * interleave. Retries, backoff and queueing belong to the caller.
  *
+ * Security (per connection, before any request but ApiVersions): TLS when `tls` is set
+ * (the certificate checked against the gateway's trusted CAs and `tls.server_name`, or the
+ * broker's host, unless `tls.verify` is off), then SASL PLAIN when `sasl` is set
+ * (SaslHandshake v1 + SaslAuthenticate; use it over TLS: PLAIN sends the password as is).
+ *
  * Cosockets only: call from a timer, rewrite, access or content, never from log,
  * header_filter, body_filter, init or init_worker. Per worker (module-level) state: one
  * cluster view per config table (weak keys).
  */
 import { type Bytes } from "../kafka/bytes";
+import { poolSecurity, secure } from "./tls";
 import { partitionForKey } from "../kafka/murmur2";
 import { encodeRecordBatch, type KafkaRecord } from "../kafka/record-batch";
 import {
@@ -32,11 +38,15 @@ import {
   API_INIT_PRODUCER_ID,
   API_METADATA,
   API_PRODUCE,
+  API_SASL_AUTHENTICATE,
+  API_SASL_HANDSHAKE,
   apiVersionsRequest,
   decodeApiVersions,
   decodeInitProducerId,
   decodeMetadata,
   decodeProduce,
+  decodeSaslAuthenticate,
+  decodeSaslHandshake,
   errorName,
   frameRequest,
   frameSize,
@@ -45,6 +55,9 @@ import {
   pickVersion,
   produceRequest,
   readResponseHeader,
+  saslAuthenticateRequest,
+  saslHandshakeRequest,
+  saslPlainMessage,
   type ProducePartitionData,
 } from "../kafka/requests";
 
@@ -67,6 +80,10 @@ export interface KafkaProducerConfig {
   pool_size?: number;
   /** Metadata older than this is refreshed before a send (default 300 s). */
   metadata_max_age_s?: number;
+  /** TLS to every broker: the certificate checked (unless verify is false) for server_name, else the broker's host. */
+  tls?: { verify: boolean; server_name?: string };
+  /** SASL after connecting (and after TLS). */
+  sasl?: { mechanism: "PLAIN"; username: string; password: string };
 }
 
 export interface PartitionResult {
@@ -102,6 +119,7 @@ interface Broker {
   produce?: number;
   metadata?: number;
   initProducerId?: number;
+  saslAuthenticate?: number;
 }
 
 interface TopicView {
@@ -124,6 +142,8 @@ interface ClusterState {
   /** Partition for key-less records, advanced once per call. */
   nextPartition: number;
   correlationId: number;
+  /** Part of every pool name: how its connections are secured and as whom they are authenticated. */
+  poolTag: string;
   error?: string;
 }
 
@@ -159,6 +179,9 @@ function stateFor(config: KafkaProducerConfig): ClusterState {
     sequences: new LuaTable(),
     nextPartition: 0,
     correlationId: 0,
+    poolTag: `${poolSecurity(config.tls === undefined ? undefined : { serverName: config.tls.server_name, verify: config.tls.verify })}:${
+      config.sasl === undefined ? "" : `${config.sasl.username}:${ngx.md5(config.sasl.password)}`
+    }`,
   };
   for (const addr of config.brokers) {
     const broker = parseAddr(addr);
@@ -197,45 +220,82 @@ function exchange(
 }
 
 /**
- * A connected socket to `broker` whose API versions are known (ApiVersions on the first
- * connection of this worker to it); or undefined and an error (the socket is closed).
+ * A connected socket to `broker`, secured and authenticated as configured, whose API
+ * versions are known (ApiVersions on the first connection of this worker to it); or
+ * undefined and an error (the socket is closed).
  */
 function connect(state: ClusterState, config: KafkaProducerConfig, broker: Broker): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
   const sock = ngx.socket.tcp();
   sock.settimeouts(config.timeout_ms, config.timeout_ms, config.timeout_ms);
-  const [ok, err] = sock.connect(broker.host, broker.port, { pool: `tollgate-kafka:${broker.addr}`, pool_size: config.pool_size ?? 4 });
+  const [ok, err] = sock.connect(broker.host, broker.port, { pool: `tollgate-kafka:${broker.addr}:${state.poolTag}`, pool_size: config.pool_size ?? 4 });
   if (ok === undefined) return $multi(undefined, `kafka ${broker.addr}: connect: ${err}`);
-  if (broker.produce !== undefined) return $multi(sock, undefined);
-  let [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 3, apiVersionsRequest(3, "tollgate", "0.1.0"));
-  if (header === undefined) {
-    sock.close();
-    return $multi(undefined, `kafka ${broker.addr}: ApiVersions: ${exchangeErr}`);
+  const [reused] = sock.getreusedtimes();
+  const fresh = reused === 0;
+  const tls = config.tls;
+  if (fresh && tls !== undefined) {
+    const insecure = secure(sock, { serverName: tls.server_name ?? broker.host, verify: tls.verify });
+    if (insecure !== undefined) return closed(sock, `kafka ${broker.addr}: ${insecure}`);
   }
+  if (broker.produce === undefined) {
+    const versionsErr = learnVersions(state, config, sock, broker);
+    if (versionsErr !== undefined) return closed(sock, `kafka ${broker.addr}: ${versionsErr}`);
+  }
+  const sasl = config.sasl;
+  if (fresh && sasl !== undefined) {
+    const authErr = authenticate(state, config, sock, broker, sasl);
+    if (authErr !== undefined) return closed(sock, `kafka ${broker.addr}: SASL ${sasl.mechanism}: ${authErr}`);
+  }
+  return $multi(sock, undefined);
+}
+
+function closed(sock: TcpSocket, err: string): LuaMultiReturn<[undefined, string]> {
+  sock.close();
+  return $multi(undefined, err);
+}
+
+/** ApiVersions: the versions this producer uses with `broker` (kept on it); an error, or undefined. */
+function learnVersions(state: ClusterState, config: KafkaProducerConfig, sock: TcpSocket, broker: Broker): string | undefined {
+  let [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 3, apiVersionsRequest(3, "tollgate", "0.1.0"));
+  if (header === undefined) return `ApiVersions: ${exchangeErr}`;
   let versions = decodeApiVersions(header.r, 3);
   if (versions.errorCode === 35) {
     // The broker does not know v3: it answered in the v0 layout. Ask in v0.
     [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 0, "");
-    if (header === undefined) {
-      sock.close();
-      return $multi(undefined, `kafka ${broker.addr}: ApiVersions: ${exchangeErr}`);
-    }
+    if (header === undefined) return `ApiVersions: ${exchangeErr}`;
     versions = decodeApiVersions(header.r, 0);
   }
-  if (versions.error !== undefined || versions.errorCode !== 0) {
-    sock.close();
-    return $multi(undefined, `kafka ${broker.addr}: ApiVersions: ${versions.error ?? errorName(versions.errorCode)}`);
-  }
+  if (versions.error !== undefined || versions.errorCode !== 0) return `ApiVersions: ${versions.error ?? errorName(versions.errorCode)}`;
   const produce = pickVersion(versions.apis, API_PRODUCE);
   const metadata = pickVersion(versions.apis, API_METADATA);
-  const init = pickVersion(versions.apis, API_INIT_PRODUCER_ID);
-  if (produce < 0 || metadata < 0) {
-    sock.close();
-    return $multi(undefined, `kafka ${broker.addr}: no common Produce (v3-v8) or Metadata (v8) version`);
-  }
+  if (produce < 0 || metadata < 0) return "no common Produce (v3-v8) or Metadata (v8) version";
   broker.produce = produce;
   broker.metadata = metadata;
-  broker.initProducerId = init;
-  return $multi(sock, undefined);
+  broker.initProducerId = pickVersion(versions.apis, API_INIT_PRODUCER_ID);
+  broker.saslAuthenticate = pickVersion(versions.apis, API_SASL_AUTHENTICATE);
+  return undefined;
+}
+
+/** SaslHandshake, then the mechanism's message in SaslAuthenticate; an error, or undefined. */
+function authenticate(
+  state: ClusterState,
+  config: KafkaProducerConfig,
+  sock: TcpSocket,
+  broker: Broker,
+  sasl: NonNullable<KafkaProducerConfig["sasl"]>,
+): string | undefined {
+  const [handshake, handshakeErr] = exchange(state, sock, config, API_SASL_HANDSHAKE, 1, saslHandshakeRequest(sasl.mechanism));
+  if (handshake === undefined) return `SaslHandshake: ${handshakeErr}`;
+  const offered = decodeSaslHandshake(handshake.r);
+  if (offered.error !== undefined) return `SaslHandshake: ${offered.error}`;
+  if (offered.errorCode !== 0) return `${errorName(offered.errorCode)} (the listener offers ${offered.mechanisms.join(", ")})`;
+  const version = broker.saslAuthenticate ?? -1;
+  if (version < 0) return "the broker has no SaslAuthenticate v0-v1";
+  const [answer, answerErr] = exchange(state, sock, config, API_SASL_AUTHENTICATE, version, saslAuthenticateRequest(saslPlainMessage(sasl.username, sasl.password)));
+  if (answer === undefined) return `SaslAuthenticate: ${answerErr}`;
+  const result = decodeSaslAuthenticate(answer.r, version);
+  if (result.error !== undefined) return `SaslAuthenticate: ${result.error}`;
+  if (result.errorCode !== 0) return `${errorName(result.errorCode)}${result.errorMessage === undefined ? "" : `: ${result.errorMessage}`}`;
+  return undefined;
 }
 
 function release(sock: TcpSocket, config: KafkaProducerConfig): void {

@@ -31,16 +31,23 @@ local API_API_VERSIONS = ____requests.API_API_VERSIONS
 local API_INIT_PRODUCER_ID = ____requests.API_INIT_PRODUCER_ID
 local API_METADATA = ____requests.API_METADATA
 local API_PRODUCE = ____requests.API_PRODUCE
+local API_SASL_AUTHENTICATE = ____requests.API_SASL_AUTHENTICATE
+local API_SASL_HANDSHAKE = ____requests.API_SASL_HANDSHAKE
 local apiVersionsRequest = ____requests.apiVersionsRequest
 local decodeApiVersions = ____requests.decodeApiVersions
 local decodeInitProducerId = ____requests.decodeInitProducerId
 local decodeMetadata = ____requests.decodeMetadata
 local decodeProduce = ____requests.decodeProduce
+local decodeSaslAuthenticate = ____requests.decodeSaslAuthenticate
+local decodeSaslHandshake = ____requests.decodeSaslHandshake
 local frameRequest = ____requests.frameRequest
 local initProducerIdRequest = ____requests.initProducerIdRequest
 local metadataRequest = ____requests.metadataRequest
 local produceRequest = ____requests.produceRequest
 local readResponseHeader = ____requests.readResponseHeader
+local saslAuthenticateRequest = ____requests.saslAuthenticateRequest
+local saslHandshakeRequest = ____requests.saslHandshakeRequest
+local saslPlainMessage = ____requests.saslPlainMessage
 local function bytes(hex)
     if hex == nil then
         return nil
@@ -183,6 +190,10 @@ function ____exports.requestHex(spec)
             topics[#topics + 1] = {topic = t.topic, partitions = partitions}
         end
         body = produceRequest(b.acks or -1, b.timeoutMs or 0, topics, b.transactionalId or nil)
+    elseif spec.apiKey == API_SASL_HANDSHAKE then
+        body = saslHandshakeRequest(b.mechanism or "")
+    elseif spec.apiKey == API_SASL_AUTHENTICATE then
+        body = saslAuthenticateRequest(bytes(b.authBytes) or "")
     else
         error(
             __TS__New(
@@ -218,6 +229,10 @@ function ____exports.decodeResponseHex(apiKey, version, hex)
         body = decodeInitProducerId(r)
     elseif apiKey == API_PRODUCE then
         body = decodeProduce(r, version)
+    elseif apiKey == API_SASL_HANDSHAKE then
+        body = decodeSaslHandshake(r)
+    elseif apiKey == API_SASL_AUTHENTICATE then
+        body = decodeSaslAuthenticate(r, version)
     else
         error(
             __TS__New(
@@ -228,5 +243,9 @@ function ____exports.decodeResponseHex(apiKey, version, hex)
         )
     end
     return {correlationId = correlationId, body = body}
+end
+--- SASL PLAIN's message for a user and password, in hex.
+function ____exports.saslPlainHex(username, password)
+    return toHex(saslPlainMessage(username, password))
 end
 return ____exports

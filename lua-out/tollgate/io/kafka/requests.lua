@@ -14,6 +14,7 @@ local readInt16 = ____bytes.readInt16
 local readInt32 = ____bytes.readInt32
 local readInt64 = ____bytes.readInt64
 local readNullableStr = ____bytes.readNullableStr
+local readNullableBytes = ____bytes.readNullableBytes
 local reader = ____bytes.reader
 local readStr = ____bytes.readStr
 local readUvarint = ____bytes.readUvarint
@@ -25,8 +26,17 @@ ____exports.API_PRODUCE = 0
 ____exports.API_METADATA = 3
 ____exports.API_API_VERSIONS = 18
 ____exports.API_INIT_PRODUCER_ID = 22
+____exports.API_SASL_HANDSHAKE = 17
+____exports.API_SASL_AUTHENTICATE = 36
 --- The versions this module speaks, per API: a client picks the highest both sides know.
-____exports.SUPPORTED = {{apiKey = ____exports.API_PRODUCE, min = 3, max = 8}, {apiKey = ____exports.API_METADATA, min = 8, max = 8}, {apiKey = ____exports.API_API_VERSIONS, min = 0, max = 3}, {apiKey = ____exports.API_INIT_PRODUCER_ID, min = 0, max = 1}}
+____exports.SUPPORTED = {
+    {apiKey = ____exports.API_PRODUCE, min = 3, max = 8},
+    {apiKey = ____exports.API_METADATA, min = 8, max = 8},
+    {apiKey = ____exports.API_API_VERSIONS, min = 0, max = 3},
+    {apiKey = ____exports.API_INIT_PRODUCER_ID, min = 0, max = 1},
+    {apiKey = ____exports.API_SASL_HANDSHAKE, min = 1, max = 1},
+    {apiKey = ____exports.API_SASL_AUTHENTICATE, min = 0, max = 1}
+}
 --- Kafka error codes a producer acts on (the rest are reported by number and name).
 ____exports.ERRORS = {
     [-1] = "UNKNOWN_SERVER_ERROR",
@@ -45,11 +55,14 @@ ____exports.ERRORS = {
     [20] = "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
     [21] = "INVALID_REQUIRED_ACKS",
     [29] = "TOPIC_AUTHORIZATION_FAILED",
+    [33] = "UNSUPPORTED_SASL_MECHANISM",
+    [34] = "ILLEGAL_SASL_STATE",
     [35] = "UNSUPPORTED_VERSION",
     [43] = "UNSUPPORTED_FOR_MESSAGE_FORMAT",
     [45] = "OUT_OF_ORDER_SEQUENCE_NUMBER",
     [46] = "DUPLICATE_SEQUENCE_NUMBER",
     [47] = "INVALID_PRODUCER_EPOCH",
+    [58] = "SASL_AUTHENTICATION_FAILED",
     [59] = "UNKNOWN_PRODUCER_ID",
     [74] = "FENCED_LEADER_EPOCH",
     [75] = "UNKNOWN_LEADER_EPOCH",
@@ -299,6 +312,59 @@ function ____exports.decodeMetadata(r)
         result.error = tostring(#r.data - r.pos) .. " bytes after the Metadata response"
     end
     return result
+end
+--- SaslHandshake v1 body: the mechanism (e.g. "PLAIN").
+function ____exports.saslHandshakeRequest(mechanism)
+    local out = {}
+    str(
+        out,
+        utf8(mechanism)
+    )
+    return table.concat(out, "")
+end
+function ____exports.decodeSaslHandshake(r)
+    local errorCode = readInt16(r)
+    local mechanisms = {}
+    local count = readInt32(r)
+    do
+        local i = 0
+        while i < count and r.err == nil do
+            mechanisms[#mechanisms + 1] = text(readStr(r))
+            i = i + 1
+        end
+    end
+    local result = {errorCode = errorCode, mechanisms = mechanisms}
+    if r.err ~= nil then
+        result.error = r.err
+    end
+    return result
+end
+--- SaslAuthenticate v0/v1 body: the mechanism's message.
+function ____exports.saslAuthenticateRequest(authBytes)
+    local out = {}
+    nullableBytes(out, authBytes)
+    return table.concat(out, "")
+end
+function ____exports.decodeSaslAuthenticate(r, version)
+    local errorCode = readInt16(r)
+    local message = readNullableStr(r)
+    readNullableBytes(r)
+    local result = {
+        errorCode = errorCode,
+        sessionLifetimeMs = version >= 1 and readInt64(r) or 0
+    }
+    if message ~= nil then
+        result.errorMessage = text(message)
+    end
+    if r.err ~= nil then
+        result.error = r.err
+    end
+    return result
+end
+--- SASL PLAIN's one message (RFC 4616): no authorization identity, then the user name and
+-- the password, each after a NUL byte (UTF-8).
+function ____exports.saslPlainMessage(username, password)
+    return "\0" .. utf8(username) .. "\0" .. utf8(password)
 end
 --- InitProducerId v0/v1 body.
 function ____exports.initProducerIdRequest(transactionalId, transactionTimeoutMs)

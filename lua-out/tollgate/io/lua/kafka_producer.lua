@@ -1,5 +1,9 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local exchange, closed, learnVersions, authenticate
+local ____tls = require("tollgate.io.lua.tls")
+local poolSecurity = ____tls.poolSecurity
+local secure = ____tls.secure
 local ____murmur2 = require("tollgate.io.kafka.murmur2")
 local partitionForKey = ____murmur2.partitionForKey
 local ____record_2Dbatch = require("tollgate.io.kafka.record_batch")
@@ -9,11 +13,15 @@ local API_API_VERSIONS = ____requests.API_API_VERSIONS
 local API_INIT_PRODUCER_ID = ____requests.API_INIT_PRODUCER_ID
 local API_METADATA = ____requests.API_METADATA
 local API_PRODUCE = ____requests.API_PRODUCE
+local API_SASL_AUTHENTICATE = ____requests.API_SASL_AUTHENTICATE
+local API_SASL_HANDSHAKE = ____requests.API_SASL_HANDSHAKE
 local apiVersionsRequest = ____requests.apiVersionsRequest
 local decodeApiVersions = ____requests.decodeApiVersions
 local decodeInitProducerId = ____requests.decodeInitProducerId
 local decodeMetadata = ____requests.decodeMetadata
 local decodeProduce = ____requests.decodeProduce
+local decodeSaslAuthenticate = ____requests.decodeSaslAuthenticate
+local decodeSaslHandshake = ____requests.decodeSaslHandshake
 local errorName = ____requests.errorName
 local frameRequest = ____requests.frameRequest
 local frameSize = ____requests.frameSize
@@ -22,6 +30,128 @@ local metadataRequest = ____requests.metadataRequest
 local pickVersion = ____requests.pickVersion
 local produceRequest = ____requests.produceRequest
 local readResponseHeader = ____requests.readResponseHeader
+local saslAuthenticateRequest = ____requests.saslAuthenticateRequest
+local saslHandshakeRequest = ____requests.saslHandshakeRequest
+local saslPlainMessage = ____requests.saslPlainMessage
+function exchange(state, sock, config, apiKey, version, body)
+    state.correlationId = (state.correlationId + 1) % 2147483647
+    local correlationId = state.correlationId
+    local sent, sendErr = sock:send(frameRequest(
+        apiKey,
+        version,
+        correlationId,
+        config.client_id or "tollgate",
+        body
+    ))
+    if sent == nil then
+        return nil, "send: " .. tostring(sendErr)
+    end
+    local prefix, sizeErr = sock:receive(4)
+    if prefix == nil then
+        return nil, "receive: " .. tostring(sizeErr)
+    end
+    local size = frameSize(prefix)
+    if size < 4 or size > 104857600 then
+        return nil, "bad response size " .. tostring(size)
+    end
+    local frame, frameErr = sock:receive(size)
+    if frame == nil then
+        return nil, "receive: " .. tostring(frameErr)
+    end
+    local header = readResponseHeader(frame, apiKey, version)
+    if header.correlationId ~= correlationId then
+        return nil, "correlation id " .. tostring(header.correlationId) .. ", expected " .. tostring(correlationId)
+    end
+    return header, nil
+end
+function closed(sock, err)
+    sock:close()
+    return nil, err
+end
+function learnVersions(state, config, sock, broker)
+    local header, exchangeErr = exchange(
+        state,
+        sock,
+        config,
+        API_API_VERSIONS,
+        3,
+        apiVersionsRequest(3, "tollgate", "0.1.0")
+    )
+    if header == nil then
+        return "ApiVersions: " .. tostring(exchangeErr)
+    end
+    local versions = decodeApiVersions(header.r, 3)
+    if versions.errorCode == 35 then
+        header, exchangeErr = exchange(
+            state,
+            sock,
+            config,
+            API_API_VERSIONS,
+            0,
+            ""
+        )
+        if header == nil then
+            return "ApiVersions: " .. tostring(exchangeErr)
+        end
+        versions = decodeApiVersions(header.r, 0)
+    end
+    if versions.error ~= nil or versions.errorCode ~= 0 then
+        return "ApiVersions: " .. (versions.error or errorName(versions.errorCode))
+    end
+    local produce = pickVersion(versions.apis, API_PRODUCE)
+    local metadata = pickVersion(versions.apis, API_METADATA)
+    if produce < 0 or metadata < 0 then
+        return "no common Produce (v3-v8) or Metadata (v8) version"
+    end
+    broker.produce = produce
+    broker.metadata = metadata
+    broker.initProducerId = pickVersion(versions.apis, API_INIT_PRODUCER_ID)
+    broker.saslAuthenticate = pickVersion(versions.apis, API_SASL_AUTHENTICATE)
+    return nil
+end
+function authenticate(state, config, sock, broker, sasl)
+    local handshake, handshakeErr = exchange(
+        state,
+        sock,
+        config,
+        API_SASL_HANDSHAKE,
+        1,
+        saslHandshakeRequest(sasl.mechanism)
+    )
+    if handshake == nil then
+        return "SaslHandshake: " .. tostring(handshakeErr)
+    end
+    local offered = decodeSaslHandshake(handshake.r)
+    if offered.error ~= nil then
+        return "SaslHandshake: " .. offered.error
+    end
+    if offered.errorCode ~= 0 then
+        return errorName(offered.errorCode) .. " (the listener offers " .. table.concat(offered.mechanisms, ", ") .. ")"
+    end
+    local version = broker.saslAuthenticate or -1
+    if version < 0 then
+        return "the broker has no SaslAuthenticate v0-v1"
+    end
+    local answer, answerErr = exchange(
+        state,
+        sock,
+        config,
+        API_SASL_AUTHENTICATE,
+        version,
+        saslAuthenticateRequest(saslPlainMessage(sasl.username, sasl.password))
+    )
+    if answer == nil then
+        return "SaslAuthenticate: " .. tostring(answerErr)
+    end
+    local result = decodeSaslAuthenticate(answer.r, version)
+    if result.error ~= nil then
+        return "SaslAuthenticate: " .. result.error
+    end
+    if result.errorCode ~= 0 then
+        return errorName(result.errorCode) .. (result.errorMessage == nil and "" or ": " .. result.errorMessage)
+    end
+    return nil
+end
 local states = setmetatable({}, {__mode = "k"})
 --- Errors after which the partition leader may have moved: refresh metadata.
 local LEADER_ERRORS = {}
@@ -71,23 +201,37 @@ local function stateFor(config)
     if state ~= nil then
         return state
     end
+    local ____temp_2 = {}
+    local ____temp_3 = {}
+    local ____temp_4 = {}
+    local ____temp_5 = -1
+    local ____temp_6 = -1
+    local ____temp_7 = {}
+    local ____poolSecurity_1 = poolSecurity
+    local ____temp_0
+    if config.tls == nil then
+        ____temp_0 = nil
+    else
+        ____temp_0 = {serverName = config.tls.server_name, verify = config.tls.verify}
+    end
     state = {
-        seeds = {},
-        nodes = {},
-        topics = {},
-        producerId = -1,
-        producerEpoch = -1,
-        sequences = {},
+        seeds = ____temp_2,
+        nodes = ____temp_3,
+        topics = ____temp_4,
+        producerId = ____temp_5,
+        producerEpoch = ____temp_6,
+        sequences = ____temp_7,
         nextPartition = 0,
-        correlationId = 0
+        correlationId = 0,
+        poolTag = ____poolSecurity_1(____temp_0) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
     }
     for ____, addr in ipairs(config.brokers) do
         local broker = parseAddr(addr)
         if broker == nil then
             state.error = "kafka: broker '" .. addr .. "' is not host:port"
         else
-            local ____state_seeds_0 = state.seeds
-            ____state_seeds_0[#____state_seeds_0 + 1] = broker
+            local ____state_seeds_8 = state.seeds
+            ____state_seeds_8[#____state_seeds_8 + 1] = broker
         end
     end
     if #state.seeds == 0 and state.error == nil then
@@ -96,92 +240,44 @@ local function stateFor(config)
     states[config] = state
     return state
 end
---- One request/response exchange on an open socket; the response frame without its size.
-local function exchange(state, sock, config, apiKey, version, body)
-    state.correlationId = (state.correlationId + 1) % 2147483647
-    local correlationId = state.correlationId
-    local sent, sendErr = sock:send(frameRequest(
-        apiKey,
-        version,
-        correlationId,
-        config.client_id or "tollgate",
-        body
-    ))
-    if sent == nil then
-        return nil, "send: " .. tostring(sendErr)
-    end
-    local prefix, sizeErr = sock:receive(4)
-    if prefix == nil then
-        return nil, "receive: " .. tostring(sizeErr)
-    end
-    local size = frameSize(prefix)
-    if size < 4 or size > 104857600 then
-        return nil, "bad response size " .. tostring(size)
-    end
-    local frame, frameErr = sock:receive(size)
-    if frame == nil then
-        return nil, "receive: " .. tostring(frameErr)
-    end
-    local header = readResponseHeader(frame, apiKey, version)
-    if header.correlationId ~= correlationId then
-        return nil, "correlation id " .. tostring(header.correlationId) .. ", expected " .. tostring(correlationId)
-    end
-    return header, nil
-end
---- A connected socket to `broker` whose API versions are known (ApiVersions on the first
--- connection of this worker to it); or undefined and an error (the socket is closed).
+--- A connected socket to `broker`, secured and authenticated as configured, whose API
+-- versions are known (ApiVersions on the first connection of this worker to it); or
+-- undefined and an error (the socket is closed).
 local function connect(state, config, broker)
     local sock = ngx.socket.tcp()
     sock:settimeouts(config.timeout_ms, config.timeout_ms, config.timeout_ms)
-    local ok, err = sock:connect(broker.host, broker.port, {pool = "tollgate-kafka:" .. broker.addr, pool_size = config.pool_size or 4})
+    local ok, err = sock:connect(broker.host, broker.port, {pool = "tollgate-kafka:" .. broker.addr .. ":" .. state.poolTag, pool_size = config.pool_size or 4})
     if ok == nil then
         return nil, "kafka " .. broker.addr .. ": connect: " .. tostring(err)
     end
-    if broker.produce ~= nil then
-        return sock, nil
-    end
-    local header, exchangeErr = exchange(
-        state,
-        sock,
-        config,
-        API_API_VERSIONS,
-        3,
-        apiVersionsRequest(3, "tollgate", "0.1.0")
-    )
-    if header == nil then
-        sock:close()
-        return nil, "kafka " .. broker.addr .. ": ApiVersions: " .. tostring(exchangeErr)
-    end
-    local versions = decodeApiVersions(header.r, 3)
-    if versions.errorCode == 35 then
-        header, exchangeErr = exchange(
-            state,
-            sock,
-            config,
-            API_API_VERSIONS,
-            0,
-            ""
-        )
-        if header == nil then
-            sock:close()
-            return nil, "kafka " .. broker.addr .. ": ApiVersions: " .. tostring(exchangeErr)
+    local reused = sock:getreusedtimes()
+    local fresh = reused == 0
+    local tls = config.tls
+    if fresh and tls ~= nil then
+        local insecure = secure(sock, {serverName = tls.server_name or broker.host, verify = tls.verify})
+        if insecure ~= nil then
+            return closed(sock, "kafka " .. broker.addr .. ": " .. insecure)
         end
-        versions = decodeApiVersions(header.r, 0)
     end
-    if versions.error ~= nil or versions.errorCode ~= 0 then
-        sock:close()
-        return nil, "kafka " .. broker.addr .. ": ApiVersions: " .. (versions.error or errorName(versions.errorCode))
+    if broker.produce == nil then
+        local versionsErr = learnVersions(state, config, sock, broker)
+        if versionsErr ~= nil then
+            return closed(sock, "kafka " .. broker.addr .. ": " .. versionsErr)
+        end
     end
-    local produce = pickVersion(versions.apis, API_PRODUCE)
-    local metadata = pickVersion(versions.apis, API_METADATA)
-    local init = pickVersion(versions.apis, API_INIT_PRODUCER_ID)
-    if produce < 0 or metadata < 0 then
-        sock:close()
-        return nil, "kafka " .. broker.addr .. ": no common Produce (v3-v8) or Metadata (v8) version"
+    local sasl = config.sasl
+    if fresh and sasl ~= nil then
+        local authErr = authenticate(
+            state,
+            config,
+            sock,
+            broker,
+            sasl
+        )
+        if authErr ~= nil then
+            return closed(sock, "kafka " .. broker.addr .. ": SASL " .. sasl.mechanism .. ": " .. authErr)
+        end
     end
-    broker.produce = produce
-    broker.metadata = metadata
-    broker.initProducerId = init
     return sock, nil
 end
 local function release(sock, config)
@@ -264,12 +360,12 @@ local function refreshMetadata(state, config, topic)
             )
             if header == nil then
                 lastErr = err
-                goto __continue48
+                goto __continue63
             end
             local metadata = decodeMetadata(header.r)
             if metadata.error ~= nil then
                 lastErr = "kafka " .. broker.addr .. ": Metadata: " .. metadata.error
-                goto __continue48
+                goto __continue63
             end
             for ____, node in ipairs(metadata.brokers) do
                 local addr = node.host .. ":" .. tostring(node.port)
@@ -308,7 +404,7 @@ local function refreshMetadata(state, config, topic)
             }
             return nil
         end
-        ::__continue48::
+        ::__continue63::
     end
     return lastErr
 end
@@ -333,7 +429,7 @@ local function initProducer(state, config)
                     )
                     if header == nil then
                         lastErr = err
-                        goto __continue67
+                        goto __continue82
                     end
                     local response = decodeInitProducerId(header.r)
                     if response.error == nil and response.errorCode == 0 then
@@ -345,7 +441,7 @@ local function initProducer(state, config)
                     lastErr = "kafka " .. broker.addr .. ": InitProducerId: " .. (response.error or errorName(response.errorCode))
                     break
                 end
-                ::__continue67::
+                ::__continue82::
             end
             attempt = attempt + 1
         end
@@ -408,8 +504,8 @@ function ____exports.send(config, topic, records)
             byPartition[partition] = batch
             order[#order + 1] = batch
         end
-        local ____batch_records_1 = batch.records
-        ____batch_records_1[#____batch_records_1 + 1] = record
+        local ____batch_records_9 = batch.records
+        ____batch_records_9[#____batch_records_9 + 1] = record
     end
     local results = {}
     local byLeader = {}
@@ -426,7 +522,7 @@ function ____exports.send(config, topic, records)
                     retriable = true
                 }
                 view.stale = true
-                goto __continue85
+                goto __continue100
             end
             local group = byLeader[leader]
             if group == nil then
@@ -436,7 +532,7 @@ function ____exports.send(config, topic, records)
             end
             group[#group + 1] = batch
         end
-        ::__continue85::
+        ::__continue100::
     end
     for ____, leader in ipairs(leaders) do
         do
@@ -462,12 +558,12 @@ function ____exports.send(config, topic, records)
             if header == nil then
                 view.stale = true
                 failGroup(results, group, err, true)
-                goto __continue89
+                goto __continue104
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
                 failGroup(results, group, "kafka " .. broker.addr .. ": Produce: " .. response.error, true)
-                goto __continue89
+                goto __continue104
             end
             local answered = {}
             for ____, topicResponse in ipairs(response.topics) do
@@ -475,7 +571,7 @@ function ____exports.send(config, topic, records)
                     do
                         local batch = byPartition[p.partition]
                         if batch == nil or topicResponse.topic ~= topic then
-                            goto __continue95
+                            goto __continue110
                         end
                         answered[p.partition] = true
                         if p.errorCode == 0 or idempotent and p.errorCode == 46 then
@@ -501,7 +597,7 @@ function ____exports.send(config, topic, records)
                             }
                         end
                     end
-                    ::__continue95::
+                    ::__continue110::
                 end
             end
             for ____, batch in ipairs(group) do
@@ -516,7 +612,7 @@ function ____exports.send(config, topic, records)
                 end
             end
         end
-        ::__continue89::
+        ::__continue104::
     end
     local sent = 0
     local failed = 0
