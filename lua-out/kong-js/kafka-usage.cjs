@@ -18882,6 +18882,9 @@ function utf8(s) {
 var HEX_PAIRS = [];
 var DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
 for (let b = 0; b < 256; b++) HEX_PAIRS.push(`${DIGITS[b >> 4]}${DIGITS[b & 15]}`);
+var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BASE64_VALUE = [];
+for (let code = 0; code < 256; code++) BASE64_VALUE.push(BASE64.indexOf(String.fromCharCode(code)));
 
 // plugins/io/kafka/murmur2.ts
 var SEED = 2538058380 | 0;
@@ -19289,9 +19292,13 @@ var kafka = record({
       minLength: 1
     }),
     sasl: record({
-      description: "SASL authentication on every connection, after TLS (SASL_SSL listeners: Confluent Cloud, Aiven, Redpanda, self-managed). PLAIN sends the password as is: use it with tls.",
+      description: "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
       fields: {
-        mechanism: string2({ description: "The SASL mechanism.", oneOf: ["PLAIN"], default: "PLAIN" }),
+        mechanism: string2({
+          description: "PLAIN (Confluent Cloud), SCRAM-SHA-256 or SCRAM-SHA-512 (Amazon MSK, Aiven, Redpanda): SCRAM never sends the password, and the broker proves it knows it.",
+          oneOf: ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"],
+          default: "PLAIN"
+        }),
         username: string2({ description: "User name (an API key, for Confluent Cloud).", required: true, minLength: 1 }),
         password: string2({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1 })
       }
@@ -19391,6 +19398,12 @@ var channels = /* @__PURE__ */ new Map();
 var counters = zeroCounters();
 var statsTimer;
 var shutdownHooked = false;
+function kafkajsSasl(sasl) {
+  const { username, password } = sasl;
+  if (sasl.mechanism === "SCRAM-SHA-256") return { mechanism: "scram-sha-256", username, password };
+  if (sasl.mechanism === "SCRAM-SHA-512") return { mechanism: "scram-sha-512", username, password };
+  return { mechanism: "plain", username, password };
+}
 function newProducer(conf) {
   const k = conf.kafka;
   const kafka2 = new import_kafkajs.Kafka({
@@ -19401,7 +19414,7 @@ function newProducer(conf) {
     logLevel: import_kafkajs.logLevel.NOTHING,
     // Node checks the brokers' certificates against its CAs (plus NODE_EXTRA_CA_CERTS).
     ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name } : void 0,
-    sasl: k.sasl === void 0 ? void 0 : { mechanism: "plain", username: k.sasl.username, password: k.sasl.password },
+    sasl: k.sasl === void 0 ? void 0 : kafkajsSasl(k.sasl),
     // Retries are tollgate's (the backoff below, events kept in the queue); kafkajs tries
     // once more only because its idempotent producer refuses zero retries.
     retry: { retries: 1, initialRetryTime: conf.retry.initial_backoff_ms, maxRetryTime: k.timeout_ms }

@@ -18,7 +18,7 @@
  * the whole process: the Lua plugin's per-worker channel becomes a per-node one here.
  */
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Producer, type SASLOptions } from "kafkajs";
 import { toKongFields } from "../core/kong-schema";
 import { validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsLogPdk, KongJsSerializedLog } from "../hosts/kong-js/pdk";
@@ -60,6 +60,14 @@ const counters: UsageCounters = zeroCounters();
 let statsTimer: NodeJS.Timeout | undefined;
 let shutdownHooked = false;
 
+/** The SASL settings in kafkajs's terms (its mechanism names are lower case). */
+function kafkajsSasl(sasl: NonNullable<KafkaUsageConfig["kafka"]["sasl"]>): SASLOptions {
+  const { username, password } = sasl;
+  if (sasl.mechanism === "SCRAM-SHA-256") return { mechanism: "scram-sha-256", username, password };
+  if (sasl.mechanism === "SCRAM-SHA-512") return { mechanism: "scram-sha-512", username, password };
+  return { mechanism: "plain", username, password };
+}
+
 function newProducer(conf: KafkaUsageConfig): Producer {
   const k = conf.kafka;
   const kafka = new Kafka({
@@ -70,7 +78,7 @@ function newProducer(conf: KafkaUsageConfig): Producer {
     logLevel: logLevel.NOTHING,
     // Node checks the brokers' certificates against its CAs (plus NODE_EXTRA_CA_CERTS).
     ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name } : undefined,
-    sasl: k.sasl === undefined ? undefined : { mechanism: "plain", username: k.sasl.username, password: k.sasl.password },
+    sasl: k.sasl === undefined ? undefined : kafkajsSasl(k.sasl),
     // Retries are tollgate's (the backoff below, events kept in the queue); kafkajs tries
     // once more only because its idempotent producer refuses zero retries.
     retry: { retries: 1, initialRetryTime: conf.retry.initial_backoff_ms, maxRetryTime: k.timeout_ms },

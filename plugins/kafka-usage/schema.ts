@@ -36,9 +36,13 @@ const kafka = record({
       minLength: 1,
     }),
     sasl: record({
-      description: "SASL authentication on every connection, after TLS (SASL_SSL listeners: Confluent Cloud, Aiven, Redpanda, self-managed). PLAIN sends the password as is: use it with tls.",
+      description: "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
       fields: {
-        mechanism: string({ description: "The SASL mechanism.", oneOf: ["PLAIN"], default: "PLAIN" }),
+        mechanism: string({
+          description: "PLAIN (Confluent Cloud), SCRAM-SHA-256 or SCRAM-SHA-512 (Amazon MSK, Aiven, Redpanda): SCRAM never sends the password, and the broker proves it knows it.",
+          oneOf: ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"],
+          default: "PLAIN",
+        }),
         username: string({ description: "User name (an API key, for Confluent Cloud).", required: true, minLength: 1 }),
         password: string({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1 }),
       },

@@ -249,21 +249,24 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
 });
 
 describe(`kafka-usage on Kong's JS plugin server to a SASL_SSL listener, Kafka ${KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]}`, { timeout: 60_000 }, () => {
-  it("delivers every event over TLS (the CA in NODE_EXTRA_CA_CERTS) authenticated with SASL PLAIN", async () => {
+  it("delivers every event over TLS (the CA in NODE_EXTRA_CA_CERTS) authenticated with SASL PLAIN and SCRAM-SHA-512", async () => {
     const pki = createTestPki();
     const broker = await startKafka(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!, { secure: { certificate: pki.server, users: { gateway: "gateway-secret" } } });
     let server: PluginServer | undefined;
     try {
-      await broker.createTopic("secure-usage", PARTITIONS);
       server = await startPluginServer("kafka-usage-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
-      const instance = await server.rpc.startInstance("kafka-usage", {
-        kafka: { brokers: [broker.secureBootstrap!], topic: "secure-usage", timeout_ms: 2000, tls: true, server_name: "localhost", sasl: { username: "gateway", password: "gateway-secret" } },
-        batch: { max_events: 20, max_age_ms: 50 },
-        retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
-        stats_log_interval_s: 0,
-      });
-      for (let n = 0; n < 10; n++) await server.rpc.runPhase(instance, "log", kongAnswers(n, 1_795_000_000_000 + n));
-      expect(await waitForRecords(broker.bootstrap, "secure-usage", 10, 15_000)).toBe(10);
+      for (const mechanism of ["PLAIN", "SCRAM-SHA-512"]) {
+        const topic = `secure-${mechanism.toLowerCase()}`;
+        await broker.createTopic(topic, PARTITIONS);
+        const instance = await server.rpc.startInstance("kafka-usage", {
+          kafka: { brokers: [broker.secureBootstrap!], topic, timeout_ms: 2000, tls: true, server_name: "localhost", sasl: { mechanism, username: "gateway", password: "gateway-secret" } },
+          batch: { max_events: 20, max_age_ms: 50 },
+          retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
+          stats_log_interval_s: 0,
+        });
+        for (let n = 0; n < 10; n++) await server.rpc.runPhase(instance, "log", kongAnswers(n, 1_795_000_000_000 + n));
+        expect(await waitForRecords(broker.bootstrap, topic, 10, 15_000), mechanism).toBe(10);
+      }
     } finally {
       await server?.stop();
       await broker.destroy();

@@ -1,8 +1,9 @@
 /**
- * kafka-usage to a Kafka listener that wants TLS and SASL PLAIN (SASL_SSL, as managed
- * Kafka services run it), through real nginx on both hosts: events arrive when the
- * certificate is trusted and the credentials are right; a wrong password or a
- * certificate for another name delivers nothing and says why in the error log. The
+ * kafka-usage to a Kafka listener that wants TLS and SASL (SASL_SSL, as managed Kafka
+ * services run it), through real nginx on both hosts: events arrive when the certificate
+ * is trusted and the credentials are right — with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512;
+ * a wrong password or a certificate for another name delivers nothing and says why in
+ * the error log. The
  * broker's certificate comes from a throwaway CA (tests/runtime/tls.ts) the gateways
  * trust; the test reads the topics back over the broker's PLAINTEXT listener.
  *
@@ -20,7 +21,10 @@ import { HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
 const VERSION = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!;
 const USER = { name: "gateway", password: "gateway-secret" };
 
-/** Routes /ok, /bad-password and /wrong-name, each writing to its own topic. */
+const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+const topicOf = (mechanism: string): string => `ok-${mechanism.toLowerCase()}`;
+
+/** Routes /ok-<mechanism>, /bad-password and /wrong-name, each writing to its own topic. */
 function routes(kind: HostKind, broker: KafkaBroker): { path: string; conf: Record<string, unknown> }[] {
   const conf = (topic: string, kafka: Record<string, unknown>) => ({
     kafka: { brokers: [broker.secureBootstrap!], topic: `${kind}-${topic}`, tls: true, timeout_ms: 2000, ...kafka },
@@ -29,8 +33,11 @@ function routes(kind: HostKind, broker: KafkaBroker): { path: string; conf: Reco
     stats_log_interval_s: 0,
   });
   return [
-    { path: "/ok", conf: conf("ok", { server_name: "localhost", sasl: { username: USER.name, password: USER.password } }) },
-    { path: "/bad-password", conf: conf("bad-password", { server_name: "localhost", sasl: { username: USER.name, password: "guess" } }) },
+    ...MECHANISMS.map((mechanism) => ({
+      path: `/${topicOf(mechanism)}`,
+      conf: conf(topicOf(mechanism), { server_name: "localhost", sasl: { mechanism, username: USER.name, password: USER.password } }),
+    })),
+    { path: "/bad-password", conf: conf("bad-password", { server_name: "localhost", sasl: { mechanism: "SCRAM-SHA-512", username: USER.name, password: "guess" } }) },
     { path: "/wrong-name", conf: conf("wrong-name", { server_name: "kafka.example.com", sasl: { username: USER.name, password: USER.password } }) },
   ];
 }
@@ -69,7 +76,7 @@ beforeAll(async () => {
   pki = createTestPki();
   upstream = await startEchoUpstream();
   broker = await startKafka(VERSION, { secure: { certificate: pki.server, users: { [USER.name]: USER.password } } });
-  for (const kind of HOSTS) for (const topic of ["ok", "bad-password", "wrong-name"]) await broker.createTopic(`${kind}-${topic}`, 3);
+  for (const kind of HOSTS) for (const topic of [...MECHANISMS.map(topicOf), "bad-password", "wrong-name"]) await broker.createTopic(`${kind}-${topic}`, 3);
 }, 120_000);
 
 afterAll(async () => {
@@ -87,9 +94,9 @@ describe.each(HOSTS)(`kafka-usage to a SASL_SSL listener of Kafka ${VERSION}, on
     await gateway?.stop();
   });
 
-  it("delivers every event over TLS, authenticated with SASL PLAIN", async () => {
-    await traffic(`${gateway.url}/ok`, 20);
-    expect(await waitForRecords(broker.bootstrap, `${kind}-ok`, 20, 15_000)).toBe(20);
+  it.each(MECHANISMS)("delivers every event over TLS, authenticated with SASL %s", async (mechanism) => {
+    await traffic(`${gateway.url}/${topicOf(mechanism)}`, 20);
+    expect(await waitForRecords(broker.bootstrap, `${kind}-${topicOf(mechanism)}`, 20, 15_000)).toBe(20);
   }, 30_000);
 
   it("a wrong password, or a certificate for another name, delivers nothing and says why", async () => {
@@ -100,7 +107,7 @@ describe.each(HOSTS)(`kafka-usage to a SASL_SSL listener of Kafka ${VERSION}, on
     expect(await recordCount(broker.bootstrap, `${kind}-bad-password`)).toBe(0);
     expect(await recordCount(broker.bootstrap, `${kind}-wrong-name`)).toBe(0);
     const log = gateway.errorLog();
-    expect(log).toMatch(/SASL PLAIN: SASL_AUTHENTICATION_FAILED \(58\): Authentication failed: Invalid username or password/);
+    expect(log).toMatch(/SASL SCRAM-SHA-512: SASL_AUTHENTICATION_FAILED \(58\): Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
     expect(log).toMatch(/TLS handshake: certificate host mismatch/);
   }, 30_000);
 });

@@ -157,7 +157,7 @@ public class KafkaVectors {
         for (JsonNode m : s.get("mechanisms")) mechanisms.add(m.asText());
         return new SaslHandshakeResponseData().setErrorCode((short) s.get("errorCode").asInt()).setMechanisms(mechanisms);
       }
-      case 36: return new SaslAuthenticateResponseData().setErrorCode((short) s.get("errorCode").asInt()).setErrorMessage(str(s.get("errorMessage"))).setAuthBytes(new byte[0]).setSessionLifetimeMs(s.get("sessionLifetimeMs").asLong());
+      case 36: return new SaslAuthenticateResponseData().setErrorCode((short) s.get("errorCode").asInt()).setErrorMessage(str(s.get("errorMessage"))).setAuthBytes(bytes(s.get("authBytes"))).setSessionLifetimeMs(s.get("sessionLifetimeMs").asLong());
       case 0: {
         ProduceResponseData.TopicProduceResponseCollection tc = new ProduceResponseData.TopicProduceResponseCollection();
         for (JsonNode t : s.get("topics")) {
@@ -640,9 +640,16 @@ const responses: ResponseCase[] = [
   { name: "InitProducerId v0, COORDINATOR_LOAD_IN_PROGRESS", apiKey: 22, version: 0, correlationId: 12, body: { throttleTimeMs: 0, errorCode: 14, producerId: -1, producerEpoch: -1 } },
   { name: "SaslHandshake v1: the listener enables PLAIN", apiKey: 17, version: 1, correlationId: 12, body: { errorCode: 0, mechanisms: ["PLAIN", "SCRAM-SHA-256"] } },
   { name: "SaslHandshake v1: UNSUPPORTED_SASL_MECHANISM", apiKey: 17, version: 1, correlationId: 12, body: { errorCode: 33, mechanisms: ["SCRAM-SHA-512"] } },
-  { name: "SaslAuthenticate v0: authenticated", apiKey: 36, version: 0, correlationId: 13, body: { errorCode: 0, errorMessage: null, sessionLifetimeMs: 0 } },
-  { name: "SaslAuthenticate v1: authenticated for an hour", apiKey: 36, version: 1, correlationId: 13, body: { errorCode: 0, errorMessage: null, sessionLifetimeMs: 3600000 } },
-  { name: "SaslAuthenticate v1: SASL_AUTHENTICATION_FAILED with the broker's reason", apiKey: 36, version: 1, correlationId: 13, body: { errorCode: 58, errorMessage: "Authentication failed: Invalid username or password", sessionLifetimeMs: 0 } },
+  { name: "SaslAuthenticate v0: authenticated", apiKey: 36, version: 0, correlationId: 13, body: { errorCode: 0, errorMessage: null, authBytes: "", sessionLifetimeMs: 0 } },
+  { name: "SaslAuthenticate v1: authenticated for an hour", apiKey: 36, version: 1, correlationId: 13, body: { errorCode: 0, errorMessage: null, authBytes: "", sessionLifetimeMs: 3600000 } },
+  {
+    name: "SaslAuthenticate v1: a SCRAM server-first message",
+    apiKey: 36,
+    version: 1,
+    correlationId: 14,
+    body: { errorCode: 0, errorMessage: null, authBytes: Buffer.from("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096").toString("hex"), sessionLifetimeMs: 0 },
+  },
+  { name: "SaslAuthenticate v1: SASL_AUTHENTICATION_FAILED with the broker's reason", apiKey: 36, version: 1, correlationId: 13, body: { errorCode: 58, errorMessage: "Authentication failed: Invalid username or password", authBytes: "", sessionLifetimeMs: 0 } },
 ];
 const produceResponse = (version: number) => ({
   topics: [

@@ -32,7 +32,7 @@ export interface KafkaBroker {
   controllerPort: number;
   /** `127.0.0.1:<port>` (or the advertised port), for a client's bootstrap list. */
   bootstrap: string;
-  /** With KafkaOptions.secure: `127.0.0.1:<port>` of the SASL_SSL listener (TLS, then SASL PLAIN). */
+  /** With KafkaOptions.secure: `127.0.0.1:<port>` of the SASL_SSL listener (TLS, then SASL PLAIN or SCRAM). */
   secureBootstrap?: string;
   /** The broker JVM's pid while it runs. */
   pid(): number | undefined;
@@ -117,9 +117,12 @@ function serverProperties(port: number, controllerPort: number, dataDir: string,
   const users = secure === undefined ? "" : Object.entries(secure.users).map(([user, password]) => `user_${user}="${password}"`).join(" ");
   const secureLines = secure === undefined
     ? ""
-    : `# clients: TLS, then SASL PLAIN (the tests read back over PLAINTEXT)
-sasl.enabled.mechanisms=PLAIN
+    : `# clients: TLS, then SASL PLAIN or SCRAM (the tests read back over PLAINTEXT); the SCRAM
+# credentials are written into the metadata log at format time (StorageTool --add-scram)
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${users};
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.ssl.keystore.type=PEM
 listener.name.sasl_ssl.ssl.keystore.location=${secure.keystore}
 `;
@@ -209,7 +212,7 @@ export interface KafkaOptions {
    * the broker (./kafka-proxy.ts) sets its own, so that clients keep going through it.
    */
   advertisedPort?: number;
-  /** Also a SASL_SSL listener: TLS with this certificate, then SASL PLAIN for these users (name → password). */
+  /** Also a SASL_SSL listener: TLS with this certificate, then SASL PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 for these users (name → password). */
   secure?: { certificate: ServerCertificate; users: Record<string, string> };
 }
 
@@ -245,7 +248,10 @@ export async function startKafka(version: string, opts: KafkaOptions = {}): Prom
     classPath,
   ];
   try {
-    await run("java", [...jvm, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", propsFile], 60_000);
+    const scram = Object.entries(secure?.users ?? {}).flatMap(([name, password]) =>
+      ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((mechanism) => ["--add-scram", `${mechanism}=[name=${name},password=${password}]`]),
+    );
+    await run("java", [...jvm, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", propsFile, ...scram], 60_000);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

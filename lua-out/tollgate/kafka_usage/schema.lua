@@ -29,9 +29,9 @@ local kafka = record({
         ssl_verify = boolean({description = "With tls: check each broker's certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the broker's host. Off: encrypted but not authenticated.", default = true}),
         server_name = ____string({description = "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.", minLength = 1}),
         sasl = record({
-            description = "SASL authentication on every connection, after TLS (SASL_SSL listeners: Confluent Cloud, Aiven, Redpanda, self-managed). PLAIN sends the password as is: use it with tls.",
+            description = "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
             fields = {
-                mechanism = ____string({description = "The SASL mechanism.", oneOf = {"PLAIN"}, default = "PLAIN"}),
+                mechanism = ____string({description = "PLAIN (Confluent Cloud), SCRAM-SHA-256 or SCRAM-SHA-512 (Amazon MSK, Aiven, Redpanda): SCRAM never sends the password, and the broker proves it knows it.", oneOf = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}, default = "PLAIN"}),
                 username = ____string({description = "User name (an API key, for Confluent Cloud).", required = true, minLength = 1}),
                 password = ____string({description = "Password (an API secret, for Confluent Cloud).", required = true, minLength = 1})
             }

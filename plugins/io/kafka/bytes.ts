@@ -188,6 +188,45 @@ export function fromHex(hex: string): Bytes | undefined {
   return out.join("");
 }
 
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** BASE64_VALUE[code]: the 6 bits of a base64 character, -1 for any other byte. */
+const BASE64_VALUE: number[] = [];
+for (let code = 0; code < 256; code++) BASE64_VALUE.push(BASE64.indexOf(String.fromCharCode(code)));
+
+/** Standard base64 (RFC 4648, with padding) of a byte string. */
+export function toBase64(bytes: Bytes): string {
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = byteAt(bytes, i);
+    const b1 = i + 1 < bytes.length ? byteAt(bytes, i + 1) : 0;
+    const b2 = i + 2 < bytes.length ? byteAt(bytes, i + 2) : 0;
+    const n = b0 * 65536 + b1 * 256 + b2;
+    out.push(BASE64.charAt(Math.floor(n / 262144) % 64), BASE64.charAt(Math.floor(n / 4096) % 64));
+    out.push(i + 1 < bytes.length ? BASE64.charAt(Math.floor(n / 64) % 64) : "=", i + 2 < bytes.length ? BASE64.charAt(n % 64) : "=");
+  }
+  return out.join("");
+}
+
+/** The bytes of standard base64 text (padding required); undefined when it is not base64. */
+export function fromBase64(text64: string): Bytes | undefined {
+  if (text64.length % 4 !== 0) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < text64.length; i += 4) {
+    const last = i + 4 === text64.length;
+    const pad = last ? (byteAt(text64, i + 3) === 61 ? (byteAt(text64, i + 2) === 61 ? 2 : 1) : 0) : 0;
+    let n = 0;
+    for (let j = 0; j < 4; j++) {
+      const value = j >= 4 - pad ? 0 : (BASE64_VALUE[byteAt(text64, i + j)] as number);
+      if (value < 0) return undefined;
+      n = n * 64 + value;
+    }
+    out.push(char(Math.floor(n / 65536)));
+    if (pad < 2) out.push(char(Math.floor(n / 256) % 256));
+    if (pad < 1) out.push(char(n % 256));
+  }
+  return out.join("");
+}
+
 // ---------------------------------------------------------------------------------------
 // Writing: encoders push byte strings onto an array of parts, joined once at the end.
 

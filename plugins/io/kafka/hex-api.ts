@@ -180,7 +180,10 @@ export function decodeResponseHex(apiKey: number, version: number, hex: string):
   else if (apiKey === API_INIT_PRODUCER_ID) body = decodeInitProducerId(r);
   else if (apiKey === API_PRODUCE) body = decodeProduce(r, version);
   else if (apiKey === API_SASL_HANDSHAKE) body = decodeSaslHandshake(r);
-  else if (apiKey === API_SASL_AUTHENTICATE) body = decodeSaslAuthenticate(r, version);
+  else if (apiKey === API_SASL_AUTHENTICATE) {
+    const decoded = decodeSaslAuthenticate(r, version);
+    body = { ...decoded, authBytes: toHex(decoded.authBytes) };
+  }
   else throw new Error(`api ${apiKey} has no decoder`);
   return { correlationId, body };
 }

@@ -327,6 +327,8 @@ export interface SaslAuthenticateResponse {
   errorCode: number;
   /** The broker's reason, when it refused. */
   errorMessage?: string;
+  /** The mechanism's answer (SCRAM: the server-first or server-final message). */
+  authBytes: Bytes;
   /** v1: how long the session may last, ms (0: no limit). */
   sessionLifetimeMs: number;
   error?: string;
@@ -335,8 +337,8 @@ export interface SaslAuthenticateResponse {
 export function decodeSaslAuthenticate(r: Reader, version: number): SaslAuthenticateResponse {
   const errorCode = readInt16(r);
   const message = readNullableStr(r);
-  readNullableBytes(r);
-  const result: SaslAuthenticateResponse = { errorCode, sessionLifetimeMs: version >= 1 ? readInt64(r) : 0 };
+  const authBytes = readNullableBytes(r) ?? "";
+  const result: SaslAuthenticateResponse = { errorCode, authBytes, sessionLifetimeMs: version >= 1 ? readInt64(r) : 0 };
   if (message !== undefined) result.errorMessage = text(message);
   if (r.err !== undefined) result.error = r.err;
   return result;

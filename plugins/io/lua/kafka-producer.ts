@@ -22,15 +22,22 @@
  *
  * Security (per connection, before any request but ApiVersions): TLS when `tls` is set
  * (the certificate checked against the gateway's trusted CAs and `tls.server_name`, or the
- * broker's host, unless `tls.verify` is off), then SASL PLAIN when `sasl` is set
- * (SaslHandshake v1 + SaslAuthenticate; use it over TLS: PLAIN sends the password as is).
+ * broker's host, unless `tls.verify` is off), then SASL when `sasl` is set: SaslHandshake
+ * v1, then SaslAuthenticate with PLAIN's one message (use it over TLS: it carries the
+ * password as is) or SCRAM-SHA-256/512's two (../kafka/scram.ts; the broker must prove
+ * it knows the password too).
  *
  * Cosockets only: call from a timer, rewrite, access or content, never from log,
  * header_filter, body_filter, init or init_worker. Per worker (module-level) state: one
  * cluster view per config table (weak keys).
  */
 import { type Bytes } from "../kafka/bytes";
+import { toBase64 } from "../kafka/bytes";
+import { scramCheckServer, scramFinal, scramFirst } from "../kafka/scram";
+import { randomBytes, scramCrypto } from "./crypto";
 import { poolSecurity, secure } from "./tls";
+
+export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 import { partitionForKey } from "../kafka/murmur2";
 import { encodeRecordBatch, type KafkaRecord } from "../kafka/record-batch";
 import {
@@ -83,7 +90,7 @@ export interface KafkaProducerConfig {
   /** TLS to every broker: the certificate checked (unless verify is false) for server_name, else the broker's host. */
   tls?: { verify: boolean; server_name?: string };
   /** SASL after connecting (and after TLS). */
-  sasl?: { mechanism: "PLAIN"; username: string; password: string };
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
 }
 
 export interface PartitionResult {
@@ -275,7 +282,7 @@ function learnVersions(state: ClusterState, config: KafkaProducerConfig, sock: T
   return undefined;
 }
 
-/** SaslHandshake, then the mechanism's message in SaslAuthenticate; an error, or undefined. */
+/** SaslHandshake, then the mechanism's messages in SaslAuthenticate; an error, or undefined. */
 function authenticate(
   state: ClusterState,
   config: KafkaProducerConfig,
@@ -290,12 +297,37 @@ function authenticate(
   if (offered.errorCode !== 0) return `${errorName(offered.errorCode)} (the listener offers ${offered.mechanisms.join(", ")})`;
   const version = broker.saslAuthenticate ?? -1;
   if (version < 0) return "the broker has no SaslAuthenticate v0-v1";
-  const [answer, answerErr] = exchange(state, sock, config, API_SASL_AUTHENTICATE, version, saslAuthenticateRequest(saslPlainMessage(sasl.username, sasl.password)));
-  if (answer === undefined) return `SaslAuthenticate: ${answerErr}`;
+  if (sasl.mechanism === "PLAIN") {
+    const [, err] = saslStep(state, config, sock, version, saslPlainMessage(sasl.username, sasl.password));
+    return err;
+  }
+  const crypto = scramCrypto(sasl.mechanism === "SCRAM-SHA-256" ? "SHA-256" : "SHA-512");
+  const random = randomBytes(18);
+  if (crypto === undefined || random === undefined) return "OpenSSL's libcrypto cannot be found through the FFI";
+  const first = scramFirst(sasl.username, toBase64(random));
+  const [serverFirst, firstErr] = saslStep(state, config, sock, version, first.message);
+  if (serverFirst === undefined) return firstErr;
+  const final = scramFinal(crypto, sasl.password, first, serverFirst);
+  if ("error" in final) return final.error;
+  const [serverFinal, finalErr] = saslStep(state, config, sock, version, final.message);
+  if (serverFinal === undefined) return finalErr;
+  return scramCheckServer(serverFinal, final);
+}
+
+/** One SaslAuthenticate round: the broker's answer bytes; or undefined and an error. */
+function saslStep(
+  state: ClusterState,
+  config: KafkaProducerConfig,
+  sock: TcpSocket,
+  version: number,
+  message: Bytes,
+): LuaMultiReturn<[Bytes | undefined, string | undefined]> {
+  const [answer, answerErr] = exchange(state, sock, config, API_SASL_AUTHENTICATE, version, saslAuthenticateRequest(message));
+  if (answer === undefined) return $multi(undefined, `SaslAuthenticate: ${answerErr}`);
   const result = decodeSaslAuthenticate(answer.r, version);
-  if (result.error !== undefined) return `SaslAuthenticate: ${result.error}`;
-  if (result.errorCode !== 0) return `${errorName(result.errorCode)}${result.errorMessage === undefined ? "" : `: ${result.errorMessage}`}`;
-  return undefined;
+  if (result.error !== undefined) return $multi(undefined, `SaslAuthenticate: ${result.error}`);
+  if (result.errorCode !== 0) return $multi(undefined, `${errorName(result.errorCode)}${result.errorMessage === undefined ? "" : `: ${result.errorMessage}`}`);
+  return $multi(result.authBytes, undefined);
 }
 
 function release(sock: TcpSocket, config: KafkaProducerConfig): void {

@@ -2,6 +2,7 @@ local ____lualib = require("tollgate.lualib_bundle")
 local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local __TS__ArrayPush = ____lualib.__TS__ArrayPush
+local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local ____exports = {}
 --- True where strings are byte strings (LuaJIT): `"é".length` is 2 there (two UTF-8
 -- bytes) and 1 in JavaScript (one UTF-16 unit).
@@ -274,6 +275,90 @@ function ____exports.fromHex(hex)
     end
     if high >= 0 then
         return nil
+    end
+    return table.concat(out, "")
+end
+local BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+--- BASE64_VALUE[code]: the 6 bits of a base64 character, -1 for any other byte.
+local BASE64_VALUE = {}
+do
+    local code = 0
+    while code < 256 do
+        BASE64_VALUE[#BASE64_VALUE + 1] = (string.find(
+            BASE64,
+            string.char(code),
+            nil,
+            true
+        ) or 0) - 1
+        code = code + 1
+    end
+end
+--- Standard base64 (RFC 4648, with padding) of a byte string.
+function ____exports.toBase64(bytes)
+    local out = {}
+    do
+        local i = 0
+        while i < #bytes do
+            local b0 = ____exports.byteAt(bytes, i)
+            local b1 = i + 1 < #bytes and ____exports.byteAt(bytes, i + 1) or 0
+            local b2 = i + 2 < #bytes and ____exports.byteAt(bytes, i + 2) or 0
+            local n = b0 * 65536 + b1 * 256 + b2
+            __TS__ArrayPush(
+                out,
+                __TS__StringCharAt(
+                    BASE64,
+                    math.floor(n / 262144) % 64
+                ),
+                __TS__StringCharAt(
+                    BASE64,
+                    math.floor(n / 4096) % 64
+                )
+            )
+            __TS__ArrayPush(
+                out,
+                i + 1 < #bytes and __TS__StringCharAt(
+                    BASE64,
+                    math.floor(n / 64) % 64
+                ) or "=",
+                i + 2 < #bytes and __TS__StringCharAt(BASE64, n % 64) or "="
+            )
+            i = i + 3
+        end
+    end
+    return table.concat(out, "")
+end
+--- The bytes of standard base64 text (padding required); undefined when it is not base64.
+function ____exports.fromBase64(text64)
+    if #text64 % 4 ~= 0 then
+        return nil
+    end
+    local out = {}
+    do
+        local i = 0
+        while i < #text64 do
+            local last = i + 4 == #text64
+            local pad = last and (____exports.byteAt(text64, i + 3) == 61 and (____exports.byteAt(text64, i + 2) == 61 and 2 or 1) or 0) or 0
+            local n = 0
+            do
+                local j = 0
+                while j < 4 do
+                    local value = j >= 4 - pad and 0 or BASE64_VALUE[____exports.byteAt(text64, i + j) + 1]
+                    if value < 0 then
+                        return nil
+                    end
+                    n = n * 64 + value
+                    j = j + 1
+                end
+            end
+            out[#out + 1] = ____exports.char(math.floor(n / 65536))
+            if pad < 2 then
+                out[#out + 1] = ____exports.char(math.floor(n / 256) % 256)
+            end
+            if pad < 1 then
+                out[#out + 1] = ____exports.char(n % 256)
+            end
+            i = i + 4
+        end
     end
     return table.concat(out, "")
 end

@@ -232,7 +232,12 @@ function ____exports.decodeResponseHex(apiKey, version, hex)
     elseif apiKey == API_SASL_HANDSHAKE then
         body = decodeSaslHandshake(r)
     elseif apiKey == API_SASL_AUTHENTICATE then
-        body = decodeSaslAuthenticate(r, version)
+        local decoded = decodeSaslAuthenticate(r, version)
+        body = __TS__ObjectAssign(
+            {},
+            decoded,
+            {authBytes = toHex(decoded.authBytes)}
+        )
     else
         error(
             __TS__New(

@@ -348,9 +348,10 @@ end
 function ____exports.decodeSaslAuthenticate(r, version)
     local errorCode = readInt16(r)
     local message = readNullableStr(r)
-    readNullableBytes(r)
+    local authBytes = readNullableBytes(r) or ""
     local result = {
         errorCode = errorCode,
+        authBytes = authBytes,
         sessionLifetimeMs = version >= 1 and readInt64(r) or 0
     }
     if message ~= nil then

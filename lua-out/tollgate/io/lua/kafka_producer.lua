@@ -1,6 +1,15 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local exchange, closed, learnVersions, authenticate
+local exchange, closed, learnVersions, authenticate, saslStep
+local ____bytes = require("tollgate.io.kafka.bytes")
+local toBase64 = ____bytes.toBase64
+local ____scram = require("tollgate.io.kafka.scram")
+local scramCheckServer = ____scram.scramCheckServer
+local scramFinal = ____scram.scramFinal
+local scramFirst = ____scram.scramFirst
+local ____crypto = require("tollgate.io.lua.crypto")
+local randomBytes = ____crypto.randomBytes
+local scramCrypto = ____crypto.scramCrypto
 local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
@@ -132,25 +141,71 @@ function authenticate(state, config, sock, broker, sasl)
     if version < 0 then
         return "the broker has no SaslAuthenticate v0-v1"
     end
+    if sasl.mechanism == "PLAIN" then
+        local ____, err = saslStep(
+            state,
+            config,
+            sock,
+            version,
+            saslPlainMessage(sasl.username, sasl.password)
+        )
+        return err
+    end
+    local crypto = scramCrypto(sasl.mechanism == "SCRAM-SHA-256" and "SHA-256" or "SHA-512")
+    local random = randomBytes(18)
+    if crypto == nil or random == nil then
+        return "OpenSSL's libcrypto cannot be found through the FFI"
+    end
+    local first = scramFirst(
+        sasl.username,
+        toBase64(random)
+    )
+    local serverFirst, firstErr = saslStep(
+        state,
+        config,
+        sock,
+        version,
+        first.message
+    )
+    if serverFirst == nil then
+        return firstErr
+    end
+    local final = scramFinal(crypto, sasl.password, first, serverFirst)
+    if final.error ~= nil then
+        return final.error
+    end
+    local serverFinal, finalErr = saslStep(
+        state,
+        config,
+        sock,
+        version,
+        final.message
+    )
+    if serverFinal == nil then
+        return finalErr
+    end
+    return scramCheckServer(serverFinal, final)
+end
+function saslStep(state, config, sock, version, message)
     local answer, answerErr = exchange(
         state,
         sock,
         config,
         API_SASL_AUTHENTICATE,
         version,
-        saslAuthenticateRequest(saslPlainMessage(sasl.username, sasl.password))
+        saslAuthenticateRequest(message)
     )
     if answer == nil then
-        return "SaslAuthenticate: " .. tostring(answerErr)
+        return nil, "SaslAuthenticate: " .. tostring(answerErr)
     end
     local result = decodeSaslAuthenticate(answer.r, version)
     if result.error ~= nil then
-        return "SaslAuthenticate: " .. result.error
+        return nil, "SaslAuthenticate: " .. result.error
     end
     if result.errorCode ~= 0 then
-        return errorName(result.errorCode) .. (result.errorMessage == nil and "" or ": " .. result.errorMessage)
+        return nil, errorName(result.errorCode) .. (result.errorMessage == nil and "" or ": " .. result.errorMessage)
     end
-    return nil
+    return result.authBytes, nil
 end
 local states = setmetatable({}, {__mode = "k"})
 --- Errors after which the partition leader may have moved: refresh metadata.
@@ -360,12 +415,12 @@ local function refreshMetadata(state, config, topic)
             )
             if header == nil then
                 lastErr = err
-                goto __continue63
+                goto __continue69
             end
             local metadata = decodeMetadata(header.r)
             if metadata.error ~= nil then
                 lastErr = "kafka " .. broker.addr .. ": Metadata: " .. metadata.error
-                goto __continue63
+                goto __continue69
             end
             for ____, node in ipairs(metadata.brokers) do
                 local addr = node.host .. ":" .. tostring(node.port)
@@ -404,7 +459,7 @@ local function refreshMetadata(state, config, topic)
             }
             return nil
         end
-        ::__continue63::
+        ::__continue69::
     end
     return lastErr
 end
@@ -429,7 +484,7 @@ local function initProducer(state, config)
                     )
                     if header == nil then
                         lastErr = err
-                        goto __continue82
+                        goto __continue88
                     end
                     local response = decodeInitProducerId(header.r)
                     if response.error == nil and response.errorCode == 0 then
@@ -441,7 +496,7 @@ local function initProducer(state, config)
                     lastErr = "kafka " .. broker.addr .. ": InitProducerId: " .. (response.error or errorName(response.errorCode))
                     break
                 end
-                ::__continue82::
+                ::__continue88::
             end
             attempt = attempt + 1
         end
@@ -522,7 +577,7 @@ function ____exports.send(config, topic, records)
                     retriable = true
                 }
                 view.stale = true
-                goto __continue100
+                goto __continue106
             end
             local group = byLeader[leader]
             if group == nil then
@@ -532,7 +587,7 @@ function ____exports.send(config, topic, records)
             end
             group[#group + 1] = batch
         end
-        ::__continue100::
+        ::__continue106::
     end
     for ____, leader in ipairs(leaders) do
         do
@@ -558,12 +613,12 @@ function ____exports.send(config, topic, records)
             if header == nil then
                 view.stale = true
                 failGroup(results, group, err, true)
-                goto __continue104
+                goto __continue110
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
                 failGroup(results, group, "kafka " .. broker.addr .. ": Produce: " .. response.error, true)
-                goto __continue104
+                goto __continue110
             end
             local answered = {}
             for ____, topicResponse in ipairs(response.topics) do
@@ -571,7 +626,7 @@ function ____exports.send(config, topic, records)
                     do
                         local batch = byPartition[p.partition]
                         if batch == nil or topicResponse.topic ~= topic then
-                            goto __continue110
+                            goto __continue116
                         end
                         answered[p.partition] = true
                         if p.errorCode == 0 or idempotent and p.errorCode == 46 then
@@ -597,7 +652,7 @@ function ____exports.send(config, topic, records)
                             }
                         end
                     end
-                    ::__continue110::
+                    ::__continue116::
                 end
             end
             for ____, batch in ipairs(group) do
@@ -612,7 +667,7 @@ function ____exports.send(config, topic, records)
                 end
             end
         end
-        ::__continue104::
+        ::__continue110::
     end
     local sent = 0
     local failed = 0
