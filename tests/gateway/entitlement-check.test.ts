@@ -433,6 +433,21 @@ describe.each(HOSTS)("entitlement-check cache on the %s-shaped host with 2 worke
     service.answers.delete("user_3");
   });
 
+  it("invalidated again and again under parallel requests on both workers: exactly one fetch each time", async () => {
+    // The window this guards: a worker reads the stale entry, the other worker stores the
+    // new answer and releases its lock, then the first takes the lock and must not fetch again.
+    service.answers.set("user_4", { plan: "premium", status: "active" });
+    const ROUNDS = 30;
+    service.reset();
+    for (let round = 1; round <= ROUNDS; round++) {
+      expect((await freshGet("/_invalidate/cache/user_4", "key-0")).status).toBe(204);
+      const replies = await Promise.all(Array.from({ length: 20 }, () => freshGet("/reports/x", "key-4")));
+      expect(replies.map((r) => r.status)).toEqual(new Array(20).fill(200));
+      expect(service.calls.get("user_4"), `round ${round}`).toBe(round);
+    }
+    service.answers.delete("user_4");
+  });
+
   async function everyConsumer(path: string, status: number): Promise<void> {
     let next = 20;
     await Promise.all(

@@ -186,6 +186,16 @@ export function cachedGet<T>(
     const [failed] = dict.get(failKey);
     return $multi(undefined, typeof failed === "string" ? failed : "timed out waiting for another request's fetch");
   }
+  if (locked) {
+    // Another worker may have stored its answer and released the lock between our read
+    // above and this lock: read again, now that no fetch can be under way.
+    const answered = readEntry(options, dict, key, subject, decode);
+    if (answered !== undefined && now < answered.freshUntil) {
+      dict.delete(lockKey);
+      remember(cache, subject, answered, now);
+      return $multi(answered.value, "fresh");
+    }
+  }
 
   const startedAt = ngx.now();
   const [fetched, err] = fetch(subject);

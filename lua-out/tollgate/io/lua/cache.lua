@@ -140,6 +140,20 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         local failed = dict:get(failKey)
         return nil, type(failed) == "string" and failed or "timed out waiting for another request's fetch"
     end
+    if locked then
+        local answered = readEntry(
+            options,
+            dict,
+            key,
+            subject,
+            decode
+        )
+        if answered ~= nil and now < answered.freshUntil then
+            dict:delete(lockKey)
+            remember(cache, subject, answered, now)
+            return answered.value, "fresh"
+        end
+    end
     local startedAt = ngx.now()
     local fetched, err = fetch(subject)
     now = ngx.now()
