@@ -121,6 +121,14 @@ function remember<T>(cache: WorkerCache<T>, subject: string, entry: Entry<T>, no
   if (ttl > 0) cache.lru.set(subject, entry, ttl);
 }
 
+/** The shared dict's entry for `subject` when it is fresh (remembered in this worker's LRU too), else undefined. */
+function freshShared<T>(options: CacheOptions, dict: SharedDict, cache: WorkerCache<T>, key: string, subject: string, decode: Decode<T>, now: number): Entry<T> | undefined {
+  const entry = readEntry(options, dict, key, subject, decode);
+  if (entry === undefined || now >= entry.freshUntil) return undefined;
+  remember(cache, subject, entry, now);
+  return entry;
+}
+
 /**
  * The cached value for `subject`, fetching it when needed. Returns the value and how
  * it was obtained; or undefined and why nothing could be had.
@@ -172,11 +180,8 @@ export function cachedGet<T>(
     while (ngx.now() < waitUntil) {
       ngx.sleep(WAIT_STEP_S);
       now = ngx.now();
-      const answered = readEntry(options, dict, key, subject, decode);
-      if (answered !== undefined && now < answered.freshUntil) {
-        remember(cache, subject, answered, now);
-        return $multi(answered.value, "fresh");
-      }
+      const answered = freshShared(options, dict, cache, key, subject, decode, now);
+      if (answered !== undefined) return $multi(answered.value, "fresh");
       const [failed] = dict.get(failKey);
       if (typeof failed === "string") break;
       const [stillLocked] = dict.get(lockKey);
@@ -189,10 +194,9 @@ export function cachedGet<T>(
   if (locked) {
     // Another worker may have stored its answer and released the lock between our read
     // above and this lock: read again, now that no fetch can be under way.
-    const answered = readEntry(options, dict, key, subject, decode);
-    if (answered !== undefined && now < answered.freshUntil) {
+    const answered = freshShared(options, dict, cache, key, subject, decode, now);
+    if (answered !== undefined) {
       dict.delete(lockKey);
-      remember(cache, subject, answered, now);
       return $multi(answered.value, "fresh");
     }
   }

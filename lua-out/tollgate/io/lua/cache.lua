@@ -62,6 +62,21 @@ local function remember(cache, subject, entry, now)
         cache.lru:set(subject, entry, ttl)
     end
 end
+--- The shared dict's entry for `subject` when it is fresh (remembered in this worker's LRU too), else undefined.
+local function freshShared(options, dict, cache, key, subject, decode, now)
+    local entry = readEntry(
+        options,
+        dict,
+        key,
+        subject,
+        decode
+    )
+    if entry == nil or now >= entry.freshUntil then
+        return nil
+    end
+    remember(cache, subject, entry, now)
+    return entry
+end
 --- The cached value for `subject`, fetching it when needed. Returns the value and how
 -- it was obtained; or undefined and why nothing could be had.
 function ____exports.cachedGet(options, subject, fetch, decode)
@@ -114,15 +129,16 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         while ngx.now() < waitUntil do
             ngx.sleep(WAIT_STEP_S)
             now = ngx.now()
-            local answered = readEntry(
+            local answered = freshShared(
                 options,
                 dict,
+                cache,
                 key,
                 subject,
-                decode
+                decode,
+                now
             )
-            if answered ~= nil and now < answered.freshUntil then
-                remember(cache, subject, answered, now)
+            if answered ~= nil then
                 return answered.value, "fresh"
             end
             local failed = dict:get(failKey)
@@ -141,16 +157,17 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         return nil, type(failed) == "string" and failed or "timed out waiting for another request's fetch"
     end
     if locked then
-        local answered = readEntry(
+        local answered = freshShared(
             options,
             dict,
+            cache,
             key,
             subject,
-            decode
+            decode,
+            now
         )
-        if answered ~= nil and now < answered.freshUntil then
+        if answered ~= nil then
             dict:delete(lockKey)
-            remember(cache, subject, answered, now)
             return answered.value, "fresh"
         end
     end
