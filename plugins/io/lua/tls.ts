@@ -26,5 +26,10 @@ export function secure(sock: TcpSocket, tls: TlsSettings): string | undefined {
   if (reused !== 0) return undefined;
   // false: no session object back (sessions are resumed through the pool instead).
   const [secured, err] = sock.sslhandshake(false, tls.serverName, tls.verify);
-  return secured === undefined || secured === false ? `TLS handshake: ${err}` : undefined;
+  if (secured === undefined || secured === false) return `TLS handshake: ${err}`;
+  // ngx_lua 0.10.23 reports a handshake that completes at once as done even when the
+  // certificate check then fails: it has closed the socket (and logged "lua ssl
+  // certificate …"). Nothing was sent; say why here rather than "closed" at the first send.
+  const [open] = sock.getreusedtimes();
+  return open === undefined ? "TLS handshake: the certificate was refused (nginx logged why: 'lua ssl certificate …')" : undefined;
 }

@@ -13,6 +13,10 @@ function ____exports.secure(sock, tls)
         return nil
     end
     local secured, err = sock:sslhandshake(false, tls.serverName, tls.verify)
-    return (secured == nil or secured == false) and "TLS handshake: " .. tostring(err) or nil
+    if secured == nil or secured == false then
+        return "TLS handshake: " .. tostring(err)
+    end
+    local open = sock:getreusedtimes()
+    return open == nil and "TLS handshake: the certificate was refused (nginx logged why: 'lua ssl certificate …')" or nil
 end
 return ____exports
