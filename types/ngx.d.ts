@@ -169,4 +169,19 @@ interface TcpSocket {
   getreusedtimes(): LuaMultiReturn<[number | undefined, string | undefined]>;
   close(): LuaMultiReturn<[1 | undefined, string | undefined]>;
   sslhandshake(reusedSession?: unknown, serverName?: string, sslVerify?: boolean): LuaMultiReturn<[unknown, string | undefined]>;
+  /** The client certificate and key (ngx.ssl cdata) the next sslhandshake presents. */
+  setclientcert(cert: FfiCData, key: FfiCData): LuaMultiReturn<[true | undefined, string | undefined]>;
+}
+
+/** lua-resty-core's ngx.ssl (http subsystem): PEM parsing for cosocket client certificates. */
+declare module "ngx.ssl" {
+  /** @noSelf */
+  interface NgxSsl {
+    /** A certificate chain (PEM) as the cdata tcpsock:setclientcert takes; or nil and an error. */
+    parse_pem_cert(pem: string): LuaMultiReturn<[FfiCData | undefined, string | undefined]>;
+    /** A private key (PEM) as the cdata tcpsock:setclientcert takes; or nil and an error. */
+    parse_pem_priv_key(pem: string): LuaMultiReturn<[FfiCData | undefined, string | undefined]>;
+  }
+  const ssl: NgxSsl;
+  export = ssl;
 }

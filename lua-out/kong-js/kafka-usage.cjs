@@ -18924,7 +18924,15 @@ function murmur2(data) {
 function channelKey(conf) {
   const k = conf.kafka;
   const where = [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes];
-  const security = [k.tls, k.tls && k.ssl_verify, k.server_name ?? "", k.sasl?.mechanism ?? "", k.sasl?.username ?? "", k.sasl === void 0 ? "" : murmur2(utf8(k.sasl.password))];
+  const security = [
+    k.tls,
+    k.tls && k.ssl_verify,
+    k.server_name ?? "",
+    k.client_cert === void 0 ? "" : murmur2(utf8(k.client_cert)),
+    k.sasl?.mechanism ?? "",
+    k.sasl?.username ?? "",
+    k.sasl === void 0 ? "" : murmur2(utf8(k.sasl.password))
+  ];
   return `${where.join("|")}|${security.join("|")}`;
 }
 function newDeliveryState(queue2) {
@@ -19243,6 +19251,22 @@ var EventQueue = class {
   }
 };
 
+// plugins/core/client-cert.ts
+var CLIENT_CERT_FIELDS = {
+  client_cert: string2({
+    description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
+    minLength: 1
+  }),
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
+};
+function clientCertProblem(value) {
+  const cert = value["client_cert"] !== void 0;
+  const key = value["client_key"] !== void 0;
+  if (cert && !key) return "client_key: required with client_cert";
+  if (key && !cert) return "client_cert: required with client_key";
+  return void 0;
+}
+
 // plugins/kafka-usage/redaction.ts
 var SECRET_NAMES = {
   authorization: true,
@@ -19291,6 +19315,7 @@ var kafka = record({
       description: "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.",
       minLength: 1
     }),
+    ...CLIENT_CERT_FIELDS,
     sasl: record({
       description: "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
       fields: {
@@ -19303,7 +19328,8 @@ var kafka = record({
         password: string2({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1 })
       }
     })
-  }
+  },
+  check: clientCertProblem
 });
 var batch = record({
   description: "When a worker flushes its queue: whichever comes first.",
@@ -19413,7 +19439,7 @@ function newProducer(conf) {
     requestTimeout: k.timeout_ms,
     logLevel: import_kafkajs.logLevel.NOTHING,
     // Node checks the brokers' certificates against its CAs (plus NODE_EXTRA_CA_CERTS).
-    ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name } : void 0,
+    ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name, cert: k.client_cert, key: k.client_key } : void 0,
     sasl: k.sasl === void 0 ? void 0 : kafkajsSasl(k.sasl),
     // Retries are tollgate's (the backoff below, events kept in the queue); kafkajs tries
     // once more only because its idempotent producer refuses zero retries.

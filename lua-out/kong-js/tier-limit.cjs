@@ -14279,7 +14279,7 @@ function clientFor(connection) {
     // degrades as configured instead of holding requests.
     maxRetriesPerRequest: 0,
     // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
-    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false } : void 0
+    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false, cert: connection.client_cert, key: connection.client_key } : void 0
   };
   if (connection.cluster_nodes !== void 0) {
     const nodes = connection.cluster_nodes.map((node) => {
@@ -14492,7 +14492,9 @@ function redisConnection(conf) {
     keepalive_ms: r.keepalive_ms,
     ssl: r.ssl,
     ssl_verify: r.ssl_verify,
-    server_name: r.server_name
+    server_name: r.server_name,
+    client_cert: r.client_cert,
+    client_key: r.client_key
   };
   if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
@@ -14876,6 +14878,22 @@ function countsFromReply(reply, windows) {
   return counts;
 }
 
+// plugins/core/client-cert.ts
+var CLIENT_CERT_FIELDS = {
+  client_cert: string({
+    description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
+    minLength: 1
+  }),
+  client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
+};
+function clientCertProblem(value) {
+  const cert = value["client_cert"] !== void 0;
+  const key = value["client_key"] !== void 0;
+  if (cert && !key) return "client_key: required with client_cert";
+  if (key && !cert) return "client_cert: required with client_key";
+  return void 0;
+}
+
 // plugins/tier-limit/schema.ts
 var LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"];
 var TIER_SOURCES = ["consumer", "consumer_map", "jwt_claim", "trusted_header"];
@@ -14938,8 +14956,10 @@ var redis = record({
     server_name: string({
       description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
       minLength: 1
-    })
-  }
+    }),
+    ...CLIENT_CERT_FIELDS
+  },
+  check: clientCertProblem
 });
 function tierNamed(conf, name) {
   const tiers = conf["tiers"];

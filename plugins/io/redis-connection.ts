@@ -26,4 +26,7 @@ export interface RedisConnection {
   ssl_verify?: boolean;
   /** With ssl: the name sent as SNI and checked in the certificate. */
   server_name?: string;
+  /** With ssl: the client certificate and key (PEM) for servers that ask for one. */
+  client_cert?: string;
+  client_key?: string;
 }

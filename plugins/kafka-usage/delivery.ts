@@ -17,7 +17,15 @@ import type { KafkaUsageConfig } from "./schema";
 export function channelKey(conf: KafkaUsageConfig): string {
   const k = conf.kafka;
   const where = [k.topic, k.brokers.join(","), k.acks, k.idempotent, k.client_id, k.timeout_ms, conf.queue.max_events, conf.queue.max_bytes];
-  const security = [k.tls, k.tls && k.ssl_verify, k.server_name ?? "", k.sasl?.mechanism ?? "", k.sasl?.username ?? "", k.sasl === undefined ? "" : murmur2(utf8(k.sasl.password))];
+  const security = [
+    k.tls,
+    k.tls && k.ssl_verify,
+    k.server_name ?? "",
+    k.client_cert === undefined ? "" : murmur2(utf8(k.client_cert)),
+    k.sasl?.mechanism ?? "",
+    k.sasl?.username ?? "",
+    k.sasl === undefined ? "" : murmur2(utf8(k.sasl.password)),
+  ];
   return `${where.join("|")}|${security.join("|")}`;
 }
 

@@ -77,7 +77,7 @@ function newProducer(conf: KafkaUsageConfig): Producer {
     requestTimeout: k.timeout_ms,
     logLevel: logLevel.NOTHING,
     // Node checks the brokers' certificates against its CAs (plus NODE_EXTRA_CA_CERTS).
-    ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name } : undefined,
+    ssl: k.tls ? { rejectUnauthorized: k.ssl_verify, servername: k.server_name, cert: k.client_cert, key: k.client_key } : undefined,
     sasl: k.sasl === undefined ? undefined : kafkajsSasl(k.sasl),
     // Retries are tollgate's (the backoff below, events kept in the queue); kafkajs tries
     // once more only because its idempotent producer refuses zero retries.

@@ -2,6 +2,7 @@
  * kafka-usage's configuration, declared once. Kong's schema.lua, APISIX's JSON schema,
  * the kong-pdk Schema, docs/CONFIGURATION.md and `KafkaUsageConfig` all come from here.
  */
+import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, record, string, type Infer } from "../core/schema";
 import { secretHeaderProblem } from "./redaction";
 
@@ -35,6 +36,7 @@ const kafka = record({
       description: "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.",
       minLength: 1,
     }),
+    ...CLIENT_CERT_FIELDS,
     sasl: record({
       description: "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
       fields: {
@@ -48,6 +50,7 @@ const kafka = record({
       },
     }),
   },
+  check: clientCertProblem,
 });
 
 const batch = record({

@@ -55,6 +55,8 @@ function redisConnection(conf: TierLimitConfig): RedisConnection | undefined {
     ssl: r.ssl,
     ssl_verify: r.ssl_verify,
     server_name: r.server_name,
+    client_cert: r.client_cert,
+    client_key: r.client_key,
   };
   if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };

@@ -4,6 +4,7 @@
  * all come from here.
  */
 import { parseCidr } from "../core/cidr";
+import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
 
@@ -78,7 +79,9 @@ const redis = record({
       description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
       minLength: 1,
     }),
+    ...CLIENT_CERT_FIELDS,
   },
+  check: clientCertProblem,
 });
 
 function tierNamed(conf: { [key: string]: unknown }, name: unknown): boolean {

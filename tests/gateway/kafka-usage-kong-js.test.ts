@@ -249,17 +249,24 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
 });
 
 describe(`kafka-usage on Kong's JS plugin server to a SASL_SSL listener, Kafka ${KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]}`, { timeout: 60_000 }, () => {
-  it("delivers every event over TLS (the CA in NODE_EXTRA_CA_CERTS) authenticated with SASL PLAIN and SCRAM-SHA-512", async () => {
+  it("delivers every event over TLS (the CA in NODE_EXTRA_CA_CERTS) authenticated with SASL PLAIN, SCRAM-SHA-512, or a client certificate", async () => {
     const pki = createTestPki();
-    const broker = await startKafka(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!, { secure: { certificate: pki.server, users: { gateway: "gateway-secret" } } });
+    const broker = await startKafka(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!, {
+      secure: { certificate: pki.server, users: { gateway: "gateway-secret" }, clientCaFile: pki.caFile },
+    });
     let server: PluginServer | undefined;
     try {
       server = await startPluginServer("kafka-usage-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
-      for (const mechanism of ["PLAIN", "SCRAM-SHA-512"]) {
-        const topic = `secure-${mechanism.toLowerCase()}`;
+      const ways: [string, Record<string, unknown>][] = [
+        ["plain", { brokers: [broker.secureBootstrap!], sasl: { mechanism: "PLAIN", username: "gateway", password: "gateway-secret" } }],
+        ["scram-sha-512", { brokers: [broker.secureBootstrap!], sasl: { mechanism: "SCRAM-SHA-512", username: "gateway", password: "gateway-secret" } }],
+        ["mutual", { brokers: [broker.mutualBootstrap!], client_cert: pki.server.cert, client_key: pki.server.key }],
+      ];
+      for (const [mechanism, kafka] of ways) {
+        const topic = `secure-${mechanism}`;
         await broker.createTopic(topic, PARTITIONS);
         const instance = await server.rpc.startInstance("kafka-usage", {
-          kafka: { brokers: [broker.secureBootstrap!], topic, timeout_ms: 2000, tls: true, server_name: "localhost", sasl: { mechanism, username: "gateway", password: "gateway-secret" } },
+          kafka: { topic, timeout_ms: 2000, tls: true, server_name: "localhost", ...kafka },
           batch: { max_events: 20, max_age_ms: 50 },
           retry: { initial_backoff_ms: 50, max_backoff_ms: 500 },
           stats_log_interval_s: 0,

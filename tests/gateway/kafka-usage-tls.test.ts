@@ -24,8 +24,8 @@ const USER = { name: "gateway", password: "gateway-secret" };
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 const topicOf = (mechanism: string): string => `ok-${mechanism.toLowerCase()}`;
 
-/** Routes /ok-<mechanism>, /bad-password and /wrong-name, each writing to its own topic. */
-function routes(kind: HostKind, broker: KafkaBroker): { path: string; conf: Record<string, unknown> }[] {
+/** Routes /ok-<mechanism>, /bad-password, /wrong-name, /mutual and /no-client-cert, each writing to its own topic. */
+function routes(kind: HostKind, broker: KafkaBroker, pki: TestPki): { path: string; conf: Record<string, unknown> }[] {
   const conf = (topic: string, kafka: Record<string, unknown>) => ({
     kafka: { brokers: [broker.secureBootstrap!], topic: `${kind}-${topic}`, tls: true, timeout_ms: 2000, ...kafka },
     batch: { max_events: 10, max_age_ms: 100 },
@@ -39,11 +39,14 @@ function routes(kind: HostKind, broker: KafkaBroker): { path: string; conf: Reco
     })),
     { path: "/bad-password", conf: conf("bad-password", { server_name: "localhost", sasl: { mechanism: "SCRAM-SHA-512", username: USER.name, password: "guess" } }) },
     { path: "/wrong-name", conf: conf("wrong-name", { server_name: "kafka.example.com", sasl: { username: USER.name, password: USER.password } }) },
+    // The SSL listener that requires a client certificate (the test CA signed the server one for client use too).
+    { path: "/mutual", conf: conf("mutual", { brokers: [broker.mutualBootstrap!], server_name: "localhost", client_cert: pki.server.cert, client_key: pki.server.key }) },
+    { path: "/no-client-cert", conf: conf("no-client-cert", { brokers: [broker.mutualBootstrap!], server_name: "localhost" }) },
   ];
 }
 
 async function startHost(kind: HostKind, upstreamUrl: string, pki: TestPki, broker: KafkaBroker): Promise<RunningGateway> {
-  const specs = routes(kind, broker);
+  const specs = routes(kind, broker, pki);
   if (kind === "kong") {
     const config = {
       _format_version: "3.0",
@@ -75,8 +78,10 @@ let broker: KafkaBroker;
 beforeAll(async () => {
   pki = createTestPki();
   upstream = await startEchoUpstream();
-  broker = await startKafka(VERSION, { secure: { certificate: pki.server, users: { [USER.name]: USER.password } } });
-  for (const kind of HOSTS) for (const topic of [...MECHANISMS.map(topicOf), "bad-password", "wrong-name"]) await broker.createTopic(`${kind}-${topic}`, 3);
+  broker = await startKafka(VERSION, { secure: { certificate: pki.server, users: { [USER.name]: USER.password }, clientCaFile: pki.caFile } });
+  for (const kind of HOSTS) {
+    for (const topic of [...MECHANISMS.map(topicOf), "bad-password", "wrong-name", "mutual", "no-client-cert"]) await broker.createTopic(`${kind}-${topic}`, 3);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -97,6 +102,14 @@ describe.each(HOSTS)(`kafka-usage to a SASL_SSL listener of Kafka ${VERSION}, on
   it.each(MECHANISMS)("delivers every event over TLS, authenticated with SASL %s", async (mechanism) => {
     await traffic(`${gateway.url}/${topicOf(mechanism)}`, 20);
     expect(await waitForRecords(broker.bootstrap, `${kind}-${topicOf(mechanism)}`, 20, 15_000)).toBe(20);
+  }, 30_000);
+
+  it("to a listener that requires a client certificate: delivers with one (mutual TLS), nothing without", async () => {
+    await traffic(`${gateway.url}/mutual`, 20);
+    await traffic(`${gateway.url}/no-client-cert`, 5);
+    expect(await waitForRecords(broker.bootstrap, `${kind}-mutual`, 20, 15_000)).toBe(20);
+    await sleep(1500);
+    expect(await recordCount(broker.bootstrap, `${kind}-no-client-cert`)).toBe(0);
   }, 30_000);
 
   it("a wrong password, or a certificate for another name, delivers nothing and says why", async () => {

@@ -176,18 +176,19 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
 });
 
 describe("tier-limit on Kong's JS plugin server with Redis over TLS", () => {
-  it("counts in a Redis on a tls-port whose certificate Node trusts (NODE_EXTRA_CA_CERTS); an untrusted one answers 503 as configured", async () => {
+  it("counts in a Redis on a tls-port whose certificate Node trusts (NODE_EXTRA_CA_CERTS), with a client certificate where Redis asks for one; an untrusted one answers 503 as configured", async () => {
     const pki = createTestPki();
     const trusted = await startRedis({ tls: pki.server });
     const rogue = await startRedis({ tls: pki.untrusted });
+    const mutual = await startRedis({ tls: pki.server, clientCa: { caFile: pki.caFile, cliCertificate: pki.server } });
     const server = await startPluginServer("tl-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
     try {
-      const start = async (port: number): Promise<number> => {
+      const start = async (port: number, extra: Record<string, string> = {}): Promise<number> => {
         const config = {
           algorithm: "fixed",
           policy: "redis",
           fault_tolerant: false,
-          redis: { host: "127.0.0.1", port, ssl: true, server_name: "localhost", timeout_ms: 1000 },
+          redis: { host: "127.0.0.1", port, ssl: true, server_name: "localhost", timeout_ms: 1000, ...extra },
           tiers: { free: { limits: { GET: { minute: 2 } } } },
         };
         return ((await server.rpc.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(config) })) as { Id: number }).Id;
@@ -201,8 +202,16 @@ describe("tier-limit on Kong's JS plugin server with Redis over TLS", () => {
       const untrusted = await runAccess(server.rpc, await start(rogue.port), freshRequest("GET", "free"));
       expect(untrusted.exit?.status).toBe(503);
       expect(untrusted.exit?.body).toMatchObject({ error: "rate_limit_unavailable" });
+
+      // A Redis that asks for a client certificate: counts with one, 503 without.
+      const withCert = await start(mutual.port, { client_cert: pki.server.cert, client_key: pki.server.key });
+      const mutualStatuses: (number | undefined)[] = [];
+      for (let i = 0; i < 3; i++) mutualStatuses.push((await runAccess(server.rpc, withCert, freshRequest("GET", "free"))).exit?.status);
+      expect(mutualStatuses).toEqual([undefined, undefined, 429]);
+      expect((await runAccess(server.rpc, await start(mutual.port), freshRequest("GET", "free"))).exit?.status).toBe(503);
     } finally {
       await server.stop();
+      await mutual.stop();
       await rogue.stop();
       await trusted.stop();
       pki.remove();

@@ -52,6 +52,8 @@ function routes(
   redisTrusted: RedisServer,
   redisRogue: RedisServer,
   cluster: RedisCluster,
+  redisMutual: RedisServer,
+  clientCert: ServerCertificate,
 ): { path: string; plugin: string; conf: Record<string, unknown> }[] {
   const entitlement = (url: string, tls: Record<string, unknown>) => ({
     plans: PLANS,
@@ -85,6 +87,9 @@ function routes(
     { path: "/limit-untrusted", plugin: "tier-limit", conf: limit(redisRogue, { server_name: "localhost" }) },
     { path: "/limit-unverified", plugin: "tier-limit", conf: limit(redisRogue, { ssl_verify: false }) },
     { path: "/limit-cluster", plugin: "tier-limit", conf: limit(cluster, { server_name: "localhost" }) },
+    // A Redis that wants a client certificate (tls-auth-clients yes): with one, and without.
+    { path: "/limit-mutual", plugin: "tier-limit", conf: limit(redisMutual, { server_name: "localhost", client_cert: clientCert.cert, client_key: clientCert.key }) },
+    { path: "/limit-no-client-cert", plugin: "tier-limit", conf: limit(redisMutual, { server_name: "localhost" }) },
   ];
 }
 
@@ -124,6 +129,7 @@ let unleashRogue: UnleashStub;
 let redisTrusted: RedisServer;
 let redisRogue: RedisServer;
 let cluster: RedisCluster;
+let redisMutual: RedisServer;
 
 beforeAll(async () => {
   pki = createTestPki();
@@ -136,9 +142,12 @@ beforeAll(async () => {
   redisTrusted = await startRedis({ tls: pki.server });
   redisRogue = await startRedis({ tls: pki.untrusted });
   cluster = await startRedisCluster(3, { certificate: pki.server, caFile: pki.caFile });
+  // The client certificate is the server one: the test CA signed it for client use too.
+  redisMutual = await startRedis({ tls: pki.server, clientCa: { caFile: pki.caFile, cliCertificate: pki.server } });
 });
 
 afterAll(async () => {
+  await redisMutual?.stop();
   await cluster?.stop();
   await redisRogue?.stop();
   await redisTrusted?.stop();
@@ -154,7 +163,7 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    gateway = await startHost(kind, upstream.url, pki, routes(trusted.url, rogue.url, unleashTrusted.url, unleashRogue.url, redisTrusted, redisRogue, cluster));
+    gateway = await startHost(kind, upstream.url, pki, routes(trusted.url, rogue.url, unleashTrusted.url, unleashRogue.url, redisTrusted, redisRogue, cluster, redisMutual, pki.server));
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -222,6 +231,15 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await request(`${gateway.url}/limit-cluster`, ALICE)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("tier-limit: a Redis that asks for a client certificate counts with one (mutual TLS), and refuses a client without one (503 as configured)", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(`${gateway.url}/limit-mutual`, ALICE)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await request(`${gateway.url}/limit-no-client-cert`, ALICE);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: "rate_limit_unavailable" });
   });
 
   it("tier-limit: an untrusted Redis certificate is a store failure (503 JSON as configured); ssl_verify false counts there", async () => {

@@ -21,6 +21,8 @@ export interface RedisServer {
   password?: string;
   /** The server speaks TLS only (its certificate from RedisOptions.tls). */
   tls: boolean;
+  /** With RedisOptions.clientCa: the PEM files redis-cli presents. */
+  cliCert?: { certFile: string; keyFile: string };
   /** The redis-server pid while it runs. */
   pid(): number | undefined;
   /** Stops the server (idempotent); start() or restart() brings it back on the same port. */
@@ -49,6 +51,8 @@ export interface RedisOptions {
   args?: string[];
   /** TLS only, with this certificate (the port is a tls-port; clients need no certificate). */
   tls?: ServerCertificate;
+  /** With tls: clients must present a certificate from this CA (PEM file); redis-cli here presents `cliCertificate`. */
+  clientCa?: { caFile: string; cliCertificate: ServerCertificate };
 }
 
 const running = new Set<ChildProcess>();
@@ -61,12 +65,13 @@ const STOP_TIMEOUT_MS = 5_000;
 
 /** Runs `redis-cli` against one node and returns its stdout (RESP decoded by redis-cli, no quoting). */
 export async function redisCli(
-  node: { port: number; host?: string; password?: string; tls?: boolean },
+  node: { port: number; host?: string; password?: string; tls?: boolean; cliCert?: { certFile: string; keyFile: string } },
   ...args: string[]
 ): Promise<string> {
   const auth = node.password === undefined ? [] : ["-a", node.password, "--no-auth-warning"];
   // The tests' servers use throwaway certificates: redis-cli does not check them.
   if (node.tls === true) auth.push("--tls", "--insecure");
+  if (node.cliCert !== undefined) auth.push("--cert", node.cliCert.certFile, "--key", node.cliCert.keyFile);
   return new Promise((resolveOut, reject) => {
     execFile(
       "redis-cli",
@@ -104,7 +109,7 @@ function spawnRedis(args: string[]): Process {
 }
 
 /** Waits until the server answers PING (it loads no data, so this is quick). */
-async function waitReady(proc: Process, port: number, password: string | undefined, tls = false): Promise<void> {
+async function waitReady(proc: Process, port: number, password: string | undefined, tls = false, cliCert?: { certFile: string; keyFile: string }): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let last = "";
   while (Date.now() < deadline) {
@@ -112,7 +117,7 @@ async function waitReady(proc: Process, port: number, password: string | undefin
       throw new Error(`redis-server on port ${port} exited during start-up:\n${proc.output()}`);
     }
     try {
-      const reply = await redisCli({ port, password, tls }, "PING");
+      const reply = await redisCli({ port, password, tls, cliCert }, "PING");
       if (reply === "PONG") return;
       last = reply;
     } catch (err) {
@@ -136,7 +141,10 @@ async function killProcess(proc: Process): Promise<void> {
 function baseArgs(port: number, dir: string, opts: RedisOptions): string[] {
   const listen = opts.tls === undefined
     ? ["--port", String(port)]
-    : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", join(dir, "tls.pem"), "--tls-key-file", join(dir, "tls.key"), "--tls-auth-clients", "no"];
+    : [
+        "--port", "0", "--tls-port", String(port), "--tls-cert-file", join(dir, "tls.pem"), "--tls-key-file", join(dir, "tls.key"),
+        ...(opts.clientCa === undefined ? ["--tls-auth-clients", "no"] : ["--tls-auth-clients", "yes", "--tls-ca-cert-file", opts.clientCa.caFile]),
+      ];
   return [
     "--bind", "127.0.0.1",
     ...listen,
@@ -158,15 +166,19 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   const args = baseArgs(port, dir, opts);
   const tls = opts.tls;
   // The certificate files live in the server's directory, which stop() removes.
+  const cliCert = opts.clientCa === undefined ? undefined : { certFile: join(dir, "cli.pem"), keyFile: join(dir, "cli.key") };
   const writeCertificate = (): void => {
     if (tls === undefined) return;
     writeFileSync(join(dir, "tls.pem"), tls.cert);
     writeFileSync(join(dir, "tls.key"), tls.key, { mode: 0o600 });
+    if (cliCert === undefined || opts.clientCa === undefined) return;
+    writeFileSync(cliCert.certFile, opts.clientCa.cliCertificate.cert);
+    writeFileSync(cliCert.keyFile, opts.clientCa.cliCertificate.key, { mode: 0o600 });
   };
   writeCertificate();
   let proc: Process | undefined = spawnRedis(args);
   try {
-    await waitReady(proc, port, opts.password, tls !== undefined);
+    await waitReady(proc, port, opts.password, tls !== undefined, cliCert);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -181,7 +193,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
     mkdirSync(dir, { recursive: true }); // stop() removed it
     writeCertificate();
     const next = spawnRedis(args);
-    await waitReady(next, port, opts.password, tls !== undefined); // kills it if it does not come up
+    await waitReady(next, port, opts.password, tls !== undefined, cliCert); // kills it if it does not come up
     proc = next;
   };
   return {
@@ -189,6 +201,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
     port,
     password: opts.password,
     tls: tls !== undefined,
+    cliCert,
     pid: () => proc?.child.pid,
     stop,
     start,

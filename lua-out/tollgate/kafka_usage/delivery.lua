@@ -42,7 +42,12 @@ function ____exports.channelKey(conf)
         conf.queue.max_events,
         conf.queue.max_bytes
     }
-    local ____array_4 = __TS__SparseArrayNew(k.tls, k.tls and k.ssl_verify, k.server_name or "")
+    local ____array_4 = __TS__SparseArrayNew(
+        k.tls,
+        k.tls and k.ssl_verify,
+        k.server_name or "",
+        k.client_cert == nil and "" or murmur2(utf8(k.client_cert))
+    )
     local ____opt_0 = k.sasl
     __TS__SparseArrayPush(____array_4, ____opt_0 and ____opt_0.mechanism or "")
     local ____opt_2 = k.sasl

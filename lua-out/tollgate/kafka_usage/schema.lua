@@ -1,5 +1,9 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local CLIENT_CERT_FIELDS = ____client_2Dcert.CLIENT_CERT_FIELDS
+local clientCertProblem = ____client_2Dcert.clientCertProblem
 local ____schema = require("tollgate.core.schema")
 local array = ____schema.array
 local boolean = ____schema.boolean
@@ -11,32 +15,36 @@ local secretHeaderProblem = ____redaction.secretHeaderProblem
 local kafka = record({
     description = "Where events go: the Kafka cluster, the topic, and how the producer writes.",
     required = true,
-    fields = {
-        brokers = array({
-            description = "Bootstrap brokers, \"host:port\" (IPv6 as \"[addr]:port\"); the others are found with Metadata.",
-            required = true,
-            minLength = 1,
-            elements = ____string({description = "A broker address.", minLength = 3})
-        }),
-        topic = ____string({description = "Topic the events are written to (it must exist).", required = true, minLength = 1}),
-        acks = integer({description = "-1: every in-sync replica has the batch (default); 1: the leader has it. (0, no answer at all, cannot be at-least-once.)", default = -1, min = -1, max = 1}),
-        idempotent = boolean({description = "Producer id and sequence numbers, so a batch sent again after a lost answer is written once.", default = true}),
-        client_id = ____string({description = "Client id sent to the brokers.", default = "tollgate", minLength = 1}),
-        timeout_ms = integer({description = "Connect, send and read timeout of one request to a broker.", default = 5000, min = 100, max = 120000}),
-        keepalive_ms = integer({description = "How long an idle broker connection is kept.", default = 60000, min = 1000, max = 3600000}),
-        metadata_max_age_s = integer({description = "Partition leaders are refreshed at least this often (and after a leader error).", default = 300, min = 1, max = 86400}),
-        tls = boolean({description = "TLS to every broker (an SSL or SASL_SSL listener).", default = false}),
-        ssl_verify = boolean({description = "With tls: check each broker's certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the broker's host. Off: encrypted but not authenticated.", default = true}),
-        server_name = ____string({description = "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.", minLength = 1}),
-        sasl = record({
+    fields = __TS__ObjectAssign(
+        {
+            brokers = array({
+                description = "Bootstrap brokers, \"host:port\" (IPv6 as \"[addr]:port\"); the others are found with Metadata.",
+                required = true,
+                minLength = 1,
+                elements = ____string({description = "A broker address.", minLength = 3})
+            }),
+            topic = ____string({description = "Topic the events are written to (it must exist).", required = true, minLength = 1}),
+            acks = integer({description = "-1: every in-sync replica has the batch (default); 1: the leader has it. (0, no answer at all, cannot be at-least-once.)", default = -1, min = -1, max = 1}),
+            idempotent = boolean({description = "Producer id and sequence numbers, so a batch sent again after a lost answer is written once.", default = true}),
+            client_id = ____string({description = "Client id sent to the brokers.", default = "tollgate", minLength = 1}),
+            timeout_ms = integer({description = "Connect, send and read timeout of one request to a broker.", default = 5000, min = 100, max = 120000}),
+            keepalive_ms = integer({description = "How long an idle broker connection is kept.", default = 60000, min = 1000, max = 3600000}),
+            metadata_max_age_s = integer({description = "Partition leaders are refreshed at least this often (and after a leader error).", default = 300, min = 1, max = 86400}),
+            tls = boolean({description = "TLS to every broker (an SSL or SASL_SSL listener).", default = false}),
+            ssl_verify = boolean({description = "With tls: check each broker's certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the broker's host. Off: encrypted but not authenticated.", default = true}),
+            server_name = ____string({description = "With tls: the name sent as SNI and that every broker's certificate must carry (default: each broker's host). Set it when brokers are addressed by IP: nginx checks DNS names only.", minLength = 1})
+        },
+        CLIENT_CERT_FIELDS,
+        {sasl = record({
             description = "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
             fields = {
                 mechanism = ____string({description = "PLAIN (Confluent Cloud), SCRAM-SHA-256 or SCRAM-SHA-512 (Amazon MSK, Aiven, Redpanda): SCRAM never sends the password, and the broker proves it knows it.", oneOf = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}, default = "PLAIN"}),
                 username = ____string({description = "User name (an API key, for Confluent Cloud).", required = true, minLength = 1}),
                 password = ____string({description = "Password (an API secret, for Confluent Cloud).", required = true, minLength = 1})
             }
-        })
-    }
+        })}
+    ),
+    check = clientCertProblem
 })
 local batch = record({
     description = "When a worker flushes its queue: whichever comes first.",

@@ -19,7 +19,9 @@ local function redisConnection(conf)
         keepalive_ms = r.keepalive_ms,
         ssl = r.ssl,
         ssl_verify = r.ssl_verify,
-        server_name = r.server_name
+        server_name = r.server_name,
+        client_cert = r.client_cert,
+        client_key = r.client_key
     }
     if conf.policy == "redis" then
         return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database})

@@ -35,7 +35,7 @@ import { type Bytes } from "../kafka/bytes";
 import { toBase64 } from "../kafka/bytes";
 import { scramCheckServer, scramFinal, scramFirst } from "../kafka/scram";
 import { randomBytes, scramCrypto } from "./crypto";
-import { poolSecurity, secure } from "./tls";
+import { poolSecurity, secure, type ClientCertificate } from "./tls";
 
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 import { partitionForKey } from "../kafka/murmur2";
@@ -87,8 +87,8 @@ export interface KafkaProducerConfig {
   pool_size?: number;
   /** Metadata older than this is refreshed before a send (default 300 s). */
   metadata_max_age_s?: number;
-  /** TLS to every broker: the certificate checked (unless verify is false) for server_name, else the broker's host. */
-  tls?: { verify: boolean; server_name?: string };
+  /** TLS to every broker: the certificate checked (unless verify is false) for server_name, else the broker's host; a client certificate when given. */
+  tls?: { verify: boolean; server_name?: string; client_cert?: string; client_key?: string };
   /** SASL after connecting (and after TLS). */
   sasl?: { mechanism: SaslMechanism; username: string; password: string };
 }
@@ -174,6 +174,11 @@ function parseAddr(addr: string): Broker | undefined {
   return { host, port: tonumber(port) as number, addr };
 }
 
+function clientCertOf(config: KafkaProducerConfig): ClientCertificate | undefined {
+  const tls = config.tls;
+  return tls?.client_cert !== undefined && tls.client_key !== undefined ? { cert: tls.client_cert, key: tls.client_key } : undefined;
+}
+
 function stateFor(config: KafkaProducerConfig): ClusterState {
   let state = states.get(config);
   if (state !== undefined) return state;
@@ -186,7 +191,7 @@ function stateFor(config: KafkaProducerConfig): ClusterState {
     sequences: new LuaTable(),
     nextPartition: 0,
     correlationId: 0,
-    poolTag: `${poolSecurity(config.tls === undefined ? undefined : { serverName: config.tls.server_name, verify: config.tls.verify })}:${
+    poolTag: `${poolSecurity(config.tls === undefined ? undefined : { serverName: config.tls.server_name, verify: config.tls.verify, clientCert: clientCertOf(config) })}:${
       config.sasl === undefined ? "" : `${config.sasl.username}:${ngx.md5(config.sasl.password)}`
     }`,
   };
@@ -240,7 +245,7 @@ function connect(state: ClusterState, config: KafkaProducerConfig, broker: Broke
   const fresh = reused === 0;
   const tls = config.tls;
   if (fresh && tls !== undefined) {
-    const insecure = secure(sock, { serverName: tls.server_name ?? broker.host, verify: tls.verify });
+    const insecure = secure(sock, { serverName: tls.server_name ?? broker.host, verify: tls.verify, clientCert: clientCertOf(config) });
     if (insecure !== undefined) return closed(sock, `kafka ${broker.addr}: ${insecure}`);
   }
   if (broker.produce === undefined) {

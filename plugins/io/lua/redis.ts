@@ -15,7 +15,7 @@ import type { RedisConnection } from "../redis-connection";
 import { keySlot } from "../redis-slot";
 import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
 import { command, type RespResult } from "./resp";
-import { poolSecurity, secure } from "./tls";
+import { poolSecurity, secure, type ClientCertificate } from "./tls";
 
 /** How to reach Redis (see ../redis-connection.ts; cluster_nodes means Redis Cluster). */
 export type RedisConfig = RedisConnection;
@@ -40,7 +40,7 @@ interface Prepared {
   password?: string;
   database: number;
   /** TLS on every connection: verify the certificate, against `serverName` or else the node's host. */
-  tls?: { verify: boolean; serverName?: string };
+  tls?: { verify: boolean; serverName?: string; clientCert?: ClientCertificate };
   /**
    * Appended to pool names: a pooled connection is already secured, authenticated (and
    * has SELECTed its database), so configs with other TLS settings, credentials or
@@ -72,7 +72,8 @@ function prepare(config: RedisConfig): Prepared {
   // An empty password or username means none (AUTH "" would fail on a server without one).
   const password = config.password === "" ? undefined : config.password;
   const username = password === undefined || config.username === "" ? undefined : config.username;
-  const tls = config.ssl === true ? { verify: config.ssl_verify !== false, serverName: config.server_name } : undefined;
+  const clientCert = config.client_cert !== undefined && config.client_key !== undefined ? { cert: config.client_cert, key: config.client_key } : undefined;
+  const tls = config.ssl === true ? { verify: config.ssl_verify !== false, serverName: config.server_name, clientCert } : undefined;
   const prepared: Prepared = {
     timeoutMs: config.timeout_ms,
     keepaliveMs: config.keepalive_ms,
@@ -119,7 +120,7 @@ function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[TcpSocket | unde
   if (reused !== 0) return $multi(sock, undefined);
   const tls = p.tls;
   if (tls !== undefined) {
-    const insecure = secure(sock, { serverName: tls.serverName ?? node.host, verify: tls.verify });
+    const insecure = secure(sock, { serverName: tls.serverName ?? node.host, verify: tls.verify, clientCert: tls.clientCert });
     if (insecure !== undefined) return failed(sock, insecure);
   }
   if (p.password !== undefined) {

@@ -23,7 +23,10 @@ function clientFor(connection: RedisConnection): Client {
     // degrades as configured instead of holding requests.
     maxRetriesPerRequest: 0,
     // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
-    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false } : undefined,
+    tls:
+      connection.ssl === true
+        ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false, cert: connection.client_cert, key: connection.client_key }
+        : undefined,
   };
   if (connection.cluster_nodes !== undefined) {
     const nodes = connection.cluster_nodes.map((node) => {

@@ -77,7 +77,7 @@ function channelFor(conf: KafkaUsageConfig): Channel {
         idempotent: k.idempotent,
         keepalive_ms: k.keepalive_ms,
         metadata_max_age_s: k.metadata_max_age_s,
-        tls: k.tls ? { verify: k.ssl_verify, server_name: k.server_name } : undefined,
+        tls: k.tls ? { verify: k.ssl_verify, server_name: k.server_name, client_cert: k.client_cert, client_key: k.client_key } : undefined,
         sasl: k.sasl,
       },
       delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),

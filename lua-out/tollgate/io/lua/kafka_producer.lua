@@ -251,42 +251,50 @@ local function parseAddr(addr)
         addr = addr
     }
 end
+local function clientCertOf(config)
+    local tls = config.tls
+    return (tls and tls.client_cert) ~= nil and tls.client_key ~= nil and ({cert = tls.client_cert, key = tls.client_key}) or nil
+end
 local function stateFor(config)
     local state = states[config]
     if state ~= nil then
         return state
     end
-    local ____temp_2 = {}
-    local ____temp_3 = {}
     local ____temp_4 = {}
-    local ____temp_5 = -1
-    local ____temp_6 = -1
-    local ____temp_7 = {}
-    local ____poolSecurity_1 = poolSecurity
-    local ____temp_0
+    local ____temp_5 = {}
+    local ____temp_6 = {}
+    local ____temp_7 = -1
+    local ____temp_8 = -1
+    local ____temp_9 = {}
+    local ____poolSecurity_3 = poolSecurity
+    local ____temp_2
     if config.tls == nil then
-        ____temp_0 = nil
+        ____temp_2 = nil
     else
-        ____temp_0 = {serverName = config.tls.server_name, verify = config.tls.verify}
+        ____temp_2 = {
+            serverName = config.tls.server_name,
+            verify = config.tls.verify,
+            clientCert = clientCertOf(config)
+        }
     end
     state = {
-        seeds = ____temp_2,
-        nodes = ____temp_3,
-        topics = ____temp_4,
-        producerId = ____temp_5,
-        producerEpoch = ____temp_6,
-        sequences = ____temp_7,
+        seeds = ____temp_4,
+        nodes = ____temp_5,
+        topics = ____temp_6,
+        producerId = ____temp_7,
+        producerEpoch = ____temp_8,
+        sequences = ____temp_9,
         nextPartition = 0,
         correlationId = 0,
-        poolTag = ____poolSecurity_1(____temp_0) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
+        poolTag = ____poolSecurity_3(____temp_2) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
     }
     for ____, addr in ipairs(config.brokers) do
         local broker = parseAddr(addr)
         if broker == nil then
             state.error = "kafka: broker '" .. addr .. "' is not host:port"
         else
-            local ____state_seeds_8 = state.seeds
-            ____state_seeds_8[#____state_seeds_8 + 1] = broker
+            local ____state_seeds_10 = state.seeds
+            ____state_seeds_10[#____state_seeds_10 + 1] = broker
         end
     end
     if #state.seeds == 0 and state.error == nil then
@@ -309,7 +317,14 @@ local function connect(state, config, broker)
     local fresh = reused == 0
     local tls = config.tls
     if fresh and tls ~= nil then
-        local insecure = secure(sock, {serverName = tls.server_name or broker.host, verify = tls.verify})
+        local insecure = secure(
+            sock,
+            {
+                serverName = tls.server_name or broker.host,
+                verify = tls.verify,
+                clientCert = clientCertOf(config)
+            }
+        )
         if insecure ~= nil then
             return closed(sock, "kafka " .. broker.addr .. ": " .. insecure)
         end
@@ -415,12 +430,12 @@ local function refreshMetadata(state, config, topic)
             )
             if header == nil then
                 lastErr = err
-                goto __continue69
+                goto __continue70
             end
             local metadata = decodeMetadata(header.r)
             if metadata.error ~= nil then
                 lastErr = "kafka " .. broker.addr .. ": Metadata: " .. metadata.error
-                goto __continue69
+                goto __continue70
             end
             for ____, node in ipairs(metadata.brokers) do
                 local addr = node.host .. ":" .. tostring(node.port)
@@ -459,7 +474,7 @@ local function refreshMetadata(state, config, topic)
             }
             return nil
         end
-        ::__continue69::
+        ::__continue70::
     end
     return lastErr
 end
@@ -484,7 +499,7 @@ local function initProducer(state, config)
                     )
                     if header == nil then
                         lastErr = err
-                        goto __continue88
+                        goto __continue89
                     end
                     local response = decodeInitProducerId(header.r)
                     if response.error == nil and response.errorCode == 0 then
@@ -496,7 +511,7 @@ local function initProducer(state, config)
                     lastErr = "kafka " .. broker.addr .. ": InitProducerId: " .. (response.error or errorName(response.errorCode))
                     break
                 end
-                ::__continue88::
+                ::__continue89::
             end
             attempt = attempt + 1
         end
@@ -559,8 +574,8 @@ function ____exports.send(config, topic, records)
             byPartition[partition] = batch
             order[#order + 1] = batch
         end
-        local ____batch_records_9 = batch.records
-        ____batch_records_9[#____batch_records_9 + 1] = record
+        local ____batch_records_11 = batch.records
+        ____batch_records_11[#____batch_records_11 + 1] = record
     end
     local results = {}
     local byLeader = {}
@@ -577,7 +592,7 @@ function ____exports.send(config, topic, records)
                     retriable = true
                 }
                 view.stale = true
-                goto __continue106
+                goto __continue107
             end
             local group = byLeader[leader]
             if group == nil then
@@ -587,7 +602,7 @@ function ____exports.send(config, topic, records)
             end
             group[#group + 1] = batch
         end
-        ::__continue106::
+        ::__continue107::
     end
     for ____, leader in ipairs(leaders) do
         do
@@ -613,12 +628,12 @@ function ____exports.send(config, topic, records)
             if header == nil then
                 view.stale = true
                 failGroup(results, group, err, true)
-                goto __continue110
+                goto __continue111
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
                 failGroup(results, group, "kafka " .. broker.addr .. ": Produce: " .. response.error, true)
-                goto __continue110
+                goto __continue111
             end
             local answered = {}
             for ____, topicResponse in ipairs(response.topics) do
@@ -626,7 +641,7 @@ function ____exports.send(config, topic, records)
                     do
                         local batch = byPartition[p.partition]
                         if batch == nil or topicResponse.topic ~= topic then
-                            goto __continue116
+                            goto __continue117
                         end
                         answered[p.partition] = true
                         if p.errorCode == 0 or idempotent and p.errorCode == 46 then
@@ -652,7 +667,7 @@ function ____exports.send(config, topic, records)
                             }
                         end
                     end
-                    ::__continue116::
+                    ::__continue117::
                 end
             end
             for ____, batch in ipairs(group) do
@@ -667,7 +682,7 @@ function ____exports.send(config, topic, records)
                 end
             end
         end
-        ::__continue110::
+        ::__continue111::
     end
     local sent = 0
     local failed = 0

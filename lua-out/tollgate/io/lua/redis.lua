@@ -54,7 +54,8 @@ local function prepare(config)
         ____temp_1 = config.username
     end
     local username = ____temp_1
-    local tls = config.ssl == true and ({verify = config.ssl_verify ~= false, serverName = config.server_name}) or nil
+    local clientCert = config.client_cert ~= nil and config.client_key ~= nil and ({cert = config.client_cert, key = config.client_key}) or nil
+    local tls = config.ssl == true and ({verify = config.ssl_verify ~= false, serverName = config.server_name, clientCert = clientCert}) or nil
     local prepared = {
         timeoutMs = config.timeout_ms,
         keepaliveMs = config.keepalive_ms,
@@ -106,7 +107,7 @@ local function connect(p, node)
     end
     local tls = p.tls
     if tls ~= nil then
-        local insecure = secure(sock, {serverName = tls.serverName or node.host, verify = tls.verify})
+        local insecure = secure(sock, {serverName = tls.serverName or node.host, verify = tls.verify, clientCert = tls.clientCert})
         if insecure ~= nil then
             return failed(sock, insecure)
         end

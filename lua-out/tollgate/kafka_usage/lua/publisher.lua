@@ -285,7 +285,7 @@ local function channelFor(conf)
                 idempotent = k.idempotent,
                 keepalive_ms = k.keepalive_ms,
                 metadata_max_age_s = k.metadata_max_age_s,
-                tls = k.tls and ({verify = k.ssl_verify, server_name = k.server_name}) or nil,
+                tls = k.tls and ({verify = k.ssl_verify, server_name = k.server_name, client_cert = k.client_cert, client_key = k.client_key}) or nil,
                 sasl = k.sasl
             },
             delivery = newDeliveryState(__TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes))
