@@ -441,10 +441,20 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
 
 /** How many records `topic` holds: the sum over its partitions of high watermark − log start. */
 export async function recordCount(bootstrap: string, topic: string): Promise<number> {
-  return withAdmin(bootstrap, async (admin) => {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  });
+  // A topic created a moment ago can still answer NOT_LEADER_OR_FOLLOWER while its leader
+  // settles: Kafka marks such errors retriable, and so does this count (for up to 5 s).
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      return await withAdmin(bootstrap, async (admin) => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      });
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
 }
 
 /**

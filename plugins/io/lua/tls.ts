@@ -27,26 +27,27 @@ export function poolSecurity(tls: { serverName?: string; verify: boolean; client
   return `tls:${tls.serverName ?? ""}:${tls.verify ? "verified" : "unverified"}${client}`;
 }
 
-/** Parsed client certificates and keys by their PEM text (a config's text is parsed once per worker). */
-const parsedCerts = new LuaTable<string, FfiCData>();
-const parsedKeys = new LuaTable<string, FfiCData>();
+/** Parsed client certificates and private keys by their PEM text (a config's text is parsed once per worker). */
+const parsedPem = new LuaTable<string, FfiCData>();
+
+/** The parsed form of a PEM text (certificate or key), cached; or undefined and the parser's error. */
+function parsePem(
+  pem: string,
+  parse: (this: void, pem: string) => LuaMultiReturn<[FfiCData | undefined, string | undefined]>,
+): LuaMultiReturn<[FfiCData | undefined, string | undefined]> {
+  const known = parsedPem.get(pem);
+  if (known !== undefined) return $multi(known, undefined);
+  const [parsed, err] = parse(pem);
+  if (parsed !== undefined) parsedPem.set(pem, parsed);
+  return $multi(parsed, err);
+}
 
 /** Sets the client certificate on `sock` for its handshake; an error, or undefined. */
 function presentClientCert(sock: TcpSocket, client: ClientCertificate): string | undefined {
-  let cert = parsedCerts.get(client.cert);
-  if (cert === undefined) {
-    const [parsed, err] = ssl.parse_pem_cert(client.cert);
-    if (parsed === undefined) return `client certificate: ${err}`;
-    cert = parsed;
-    parsedCerts.set(client.cert, cert);
-  }
-  let key = parsedKeys.get(client.key);
-  if (key === undefined) {
-    const [parsed, err] = ssl.parse_pem_priv_key(client.key);
-    if (parsed === undefined) return `client key: ${err}`;
-    key = parsed;
-    parsedKeys.set(client.key, key);
-  }
+  const [cert, certErr] = parsePem(client.cert, ssl.parse_pem_cert);
+  if (cert === undefined) return `client certificate: ${certErr}`;
+  const [key, keyErr] = parsePem(client.key, ssl.parse_pem_priv_key);
+  if (key === undefined) return `client key: ${keyErr}`;
   const [ok, err] = sock.setclientcert(cert, key);
   return ok === undefined ? `client certificate: ${err}` : undefined;
 }

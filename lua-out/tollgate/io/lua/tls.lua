@@ -9,28 +9,29 @@ function ____exports.poolSecurity(tls)
     local client = tls.clientCert == nil and "" or ":" .. ngx.md5(tls.clientCert.cert)
     return "tls:" .. (tls.serverName or "") .. ":" .. (tls.verify and "verified" or "unverified") .. client
 end
---- Parsed client certificates and keys by their PEM text (a config's text is parsed once per worker).
-local parsedCerts = {}
-local parsedKeys = {}
+--- Parsed client certificates and private keys by their PEM text (a config's text is parsed once per worker).
+local parsedPem = {}
+--- The parsed form of a PEM text (certificate or key), cached; or undefined and the parser's error.
+local function parsePem(pem, parse)
+    local known = parsedPem[pem]
+    if known ~= nil then
+        return known, nil
+    end
+    local parsed, err = parse(pem)
+    if parsed ~= nil then
+        parsedPem[pem] = parsed
+    end
+    return parsed, err
+end
 --- Sets the client certificate on `sock` for its handshake; an error, or undefined.
 local function presentClientCert(sock, client)
-    local cert = parsedCerts[client.cert]
+    local cert, certErr = parsePem(client.cert, ssl.parse_pem_cert)
     if cert == nil then
-        local parsed, err = ssl.parse_pem_cert(client.cert)
-        if parsed == nil then
-            return "client certificate: " .. tostring(err)
-        end
-        cert = parsed
-        parsedCerts[client.cert] = cert
+        return "client certificate: " .. tostring(certErr)
     end
-    local key = parsedKeys[client.key]
+    local key, keyErr = parsePem(client.key, ssl.parse_pem_priv_key)
     if key == nil then
-        local parsed, err = ssl.parse_pem_priv_key(client.key)
-        if parsed == nil then
-            return "client key: " .. tostring(err)
-        end
-        key = parsed
-        parsedKeys[client.key] = key
+        return "client key: " .. tostring(keyErr)
     end
     local ok, err = sock:setclientcert(cert, key)
     return ok == nil and "client certificate: " .. tostring(err) or nil
