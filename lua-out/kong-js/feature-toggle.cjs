@@ -26706,6 +26706,22 @@ function sortedFieldNames(spec) {
   return names;
 }
 
+// plugins/core/client-cert.ts
+var CLIENT_CERT_FIELDS = {
+  client_cert: string2({
+    description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
+    minLength: 1
+  }),
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
+};
+function clientCertProblem(value) {
+  const cert = value["client_cert"] !== void 0;
+  const key = value["client_key"] !== void 0;
+  if (cert && !key) return "client_key: required with client_cert";
+  if (key && !cert) return "client_cert: required with client_key";
+  return void 0;
+}
+
 // plugins/core/http-url.ts
 var SCHEMES = {
   "http://": { tls: false, port: 80 },
@@ -26753,10 +26769,13 @@ var TLS_FIELDS = {
   server_name: string2({
     description: "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.",
     minLength: 1
-  })
+  }),
+  ...CLIENT_CERT_FIELDS
 };
 function tlsSettings(target, conf) {
-  return target.tls ? { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify } : void 0;
+  if (!target.tls) return void 0;
+  const clientCert = conf.client_cert !== void 0 && conf.client_key !== void 0 ? { cert: conf.client_cert, key: conf.client_key } : void 0;
+  return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert };
 }
 
 // plugins/core/kong-schema.ts
@@ -27044,12 +27063,12 @@ var import_undici = __toESM(require_undici(), 1);
 var agents = /* @__PURE__ */ new Map();
 function agentFor(options) {
   const tls = options.tls;
-  const security = tls === void 0 ? "plain" : `${tls.serverName}:${tls.verify}`;
+  const security = tls === void 0 ? "plain" : `${tls.serverName}:${tls.verify}:${tls.clientCert?.cert ?? ""}`;
   const key = `${options.connectTimeoutMs}:${options.poolSize}:${options.keepaliveMs}:${security}`;
   let agent = agents.get(key);
   if (agent === void 0) {
     agent = new import_undici.Agent({
-      connect: tls === void 0 ? { timeout: options.connectTimeoutMs } : { timeout: options.connectTimeoutMs, servername: tls.serverName, rejectUnauthorized: tls.verify },
+      connect: tls === void 0 ? { timeout: options.connectTimeoutMs } : { timeout: options.connectTimeoutMs, servername: tls.serverName, rejectUnauthorized: tls.verify, cert: tls.clientCert?.cert, key: tls.clientCert?.key },
       connections: options.poolSize,
       keepAliveTimeout: options.keepaliveMs
     });
@@ -28282,7 +28301,7 @@ var unleash = record({
     timeout_ms: integer({ description: "Connect and read timeout of one poll.", default: 2e3, min: 1, max: 6e4 }),
     dict: string2({ description: "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default: "tollgate_cache", minLength: 1 })
   },
-  check: (value) => parseHttpUrl(value["url"]) === void 0 ? `url: '${value["url"]}' is not an http:// or https:// URL` : void 0
+  check: (value) => parseHttpUrl(value["url"]) === void 0 ? `url: '${value["url"]}' is not an http:// or https:// URL` : clientCertProblem(value)
 });
 var featureToggleSchema = record({
   description: "Unleash-compatible feature flags at the gateway.",

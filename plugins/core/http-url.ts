@@ -4,6 +4,7 @@
  * (io/lua/http.ts, io/node/http.ts): `http[s]://host[:port][/path]`; and the config
  * fields of its TLS.
  */
+import { CLIENT_CERT_FIELDS } from "./client-cert";
 import { boolean, string } from "./schema";
 
 export interface HttpTarget {
@@ -74,9 +75,15 @@ export const TLS_FIELDS = {
       "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.",
     minLength: 1,
   }),
+  ...CLIENT_CERT_FIELDS,
 };
 
 /** What a client needs for TLS to `target` (undefined for http://). */
-export function tlsSettings(target: HttpTarget, conf: { ssl_verify: boolean; server_name?: string }): { serverName: string; verify: boolean } | undefined {
-  return target.tls ? { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify } : undefined;
+export function tlsSettings(
+  target: HttpTarget,
+  conf: { ssl_verify: boolean; server_name?: string; client_cert?: string; client_key?: string },
+): { serverName: string; verify: boolean; clientCert?: { cert: string; key: string } } | undefined {
+  if (!target.tls) return undefined;
+  const clientCert = conf.client_cert !== undefined && conf.client_key !== undefined ? { cert: conf.client_cert, key: conf.client_key } : undefined;
+  return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert };
 }

@@ -5,6 +5,7 @@
  */
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { catalogProblem } from "./catalog";
+import { clientCertProblem } from "../core/client-cert";
 import { parseHttpUrl, TLS_FIELDS } from "../core/http-url";
 
 /** Where a caller's subscription can come from, tried in the configured order. */
@@ -86,6 +87,7 @@ const service = record({
     keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 60_000, min: 1, max: 3_600_000 }),
     max_body_bytes: integer({ description: "Largest response body accepted.", default: 65_536, min: 256, max: 16_777_216 }),
   },
+  check: clientCertProblem,
 });
 
 const cache = record({

@@ -6,6 +6,7 @@
  * gateway config unchanged; `startTime` / `endTime` are tollgate's additions.
  */
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
+import { clientCertProblem } from "../core/client-cert";
 import { parseHttpUrl, TLS_FIELDS } from "../core/http-url";
 import { parseIsoTime } from "./parse";
 
@@ -154,7 +155,8 @@ const unleash = record({
     timeout_ms: integer({ description: "Connect and read timeout of one poll.", default: 2000, min: 1, max: 60_000 }),
     dict: string({ description: "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default: "tollgate_cache", minLength: 1 }),
   },
-  check: (value) => (parseHttpUrl(value["url"] as string) === undefined ? `url: '${value["url"]}' is not an http:// or https:// URL` : undefined),
+  check: (value) =>
+    parseHttpUrl(value["url"] as string) === undefined ? `url: '${value["url"]}' is not an http:// or https:// URL` : clientCertProblem(value),
 });
 
 export const featureToggleSchema = record({

@@ -108,19 +108,22 @@ describe("entitlement-check on Kong's JS plugin server, with an https:// entitle
   let pki: TestPki;
   let trusted: EntitlementService;
   let rogue: EntitlementService;
+  let mutual: EntitlementService;
   let server: PluginServer | undefined;
 
   beforeAll(async () => {
     pki = createTestPki();
     trusted = await startEntitlementService("/entitlements", pki.server);
     rogue = await startEntitlementService("/entitlements", pki.untrusted);
-    for (const service of [trusted, rogue]) service.answers.set("remote_premium", { plan: "premium", status: "active" });
+    mutual = await startEntitlementService("/entitlements", pki.server, pki.caFile);
+    for (const service of [trusted, rogue, mutual]) service.answers.set("remote_premium", { plan: "premium", status: "active" });
     // How an operator makes the plugin server trust a private CA: Node reads it at start-up.
     server = await startPluginServer("ec-tls", { NODE_EXTRA_CA_CERTS: pki.caFile });
   });
 
   afterAll(async () => {
     await server?.stop();
+    await mutual?.stop();
     await rogue?.stop();
     await trusted?.stop();
     pki?.remove();
@@ -149,5 +152,11 @@ describe("entitlement-check on Kong's JS plugin server, with an https:// entitle
     const unverified = await decide(rogue.url, { ssl_verify: false });
     expect(unverified.exit).toBeUndefined();
     expect(rogue.calls.get("remote_premium")).toBe(1);
+
+    // A service that requires a client certificate: answered with one, 503 without.
+    expect((await decide(mutual.url, { server_name: "localhost" })).exit?.status).toBe(503);
+    const withCert = await decide(mutual.url, { server_name: "localhost", client_cert: pki.server.cert, client_key: pki.server.key });
+    expect(withCert.exit).toBeUndefined();
+    expect(mutual.calls.get("remote_premium")).toBe(1);
   });
 });

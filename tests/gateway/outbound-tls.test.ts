@@ -45,6 +45,7 @@ async function startUnleashStub(certificate: ServerCertificate): Promise<Unleash
 
 /** The route paths, what each one's plugin is pointed at, and how. */
 function routes(
+  mutualService: string,
   trusted: string,
   rogue: string,
   unleashTrusted: string,
@@ -81,6 +82,9 @@ function routes(
     { path: "/wrong-name", plugin: "entitlement-check", conf: entitlement(trusted, { server_name: "billing.example.com" }) },
     { path: "/untrusted", plugin: "entitlement-check", conf: entitlement(rogue, { server_name: "localhost" }) },
     { path: "/unverified", plugin: "entitlement-check", conf: entitlement(rogue, { ssl_verify: false }) },
+    // A service that requires a client certificate from the test CA: with one, and without.
+    { path: "/mutual-service", plugin: "entitlement-check", conf: entitlement(mutualService, { server_name: "localhost", client_cert: clientCert.cert, client_key: clientCert.key }) },
+    { path: "/mutual-service-no-cert", plugin: "entitlement-check", conf: entitlement(mutualService, { server_name: "localhost" }) },
     { path: "/flags-verified", plugin: "feature-toggle", conf: toggle(unleashTrusted, { server_name: "localhost" }) },
     { path: "/flags-untrusted", plugin: "feature-toggle", conf: toggle(unleashRogue, { server_name: "localhost" }) },
     { path: "/limit-verified", plugin: "tier-limit", conf: limit(redisTrusted, { server_name: "localhost" }) },
@@ -115,7 +119,7 @@ async function startHost(kind: HostKind, upstreamUrl: string, pki: TestPki, spec
  * One consumer per entitlement route: configs that reach the same service with the same
  * TLS settings share cached answers, and each case must reach the service itself.
  */
-const CONSUMERS = ["alice", "bob", "carol", "dave"];
+const CONSUMERS = ["alice", "bob", "carol", "dave", "erin", "frank"];
 const as = (name: string): { headers: Record<string, string> } => ({ headers: { apikey: `k-${name}` } });
 const ALICE = as("alice");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -124,6 +128,7 @@ let pki: TestPki;
 let upstream: EchoUpstream;
 let trusted: EntitlementService;
 let rogue: EntitlementService;
+let mutualService: EntitlementService;
 let unleashTrusted: UnleashStub;
 let unleashRogue: UnleashStub;
 let redisTrusted: RedisServer;
@@ -136,7 +141,8 @@ beforeAll(async () => {
   upstream = await startEchoUpstream();
   trusted = await startEntitlementService("/entitlements", pki.server);
   rogue = await startEntitlementService("/entitlements", pki.untrusted);
-  for (const service of [trusted, rogue]) for (const name of CONSUMERS) service.answers.set(name, { plan: "premium", status: "active" });
+  mutualService = await startEntitlementService("/entitlements", pki.server, pki.caFile);
+  for (const service of [trusted, rogue, mutualService]) for (const name of CONSUMERS) service.answers.set(name, { plan: "premium", status: "active" });
   unleashTrusted = await startUnleashStub(pki.server);
   unleashRogue = await startUnleashStub(pki.untrusted);
   redisTrusted = await startRedis({ tls: pki.server });
@@ -153,6 +159,7 @@ afterAll(async () => {
   await redisTrusted?.stop();
   await unleashRogue?.stop();
   await unleashTrusted?.stop();
+  await mutualService?.stop();
   await rogue?.stop();
   await trusted?.stop();
   await upstream?.stop();
@@ -163,7 +170,7 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    gateway = await startHost(kind, upstream.url, pki, routes(trusted.url, rogue.url, unleashTrusted.url, unleashRogue.url, redisTrusted, redisRogue, cluster, redisMutual, pki.server));
+    gateway = await startHost(kind, upstream.url, pki, routes(mutualService.url, trusted.url, rogue.url, unleashTrusted.url, unleashRogue.url, redisTrusted, redisRogue, cluster, redisMutual, pki.server));
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -200,6 +207,18 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
     expect(reply.status).toBe(200);
     expect(echoed(reply).headers["x-plan"]).toBe("premium");
     expect(rogue.authHeaders).toEqual([SECRET]);
+  });
+
+  it("entitlement-check: a service that requires a client certificate answers with one (mutual TLS); without one: 503 JSON", async () => {
+    mutualService.reset();
+    const reply = await request(`${gateway.url}/mutual-service`, as("erin"));
+    expect(reply.status).toBe(200);
+    expect(echoed(reply).headers["x-plan"]).toBe("premium");
+    const refused = await request(`${gateway.url}/mutual-service-no-cert`, as("frank"));
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: "entitlement_unavailable" });
+    expect(mutualService.calls.get("erin")).toBe(1);
+    expect(mutualService.calls.get("frank")).toBeUndefined();
   });
 
   it("feature-toggle: flags polled from an https:// Unleash take effect; an untrusted one is never read (the last flags stay)", async () => {

@@ -7,6 +7,7 @@
  * Test infrastructure only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { ServerCertificate } from "./tls.ts";
@@ -31,7 +32,11 @@ export interface EntitlementService {
   stop(): Promise<void>;
 }
 
-export async function startEntitlementService(basePath = "/entitlements", tls?: ServerCertificate): Promise<EntitlementService> {
+/**
+ * `tls`: serve https with this certificate; `clientCaFile`: and require a client
+ * certificate from that CA (mutual TLS).
+ */
+export async function startEntitlementService(basePath = "/entitlements", tls?: ServerCertificate, clientCaFile?: string): Promise<EntitlementService> {
   let mode: ServiceMode = "ok";
   let delayMs = 0;
   const sockets = new Set<import("node:net").Socket>();
@@ -103,7 +108,8 @@ export async function startEntitlementService(basePath = "/entitlements", tls?: 
     else answer();
   };
 
-  const server: Server = tls === undefined ? createServer(handle) : createTlsServer({ cert: tls.cert, key: tls.key }, handle);
+  const clientAuth = clientCaFile === undefined ? {} : { requestCert: true, rejectUnauthorized: true, ca: readFileSync(clientCaFile) };
+  const server: Server = tls === undefined ? createServer(handle) : createTlsServer({ cert: tls.cert, key: tls.key, ...clientAuth }, handle);
   server.keepAliveTimeout = 60_000;
   // For https, "connection" is the TCP socket too: closing it ends the TLS session.
   server.on("connection", (socket) => {

@@ -2,7 +2,10 @@ local ____lualib = require("tollgate.lualib_bundle")
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__Number = ____lualib.__TS__Number
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local CLIENT_CERT_FIELDS = ____client_2Dcert.CLIENT_CERT_FIELDS
 local ____schema = require("tollgate.core.schema")
 local boolean = ____schema.boolean
 local ____string = ____schema.string
@@ -67,12 +70,19 @@ function ____exports.targetUrl(target, path)
     return (target.tls and "https" or "http") .. "://" .. ____exports.hostHeader(target) .. target.basePath .. path
 end
 --- Config fields of an https:// target's certificate check (entitlement service, Unleash server).
-____exports.TLS_FIELDS = {
-    ssl_verify = boolean({description = "For an https:// URL: check the server's certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate) and the server_name. Off: encrypted but not authenticated.", default = true}),
-    server_name = ____string({description = "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.", minLength = 1})
-}
+____exports.TLS_FIELDS = __TS__ObjectAssign(
+    {
+        ssl_verify = boolean({description = "For an https:// URL: check the server's certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate) and the server_name. Off: encrypted but not authenticated.", default = true}),
+        server_name = ____string({description = "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.", minLength = 1})
+    },
+    CLIENT_CERT_FIELDS
+)
 --- What a client needs for TLS to `target` (undefined for http://).
 function ____exports.tlsSettings(target, conf)
-    return target.tls and ({serverName = conf.server_name or target.host, verify = conf.ssl_verify}) or nil
+    if not target.tls then
+        return nil
+    end
+    local clientCert = conf.client_cert ~= nil and conf.client_key ~= nil and ({cert = conf.client_cert, key = conf.client_key}) or nil
+    return {serverName = conf.server_name or target.host, verify = conf.ssl_verify, clientCert = clientCert}
 end
 return ____exports

@@ -10,6 +10,8 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local catalogProblem = ____catalog.catalogProblem
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local clientCertProblem = ____client_2Dcert.clientCertProblem
 local ____http_2Durl = require("tollgate.core.http_url")
 local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local TLS_FIELDS = ____http_2Durl.TLS_FIELDS
@@ -88,7 +90,8 @@ local service = record({
             keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
             max_body_bytes = integer({description = "Largest response body accepted.", default = 65536, min = 256, max = 16777216})
         }
-    )
+    ),
+    check = clientCertProblem
 })
 local cache = record({
     description = "Caching of service answers: a per-worker LRU in front of a lua_shared_dict.",

@@ -8,6 +8,8 @@ local integer = ____schema.integer
 local map = ____schema.map
 local record = ____schema.record
 local ____string = ____schema.string
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local clientCertProblem = ____client_2Dcert.clientCertProblem
 local ____http_2Durl = require("tollgate.core.http_url")
 local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local TLS_FIELDS = ____http_2Durl.TLS_FIELDS
@@ -158,7 +160,7 @@ local unleash = record({
             dict = ____string({description = "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default = "tollgate_cache", minLength = 1})
         }
     ),
-    check = function(value) return parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// or https:// URL" or nil end
+    check = function(value) return parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// or https:// URL" or clientCertProblem(value) end
 })
 ____exports.featureToggleSchema = record({
     description = "Unleash-compatible feature flags at the gateway.",

@@ -9,8 +9,8 @@ import { Agent, request } from "undici";
 export interface NodeHttpGetOptions {
   /** Full URL, http:// or https://. */
   url: string;
-  /** For an https:// URL: the name the certificate must carry (sent as SNI), and whether it is checked at all. */
-  tls?: { serverName: string; verify: boolean };
+  /** For an https:// URL: the name the certificate must carry (sent as SNI), whether it is checked at all, and a client certificate (PEM). */
+  tls?: { serverName: string; verify: boolean; clientCert?: { cert: string; key: string } };
   headers?: Record<string, string>;
   connectTimeoutMs: number;
   /** The longest the answer may take after connecting. */
@@ -33,12 +33,15 @@ function agentFor(options: NodeHttpGetOptions): Agent {
   const tls = options.tls;
   // TLS settings are part of the pool's key: a connection checked for one name, or not
   // checked, must never serve a call that wants another name checked.
-  const security = tls === undefined ? "plain" : `${tls.serverName}:${tls.verify}`;
+  const security = tls === undefined ? "plain" : `${tls.serverName}:${tls.verify}:${tls.clientCert?.cert ?? ""}`;
   const key = `${options.connectTimeoutMs}:${options.poolSize}:${options.keepaliveMs}:${security}`;
   let agent = agents.get(key);
   if (agent === undefined) {
     agent = new Agent({
-      connect: tls === undefined ? { timeout: options.connectTimeoutMs } : { timeout: options.connectTimeoutMs, servername: tls.serverName, rejectUnauthorized: tls.verify },
+      connect:
+        tls === undefined
+          ? { timeout: options.connectTimeoutMs }
+          : { timeout: options.connectTimeoutMs, servername: tls.serverName, rejectUnauthorized: tls.verify, cert: tls.clientCert?.cert, key: tls.clientCert?.key },
       connections: options.poolSize,
       keepAliveTimeout: options.keepaliveMs,
     });
