@@ -26712,6 +26712,9 @@ var CLIENT_CERT_FIELDS = {
   }),
   client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
 };
+function clientCertificate(conf) {
+  return conf.client_cert !== void 0 && conf.client_key !== void 0 ? { cert: conf.client_cert, key: conf.client_key } : void 0;
+}
 function clientCertProblem(value) {
   const cert = value["client_cert"] !== void 0;
   const key = value["client_key"] !== void 0;
@@ -26772,8 +26775,7 @@ var TLS_FIELDS = {
 };
 function tlsSettings(target, conf) {
   if (!target.tls) return void 0;
-  const clientCert = conf.client_cert !== void 0 && conf.client_key !== void 0 ? { cert: conf.client_cert, key: conf.client_key } : void 0;
-  return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert };
+  return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert: clientCertificate(conf) };
 }
 
 // plugins/core/kong-schema.ts

@@ -14,6 +14,17 @@ export const CLIENT_CERT_FIELDS = {
   client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 }),
 };
 
+/** A client certificate (its chain) and its private key, PEM. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+/** The client certificate a config's fields name, or undefined when they name none. */
+export function clientCertificate(conf: { client_cert?: string; client_key?: string }): ClientCertificate | undefined {
+  return conf.client_cert !== undefined && conf.client_key !== undefined ? { cert: conf.client_cert, key: conf.client_key } : undefined;
+}
+
 /** The problem with a record's client certificate fields (one without the other), or undefined. */
 export function clientCertProblem(value: { [field: string]: unknown }): string | undefined {
   const cert = value["client_cert"] !== undefined;

@@ -4,7 +4,7 @@
  * (io/lua/http.ts, io/node/http.ts): `http[s]://host[:port][/path]`; and the config
  * fields of its TLS.
  */
-import { CLIENT_CERT_FIELDS } from "./client-cert";
+import { CLIENT_CERT_FIELDS, clientCertificate, type ClientCertificate } from "./client-cert";
 import { boolean, string } from "./schema";
 
 export interface HttpTarget {
@@ -82,8 +82,7 @@ export const TLS_FIELDS = {
 export function tlsSettings(
   target: HttpTarget,
   conf: { ssl_verify: boolean; server_name?: string; client_cert?: string; client_key?: string },
-): { serverName: string; verify: boolean; clientCert?: { cert: string; key: string } } | undefined {
+): { serverName: string; verify: boolean; clientCert?: ClientCertificate } | undefined {
   if (!target.tls) return undefined;
-  const clientCert = conf.client_cert !== undefined && conf.client_key !== undefined ? { cert: conf.client_cert, key: conf.client_key } : undefined;
-  return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert };
+  return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert: clientCertificate(conf) };
 }

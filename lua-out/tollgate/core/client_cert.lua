@@ -6,6 +6,10 @@ ____exports.CLIENT_CERT_FIELDS = {
     client_cert = ____string({description = "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).", minLength = 1}),
     client_key = ____string({description = "With TLS: the client certificate's private key (PEM, unencrypted).", minLength = 1})
 }
+--- The client certificate a config's fields name, or undefined when they name none.
+function ____exports.clientCertificate(conf)
+    return conf.client_cert ~= nil and conf.client_key ~= nil and ({cert = conf.client_cert, key = conf.client_key}) or nil
+end
 --- The problem with a record's client certificate fields (one without the other), or undefined.
 function ____exports.clientCertProblem(value)
     local cert = value.client_cert ~= nil

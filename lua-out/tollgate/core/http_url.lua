@@ -6,6 +6,7 @@ local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____client_2Dcert = require("tollgate.core.client_cert")
 local CLIENT_CERT_FIELDS = ____client_2Dcert.CLIENT_CERT_FIELDS
+local clientCertificate = ____client_2Dcert.clientCertificate
 local ____schema = require("tollgate.core.schema")
 local boolean = ____schema.boolean
 local ____string = ____schema.string
@@ -82,7 +83,10 @@ function ____exports.tlsSettings(target, conf)
     if not target.tls then
         return nil
     end
-    local clientCert = conf.client_cert ~= nil and conf.client_key ~= nil and ({cert = conf.client_cert, key = conf.client_key}) or nil
-    return {serverName = conf.server_name or target.host, verify = conf.ssl_verify, clientCert = clientCert}
+    return {
+        serverName = conf.server_name or target.host,
+        verify = conf.ssl_verify,
+        clientCert = clientCertificate(conf)
+    }
 end
 return ____exports

@@ -35,7 +35,8 @@ import { type Bytes } from "../kafka/bytes";
 import { toBase64 } from "../kafka/bytes";
 import { scramCheckServer, scramFinal, scramFirst } from "../kafka/scram";
 import { randomBytes, scramCrypto } from "./crypto";
-import { poolSecurity, secure, type ClientCertificate } from "./tls";
+import { clientCertificate, type ClientCertificate } from "../../core/client-cert";
+import { poolSecurity, secure } from "./tls";
 
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 import { partitionForKey } from "../kafka/murmur2";
@@ -175,8 +176,7 @@ function parseAddr(addr: string): Broker | undefined {
 }
 
 function clientCertOf(config: KafkaProducerConfig): ClientCertificate | undefined {
-  const tls = config.tls;
-  return tls?.client_cert !== undefined && tls.client_key !== undefined ? { cert: tls.client_cert, key: tls.client_key } : undefined;
+  return config.tls === undefined ? undefined : clientCertificate(config.tls);
 }
 
 function stateFor(config: KafkaProducerConfig): ClusterState {

@@ -15,7 +15,8 @@ import type { RedisConnection } from "../redis-connection";
 import { keySlot } from "../redis-slot";
 import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
 import { command, type RespResult } from "./resp";
-import { poolSecurity, secure, type ClientCertificate } from "./tls";
+import { clientCertificate, type ClientCertificate } from "../../core/client-cert";
+import { poolSecurity, secure } from "./tls";
 
 /** How to reach Redis (see ../redis-connection.ts; cluster_nodes means Redis Cluster). */
 export type RedisConfig = RedisConnection;
@@ -72,8 +73,7 @@ function prepare(config: RedisConfig): Prepared {
   // An empty password or username means none (AUTH "" would fail on a server without one).
   const password = config.password === "" ? undefined : config.password;
   const username = password === undefined || config.username === "" ? undefined : config.username;
-  const clientCert = config.client_cert !== undefined && config.client_key !== undefined ? { cert: config.client_cert, key: config.client_key } : undefined;
-  const tls = config.ssl === true ? { verify: config.ssl_verify !== false, serverName: config.server_name, clientCert } : undefined;
+  const tls = config.ssl === true ? { verify: config.ssl_verify !== false, serverName: config.server_name, clientCert: clientCertificate(config) } : undefined;
   const prepared: Prepared = {
     timeoutMs: config.timeout_ms,
     keepaliveMs: config.keepalive_ms,

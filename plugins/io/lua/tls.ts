@@ -6,6 +6,7 @@
  * something else. A client certificate (mutual TLS) is parsed once per PEM text.
  */
 import ssl = require("ngx.ssl");
+import type { ClientCertificate } from "../../core/client-cert";
 
 /** How a connection is secured: the name checked (and sent as SNI), and whether the certificate is checked at all. */
 export interface TlsSettings {
@@ -13,11 +14,6 @@ export interface TlsSettings {
   verify: boolean;
   /** Mutual TLS: the certificate (chain) and private key this client presents, PEM. */
   clientCert?: ClientCertificate;
-}
-
-export interface ClientCertificate {
-  cert: string;
-  key: string;
 }
 
 /** The part of a pool name that says how its connections are secured. */

@@ -10,6 +10,8 @@ local scramFirst = ____scram.scramFirst
 local ____crypto = require("tollgate.io.lua.crypto")
 local randomBytes = ____crypto.randomBytes
 local scramCrypto = ____crypto.scramCrypto
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local clientCertificate = ____client_2Dcert.clientCertificate
 local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
@@ -252,49 +254,54 @@ local function parseAddr(addr)
     }
 end
 local function clientCertOf(config)
-    local tls = config.tls
-    return (tls and tls.client_cert) ~= nil and tls.client_key ~= nil and ({cert = tls.client_cert, key = tls.client_key}) or nil
+    local ____temp_0
+    if config.tls == nil then
+        ____temp_0 = nil
+    else
+        ____temp_0 = clientCertificate(config.tls)
+    end
+    return ____temp_0
 end
 local function stateFor(config)
     local state = states[config]
     if state ~= nil then
         return state
     end
+    local ____temp_3 = {}
     local ____temp_4 = {}
     local ____temp_5 = {}
-    local ____temp_6 = {}
+    local ____temp_6 = -1
     local ____temp_7 = -1
-    local ____temp_8 = -1
-    local ____temp_9 = {}
-    local ____poolSecurity_3 = poolSecurity
-    local ____temp_2
+    local ____temp_8 = {}
+    local ____poolSecurity_2 = poolSecurity
+    local ____temp_1
     if config.tls == nil then
-        ____temp_2 = nil
+        ____temp_1 = nil
     else
-        ____temp_2 = {
+        ____temp_1 = {
             serverName = config.tls.server_name,
             verify = config.tls.verify,
             clientCert = clientCertOf(config)
         }
     end
     state = {
-        seeds = ____temp_4,
-        nodes = ____temp_5,
-        topics = ____temp_6,
-        producerId = ____temp_7,
-        producerEpoch = ____temp_8,
-        sequences = ____temp_9,
+        seeds = ____temp_3,
+        nodes = ____temp_4,
+        topics = ____temp_5,
+        producerId = ____temp_6,
+        producerEpoch = ____temp_7,
+        sequences = ____temp_8,
         nextPartition = 0,
         correlationId = 0,
-        poolTag = ____poolSecurity_3(____temp_2) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
+        poolTag = ____poolSecurity_2(____temp_1) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
     }
     for ____, addr in ipairs(config.brokers) do
         local broker = parseAddr(addr)
         if broker == nil then
             state.error = "kafka: broker '" .. addr .. "' is not host:port"
         else
-            local ____state_seeds_10 = state.seeds
-            ____state_seeds_10[#____state_seeds_10 + 1] = broker
+            local ____state_seeds_9 = state.seeds
+            ____state_seeds_9[#____state_seeds_9 + 1] = broker
         end
     end
     if #state.seeds == 0 and state.error == nil then
@@ -574,8 +581,8 @@ function ____exports.send(config, topic, records)
             byPartition[partition] = batch
             order[#order + 1] = batch
         end
-        local ____batch_records_11 = batch.records
-        ____batch_records_11[#____batch_records_11 + 1] = record
+        local ____batch_records_10 = batch.records
+        ____batch_records_10[#____batch_records_10 + 1] = record
     end
     local results = {}
     local byLeader = {}

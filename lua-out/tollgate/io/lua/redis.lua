@@ -10,6 +10,8 @@ local clusterStats = ____redis_2Dcluster.clusterStats
 local redirection = ____redis_2Dcluster.redirection
 local ____resp = require("tollgate.io.lua.resp")
 local command = ____resp.command
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local clientCertificate = ____client_2Dcert.clientCertificate
 local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
@@ -54,8 +56,11 @@ local function prepare(config)
         ____temp_1 = config.username
     end
     local username = ____temp_1
-    local clientCert = config.client_cert ~= nil and config.client_key ~= nil and ({cert = config.client_cert, key = config.client_key}) or nil
-    local tls = config.ssl == true and ({verify = config.ssl_verify ~= false, serverName = config.server_name, clientCert = clientCert}) or nil
+    local tls = config.ssl == true and ({
+        verify = config.ssl_verify ~= false,
+        serverName = config.server_name,
+        clientCert = clientCertificate(config)
+    }) or nil
     local prepared = {
         timeoutMs = config.timeout_ms,
         keepaliveMs = config.keepalive_ms,
