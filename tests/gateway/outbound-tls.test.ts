@@ -219,6 +219,11 @@ describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
     expect(refused.body).toMatchObject({ error: "entitlement_unavailable" });
     expect(mutualService.calls.get("erin")).toBe(1);
     expect(mutualService.calls.get("frank")).toBeUndefined();
+    // The config without a certificate failed for frank; the one with a certificate reaches
+    // the service in its own right, not with that failure.
+    const withCert = await request(`${gateway.url}/mutual-service`, as("frank"));
+    expect(withCert.status).toBe(200);
+    expect(mutualService.calls.get("frank")).toBe(1);
   });
 
   it("feature-toggle: flags polled from an https:// Unleash take effect; an untrusted one is never read (the last flags stay)", async () => {

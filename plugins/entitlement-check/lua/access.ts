@@ -83,8 +83,9 @@ function newService(conf: EntitlementCheckConfig): LuaService {
   const service: LuaService = {
     cache: {
       dict: c.dict,
-      // Configs that reach the same service the same way share answers (and failures).
-      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""} ${s.ssl_verify} ${s.server_name ?? ""}`)}`,
+      // Configs that reach the same service the same way share answers (and failures): the
+      // same URL, credentials and TLS settings, client certificate included.
+      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""} ${s.ssl_verify} ${s.server_name ?? ""} ${s.client_cert ?? ""}`)}`,
       lruSize: c.lru_size,
       ttl: c.ttl,
       negativeTtl: c.negative_ttl,

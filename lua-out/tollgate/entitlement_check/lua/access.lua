@@ -54,7 +54,7 @@ function newService(conf)
     local service = {
         cache = {
             dict = c.dict,
-            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or "") .. " " .. tostring(s.ssl_verify) .. " " .. (s.server_name or ""))),
+            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or "") .. " " .. tostring(s.ssl_verify) .. " " .. (s.server_name or "") .. " " .. (s.client_cert or ""))),
             lruSize = c.lru_size,
             ttl = c.ttl,
             negativeTtl = c.negative_ttl,
