@@ -5,7 +5,7 @@
  *
  * Pure code (no ngx): compiled to Lua (tollgate.io.kafka.hex_api) and run by vitest.
  */
-import { fromHex, reader, readVarint, readUvarint, toHex, int64, uvarint, varint, utf8, type Bytes, type Parts } from "./bytes";
+import { fromBase64, fromHex, reader, readVarint, readUvarint, toBase64, toHex, int64, uvarint, varint, utf8, type Bytes, type Parts } from "./bytes";
 import { crc32c } from "./crc32c";
 import { murmur2, partitionForKey } from "./murmur2";
 import { decodeRecordBatch, encodeRecordBatch, type BatchOptions, type KafkaRecord } from "./record-batch";
@@ -191,4 +191,14 @@ export function decodeResponseHex(apiKey: number, version: number, hex: string):
 /** SASL PLAIN's message for a user and password, in hex. */
 export function saslPlainHex(username: string, password: string): string {
   return toHex(saslPlainMessage(username, password));
+}
+
+/** Base64 of bytes given in hex. */
+export function base64Hex(hex: string): string {
+  return toBase64(bytes(hex) ?? "");
+}
+
+/** The bytes of base64 text, in hex; null when it is not base64. */
+export function fromBase64Hex(text64: string): string | undefined {
+  return hexOrNull(fromBase64(text64));
 }

@@ -9,10 +9,12 @@ local __TS__New = ____lualib.__TS__New
 local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____bytes = require("tollgate.io.kafka.bytes")
+local fromBase64 = ____bytes.fromBase64
 local fromHex = ____bytes.fromHex
 local reader = ____bytes.reader
 local readVarint = ____bytes.readVarint
 local readUvarint = ____bytes.readUvarint
+local toBase64 = ____bytes.toBase64
 local toHex = ____bytes.toHex
 local int64 = ____bytes.int64
 local uvarint = ____bytes.uvarint
@@ -252,5 +254,13 @@ end
 --- SASL PLAIN's message for a user and password, in hex.
 function ____exports.saslPlainHex(username, password)
     return toHex(saslPlainMessage(username, password))
+end
+--- Base64 of bytes given in hex.
+function ____exports.base64Hex(hex)
+    return toBase64(bytes(hex) or "")
+end
+--- The bytes of base64 text, in hex; null when it is not base64.
+function ____exports.fromBase64Hex(text64)
+    return hexOrNull(fromBase64(text64))
 end
 return ____exports
