@@ -862,10 +862,10 @@ var require_constants = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header) {
-      let buffer = wellknownHeaderNameBuffers[header];
+    function getHeaderNameAsBuffer(header2) {
+      let buffer = wellknownHeaderNameBuffers[header2];
       if (buffer === void 0) {
-        buffer = Buffer.from(header);
+        buffer = Buffer.from(header2);
       }
       return buffer;
     }
@@ -2269,11 +2269,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -5170,9 +5170,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -7569,22 +7569,22 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -7592,41 +7592,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -7692,22 +7692,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -7723,7 +7723,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7731,7 +7731,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -7746,7 +7746,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7765,7 +7765,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -7794,14 +7794,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -7810,7 +7810,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -7833,10 +7833,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -7863,7 +7863,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -7874,11 +7874,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -8400,12 +8400,12 @@ var require_client_h2 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header = "";
+        let header2 = "";
         for (const key in headers) {
-          header += `${key}: ${headers[key]}\r
+          header2 += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request: request2, headers: header, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -13387,13 +13387,13 @@ var require_mock_call_history = __commonJS({
     "use strict";
     var { kMockCallHistoryAddLog } = require_mock_symbols();
     var { InvalidArgumentError } = require_errors();
-    function handleFilterCallsWithOptions(criteria, options, handler, store, allLogs) {
+    function handleFilterCallsWithOptions(criteria, options, handler, store2, allLogs) {
       switch (options.operator) {
         case "OR":
-          store.push(...handler(criteria, allLogs));
-          return store;
+          store2.push(...handler(criteria, allLogs));
+          return store2;
         case "AND":
-          return handler(criteria, store);
+          return handler(criteria, store2);
         default:
           throw new InvalidArgumentError("options.operator must to be a case insensitive string equal to 'OR' or 'AND'");
       }
@@ -13876,9 +13876,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        match: new Set(matchHeaders.map((header) => caseSensitive ? header : header.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
       };
     }
     var crypto = runtimeFeatures.has("crypto") ? require("node:crypto") : null;
@@ -14858,15 +14858,15 @@ var require_redirect_handler = __commonJS({
         this.handler.onResponseError?.(controller, error);
       }
     };
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -15134,22 +15134,22 @@ var require_dns = __commonJS({
           return headers;
         }
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
@@ -15789,11 +15789,11 @@ var require_cache = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value.etag}`);
       }
     }
-    function parseCacheControlHeader(header) {
+    function parseCacheControlHeader(header2) {
       const output = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header) ? header.join(",") : header);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
       for (let i = 0; i < directives.length; i++) {
         const directiveRecord = directives[i];
         const directive = directiveRecord.value.toLowerCase();
@@ -15981,8 +15981,8 @@ var require_cache = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header of varyingHeaders) {
-        const trimmedHeader = trimOWS(header).toLowerCase();
+      for (const header2 of varyingHeaders) {
+        const trimmedHeader = trimOWS(header2).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
@@ -16009,12 +16009,12 @@ var require_cache = __commonJS({
       }
       return false;
     }
-    function assertCacheStore(store, name = "CacheStore") {
-      if (typeof store !== "object" || store === null) {
-        throw new TypeError(`expected type of ${name} to be a CacheStore, got ${store === null ? "null" : typeof store}`);
+    function assertCacheStore(store2, name = "CacheStore") {
+      if (typeof store2 !== "object" || store2 === null) {
+        throw new TypeError(`expected type of ${name} to be a CacheStore, got ${store2 === null ? "null" : typeof store2}`);
       }
       for (const fn of ["get", "createWriteStream", "delete"]) {
-        if (typeof store[fn] !== "function") {
+        if (typeof store2[fn] !== "function") {
           throw new TypeError(`${name} needs to have a \`${fn}()\` function`);
         }
       }
@@ -16036,11 +16036,11 @@ var require_cache = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header of sortedHeaders) {
-          if (excludeHeaders?.has(header.toLowerCase())) {
+        for (const header2 of sortedHeaders) {
+          if (excludeHeaders?.has(header2.toLowerCase())) {
             continue;
           }
-          headers[header] = cacheKey.headers[header];
+          headers[header2] = cacheKey.headers[header2];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -16654,15 +16654,15 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path) {
-      deleteCachedValue(store, {
+    function deleteCachedUri(store2, cacheKey, path) {
+      deleteCachedValue(store2, {
         ...cacheKey,
         path
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
         if (method !== cacheKey.method) {
-          deleteCachedValue(store, {
+          deleteCachedValue(store2, {
             ...cacheKey,
             method,
             path
@@ -16670,7 +16670,7 @@ var require_cache_handler = __commonJS({
         }
       }
     }
-    function deleteLocationTargets(store, cacheKey, headerValue) {
+    function deleteLocationTargets(store2, cacheKey, headerValue) {
       if (headerValue === void 0) {
         return;
       }
@@ -16678,14 +16678,14 @@ var require_cache_handler = __commonJS({
       for (let i = 0; i < values.length; i++) {
         const path = getSameOriginPath(cacheKey, values[i]);
         if (path !== void 0) {
-          deleteCachedUri(store, cacheKey, path);
+          deleteCachedUri(store2, cacheKey, path);
         }
       }
     }
-    function invalidateUnsafeRequest(store, cacheKey, resHeaders) {
-      deleteCachedUri(store, cacheKey, cacheKey.path);
-      deleteLocationTargets(store, cacheKey, resHeaders.location);
-      deleteLocationTargets(store, cacheKey, resHeaders["content-location"]);
+    function invalidateUnsafeRequest(store2, cacheKey, resHeaders) {
+      deleteCachedUri(store2, cacheKey, cacheKey.path);
+      deleteLocationTargets(store2, cacheKey, resHeaders.location);
+      deleteLocationTargets(store2, cacheKey, resHeaders["content-location"]);
     }
     function requestCarriesCredentials(headers) {
       return headers != null && (Object.hasOwn(headers, "authorization") || Object.hasOwn(headers, "cookie") || Object.hasOwn(headers, "proxy-authorization"));
@@ -16733,8 +16733,8 @@ var require_cache_handler = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} cacheKey
        * @param {import('../../types/dispatcher.d.ts').default.DispatchHandler} handler
        */
-      constructor({ store, type, cacheByDefault }, cacheKey, handler) {
-        this.#store = store;
+      constructor({ store: store2, type, cacheByDefault }, cacheKey, handler) {
+        this.#store = store2;
         this.#cacheType = type;
         this.#cacheByDefault = cacheByDefault;
         this.#cacheKey = cacheKey;
@@ -17047,15 +17047,15 @@ var require_cache_handler = __commonJS({
         this.#handler.onResponseError?.(controller, err);
       }
     };
-    function deleteCachedValue(store, cacheKey) {
+    function deleteCachedValue(store2, cacheKey) {
       try {
-        store.delete(cacheKey)?.catch?.(noop);
+        store2.delete(cacheKey)?.catch?.(noop);
       } catch {
       }
     }
-    function deleteCachedValueIfNotModified(statusCode, store, cacheKey) {
+    function deleteCachedValueIfNotModified(statusCode, store2, cacheKey) {
       if (statusCode === 304) {
-        deleteCachedValue(store, cacheKey);
+        deleteCachedValue(store2, cacheKey);
       }
     }
     function revalidationResponseDisallowsCachedReuse(cacheType, resHeaders, cacheControlDirectives) {
@@ -17403,7 +17403,7 @@ var require_memory_cache_store = __commonJS({
         assertCacheKey(key);
         assertCacheValue(val);
         const topLevelKey = `${key.origin}:${key.path}`;
-        const store = this;
+        const store2 = this;
         const entry = { ...key, ...val, body: [], size: 0 };
         return new Writable({
           write(chunk, encoding, callback) {
@@ -17411,7 +17411,7 @@ var require_memory_cache_store = __commonJS({
               chunk = Buffer.from(chunk, encoding);
             }
             entry.size += chunk.byteLength;
-            if (entry.size >= store.#maxEntrySize) {
+            if (entry.size >= store2.#maxEntrySize) {
               this.destroy();
             } else {
               entry.body.push(chunk);
@@ -17419,42 +17419,42 @@ var require_memory_cache_store = __commonJS({
             callback(null);
           },
           final(callback) {
-            let entries = store.#entries.get(topLevelKey);
+            let entries = store2.#entries.get(topLevelKey);
             if (!entries) {
               entries = [];
-              store.#entries.set(topLevelKey, entries);
+              store2.#entries.set(topLevelKey, entries);
             }
             const previousEntry = findEntry(key, entries, Date.now());
             if (previousEntry) {
               const index = entries.indexOf(previousEntry);
               entries.splice(index, 1, entry);
-              store.#size -= previousEntry.size;
+              store2.#size -= previousEntry.size;
             } else {
               entries.push(entry);
-              store.#count += 1;
+              store2.#count += 1;
             }
-            store.#size += entry.size;
-            if (store.#size > store.#maxSize || store.#count > store.#maxCount) {
-              if (!store.#hasEmittedMaxSizeEvent) {
-                store.emit("maxSizeExceeded", {
-                  size: store.#size,
-                  maxSize: store.#maxSize,
-                  count: store.#count,
-                  maxCount: store.#maxCount
+            store2.#size += entry.size;
+            if (store2.#size > store2.#maxSize || store2.#count > store2.#maxCount) {
+              if (!store2.#hasEmittedMaxSizeEvent) {
+                store2.emit("maxSizeExceeded", {
+                  size: store2.#size,
+                  maxSize: store2.#maxSize,
+                  count: store2.#count,
+                  maxCount: store2.#maxCount
                 });
-                store.#hasEmittedMaxSizeEvent = true;
+                store2.#hasEmittedMaxSizeEvent = true;
               }
-              for (const [key2, entries2] of store.#entries) {
+              for (const [key2, entries2] of store2.#entries) {
                 for (const entry2 of entries2.splice(0, entries2.length / 2)) {
-                  store.#size -= entry2.size;
-                  store.#count -= 1;
+                  store2.#size -= entry2.size;
+                  store2.#count -= 1;
                 }
                 if (entries2.length === 0) {
-                  store.#entries.delete(key2);
+                  store2.#entries.delete(key2);
                 }
               }
-              if (store.#size < store.#maxSize && store.#count < store.#maxCount) {
-                store.#hasEmittedMaxSizeEvent = false;
+              if (store2.#size < store2.#maxSize && store2.#count < store2.#maxCount) {
+                store2.#hasEmittedMaxSizeEvent = false;
               }
             }
             callback(null);
@@ -17715,9 +17715,9 @@ var require_cache2 = __commonJS({
       }
       return false;
     }
-    function deleteCachedValue(store, cacheKey) {
+    function deleteCachedValue(store2, cacheKey) {
       try {
-        store.delete(cacheKey)?.catch?.(nop);
+        store2.delete(cacheKey)?.catch?.(nop);
       } catch {
       }
     }
@@ -17997,7 +17997,7 @@ var require_cache2 = __commonJS({
     }
     module2.exports = (opts = {}) => {
       const {
-        store = new MemoryCacheStore(),
+        store: store2 = new MemoryCacheStore(),
         methods = ["GET"],
         cacheByDefault = void 0,
         type = "shared",
@@ -18006,7 +18006,7 @@ var require_cache2 = __commonJS({
       if (typeof opts !== "object" || opts === null) {
         throw new TypeError(`expected type of opts to be an Object, got ${opts === null ? "null" : typeof opts}`);
       }
-      assertCacheStore(store, "opts.store");
+      assertCacheStore(store2, "opts.store");
       assertCacheMethods(methods, "opts.methods");
       assertCacheOrigins(origins, "opts.origins");
       if (typeof cacheByDefault !== "undefined" && typeof cacheByDefault !== "number") {
@@ -18016,7 +18016,7 @@ var require_cache2 = __commonJS({
         throw new TypeError(`expected opts.type to be shared, private, or undefined, got ${typeof type}`);
       }
       const globalOpts = {
-        store,
+        store: store2,
         methods,
         cacheByDefault,
         type
@@ -18064,7 +18064,7 @@ var require_cache2 = __commonJS({
           if (!arrayIncludes(util.safeHTTPMethods, opts2.method)) {
             return dispatch(opts2, new CacheHandler(globalOpts, cacheKey, handler));
           }
-          const result = store.get(cacheKey);
+          const result = store2.get(cacheKey);
           if (result && typeof result.then === "function") {
             return result.then((result2) => handleResult(
               dispatch,
@@ -19316,12 +19316,12 @@ var require_sqlite_cache_store = __commonJS({
         assertCacheValue(value);
         let size = 0;
         const body = [];
-        const store = this;
+        const store2 = this;
         return new Writable({
           decodeStrings: true,
           write(chunk, encoding, callback) {
             size += chunk.byteLength;
-            if (size < store.#maxEntrySize) {
+            if (size < store2.#maxEntrySize) {
               body.push(chunk);
             } else {
               this.destroy();
@@ -19329,7 +19329,7 @@ var require_sqlite_cache_store = __commonJS({
             callback();
           },
           final(callback) {
-            store.set(key, { ...value, body });
+            store2.set(key, { ...value, body });
             callback();
           }
         });
@@ -19396,8 +19396,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
-            for (const header in vary) {
-              if (!headerValueEquals(headers[header], vary[header])) {
+            for (const header2 in vary) {
+              if (!headerValueEquals(headers[header2], vary[header2])) {
                 matches = false;
                 break;
               }
@@ -19460,14 +19460,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -22366,10 +22366,10 @@ var require_util3 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -23276,20 +23276,20 @@ var require_parse = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
     var { isCTLExcludingHtab } = require_util4();
     var assert = require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -27805,7 +27805,61 @@ function prepareFlags(state) {
       plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" }
     };
   }
-  return { features };
+  return { features, reads: contextReads(features, segments) };
+}
+function contextReads(features, segments) {
+  const fields = {};
+  const instants = {};
+  const readConstraints = (constraints) => {
+    for (const constraint2 of constraints) {
+      const operator = constraint2.source.operator;
+      if (operator === "DATE_AFTER" || operator === "DATE_BEFORE") {
+        if (constraint2.time !== void 0) instants[`${constraint2.time}`] = constraint2.time;
+      } else {
+        fields[constraint2.source.contextName] = true;
+      }
+    }
+  };
+  const readStickiness = (stickiness, fallbackToAddress) => {
+    if (stickiness === void 0 || stickiness === "default") {
+      fields["userId"] = true;
+      fields["sessionId"] = true;
+      if (fallbackToAddress) fields["remoteAddress"] = true;
+    } else if (stickiness !== "random") {
+      fields[stickiness] = true;
+    }
+  };
+  const readVariants = (variants) => {
+    if (variants === void 0) return;
+    readStickiness(variants.stickiness, true);
+    for (const definition of variants.definitions) {
+      for (const override2 of definition.overrides ?? []) fields[override2.contextName] = true;
+    }
+  };
+  for (const id in segments) readConstraints(segments[id]);
+  for (const name in features) {
+    const feature = features[name];
+    if (feature.start !== void 0) instants[`${feature.start}`] = feature.start;
+    if (feature.end !== void 0) instants[`${feature.end}`] = feature.end;
+    readVariants(feature.variants);
+    for (const strategy2 of feature.strategies) {
+      readConstraints(strategy2.constraints);
+      readVariants(strategy2.variants);
+      const rule = strategy2.source.name;
+      if (rule === "tiers") fields["tier"] = true;
+      else if (rule === "userWithId" || rule === "gradualRolloutUserId") fields["userId"] = true;
+      else if (rule === "gradualRolloutSessionId") fields["sessionId"] = true;
+      else if (rule === "remoteAddress") fields["remoteAddress"] = true;
+      else if (rule === "flexibleRollout") readStickiness(strategy2.stickiness, false);
+    }
+  }
+  const fieldList = [];
+  for (const field in fields) fieldList.push(field);
+  fieldList.sort();
+  const instantList = [];
+  for (const key in instants) instantList.push(instants[key]);
+  instantList.sort((a, b) => a - b);
+  return { fields: fieldList, instants: instantList };
 }
 var STANDARD_FIELDS = {
   userId: "userId",
@@ -28036,6 +28090,83 @@ function evaluate(flags, name, context, caps) {
   return evaluateFeature(feature, flags, context, caps);
 }
 
+// plugins/feature-toggle/memo.ts
+function newMemo(flags, hostname, size) {
+  return { flags, hostname, size, current: { roots: [], count: 0 }, previous: void 0, hits: 0, misses: 0 };
+}
+function memoMatches(memo2, flags, caps) {
+  return memo2.flags === flags && memo2.hostname === caps.hostname;
+}
+function clockCell(instants, nowMs) {
+  let cell = 0;
+  for (const instant of instants) {
+    if (instant < nowMs) cell += 2;
+    else if (instant === nowMs) return cell + 1;
+    else return cell;
+  }
+  return cell;
+}
+function find(generation, cell, fields, read, a, b) {
+  if (generation === void 0) return void 0;
+  let node = generation.roots[cell];
+  if (node === void 0) return void 0;
+  const count = fields.length;
+  if (count === 0) return node[""];
+  node = node[read(a, b, fields[0]) ?? ""];
+  if (count === 1 || node === void 0) return node;
+  node = node[read(a, b, fields[1]) ?? ""];
+  if (count === 2 || node === void 0) return node;
+  node = node[read(a, b, fields[2]) ?? ""];
+  if (count === 3 || node === void 0) return node;
+  node = node[read(a, b, fields[3]) ?? ""];
+  for (let i = 4; i < count && node !== void 0; i++) node = node[read(a, b, fields[i]) ?? ""];
+  return node;
+}
+function store(generation, cell, fields, read, a, b, outcome) {
+  let node = generation.roots[cell];
+  if (node === void 0) {
+    node = {};
+    generation.roots[cell] = node;
+  }
+  const last = fields.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = read(a, b, fields[i]) ?? "";
+    let next = node[key];
+    if (next === void 0) {
+      next = {};
+      node[key] = next;
+    }
+    node = next;
+  }
+  node[last < 0 ? "" : read(a, b, fields[last]) ?? ""] = outcome;
+  generation.count += 1;
+}
+function recall(memo2, read, a, b, nowMs) {
+  const reads = memo2.flags.reads;
+  const cell = reads.instants.length === 0 ? 0 : clockCell(reads.instants, nowMs);
+  const found = find(memo2.current, cell, reads.fields, read, a, b);
+  if (found !== void 0) {
+    memo2.hits += 1;
+    return found;
+  }
+  const older = find(memo2.previous, cell, reads.fields, read, a, b);
+  if (older !== void 0) {
+    memo2.hits += 1;
+    remember(memo2, read, a, b, nowMs, older);
+    return older;
+  }
+  memo2.misses += 1;
+  return void 0;
+}
+function remember(memo2, read, a, b, nowMs, outcome) {
+  const reads = memo2.flags.reads;
+  if (memo2.current.count >= memo2.size) {
+    memo2.previous = memo2.current;
+    memo2.current = { roots: [], count: 0 };
+  }
+  store(memo2.current, reads.instants.length === 0 ? 0 : clockCell(reads.instants, nowMs), reads.fields, read, a, b, outcome);
+}
+
 // plugins/feature-toggle/decide.ts
 var cache = /* @__PURE__ */ new WeakMap();
 function prepare(conf) {
@@ -28045,9 +28176,9 @@ function prepare(conf) {
   const contextHeaders = {};
   if (conf.context_headers !== void 0) {
     for (const property in conf.context_headers) {
-      const header = conf.context_headers[property].toLowerCase();
-      contextHeaders[property] = header;
-      headers.push(header);
+      const header2 = conf.context_headers[property].toLowerCase();
+      contextHeaders[property] = header2;
+      headers.push(header2);
     }
   }
   let sessionHeader;
@@ -28071,6 +28202,7 @@ function prepare(conf) {
     if (hint !== void 0) upgrade[flag2.name] = hint;
   }
   const prepared = {
+    conf,
     flags: prepareFlags({ features: conf.flags, segments: conf.segments }),
     forwarded,
     contextHeaders,
@@ -28083,31 +28215,51 @@ function prepare(conf) {
   cache.set(conf, prepared);
   return prepared;
 }
+function userIdOf(conf, consumer) {
+  if (conf.user_id === "username") return consumer.username ?? consumer.id;
+  if (conf.user_id === "id") return consumer.id;
+  return consumer.custom_id;
+}
+function gatewayProperty(facts, name) {
+  const consumer = facts.consumer;
+  if (name === "tier") {
+    if (facts.decidedTier !== void 0) return facts.decidedTier;
+    return consumer === void 0 ? "" : consumerAttribute(consumer, "tier") ?? consumer.group ?? "";
+  }
+  if (consumer === void 0) return "";
+  if (name === "consumer") return consumer.username ?? consumer.id;
+  return consumerAttribute(consumer, "plan") ?? "";
+}
+function header(facts, name) {
+  return name === void 0 ? void 0 : facts.headers?.[name];
+}
 function requestContext(conf, prepared, facts) {
   const properties = {};
   const context = { remoteAddress: facts.clientIp, environment: conf.environment, appName: conf.app_name, properties };
   for (const property in prepared.contextHeaders) {
-    const value = facts.headers?.[prepared.contextHeaders[property]];
+    const value = header(facts, prepared.contextHeaders[property]);
     if (value !== void 0 && value !== "") properties[property] = value;
   }
-  if (prepared.sessionHeader !== void 0) context.sessionId = facts.headers?.[prepared.sessionHeader];
-  const consumer = facts.consumer;
-  if (consumer !== void 0) {
-    let userId;
-    if (conf.user_id === "username") userId = consumer.username ?? consumer.id;
-    else if (conf.user_id === "id") userId = consumer.id;
-    else userId = consumer.custom_id;
-    context.userId = userId;
-    properties["consumer"] = consumer.username ?? consumer.id;
-    properties["tier"] = facts.decidedTier ?? consumerAttribute(consumer, "tier") ?? consumer.group ?? "";
-    const plan = consumerAttribute(consumer, "plan");
-    properties["plan"] = plan ?? "";
-  } else {
-    properties["tier"] = facts.decidedTier ?? "";
-    properties["plan"] = "";
-    properties["consumer"] = "";
-  }
+  context.sessionId = header(facts, prepared.sessionHeader);
+  if (facts.consumer !== void 0) context.userId = userIdOf(conf, facts.consumer);
+  properties["consumer"] = gatewayProperty(facts, "consumer");
+  properties["tier"] = gatewayProperty(facts, "tier");
+  properties["plan"] = gatewayProperty(facts, "plan");
   return context;
+}
+function requestField(prepared, facts, field) {
+  const conf = prepared.conf;
+  let standard;
+  if (field === "userId") standard = facts.consumer === void 0 ? void 0 : userIdOf(conf, facts.consumer);
+  else if (field === "remoteAddress") standard = facts.clientIp;
+  else if (field === "sessionId") standard = header(facts, prepared.sessionHeader);
+  else if (field === "environment") standard = conf.environment;
+  else if (field === "appName") standard = conf.app_name;
+  if (standard !== void 0 && standard !== "") return standard;
+  let property;
+  if (field === "consumer" || field === "tier" || field === "plan") property = gatewayProperty(facts, field);
+  else property = header(facts, prepared.contextHeaders[field]);
+  return property === "" ? void 0 : property;
 }
 function rejection(conf, prepared, name, evaluation) {
   const body = {
@@ -28138,11 +28290,33 @@ function evaluateRequired(conf, prepared, flags, name, context, caps, seen) {
   seen[name] = evaluation;
   return void 0;
 }
+var hostRandom = () => 0;
+var randomDrawn = false;
+function drawRandom() {
+  randomDrawn = true;
+  return hostRandom();
+}
 function decideFeatures(conf, prepared, facts, caps, remote) {
-  const context = requestContext(conf, prepared, facts);
   const flags = remote === void 0 ? prepared.flags : remote.flags;
   let forwarded = prepared.forwarded;
   if (remote !== void 0 && conf.forward === "enabled") forwarded = remote.names;
+  if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), caps);
+  let memo2 = prepared.memo;
+  if (memo2 === void 0 || !memoMatches(memo2, flags, caps)) {
+    memo2 = newMemo(flags, caps.hostname, conf.decision_cache_size);
+    prepared.memo = memo2;
+  }
+  const nowMs = caps.now * 1e3;
+  const remembered = recall(memo2, requestField, prepared, facts, nowMs);
+  if (remembered !== void 0) return remembered;
+  hostRandom = caps.random;
+  randomDrawn = false;
+  const drawing = { now: caps.now, hostname: caps.hostname, regex: caps.regex, random: drawRandom };
+  const outcome = evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), drawing);
+  if (!randomDrawn) remember(memo2, requestField, prepared, facts, nowMs, outcome);
+  return outcome;
+}
+function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
   const clearUpstream = prepared.clearUpstream;
   const seen = {};
   const required = conf.require;
@@ -28340,6 +28514,12 @@ var featureToggleSchema = record({
     environment: string2({ description: "Unleash environment in the context.", minLength: 1 }),
     app_name: string2({ description: "Unleash appName in the context.", minLength: 1 }),
     error_code: integer({ description: "Status when a required flag is off.", default: 403, min: 400, max: 599 }),
+    decision_cache_size: integer({
+      description: "Decisions remembered per worker (kong-pdk: per process) and flag state, keyed by the values of the context fields the flags read and by which side of each startTime/endTime/DATE_* instant the clock is on; a request with the same values gets the same decision without evaluating a flag. A decision that drew a random number (random stickiness, gradualRolloutRandom, a rollout with no userId or sessionId) is never remembered. Up to twice this many are kept; 0 evaluates every flag on every request.",
+      default: 1e4,
+      min: 0,
+      max: 1e6
+    }),
     unleash,
     bootstrap_file: string2({
       description: `JSON file in the shape of Unleash's client API answer ({"features": [\u2026], "segments": [\u2026]}), read once per worker; its flags replace the inline ones and serve until Unleash (if configured) first answers.`,

@@ -3,7 +3,7 @@
  * evaluations → an AccessOutcome (403 JSON for a required flag that is off, or the
  * enabled flags and their variants forwarded upstream in one header).
  */
-import { consumerAttribute, type FactNeeds, type RequestFacts } from "../core/facts";
+import { consumerAttribute, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../core/facts";
 import type { AccessOutcome } from "../core/outcome";
 import {
   evaluate,
@@ -16,9 +16,11 @@ import {
   type PreparedFlags,
   type Segment,
 } from "./evaluate";
+import { memoMatches, newMemo, recall, remember, type DecisionMemo } from "./memo";
 import type { FeatureToggleConfig } from "./schema";
 
 export interface PreparedFeatureToggle {
+  conf: FeatureToggleConfig;
   flags: PreparedFlags;
   /** Names of the flags forwarded upstream, in config order. */
   forwarded: string[];
@@ -32,6 +34,8 @@ export interface PreparedFeatureToggle {
   /** The request headers removed from every request (client copies of ours). */
   clearUpstream: readonly string[];
   needs: FactNeeds;
+  /** Remembered decisions of this config (memo.ts), made when first needed. */
+  memo?: DecisionMemo;
 }
 
 const cache = new WeakMap<FeatureToggleConfig, PreparedFeatureToggle>();
@@ -69,6 +73,7 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
     if (hint !== undefined) upgrade[flag.name] = hint;
   }
   const prepared: PreparedFeatureToggle = {
+    conf,
     flags: prepareFlags({ features: conf.flags, segments: conf.segments } satisfies FlagState),
     forwarded,
     contextHeaders,
@@ -82,37 +87,73 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
   return prepared;
 }
 
-/** The Unleash context of a request: only gateway-side facts, plus the headers the operator named. */
+/*
+ * The Unleash context of a request holds only gateway-side facts, plus the headers the
+ * operator named. requestContext builds it for an evaluation; requestField reads one
+ * field of it without building it, for the memo's key (a remembered decision is found
+ * without allocating). Both are made of the readers below, and
+ * tests/scenarios/feature-toggle-memo.json checks they agree on every field.
+ */
+
+/** The consumer field used as Unleash userId (config `user_id`). */
+function userIdOf(conf: FeatureToggleConfig, consumer: ConsumerFacts): string | undefined {
+  if (conf.user_id === "username") return consumer.username ?? consumer.id;
+  if (conf.user_id === "id") return consumer.id;
+  return consumer.custom_id;
+}
+
+/**
+ * A context property the gateway establishes ("" for an anonymous caller: a header must
+ * not stand in for gateway-side identity; tier-limit's anonymous_tier may).
+ */
+function gatewayProperty(facts: RequestFacts, name: "consumer" | "tier" | "plan"): string {
+  const consumer = facts.consumer;
+  if (name === "tier") {
+    // The tier tier-limit resolved for this request when it ran first (any of its sources);
+    // else as tier-limit reads it from the consumer: Kong tag tier:<name>, APISIX label
+    // tier, or the consumer group.
+    if (facts.decidedTier !== undefined) return facts.decidedTier;
+    return consumer === undefined ? "" : (consumerAttribute(consumer, "tier") ?? consumer.group ?? "");
+  }
+  if (consumer === undefined) return "";
+  if (name === "consumer") return consumer.username ?? consumer.id;
+  return consumerAttribute(consumer, "plan") ?? "";
+}
+
+function header(facts: RequestFacts, name: string | undefined): string | undefined {
+  return name === undefined ? undefined : facts.headers?.[name];
+}
+
 export function requestContext(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, facts: RequestFacts): FlagContext {
   const properties: { [name: string]: string } = {};
   const context: FlagContext = { remoteAddress: facts.clientIp, environment: conf.environment, appName: conf.app_name, properties };
   // Headers first, so that gateway-side facts below win over a header of the same name.
   for (const property in prepared.contextHeaders) {
-    const value = facts.headers?.[prepared.contextHeaders[property]!];
+    const value = header(facts, prepared.contextHeaders[property]);
     if (value !== undefined && value !== "") properties[property] = value;
   }
-  if (prepared.sessionHeader !== undefined) context.sessionId = facts.headers?.[prepared.sessionHeader];
-  const consumer = facts.consumer;
-  if (consumer !== undefined) {
-    let userId: string | undefined;
-    if (conf.user_id === "username") userId = consumer.username ?? consumer.id;
-    else if (conf.user_id === "id") userId = consumer.id;
-    else userId = consumer.custom_id;
-    context.userId = userId;
-    properties["consumer"] = consumer.username ?? consumer.id;
-    // The tier tier-limit resolved for this request when it ran first (any of its sources);
-    // else as tier-limit reads it from the consumer: Kong tag tier:<name>, APISIX label tier,
-    // or the consumer group.
-    properties["tier"] = facts.decidedTier ?? consumerAttribute(consumer, "tier") ?? consumer.group ?? "";
-    const plan = consumerAttribute(consumer, "plan");
-    properties["plan"] = plan ?? "";
-  } else {
-    // A header must not stand in for gateway-side identity; tier-limit's anonymous_tier may.
-    properties["tier"] = facts.decidedTier ?? "";
-    properties["plan"] = "";
-    properties["consumer"] = "";
-  }
+  context.sessionId = header(facts, prepared.sessionHeader);
+  if (facts.consumer !== undefined) context.userId = userIdOf(conf, facts.consumer);
+  properties["consumer"] = gatewayProperty(facts, "consumer");
+  properties["tier"] = gatewayProperty(facts, "tier");
+  properties["plan"] = gatewayProperty(facts, "plan");
   return context;
+}
+
+/** contextValue(requestContext(conf, prepared, facts), field), without building the context. */
+export function requestField(prepared: PreparedFeatureToggle, facts: RequestFacts, field: string): string | undefined {
+  const conf = prepared.conf;
+  let standard: string | undefined;
+  if (field === "userId") standard = facts.consumer === undefined ? undefined : userIdOf(conf, facts.consumer);
+  else if (field === "remoteAddress") standard = facts.clientIp;
+  else if (field === "sessionId") standard = header(facts, prepared.sessionHeader);
+  else if (field === "environment") standard = conf.environment;
+  else if (field === "appName") standard = conf.app_name;
+  if (standard !== undefined && standard !== "") return standard;
+  let property: string | undefined;
+  if (field === "consumer" || field === "tier" || field === "plan") property = gatewayProperty(facts, field);
+  else property = header(facts, prepared.contextHeaders[field]);
+  return property === "" ? undefined : property;
 }
 
 function rejection(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, name: string, evaluation: Evaluation): AccessOutcome {
@@ -164,7 +205,24 @@ function evaluateRequired(
   return undefined;
 }
 
-/** Evaluates the required flags (refusing on the first that is off), then the forwarded ones. */
+/*
+ * Random draws (random stickiness, gradualRolloutRandom, a rollout or variant with no
+ * userId or sessionId to stick to) make a decision that must not be remembered. The
+ * evaluation draws through drawRandom, which notes it; module state rather than a
+ * closure per request, and safe because an evaluation never yields.
+ */
+let hostRandom: (this: void) => number = () => 0;
+let randomDrawn = false;
+
+function drawRandom(this: void): number {
+  randomDrawn = true;
+  return hostRandom();
+}
+
+/**
+ * The decision for a request: remembered (memo.ts) when an earlier request had the
+ * same values of everything the flags read, else evaluated and remembered.
+ */
 export function decideFeatures(
   conf: FeatureToggleConfig,
   prepared: PreparedFeatureToggle,
@@ -172,10 +230,35 @@ export function decideFeatures(
   caps: Capabilities,
   remote?: RemoteFlags,
 ): AccessOutcome {
-  const context = requestContext(conf, prepared, facts);
   const flags = remote === undefined ? prepared.flags : remote.flags;
   let forwarded = prepared.forwarded;
   if (remote !== undefined && conf.forward === "enabled") forwarded = remote.names;
+  if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), caps);
+  let memo = prepared.memo;
+  if (memo === undefined || !memoMatches(memo, flags, caps)) {
+    memo = newMemo(flags, caps.hostname, conf.decision_cache_size);
+    prepared.memo = memo;
+  }
+  const nowMs = caps.now * 1000;
+  const remembered = recall(memo, requestField, prepared, facts, nowMs);
+  if (remembered !== undefined) return remembered;
+  hostRandom = caps.random;
+  randomDrawn = false;
+  const drawing: Capabilities = { now: caps.now, hostname: caps.hostname, regex: caps.regex, random: drawRandom };
+  const outcome = evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), drawing);
+  if (!randomDrawn) remember(memo, requestField, prepared, facts, nowMs, outcome);
+  return outcome;
+}
+
+/** Evaluates the required flags (refusing on the first that is off), then the forwarded ones. */
+function evaluateAll(
+  conf: FeatureToggleConfig,
+  prepared: PreparedFeatureToggle,
+  flags: PreparedFlags,
+  forwarded: readonly string[],
+  context: FlagContext,
+  caps: Capabilities,
+): AccessOutcome {
   const clearUpstream = prepared.clearUpstream;
   const seen: { [name: string]: Evaluation } = {};
   // A route usually requires one flag: it is evaluated before (and without) the loop,

@@ -204,9 +204,24 @@ interface CompiledFeature {
   plain: Evaluation;
 }
 
+/**
+ * Everything outside the flags that an evaluation of this state can read, found once
+ * when the state is compiled: what a remembered decision must be keyed by (memo.ts).
+ */
+export interface ContextReads {
+  /** Context fields (as contextValue reads them), in a fixed order. */
+  fields: string[];
+  /**
+   * Instants (ms since the epoch), ascending, at which a start/end window or a DATE_*
+   * constraint changes its answer: between two of them the clock changes nothing.
+   */
+  instants: number[];
+}
+
 /** A state compiled for evaluation; build once per state (see prepareFlags). */
 export interface PreparedFlags {
   features: { [name: string]: CompiledFeature };
+  reads: ContextReads;
 }
 
 const DISABLED_VARIANT: VariantResult = { name: "disabled", enabled: false, feature_enabled: false };
@@ -378,7 +393,69 @@ export function prepareFlags(state: FlagState): PreparedFlags {
       plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" },
     };
   }
-  return { features };
+  return { features, reads: contextReads(features, segments) };
+}
+
+/*
+ * What an evaluation reads, mirroring the evaluation below: a construct added there
+ * must be added here, or a remembered decision could miss a field it depends on
+ * (tests/scenarios/feature-toggle-memo.json compares remembered and fresh decisions).
+ * Random draws are not listed: memo.ts watches for them and keeps no such decision.
+ */
+function contextReads(features: { [name: string]: CompiledFeature }, segments: { [id: string]: CompiledConstraint[] }): ContextReads {
+  const fields: { [field: string]: boolean } = {};
+  const instants: { [ms: string]: number } = {};
+  const readConstraints = (constraints: CompiledConstraint[]): void => {
+    for (const constraint of constraints) {
+      const operator = constraint.source.operator;
+      if (operator === "DATE_AFTER" || operator === "DATE_BEFORE") {
+        // Compared with the clock (or context.currentTime, which a gateway request never has).
+        if (constraint.time !== undefined) instants[`${constraint.time}`] = constraint.time;
+      } else {
+        fields[constraint.source.contextName] = true;
+      }
+    }
+  };
+  const readStickiness = (stickiness: string | undefined, fallbackToAddress: boolean): void => {
+    if (stickiness === undefined || stickiness === "default") {
+      fields["userId"] = true;
+      fields["sessionId"] = true;
+      if (fallbackToAddress) fields["remoteAddress"] = true;
+    } else if (stickiness !== "random") {
+      fields[stickiness] = true;
+    }
+  };
+  const readVariants = (variants: CompiledVariants | undefined): void => {
+    if (variants === undefined) return;
+    readStickiness(variants.stickiness, true);
+    for (const definition of variants.definitions) {
+      for (const override of definition.overrides ?? []) fields[override.contextName] = true;
+    }
+  };
+  for (const id in segments) readConstraints(segments[id]!);
+  for (const name in features) {
+    const feature = features[name]!;
+    if (feature.start !== undefined) instants[`${feature.start}`] = feature.start;
+    if (feature.end !== undefined) instants[`${feature.end}`] = feature.end;
+    readVariants(feature.variants);
+    for (const strategy of feature.strategies) {
+      readConstraints(strategy.constraints);
+      readVariants(strategy.variants);
+      const rule = strategy.source.name;
+      if (rule === "tiers") fields["tier"] = true;
+      else if (rule === "userWithId" || rule === "gradualRolloutUserId") fields["userId"] = true;
+      else if (rule === "gradualRolloutSessionId") fields["sessionId"] = true;
+      else if (rule === "remoteAddress") fields["remoteAddress"] = true;
+      else if (rule === "flexibleRollout") readStickiness(strategy.stickiness, false);
+    }
+  }
+  const fieldList: string[] = [];
+  for (const field in fields) fieldList.push(field);
+  fieldList.sort();
+  const instantList: number[] = [];
+  for (const key in instants) instantList.push(instants[key]!);
+  instantList.sort((a, b) => a - b);
+  return { fields: fieldList, instants: instantList };
 }
 
 /** The context's standard fields by name (a lookup table: see strategyRule on `switch`). */
@@ -391,7 +468,8 @@ const STANDARD_FIELDS: { readonly [field: string]: "userId" | "sessionId" | "rem
   currentTime: "currentTime",
 };
 
-function contextValue(context: FlagContext, field: string): string | undefined {
+/** A context field as every rule reads it: a non-empty standard field, else the property of that name. */
+export function contextValue(context: FlagContext, field: string): string | undefined {
   const standard = STANDARD_FIELDS[field];
   const value: unknown = standard === undefined ? undefined : context[standard];
   if (typeof value === "string" && value !== "") return value;

@@ -194,6 +194,13 @@ export const featureToggleSchema = record({
     environment: string({ description: "Unleash environment in the context.", minLength: 1 }),
     app_name: string({ description: "Unleash appName in the context.", minLength: 1 }),
     error_code: integer({ description: "Status when a required flag is off.", default: 403, min: 400, max: 599 }),
+    decision_cache_size: integer({
+      description:
+        "Decisions remembered per worker (kong-pdk: per process) and flag state, keyed by the values of the context fields the flags read and by which side of each startTime/endTime/DATE_* instant the clock is on; a request with the same values gets the same decision without evaluating a flag. A decision that drew a random number (random stickiness, gradualRolloutRandom, a rollout with no userId or sessionId) is never remembered. Up to twice this many are kept; 0 evaluates every flag on every request.",
+      default: 10_000,
+      min: 0,
+      max: 1_000_000,
+    }),
     unleash,
     bootstrap_file: string({
       description:

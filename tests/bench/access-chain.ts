@@ -44,6 +44,7 @@ const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "handwritten-lua": () => [keyAuth, handwrittenTierLimit],
   "entitlement-check-cached": (url) => [keyAuth, entitlementCheck(url)],
   "feature-toggle-50": () => [keyAuth, featureToggle50()],
+  "feature-toggle-50-evaluated": () => [keyAuth, featureToggle50({ decision_cache_size: 0 })],
 };
 export const ACCESS_CHAIN_SCENARIOS = Object.keys(SCENARIOS);
 

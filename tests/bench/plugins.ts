@@ -36,11 +36,12 @@ export const handwrittenTierLimit = { name: "handwritten-tier-limit", config: { 
 export const HANDWRITTEN_LUA_PATH = join(REPO_ROOT, "tests/bench/handwritten");
 
 /**
- * feature-toggle with 50 inline flags, every one evaluated per request and the enabled
- * ones forwarded upstream: 10 tier-targeted, 10 sticky rollouts (10–55%), 10 with two
- * constraints, 10 with 50/50 variants, 10 plain on/off; the route requires one.
+ * feature-toggle with 50 inline flags, the enabled ones forwarded upstream: 10
+ * tier-targeted, 10 sticky rollouts (10–55%), 10 with two constraints, 10 with 50/50
+ * variants, 10 plain on/off; the route requires one. `extra` is merged into the config
+ * (decision_cache_size 0: every flag evaluated on every request).
  */
-export function featureToggle50(): object {
+export function featureToggle50(extra: object = {}): object {
   const flags = Array.from({ length: 50 }, (_, i) => {
     const name = `flag-${i}`;
     if (i % 5 === 0) return { name, strategies: [{ name: "tiers", parameters: { tiers: "premium,enterprise" } }] };
@@ -55,7 +56,7 @@ export function featureToggle50(): object {
     if (i % 5 === 3) return { name, variants: [{ name: "a", weight: 500 }, { name: "b", weight: 500 }] };
     return { name, enabled: i % 2 === 0 };
   });
-  return { name: "feature-toggle", config: { flags, require: ["flag-0"] } };
+  return { name: "feature-toggle", config: { flags, require: ["flag-0"], ...extra } };
 }
 
 /** entitlement-check asking the entitlement service at `serviceUrl`, whose answer stays cached (ttl 1 h). */

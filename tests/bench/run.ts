@@ -142,7 +142,11 @@ const SCENARIOS: Scenario[] = [
   ),
   nginxLimitReq,
   entitlementCheckCached(),
-  kongScenario("feature-toggle-50", "key-auth + feature-toggle, 50 flags evaluated per request, enabled ones forwarded", () => [keyAuth, featureToggle50()]),
+  kongScenario("feature-toggle-50", "key-auth + feature-toggle, 50 flags, enabled ones forwarded; the decision remembered for the caller (the default)", () => [keyAuth, featureToggle50()]),
+  kongScenario("feature-toggle-50-evaluated", "the same with decision_cache_size 0: all 50 flags evaluated on every request", () => [
+    keyAuth,
+    featureToggle50({ decision_cache_size: 0 }),
+  ]),
   kafkaUsage(),
 ];
 
@@ -516,10 +520,15 @@ ${ownCostRows(results).join("\n")}
   the notes above).
 - nginx-limit-req runs no Lua at all (no router, no key-auth, no tiers): it is what the
   seed configuration costs, not a like-for-like plugin.
-- feature-toggle-50 evaluates all 50 flags on every request (no flag result is cached;
-  only the murmur3 hash of a rollout's group and caller is memoized, bounded), builds the
-  Unleash context and forwards the ~30 enabled flags and variants in one upstream header;
-  its own cost divided by 50 is the cost of one flag, forwarding included.
+- feature-toggle-50 runs with the default \`decision_cache_size\`: a decision depends
+  only on the context values the flags read (here userId, sessionId, the address, tier
+  and plan) and on the clock's side of each start/end/DATE_* instant, so the caller's
+  decision is evaluated once and then found by those values (plugins/feature-toggle/memo.ts);
+  per request the plugin reads the facts, walks the memo and sets the ~30 enabled flags
+  and variants in one upstream header. Any caller with other values (another consumer,
+  address or session) is evaluated once more. feature-toggle-50-evaluated evaluates all
+  50 flags on every request (only the murmur3 hash of a rollout's group and caller is
+  memoized): its own cost divided by 50 is the cost of one flag, forwarding included.
 - kafka-usage: per request the log phase reads the request's facts (nginx variables, the
   route, the service, the consumer), builds the event and its JSON and queues it; per
   batch of 500 a timer in the same worker encodes a RecordBatch (CRC-32C in Lua) and sends

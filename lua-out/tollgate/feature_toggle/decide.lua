@@ -2,11 +2,96 @@ local ____lualib = require("tollgate.lualib_bundle")
 local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local ____exports = {}
+local rejection, evaluateRequired, evaluateAll
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____evaluate = require("tollgate.feature_toggle.evaluate")
 local evaluate = ____evaluate.evaluate
 local prepareFlags = ____evaluate.prepareFlags
+local ____memo = require("tollgate.feature_toggle.memo")
+local memoMatches = ____memo.memoMatches
+local newMemo = ____memo.newMemo
+local recall = ____memo.recall
+local remember = ____memo.remember
+function rejection(conf, prepared, name, evaluation)
+    local body = {error = "feature_not_enabled", feature = name, reason = evaluation.detail or "not_targeted"}
+    local hint = prepared.upgrade[name]
+    if hint ~= nil then
+        body.upgrade = hint
+    end
+    return {clearUpstream = prepared.clearUpstream, rejection = {status = conf.error_code, body = body, headers = {}}}
+end
+function evaluateRequired(conf, prepared, flags, name, context, caps, seen)
+    local evaluation = evaluate(flags, name, context, caps)
+    if not evaluation.enabled then
+        return rejection(conf, prepared, name, evaluation)
+    end
+    seen[name] = evaluation
+    return nil
+end
+function evaluateAll(conf, prepared, flags, forwarded, context, caps)
+    local clearUpstream = prepared.clearUpstream
+    local seen = {}
+    local required = conf.require
+    if #required > 0 then
+        local refused = evaluateRequired(
+            conf,
+            prepared,
+            flags,
+            required[1],
+            context,
+            caps,
+            seen
+        )
+        if refused ~= nil then
+            return refused
+        end
+        do
+            local i = 1
+            while i < #required do
+                local refusedToo = evaluateRequired(
+                    conf,
+                    prepared,
+                    flags,
+                    required[i + 1],
+                    context,
+                    caps,
+                    seen
+                )
+                if refusedToo ~= nil then
+                    return refusedToo
+                end
+                i = i + 1
+            end
+        end
+    end
+    local items = {}
+    for ____, name in ipairs(forwarded) do
+        do
+            local evaluation = seen[name] or evaluate(flags, name, context, caps)
+            if not evaluation.enabled then
+                goto __continue70
+            end
+            local variant = evaluation.variant
+            local ____variant_enabled_7
+            if variant.enabled then
+                local ____opt_5 = prepared.items[name]
+                ____variant_enabled_7 = ____opt_5 and ____opt_5[variant.name] or name .. "=" .. variant.name
+            else
+                ____variant_enabled_7 = name
+            end
+            items[#items + 1] = ____variant_enabled_7
+        end
+        ::__continue70::
+    end
+    if #items == 0 then
+        return {clearUpstream = clearUpstream}
+    end
+    local features = table.concat(items, ",")
+    local upstream = {}
+    upstream[conf.header] = features
+    return {clearUpstream = clearUpstream, upstream = upstream, features = features}
+end
 local cache = __TS__New(WeakMap)
 function ____exports.prepare(conf)
     local cached = cache:get(conf)
@@ -57,6 +142,7 @@ function ____exports.prepare(conf)
         end
     end
     local prepared = {
+        conf = conf,
         flags = prepareFlags({features = conf.flags, segments = conf.segments}),
         forwarded = forwarded,
         contextHeaders = contextHeaders,
@@ -76,50 +162,99 @@ function ____exports.prepare(conf)
     cache:set(conf, prepared)
     return prepared
 end
---- The Unleash context of a request: only gateway-side facts, plus the headers the operator named.
+--- The consumer field used as Unleash userId (config `user_id`).
+local function userIdOf(conf, consumer)
+    if conf.user_id == "username" then
+        return consumer.username or consumer.id
+    end
+    if conf.user_id == "id" then
+        return consumer.id
+    end
+    return consumer.custom_id
+end
+--- A context property the gateway establishes ("" for an anonymous caller: a header must
+-- not stand in for gateway-side identity; tier-limit's anonymous_tier may).
+local function gatewayProperty(facts, name)
+    local consumer = facts.consumer
+    if name == "tier" then
+        if facts.decidedTier ~= nil then
+            return facts.decidedTier
+        end
+        return consumer == nil and "" or (consumerAttribute(consumer, "tier") or consumer.group or "")
+    end
+    if consumer == nil then
+        return ""
+    end
+    if name == "consumer" then
+        return consumer.username or consumer.id
+    end
+    return consumerAttribute(consumer, "plan") or ""
+end
+local function header(facts, name)
+    local ____temp_2
+    if name == nil then
+        ____temp_2 = nil
+    else
+        local ____opt_0 = facts.headers
+        ____temp_2 = ____opt_0 and ____opt_0[name]
+    end
+    return ____temp_2
+end
 function ____exports.requestContext(conf, prepared, facts)
     local properties = {}
     local context = {remoteAddress = facts.clientIp, environment = conf.environment, appName = conf.app_name, properties = properties}
     for property in pairs(prepared.contextHeaders) do
-        local ____opt_0 = facts.headers
-        local value = ____opt_0 and ____opt_0[prepared.contextHeaders[property]]
+        local value = header(facts, prepared.contextHeaders[property])
         if value ~= nil and value ~= "" then
             properties[property] = value
         end
     end
-    if prepared.sessionHeader ~= nil then
-        local ____opt_2 = facts.headers
-        context.sessionId = ____opt_2 and ____opt_2[prepared.sessionHeader]
+    context.sessionId = header(facts, prepared.sessionHeader)
+    if facts.consumer ~= nil then
+        context.userId = userIdOf(conf, facts.consumer)
     end
-    local consumer = facts.consumer
-    if consumer ~= nil then
-        local userId
-        if conf.user_id == "username" then
-            userId = consumer.username or consumer.id
-        elseif conf.user_id == "id" then
-            userId = consumer.id
-        else
-            userId = consumer.custom_id
-        end
-        context.userId = userId
-        properties.consumer = consumer.username or consumer.id
-        properties.tier = facts.decidedTier or consumerAttribute(consumer, "tier") or consumer.group or ""
-        local plan = consumerAttribute(consumer, "plan")
-        properties.plan = plan or ""
-    else
-        properties.tier = facts.decidedTier or ""
-        properties.plan = ""
-        properties.consumer = ""
-    end
+    properties.consumer = gatewayProperty(facts, "consumer")
+    properties.tier = gatewayProperty(facts, "tier")
+    properties.plan = gatewayProperty(facts, "plan")
     return context
 end
-local function rejection(conf, prepared, name, evaluation)
-    local body = {error = "feature_not_enabled", feature = name, reason = evaluation.detail or "not_targeted"}
-    local hint = prepared.upgrade[name]
-    if hint ~= nil then
-        body.upgrade = hint
+--- contextValue(requestContext(conf, prepared, facts), field), without building the context.
+function ____exports.requestField(prepared, facts, field)
+    local conf = prepared.conf
+    local standard
+    if field == "userId" then
+        local ____temp_3
+        if facts.consumer == nil then
+            ____temp_3 = nil
+        else
+            ____temp_3 = userIdOf(conf, facts.consumer)
+        end
+        standard = ____temp_3
+    elseif field == "remoteAddress" then
+        standard = facts.clientIp
+    elseif field == "sessionId" then
+        standard = header(facts, prepared.sessionHeader)
+    elseif field == "environment" then
+        standard = conf.environment
+    elseif field == "appName" then
+        standard = conf.app_name
     end
-    return {clearUpstream = prepared.clearUpstream, rejection = {status = conf.error_code, body = body, headers = {}}}
+    if standard ~= nil and standard ~= "" then
+        return standard
+    end
+    local property
+    if field == "consumer" or field == "tier" or field == "plan" then
+        property = gatewayProperty(facts, field)
+    else
+        property = header(facts, prepared.contextHeaders[field])
+    end
+    local ____temp_4
+    if property == "" then
+        ____temp_4 = nil
+    else
+        ____temp_4 = property
+    end
+    return ____temp_4
 end
 --- The remote flags of an Unleash client-API answer (already decoded), or undefined when it is not one.
 function ____exports.remoteFlagsFrom(answer)
@@ -144,84 +279,70 @@ function ____exports.remoteFlagsFrom(answer)
         names = names
     }
 end
---- A required flag's evaluation, kept in `seen`; the refusal when it is off.
-local function evaluateRequired(conf, prepared, flags, name, context, caps, seen)
-    local evaluation = evaluate(flags, name, context, caps)
-    if not evaluation.enabled then
-        return rejection(conf, prepared, name, evaluation)
-    end
-    seen[name] = evaluation
-    return nil
+local function hostRandom()
+    return 0
 end
---- Evaluates the required flags (refusing on the first that is off), then the forwarded ones.
+local randomDrawn = false
+local function drawRandom()
+    randomDrawn = true
+    return hostRandom()
+end
+--- The decision for a request: remembered (memo.ts) when an earlier request had the
+-- same values of everything the flags read, else evaluated and remembered.
 function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
-    local context = ____exports.requestContext(conf, prepared, facts)
     local flags = remote == nil and prepared.flags or remote.flags
     local forwarded = prepared.forwarded
     if remote ~= nil and conf.forward == "enabled" then
         forwarded = remote.names
     end
-    local clearUpstream = prepared.clearUpstream
-    local seen = {}
-    local required = conf.require
-    if #required > 0 then
-        local refused = evaluateRequired(
+    if conf.decision_cache_size == 0 then
+        return evaluateAll(
             conf,
             prepared,
             flags,
-            required[1],
-            context,
-            caps,
-            seen
+            forwarded,
+            ____exports.requestContext(conf, prepared, facts),
+            caps
         )
-        if refused ~= nil then
-            return refused
-        end
-        do
-            local i = 1
-            while i < #required do
-                local refusedToo = evaluateRequired(
-                    conf,
-                    prepared,
-                    flags,
-                    required[i + 1],
-                    context,
-                    caps,
-                    seen
-                )
-                if refusedToo ~= nil then
-                    return refusedToo
-                end
-                i = i + 1
-            end
-        end
     end
-    local items = {}
-    for ____, name in ipairs(forwarded) do
-        do
-            local evaluation = seen[name] or evaluate(flags, name, context, caps)
-            if not evaluation.enabled then
-                goto __continue50
-            end
-            local variant = evaluation.variant
-            local ____variant_enabled_6
-            if variant.enabled then
-                local ____opt_4 = prepared.items[name]
-                ____variant_enabled_6 = ____opt_4 and ____opt_4[variant.name] or name .. "=" .. variant.name
-            else
-                ____variant_enabled_6 = name
-            end
-            items[#items + 1] = ____variant_enabled_6
-        end
-        ::__continue50::
+    local memo = prepared.memo
+    if memo == nil or not memoMatches(memo, flags, caps) then
+        memo = newMemo(flags, caps.hostname, conf.decision_cache_size)
+        prepared.memo = memo
     end
-    if #items == 0 then
-        return {clearUpstream = clearUpstream}
+    local nowMs = caps.now * 1000
+    local remembered = recall(
+        memo,
+        ____exports.requestField,
+        prepared,
+        facts,
+        nowMs
+    )
+    if remembered ~= nil then
+        return remembered
     end
-    local features = table.concat(items, ",")
-    local upstream = {}
-    upstream[conf.header] = features
-    return {clearUpstream = clearUpstream, upstream = upstream, features = features}
+    hostRandom = caps.random
+    randomDrawn = false
+    local drawing = {now = caps.now, hostname = caps.hostname, regex = caps.regex, random = drawRandom}
+    local outcome = evaluateAll(
+        conf,
+        prepared,
+        flags,
+        forwarded,
+        ____exports.requestContext(conf, prepared, facts),
+        drawing
+    )
+    if not randomDrawn then
+        remember(
+            memo,
+            ____exports.requestField,
+            prepared,
+            facts,
+            nowMs,
+            outcome
+        )
+    end
+    return outcome
 end
 --- decideFeatures with a fixed clock and random source and no REGEX capability, for
 -- test vectors (which hold only data).

@@ -1,9 +1,10 @@
 local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ArraySort = ____lualib.__TS__ArraySort
 local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, contextValue, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, STANDARD_FIELDS
+local lower, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, STANDARD_FIELDS
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
 local ____murmur3 = require("tollgate.feature_toggle.murmur3")
@@ -20,7 +21,89 @@ local portableRegex = ____regex.portableRegex
 function lower(s)
     return string.lower(s)
 end
-function contextValue(context, field)
+function contextReads(features, segments)
+    local fields = {}
+    local instants = {}
+    local function readConstraints(constraints)
+        for ____, constraint in ipairs(constraints) do
+            local operator = constraint.source.operator
+            if operator == "DATE_AFTER" or operator == "DATE_BEFORE" then
+                if constraint.time ~= nil then
+                    instants[tostring(constraint.time)] = constraint.time
+                end
+            else
+                fields[constraint.source.contextName] = true
+            end
+        end
+    end
+    local function readStickiness(stickiness, fallbackToAddress)
+        if stickiness == nil or stickiness == "default" then
+            fields.userId = true
+            fields.sessionId = true
+            if fallbackToAddress then
+                fields.remoteAddress = true
+            end
+        elseif stickiness ~= "random" then
+            fields[stickiness] = true
+        end
+    end
+    local function readVariants(variants)
+        if variants == nil then
+            return
+        end
+        readStickiness(variants.stickiness, true)
+        for ____, definition in ipairs(variants.definitions) do
+            for ____, override in ipairs(definition.overrides or ({})) do
+                fields[override.contextName] = true
+            end
+        end
+    end
+    for id in pairs(segments) do
+        readConstraints(segments[id])
+    end
+    for name in pairs(features) do
+        local feature = features[name]
+        if feature.start ~= nil then
+            instants[tostring(feature.start)] = feature.start
+        end
+        if feature["end"] ~= nil then
+            instants[tostring(feature["end"])] = feature["end"]
+        end
+        readVariants(feature.variants)
+        for ____, strategy in ipairs(feature.strategies) do
+            readConstraints(strategy.constraints)
+            readVariants(strategy.variants)
+            local rule = strategy.source.name
+            if rule == "tiers" then
+                fields.tier = true
+            elseif rule == "userWithId" or rule == "gradualRolloutUserId" then
+                fields.userId = true
+            elseif rule == "gradualRolloutSessionId" then
+                fields.sessionId = true
+            elseif rule == "remoteAddress" then
+                fields.remoteAddress = true
+            elseif rule == "flexibleRollout" then
+                readStickiness(strategy.stickiness, false)
+            end
+        end
+    end
+    local fieldList = {}
+    for field in pairs(fields) do
+        fieldList[#fieldList + 1] = field
+    end
+    __TS__ArraySort(fieldList)
+    local instantList = {}
+    for key in pairs(instants) do
+        instantList[#instantList + 1] = instants[key]
+    end
+    __TS__ArraySort(
+        instantList,
+        function(____, a, b) return a - b end
+    )
+    return {fields = fieldList, instants = instantList}
+end
+--- A context field as every rule reads it: a non-empty standard field, else the property of that name.
+function ____exports.contextValue(context, field)
     local standard = STANDARD_FIELDS[field]
     local ____temp_5
     if standard == nil then
@@ -54,19 +137,19 @@ end
 function operatorResult(compiled, context, caps)
     local constraint = compiled.source
     local operator = constraint.operator
-    local actual = contextValue(context, constraint.contextName)
+    local actual = ____exports.contextValue(context, constraint.contextName)
     do
-        local ____switch64 = operator
-        local ____cond64 = ____switch64 == "IN"
-        if ____cond64 then
+        local ____switch99 = operator
+        local ____cond99 = ____switch99 == "IN"
+        if ____cond99 then
             return actual ~= nil and compiled.set[actual] == true
         end
-        ____cond64 = ____cond64 or ____switch64 == "NOT_IN"
-        if ____cond64 then
+        ____cond99 = ____cond99 or ____switch99 == "NOT_IN"
+        if ____cond99 then
             return actual == nil or compiled.set[actual] ~= true
         end
-        ____cond64 = ____cond64 or (____switch64 == "STR_STARTS_WITH" or ____switch64 == "STR_ENDS_WITH" or ____switch64 == "STR_CONTAINS")
-        if ____cond64 then
+        ____cond99 = ____cond99 or (____switch99 == "STR_STARTS_WITH" or ____switch99 == "STR_ENDS_WITH" or ____switch99 == "STR_CONTAINS")
+        if ____cond99 then
             do
                 if actual == nil then
                     return false
@@ -86,8 +169,8 @@ function operatorResult(compiled, context, caps)
                 return false
             end
         end
-        ____cond64 = ____cond64 or (____switch64 == "NUM_EQ" or ____switch64 == "NUM_GT" or ____switch64 == "NUM_GTE" or ____switch64 == "NUM_LT" or ____switch64 == "NUM_LTE")
-        if ____cond64 then
+        ____cond99 = ____cond99 or (____switch99 == "NUM_EQ" or ____switch99 == "NUM_GT" or ____switch99 == "NUM_GTE" or ____switch99 == "NUM_LT" or ____switch99 == "NUM_LTE")
+        if ____cond99 then
             do
                 local b = compiled.number
                 if actual == nil or b == nil then
@@ -112,8 +195,8 @@ function operatorResult(compiled, context, caps)
                 return a <= b
             end
         end
-        ____cond64 = ____cond64 or (____switch64 == "DATE_AFTER" or ____switch64 == "DATE_BEFORE")
-        if ____cond64 then
+        ____cond99 = ____cond99 or (____switch99 == "DATE_AFTER" or ____switch99 == "DATE_BEFORE")
+        if ____cond99 then
             do
                 local limit = compiled.time
                 local now = currentTimeMs(context, caps)
@@ -129,8 +212,8 @@ function operatorResult(compiled, context, caps)
                 return ____temp_8
             end
         end
-        ____cond64 = ____cond64 or (____switch64 == "SEMVER_EQ" or ____switch64 == "SEMVER_GT" or ____switch64 == "SEMVER_GTE" or ____switch64 == "SEMVER_LT" or ____switch64 == "SEMVER_LTE")
-        if ____cond64 then
+        ____cond99 = ____cond99 or (____switch99 == "SEMVER_EQ" or ____switch99 == "SEMVER_GT" or ____switch99 == "SEMVER_GTE" or ____switch99 == "SEMVER_LT" or ____switch99 == "SEMVER_LTE")
+        if ____cond99 then
             do
                 local b = compiled.semver
                 if actual == nil or b == nil then
@@ -156,8 +239,8 @@ function operatorResult(compiled, context, caps)
                 return c <= 0
             end
         end
-        ____cond64 = ____cond64 or ____switch64 == "IN_CIDR"
-        if ____cond64 then
+        ____cond99 = ____cond99 or ____switch99 == "IN_CIDR"
+        if ____cond99 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
     end
@@ -165,7 +248,7 @@ function operatorResult(compiled, context, caps)
 end
 function constraintHolds(compiled, context, caps)
     if compiled.source.operator == "REGEX" then
-        local actual = contextValue(context, compiled.source.contextName)
+        local actual = ____exports.contextValue(context, compiled.source.contextName)
         local portable = compiled.regex
         if actual == nil or portable == nil or caps.regex == nil then
             return false
@@ -234,12 +317,12 @@ function firstEnabled(strategies, context, caps)
 end
 function rolloutStickiness(stickiness, context, caps)
     if stickiness == "default" then
-        return contextValue(context, "userId") or contextValue(context, "sessionId") or randomValue(caps)
+        return ____exports.contextValue(context, "userId") or ____exports.contextValue(context, "sessionId") or randomValue(caps)
     end
     if stickiness == "random" then
         return randomValue(caps)
     end
-    return contextValue(context, stickiness)
+    return ____exports.contextValue(context, stickiness)
 end
 function inRollout(strategy, id)
     return id ~= nil and strategy.rollout > 0 and normalizedHash(strategy.prefix, id, 100, 0) <= strategy.rollout
@@ -250,7 +333,7 @@ function strategyRule(strategy, context, caps)
         return true
     end
     if name == "tiers" then
-        local tier = contextValue(context, "tier")
+        local tier = ____exports.contextValue(context, "tier")
         return tier ~= nil and strategy.list[tier] == true
     end
     if name == "flexibleRollout" then
@@ -260,14 +343,14 @@ function strategyRule(strategy, context, caps)
         )
     end
     if name == "userWithId" then
-        local userId = contextValue(context, "userId")
+        local userId = ____exports.contextValue(context, "userId")
         return userId ~= nil and strategy.list[userId] == true
     end
     if name == "applicationHostname" then
         return caps.hostname ~= nil and strategy.list[lower(caps.hostname)] == true
     end
     if name == "remoteAddress" then
-        local address = contextValue(context, "remoteAddress")
+        local address = ____exports.contextValue(context, "remoteAddress")
         if address == nil then
             return false
         end
@@ -281,13 +364,13 @@ function strategyRule(strategy, context, caps)
     if name == "gradualRolloutUserId" then
         return inRollout(
             strategy,
-            contextValue(context, "userId")
+            ____exports.contextValue(context, "userId")
         )
     end
     if name == "gradualRolloutSessionId" then
         return inRollout(
             strategy,
-            contextValue(context, "sessionId")
+            ____exports.contextValue(context, "sessionId")
         )
     end
     if name == "gradualRolloutRandom" then
@@ -313,9 +396,9 @@ function strategyEnabled(strategy, context, caps)
 end
 function variantSeed(stickiness, context, caps)
     if stickiness ~= nil and stickiness ~= "default" then
-        return contextValue(context, stickiness) or randomValue(caps)
+        return ____exports.contextValue(context, stickiness) or randomValue(caps)
     end
-    return contextValue(context, "userId") or contextValue(context, "sessionId") or contextValue(context, "remoteAddress") or randomValue(caps)
+    return ____exports.contextValue(context, "userId") or ____exports.contextValue(context, "sessionId") or ____exports.contextValue(context, "remoteAddress") or randomValue(caps)
 end
 function chooseVariant(variants, context, caps)
     local definitions = variants.definitions
@@ -326,13 +409,13 @@ function chooseVariant(variants, context, caps)
                 do
                     local overrides = definitions[i + 1].overrides
                     if overrides == nil then
-                        goto __continue135
+                        goto __continue170
                     end
                     for ____, override in ipairs(overrides) do
                         do
-                            local actual = contextValue(context, override.contextName)
+                            local actual = ____exports.contextValue(context, override.contextName)
                             if actual == nil then
-                                goto __continue137
+                                goto __continue172
                             end
                             for ____, value in ipairs(override.values) do
                                 if value == actual then
@@ -340,10 +423,10 @@ function chooseVariant(variants, context, caps)
                                 end
                             end
                         end
-                        ::__continue137::
+                        ::__continue172::
                     end
                 end
-                ::__continue135::
+                ::__continue170::
                 i = i + 1
             end
         end
@@ -361,14 +444,14 @@ function chooseVariant(variants, context, caps)
             do
                 local weight = definitions[i + 1].weight
                 if weight == 0 then
-                    goto __continue144
+                    goto __continue179
                 end
                 counter = counter + weight
                 if counter >= target then
                     return variants.bySplit[i + 1]
                 end
             end
-            ::__continue144::
+            ::__continue179::
             i = i + 1
         end
     end
@@ -389,7 +472,7 @@ function dependenciesMet(feature, flags, context, caps)
                 if result.enabled then
                     return false
                 end
-                goto __continue149
+                goto __continue184
             end
             if not result.enabled then
                 return false
@@ -407,7 +490,7 @@ function dependenciesMet(feature, flags, context, caps)
                 end
             end
         end
-        ::__continue149::
+        ::__continue184::
     end
     return true
 end
@@ -687,7 +770,10 @@ function ____exports.prepareFlags(state)
             plain = {enabled = true, variant = ENABLED_NO_VARIANT, reason = "STATIC"}
         }
     end
-    return {features = features}
+    return {
+        features = features,
+        reads = contextReads(features, segments)
+    }
 end
 STANDARD_FIELDS = {
     userId = "userId",

@@ -185,6 +185,7 @@ ____exports.featureToggleSchema = record({
         environment = ____string({description = "Unleash environment in the context.", minLength = 1}),
         app_name = ____string({description = "Unleash appName in the context.", minLength = 1}),
         error_code = integer({description = "Status when a required flag is off.", default = 403, min = 400, max = 599}),
+        decision_cache_size = integer({description = "Decisions remembered per worker (kong-pdk: per process) and flag state, keyed by the values of the context fields the flags read and by which side of each startTime/endTime/DATE_* instant the clock is on; a request with the same values gets the same decision without evaluating a flag. A decision that drew a random number (random stickiness, gradualRolloutRandom, a rollout with no userId or sessionId) is never remembered. Up to twice this many are kept; 0 evaluates every flag on every request.", default = 10000, min = 0, max = 1000000}),
         unleash = unleash,
         bootstrap_file = ____string({description = "JSON file in the shape of Unleash's client API answer ({\"features\": […], \"segments\": […]}), read once per worker; its flags replace the inline ones and serve until Unleash (if configured) first answers.", minLength = 1})
     },
