@@ -185,3 +185,21 @@ declare module "ngx.ssl" {
   const ssl: NgxSsl;
   export = ssl;
 }
+
+/** A semaphore of lua-resty-core's ngx.semaphore (methods are `:` calls). */
+interface Semaphore {
+  /** Waits at most `timeout` seconds for a post: true, or nil and "timeout". */
+  wait(timeout: number): LuaMultiReturn<[true | undefined, string | undefined]>;
+  /** Wakes up to `n` waiters (default 1), or leaves that many resources for later waits. */
+  post(n?: number): void;
+}
+
+/** lua-resty-core's ngx.semaphore: light threads of one worker waking one another. */
+declare module "ngx.semaphore" {
+  /** @noSelf */
+  interface NgxSemaphore {
+    "new"(n?: number): LuaMultiReturn<[Semaphore | undefined, string | undefined]>;
+  }
+  const semaphore: NgxSemaphore;
+  export = semaphore;
+}

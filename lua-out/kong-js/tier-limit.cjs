@@ -14278,6 +14278,8 @@ function clientFor(connection) {
     // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
     // degrades as configured instead of holding requests.
     maxRetriesPerRequest: 0,
+    // Commands issued while others are in flight share one write (as the Lua client's auto_pipeline).
+    enableAutoPipelining: connection.auto_pipeline !== false,
     // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
     tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false, cert: connection.client_cert, key: connection.client_key } : void 0
   };
@@ -14496,7 +14498,7 @@ function redisConnection(conf) {
     client_cert: r.client_cert,
     client_key: r.client_key
   };
-  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
+  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database, auto_pipeline: r.auto_pipeline };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
   return void 0;
 }
@@ -14948,6 +14950,10 @@ var redis = record({
     timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
     keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
+    auto_pipeline: boolean({
+      description: "Policy redis: the calls a worker's requests make while a round trip to Redis is under way go together in the next one (one write, one read, one connection); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
+      default: true
+    }),
     ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
     ssl_verify: boolean({
       description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",

@@ -18,6 +18,11 @@ export interface RedisConnection {
   pool_size: number;
   /** Idle time in the pool. */
   keepalive_ms: number;
+  /**
+   * Single node: calls made while a round trip is under way share the next one
+   * (pipelined). Default true.
+   */
+  auto_pipeline?: boolean;
   /** "host:port" seeds: Redis Cluster mode (policy redis-cluster). */
   cluster_nodes?: string[];
   /** TLS to every node. */

@@ -58,7 +58,7 @@ function redisConnection(conf: TierLimitConfig): RedisConnection | undefined {
     client_cert: r.client_cert,
     client_key: r.client_key,
   };
-  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
+  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database, auto_pipeline: r.auto_pipeline };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
   return undefined;
 }

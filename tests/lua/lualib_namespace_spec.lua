@@ -21,6 +21,7 @@ describe("tollgate's tstl runtime is namespaced", function()
       return { no_consumer = { type = "foreign" }, protocols_http = { type = "set" } }
     end
     package.preload["ngx.ssl"] = function() return {} end
+    package.preload["ngx.semaphore"] = function() return {} end
     package.preload["apisix.core"] = function()
       return { schema = { check = function() return true end }, log = {}, request = {}, response = {} }
     end

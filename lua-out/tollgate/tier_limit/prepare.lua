@@ -24,7 +24,7 @@ local function redisConnection(conf)
         client_key = r.client_key
     }
     if conf.policy == "redis" then
-        return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database})
+        return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database, auto_pipeline = r.auto_pipeline})
     end
     if conf.policy == "redis-cluster" then
         return __TS__ObjectAssign({}, common, {cluster_nodes = r.cluster_nodes})

@@ -90,6 +90,7 @@ local redis = record({
             timeout_ms = integer({description = "Connect, send and read timeout, in milliseconds.", default = 1000, min = 1, max = 60000}),
             pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),
             keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
+            auto_pipeline = boolean({description = "Policy redis: the calls a worker's requests make while a round trip to Redis is under way go together in the next one (one write, one read, one connection); each stays its own atomic script. A queued call waits at most 10 × timeout_ms. kong-pdk: ioredis enableAutoPipelining.", default = true}),
             ssl = boolean({description = "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default = false}),
             ssl_verify = boolean({description = "With ssl: check the certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.", default = true}),
             server_name = ____string({description = "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.", minLength = 1})

@@ -14,14 +14,18 @@
 
 export type RespResult = LuaMultiReturn<[unknown, string | undefined]>;
 
-/** Sends one command (its name and arguments, each a string or number) and reads its reply. */
-export function command(sock: TcpSocket, args: readonly (string | number)[]): RespResult {
+/**
+ * Writes one command (its name and arguments, each a string or number) into `parts`
+ * from index `at`, as RESP: `*<count>` then `$<length>` and the bytes of each argument,
+ * every part ending in CRLF. Returns the next free index. The socket joins the table in
+ * C; several commands in one table go out in one write (a pipeline).
+ */
+export function appendCommand(parts: (string | number)[], at: number, args: readonly (string | number)[]): number {
   const count = args.length;
-  // `*<count>` then `$<length>` and the bytes of each argument, every part ending in CRLF,
-  // as one table the socket joins in C. Written by index: tstl's push with several items
-  // is a vararg helper that LuaJIT does not compile.
-  const parts: (string | number)[] = [`*${count}\r\n`];
-  let at = 1;
+  // Written by index: tstl's push with several items is a vararg helper that LuaJIT
+  // does not compile.
+  parts[at] = `*${count}\r\n`;
+  at += 1;
   for (let i = 0; i < count; i++) {
     const arg = args[i]!;
     const text = typeof arg === "string" ? arg : `${arg}`;
@@ -32,6 +36,13 @@ export function command(sock: TcpSocket, args: readonly (string | number)[]): Re
     parts[at + 4] = "\r\n";
     at += 5;
   }
+  return at;
+}
+
+/** Sends one command and reads its reply. */
+export function command(sock: TcpSocket, args: readonly (string | number)[]): RespResult {
+  const parts: (string | number)[] = [];
+  appendCommand(parts, 0, args);
   const [sent, sendErr] = sock.send(parts);
   if (sent === undefined) return $multi(undefined, sendErr);
   return readReply(sock);

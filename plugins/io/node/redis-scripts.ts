@@ -22,6 +22,8 @@ function clientFor(connection: RedisConnection): Client {
     // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
     // degrades as configured instead of holding requests.
     maxRetriesPerRequest: 0,
+    // Commands issued while others are in flight share one write (as the Lua client's auto_pipeline).
+    enableAutoPipelining: connection.auto_pipeline !== false,
     // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
     tls:
       connection.ssl === true

@@ -56,11 +56,14 @@ function ____exports.readReply(sock)
     end
     return nil, "not a Redis reply: " .. line
 end
---- Sends one command (its name and arguments, each a string or number) and reads its reply.
-function ____exports.command(sock, args)
+--- Writes one command (its name and arguments, each a string or number) into `parts`
+-- from index `at`, as RESP: `*<count>` then `$<length>` and the bytes of each argument,
+-- every part ending in CRLF. Returns the next free index. The socket joins the table in
+-- C; several commands in one table go out in one write (a pipeline).
+function ____exports.appendCommand(parts, at, args)
     local count = #args
-    local parts = {"*" .. tostring(count) .. "\r\n"}
-    local at = 1
+    parts[at + 1] = "*" .. tostring(count) .. "\r\n"
+    at = at + 1
     do
         local i = 0
         while i < count do
@@ -75,6 +78,12 @@ function ____exports.command(sock, args)
             i = i + 1
         end
     end
+    return at
+end
+--- Sends one command and reads its reply.
+function ____exports.command(sock, args)
+    local parts = {}
+    ____exports.appendCommand(parts, 0, args)
     local sent, sendErr = sock:send(parts)
     if sent == nil then
         return nil, sendErr

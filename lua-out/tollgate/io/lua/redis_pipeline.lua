@@ -1,0 +1,226 @@
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ArraySlice = ____lualib.__TS__ArraySlice
+local ____exports = {}
+local ____resp = require("tollgate.io.lua.resp")
+local appendCommand = ____resp.appendCommand
+local readReply = ____resp.readReply
+local semaphore = require("ngx.semaphore")
+function ____exports.newLane(open, release, waitS, concurrency)
+    local slots = {}
+    do
+        local i = 0
+        while i < concurrency do
+            slots[i + 1] = 0
+            i = i + 1
+        end
+    end
+    return {
+        open = open,
+        release = release,
+        waitS = waitS,
+        slots = slots,
+        queue = {},
+        spare = {}
+    }
+end
+--- A slot free for a new leader (0-based), or -1.
+local function freeSlot(lane)
+    local slots = lane.slots
+    local now = ngx.now()
+    do
+        local i = 0
+        while i < #slots do
+            local since = slots[i + 1]
+            if since == 0 or now - since > lane.waitS then
+                return i
+            end
+            i = i + 1
+        end
+    end
+    return -1
+end
+--- Every call of `batch` without a reply or an error yet fails with `err` (a connection error).
+local function failRest(batch, err)
+    for ____, call in ipairs(batch) do
+        do
+            if call.reply ~= nil or call.err ~= nil then
+                goto __continue10
+            end
+            call.err = err
+            call.replyError = false
+        end
+        ::__continue10::
+    end
+end
+--- One write: EVALSHA of every call still wanted, or (`withSource`) EVAL of those Redis
+-- answered NOSCRIPT.
+local function sendCalls(sock, batch, withSource)
+    local parts = {}
+    local at = 0
+    for ____, call in ipairs(batch) do
+        do
+            if call.gone or withSource and not call.unknownScript then
+                goto __continue14
+            end
+            local script = call.script
+            local command = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #call.keys}
+            for ____, key in ipairs(call.keys) do
+                command[#command + 1] = key
+            end
+            for ____, arg in ipairs(call.args) do
+                command[#command + 1] = arg
+            end
+            at = appendCommand(parts, at, command)
+            call.awaiting = true
+        end
+        ::__continue14::
+    end
+    if at == 0 then
+        return nil
+    end
+    local sent, err = sock:send(parts)
+    return sent == nil and (err or "send failed") or nil
+end
+--- Reads the replies to the last write, in order; false when the connection failed.
+local function readReplies(sock, batch)
+    for ____, call in ipairs(batch) do
+        do
+            if not call.awaiting then
+                goto __continue23
+            end
+            call.awaiting = false
+            local reply, err = readReply(sock)
+            if reply == nil then
+                failRest(batch, err or "closed")
+                return false
+            end
+            if reply ~= false then
+                call.reply = reply
+                call.unknownScript = false
+            elseif not call.unknownScript and string.sub(err, 1, 8) == "NOSCRIPT" then
+                call.unknownScript = true
+            else
+                call.err = err
+                call.replyError = true
+                call.unknownScript = false
+            end
+        end
+        ::__continue23::
+    end
+    return true
+end
+--- One round trip for `batch`, and a second for the scripts Redis did not know (EVAL loads them).
+local function runBatch(lane, batch)
+    local sock, openErr = lane.open()
+    if sock == nil then
+        failRest(batch, openErr or "connect failed")
+        return
+    end
+    local unknown = false
+    do
+        local round = 0
+        while round == 0 or round == 1 and unknown do
+            local sendErr = sendCalls(sock, batch, round == 1)
+            if sendErr ~= nil then
+                sock:close()
+                failRest(batch, sendErr)
+                return
+            end
+            if not readReplies(sock, batch) then
+                sock:close()
+                return
+            end
+            for ____, call in ipairs(batch) do
+                if call.unknownScript then
+                    unknown = true
+                end
+            end
+            round = round + 1
+        end
+    end
+    lane.release(sock)
+end
+--- Wakes the first call still waiting as the next leader in `slot`, or frees the slot.
+local function handOff(lane, slot)
+    local queue = lane.queue
+    do
+        local i = 0
+        while i < #queue do
+            do
+                local next = queue[i + 1]
+                if next.gone then
+                    goto __continue41
+                end
+                lane.queue = __TS__ArraySlice(queue, i + 1)
+                next.slot = slot + 1
+                next.sema:post(1)
+                return
+            end
+            ::__continue41::
+            i = i + 1
+        end
+    end
+    lane.queue = {}
+    lane.slots[slot + 1] = 0
+end
+--- Sends the queued calls (with `me` first) in `slot`, hands the replies out, then the slot.
+local function lead(lane, me, slot)
+    lane.slots[slot + 1] = ngx.now()
+    local batch = {me}
+    for ____, call in ipairs(lane.queue) do
+        batch[#batch + 1] = call
+    end
+    lane.queue = {}
+    local ok, problem = pcall(runBatch, lane, batch)
+    failRest(batch, ok and "no reply" or "pipeline: " .. problem)
+    handOff(lane, slot)
+    for ____, call in ipairs(batch) do
+        if call ~= me and not call.gone then
+            call.sema:post(1)
+        end
+    end
+    return me.reply, me.err, me.replyError
+end
+--- Runs `script` with `keys` and `args` in the lane's next round trip. Returns the
+-- reply; or undefined, the error, and whether it is a Redis error reply (true) or a
+-- connection failure or timeout (false) — as a call on its own connection would.
+function ____exports.pipelined(lane, script, keys, args)
+    local call = {
+        script = script,
+        keys = keys,
+        args = args,
+        reply = nil,
+        err = nil,
+        replyError = false,
+        awaiting = false,
+        unknownScript = false,
+        slot = 0,
+        gone = false
+    }
+    local slot = freeSlot(lane)
+    if slot >= 0 then
+        return lead(lane, call, slot)
+    end
+    local sema = table.remove(lane.spare)
+    if sema == nil then
+        local created, err = semaphore.new(0)
+        if created == nil then
+            return nil, "pipeline: no semaphore: " .. tostring(err), false
+        end
+        sema = created
+    end
+    call.sema = sema
+    lane.queue[#lane.queue + 1] = call
+    local woken = sema:wait(lane.waitS)
+    if woken == nil then
+        call.gone = true
+        return nil, "no reply within " .. tostring(lane.waitS) .. " s (queued behind other calls)", false
+    end
+    local ____lane_spare_0 = lane.spare
+    ____lane_spare_0[#____lane_spare_0 + 1] = sema
+    if call.slot > 0 then
+        return lead(lane, call, call.slot - 1)
+    end
+    return call.reply, call.err, call.replyError
+end
+return ____exports

@@ -1,0 +1,107 @@
+/**
+ * tier-limit's Redis calls share round trips (redis.auto_pipeline, plugins/io/lua/redis-pipeline.ts),
+ * through real nginx and a real Redis on both hosts: concurrent requests are counted
+ * exactly in fewer reads and writes of the Redis server than requests; with
+ * auto_pipeline off, one each; a Redis that stops answering fails the queued requests
+ * within their timeout, and limiting resumes when it answers again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
+import { redisCli, startRedis, type RedisServer } from "../runtime/redis.ts";
+import { burst, countOf, DEMO_KEYS, HOSTS, request, roomInThisMinute, startGateway, tierLimitConfig, type RunningGateway } from "./harness.ts";
+
+const FIXED_100 = { algorithm: "fixed", fault_tolerant: false, tiers: { free: { limits: { GET: { minute: 100 } } }, premium: { limits: { "*": { minute: 100_000 } } } } };
+
+let upstream: EchoUpstream;
+beforeAll(async () => {
+  upstream = await startEchoUpstream();
+});
+afterAll(async () => {
+  await upstream?.stop();
+});
+
+/** Redis's own counts: scripts run (EVALSHA, EVAL), and read and write events on its sockets (INFO). */
+async function redisStats(redis: RedisServer): Promise<{ scripts: number; reads: number; writes: number }> {
+  const info = await redisCli(redis, "INFO", "all");
+  const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
+  const calls = (command: string): number => Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
+  return { scripts: calls("evalsha") + calls("eval"), reads: field("total_reads_processed"), writes: field("total_writes_processed") };
+}
+
+/** `count` GETs at once by the free consumer; the statuses and the Redis counts they took. */
+async function concurrentFree(g: RunningGateway, redis: RedisServer, count: number): Promise<{ statuses: number[]; scripts: number; reads: number; writes: number }> {
+  const before = await redisStats(redis);
+  const statuses = await burst(count, `${g.url}/limited`, { headers: { apikey: DEMO_KEYS.free }, parallel: count });
+  const after = await redisStats(redis);
+  // The first INFO's reply and the second INFO's query are one write and one read.
+  return { statuses, scripts: after.scripts - before.scripts, reads: after.reads - before.reads - 1, writes: after.writes - before.writes - 1 };
+}
+
+describe.each(HOSTS)("Redis round trips shared by concurrent requests, %s-shaped host", (host) => {
+  let redis: RedisServer;
+  const started: RunningGateway[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((g) => g.stop()));
+    await redis?.stop();
+  });
+  async function gateway(redisConf: Record<string, unknown>): Promise<RunningGateway> {
+    const conf = { ...FIXED_100, policy: "redis", redis: { host: redis.host, port: redis.port, ...redisConf } };
+    const g = await startGateway(host, tierLimitConfig(host, conf), upstream.url);
+    started.push(g);
+    // One request first: the script is loaded (NOSCRIPT, then EVAL) and a connection pooled.
+    expect((await request(`${g.url}/limited`, { headers: { apikey: DEMO_KEYS.premium } })).status).toBe(200);
+    return g;
+  }
+
+  it("auto_pipeline (default): 300 concurrent requests against a limit of 100 admit exactly 100, in fewer Redis reads and writes than requests", async () => {
+    const g = await gateway({});
+    await roomInThisMinute(15);
+    const { statuses, scripts, reads, writes } = await concurrentFree(g, redis, 300);
+    expect(countOf(statuses, 200)).toBe(100);
+    expect(countOf(statuses, 429)).toBe(200);
+    expect(scripts).toBe(300);
+    // Batched: Redis read many scripts per read event and answered them in one write
+    // (9 reads and 8 writes when written; 451 and 300 with auto_pipeline off, below).
+    expect(reads).toBeLessThan(100);
+    expect(writes).toBeLessThan(100);
+  });
+
+  it("auto_pipeline false: one read and one write per request", async () => {
+    const g = await gateway({ auto_pipeline: false });
+    await roomInThisMinute(15);
+    await redisCli(redis, "FLUSHALL");
+    const { statuses, scripts, reads, writes } = await concurrentFree(g, redis, 300);
+    expect(countOf(statuses, 200)).toBe(100);
+    // FLUSHALL dropped nothing the plugin needs but its counters: the script stays loaded.
+    expect(scripts).toBe(300);
+    expect(reads).toBeGreaterThanOrEqual(300);
+    expect(writes).toBeGreaterThanOrEqual(300);
+  });
+
+  it("a Redis that stops answering fails the queued requests within their timeout (503 JSON, strict), and limiting resumes", async () => {
+    const g = await gateway({ timeout_ms: 200 });
+    const premium = { apikey: DEMO_KEYS.premium };
+    await redisCli(redis, "CLIENT", "PAUSE", "3000", "ALL");
+    const pausedAt = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const reply = await request(`${g.url}/limited`, { headers: premium });
+        return { status: reply.status, body: reply.body, after: Date.now() - pausedAt };
+      }),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ error: "rate_limit_unavailable" });
+    }
+    // Each batch fails at its read timeout (200 ms): long before Redis answers again
+    // (3 s), and within what a queued request may wait (10 × timeout_ms).
+    expect(Math.max(...answers.map((a) => a.after))).toBeLessThan(1500);
+    await new Promise((r) => setTimeout(r, Math.max(0, 3300 - (Date.now() - pausedAt))));
+    const back = await request(`${g.url}/limited`, { headers: premium });
+    expect(back.status).toBe(200);
+    expect(back.headers.get("x-ratelimit-limit-minute")).toBe("100000");
+  });
+});
