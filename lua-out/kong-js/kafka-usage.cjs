@@ -18919,6 +18919,9 @@ function murmur2(data) {
   h ^= h >>> 15;
   return h | 0;
 }
+function partitionForKey(key, numPartitions) {
+  return (murmur2(key) & 2147483647) % numPartitions;
+}
 
 // plugins/kafka-usage/delivery.ts
 function channelKey(conf) {
@@ -19430,9 +19433,9 @@ function kafkajsSasl(sasl) {
   if (sasl.mechanism === "SCRAM-SHA-512") return { mechanism: "scram-sha-512", username, password };
   return { mechanism: "plain", username, password };
 }
-function newProducer(conf) {
+function newClient(conf) {
   const k = conf.kafka;
-  const kafka2 = new import_kafkajs.Kafka({
+  return new import_kafkajs.Kafka({
     clientId: k.client_id,
     brokers: k.brokers,
     connectionTimeout: k.timeout_ms,
@@ -19445,6 +19448,9 @@ function newProducer(conf) {
     // once more only because its idempotent producer refuses zero retries.
     retry: { retries: 1, initialRetryTime: conf.retry.initial_backoff_ms, maxRetryTime: k.timeout_ms }
   });
+}
+function newProducer(kafka2, conf) {
+  const k = conf.kafka;
   return kafka2.producer({
     // kafkajs's DefaultPartitioner is the Java client's: murmur2(key) & 0x7fffffff % n
     // (plugins/io/kafka/murmur2.ts partitionForKey), so a subject lands where the Lua
@@ -19461,11 +19467,14 @@ function channelFor(conf) {
   const key = channelKey(conf);
   let channel = channels.get(key);
   if (channel === void 0) {
+    const kafka2 = newClient(conf);
     channel = {
       conf,
       delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),
-      producer: newProducer(conf),
+      producer: newProducer(kafka2, conf),
       connected: false,
+      admin: kafka2.admin(),
+      adminConnected: false,
       sending: false,
       timerAt: -1
     };
@@ -19530,41 +19539,88 @@ async function flush(channel) {
     channel.sending = false;
   }
 }
+async function partitionCount(channel) {
+  const known = channel.partitions;
+  const now = Date.now();
+  if (known !== void 0 && now - known.atMs < channel.conf.kafka.metadata_max_age_s * 1e3) return known.count;
+  try {
+    if (!channel.adminConnected) {
+      await channel.admin.connect();
+      channel.adminConnected = true;
+    }
+    const metadata = await channel.admin.fetchTopicMetadata({ topics: [channel.conf.kafka.topic] });
+    const count2 = metadata.topics[0]?.partitions.length ?? 0;
+    if (count2 > 0) {
+      channel.partitions = { count: count2, atMs: now };
+      return count2;
+    }
+  } catch {
+  }
+  return known?.count;
+}
+function byPartition(events, partitions) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const event of events) {
+    const partition = partitions === void 0 ? void 0 : partitionForKey(utf8(event.key), partitions);
+    const group = groups.get(partition);
+    if (group === void 0) groups.set(partition, [event]);
+    else group.push(event);
+  }
+  return groups;
+}
+function refusedForSize(channel, events, error) {
+  const lone = splitRefused(channel.delivery, events);
+  if (lone === void 0) {
+    count("retried", events.length);
+    return;
+  }
+  drop("dropped_too_large", 1);
+  console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
+}
 async function attempt(channel) {
   const conf = channel.conf;
   const events = eventsToSend(channel.delivery, conf.batch);
   if (events.length === 0) return true;
+  const delivered = [];
+  let failed = [];
   let error;
   try {
     if (!channel.connected) {
       await channel.producer.connect();
       channel.connected = true;
     }
-    await channel.producer.send({
-      topic: conf.kafka.topic,
-      acks: conf.kafka.acks,
-      timeout: conf.kafka.timeout_ms,
-      messages: events.map((event) => ({
-        key: event.key,
-        value: event.value,
-        timestamp: `${event.timestamp}`,
-        headers: { "content-type": CONTENT_TYPE }
-      }))
-    });
   } catch (err) {
     error = err;
+    failed = events;
   }
-  const delivered = error === void 0 ? events : [];
-  let failed = error === void 0 ? [] : events;
-  if (error !== void 0 && isTooLargeError(kafkaErrorCode(error))) {
-    failed = [];
-    const lone = splitRefused(channel.delivery, events);
-    if (lone !== void 0) {
-      drop("dropped_too_large", 1);
-      console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
-    } else {
-      count("retried", events.length);
-    }
+  if (error === void 0) {
+    const groups = [...byPartition(events, await partitionCount(channel))];
+    const outcomes = await Promise.allSettled(
+      groups.map(
+        ([partition, group]) => channel.producer.send({
+          topic: conf.kafka.topic,
+          acks: conf.kafka.acks,
+          timeout: conf.kafka.timeout_ms,
+          messages: group.map((event) => ({
+            key: event.key,
+            value: event.value,
+            partition,
+            timestamp: `${event.timestamp}`,
+            headers: { "content-type": CONTENT_TYPE }
+          }))
+        })
+      )
+    );
+    outcomes.forEach((outcome, i) => {
+      const group = groups[i][1];
+      if (outcome.status === "fulfilled") {
+        delivered.push(...group);
+        return;
+      }
+      error = outcome.reason;
+      if (isTooLargeError(kafkaErrorCode(outcome.reason))) refusedForSize(channel, group, outcome.reason);
+      else failed.push(...group);
+    });
   }
   if (delivered.length > 0) count("sent", delivered.length);
   if (failed.length > 0) count("retried", failed.length);
@@ -19596,6 +19652,7 @@ async function shutdown() {
       console.error(`[kafka-usage] exiting: ${lost} event(s) could not be delivered within queue.shutdown_timeout_ms and are lost`);
     }
     if (channel.connected) await channel.producer.disconnect().catch(() => void 0);
+    if (channel.adminConnected) await channel.admin.disconnect().catch(() => void 0);
   }
   logStats();
 }

@@ -7,9 +7,10 @@
  *               kong.ctx.shared), build the CloudEvent with the same
  *               buildUsageEvent, offer it to the same bounded EventQueue (or count it
  *               dropped). No Kafka I/O on the request's RPC channel.
- *   timer     → take up to batch.max_events, send them with one kafkajs `send`, release
- *               them when Kafka acknowledged them; otherwise keep them, unchanged, and try
- *               again after the same jittered exponential backoff (delivery.ts).
+ *   timer     → take up to batch.max_events, send each partition's share with its own
+ *               kafkajs `send` (the partition the Java rule gives its key), release those
+ *               Kafka acknowledged; keep the others, unchanged, and try them again after
+ *               the same jittered exponential backoff (delivery.ts).
  *   SIGTERM   → flush what is held for up to queue.shutdown_timeout_ms, count the rest as
  *               dropped_shutdown, then exit.
  *
@@ -18,7 +19,7 @@
  * the whole process: the Lua plugin's per-worker channel becomes a per-node one here.
  */
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel, Partitioners, type Producer, type SASLOptions } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Admin, type Producer, type SASLOptions } from "kafkajs";
 import { toKongFields } from "../core/kong-schema";
 import { validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsLogPdk, KongJsSerializedLog } from "../hosts/kong-js/pdk";
@@ -39,6 +40,9 @@ import { buildUsageEvent, encodeUsageEvent, type UsageFacts } from "./event";
 import { KAFKA_USAGE_PRIORITY, KAFKA_USAGE_VERSION } from "./meta";
 import { EventQueue } from "./queue";
 import { kafkaUsageSchema, type KafkaUsageConfig } from "./schema";
+import { partitionForKey } from "../io/kafka/murmur2";
+import { utf8 } from "../io/kafka/bytes";
+import type { QueuedEvent } from "./queue";
 
 const CONTENT_TYPE = "application/cloudevents+json";
 
@@ -48,6 +52,11 @@ interface Channel {
   delivery: DeliveryState;
   producer: Producer;
   connected: boolean;
+  /** Reads the topic's partition count (kafkajs's producer does not expose its metadata). */
+  admin: Admin;
+  adminConnected: boolean;
+  /** The topic's partition count and when it was read (refreshed after metadata_max_age_s). */
+  partitions?: { count: number; atMs: number };
   /** A send is running: one at a time per channel keeps the records in queue order. */
   sending: boolean;
   timer?: NodeJS.Timeout;
@@ -68,9 +77,9 @@ function kafkajsSasl(sasl: NonNullable<KafkaUsageConfig["kafka"]["sasl"]>): SASL
   return { mechanism: "plain", username, password };
 }
 
-function newProducer(conf: KafkaUsageConfig): Producer {
+function newClient(conf: KafkaUsageConfig): Kafka {
   const k = conf.kafka;
-  const kafka = new Kafka({
+  return new Kafka({
     clientId: k.client_id,
     brokers: k.brokers,
     connectionTimeout: k.timeout_ms,
@@ -83,6 +92,10 @@ function newProducer(conf: KafkaUsageConfig): Producer {
     // once more only because its idempotent producer refuses zero retries.
     retry: { retries: 1, initialRetryTime: conf.retry.initial_backoff_ms, maxRetryTime: k.timeout_ms },
   });
+}
+
+function newProducer(kafka: Kafka, conf: KafkaUsageConfig): Producer {
+  const k = conf.kafka;
   return kafka.producer({
     // kafkajs's DefaultPartitioner is the Java client's: murmur2(key) & 0x7fffffff % n
     // (plugins/io/kafka/murmur2.ts partitionForKey), so a subject lands where the Lua
@@ -100,11 +113,14 @@ function channelFor(conf: KafkaUsageConfig): Channel {
   const key = channelKey(conf);
   let channel = channels.get(key);
   if (channel === undefined) {
+    const kafka = newClient(conf);
     channel = {
       conf,
       delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),
-      producer: newProducer(conf),
+      producer: newProducer(kafka, conf),
       connected: false,
+      admin: kafka.admin(),
+      adminConnected: false,
       sending: false,
       timerAt: -1,
     };
@@ -181,46 +197,112 @@ async function flush(channel: Channel): Promise<void> {
   }
 }
 
-/** One send of the channel's in-flight events (taking new ones when none are in flight). True when Kafka took them. */
+/**
+ * The topic's partition count, read with the admin client at most every
+ * metadata_max_age_s; the last one known (or undefined) when it cannot be read.
+ */
+async function partitionCount(channel: Channel): Promise<number | undefined> {
+  const known = channel.partitions;
+  const now = Date.now();
+  if (known !== undefined && now - known.atMs < channel.conf.kafka.metadata_max_age_s * 1000) return known.count;
+  try {
+    if (!channel.adminConnected) {
+      await channel.admin.connect();
+      channel.adminConnected = true;
+    }
+    const metadata = await channel.admin.fetchTopicMetadata({ topics: [channel.conf.kafka.topic] });
+    const count = metadata.topics[0]?.partitions.length ?? 0;
+    if (count > 0) {
+      channel.partitions = { count, atMs: now };
+      return count;
+    }
+  } catch {
+    // unreachable or unknown topic: the send below fails the same way and is retried
+  }
+  return known?.count;
+}
+
+/**
+ * The events by the partition the Java client's rule gives their key (kafkajs's
+ * DefaultPartitioner, and the Lua producer's), in queue order within each; one group
+ * without a partition (kafkajs then picks) when the count is unknown.
+ */
+function byPartition(events: QueuedEvent[], partitions: number | undefined): Map<number | undefined, QueuedEvent[]> {
+  const groups = new Map<number | undefined, QueuedEvent[]>();
+  for (const event of events) {
+    const partition = partitions === undefined ? undefined : partitionForKey(utf8(event.key), partitions);
+    const group = groups.get(partition);
+    if (group === undefined) groups.set(partition, [event]);
+    else group.push(event);
+  }
+  return groups;
+}
+
+/**
+ * A partition's share Kafka refused for its size: sent again in halves (see
+ * splitRefused), or, for a single event too large for the topic, dropped and counted.
+ */
+function refusedForSize(channel: Channel, events: QueuedEvent[], error: unknown): void {
+  const lone = splitRefused(channel.delivery, events);
+  if (lone === undefined) {
+    count("retried", events.length);
+    return;
+  }
+  drop("dropped_too_large", 1);
+  console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
+}
+
+/**
+ * One attempt: the channel's in-flight events (taking new ones when none are in flight),
+ * one kafkajs `send` per partition. kafkajs reports a send as all or nothing, so one send
+ * per partition is what tells which events Kafka took: only the others are kept for an
+ * identical resend (a partition that took its share never gets it twice). True when
+ * every partition took its share.
+ */
 async function attempt(channel: Channel): Promise<boolean> {
   const conf = channel.conf;
   const events = eventsToSend(channel.delivery, conf.batch);
   if (events.length === 0) return true;
+  const delivered: QueuedEvent[] = [];
+  let failed: QueuedEvent[] = [];
   let error: unknown;
   try {
     if (!channel.connected) {
       await channel.producer.connect();
       channel.connected = true;
     }
-    await channel.producer.send({
-      topic: conf.kafka.topic,
-      acks: conf.kafka.acks,
-      timeout: conf.kafka.timeout_ms,
-      messages: events.map((event) => ({
-        key: event.key,
-        value: event.value,
-        timestamp: `${event.timestamp}`,
-        headers: { "content-type": CONTENT_TYPE },
-      })),
-    });
   } catch (err) {
     error = err;
+    failed = events;
   }
-  // kafkajs's send is all or nothing for us: on an error the whole batch is kept and sent
-  // again. With one producer id and unchanged records, partitions that did take it are
-  // the only source of a duplicate (see the README's limits).
-  const delivered = error === undefined ? events : [];
-  let failed = error === undefined ? [] : events;
-  if (error !== undefined && isTooLargeError(kafkaErrorCode(error))) {
-    // Refused for its size: unchanged it would fail forever (see splitRefused).
-    failed = [];
-    const lone = splitRefused(channel.delivery, events);
-    if (lone !== undefined) {
-      drop("dropped_too_large", 1);
-      console.error(`[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${String(error)}`);
-    } else {
-      count("retried", events.length);
-    }
+  if (error === undefined) {
+    const groups = [...byPartition(events, await partitionCount(channel))];
+    const outcomes = await Promise.allSettled(
+      groups.map(([partition, group]) =>
+        channel.producer.send({
+          topic: conf.kafka.topic,
+          acks: conf.kafka.acks,
+          timeout: conf.kafka.timeout_ms,
+          messages: group.map((event) => ({
+            key: event.key,
+            value: event.value,
+            partition,
+            timestamp: `${event.timestamp}`,
+            headers: { "content-type": CONTENT_TYPE },
+          })),
+        }),
+      ),
+    );
+    outcomes.forEach((outcome, i) => {
+      const group = groups[i]![1];
+      if (outcome.status === "fulfilled") {
+        delivered.push(...group);
+        return;
+      }
+      error = outcome.reason;
+      if (isTooLargeError(kafkaErrorCode(outcome.reason))) refusedForSize(channel, group, outcome.reason);
+      else failed.push(...group);
+    });
   }
   if (delivered.length > 0) count("sent", delivered.length);
   if (failed.length > 0) count("retried", failed.length);
@@ -259,6 +341,7 @@ export async function shutdown(): Promise<void> {
       console.error(`[kafka-usage] exiting: ${lost} event(s) could not be delivered within queue.shutdown_timeout_ms and are lost`);
     }
     if (channel.connected) await channel.producer.disconnect().catch(() => undefined);
+    if (channel.adminConnected) await channel.admin.disconnect().catch(() => undefined);
   }
   logStats();
 }

@@ -194,10 +194,11 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
     expect(after).toMatchObject({ queued: before + M + 10, sent: before + M + 10, dropped: 3, dropped_queue_full: 3, depth: 0 });
   });
 
-  it("batches over the topic's max.message.bytes go again in halves until they fit; only an event too large alone is dropped, and counted", async () => {
-    // One partition: kafkajs's send is all or nothing, so a refused batch wrote nothing.
-    const smallBatches = `${TOPIC}-small-batches`;
-    await broker!.createTopic(smallBatches, 1, { "max.message.bytes": "3000" });
+  // With three partitions, a batch spans several, and a refusal of one partition's records
+  // leaves the others written: they must not be sent again.
+  it.each([1, 3])("batches over the topic's max.message.bytes go again in halves until they fit, each event once; only an event too large alone is dropped, and counted (%i partition(s))", async (partitions) => {
+    const smallBatches = `${TOPIC}-small-batches-${partitions}`;
+    await broker!.createTopic(smallBatches, partitions, { "max.message.bytes": "3000" });
     const small = await server!.rpc.startInstance("kafka-usage", {
       kafka: { brokers: [broker!.bootstrap], topic: smallBatches, timeout_ms: 1000 },
       batch: { max_events: 20, max_age_ms: 50 },
@@ -218,6 +219,8 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
     expect(await waitForRecords(broker!.bootstrap, smallBatches, N, 30_000)).toBe(N);
     await sleep(1_500);
     expect(await recordCount(broker!.bootstrap, smallBatches)).toBe(N);
+    const ids = (await readTopic(broker!.bootstrap, smallBatches, N)).map((record) => (JSON.parse(record.value!.toString()) as UsageEvent).id);
+    expect(new Set(ids).size).toBe(N);
     const after = lastCounters(server!.output());
     // Counters are per process, over every instance: compare with the line before (none
     // yet when this test runs first).
