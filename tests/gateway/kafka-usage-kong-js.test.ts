@@ -9,7 +9,8 @@
  *     one of them is delivered once, and the counters say so; a full queue drops exactly
  *     the events past its bound, and counts them;
  *   - batches over the topic's max.message.bytes go again in halves until they fit, and
- *     only an event too large alone is dropped, counted as dropped_too_large;
+ *     only an event too large alone is dropped, counted as dropped_too_large; with
+ *     three partitions, every other event arrives exactly once;
  *   - SIGTERM flushes what is still queued before the process exits.
  */
 import { spawnSync } from "node:child_process";
