@@ -225,7 +225,8 @@ describe("single Redis (requirepass)", () => {
 
   it("keeps at most pool_size idle connections, and SELECTs the database on fresh ones only", async () => {
     const server = redis!;
-    const small = { ...config, database: 3, pool_size: 2 };
+    // Without pipelining, each call in flight holds a connection of its own.
+    const small = { ...config, database: 3, pool_size: 2, auto_pipeline: false };
     await redisCli(server, "CONFIG", "RESETSTAT");
     const replies = await post<RunReply[]>("/parallel", { id: "db3", config: small, script: INCR, keys: ["t:{db}:n"], args: [1], parallel: 12 });
     expect(replies.map((r) => r.err)).toEqual(Array(12).fill(null));
@@ -246,6 +247,20 @@ describe("single Redis (requirepass)", () => {
     // 12 calls in flight at once needed 12 connections; the 20 after them reused the pool.
     expect(selects).toBe(12);
     expect(idle).toBeLessThanOrEqual(2);
+  });
+
+  it("pipelines calls made at once: 12 in parallel share one connection and are each counted once", async () => {
+    const server = redis!;
+    const piped = { ...config, database: 4 };
+    await redisCli(server, "CONFIG", "RESETSTAT");
+    const replies = await post<RunReply[]>("/parallel", { id: "db4", config: piped, script: INCR, keys: ["t:{pipe}:n"], args: [1], parallel: 12 });
+    expect(replies.map((r) => r.err)).toEqual(Array(12).fill(null));
+    expect(replies.map((r) => r.result).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await redisCli(server, "-n", "4", "GET", "t:{pipe}:n")).toBe("12");
+    const stats = await redisCli(server, "INFO", "commandstats");
+    // One fresh connection (one SELECT; redis-cli's GET -n 4 sent the other), twelve scripts.
+    expect(infoNumber(stats, "cmdstat_select", "calls") - 1).toBe(1);
+    expect(infoNumber(stats, "cmdstat_evalsha", "calls") + infoNumber(stats, "cmdstat_eval", "calls")).toBe(12);
   });
 
   it("authenticates an ACL user with AUTH username password", async () => {
