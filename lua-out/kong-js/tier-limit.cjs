@@ -14492,13 +14492,14 @@ function redisConnection(conf) {
     timeout_ms: r.timeout_ms,
     pool_size: r.pool_size,
     keepalive_ms: r.keepalive_ms,
+    auto_pipeline: r.auto_pipeline,
     ssl: r.ssl,
     ssl_verify: r.ssl_verify,
     server_name: r.server_name,
     client_cert: r.client_cert,
     client_key: r.client_key
   };
-  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database, auto_pipeline: r.auto_pipeline };
+  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
   return void 0;
 }
@@ -14951,7 +14952,7 @@ var redis = record({
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
     keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
     auto_pipeline: boolean({
-      description: "Policy redis: the calls a worker's requests make while a round trip to Redis is under way go together in the next one (one write, one read, one connection); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
+      description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
       default: true
     }),
     ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),

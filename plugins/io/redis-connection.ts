@@ -19,8 +19,8 @@ export interface RedisConnection {
   /** Idle time in the pool. */
   keepalive_ms: number;
   /**
-   * Single node: calls made while a round trip is under way share the next one
-   * (pipelined). Default true.
+   * Calls made while a round trip to a node is under way share the next one
+   * (pipelined, per node). Default true.
    */
   auto_pipeline?: boolean;
   /** "host:port" seeds: Redis Cluster mode (policy redis-cluster). */

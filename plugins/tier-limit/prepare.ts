@@ -52,13 +52,14 @@ function redisConnection(conf: TierLimitConfig): RedisConnection | undefined {
     timeout_ms: r.timeout_ms,
     pool_size: r.pool_size,
     keepalive_ms: r.keepalive_ms,
+    auto_pipeline: r.auto_pipeline,
     ssl: r.ssl,
     ssl_verify: r.ssl_verify,
     server_name: r.server_name,
     client_cert: r.client_cert,
     client_key: r.client_key,
   };
-  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database, auto_pipeline: r.auto_pipeline };
+  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
   if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
   return undefined;
 }

@@ -1,27 +1,29 @@
 /**
  * tier-limit's Redis calls share round trips (redis.auto_pipeline, plugins/io/lua/redis-pipeline.ts),
  * through real nginx and a real Redis on both hosts: concurrent requests are counted
- * exactly in fewer reads and writes of the Redis server than requests; with
+ * exactly in fewer reads and writes of the Redis server than requests, on a single
+ * node and on the master of a 3-master cluster that owns the caller's slot; with
  * auto_pipeline off, one each; a Redis that stops answering fails the queued requests
  * within their timeout, and limiting resumes when it answers again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { redisCli, startRedis, type RedisServer } from "../runtime/redis.ts";
+import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisNode, type RedisServer } from "../runtime/redis.ts";
 import { burst, countOf, DEMO_KEYS, HOSTS, request, roomInThisMinute, startGateway, tierLimitConfig, type RunningGateway } from "./harness.ts";
 
 const FIXED_100 = { algorithm: "fixed", fault_tolerant: false, tiers: { free: { limits: { GET: { minute: 100 } } }, premium: { limits: { "*": { minute: 100_000 } } } } };
 
 let upstream: EchoUpstream;
+let cluster: RedisCluster;
 beforeAll(async () => {
-  upstream = await startEchoUpstream();
+  [upstream, cluster] = await Promise.all([startEchoUpstream(), startRedisCluster(3)]);
 });
 afterAll(async () => {
-  await upstream?.stop();
+  await Promise.all([upstream?.stop(), cluster?.stop()]);
 });
 
 /** Redis's own counts: scripts run (EVALSHA, EVAL), and read and write events on its sockets (INFO). */
-async function redisStats(redis: RedisServer): Promise<{ scripts: number; reads: number; writes: number }> {
+async function redisStats(redis: RedisNode): Promise<{ scripts: number; reads: number; writes: number }> {
   const info = await redisCli(redis, "INFO", "all");
   const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
   const calls = (command: string): number => Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
@@ -29,7 +31,7 @@ async function redisStats(redis: RedisServer): Promise<{ scripts: number; reads:
 }
 
 /** `count` GETs at once by the free consumer; the statuses and the Redis counts they took. */
-async function concurrentFree(g: RunningGateway, redis: RedisServer, count: number): Promise<{ statuses: number[]; scripts: number; reads: number; writes: number }> {
+async function concurrentFree(g: RunningGateway, redis: RedisNode, count: number): Promise<{ statuses: number[]; scripts: number; reads: number; writes: number }> {
   const before = await redisStats(redis);
   const statuses = await burst(count, `${g.url}/limited`, { headers: { apikey: DEMO_KEYS.free }, parallel: count });
   const after = await redisStats(redis);
@@ -79,6 +81,26 @@ describe.each(HOSTS)("Redis round trips shared by concurrent requests, %s-shaped
     expect(scripts).toBe(300);
     expect(reads).toBeGreaterThanOrEqual(300);
     expect(writes).toBeGreaterThanOrEqual(300);
+  });
+
+  it("redis-cluster: the same on the master that owns the caller's slot", async () => {
+    const conf = { ...FIXED_100, policy: "redis-cluster", redis: { cluster_nodes: cluster.nodes.map((n) => `${n.host}:${n.port}`) } };
+    const g = await startGateway(host, tierLimitConfig(host, conf), upstream.url);
+    started.push(g);
+    // Only this request's counter in the cluster (the other host's run left its own).
+    for (const node of cluster.nodes) await redisCli(node, "FLUSHALL");
+    expect((await request(`${g.url}/limited`, { headers: { apikey: DEMO_KEYS.free } })).status).toBe(200);
+    // The master that holds the free consumer's counter (hash-tagged: all its windows in one slot).
+    const owners: RedisNode[] = [];
+    for (const node of cluster.nodes) if ((await redisCli(node, "--scan", "--pattern", "tl:*")).trim() !== "") owners.push(node);
+    expect(owners).toHaveLength(1);
+    const owner = owners[0]!;
+    await roomInThisMinute(15);
+    const { statuses, scripts, reads, writes } = await concurrentFree(g, owner, 299);
+    expect(countOf(statuses, 200)).toBe(99);
+    expect(scripts).toBe(299);
+    expect(reads).toBeLessThan(100);
+    expect(writes).toBeLessThan(100);
   });
 
   it("a Redis that stops answering fails the queued requests within their timeout (503 JSON, strict), and limiting resumes", async () => {

@@ -17,6 +17,7 @@ local function redisConnection(conf)
         timeout_ms = r.timeout_ms,
         pool_size = r.pool_size,
         keepalive_ms = r.keepalive_ms,
+        auto_pipeline = r.auto_pipeline,
         ssl = r.ssl,
         ssl_verify = r.ssl_verify,
         server_name = r.server_name,
@@ -24,7 +25,7 @@ local function redisConnection(conf)
         client_key = r.client_key
     }
     if conf.policy == "redis" then
-        return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database, auto_pipeline = r.auto_pipeline})
+        return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database})
     end
     if conf.policy == "redis-cluster" then
         return __TS__ObjectAssign({}, common, {cluster_nodes = r.cluster_nodes})

@@ -1,5 +1,5 @@
 /**
- * Automatic pipelining for the Redis client (./redis.ts, single node): the script
+ * Automatic pipelining for the Redis client (./redis.ts, per node): the script
  * calls that one worker's requests make while a round trip to Redis is under way are
  * sent together in the next one — one write, their replies read back in order, one
  * connection. Every call is still its own EVALSHA, atomic in Redis; only the trips are
@@ -24,6 +24,9 @@
  * leaves the lane stuck.
  *
  * Per worker, per Redis node and connection settings (one Lane each, made by redis.ts).
+ * In a cluster, a call's first try goes through its node's lane; a redirection
+ * (MOVED, ASK) is followed on a connection of its own, as ASKING must precede the one
+ * command it admits.
  */
 import semaphore = require("ngx.semaphore");
 import type { RedisScript } from "./redis";

@@ -58,8 +58,8 @@ interface Prepared {
   /** connect() options per node address (pool name and size), reused by every call. */
   connectOptions: LuaTable<string, { pool: string; pool_size: number }>;
   single?: RedisNode;
-  /** Automatic pipelining of a single node's calls (./redis-pipeline.ts); undefined when off. */
-  lane?: Lane;
+  /** Automatic pipelining (./redis-pipeline.ts): one lane per node address, made when first used. */
+  lanes?: LuaTable<string, Lane>;
   cluster?: ClusterState;
   /** Key of the cluster in ./redis-cluster.ts (its seeds, joined). */
   clusterKey?: string;
@@ -106,18 +106,8 @@ function prepare(config: RedisConfig): Prepared {
     const port = config.port ?? 6379;
     const node: RedisNode = { host: config.host, port, addr: `${config.host}:${port}` };
     prepared.single = node;
-    if (config.auto_pipeline !== false) {
-      // A batch takes at most a connect, a send and a read (each within timeout_ms; a
-      // second send and read when Redis lost the script): a queued call waits for the
-      // batch under way and then its own.
-      prepared.lane = newLane(
-        () => connect(prepared, node),
-        (sock) => sock.setkeepalive(prepared.keepaliveMs, prepared.poolSize),
-        (2 * 5 * prepared.timeoutMs) / 1000,
-        PIPELINES,
-      );
-    }
   }
+  if (config.auto_pipeline !== false) prepared.lanes = new LuaTable();
   preparedByConfig.set(config, prepared);
   return prepared;
 }
@@ -158,6 +148,41 @@ function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[TcpSocket | unde
 function failed(sock: TcpSocket, err: string): LuaMultiReturn<[undefined, string]> {
   sock.close();
   return $multi(undefined, err);
+}
+
+/** The pipelining lane of `node` (made once per config and node address). */
+function laneFor(p: Prepared, lanes: LuaTable<string, Lane>, node: RedisNode): Lane {
+  let lane = lanes.get(node.addr);
+  if (lane === undefined) {
+    // A batch takes at most a connect, a send and a read (each within timeout_ms; a
+    // second send and read when Redis lost the script): a queued call waits for the
+    // batch under way and then its own.
+    lane = newLane(
+      () => connect(p, node),
+      (sock) => sock.setkeepalive(p.keepaliveMs, p.poolSize),
+      (2 * 5 * p.timeoutMs) / 1000,
+      PIPELINES,
+    );
+    lanes.set(node.addr, lane);
+  }
+  return lane;
+}
+
+/**
+ * EVALSHA of `script` on `node` (EVAL when Redis does not know it): in the node's
+ * pipelining lane when pipelining is on and no ASKING must go first, else on a
+ * connection of its own. Returns as evalOn does.
+ */
+function evalScript(
+  p: Prepared,
+  node: RedisNode,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+  asking: boolean,
+): LuaMultiReturn<[unknown, string | undefined, boolean]> {
+  if (p.lanes !== undefined && !asking) return pipelined(laneFor(p, p.lanes, node), script, keys, args);
+  return evalOn(p, node, script, keys, args, asking);
 }
 
 /** ASKING first when `asking` (it admits one command only), then EVALSHA, or EVAL when `withSource`. */
@@ -267,7 +292,7 @@ function runOnCluster(
   let asking = false;
   let asked = false;
   for (let redirections = 0; ; redirections++) {
-    const [res, err, replyError] = evalOn(p, node, script, keys, args, asking);
+    const [res, err, replyError] = evalScript(p, node, script, keys, args, asking);
     if (err === undefined) return $multi(res, undefined);
     if (!replyError) {
       // The node may have failed over: reload the map at the next chance.
@@ -315,7 +340,7 @@ export function runScript(
   if (p.error !== undefined) return $multi(undefined, p.error);
   if (p.cluster !== undefined) return runOnCluster(p, p.cluster, script, keys, args);
   const node = p.single as RedisNode;
-  const [res, err] = p.lane !== undefined ? pipelined(p.lane, script, keys, args) : evalOn(p, node, script, keys, args, false);
+  const [res, err] = evalScript(p, node, script, keys, args, false);
   if (err !== undefined) return $multi(undefined, `redis ${node.addr}: ${err}`);
   return $multi(res, undefined);
 }

@@ -1,6 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local connect, failed
+local connect, failed, send, evalOn
 local ____redis_2Dslot = require("tollgate.io.redis_slot")
 local keySlot = ____redis_2Dslot.keySlot
 local ____redis_2Dcluster = require("tollgate.io.lua.redis_cluster")
@@ -64,6 +64,55 @@ end
 function failed(sock, err)
     sock:close()
     return nil, err
+end
+function send(sock, script, keys, args, asking, withSource)
+    if asking then
+        local ok, err = command(sock, {"ASKING"})
+        if ok == nil or ok == false then
+            return ok, err
+        end
+    end
+    local call = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #keys}
+    for ____, key in ipairs(keys) do
+        call[#call + 1] = key
+    end
+    for ____, arg in ipairs(args) do
+        call[#call + 1] = arg
+    end
+    return command(sock, call)
+end
+function evalOn(p, node, script, keys, args, asking)
+    local sock, connectErr = connect(p, node)
+    if sock == nil then
+        return nil, connectErr, false
+    end
+    local res, err = send(
+        sock,
+        script,
+        keys,
+        args,
+        asking,
+        false
+    )
+    if res == false and string.sub(err, 1, 8) == "NOSCRIPT" then
+        res, err = send(
+            sock,
+            script,
+            keys,
+            args,
+            asking,
+            true
+        )
+    end
+    if res == nil then
+        sock:close()
+        return nil, err, false
+    end
+    sock:setkeepalive(p.keepaliveMs, p.poolSize)
+    if res == false then
+        return nil, err, true
+    end
+    return res, nil, false
 end
 --- Redirections (MOVED/ASK) followed for one call before giving up.
 local MAX_REDIRECTIONS = 5
@@ -138,71 +187,47 @@ local function prepare(config)
             addr = config.host .. ":" .. tostring(port)
         }
         prepared.single = node
-        if config.auto_pipeline ~= false then
-            prepared.lane = newLane(
-                function() return connect(prepared, node) end,
-                function(sock) return sock:setkeepalive(prepared.keepaliveMs, prepared.poolSize) end,
-                2 * 5 * prepared.timeoutMs / 1000,
-                PIPELINES
-            )
-        end
+    end
+    if config.auto_pipeline ~= false then
+        prepared.lanes = {}
     end
     preparedByConfig[config] = prepared
     return prepared
 end
---- ASKING first when `asking` (it admits one command only), then EVALSHA, or EVAL when `withSource`.
-local function send(sock, script, keys, args, asking, withSource)
-    if asking then
-        local ok, err = command(sock, {"ASKING"})
-        if ok == nil or ok == false then
-            return ok, err
-        end
+--- The pipelining lane of `node` (made once per config and node address).
+local function laneFor(p, lanes, node)
+    local lane = lanes[node.addr]
+    if lane == nil then
+        lane = newLane(
+            function() return connect(p, node) end,
+            function(sock) return sock:setkeepalive(p.keepaliveMs, p.poolSize) end,
+            2 * 5 * p.timeoutMs / 1000,
+            PIPELINES
+        )
+        lanes[node.addr] = lane
     end
-    local call = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #keys}
-    for ____, key in ipairs(keys) do
-        call[#call + 1] = key
-    end
-    for ____, arg in ipairs(args) do
-        call[#call + 1] = arg
-    end
-    return command(sock, call)
+    return lane
 end
---- EVALSHA on `node` (after ASKING when `asking`), EVAL when Redis does not know the
--- script (EVAL also puts it into the script cache). Returns the reply; or undefined,
--- the error, and whether it is an error reply from Redis (true: the connection is
--- fine and went back to the pool) or a connection failure (false: it was closed).
-local function evalOn(p, node, script, keys, args, asking)
-    local sock, connectErr = connect(p, node)
-    if sock == nil then
-        return nil, connectErr, false
+--- EVALSHA of `script` on `node` (EVAL when Redis does not know it): in the node's
+-- pipelining lane when pipelining is on and no ASKING must go first, else on a
+-- connection of its own. Returns as evalOn does.
+local function evalScript(p, node, script, keys, args, asking)
+    if p.lanes ~= nil and not asking then
+        return pipelined(
+            laneFor(p, p.lanes, node),
+            script,
+            keys,
+            args
+        )
     end
-    local res, err = send(
-        sock,
+    return evalOn(
+        p,
+        node,
         script,
         keys,
         args,
-        asking,
-        false
+        asking
     )
-    if res == false and string.sub(err, 1, 8) == "NOSCRIPT" then
-        res, err = send(
-            sock,
-            script,
-            keys,
-            args,
-            asking,
-            true
-        )
-    end
-    if res == nil then
-        sock:close()
-        return nil, err, false
-    end
-    sock:setkeepalive(p.keepaliveMs, p.poolSize)
-    if res == false then
-        return nil, err, true
-    end
-    return res, nil, false
 end
 --- Loads the slot map with CLUSTER SLOTS from the first node that answers: the
 -- masters of the last map, then the seeds. On failure the old map stays.
@@ -222,19 +247,19 @@ local function refreshSlots(p, state)
     for ____, node in ipairs(candidates) do
         do
             if tried[node] ~= nil then
-                goto __continue40
+                goto __continue44
             end
             tried[node] = true
             local sock, connectErr = connect(p, node)
             if sock == nil then
                 lastErr = node.addr .. ": " .. tostring(connectErr)
-                goto __continue40
+                goto __continue44
             end
             local reply, err = command(sock, {"CLUSTER", "SLOTS"})
             if reply == nil then
                 sock:close()
                 lastErr = node.addr .. ": " .. tostring(err)
-                goto __continue40
+                goto __continue44
             end
             sock:setkeepalive(p.keepaliveMs, p.poolSize)
             local applyErr = reply == false and (err or "error reply") or applyClusterSlots(state, reply, node.host)
@@ -245,7 +270,7 @@ local function refreshSlots(p, state)
             end
             lastErr = node.addr .. ": " .. applyErr
         end
-        ::__continue40::
+        ::__continue44::
     end
     state.busyUntil = 0
     state.failedRefreshes = state.failedRefreshes + 1
@@ -274,7 +299,7 @@ local function runOnCluster(p, state, script, keys, args)
     do
         local redirections = 0
         while true do
-            local res, err, replyError = evalOn(
+            local res, err, replyError = evalScript(
                 p,
                 node,
                 script,
@@ -335,17 +360,13 @@ function ____exports.runScript(config, script, keys, args)
         )
     end
     local node = p.single
-    local res, err = unpack(
-        p.lane ~= nil and ({pipelined(p.lane, script, keys, args)}) or ({evalOn(
-            p,
-            node,
-            script,
-            keys,
-            args,
-            false
-        )}),
-        1,
-        2
+    local res, err = evalScript(
+        p,
+        node,
+        script,
+        keys,
+        args,
+        false
     )
     if err ~= nil then
         return nil, "redis " .. node.addr .. ": " .. err
