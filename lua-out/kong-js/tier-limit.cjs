@@ -14288,7 +14288,7 @@ function clientFor(connection) {
       const at = node.lastIndexOf(":");
       return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
     });
-    client = new import_ioredis.Cluster(nodes, { redisOptions: common });
+    client = new import_ioredis.Cluster(nodes, { redisOptions: common, enableAutoPipelining: common.enableAutoPipelining });
   } else {
     client = new import_ioredis.Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
   }

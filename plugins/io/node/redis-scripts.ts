@@ -35,7 +35,7 @@ function clientFor(connection: RedisConnection): Client {
       const at = node.lastIndexOf(":");
       return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
     });
-    client = new Cluster(nodes, { redisOptions: common });
+    client = new Cluster(nodes, { redisOptions: common, enableAutoPipelining: common.enableAutoPipelining });
   } else {
     client = new Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
   }
