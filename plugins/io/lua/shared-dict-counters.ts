@@ -41,7 +41,13 @@ function countWindow(dict: SharedDict, counter: WindowCounter, cost: number, cur
   current.push(value);
   let before = 0;
   if (counter.weight > 0) {
-    const [stored] = dict.get(counter.previousKey);
+    // Read with an increment by 0 (creating the key at 0 when the previous window had no
+    // request) rather than with get: incr always answers a number, where get answers nil
+    // for a missing key. Traces recorded while keys were missing (a gateway's first
+    // minute) then left the usual case to a side exit LuaJIT could not compile ("register
+    // coalescing too complex"), and the rest of every request ran interpreted:
+    // tests/bench/access-chain.ts measured 5.2 µs per run with get, 4.4 with incr.
+    const [stored] = dict.incr(counter.previousKey, 0, 0, counter.ttl);
     if (typeof stored === "number") before = stored;
   }
   previous.push(before);

@@ -9,7 +9,7 @@ function countWindow(dict, counter, cost, current, previous)
     current[#current + 1] = value
     local before = 0
     if counter.weight > 0 then
-        local stored = dict:get(counter.previousKey)
+        local stored = dict:incr(counter.previousKey, 0, 0, counter.ttl)
         if type(stored) == "number" then
             before = stored
         end
