@@ -14843,7 +14843,7 @@ local windows = #KEYS / 2
 local current, previous = {}, {}
 local allowed = 1
 for i = 1, windows do
-  local limit, weight = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
+  local limit, weight = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]) / 1000000
   local count = tonumber(redis.call("GET", KEYS[2 * i - 1]) or "0")
   local before = 0
   if weight > 0 then before = tonumber(redis.call("GET", KEYS[2 * i]) or "0") end
@@ -14861,11 +14861,18 @@ return { allowed, current, previous }
 function scriptKeysAndArgs(checks, cost) {
   const keys = [];
   const args = [cost];
-  for (const entry of checks) {
-    keys.push(entry.key, entry.previousKey);
-    args.push(entry.spec.limit, entry.weight === 0 ? "0" : entry.weight.toFixed(6), entry.ttl);
+  for (let i = 0; i < checks.length; i++) {
+    const entry = checks[i];
+    keys[2 * i] = entry.key;
+    keys[2 * i + 1] = entry.previousKey;
+    args[3 * i + 1] = entry.spec.limit;
+    args[3 * i + 2] = Math.round(entry.weight * 1e6);
+    args[3 * i + 3] = entry.ttl;
   }
   return { keys, args };
+}
+function replyNumber(value) {
+  return typeof value === "number" ? value : Number(value ?? 0);
 }
 function countsFromReply(reply, windows) {
   if (typeof reply !== "object" || reply === null) return void 0;
@@ -14875,8 +14882,8 @@ function countsFromReply(reply, windows) {
   if (typeof current !== "object" || typeof previous !== "object") return void 0;
   const counts = { allowed: parts[0] === 1, current: [], previous: [] };
   for (let i = 0; i < windows; i++) {
-    counts.current.push(Number(current[i] ?? 0));
-    counts.previous.push(Number(previous[i] ?? 0));
+    counts.current[i] = replyNumber(current[i]);
+    counts.previous[i] = replyNumber(previous[i]);
   }
   return counts;
 }

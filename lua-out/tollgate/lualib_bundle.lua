@@ -485,20 +485,6 @@ local function __TS__ArrayUnshift(self, ...)
     return #self
 end
 
-local function __TS__NumberToFixed(self, fractionDigits)
-    if math.abs(self) >= 1e+21 or self ~= self then
-        return tostring(self)
-    end
-    local f = math.floor(fractionDigits or 0)
-    if f < 0 or f > 99 then
-        error("toFixed() digits argument must be between 0 and 99", 0)
-    end
-    return string.format(
-        ("%." .. tostring(f)) .. "f",
-        self
-    )
-end
-
 return {
   __TS__StringSplit = __TS__StringSplit,
   __TS__StringCharCodeAt = __TS__StringCharCodeAt,
@@ -529,6 +515,5 @@ return {
   __TS__SparseArrayPush = __TS__SparseArrayPush,
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
-  __TS__ArrayUnshift = __TS__ArrayUnshift,
-  __TS__NumberToFixed = __TS__NumberToFixed
+  __TS__ArrayUnshift = __TS__ArrayUnshift
 }

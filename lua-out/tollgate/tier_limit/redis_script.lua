@@ -1,23 +1,41 @@
 local ____lualib = require("tollgate.lualib_bundle")
-local __TS__ArrayPush = ____lualib.__TS__ArrayPush
-local __TS__NumberToFixed = ____lualib.__TS__NumberToFixed
 local __TS__Number = ____lualib.__TS__Number
 local ____exports = {}
-____exports.TIER_LIMIT_SCRIPT = "-- tollgate tier-limit: check all windows, then apply the cost to all or none\nlocal cost = tonumber(ARGV[1])\nlocal windows = #KEYS / 2\nlocal current, previous = {}, {}\nlocal allowed = 1\nfor i = 1, windows do\n  local limit, weight = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])\n  local count = tonumber(redis.call(\"GET\", KEYS[2 * i - 1]) or \"0\")\n  local before = 0\n  if weight > 0 then before = tonumber(redis.call(\"GET\", KEYS[2 * i]) or \"0\") end\n  current[i], previous[i] = count + cost, before\n  if before * weight + count + cost > limit then allowed = 0 end\nend\nif allowed == 1 then\n  for i = 1, windows do\n    current[i] = redis.call(\"INCRBY\", KEYS[2 * i - 1], cost)\n    if current[i] == cost then redis.call(\"EXPIRE\", KEYS[2 * i - 1], ARGV[3 * i + 1]) end\n  end\nend\nreturn { allowed, current, previous }\n"
---- KEYS and ARGV of the script for a plan's checks.
+____exports.TIER_LIMIT_SCRIPT = "-- tollgate tier-limit: check all windows, then apply the cost to all or none\nlocal cost = tonumber(ARGV[1])\nlocal windows = #KEYS / 2\nlocal current, previous = {}, {}\nlocal allowed = 1\nfor i = 1, windows do\n  local limit, weight = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]) / 1000000\n  local count = tonumber(redis.call(\"GET\", KEYS[2 * i - 1]) or \"0\")\n  local before = 0\n  if weight > 0 then before = tonumber(redis.call(\"GET\", KEYS[2 * i]) or \"0\") end\n  current[i], previous[i] = count + cost, before\n  if before * weight + count + cost > limit then allowed = 0 end\nend\nif allowed == 1 then\n  for i = 1, windows do\n    current[i] = redis.call(\"INCRBY\", KEYS[2 * i - 1], cost)\n    if current[i] == cost then redis.call(\"EXPIRE\", KEYS[2 * i - 1], ARGV[3 * i + 1]) end\n  end\nend\nreturn { allowed, current, previous }\n"
+--- KEYS and ARGV of the script for a plan's checks. Written by index, and the weight as
+-- an integer: tstl's multi-item push and toFixed are runtime-library loops LuaJIT does
+-- not compile, on every request. The weight is a whole number of millionths already
+-- (decide.ts rounds it down to 6 decimals), so both sides compare the same number.
 function ____exports.scriptKeysAndArgs(checks, cost)
     local keys = {}
     local args = {cost}
-    for ____, entry in ipairs(checks) do
-        __TS__ArrayPush(keys, entry.key, entry.previousKey)
-        __TS__ArrayPush(
-            args,
-            entry.spec.limit,
-            entry.weight == 0 and "0" or __TS__NumberToFixed(entry.weight, 6),
-            entry.ttl
-        )
+    do
+        local i = 0
+        while i < #checks do
+            local entry = checks[i + 1]
+            keys[2 * i + 1] = entry.key
+            keys[2 * i + 1 + 1] = entry.previousKey
+            args[3 * i + 1 + 1] = entry.spec.limit
+            args[3 * i + 2 + 1] = math.floor(entry.weight * 1000000 + 0.5)
+            args[3 * i + 3 + 1] = entry.ttl
+            i = i + 1
+        end
     end
     return {keys = keys, args = args}
+end
+--- A number of the script's reply (an integer; 0 when missing).
+local function replyNumber(value)
+    local ____temp_1
+    if type(value) == "number" then
+        ____temp_1 = value
+    else
+        local ____value_0 = value
+        if ____value_0 == nil then
+            ____value_0 = 0
+        end
+        ____temp_1 = __TS__Number(____value_0)
+    end
+    return ____temp_1
 end
 --- The script's reply as Counts, or undefined when it is not the shape the script returns.
 function ____exports.countsFromReply(reply, windows)
@@ -34,10 +52,8 @@ function ____exports.countsFromReply(reply, windows)
     do
         local i = 0
         while i < windows do
-            local ____counts_current_0 = counts.current
-            ____counts_current_0[#____counts_current_0 + 1] = __TS__Number(current[i + 1] or 0)
-            local ____counts_previous_1 = counts.previous
-            ____counts_previous_1[#____counts_previous_1 + 1] = __TS__Number(previous[i + 1] or 0)
+            counts.current[i + 1] = replyNumber(current[i + 1])
+            counts.previous[i + 1] = replyNumber(previous[i + 1])
             i = i + 1
         end
     end

@@ -152,19 +152,25 @@ function failed(sock: TcpSocket, err: string): LuaMultiReturn<[undefined, string
 
 /** The pipelining lane of `node` (made once per config and node address). */
 function laneFor(p: Prepared, lanes: LuaTable<string, Lane>, node: RedisNode): Lane {
-  let lane = lanes.get(node.addr);
-  if (lane === undefined) {
-    // A batch takes at most a connect, a send and a read (each within timeout_ms; a
-    // second send and read when Redis lost the script): a queued call waits for the
-    // batch under way and then its own.
-    lane = newLane(
-      () => connect(p, node),
-      (sock) => sock.setkeepalive(p.keepaliveMs, p.poolSize),
-      (2 * 5 * p.timeoutMs) / 1000,
-      PIPELINES,
-    );
-    lanes.set(node.addr, lane);
-  }
+  return lanes.get(node.addr) ?? newNodeLane(p, lanes, node);
+}
+
+/**
+ * Makes a node's lane. Apart from laneFor because it makes closures: a function that
+ * does cannot be JIT-compiled (its returns close upvalues, bytecode UCLO), and laneFor
+ * runs on every call.
+ */
+function newNodeLane(p: Prepared, lanes: LuaTable<string, Lane>, node: RedisNode): Lane {
+  // A batch takes at most a connect, a send and a read (each within timeout_ms; a second
+  // send and read when Redis lost the script): a queued call waits for the batch under
+  // way and then its own.
+  const lane = newLane(
+    () => connect(p, node),
+    (sock) => sock.setkeepalive(p.keepaliveMs, p.poolSize),
+    (2 * 5 * p.timeoutMs) / 1000,
+    PIPELINES,
+  );
+  lanes.set(node.addr, lane);
   return lane;
 }
 

@@ -1,6 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local connect, failed, send, evalOn
+local connect, failed, newNodeLane, send, evalOn, PIPELINES
 local ____redis_2Dslot = require("tollgate.io.redis_slot")
 local keySlot = ____redis_2Dslot.keySlot
 local ____redis_2Dcluster = require("tollgate.io.lua.redis_cluster")
@@ -65,6 +65,16 @@ function failed(sock, err)
     sock:close()
     return nil, err
 end
+function newNodeLane(p, lanes, node)
+    local lane = newLane(
+        function() return connect(p, node) end,
+        function(sock) return sock:setkeepalive(p.keepaliveMs, p.poolSize) end,
+        2 * 5 * p.timeoutMs / 1000,
+        PIPELINES
+    )
+    lanes[node.addr] = lane
+    return lane
+end
 function send(sock, script, keys, args, asking, withSource)
     if asking then
         local ok, err = command(sock, {"ASKING"})
@@ -116,10 +126,7 @@ function evalOn(p, node, script, keys, args, asking)
 end
 --- Redirections (MOVED/ASK) followed for one call before giving up.
 local MAX_REDIRECTIONS = 5
---- Batches under way at once per worker and node, when pipelining. One keeps batches
--- largest; two measured no faster (tests/bench, tier-limit-redis: 26.2k/25.2k req/s
--- against 26.6k/27.0k).
-local PIPELINES = 1
+PIPELINES = 1
 --- Seconds between two CLUSTER SLOTS refreshes of one cluster in one worker.
 local REFRESH_INTERVAL_S = 1
 local preparedByConfig = setmetatable({}, {__mode = "k"})
@@ -196,17 +203,7 @@ local function prepare(config)
 end
 --- The pipelining lane of `node` (made once per config and node address).
 local function laneFor(p, lanes, node)
-    local lane = lanes[node.addr]
-    if lane == nil then
-        lane = newLane(
-            function() return connect(p, node) end,
-            function(sock) return sock:setkeepalive(p.keepaliveMs, p.poolSize) end,
-            2 * 5 * p.timeoutMs / 1000,
-            PIPELINES
-        )
-        lanes[node.addr] = lane
-    end
-    return lane
+    return lanes[node.addr] or newNodeLane(p, lanes, node)
 end
 --- EVALSHA of `script` on `node` (EVAL when Redis does not know it): in the node's
 -- pipelining lane when pipelining is on and no ASKING must go first, else on a
