@@ -192,6 +192,8 @@ interface Semaphore {
   wait(timeout: number): LuaMultiReturn<[true | undefined, string | undefined]>;
   /** Wakes up to `n` waiters (default 1), or leaves that many resources for later waits. */
   post(n?: number): void;
+  /** Resources left (posts no waiter took), or minus the number of threads waiting. */
+  count(): number;
 }
 
 /** lua-resty-core's ngx.semaphore: light threads of one worker waking one another. */

@@ -144,6 +144,8 @@ beforeAll(async () => {
   server {
     listen 127.0.0.1:${port};
     location = /run { content_by_lua_block { require("redis_client_test").run() } }
+    # nginx ends a request whose client went away (Lua code and all): a queued pipelined call dies.
+    location = /run-abortable { lua_check_client_abort on; content_by_lua_block { require("redis_client_test").run() } }
     location = /parallel { content_by_lua_block { require("redis_client_test").parallel() } }
     location = /map { content_by_lua_block { require("redis_client_test").map() } }
   }`,
@@ -261,6 +263,31 @@ describe("single Redis (requirepass)", () => {
     // One fresh connection (one SELECT; redis-cli's GET -n 4 sent the other), twelve scripts.
     expect(infoNumber(stats, "cmdstat_select", "calls") - 1).toBe(1);
     expect(infoNumber(stats, "cmdstat_evalsha", "calls") + infoNumber(stats, "cmdstat_eval", "calls")).toBe(12);
+  });
+
+  it("skips a queued call whose request ended as the next leader: the calls behind it are answered at once", async () => {
+    const server = redis!;
+    // timeout_ms 3000: a queued call may wait 30 s, which is what a dead leader would cost.
+    const slow = { ...config, timeout_ms: 3000 };
+    const call = { id: "abortable", config: slow, script: INCR, keys: ["t:{abort}:n"], args: [1] };
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    await redisCli(server, "CLIENT", "PAUSE", "1000", "ALL");
+    const leader = post<RunReply>("/run-abortable", call);
+    await sleep(150);
+    const gone = new AbortController();
+    const dying = fetch(`${base}/run-abortable`, { method: "POST", body: JSON.stringify(call), signal: gone.signal }).catch(() => "aborted");
+    await sleep(150);
+    const startedAt = Date.now();
+    const behind = post<RunReply>("/run-abortable", call);
+    await sleep(150);
+    gone.abort();
+    expect(await dying).toBe("aborted");
+    const [first, last] = await Promise.all([leader, behind]);
+    expect(first.err).toBeNull();
+    expect(last.err).toBeNull();
+    // Answered when Redis answers again (~1 s), not after a queued call's 30 s.
+    expect(Date.now() - startedAt).toBeLessThan(3000);
+    expect(nginx!.errorLog()).toMatch(/client prematurely closed connection/);
   });
 
   it("authenticates an ACL user with AUTH username password", async () => {

@@ -175,9 +175,16 @@ function handOff(lane: Lane, slot: number): void {
   for (let i = 0; i < queue.length; i++) {
     const next = queue[i]!;
     if (next.gone) continue;
-    lane.queue = queue.slice(i + 1);
     next.slot = slot + 1;
-    next.sema!.post(1);
+    const sema = next.sema!;
+    sema.post(1);
+    // Nobody took the post: that request ended while it waited (nginx finalized it), and
+    // a leader that never runs would hold the slot until waitS. Try the next one.
+    if (sema.count() > 0) {
+      next.gone = true;
+      continue;
+    }
+    lane.queue = queue.slice(i + 1);
     return;
   }
   lane.queue = [];
@@ -223,11 +230,13 @@ export function pipelined(
   call.sema = sema;
   lane.queue[lane.queue.length] = call;
   const [woken] = sema.wait(lane.waitS);
+  // Posted once and that post taken: the semaphore is back at zero, reusable.
+  if (woken !== undefined) lane.spare.push(sema);
+  // Made the next leader (even as the wait ran out): it leads, the slot is its.
+  if (call.slot > 0) return lead(lane, call, call.slot - 1);
   if (woken === undefined) {
     call.gone = true;
     return $multi(undefined, `no reply within ${lane.waitS} s (queued behind other calls)`, false);
   }
-  lane.spare.push(sema);
-  if (call.slot > 0) return lead(lane, call, call.slot - 1);
   return $multi(call.reply, call.err, call.replyError);
 }

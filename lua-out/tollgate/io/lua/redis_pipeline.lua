@@ -151,9 +151,14 @@ local function handOff(lane, slot)
                 if next.gone then
                     goto __continue41
                 end
-                lane.queue = __TS__ArraySlice(queue, i + 1)
                 next.slot = slot + 1
-                next.sema:post(1)
+                local sema = next.sema
+                sema:post(1)
+                if sema:count() > 0 then
+                    next.gone = true
+                    goto __continue41
+                end
+                lane.queue = __TS__ArraySlice(queue, i + 1)
                 return
             end
             ::__continue41::
@@ -212,14 +217,16 @@ function ____exports.pipelined(lane, script, keys, args)
     call.sema = sema
     lane.queue[#lane.queue + 1] = call
     local woken = sema:wait(lane.waitS)
+    if woken ~= nil then
+        local ____lane_spare_0 = lane.spare
+        ____lane_spare_0[#____lane_spare_0 + 1] = sema
+    end
+    if call.slot > 0 then
+        return lead(lane, call, call.slot - 1)
+    end
     if woken == nil then
         call.gone = true
         return nil, "no reply within " .. tostring(lane.waitS) .. " s (queued behind other calls)", false
-    end
-    local ____lane_spare_0 = lane.spare
-    ____lane_spare_0[#____lane_spare_0 + 1] = sema
-    if call.slot > 0 then
-        return lead(lane, call, call.slot - 1)
     end
     return call.reply, call.err, call.replyError
 end
