@@ -290,6 +290,31 @@ describe("single Redis (requirepass)", () => {
     expect(nginx!.errorLog()).toMatch(/client prematurely closed connection/);
   });
 
+  it("a leader whose request ends mid-batch loses its slot after 3 × timeout_ms: the next call sends what is queued", async () => {
+    const server = redis!;
+    // timeout_ms 500: a slot is stale after 1.5 s; a queued call may wait 5 s.
+    const quick = { ...config, timeout_ms: 500 };
+    const call = { id: "dead-leader", config: quick, script: INCR, keys: ["t:{dead}:n"], args: [1] };
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    // Warm: a pooled, authenticated connection, so the leader below waits only for its reply.
+    expect((await post<RunReply>("/run", call)).err).toBeNull();
+    await redisCli(server, "CLIENT", "PAUSE", "1000", "ALL");
+    const pausedAt = Date.now();
+    const gone = new AbortController();
+    const leader = fetch(`${base}/run-abortable`, { method: "POST", body: JSON.stringify(call), signal: gone.signal }).catch(() => "aborted");
+    await sleep(100);
+    const queued = post<RunReply>("/run-abortable", call);
+    await sleep(100);
+    gone.abort(); // nginx ends the leader's request while it reads from the paused Redis
+    expect(await leader).toBe("aborted");
+    await sleep(1700 - (Date.now() - pausedAt));
+    const next = await post<RunReply>("/run-abortable", call);
+    expect(next.err).toBeNull();
+    expect((await queued).err).toBeNull();
+    // Served when the next call took the stale slot (~1.7 s), not at the 5 s wait bound.
+    expect(Date.now() - pausedAt).toBeLessThan(3000);
+  });
+
   it("authenticates an ACL user with AUTH username password", async () => {
     const server = redis!;
     expect(await redisCli(server, "ACL", "SETUSER", "tollgate", "on", ">acl-pass", "~t:*", "+@all")).toBe("OK");

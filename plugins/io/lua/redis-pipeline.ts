@@ -19,7 +19,8 @@
  *
  * A call waits at most `waitS` (two trips' worth of timeouts); then it gives up with
  * an error, its command is no longer sent, and a reply that comes later is dropped.
- * A slot held longer than `waitS` (its leader cannot be alive) goes to the next call.
+ * A slot held longer than `staleS` (a trip's worth: its leader's request must have
+ * ended) goes to the next call, which sends what is queued.
  * An error thrown while leading fails that batch's calls with the error; it never
  * leaves the lane stuck.
  *
@@ -60,8 +61,14 @@ export interface Lane {
   /** Longest a queued call waits, in seconds. */
   waitS: number;
   /**
+   * A slot held longer than this (seconds) has a leader that is not alive (its request
+   * ended while it read from Redis): the next call takes the slot and sends what is
+   * queued. Taking a live leader's slot is harmless, one more batch under way.
+   */
+  staleS: number;
+  /**
    * Per slot (at most this many batches under way at once), when its leader took it;
-   * 0 when free. A slot held longer than waitS belongs to a leader that cannot be alive.
+   * 0 when free.
    */
   slots: number[];
   queue: Call[];
@@ -73,11 +80,12 @@ export function newLane(
   open: (this: void) => LuaMultiReturn<[TcpSocket | undefined, string | undefined]>,
   release: (this: void, sock: TcpSocket) => void,
   waitS: number,
+  staleS: number,
   concurrency: number,
 ): Lane {
   const slots: number[] = [];
   for (let i = 0; i < concurrency; i++) slots[i] = 0;
-  return { open, release, waitS, slots, queue: [], spare: [] };
+  return { open, release, waitS, staleS, slots, queue: [], spare: [] };
 }
 
 /** A slot free for a new leader (0-based), or -1. */
@@ -86,7 +94,7 @@ function freeSlot(lane: Lane): number {
   const now = ngx.now();
   for (let i = 0; i < slots.length; i++) {
     const since = slots[i]!;
-    if (since === 0 || now - since > lane.waitS) return i;
+    if (since === 0 || now - since > lane.staleS) return i;
   }
   return -1;
 }

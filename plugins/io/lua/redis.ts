@@ -161,13 +161,14 @@ function laneFor(p: Prepared, lanes: LuaTable<string, Lane>, node: RedisNode): L
  * runs on every call.
  */
 function newNodeLane(p: Prepared, lanes: LuaTable<string, Lane>, node: RedisNode): Lane {
-  // A batch takes at most a connect, a send and a read (each within timeout_ms; a second
-  // send and read when Redis lost the script): a queued call waits for the batch under
-  // way and then its own.
+  // A batch takes a connect, a send and a read (each within timeout_ms; a second send
+  // and read when Redis lost the script): a queued call waits for the batch under way
+  // and then its own; a slot held for longer than a usual batch has a dead leader.
   const lane = newLane(
     () => connect(p, node),
     (sock) => sock.setkeepalive(p.keepaliveMs, p.poolSize),
     (2 * 5 * p.timeoutMs) / 1000,
+    (3 * p.timeoutMs) / 1000,
     PIPELINES,
   );
   lanes.set(node.addr, lane);

@@ -70,6 +70,7 @@ function newNodeLane(p, lanes, node)
         function() return connect(p, node) end,
         function(sock) return sock:setkeepalive(p.keepaliveMs, p.poolSize) end,
         2 * 5 * p.timeoutMs / 1000,
+        3 * p.timeoutMs / 1000,
         PIPELINES
     )
     lanes[node.addr] = lane

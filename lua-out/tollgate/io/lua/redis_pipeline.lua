@@ -5,7 +5,7 @@ local ____resp = require("tollgate.io.lua.resp")
 local appendCommand = ____resp.appendCommand
 local readReply = ____resp.readReply
 local semaphore = require("ngx.semaphore")
-function ____exports.newLane(open, release, waitS, concurrency)
+function ____exports.newLane(open, release, waitS, staleS, concurrency)
     local slots = {}
     do
         local i = 0
@@ -18,6 +18,7 @@ function ____exports.newLane(open, release, waitS, concurrency)
         open = open,
         release = release,
         waitS = waitS,
+        staleS = staleS,
         slots = slots,
         queue = {},
         spare = {}
@@ -31,7 +32,7 @@ local function freeSlot(lane)
         local i = 0
         while i < #slots do
             local since = slots[i + 1]
-            if since == 0 or now - since > lane.waitS then
+            if since == 0 or now - since > lane.staleS then
                 return i
             end
             i = i + 1
