@@ -44,6 +44,44 @@ local function has_flag(items, flag)
   return false
 end
 
+describe("feature-toggle remembered decisions: bounded memory (compiled Lua, LuaJIT's heap)", function()
+  it("keeps at most twice decision_cache_size decisions, however many callers come", function()
+    local flags = {}
+    for i = 0, 49 do
+      local name = "flag-" .. i
+      if i % 2 == 0 then
+        flags[#flags + 1] = { name = name, strategies = { { name = "flexibleRollout", parameters = { rollout = "50", groupId = name } } } }
+      else
+        flags[#flags + 1] = { name = name, variants = { { name = "a", weight = 500 }, { name = "b", weight = 500 } } }
+      end
+    end
+    local conf = validated({ flags = flags, decision_cache_size = 1000 })
+    local prepared = decide.prepare(conf)
+    local caps = { now = 1893456000, random = function() return 0.5 end }
+    local function callers(from, to)
+      for i = from, to do
+        decide.decideFeatures(conf, prepared, { method = "GET", clientIp = "10.0.0.1", consumer = { id = "c" .. i, username = "user" .. i } }, caps)
+      end
+    end
+    local function heap_kb()
+      collectgarbage()
+      collectgarbage()
+      return collectgarbage("count")
+    end
+    callers(1, 3000)
+    local after_3k = heap_kb()
+    callers(3001, 23000)
+    local after_23k = heap_kb()
+    local memo = prepared.memo
+    assert.are.equal(23000, memo.misses)
+    assert.is_true(memo.current.count + (memo.previous and memo.previous.count or 0) <= 2000)
+    -- 20,000 more callers, about the same memory: what the memo holds stays bounded
+    -- (unbounded, 20,000 more decisions would take megabytes).
+    print(string.format("feature-toggle memo: heap %.0f KB after 3,000 callers, %.0f KB after 23,000 (decision_cache_size 1000)", after_3k, after_23k))
+    assert.is_true(after_23k - after_3k < 512, "heap grew by " .. (after_23k - after_3k) .. " KB")
+  end)
+end)
+
 describe("feature-toggle remembered decisions (compiled Lua)", function()
   for _, case in ipairs(scenario.configs) do
     describe(case.name, function()
