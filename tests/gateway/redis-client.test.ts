@@ -265,6 +265,34 @@ describe("single Redis (requirepass)", () => {
     expect(infoNumber(stats, "cmdstat_evalsha", "calls") + infoNumber(stats, "cmdstat_eval", "calls")).toBe(12);
   });
 
+  it("pipelined calls that Redis answers NOSCRIPT are sent again with EVAL in the same batch, each counted once", async () => {
+    const server = redis!;
+    const piped = { ...config, database: 5 };
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    // The script loaded and a connection pooled.
+    expect((await post<RunReply>("/run", { id: "noscript", config: piped, script: INCR, keys: ["t:{ns}:warm"], args: [1] })).err).toBeNull();
+    await redisCli(server, "CONFIG", "RESETSTAT");
+    // Redis paused: the first call's EVALSHA waits in Redis, the other 19 queue in the lane.
+    // SCRIPT FLUSH, sent meanwhile, runs right after that EVALSHA: the 19 go out as one
+    // batch of EVALSHAs Redis no longer knows.
+    await redisCli(server, "CLIENT", "PAUSE", "400", "ALL");
+    const parallel = post<RunReply[]>("/parallel", { id: "noscript", config: piped, script: INCR, keys: ["t:{ns}:n"], args: [1], parallel: 20, distinct: true });
+    await sleep(150);
+    await redisCli(server, "SCRIPT", "FLUSH");
+    const replies = await parallel;
+    expect(replies.map((r) => r.err)).toEqual(Array(20).fill(null));
+    // distinct: thread i added i to its own key, exactly once.
+    expect(replies.map((r) => r.result)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (let i = 1; i <= 20; i++) expect(await redisCli(server, "-n", "5", "GET", `t:{ns}:n:${i}`)).toBe(String(i));
+    const stats = await redisCli(server, "INFO", "commandstats");
+    const evals = infoNumber(stats, "cmdstat_eval", "calls");
+    const evalshas = infoNumber(stats, "cmdstat_evalsha", "calls") - infoNumber(stats, "cmdstat_evalsha", "failed_calls");
+    // Each call ran once: an EVALSHA that worked, or an EVAL after a refused one (19 of
+    // them in one batch when written: the FLUSH ran after the first call's EVALSHA).
+    expect(evals).toBeGreaterThanOrEqual(1);
+    expect(evalshas + evals).toBe(20);
+  });
+
   it("skips a queued call whose request ended as the next leader: the calls behind it are answered at once", async () => {
     const server = redis!;
     // timeout_ms 3000: a queued call may wait 30 s, which is what a dead leader would cost.
