@@ -28141,30 +28141,36 @@ function store(generation, cell, fields, read, a, b, outcome) {
   node[last < 0 ? "" : read(a, b, fields[last]) ?? ""] = outcome;
   generation.count += 1;
 }
+function cellAt(memo2, nowMs) {
+  const instants = memo2.flags.reads.instants;
+  return instants.length === 0 ? 0 : clockCell(instants, nowMs);
+}
+function keep(memo2, cell, read, a, b, outcome) {
+  if (memo2.current.count >= memo2.size) {
+    memo2.previous = memo2.current;
+    memo2.current = { roots: [], count: 0 };
+  }
+  store(memo2.current, cell, memo2.flags.reads.fields, read, a, b, outcome);
+}
 function recall(memo2, read, a, b, nowMs) {
-  const reads = memo2.flags.reads;
-  const cell = reads.instants.length === 0 ? 0 : clockCell(reads.instants, nowMs);
-  const found = find(memo2.current, cell, reads.fields, read, a, b);
+  const fields = memo2.flags.reads.fields;
+  const cell = cellAt(memo2, nowMs);
+  const found = find(memo2.current, cell, fields, read, a, b);
   if (found !== void 0) {
     memo2.hits += 1;
     return found;
   }
-  const older = find(memo2.previous, cell, reads.fields, read, a, b);
+  const older = find(memo2.previous, cell, fields, read, a, b);
   if (older !== void 0) {
     memo2.hits += 1;
-    remember(memo2, read, a, b, nowMs, older);
+    keep(memo2, cell, read, a, b, older);
     return older;
   }
   memo2.misses += 1;
   return void 0;
 }
 function remember(memo2, read, a, b, nowMs, outcome) {
-  const reads = memo2.flags.reads;
-  if (memo2.current.count >= memo2.size) {
-    memo2.previous = memo2.current;
-    memo2.current = { roots: [], count: 0 };
-  }
-  store(memo2.current, reads.instants.length === 0 ? 0 : clockCell(reads.instants, nowMs), reads.fields, read, a, b, outcome);
+  keep(memo2, cellAt(memo2, nowMs), read, a, b, outcome);
 }
 
 // plugins/feature-toggle/decide.ts

@@ -109,19 +109,34 @@ function store<A, B>(generation: Generation, cell: number, fields: readonly stri
   generation.count += 1;
 }
 
+/** The clock cell of `nowMs` for this flag state (0 when no instant matters). */
+function cellAt(memo: DecisionMemo, nowMs: number): number {
+  const instants = memo.flags.reads.instants;
+  return instants.length === 0 ? 0 : clockCell(instants, nowMs);
+}
+
+/** Stores in the current generation, which becomes the previous one when full. */
+function keep<A, B>(memo: DecisionMemo, cell: number, read: FieldReader<A, B>, a: A, b: B, outcome: AccessOutcome): void {
+  if (memo.current.count >= memo.size) {
+    memo.previous = memo.current;
+    memo.current = { roots: [], count: 0 };
+  }
+  store(memo.current, cell, memo.flags.reads.fields, read, a, b, outcome);
+}
+
 /** The remembered decision for this request at this time, or undefined. */
 export function recall<A, B>(memo: DecisionMemo, read: FieldReader<A, B>, a: A, b: B, nowMs: number): AccessOutcome | undefined {
-  const reads = memo.flags.reads;
-  const cell = reads.instants.length === 0 ? 0 : clockCell(reads.instants, nowMs);
-  const found = find(memo.current, cell, reads.fields, read, a, b);
+  const fields = memo.flags.reads.fields;
+  const cell = cellAt(memo, nowMs);
+  const found = find(memo.current, cell, fields, read, a, b);
   if (found !== undefined) {
     memo.hits += 1;
     return found;
   }
-  const older = find(memo.previous, cell, reads.fields, read, a, b);
+  const older = find(memo.previous, cell, fields, read, a, b);
   if (older !== undefined) {
     memo.hits += 1;
-    remember(memo, read, a, b, nowMs, older);
+    keep(memo, cell, read, a, b, older);
     return older;
   }
   memo.misses += 1;
@@ -130,10 +145,5 @@ export function recall<A, B>(memo: DecisionMemo, read: FieldReader<A, B>, a: A, 
 
 /** Keeps a decision that drew no random number (see decideFeatures). */
 export function remember<A, B>(memo: DecisionMemo, read: FieldReader<A, B>, a: A, b: B, nowMs: number, outcome: AccessOutcome): void {
-  const reads = memo.flags.reads;
-  if (memo.current.count >= memo.size) {
-    memo.previous = memo.current;
-    memo.current = { roots: [], count: 0 };
-  }
-  store(memo.current, reads.instants.length === 0 ? 0 : clockCell(reads.instants, nowMs), reads.fields, read, a, b, outcome);
+  keep(memo, cellAt(memo, nowMs), read, a, b, outcome);
 }

@@ -1,59 +1,5 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local clockCell, store
-function clockCell(instants, nowMs)
-    local cell = 0
-    for ____, instant in ipairs(instants) do
-        if instant < nowMs then
-            cell = cell + 2
-        elseif instant == nowMs then
-            return cell + 1
-        else
-            return cell
-        end
-    end
-    return cell
-end
-function store(generation, cell, fields, read, a, b, outcome)
-    local node = generation.roots[cell + 1]
-    if node == nil then
-        node = {}
-        generation.roots[cell + 1] = node
-    end
-    local last = #fields - 1
-    do
-        local i = 0
-        while i < last do
-            local key = read(a, b, fields[i + 1]) or ""
-            local next = node[key]
-            if next == nil then
-                next = {}
-                node[key] = next
-            end
-            node = next
-            i = i + 1
-        end
-    end
-    node[last < 0 and "" or (read(a, b, fields[last + 1]) or "")] = outcome
-    generation.count = generation.count + 1
-end
---- Keeps a decision that drew no random number (see decideFeatures).
-function ____exports.remember(memo, read, a, b, nowMs, outcome)
-    local reads = memo.flags.reads
-    if memo.current.count >= memo.size then
-        memo.previous = memo.current
-        memo.current = {roots = {}, count = 0}
-    end
-    store(
-        memo.current,
-        #reads.instants == 0 and 0 or clockCell(reads.instants, nowMs),
-        reads.fields,
-        read,
-        a,
-        b,
-        outcome
-    )
-end
 function ____exports.newMemo(flags, hostname, size)
     return {
         flags = flags,
@@ -68,6 +14,22 @@ end
 --- Whether `memo` holds decisions of this flag state and host (else start a new one).
 function ____exports.memoMatches(memo, flags, caps)
     return memo.flags == flags and memo.hostname == caps.hostname
+end
+--- Which interval of the instants the clock is in: 2 × (instants before now), plus 1
+-- when now is one of them. Two times with the same cell compare alike with every
+-- instant (before, at, after), so every window and DATE_* constraint answers alike.
+local function clockCell(instants, nowMs)
+    local cell = 0
+    for ____, instant in ipairs(instants) do
+        if instant < nowMs then
+            cell = cell + 2
+        elseif instant == nowMs then
+            return cell + 1
+        else
+            return cell
+        end
+    end
+    return cell
 end
 local function find(generation, cell, fields, read, a, b)
     if generation == nil then
@@ -103,14 +65,58 @@ local function find(generation, cell, fields, read, a, b)
     end
     return node
 end
+local function store(generation, cell, fields, read, a, b, outcome)
+    local node = generation.roots[cell + 1]
+    if node == nil then
+        node = {}
+        generation.roots[cell + 1] = node
+    end
+    local last = #fields - 1
+    do
+        local i = 0
+        while i < last do
+            local key = read(a, b, fields[i + 1]) or ""
+            local next = node[key]
+            if next == nil then
+                next = {}
+                node[key] = next
+            end
+            node = next
+            i = i + 1
+        end
+    end
+    node[last < 0 and "" or (read(a, b, fields[last + 1]) or "")] = outcome
+    generation.count = generation.count + 1
+end
+--- The clock cell of `nowMs` for this flag state (0 when no instant matters).
+local function cellAt(memo, nowMs)
+    local instants = memo.flags.reads.instants
+    return #instants == 0 and 0 or clockCell(instants, nowMs)
+end
+--- Stores in the current generation, which becomes the previous one when full.
+local function keep(memo, cell, read, a, b, outcome)
+    if memo.current.count >= memo.size then
+        memo.previous = memo.current
+        memo.current = {roots = {}, count = 0}
+    end
+    store(
+        memo.current,
+        cell,
+        memo.flags.reads.fields,
+        read,
+        a,
+        b,
+        outcome
+    )
+end
 --- The remembered decision for this request at this time, or undefined.
 function ____exports.recall(memo, read, a, b, nowMs)
-    local reads = memo.flags.reads
-    local cell = #reads.instants == 0 and 0 or clockCell(reads.instants, nowMs)
+    local fields = memo.flags.reads.fields
+    local cell = cellAt(memo, nowMs)
     local found = find(
         memo.current,
         cell,
-        reads.fields,
+        fields,
         read,
         a,
         b
@@ -122,24 +128,35 @@ function ____exports.recall(memo, read, a, b, nowMs)
     local older = find(
         memo.previous,
         cell,
-        reads.fields,
+        fields,
         read,
         a,
         b
     )
     if older ~= nil then
         memo.hits = memo.hits + 1
-        ____exports.remember(
+        keep(
             memo,
+            cell,
             read,
             a,
             b,
-            nowMs,
             older
         )
         return older
     end
     memo.misses = memo.misses + 1
     return nil
+end
+--- Keeps a decision that drew no random number (see decideFeatures).
+function ____exports.remember(memo, read, a, b, nowMs, outcome)
+    keep(
+        memo,
+        cellAt(memo, nowMs),
+        read,
+        a,
+        b,
+        outcome
+    )
 end
 return ____exports

@@ -31,7 +31,7 @@
  */
 import semaphore = require("ngx.semaphore");
 import type { RedisScript } from "./redis";
-import { appendCommand, readReply } from "./resp";
+import { appendCommand, isUnknownScript, readReply, scriptCommand } from "./resp";
 
 /** One script call: its arguments, then its reply, error and waiter's state. */
 interface Call {
@@ -117,11 +117,7 @@ function sendCalls(sock: TcpSocket, batch: Call[], withSource: boolean): string 
   let at = 0;
   for (const call of batch) {
     if (call.gone || (withSource && !call.unknownScript)) continue;
-    const script = call.script;
-    const command: (string | number)[] = [withSource ? "EVAL" : "EVALSHA", withSource ? script.source : script.sha1, call.keys.length];
-    for (const key of call.keys) command[command.length] = key;
-    for (const arg of call.args) command[command.length] = arg;
-    at = appendCommand(parts, at, command);
+    at = appendCommand(parts, at, scriptCommand(call.script, call.keys, call.args, withSource));
     call.awaiting = true;
   }
   if (at === 0) return undefined;
@@ -142,7 +138,7 @@ function readReplies(sock: TcpSocket, batch: Call[]): boolean {
     if (reply !== false) {
       call.reply = reply;
       call.unknownScript = false;
-    } else if (!call.unknownScript && string.sub(err as string, 1, 8) === "NOSCRIPT") {
+    } else if (!call.unknownScript && isUnknownScript(err)) {
       call.unknownScript = true;
     } else {
       call.err = err;

@@ -15,7 +15,7 @@ import type { RedisConnection } from "../redis-connection";
 import { keySlot } from "../redis-slot";
 import { applyClusterSlots, clusterState, clusterStats, redirection, type ClusterState, type RedisNode } from "./redis-cluster";
 import { newLane, pipelined, type Lane } from "./redis-pipeline";
-import { command, type RespResult } from "./resp";
+import { command, isUnknownScript, scriptCommand, type RespResult } from "./resp";
 import { clientCertificate, type ClientCertificate } from "../../core/client-cert";
 import { poolSecurity, secure } from "./tls";
 
@@ -32,8 +32,8 @@ export interface RedisScript {
 const MAX_REDIRECTIONS = 5;
 /**
  * Batches under way at once per worker and node, when pipelining. One keeps batches
- * largest; two measured no faster (tests/bench, tier-limit-redis: 26.2k/25.2k req/s
- * against 26.6k/27.0k).
+ * largest; two measured no faster (wrk against key-auth + tier-limit redis, one worker:
+ * 26.2k/25.2k req/s against 26.6k/27.0k).
  */
 const PIPELINES = 1;
 /** Seconds between two CLUSTER SLOTS refreshes of one cluster in one worker. */
@@ -205,10 +205,7 @@ function send(
     const [ok, err] = command(sock, ["ASKING"]);
     if (ok === undefined || ok === false) return $multi(ok, err);
   }
-  const call: (string | number)[] = [withSource ? "EVAL" : "EVALSHA", withSource ? script.source : script.sha1, keys.length];
-  for (const key of keys) call.push(key);
-  for (const arg of args) call.push(arg);
-  return command(sock, call);
+  return command(sock, scriptCommand(script, keys, args, withSource));
 }
 
 /**
@@ -228,7 +225,7 @@ function evalOn(
   const [sock, connectErr] = connect(p, node);
   if (sock === undefined) return $multi(undefined, connectErr, false);
   let [res, err] = send(sock, script, keys, args, asking, false);
-  if (res === false && string.sub(err as string, 1, 8) === "NOSCRIPT") [res, err] = send(sock, script, keys, args, asking, true);
+  if (res === false && isUnknownScript(err)) [res, err] = send(sock, script, keys, args, asking, true);
   if (res === undefined) {
     sock.close();
     return $multi(undefined, err, false);

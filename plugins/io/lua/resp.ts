@@ -12,7 +12,22 @@
  * when the connection failed — the caller must then close the socket, not pool it.
  */
 
+import type { RedisScript } from "./redis";
+
 export type RespResult = LuaMultiReturn<[unknown, string | undefined]>;
+
+/** EVALSHA of a script with its keys and arguments, or EVAL with its source (which also loads it). */
+export function scriptCommand(script: RedisScript, keys: readonly string[], args: readonly (string | number)[], withSource: boolean): (string | number)[] {
+  const command: (string | number)[] = [withSource ? "EVAL" : "EVALSHA", withSource ? script.source : script.sha1, keys.length];
+  for (const key of keys) command[command.length] = key;
+  for (const arg of args) command[command.length] = arg;
+  return command;
+}
+
+/** Whether an error reply says Redis does not know the script (send it again with EVAL). */
+export function isUnknownScript(err: string | undefined): boolean {
+  return err !== undefined && string.sub(err, 1, 8) === "NOSCRIPT";
+}
 
 /**
  * Writes one command (its name and arguments, each a string or number) into `parts`

@@ -13,6 +13,8 @@ local newLane = ____redis_2Dpipeline.newLane
 local pipelined = ____redis_2Dpipeline.pipelined
 local ____resp = require("tollgate.io.lua.resp")
 local command = ____resp.command
+local isUnknownScript = ____resp.isUnknownScript
+local scriptCommand = ____resp.scriptCommand
 local ____client_2Dcert = require("tollgate.core.client_cert")
 local clientCertificate = ____client_2Dcert.clientCertificate
 local ____tls = require("tollgate.io.lua.tls")
@@ -83,14 +85,10 @@ function send(sock, script, keys, args, asking, withSource)
             return ok, err
         end
     end
-    local call = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #keys}
-    for ____, key in ipairs(keys) do
-        call[#call + 1] = key
-    end
-    for ____, arg in ipairs(args) do
-        call[#call + 1] = arg
-    end
-    return command(sock, call)
+    return command(
+        sock,
+        scriptCommand(script, keys, args, withSource)
+    )
 end
 function evalOn(p, node, script, keys, args, asking)
     local sock, connectErr = connect(p, node)
@@ -105,7 +103,7 @@ function evalOn(p, node, script, keys, args, asking)
         asking,
         false
     )
-    if res == false and string.sub(err, 1, 8) == "NOSCRIPT" then
+    if res == false and isUnknownScript(err) then
         res, err = send(
             sock,
             script,
@@ -245,19 +243,19 @@ local function refreshSlots(p, state)
     for ____, node in ipairs(candidates) do
         do
             if tried[node] ~= nil then
-                goto __continue44
+                goto __continue40
             end
             tried[node] = true
             local sock, connectErr = connect(p, node)
             if sock == nil then
                 lastErr = node.addr .. ": " .. tostring(connectErr)
-                goto __continue44
+                goto __continue40
             end
             local reply, err = command(sock, {"CLUSTER", "SLOTS"})
             if reply == nil then
                 sock:close()
                 lastErr = node.addr .. ": " .. tostring(err)
-                goto __continue44
+                goto __continue40
             end
             sock:setkeepalive(p.keepaliveMs, p.poolSize)
             local applyErr = reply == false and (err or "error reply") or applyClusterSlots(state, reply, node.host)
@@ -268,7 +266,7 @@ local function refreshSlots(p, state)
             end
             lastErr = node.addr .. ": " .. applyErr
         end
-        ::__continue44::
+        ::__continue40::
     end
     state.busyUntil = 0
     state.failedRefreshes = state.failedRefreshes + 1

@@ -3,7 +3,9 @@ local __TS__ArraySlice = ____lualib.__TS__ArraySlice
 local ____exports = {}
 local ____resp = require("tollgate.io.lua.resp")
 local appendCommand = ____resp.appendCommand
+local isUnknownScript = ____resp.isUnknownScript
 local readReply = ____resp.readReply
+local scriptCommand = ____resp.scriptCommand
 local semaphore = require("ngx.semaphore")
 function ____exports.newLane(open, release, waitS, staleS, concurrency)
     local slots = {}
@@ -63,15 +65,11 @@ local function sendCalls(sock, batch, withSource)
             if call.gone or withSource and not call.unknownScript then
                 goto __continue14
             end
-            local script = call.script
-            local command = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #call.keys}
-            for ____, key in ipairs(call.keys) do
-                command[#command + 1] = key
-            end
-            for ____, arg in ipairs(call.args) do
-                command[#command + 1] = arg
-            end
-            at = appendCommand(parts, at, command)
+            at = appendCommand(
+                parts,
+                at,
+                scriptCommand(call.script, call.keys, call.args, withSource)
+            )
             call.awaiting = true
         end
         ::__continue14::
@@ -87,7 +85,7 @@ local function readReplies(sock, batch)
     for ____, call in ipairs(batch) do
         do
             if not call.awaiting then
-                goto __continue23
+                goto __continue19
             end
             call.awaiting = false
             local reply, err = readReply(sock)
@@ -98,7 +96,7 @@ local function readReplies(sock, batch)
             if reply ~= false then
                 call.reply = reply
                 call.unknownScript = false
-            elseif not call.unknownScript and string.sub(err, 1, 8) == "NOSCRIPT" then
+            elseif not call.unknownScript and isUnknownScript(err) then
                 call.unknownScript = true
             else
                 call.err = err
@@ -106,7 +104,7 @@ local function readReplies(sock, batch)
                 call.unknownScript = false
             end
         end
-        ::__continue23::
+        ::__continue19::
     end
     return true
 end
@@ -150,19 +148,19 @@ local function handOff(lane, slot)
             do
                 local next = queue[i + 1]
                 if next.gone then
-                    goto __continue41
+                    goto __continue37
                 end
                 next.slot = slot + 1
                 local sema = next.sema
                 sema:post(1)
                 if sema:count() > 0 then
                     next.gone = true
-                    goto __continue41
+                    goto __continue37
                 end
                 lane.queue = __TS__ArraySlice(queue, i + 1)
                 return
             end
-            ::__continue41::
+            ::__continue37::
             i = i + 1
         end
     end

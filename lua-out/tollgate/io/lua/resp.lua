@@ -56,6 +56,21 @@ function ____exports.readReply(sock)
     end
     return nil, "not a Redis reply: " .. line
 end
+--- EVALSHA of a script with its keys and arguments, or EVAL with its source (which also loads it).
+function ____exports.scriptCommand(script, keys, args, withSource)
+    local command = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #keys}
+    for ____, key in ipairs(keys) do
+        command[#command + 1] = key
+    end
+    for ____, arg in ipairs(args) do
+        command[#command + 1] = arg
+    end
+    return command
+end
+--- Whether an error reply says Redis does not know the script (send it again with EVAL).
+function ____exports.isUnknownScript(err)
+    return err ~= nil and string.sub(err, 1, 8) == "NOSCRIPT"
+end
 --- Writes one command (its name and arguments, each a string or number) into `parts`
 -- from index `at`, as RESP: `*<count>` then `$<length>` and the bytes of each argument,
 -- every part ending in CRLF. Returns the next free index. The socket joins the table in
