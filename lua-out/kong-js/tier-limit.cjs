@@ -14485,22 +14485,9 @@ var LogThrottle = class {
 
 // plugins/tier-limit/prepare.ts
 function redisConnection(conf) {
-  const r = conf.redis;
-  const common = {
-    username: r.username,
-    password: r.password,
-    timeout_ms: r.timeout_ms,
-    pool_size: r.pool_size,
-    keepalive_ms: r.keepalive_ms,
-    auto_pipeline: r.auto_pipeline,
-    ssl: r.ssl,
-    ssl_verify: r.ssl_verify,
-    server_name: r.server_name,
-    client_cert: r.client_cert,
-    client_key: r.client_key
-  };
-  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
-  if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
+  const { host, port, database, cluster_nodes, ...common } = conf.redis;
+  if (conf.policy === "redis") return { ...common, host, port, database };
+  if (conf.policy === "redis-cluster") return { ...common, cluster_nodes };
   return void 0;
 }
 var HEADER_SUFFIX = {

@@ -485,6 +485,16 @@ local function __TS__ArrayUnshift(self, ...)
     return #self
 end
 
+local function __TS__ObjectRest(target, usedProperties)
+    local result = {}
+    for property in pairs(target) do
+        if not usedProperties[property] then
+            result[property] = target[property]
+        end
+    end
+    return result
+end
+
 return {
   __TS__StringSplit = __TS__StringSplit,
   __TS__StringCharCodeAt = __TS__StringCharCodeAt,
@@ -515,5 +525,6 @@ return {
   __TS__SparseArrayPush = __TS__SparseArrayPush,
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
-  __TS__ArrayUnshift = __TS__ArrayUnshift
+  __TS__ArrayUnshift = __TS__ArrayUnshift,
+  __TS__ObjectRest = __TS__ObjectRest
 }

@@ -45,22 +45,11 @@ export interface PreparedTierLimit {
 
 
 function redisConnection(conf: TierLimitConfig): RedisConnection | undefined {
-  const r = conf.redis;
-  const common = {
-    username: r.username,
-    password: r.password,
-    timeout_ms: r.timeout_ms,
-    pool_size: r.pool_size,
-    keepalive_ms: r.keepalive_ms,
-    auto_pipeline: r.auto_pipeline,
-    ssl: r.ssl,
-    ssl_verify: r.ssl_verify,
-    server_name: r.server_name,
-    client_cert: r.client_cert,
-    client_key: r.client_key,
-  };
-  if (conf.policy === "redis") return { ...common, host: r.host, port: r.port, database: r.database };
-  if (conf.policy === "redis-cluster") return { ...common, cluster_nodes: r.cluster_nodes };
+  // The redis record is a RedisConnection; the client reads cluster_nodes as Redis
+  // Cluster, so each policy keeps only its own node fields (and every other field as is).
+  const { host, port, database, cluster_nodes, ...common } = conf.redis;
+  if (conf.policy === "redis") return { ...common, host, port, database };
+  if (conf.policy === "redis-cluster") return { ...common, cluster_nodes };
   return undefined;
 }
 

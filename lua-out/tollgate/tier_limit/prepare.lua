@@ -1,4 +1,5 @@
 local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectRest = ____lualib.__TS__ObjectRest
 local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
@@ -10,25 +11,17 @@ local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local function redisConnection(conf)
-    local r = conf.redis
-    local common = {
-        username = r.username,
-        password = r.password,
-        timeout_ms = r.timeout_ms,
-        pool_size = r.pool_size,
-        keepalive_ms = r.keepalive_ms,
-        auto_pipeline = r.auto_pipeline,
-        ssl = r.ssl,
-        ssl_verify = r.ssl_verify,
-        server_name = r.server_name,
-        client_cert = r.client_cert,
-        client_key = r.client_key
-    }
+    local ____conf_redis_0 = conf.redis
+    local host = ____conf_redis_0.host
+    local port = ____conf_redis_0.port
+    local database = ____conf_redis_0.database
+    local cluster_nodes = ____conf_redis_0.cluster_nodes
+    local common = __TS__ObjectRest(____conf_redis_0, {host = true, port = true, database = true, cluster_nodes = true})
     if conf.policy == "redis" then
-        return __TS__ObjectAssign({}, common, {host = r.host, port = r.port, database = r.database})
+        return __TS__ObjectAssign({}, common, {host = host, port = port, database = database})
     end
     if conf.policy == "redis-cluster" then
-        return __TS__ObjectAssign({}, common, {cluster_nodes = r.cluster_nodes})
+        return __TS__ObjectAssign({}, common, {cluster_nodes = cluster_nodes})
     end
     return nil
 end
