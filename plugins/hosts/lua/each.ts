@@ -27,32 +27,29 @@ export function eachName<C>(names: readonly string[], apply: (this: void, contex
 
 /**
  * apply(context, name, value) for every header of a name → value map, in `next` order.
- * The first three without a loop, as in eachName.
+ * The first three without a loop, as in eachName, and each `next` written out here
+ * rather than in a helper: a helper called three times per request returns a header,
+ * a header, then nothing, and LuaJIT's trace of it cannot compile the side exit for
+ * the third answer (it would return to the caller's frame, "NYI: return to lower
+ * frame"), so that exit went back to the interpreter on every request.
  */
 export function eachHeader<C>(
   headers: { readonly [name: string]: string },
   apply: (this: void, context: C, name: string, value: string) => void,
   context: C,
 ): void {
-  let name = applyNext(headers, undefined, apply, context);
+  let [name, value] = next(headers);
   if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
-  if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
-  if (name === undefined) return;
-  name = applyNext(headers, name, apply, context);
-  while (name !== undefined) name = applyNext(headers, name, apply, context);
-}
-
-/** Applies the header after `after` (the first when undefined); returns its name, or undefined at the end. */
-function applyNext<C>(
-  headers: { readonly [name: string]: string },
-  after: string | undefined,
-  apply: (this: void, context: C, name: string, value: string) => void,
-  context: C,
-): string | undefined {
-  const [name, value] = next(headers, after);
-  if (name === undefined) return undefined;
   apply(context, name as string, value as string);
-  return name as string;
+  [name, value] = next(headers, name);
+  if (name === undefined) return;
+  apply(context, name as string, value as string);
+  [name, value] = next(headers, name);
+  if (name === undefined) return;
+  apply(context, name as string, value as string);
+  [name, value] = next(headers, name);
+  while (name !== undefined) {
+    apply(context, name as string, value as string);
+    [name, value] = next(headers, name);
+  }
 }
