@@ -5,7 +5,7 @@
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import { invalidateSubject } from "../io/lua/cache";
-import { entitlementAccess, entitlementNeeds } from "./lua/access";
+import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "./lua/access";
 import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
 
@@ -16,7 +16,8 @@ function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefine
 }
 
 function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
-  const rejection = applyApisixOutcome(ctx, entitlementAccess(conf, apisixRequestFacts(ctx, entitlementNeeds(conf))));
+  const outcome = rememberedEntitlement(conf, ctx.consumer) ?? entitlementAccess(conf, apisixRequestFacts(ctx, entitlementNeeds(conf)), ctx.consumer);
+  const rejection = applyApisixOutcome(ctx, outcome);
   if (rejection !== undefined) return $multi(rejection.status, rejection.body);
   return $multi();
 }

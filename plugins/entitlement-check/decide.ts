@@ -263,6 +263,17 @@ export function lapse(conf: EntitlementCheckConfig, subscription: Subscription, 
   }
 }
 
+/**
+ * Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
+ * of a past_due grace period still running, else for ever (a status does not age).
+ */
+export function lapseKeptUntil(conf: EntitlementCheckConfig, subscription: Subscription, now: number): number {
+  const end = subscription.period_end;
+  if (subscription.status !== "past_due" || end === undefined) return Infinity;
+  const graceEnd = end + conf.grace_period;
+  return now <= graceEnd ? graceEnd : Infinity;
+}
+
 function joinSorted(features: { [feature: string]: boolean }): string {
   const list: string[] = [];
   for (const feature in features) list.push(feature);

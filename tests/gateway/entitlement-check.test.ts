@@ -165,6 +165,7 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
     { name: "remote_premium", key: "k-remote-premium" },
     { name: "remote_canceled", key: "k-remote-canceled" },
     { name: "remote_pastdue", key: "k-remote-pastdue" },
+    { name: "remote_grace", key: "k-remote-grace" },
     { name: "remote_none", key: "k-remote-none" },
     { name: "remote_stripe", key: "k-remote-stripe" },
     { name: "slow_one", key: "k-slow-one" },
@@ -203,6 +204,7 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
         { path: "/reports", conf: serviceConf(service) },
         { path: "/stripe", conf: serviceConf(stripe, { service: { url: stripe.url, format: "stripe" } }) },
         { path: "/short", conf: serviceConf(service, {}, { ttl: 1, stale_ttl: 2 }) },
+        { path: "/grace", conf: serviceConf(service, { grace_period: 0 }) },
         { path: "/open", conf: serviceConf(service, { fail_open: true }, { ttl: 1, stale_ttl: 1 }) },
         {
           path: "/catalog",
@@ -271,6 +273,23 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
     const pastDue = await request(`${gateway.url}/reports/x`, { headers: { apikey: "k-remote-pastdue" } });
     expect(pastDue.status).toBe(402);
     expect(pastDue.body).toMatchObject({ error: "payment_required", status: "past_due", plan: "enterprise" });
+  });
+
+  it("past_due: passes until period_end + grace_period, then 402, though the service's answer is still cached", async () => {
+    // A consumer's decision is remembered while its cached answer is fresh (30 s here);
+    // the end of a grace period must still take effect at its second.
+    const periodEnd = Math.ceil(Date.now() / 1000) + 2;
+    service.answers.set("remote_grace", { plan: "premium", status: "past_due", current_period_end: periodEnd });
+    const callsBefore = service.calls.get("remote_grace") ?? 0;
+    const before = await request(`${gateway.url}/grace/x`, { headers: { apikey: "k-remote-grace" } });
+    expect(before.status).toBe(200);
+    expect(echoed(before).headers["x-subscription-status"]).toBe("past_due");
+    expect((await request(`${gateway.url}/grace/x`, { headers: { apikey: "k-remote-grace" } })).status).toBe(200);
+    await sleep(periodEnd * 1000 + 300 - Date.now());
+    const after = await request(`${gateway.url}/grace/x`, { headers: { apikey: "k-remote-grace" } });
+    expect(after.status).toBe(402);
+    expect(after.body).toMatchObject({ error: "payment_required", status: "past_due", plan: "premium" });
+    expect(service.calls.get("remote_grace")).toBe(callsBefore + 1);
   });
 
   it("answers 403 when the service says the consumer has no subscription (404)", async () => {

@@ -4,7 +4,7 @@
  * have set the consumer, and after tier-limit (912).
  */
 import { applyKongOutcome, kongRequestFacts, type KongConfigIdentity } from "../../hosts/kong/adapter";
-import { entitlementAccess, entitlementNeeds } from "../lua/access";
+import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "../lua/access";
 import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "../meta";
 import type { EntitlementCheckConfig } from "../schema";
 
@@ -12,7 +12,10 @@ const EntitlementCheckHandler = {
   PRIORITY: ENTITLEMENT_CHECK_PRIORITY,
   VERSION: ENTITLEMENT_CHECK_VERSION,
   access(this: unknown, conf: EntitlementCheckConfig & KongConfigIdentity): void {
-    applyKongOutcome(entitlementAccess(conf, kongRequestFacts(conf, entitlementNeeds(conf))));
+    const consumer = kong.client.get_consumer();
+    const remembered = rememberedEntitlement(conf, consumer);
+    if (remembered !== undefined) return applyKongOutcome(remembered);
+    applyKongOutcome(entitlementAccess(conf, kongRequestFacts(conf, entitlementNeeds(conf)), consumer));
   },
 };
 

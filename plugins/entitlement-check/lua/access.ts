@@ -7,9 +7,9 @@ import cjson = require("cjson.safe");
 import type { FactNeeds, RequestFacts } from "../../core/facts";
 import { parseHttpUrl, tlsSettings } from "../../core/http-url";
 import type { AccessOutcome } from "../../core/outcome";
-import { cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
+import { cacheEpoch, cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
 import { httpGet, type HttpGetOptions } from "../../io/lua/http";
-import { decideEntitlement, planSubscription, prepare, serviceSubject } from "../decide";
+import { decideEntitlement, lapseKeptUntil, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
 import { mapServiceResponse, type Lookup } from "../subscription";
 
@@ -116,18 +116,110 @@ export function entitlementNeeds(conf: EntitlementCheckConfig): FactNeeds {
   return prepare(canonical(conf)).needs;
 }
 
-export function entitlementAccess(original: EntitlementCheckConfig, facts: RequestFacts): AccessOutcome {
+/*
+ * Decisions remembered per consumer. Unless route patterns decide (they read the path
+ * and the method), a decision is a function of the config, the consumer and what its
+ * sources say: the config's own (for ever) or the service's cached answer (until that
+ * answer's freshness ends, or an operator invalidates a subject). So a consumer's next
+ * request is answered by one lookup, before any request fact is read: for a cached
+ * caller that is most of this plugin's work, and the shorter request path is one LuaJIT
+ * compiles whole. A stale answer, a failure, or a past_due grace period that ends sooner
+ * bound or prevent what is kept. Bounded like the LRU: two generations of at most
+ * cache.lru_size consumers each, per config table (a consumer seen in the previous
+ * generation moves to the current one).
+ */
+interface Remembered {
+  outcome: AccessOutcome;
+  /** ngx.now() seconds from which the decision must be made again. */
+  until: number;
+  /** The cache epoch it was made under (undefined: it used no cached answer). */
+  epoch?: number;
+}
+
+interface ConsumerMemo {
+  dict: SharedDict | undefined;
+  size: number;
+  current: LuaTable<object, Remembered>;
+  previous: LuaTable<object, Remembered>;
+  count: number;
+}
+
+/** Keyed by the config table the host hands the plugin (weakly: a new config starts afresh). */
+const memos = setmetatable(new LuaTable<EntitlementCheckConfig, ConsumerMemo>(), { __mode: "k" });
+
+function consumerTable(): LuaTable<object, Remembered> {
+  return setmetatable(new LuaTable<object, Remembered>(), { __mode: "k" });
+}
+
+function keep(memo: ConsumerMemo, consumer: object, remembered: Remembered): void {
+  if (memo.count >= memo.size) {
+    memo.previous = memo.current;
+    memo.current = consumerTable();
+    memo.count = 0;
+  }
+  memo.current.set(consumer, remembered);
+  memo.count += 1;
+}
+
+/**
+ * The decision remembered for this consumer under this config, when still good; else
+ * undefined (then call entitlementAccess). `consumer` is the host's own table for the
+ * authenticated consumer (Kong: kong.client.get_consumer(); APISIX: ctx.consumer), which
+ * stays the same table while the consumer is unchanged.
+ */
+export function rememberedEntitlement(conf: EntitlementCheckConfig, consumer: object | undefined): AccessOutcome | undefined {
+  if (consumer === undefined) return undefined;
+  const memo = memos.get(conf);
+  if (memo === undefined) return undefined;
+  let remembered = memo.current.get(consumer);
+  if (remembered === undefined) {
+    remembered = memo.previous.get(consumer);
+    if (remembered === undefined) return undefined;
+    keep(memo, consumer, remembered);
+  }
+  if (ngx.now() >= remembered.until) return undefined;
+  if (remembered.epoch !== undefined && (memo.dict === undefined || cacheEpoch(memo.dict) !== remembered.epoch)) return undefined;
+  return remembered.outcome;
+}
+
+function remember(original: EntitlementCheckConfig, conf: EntitlementCheckConfig, consumer: object | undefined, outcome: AccessOutcome, lookup: Lookup, until: number, epoch: number | undefined): void {
+  if (consumer === undefined || outcome.warning !== undefined || prepare(conf).needs.path === true) return;
+  const now = ngx.now();
+  const kept = lookup.kind === "found" ? math.min(until, lapseKeptUntil(conf, lookup.subscription, now)) : until;
+  if (kept <= now) return;
+  let memo = memos.get(original);
+  if (memo === undefined) {
+    memo = { dict: ngx.shared[conf.cache.dict], size: conf.cache.lru_size, current: consumerTable(), previous: consumerTable(), count: 0 };
+    memos.set(original, memo);
+  }
+  keep(memo, consumer, { outcome, until: kept, epoch });
+}
+
+/**
+ * The decision for a request. `consumer`: the host's consumer table, under which the
+ * decision is remembered when it can be (see rememberedEntitlement).
+ */
+export function entitlementAccess(original: EntitlementCheckConfig, facts: RequestFacts, consumer?: object): AccessOutcome {
   const conf = canonical(original);
   const plan = planSubscription(conf, facts);
   if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
-  if (plan.kind === "known" || plan.kind === "none") return decideEntitlement(conf, facts, plan.lookup, ngx.now());
+  if (plan.kind === "known" || plan.kind === "none") {
+    const outcome = decideEntitlement(conf, facts, plan.lookup, ngx.now());
+    remember(original, conf, consumer, outcome, plan.lookup, Infinity, undefined);
+    return outcome;
+  }
 
   const service = serviceFor(conf);
-  const [lookup, state] = cachedGet(service.cache, serviceSubject(conf, facts)!, service.fetch, decodeLookup);
+  const dict = ngx.shared[service.cache.dict];
+  // Read before the lookup: an invalidation while it runs leaves the decision unkept.
+  const epoch = dict === undefined ? undefined : cacheEpoch(dict);
+  const [lookup, state, freshUntil] = cachedGet(service.cache, serviceSubject(conf, facts)!, service.fetch, decodeLookup);
   if (lookup === undefined) {
     const report = prepare(conf).serviceErrors.occurrence(ngx.now());
     if (report > 0) ngx.log(ngx.ERR, `[entitlement-check] entitlement service failed ${report} time(s) since the last report: ${state}`);
     return decideEntitlement(conf, facts, { kind: "unknown", reason: state }, ngx.now());
   }
-  return decideEntitlement(conf, facts, lookup, ngx.now());
+  const outcome = decideEntitlement(conf, facts, lookup, ngx.now());
+  if (state === "fresh") remember(original, conf, consumer, outcome, lookup, freshUntil, epoch);
+  return outcome;
 }

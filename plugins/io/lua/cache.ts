@@ -130,27 +130,38 @@ function freshShared<T>(options: CacheOptions, dict: SharedDict, cache: WorkerCa
 }
 
 /**
- * The cached value for `subject`, fetching it when needed. Returns the value and how
- * it was obtained; or undefined and why nothing could be had.
+ * The invalidation epoch of the caches in `dict`: it moves whenever an operator
+ * invalidates a subject (invalidateSubject), so something derived from a cached answer
+ * stays good only while the epoch it was derived under is current.
+ */
+export function cacheEpoch(dict: SharedDict): number {
+  const [epoch] = dict.get("epoch");
+  return typeof epoch === "number" ? epoch : 0;
+}
+
+/**
+ * The cached value for `subject`, fetching it when needed. Returns the value, how it
+ * was obtained and, when fresh, until when (ngx.now() seconds); or undefined and why
+ * nothing could be had.
  */
 export function cachedGet<T>(
   options: CacheOptions,
   subject: string,
   fetch: Fetch,
   decode: Decode<T>,
-): LuaMultiReturn<[T | undefined, CacheState | string]> {
+): LuaMultiReturn<[T | undefined, CacheState | string, number]> {
   const dict = ngx.shared[options.dict];
-  if (dict === undefined) return $multi(undefined, `lua_shared_dict '${options.dict}' is not declared`);
+  if (dict === undefined) return $multi(undefined, `lua_shared_dict '${options.dict}' is not declared`, 0);
   const cache = workerCache<T>(options, dict);
   // An operator's invalidation bumps the epoch: every worker drops its LRU once.
-  const [epoch] = dict.get("epoch");
-  if (typeof epoch === "number" && epoch !== cache.epoch) {
+  const epoch = cacheEpoch(dict);
+  if (epoch !== cache.epoch) {
     cache.lru.flush_all();
     cache.epoch = epoch;
   }
   let now = ngx.now();
   const [cached] = cache.lru.get(subject);
-  if (cached !== undefined && now < cached.freshUntil) return $multi(cached.value, "fresh");
+  if (cached !== undefined && now < cached.freshUntil) return $multi(cached.value, "fresh", cached.freshUntil);
 
   const key = `c:${options.namespace}:${subject}`;
   let stale = cached;
@@ -158,7 +169,7 @@ export function cachedGet<T>(
   if (shared !== undefined) {
     if (now < shared.freshUntil) {
       remember(cache, subject, shared, now);
-      return $multi(shared.value, "fresh");
+      return $multi(shared.value, "fresh", shared.freshUntil);
     }
     if (stale === undefined || shared.fetchedAt > stale.fetchedAt) stale = shared;
   }
@@ -167,8 +178,8 @@ export function cachedGet<T>(
   const failKey = `f:${options.namespace}:${subject}`;
   const [failure] = dict.get(failKey);
   if (typeof failure === "string") {
-    if (usableStale !== undefined) return $multi(usableStale.value, "stale");
-    return $multi(undefined, failure);
+    if (usableStale !== undefined) return $multi(usableStale.value, "stale", 0);
+    return $multi(undefined, failure, 0);
   }
 
   const lockKey = `l:${options.namespace}:${subject}`;
@@ -181,15 +192,15 @@ export function cachedGet<T>(
       ngx.sleep(WAIT_STEP_S);
       now = ngx.now();
       const answered = freshShared(options, dict, cache, key, subject, decode, now);
-      if (answered !== undefined) return $multi(answered.value, "fresh");
+      if (answered !== undefined) return $multi(answered.value, "fresh", answered.freshUntil);
       const [failed] = dict.get(failKey);
       if (typeof failed === "string") break;
       const [stillLocked] = dict.get(lockKey);
       if (stillLocked === undefined) break;
     }
-    if (usableStale !== undefined) return $multi(usableStale.value, "stale");
+    if (usableStale !== undefined) return $multi(usableStale.value, "stale", 0);
     const [failed] = dict.get(failKey);
-    return $multi(undefined, typeof failed === "string" ? failed : "timed out waiting for another request's fetch");
+    return $multi(undefined, typeof failed === "string" ? failed : "timed out waiting for another request's fetch", 0);
   }
   if (locked) {
     // Another worker may have stored its answer and released the lock between our read
@@ -197,7 +208,7 @@ export function cachedGet<T>(
     const answered = freshShared(options, dict, cache, key, subject, decode, now);
     if (answered !== undefined) {
       dict.delete(lockKey);
-      return $multi(answered.value, "fresh");
+      return $multi(answered.value, "fresh", answered.freshUntil);
     }
   }
 
@@ -207,13 +218,13 @@ export function cachedGet<T>(
   if (fetched === undefined) {
     dict.set(failKey, err ?? "fetch failed", FAILURE_BACKOFF_S);
     dict.delete(lockKey);
-    if (usableStale !== undefined) return $multi(usableStale.value, "stale");
-    return $multi(undefined, err ?? "fetch failed");
+    if (usableStale !== undefined) return $multi(usableStale.value, "stale", 0);
+    return $multi(undefined, err ?? "fetch failed", 0);
   }
   const value = decode(fetched.payload);
   if (value === undefined) {
     dict.delete(lockKey);
-    return $multi(undefined, "fetched payload does not decode");
+    return $multi(undefined, "fetched payload does not decode", 0);
   }
   const fresh = fetched.negative ? options.negativeTtl : options.ttl;
   const entry: Entry<T> = { value, fetchedAt: startedAt, freshUntil: startedAt + fresh, staleUntil: startedAt + fresh + options.staleTtl };
@@ -221,7 +232,7 @@ export function cachedGet<T>(
   dict.set(key, encodeEntry(fetched, startedAt, cache.epoch), fresh + options.staleTtl);
   dict.delete(lockKey);
   remember(cache, subject, entry, now);
-  return $multi(value, "fresh");
+  return $multi(value, "fresh", entry.freshUntil);
 }
 
 /**
