@@ -9,6 +9,7 @@ local invalidateSubject = ____cache.invalidateSubject
 local ____access = require("tollgate.entitlement_check.lua.access")
 local entitlementAccess = ____access.entitlementAccess
 local entitlementNeeds = ____access.entitlementNeeds
+local rememberedEntitlement = ____access.rememberedEntitlement
 local ____meta = require("tollgate.entitlement_check.meta")
 local ENTITLEMENT_CHECK_APISIX_PRIORITY = ____meta.ENTITLEMENT_CHECK_APISIX_PRIORITY
 local ENTITLEMENT_CHECK_NAME = ____meta.ENTITLEMENT_CHECK_NAME
@@ -20,16 +21,15 @@ local function check_schema(conf)
     return apisixCheckSchema(schema, entitlementCheckSchema, conf)
 end
 local function access(conf, ctx)
-    local rejection = applyApisixOutcome(
-        ctx,
-        entitlementAccess(
-            conf,
-            apisixRequestFacts(
-                ctx,
-                entitlementNeeds(conf)
-            )
-        )
+    local outcome = rememberedEntitlement(conf, ctx.consumer) or entitlementAccess(
+        conf,
+        apisixRequestFacts(
+            ctx,
+            entitlementNeeds(conf)
+        ),
+        ctx.consumer
     )
+    local rejection = applyApisixOutcome(ctx, outcome)
     if rejection ~= nil then
         return rejection.status, rejection.body
     end

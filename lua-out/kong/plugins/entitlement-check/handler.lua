@@ -5,6 +5,7 @@ local kongRequestFacts = ____adapter.kongRequestFacts
 local ____access = require("tollgate.entitlement_check.lua.access")
 local entitlementAccess = ____access.entitlementAccess
 local entitlementNeeds = ____access.entitlementNeeds
+local rememberedEntitlement = ____access.rememberedEntitlement
 local ____meta = require("tollgate.entitlement_check.meta")
 local ENTITLEMENT_CHECK_PRIORITY = ____meta.ENTITLEMENT_CHECK_PRIORITY
 local ENTITLEMENT_CHECK_VERSION = ____meta.ENTITLEMENT_CHECK_VERSION
@@ -12,12 +13,18 @@ local EntitlementCheckHandler = {
     PRIORITY = ENTITLEMENT_CHECK_PRIORITY,
     VERSION = ENTITLEMENT_CHECK_VERSION,
     access = function(self, conf)
+        local consumer = kong.client.get_consumer()
+        local remembered = rememberedEntitlement(conf, consumer)
+        if remembered ~= nil then
+            return applyKongOutcome(remembered)
+        end
         applyKongOutcome(entitlementAccess(
             conf,
             kongRequestFacts(
                 conf,
                 entitlementNeeds(conf)
-            )
+            ),
+            consumer
         ))
     end
 }

@@ -5,11 +5,13 @@ local ____http_2Durl = require("tollgate.core.http_url")
 local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local tlsSettings = ____http_2Durl.tlsSettings
 local ____cache = require("tollgate.io.lua.cache")
+local cacheEpoch = ____cache.cacheEpoch
 local cachedGet = ____cache.cachedGet
 local ____http = require("tollgate.io.lua.http")
 local httpGet = ____http.httpGet
 local ____decide = require("tollgate.entitlement_check.decide")
 local decideEntitlement = ____decide.decideEntitlement
+local lapseKeptUntil = ____decide.lapseKeptUntil
 local planSubscription = ____decide.planSubscription
 local prepare = ____decide.prepare
 local serviceSubject = ____decide.serviceSubject
@@ -124,7 +126,76 @@ end
 function ____exports.entitlementNeeds(conf)
     return prepare(canonical(conf)).needs
 end
-function ____exports.entitlementAccess(original, facts)
+--- Keyed by the config table the host hands the plugin (weakly: a new config starts afresh).
+local memos = setmetatable({}, {__mode = "k"})
+local function consumerTable()
+    return setmetatable({}, {__mode = "k"})
+end
+local function keep(memo, consumer, remembered)
+    if memo.count >= memo.size then
+        memo.previous = memo.current
+        memo.current = consumerTable()
+        memo.count = 0
+    end
+    memo.current[consumer] = remembered
+    memo.count = memo.count + 1
+end
+--- The decision remembered for this consumer under this config, when still good; else
+-- undefined (then call entitlementAccess). `consumer` is the host's own table for the
+-- authenticated consumer (Kong: kong.client.get_consumer(); APISIX: ctx.consumer), which
+-- stays the same table while the consumer is unchanged.
+function ____exports.rememberedEntitlement(conf, consumer)
+    if consumer == nil then
+        return nil
+    end
+    local memo = memos[conf]
+    if memo == nil then
+        return nil
+    end
+    local remembered = memo.current[consumer]
+    if remembered == nil then
+        remembered = memo.previous[consumer]
+        if remembered == nil then
+            return nil
+        end
+        keep(memo, consumer, remembered)
+    end
+    if ngx.now() >= remembered["until"] then
+        return nil
+    end
+    if remembered.epoch ~= nil and (memo.dict == nil or cacheEpoch(memo.dict) ~= remembered.epoch) then
+        return nil
+    end
+    return remembered.outcome
+end
+local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
+    if consumer == nil or outcome.warning ~= nil or prepare(conf).needs.path == true then
+        return
+    end
+    local now = ngx.now()
+    local kept = lookup.kind == "found" and math.min(
+        ____until,
+        lapseKeptUntil(conf, lookup.subscription, now)
+    ) or ____until
+    if kept <= now then
+        return
+    end
+    local memo = memos[original]
+    if memo == nil then
+        memo = {
+            dict = ngx.shared[conf.cache.dict],
+            size = conf.cache.lru_size,
+            current = consumerTable(),
+            previous = consumerTable(),
+            count = 0
+        }
+        memos[original] = memo
+    end
+    keep(memo, consumer, {outcome = outcome, ["until"] = kept, epoch = epoch})
+end
+--- The decision for a request. `consumer`: the host's consumer table, under which the
+-- decision is remembered when it can be (see rememberedEntitlement).
+function ____exports.entitlementAccess(original, facts, consumer)
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then
@@ -134,15 +205,33 @@ function ____exports.entitlementAccess(original, facts)
         }
     end
     if plan.kind == "known" or plan.kind == "none" then
-        return decideEntitlement(
+        local outcome = decideEntitlement(
             conf,
             facts,
             plan.lookup,
             ngx.now()
         )
+        remember(
+            original,
+            conf,
+            consumer,
+            outcome,
+            plan.lookup,
+            math.huge,
+            nil
+        )
+        return outcome
     end
     local service = serviceFor(conf)
-    local lookup, state = cachedGet(
+    local dict = ngx.shared[service.cache.dict]
+    local ____temp_1
+    if dict == nil then
+        ____temp_1 = nil
+    else
+        ____temp_1 = cacheEpoch(dict)
+    end
+    local epoch = ____temp_1
+    local lookup, state, freshUntil = cachedGet(
         service.cache,
         serviceSubject(conf, facts),
         service.fetch,
@@ -163,11 +252,23 @@ function ____exports.entitlementAccess(original, facts)
             ngx.now()
         )
     end
-    return decideEntitlement(
+    local outcome = decideEntitlement(
         conf,
         facts,
         lookup,
         ngx.now()
     )
+    if state == "fresh" then
+        remember(
+            original,
+            conf,
+            consumer,
+            outcome,
+            lookup,
+            freshUntil,
+            epoch
+        )
+    end
+    return outcome
 end
 return ____exports

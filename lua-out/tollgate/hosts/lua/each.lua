@@ -1,14 +1,5 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local applyNext
-function applyNext(headers, after, apply, context)
-    local name, value = next(headers, after)
-    if name == nil then
-        return nil
-    end
-    apply(context, name, value)
-    return name
-end
 --- apply(context, name) for every name, in order.
 function ____exports.eachName(names, apply, context)
     local count = #names
@@ -33,23 +24,31 @@ function ____exports.eachName(names, apply, context)
     end
 end
 --- apply(context, name, value) for every header of a name → value map, in `next` order.
--- The first three without a loop, as in eachName.
+-- The first three without a loop, as in eachName, and each `next` written out here
+-- rather than in a helper: a helper called three times per request returns a header,
+-- a header, then nothing, and LuaJIT's trace of it cannot compile the side exit for
+-- the third answer (it would return to the caller's frame, "NYI: return to lower
+-- frame"), so that exit went back to the interpreter on every request.
 function ____exports.eachHeader(headers, apply, context)
-    local name = applyNext(headers, nil, apply, context)
+    local name, value = next(headers)
     if name == nil then
         return
     end
-    name = applyNext(headers, name, apply, context)
+    apply(context, name, value)
+    name, value = next(headers, name)
     if name == nil then
         return
     end
-    name = applyNext(headers, name, apply, context)
+    apply(context, name, value)
+    name, value = next(headers, name)
     if name == nil then
         return
     end
-    name = applyNext(headers, name, apply, context)
+    apply(context, name, value)
+    name, value = next(headers, name)
     while name ~= nil do
-        name = applyNext(headers, name, apply, context)
+        apply(context, name, value)
+        name, value = next(headers, name)
     end
 end
 return ____exports

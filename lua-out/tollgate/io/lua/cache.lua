@@ -77,23 +77,31 @@ local function freshShared(options, dict, cache, key, subject, decode, now)
     remember(cache, subject, entry, now)
     return entry
 end
---- The cached value for `subject`, fetching it when needed. Returns the value and how
--- it was obtained; or undefined and why nothing could be had.
+--- The invalidation epoch of the caches in `dict`: it moves whenever an operator
+-- invalidates a subject (invalidateSubject), so something derived from a cached answer
+-- stays good only while the epoch it was derived under is current.
+function ____exports.cacheEpoch(dict)
+    local epoch = dict:get("epoch")
+    return type(epoch) == "number" and epoch or 0
+end
+--- The cached value for `subject`, fetching it when needed. Returns the value, how it
+-- was obtained and, when fresh, until when (ngx.now() seconds); or undefined and why
+-- nothing could be had.
 function ____exports.cachedGet(options, subject, fetch, decode)
     local dict = ngx.shared[options.dict]
     if dict == nil then
-        return nil, "lua_shared_dict '" .. options.dict .. "' is not declared"
+        return nil, "lua_shared_dict '" .. options.dict .. "' is not declared", 0
     end
     local cache = workerCache(options, dict)
-    local epoch = dict:get("epoch")
-    if type(epoch) == "number" and epoch ~= cache.epoch then
+    local epoch = ____exports.cacheEpoch(dict)
+    if epoch ~= cache.epoch then
         cache.lru:flush_all()
         cache.epoch = epoch
     end
     local now = ngx.now()
     local cached = cache.lru:get(subject)
     if cached ~= nil and now < cached.freshUntil then
-        return cached.value, "fresh"
+        return cached.value, "fresh", cached.freshUntil
     end
     local key = "c:" .. options.namespace .. ":" .. subject
     local stale = cached
@@ -107,7 +115,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     if shared ~= nil then
         if now < shared.freshUntil then
             remember(cache, subject, shared, now)
-            return shared.value, "fresh"
+            return shared.value, "fresh", shared.freshUntil
         end
         if stale == nil or shared.fetchedAt > stale.fetchedAt then
             stale = shared
@@ -118,9 +126,9 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     local failure = dict:get(failKey)
     if type(failure) == "string" then
         if usableStale ~= nil then
-            return usableStale.value, "stale"
+            return usableStale.value, "stale", 0
         end
-        return nil, failure
+        return nil, failure, 0
     end
     local lockKey = "l:" .. options.namespace .. ":" .. subject
     local locked, lockErr = dict:add(lockKey, true, options.lockTtl)
@@ -139,7 +147,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
                 now
             )
             if answered ~= nil then
-                return answered.value, "fresh"
+                return answered.value, "fresh", answered.freshUntil
             end
             local failed = dict:get(failKey)
             if type(failed) == "string" then
@@ -151,10 +159,10 @@ function ____exports.cachedGet(options, subject, fetch, decode)
             end
         end
         if usableStale ~= nil then
-            return usableStale.value, "stale"
+            return usableStale.value, "stale", 0
         end
         local failed = dict:get(failKey)
-        return nil, type(failed) == "string" and failed or "timed out waiting for another request's fetch"
+        return nil, type(failed) == "string" and failed or "timed out waiting for another request's fetch", 0
     end
     if locked then
         local answered = freshShared(
@@ -168,7 +176,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         )
         if answered ~= nil then
             dict:delete(lockKey)
-            return answered.value, "fresh"
+            return answered.value, "fresh", answered.freshUntil
         end
     end
     local startedAt = ngx.now()
@@ -178,14 +186,14 @@ function ____exports.cachedGet(options, subject, fetch, decode)
         dict:set(failKey, err or "fetch failed", ____exports.FAILURE_BACKOFF_S)
         dict:delete(lockKey)
         if usableStale ~= nil then
-            return usableStale.value, "stale"
+            return usableStale.value, "stale", 0
         end
-        return nil, err or "fetch failed"
+        return nil, err or "fetch failed", 0
     end
     local value = decode(fetched.payload)
     if value == nil then
         dict:delete(lockKey)
-        return nil, "fetched payload does not decode"
+        return nil, "fetched payload does not decode", 0
     end
     local fresh = fetched.negative and options.negativeTtl or options.ttl
     local entry = {value = value, fetchedAt = startedAt, freshUntil = startedAt + fresh, staleUntil = startedAt + fresh + options.staleTtl}
@@ -196,7 +204,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     )
     dict:delete(lockKey)
     remember(cache, subject, entry, now)
-    return value, "fresh"
+    return value, "fresh", entry.freshUntil
 end
 --- Forgets every cached answer about `subject` in this nginx (all workers, all
 -- namespaces): the next request for it fetches. Call from any phase where shared
