@@ -27809,6 +27809,11 @@ function prepareFlags(state) {
 }
 function contextReads(features, segments) {
   const fields = {};
+  const always = {};
+  const read = (field) => {
+    fields[field] = true;
+    always[field] = true;
+  };
   const instants = {};
   const readConstraints = (constraints) => {
     for (const constraint2 of constraints) {
@@ -27816,24 +27821,24 @@ function contextReads(features, segments) {
       if (operator === "DATE_AFTER" || operator === "DATE_BEFORE") {
         if (constraint2.time !== void 0) instants[`${constraint2.time}`] = constraint2.time;
       } else {
-        fields[constraint2.source.contextName] = true;
+        read(constraint2.source.contextName);
       }
     }
   };
   const readStickiness = (stickiness, fallbackToAddress) => {
     if (stickiness === void 0 || stickiness === "default") {
-      fields["userId"] = true;
+      read("userId");
       fields["sessionId"] = true;
       if (fallbackToAddress) fields["remoteAddress"] = true;
     } else if (stickiness !== "random") {
-      fields[stickiness] = true;
+      read(stickiness);
     }
   };
   const readVariants = (variants) => {
     if (variants === void 0) return;
     readStickiness(variants.stickiness, true);
     for (const definition of variants.definitions) {
-      for (const override2 of definition.overrides ?? []) fields[override2.contextName] = true;
+      for (const override2 of definition.overrides ?? []) read(override2.contextName);
     }
   };
   for (const id in segments) readConstraints(segments[id]);
@@ -27846,10 +27851,10 @@ function contextReads(features, segments) {
       readConstraints(strategy2.constraints);
       readVariants(strategy2.variants);
       const rule = strategy2.source.name;
-      if (rule === "tiers") fields["tier"] = true;
-      else if (rule === "userWithId" || rule === "gradualRolloutUserId") fields["userId"] = true;
-      else if (rule === "gradualRolloutSessionId") fields["sessionId"] = true;
-      else if (rule === "remoteAddress") fields["remoteAddress"] = true;
+      if (rule === "tiers") read("tier");
+      else if (rule === "userWithId" || rule === "gradualRolloutUserId") read("userId");
+      else if (rule === "gradualRolloutSessionId") read("sessionId");
+      else if (rule === "remoteAddress") read("remoteAddress");
       else if (rule === "flexibleRollout") readStickiness(strategy2.stickiness, false);
     }
   }
@@ -27859,8 +27864,18 @@ function contextReads(features, segments) {
   const instantList = [];
   for (const key in instants) instantList.push(instants[key]);
   instantList.sort((a, b) => a - b);
-  return { fields: fieldList, instants: instantList };
+  let consumerKeyed = true;
+  for (const field in always) if (CONSUMER_FIELDS[field] !== true) consumerKeyed = false;
+  return { fields: fieldList, instants: instantList, consumerKeyed };
 }
+var CONSUMER_FIELDS = {
+  userId: true,
+  consumer: true,
+  plan: true,
+  tier: true,
+  environment: true,
+  appName: true
+};
 var STANDARD_FIELDS = {
   userId: "userId",
   sessionId: "sessionId",
@@ -28298,6 +28313,7 @@ function evaluateRequired(conf, prepared, flags, name, context, caps, seen) {
 }
 var hostRandom = () => 0;
 var randomDrawn = false;
+var decisionKept = false;
 function drawRandom() {
   randomDrawn = true;
   return hostRandom();
@@ -28306,6 +28322,7 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   const flags = remote === void 0 ? prepared.flags : remote.flags;
   let forwarded = prepared.forwarded;
   if (remote !== void 0 && conf.forward === "enabled") forwarded = remote.names;
+  decisionKept = false;
   if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), caps);
   let memo2 = prepared.memo;
   if (memo2 === void 0 || !memoMatches(memo2, flags, caps)) {
@@ -28314,12 +28331,16 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   }
   const nowMs = caps.now * 1e3;
   const remembered = recall(memo2, requestField, prepared, facts, nowMs);
-  if (remembered !== void 0) return remembered;
+  if (remembered !== void 0) {
+    decisionKept = true;
+    return remembered;
+  }
   hostRandom = caps.random;
   randomDrawn = false;
   const drawing = { now: caps.now, hostname: caps.hostname, regex: caps.regex, random: drawRandom };
   const outcome = evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), drawing);
   if (!randomDrawn) remember(memo2, requestField, prepared, facts, nowMs, outcome);
+  decisionKept = !randomDrawn;
   return outcome;
 }
 function evaluateAll(conf, prepared, flags, forwarded, context, caps) {

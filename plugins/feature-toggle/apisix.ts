@@ -4,7 +4,7 @@
  * tier-limit (1010) and above limit-count (1002).
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
-import { featureToggleAccess, featureToggleNeeds } from "./lua/access";
+import { featureToggleAccess, featureToggleNeeds, rememberedFeatures } from "./lua/access";
 import { FEATURE_TOGGLE_APISIX_PRIORITY, FEATURE_TOGGLE_NAME, FEATURE_TOGGLE_VERSION } from "./meta";
 import { featureToggleSchema, type FeatureToggleConfig } from "./schema";
 
@@ -15,7 +15,9 @@ function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefine
 }
 
 function access(conf: FeatureToggleConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
-  const rejection = applyApisixOutcome(ctx, featureToggleAccess(conf, apisixRequestFacts(ctx, featureToggleNeeds(conf))));
+  const outcome =
+    rememberedFeatures(conf, ctx.consumer, ctx.tollgate_tier) ?? featureToggleAccess(conf, apisixRequestFacts(ctx, featureToggleNeeds(conf)), ctx.consumer);
+  const rejection = applyApisixOutcome(ctx, outcome);
   if (rejection !== undefined) return $multi(rejection.status, rejection.body);
   return $multi();
 }

@@ -213,6 +213,16 @@ function evaluateRequired(
  */
 let hostRandom: (this: void) => number = () => 0;
 let randomDrawn = false;
+/** Whether the last decideFeatures answer is one its memo holds (see lastDecisionKept). */
+let decisionKept = false;
+
+/**
+ * Whether the decision decideFeatures returned last is one the memo keeps: found there,
+ * or made without a random draw and stored. A host may remember it elsewhere too.
+ */
+export function lastDecisionKept(): boolean {
+  return decisionKept;
+}
 
 function drawRandom(this: void): number {
   randomDrawn = true;
@@ -233,6 +243,7 @@ export function decideFeatures(
   const flags = remote === undefined ? prepared.flags : remote.flags;
   let forwarded = prepared.forwarded;
   if (remote !== undefined && conf.forward === "enabled") forwarded = remote.names;
+  decisionKept = false;
   if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), caps);
   let memo = prepared.memo;
   if (memo === undefined || !memoMatches(memo, flags, caps)) {
@@ -241,12 +252,16 @@ export function decideFeatures(
   }
   const nowMs = caps.now * 1000;
   const remembered = recall(memo, requestField, prepared, facts, nowMs);
-  if (remembered !== undefined) return remembered;
+  if (remembered !== undefined) {
+    decisionKept = true;
+    return remembered;
+  }
   hostRandom = caps.random;
   randomDrawn = false;
   const drawing: Capabilities = { now: caps.now, hostname: caps.hostname, regex: caps.regex, random: drawRandom };
   const outcome = evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), drawing);
   if (!randomDrawn) remember(memo, requestField, prepared, facts, nowMs, outcome);
+  decisionKept = !randomDrawn;
   return outcome;
 }
 

@@ -216,6 +216,14 @@ export interface ContextReads {
    * constraint changes its answer: between two of them the clock changes nothing.
    */
   instants: number[];
+  /**
+   * Whether, for a caller with a userId, every field an evaluation reads comes from the
+   * consumer or the config (userId, consumer, plan, tier, environment, appName): sessionId
+   * and remoteAddress are then read only as default stickiness falls back from an empty
+   * userId. A host may then key a decision by the consumer alone (with the tier an
+   * earlier plugin decided, and the clock cell).
+   */
+  consumerKeyed: boolean;
 }
 
 /** A state compiled for evaluation; build once per state (see prepareFlags). */
@@ -404,6 +412,12 @@ export function prepareFlags(state: FlagState): PreparedFlags {
  */
 function contextReads(features: { [name: string]: CompiledFeature }, segments: { [id: string]: CompiledConstraint[] }): ContextReads {
   const fields: { [field: string]: boolean } = {};
+  /** Fields read whatever the userId (fields less default stickiness's fallbacks). */
+  const always: { [field: string]: boolean } = {};
+  const read = (field: string): void => {
+    fields[field] = true;
+    always[field] = true;
+  };
   const instants: { [ms: string]: number } = {};
   const readConstraints = (constraints: CompiledConstraint[]): void => {
     for (const constraint of constraints) {
@@ -412,24 +426,24 @@ function contextReads(features: { [name: string]: CompiledFeature }, segments: {
         // Compared with the clock (or context.currentTime, which a gateway request never has).
         if (constraint.time !== undefined) instants[`${constraint.time}`] = constraint.time;
       } else {
-        fields[constraint.source.contextName] = true;
+        read(constraint.source.contextName);
       }
     }
   };
   const readStickiness = (stickiness: string | undefined, fallbackToAddress: boolean): void => {
     if (stickiness === undefined || stickiness === "default") {
-      fields["userId"] = true;
+      read("userId");
       fields["sessionId"] = true;
       if (fallbackToAddress) fields["remoteAddress"] = true;
     } else if (stickiness !== "random") {
-      fields[stickiness] = true;
+      read(stickiness);
     }
   };
   const readVariants = (variants: CompiledVariants | undefined): void => {
     if (variants === undefined) return;
     readStickiness(variants.stickiness, true);
     for (const definition of variants.definitions) {
-      for (const override of definition.overrides ?? []) fields[override.contextName] = true;
+      for (const override of definition.overrides ?? []) read(override.contextName);
     }
   };
   for (const id in segments) readConstraints(segments[id]!);
@@ -442,10 +456,10 @@ function contextReads(features: { [name: string]: CompiledFeature }, segments: {
       readConstraints(strategy.constraints);
       readVariants(strategy.variants);
       const rule = strategy.source.name;
-      if (rule === "tiers") fields["tier"] = true;
-      else if (rule === "userWithId" || rule === "gradualRolloutUserId") fields["userId"] = true;
-      else if (rule === "gradualRolloutSessionId") fields["sessionId"] = true;
-      else if (rule === "remoteAddress") fields["remoteAddress"] = true;
+      if (rule === "tiers") read("tier");
+      else if (rule === "userWithId" || rule === "gradualRolloutUserId") read("userId");
+      else if (rule === "gradualRolloutSessionId") read("sessionId");
+      else if (rule === "remoteAddress") read("remoteAddress");
       else if (rule === "flexibleRollout") readStickiness(strategy.stickiness, false);
     }
   }
@@ -455,8 +469,20 @@ function contextReads(features: { [name: string]: CompiledFeature }, segments: {
   const instantList: number[] = [];
   for (const key in instants) instantList.push(instants[key]!);
   instantList.sort((a, b) => a - b);
-  return { fields: fieldList, instants: instantList };
+  let consumerKeyed = true;
+  for (const field in always) if (CONSUMER_FIELDS[field] !== true) consumerKeyed = false;
+  return { fields: fieldList, instants: instantList, consumerKeyed };
 }
+
+/** Context fields that come from the authenticated consumer or the config, not from the request. */
+const CONSUMER_FIELDS: { readonly [field: string]: boolean } = {
+  userId: true,
+  consumer: true,
+  plan: true,
+  tier: true,
+  environment: true,
+  appName: true,
+};
 
 /** The context's standard fields by name (a lookup table: see strategyRule on `switch`). */
 const STANDARD_FIELDS: { readonly [field: string]: "userId" | "sessionId" | "remoteAddress" | "environment" | "appName" | "currentTime" } = {

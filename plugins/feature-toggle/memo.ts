@@ -110,7 +110,7 @@ function store<A, B>(generation: Generation, cell: number, fields: readonly stri
 }
 
 /** The clock cell of `nowMs` for this flag state (0 when no instant matters). */
-function cellAt(memo: DecisionMemo, nowMs: number): number {
+export function cellAt(memo: DecisionMemo, nowMs: number): number {
   const instants = memo.flags.reads.instants;
   return instants.length === 0 ? 0 : clockCell(instants, nowMs);
 }

@@ -66,8 +66,21 @@ function routeConfs(trialStart: number): Record<string, Record<string, unknown>>
     "/checkout": { ...base },
     "/staff": { ...base, require: ["staff-tools"], forward: "required" },
     "/public": { ...base, forward: "none" },
+    "/tiered": { ...base, require: ["reports"], forward: "required" },
   };
 }
+
+/**
+ * tier-limit in front of feature-toggle on /tiered: the tier comes from a header only a
+ * trusted proxy (here the test, on 127.0.0.1) may set, else from the consumer's tag or
+ * label, so one consumer's tier can differ from one request to the next.
+ */
+const TIERED_TIER_LIMIT = {
+  tiers: { free: { limits: { "*": { minute: 100_000 } } }, premium: { limits: { "*": { minute: 100_000 } } } },
+  tier_sources: ["trusted_header", "consumer"],
+  trusted_header: "X-Tier",
+  trusted_cidrs: ["127.0.0.1/32"],
+};
 
 function keyOf(username: string): string {
   return `key-${username}`;
@@ -86,7 +99,7 @@ function gatewayConfig(kind: HostKind, trialStart: number): Record<string, unkno
           routes: Object.entries(confs).map(([path, conf]) => ({
             name: path.slice(1),
             paths: [path],
-            plugins: [{ name: "feature-toggle", config: conf }],
+            plugins: [...(path === "/tiered" ? [{ name: "tier-limit", config: TIERED_TIER_LIMIT }] : []), { name: "feature-toggle", config: conf }],
           })),
         },
       ],
@@ -103,7 +116,7 @@ function gatewayConfig(kind: HostKind, trialStart: number): Record<string, unkno
       id: path.slice(1),
       uri: path,
       upstream_id: "up",
-      plugins: { "key-auth": {}, "feature-toggle": conf },
+      plugins: { "key-auth": {}, ...(path === "/tiered" ? { "tier-limit": TIERED_TIER_LIMIT } : {}), "feature-toggle": conf },
     })),
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     consumers: users.map(([username, tier]) => ({
@@ -176,6 +189,19 @@ describe.each(HOSTS)("feature-toggle on the %s-shaped host", (host) => {
     const reply = await request(`${gateway.url}/reports`, { headers: as("premium_user") });
     expect(reply.status).toBe(200);
     expect(echoed(reply).headers["x-features"]).toContain("reports");
+  });
+
+  it("follows the tier tier-limit decided for each request, not the consumer's last one", async () => {
+    // free_user is free by its tag/label; a trusted proxy may say otherwise per request.
+    for (let i = 0; i < 3; i++) {
+      const premium = await request(`${gateway.url}/tiered`, { headers: { ...as("free_user"), "X-Tier": "premium" } });
+      expect(premium.status).toBe(200);
+      expect(echoed(premium).headers["x-api-tier"]).toBe("premium");
+      expect(echoed(premium).headers["x-features"]).toBe("reports");
+      const free = await request(`${gateway.url}/tiered`, { headers: as("free_user") });
+      expect(free.status).toBe(403);
+      expect(free.body).toMatchObject({ feature: "reports" });
+    }
   });
 
   it("admits 30% ± 3% of 2,000 distinct consumers to a 30% rollout, the same ones every time, as Unleash's hash predicts", async () => {

@@ -7,6 +7,7 @@ local toJsonSchema = ____adapter.toJsonSchema
 local ____access = require("tollgate.feature_toggle.lua.access")
 local featureToggleAccess = ____access.featureToggleAccess
 local featureToggleNeeds = ____access.featureToggleNeeds
+local rememberedFeatures = ____access.rememberedFeatures
 local ____meta = require("tollgate.feature_toggle.meta")
 local FEATURE_TOGGLE_APISIX_PRIORITY = ____meta.FEATURE_TOGGLE_APISIX_PRIORITY
 local FEATURE_TOGGLE_NAME = ____meta.FEATURE_TOGGLE_NAME
@@ -18,16 +19,15 @@ local function check_schema(conf)
     return apisixCheckSchema(schema, featureToggleSchema, conf)
 end
 local function access(conf, ctx)
-    local rejection = applyApisixOutcome(
-        ctx,
-        featureToggleAccess(
-            conf,
-            apisixRequestFacts(
-                ctx,
-                featureToggleNeeds(conf)
-            )
-        )
+    local outcome = rememberedFeatures(conf, ctx.consumer, ctx.tollgate_tier) or featureToggleAccess(
+        conf,
+        apisixRequestFacts(
+            ctx,
+            featureToggleNeeds(conf)
+        ),
+        ctx.consumer
     )
+    local rejection = applyApisixOutcome(ctx, outcome)
     if rejection ~= nil then
         return rejection.status, rejection.body
     end

@@ -70,7 +70,7 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
         do
             local evaluation = seen[name] or evaluate(flags, name, context, caps)
             if not evaluation.enabled then
-                goto __continue70
+                goto __continue71
             end
             local variant = evaluation.variant
             local ____variant_enabled_7
@@ -82,7 +82,7 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
             end
             items[#items + 1] = ____variant_enabled_7
         end
-        ::__continue70::
+        ::__continue71::
     end
     if #items == 0 then
         return {clearUpstream = clearUpstream}
@@ -283,6 +283,13 @@ local function hostRandom()
     return 0
 end
 local randomDrawn = false
+--- Whether the last decideFeatures answer is one its memo holds (see lastDecisionKept).
+local decisionKept = false
+--- Whether the decision decideFeatures returned last is one the memo keeps: found there,
+-- or made without a random draw and stored. A host may remember it elsewhere too.
+function ____exports.lastDecisionKept()
+    return decisionKept
+end
 local function drawRandom()
     randomDrawn = true
     return hostRandom()
@@ -295,6 +302,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     if remote ~= nil and conf.forward == "enabled" then
         forwarded = remote.names
     end
+    decisionKept = false
     if conf.decision_cache_size == 0 then
         return evaluateAll(
             conf,
@@ -319,6 +327,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
         nowMs
     )
     if remembered ~= nil then
+        decisionKept = true
         return remembered
     end
     hostRandom = caps.random
@@ -342,6 +351,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
             outcome
         )
     end
+    decisionKept = not randomDrawn
     return outcome
 end
 --- decideFeatures with a fixed clock and random source and no REGEX capability, for

@@ -4,7 +4,7 @@ local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, STANDARD_FIELDS
+local lower, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, CONSUMER_FIELDS, STANDARD_FIELDS
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
 local ____murmur3 = require("tollgate.feature_toggle.murmur3")
@@ -23,6 +23,12 @@ function lower(s)
 end
 function contextReads(features, segments)
     local fields = {}
+    --- Fields read whatever the userId (fields less default stickiness's fallbacks).
+    local always = {}
+    local function read(field)
+        fields[field] = true
+        always[field] = true
+    end
     local instants = {}
     local function readConstraints(constraints)
         for ____, constraint in ipairs(constraints) do
@@ -32,19 +38,19 @@ function contextReads(features, segments)
                     instants[tostring(constraint.time)] = constraint.time
                 end
             else
-                fields[constraint.source.contextName] = true
+                read(constraint.source.contextName)
             end
         end
     end
     local function readStickiness(stickiness, fallbackToAddress)
         if stickiness == nil or stickiness == "default" then
-            fields.userId = true
+            read("userId")
             fields.sessionId = true
             if fallbackToAddress then
                 fields.remoteAddress = true
             end
         elseif stickiness ~= "random" then
-            fields[stickiness] = true
+            read(stickiness)
         end
     end
     local function readVariants(variants)
@@ -54,7 +60,7 @@ function contextReads(features, segments)
         readStickiness(variants.stickiness, true)
         for ____, definition in ipairs(variants.definitions) do
             for ____, override in ipairs(definition.overrides or ({})) do
-                fields[override.contextName] = true
+                read(override.contextName)
             end
         end
     end
@@ -75,13 +81,13 @@ function contextReads(features, segments)
             readVariants(strategy.variants)
             local rule = strategy.source.name
             if rule == "tiers" then
-                fields.tier = true
+                read("tier")
             elseif rule == "userWithId" or rule == "gradualRolloutUserId" then
-                fields.userId = true
+                read("userId")
             elseif rule == "gradualRolloutSessionId" then
-                fields.sessionId = true
+                read("sessionId")
             elseif rule == "remoteAddress" then
-                fields.remoteAddress = true
+                read("remoteAddress")
             elseif rule == "flexibleRollout" then
                 readStickiness(strategy.stickiness, false)
             end
@@ -100,7 +106,13 @@ function contextReads(features, segments)
         instantList,
         function(____, a, b) return a - b end
     )
-    return {fields = fieldList, instants = instantList}
+    local consumerKeyed = true
+    for field in pairs(always) do
+        if CONSUMER_FIELDS[field] ~= true then
+            consumerKeyed = false
+        end
+    end
+    return {fields = fieldList, instants = instantList, consumerKeyed = consumerKeyed}
 end
 --- A context field as every rule reads it: a non-empty standard field, else the property of that name.
 function ____exports.contextValue(context, field)
@@ -139,17 +151,17 @@ function operatorResult(compiled, context, caps)
     local operator = constraint.operator
     local actual = ____exports.contextValue(context, constraint.contextName)
     do
-        local ____switch99 = operator
-        local ____cond99 = ____switch99 == "IN"
-        if ____cond99 then
+        local ____switch103 = operator
+        local ____cond103 = ____switch103 == "IN"
+        if ____cond103 then
             return actual ~= nil and compiled.set[actual] == true
         end
-        ____cond99 = ____cond99 or ____switch99 == "NOT_IN"
-        if ____cond99 then
+        ____cond103 = ____cond103 or ____switch103 == "NOT_IN"
+        if ____cond103 then
             return actual == nil or compiled.set[actual] ~= true
         end
-        ____cond99 = ____cond99 or (____switch99 == "STR_STARTS_WITH" or ____switch99 == "STR_ENDS_WITH" or ____switch99 == "STR_CONTAINS")
-        if ____cond99 then
+        ____cond103 = ____cond103 or (____switch103 == "STR_STARTS_WITH" or ____switch103 == "STR_ENDS_WITH" or ____switch103 == "STR_CONTAINS")
+        if ____cond103 then
             do
                 if actual == nil then
                     return false
@@ -169,8 +181,8 @@ function operatorResult(compiled, context, caps)
                 return false
             end
         end
-        ____cond99 = ____cond99 or (____switch99 == "NUM_EQ" or ____switch99 == "NUM_GT" or ____switch99 == "NUM_GTE" or ____switch99 == "NUM_LT" or ____switch99 == "NUM_LTE")
-        if ____cond99 then
+        ____cond103 = ____cond103 or (____switch103 == "NUM_EQ" or ____switch103 == "NUM_GT" or ____switch103 == "NUM_GTE" or ____switch103 == "NUM_LT" or ____switch103 == "NUM_LTE")
+        if ____cond103 then
             do
                 local b = compiled.number
                 if actual == nil or b == nil then
@@ -195,8 +207,8 @@ function operatorResult(compiled, context, caps)
                 return a <= b
             end
         end
-        ____cond99 = ____cond99 or (____switch99 == "DATE_AFTER" or ____switch99 == "DATE_BEFORE")
-        if ____cond99 then
+        ____cond103 = ____cond103 or (____switch103 == "DATE_AFTER" or ____switch103 == "DATE_BEFORE")
+        if ____cond103 then
             do
                 local limit = compiled.time
                 local now = currentTimeMs(context, caps)
@@ -212,8 +224,8 @@ function operatorResult(compiled, context, caps)
                 return ____temp_8
             end
         end
-        ____cond99 = ____cond99 or (____switch99 == "SEMVER_EQ" or ____switch99 == "SEMVER_GT" or ____switch99 == "SEMVER_GTE" or ____switch99 == "SEMVER_LT" or ____switch99 == "SEMVER_LTE")
-        if ____cond99 then
+        ____cond103 = ____cond103 or (____switch103 == "SEMVER_EQ" or ____switch103 == "SEMVER_GT" or ____switch103 == "SEMVER_GTE" or ____switch103 == "SEMVER_LT" or ____switch103 == "SEMVER_LTE")
+        if ____cond103 then
             do
                 local b = compiled.semver
                 if actual == nil or b == nil then
@@ -239,8 +251,8 @@ function operatorResult(compiled, context, caps)
                 return c <= 0
             end
         end
-        ____cond99 = ____cond99 or ____switch99 == "IN_CIDR"
-        if ____cond99 then
+        ____cond103 = ____cond103 or ____switch103 == "IN_CIDR"
+        if ____cond103 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
     end
@@ -409,13 +421,13 @@ function chooseVariant(variants, context, caps)
                 do
                     local overrides = definitions[i + 1].overrides
                     if overrides == nil then
-                        goto __continue170
+                        goto __continue174
                     end
                     for ____, override in ipairs(overrides) do
                         do
                             local actual = ____exports.contextValue(context, override.contextName)
                             if actual == nil then
-                                goto __continue172
+                                goto __continue176
                             end
                             for ____, value in ipairs(override.values) do
                                 if value == actual then
@@ -423,10 +435,10 @@ function chooseVariant(variants, context, caps)
                                 end
                             end
                         end
-                        ::__continue172::
+                        ::__continue176::
                     end
                 end
-                ::__continue170::
+                ::__continue174::
                 i = i + 1
             end
         end
@@ -444,14 +456,14 @@ function chooseVariant(variants, context, caps)
             do
                 local weight = definitions[i + 1].weight
                 if weight == 0 then
-                    goto __continue179
+                    goto __continue183
                 end
                 counter = counter + weight
                 if counter >= target then
                     return variants.bySplit[i + 1]
                 end
             end
-            ::__continue179::
+            ::__continue183::
             i = i + 1
         end
     end
@@ -472,7 +484,7 @@ function dependenciesMet(feature, flags, context, caps)
                 if result.enabled then
                     return false
                 end
-                goto __continue184
+                goto __continue188
             end
             if not result.enabled then
                 return false
@@ -490,7 +502,7 @@ function dependenciesMet(feature, flags, context, caps)
                 end
             end
         end
-        ::__continue184::
+        ::__continue188::
     end
     return true
 end
@@ -775,6 +787,15 @@ function ____exports.prepareFlags(state)
         reads = contextReads(features, segments)
     }
 end
+--- Context fields that come from the authenticated consumer or the config, not from the request.
+CONSUMER_FIELDS = {
+    userId = true,
+    consumer = true,
+    plan = true,
+    tier = true,
+    environment = true,
+    appName = true
+}
 STANDARD_FIELDS = {
     userId = "userId",
     sessionId = "sessionId",

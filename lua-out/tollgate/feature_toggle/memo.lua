@@ -89,7 +89,7 @@ local function store(generation, cell, fields, read, a, b, outcome)
     generation.count = generation.count + 1
 end
 --- The clock cell of `nowMs` for this flag state (0 when no instant matters).
-local function cellAt(memo, nowMs)
+function ____exports.cellAt(memo, nowMs)
     local instants = memo.flags.reads.instants
     return #instants == 0 and 0 or clockCell(instants, nowMs)
 end
@@ -112,7 +112,7 @@ end
 --- The remembered decision for this request at this time, or undefined.
 function ____exports.recall(memo, read, a, b, nowMs)
     local fields = memo.flags.reads.fields
-    local cell = cellAt(memo, nowMs)
+    local cell = ____exports.cellAt(memo, nowMs)
     local found = find(
         memo.current,
         cell,
@@ -152,7 +152,7 @@ end
 function ____exports.remember(memo, read, a, b, nowMs, outcome)
     keep(
         memo,
-        cellAt(memo, nowMs),
+        ____exports.cellAt(memo, nowMs),
         read,
         a,
         b,

@@ -5,6 +5,7 @@ local kongRequestFacts = ____adapter.kongRequestFacts
 local ____access = require("tollgate.feature_toggle.lua.access")
 local featureToggleAccess = ____access.featureToggleAccess
 local featureToggleNeeds = ____access.featureToggleNeeds
+local rememberedFeatures = ____access.rememberedFeatures
 local ____meta = require("tollgate.feature_toggle.meta")
 local FEATURE_TOGGLE_PRIORITY = ____meta.FEATURE_TOGGLE_PRIORITY
 local FEATURE_TOGGLE_VERSION = ____meta.FEATURE_TOGGLE_VERSION
@@ -12,12 +13,18 @@ local FeatureToggleHandler = {
     PRIORITY = FEATURE_TOGGLE_PRIORITY,
     VERSION = FEATURE_TOGGLE_VERSION,
     access = function(self, conf)
+        local consumer = kong.client.get_consumer()
+        local remembered = rememberedFeatures(conf, consumer, kong.ctx.shared.tollgate_tier)
+        if remembered ~= nil then
+            return applyKongOutcome(remembered)
+        end
         applyKongOutcome(featureToggleAccess(
             conf,
             kongRequestFacts(
                 conf,
                 featureToggleNeeds(conf)
-            )
+            ),
+            consumer
         ))
     end
 }
