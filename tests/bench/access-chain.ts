@@ -23,7 +23,10 @@ import {
   BENCH_CONSUMER,
   benchKongConfig,
   entitlementCheck,
+  entitlementCheckFloor,
   featureToggle50,
+  featureToggleFloor,
+  FLOORS_LUA_PATH,
   HANDWRITTEN_LUA_PATH,
   handwrittenTierLimit,
   keyAuth,
@@ -42,7 +45,9 @@ const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "key-auth": () => [keyAuth],
   "tier-limit-local": () => [keyAuth, tierLimit()],
   "handwritten-lua": () => [keyAuth, handwrittenTierLimit],
+  "entitlement-check-floor": () => [keyAuth, entitlementCheckFloor],
   "entitlement-check-cached": (url) => [keyAuth, entitlementCheck(url)],
+  "feature-toggle-floor": () => [keyAuth, featureToggleFloor()],
   "feature-toggle-50": () => [keyAuth, featureToggle50()],
   "feature-toggle-50-evaluated": () => [keyAuth, featureToggle50({ decision_cache_size: 0 })],
 };
@@ -55,7 +60,7 @@ async function measure(name: string, serviceUrl: string, upstreamUrl: string, ru
     config: benchKongConfig([loop, ...SCENARIOS[name]!(serviceUrl)]) as never,
     upstreamUrl,
     workers: 1,
-    luaPath: [join(REPO_ROOT, "tests/bench/access-chain"), HANDWRITTEN_LUA_PATH],
+    luaPath: [join(REPO_ROOT, "tests/bench/access-chain"), HANDWRITTEN_LUA_PATH, FLOORS_LUA_PATH],
   });
   try {
     // A plain request first: entitlement-check fetches and caches its answer.

@@ -4,6 +4,9 @@
  * (CPU time and bytes allocated per run of the access handlers).
  */
 import { join } from "node:path";
+import { validateConfig } from "../../plugins/core/validate.ts";
+import { decideAt } from "../../plugins/feature-toggle/decide.ts";
+import { featureToggleSchema, type FeatureToggleConfig } from "../../plugins/feature-toggle/schema.ts";
 import { REPO_ROOT } from "../runtime/nginx.ts";
 
 /** The one consumer every authenticated benchmark request comes from. */
@@ -71,4 +74,27 @@ export function entitlementCheck(serviceUrl: string): object {
       required_features: ["reports"],
     },
   };
+}
+
+/**
+ * The floors under entitlement-check's and feature-toggle's rows in the access-chain
+ * benchmark (tests/bench/floors/): the same upstream headers, with the values the plugins
+ * forward for the bench consumer, set with nothing decided.
+ */
+export const FLOORS_LUA_PATH = join(REPO_ROOT, "tests/bench/floors");
+
+export const entitlementCheckFloor = {
+  name: "headers-floor",
+  config: { header: "X-Plan", value: "premium", second_header: "X-Entitlements", second_value: "basic,reports", shared_key: "tollgate_plan" },
+};
+
+/** What feature-toggle-50 forwards for the bench consumer (evaluated by the TypeScript, as the Lua does). */
+export function featureToggleFloor(): object {
+  const conf = structuredClone((featureToggle50() as { config: object }).config) as FeatureToggleConfig;
+  const invalid = validateConfig(featureToggleSchema, conf);
+  if (invalid !== undefined) throw new Error(`feature-toggle-50: ${invalid}`);
+  const facts = { method: "GET", consumer: { id: "bench", username: BENCH_CONSUMER.username, tags: BENCH_CONSUMER.tags }, clientIp: "127.0.0.1" };
+  const header = decideAt(conf, facts, Date.now() / 1000).upstream?.[conf.header];
+  if (header === undefined) throw new Error("feature-toggle-50 forwards nothing for the bench consumer");
+  return { name: "headers-floor", config: { header: conf.header, value: header, shared_key: "tollgate_features" } };
 }

@@ -622,7 +622,10 @@ with the collector stopped). No network, no other phase: a plugin's own cost is 
 minus key-auth's, to about 0.1 µs, except where LuaJIT settles in a different set of
 traces from one repeat to the next (tier-limit). Every byte allocated per request is work
 for the garbage collector later, which the CPU column above includes and this loop only in
-part.
+part. The two floor rows (tests/bench/floors/) set entitlement-check's and feature-toggle's
+upstream headers, with the values they forward here, and decide nothing: the least those
+plugins can cost through the host's PDK; each plugin's row minus its floor is its own
+deciding.
 
 | scenario | CPU µs per run (median) | each repeat | bytes allocated per run |
 |---|---:|---|---:|
