@@ -19,7 +19,6 @@ export const LUA_OUT = join(REPO_ROOT, "lua-out");
 export const LUA_TEST_HOSTS_DIR = join(REPO_ROOT, "tests/runtime/lua");
 const MODULES_DIR = "/usr/lib/nginx/modules";
 
-/** Asks the kernel for a free TCP port on loopback. */
 /** Shared dicts both test hosts get unless overridden (tollgate's plugins keep state there). */
 export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
   tollgate_tier_limit: "10m",
@@ -27,7 +26,26 @@ export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
   tollgate_usage: "1m",
 };
 
+/**
+ * Ports this process has handed out. The kernel may offer a just-closed probe port again,
+ * and servers started together (a Redis Cluster's data and bus ports, say) would then be
+ * given the same one: one of them fails with "Address already in use".
+ */
+const handedOut = new Set<number>();
+
+/** Asks the kernel for a free TCP port on loopback, one this process has not handed out before. */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error("the kernel offered only ports already handed out (100 probes)");
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();

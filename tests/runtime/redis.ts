@@ -227,6 +227,17 @@ export interface ClusterTls {
  */
 export async function startRedisCluster(masters = 3, tls?: ClusterTls): Promise<RedisCluster> {
   if (masters < 3) throw new Error("a Redis Cluster needs at least 3 masters (redis-cli --cluster create refuses fewer)");
+  try {
+    return await startClusterOnce(masters, tls);
+  } catch (err) {
+    // A port probed free can be taken by another test's server before a node binds it
+    // (each node needs two): one more try, on new ports.
+    if (!/Address already in use/.test((err as Error).message)) throw err;
+    return startClusterOnce(masters, tls);
+  }
+}
+
+async function startClusterOnce(masters: number, tls: ClusterTls | undefined): Promise<RedisCluster> {
   const root = mkdtempSync(join(tmpdir(), "tollgate-redis-cluster-"));
   const procs: Process[] = [];
   const nodes: RedisNode[] = [];
