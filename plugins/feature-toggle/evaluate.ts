@@ -475,7 +475,7 @@ function contextReads(features: { [name: string]: CompiledFeature }, segments: {
 }
 
 /** Context fields that come from the authenticated consumer or the config, not from the request. */
-const CONSUMER_FIELDS: { readonly [field: string]: boolean } = {
+export const CONSUMER_FIELDS: { readonly [field: string]: boolean } = {
   userId: true,
   consumer: true,
   plan: true,

@@ -4,7 +4,7 @@ local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, CONSUMER_FIELDS, STANDARD_FIELDS
+local lower, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, STANDARD_FIELDS
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
 local ____murmur3 = require("tollgate.feature_toggle.murmur3")
@@ -108,7 +108,7 @@ function contextReads(features, segments)
     )
     local consumerKeyed = true
     for field in pairs(always) do
-        if CONSUMER_FIELDS[field] ~= true then
+        if ____exports.CONSUMER_FIELDS[field] ~= true then
             consumerKeyed = false
         end
     end
@@ -788,7 +788,7 @@ function ____exports.prepareFlags(state)
     }
 end
 --- Context fields that come from the authenticated consumer or the config, not from the request.
-CONSUMER_FIELDS = {
+____exports.CONSUMER_FIELDS = {
     userId = true,
     consumer = true,
     plan = true,

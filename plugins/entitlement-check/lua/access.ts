@@ -9,6 +9,7 @@ import { parseHttpUrl, tlsSettings } from "../../core/http-url";
 import type { AccessOutcome } from "../../core/outcome";
 import { cacheEpoch, cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
 import { httpGet, type HttpGetOptions } from "../../io/lua/http";
+import { keepForConsumer, newConsumerMemo, recallForConsumer, type ConsumerMemo } from "../../hosts/lua/consumer-memo";
 import { decideEntitlement, lapseKeptUntil, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
 import { mapServiceResponse, type Lookup } from "../subscription";
@@ -124,9 +125,8 @@ export function entitlementNeeds(conf: EntitlementCheckConfig): FactNeeds {
  * request is answered by one lookup, before any request fact is read: for a cached
  * caller that is most of this plugin's work, and the shorter request path is one LuaJIT
  * compiles whole. A stale answer, a failure, or a past_due grace period that ends sooner
- * bound or prevent what is kept. Bounded like the LRU: two generations of at most
- * cache.lru_size consumers each, per config table (a consumer seen in the previous
- * generation moves to the current one).
+ * bound or prevent what is kept. At most cache.lru_size consumers per generation
+ * (hosts/lua/consumer-memo.ts), per config table.
  */
 interface Remembered {
   outcome: AccessOutcome;
@@ -136,49 +136,25 @@ interface Remembered {
   epoch?: number;
 }
 
-interface ConsumerMemo {
+interface Decisions {
   dict: SharedDict | undefined;
-  size: number;
-  current: LuaTable<object, Remembered>;
-  previous: LuaTable<object, Remembered>;
-  count: number;
+  consumers: ConsumerMemo<Remembered>;
 }
 
 /** Keyed by the config table the host hands the plugin (weakly: a new config starts afresh). */
-const memos = setmetatable(new LuaTable<EntitlementCheckConfig, ConsumerMemo>(), { __mode: "k" });
-
-function consumerTable(): LuaTable<object, Remembered> {
-  return setmetatable(new LuaTable<object, Remembered>(), { __mode: "k" });
-}
-
-function keep(memo: ConsumerMemo, consumer: object, remembered: Remembered): void {
-  if (memo.count >= memo.size) {
-    memo.previous = memo.current;
-    memo.current = consumerTable();
-    memo.count = 0;
-  }
-  memo.current.set(consumer, remembered);
-  memo.count += 1;
-}
+const decisionsByConfig = setmetatable(new LuaTable<EntitlementCheckConfig, Decisions>(), { __mode: "k" });
 
 /**
  * The decision remembered for this consumer under this config, when still good; else
- * undefined (then call entitlementAccess). `consumer` is the host's own table for the
- * authenticated consumer (Kong: kong.client.get_consumer(); APISIX: ctx.consumer), which
- * stays the same table while the consumer is unchanged.
+ * undefined (then call entitlementAccess). `consumer`: the host's consumer table.
  */
 export function rememberedEntitlement(conf: EntitlementCheckConfig, consumer: object | undefined): AccessOutcome | undefined {
   if (consumer === undefined) return undefined;
-  const memo = memos.get(conf);
-  if (memo === undefined) return undefined;
-  let remembered = memo.current.get(consumer);
-  if (remembered === undefined) {
-    remembered = memo.previous.get(consumer);
-    if (remembered === undefined) return undefined;
-    keep(memo, consumer, remembered);
-  }
-  if (ngx.now() >= remembered.until) return undefined;
-  if (remembered.epoch !== undefined && (memo.dict === undefined || cacheEpoch(memo.dict) !== remembered.epoch)) return undefined;
+  const decisions = decisionsByConfig.get(conf);
+  if (decisions === undefined) return undefined;
+  const remembered = recallForConsumer(decisions.consumers, consumer);
+  if (remembered === undefined || ngx.now() >= remembered.until) return undefined;
+  if (remembered.epoch !== undefined && (decisions.dict === undefined || cacheEpoch(decisions.dict) !== remembered.epoch)) return undefined;
   return remembered.outcome;
 }
 
@@ -187,12 +163,12 @@ function remember(original: EntitlementCheckConfig, conf: EntitlementCheckConfig
   const now = ngx.now();
   const kept = lookup.kind === "found" ? math.min(until, lapseKeptUntil(conf, lookup.subscription, now)) : until;
   if (kept <= now) return;
-  let memo = memos.get(original);
-  if (memo === undefined) {
-    memo = { dict: ngx.shared[conf.cache.dict], size: conf.cache.lru_size, current: consumerTable(), previous: consumerTable(), count: 0 };
-    memos.set(original, memo);
+  let decisions = decisionsByConfig.get(original);
+  if (decisions === undefined) {
+    decisions = { dict: ngx.shared[conf.cache.dict], consumers: newConsumerMemo(conf.cache.lru_size) };
+    decisionsByConfig.set(original, decisions);
   }
-  keep(memo, consumer, { outcome, until: kept, epoch });
+  keepForConsumer(decisions.consumers, consumer, { outcome, until: kept, epoch });
 }
 
 /**

@@ -7,7 +7,8 @@
 import type { RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
 import { decideFeatures, lastDecisionKept, prepare, requestField, type RemoteFlags } from "../decide";
-import type { Capabilities, PreparedFlags } from "../evaluate";
+import { CONSUMER_FIELDS, type Capabilities, type PreparedFlags } from "../evaluate";
+import { keepForConsumer, newConsumerMemo, recallForConsumer, type ConsumerMemo } from "../../hosts/lua/consumer-memo";
 import { cellAt, type DecisionMemo } from "../memo";
 import type { RegexMatcher } from "../regex";
 import type { FeatureToggleConfig } from "../schema";
@@ -41,8 +42,8 @@ const random = (): number => math.random();
  * consumer, the tier an earlier plugin decided, the clock cell and the flag state: the
  * consumer's next request is then answered by one lookup and those checks, before any
  * request fact is read — which is most of this plugin's work for a known caller, and a
- * request path short enough for LuaJIT to compile whole. Bounded like the memo: two
- * generations of at most decision_cache_size consumers, per config table.
+ * request path short enough for LuaJIT to compile whole. At most decision_cache_size
+ * consumers per generation (hosts/lua/consumer-memo.ts), per config table.
  */
 interface Remembered {
   outcome: AccessOutcome;
@@ -55,51 +56,28 @@ interface Remembered {
   tier: string | undefined;
 }
 
-interface ConsumerMemo {
-  size: number;
+interface Decisions {
   /** Whether flags come from Unleash or a bootstrap file (then their state is checked per request). */
   remoteSource: boolean;
-  current: LuaTable<object, Remembered>;
-  previous: LuaTable<object, Remembered>;
-  count: number;
+  consumers: ConsumerMemo<Remembered>;
 }
 
 /** Keyed by the config table the host hands the plugin (weakly: a new config starts afresh). */
-const memos = setmetatable(new LuaTable<FeatureToggleConfig, ConsumerMemo>(), { __mode: "k" });
-
-function consumerTable(): LuaTable<object, Remembered> {
-  return setmetatable(new LuaTable<object, Remembered>(), { __mode: "k" });
-}
-
-function keep(memo: ConsumerMemo, consumer: object, remembered: Remembered): void {
-  if (memo.count >= memo.size) {
-    memo.previous = memo.current;
-    memo.current = consumerTable();
-    memo.count = 0;
-  }
-  memo.current.set(consumer, remembered);
-  memo.count += 1;
-}
+const decisionsByConfig = setmetatable(new LuaTable<FeatureToggleConfig, Decisions>(), { __mode: "k" });
 
 /**
  * The decision remembered for this consumer under this config, when still good; else
- * undefined (then call featureToggleAccess). `consumer` is the host's own table for the
- * authenticated consumer (Kong: kong.client.get_consumer(); APISIX: ctx.consumer);
- * `decidedTier` what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
+ * undefined (then call featureToggleAccess). `consumer`: the host's consumer table;
+ * `decidedTier`: what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
  */
 export function rememberedFeatures(conf: FeatureToggleConfig, consumer: object | undefined, decidedTier: string | undefined): AccessOutcome | undefined {
   if (consumer === undefined) return undefined;
-  const memo = memos.get(conf);
-  if (memo === undefined) return undefined;
-  let remembered = memo.current.get(consumer);
-  if (remembered === undefined) {
-    remembered = memo.previous.get(consumer);
-    if (remembered === undefined) return undefined;
-    keep(memo, consumer, remembered);
-  }
-  if (remembered.tier !== decidedTier) return undefined;
+  const decisions = decisionsByConfig.get(conf);
+  if (decisions === undefined) return undefined;
+  const remembered = recallForConsumer(decisions.consumers, consumer);
+  if (remembered === undefined || remembered.tier !== decidedTier) return undefined;
   if (remembered.memo.flags.reads.instants.length > 0 && cellAt(remembered.memo, now() * 1000) !== remembered.cell) return undefined;
-  if (memo.remoteSource && unleashFlags(conf) !== remembered.remote) return undefined;
+  if (decisions.remoteSource && unleashFlags(conf) !== remembered.remote) return undefined;
   return remembered.outcome;
 }
 
@@ -108,26 +86,24 @@ function consumerKeyed(conf: FeatureToggleConfig, flags: PreparedFlags): boolean
   if (!flags.reads.consumerKeyed) return false;
   // A context header may only stand in for a field the gateway leaves empty: one named
   // like a consumer or config field would make that field a request's.
-  for (const property in conf.context_headers ?? {}) if (CONSUMER_PROPERTIES[property] === true) return false;
+  for (const property in conf.context_headers ?? {}) if (CONSUMER_FIELDS[property] === true) return false;
   return true;
 }
-
-const CONSUMER_PROPERTIES: { readonly [property: string]: boolean } = { userId: true, consumer: true, plan: true, tier: true, environment: true, appName: true };
 
 export function featureToggleAccess(conf: FeatureToggleConfig, facts: RequestFacts, consumer?: object): AccessOutcome {
   const caps: Capabilities = { now: now(), random, regex: luaRegex };
   const prepared = prepare(conf);
   const remote = unleashFlags(conf);
   const outcome = decideFeatures(conf, prepared, facts, caps, remote);
-  const decisions = prepared.memo;
-  if (consumer === undefined || decisions === undefined || !lastDecisionKept()) return outcome;
-  if (requestField(prepared, facts, "userId") === undefined || !consumerKeyed(conf, decisions.flags)) return outcome;
-  let memo = memos.get(conf);
-  if (memo === undefined) {
-    memo = { size: conf.decision_cache_size, remoteSource: conf.unleash !== undefined || conf.bootstrap_file !== undefined, current: consumerTable(), previous: consumerTable(), count: 0 };
-    memos.set(conf, memo);
+  const memo = prepared.memo;
+  if (consumer === undefined || memo === undefined || !lastDecisionKept()) return outcome;
+  if (requestField(prepared, facts, "userId") === undefined || !consumerKeyed(conf, memo.flags)) return outcome;
+  let decisions = decisionsByConfig.get(conf);
+  if (decisions === undefined) {
+    decisions = { remoteSource: conf.unleash !== undefined || conf.bootstrap_file !== undefined, consumers: newConsumerMemo(conf.decision_cache_size) };
+    decisionsByConfig.set(conf, decisions);
   }
-  keep(memo, consumer, { outcome, memo: decisions, remote, cell: cellAt(decisions, caps.now * 1000), tier: facts.decidedTier });
+  keepForConsumer(decisions.consumers, consumer, { outcome, memo, remote, cell: cellAt(memo, caps.now * 1000), tier: facts.decidedTier });
   return outcome;
 }
 

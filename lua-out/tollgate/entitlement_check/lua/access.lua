@@ -9,6 +9,10 @@ local cacheEpoch = ____cache.cacheEpoch
 local cachedGet = ____cache.cachedGet
 local ____http = require("tollgate.io.lua.http")
 local httpGet = ____http.httpGet
+local ____consumer_2Dmemo = require("tollgate.hosts.lua.consumer_memo")
+local keepForConsumer = ____consumer_2Dmemo.keepForConsumer
+local newConsumerMemo = ____consumer_2Dmemo.newConsumerMemo
+local recallForConsumer = ____consumer_2Dmemo.recallForConsumer
 local ____decide = require("tollgate.entitlement_check.decide")
 local decideEntitlement = ____decide.decideEntitlement
 local lapseKeptUntil = ____decide.lapseKeptUntil
@@ -127,43 +131,22 @@ function ____exports.entitlementNeeds(conf)
     return prepare(canonical(conf)).needs
 end
 --- Keyed by the config table the host hands the plugin (weakly: a new config starts afresh).
-local memos = setmetatable({}, {__mode = "k"})
-local function consumerTable()
-    return setmetatable({}, {__mode = "k"})
-end
-local function keep(memo, consumer, remembered)
-    if memo.count >= memo.size then
-        memo.previous = memo.current
-        memo.current = consumerTable()
-        memo.count = 0
-    end
-    memo.current[consumer] = remembered
-    memo.count = memo.count + 1
-end
+local decisionsByConfig = setmetatable({}, {__mode = "k"})
 --- The decision remembered for this consumer under this config, when still good; else
--- undefined (then call entitlementAccess). `consumer` is the host's own table for the
--- authenticated consumer (Kong: kong.client.get_consumer(); APISIX: ctx.consumer), which
--- stays the same table while the consumer is unchanged.
+-- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
     if consumer == nil then
         return nil
     end
-    local memo = memos[conf]
-    if memo == nil then
+    local decisions = decisionsByConfig[conf]
+    if decisions == nil then
         return nil
     end
-    local remembered = memo.current[consumer]
-    if remembered == nil then
-        remembered = memo.previous[consumer]
-        if remembered == nil then
-            return nil
-        end
-        keep(memo, consumer, remembered)
-    end
-    if ngx.now() >= remembered["until"] then
+    local remembered = recallForConsumer(decisions.consumers, consumer)
+    if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
     end
-    if remembered.epoch ~= nil and (memo.dict == nil or cacheEpoch(memo.dict) ~= remembered.epoch) then
+    if remembered.epoch ~= nil and (decisions.dict == nil or cacheEpoch(decisions.dict) ~= remembered.epoch) then
         return nil
     end
     return remembered.outcome
@@ -180,18 +163,15 @@ local function remember(original, conf, consumer, outcome, lookup, ____until, ep
     if kept <= now then
         return
     end
-    local memo = memos[original]
-    if memo == nil then
-        memo = {
+    local decisions = decisionsByConfig[original]
+    if decisions == nil then
+        decisions = {
             dict = ngx.shared[conf.cache.dict],
-            size = conf.cache.lru_size,
-            current = consumerTable(),
-            previous = consumerTable(),
-            count = 0
+            consumers = newConsumerMemo(conf.cache.lru_size)
         }
-        memos[original] = memo
+        decisionsByConfig[original] = decisions
     end
-    keep(memo, consumer, {outcome = outcome, ["until"] = kept, epoch = epoch})
+    keepForConsumer(decisions.consumers, consumer, {outcome = outcome, ["until"] = kept, epoch = epoch})
 end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).

@@ -1,11 +1,16 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local CONSUMER_PROPERTIES
 local ____decide = require("tollgate.feature_toggle.decide")
 local decideFeatures = ____decide.decideFeatures
 local lastDecisionKept = ____decide.lastDecisionKept
 local prepare = ____decide.prepare
 local requestField = ____decide.requestField
+local ____evaluate = require("tollgate.feature_toggle.evaluate")
+local CONSUMER_FIELDS = ____evaluate.CONSUMER_FIELDS
+local ____consumer_2Dmemo = require("tollgate.hosts.lua.consumer_memo")
+local keepForConsumer = ____consumer_2Dmemo.keepForConsumer
+local newConsumerMemo = ____consumer_2Dmemo.newConsumerMemo
+local recallForConsumer = ____consumer_2Dmemo.recallForConsumer
 local ____memo = require("tollgate.feature_toggle.memo")
 local cellAt = ____memo.cellAt
 local ____unleash = require("tollgate.feature_toggle.lua.unleash")
@@ -38,40 +43,20 @@ local function random()
     return math.random()
 end
 --- Keyed by the config table the host hands the plugin (weakly: a new config starts afresh).
-local memos = setmetatable({}, {__mode = "k"})
-local function consumerTable()
-    return setmetatable({}, {__mode = "k"})
-end
-local function keep(memo, consumer, remembered)
-    if memo.count >= memo.size then
-        memo.previous = memo.current
-        memo.current = consumerTable()
-        memo.count = 0
-    end
-    memo.current[consumer] = remembered
-    memo.count = memo.count + 1
-end
+local decisionsByConfig = setmetatable({}, {__mode = "k"})
 --- The decision remembered for this consumer under this config, when still good; else
--- undefined (then call featureToggleAccess). `consumer` is the host's own table for the
--- authenticated consumer (Kong: kong.client.get_consumer(); APISIX: ctx.consumer);
--- `decidedTier` what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
+-- undefined (then call featureToggleAccess). `consumer`: the host's consumer table;
+-- `decidedTier`: what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
 function ____exports.rememberedFeatures(conf, consumer, decidedTier)
     if consumer == nil then
         return nil
     end
-    local memo = memos[conf]
-    if memo == nil then
+    local decisions = decisionsByConfig[conf]
+    if decisions == nil then
         return nil
     end
-    local remembered = memo.current[consumer]
-    if remembered == nil then
-        remembered = memo.previous[consumer]
-        if remembered == nil then
-            return nil
-        end
-        keep(memo, consumer, remembered)
-    end
-    if remembered.tier ~= decidedTier then
+    local remembered = recallForConsumer(decisions.consumers, consumer)
+    if remembered == nil or remembered.tier ~= decidedTier then
         return nil
     end
     if #remembered.memo.flags.reads.instants > 0 and cellAt(
@@ -80,7 +65,7 @@ function ____exports.rememberedFeatures(conf, consumer, decidedTier)
     ) ~= remembered.cell then
         return nil
     end
-    if memo.remoteSource and unleashFlags(conf) ~= remembered.remote then
+    if decisions.remoteSource and unleashFlags(conf) ~= remembered.remote then
         return nil
     end
     return remembered.outcome
@@ -91,20 +76,12 @@ local function consumerKeyed(conf, flags)
         return false
     end
     for property in pairs(conf.context_headers or ({})) do
-        if CONSUMER_PROPERTIES[property] == true then
+        if CONSUMER_FIELDS[property] == true then
             return false
         end
     end
     return true
 end
-CONSUMER_PROPERTIES = {
-    userId = true,
-    consumer = true,
-    plan = true,
-    tier = true,
-    environment = true,
-    appName = true
-}
 function ____exports.featureToggleAccess(conf, facts, consumer)
     local caps = {
         now = now(),
@@ -120,32 +97,29 @@ function ____exports.featureToggleAccess(conf, facts, consumer)
         caps,
         remote
     )
-    local decisions = prepared.memo
-    if consumer == nil or decisions == nil or not lastDecisionKept() then
+    local memo = prepared.memo
+    if consumer == nil or memo == nil or not lastDecisionKept() then
         return outcome
     end
-    if requestField(prepared, facts, "userId") == nil or not consumerKeyed(conf, decisions.flags) then
+    if requestField(prepared, facts, "userId") == nil or not consumerKeyed(conf, memo.flags) then
         return outcome
     end
-    local memo = memos[conf]
-    if memo == nil then
-        memo = {
-            size = conf.decision_cache_size,
+    local decisions = decisionsByConfig[conf]
+    if decisions == nil then
+        decisions = {
             remoteSource = conf.unleash ~= nil or conf.bootstrap_file ~= nil,
-            current = consumerTable(),
-            previous = consumerTable(),
-            count = 0
+            consumers = newConsumerMemo(conf.decision_cache_size)
         }
-        memos[conf] = memo
+        decisionsByConfig[conf] = decisions
     end
-    keep(
-        memo,
+    keepForConsumer(
+        decisions.consumers,
         consumer,
         {
             outcome = outcome,
-            memo = decisions,
+            memo = memo,
             remote = remote,
-            cell = cellAt(decisions, caps.now * 1000),
+            cell = cellAt(memo, caps.now * 1000),
             tier = facts.decidedTier
         }
     )
