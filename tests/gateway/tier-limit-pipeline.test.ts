@@ -49,8 +49,11 @@ async function expectBatched(g: RunningGateway, node: RedisNode, count: number, 
   expect(countOf(statuses, 200)).toBe(admitted);
   expect(countOf(statuses, 429)).toBe(count - admitted);
   expect(scripts).toBe(count);
-  expect(reads).toBeLessThan(100);
-  expect(writes).toBeLessThan(100);
+  // Unshared, each script is a read and a write of its own (at least `count` each). How
+  // many share one depends on how the requests arrive: ~9 reads when they arrive
+  // together, but 111 were seen on a machine busy with other suites — so half.
+  expect(reads).toBeLessThan(count / 2);
+  expect(writes).toBeLessThan(count / 2);
 }
 
 describe.each(HOSTS)("Redis round trips shared by concurrent requests, %s-shaped host", (host) => {
