@@ -158,8 +158,9 @@ export function rememberedEntitlement(conf: EntitlementCheckConfig, consumer: ob
   return remembered.outcome;
 }
 
-function remember(original: EntitlementCheckConfig, conf: EntitlementCheckConfig, consumer: object | undefined, outcome: AccessOutcome, lookup: Lookup, until: number, epoch: number | undefined): void {
-  if (consumer === undefined || outcome.warning !== undefined || prepare(conf).needs.path === true) return;
+/** Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner. */
+function remember(original: EntitlementCheckConfig, conf: EntitlementCheckConfig, consumer: object, outcome: AccessOutcome, lookup: Lookup, until: number, epoch: number | undefined): void {
+  if (outcome.warning !== undefined) return;
   const now = ngx.now();
   const kept = lookup.kind === "found" ? math.min(until, lapseKeptUntil(conf, lookup.subscription, now)) : until;
   if (kept <= now) return;
@@ -179,16 +180,18 @@ export function entitlementAccess(original: EntitlementCheckConfig, facts: Reque
   const conf = canonical(original);
   const plan = planSubscription(conf, facts);
   if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };
+  // Route patterns read the path and the method: such a decision is not the consumer's alone.
+  const rememberable = consumer !== undefined && prepare(conf).needs.path !== true;
   if (plan.kind === "known" || plan.kind === "none") {
     const outcome = decideEntitlement(conf, facts, plan.lookup, ngx.now());
-    remember(original, conf, consumer, outcome, plan.lookup, Infinity, undefined);
+    if (rememberable) remember(original, conf, consumer, outcome, plan.lookup, Infinity, undefined);
     return outcome;
   }
 
   const service = serviceFor(conf);
   const dict = ngx.shared[service.cache.dict];
   // Read before the lookup: an invalidation while it runs leaves the decision unkept.
-  const epoch = dict === undefined ? undefined : cacheEpoch(dict);
+  const epoch = rememberable && dict !== undefined ? cacheEpoch(dict) : undefined;
   const [lookup, state, freshUntil] = cachedGet(service.cache, serviceSubject(conf, facts)!, service.fetch, decodeLookup);
   if (lookup === undefined) {
     const report = prepare(conf).serviceErrors.occurrence(ngx.now());
@@ -196,6 +199,6 @@ export function entitlementAccess(original: EntitlementCheckConfig, facts: Reque
     return decideEntitlement(conf, facts, { kind: "unknown", reason: state }, ngx.now());
   }
   const outcome = decideEntitlement(conf, facts, lookup, ngx.now());
-  if (state === "fresh") remember(original, conf, consumer, outcome, lookup, freshUntil, epoch);
+  if (rememberable && state === "fresh") remember(original, conf, consumer, outcome, lookup, freshUntil, epoch);
   return outcome;
 }

@@ -151,8 +151,9 @@ function ____exports.rememberedEntitlement(conf, consumer)
     end
     return remembered.outcome
 end
+--- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
-    if consumer == nil or outcome.warning ~= nil or prepare(conf).needs.path == true then
+    if outcome.warning ~= nil then
         return
     end
     local now = ngx.now()
@@ -184,6 +185,7 @@ function ____exports.entitlementAccess(original, facts, consumer)
             rejection = plan.rejection
         }
     end
+    local rememberable = consumer ~= nil and prepare(conf).needs.path ~= true
     if plan.kind == "known" or plan.kind == "none" then
         local outcome = decideEntitlement(
             conf,
@@ -191,26 +193,22 @@ function ____exports.entitlementAccess(original, facts, consumer)
             plan.lookup,
             ngx.now()
         )
-        remember(
-            original,
-            conf,
-            consumer,
-            outcome,
-            plan.lookup,
-            math.huge,
-            nil
-        )
+        if rememberable then
+            remember(
+                original,
+                conf,
+                consumer,
+                outcome,
+                plan.lookup,
+                math.huge,
+                nil
+            )
+        end
         return outcome
     end
     local service = serviceFor(conf)
     local dict = ngx.shared[service.cache.dict]
-    local ____temp_1
-    if dict == nil then
-        ____temp_1 = nil
-    else
-        ____temp_1 = cacheEpoch(dict)
-    end
-    local epoch = ____temp_1
+    local epoch = rememberable and dict ~= nil and cacheEpoch(dict) or nil
     local lookup, state, freshUntil = cachedGet(
         service.cache,
         serviceSubject(conf, facts),
@@ -238,7 +236,7 @@ function ____exports.entitlementAccess(original, facts, consumer)
         lookup,
         ngx.now()
     )
-    if state == "fresh" then
+    if rememberable and state == "fresh" then
         remember(
             original,
             conf,
