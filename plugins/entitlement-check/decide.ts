@@ -265,13 +265,13 @@ export function lapse(conf: EntitlementCheckConfig, subscription: Subscription, 
 
 /**
  * Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
- * of a past_due grace period still running, else for ever (a status does not age).
+ * of a past_due grace period still running; undefined for ever (a status does not age).
  */
-export function lapseKeptUntil(conf: EntitlementCheckConfig, subscription: Subscription, now: number): number {
+export function lapseKeptUntil(conf: EntitlementCheckConfig, subscription: Subscription, now: number): number | undefined {
   const end = subscription.period_end;
-  if (subscription.status !== "past_due" || end === undefined) return Infinity;
+  if (subscription.status !== "past_due" || end === undefined) return undefined;
   const graceEnd = end + conf.grace_period;
-  return now <= graceEnd ? graceEnd : Infinity;
+  return now <= graceEnd ? graceEnd : undefined;
 }
 
 function joinSorted(features: { [feature: string]: boolean }): string {

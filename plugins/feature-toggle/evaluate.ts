@@ -474,6 +474,11 @@ function contextReads(features: { [name: string]: CompiledFeature }, segments: {
   return { fields: fieldList, instants: instantList, consumerKeyed };
 }
 
+/** What an evaluation of `state` reads (ContextReads), for test vectors. */
+export function contextReadsOf(state: FlagState): ContextReads {
+  return prepareFlags(state).reads;
+}
+
 /** Context fields that come from the authenticated consumer or the config, not from the request. */
 export const CONSUMER_FIELDS: { readonly [field: string]: boolean } = {
   userId: true,

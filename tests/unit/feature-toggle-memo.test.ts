@@ -9,7 +9,7 @@ import type { RequestFacts } from "../../plugins/core/facts.ts";
 import type { AccessOutcome } from "../../plugins/core/outcome.ts";
 import { validateConfig } from "../../plugins/core/validate.ts";
 import { decideFeatures, prepare, requestContext, requestField } from "../../plugins/feature-toggle/decide.ts";
-import { contextValue, prepareFlags } from "../../plugins/feature-toggle/evaluate.ts";
+import { contextValue } from "../../plugins/feature-toggle/evaluate.ts";
 import { parseIsoTime } from "../../plugins/feature-toggle/parse.ts";
 import { featureToggleSchema, type FeatureToggleConfig } from "../../plugins/feature-toggle/schema.ts";
 
@@ -72,30 +72,5 @@ describe.each(scenario.configs)("$name", ({ config, steps }) => {
         expect(requestField(prepared, step.facts, field), `${field} of ${JSON.stringify(step.facts)}`).toBe(contextValue(context, field));
       }
     }
-  });
-});
-
-describe("ContextReads.consumerKeyed: whether a caller with a userId can be remembered by consumer alone", () => {
-  const keyed = (features: unknown[]): boolean => prepareFlags({ features: features as never }).reads.consumerKeyed;
-  const rollout = (parameters: Record<string, string>) => ({ name: "r", strategies: [{ name: "flexibleRollout", parameters: { rollout: "50", ...parameters } }] });
-
-  it("yes for tiers, user ids, plan constraints and default stickiness (whose session and address fallbacks need an empty userId)", () => {
-    expect(
-      keyed([
-        { name: "t", strategies: [{ name: "tiers", parameters: { tiers: "premium" } }] },
-        { name: "u", strategies: [{ name: "userWithId", parameters: { userIds: "a,b" } }] },
-        { name: "p", strategies: [{ name: "default", constraints: [{ contextName: "plan", operator: "IN", values: ["pro"] }] }] },
-        rollout({ stickiness: "default" }),
-        { name: "v", variants: [{ name: "a", weight: 1 }] },
-      ]),
-    ).toBe(true);
-  });
-
-  it("no as soon as one rule reads the request: the address, a session, a header property, explicit session stickiness", () => {
-    expect(keyed([{ name: "c", strategies: [{ name: "default", constraints: [{ contextName: "remoteAddress", operator: "IN_CIDR", values: ["10.0.0.0/8"] }] }] }])).toBe(false);
-    expect(keyed([{ name: "s", strategies: [{ name: "gradualRolloutSessionId", parameters: { percentage: "50" } }] }])).toBe(false);
-    expect(keyed([{ name: "h", strategies: [{ name: "default", constraints: [{ contextName: "region", operator: "IN", values: ["eu"] }] }] }])).toBe(false);
-    expect(keyed([rollout({ stickiness: "sessionId" })])).toBe(false);
-    expect(keyed([{ name: "o", variants: [{ name: "a", weight: 1, overrides: [{ contextName: "sessionId", values: ["x"] }] }] }])).toBe(false);
   });
 });

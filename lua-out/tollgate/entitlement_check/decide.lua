@@ -299,14 +299,14 @@ function ____exports.lapse(conf, subscription, now)
     end
 end
 --- Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
--- of a past_due grace period still running, else for ever (a status does not age).
+-- of a past_due grace period still running; undefined for ever (a status does not age).
 function ____exports.lapseKeptUntil(conf, subscription, now)
     local ____end = subscription.period_end
     if subscription.status ~= "past_due" or ____end == nil then
-        return math.huge
+        return nil
     end
     local graceEnd = ____end + conf.grace_period
-    return now <= graceEnd and graceEnd or math.huge
+    return now <= graceEnd and graceEnd or nil
 end
 local function joinSorted(features)
     local list = {}

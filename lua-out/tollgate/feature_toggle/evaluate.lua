@@ -151,17 +151,17 @@ function operatorResult(compiled, context, caps)
     local operator = constraint.operator
     local actual = ____exports.contextValue(context, constraint.contextName)
     do
-        local ____switch103 = operator
-        local ____cond103 = ____switch103 == "IN"
-        if ____cond103 then
+        local ____switch104 = operator
+        local ____cond104 = ____switch104 == "IN"
+        if ____cond104 then
             return actual ~= nil and compiled.set[actual] == true
         end
-        ____cond103 = ____cond103 or ____switch103 == "NOT_IN"
-        if ____cond103 then
+        ____cond104 = ____cond104 or ____switch104 == "NOT_IN"
+        if ____cond104 then
             return actual == nil or compiled.set[actual] ~= true
         end
-        ____cond103 = ____cond103 or (____switch103 == "STR_STARTS_WITH" or ____switch103 == "STR_ENDS_WITH" or ____switch103 == "STR_CONTAINS")
-        if ____cond103 then
+        ____cond104 = ____cond104 or (____switch104 == "STR_STARTS_WITH" or ____switch104 == "STR_ENDS_WITH" or ____switch104 == "STR_CONTAINS")
+        if ____cond104 then
             do
                 if actual == nil then
                     return false
@@ -181,8 +181,8 @@ function operatorResult(compiled, context, caps)
                 return false
             end
         end
-        ____cond103 = ____cond103 or (____switch103 == "NUM_EQ" or ____switch103 == "NUM_GT" or ____switch103 == "NUM_GTE" or ____switch103 == "NUM_LT" or ____switch103 == "NUM_LTE")
-        if ____cond103 then
+        ____cond104 = ____cond104 or (____switch104 == "NUM_EQ" or ____switch104 == "NUM_GT" or ____switch104 == "NUM_GTE" or ____switch104 == "NUM_LT" or ____switch104 == "NUM_LTE")
+        if ____cond104 then
             do
                 local b = compiled.number
                 if actual == nil or b == nil then
@@ -207,8 +207,8 @@ function operatorResult(compiled, context, caps)
                 return a <= b
             end
         end
-        ____cond103 = ____cond103 or (____switch103 == "DATE_AFTER" or ____switch103 == "DATE_BEFORE")
-        if ____cond103 then
+        ____cond104 = ____cond104 or (____switch104 == "DATE_AFTER" or ____switch104 == "DATE_BEFORE")
+        if ____cond104 then
             do
                 local limit = compiled.time
                 local now = currentTimeMs(context, caps)
@@ -224,8 +224,8 @@ function operatorResult(compiled, context, caps)
                 return ____temp_8
             end
         end
-        ____cond103 = ____cond103 or (____switch103 == "SEMVER_EQ" or ____switch103 == "SEMVER_GT" or ____switch103 == "SEMVER_GTE" or ____switch103 == "SEMVER_LT" or ____switch103 == "SEMVER_LTE")
-        if ____cond103 then
+        ____cond104 = ____cond104 or (____switch104 == "SEMVER_EQ" or ____switch104 == "SEMVER_GT" or ____switch104 == "SEMVER_GTE" or ____switch104 == "SEMVER_LT" or ____switch104 == "SEMVER_LTE")
+        if ____cond104 then
             do
                 local b = compiled.semver
                 if actual == nil or b == nil then
@@ -251,8 +251,8 @@ function operatorResult(compiled, context, caps)
                 return c <= 0
             end
         end
-        ____cond103 = ____cond103 or ____switch103 == "IN_CIDR"
-        if ____cond103 then
+        ____cond104 = ____cond104 or ____switch104 == "IN_CIDR"
+        if ____cond104 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
     end
@@ -421,13 +421,13 @@ function chooseVariant(variants, context, caps)
                 do
                     local overrides = definitions[i + 1].overrides
                     if overrides == nil then
-                        goto __continue174
+                        goto __continue175
                     end
                     for ____, override in ipairs(overrides) do
                         do
                             local actual = ____exports.contextValue(context, override.contextName)
                             if actual == nil then
-                                goto __continue176
+                                goto __continue177
                             end
                             for ____, value in ipairs(override.values) do
                                 if value == actual then
@@ -435,10 +435,10 @@ function chooseVariant(variants, context, caps)
                                 end
                             end
                         end
-                        ::__continue176::
+                        ::__continue177::
                     end
                 end
-                ::__continue174::
+                ::__continue175::
                 i = i + 1
             end
         end
@@ -456,14 +456,14 @@ function chooseVariant(variants, context, caps)
             do
                 local weight = definitions[i + 1].weight
                 if weight == 0 then
-                    goto __continue183
+                    goto __continue184
                 end
                 counter = counter + weight
                 if counter >= target then
                     return variants.bySplit[i + 1]
                 end
             end
-            ::__continue183::
+            ::__continue184::
             i = i + 1
         end
     end
@@ -484,7 +484,7 @@ function dependenciesMet(feature, flags, context, caps)
                 if result.enabled then
                     return false
                 end
-                goto __continue188
+                goto __continue189
             end
             if not result.enabled then
                 return false
@@ -502,7 +502,7 @@ function dependenciesMet(feature, flags, context, caps)
                 end
             end
         end
-        ::__continue188::
+        ::__continue189::
     end
     return true
 end
@@ -786,6 +786,10 @@ function ____exports.prepareFlags(state)
         features = features,
         reads = contextReads(features, segments)
     }
+end
+--- What an evaluation of `state` reads (ContextReads), for test vectors.
+function ____exports.contextReadsOf(state)
+    return ____exports.prepareFlags(state).reads
 end
 --- Context fields that come from the authenticated consumer or the config, not from the request.
 ____exports.CONSUMER_FIELDS = {

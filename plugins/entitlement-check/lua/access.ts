@@ -162,7 +162,8 @@ export function rememberedEntitlement(conf: EntitlementCheckConfig, consumer: ob
 function remember(original: EntitlementCheckConfig, conf: EntitlementCheckConfig, consumer: object, outcome: AccessOutcome, lookup: Lookup, until: number, epoch: number | undefined): void {
   if (outcome.warning !== undefined) return;
   const now = ngx.now();
-  const kept = lookup.kind === "found" ? math.min(until, lapseKeptUntil(conf, lookup.subscription, now)) : until;
+  const graceEnd = lookup.kind === "found" ? lapseKeptUntil(conf, lookup.subscription, now) : undefined;
+  const kept = graceEnd === undefined ? until : math.min(until, graceEnd);
   if (kept <= now) return;
   let decisions = decisionsByConfig.get(original);
   if (decisions === undefined) {

@@ -157,10 +157,14 @@ local function remember(original, conf, consumer, outcome, lookup, ____until, ep
         return
     end
     local now = ngx.now()
-    local kept = lookup.kind == "found" and math.min(
-        ____until,
-        lapseKeptUntil(conf, lookup.subscription, now)
-    ) or ____until
+    local ____temp_1
+    if lookup.kind == "found" then
+        ____temp_1 = lapseKeptUntil(conf, lookup.subscription, now)
+    else
+        ____temp_1 = nil
+    end
+    local graceEnd = ____temp_1
+    local kept = graceEnd == nil and ____until or math.min(____until, graceEnd)
     if kept <= now then
         return
     end
