@@ -27749,6 +27749,26 @@ var entitlementCheckSchema = record({
   }
 });
 
+// plugins/entitlement-check/service-request.ts
+function serviceRequest(s) {
+  const target = parseHttpUrl(s.url ?? "");
+  if (target === void 0) return void 0;
+  const headers = {};
+  if (s.auth_header !== void 0 && s.auth_value !== void 0) headers[s.auth_header] = s.auth_value;
+  return {
+    target,
+    host: target.host,
+    port: target.port,
+    tls: tlsSettings(target, s),
+    headers,
+    connectTimeoutMs: s.connect_timeout_ms,
+    timeoutMs: s.timeout_ms,
+    poolSize: s.pool_size,
+    keepaliveMs: s.keepalive_ms,
+    maxBodyBytes: s.max_body_bytes
+  };
+}
+
 // plugins/entitlement-check/subscription.ts
 function knownStatus(status) {
   for (const s of SUBSCRIPTION_STATUSES) if (s === status) return true;
@@ -27825,20 +27845,9 @@ var Plugin = class {
   }
   async #fetch(subject) {
     const s = this.#conf.service;
-    const target = parseHttpUrl(s.url ?? "");
-    if (target === void 0) throw new Error("service.url is not set");
-    const headers = {};
-    if (s.auth_header !== void 0 && s.auth_value !== void 0) headers[s.auth_header] = s.auth_value;
-    const response = await nodeHttpGet({
-      url: targetUrl(target, `/${encodeURIComponent(subject)}`),
-      tls: tlsSettings(target, s),
-      headers,
-      connectTimeoutMs: s.connect_timeout_ms,
-      timeoutMs: s.timeout_ms,
-      poolSize: s.pool_size,
-      keepaliveMs: s.keepalive_ms,
-      maxBodyBytes: s.max_body_bytes
-    });
+    const request2 = serviceRequest(s);
+    if (request2 === void 0) throw new Error("service.url is not an http(s) URL");
+    const response = await nodeHttpGet({ ...request2, url: targetUrl(request2.target, `/${encodeURIComponent(subject)}`) });
     let body;
     try {
       body = JSON.parse(response.body);

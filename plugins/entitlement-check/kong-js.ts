@@ -5,7 +5,7 @@
  * The remote entitlement service is called with undici; answers are cached in the
  * plugin server process (one per Kong node) by io/node/http-cache.ts.
  */
-import { parseHttpUrl, targetUrl, tlsSettings } from "../core/http-url";
+import { targetUrl } from "../core/http-url";
 import { toKongFields } from "../core/kong-schema";
 import type { AccessOutcome } from "../core/outcome";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
@@ -15,6 +15,7 @@ import { nodeHttpGet } from "../io/node/http";
 import { decideEntitlement, planSubscription, prepare, serviceSubject } from "./decide";
 import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
+import { serviceRequest } from "./service-request";
 import { mapServiceResponse, type Lookup } from "./subscription";
 
 const now = (): number => Date.now() / 1000;
@@ -39,20 +40,10 @@ export class Plugin {
 
   async #fetch(subject: string): Promise<{ value: Lookup; negative: boolean }> {
     const s = this.#conf.service;
-    const target = parseHttpUrl(s.url ?? "");
-    if (target === undefined) throw new Error("service.url is not set");
-    const headers: Record<string, string> = {};
-    if (s.auth_header !== undefined && s.auth_value !== undefined) headers[s.auth_header] = s.auth_value;
-    const response = await nodeHttpGet({
-      url: targetUrl(target, `/${encodeURIComponent(subject)}`),
-      tls: tlsSettings(target, s),
-      headers,
-      connectTimeoutMs: s.connect_timeout_ms,
-      timeoutMs: s.timeout_ms,
-      poolSize: s.pool_size,
-      keepaliveMs: s.keepalive_ms,
-      maxBodyBytes: s.max_body_bytes,
-    });
+    const request = serviceRequest(s);
+    // The schema refuses such a URL when the service source is on.
+    if (request === undefined) throw new Error("service.url is not an http(s) URL");
+    const response = await nodeHttpGet({ ...request, url: targetUrl(request.target, `/${encodeURIComponent(subject)}`) });
     let body: unknown;
     try {
       body = JSON.parse(response.body);

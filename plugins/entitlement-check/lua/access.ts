@@ -5,13 +5,13 @@
  */
 import cjson = require("cjson.safe");
 import type { FactNeeds, RequestFacts } from "../../core/facts";
-import { parseHttpUrl, tlsSettings } from "../../core/http-url";
 import type { AccessOutcome } from "../../core/outcome";
 import { cacheEpoch, cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
-import { httpGet, type HttpGetOptions } from "../../io/lua/http";
+import { httpGet } from "../../io/lua/http";
 import { keepForConsumer, newConsumerMemo, recallForConsumer, type ConsumerMemo } from "../../hosts/lua/consumer-memo";
 import { decideEntitlement, lapseKeptUntil, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
+import { serviceRequest } from "../service-request";
 import { mapServiceResponse, type Lookup } from "../subscription";
 
 interface LuaService {
@@ -55,24 +55,12 @@ function serviceFor(conf: EntitlementCheckConfig): LuaService {
 
 function newService(conf: EntitlementCheckConfig): LuaService {
   const s = conf.service;
-  // The schema check guarantees a parsable URL when the service source is on.
-  const target = parseHttpUrl(s.url ?? "http://127.0.0.1") ?? { tls: false, host: "127.0.0.1", port: 80, basePath: "" };
-  const headers: { [name: string]: string } = {};
-  if (s.auth_header !== undefined && s.auth_value !== undefined) headers[s.auth_header] = s.auth_value;
-  const request: HttpGetOptions = {
-    host: target.host,
-    port: target.port,
-    tls: tlsSettings(target, s),
-    headers,
-    connectTimeoutMs: s.connect_timeout_ms,
-    timeoutMs: s.timeout_ms,
-    poolSize: s.pool_size,
-    keepaliveMs: s.keepalive_ms,
-    maxBodyBytes: s.max_body_bytes,
-  };
+  const request = serviceRequest(s);
   const format = s.format;
   const fetch: Fetch = (subject: string): LuaMultiReturn<[Fetched | undefined, string | undefined]> => {
-    const [response, err] = httpGet(request, `${target.basePath}/${ngx.escape_uri(subject)}`);
+    // The schema refuses such a URL when the service source is on.
+    if (request === undefined) return $multi(undefined, "service.url is not an http(s) URL");
+    const [response, err] = httpGet(request, `${request.target.basePath}/${ngx.escape_uri(subject)}`);
     if (response === undefined) return $multi(undefined, err);
     const [body] = cjson.decode(response.body);
     const lookup = mapServiceResponse(format, response.status, body);

@@ -1,9 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local newService, cjson, services
-local ____http_2Durl = require("tollgate.core.http_url")
-local parseHttpUrl = ____http_2Durl.parseHttpUrl
-local tlsSettings = ____http_2Durl.tlsSettings
 local ____cache = require("tollgate.io.lua.cache")
 local cacheEpoch = ____cache.cacheEpoch
 local cachedGet = ____cache.cachedGet
@@ -19,31 +16,21 @@ local lapseKeptUntil = ____decide.lapseKeptUntil
 local planSubscription = ____decide.planSubscription
 local prepare = ____decide.prepare
 local serviceSubject = ____decide.serviceSubject
+local ____service_2Drequest = require("tollgate.entitlement_check.service_request")
+local serviceRequest = ____service_2Drequest.serviceRequest
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
 function newService(conf)
     local s = conf.service
-    local target = parseHttpUrl(s.url or "http://127.0.0.1") or ({tls = false, host = "127.0.0.1", port = 80, basePath = ""})
-    local headers = {}
-    if s.auth_header ~= nil and s.auth_value ~= nil then
-        headers[s.auth_header] = s.auth_value
-    end
-    local request = {
-        host = target.host,
-        port = target.port,
-        tls = tlsSettings(target, s),
-        headers = headers,
-        connectTimeoutMs = s.connect_timeout_ms,
-        timeoutMs = s.timeout_ms,
-        poolSize = s.pool_size,
-        keepaliveMs = s.keepalive_ms,
-        maxBodyBytes = s.max_body_bytes
-    }
+    local request = serviceRequest(s)
     local format = s.format
     local function fetch(subject)
+        if request == nil then
+            return nil, "service.url is not an http(s) URL"
+        end
         local response, err = httpGet(
             request,
-            target.basePath .. "/" .. ngx.escape_uri(subject)
+            request.target.basePath .. "/" .. ngx.escape_uri(subject)
         )
         if response == nil then
             return nil, err
