@@ -26,10 +26,16 @@ export function newConsumerMemo<V>(size: number): ConsumerMemo<V> {
   return { size, current: generation(), previous: generation(), count: 0 };
 }
 
-/** Remembers `value` for `consumer` in the current generation. */
+/** Remembers `value` for `consumer` in the current generation (replacing what it held for it). */
 export function keepForConsumer<V>(memo: ConsumerMemo<V>, consumer: object, value: V): void {
+  const current = memo.current;
+  if (current.get(consumer) !== undefined) {
+    // A decision made again (its predecessor expired) takes no new place.
+    current.set(consumer, value);
+    return;
+  }
   if (memo.count >= memo.size) {
-    memo.previous = memo.current;
+    memo.previous = current;
     memo.current = generation();
     memo.count = 0;
   }

@@ -11,10 +11,15 @@ function ____exports.newConsumerMemo(size)
         count = 0
     }
 end
---- Remembers `value` for `consumer` in the current generation.
+--- Remembers `value` for `consumer` in the current generation (replacing what it held for it).
 function ____exports.keepForConsumer(memo, consumer, value)
+    local current = memo.current
+    if current[consumer] ~= nil then
+        current[consumer] = value
+        return
+    end
     if memo.count >= memo.size then
-        memo.previous = memo.current
+        memo.previous = current
         memo.current = generation()
         memo.count = 0
     end
