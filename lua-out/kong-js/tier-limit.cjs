@@ -14767,8 +14767,7 @@ function tallyWindow(tally, entry, i, counts, headers, hide) {
     tally.tightestRemaining = remaining;
   }
 }
-function decideAccess(conf, plan, counts) {
-  const headers = {};
+function decideAccess(conf, plan, counts, headers = {}) {
   const hide = conf.hide_client_headers;
   const checks = plan.checks;
   const count = checks.length;

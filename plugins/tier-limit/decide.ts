@@ -184,13 +184,17 @@ function tallyWindow(tally: Tally, entry: CounterCheck, i: number, counts: Count
   }
 }
 
-/** Step 3: allow or reject from the store's counts, and build the headers. */
+/**
+ * Step 3: allow or reject from the store's counts, and build the headers into
+ * `headers` (empty; the Lua access step passes one with room for them, see
+ * hosts/lua/tables.ts).
+ */
 export function decideAccess(
   conf: TierLimitConfig,
   plan: { tier: string; checks: readonly CounterCheck[]; now: number; cost: number },
   counts: Counts,
+  headers: { [name: string]: string } = {},
 ): AccessDecision {
-  const headers: { [name: string]: string } = {};
   const hide = conf.hide_client_headers;
   // The first two windows without a loop (see planAccess).
   const checks = plan.checks;

@@ -152,9 +152,13 @@ local function tallyWindow(tally, entry, i, counts, headers, hide)
         tally.tightestRemaining = remaining
     end
 end
---- Step 3: allow or reject from the store's counts, and build the headers.
-function ____exports.decideAccess(conf, plan, counts)
-    local headers = {}
+--- Step 3: allow or reject from the store's counts, and build the headers into
+-- `headers` (empty; the Lua access step passes one with room for them, see
+-- hosts/lua/tables.ts).
+function ____exports.decideAccess(conf, plan, counts, headers)
+    if headers == nil then
+        headers = {}
+    end
     local hide = conf.hide_client_headers
     local checks = plan.checks
     local count = #checks

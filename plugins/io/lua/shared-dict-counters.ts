@@ -6,6 +6,7 @@
  * value, so concurrent requests never both see room for one); the caller gives a
  * refused request's cost back with refundCounters.
  */
+import { newTable } from "../../hosts/lua/tables";
 import type { WindowCounter, WindowCounts } from "../counter";
 
 export function incrementCounters(
@@ -15,12 +16,13 @@ export function incrementCounters(
 ): LuaMultiReturn<[WindowCounts | undefined, string | undefined]> {
   const dict = ngx.shared[dictName];
   if (dict === undefined) return $multi(undefined, `lua_shared_dict '${dictName}' is not declared`);
-  const current: number[] = [];
-  const previous: number[] = [];
+  const count = counters.length;
+  // Sized up front: grown item by item they would be reallocated as they fill (hosts/lua/tables.ts).
+  const current = newTable<number[]>(count, 0);
+  const previous = newTable<number[]>(count, 0);
   // A tier has one to five windows, mostly one or two: those are counted without a
   // loop, because a loop that runs once or twice per request costs LuaJIT its traces
   // (see hosts/lua/each.ts).
-  const count = counters.length;
   let err: string | undefined;
   if (count > 0) err = countWindow(dict, counters[0]!, cost, current, previous);
   if (count > 1 && err === undefined) err = countWindow(dict, counters[1]!, cost, current, previous);

@@ -5,6 +5,7 @@
  */
 import type { RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
+import { newTable } from "../../hosts/lua/tables";
 import type { WindowCounts } from "../../io/counter";
 import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
@@ -49,7 +50,9 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
     return outcome;
   }
 
-  const decision = decideAccess(conf, plan, counts);
+  // Room for every header decideAccess may set: two per window, three RateLimit-*, Retry-After.
+  const headers = newTable<{ [name: string]: string }>(0, 2 * plan.checks.length + 4);
+  const decision = decideAccess(conf, plan, counts, headers);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
   // Four fields, and the rejection only when there is one: a literal with an undefined
   // fifth field would size an admitted request's table at twice the hash part.

@@ -1,6 +1,8 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local countWindow
+local ____tables = require("tollgate.hosts.lua.tables")
+local newTable = ____tables.newTable
 function countWindow(dict, counter, cost, current, previous)
     local value, err = dict:incr(counter.key, cost, 0, counter.ttl)
     if value == nil then
@@ -22,9 +24,9 @@ function ____exports.incrementCounters(dictName, counters, cost)
     if dict == nil then
         return nil, "lua_shared_dict '" .. dictName .. "' is not declared"
     end
-    local current = {}
-    local previous = {}
     local count = #counters
+    local current = newTable(count, 0)
+    local previous = newTable(count, 0)
     local err
     if count > 0 then
         err = countWindow(

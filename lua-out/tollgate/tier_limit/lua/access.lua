@@ -1,5 +1,7 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____tables = require("tollgate.hosts.lua.tables")
+local newTable = ____tables.newTable
 local ____redis = require("tollgate.io.lua.redis")
 local runScript = ____redis.runScript
 local scriptSha1 = ____redis.scriptSha1
@@ -78,7 +80,8 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
         end
         return outcome
     end
-    local decision = decideAccess(conf, plan, counts)
+    local headers = newTable(0, 2 * #plan.checks + 4)
+    local decision = decideAccess(conf, plan, counts, headers)
     if not decision.allowed and ____local then
         refundCounters(conf.dict, plan.checks, plan.cost)
     end
