@@ -20,6 +20,7 @@ local cjson = require("cjson.safe")
 local resp_add_header = require("ngx.resp").add_header
 local req_add_header = require("ngx.req").add_header
 local errlog = require("ngx.errlog")
+local new_tab = require("table.new")
 local util = require("tollgate_kong_host.util")
 
 local ngx = ngx
@@ -128,7 +129,9 @@ local OP_SET, OP_ADD, OP_CLEAR = 1, 2, 3
 local function pend(ctx, op, name, value)
   local list = ctx.tollgate_resp_headers
   if not list then
-    list = {}
+    -- Room for eight headers: grown entry by entry, a list of seven (a rate
+    -- limiter's) would be reallocated six times per request.
+    list = new_tab(24, 0)
     ctx.tollgate_resp_headers = list
   end
   local n = #list
