@@ -7,6 +7,7 @@ local ngx = ngx
 local kong = kong
 local floor = math.floor
 local ceil = math.ceil
+local new_tab = require("table.new")
 
 local WINDOWS = { "second", "minute", "hour", "day" }
 local LENGTH = { second = 1, minute = 60, hour = 3600, day = 86400 }
@@ -53,9 +54,11 @@ function Handler:access(conf)
   local now = ngx.now()
   local second = floor(now)
   local prefix = "hw:{" .. consumer.id .. "}:" .. tier_name .. ":" .. method .. ":"
-  local keys, n = {}, 0
+  -- Made with room for what goes in (as tier-limit does): filled one by one, LuaJIT
+  -- would grow them, rehashing the headers table at 1, 2, 4 and 8 keys.
+  local keys, n = new_tab(#WINDOWS, 0), 0
   local exceeded, tightest, tightest_remaining
-  local headers = {}
+  local headers = new_tab(0, 2 * #WINDOWS + 4)
   for i = 1, #WINDOWS do
     local window = WINDOWS[i]
     local limit = limits[window]
