@@ -27108,6 +27108,8 @@ async function nodeHttpGet(options) {
 
 // plugins/core/facts.ts
 function consumerAttribute(consumer, name) {
+  const attributes = consumer.attributes;
+  if (attributes !== void 0) return attributes[name];
   const label = consumer.labels?.[name];
   if (typeof label === "string" && label !== "") return label;
   const tags = consumer.tags;

@@ -14,6 +14,10 @@ end
 -- "<name>:<value>" or an APISIX label `<name>: <value>`. Only gateway-side consumer
 -- data is read here, never anything the client sent.
 function ____exports.consumerAttribute(consumer, name)
+    local attributes = consumer.attributes
+    if attributes ~= nil then
+        return attributes[name]
+    end
     local ____opt_0 = consumer.labels
     local label = ____opt_0 and ____opt_0[name]
     if type(label) == "string" and label ~= "" then
@@ -30,6 +34,36 @@ function ____exports.consumerAttribute(consumer, name)
         end
     end
     return nil
+end
+--- What consumerAttribute answers for every name, read once: labels first, then tags
+-- "<name>:<value>" (the first of a name; a name never contains ":"); empty values are
+-- no value.
+function ____exports.consumerAttributes(consumer)
+    local attributes = {}
+    for ____, tag in ipairs(consumer.tags or ({})) do
+        do
+            if type(tag) ~= "string" then
+                goto __continue10
+            end
+            local colon = (string.find(tag, ":", nil, true) or 0) - 1
+            if colon <= 0 or colon == #tag - 1 then
+                goto __continue10
+            end
+            local name = __TS__StringSubstring(tag, 0, colon)
+            if attributes[name] == nil then
+                attributes[name] = __TS__StringSubstring(tag, colon + 1)
+            end
+        end
+        ::__continue10::
+    end
+    local labels = consumer.labels or ({})
+    for name in pairs(labels) do
+        local label = labels[name]
+        if type(label) == "string" and label ~= "" then
+            attributes[name] = label
+        end
+    end
+    return attributes
 end
 TAG_PREFIXES = {}
 --- The wanted request headers that are present, read with a host's own getter.

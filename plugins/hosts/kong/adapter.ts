@@ -2,7 +2,7 @@
  * Kong (Lua PDK) adapter: reads request facts from the PDK and applies an
  * AccessOutcome back through it. Shared by every plugin's Kong handler.
  */
-import { pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
+import { consumerAttributes, pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome } from "../../core/outcome";
 import { verifiedJwtClaims } from "../../io/lua/jwt";
 import { eachHeader, eachName } from "../lua/each";
@@ -46,6 +46,7 @@ export function kongConsumer(): ConsumerFacts | undefined {
   let facts = consumerFacts.get(consumer);
   if (facts === undefined) {
     facts = { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id, tags: consumer.tags };
+    facts.attributes = consumerAttributes(facts);
     consumerFacts.set(consumer, facts);
   }
   return facts;

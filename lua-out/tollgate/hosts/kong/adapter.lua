@@ -2,6 +2,7 @@
 local ____exports = {}
 local clearUpstreamHeader, setUpstreamHeader, setResponseHeader, scopeByConfig
 local ____facts = require("tollgate.core.facts")
+local consumerAttributes = ____facts.consumerAttributes
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
@@ -48,6 +49,7 @@ function ____exports.kongConsumer()
     local facts = consumerFacts[consumer]
     if facts == nil then
         facts = {id = consumer.id, username = consumer.username, custom_id = consumer.custom_id, tags = consumer.tags}
+        facts.attributes = consumerAttributes(facts)
         consumerFacts[consumer] = facts
     end
     return facts
