@@ -28595,6 +28595,7 @@ function unleashPoll(u, appName, etag) {
     // One poll at a time per source and worker (process): a small pool suffices.
     poolSize: 2,
     keepaliveMs: 6e4,
+    // A larger feature list is refused (the last flags stay).
     maxBodyBytes: 16 * 1024 * 1024
   };
 }

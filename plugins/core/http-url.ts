@@ -78,11 +78,39 @@ export const TLS_FIELDS = {
   ...CLIENT_CERT_FIELDS,
 };
 
+/** How a connection is secured: the name checked (and sent as SNI), and whether the certificate is checked at all. */
+export interface TlsSettings {
+  serverName: string;
+  verify: boolean;
+  /** Mutual TLS: the certificate (chain) and private key this client presents, PEM. */
+  clientCert?: ClientCertificate;
+}
+
+/**
+ * A GET to a service, as both sides' clients take it (io/lua/http.ts HttpGetOptions;
+ * io/node/http.ts with the `url` made from `target` and a path).
+ */
+export interface HttpCall {
+  target: HttpTarget;
+  host: string;
+  port: number;
+  tls?: TlsSettings;
+  headers: { [name: string]: string };
+  connectTimeoutMs: number;
+  /** The longest the answer may take after connecting. */
+  timeoutMs: number;
+  /** Idle connections kept per worker (process) for this target. */
+  poolSize: number;
+  keepaliveMs: number;
+  /** A larger body is an error. */
+  maxBodyBytes: number;
+}
+
 /** What a client needs for TLS to `target` (undefined for http://). */
 export function tlsSettings(
   target: HttpTarget,
   conf: { ssl_verify: boolean; server_name?: string; client_cert?: string; client_key?: string },
-): { serverName: string; verify: boolean; clientCert?: ClientCertificate } | undefined {
+): TlsSettings | undefined {
   if (!target.tls) return undefined;
   return { serverName: conf.server_name ?? target.host, verify: conf.ssl_verify, clientCert: clientCertificate(conf) };
 }

@@ -3,27 +3,13 @@
  * the same way for the Lua client (lua/access.ts) and the Kong JS plugin server
  * (kong-js.ts) from the `service` part of the config.
  */
-import { parseHttpUrl, tlsSettings, type HttpTarget } from "../core/http-url";
+import { parseHttpUrl, tlsSettings, type HttpCall } from "../core/http-url";
 import type { EntitlementCheckConfig } from "./schema";
 
 type ServiceConf = EntitlementCheckConfig["service"];
 
-/** Fits both clients' options (io/lua/http.ts HttpGetOptions; io/node/http.ts with `url` added). */
-export interface ServiceRequest {
-  target: HttpTarget;
-  host: string;
-  port: number;
-  tls?: ReturnType<typeof tlsSettings>;
-  headers: { [name: string]: string };
-  connectTimeoutMs: number;
-  timeoutMs: number;
-  poolSize: number;
-  keepaliveMs: number;
-  maxBodyBytes: number;
-}
-
 /** The request settings for `s`; undefined when its URL is not http(s) (the schema refuses that when the service source is on). */
-export function serviceRequest(s: ServiceConf): ServiceRequest | undefined {
+export function serviceRequest(s: ServiceConf): HttpCall | undefined {
   const target = parseHttpUrl(s.url ?? "");
   if (target === undefined) return undefined;
   const headers: { [name: string]: string } = {};

@@ -3,26 +3,14 @@
  * (`GET <url>/client/features`), built the same way for the Lua poller
  * (lua/unleash.ts) and the Kong JS plugin server (kong-js.ts).
  */
-import { parseHttpUrl, tlsSettings, type HttpTarget } from "../core/http-url";
+import { parseHttpUrl, tlsSettings, type HttpCall } from "../core/http-url";
 import type { FeatureToggleConfig } from "./schema";
 
 type UnleashConf = NonNullable<FeatureToggleConfig["unleash"]>;
 
-/** Fits both clients' options (io/lua/http.ts HttpGetOptions; io/node/http.ts with `url` added). */
-export interface UnleashPoll {
-  target: HttpTarget;
-  /** The path to GET under the target's base path. */
+/** The poll: a GET of `path` under the target's base path. */
+export interface UnleashPoll extends HttpCall {
   path: string;
-  host: string;
-  port: number;
-  tls?: { serverName: string; verify: boolean };
-  headers: { [name: string]: string };
-  connectTimeoutMs: number;
-  timeoutMs: number;
-  poolSize: number;
-  keepaliveMs: number;
-  /** A feature list larger than this is refused (the last flags stay). */
-  maxBodyBytes: number;
 }
 
 /** The poll request for `u`, with the ETag of the last answer; undefined when the URL is not http(s) (the schema refuses it). */
@@ -48,6 +36,7 @@ export function unleashPoll(u: UnleashConf, appName: string, etag: string | unde
     // One poll at a time per source and worker (process): a small pool suffices.
     poolSize: 2,
     keepaliveMs: 60_000,
+    // A larger feature list is refused (the last flags stay).
     maxBodyBytes: 16 * 1024 * 1024,
   };
 }

@@ -16,7 +16,8 @@
  * init_worker, header_filter, body_filter or log.
  */
 import { hostHeader } from "../../core/http-url";
-import { poolSecurity, secure, type TlsSettings } from "./tls";
+import type { TlsSettings } from "../../core/http-url";
+import { poolSecurity, secure } from "./tls";
 
 export interface HttpGetOptions {
   host: string;

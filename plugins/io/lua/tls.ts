@@ -7,14 +7,7 @@
  */
 import ssl = require("ngx.ssl");
 import type { ClientCertificate } from "../../core/client-cert";
-
-/** How a connection is secured: the name checked (and sent as SNI), and whether the certificate is checked at all. */
-export interface TlsSettings {
-  serverName: string;
-  verify: boolean;
-  /** Mutual TLS: the certificate (chain) and private key this client presents, PEM. */
-  clientCert?: ClientCertificate;
-}
+import type { TlsSettings } from "../../core/http-url";
 
 /** The part of a pool name that says how its connections are secured. */
 export function poolSecurity(tls: { serverName?: string; verify: boolean; clientCert?: ClientCertificate } | undefined): string {

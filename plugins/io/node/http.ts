@@ -5,13 +5,13 @@
  * unless `tls.verify` is off. The twin of io/lua/http.ts.
  */
 import { Agent, request } from "undici";
-import type { ClientCertificate } from "../../core/client-cert";
+import type { TlsSettings } from "../../core/http-url";
 
 export interface NodeHttpGetOptions {
   /** Full URL, http:// or https://. */
   url: string;
   /** For an https:// URL: the name the certificate must carry (sent as SNI), whether it is checked at all, and a client certificate (PEM). */
-  tls?: { serverName: string; verify: boolean; clientCert?: ClientCertificate };
+  tls?: TlsSettings;
   headers?: Record<string, string>;
   connectTimeoutMs: number;
   /** The longest the answer may take after connecting. */
