@@ -3,6 +3,7 @@
 -- consumers each, so a worker never keeps more than 2 × size decisions.
 local memo_module = require("tollgate.hosts.lua.consumer_memo")
 local new, keep, recall = memo_module.newConsumerMemo, memo_module.keepForConsumer, memo_module.recallForConsumer
+local by_config, keep_for, recall_for = memo_module.newMemosByConfig, memo_module.keepFor, memo_module.recallFor
 
 local function held(memo)
   local n = 0
@@ -55,5 +56,16 @@ describe("consumer memo (compiled Lua)", function()
     assert.are.equal("again 50", recall(memo, a))
     assert.are.equal("b", recall(memo, b)) -- never pushed out by a's renewals
     assert.is_nil(next(memo.previous))
+  end)
+
+  it("keeps one memo per config table, of the size given with the first decision", function()
+    local memos = by_config()
+    local conf_a, conf_b, alice = {}, {}, {}
+    assert.is_nil(recall_for(memos, conf_a, alice))
+    keep_for(memos, conf_a, 2, alice, "under a")
+    assert.are.equal("under a", recall_for(memos, conf_a, alice))
+    assert.is_nil(recall_for(memos, conf_b, alice))
+    assert.is_nil(recall_for(memos, conf_a, nil))
+    assert.are.equal(2, memos[conf_a].size)
   end)
 end)

@@ -8,7 +8,7 @@ import type { FactNeeds, RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
 import { cacheEpoch, cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
 import { httpGet } from "../../io/lua/http";
-import { keepForConsumer, newConsumerMemo, recallForConsumer, type ConsumerMemo } from "../../hosts/lua/consumer-memo";
+import { keepFor, newMemosByConfig, recallFor, type MemosByConfig } from "../../hosts/lua/consumer-memo";
 import { decideEntitlement, lapseKeptUntil, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
 import { serviceRequest } from "../service-request";
@@ -120,45 +120,41 @@ interface Remembered {
   outcome: AccessOutcome;
   /** ngx.now() seconds from which the decision must be made again. */
   until: number;
-  /** The cache epoch it was made under (undefined: it used no cached answer). */
+  /** The cache epoch it was made under, in `dict` (undefined: it used no cached answer). */
   epoch?: number;
+  dict?: SharedDict;
 }
 
-interface Decisions {
-  dict: SharedDict | undefined;
-  consumers: ConsumerMemo<Remembered>;
-}
-
-/** Keyed by the config table the host hands the plugin (weakly: a new config starts afresh). */
-const decisionsByConfig = setmetatable(new LuaTable<EntitlementCheckConfig, Decisions>(), { __mode: "k" });
+const decisions: MemosByConfig<EntitlementCheckConfig, Remembered> = newMemosByConfig();
 
 /**
  * The decision remembered for this consumer under this config, when still good; else
  * undefined (then call entitlementAccess). `consumer`: the host's consumer table.
  */
 export function rememberedEntitlement(conf: EntitlementCheckConfig, consumer: object | undefined): AccessOutcome | undefined {
-  if (consumer === undefined) return undefined;
-  const decisions = decisionsByConfig.get(conf);
-  if (decisions === undefined) return undefined;
-  const remembered = recallForConsumer(decisions.consumers, consumer);
+  const remembered = recallFor(decisions, conf, consumer);
   if (remembered === undefined || ngx.now() >= remembered.until) return undefined;
-  if (remembered.epoch !== undefined && (decisions.dict === undefined || cacheEpoch(decisions.dict) !== remembered.epoch)) return undefined;
+  if (remembered.epoch !== undefined && (remembered.dict === undefined || cacheEpoch(remembered.dict) !== remembered.epoch)) return undefined;
   return remembered.outcome;
 }
 
 /** Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner. */
-function remember(original: EntitlementCheckConfig, conf: EntitlementCheckConfig, consumer: object, outcome: AccessOutcome, lookup: Lookup, until: number, epoch: number | undefined): void {
+function remember(
+  original: EntitlementCheckConfig,
+  conf: EntitlementCheckConfig,
+  consumer: object,
+  outcome: AccessOutcome,
+  lookup: Lookup,
+  until: number,
+  epoch: number | undefined,
+): void {
   if (outcome.warning !== undefined) return;
   const now = ngx.now();
   const graceEnd = lookup.kind === "found" ? lapseKeptUntil(conf, lookup.subscription, now) : undefined;
   const kept = graceEnd === undefined ? until : math.min(until, graceEnd);
   if (kept <= now) return;
-  let decisions = decisionsByConfig.get(original);
-  if (decisions === undefined) {
-    decisions = { dict: ngx.shared[conf.cache.dict], consumers: newConsumerMemo(conf.cache.lru_size) };
-    decisionsByConfig.set(original, decisions);
-  }
-  keepForConsumer(decisions.consumers, consumer, { outcome, until: kept, epoch });
+  const dict = epoch === undefined ? undefined : ngx.shared[conf.cache.dict];
+  keepFor(decisions, original, conf.cache.lru_size, consumer, { outcome, until: kept, epoch, dict });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
 import { decideFeatures, lastDecisionKept, prepare, requestField, type RemoteFlags } from "../decide";
 import { CONSUMER_FIELDS, type Capabilities, type PreparedFlags } from "../evaluate";
-import { keepForConsumer, newConsumerMemo, recallForConsumer, type ConsumerMemo } from "../../hosts/lua/consumer-memo";
+import { keepFor, newMemosByConfig, recallFor, type MemosByConfig } from "../../hosts/lua/consumer-memo";
 import { cellAt, type DecisionMemo } from "../memo";
 import type { RegexMatcher } from "../regex";
 import type { FeatureToggleConfig } from "../schema";
@@ -54,16 +54,11 @@ interface Remembered {
   cell: number;
   /** The tier an earlier plugin had decided (RequestFacts.decidedTier). */
   tier: string | undefined;
-}
-
-interface Decisions {
   /** Whether flags come from Unleash or a bootstrap file (then their state is checked per request). */
   remoteSource: boolean;
-  consumers: ConsumerMemo<Remembered>;
 }
 
-/** Keyed by the config table the host hands the plugin (weakly: a new config starts afresh). */
-const decisionsByConfig = setmetatable(new LuaTable<FeatureToggleConfig, Decisions>(), { __mode: "k" });
+const decisions: MemosByConfig<FeatureToggleConfig, Remembered> = newMemosByConfig();
 
 /**
  * The decision remembered for this consumer under this config, when still good; else
@@ -71,13 +66,10 @@ const decisionsByConfig = setmetatable(new LuaTable<FeatureToggleConfig, Decisio
  * `decidedTier`: what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
  */
 export function rememberedFeatures(conf: FeatureToggleConfig, consumer: object | undefined, decidedTier: string | undefined): AccessOutcome | undefined {
-  if (consumer === undefined) return undefined;
-  const decisions = decisionsByConfig.get(conf);
-  if (decisions === undefined) return undefined;
-  const remembered = recallForConsumer(decisions.consumers, consumer);
+  const remembered = recallFor(decisions, conf, consumer);
   if (remembered === undefined || remembered.tier !== decidedTier) return undefined;
   if (remembered.memo.flags.reads.instants.length > 0 && cellAt(remembered.memo, now() * 1000) !== remembered.cell) return undefined;
-  if (decisions.remoteSource && unleashFlags(conf) !== remembered.remote) return undefined;
+  if (remembered.remoteSource && unleashFlags(conf) !== remembered.remote) return undefined;
   return remembered.outcome;
 }
 
@@ -98,12 +90,8 @@ export function featureToggleAccess(conf: FeatureToggleConfig, facts: RequestFac
   const memo = prepared.memo;
   if (consumer === undefined || memo === undefined || !lastDecisionKept()) return outcome;
   if (requestField(prepared, facts, "userId") === undefined || !consumerKeyed(conf, memo.flags)) return outcome;
-  let decisions = decisionsByConfig.get(conf);
-  if (decisions === undefined) {
-    decisions = { remoteSource: conf.unleash !== undefined || conf.bootstrap_file !== undefined, consumers: newConsumerMemo(conf.decision_cache_size) };
-    decisionsByConfig.set(conf, decisions);
-  }
-  keepForConsumer(decisions.consumers, consumer, { outcome, memo, remote, cell: cellAt(memo, caps.now * 1000), tier: facts.decidedTier });
+  const remoteSource = conf.unleash !== undefined || conf.bootstrap_file !== undefined;
+  keepFor(decisions, conf, conf.decision_cache_size, consumer, { outcome, memo, remote, cell: cellAt(memo, caps.now * 1000), tier: facts.decidedTier, remoteSource });
   return outcome;
 }
 

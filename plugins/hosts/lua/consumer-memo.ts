@@ -8,7 +8,7 @@
  * without its per-hit bookkeeping).
  *
  * Used by entitlement-check and feature-toggle to answer a consumer they know with one
- * lookup (see their lua/access.ts).
+ * lookup (see their lua/access.ts), a memo per plugin config (MemosByConfig).
  */
 
 export interface ConsumerMemo<V> {
@@ -50,4 +50,28 @@ export function recallForConsumer<V>(memo: ConsumerMemo<V>, consumer: object): V
   const older = memo.previous.get(consumer);
   if (older !== undefined) keepForConsumer(memo, consumer, older);
   return older;
+}
+
+/** A ConsumerMemo per config table the host hands a plugin (weak keys: a new config starts afresh). */
+export type MemosByConfig<C extends object, V> = LuaTable<C, ConsumerMemo<V>>;
+
+export function newMemosByConfig<C extends object, V>(): MemosByConfig<C, V> {
+  return setmetatable(new LuaTable<C, ConsumerMemo<V>>(), { __mode: "k" });
+}
+
+/** What is remembered for `consumer` under `conf`, or undefined (also for no consumer). */
+export function recallFor<C extends object, V>(memos: MemosByConfig<C, V>, conf: C, consumer: object | undefined): V | undefined {
+  if (consumer === undefined) return undefined;
+  const memo = memos.get(conf);
+  return memo === undefined ? undefined : recallForConsumer(memo, consumer);
+}
+
+/** Remembers `value` for `consumer` under `conf`, whose memo holds `size` consumers per generation. */
+export function keepFor<C extends object, V>(memos: MemosByConfig<C, V>, conf: C, size: number, consumer: object, value: V): void {
+  let memo = memos.get(conf);
+  if (memo === undefined) {
+    memo = newConsumerMemo(size);
+    memos.set(conf, memo);
+  }
+  keepForConsumer(memo, consumer, value);
 }

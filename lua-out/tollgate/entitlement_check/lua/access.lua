@@ -7,9 +7,9 @@ local cachedGet = ____cache.cachedGet
 local ____http = require("tollgate.io.lua.http")
 local httpGet = ____http.httpGet
 local ____consumer_2Dmemo = require("tollgate.hosts.lua.consumer_memo")
-local keepForConsumer = ____consumer_2Dmemo.keepForConsumer
-local newConsumerMemo = ____consumer_2Dmemo.newConsumerMemo
-local recallForConsumer = ____consumer_2Dmemo.recallForConsumer
+local keepFor = ____consumer_2Dmemo.keepFor
+local newMemosByConfig = ____consumer_2Dmemo.newMemosByConfig
+local recallFor = ____consumer_2Dmemo.recallFor
 local ____decide = require("tollgate.entitlement_check.decide")
 local decideEntitlement = ____decide.decideEntitlement
 local lapseKeptUntil = ____decide.lapseKeptUntil
@@ -117,23 +117,15 @@ end
 function ____exports.entitlementNeeds(conf)
     return prepare(canonical(conf)).needs
 end
---- Keyed by the config table the host hands the plugin (weakly: a new config starts afresh).
-local decisionsByConfig = setmetatable({}, {__mode = "k"})
+local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
-    if consumer == nil then
-        return nil
-    end
-    local decisions = decisionsByConfig[conf]
-    if decisions == nil then
-        return nil
-    end
-    local remembered = recallForConsumer(decisions.consumers, consumer)
+    local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
     end
-    if remembered.epoch ~= nil and (decisions.dict == nil or cacheEpoch(decisions.dict) ~= remembered.epoch) then
+    if remembered.epoch ~= nil and (remembered.dict == nil or cacheEpoch(remembered.dict) ~= remembered.epoch) then
         return nil
     end
     return remembered.outcome
@@ -155,15 +147,20 @@ local function remember(original, conf, consumer, outcome, lookup, ____until, ep
     if kept <= now then
         return
     end
-    local decisions = decisionsByConfig[original]
-    if decisions == nil then
-        decisions = {
-            dict = ngx.shared[conf.cache.dict],
-            consumers = newConsumerMemo(conf.cache.lru_size)
-        }
-        decisionsByConfig[original] = decisions
+    local ____temp_2
+    if epoch == nil then
+        ____temp_2 = nil
+    else
+        ____temp_2 = ngx.shared[conf.cache.dict]
     end
-    keepForConsumer(decisions.consumers, consumer, {outcome = outcome, ["until"] = kept, epoch = epoch})
+    local dict = ____temp_2
+    keepFor(
+        decisions,
+        original,
+        conf.cache.lru_size,
+        consumer,
+        {outcome = outcome, ["until"] = kept, epoch = epoch, dict = dict}
+    )
 end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).

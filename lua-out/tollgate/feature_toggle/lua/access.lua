@@ -8,9 +8,9 @@ local requestField = ____decide.requestField
 local ____evaluate = require("tollgate.feature_toggle.evaluate")
 local CONSUMER_FIELDS = ____evaluate.CONSUMER_FIELDS
 local ____consumer_2Dmemo = require("tollgate.hosts.lua.consumer_memo")
-local keepForConsumer = ____consumer_2Dmemo.keepForConsumer
-local newConsumerMemo = ____consumer_2Dmemo.newConsumerMemo
-local recallForConsumer = ____consumer_2Dmemo.recallForConsumer
+local keepFor = ____consumer_2Dmemo.keepFor
+local newMemosByConfig = ____consumer_2Dmemo.newMemosByConfig
+local recallFor = ____consumer_2Dmemo.recallFor
 local ____memo = require("tollgate.feature_toggle.memo")
 local cellAt = ____memo.cellAt
 local ____unleash = require("tollgate.feature_toggle.lua.unleash")
@@ -42,20 +42,12 @@ end
 local function random()
     return math.random()
 end
---- Keyed by the config table the host hands the plugin (weakly: a new config starts afresh).
-local decisionsByConfig = setmetatable({}, {__mode = "k"})
+local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call featureToggleAccess). `consumer`: the host's consumer table;
 -- `decidedTier`: what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
 function ____exports.rememberedFeatures(conf, consumer, decidedTier)
-    if consumer == nil then
-        return nil
-    end
-    local decisions = decisionsByConfig[conf]
-    if decisions == nil then
-        return nil
-    end
-    local remembered = recallForConsumer(decisions.consumers, consumer)
+    local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or remembered.tier ~= decidedTier then
         return nil
     end
@@ -65,7 +57,7 @@ function ____exports.rememberedFeatures(conf, consumer, decidedTier)
     ) ~= remembered.cell then
         return nil
     end
-    if decisions.remoteSource and unleashFlags(conf) ~= remembered.remote then
+    if remembered.remoteSource and unleashFlags(conf) ~= remembered.remote then
         return nil
     end
     return remembered.outcome
@@ -104,23 +96,19 @@ function ____exports.featureToggleAccess(conf, facts, consumer)
     if requestField(prepared, facts, "userId") == nil or not consumerKeyed(conf, memo.flags) then
         return outcome
     end
-    local decisions = decisionsByConfig[conf]
-    if decisions == nil then
-        decisions = {
-            remoteSource = conf.unleash ~= nil or conf.bootstrap_file ~= nil,
-            consumers = newConsumerMemo(conf.decision_cache_size)
-        }
-        decisionsByConfig[conf] = decisions
-    end
-    keepForConsumer(
-        decisions.consumers,
+    local remoteSource = conf.unleash ~= nil or conf.bootstrap_file ~= nil
+    keepFor(
+        decisions,
+        conf,
+        conf.decision_cache_size,
         consumer,
         {
             outcome = outcome,
             memo = memo,
             remote = remote,
             cell = cellAt(memo, caps.now * 1000),
-            tier = facts.decidedTier
+            tier = facts.decidedTier,
+            remoteSource = remoteSource
         }
     )
     return outcome

@@ -38,4 +38,30 @@ function ____exports.recallForConsumer(memo, consumer)
     end
     return older
 end
+function ____exports.newMemosByConfig()
+    return setmetatable({}, {__mode = "k"})
+end
+--- What is remembered for `consumer` under `conf`, or undefined (also for no consumer).
+function ____exports.recallFor(memos, conf, consumer)
+    if consumer == nil then
+        return nil
+    end
+    local memo = memos[conf]
+    local ____temp_0
+    if memo == nil then
+        ____temp_0 = nil
+    else
+        ____temp_0 = ____exports.recallForConsumer(memo, consumer)
+    end
+    return ____temp_0
+end
+--- Remembers `value` for `consumer` under `conf`, whose memo holds `size` consumers per generation.
+function ____exports.keepFor(memos, conf, size, consumer, value)
+    local memo = memos[conf]
+    if memo == nil then
+        memo = ____exports.newConsumerMemo(size)
+        memos[conf] = memo
+    end
+    ____exports.keepForConsumer(memo, consumer, value)
+end
 return ____exports
