@@ -22,7 +22,7 @@ check() {
     echo "check passed: $name"
     passed=$((passed + 1))
   else
-    echo "check FAILED: $name"
+    echo "check FAILED: $name" | tee -a "$reports/checks.log"
     failed=$((failed + 1))
   fi
 }
@@ -67,5 +67,24 @@ echo "busted: $b_passed passed, $b_failed failed"
 passed=$((passed + b_passed))
 failed=$((failed + b_failed))
 
+# A CI log is often read from its tail: name what failed right above the total.
+if ((failed > 0)); then
+  echo "== failed"
+  if [[ -f $reports/vitest.json ]]; then
+    node -e '
+      const r = require(process.argv[1]);
+      for (const file of r.testResults)
+        for (const t of file.assertionResults)
+          if (t.status === "failed")
+            console.log("vitest: " + file.name.replace(process.cwd() + "/", "") + " > " + t.fullName +
+              "\n    " + (t.failureMessages[0] || "").split("\n")[0]);
+      for (const file of r.testResults)
+        if (file.status === "failed" && file.assertionResults.every((t) => t.status !== "failed"))
+          console.log("vitest: " + file.name.replace(process.cwd() + "/", "") + ": " + (file.message || "failed outside a test").split("\n")[0]);
+    ' "$reports/vitest.json"
+  fi
+  grep '^not ok ' "$reports/busted.tap" | sed 's/^/busted: /'
+  grep -h '^check FAILED' "$reports/checks.log" 2>/dev/null
+fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
