@@ -75,7 +75,9 @@ for (const version of KAFKA_VERSIONS) {
       console.log(
         `Kafka ${version}: start ${startMs} ms, topic ${topicMs} ms, produce+consume ${roundTripMs} ms, restart ${restartMs} ms, stop ${stopMs} ms`,
       );
-      expect(startMs).toBeLessThan(20_000);
+      // No bound on these times: a cold JVM on a busy 2-core machine may take long to
+      // start, and how long is no behaviour of tollgate's. startKafka's own deadline
+      // (a clear error naming the broker log) is what fails a broker that never comes up.
     });
   });
 }
