@@ -12,6 +12,7 @@
  * production.
  */
 import { createServer, type Server, type Socket } from "node:net";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keySlot } from "../../plugins/io/redis-slot.ts";
 import { freePort, LUA_OUT, startNginx, type NginxInstance } from "../runtime/nginx.ts";
@@ -273,28 +274,39 @@ describe("single Redis (requirepass)", () => {
     // The script loaded and a connection pooled.
     expect((await post<RunReply>("/run", { id: "noscript", config: piped, script: INCR, keys: ["t:{ns}:warm"], args: [1] })).err).toBeNull();
     await redisCli(server, "CONFIG", "RESETSTAT");
-    // Redis paused: the first call's EVALSHA waits in Redis, the other 19 queue in the lane.
-    // SCRIPT FLUSH, sent meanwhile, runs right after that EVALSHA: the 19 go out as one
-    // batch of EVALSHAs Redis no longer knows. The pause is long enough for the FLUSH to
-    // arrive within it on a busy machine (redis-cli is a new process): with 400 ms, one
-    // run under load saw it arrive after the batch, and no EVAL at all.
-    await redisCli(server, "CLIENT", "PAUSE", "1200", "ALL");
-    const parallel = post<RunReply[]>("/parallel", { id: "noscript", config: piped, script: INCR, keys: ["t:{ns}:n"], args: [1], parallel: 20, distinct: true });
-    await sleep(150);
-    await redisCli(server, "SCRIPT", "FLUSH");
-    const replies = await parallel;
-    expect(replies.map((r) => r.err)).toEqual(Array(20).fill(null));
-    // distinct: thread i added i to its own key, exactly once.
-    expect(replies.map((r) => r.result)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    for (let i = 1; i <= 20; i++) expect(await redisCli(server, "-n", "5", "GET", `t:{ns}:n:${i}`)).toBe(String(i));
-    const stats = await redisCli(server, "INFO", "commandstats");
-    const evals = infoNumber(stats, "cmdstat_eval", "calls");
-    const evalshas = infoNumber(stats, "cmdstat_evalsha", "calls") - infoNumber(stats, "cmdstat_evalsha", "failed_calls");
-    console.log(`NOSCRIPT in a batch: ${evals} call(s) sent again with EVAL, ${evalshas} served by EVALSHA`);
-    // Each call ran once: an EVALSHA that worked, or an EVAL after a refused one (19 of
-    // them in one batch when written: the FLUSH ran after the first call's EVALSHA).
-    expect(evals).toBeGreaterThanOrEqual(1);
-    expect(evalshas + evals).toBe(20);
+    // SCRIPT FLUSH goes on a connection authenticated before the pause: a new redis-cli
+    // would send AUTH first, which the pause holds too, and its FLUSH then raced the batch
+    // after the pause (and lost under load: no call refused, no EVAL).
+    const flusher = new Redis({ host: "127.0.0.1", port: server.port, password: PASSWORD, lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await flusher.connect();
+      expect(await flusher.ping()).toBe("PONG");
+      // Redis paused: the first call's EVALSHA waits in Redis, the other 19 queue in the
+      // lane. The FLUSH, sent meanwhile, is held behind that EVALSHA and runs right after
+      // it: the 19 go out as one batch of EVALSHAs Redis no longer knows. (On a machine
+      // too slow to send the first EVALSHA within 150 ms, the FLUSH runs first: that call
+      // goes again with EVAL, which loads the script for the 19.)
+      await redisCli(server, "CLIENT", "PAUSE", "1200", "ALL");
+      const parallel = post<RunReply[]>("/parallel", { id: "noscript", config: piped, script: INCR, keys: ["t:{ns}:n"], args: [1], parallel: 20, distinct: true });
+      await sleep(150);
+      const flushed = flusher.script("FLUSH");
+      const replies = await parallel;
+      expect(await flushed).toBe("OK");
+      expect(replies.map((r) => r.err)).toEqual(Array(20).fill(null));
+      // distinct: thread i added i to its own key, exactly once.
+      expect(replies.map((r) => r.result)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      for (let i = 1; i <= 20; i++) expect(await redisCli(server, "-n", "5", "GET", `t:{ns}:n:${i}`)).toBe(String(i));
+      const stats = await redisCli(server, "INFO", "commandstats");
+      const evals = infoNumber(stats, "cmdstat_eval", "calls");
+      const evalshas = infoNumber(stats, "cmdstat_evalsha", "calls") - infoNumber(stats, "cmdstat_evalsha", "failed_calls");
+      console.log(`NOSCRIPT in a batch: ${evals} call(s) sent again with EVAL, ${evalshas} served by EVALSHA`);
+      // Each call ran once: an EVALSHA that worked, or an EVAL after a refused one (19 of
+      // them in one batch when written: the FLUSH ran after the first call's EVALSHA).
+      expect(evals).toBeGreaterThanOrEqual(1);
+      expect(evalshas + evals).toBe(20);
+    } finally {
+      flusher.disconnect();
+    }
   });
 
   it("skips a queued call whose request ended as the next leader: the calls behind it are answered at once", async () => {
