@@ -4,20 +4,9 @@
  * produced with kafkajs is consumed back, the broker restarts on the same ports with its
  * data, and nothing is left listening after stop().
  */
-import { connect } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { KAFKA_VERSIONS, kafkaClient, readTopic, startKafka, type KafkaBroker } from "./kafka.ts";
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
+import { listening } from "./nginx.ts";
 
 async function produceOne(broker: KafkaBroker, topic: string, key: string, value: string): Promise<void> {
   const producer = kafkaClient(broker.bootstrap).producer({ allowAutoTopicCreation: false });

@@ -13,11 +13,10 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel, type Admin, type IHeaders } from "kafkajs";
-import { freePort, REPO_ROOT } from "./nginx.ts";
+import { freePort, listening, REPO_ROOT } from "./nginx.ts";
 import type { ServerCertificate } from "./tls.ts";
 
 /** The broker releases the suites run against: one Kafka 3 (3.9.x) and one Kafka 4. */
@@ -193,17 +192,6 @@ appender.stdout.layout.pattern = [%d] %p %m (%c)%n
 `,
   );
   return { log4j1, log4j2 };
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 interface Process {

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import waitOn from "wait-on";
@@ -43,6 +43,18 @@ export async function freePort(): Promise<number> {
     }
   }
   throw new Error("the kernel offered only ports already handed out (100 probes)");
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolveListening) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolveListening(true);
+    });
+    socket.once("error", () => resolveListening(false));
+  });
 }
 
 function probePort(): Promise<number> {

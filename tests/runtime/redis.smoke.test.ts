@@ -3,22 +3,10 @@
  * a password, restart with empty data on the same port, a 3-master Redis Cluster,
  * and nothing left listening after stop().
  */
-import { connect } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { keySlot } from "../../plugins/io/redis-slot.ts";
 import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "./redis.ts";
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
+import { listening } from "./nginx.ts";
 
 describe("startRedis", () => {
   let server: RedisServer | undefined;
