@@ -31,14 +31,11 @@
  * header_filter, body_filter, init or init_worker. Per worker (module-level) state: one
  * cluster view per config table (weak keys).
  */
-import { type Bytes } from "../kafka/bytes";
-import { toBase64 } from "../kafka/bytes";
+import { clientCertificate, type ClientCertificate } from "../../core/client-cert";
+import { toBase64, type Bytes } from "../kafka/bytes";
 import { scramCheckServer, scramFinal, scramFirst } from "../kafka/scram";
 import { randomBytes, scramCrypto } from "./crypto";
-import { clientCertificate, type ClientCertificate } from "../../core/client-cert";
 import { poolSecurity, secure } from "./tls";
-
-export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 import { partitionForKey } from "../kafka/murmur2";
 import { encodeRecordBatch, type KafkaRecord } from "../kafka/record-batch";
 import {
@@ -68,6 +65,8 @@ import {
   saslPlainMessage,
   type ProducePartitionData,
 } from "../kafka/requests";
+
+export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 
 export interface KafkaProducerConfig {
   /** Bootstrap brokers, "host:port". */

@@ -1,6 +1,8 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local exchange, closed, learnVersions, authenticate, saslStep
+local ____client_2Dcert = require("tollgate.core.client_cert")
+local clientCertificate = ____client_2Dcert.clientCertificate
 local ____bytes = require("tollgate.io.kafka.bytes")
 local toBase64 = ____bytes.toBase64
 local ____scram = require("tollgate.io.kafka.scram")
@@ -10,8 +12,6 @@ local scramFirst = ____scram.scramFirst
 local ____crypto = require("tollgate.io.lua.crypto")
 local randomBytes = ____crypto.randomBytes
 local scramCrypto = ____crypto.scramCrypto
-local ____client_2Dcert = require("tollgate.core.client_cert")
-local clientCertificate = ____client_2Dcert.clientCertificate
 local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
