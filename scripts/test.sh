@@ -82,6 +82,8 @@ if ((failed > 0)); then
         if (file.status === "failed" && file.assertionResults.every((t) => t.status !== "failed"))
           console.log("vitest: " + file.name.replace(process.cwd() + "/", "") + ": " + (file.message || "failed outside a test").split("\n")[0]);
     ' "$reports/vitest.json"
+  else
+    echo "vitest: no report (vitest did not finish)"
   fi
   grep '^not ok ' "$reports/busted.tap" | sed 's/^/busted: /'
   grep -h '^check FAILED' "$reports/checks.log" 2>/dev/null
