@@ -20,6 +20,20 @@ export interface RunningGateway {
   errorLog(): string;
 }
 
+/**
+ * The gateway's error log once it matches every pattern, polled every 100 ms for at most
+ * `timeoutMs` (then as it is, for the test's own assertion to report). For lines written
+ * by background work (timers, retries) whose timing a busy machine stretches.
+ */
+export async function errorLogOnceMatching(gateway: RunningGateway, patterns: RegExp[], timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = gateway.errorLog();
+    if (patterns.every((pattern) => pattern.test(log)) || Date.now() >= deadline) return log;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The repository's own example config of a host, parsed (kong.yml or apisix/apisix.yaml). */
 export function exampleConfig(kind: HostKind): Record<string, unknown> {
   const file = kind === "kong" ? "kong.yml" : "apisix/apisix.yaml";
