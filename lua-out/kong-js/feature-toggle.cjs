@@ -28256,19 +28256,26 @@ function gatewayProperty(facts, name) {
 function header(facts, name) {
   return name === void 0 ? void 0 : facts.headers?.[name];
 }
+var GATEWAY_PROPERTIES = { consumer: true, tier: true, plan: true };
 function requestContext(conf, prepared, facts) {
-  const properties = {};
-  const context = { remoteAddress: facts.clientIp, environment: conf.environment, appName: conf.app_name, properties };
+  const properties = {
+    consumer: gatewayProperty(facts, "consumer"),
+    tier: gatewayProperty(facts, "tier"),
+    plan: gatewayProperty(facts, "plan")
+  };
   for (const property in prepared.contextHeaders) {
+    if (GATEWAY_PROPERTIES[property] === true) continue;
     const value = header(facts, prepared.contextHeaders[property]);
     if (value !== void 0 && value !== "") properties[property] = value;
   }
-  context.sessionId = header(facts, prepared.sessionHeader);
-  if (facts.consumer !== void 0) context.userId = userIdOf(conf, facts.consumer);
-  properties["consumer"] = gatewayProperty(facts, "consumer");
-  properties["tier"] = gatewayProperty(facts, "tier");
-  properties["plan"] = gatewayProperty(facts, "plan");
-  return context;
+  return {
+    userId: facts.consumer === void 0 ? void 0 : userIdOf(conf, facts.consumer),
+    sessionId: header(facts, prepared.sessionHeader),
+    remoteAddress: facts.clientIp,
+    environment: conf.environment,
+    appName: conf.app_name,
+    properties
+  };
 }
 function requestField(prepared, facts, field) {
   const conf = prepared.conf;
@@ -28345,6 +28352,7 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   decisionKept = !randomDrawn;
   return outcome;
 }
+var headerItems = [];
 function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
   const clearUpstream = prepared.clearUpstream;
   const seen = {};
@@ -28357,14 +28365,17 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
       if (refusedToo !== void 0) return refusedToo;
     }
   }
-  const items = [];
+  const items = headerItems;
+  let count = 0;
   for (const name of forwarded) {
     const evaluation = seen[name] ?? evaluate(flags, name, context, caps);
     if (!evaluation.enabled) continue;
     const variant2 = evaluation.variant;
-    items.push(variant2.enabled ? prepared.items[name]?.[variant2.name] ?? `${name}=${variant2.name}` : name);
+    items[count] = variant2.enabled ? prepared.items[name]?.[variant2.name] ?? `${name}=${variant2.name}` : name;
+    count++;
   }
-  if (items.length === 0) return { clearUpstream };
+  items.length = count;
+  if (count === 0) return { clearUpstream };
   const features = items.join(",");
   const upstream = {};
   upstream[conf.header] = features;

@@ -324,6 +324,19 @@ local function __TS__ArrayFilter(self, callbackfn, thisArg)
     return result
 end
 
+local function __TS__ArraySetLength(self, length)
+    if length < 0 or length ~= length or length == math.huge or math.floor(length) ~= length then
+        error(
+            "invalid array length: " .. tostring(length),
+            0
+        )
+    end
+    for i = length + 1, #self do
+        self[i] = nil
+    end
+    return length
+end
+
 local function __TS__ClassExtends(target, base)
     target.____super = base
     local staticMetatable = setmetatable({__index = base}, base)
@@ -515,6 +528,7 @@ return {
   __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__ArrayFilter = __TS__ArrayFilter,
+  __TS__ArraySetLength = __TS__ArraySetLength,
   Error = Error,
   RangeError = RangeError,
   ReferenceError = ReferenceError,

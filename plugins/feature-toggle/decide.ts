@@ -124,20 +124,30 @@ function header(facts: RequestFacts, name: string | undefined): string | undefin
   return name === undefined ? undefined : facts.headers?.[name];
 }
 
+/** Context properties the gateway establishes: a header of the same name never replaces them. */
+const GATEWAY_PROPERTIES: { readonly [name: string]: boolean } = { consumer: true, tier: true, plan: true };
+
 export function requestContext(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, facts: RequestFacts): FlagContext {
-  const properties: { [name: string]: string } = {};
-  const context: FlagContext = { remoteAddress: facts.clientIp, environment: conf.environment, appName: conf.app_name, properties };
-  // Headers first, so that gateway-side facts below win over a header of the same name.
+  // Both tables are written whole where they are made, so LuaJIT sizes them once
+  // instead of growing them key by key on every evaluated request.
+  const properties: { [name: string]: string } = {
+    consumer: gatewayProperty(facts, "consumer"),
+    tier: gatewayProperty(facts, "tier"),
+    plan: gatewayProperty(facts, "plan"),
+  };
   for (const property in prepared.contextHeaders) {
+    if (GATEWAY_PROPERTIES[property] === true) continue;
     const value = header(facts, prepared.contextHeaders[property]);
     if (value !== undefined && value !== "") properties[property] = value;
   }
-  context.sessionId = header(facts, prepared.sessionHeader);
-  if (facts.consumer !== undefined) context.userId = userIdOf(conf, facts.consumer);
-  properties["consumer"] = gatewayProperty(facts, "consumer");
-  properties["tier"] = gatewayProperty(facts, "tier");
-  properties["plan"] = gatewayProperty(facts, "plan");
-  return context;
+  return {
+    userId: facts.consumer === undefined ? undefined : userIdOf(conf, facts.consumer),
+    sessionId: header(facts, prepared.sessionHeader),
+    remoteAddress: facts.clientIp,
+    environment: conf.environment,
+    appName: conf.app_name,
+    properties,
+  };
 }
 
 /** contextValue(requestContext(conf, prepared, facts), field), without building the context. */
@@ -265,6 +275,15 @@ export function decideFeatures(
   return outcome;
 }
 
+/*
+ * The forwarded header's items, one list reused by every evaluation (an evaluation never
+ * yields, see drawRandom): a list made per request grows item by item, and LuaJIT
+ * reallocates it at 1, 2, 4, 8, 16 and 32 items. With requestContext's tables written
+ * whole, an evaluated request of the benchmark's 50 flags went from 6.36 to 5.70 µs
+ * (tests/bench/access-chain.ts feature-toggle-50-evaluated).
+ */
+const headerItems: string[] = [];
+
 /** Evaluates the required flags (refusing on the first that is off), then the forwarded ones. */
 function evaluateAll(
   conf: FeatureToggleConfig,
@@ -287,14 +306,18 @@ function evaluateAll(
       if (refusedToo !== undefined) return refusedToo;
     }
   }
-  const items: string[] = [];
+  const items = headerItems;
+  let count = 0;
   for (const name of forwarded) {
     const evaluation = seen[name] ?? evaluate(flags, name, context, caps);
     if (!evaluation.enabled) continue;
     const variant = evaluation.variant;
-    items.push(variant.enabled ? (prepared.items[name]?.[variant.name] ?? `${name}=${variant.name}`) : name);
+    items[count] = variant.enabled ? (prepared.items[name]?.[variant.name] ?? `${name}=${variant.name}`) : name;
+    count++;
   }
-  if (items.length === 0) return { clearUpstream };
+  // Drops what a longer list of an earlier request left behind (the room stays).
+  items.length = count;
+  if (count === 0) return { clearUpstream };
   const features = items.join(",");
   const upstream: { [name: string]: string } = {};
   upstream[conf.header] = features;

@@ -1,8 +1,9 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
+local __TS__ArraySetLength = ____lualib.__TS__ArraySetLength
 local ____exports = {}
-local rejection, evaluateRequired, evaluateAll
+local rejection, evaluateRequired, evaluateAll, headerItems
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____evaluate = require("tollgate.feature_toggle.evaluate")
@@ -65,7 +66,8 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
             end
         end
     end
-    local items = {}
+    local items = headerItems
+    local count = 0
     for ____, name in ipairs(forwarded) do
         do
             local evaluation = seen[name] or evaluate(flags, name, context, caps)
@@ -73,18 +75,21 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
                 goto __continue71
             end
             local variant = evaluation.variant
-            local ____variant_enabled_7
+            local ____temp_9 = count + 1
+            local ____variant_enabled_8
             if variant.enabled then
-                local ____opt_5 = prepared.items[name]
-                ____variant_enabled_7 = ____opt_5 and ____opt_5[variant.name] or name .. "=" .. variant.name
+                local ____opt_6 = prepared.items[name]
+                ____variant_enabled_8 = ____opt_6 and ____opt_6[variant.name] or name .. "=" .. variant.name
             else
-                ____variant_enabled_7 = name
+                ____variant_enabled_8 = name
             end
-            items[#items + 1] = ____variant_enabled_7
+            items[____temp_9] = ____variant_enabled_8
+            count = count + 1
         end
         ::__continue71::
     end
-    if #items == 0 then
+    __TS__ArraySetLength(items, count)
+    if count == 0 then
         return {clearUpstream = clearUpstream}
     end
     local features = table.concat(items, ",")
@@ -200,36 +205,53 @@ local function header(facts, name)
     end
     return ____temp_2
 end
+--- Context properties the gateway establishes: a header of the same name never replaces them.
+local GATEWAY_PROPERTIES = {consumer = true, tier = true, plan = true}
 function ____exports.requestContext(conf, prepared, facts)
-    local properties = {}
-    local context = {remoteAddress = facts.clientIp, environment = conf.environment, appName = conf.app_name, properties = properties}
+    local properties = {
+        consumer = gatewayProperty(facts, "consumer"),
+        tier = gatewayProperty(facts, "tier"),
+        plan = gatewayProperty(facts, "plan")
+    }
     for property in pairs(prepared.contextHeaders) do
-        local value = header(facts, prepared.contextHeaders[property])
-        if value ~= nil and value ~= "" then
-            properties[property] = value
+        do
+            if GATEWAY_PROPERTIES[property] == true then
+                goto __continue33
+            end
+            local value = header(facts, prepared.contextHeaders[property])
+            if value ~= nil and value ~= "" then
+                properties[property] = value
+            end
         end
+        ::__continue33::
     end
-    context.sessionId = header(facts, prepared.sessionHeader)
-    if facts.consumer ~= nil then
-        context.userId = userIdOf(conf, facts.consumer)
+    local ____temp_3
+    if facts.consumer == nil then
+        ____temp_3 = nil
+    else
+        ____temp_3 = userIdOf(conf, facts.consumer)
     end
-    properties.consumer = gatewayProperty(facts, "consumer")
-    properties.tier = gatewayProperty(facts, "tier")
-    properties.plan = gatewayProperty(facts, "plan")
-    return context
+    return {
+        userId = ____temp_3,
+        sessionId = header(facts, prepared.sessionHeader),
+        remoteAddress = facts.clientIp,
+        environment = conf.environment,
+        appName = conf.app_name,
+        properties = properties
+    }
 end
 --- contextValue(requestContext(conf, prepared, facts), field), without building the context.
 function ____exports.requestField(prepared, facts, field)
     local conf = prepared.conf
     local standard
     if field == "userId" then
-        local ____temp_3
+        local ____temp_4
         if facts.consumer == nil then
-            ____temp_3 = nil
+            ____temp_4 = nil
         else
-            ____temp_3 = userIdOf(conf, facts.consumer)
+            ____temp_4 = userIdOf(conf, facts.consumer)
         end
-        standard = ____temp_3
+        standard = ____temp_4
     elseif field == "remoteAddress" then
         standard = facts.clientIp
     elseif field == "sessionId" then
@@ -248,13 +270,13 @@ function ____exports.requestField(prepared, facts, field)
     else
         property = header(facts, prepared.contextHeaders[field])
     end
-    local ____temp_4
+    local ____temp_5
     if property == "" then
-        ____temp_4 = nil
+        ____temp_5 = nil
     else
-        ____temp_4 = property
+        ____temp_5 = property
     end
-    return ____temp_4
+    return ____temp_5
 end
 --- The remote flags of an Unleash client-API answer (already decoded), or undefined when it is not one.
 function ____exports.remoteFlagsFrom(answer)
@@ -354,6 +376,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     decisionKept = not randomDrawn
     return outcome
 end
+headerItems = {}
 --- decideFeatures with a fixed clock and random source and no REGEX capability, for
 -- test vectors (which hold only data).
 function ____exports.decideAt(conf, facts, now)
