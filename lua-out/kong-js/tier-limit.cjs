@@ -14236,13 +14236,13 @@ var MemoryCounters = class {
     for (const counter of counters2) {
       const entry = this.#live(counter.key, nowSeconds);
       if (entry === void 0) {
-        this.#counts.set(counter.key, { value: cost, expiresAt: nowSeconds + counter.ttl });
+        this.#counts.set(counter.key, { value: cost, expiresAt: Math.max(nowSeconds + 1, counter.keepUntil) });
         current.push(cost);
       } else {
         entry.value += cost;
         current.push(entry.value);
       }
-      previous.push(counter.weight > 0 ? this.#live(counter.previousKey, nowSeconds)?.value ?? 0 : 0);
+      previous.push(counter.sliding ? this.#live(counter.previousKey, nowSeconds)?.value ?? 0 : 0);
     }
     return { current, previous };
   }
@@ -14554,7 +14554,8 @@ function prepare(conf) {
     storeErrors: new LogThrottle(conf.error_log_interval),
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],
-    upstreamFor: {}
+    upstreamFor: {},
+    recentChecks: { byPrefix: {}, size: 0 }
   };
   for (const name in conf.tiers) {
     const headers = {};
@@ -14679,12 +14680,19 @@ function counterScope(conf, facts) {
 
 // plugins/tier-limit/decide.ts
 var MONTH_MAX_SECONDS = 31 * 86400;
+function previousWeight(check2, now) {
+  if (!check2.sliding) return 0;
+  return Math.floor((1 - (now - check2.windowStart) / (check2.resetAt - check2.windowStart)) * 1e6) / 1e6;
+}
+function counterTtl(check2, now) {
+  const ttl = check2.keepUntil - Math.floor(now);
+  return ttl > 1 ? ttl : 1;
+}
 function reject(status, error, message) {
   return { kind: "reject", rejection: { status, body: { error, message }, headers: {} } };
 }
 function check(prepared, keyPrefix, sliding, now) {
   const window2 = prepared.window;
-  const second = Math.floor(now);
   let start;
   let end;
   const fixedLength = fixedWindowLength(window2);
@@ -14693,6 +14701,7 @@ function check(prepared, keyPrefix, sliding, now) {
     start = bounds.start;
     end = bounds.end;
   } else {
+    const second = Math.floor(now);
     start = second - second % fixedLength;
     end = start + fixedLength;
   }
@@ -14708,13 +14717,30 @@ function check(prepared, keyPrefix, sliding, now) {
     key,
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
     previousKey,
-    // Rounded down to 6 decimals: the Redis script receives exactly this number.
-    weight: sliding ? Math.floor((1 - (now - start) / length) * 1e6) / 1e6 : 0,
-    ttl: sliding ? end - second + nextLength + 1 : end - second + 1,
+    sliding,
     windowStart: start,
     resetAt: end,
+    keepUntil: sliding ? end + nextLength + 1 : end + 1,
     spec: prepared
   };
+}
+var RECENT_CHECKS_MAX = 1024;
+function rememberedChecks(prepared, keyPrefix, now) {
+  const checks = prepared.recentChecks.byPrefix[keyPrefix];
+  if (checks === void 0) return void 0;
+  const shortest = checks[0];
+  return now >= shortest.windowStart && now < shortest.resetAt ? checks : void 0;
+}
+function rememberChecks(prepared, keyPrefix, checks) {
+  const recent = prepared.recentChecks;
+  if (recent.byPrefix[keyPrefix] === void 0) {
+    if (recent.size >= RECENT_CHECKS_MAX) {
+      recent.byPrefix = {};
+      recent.size = 0;
+    }
+    recent.size++;
+  }
+  recent.byPrefix[keyPrefix] = checks;
 }
 function planAccess(conf, facts, now, prepared = prepare(conf)) {
   const { tier: tierName } = resolveTier(conf, prepared, facts);
@@ -14731,20 +14757,24 @@ function planAccess(conf, facts, now, prepared = prepare(conf)) {
     methodKey = "*";
     windows = tier2.byMethod["*"];
   }
-  const checks = [];
-  if (windows === void 0) return { kind: "count", tier: tierName, checks, now, cost };
+  if (windows === void 0 || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
+  const remembered = rememberedChecks(prepared, keyPrefix, now);
+  if (remembered !== void 0) return { kind: "count", tier: tierName, checks: remembered, now, cost };
+  const checks = [];
   const sliding = conf.algorithm === "sliding";
   const count = windows.length;
   if (count > 0) checks.push(check(windows[0], keyPrefix, sliding, now));
   if (count > 1) checks.push(check(windows[1], keyPrefix, sliding, now));
   for (let i = 2; i < count; i++) checks.push(check(windows[i], keyPrefix, sliding, now));
+  rememberChecks(prepared, keyPrefix, checks);
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 function retryAfter(entry, current, previous, cost, now) {
   const untilEnd = entry.resetAt - now;
-  if (entry.weight === 0 || current > entry.spec.limit) {
-    if (entry.weight === 0) return Math.max(1, Math.ceil(untilEnd));
+  const weight = previousWeight(entry, now);
+  if (weight === 0 || current > entry.spec.limit) {
+    if (weight === 0) return Math.max(1, Math.ceil(untilEnd));
     const length2 = entry.resetAt - entry.windowStart;
     const without = current - cost;
     const extra = without > entry.spec.limit - cost ? length2 * (1 - (entry.spec.limit - cost) / without) : 0;
@@ -14754,9 +14784,9 @@ function retryAfter(entry, current, previous, cost, now) {
   const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
-function tallyWindow(tally, entry, i, counts, headers, hide) {
+function tallyWindow(tally, entry, i, counts, now, headers, hide) {
   const current = counts.current[i] ?? 0;
-  const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
+  const estimate = (counts.previous[i] ?? 0) * previousWeight(entry, now) + current;
   const left = Math.floor(entry.spec.limit - estimate);
   const remaining = left > 0 ? left : 0;
   if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
@@ -14773,12 +14803,12 @@ function decideAccess(conf, plan, counts, headers = {}) {
   const hide = conf.hide_client_headers;
   const checks = plan.checks;
   const count = checks.length;
-  const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
-  if (count > 0) tallyWindow(tally, checks[0], 0, counts, headers, hide);
-  if (count > 1) tallyWindow(tally, checks[1], 1, counts, headers, hide);
-  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts, headers, hide);
-  const { exceeded, tightest, tightestRemaining } = tally;
   const now = plan.now;
+  const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
+  if (count > 0) tallyWindow(tally, checks[0], 0, counts, now, headers, hide);
+  if (count > 1) tallyWindow(tally, checks[1], 1, counts, now, headers, hide);
+  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts, now, headers, hide);
+  const { exceeded, tightest, tightestRemaining } = tally;
   if (tightest !== -1 && !hide) {
     const entry2 = checks[tightest];
     headers["RateLimit-Limit"] = entry2.spec.limitText;
@@ -14846,7 +14876,7 @@ if allowed == 1 then
 end
 return { allowed, current, previous }
 `;
-function scriptKeysAndArgs(checks, cost) {
+function scriptKeysAndArgs(checks, cost, now) {
   const keys = [];
   const args = [cost];
   for (let i = 0; i < checks.length; i++) {
@@ -14854,8 +14884,8 @@ function scriptKeysAndArgs(checks, cost) {
     keys[2 * i] = entry.key;
     keys[2 * i + 1] = entry.previousKey;
     args[3 * i + 1] = entry.spec.limit;
-    args[3 * i + 2] = Math.round(entry.weight * 1e6);
-    args[3 * i + 3] = entry.ttl;
+    args[3 * i + 2] = Math.round(previousWeight(entry, now) * 1e6);
+    args[3 * i + 3] = counterTtl(entry, now);
   }
   return { keys, args };
 }
@@ -15083,8 +15113,8 @@ var tierLimitSchema = record({
 
 // plugins/tier-limit/kong-js.ts
 var counters = new MemoryCounters();
-async function countInRedis(prepared, checks, cost) {
-  const { keys, args } = scriptKeysAndArgs(checks, cost);
+async function countInRedis(prepared, checks, cost, now) {
+  const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
   const counts = countsFromReply(reply, checks.length);
   if (counts === void 0) throw new Error("unexpected reply from the tier-limit script");
@@ -15113,7 +15143,7 @@ var Plugin = class {
     if (plan.checks.length === 0) return passed;
     let counts;
     try {
-      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost);
+      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
     } catch (err) {
       const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);

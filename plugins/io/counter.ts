@@ -6,10 +6,10 @@
 export interface WindowCounter {
   key: string;
   previousKey: string;
-  /** Seconds the current counter lives after it is created. */
-  ttl: number;
-  /** Weight of the previous window; 0 means it is not read at all (fixed windows). */
-  weight: number;
+  /** Whether the previous window's counter is read (sliding windows; fixed ones never do). */
+  sliding: boolean;
+  /** Epoch second until which a newly created current counter must live. */
+  keepUntil: number;
 }
 
 /** A store's answer for a list of WindowCounters, in the same order. */

@@ -26,24 +26,44 @@ import type { TierLimitConfig } from "./schema";
 const MONTH_MAX_SECONDS = 31 * 86400;
 
 /**
- * One window this request is counted in: what changes per request, and the window's
- * prepared settings (limit, header names) by reference. Small on purpose: one is made
- * per window per request.
+ * One window a request is counted in: its counters and the window's prepared settings
+ * (limit, header names) by reference. What it holds changes only when the window
+ * does, so planAccess hands the same checks to every request of a caller within its
+ * shortest window (see recentChecks); what changes per request — the previous
+ * window's weight, a new counter's TTL — is computed from it at `now`
+ * (previousWeight, counterTtl). Never modified once made: requests waiting on Redis
+ * share it.
  */
 export interface CounterCheck {
   /** The current window's counter. */
   key: string;
   /** The previous window's counter (read by the sliding algorithm only). */
   previousKey: string;
-  /** Weight of the previous window's count: 1 - elapsed fraction (0 for fixed windows). */
-  weight: number;
-  /** Seconds the current counter must live (through the next window when sliding). */
-  ttl: number;
+  /** Sliding window counter (the previous window is read and weighted) or fixed window. */
+  sliding: boolean;
   windowStart: number;
   /** Epoch second at which the current window ends. */
   resetAt: number;
+  /** Epoch second until which the current counter must live (through the next window when sliding). */
+  keepUntil: number;
   /** The window's limit and header names, from the prepared config. */
   spec: PreparedWindow;
+}
+
+/**
+ * The weight of the previous window's count at `now`: 1 - the elapsed fraction of the
+ * current window, rounded down to 6 decimals (the Redis script receives exactly this
+ * number); 0 for a fixed window.
+ */
+export function previousWeight(check: CounterCheck, now: number): number {
+  if (!check.sliding) return 0;
+  return Math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1e6) / 1e6;
+}
+
+/** Seconds a counter created at `now` must live (at least 1). */
+export function counterTtl(check: CounterCheck, now: number): number {
+  const ttl = check.keepUntil - Math.floor(now);
+  return ttl > 1 ? ttl : 1;
 }
 
 export type AccessPlan =
@@ -67,7 +87,6 @@ function reject(status: number, error: string, message: string): AccessPlan {
 
 function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, now: number): CounterCheck {
   const window = prepared.window;
-  const second = Math.floor(now);
   let start: number;
   let end: number;
   const fixedLength = fixedWindowLength(window);
@@ -76,7 +95,8 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
     start = bounds.start;
     end = bounds.end;
   } else {
-    // Computed here rather than through windowBounds: no bounds table per window per request.
+    // Computed here rather than through windowBounds: no bounds table per window.
+    const second = Math.floor(now);
     start = second - (second % fixedLength);
     end = start + fixedLength;
   }
@@ -92,13 +112,43 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
     key,
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
     previousKey,
-    // Rounded down to 6 decimals: the Redis script receives exactly this number.
-    weight: sliding ? Math.floor((1 - (now - start) / length) * 1e6) / 1e6 : 0,
-    ttl: sliding ? end - second + nextLength + 1 : end - second + 1,
+    sliding,
     windowStart: start,
     resetAt: end,
+    keepUntil: sliding ? end + nextLength + 1 : end + 1,
     spec: prepared,
   };
+}
+
+/*
+ * A caller's checks are remembered per key prefix (scope, subject, tier, method: which
+ * fixes the windows too) while its shortest window lasts: building them means two key
+ * strings and a table per window on every request, and a rate-limited caller sends many
+ * requests per window. The shortest window is enough to tell: every longer window
+ * (minute, hour, day, month, all on the UTC calendar) starts and ends on a boundary of
+ * every shorter one, so while `now` is inside the shortest window, it is inside the same
+ * longer ones. At most RECENT_CHECKS_MAX callers per prepared config and worker; past
+ * that the memo starts over.
+ */
+const RECENT_CHECKS_MAX = 1024;
+
+function rememberedChecks(prepared: PreparedTierLimit, keyPrefix: string, now: number): CounterCheck[] | undefined {
+  const checks = prepared.recentChecks.byPrefix[keyPrefix];
+  if (checks === undefined) return undefined;
+  const shortest = checks[0]!;
+  return now >= shortest.windowStart && now < shortest.resetAt ? checks : undefined;
+}
+
+function rememberChecks(prepared: PreparedTierLimit, keyPrefix: string, checks: CounterCheck[]): void {
+  const recent = prepared.recentChecks;
+  if (recent.byPrefix[keyPrefix] === undefined) {
+    if (recent.size >= RECENT_CHECKS_MAX) {
+      recent.byPrefix = {};
+      recent.size = 0;
+    }
+    recent.size++;
+  }
+  recent.byPrefix[keyPrefix] = checks;
 }
 
 /** Step 1: the counters this request must bump, or an immediate rejection. */
@@ -125,11 +175,13 @@ export function planAccess(
     methodKey = "*";
     windows = tier.byMethod["*"];
   }
-  const checks: CounterCheck[] = [];
-  if (windows === undefined) return { kind: "count", tier: tierName, checks, now, cost };
+  if (windows === undefined || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
 
   // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
+  const remembered = rememberedChecks(prepared, keyPrefix, now);
+  if (remembered !== undefined) return { kind: "count", tier: tierName, checks: remembered, now, cost };
+  const checks: CounterCheck[] = [];
   const sliding = conf.algorithm === "sliding";
   // The first two windows without a loop (a tier has one to five): a loop that runs once
   // or twice per request costs LuaJIT its traces (see hosts/lua/each.ts).
@@ -137,14 +189,16 @@ export function planAccess(
   if (count > 0) checks.push(check(windows[0]!, keyPrefix, sliding, now));
   if (count > 1) checks.push(check(windows[1]!, keyPrefix, sliding, now));
   for (let i = 2; i < count; i++) checks.push(check(windows[i]!, keyPrefix, sliding, now));
+  rememberChecks(prepared, keyPrefix, checks);
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 
 /** Seconds until a refused request would be allowed in this window, if nothing else arrives. */
 function retryAfter(entry: CounterCheck, current: number, previous: number, cost: number, now: number): number {
   const untilEnd = entry.resetAt - now;
-  if (entry.weight === 0 || current > entry.spec.limit) {
-    if (entry.weight === 0) return Math.max(1, Math.ceil(untilEnd));
+  const weight = previousWeight(entry, now);
+  if (weight === 0 || current > entry.spec.limit) {
+    if (weight === 0) return Math.max(1, Math.ceil(untilEnd));
     // Current window alone is over: wait for the next window, then for this window's
     // weight (as the next one's "previous") to fall enough.
     const length = entry.resetAt - entry.windowStart;
@@ -168,9 +222,9 @@ interface Tally {
 }
 
 /** Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden). */
-function tallyWindow(tally: Tally, entry: CounterCheck, i: number, counts: Counts, headers: { [name: string]: string }, hide: boolean): void {
+function tallyWindow(tally: Tally, entry: CounterCheck, i: number, counts: Counts, now: number, headers: { [name: string]: string }, hide: boolean): void {
   const current = counts.current[i] ?? 0;
-  const estimate = (counts.previous[i] ?? 0) * entry.weight + current;
+  const estimate = (counts.previous[i] ?? 0) * previousWeight(entry, now) + current;
   const left = Math.floor(entry.spec.limit - estimate);
   const remaining = left > 0 ? left : 0;
   if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
@@ -199,12 +253,12 @@ export function decideAccess(
   // The first two windows without a loop (see planAccess).
   const checks = plan.checks;
   const count = checks.length;
-  const tally: Tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
-  if (count > 0) tallyWindow(tally, checks[0]!, 0, counts, headers, hide);
-  if (count > 1) tallyWindow(tally, checks[1]!, 1, counts, headers, hide);
-  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i]!, i, counts, headers, hide);
-  const { exceeded, tightest, tightestRemaining } = tally;
   const now = plan.now;
+  const tally: Tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
+  if (count > 0) tallyWindow(tally, checks[0]!, 0, counts, now, headers, hide);
+  if (count > 1) tallyWindow(tally, checks[1]!, 1, counts, now, headers, hide);
+  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i]!, i, counts, now, headers, hide);
+  const { exceeded, tightest, tightestRemaining } = tally;
   if (tightest !== -1 && !hide) {
     const entry = checks[tightest]!;
     headers["RateLimit-Limit"] = entry.spec.limitText;
@@ -259,4 +313,39 @@ export function onStoreFailure(
     body: { error: "rate_limit_unavailable", message: "Rate limiting is unavailable; try again later." },
   };
   return { outcome: { clearUpstream: passed.clearUpstream, rejection }, report };
+}
+
+/** A check as test vectors show it: with the weight and TTL a request at its plan's `now` derives from it. */
+export type TimedCheck = CounterCheck & { weight: number; ttl: number };
+
+/** planAccess for test vectors: each check also shows its weight and TTL at `now`. */
+export function planAt(conf: TierLimitConfig, facts: RequestFacts, now: number): AccessPlan {
+  const plan = planAccess(conf, facts, now);
+  if (plan.kind === "reject") return plan;
+  const checks: TimedCheck[] = [];
+  for (const entry of plan.checks) checks.push({ ...entry, weight: previousWeight(entry, now), ttl: counterTtl(entry, now) });
+  return { ...plan, checks };
+}
+
+/**
+ * planAccess for test vectors over a sequence of requests that share one prepared config,
+ * as a worker's requests do: per request, its counters' keys (current, previous, per
+ * window) and whether it was handed checks an earlier request got (recentChecks).
+ */
+export function planSequence(conf: TierLimitConfig, requests: { facts: RequestFacts; now: number }[]): { keys: string[]; remembered: boolean }[] {
+  const prepared = prepare(conf);
+  const results: { keys: string[]; remembered: boolean }[] = [];
+  const earlier: CounterCheck[][] = [];
+  for (const request of requests) {
+    const plan = planAccess(conf, request.facts, request.now, prepared);
+    const checks = plan.kind === "count" ? plan.checks : [];
+    const keys: string[] = [];
+    for (const entry of checks) {
+      keys.push(entry.key);
+      keys.push(entry.previousKey);
+    }
+    results.push({ keys, remembered: checks.length > 0 && earlier.includes(checks) });
+    earlier.push(checks);
+  }
+  return results;
 }

@@ -21,8 +21,8 @@ import { tierLimitSchema, type TierLimitConfig } from "./schema";
 
 const counters = new MemoryCounters();
 
-async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[], cost: number): Promise<WindowCounts> {
-  const { keys, args } = scriptKeysAndArgs(checks, cost);
+async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[], cost: number, now: number): Promise<WindowCounts> {
+  const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis!, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
   const counts = countsFromReply(reply, checks.length);
   if (counts === undefined) throw new Error("unexpected reply from the tier-limit script");
@@ -57,7 +57,7 @@ export class Plugin {
 
     let counts: WindowCounts;
     try {
-      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost);
+      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
     } catch (err) {
       const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);

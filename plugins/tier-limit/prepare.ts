@@ -9,6 +9,7 @@ import type { FactNeeds } from "../core/facts";
 import type { RedisConnection } from "../io/redis-connection";
 import { LogThrottle } from "../core/log-throttle";
 import { WINDOW_NAMES, type WindowName } from "../core/windows";
+import type { CounterCheck } from "./decide";
 import type { TierLimitConfig } from "./schema";
 
 export interface PreparedWindow {
@@ -41,6 +42,14 @@ export interface PreparedTierLimit {
   upstreamFor: { [tier: string]: { [name: string]: string } };
   /** Connection settings for the configured Redis policy (undefined for local). */
   redis?: RedisConnection;
+  /** Callers' counter checks while their shortest window lasts (decide.ts, planAccess). */
+  recentChecks: RecentChecks;
+}
+
+/** The memo of planAccess: checks by key prefix, and how many prefixes it holds. */
+export interface RecentChecks {
+  byPrefix: { [keyPrefix: string]: CounterCheck[] };
+  size: number;
 }
 
 
@@ -123,6 +132,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],
     upstreamFor: {},
+    recentChecks: { byPrefix: {}, size: 0 },
   };
   for (const name in conf.tiers) {
     const headers: { [name: string]: string } = {};

@@ -10,7 +10,7 @@
  * includes the cost whether or not it was applied, as decide.ts's Counts expects.
  * The comparison is decide.ts's: previous * weight + current + cost <= limit.
  */
-import type { CounterCheck, Counts } from "./decide";
+import { counterTtl, previousWeight, type CounterCheck, type Counts } from "./decide";
 
 export const TIER_LIMIT_SCRIPT = `-- tollgate tier-limit: check all windows, then apply the cost to all or none
 local cost = tonumber(ARGV[1])
@@ -35,12 +35,13 @@ return { allowed, current, previous }
 `;
 
 /**
- * KEYS and ARGV of the script for a plan's checks. Written by index, and the weight as
- * an integer: tstl's multi-item push and toFixed are runtime-library loops LuaJIT does
- * not compile, on every request. The weight is a whole number of millionths already
- * (decide.ts rounds it down to 6 decimals), so both sides compare the same number.
+ * KEYS and ARGV of the script for a plan's checks at `now` (the plan's). Written by
+ * index, and the weight as an integer: tstl's multi-item push and toFixed are
+ * runtime-library loops LuaJIT does not compile, on every request. The weight is a
+ * whole number of millionths already (decide.ts rounds it down to 6 decimals), so both
+ * sides compare the same number.
  */
-export function scriptKeysAndArgs(checks: readonly CounterCheck[], cost: number): { keys: string[]; args: (string | number)[] } {
+export function scriptKeysAndArgs(checks: readonly CounterCheck[], cost: number, now: number): { keys: string[]; args: (string | number)[] } {
   const keys: string[] = [];
   const args: (string | number)[] = [cost];
   for (let i = 0; i < checks.length; i++) {
@@ -48,8 +49,8 @@ export function scriptKeysAndArgs(checks: readonly CounterCheck[], cost: number)
     keys[2 * i] = entry.key;
     keys[2 * i + 1] = entry.previousKey;
     args[3 * i + 1] = entry.spec.limit;
-    args[3 * i + 2] = Math.round(entry.weight * 1e6);
-    args[3 * i + 3] = entry.ttl;
+    args[3 * i + 2] = Math.round(previousWeight(entry, now) * 1e6);
+    args[3 * i + 3] = counterTtl(entry, now);
   }
   return { keys, args };
 }

@@ -1,4 +1,6 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
+local __TS__ArrayIncludes = ____lualib.__TS__ArrayIncludes
 local ____exports = {}
 local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
@@ -10,12 +12,25 @@ local counterScope = ____resolve.counterScope
 local counterSubject = ____resolve.counterSubject
 local resolveTier = ____resolve.resolveTier
 local MONTH_MAX_SECONDS = 31 * 86400
+--- The weight of the previous window's count at `now`: 1 - the elapsed fraction of the
+-- current window, rounded down to 6 decimals (the Redis script receives exactly this
+-- number); 0 for a fixed window.
+function ____exports.previousWeight(check, now)
+    if not check.sliding then
+        return 0
+    end
+    return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
+end
+--- Seconds a counter created at `now` must live (at least 1).
+function ____exports.counterTtl(check, now)
+    local ttl = check.keepUntil - math.floor(now)
+    return ttl > 1 and ttl or 1
+end
 local function reject(status, ____error, message)
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
 local function check(prepared, keyPrefix, sliding, now)
     local window = prepared.window
-    local second = math.floor(now)
     local start
     local ____end
     local fixedLength = fixedWindowLength(window)
@@ -24,6 +39,7 @@ local function check(prepared, keyPrefix, sliding, now)
         start = bounds.start
         ____end = bounds["end"]
     else
+        local second = math.floor(now)
         start = second - second % fixedLength
         ____end = start + fixedLength
     end
@@ -38,12 +54,32 @@ local function check(prepared, keyPrefix, sliding, now)
     return {
         key = key,
         previousKey = previousKey,
-        weight = sliding and math.floor((1 - (now - start) / length) * 1000000) / 1000000 or 0,
-        ttl = sliding and ____end - second + nextLength + 1 or ____end - second + 1,
+        sliding = sliding,
         windowStart = start,
         resetAt = ____end,
+        keepUntil = sliding and ____end + nextLength + 1 or ____end + 1,
         spec = prepared
     }
+end
+local RECENT_CHECKS_MAX = 1024
+local function rememberedChecks(prepared, keyPrefix, now)
+    local checks = prepared.recentChecks.byPrefix[keyPrefix]
+    if checks == nil then
+        return nil
+    end
+    local shortest = checks[1]
+    return now >= shortest.windowStart and now < shortest.resetAt and checks or nil
+end
+local function rememberChecks(prepared, keyPrefix, checks)
+    local recent = prepared.recentChecks
+    if recent.byPrefix[keyPrefix] == nil then
+        if recent.size >= RECENT_CHECKS_MAX then
+            recent.byPrefix = {}
+            recent.size = 0
+        end
+        recent.size = recent.size + 1
+    end
+    recent.byPrefix[keyPrefix] = checks
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
@@ -75,17 +111,27 @@ function ____exports.planAccess(conf, facts, now, prepared)
         methodKey = "*"
         windows = tier.byMethod["*"]
     end
-    local checks = {}
-    if windows == nil then
+    if windows == nil or #windows == 0 then
         return {
             kind = "count",
             tier = tierName,
-            checks = checks,
+            checks = {},
             now = now,
             cost = cost
         }
     end
     local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local remembered = rememberedChecks(prepared, keyPrefix, now)
+    if remembered ~= nil then
+        return {
+            kind = "count",
+            tier = tierName,
+            checks = remembered,
+            now = now,
+            cost = cost
+        }
+    end
+    local checks = {}
     local sliding = conf.algorithm == "sliding"
     local count = #windows
     if count > 0 then
@@ -101,6 +147,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
             i = i + 1
         end
     end
+    rememberChecks(prepared, keyPrefix, checks)
     return {
         kind = "count",
         tier = tierName,
@@ -112,8 +159,9 @@ end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
     local untilEnd = entry.resetAt - now
-    if entry.weight == 0 or current > entry.spec.limit then
-        if entry.weight == 0 then
+    local weight = ____exports.previousWeight(entry, now)
+    if weight == 0 or current > entry.spec.limit then
+        if weight == 0 then
             return math.max(
                 1,
                 math.ceil(untilEnd)
@@ -135,9 +183,9 @@ local function retryAfter(entry, current, previous, cost, now)
     )
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
-local function tallyWindow(tally, entry, i, counts, headers, hide)
+local function tallyWindow(tally, entry, i, counts, now, headers, hide)
     local current = counts.current[i + 1] or 0
-    local estimate = (counts.previous[i + 1] or 0) * entry.weight + current
+    local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
     local remaining = left > 0 and left or 0
     if estimate > entry.spec.limit and tally.exceeded == -1 then
@@ -162,6 +210,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
     local hide = conf.hide_client_headers
     local checks = plan.checks
     local count = #checks
+    local now = plan.now
     local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0}
     if count > 0 then
         tallyWindow(
@@ -169,6 +218,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
             checks[1],
             0,
             counts,
+            now,
             headers,
             hide
         )
@@ -179,6 +229,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
             checks[2],
             1,
             counts,
+            now,
             headers,
             hide
         )
@@ -191,6 +242,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
                 checks[i + 1],
                 i,
                 counts,
+                now,
                 headers,
                 hide
             )
@@ -200,7 +252,6 @@ function ____exports.decideAccess(conf, plan, counts, headers)
     local exceeded = tally.exceeded
     local tightest = tally.tightest
     local tightestRemaining = tally.tightestRemaining
-    local now = plan.now
     if tightest ~= -1 and not hide then
         local entry = checks[tightest + 1]
         headers["RateLimit-Limit"] = entry.spec.limitText
@@ -251,5 +302,47 @@ function ____exports.onStoreFailure(conf, passed, now, prepared)
     end
     local rejection = {status = 503, headers = {}, body = {error = "rate_limit_unavailable", message = "Rate limiting is unavailable; try again later."}}
     return {outcome = {clearUpstream = passed.clearUpstream, rejection = rejection}, report = report}
+end
+--- planAccess for test vectors: each check also shows its weight and TTL at `now`.
+function ____exports.planAt(conf, facts, now)
+    local plan = ____exports.planAccess(conf, facts, now)
+    if plan.kind == "reject" then
+        return plan
+    end
+    local checks = {}
+    for ____, entry in ipairs(plan.checks) do
+        checks[#checks + 1] = __TS__ObjectAssign(
+            {},
+            entry,
+            {
+                weight = ____exports.previousWeight(entry, now),
+                ttl = ____exports.counterTtl(entry, now)
+            }
+        )
+    end
+    return __TS__ObjectAssign({}, plan, {checks = checks})
+end
+--- planAccess for test vectors over a sequence of requests that share one prepared config,
+-- as a worker's requests do: per request, its counters' keys (current, previous, per
+-- window) and whether it was handed checks an earlier request got (recentChecks).
+function ____exports.planSequence(conf, requests)
+    local prepared = prepare(conf)
+    local results = {}
+    local earlier = {}
+    for ____, request in ipairs(requests) do
+        local plan = ____exports.planAccess(conf, request.facts, request.now, prepared)
+        local checks = plan.kind == "count" and plan.checks or ({})
+        local keys = {}
+        for ____, entry in ipairs(checks) do
+            keys[#keys + 1] = entry.key
+            keys[#keys + 1] = entry.previousKey
+        end
+        results[#results + 1] = {
+            keys = keys,
+            remembered = #checks > 0 and __TS__ArrayIncludes(earlier, checks)
+        }
+        earlier[#earlier + 1] = checks
+    end
+    return results
 end
 return ____exports

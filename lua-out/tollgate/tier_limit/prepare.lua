@@ -104,7 +104,8 @@ function ____exports.prepare(conf)
         storeErrors = __TS__New(LogThrottle, conf.error_log_interval),
         redis = redisConnection(conf),
         clearUpstream = {conf.tier_header},
-        upstreamFor = {}
+        upstreamFor = {},
+        recentChecks = {byPrefix = {}, size = 0}
     }
     for name in pairs(conf.tiers) do
         local headers = {}

@@ -23,13 +23,13 @@ export class MemoryCounters {
     for (const counter of counters) {
       const entry = this.#live(counter.key, nowSeconds);
       if (entry === undefined) {
-        this.#counts.set(counter.key, { value: cost, expiresAt: nowSeconds + counter.ttl });
+        this.#counts.set(counter.key, { value: cost, expiresAt: Math.max(nowSeconds + 1, counter.keepUntil) });
         current.push(cost);
       } else {
         entry.value += cost;
         current.push(entry.value);
       }
-      previous.push(counter.weight > 0 ? (this.#live(counter.previousKey, nowSeconds)?.value ?? 0) : 0);
+      previous.push(counter.sliding ? (this.#live(counter.previousKey, nowSeconds)?.value ?? 0) : 0);
     }
     return { current, previous };
   }

@@ -20,8 +20,9 @@ function countInRedis(
   prepared: PreparedTierLimit,
   checks: CounterCheck[],
   cost: number,
+  now: number,
 ): LuaMultiReturn<[WindowCounts | undefined, string | undefined]> {
-  const { keys, args } = scriptKeysAndArgs(checks, cost);
+  const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const [reply, err] = runScript(prepared.redis!, script, keys, args);
   if (err !== undefined) return $multi(undefined, err);
   const counts = countsFromReply(reply, checks.length);
@@ -41,8 +42,8 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   const local = conf.policy === "local";
   let counts: WindowCounts | undefined;
   let err: string | undefined;
-  if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost);
-  else [counts, err] = countInRedis(prepared, plan.checks, plan.cost);
+  if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost, plan.now);
+  else [counts, err] = countInRedis(prepared, plan.checks, plan.cost, plan.now);
   if (counts === undefined) {
     const passed: AccessOutcome = { clearUpstream, upstream, tier: plan.tier };
     const { outcome, report } = onStoreFailure(conf, passed, ngx.now(), prepared);

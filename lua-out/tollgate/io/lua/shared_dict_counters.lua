@@ -3,15 +3,16 @@ local ____exports = {}
 local countWindow
 local ____tables = require("tollgate.hosts.lua.tables")
 local newTable = ____tables.newTable
-function countWindow(dict, counter, cost, current, previous)
-    local value, err = dict:incr(counter.key, cost, 0, counter.ttl)
+function countWindow(dict, counter, cost, second, current, previous)
+    local ttl = math.max(1, counter.keepUntil - second)
+    local value, err = dict:incr(counter.key, cost, 0, ttl)
     if value == nil then
         return err or "incr failed"
     end
     current[#current + 1] = value
     local before = 0
-    if counter.weight > 0 then
-        local stored = dict:incr(counter.previousKey, 0, 0, counter.ttl)
+    if counter.sliding then
+        local stored = dict:incr(counter.previousKey, 0, 0, ttl)
         if type(stored) == "number" then
             before = stored
         end
@@ -19,7 +20,7 @@ function countWindow(dict, counter, cost, current, previous)
     previous[#previous + 1] = before
     return nil
 end
-function ____exports.incrementCounters(dictName, counters, cost)
+function ____exports.incrementCounters(dictName, counters, cost, now)
     local dict = ngx.shared[dictName]
     if dict == nil then
         return nil, "lua_shared_dict '" .. dictName .. "' is not declared"
@@ -27,12 +28,14 @@ function ____exports.incrementCounters(dictName, counters, cost)
     local count = #counters
     local current = newTable(count, 0)
     local previous = newTable(count, 0)
+    local second = math.floor(now)
     local err
     if count > 0 then
         err = countWindow(
             dict,
             counters[1],
             cost,
+            second,
             current,
             previous
         )
@@ -42,6 +45,7 @@ function ____exports.incrementCounters(dictName, counters, cost)
             dict,
             counters[2],
             cost,
+            second,
             current,
             previous
         )
@@ -53,6 +57,7 @@ function ____exports.incrementCounters(dictName, counters, cost)
                 dict,
                 counters[i + 1],
                 cost,
+                second,
                 current,
                 previous
             )

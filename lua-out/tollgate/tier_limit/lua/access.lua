@@ -22,8 +22,8 @@ local script = {
     source = TIER_LIMIT_SCRIPT,
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
-local function countInRedis(prepared, checks, cost)
-    local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost)
+local function countInRedis(prepared, checks, cost, now)
+    local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
     local reply, err = runScript(prepared.redis, script, keys, args)
@@ -58,9 +58,9 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     local counts
     local err
     if ____local then
-        counts, err = incrementCounters(conf.dict, plan.checks, plan.cost)
+        counts, err = incrementCounters(conf.dict, plan.checks, plan.cost, plan.now)
     else
-        counts, err = countInRedis(prepared, plan.checks, plan.cost)
+        counts, err = countInRedis(prepared, plan.checks, plan.cost, plan.now)
     end
     if counts == nil then
         local passed = {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
