@@ -655,7 +655,7 @@ handlers run 100,000 times inside one request (each run entered from C, as nginx
 a phase), 3 times over: CPU µs per run, and the Lua heap bytes one run allocates (counted
 with the collector stopped). No network, no other phase: a plugin's own cost is its row
 minus key-auth's, to about 0.1 µs, except where LuaJIT settles in a different set of
-traces from one repeat to the next (tier-limit). Every byte allocated per request is work
+traces from one repeat to the next (see each row's repeats). Every byte allocated per request is work
 for the garbage collector later, which the CPU column above includes and this loop only in
 part. The two floor rows (tests/bench/floors/) set entitlement-check's and feature-toggle's
 upstream headers, with the values they forward here, and decide nothing: the least those
