@@ -335,7 +335,7 @@ export function planAt(conf: TierLimitConfig, facts: RequestFacts, now: number):
 export function planSequence(conf: TierLimitConfig, requests: { facts: RequestFacts; now: number }[]): { keys: string[]; remembered: boolean }[] {
   const prepared = prepare(conf);
   const results: { keys: string[]; remembered: boolean }[] = [];
-  const earlier: CounterCheck[][] = [];
+  const earlier = new Set<CounterCheck[]>();
   for (const request of requests) {
     const plan = planAccess(conf, request.facts, request.now, prepared);
     const checks = plan.kind === "count" ? plan.checks : [];
@@ -344,8 +344,8 @@ export function planSequence(conf: TierLimitConfig, requests: { facts: RequestFa
       keys.push(entry.key);
       keys.push(entry.previousKey);
     }
-    results.push({ keys, remembered: checks.length > 0 && earlier.includes(checks) });
-    earlier.push(checks);
+    results.push({ keys, remembered: checks.length > 0 && earlier.has(checks) });
+    earlier.add(checks);
   }
   return results;
 }

@@ -1,6 +1,7 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
-local __TS__ArrayIncludes = ____lualib.__TS__ArrayIncludes
+local Set = ____lualib.Set
+local __TS__New = ____lualib.__TS__New
 local ____exports = {}
 local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
@@ -328,7 +329,7 @@ end
 function ____exports.planSequence(conf, requests)
     local prepared = prepare(conf)
     local results = {}
-    local earlier = {}
+    local earlier = __TS__New(Set)
     for ____, request in ipairs(requests) do
         local plan = ____exports.planAccess(conf, request.facts, request.now, prepared)
         local checks = plan.kind == "count" and plan.checks or ({})
@@ -339,9 +340,9 @@ function ____exports.planSequence(conf, requests)
         end
         results[#results + 1] = {
             keys = keys,
-            remembered = #checks > 0 and __TS__ArrayIncludes(earlier, checks)
+            remembered = #checks > 0 and earlier:has(checks)
         }
-        earlier[#earlier + 1] = checks
+        earlier:add(checks)
     end
     return results
 end
