@@ -14220,6 +14220,12 @@ function validatedKongJsConfig(spec, config) {
   return { conf: own, scope };
 }
 
+// plugins/io/counter.ts
+function counterTtl(counter, now) {
+  const ttl = counter.keepUntil - Math.floor(now);
+  return ttl > 1 ? ttl : 1;
+}
+
 // plugins/io/node/memory-counters.ts
 var MemoryCounters = class {
   #counts = /* @__PURE__ */ new Map();
@@ -14236,7 +14242,7 @@ var MemoryCounters = class {
     for (const counter of counters2) {
       const entry = this.#live(counter.key, nowSeconds);
       if (entry === void 0) {
-        this.#counts.set(counter.key, { value: cost, expiresAt: Math.max(nowSeconds + 1, counter.keepUntil) });
+        this.#counts.set(counter.key, { value: cost, expiresAt: nowSeconds + counterTtl(counter, nowSeconds) });
         current.push(cost);
       } else {
         entry.value += cost;
@@ -14683,10 +14689,6 @@ var MONTH_MAX_SECONDS = 31 * 86400;
 function previousWeight(check2, now) {
   if (!check2.sliding) return 0;
   return Math.floor((1 - (now - check2.windowStart) / (check2.resetAt - check2.windowStart)) * 1e6) / 1e6;
-}
-function counterTtl(check2, now) {
-  const ttl = check2.keepUntil - Math.floor(now);
-  return ttl > 1 ? ttl : 1;
 }
 function reject(status, error, message) {
   return { kind: "reject", rejection: { status, body: { error, message }, headers: {} } };

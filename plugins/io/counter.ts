@@ -12,6 +12,12 @@ export interface WindowCounter {
   keepUntil: number;
 }
 
+/** Seconds a counter created at `now` must live (at least 1): every store's TTL. */
+export function counterTtl(counter: WindowCounter, now: number): number {
+  const ttl = counter.keepUntil - Math.floor(now);
+  return ttl > 1 ? ttl : 1;
+}
+
 /** A store's answer for a list of WindowCounters, in the same order. */
 export interface WindowCounts {
   /** Each current counter including this request's cost (applied or not). */

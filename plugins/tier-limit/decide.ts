@@ -17,7 +17,7 @@
  */
 import type { RequestFacts } from "../core/facts";
 import type { AccessOutcome, Rejection } from "../core/outcome";
-import type { WindowCounts } from "../io/counter";
+import { counterTtl, type WindowCounts } from "../io/counter";
 import { fixedWindowLength, windowBounds, type WindowName } from "../core/windows";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
@@ -31,8 +31,8 @@ const MONTH_MAX_SECONDS = 31 * 86400;
  * does, so planAccess hands the same checks to every request of a caller within its
  * shortest window (see recentChecks); what changes per request — the previous
  * window's weight, a new counter's TTL — is computed from it at `now`
- * (previousWeight, counterTtl). Never modified once made: requests waiting on Redis
- * share it.
+ * (previousWeight; counterTtl in io/counter.ts). Never modified once made: requests
+ * waiting on Redis share it.
  */
 export interface CounterCheck {
   /** The current window's counter. */
@@ -58,12 +58,6 @@ export interface CounterCheck {
 export function previousWeight(check: CounterCheck, now: number): number {
   if (!check.sliding) return 0;
   return Math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1e6) / 1e6;
-}
-
-/** Seconds a counter created at `now` must live (at least 1). */
-export function counterTtl(check: CounterCheck, now: number): number {
-  const ttl = check.keepUntil - Math.floor(now);
-  return ttl > 1 ? ttl : 1;
 }
 
 export type AccessPlan =

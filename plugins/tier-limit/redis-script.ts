@@ -10,7 +10,8 @@
  * includes the cost whether or not it was applied, as decide.ts's Counts expects.
  * The comparison is decide.ts's: previous * weight + current + cost <= limit.
  */
-import { counterTtl, previousWeight, type CounterCheck, type Counts } from "./decide";
+import { counterTtl } from "../io/counter";
+import { previousWeight, type CounterCheck, type Counts } from "./decide";
 
 export const TIER_LIMIT_SCRIPT = `-- tollgate tier-limit: check all windows, then apply the cost to all or none
 local cost = tonumber(ARGV[1])

@@ -1,3 +1,8 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+--- Seconds a counter created at `now` must live (at least 1): every store's TTL.
+function ____exports.counterTtl(counter, now)
+    local ttl = counter.keepUntil - math.floor(now)
+    return ttl > 1 and ttl or 1
+end
 return ____exports

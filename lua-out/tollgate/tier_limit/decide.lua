@@ -3,6 +3,8 @@ local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local Set = ____lualib.Set
 local __TS__New = ____lualib.__TS__New
 local ____exports = {}
+local ____counter = require("tollgate.io.counter")
+local counterTtl = ____counter.counterTtl
 local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
 local windowBounds = ____windows.windowBounds
@@ -21,11 +23,6 @@ function ____exports.previousWeight(check, now)
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
-end
---- Seconds a counter created at `now` must live (at least 1).
-function ____exports.counterTtl(check, now)
-    local ttl = check.keepUntil - math.floor(now)
-    return ttl > 1 and ttl or 1
 end
 local function reject(status, ____error, message)
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
@@ -317,7 +314,7 @@ function ____exports.planAt(conf, facts, now)
             entry,
             {
                 weight = ____exports.previousWeight(entry, now),
-                ttl = ____exports.counterTtl(entry, now)
+                ttl = counterTtl(entry, now)
             }
         )
     end

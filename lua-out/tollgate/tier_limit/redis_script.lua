@@ -1,8 +1,9 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__Number = ____lualib.__TS__Number
 local ____exports = {}
+local ____counter = require("tollgate.io.counter")
+local counterTtl = ____counter.counterTtl
 local ____decide = require("tollgate.tier_limit.decide")
-local counterTtl = ____decide.counterTtl
 local previousWeight = ____decide.previousWeight
 ____exports.TIER_LIMIT_SCRIPT = "-- tollgate tier-limit: check all windows, then apply the cost to all or none\nlocal cost = tonumber(ARGV[1])\nlocal windows = #KEYS / 2\nlocal current, previous = {}, {}\nlocal allowed = 1\nfor i = 1, windows do\n  local limit, weight = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]) / 1000000\n  local count = tonumber(redis.call(\"GET\", KEYS[2 * i - 1]) or \"0\")\n  local before = 0\n  if weight > 0 then before = tonumber(redis.call(\"GET\", KEYS[2 * i]) or \"0\") end\n  current[i], previous[i] = count + cost, before\n  if before * weight + count + cost > limit then allowed = 0 end\nend\nif allowed == 1 then\n  for i = 1, windows do\n    current[i] = redis.call(\"INCRBY\", KEYS[2 * i - 1], cost)\n    if current[i] == cost then redis.call(\"EXPIRE\", KEYS[2 * i - 1], ARGV[3 * i + 1]) end\n  end\nend\nreturn { allowed, current, previous }\n"
 --- KEYS and ARGV of the script for a plan's checks at `now` (the plan's). Written by

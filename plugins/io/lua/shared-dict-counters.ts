@@ -7,7 +7,7 @@
  * refused request's cost back with refundCounters.
  */
 import { newTable } from "../../hosts/lua/tables";
-import type { WindowCounter, WindowCounts } from "../counter";
+import { counterTtl, type WindowCounter, type WindowCounts } from "../counter";
 
 export function incrementCounters(
   dictName: string,
@@ -24,12 +24,10 @@ export function incrementCounters(
   // A tier has one to five windows, mostly one or two: those are counted without a
   // loop, because a loop that runs once or twice per request costs LuaJIT its traces
   // (see hosts/lua/each.ts).
-  // Seconds a counter created now must live, from the counter's keepUntil.
-  const second = Math.floor(now);
   let err: string | undefined;
-  if (count > 0) err = countWindow(dict, counters[0]!, cost, second, current, previous);
-  if (count > 1 && err === undefined) err = countWindow(dict, counters[1]!, cost, second, current, previous);
-  for (let i = 2; i < count && err === undefined; i++) err = countWindow(dict, counters[i]!, cost, second, current, previous);
+  if (count > 0) err = countWindow(dict, counters[0]!, cost, now, current, previous);
+  if (count > 1 && err === undefined) err = countWindow(dict, counters[1]!, cost, now, current, previous);
+  for (let i = 2; i < count && err === undefined; i++) err = countWindow(dict, counters[i]!, cost, now, current, previous);
   if (err !== undefined) {
     // Leave no partial increment behind (a full zone can fail the second window).
     for (let i = 0; i < current.length; i++) dict.incr(counters[i]!.key, -cost);
@@ -39,9 +37,9 @@ export function incrementCounters(
 }
 
 /** Adds `cost` to one window's current counter and reads its previous one; an error, or undefined. */
-function countWindow(dict: SharedDict, counter: WindowCounter, cost: number, second: number, current: number[], previous: number[]): string | undefined {
+function countWindow(dict: SharedDict, counter: WindowCounter, cost: number, now: number, current: number[], previous: number[]): string | undefined {
   // incr with init 0 and an init TTL creates the key atomically with its expiry.
-  const ttl = Math.max(1, counter.keepUntil - second);
+  const ttl = counterTtl(counter, now);
   const [value, err] = dict.incr(counter.key, cost, 0, ttl);
   if (value === undefined) return err ?? "incr failed";
   current.push(value);

@@ -4,7 +4,7 @@
  * workers, as a lua_shared_dict is for the Lua plugins. Expired counters are swept
  * lazily, at most once per second.
  */
-import type { WindowCounter, WindowCounts } from "../counter";
+import { counterTtl, type WindowCounter, type WindowCounts } from "../counter";
 
 export class MemoryCounters {
   readonly #counts = new Map<string, { value: number; expiresAt: number }>();
@@ -23,7 +23,7 @@ export class MemoryCounters {
     for (const counter of counters) {
       const entry = this.#live(counter.key, nowSeconds);
       if (entry === undefined) {
-        this.#counts.set(counter.key, { value: cost, expiresAt: Math.max(nowSeconds + 1, counter.keepUntil) });
+        this.#counts.set(counter.key, { value: cost, expiresAt: nowSeconds + counterTtl(counter, nowSeconds) });
         current.push(cost);
       } else {
         entry.value += cost;

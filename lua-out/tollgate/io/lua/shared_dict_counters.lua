@@ -3,8 +3,10 @@ local ____exports = {}
 local countWindow
 local ____tables = require("tollgate.hosts.lua.tables")
 local newTable = ____tables.newTable
-function countWindow(dict, counter, cost, second, current, previous)
-    local ttl = math.max(1, counter.keepUntil - second)
+local ____counter = require("tollgate.io.counter")
+local counterTtl = ____counter.counterTtl
+function countWindow(dict, counter, cost, now, current, previous)
+    local ttl = counterTtl(counter, now)
     local value, err = dict:incr(counter.key, cost, 0, ttl)
     if value == nil then
         return err or "incr failed"
@@ -28,14 +30,13 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
     local count = #counters
     local current = newTable(count, 0)
     local previous = newTable(count, 0)
-    local second = math.floor(now)
     local err
     if count > 0 then
         err = countWindow(
             dict,
             counters[1],
             cost,
-            second,
+            now,
             current,
             previous
         )
@@ -45,7 +46,7 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
             dict,
             counters[2],
             cost,
-            second,
+            now,
             current,
             previous
         )
@@ -57,7 +58,7 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
                 dict,
                 counters[i + 1],
                 cost,
-                second,
+                now,
                 current,
                 previous
             )
