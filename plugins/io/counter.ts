@@ -4,11 +4,13 @@
  * algorithm reads.
  */
 export interface WindowCounter {
+  /** The current window's counter. */
   key: string;
+  /** The previous window's counter (read by the sliding algorithm only). */
   previousKey: string;
   /** Whether the previous window's counter is read (sliding windows; fixed ones never do). */
   sliding: boolean;
-  /** Epoch second until which a newly created current counter must live. */
+  /** Epoch second until which a newly created current counter must live (through the next window when sliding). */
   keepUntil: number;
 }
 

@@ -17,7 +17,7 @@
  */
 import type { RequestFacts } from "../core/facts";
 import type { AccessOutcome, Rejection } from "../core/outcome";
-import { counterTtl, type WindowCounts } from "../io/counter";
+import { counterTtl, type WindowCounter, type WindowCounts } from "../io/counter";
 import { fixedWindowLength, windowBounds, type WindowName } from "../core/windows";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
@@ -26,26 +26,19 @@ import type { TierLimitConfig } from "./schema";
 const MONTH_MAX_SECONDS = 31 * 86400;
 
 /**
- * One window a request is counted in: its counters and the window's prepared settings
- * (limit, header names) by reference. What it holds changes only when the window
+ * One window a request is counted in: its counters as the stores see them (WindowCounter:
+ * keys, sliding or not, how long a new counter lives), its bounds, and the window's
+ * prepared settings (limit, header names) by reference. What it holds changes only when the window
  * does, so planAccess hands the same checks to every request of a caller within its
  * shortest window (see recentChecks); what changes per request — the previous
  * window's weight, a new counter's TTL — is computed from it at `now`
  * (previousWeight; counterTtl in io/counter.ts). Never modified once made: requests
  * waiting on Redis share it.
  */
-export interface CounterCheck {
-  /** The current window's counter. */
-  key: string;
-  /** The previous window's counter (read by the sliding algorithm only). */
-  previousKey: string;
-  /** Sliding window counter (the previous window is read and weighted) or fixed window. */
-  sliding: boolean;
+export interface CounterCheck extends WindowCounter {
   windowStart: number;
   /** Epoch second at which the current window ends. */
   resetAt: number;
-  /** Epoch second until which the current counter must live (through the next window when sliding). */
-  keepUntil: number;
   /** The window's limit and header names, from the prepared config. */
   spec: PreparedWindow;
 }
