@@ -28243,6 +28243,10 @@ function userIdOf(conf, consumer) {
   if (conf.user_id === "id") return consumer.id;
   return consumer.custom_id;
 }
+var GATEWAY_PROPERTIES = { consumer: true, tier: true, plan: true };
+function isGatewayProperty(name) {
+  return GATEWAY_PROPERTIES[name] === true;
+}
 function gatewayProperty(facts, name) {
   const consumer = facts.consumer;
   if (name === "tier") {
@@ -28256,7 +28260,6 @@ function gatewayProperty(facts, name) {
 function header(facts, name) {
   return name === void 0 ? void 0 : facts.headers?.[name];
 }
-var GATEWAY_PROPERTIES = { consumer: true, tier: true, plan: true };
 function requestContext(conf, prepared, facts) {
   const properties = {
     consumer: gatewayProperty(facts, "consumer"),
@@ -28264,7 +28267,7 @@ function requestContext(conf, prepared, facts) {
     plan: gatewayProperty(facts, "plan")
   };
   for (const property in prepared.contextHeaders) {
-    if (GATEWAY_PROPERTIES[property] === true) continue;
+    if (isGatewayProperty(property)) continue;
     const value = header(facts, prepared.contextHeaders[property]);
     if (value !== void 0 && value !== "") properties[property] = value;
   }
@@ -28287,7 +28290,7 @@ function requestField(prepared, facts, field) {
   else if (field === "appName") standard = conf.app_name;
   if (standard !== void 0 && standard !== "") return standard;
   let property;
-  if (field === "consumer" || field === "tier" || field === "plan") property = gatewayProperty(facts, field);
+  if (isGatewayProperty(field)) property = gatewayProperty(facts, field);
   else property = header(facts, prepared.contextHeaders[field]);
   return property === "" ? void 0 : property;
 }

@@ -102,11 +102,19 @@ function userIdOf(conf: FeatureToggleConfig, consumer: ConsumerFacts): string | 
   return consumer.custom_id;
 }
 
+/** Context properties the gateway establishes: a header of the same name never replaces them. */
+type GatewayProperty = "consumer" | "tier" | "plan";
+const GATEWAY_PROPERTIES: { readonly [name: string]: boolean } = { consumer: true, tier: true, plan: true };
+
+function isGatewayProperty(name: string): name is GatewayProperty {
+  return GATEWAY_PROPERTIES[name] === true;
+}
+
 /**
  * A context property the gateway establishes ("" for an anonymous caller: a header must
  * not stand in for gateway-side identity; tier-limit's anonymous_tier may).
  */
-function gatewayProperty(facts: RequestFacts, name: "consumer" | "tier" | "plan"): string {
+function gatewayProperty(facts: RequestFacts, name: GatewayProperty): string {
   const consumer = facts.consumer;
   if (name === "tier") {
     // The tier tier-limit resolved for this request when it ran first (any of its sources);
@@ -124,9 +132,6 @@ function header(facts: RequestFacts, name: string | undefined): string | undefin
   return name === undefined ? undefined : facts.headers?.[name];
 }
 
-/** Context properties the gateway establishes: a header of the same name never replaces them. */
-const GATEWAY_PROPERTIES: { readonly [name: string]: boolean } = { consumer: true, tier: true, plan: true };
-
 export function requestContext(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, facts: RequestFacts): FlagContext {
   // Both tables are written whole where they are made, so LuaJIT sizes them once
   // instead of growing them key by key on every evaluated request.
@@ -136,7 +141,7 @@ export function requestContext(conf: FeatureToggleConfig, prepared: PreparedFeat
     plan: gatewayProperty(facts, "plan"),
   };
   for (const property in prepared.contextHeaders) {
-    if (GATEWAY_PROPERTIES[property] === true) continue;
+    if (isGatewayProperty(property)) continue;
     const value = header(facts, prepared.contextHeaders[property]);
     if (value !== undefined && value !== "") properties[property] = value;
   }
@@ -161,7 +166,7 @@ export function requestField(prepared: PreparedFeatureToggle, facts: RequestFact
   else if (field === "appName") standard = conf.app_name;
   if (standard !== undefined && standard !== "") return standard;
   let property: string | undefined;
-  if (field === "consumer" || field === "tier" || field === "plan") property = gatewayProperty(facts, field);
+  if (isGatewayProperty(field)) property = gatewayProperty(facts, field);
   else property = header(facts, prepared.contextHeaders[field]);
   return property === "" ? undefined : property;
 }

@@ -72,7 +72,7 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
         do
             local evaluation = seen[name] or evaluate(flags, name, context, caps)
             if not evaluation.enabled then
-                goto __continue71
+                goto __continue72
             end
             local variant = evaluation.variant
             local ____temp_9 = count + 1
@@ -86,7 +86,7 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
             items[____temp_9] = ____variant_enabled_8
             count = count + 1
         end
-        ::__continue71::
+        ::__continue72::
     end
     __TS__ArraySetLength(items, count)
     if count == 0 then
@@ -177,6 +177,10 @@ local function userIdOf(conf, consumer)
     end
     return consumer.custom_id
 end
+local GATEWAY_PROPERTIES = {consumer = true, tier = true, plan = true}
+local function isGatewayProperty(name)
+    return GATEWAY_PROPERTIES[name] == true
+end
 --- A context property the gateway establishes ("" for an anonymous caller: a header must
 -- not stand in for gateway-side identity; tier-limit's anonymous_tier may).
 local function gatewayProperty(facts, name)
@@ -205,8 +209,6 @@ local function header(facts, name)
     end
     return ____temp_2
 end
---- Context properties the gateway establishes: a header of the same name never replaces them.
-local GATEWAY_PROPERTIES = {consumer = true, tier = true, plan = true}
 function ____exports.requestContext(conf, prepared, facts)
     local properties = {
         consumer = gatewayProperty(facts, "consumer"),
@@ -215,15 +217,15 @@ function ____exports.requestContext(conf, prepared, facts)
     }
     for property in pairs(prepared.contextHeaders) do
         do
-            if GATEWAY_PROPERTIES[property] == true then
-                goto __continue33
+            if isGatewayProperty(property) then
+                goto __continue34
             end
             local value = header(facts, prepared.contextHeaders[property])
             if value ~= nil and value ~= "" then
                 properties[property] = value
             end
         end
-        ::__continue33::
+        ::__continue34::
     end
     local ____temp_3
     if facts.consumer == nil then
@@ -265,7 +267,7 @@ function ____exports.requestField(prepared, facts, field)
         return standard
     end
     local property
-    if field == "consumer" or field == "tier" or field == "plan" then
+    if isGatewayProperty(field) then
         property = gatewayProperty(facts, field)
     else
         property = header(facts, prepared.contextHeaders[field])
