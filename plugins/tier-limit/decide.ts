@@ -115,7 +115,9 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
  * (minute, hour, day, month, all on the UTC calendar) starts and ends on a boundary of
  * every shorter one, so while `now` is inside the shortest window, it is inside the same
  * longer ones. At most RECENT_CHECKS_MAX callers per prepared config and worker; past
- * that the memo starts over.
+ * that the memo starts over. Not two generations as hosts/lua/consumer-memo.ts keeps:
+ * a check serves only until its shortest window ends (a second, mostly), so a caller
+ * dropped with the rest is rebuilt once, where a longer-lived decision is worth keeping.
  */
 const RECENT_CHECKS_MAX = 1024;
 
