@@ -27345,36 +27345,31 @@ function hashByteArray(bytes, seed) {
 function murmur3(key, seed) {
   return BYTE_STRINGS ? hashByteString(key, seed) : hashByteArray(utf8Bytes(key), seed);
 }
-var MEMO_LIMIT = 1e4;
-var memo = {};
-var memoSize = 0;
-function normalizedHash(prefix, id, normalizer, seed) {
-  let bySeed = memo[seed];
-  if (bySeed === void 0) {
-    bySeed = {};
-    memo[seed] = bySeed;
-  }
-  let byId = bySeed[prefix];
-  if (byId === void 0) {
-    byId = {};
-    bySeed[prefix] = byId;
-  }
-  let hash = byId[id];
-  if (typeof hash !== "number") {
-    if (memoSize >= MEMO_LIMIT) {
-      memo = {};
-      memoSize = 0;
-      byId = {};
-      memo[seed] = {};
-      memo[seed][prefix] = byId;
-    }
-    const computed = murmur3(prefix + id, seed);
-    byId[id] = computed;
-    memoSize++;
-    return computed % normalizer + 1;
-  }
-  return hash % normalizer + 1;
+
+// plugins/feature-toggle/buckets.ts
+var BUCKET_LIMIT = 1e4;
+function newBucketBudget() {
+  return { tables: [], size: 0 };
 }
+function newBucketTable(budget, groupId, seed, normalizer) {
+  const table = { prefix: `${groupId}:`, seed, normalizer, byId: {}, budget };
+  budget.tables.push(table);
+  return table;
+}
+function bucketOf(table, id) {
+  const known = table.byId[id];
+  if (typeof known === "number") return known;
+  const budget = table.budget;
+  if (budget.size >= BUCKET_LIMIT) {
+    for (const each of budget.tables) each.byId = {};
+    budget.size = 0;
+  }
+  const bucket = murmur3(table.prefix + id, table.seed) % table.normalizer + 1;
+  table.byId[id] = bucket;
+  budget.size++;
+  return bucket;
+}
+var vectorBudget = newBucketBudget();
 
 // plugins/feature-toggle/parse.ts
 function isDigit(c) {
@@ -27731,7 +27726,7 @@ function listSet(strategy2, name, lowerCase) {
   }
   return set;
 }
-function compileVariants(definitions, groupId, inherited) {
+function compileVariants(definitions, groupId, inherited, budget) {
   if (definitions === void 0 || definitions.length === 0) return void 0;
   let total = 0;
   let hasOverrides = false;
@@ -27745,7 +27740,7 @@ function compileVariants(definitions, groupId, inherited) {
     byOverride.push({ enabled: true, variant: variant2, reason: "TARGETING_MATCH" });
   }
   if (total <= 0) return void 0;
-  return { definitions, total, stickiness: definitions[0].stickiness ?? inherited, prefix: `${groupId}:`, bySplit, byOverride, hasOverrides };
+  return { definitions, total, stickiness: definitions[0].stickiness ?? inherited, buckets: newBucketTable(budget, groupId, VARIANT_SEED, total), bySplit, byOverride, hasOverrides };
 }
 function strategyReason(strategy2) {
   const targeted = strategy2.constraints !== void 0 && strategy2.constraints.length > 0 || strategy2.segments !== void 0 && strategy2.segments.length > 0;
@@ -27753,7 +27748,7 @@ function strategyReason(strategy2) {
   if (strategy2.name === "default" && !targeted) return "STATIC";
   return "TARGETING_MATCH";
 }
-function compileStrategy(strategy2, feature, segments) {
+function compileStrategy(strategy2, feature, segments, budget) {
   let compiledSegments;
   let missingSegment = false;
   if (strategy2.segments !== void 0 && strategy2.segments.length > 0) {
@@ -27777,9 +27772,9 @@ function compileStrategy(strategy2, feature, segments) {
     constraints: compileConstraints(strategy2.constraints),
     rollout: rollout === void 0 ? 0 : parseDecimal(rollout) ?? 0,
     stickiness: stickiness === void 0 || stickiness === "" ? "default" : stickiness,
-    prefix: `${groupId}:`,
+    buckets: newBucketTable(budget, groupId, 0, 100),
     // Strategy variants without their own stickiness use the strategy's; their group is the strategy's groupId.
-    variants: compileVariants(strategy2.variants, parameter(strategy2, "groupId") ?? feature.name, stickiness),
+    variants: compileVariants(strategy2.variants, parameter(strategy2, "groupId") ?? feature.name, stickiness, budget),
     hit: { enabled: true, variant: ENABLED_NO_VARIANT, reason }
   };
   if (name === "userWithId") compiled2.list = listSet(strategy2, "userIds", false);
@@ -27795,19 +27790,33 @@ function prepareFlags(state) {
   const segments = {};
   for (const segment2 of state.segments ?? []) segments[`${segment2.id}`] = compileConstraints(segment2.constraints);
   const features = {};
+  const budget = newBucketBudget();
   for (const feature of state.features) {
     const strategies = [];
-    for (const strategy2 of feature.strategies ?? []) strategies.push(compileStrategy(strategy2, feature, segments));
-    features[feature.name] = {
+    for (const strategy2 of feature.strategies ?? []) strategies.push(compileStrategy(strategy2, feature, segments, budget));
+    const compiled2 = {
       source: feature,
       start: feature.startTime === void 0 ? void 0 : parseIsoTime(feature.startTime),
       end: feature.endTime === void 0 ? void 0 : parseIsoTime(feature.endTime),
       strategies,
-      variants: compileVariants(feature.variants, feature.name, void 0),
-      plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" }
+      variants: compileVariants(feature.variants, feature.name, void 0, budget),
+      plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" },
+      constant: void 0,
+      gated: feature.startTime !== void 0 || feature.endTime !== void 0 || feature.dependencies !== void 0 && feature.dependencies.length > 0
     };
+    compiled2.constant = constantResult(compiled2);
+    features[feature.name] = compiled2;
   }
   return { features, reads: contextReads(features, segments) };
+}
+function constantResult(compiled2) {
+  if (!compiled2.source.enabled) return OFF_DISABLED;
+  if (compiled2.gated || compiled2.variants !== void 0) return void 0;
+  if (compiled2.strategies.length === 0) return compiled2.plain;
+  const first = compiled2.strategies[0];
+  const untargeted = first.constraints.length === 0 && first.segments === void 0 && !first.missingSegment;
+  if (first.source.name === "default" && !first.disabled && untargeted && first.variants === void 0) return first.hit;
+  return void 0;
 }
 function contextReads(features, segments) {
   const fields = {};
@@ -27878,28 +27887,16 @@ var CONSUMER_FIELDS = {
   environment: true,
   appName: true
 };
-var STANDARD_FIELDS = {
-  userId: "userId",
-  sessionId: "sessionId",
-  remoteAddress: "remoteAddress",
-  environment: "environment",
-  appName: "appName",
-  currentTime: "currentTime"
-};
-function contextValue(context, field) {
-  const standard = STANDARD_FIELDS[field];
-  const value = standard === void 0 ? void 0 : context[standard];
-  if (typeof value === "string" && value !== "") return value;
-  const property = context.properties?.[field];
-  if (typeof property === "string" && property !== "") return property;
-  if (typeof property === "number") return `${property}`;
-  return void 0;
+function contextValue(values, field) {
+  const value = values[field];
+  return typeof value === "string" && value !== "" ? value : void 0;
 }
 function randomValue(caps) {
   return `${Math.floor(caps.random() * 1e4) + 1}`;
 }
 function currentTimeMs(context, caps) {
-  if (context.currentTime !== void 0 && context.currentTime !== "") return parseIsoTime(context.currentTime);
+  const currentTime = contextValue(context, "currentTime");
+  if (currentTime !== void 0) return parseIsoTime(currentTime);
   return caps.now * 1e3;
 }
 function operatorResult(compiled2, context, caps) {
@@ -27999,7 +27996,7 @@ function rolloutStickiness(stickiness, context, caps) {
   return contextValue(context, stickiness);
 }
 function inRollout(strategy2, id) {
-  return id !== void 0 && strategy2.rollout > 0 && normalizedHash(strategy2.prefix, id, 100, 0) <= strategy2.rollout;
+  return id !== void 0 && strategy2.rollout > 0 && bucketOf(strategy2.buckets, id) <= strategy2.rollout;
 }
 function strategyRule(strategy2, context, caps) {
   const name = strategy2.source.name;
@@ -28052,7 +28049,7 @@ function chooseVariant(variants, context, caps) {
       }
     }
   }
-  const target = normalizedHash(variants.prefix, variantSeed(variants.stickiness, context, caps), variants.total, VARIANT_SEED);
+  const target = bucketOf(variants.buckets, variantSeed(variants.stickiness, context, caps));
   let counter = 0;
   for (let i = 0; i < definitions.length; i++) {
     const weight = definitions[i].weight;
@@ -28083,11 +28080,14 @@ function dependenciesMet(feature, flags, context, caps) {
   return true;
 }
 function evaluateFeature(compiled2, flags, context, caps) {
+  const constant = compiled2.constant;
+  if (constant !== void 0) return constant;
   const feature = compiled2.source;
-  if (!feature.enabled) return OFF_DISABLED;
-  if (compiled2.start !== void 0 && caps.now * 1e3 < compiled2.start) return OFF_NOT_STARTED;
-  if (compiled2.end !== void 0 && caps.now * 1e3 >= compiled2.end) return OFF_ENDED;
-  if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+  if (compiled2.gated) {
+    if (compiled2.start !== void 0 && caps.now * 1e3 < compiled2.start) return OFF_NOT_STARTED;
+    if (compiled2.end !== void 0 && caps.now * 1e3 >= compiled2.end) return OFF_ENDED;
+    if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+  }
   let hit = compiled2.plain;
   let variants = compiled2.variants;
   if (compiled2.strategies.length > 0) {
@@ -28101,7 +28101,7 @@ function evaluateFeature(compiled2, flags, context, caps) {
   if (variants !== void 0) return chooseVariant(variants, context, caps) ?? hit;
   return hit;
 }
-function evaluate(flags, name, context, caps) {
+function evaluateIn(flags, name, context, caps) {
   const feature = flags.features[name];
   if (feature === void 0) return NOT_FOUND;
   return evaluateFeature(feature, flags, context, caps);
@@ -28111,8 +28111,8 @@ function evaluate(flags, name, context, caps) {
 function newMemo(flags, hostname, size) {
   return { flags, hostname, size, current: { roots: [], count: 0 }, previous: void 0, hits: 0, misses: 0 };
 }
-function memoMatches(memo2, flags, caps) {
-  return memo2.flags === flags && memo2.hostname === caps.hostname;
+function memoMatches(memo, flags, caps) {
+  return memo.flags === flags && memo.hostname === caps.hostname;
 }
 function clockCell(instants, nowMs) {
   let cell = 0;
@@ -28158,36 +28158,36 @@ function store(generation, cell, fields, read, a, b, outcome) {
   node[last < 0 ? "" : read(a, b, fields[last]) ?? ""] = outcome;
   generation.count += 1;
 }
-function cellAt(memo2, nowMs) {
-  const instants = memo2.flags.reads.instants;
+function cellAt(memo, nowMs) {
+  const instants = memo.flags.reads.instants;
   return instants.length === 0 ? 0 : clockCell(instants, nowMs);
 }
-function keep(memo2, cell, read, a, b, outcome) {
-  if (memo2.current.count >= memo2.size) {
-    memo2.previous = memo2.current;
-    memo2.current = { roots: [], count: 0 };
+function keep(memo, cell, read, a, b, outcome) {
+  if (memo.current.count >= memo.size) {
+    memo.previous = memo.current;
+    memo.current = { roots: [], count: 0 };
   }
-  store(memo2.current, cell, memo2.flags.reads.fields, read, a, b, outcome);
+  store(memo.current, cell, memo.flags.reads.fields, read, a, b, outcome);
 }
-function recall(memo2, read, a, b, nowMs) {
-  const fields = memo2.flags.reads.fields;
-  const cell = cellAt(memo2, nowMs);
-  const found = find(memo2.current, cell, fields, read, a, b);
+function recall(memo, read, a, b, nowMs) {
+  const fields = memo.flags.reads.fields;
+  const cell = cellAt(memo, nowMs);
+  const found = find(memo.current, cell, fields, read, a, b);
   if (found !== void 0) {
-    memo2.hits += 1;
+    memo.hits += 1;
     return found;
   }
-  const older = find(memo2.previous, cell, fields, read, a, b);
+  const older = find(memo.previous, cell, fields, read, a, b);
   if (older !== void 0) {
-    memo2.hits += 1;
-    keep(memo2, cell, read, a, b, older);
+    memo.hits += 1;
+    keep(memo, cell, read, a, b, older);
     return older;
   }
-  memo2.misses += 1;
+  memo.misses += 1;
   return void 0;
 }
-function remember(memo2, read, a, b, nowMs, outcome) {
-  keep(memo2, cellAt(memo2, nowMs), read, a, b, outcome);
+function remember(memo, read, a, b, nowMs, outcome) {
+  keep(memo, cellAt(memo, nowMs), read, a, b, outcome);
 }
 
 // plugins/feature-toggle/decide.ts
@@ -28213,14 +28213,7 @@ function prepare(conf) {
   if (conf.forward === "enabled") for (const flag2 of conf.flags) forwarded.push(flag2.name);
   if (conf.forward === "required") for (const name of conf.require) forwarded.push(name);
   const upgrade = {};
-  const items = {};
   for (const flag2 of conf.flags) {
-    const byVariant = {};
-    for (const variant2 of flag2.variants ?? []) byVariant[variant2.name] = `${flag2.name}=${variant2.name}`;
-    for (const strategy2 of flag2.strategies ?? []) {
-      for (const variant2 of strategy2.variants ?? []) byVariant[variant2.name] = `${flag2.name}=${variant2.name}`;
-    }
-    items[flag2.name] = byVariant;
     const hint = flag2.upgrade ?? conf.upgrade;
     if (hint !== void 0) upgrade[flag2.name] = hint;
   }
@@ -28230,7 +28223,6 @@ function prepare(conf) {
     forwarded,
     contextHeaders,
     sessionHeader,
-    items,
     upgrade,
     clearUpstream: [conf.header],
     needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false, decided: true }
@@ -28257,28 +28249,29 @@ function gatewayProperty(facts, name) {
   if (name === "consumer") return consumer.username ?? consumer.id;
   return consumerAttribute(consumer, "plan") ?? "";
 }
+function fromHeader(property) {
+  return !isGatewayProperty(property) && property !== "currentTime";
+}
 function header(facts, name) {
   return name === void 0 ? void 0 : facts.headers?.[name];
 }
-function requestContext(conf, prepared, facts) {
-  const properties = {
+function requestValues(conf, prepared, facts) {
+  const values = {
     consumer: gatewayProperty(facts, "consumer"),
     tier: gatewayProperty(facts, "tier"),
-    plan: gatewayProperty(facts, "plan")
-  };
-  for (const property in prepared.contextHeaders) {
-    if (isGatewayProperty(property)) continue;
-    const value = header(facts, prepared.contextHeaders[property]);
-    if (value !== void 0 && value !== "") properties[property] = value;
-  }
-  return {
+    plan: gatewayProperty(facts, "plan"),
     userId: facts.consumer === void 0 ? void 0 : userIdOf(conf, facts.consumer),
     sessionId: header(facts, prepared.sessionHeader),
     remoteAddress: facts.clientIp,
     environment: conf.environment,
-    appName: conf.app_name,
-    properties
+    appName: conf.app_name
   };
+  for (const property in prepared.contextHeaders) {
+    if (!fromHeader(property)) continue;
+    const value = header(facts, prepared.contextHeaders[property]);
+    if (value !== void 0 && value !== "" && contextValue(values, property) === void 0) values[property] = value;
+  }
+  return values;
 }
 function requestField(prepared, facts, field) {
   const conf = prepared.conf;
@@ -28291,7 +28284,7 @@ function requestField(prepared, facts, field) {
   if (standard !== void 0 && standard !== "") return standard;
   let property;
   if (isGatewayProperty(field)) property = gatewayProperty(facts, field);
-  else property = header(facts, prepared.contextHeaders[field]);
+  else if (fromHeader(field)) property = header(facts, prepared.contextHeaders[field]);
   return property === "" ? void 0 : property;
 }
 function rejection(conf, prepared, name, evaluation) {
@@ -28318,7 +28311,7 @@ function remoteFlagsFrom(answer) {
   return { flags: prepareFlags({ features, segments }), names };
 }
 function evaluateRequired(conf, prepared, flags, name, context, caps, seen) {
-  const evaluation = evaluate(flags, name, context, caps);
+  const evaluation = evaluateIn(flags, name, context, caps);
   if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
   seen[name] = evaluation;
   return void 0;
@@ -28335,14 +28328,14 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   let forwarded = prepared.forwarded;
   if (remote !== void 0 && conf.forward === "enabled") forwarded = remote.names;
   decisionKept = false;
-  if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), caps);
-  let memo2 = prepared.memo;
-  if (memo2 === void 0 || !memoMatches(memo2, flags, caps)) {
-    memo2 = newMemo(flags, caps.hostname, conf.decision_cache_size);
-    prepared.memo = memo2;
+  if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestValues(conf, prepared, facts), caps);
+  let memo = prepared.memo;
+  if (memo === void 0 || !memoMatches(memo, flags, caps)) {
+    memo = newMemo(flags, caps.hostname, conf.decision_cache_size);
+    prepared.memo = memo;
   }
   const nowMs = caps.now * 1e3;
-  const remembered = recall(memo2, requestField, prepared, facts, nowMs);
+  const remembered = recall(memo, requestField, prepared, facts, nowMs);
   if (remembered !== void 0) {
     decisionKept = true;
     return remembered;
@@ -28350,12 +28343,29 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   hostRandom = caps.random;
   randomDrawn = false;
   const drawing = { now: caps.now, hostname: caps.hostname, regex: caps.regex, random: drawRandom };
-  const outcome = evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), drawing);
-  if (!randomDrawn) remember(memo2, requestField, prepared, facts, nowMs, outcome);
+  const outcome = evaluateAll(conf, prepared, flags, forwarded, requestValues(conf, prepared, facts), drawing);
+  if (!randomDrawn) remember(memo, requestField, prepared, facts, nowMs, outcome);
   decisionKept = !randomDrawn;
   return outcome;
 }
 var headerItems = [];
+function forwardedFlags(prepared, flags, names) {
+  const known = prepared.forwarding;
+  if (known !== void 0 && known.flags === flags && known.names === names) return known.list;
+  const list = [];
+  for (const name of names) {
+    const feature = flags.features[name];
+    if (feature === void 0) continue;
+    const items = {};
+    for (const variant2 of feature.source.variants ?? []) items[variant2.name] = `${name}=${variant2.name}`;
+    for (const strategy2 of feature.source.strategies ?? []) {
+      for (const variant2 of strategy2.variants ?? []) items[variant2.name] = `${name}=${variant2.name}`;
+    }
+    list.push({ name, feature, items });
+  }
+  prepared.forwarding = { flags, names, list };
+  return list;
+}
 function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
   const clearUpstream = prepared.clearUpstream;
   const seen = {};
@@ -28370,11 +28380,11 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
   }
   const items = headerItems;
   let count = 0;
-  for (const name of forwarded) {
-    const evaluation = seen[name] ?? evaluate(flags, name, context, caps);
+  for (const flag2 of forwardedFlags(prepared, flags, forwarded)) {
+    const evaluation = seen[flag2.name] ?? evaluateFeature(flag2.feature, flags, context, caps);
     if (!evaluation.enabled) continue;
     const variant2 = evaluation.variant;
-    items[count] = variant2.enabled ? prepared.items[name]?.[variant2.name] ?? `${name}=${variant2.name}` : name;
+    items[count] = variant2.enabled ? flag2.items[variant2.name] ?? `${flag2.name}=${variant2.name}` : flag2.name;
     count++;
   }
   items.length = count;
@@ -28550,7 +28560,7 @@ var featureToggleSchema = record({
     }),
     session_header: string2({ description: "Request header used as Unleash sessionId (client-supplied: for stickiness, never for access).", minLength: 1 }),
     context_headers: map({
-      description: "Context properties read from request headers (client-supplied: do not use them to grant paid features).",
+      description: "Context properties read from request headers (client-supplied: do not use them to grant paid features). consumer, tier, plan and currentTime are the gateway's and never come from a header.",
       keys: string2({ description: "Property name.", minLength: 1 }),
       values: string2({ description: "Header name.", minLength: 1 })
     }),

@@ -6,12 +6,15 @@
 import { consumerAttribute, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../core/facts";
 import type { AccessOutcome } from "../core/outcome";
 import {
-  evaluate,
+  contextValue,
+  evaluateFeature,
+  evaluateIn,
   prepareFlags,
   type Capabilities,
+  type CompiledFeature,
   type Evaluation,
   type Feature,
-  type FlagContext,
+  type ContextValues,
   type FlagState,
   type PreparedFlags,
   type Segment,
@@ -27,8 +30,6 @@ export interface PreparedFeatureToggle {
   /** Lower-case context property → lower-case header name. */
   contextHeaders: { [property: string]: string };
   sessionHeader?: string;
-  /** Header item of a flag by variant name ("<flag>=<variant>"), built once. */
-  items: { [flag: string]: { [variant: string]: string } };
   /** Upgrade hint by flag name (flag's own, else the config's). */
   upgrade: { [flag: string]: string };
   /** The request headers removed from every request (client copies of ours). */
@@ -36,6 +37,23 @@ export interface PreparedFeatureToggle {
   needs: FactNeeds;
   /** Remembered decisions of this config (memo.ts), made when first needed. */
   memo?: DecisionMemo;
+  /** The forwarded flags found in the flag state last evaluated (forwardedFlags). */
+  forwarding?: Forwarding;
+}
+
+/** A forwarded flag, found in its flag state once: its compiled feature and header items. */
+interface ForwardedFlag {
+  name: string;
+  feature: CompiledFeature;
+  /** The header item by variant name: "<flag>=<variant>". */
+  items: { [variant: string]: string };
+}
+
+interface Forwarding {
+  flags: PreparedFlags;
+  names: readonly string[];
+  /** In forwarding order; a name the state lacks is left out (it is never on). */
+  list: ForwardedFlag[];
 }
 
 const cache = new WeakMap<FeatureToggleConfig, PreparedFeatureToggle>();
@@ -61,14 +79,7 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
   if (conf.forward === "enabled") for (const flag of conf.flags) forwarded.push(flag.name);
   if (conf.forward === "required") for (const name of conf.require) forwarded.push(name);
   const upgrade: { [flag: string]: string } = {};
-  const items: { [flag: string]: { [variant: string]: string } } = {};
   for (const flag of conf.flags) {
-    const byVariant: { [variant: string]: string } = {};
-    for (const variant of flag.variants ?? []) byVariant[variant.name] = `${flag.name}=${variant.name}`;
-    for (const strategy of flag.strategies ?? []) {
-      for (const variant of strategy.variants ?? []) byVariant[variant.name] = `${flag.name}=${variant.name}`;
-    }
-    items[flag.name] = byVariant;
     const hint = flag.upgrade ?? conf.upgrade;
     if (hint !== undefined) upgrade[flag.name] = hint;
   }
@@ -78,7 +89,6 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
     forwarded,
     contextHeaders,
     sessionHeader,
-    items,
     upgrade,
     clearUpstream: [conf.header],
     needs: { headers, jwtClaims: false, clientIp: true, credential: false, routeAndService: false, decided: true },
@@ -89,8 +99,8 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
 
 /*
  * The Unleash context of a request holds only gateway-side facts, plus the headers the
- * operator named. requestContext builds it for an evaluation; requestField reads one
- * field of it without building it, for the memo's key (a remembered decision is found
+ * operator named. requestValues resolves it for an evaluation; requestField reads one
+ * field of it without resolving the rest, for the memo's key (a remembered decision is found
  * without allocating). Both are made of the readers below, and
  * tests/scenarios/feature-toggle-memo.json checks they agree on every field.
  */
@@ -128,34 +138,42 @@ function gatewayProperty(facts: RequestFacts, name: GatewayProperty): string {
   return consumerAttribute(consumer, "plan") ?? "";
 }
 
+/**
+ * Whether a context_headers property is read from its header: not a property the
+ * gateway establishes, and not currentTime (the clock is the gateway's; see
+ * ContextValues).
+ */
+function fromHeader(property: string): boolean {
+  return !isGatewayProperty(property) && property !== "currentTime";
+}
+
 function header(facts: RequestFacts, name: string | undefined): string | undefined {
   return name === undefined ? undefined : facts.headers?.[name];
 }
 
-export function requestContext(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, facts: RequestFacts): FlagContext {
-  // Both tables are written whole where they are made, so LuaJIT sizes them once
-  // instead of growing them key by key on every evaluated request.
-  const properties: { [name: string]: string } = {
+export function requestValues(conf: FeatureToggleConfig, prepared: PreparedFeatureToggle, facts: RequestFacts): ContextValues {
+  // Written whole where it is made, so LuaJIT sizes the table once instead of growing
+  // it key by key on every evaluated request.
+  const values: ContextValues = {
     consumer: gatewayProperty(facts, "consumer"),
     tier: gatewayProperty(facts, "tier"),
     plan: gatewayProperty(facts, "plan"),
-  };
-  for (const property in prepared.contextHeaders) {
-    if (isGatewayProperty(property)) continue;
-    const value = header(facts, prepared.contextHeaders[property]);
-    if (value !== undefined && value !== "") properties[property] = value;
-  }
-  return {
     userId: facts.consumer === undefined ? undefined : userIdOf(conf, facts.consumer),
     sessionId: header(facts, prepared.sessionHeader),
     remoteAddress: facts.clientIp,
     environment: conf.environment,
     appName: conf.app_name,
-    properties,
   };
+  for (const property in prepared.contextHeaders) {
+    if (!fromHeader(property)) continue;
+    // A standard field with a value keeps it: the header is only its property.
+    const value = header(facts, prepared.contextHeaders[property]);
+    if (value !== undefined && value !== "" && contextValue(values, property) === undefined) values[property] = value;
+  }
+  return values;
 }
 
-/** contextValue(requestContext(conf, prepared, facts), field), without building the context. */
+/** contextValue(requestValues(conf, prepared, facts), field), without building the values. */
 export function requestField(prepared: PreparedFeatureToggle, facts: RequestFacts, field: string): string | undefined {
   const conf = prepared.conf;
   let standard: string | undefined;
@@ -167,7 +185,7 @@ export function requestField(prepared: PreparedFeatureToggle, facts: RequestFact
   if (standard !== undefined && standard !== "") return standard;
   let property: string | undefined;
   if (isGatewayProperty(field)) property = gatewayProperty(facts, field);
-  else property = header(facts, prepared.contextHeaders[field]);
+  else if (fromHeader(field)) property = header(facts, prepared.contextHeaders[field]);
   return property === "" ? undefined : property;
 }
 
@@ -210,11 +228,11 @@ function evaluateRequired(
   prepared: PreparedFeatureToggle,
   flags: PreparedFlags,
   name: string,
-  context: FlagContext,
+  context: ContextValues,
   caps: Capabilities,
   seen: { [name: string]: Evaluation },
 ): AccessOutcome | undefined {
-  const evaluation = evaluate(flags, name, context, caps);
+  const evaluation = evaluateIn(flags, name, context, caps);
   if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
   seen[name] = evaluation;
   return undefined;
@@ -259,7 +277,7 @@ export function decideFeatures(
   let forwarded = prepared.forwarded;
   if (remote !== undefined && conf.forward === "enabled") forwarded = remote.names;
   decisionKept = false;
-  if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), caps);
+  if (conf.decision_cache_size === 0) return evaluateAll(conf, prepared, flags, forwarded, requestValues(conf, prepared, facts), caps);
   let memo = prepared.memo;
   if (memo === undefined || !memoMatches(memo, flags, caps)) {
     memo = newMemo(flags, caps.hostname, conf.decision_cache_size);
@@ -274,7 +292,7 @@ export function decideFeatures(
   hostRandom = caps.random;
   randomDrawn = false;
   const drawing: Capabilities = { now: caps.now, hostname: caps.hostname, regex: caps.regex, random: drawRandom };
-  const outcome = evaluateAll(conf, prepared, flags, forwarded, requestContext(conf, prepared, facts), drawing);
+  const outcome = evaluateAll(conf, prepared, flags, forwarded, requestValues(conf, prepared, facts), drawing);
   if (!randomDrawn) remember(memo, requestField, prepared, facts, nowMs, outcome);
   decisionKept = !randomDrawn;
   return outcome;
@@ -283,11 +301,30 @@ export function decideFeatures(
 /*
  * The forwarded header's items, one list reused by every evaluation (an evaluation never
  * yields, see drawRandom): a list made per request grows item by item, and LuaJIT
- * reallocates it at 1, 2, 4, 8, 16 and 32 items. With requestContext's tables written
- * whole, an evaluated request of the benchmark's 50 flags went from 6.36 to 5.70 µs
+ * reallocates it at 1, 2, 4, 8, 16 and 32 items. With requestContext's tables (now
+ * requestValues') written whole, an evaluated request of the benchmark's 50 flags went from 6.36 to 5.70 µs
  * (tests/bench/access-chain.ts feature-toggle-50-evaluated).
  */
 const headerItems: string[] = [];
+
+/** The forwarded flags of `names` in `flags`, found once per flag state. */
+function forwardedFlags(prepared: PreparedFeatureToggle, flags: PreparedFlags, names: readonly string[]): ForwardedFlag[] {
+  const known = prepared.forwarding;
+  if (known !== undefined && known.flags === flags && known.names === names) return known.list;
+  const list: ForwardedFlag[] = [];
+  for (const name of names) {
+    const feature = flags.features[name];
+    if (feature === undefined) continue;
+    const items: { [variant: string]: string } = {};
+    for (const variant of feature.source.variants ?? []) items[variant.name] = `${name}=${variant.name}`;
+    for (const strategy of feature.source.strategies ?? []) {
+      for (const variant of strategy.variants ?? []) items[variant.name] = `${name}=${variant.name}`;
+    }
+    list.push({ name, feature, items });
+  }
+  prepared.forwarding = { flags, names, list };
+  return list;
+}
 
 /** Evaluates the required flags (refusing on the first that is off), then the forwarded ones. */
 function evaluateAll(
@@ -295,7 +332,7 @@ function evaluateAll(
   prepared: PreparedFeatureToggle,
   flags: PreparedFlags,
   forwarded: readonly string[],
-  context: FlagContext,
+  context: ContextValues,
   caps: Capabilities,
 ): AccessOutcome {
   const clearUpstream = prepared.clearUpstream;
@@ -313,11 +350,11 @@ function evaluateAll(
   }
   const items = headerItems;
   let count = 0;
-  for (const name of forwarded) {
-    const evaluation = seen[name] ?? evaluate(flags, name, context, caps);
+  for (const flag of forwardedFlags(prepared, flags, forwarded)) {
+    const evaluation = seen[flag.name] ?? evaluateFeature(flag.feature, flags, context, caps);
     if (!evaluation.enabled) continue;
     const variant = evaluation.variant;
-    items[count] = variant.enabled ? (prepared.items[name]?.[variant.name] ?? `${name}=${variant.name}`) : name;
+    items[count] = variant.enabled ? (flag.items[variant.name] ?? `${flag.name}=${variant.name}`) : flag.name;
     count++;
   }
   // Drops what a longer list of an earlier request left behind (the room stays).
@@ -340,5 +377,5 @@ export function decideAt(conf: FeatureToggleConfig, facts: RequestFacts, now: nu
 /** One flag's evaluation for a request, for test vectors. */
 export function evaluateAt(conf: FeatureToggleConfig, name: string, facts: RequestFacts, now: number): Evaluation {
   const prepared = prepare(conf);
-  return evaluate(prepared.flags, name, requestContext(conf, prepared, facts), { now, random: () => 0 });
+  return evaluateIn(prepared.flags, name, requestValues(conf, prepared, facts), { now, random: () => 0 });
 }

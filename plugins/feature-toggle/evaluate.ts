@@ -18,7 +18,7 @@
  * DISABLED, ERROR) and, for errors, an OpenFeature error code (FLAG_NOT_FOUND).
  */
 import { ipInStrings } from "../core/cidr";
-import { normalizedHash } from "./murmur3";
+import { bucketOf, newBucketBudget, newBucketTable, type BucketBudget, type BucketTable } from "./buckets";
 import { compareSemver, parseDecimal, parseIsoTime, parseSemver, splitTrimmed, trim, type SemVer } from "./parse";
 import { portableRegex, type PortableRegex, type RegexMatcher } from "./regex";
 
@@ -139,9 +139,10 @@ export interface Capabilities {
 /*
  * Evaluation runs per request for every configured flag (50 in the benchmark), so a
  * state is compiled once (prepareFlags): parameter lists become sets, numbers, dates
- * and versions are parsed, hash keys' "<groupId>:" prefixes are built, and every
- * result that does not depend on the caller is allocated once and shared. The
- * per-request path then allocates nothing but the hash key strings.
+ * and versions are parsed, every rollout and variant set gets a table of its callers'
+ * buckets (buckets.ts), and every result that does not depend on the caller is
+ * allocated once and shared. The per-request path then allocates nothing but the key
+ * string of a caller's first hash.
  */
 
 interface CompiledConstraint {
@@ -165,8 +166,8 @@ interface CompiledVariants {
   definitions: VariantDefinition[];
   total: number;
   stickiness?: string;
-  /** "<groupId>:" */
-  prefix: string;
+  /** The callers' buckets (seed 86028157, normalizer the total weight). */
+  buckets: BucketTable;
   /** Per variant (same index): the result when chosen by weight, and by override. */
   bySplit: Evaluation[];
   byOverride: Evaluation[];
@@ -187,14 +188,14 @@ interface CompiledStrategy {
   /** Percentage of flexibleRollout / gradualRollout*. */
   rollout: number;
   stickiness: string;
-  /** "<groupId>:" of the rollout hash. */
-  prefix: string;
+  /** The callers' buckets of the rollout (seed 0, normalizer 100). */
+  buckets: BucketTable;
   variants?: CompiledVariants;
   /** The result when this strategy enables and has no variants of its own. */
   hit: Evaluation;
 }
 
-interface CompiledFeature {
+export interface CompiledFeature {
   source: Feature;
   start?: number;
   end?: number;
@@ -202,6 +203,10 @@ interface CompiledFeature {
   variants?: CompiledVariants;
   /** Enabled with no variant to pick. */
   plain: Evaluation;
+  /** The result, when it depends on nothing an evaluation is given (see constantResult). */
+  constant: Evaluation | undefined;
+  /** Whether a start/end window or dependencies are to be checked. */
+  gated: boolean;
 }
 
 /**
@@ -322,7 +327,12 @@ function listSet(strategy: Strategy, name: string, lowerCase: boolean): { [item:
   return set;
 }
 
-function compileVariants(definitions: VariantDefinition[] | undefined, groupId: string, inherited: string | undefined): CompiledVariants | undefined {
+function compileVariants(
+  definitions: VariantDefinition[] | undefined,
+  groupId: string,
+  inherited: string | undefined,
+  budget: BucketBudget,
+): CompiledVariants | undefined {
   if (definitions === undefined || definitions.length === 0) return undefined;
   let total = 0;
   let hasOverrides = false;
@@ -336,7 +346,7 @@ function compileVariants(definitions: VariantDefinition[] | undefined, groupId: 
     byOverride.push({ enabled: true, variant, reason: "TARGETING_MATCH" });
   }
   if (total <= 0) return undefined;
-  return { definitions, total, stickiness: definitions[0]!.stickiness ?? inherited, prefix: `${groupId}:`, bySplit, byOverride, hasOverrides };
+  return { definitions, total, stickiness: definitions[0]!.stickiness ?? inherited, buckets: newBucketTable(budget, groupId, VARIANT_SEED, total), bySplit, byOverride, hasOverrides };
 }
 
 function strategyReason(strategy: Strategy): Reason {
@@ -346,7 +356,7 @@ function strategyReason(strategy: Strategy): Reason {
   return "TARGETING_MATCH";
 }
 
-function compileStrategy(strategy: Strategy, feature: Feature, segments: { [id: string]: CompiledConstraint[] }): CompiledStrategy {
+function compileStrategy(strategy: Strategy, feature: Feature, segments: { [id: string]: CompiledConstraint[] }, budget: BucketBudget): CompiledStrategy {
   let compiledSegments: CompiledConstraint[][] | undefined;
   let missingSegment = false;
   if (strategy.segments !== undefined && strategy.segments.length > 0) {
@@ -370,9 +380,9 @@ function compileStrategy(strategy: Strategy, feature: Feature, segments: { [id: 
     constraints: compileConstraints(strategy.constraints),
     rollout: rollout === undefined ? 0 : (parseDecimal(rollout) ?? 0),
     stickiness: stickiness === undefined || stickiness === "" ? "default" : stickiness,
-    prefix: `${groupId}:`,
+    buckets: newBucketTable(budget, groupId, 0, 100),
     // Strategy variants without their own stickiness use the strategy's; their group is the strategy's groupId.
-    variants: compileVariants(strategy.variants, parameter(strategy, "groupId") ?? feature.name, stickiness),
+    variants: compileVariants(strategy.variants, parameter(strategy, "groupId") ?? feature.name, stickiness, budget),
     hit: { enabled: true, variant: ENABLED_NO_VARIANT, reason },
   };
   if (name === "userWithId") compiled.list = listSet(strategy, "userIds", false);
@@ -389,19 +399,39 @@ export function prepareFlags(state: FlagState): PreparedFlags {
   const segments: { [id: string]: CompiledConstraint[] } = {};
   for (const segment of state.segments ?? []) segments[`${segment.id}`] = compileConstraints(segment.constraints);
   const features: { [name: string]: CompiledFeature } = {};
+  const budget = newBucketBudget();
   for (const feature of state.features) {
     const strategies: CompiledStrategy[] = [];
-    for (const strategy of feature.strategies ?? []) strategies.push(compileStrategy(strategy, feature, segments));
-    features[feature.name] = {
+    for (const strategy of feature.strategies ?? []) strategies.push(compileStrategy(strategy, feature, segments, budget));
+    const compiled: CompiledFeature = {
       source: feature,
       start: feature.startTime === undefined ? undefined : parseIsoTime(feature.startTime),
       end: feature.endTime === undefined ? undefined : parseIsoTime(feature.endTime),
       strategies,
-      variants: compileVariants(feature.variants, feature.name, undefined),
+      variants: compileVariants(feature.variants, feature.name, undefined, budget),
       plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" },
+      constant: undefined,
+      gated: feature.startTime !== undefined || feature.endTime !== undefined || (feature.dependencies !== undefined && feature.dependencies.length > 0),
     };
+    compiled.constant = constantResult(compiled);
+    features[feature.name] = compiled;
   }
   return { features, reads: contextReads(features, segments) };
+}
+
+/**
+ * A flag's result when no context, clock or other flag can change it — a kill switch
+ * that is off, or a flag on for everyone with no variant to pick — so evaluating it is
+ * one field read (the benchmark's plain on/off flags). Mirrors evaluateFeature.
+ */
+function constantResult(compiled: CompiledFeature): Evaluation | undefined {
+  if (!compiled.source.enabled) return OFF_DISABLED;
+  if (compiled.gated || compiled.variants !== undefined) return undefined;
+  if (compiled.strategies.length === 0) return compiled.plain;
+  const first = compiled.strategies[0]!;
+  const untargeted = first.constraints.length === 0 && first.segments === undefined && !first.missingSegment;
+  if (first.source.name === "default" && !first.disabled && untargeted && first.variants === undefined) return first.hit;
+  return undefined;
 }
 
 /*
@@ -489,37 +519,63 @@ export const CONSUMER_FIELDS: { readonly [field: string]: boolean } = {
   appName: true,
 };
 
-/** The context's standard fields by name (a lookup table: see strategyRule on `switch`). */
-const STANDARD_FIELDS: { readonly [field: string]: "userId" | "sessionId" | "remoteAddress" | "environment" | "appName" | "currentTime" } = {
-  userId: "userId",
-  sessionId: "sessionId",
-  remoteAddress: "remoteAddress",
-  environment: "environment",
-  appName: "appName",
-  currentTime: "currentTime",
-};
+/** The context's standard fields by name. */
+const STANDARD_FIELDS: readonly ("userId" | "sessionId" | "remoteAddress" | "environment" | "appName" | "currentTime")[] = [
+  "userId",
+  "sessionId",
+  "remoteAddress",
+  "environment",
+  "appName",
+  "currentTime",
+];
 
-/** A context field as every rule reads it: a non-empty standard field, else the property of that name. */
-export function contextValue(context: FlagContext, field: string): string | undefined {
-  const standard = STANDARD_FIELDS[field];
-  const value: unknown = standard === undefined ? undefined : context[standard];
-  if (typeof value === "string" && value !== "") return value;
-  const property: unknown = context.properties?.[field];
-  if (typeof property === "string" && property !== "") return property;
-  if (typeof property === "number") return `${property}`;
-  return undefined;
+/**
+ * A context as the rules read it: each field's value, resolved once per evaluation
+ * instead of on every read (a request of 50 flags reads ~50 fields). A field is its
+ * non-empty standard field, else the non-empty property of that name — except
+ * currentTime, which is only ever the standard field: DATE_* constraints compare it
+ * with the clock's instants, and a property must not stand in for the clock.
+ * Absent and "" both mean no value (contextValue).
+ */
+export type ContextValues = { [field: string]: string | undefined };
+
+/** The values of a context (see ContextValues). */
+export function resolveContext(context: FlagContext): ContextValues {
+  const values: ContextValues = {};
+  const properties = context.properties;
+  if (properties !== undefined) {
+    for (const name in properties) {
+      const property: unknown = properties[name];
+      if (name === "currentTime") continue;
+      if (typeof property === "string") values[name] = property;
+      else if (typeof property === "number") values[name] = `${property}`;
+    }
+  }
+  for (const field of STANDARD_FIELDS) {
+    const value: unknown = context[field];
+    if (typeof value === "string" && value !== "") values[field] = value;
+  }
+  return values;
+}
+
+/** A context field as every rule reads it (see ContextValues). */
+export function contextValue(values: ContextValues, field: string): string | undefined {
+  // typeof: in JavaScript a field such as "constructor" finds an inherited property.
+  const value: unknown = values[field];
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function randomValue(caps: Capabilities): string {
   return `${Math.floor(caps.random() * 10000) + 1}`;
 }
 
-function currentTimeMs(context: FlagContext, caps: Capabilities): number | undefined {
-  if (context.currentTime !== undefined && context.currentTime !== "") return parseIsoTime(context.currentTime);
+function currentTimeMs(context: ContextValues, caps: Capabilities): number | undefined {
+  const currentTime = contextValue(context, "currentTime");
+  if (currentTime !== undefined) return parseIsoTime(currentTime);
   return caps.now * 1000;
 }
 
-function operatorResult(compiled: CompiledConstraint, context: FlagContext, caps: Capabilities): boolean {
+function operatorResult(compiled: CompiledConstraint, context: ContextValues, caps: Capabilities): boolean {
   const constraint = compiled.source;
   const operator = constraint.operator;
   const actual = contextValue(context, constraint.contextName);
@@ -584,7 +640,7 @@ function operatorResult(compiled: CompiledConstraint, context: FlagContext, caps
   return false;
 }
 
-function constraintHolds(compiled: CompiledConstraint, context: FlagContext, caps: Capabilities): boolean {
+function constraintHolds(compiled: CompiledConstraint, context: ContextValues, caps: Capabilities): boolean {
   if (compiled.source.operator === "REGEX") {
     // Unleash: an invalid pattern or a missing value never enables, inverted or not.
     const actual = contextValue(context, compiled.source.contextName);
@@ -604,7 +660,7 @@ function constraintHolds(compiled: CompiledConstraint, context: FlagContext, cap
  * that loop, and then 50 flags per request run interpreted.
  */
 
-function constraintsHold(constraints: CompiledConstraint[], context: FlagContext, caps: Capabilities): boolean {
+function constraintsHold(constraints: CompiledConstraint[], context: ContextValues, caps: Capabilities): boolean {
   const count = constraints.length;
   if (count === 0) return true;
   if (!constraintHolds(constraints[0]!, context, caps)) return false;
@@ -615,21 +671,21 @@ function constraintsHold(constraints: CompiledConstraint[], context: FlagContext
 }
 
 /** The first of `strategies` that admits the context. */
-function firstEnabled(strategies: CompiledStrategy[], context: FlagContext, caps: Capabilities): CompiledStrategy | undefined {
+function firstEnabled(strategies: CompiledStrategy[], context: ContextValues, caps: Capabilities): CompiledStrategy | undefined {
   const first = strategies[0]!;
   if (strategyEnabled(first, context, caps)) return first;
   for (let i = 1; i < strategies.length; i++) if (strategyEnabled(strategies[i]!, context, caps)) return strategies[i];
   return undefined;
 }
 
-function rolloutStickiness(stickiness: string, context: FlagContext, caps: Capabilities): string | undefined {
+function rolloutStickiness(stickiness: string, context: ContextValues, caps: Capabilities): string | undefined {
   if (stickiness === "default") return contextValue(context, "userId") ?? contextValue(context, "sessionId") ?? randomValue(caps);
   if (stickiness === "random") return randomValue(caps);
   return contextValue(context, stickiness);
 }
 
 function inRollout(strategy: CompiledStrategy, id: string | undefined): boolean {
-  return id !== undefined && strategy.rollout > 0 && normalizedHash(strategy.prefix, id, 100, 0) <= strategy.rollout;
+  return id !== undefined && strategy.rollout > 0 && bucketOf(strategy.buckets, id) <= strategy.rollout;
 }
 
 /** Is this strategy's own rule (not its constraints) satisfied? */
@@ -638,7 +694,7 @@ function inRollout(strategy: CompiledStrategy, id: string | undefined): boolean 
  * writes a switch as a `repeat … until true` loop, and a loop inside a function that the
  * per-flag loop calls makes LuaJIT blacklist that loop (50 flags per request, interpreted).
  */
-function strategyRule(strategy: CompiledStrategy, context: FlagContext, caps: Capabilities): boolean {
+function strategyRule(strategy: CompiledStrategy, context: ContextValues, caps: Capabilities): boolean {
   const name = strategy.source.name;
   if (name === "default") return true;
   if (name === "tiers") {
@@ -665,7 +721,7 @@ function strategyRule(strategy: CompiledStrategy, context: FlagContext, caps: Ca
   return false;
 }
 
-function strategyEnabled(strategy: CompiledStrategy, context: FlagContext, caps: Capabilities): boolean {
+function strategyEnabled(strategy: CompiledStrategy, context: ContextValues, caps: Capabilities): boolean {
   if (strategy.disabled || strategy.missingSegment) return false;
   if (strategy.segments !== undefined) {
     for (const segment of strategy.segments) if (!constraintsHold(segment, context, caps)) return false;
@@ -674,12 +730,12 @@ function strategyEnabled(strategy: CompiledStrategy, context: FlagContext, caps:
   return strategyRule(strategy, context, caps);
 }
 
-function variantSeed(stickiness: string | undefined, context: FlagContext, caps: Capabilities): string {
+function variantSeed(stickiness: string | undefined, context: ContextValues, caps: Capabilities): string {
   if (stickiness !== undefined && stickiness !== "default") return contextValue(context, stickiness) ?? randomValue(caps);
   return contextValue(context, "userId") ?? contextValue(context, "sessionId") ?? contextValue(context, "remoteAddress") ?? randomValue(caps);
 }
 
-function chooseVariant(variants: CompiledVariants, context: FlagContext, caps: Capabilities): Evaluation | undefined {
+function chooseVariant(variants: CompiledVariants, context: ContextValues, caps: Capabilities): Evaluation | undefined {
   const definitions = variants.definitions;
   if (variants.hasOverrides) {
     for (let i = 0; i < definitions.length; i++) {
@@ -692,7 +748,7 @@ function chooseVariant(variants: CompiledVariants, context: FlagContext, caps: C
       }
     }
   }
-  const target = normalizedHash(variants.prefix, variantSeed(variants.stickiness, context, caps), variants.total, VARIANT_SEED);
+  const target = bucketOf(variants.buckets, variantSeed(variants.stickiness, context, caps));
   let counter = 0;
   for (let i = 0; i < definitions.length; i++) {
     const weight = definitions[i]!.weight;
@@ -703,7 +759,7 @@ function chooseVariant(variants: CompiledVariants, context: FlagContext, caps: C
   return undefined;
 }
 
-function dependenciesMet(feature: Feature, flags: PreparedFlags, context: FlagContext, caps: Capabilities): boolean {
+function dependenciesMet(feature: Feature, flags: PreparedFlags, context: ContextValues, caps: Capabilities): boolean {
   if (feature.dependencies === undefined) return true;
   for (const dependency of feature.dependencies) {
     const parent = flags.features[dependency.feature];
@@ -725,12 +781,15 @@ function dependenciesMet(feature: Feature, flags: PreparedFlags, context: FlagCo
   return true;
 }
 
-function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags, context: FlagContext, caps: Capabilities): Evaluation {
+export function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags, context: ContextValues, caps: Capabilities): Evaluation {
+  const constant = compiled.constant;
+  if (constant !== undefined) return constant;
   const feature = compiled.source;
-  if (!feature.enabled) return OFF_DISABLED;
-  if (compiled.start !== undefined && caps.now * 1000 < compiled.start) return OFF_NOT_STARTED;
-  if (compiled.end !== undefined && caps.now * 1000 >= compiled.end) return OFF_ENDED;
-  if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+  if (compiled.gated) {
+    if (compiled.start !== undefined && caps.now * 1000 < compiled.start) return OFF_NOT_STARTED;
+    if (compiled.end !== undefined && caps.now * 1000 >= compiled.end) return OFF_ENDED;
+    if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+  }
 
   let hit = compiled.plain;
   let variants = compiled.variants;
@@ -751,6 +810,11 @@ function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags, contex
  * read-only.
  */
 export function evaluate(flags: PreparedFlags, name: string, context: FlagContext, caps: Capabilities): Evaluation {
+  return evaluateIn(flags, name, resolveContext(context), caps);
+}
+
+/** evaluate, for a context already resolved. */
+export function evaluateIn(flags: PreparedFlags, name: string, context: ContextValues, caps: Capabilities): Evaluation {
   const feature = flags.features[name];
   if (feature === undefined) return NOT_FOUND;
   return evaluateFeature(feature, flags, context, caps);

@@ -187,7 +187,8 @@ export const featureToggleSchema = record({
     }),
     session_header: string({ description: "Request header used as Unleash sessionId (client-supplied: for stickiness, never for access).", minLength: 1 }),
     context_headers: map({
-      description: "Context properties read from request headers (client-supplied: do not use them to grant paid features).",
+      description:
+        "Context properties read from request headers (client-supplied: do not use them to grant paid features). consumer, tier, plan and currentTime are the gateway's and never come from a header.",
       keys: string({ description: "Property name.", minLength: 1 }),
       values: string({ description: "Header name.", minLength: 1 }),
     }),

@@ -112,9 +112,9 @@ describe("feature-toggle remembered decisions (compiled Lua)", function()
         local conf = validated(case.config)
         local prepared = decide.prepare(conf)
         for _, step in ipairs(case.steps) do
-          local context = decide.requestContext(conf, prepared, step.facts)
+          local values = decide.requestValues(conf, prepared, step.facts)
           for _, field in ipairs(scenario.fields) do
-            assert.are.equal(evaluate.contextValue(context, field), decide.requestField(prepared, step.facts, field), field)
+            assert.are.equal(evaluate.contextValue(values, field), decide.requestField(prepared, step.facts, field), field)
           end
         end
       end)

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { RequestFacts } from "../../plugins/core/facts.ts";
 import type { AccessOutcome } from "../../plugins/core/outcome.ts";
 import { validateConfig } from "../../plugins/core/validate.ts";
-import { decideFeatures, prepare, requestContext, requestField } from "../../plugins/feature-toggle/decide.ts";
+import { decideFeatures, prepare, requestField, requestValues } from "../../plugins/feature-toggle/decide.ts";
 import { contextValue } from "../../plugins/feature-toggle/evaluate.ts";
 import { parseIsoTime } from "../../plugins/feature-toggle/parse.ts";
 import { featureToggleSchema, type FeatureToggleConfig } from "../../plugins/feature-toggle/schema.ts";
@@ -67,9 +67,9 @@ describe.each(scenario.configs)("$name", ({ config, steps }) => {
     const conf = validated(config);
     const prepared = prepare(conf);
     for (const step of steps) {
-      const context = requestContext(conf, prepared, step.facts);
+      const values = requestValues(conf, prepared, step.facts);
       for (const field of scenario.fields) {
-        expect(requestField(prepared, step.facts, field), `${field} of ${JSON.stringify(step.facts)}`).toBe(contextValue(context, field));
+        expect(requestField(prepared, step.facts, field), `${field} of ${JSON.stringify(step.facts)}`).toBe(contextValue(values, field));
       }
     }
   });

@@ -3,11 +3,13 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__ArraySetLength = ____lualib.__TS__ArraySetLength
 local ____exports = {}
-local rejection, evaluateRequired, evaluateAll, headerItems
+local rejection, evaluateRequired, forwardedFlags, evaluateAll, headerItems
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____evaluate = require("tollgate.feature_toggle.evaluate")
-local evaluate = ____evaluate.evaluate
+local contextValue = ____evaluate.contextValue
+local evaluateFeature = ____evaluate.evaluateFeature
+local evaluateIn = ____evaluate.evaluateIn
 local prepareFlags = ____evaluate.prepareFlags
 local ____memo = require("tollgate.feature_toggle.memo")
 local memoMatches = ____memo.memoMatches
@@ -23,12 +25,40 @@ function rejection(conf, prepared, name, evaluation)
     return {clearUpstream = prepared.clearUpstream, rejection = {status = conf.error_code, body = body, headers = {}}}
 end
 function evaluateRequired(conf, prepared, flags, name, context, caps, seen)
-    local evaluation = evaluate(flags, name, context, caps)
+    local evaluation = evaluateIn(flags, name, context, caps)
     if not evaluation.enabled then
         return rejection(conf, prepared, name, evaluation)
     end
     seen[name] = evaluation
     return nil
+end
+function forwardedFlags(prepared, flags, names)
+    local known = prepared.forwarding
+    if known ~= nil and known.flags == flags and known.names == names then
+        return known.list
+    end
+    local list = {}
+    for ____, name in ipairs(names) do
+        do
+            local feature = flags.features[name]
+            if feature == nil then
+                goto __continue63
+            end
+            local items = {}
+            for ____, variant in ipairs(feature.source.variants or ({})) do
+                items[variant.name] = name .. "=" .. variant.name
+            end
+            for ____, strategy in ipairs(feature.source.strategies or ({})) do
+                for ____, variant in ipairs(strategy.variants or ({})) do
+                    items[variant.name] = name .. "=" .. variant.name
+                end
+            end
+            list[#list + 1] = {name = name, feature = feature, items = items}
+        end
+        ::__continue63::
+    end
+    prepared.forwarding = {flags = flags, names = names, list = list}
+    return list
 end
 function evaluateAll(conf, prepared, flags, forwarded, context, caps)
     local clearUpstream = prepared.clearUpstream
@@ -68,25 +98,17 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
     end
     local items = headerItems
     local count = 0
-    for ____, name in ipairs(forwarded) do
+    for ____, flag in ipairs(forwardedFlags(prepared, flags, forwarded)) do
         do
-            local evaluation = seen[name] or evaluate(flags, name, context, caps)
+            local evaluation = seen[flag.name] or evaluateFeature(flag.feature, flags, context, caps)
             if not evaluation.enabled then
-                goto __continue72
+                goto __continue78
             end
             local variant = evaluation.variant
-            local ____temp_9 = count + 1
-            local ____variant_enabled_8
-            if variant.enabled then
-                local ____opt_6 = prepared.items[name]
-                ____variant_enabled_8 = ____opt_6 and ____opt_6[variant.name] or name .. "=" .. variant.name
-            else
-                ____variant_enabled_8 = name
-            end
-            items[____temp_9] = ____variant_enabled_8
+            items[count + 1] = variant.enabled and (flag.items[variant.name] or flag.name .. "=" .. variant.name) or flag.name
             count = count + 1
         end
-        ::__continue72::
+        ::__continue78::
     end
     __TS__ArraySetLength(items, count)
     if count == 0 then
@@ -129,18 +151,7 @@ function ____exports.prepare(conf)
         end
     end
     local upgrade = {}
-    local items = {}
     for ____, flag in ipairs(conf.flags) do
-        local byVariant = {}
-        for ____, variant in ipairs(flag.variants or ({})) do
-            byVariant[variant.name] = flag.name .. "=" .. variant.name
-        end
-        for ____, strategy in ipairs(flag.strategies or ({})) do
-            for ____, variant in ipairs(strategy.variants or ({})) do
-                byVariant[variant.name] = flag.name .. "=" .. variant.name
-            end
-        end
-        items[flag.name] = byVariant
         local hint = flag.upgrade or conf.upgrade
         if hint ~= nil then
             upgrade[flag.name] = hint
@@ -152,7 +163,6 @@ function ____exports.prepare(conf)
         forwarded = forwarded,
         contextHeaders = contextHeaders,
         sessionHeader = sessionHeader,
-        items = items,
         upgrade = upgrade,
         clearUpstream = {conf.header},
         needs = {
@@ -199,6 +209,12 @@ local function gatewayProperty(facts, name)
     end
     return consumerAttribute(consumer, "plan") or ""
 end
+--- Whether a context_headers property is read from its header: not a property the
+-- gateway establishes, and not currentTime (the clock is the gateway's; see
+-- ContextValues).
+local function fromHeader(property)
+    return not isGatewayProperty(property) and property ~= "currentTime"
+end
 local function header(facts, name)
     local ____temp_2
     if name == nil then
@@ -209,51 +225,52 @@ local function header(facts, name)
     end
     return ____temp_2
 end
-function ____exports.requestContext(conf, prepared, facts)
-    local properties = {
-        consumer = gatewayProperty(facts, "consumer"),
-        tier = gatewayProperty(facts, "tier"),
-        plan = gatewayProperty(facts, "plan")
-    }
-    for property in pairs(prepared.contextHeaders) do
-        do
-            if isGatewayProperty(property) then
-                goto __continue34
-            end
-            local value = header(facts, prepared.contextHeaders[property])
-            if value ~= nil and value ~= "" then
-                properties[property] = value
-            end
-        end
-        ::__continue34::
-    end
+function ____exports.requestValues(conf, prepared, facts)
+    local ____gatewayProperty_result_4 = gatewayProperty(facts, "consumer")
+    local ____gatewayProperty_result_5 = gatewayProperty(facts, "tier")
+    local ____gatewayProperty_result_6 = gatewayProperty(facts, "plan")
     local ____temp_3
     if facts.consumer == nil then
         ____temp_3 = nil
     else
         ____temp_3 = userIdOf(conf, facts.consumer)
     end
-    return {
+    local values = {
+        consumer = ____gatewayProperty_result_4,
+        tier = ____gatewayProperty_result_5,
+        plan = ____gatewayProperty_result_6,
         userId = ____temp_3,
         sessionId = header(facts, prepared.sessionHeader),
         remoteAddress = facts.clientIp,
         environment = conf.environment,
-        appName = conf.app_name,
-        properties = properties
+        appName = conf.app_name
     }
+    for property in pairs(prepared.contextHeaders) do
+        do
+            if not fromHeader(property) then
+                goto __continue29
+            end
+            local value = header(facts, prepared.contextHeaders[property])
+            if value ~= nil and value ~= "" and contextValue(values, property) == nil then
+                values[property] = value
+            end
+        end
+        ::__continue29::
+    end
+    return values
 end
---- contextValue(requestContext(conf, prepared, facts), field), without building the context.
+--- contextValue(requestValues(conf, prepared, facts), field), without building the values.
 function ____exports.requestField(prepared, facts, field)
     local conf = prepared.conf
     local standard
     if field == "userId" then
-        local ____temp_4
+        local ____temp_7
         if facts.consumer == nil then
-            ____temp_4 = nil
+            ____temp_7 = nil
         else
-            ____temp_4 = userIdOf(conf, facts.consumer)
+            ____temp_7 = userIdOf(conf, facts.consumer)
         end
-        standard = ____temp_4
+        standard = ____temp_7
     elseif field == "remoteAddress" then
         standard = facts.clientIp
     elseif field == "sessionId" then
@@ -269,16 +286,16 @@ function ____exports.requestField(prepared, facts, field)
     local property
     if isGatewayProperty(field) then
         property = gatewayProperty(facts, field)
-    else
+    elseif fromHeader(field) then
         property = header(facts, prepared.contextHeaders[field])
     end
-    local ____temp_5
+    local ____temp_8
     if property == "" then
-        ____temp_5 = nil
+        ____temp_8 = nil
     else
-        ____temp_5 = property
+        ____temp_8 = property
     end
-    return ____temp_5
+    return ____temp_8
 end
 --- The remote flags of an Unleash client-API answer (already decoded), or undefined when it is not one.
 function ____exports.remoteFlagsFrom(answer)
@@ -333,7 +350,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
             prepared,
             flags,
             forwarded,
-            ____exports.requestContext(conf, prepared, facts),
+            ____exports.requestValues(conf, prepared, facts),
             caps
         )
     end
@@ -362,7 +379,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
         prepared,
         flags,
         forwarded,
-        ____exports.requestContext(conf, prepared, facts),
+        ____exports.requestValues(conf, prepared, facts),
         drawing
     )
     if not randomDrawn then
@@ -395,10 +412,10 @@ end
 --- One flag's evaluation for a request, for test vectors.
 function ____exports.evaluateAt(conf, name, facts, now)
     local prepared = ____exports.prepare(conf)
-    return evaluate(
+    return evaluateIn(
         prepared.flags,
         name,
-        ____exports.requestContext(conf, prepared, facts),
+        ____exports.requestValues(conf, prepared, facts),
         {
             now = now,
             random = function() return 0 end

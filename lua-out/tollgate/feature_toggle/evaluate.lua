@@ -4,11 +4,13 @@ local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, evaluateFeature, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, STANDARD_FIELDS
+local lower, constantResult, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, NOT_FOUND
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
-local ____murmur3 = require("tollgate.feature_toggle.murmur3")
-local normalizedHash = ____murmur3.normalizedHash
+local ____buckets = require("tollgate.feature_toggle.buckets")
+local bucketOf = ____buckets.bucketOf
+local newBucketBudget = ____buckets.newBucketBudget
+local newBucketTable = ____buckets.newBucketTable
 local ____parse = require("tollgate.feature_toggle.parse")
 local compareSemver = ____parse.compareSemver
 local parseDecimal = ____parse.parseDecimal
@@ -20,6 +22,23 @@ local ____regex = require("tollgate.feature_toggle.regex")
 local portableRegex = ____regex.portableRegex
 function lower(s)
     return string.lower(s)
+end
+function constantResult(compiled)
+    if not compiled.source.enabled then
+        return OFF_DISABLED
+    end
+    if compiled.gated or compiled.variants ~= nil then
+        return nil
+    end
+    if #compiled.strategies == 0 then
+        return compiled.plain
+    end
+    local first = compiled.strategies[1]
+    local untargeted = #first.constraints == 0 and first.segments == nil and not first.missingSegment
+    if first.source.name == "default" and not first.disabled and untargeted and first.variants == nil then
+        return first.hit
+    end
+    return nil
 end
 function contextReads(features, segments)
     local fields = {}
@@ -114,35 +133,18 @@ function contextReads(features, segments)
     end
     return {fields = fieldList, instants = instantList, consumerKeyed = consumerKeyed}
 end
---- A context field as every rule reads it: a non-empty standard field, else the property of that name.
-function ____exports.contextValue(context, field)
-    local standard = STANDARD_FIELDS[field]
-    local ____temp_5
-    if standard == nil then
-        ____temp_5 = nil
-    else
-        ____temp_5 = context[standard]
-    end
-    local value = ____temp_5
-    if type(value) == "string" and value ~= "" then
-        return value
-    end
-    local ____opt_6 = context.properties
-    local property = ____opt_6 and ____opt_6[field]
-    if type(property) == "string" and property ~= "" then
-        return property
-    end
-    if type(property) == "number" then
-        return tostring(property)
-    end
-    return nil
+--- A context field as every rule reads it (see ContextValues).
+function ____exports.contextValue(values, field)
+    local value = values[field]
+    return type(value) == "string" and value ~= "" and value or nil
 end
 function randomValue(caps)
     return tostring(math.floor(caps.random() * 10000) + 1)
 end
 function currentTimeMs(context, caps)
-    if context.currentTime ~= nil and context.currentTime ~= "" then
-        return parseIsoTime(context.currentTime)
+    local currentTime = ____exports.contextValue(context, "currentTime")
+    if currentTime ~= nil then
+        return parseIsoTime(currentTime)
     end
     return caps.now * 1000
 end
@@ -151,17 +153,17 @@ function operatorResult(compiled, context, caps)
     local operator = constraint.operator
     local actual = ____exports.contextValue(context, constraint.contextName)
     do
-        local ____switch104 = operator
-        local ____cond104 = ____switch104 == "IN"
-        if ____cond104 then
+        local ____switch116 = operator
+        local ____cond116 = ____switch116 == "IN"
+        if ____cond116 then
             return actual ~= nil and compiled.set[actual] == true
         end
-        ____cond104 = ____cond104 or ____switch104 == "NOT_IN"
-        if ____cond104 then
+        ____cond116 = ____cond116 or ____switch116 == "NOT_IN"
+        if ____cond116 then
             return actual == nil or compiled.set[actual] ~= true
         end
-        ____cond104 = ____cond104 or (____switch104 == "STR_STARTS_WITH" or ____switch104 == "STR_ENDS_WITH" or ____switch104 == "STR_CONTAINS")
-        if ____cond104 then
+        ____cond116 = ____cond116 or (____switch116 == "STR_STARTS_WITH" or ____switch116 == "STR_ENDS_WITH" or ____switch116 == "STR_CONTAINS")
+        if ____cond116 then
             do
                 if actual == nil then
                     return false
@@ -181,8 +183,8 @@ function operatorResult(compiled, context, caps)
                 return false
             end
         end
-        ____cond104 = ____cond104 or (____switch104 == "NUM_EQ" or ____switch104 == "NUM_GT" or ____switch104 == "NUM_GTE" or ____switch104 == "NUM_LT" or ____switch104 == "NUM_LTE")
-        if ____cond104 then
+        ____cond116 = ____cond116 or (____switch116 == "NUM_EQ" or ____switch116 == "NUM_GT" or ____switch116 == "NUM_GTE" or ____switch116 == "NUM_LT" or ____switch116 == "NUM_LTE")
+        if ____cond116 then
             do
                 local b = compiled.number
                 if actual == nil or b == nil then
@@ -207,25 +209,25 @@ function operatorResult(compiled, context, caps)
                 return a <= b
             end
         end
-        ____cond104 = ____cond104 or (____switch104 == "DATE_AFTER" or ____switch104 == "DATE_BEFORE")
-        if ____cond104 then
+        ____cond116 = ____cond116 or (____switch116 == "DATE_AFTER" or ____switch116 == "DATE_BEFORE")
+        if ____cond116 then
             do
                 local limit = compiled.time
                 local now = currentTimeMs(context, caps)
                 if limit == nil or now == nil then
                     return false
                 end
-                local ____temp_8
+                local ____temp_4
                 if operator == "DATE_AFTER" then
-                    ____temp_8 = now > limit
+                    ____temp_4 = now > limit
                 else
-                    ____temp_8 = now < limit
+                    ____temp_4 = now < limit
                 end
-                return ____temp_8
+                return ____temp_4
             end
         end
-        ____cond104 = ____cond104 or (____switch104 == "SEMVER_EQ" or ____switch104 == "SEMVER_GT" or ____switch104 == "SEMVER_GTE" or ____switch104 == "SEMVER_LT" or ____switch104 == "SEMVER_LTE")
-        if ____cond104 then
+        ____cond116 = ____cond116 or (____switch116 == "SEMVER_EQ" or ____switch116 == "SEMVER_GT" or ____switch116 == "SEMVER_GTE" or ____switch116 == "SEMVER_LT" or ____switch116 == "SEMVER_LTE")
+        if ____cond116 then
             do
                 local b = compiled.semver
                 if actual == nil or b == nil then
@@ -251,8 +253,8 @@ function operatorResult(compiled, context, caps)
                 return c <= 0
             end
         end
-        ____cond104 = ____cond104 or ____switch104 == "IN_CIDR"
-        if ____cond104 then
+        ____cond116 = ____cond116 or ____switch116 == "IN_CIDR"
+        if ____cond116 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
     end
@@ -269,22 +271,22 @@ function constraintHolds(compiled, context, caps)
         if matched == nil then
             return false
         end
-        local ____compiled_inverted_9
+        local ____compiled_inverted_5
         if compiled.inverted then
-            ____compiled_inverted_9 = not matched
+            ____compiled_inverted_5 = not matched
         else
-            ____compiled_inverted_9 = matched
+            ____compiled_inverted_5 = matched
         end
-        return ____compiled_inverted_9
+        return ____compiled_inverted_5
     end
     local result = operatorResult(compiled, context, caps)
-    local ____compiled_inverted_10
+    local ____compiled_inverted_6
     if compiled.inverted then
-        ____compiled_inverted_10 = not result
+        ____compiled_inverted_6 = not result
     else
-        ____compiled_inverted_10 = result
+        ____compiled_inverted_6 = result
     end
-    return ____compiled_inverted_10
+    return ____compiled_inverted_6
 end
 function constraintsHold(constraints, context, caps)
     local count = #constraints
@@ -337,7 +339,7 @@ function rolloutStickiness(stickiness, context, caps)
     return ____exports.contextValue(context, stickiness)
 end
 function inRollout(strategy, id)
-    return id ~= nil and strategy.rollout > 0 and normalizedHash(strategy.prefix, id, 100, 0) <= strategy.rollout
+    return id ~= nil and strategy.rollout > 0 and bucketOf(strategy.buckets, id) <= strategy.rollout
 end
 function strategyRule(strategy, context, caps)
     local name = strategy.source.name
@@ -421,13 +423,13 @@ function chooseVariant(variants, context, caps)
                 do
                     local overrides = definitions[i + 1].overrides
                     if overrides == nil then
-                        goto __continue175
+                        goto __continue187
                     end
                     for ____, override in ipairs(overrides) do
                         do
                             local actual = ____exports.contextValue(context, override.contextName)
                             if actual == nil then
-                                goto __continue177
+                                goto __continue189
                             end
                             for ____, value in ipairs(override.values) do
                                 if value == actual then
@@ -435,19 +437,17 @@ function chooseVariant(variants, context, caps)
                                 end
                             end
                         end
-                        ::__continue177::
+                        ::__continue189::
                     end
                 end
-                ::__continue175::
+                ::__continue187::
                 i = i + 1
             end
         end
     end
-    local target = normalizedHash(
-        variants.prefix,
-        variantSeed(variants.stickiness, context, caps),
-        variants.total,
-        ____exports.VARIANT_SEED
+    local target = bucketOf(
+        variants.buckets,
+        variantSeed(variants.stickiness, context, caps)
     )
     local counter = 0
     do
@@ -456,14 +456,14 @@ function chooseVariant(variants, context, caps)
             do
                 local weight = definitions[i + 1].weight
                 if weight == 0 then
-                    goto __continue184
+                    goto __continue196
                 end
                 counter = counter + weight
                 if counter >= target then
                     return variants.bySplit[i + 1]
                 end
             end
-            ::__continue184::
+            ::__continue196::
             i = i + 1
         end
     end
@@ -479,12 +479,12 @@ function dependenciesMet(feature, flags, context, caps)
             if parent == nil or parent.source.dependencies ~= nil and #parent.source.dependencies > 0 then
                 return false
             end
-            local result = evaluateFeature(parent, flags, context, caps)
+            local result = ____exports.evaluateFeature(parent, flags, context, caps)
             if dependency.enabled == false then
                 if result.enabled then
                     return false
                 end
-                goto __continue189
+                goto __continue201
             end
             if not result.enabled then
                 return false
@@ -502,23 +502,26 @@ function dependenciesMet(feature, flags, context, caps)
                 end
             end
         end
-        ::__continue189::
+        ::__continue201::
     end
     return true
 end
-function evaluateFeature(compiled, flags, context, caps)
+function ____exports.evaluateFeature(compiled, flags, context, caps)
+    local constant = compiled.constant
+    if constant ~= nil then
+        return constant
+    end
     local feature = compiled.source
-    if not feature.enabled then
-        return OFF_DISABLED
-    end
-    if compiled.start ~= nil and caps.now * 1000 < compiled.start then
-        return OFF_NOT_STARTED
-    end
-    if compiled["end"] ~= nil and caps.now * 1000 >= compiled["end"] then
-        return OFF_ENDED
-    end
-    if not dependenciesMet(feature, flags, context, caps) then
-        return OFF_DEPENDENCY
+    if compiled.gated then
+        if compiled.start ~= nil and caps.now * 1000 < compiled.start then
+            return OFF_NOT_STARTED
+        end
+        if compiled["end"] ~= nil and caps.now * 1000 >= compiled["end"] then
+            return OFF_ENDED
+        end
+        if not dependenciesMet(feature, flags, context, caps) then
+            return OFF_DEPENDENCY
+        end
     end
     local hit = compiled.plain
     local variants = compiled.variants
@@ -540,6 +543,14 @@ function evaluateFeature(compiled, flags, context, caps)
     end
     return hit
 end
+--- evaluate, for a context already resolved.
+function ____exports.evaluateIn(flags, name, context, caps)
+    local feature = flags.features[name]
+    if feature == nil then
+        return NOT_FOUND
+    end
+    return ____exports.evaluateFeature(feature, flags, context, caps)
+end
 --- Seed of variant hashing in every Unleash SDK.
 ____exports.VARIANT_SEED = 86028157
 local DISABLED_VARIANT = {name = "disabled", enabled = false, feature_enabled = false}
@@ -552,7 +563,7 @@ OFF_NOT_STARTED = off("DISABLED", "not_started")
 OFF_ENDED = off("DISABLED", "ended")
 OFF_DEPENDENCY = off("DISABLED", "dependency")
 OFF_NOT_TARGETED = off("DEFAULT", "not_targeted")
-local NOT_FOUND = {
+NOT_FOUND = {
     enabled = false,
     variant = DISABLED_VARIANT,
     reason = "ERROR",
@@ -659,7 +670,7 @@ local function listSet(strategy, name, lowerCase)
     end
     return set
 end
-local function compileVariants(definitions, groupId, inherited)
+local function compileVariants(definitions, groupId, inherited, budget)
     if definitions == nil or #definitions == 0 then
         return nil
     end
@@ -683,7 +694,7 @@ local function compileVariants(definitions, groupId, inherited)
         definitions = definitions,
         total = total,
         stickiness = definitions[1].stickiness or inherited,
-        prefix = groupId .. ":",
+        buckets = newBucketTable(budget, groupId, ____exports.VARIANT_SEED, total),
         bySplit = bySplit,
         byOverride = byOverride,
         hasOverrides = hasOverrides
@@ -699,7 +710,7 @@ local function strategyReason(strategy)
     end
     return "TARGETING_MATCH"
 end
-local function compileStrategy(strategy, feature, segments)
+local function compileStrategy(strategy, feature, segments, budget)
     local compiledSegments
     local missingSegment = false
     if strategy.segments ~= nil and #strategy.segments > 0 then
@@ -726,11 +737,12 @@ local function compileStrategy(strategy, feature, segments)
         constraints = compileConstraints(strategy.constraints),
         rollout = rollout == nil and 0 or (parseDecimal(rollout) or 0),
         stickiness = (stickiness == nil or stickiness == "") and "default" or stickiness,
-        prefix = groupId .. ":",
+        buckets = newBucketTable(budget, groupId, 0, 100),
         variants = compileVariants(
             strategy.variants,
             parameter(strategy, "groupId") or feature.name,
-            stickiness
+            stickiness,
+            budget
         ),
         hit = {enabled = true, variant = ENABLED_NO_VARIANT, reason = reason}
     }
@@ -755,12 +767,12 @@ function ____exports.prepareFlags(state)
         segments[tostring(segment.id)] = compileConstraints(segment.constraints)
     end
     local features = {}
+    local budget = newBucketBudget()
     for ____, feature in ipairs(state.features) do
         local strategies = {}
         for ____, strategy in ipairs(feature.strategies or ({})) do
-            strategies[#strategies + 1] = compileStrategy(strategy, feature, segments)
+            strategies[#strategies + 1] = compileStrategy(strategy, feature, segments, budget)
         end
-        local ____feature_name_4 = feature.name
         local ____temp_2
         if feature.startTime == nil then
             ____temp_2 = nil
@@ -773,14 +785,18 @@ function ____exports.prepareFlags(state)
         else
             ____temp_3 = parseIsoTime(feature.endTime)
         end
-        features[____feature_name_4] = {
+        local compiled = {
             source = feature,
             start = ____temp_2,
             ["end"] = ____temp_3,
             strategies = strategies,
-            variants = compileVariants(feature.variants, feature.name, nil),
-            plain = {enabled = true, variant = ENABLED_NO_VARIANT, reason = "STATIC"}
+            variants = compileVariants(feature.variants, feature.name, nil, budget),
+            plain = {enabled = true, variant = ENABLED_NO_VARIANT, reason = "STATIC"},
+            constant = nil,
+            gated = feature.startTime ~= nil or feature.endTime ~= nil or feature.dependencies ~= nil and #feature.dependencies > 0
         }
+        compiled.constant = constantResult(compiled)
+        features[feature.name] = compiled
     end
     return {
         features = features,
@@ -800,22 +816,52 @@ ____exports.CONSUMER_FIELDS = {
     environment = true,
     appName = true
 }
-STANDARD_FIELDS = {
-    userId = "userId",
-    sessionId = "sessionId",
-    remoteAddress = "remoteAddress",
-    environment = "environment",
-    appName = "appName",
-    currentTime = "currentTime"
+--- The context's standard fields by name.
+local STANDARD_FIELDS = {
+    "userId",
+    "sessionId",
+    "remoteAddress",
+    "environment",
+    "appName",
+    "currentTime"
 }
+--- The values of a context (see ContextValues).
+function ____exports.resolveContext(context)
+    local values = {}
+    local properties = context.properties
+    if properties ~= nil then
+        for name in pairs(properties) do
+            do
+                local property = properties[name]
+                if name == "currentTime" then
+                    goto __continue103
+                end
+                if type(property) == "string" then
+                    values[name] = property
+                elseif type(property) == "number" then
+                    values[name] = tostring(property)
+                end
+            end
+            ::__continue103::
+        end
+    end
+    for ____, field in ipairs(STANDARD_FIELDS) do
+        local value = context[field]
+        if type(value) == "string" and value ~= "" then
+            values[field] = value
+        end
+    end
+    return values
+end
 --- Evaluates one flag by name. The result may be shared between calls: treat it as
 -- read-only.
 function ____exports.evaluate(flags, name, context, caps)
-    local feature = flags.features[name]
-    if feature == nil then
-        return NOT_FOUND
-    end
-    return evaluateFeature(feature, flags, context, caps)
+    return ____exports.evaluateIn(
+        flags,
+        name,
+        ____exports.resolveContext(context),
+        caps
+    )
 end
 --- The state after applying delta events in order (hydration replaces everything).
 function ____exports.applyDeltaEvents(state, events)

@@ -274,38 +274,4 @@ end
 function ____exports.normalizedValue(id, groupId, normalizer, seed)
     return ____exports.murmur3(groupId .. ":" .. id, seed) % normalizer + 1
 end
---- Memo of murmur3 by seed, "<groupId>:" prefix and id: a gateway sees the same callers
--- again and again, and a request evaluates many flags, so most lookups hit and no key
--- string is even built. Bounded: emptied when it reaches MEMO_LIMIT ids.
-local MEMO_LIMIT = 10000
-local memo = {}
-local memoSize = 0
---- murmur3(prefix + id, seed) % normalizer + 1, memoized; `prefix` is "<groupId>:".
-function ____exports.normalizedHash(prefix, id, normalizer, seed)
-    local bySeed = memo[seed]
-    if bySeed == nil then
-        bySeed = {}
-        memo[seed] = bySeed
-    end
-    local byId = bySeed[prefix]
-    if byId == nil then
-        byId = {}
-        bySeed[prefix] = byId
-    end
-    local hash = byId[id]
-    if type(hash) ~= "number" then
-        if memoSize >= MEMO_LIMIT then
-            memo = {}
-            memoSize = 0
-            byId = {}
-            memo[seed] = {}
-            memo[seed][prefix] = byId
-        end
-        local computed = ____exports.murmur3(prefix .. id, seed)
-        byId[id] = computed
-        memoSize = memoSize + 1
-        return computed % normalizer + 1
-    end
-    return hash % normalizer + 1
-end
 return ____exports

@@ -178,7 +178,7 @@ ____exports.featureToggleSchema = record({
         user_id = ____string({description = "Consumer field used as Unleash userId (default stickiness): username (falls back to id), id, custom_id.", oneOf = {"username", "id", "custom_id"}, default = "username"}),
         session_header = ____string({description = "Request header used as Unleash sessionId (client-supplied: for stickiness, never for access).", minLength = 1}),
         context_headers = map({
-            description = "Context properties read from request headers (client-supplied: do not use them to grant paid features).",
+            description = "Context properties read from request headers (client-supplied: do not use them to grant paid features). consumer, tier, plan and currentTime are the gateway's and never come from a header.",
             keys = ____string({description = "Property name.", minLength = 1}),
             values = ____string({description = "Header name.", minLength = 1})
         }),
