@@ -28,6 +28,7 @@ import {
   featureToggleFloor,
   FLOORS_LUA_PATH,
   HANDWRITTEN_LUA_PATH,
+  handwrittenFeatureToggle50,
   handwrittenTierLimit,
   keyAuth,
   tierLimit,
@@ -50,6 +51,7 @@ const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "feature-toggle-floor": () => [keyAuth, featureToggleFloor()],
   "feature-toggle-50": () => [keyAuth, featureToggle50()],
   "feature-toggle-50-evaluated": () => [keyAuth, featureToggle50({ decision_cache_size: 0 })],
+  "handwritten-feature-toggle-50": () => [keyAuth, handwrittenFeatureToggle50()],
 };
 export const ACCESS_CHAIN_SCENARIOS = Object.keys(SCENARIOS);
 

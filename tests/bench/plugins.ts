@@ -62,6 +62,15 @@ export function featureToggle50(extra: object = {}): object {
   return { name: "feature-toggle", config: { flags, require: ["flag-0"], ...extra } };
 }
 
+/**
+ * The hand-written Lua evaluator of feature-toggle-50's flags (not shipped; see its
+ * header in tests/bench/handwritten/), given the same flags and required flag.
+ */
+export function handwrittenFeatureToggle50(): object {
+  const { config } = featureToggle50() as { config: { flags: object[]; require: string[] } };
+  return { name: "handwritten-feature-toggle", config: { flags: config.flags, require: config.require } };
+}
+
 /** entitlement-check asking the entitlement service at `serviceUrl`, whose answer stays cached (ttl 1 h). */
 export function entitlementCheck(serviceUrl: string): object {
   return {

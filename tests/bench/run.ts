@@ -30,7 +30,10 @@ import {
   benchKongConfig,
   entitlementCheck,
   featureToggle50,
+  featureToggleFloor,
+  FLOORS_LUA_PATH,
   HANDWRITTEN_LUA_PATH,
+  handwrittenFeatureToggle50,
   handwrittenTierLimit,
   keyAuth,
   tierLimit,
@@ -145,10 +148,22 @@ const SCENARIOS: Scenario[] = [
   kongScenario("key-auth", "key-auth only (the consumer lookup tier-limit depends on)", () => [keyAuth]),
   entitlementCheckCached(),
   kongScenario("feature-toggle-50", "key-auth + feature-toggle, 50 flags, enabled ones forwarded; the decision remembered for the caller (the default)", () => [keyAuth, featureToggle50()]),
+  kongScenario(
+    "feature-toggle-floor",
+    "key-auth + forwarding the header feature-toggle-50 forwards, deciding nothing (tests/bench/floors/)",
+    () => [keyAuth, featureToggleFloor()],
+    [FLOORS_LUA_PATH],
+  ),
   kongScenario("feature-toggle-50-evaluated", "the same with decision_cache_size 0: all 50 flags evaluated on every request", () => [
     keyAuth,
     featureToggle50({ decision_cache_size: 0 }),
   ]),
+  kongScenario(
+    "handwritten-feature-toggle-50",
+    "key-auth + a hand-written Lua evaluator of the same 50 flags, all evaluated on every request (tests/bench/handwritten/)",
+    () => [keyAuth, handwrittenFeatureToggle50()],
+    [HANDWRITTEN_LUA_PATH],
+  ),
   kongScenario("tier-limit-local", "key-auth + tier-limit, policy local (lua_shared_dict), sliding, two windows", () => [keyAuth, tierLimit()]),
   kongScenario(
     "handwritten-lua",
@@ -639,9 +654,16 @@ ${ownCostRows(results).join("\n")}
   (X-Plan, X-Entitlements), or one of ~30 enabled flags and variants (X-Features). The
   header values travel on to the echo upstream, which answers with every request header
   it received, so a longer header costs the shared cores more than its setting.
-  feature-toggle-50-evaluated evaluates all 50 flags on every request (only the murmur3
-  hash of a rollout's group and caller is memoized): its own cost divided by 50 is the
-  cost of one flag, forwarding included.
+  feature-toggle-50-evaluated evaluates all 50 flags on every request (a caller's murmur3
+  bucket is remembered per rollout and variant set, nothing else): its own cost divided
+  by 50 is the cost of one flag, forwarding included. Two rows bound it from below.
+  feature-toggle-floor forwards the same X-Features value and decides nothing: what the
+  header alone costs. handwritten-feature-toggle-50 evaluates the same 50 flags on every
+  request in hand-written Lua that knows only their five shapes (flat records, one
+  loop, buckets remembered the same way): what evaluating them costs in Lua whoever
+  writes it, without Unleash's other strategies, operators, segments, dependencies,
+  time windows or OpenFeature reasons. Where that row misses 0.90, no plugin that
+  evaluates the 50 flags per request reaches it on this host.
 - kafka-usage: per request the log phase reads the request's facts (nginx variables, the
   route, the service, the consumer), builds the event and its JSON and queues it; per
   batch of 500 a timer in the same worker encodes a RecordBatch (CRC-32C in Lua) and sends
