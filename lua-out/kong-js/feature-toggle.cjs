@@ -27730,18 +27730,25 @@ function compileVariants(definitions, groupId, inherited, budget) {
   if (definitions === void 0 || definitions.length === 0) return void 0;
   let total = 0;
   let hasOverrides = false;
+  const bounds = [];
   const bySplit = [];
   const byOverride = [];
   for (const definition of definitions) {
     total += definition.weight;
+    bounds.push(total);
     if (definition.overrides !== void 0 && definition.overrides.length > 0) hasOverrides = true;
     const variant2 = { name: definition.name, enabled: true, feature_enabled: true, payload: definition.payload };
     bySplit.push({ enabled: true, variant: variant2, reason: "SPLIT" });
     byOverride.push({ enabled: true, variant: variant2, reason: "TARGETING_MATCH" });
   }
   if (total <= 0) return void 0;
-  return { definitions, total, stickiness: definitions[0].stickiness ?? inherited, buckets: newBucketTable(budget, groupId, VARIANT_SEED, total), bySplit, byOverride, hasOverrides };
+  return { definitions, total, stickiness: definitions[0].stickiness ?? inherited, bounds, buckets: newBucketTable(budget, groupId, VARIANT_SEED, total), bySplit, byOverride, hasOverrides };
 }
+var ROLLOUT_RULES = {
+  flexibleRollout: true,
+  gradualRolloutUserId: true,
+  gradualRolloutSessionId: true
+};
 function strategyReason(strategy2) {
   const targeted = strategy2.constraints !== void 0 && strategy2.constraints.length > 0 || strategy2.segments !== void 0 && strategy2.segments.length > 0;
   if (strategy2.name === "flexibleRollout" || strategy2.name === "gradualRolloutUserId" || strategy2.name === "gradualRolloutSessionId" || strategy2.name === "gradualRolloutRandom") return "SPLIT";
@@ -27770,11 +27777,13 @@ function compileStrategy(strategy2, feature, segments, budget) {
     segments: compiledSegments,
     missingSegment,
     constraints: compileConstraints(strategy2.constraints),
+    conditional: strategy2.disabled === true || missingSegment || compiledSegments !== void 0 || strategy2.constraints !== void 0 && strategy2.constraints.length > 0,
     rollout: rollout === void 0 ? 0 : parseDecimal(rollout) ?? 0,
     stickiness: stickiness === void 0 || stickiness === "" ? "default" : stickiness,
-    buckets: newBucketTable(budget, groupId, 0, 100),
+    buckets: ROLLOUT_RULES[name] === true ? newBucketTable(budget, groupId, 0, 100) : void 0,
     // Strategy variants without their own stickiness use the strategy's; their group is the strategy's groupId.
     variants: compileVariants(strategy2.variants, parameter(strategy2, "groupId") ?? feature.name, stickiness, budget),
+    matchedVariants: void 0,
     hit: { enabled: true, variant: ENABLED_NO_VARIANT, reason }
   };
   if (name === "userWithId") compiled2.list = listSet(strategy2, "userIds", false);
@@ -27794,12 +27803,17 @@ function prepareFlags(state) {
   for (const feature of state.features) {
     const strategies = [];
     for (const strategy2 of feature.strategies ?? []) strategies.push(compileStrategy(strategy2, feature, segments, budget));
+    const variants = compileVariants(feature.variants, feature.name, void 0, budget);
+    for (const strategy2 of strategies) {
+      const listed = strategy2.source.variants !== void 0 && strategy2.source.variants.length > 0;
+      strategy2.matchedVariants = strategy2.variants ?? (listed ? void 0 : variants);
+    }
     const compiled2 = {
       source: feature,
       start: feature.startTime === void 0 ? void 0 : parseIsoTime(feature.startTime),
       end: feature.endTime === void 0 ? void 0 : parseIsoTime(feature.endTime),
       strategies,
-      variants: compileVariants(feature.variants, feature.name, void 0, budget),
+      variants,
       plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" },
       constant: void 0,
       gated: feature.startTime !== void 0 || feature.endTime !== void 0 || feature.dependencies !== void 0 && feature.dependencies.length > 0
@@ -27811,11 +27825,10 @@ function prepareFlags(state) {
 }
 function constantResult(compiled2) {
   if (!compiled2.source.enabled) return OFF_DISABLED;
-  if (compiled2.gated || compiled2.variants !== void 0) return void 0;
-  if (compiled2.strategies.length === 0) return compiled2.plain;
+  if (compiled2.gated) return void 0;
+  if (compiled2.strategies.length === 0) return compiled2.variants === void 0 ? compiled2.plain : void 0;
   const first = compiled2.strategies[0];
-  const untargeted = first.constraints.length === 0 && first.segments === void 0 && !first.missingSegment;
-  if (first.source.name === "default" && !first.disabled && untargeted && first.variants === void 0) return first.hit;
+  if (first.source.name === "default" && !first.conditional && first.matchedVariants === void 0) return first.hit;
   return void 0;
 }
 function contextReads(features, segments) {
@@ -27987,7 +28000,8 @@ function constraintsHold(constraints, context, caps) {
 function firstEnabled(strategies, context, caps) {
   const first = strategies[0];
   if (strategyEnabled(first, context, caps)) return first;
-  for (let i = 1; i < strategies.length; i++) if (strategyEnabled(strategies[i], context, caps)) return strategies[i];
+  const count = strategies.length;
+  for (let i = 1; i < count; i++) if (strategyEnabled(strategies[i], context, caps)) return strategies[i];
   return void 0;
 }
 function rolloutStickiness(stickiness, context, caps) {
@@ -28025,12 +28039,15 @@ function strategyRule(strategy2, context, caps) {
   return false;
 }
 function strategyEnabled(strategy2, context, caps) {
+  if (strategy2.conditional && !conditionsHold(strategy2, context, caps)) return false;
+  return strategyRule(strategy2, context, caps);
+}
+function conditionsHold(strategy2, context, caps) {
   if (strategy2.disabled || strategy2.missingSegment) return false;
   if (strategy2.segments !== void 0) {
     for (const segment2 of strategy2.segments) if (!constraintsHold(segment2, context, caps)) return false;
   }
-  if (!constraintsHold(strategy2.constraints, context, caps)) return false;
-  return strategyRule(strategy2, context, caps);
+  return constraintsHold(strategy2.constraints, context, caps);
 }
 function variantSeed(stickiness, context, caps) {
   if (stickiness !== void 0 && stickiness !== "default") return contextValue(context, stickiness) ?? randomValue(caps);
@@ -28050,13 +28067,11 @@ function chooseVariant(variants, context, caps) {
     }
   }
   const target = bucketOf(variants.buckets, variantSeed(variants.stickiness, context, caps));
-  let counter = 0;
-  for (let i = 0; i < definitions.length; i++) {
-    const weight = definitions[i].weight;
-    if (weight === 0) continue;
-    counter += weight;
-    if (counter >= target) return variants.bySplit[i];
-  }
+  const bounds = variants.bounds;
+  if (bounds[0] >= target) return variants.bySplit[0];
+  const count = bounds.length;
+  if (count > 1 && bounds[1] >= target) return variants.bySplit[1];
+  for (let i = 2; i < count; i++) if (bounds[i] >= target) return variants.bySplit[i];
   return void 0;
 }
 function dependenciesMet(feature, flags, context, caps) {
@@ -28090,13 +28105,11 @@ function evaluateFeature(compiled2, flags, context, caps) {
   }
   let hit = compiled2.plain;
   let variants = compiled2.variants;
-  if (compiled2.strategies.length > 0) {
-    let matched;
-    matched = firstEnabled(compiled2.strategies, context, caps);
+  if (compiled2.strategies[0] !== void 0) {
+    const matched = firstEnabled(compiled2.strategies, context, caps);
     if (matched === void 0) return OFF_NOT_TARGETED;
     hit = matched.hit;
-    if (matched.variants !== void 0) variants = matched.variants;
-    else if (matched.source.variants !== void 0 && matched.source.variants.length > 0) variants = void 0;
+    variants = matched.matchedVariants;
   }
   if (variants !== void 0) return chooseVariant(variants, context, caps) ?? hit;
   return hit;
@@ -28310,12 +28323,6 @@ function remoteFlagsFrom(answer) {
   const segments = typeof state.segments === "object" && state.segments !== null ? state.segments : [];
   return { flags: prepareFlags({ features, segments }), names };
 }
-function evaluateRequired(conf, prepared, flags, name, context, caps, seen) {
-  const evaluation = evaluateIn(flags, name, context, caps);
-  if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
-  seen[name] = evaluation;
-  return void 0;
-}
 var hostRandom = () => 0;
 var randomDrawn = false;
 var decisionKept = false;
@@ -28348,11 +28355,13 @@ function decideFeatures(conf, prepared, facts, caps, remote) {
   decisionKept = !randomDrawn;
   return outcome;
 }
+var forwardedResults = [];
 var headerItems = [];
-function forwardedFlags(prepared, flags, names) {
+function forwardingOf(prepared, flags, names) {
   const known = prepared.forwarding;
-  if (known !== void 0 && known.flags === flags && known.names === names) return known.list;
+  if (known !== void 0 && known.flags === flags && known.names === names) return known;
   const list = [];
+  const position = {};
   for (const name of names) {
     const feature = flags.features[name];
     if (feature === void 0) continue;
@@ -28361,33 +28370,45 @@ function forwardedFlags(prepared, flags, names) {
     for (const strategy2 of feature.source.strategies ?? []) {
       for (const variant2 of strategy2.variants ?? []) items[variant2.name] = `${name}=${variant2.name}`;
     }
+    position[name] = list.length;
     list.push({ name, feature, items });
   }
-  prepared.forwarding = { flags, names, list };
-  return list;
+  const forwarding = { flags, names, list, position };
+  prepared.forwarding = forwarding;
+  return forwarding;
+}
+function refusal(conf, prepared, forwarding, name, context, caps) {
+  const at = forwarding.position[name];
+  const evaluation = typeof at === "number" ? forwardedResults[at] : evaluateIn(forwarding.flags, name, context, caps);
+  return evaluation.enabled ? void 0 : rejection(conf, prepared, name, evaluation);
 }
 function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
   const clearUpstream = prepared.clearUpstream;
-  const seen = {};
-  const required = conf.require;
-  if (required.length > 0) {
-    const refused = evaluateRequired(conf, prepared, flags, required[0], context, caps, seen);
-    if (refused !== void 0) return refused;
-    for (let i = 1; i < required.length; i++) {
-      const refusedToo = evaluateRequired(conf, prepared, flags, required[i], context, caps, seen);
-      if (refusedToo !== void 0) return refusedToo;
-    }
-  }
+  const forwarding = forwardingOf(prepared, flags, forwarded);
+  const list = forwarding.list;
+  const results = forwardedResults;
   const items = headerItems;
   let count = 0;
-  for (const flag2 of forwardedFlags(prepared, flags, forwarded)) {
-    const evaluation = seen[flag2.name] ?? evaluateFeature(flag2.feature, flags, context, caps);
+  const total = list.length;
+  for (let i = 0; i < total; i++) {
+    const flag2 = list[i];
+    const evaluation = evaluateFeature(flag2.feature, flags, context, caps);
+    results[i] = evaluation;
     if (!evaluation.enabled) continue;
     const variant2 = evaluation.variant;
     items[count] = variant2.enabled ? flag2.items[variant2.name] ?? `${flag2.name}=${variant2.name}` : flag2.name;
     count++;
   }
   items.length = count;
+  const required = conf.require;
+  if (required.length > 0) {
+    const refused = refusal(conf, prepared, forwarding, required[0], context, caps);
+    if (refused !== void 0) return refused;
+    for (let i = 1; i < required.length; i++) {
+      const refusedToo = refusal(conf, prepared, forwarding, required[i], context, caps);
+      if (refusedToo !== void 0) return refusedToo;
+    }
+  }
   if (count === 0) return { clearUpstream };
   const features = items.join(",");
   const upstream = {};

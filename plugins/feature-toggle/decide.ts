@@ -37,7 +37,7 @@ export interface PreparedFeatureToggle {
   needs: FactNeeds;
   /** Remembered decisions of this config (memo.ts), made when first needed. */
   memo?: DecisionMemo;
-  /** The forwarded flags found in the flag state last evaluated (forwardedFlags). */
+  /** The forwarded flags found in the flag state last evaluated (forwardingOf). */
   forwarding?: Forwarding;
 }
 
@@ -54,6 +54,8 @@ interface Forwarding {
   names: readonly string[];
   /** In forwarding order; a name the state lacks is left out (it is never on). */
   list: ForwardedFlag[];
+  /** A flag's index in `list`, by name. */
+  position: { [name: string]: number };
 }
 
 const cache = new WeakMap<FeatureToggleConfig, PreparedFeatureToggle>();
@@ -222,22 +224,6 @@ export function remoteFlagsFrom(answer: unknown): RemoteFlags | undefined {
   return { flags: prepareFlags({ features, segments }), names };
 }
 
-/** A required flag's evaluation, kept in `seen`; the refusal when it is off. */
-function evaluateRequired(
-  conf: FeatureToggleConfig,
-  prepared: PreparedFeatureToggle,
-  flags: PreparedFlags,
-  name: string,
-  context: ContextValues,
-  caps: Capabilities,
-  seen: { [name: string]: Evaluation },
-): AccessOutcome | undefined {
-  const evaluation = evaluateIn(flags, name, context, caps);
-  if (!evaluation.enabled) return rejection(conf, prepared, name, evaluation);
-  seen[name] = evaluation;
-  return undefined;
-}
-
 /*
  * Random draws (random stickiness, gradualRolloutRandom, a rollout or variant with no
  * userId or sessionId to stick to) make a decision that must not be remembered. The
@@ -299,19 +285,19 @@ export function decideFeatures(
 }
 
 /*
- * The forwarded header's items, one list reused by every evaluation (an evaluation never
- * yields, see drawRandom): a list made per request grows item by item, and LuaJIT
- * reallocates it at 1, 2, 4, 8, 16 and 32 items. With requestContext's tables (now
- * requestValues') written whole, an evaluated request of the benchmark's 50 flags went from 6.36 to 5.70 µs
- * (tests/bench/access-chain.ts feature-toggle-50-evaluated).
+ * The forwarded flags' evaluations and the header's items: two lists reused by every
+ * evaluation (an evaluation never yields, see drawRandom). A list made per request grows
+ * item by item, and LuaJIT reallocates it at 1, 2, 4, 8, 16 and 32 items.
  */
+const forwardedResults: Evaluation[] = [];
 const headerItems: string[] = [];
 
 /** The forwarded flags of `names` in `flags`, found once per flag state. */
-function forwardedFlags(prepared: PreparedFeatureToggle, flags: PreparedFlags, names: readonly string[]): ForwardedFlag[] {
+function forwardingOf(prepared: PreparedFeatureToggle, flags: PreparedFlags, names: readonly string[]): Forwarding {
   const known = prepared.forwarding;
-  if (known !== undefined && known.flags === flags && known.names === names) return known.list;
+  if (known !== undefined && known.flags === flags && known.names === names) return known;
   const list: ForwardedFlag[] = [];
+  const position: { [name: string]: number } = {};
   for (const name of names) {
     const feature = flags.features[name];
     if (feature === undefined) continue;
@@ -320,13 +306,33 @@ function forwardedFlags(prepared: PreparedFeatureToggle, flags: PreparedFlags, n
     for (const strategy of feature.source.strategies ?? []) {
       for (const variant of strategy.variants ?? []) items[variant.name] = `${name}=${variant.name}`;
     }
+    position[name] = list.length;
     list.push({ name, feature, items });
   }
-  prepared.forwarding = { flags, names, list };
-  return list;
+  const forwarding: Forwarding = { flags, names, list, position };
+  prepared.forwarding = forwarding;
+  return forwarding;
 }
 
-/** Evaluates the required flags (refusing on the first that is off), then the forwarded ones. */
+/** The refusal for a required flag that is off: its result among the forwarded flags', else its own evaluation. */
+function refusal(
+  conf: FeatureToggleConfig,
+  prepared: PreparedFeatureToggle,
+  forwarding: Forwarding,
+  name: string,
+  context: ContextValues,
+  caps: Capabilities,
+): AccessOutcome | undefined {
+  // typeof: in JavaScript a name such as "constructor" finds an inherited property.
+  const at: unknown = forwarding.position[name];
+  const evaluation = typeof at === "number" ? forwardedResults[at]! : evaluateIn(forwarding.flags, name, context, caps);
+  return evaluation.enabled ? undefined : rejection(conf, prepared, name, evaluation);
+}
+
+/**
+ * Evaluates each flag once: the forwarded ones in one loop, then the required ones
+ * (refusing on the first that is off), from the loop's results where they are forwarded.
+ */
 function evaluateAll(
   conf: FeatureToggleConfig,
   prepared: PreparedFeatureToggle,
@@ -336,22 +342,17 @@ function evaluateAll(
   caps: Capabilities,
 ): AccessOutcome {
   const clearUpstream = prepared.clearUpstream;
-  const seen: { [name: string]: Evaluation } = {};
-  // A route usually requires one flag: it is evaluated before (and without) the loop,
-  // because a loop that runs once per request costs LuaJIT its traces (hosts/lua/each.ts).
-  const required = conf.require;
-  if (required.length > 0) {
-    const refused = evaluateRequired(conf, prepared, flags, required[0]!, context, caps, seen);
-    if (refused !== undefined) return refused;
-    for (let i = 1; i < required.length; i++) {
-      const refusedToo = evaluateRequired(conf, prepared, flags, required[i]!, context, caps, seen);
-      if (refusedToo !== undefined) return refusedToo;
-    }
-  }
+  const forwarding = forwardingOf(prepared, flags, forwarded);
+  const list = forwarding.list;
+  const results = forwardedResults;
   const items = headerItems;
   let count = 0;
-  for (const flag of forwardedFlags(prepared, flags, forwarded)) {
-    const evaluation = seen[flag.name] ?? evaluateFeature(flag.feature, flags, context, caps);
+  // The length read once: tstl re-reads `list.length` (Lua's `#`) on every turn otherwise.
+  const total = list.length;
+  for (let i = 0; i < total; i++) {
+    const flag = list[i]!;
+    const evaluation = evaluateFeature(flag.feature, flags, context, caps);
+    results[i] = evaluation;
     if (!evaluation.enabled) continue;
     const variant = evaluation.variant;
     items[count] = variant.enabled ? (flag.items[variant.name] ?? `${flag.name}=${variant.name}`) : flag.name;
@@ -359,6 +360,17 @@ function evaluateAll(
   }
   // Drops what a longer list of an earlier request left behind (the room stays).
   items.length = count;
+  // A route usually requires one flag: it is checked without a loop, because a second
+  // loop per request costs LuaJIT its traces (hosts/lua/each.ts).
+  const required = conf.require;
+  if (required.length > 0) {
+    const refused = refusal(conf, prepared, forwarding, required[0]!, context, caps);
+    if (refused !== undefined) return refused;
+    for (let i = 1; i < required.length; i++) {
+      const refusedToo = refusal(conf, prepared, forwarding, required[i]!, context, caps);
+      if (refusedToo !== undefined) return refusedToo;
+    }
+  }
   if (count === 0) return { clearUpstream };
   const features = items.join(",");
   const upstream: { [name: string]: string } = {};

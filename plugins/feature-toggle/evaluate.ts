@@ -165,6 +165,8 @@ interface CompiledConstraint {
 interface CompiledVariants {
   definitions: VariantDefinition[];
   total: number;
+  /** Per variant (same index): the running total of weights up to and including it. */
+  bounds: number[];
   stickiness?: string;
   /** The callers' buckets (seed 86028157, normalizer the total weight). */
   buckets: BucketTable;
@@ -181,6 +183,8 @@ interface CompiledStrategy {
   /** A segment id that does not exist: the strategy never enables. */
   missingSegment: boolean;
   constraints: CompiledConstraint[];
+  /** Whether anything besides the rule is to be checked: disabled, segments, constraints. */
+  conditional: boolean;
   /** userIds, tiers, hostNames (lower-cased): as a set. */
   list?: { [item: string]: boolean };
   /** remoteAddress: the IPs parameter's entries. */
@@ -188,9 +192,14 @@ interface CompiledStrategy {
   /** Percentage of flexibleRollout / gradualRollout*. */
   rollout: number;
   stickiness: string;
-  /** The callers' buckets of the rollout (seed 0, normalizer 100). */
-  buckets: BucketTable;
+  /** The callers' buckets of a rollout strategy (seed 0, normalizer 100). */
+  buckets?: BucketTable;
   variants?: CompiledVariants;
+  /**
+   * The variants to pick from when this strategy enables: its own; none when it lists
+   * variants that weigh nothing; else the feature's (set by prepareFlags).
+   */
+  matchedVariants: CompiledVariants | undefined;
   /** The result when this strategy enables and has no variants of its own. */
   hit: Evaluation;
 }
@@ -336,18 +345,27 @@ function compileVariants(
   if (definitions === undefined || definitions.length === 0) return undefined;
   let total = 0;
   let hasOverrides = false;
+  const bounds: number[] = [];
   const bySplit: Evaluation[] = [];
   const byOverride: Evaluation[] = [];
   for (const definition of definitions) {
     total += definition.weight;
+    bounds.push(total);
     if (definition.overrides !== undefined && definition.overrides.length > 0) hasOverrides = true;
     const variant: VariantResult = { name: definition.name, enabled: true, feature_enabled: true, payload: definition.payload };
     bySplit.push({ enabled: true, variant, reason: "SPLIT" });
     byOverride.push({ enabled: true, variant, reason: "TARGETING_MATCH" });
   }
   if (total <= 0) return undefined;
-  return { definitions, total, stickiness: definitions[0]!.stickiness ?? inherited, buckets: newBucketTable(budget, groupId, VARIANT_SEED, total), bySplit, byOverride, hasOverrides };
+  return { definitions, total, stickiness: definitions[0]!.stickiness ?? inherited, bounds, buckets: newBucketTable(budget, groupId, VARIANT_SEED, total), bySplit, byOverride, hasOverrides };
 }
+
+/** The strategies that bucket callers by murmur3. */
+const ROLLOUT_RULES: { readonly [name: string]: boolean } = {
+  flexibleRollout: true,
+  gradualRolloutUserId: true,
+  gradualRolloutSessionId: true,
+};
 
 function strategyReason(strategy: Strategy): Reason {
   const targeted = (strategy.constraints !== undefined && strategy.constraints.length > 0) || (strategy.segments !== undefined && strategy.segments.length > 0);
@@ -378,11 +396,17 @@ function compileStrategy(strategy: Strategy, feature: Feature, segments: { [id: 
     segments: compiledSegments,
     missingSegment,
     constraints: compileConstraints(strategy.constraints),
+    conditional:
+      strategy.disabled === true ||
+      missingSegment ||
+      compiledSegments !== undefined ||
+      (strategy.constraints !== undefined && strategy.constraints.length > 0),
     rollout: rollout === undefined ? 0 : (parseDecimal(rollout) ?? 0),
     stickiness: stickiness === undefined || stickiness === "" ? "default" : stickiness,
-    buckets: newBucketTable(budget, groupId, 0, 100),
+    buckets: ROLLOUT_RULES[name] === true ? newBucketTable(budget, groupId, 0, 100) : undefined,
     // Strategy variants without their own stickiness use the strategy's; their group is the strategy's groupId.
     variants: compileVariants(strategy.variants, parameter(strategy, "groupId") ?? feature.name, stickiness, budget),
+    matchedVariants: undefined,
     hit: { enabled: true, variant: ENABLED_NO_VARIANT, reason },
   };
   if (name === "userWithId") compiled.list = listSet(strategy, "userIds", false);
@@ -403,12 +427,17 @@ export function prepareFlags(state: FlagState): PreparedFlags {
   for (const feature of state.features) {
     const strategies: CompiledStrategy[] = [];
     for (const strategy of feature.strategies ?? []) strategies.push(compileStrategy(strategy, feature, segments, budget));
+    const variants = compileVariants(feature.variants, feature.name, undefined, budget);
+    for (const strategy of strategies) {
+      const listed = strategy.source.variants !== undefined && strategy.source.variants.length > 0;
+      strategy.matchedVariants = strategy.variants ?? (listed ? undefined : variants);
+    }
     const compiled: CompiledFeature = {
       source: feature,
       start: feature.startTime === undefined ? undefined : parseIsoTime(feature.startTime),
       end: feature.endTime === undefined ? undefined : parseIsoTime(feature.endTime),
       strategies,
-      variants: compileVariants(feature.variants, feature.name, undefined, budget),
+      variants,
       plain: { enabled: true, variant: ENABLED_NO_VARIANT, reason: "STATIC" },
       constant: undefined,
       gated: feature.startTime !== undefined || feature.endTime !== undefined || (feature.dependencies !== undefined && feature.dependencies.length > 0),
@@ -426,11 +455,10 @@ export function prepareFlags(state: FlagState): PreparedFlags {
  */
 function constantResult(compiled: CompiledFeature): Evaluation | undefined {
   if (!compiled.source.enabled) return OFF_DISABLED;
-  if (compiled.gated || compiled.variants !== undefined) return undefined;
-  if (compiled.strategies.length === 0) return compiled.plain;
+  if (compiled.gated) return undefined;
+  if (compiled.strategies.length === 0) return compiled.variants === undefined ? compiled.plain : undefined;
   const first = compiled.strategies[0]!;
-  const untargeted = first.constraints.length === 0 && first.segments === undefined && !first.missingSegment;
-  if (first.source.name === "default" && !first.disabled && untargeted && first.variants === undefined) return first.hit;
+  if (first.source.name === "default" && !first.conditional && first.matchedVariants === undefined) return first.hit;
   return undefined;
 }
 
@@ -674,7 +702,8 @@ function constraintsHold(constraints: CompiledConstraint[], context: ContextValu
 function firstEnabled(strategies: CompiledStrategy[], context: ContextValues, caps: Capabilities): CompiledStrategy | undefined {
   const first = strategies[0]!;
   if (strategyEnabled(first, context, caps)) return first;
-  for (let i = 1; i < strategies.length; i++) if (strategyEnabled(strategies[i]!, context, caps)) return strategies[i];
+  const count = strategies.length;
+  for (let i = 1; i < count; i++) if (strategyEnabled(strategies[i]!, context, caps)) return strategies[i];
   return undefined;
 }
 
@@ -685,7 +714,7 @@ function rolloutStickiness(stickiness: string, context: ContextValues, caps: Cap
 }
 
 function inRollout(strategy: CompiledStrategy, id: string | undefined): boolean {
-  return id !== undefined && strategy.rollout > 0 && bucketOf(strategy.buckets, id) <= strategy.rollout;
+  return id !== undefined && strategy.rollout > 0 && bucketOf(strategy.buckets!, id) <= strategy.rollout;
 }
 
 /** Is this strategy's own rule (not its constraints) satisfied? */
@@ -722,12 +751,17 @@ function strategyRule(strategy: CompiledStrategy, context: ContextValues, caps: 
 }
 
 function strategyEnabled(strategy: CompiledStrategy, context: ContextValues, caps: Capabilities): boolean {
+  if (strategy.conditional && !conditionsHold(strategy, context, caps)) return false;
+  return strategyRule(strategy, context, caps);
+}
+
+/** Whether a strategy's conditions (disabled, segments, constraints) let its rule decide. */
+function conditionsHold(strategy: CompiledStrategy, context: ContextValues, caps: Capabilities): boolean {
   if (strategy.disabled || strategy.missingSegment) return false;
   if (strategy.segments !== undefined) {
     for (const segment of strategy.segments) if (!constraintsHold(segment, context, caps)) return false;
   }
-  if (!constraintsHold(strategy.constraints, context, caps)) return false;
-  return strategyRule(strategy, context, caps);
+  return constraintsHold(strategy.constraints, context, caps);
 }
 
 function variantSeed(stickiness: string | undefined, context: ContextValues, caps: Capabilities): string {
@@ -749,13 +783,13 @@ function chooseVariant(variants: CompiledVariants, context: ContextValues, caps:
     }
   }
   const target = bucketOf(variants.buckets, variantSeed(variants.stickiness, context, caps));
-  let counter = 0;
-  for (let i = 0; i < definitions.length; i++) {
-    const weight = definitions[i]!.weight;
-    if (weight === 0) continue;
-    counter += weight;
-    if (counter >= target) return variants.bySplit[i];
-  }
+  // The first variant whose running total of weights reaches the caller's bucket (one of
+  // weight 0 never does). The first two are checked without a loop, as in constraintsHold.
+  const bounds = variants.bounds;
+  if (bounds[0]! >= target) return variants.bySplit[0];
+  const count = bounds.length;
+  if (count > 1 && bounds[1]! >= target) return variants.bySplit[1];
+  for (let i = 2; i < count; i++) if (bounds[i]! >= target) return variants.bySplit[i];
   return undefined;
 }
 
@@ -793,13 +827,11 @@ export function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags,
 
   let hit = compiled.plain;
   let variants = compiled.variants;
-  if (compiled.strategies.length > 0) {
-    let matched: CompiledStrategy | undefined;
-    matched = firstEnabled(compiled.strategies, context, caps);
+  if (compiled.strategies[0] !== undefined) {
+    const matched = firstEnabled(compiled.strategies, context, caps);
     if (matched === undefined) return OFF_NOT_TARGETED;
     hit = matched.hit;
-    if (matched.variants !== undefined) variants = matched.variants;
-    else if (matched.source.variants !== undefined && matched.source.variants.length > 0) variants = undefined;
+    variants = matched.matchedVariants;
   }
   if (variants !== undefined) return chooseVariant(variants, context, caps) ?? hit;
   return hit;

@@ -3,7 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__ArraySetLength = ____lualib.__TS__ArraySetLength
 local ____exports = {}
-local rejection, evaluateRequired, forwardedFlags, evaluateAll, headerItems
+local rejection, forwardingOf, refusal, evaluateAll, forwardedResults, headerItems
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____evaluate = require("tollgate.feature_toggle.evaluate")
@@ -24,25 +24,18 @@ function rejection(conf, prepared, name, evaluation)
     end
     return {clearUpstream = prepared.clearUpstream, rejection = {status = conf.error_code, body = body, headers = {}}}
 end
-function evaluateRequired(conf, prepared, flags, name, context, caps, seen)
-    local evaluation = evaluateIn(flags, name, context, caps)
-    if not evaluation.enabled then
-        return rejection(conf, prepared, name, evaluation)
-    end
-    seen[name] = evaluation
-    return nil
-end
-function forwardedFlags(prepared, flags, names)
+function forwardingOf(prepared, flags, names)
     local known = prepared.forwarding
     if known ~= nil and known.flags == flags and known.names == names then
-        return known.list
+        return known
     end
     local list = {}
+    local position = {}
     for ____, name in ipairs(names) do
         do
             local feature = flags.features[name]
             if feature == nil then
-                goto __continue63
+                goto __continue61
             end
             local items = {}
             for ____, variant in ipairs(feature.source.variants or ({})) do
@@ -53,26 +46,62 @@ function forwardedFlags(prepared, flags, names)
                     items[variant.name] = name .. "=" .. variant.name
                 end
             end
+            position[name] = #list
             list[#list + 1] = {name = name, feature = feature, items = items}
         end
-        ::__continue63::
+        ::__continue61::
     end
-    prepared.forwarding = {flags = flags, names = names, list = list}
-    return list
+    local forwarding = {flags = flags, names = names, list = list, position = position}
+    prepared.forwarding = forwarding
+    return forwarding
+end
+function refusal(conf, prepared, forwarding, name, context, caps)
+    local at = forwarding.position[name]
+    local evaluation = type(at) == "number" and forwardedResults[at + 1] or evaluateIn(forwarding.flags, name, context, caps)
+    local ____evaluation_enabled_9
+    if evaluation.enabled then
+        ____evaluation_enabled_9 = nil
+    else
+        ____evaluation_enabled_9 = rejection(conf, prepared, name, evaluation)
+    end
+    return ____evaluation_enabled_9
 end
 function evaluateAll(conf, prepared, flags, forwarded, context, caps)
     local clearUpstream = prepared.clearUpstream
-    local seen = {}
+    local forwarding = forwardingOf(prepared, flags, forwarded)
+    local list = forwarding.list
+    local results = forwardedResults
+    local items = headerItems
+    local count = 0
+    local total = #list
+    do
+        local i = 0
+        while i < total do
+            do
+                local flag = list[i + 1]
+                local evaluation = evaluateFeature(flag.feature, flags, context, caps)
+                results[i + 1] = evaluation
+                if not evaluation.enabled then
+                    goto __continue73
+                end
+                local variant = evaluation.variant
+                items[count + 1] = variant.enabled and (flag.items[variant.name] or flag.name .. "=" .. variant.name) or flag.name
+                count = count + 1
+            end
+            ::__continue73::
+            i = i + 1
+        end
+    end
+    __TS__ArraySetLength(items, count)
     local required = conf.require
     if #required > 0 then
-        local refused = evaluateRequired(
+        local refused = refusal(
             conf,
             prepared,
-            flags,
+            forwarding,
             required[1],
             context,
-            caps,
-            seen
+            caps
         )
         if refused ~= nil then
             return refused
@@ -80,14 +109,13 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
         do
             local i = 1
             while i < #required do
-                local refusedToo = evaluateRequired(
+                local refusedToo = refusal(
                     conf,
                     prepared,
-                    flags,
+                    forwarding,
                     required[i + 1],
                     context,
-                    caps,
-                    seen
+                    caps
                 )
                 if refusedToo ~= nil then
                     return refusedToo
@@ -96,21 +124,6 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
             end
         end
     end
-    local items = headerItems
-    local count = 0
-    for ____, flag in ipairs(forwardedFlags(prepared, flags, forwarded)) do
-        do
-            local evaluation = seen[flag.name] or evaluateFeature(flag.feature, flags, context, caps)
-            if not evaluation.enabled then
-                goto __continue78
-            end
-            local variant = evaluation.variant
-            items[count + 1] = variant.enabled and (flag.items[variant.name] or flag.name .. "=" .. variant.name) or flag.name
-            count = count + 1
-        end
-        ::__continue78::
-    end
-    __TS__ArraySetLength(items, count)
     if count == 0 then
         return {clearUpstream = clearUpstream}
     end
@@ -395,6 +408,7 @@ function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
     decisionKept = not randomDrawn
     return outcome
 end
+forwardedResults = {}
 headerItems = {}
 --- decideFeatures with a fixed clock and random source and no REGEX capability, for
 -- test vectors (which hold only data).

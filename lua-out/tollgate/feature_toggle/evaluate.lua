@@ -4,7 +4,7 @@ local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, constantResult, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, variantSeed, chooseVariant, dependenciesMet, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, NOT_FOUND
+local lower, constantResult, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, conditionsHold, variantSeed, chooseVariant, dependenciesMet, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, NOT_FOUND
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
 local ____buckets = require("tollgate.feature_toggle.buckets")
@@ -27,15 +27,14 @@ function constantResult(compiled)
     if not compiled.source.enabled then
         return OFF_DISABLED
     end
-    if compiled.gated or compiled.variants ~= nil then
+    if compiled.gated then
         return nil
     end
     if #compiled.strategies == 0 then
-        return compiled.plain
+        return compiled.variants == nil and compiled.plain or nil
     end
     local first = compiled.strategies[1]
-    local untargeted = #first.constraints == 0 and first.segments == nil and not first.missingSegment
-    if first.source.name == "default" and not first.disabled and untargeted and first.variants == nil then
+    if first.source.name == "default" and not first.conditional and first.matchedVariants == nil then
         return first.hit
     end
     return nil
@@ -153,17 +152,17 @@ function operatorResult(compiled, context, caps)
     local operator = constraint.operator
     local actual = ____exports.contextValue(context, constraint.contextName)
     do
-        local ____switch116 = operator
-        local ____cond116 = ____switch116 == "IN"
-        if ____cond116 then
+        local ____switch118 = operator
+        local ____cond118 = ____switch118 == "IN"
+        if ____cond118 then
             return actual ~= nil and compiled.set[actual] == true
         end
-        ____cond116 = ____cond116 or ____switch116 == "NOT_IN"
-        if ____cond116 then
+        ____cond118 = ____cond118 or ____switch118 == "NOT_IN"
+        if ____cond118 then
             return actual == nil or compiled.set[actual] ~= true
         end
-        ____cond116 = ____cond116 or (____switch116 == "STR_STARTS_WITH" or ____switch116 == "STR_ENDS_WITH" or ____switch116 == "STR_CONTAINS")
-        if ____cond116 then
+        ____cond118 = ____cond118 or (____switch118 == "STR_STARTS_WITH" or ____switch118 == "STR_ENDS_WITH" or ____switch118 == "STR_CONTAINS")
+        if ____cond118 then
             do
                 if actual == nil then
                     return false
@@ -183,8 +182,8 @@ function operatorResult(compiled, context, caps)
                 return false
             end
         end
-        ____cond116 = ____cond116 or (____switch116 == "NUM_EQ" or ____switch116 == "NUM_GT" or ____switch116 == "NUM_GTE" or ____switch116 == "NUM_LT" or ____switch116 == "NUM_LTE")
-        if ____cond116 then
+        ____cond118 = ____cond118 or (____switch118 == "NUM_EQ" or ____switch118 == "NUM_GT" or ____switch118 == "NUM_GTE" or ____switch118 == "NUM_LT" or ____switch118 == "NUM_LTE")
+        if ____cond118 then
             do
                 local b = compiled.number
                 if actual == nil or b == nil then
@@ -209,25 +208,25 @@ function operatorResult(compiled, context, caps)
                 return a <= b
             end
         end
-        ____cond116 = ____cond116 or (____switch116 == "DATE_AFTER" or ____switch116 == "DATE_BEFORE")
-        if ____cond116 then
+        ____cond118 = ____cond118 or (____switch118 == "DATE_AFTER" or ____switch118 == "DATE_BEFORE")
+        if ____cond118 then
             do
                 local limit = compiled.time
                 local now = currentTimeMs(context, caps)
                 if limit == nil or now == nil then
                     return false
                 end
-                local ____temp_4
+                local ____temp_6
                 if operator == "DATE_AFTER" then
-                    ____temp_4 = now > limit
+                    ____temp_6 = now > limit
                 else
-                    ____temp_4 = now < limit
+                    ____temp_6 = now < limit
                 end
-                return ____temp_4
+                return ____temp_6
             end
         end
-        ____cond116 = ____cond116 or (____switch116 == "SEMVER_EQ" or ____switch116 == "SEMVER_GT" or ____switch116 == "SEMVER_GTE" or ____switch116 == "SEMVER_LT" or ____switch116 == "SEMVER_LTE")
-        if ____cond116 then
+        ____cond118 = ____cond118 or (____switch118 == "SEMVER_EQ" or ____switch118 == "SEMVER_GT" or ____switch118 == "SEMVER_GTE" or ____switch118 == "SEMVER_LT" or ____switch118 == "SEMVER_LTE")
+        if ____cond118 then
             do
                 local b = compiled.semver
                 if actual == nil or b == nil then
@@ -253,8 +252,8 @@ function operatorResult(compiled, context, caps)
                 return c <= 0
             end
         end
-        ____cond116 = ____cond116 or ____switch116 == "IN_CIDR"
-        if ____cond116 then
+        ____cond118 = ____cond118 or ____switch118 == "IN_CIDR"
+        if ____cond118 then
             return actual ~= nil and ipInStrings(actual, compiled.ranges)
         end
     end
@@ -271,22 +270,22 @@ function constraintHolds(compiled, context, caps)
         if matched == nil then
             return false
         end
-        local ____compiled_inverted_5
+        local ____compiled_inverted_7
         if compiled.inverted then
-            ____compiled_inverted_5 = not matched
+            ____compiled_inverted_7 = not matched
         else
-            ____compiled_inverted_5 = matched
+            ____compiled_inverted_7 = matched
         end
-        return ____compiled_inverted_5
+        return ____compiled_inverted_7
     end
     local result = operatorResult(compiled, context, caps)
-    local ____compiled_inverted_6
+    local ____compiled_inverted_8
     if compiled.inverted then
-        ____compiled_inverted_6 = not result
+        ____compiled_inverted_8 = not result
     else
-        ____compiled_inverted_6 = result
+        ____compiled_inverted_8 = result
     end
-    return ____compiled_inverted_6
+    return ____compiled_inverted_8
 end
 function constraintsHold(constraints, context, caps)
     local count = #constraints
@@ -318,9 +317,10 @@ function firstEnabled(strategies, context, caps)
     if strategyEnabled(first, context, caps) then
         return first
     end
+    local count = #strategies
     do
         local i = 1
-        while i < #strategies do
+        while i < count do
             if strategyEnabled(strategies[i + 1], context, caps) then
                 return strategies[i + 1]
             end
@@ -393,6 +393,12 @@ function strategyRule(strategy, context, caps)
     return false
 end
 function strategyEnabled(strategy, context, caps)
+    if strategy.conditional and not conditionsHold(strategy, context, caps) then
+        return false
+    end
+    return strategyRule(strategy, context, caps)
+end
+function conditionsHold(strategy, context, caps)
     if strategy.disabled or strategy.missingSegment then
         return false
     end
@@ -403,10 +409,7 @@ function strategyEnabled(strategy, context, caps)
             end
         end
     end
-    if not constraintsHold(strategy.constraints, context, caps) then
-        return false
-    end
-    return strategyRule(strategy, context, caps)
+    return constraintsHold(strategy.constraints, context, caps)
 end
 function variantSeed(stickiness, context, caps)
     if stickiness ~= nil and stickiness ~= "default" then
@@ -423,13 +426,13 @@ function chooseVariant(variants, context, caps)
                 do
                     local overrides = definitions[i + 1].overrides
                     if overrides == nil then
-                        goto __continue187
+                        goto __continue190
                     end
                     for ____, override in ipairs(overrides) do
                         do
                             local actual = ____exports.contextValue(context, override.contextName)
                             if actual == nil then
-                                goto __continue189
+                                goto __continue192
                             end
                             for ____, value in ipairs(override.values) do
                                 if value == actual then
@@ -437,10 +440,10 @@ function chooseVariant(variants, context, caps)
                                 end
                             end
                         end
-                        ::__continue189::
+                        ::__continue192::
                     end
                 end
-                ::__continue187::
+                ::__continue190::
                 i = i + 1
             end
         end
@@ -449,21 +452,20 @@ function chooseVariant(variants, context, caps)
         variants.buckets,
         variantSeed(variants.stickiness, context, caps)
     )
-    local counter = 0
+    local bounds = variants.bounds
+    if bounds[1] >= target then
+        return variants.bySplit[1]
+    end
+    local count = #bounds
+    if count > 1 and bounds[2] >= target then
+        return variants.bySplit[2]
+    end
     do
-        local i = 0
-        while i < #definitions do
-            do
-                local weight = definitions[i + 1].weight
-                if weight == 0 then
-                    goto __continue196
-                end
-                counter = counter + weight
-                if counter >= target then
-                    return variants.bySplit[i + 1]
-                end
+        local i = 2
+        while i < count do
+            if bounds[i + 1] >= target then
+                return variants.bySplit[i + 1]
             end
-            ::__continue196::
             i = i + 1
         end
     end
@@ -484,7 +486,7 @@ function dependenciesMet(feature, flags, context, caps)
                 if result.enabled then
                     return false
                 end
-                goto __continue201
+                goto __continue205
             end
             if not result.enabled then
                 return false
@@ -502,7 +504,7 @@ function dependenciesMet(feature, flags, context, caps)
                 end
             end
         end
-        ::__continue201::
+        ::__continue205::
     end
     return true
 end
@@ -525,18 +527,13 @@ function ____exports.evaluateFeature(compiled, flags, context, caps)
     end
     local hit = compiled.plain
     local variants = compiled.variants
-    if #compiled.strategies > 0 then
-        local matched
-        matched = firstEnabled(compiled.strategies, context, caps)
+    if compiled.strategies[1] ~= nil then
+        local matched = firstEnabled(compiled.strategies, context, caps)
         if matched == nil then
             return OFF_NOT_TARGETED
         end
         hit = matched.hit
-        if matched.variants ~= nil then
-            variants = matched.variants
-        elseif matched.source.variants ~= nil and #matched.source.variants > 0 then
-            variants = nil
-        end
+        variants = matched.matchedVariants
     end
     if variants ~= nil then
         return chooseVariant(variants, context, caps) or hit
@@ -676,10 +673,12 @@ local function compileVariants(definitions, groupId, inherited, budget)
     end
     local total = 0
     local hasOverrides = false
+    local bounds = {}
     local bySplit = {}
     local byOverride = {}
     for ____, definition in ipairs(definitions) do
         total = total + definition.weight
+        bounds[#bounds + 1] = total
         if definition.overrides ~= nil and #definition.overrides > 0 then
             hasOverrides = true
         end
@@ -694,12 +693,15 @@ local function compileVariants(definitions, groupId, inherited, budget)
         definitions = definitions,
         total = total,
         stickiness = definitions[1].stickiness or inherited,
+        bounds = bounds,
         buckets = newBucketTable(budget, groupId, ____exports.VARIANT_SEED, total),
         bySplit = bySplit,
         byOverride = byOverride,
         hasOverrides = hasOverrides
     }
 end
+--- The strategies that bucket callers by murmur3.
+local ROLLOUT_RULES = {flexibleRollout = true, gradualRolloutUserId = true, gradualRolloutSessionId = true}
 local function strategyReason(strategy)
     local targeted = strategy.constraints ~= nil and #strategy.constraints > 0 or strategy.segments ~= nil and #strategy.segments > 0
     if strategy.name == "flexibleRollout" or strategy.name == "gradualRolloutUserId" or strategy.name == "gradualRolloutSessionId" or strategy.name == "gradualRolloutRandom" then
@@ -735,15 +737,17 @@ local function compileStrategy(strategy, feature, segments, budget)
         segments = compiledSegments,
         missingSegment = missingSegment,
         constraints = compileConstraints(strategy.constraints),
+        conditional = strategy.disabled == true or missingSegment or compiledSegments ~= nil or strategy.constraints ~= nil and #strategy.constraints > 0,
         rollout = rollout == nil and 0 or (parseDecimal(rollout) or 0),
         stickiness = (stickiness == nil or stickiness == "") and "default" or stickiness,
-        buckets = newBucketTable(budget, groupId, 0, 100),
+        buckets = ROLLOUT_RULES[name] == true and newBucketTable(budget, groupId, 0, 100) or nil,
         variants = compileVariants(
             strategy.variants,
             parameter(strategy, "groupId") or feature.name,
             stickiness,
             budget
         ),
+        matchedVariants = nil,
         hit = {enabled = true, variant = ENABLED_NO_VARIANT, reason = reason}
     }
     if name == "userWithId" then
@@ -773,24 +777,39 @@ function ____exports.prepareFlags(state)
         for ____, strategy in ipairs(feature.strategies or ({})) do
             strategies[#strategies + 1] = compileStrategy(strategy, feature, segments, budget)
         end
-        local ____temp_2
-        if feature.startTime == nil then
-            ____temp_2 = nil
-        else
-            ____temp_2 = parseIsoTime(feature.startTime)
+        local variants = compileVariants(feature.variants, feature.name, nil, budget)
+        for ____, strategy in ipairs(strategies) do
+            local listed = strategy.source.variants ~= nil and #strategy.source.variants > 0
+            local ____strategy_variants_3 = strategy.variants
+            if ____strategy_variants_3 == nil then
+                local ____listed_2
+                if listed then
+                    ____listed_2 = nil
+                else
+                    ____listed_2 = variants
+                end
+                ____strategy_variants_3 = ____listed_2
+            end
+            strategy.matchedVariants = ____strategy_variants_3
         end
-        local ____temp_3
-        if feature.endTime == nil then
-            ____temp_3 = nil
+        local ____temp_4
+        if feature.startTime == nil then
+            ____temp_4 = nil
         else
-            ____temp_3 = parseIsoTime(feature.endTime)
+            ____temp_4 = parseIsoTime(feature.startTime)
+        end
+        local ____temp_5
+        if feature.endTime == nil then
+            ____temp_5 = nil
+        else
+            ____temp_5 = parseIsoTime(feature.endTime)
         end
         local compiled = {
             source = feature,
-            start = ____temp_2,
-            ["end"] = ____temp_3,
+            start = ____temp_4,
+            ["end"] = ____temp_5,
             strategies = strategies,
-            variants = compileVariants(feature.variants, feature.name, nil, budget),
+            variants = variants,
             plain = {enabled = true, variant = ENABLED_NO_VARIANT, reason = "STATIC"},
             constant = nil,
             gated = feature.startTime ~= nil or feature.endTime ~= nil or feature.dependencies ~= nil and #feature.dependencies > 0
@@ -834,7 +853,7 @@ function ____exports.resolveContext(context)
             do
                 local property = properties[name]
                 if name == "currentTime" then
-                    goto __continue103
+                    goto __continue105
                 end
                 if type(property) == "string" then
                     values[name] = property
@@ -842,7 +861,7 @@ function ____exports.resolveContext(context)
                     values[name] = tostring(property)
                 end
             end
-            ::__continue103::
+            ::__continue105::
         end
     end
     for ____, field in ipairs(STANDARD_FIELDS) do
