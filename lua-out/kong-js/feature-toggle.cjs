@@ -28097,22 +28097,20 @@ function dependenciesMet(feature, flags, context, caps) {
 function evaluateFeature(compiled2, flags, context, caps) {
   const constant = compiled2.constant;
   if (constant !== void 0) return constant;
-  const feature = compiled2.source;
   if (compiled2.gated) {
     if (compiled2.start !== void 0 && caps.now * 1e3 < compiled2.start) return OFF_NOT_STARTED;
     if (compiled2.end !== void 0 && caps.now * 1e3 >= compiled2.end) return OFF_ENDED;
-    if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+    if (!dependenciesMet(compiled2.source, flags, context, caps)) return OFF_DEPENDENCY;
   }
-  let hit = compiled2.plain;
-  let variants = compiled2.variants;
-  if (compiled2.strategies[0] !== void 0) {
-    const matched = firstEnabled(compiled2.strategies, context, caps);
-    if (matched === void 0) return OFF_NOT_TARGETED;
-    hit = matched.hit;
-    variants = matched.matchedVariants;
+  const strategies = compiled2.strategies;
+  if (strategies[0] === void 0) {
+    const variants2 = compiled2.variants;
+    return variants2 === void 0 ? compiled2.plain : chooseVariant(variants2, context, caps) ?? compiled2.plain;
   }
-  if (variants !== void 0) return chooseVariant(variants, context, caps) ?? hit;
-  return hit;
+  const matched = firstEnabled(strategies, context, caps);
+  if (matched === void 0) return OFF_NOT_TARGETED;
+  const variants = matched.matchedVariants;
+  return variants === void 0 ? matched.hit : chooseVariant(variants, context, caps) ?? matched.hit;
 }
 function evaluateIn(flags, name, context, caps) {
   const feature = flags.features[name];

@@ -818,23 +818,22 @@ function dependenciesMet(feature: Feature, flags: PreparedFlags, context: Contex
 export function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags, context: ContextValues, caps: Capabilities): Evaluation {
   const constant = compiled.constant;
   if (constant !== undefined) return constant;
-  const feature = compiled.source;
   if (compiled.gated) {
     if (compiled.start !== undefined && caps.now * 1000 < compiled.start) return OFF_NOT_STARTED;
     if (compiled.end !== undefined && caps.now * 1000 >= compiled.end) return OFF_ENDED;
-    if (!dependenciesMet(feature, flags, context, caps)) return OFF_DEPENDENCY;
+    if (!dependenciesMet(compiled.source, flags, context, caps)) return OFF_DEPENDENCY;
   }
-
-  let hit = compiled.plain;
-  let variants = compiled.variants;
-  if (compiled.strategies[0] !== undefined) {
-    const matched = firstEnabled(compiled.strategies, context, caps);
-    if (matched === undefined) return OFF_NOT_TARGETED;
-    hit = matched.hit;
-    variants = matched.matchedVariants;
+  // Fields are read only where a path needs them: every read is a guarded load in the
+  // trace of the per-flag loop.
+  const strategies = compiled.strategies;
+  if (strategies[0] === undefined) {
+    const variants = compiled.variants;
+    return variants === undefined ? compiled.plain : (chooseVariant(variants, context, caps) ?? compiled.plain);
   }
-  if (variants !== undefined) return chooseVariant(variants, context, caps) ?? hit;
-  return hit;
+  const matched = firstEnabled(strategies, context, caps);
+  if (matched === undefined) return OFF_NOT_TARGETED;
+  const variants = matched.matchedVariants;
+  return variants === undefined ? matched.hit : (chooseVariant(variants, context, caps) ?? matched.hit);
 }
 
 /**

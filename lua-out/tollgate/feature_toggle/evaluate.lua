@@ -513,7 +513,6 @@ function ____exports.evaluateFeature(compiled, flags, context, caps)
     if constant ~= nil then
         return constant
     end
-    local feature = compiled.source
     if compiled.gated then
         if compiled.start ~= nil and caps.now * 1000 < compiled.start then
             return OFF_NOT_STARTED
@@ -521,24 +520,21 @@ function ____exports.evaluateFeature(compiled, flags, context, caps)
         if compiled["end"] ~= nil and caps.now * 1000 >= compiled["end"] then
             return OFF_ENDED
         end
-        if not dependenciesMet(feature, flags, context, caps) then
+        if not dependenciesMet(compiled.source, flags, context, caps) then
             return OFF_DEPENDENCY
         end
     end
-    local hit = compiled.plain
-    local variants = compiled.variants
-    if compiled.strategies[1] ~= nil then
-        local matched = firstEnabled(compiled.strategies, context, caps)
-        if matched == nil then
-            return OFF_NOT_TARGETED
-        end
-        hit = matched.hit
-        variants = matched.matchedVariants
+    local strategies = compiled.strategies
+    if strategies[1] == nil then
+        local variants = compiled.variants
+        return variants == nil and compiled.plain or (chooseVariant(variants, context, caps) or compiled.plain)
     end
-    if variants ~= nil then
-        return chooseVariant(variants, context, caps) or hit
+    local matched = firstEnabled(strategies, context, caps)
+    if matched == nil then
+        return OFF_NOT_TARGETED
     end
-    return hit
+    local variants = matched.matchedVariants
+    return variants == nil and matched.hit or (chooseVariant(variants, context, caps) or matched.hit)
 end
 --- evaluate, for a context already resolved.
 function ____exports.evaluateIn(flags, name, context, caps)

@@ -82,8 +82,11 @@ function consumerKeyed(conf: FeatureToggleConfig, flags: PreparedFlags): boolean
   return true;
 }
 
+/** The capabilities of the request being decided: one table, its clock set per request (a decision never yields). */
+const caps: Capabilities = { now: 0, random, regex: luaRegex };
+
 export function featureToggleAccess(conf: FeatureToggleConfig, facts: RequestFacts, consumer?: object): AccessOutcome {
-  const caps: Capabilities = { now: now(), random, regex: luaRegex };
+  caps.now = now();
   const prepared = prepare(conf);
   const remote = unleashFlags(conf);
   const outcome = decideFeatures(conf, prepared, facts, caps, remote);

@@ -74,12 +74,10 @@ local function consumerKeyed(conf, flags)
     end
     return true
 end
+--- The capabilities of the request being decided: one table, its clock set per request (a decision never yields).
+local caps = {now = 0, random = random, regex = luaRegex}
 function ____exports.featureToggleAccess(conf, facts, consumer)
-    local caps = {
-        now = now(),
-        random = random,
-        regex = luaRegex
-    }
+    caps.now = now()
     local prepared = prepare(conf)
     local remote = unleashFlags(conf)
     local outcome = decideFeatures(
