@@ -25,24 +25,37 @@ export function incrementCounters(
   // loop, because a loop that runs once or twice per request costs LuaJIT its traces
   // (see hosts/lua/each.ts).
   let err: string | undefined;
-  if (count > 0) err = countWindow(dict, counters[0]!, cost, now, current, previous);
-  if (count > 1 && err === undefined) err = countWindow(dict, counters[1]!, cost, now, current, previous);
-  for (let i = 2; i < count && err === undefined; i++) err = countWindow(dict, counters[i]!, cost, now, current, previous);
+  if (count > 0) err = countWindow(dict, counters[0]!, cost, now, current, previous, 0);
+  if (count > 1 && err === undefined) err = countWindow(dict, counters[1]!, cost, now, current, previous, 1);
+  for (let i = 2; i < count && err === undefined; i++) err = countWindow(dict, counters[i]!, cost, now, current, previous, i);
   if (err !== undefined) {
     // Leave no partial increment behind (a full zone can fail the second window).
-    for (let i = 0; i < current.length; i++) dict.incr(counters[i]!.key, -cost);
+    const counted = current.length;
+    for (let i = 0; i < counted; i++) dict.incr(counters[i]!.key, -cost);
     return $multi(undefined, `lua_shared_dict '${dictName}': ${err}`);
   }
   return $multi({ current, previous }, undefined);
 }
 
-/** Adds `cost` to one window's current counter and reads its previous one; an error, or undefined. */
-function countWindow(dict: SharedDict, counter: WindowCounter, cost: number, now: number, current: number[], previous: number[]): string | undefined {
+/**
+ * Adds `cost` to one window's current counter and reads its previous one, into
+ * current[at] and previous[at]; an error, or undefined. By index, not push: tstl writes
+ * a push as `list[#list + 1]`, a length computed on every call.
+ */
+function countWindow(
+  dict: SharedDict,
+  counter: WindowCounter,
+  cost: number,
+  now: number,
+  current: number[],
+  previous: number[],
+  at: number,
+): string | undefined {
   // incr with init 0 and an init TTL creates the key atomically with its expiry.
   const ttl = counterTtl(counter, now);
   const [value, err] = dict.incr(counter.key, cost, 0, ttl);
   if (value === undefined) return err ?? "incr failed";
-  current.push(value);
+  current[at] = value;
   let before = 0;
   if (counter.sliding) {
     // Read with an increment by 0 (creating the key at 0 when the previous window had no
@@ -54,7 +67,7 @@ function countWindow(dict: SharedDict, counter: WindowCounter, cost: number, now
     const [stored] = dict.incr(counter.previousKey, 0, 0, ttl);
     if (typeof stored === "number") before = stored;
   }
-  previous.push(before);
+  previous[at] = before;
   return undefined;
 }
 

@@ -5,13 +5,13 @@ local ____tables = require("tollgate.hosts.lua.tables")
 local newTable = ____tables.newTable
 local ____counter = require("tollgate.io.counter")
 local counterTtl = ____counter.counterTtl
-function countWindow(dict, counter, cost, now, current, previous)
+function countWindow(dict, counter, cost, now, current, previous, at)
     local ttl = counterTtl(counter, now)
     local value, err = dict:incr(counter.key, cost, 0, ttl)
     if value == nil then
         return err or "incr failed"
     end
-    current[#current + 1] = value
+    current[at + 1] = value
     local before = 0
     if counter.sliding then
         local stored = dict:incr(counter.previousKey, 0, 0, ttl)
@@ -19,7 +19,7 @@ function countWindow(dict, counter, cost, now, current, previous)
             before = stored
         end
     end
-    previous[#previous + 1] = before
+    previous[at + 1] = before
     return nil
 end
 function ____exports.incrementCounters(dictName, counters, cost, now)
@@ -38,7 +38,8 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
             cost,
             now,
             current,
-            previous
+            previous,
+            0
         )
     end
     if count > 1 and err == nil then
@@ -48,7 +49,8 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
             cost,
             now,
             current,
-            previous
+            previous,
+            1
         )
     end
     do
@@ -60,15 +62,17 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
                 cost,
                 now,
                 current,
-                previous
+                previous,
+                i
             )
             i = i + 1
         end
     end
     if err ~= nil then
+        local counted = #current
         do
             local i = 0
-            while i < #current do
+            while i < counted do
                 dict:incr(counters[i + 1].key, -cost)
                 i = i + 1
             end
