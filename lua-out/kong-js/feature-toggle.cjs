@@ -28077,7 +28077,7 @@ function chooseVariant(variants, context, caps) {
 function dependenciesMet(feature, flags, context, caps) {
   if (feature.dependencies === void 0) return true;
   for (const dependency2 of feature.dependencies) {
-    const parent = flags.features[dependency2.feature];
+    const parent = featureNamed(flags, dependency2.feature);
     if (parent === void 0 || parent.source.dependencies !== void 0 && parent.source.dependencies.length > 0) return false;
     const result = evaluateFeature(parent, flags, context, caps);
     if (dependency2.enabled === false) {
@@ -28112,8 +28112,12 @@ function evaluateFeature(compiled2, flags, context, caps) {
   const variants = matched.matchedVariants;
   return variants === void 0 ? matched.hit : chooseVariant(variants, context, caps) ?? matched.hit;
 }
-function evaluateIn(flags, name, context, caps) {
+function featureNamed(flags, name) {
   const feature = flags.features[name];
+  return feature !== void 0 && feature.source?.name === name ? feature : void 0;
+}
+function evaluateIn(flags, name, context, caps) {
+  const feature = featureNamed(flags, name);
   if (feature === void 0) return NOT_FOUND;
   return evaluateFeature(feature, flags, context, caps);
 }
@@ -28361,7 +28365,7 @@ function forwardingOf(prepared, flags, names) {
   const list = [];
   const position = {};
   for (const name of names) {
-    const feature = flags.features[name];
+    const feature = featureNamed(flags, name);
     if (feature === void 0) continue;
     const items = {};
     for (const variant2 of feature.source.variants ?? []) items[variant2.name] = `${name}=${variant2.name}`;

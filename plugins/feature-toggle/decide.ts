@@ -9,6 +9,7 @@ import {
   contextValue,
   evaluateFeature,
   evaluateIn,
+  featureNamed,
   prepareFlags,
   type Capabilities,
   type CompiledFeature,
@@ -299,7 +300,7 @@ function forwardingOf(prepared: PreparedFeatureToggle, flags: PreparedFlags, nam
   const list: ForwardedFlag[] = [];
   const position: { [name: string]: number } = {};
   for (const name of names) {
-    const feature = flags.features[name];
+    const feature = featureNamed(flags, name);
     if (feature === undefined) continue;
     const items: { [variant: string]: string } = {};
     for (const variant of feature.source.variants ?? []) items[variant.name] = `${name}=${variant.name}`;

@@ -796,7 +796,7 @@ function chooseVariant(variants: CompiledVariants, context: ContextValues, caps:
 function dependenciesMet(feature: Feature, flags: PreparedFlags, context: ContextValues, caps: Capabilities): boolean {
   if (feature.dependencies === undefined) return true;
   for (const dependency of feature.dependencies) {
-    const parent = flags.features[dependency.feature];
+    const parent = featureNamed(flags, dependency.feature);
     // Unleash allows one level of dependencies only.
     if (parent === undefined || (parent.source.dependencies !== undefined && parent.source.dependencies.length > 0)) return false;
     const result = evaluateFeature(parent, flags, context, caps);
@@ -837,6 +837,16 @@ export function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags,
 }
 
 /**
+ * The compiled flag of that name in the state, if it has one. Compared by name: in
+ * JavaScript a name such as "constructor" or "__proto__" finds an inherited property of
+ * the plain object (an Unleash state or a required flag may name anything).
+ */
+export function featureNamed(flags: PreparedFlags, name: string): CompiledFeature | undefined {
+  const feature: CompiledFeature | undefined = flags.features[name];
+  return feature !== undefined && feature.source?.name === name ? feature : undefined;
+}
+
+/**
  * Evaluates one flag by name. The result may be shared between calls: treat it as
  * read-only.
  */
@@ -846,7 +856,7 @@ export function evaluate(flags: PreparedFlags, name: string, context: FlagContex
 
 /** evaluate, for a context already resolved. */
 export function evaluateIn(flags: PreparedFlags, name: string, context: ContextValues, caps: Capabilities): Evaluation {
-  const feature = flags.features[name];
+  const feature = featureNamed(flags, name);
   if (feature === undefined) return NOT_FOUND;
   return evaluateFeature(feature, flags, context, caps);
 }

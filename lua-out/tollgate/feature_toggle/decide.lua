@@ -10,6 +10,7 @@ local ____evaluate = require("tollgate.feature_toggle.evaluate")
 local contextValue = ____evaluate.contextValue
 local evaluateFeature = ____evaluate.evaluateFeature
 local evaluateIn = ____evaluate.evaluateIn
+local featureNamed = ____evaluate.featureNamed
 local prepareFlags = ____evaluate.prepareFlags
 local ____memo = require("tollgate.feature_toggle.memo")
 local memoMatches = ____memo.memoMatches
@@ -33,7 +34,7 @@ function forwardingOf(prepared, flags, names)
     local position = {}
     for ____, name in ipairs(names) do
         do
-            local feature = flags.features[name]
+            local feature = featureNamed(flags, name)
             if feature == nil then
                 goto __continue61
             end

@@ -477,7 +477,7 @@ function dependenciesMet(feature, flags, context, caps)
     end
     for ____, dependency in ipairs(feature.dependencies) do
         do
-            local parent = flags.features[dependency.feature]
+            local parent = ____exports.featureNamed(flags, dependency.feature)
             if parent == nil or parent.source.dependencies ~= nil and #parent.source.dependencies > 0 then
                 return false
             end
@@ -536,9 +536,21 @@ function ____exports.evaluateFeature(compiled, flags, context, caps)
     local variants = matched.matchedVariants
     return variants == nil and matched.hit or (chooseVariant(variants, context, caps) or matched.hit)
 end
+--- The compiled flag of that name in the state, if it has one. Compared by name: in
+-- JavaScript a name such as "constructor" or "__proto__" finds an inherited property of
+-- the plain object (an Unleash state or a required flag may name anything).
+function ____exports.featureNamed(flags, name)
+    local feature = flags.features[name]
+    local ____temp_11 = feature ~= nil
+    if ____temp_11 then
+        local ____opt_9 = feature.source
+        ____temp_11 = (____opt_9 and ____opt_9.name) == name
+    end
+    return ____temp_11 and feature or nil
+end
 --- evaluate, for a context already resolved.
 function ____exports.evaluateIn(flags, name, context, caps)
-    local feature = flags.features[name]
+    local feature = ____exports.featureNamed(flags, name)
     if feature == nil then
         return NOT_FOUND
     end
