@@ -108,8 +108,9 @@ export function prepare(conf: FeatureToggleConfig): PreparedFeatureToggle {
  * tests/scenarios/feature-toggle-memo.json checks they agree on every field.
  */
 
-/** The consumer field used as Unleash userId (config `user_id`). */
-function userIdOf(conf: FeatureToggleConfig, consumer: ConsumerFacts): string | undefined {
+/** The consumer field used as Unleash userId (config `user_id`); none for an anonymous caller. */
+function userIdOf(conf: FeatureToggleConfig, consumer: ConsumerFacts | undefined): string | undefined {
+  if (consumer === undefined) return undefined;
   if (conf.user_id === "username") return consumer.username ?? consumer.id;
   if (conf.user_id === "id") return consumer.id;
   return consumer.custom_id;
@@ -161,7 +162,7 @@ export function requestValues(conf: FeatureToggleConfig, prepared: PreparedFeatu
     consumer: gatewayProperty(facts, "consumer"),
     tier: gatewayProperty(facts, "tier"),
     plan: gatewayProperty(facts, "plan"),
-    userId: facts.consumer === undefined ? undefined : userIdOf(conf, facts.consumer),
+    userId: userIdOf(conf, facts.consumer),
     sessionId: header(facts, prepared.sessionHeader),
     remoteAddress: facts.clientIp,
     environment: conf.environment,
@@ -180,7 +181,7 @@ export function requestValues(conf: FeatureToggleConfig, prepared: PreparedFeatu
 export function requestField(prepared: PreparedFeatureToggle, facts: RequestFacts, field: string): string | undefined {
   const conf = prepared.conf;
   let standard: string | undefined;
-  if (field === "userId") standard = facts.consumer === undefined ? undefined : userIdOf(conf, facts.consumer);
+  if (field === "userId") standard = userIdOf(conf, facts.consumer);
   else if (field === "remoteAddress") standard = facts.clientIp;
   else if (field === "sessionId") standard = header(facts, prepared.sessionHeader);
   else if (field === "environment") standard = conf.environment;

@@ -36,7 +36,7 @@ function forwardingOf(prepared, flags, names)
         do
             local feature = featureNamed(flags, name)
             if feature == nil then
-                goto __continue61
+                goto __continue62
             end
             local items = {}
             for ____, variant in ipairs(feature.source.variants or ({})) do
@@ -50,7 +50,7 @@ function forwardingOf(prepared, flags, names)
             position[name] = #list
             list[#list + 1] = {name = name, feature = feature, items = items}
         end
-        ::__continue61::
+        ::__continue62::
     end
     local forwarding = {flags = flags, names = names, list = list, position = position}
     prepared.forwarding = forwarding
@@ -59,13 +59,13 @@ end
 function refusal(conf, prepared, forwarding, name, context, caps)
     local at = forwarding.position[name]
     local evaluation = type(at) == "number" and forwardedResults[at + 1] or evaluateIn(forwarding.flags, name, context, caps)
-    local ____evaluation_enabled_9
+    local ____evaluation_enabled_4
     if evaluation.enabled then
-        ____evaluation_enabled_9 = nil
+        ____evaluation_enabled_4 = nil
     else
-        ____evaluation_enabled_9 = rejection(conf, prepared, name, evaluation)
+        ____evaluation_enabled_4 = rejection(conf, prepared, name, evaluation)
     end
-    return ____evaluation_enabled_9
+    return ____evaluation_enabled_4
 end
 function evaluateAll(conf, prepared, flags, forwarded, context, caps)
     local clearUpstream = prepared.clearUpstream
@@ -83,13 +83,13 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
                 local evaluation = evaluateFeature(flag.feature, flags, context, caps)
                 results[i + 1] = evaluation
                 if not evaluation.enabled then
-                    goto __continue73
+                    goto __continue74
                 end
                 local variant = evaluation.variant
                 items[count + 1] = variant.enabled and (flag.items[variant.name] or flag.name .. "=" .. variant.name) or flag.name
                 count = count + 1
             end
-            ::__continue73::
+            ::__continue74::
             i = i + 1
         end
     end
@@ -191,8 +191,11 @@ function ____exports.prepare(conf)
     cache:set(conf, prepared)
     return prepared
 end
---- The consumer field used as Unleash userId (config `user_id`).
+--- The consumer field used as Unleash userId (config `user_id`); none for an anonymous caller.
 local function userIdOf(conf, consumer)
+    if consumer == nil then
+        return nil
+    end
     if conf.user_id == "username" then
         return consumer.username or consumer.id
     end
@@ -240,20 +243,11 @@ local function header(facts, name)
     return ____temp_2
 end
 function ____exports.requestValues(conf, prepared, facts)
-    local ____gatewayProperty_result_4 = gatewayProperty(facts, "consumer")
-    local ____gatewayProperty_result_5 = gatewayProperty(facts, "tier")
-    local ____gatewayProperty_result_6 = gatewayProperty(facts, "plan")
-    local ____temp_3
-    if facts.consumer == nil then
-        ____temp_3 = nil
-    else
-        ____temp_3 = userIdOf(conf, facts.consumer)
-    end
     local values = {
-        consumer = ____gatewayProperty_result_4,
-        tier = ____gatewayProperty_result_5,
-        plan = ____gatewayProperty_result_6,
-        userId = ____temp_3,
+        consumer = gatewayProperty(facts, "consumer"),
+        tier = gatewayProperty(facts, "tier"),
+        plan = gatewayProperty(facts, "plan"),
+        userId = userIdOf(conf, facts.consumer),
         sessionId = header(facts, prepared.sessionHeader),
         remoteAddress = facts.clientIp,
         environment = conf.environment,
@@ -262,14 +256,14 @@ function ____exports.requestValues(conf, prepared, facts)
     for property in pairs(prepared.contextHeaders) do
         do
             if not fromHeader(property) then
-                goto __continue29
+                goto __continue30
             end
             local value = header(facts, prepared.contextHeaders[property])
             if value ~= nil and value ~= "" and contextValue(values, property) == nil then
                 values[property] = value
             end
         end
-        ::__continue29::
+        ::__continue30::
     end
     return values
 end
@@ -278,13 +272,7 @@ function ____exports.requestField(prepared, facts, field)
     local conf = prepared.conf
     local standard
     if field == "userId" then
-        local ____temp_7
-        if facts.consumer == nil then
-            ____temp_7 = nil
-        else
-            ____temp_7 = userIdOf(conf, facts.consumer)
-        end
-        standard = ____temp_7
+        standard = userIdOf(conf, facts.consumer)
     elseif field == "remoteAddress" then
         standard = facts.clientIp
     elseif field == "sessionId" then
@@ -303,13 +291,13 @@ function ____exports.requestField(prepared, facts, field)
     elseif fromHeader(field) then
         property = header(facts, prepared.contextHeaders[field])
     end
-    local ____temp_8
+    local ____temp_3
     if property == "" then
-        ____temp_8 = nil
+        ____temp_3 = nil
     else
-        ____temp_8 = property
+        ____temp_3 = property
     end
-    return ____temp_8
+    return ____temp_3
 end
 --- The remote flags of an Unleash client-API answer (already decoded), or undefined when it is not one.
 function ____exports.remoteFlagsFrom(answer)
