@@ -28103,14 +28103,13 @@ function evaluateFeature(compiled2, flags, context, caps) {
     if (!dependenciesMet(compiled2.source, flags, context, caps)) return OFF_DEPENDENCY;
   }
   const strategies = compiled2.strategies;
-  if (strategies[0] === void 0) {
-    const variants2 = compiled2.variants;
-    return variants2 === void 0 ? compiled2.plain : chooseVariant(variants2, context, caps) ?? compiled2.plain;
-  }
+  if (strategies[0] === void 0) return withVariant(compiled2.plain, compiled2.variants, context, caps);
   const matched = firstEnabled(strategies, context, caps);
   if (matched === void 0) return OFF_NOT_TARGETED;
-  const variants = matched.matchedVariants;
-  return variants === void 0 ? matched.hit : chooseVariant(variants, context, caps) ?? matched.hit;
+  return withVariant(matched.hit, matched.matchedVariants, context, caps);
+}
+function withVariant(hit, variants, context, caps) {
+  return variants === void 0 ? hit : chooseVariant(variants, context, caps) ?? hit;
 }
 function featureNamed(flags, name) {
   const feature = flags.features[name];
@@ -28246,6 +28245,7 @@ function prepare(conf) {
   return prepared;
 }
 function userIdOf(conf, consumer) {
+  if (consumer === void 0) return void 0;
   if (conf.user_id === "username") return consumer.username ?? consumer.id;
   if (conf.user_id === "id") return consumer.id;
   return consumer.custom_id;
@@ -28275,7 +28275,7 @@ function requestValues(conf, prepared, facts) {
     consumer: gatewayProperty(facts, "consumer"),
     tier: gatewayProperty(facts, "tier"),
     plan: gatewayProperty(facts, "plan"),
-    userId: facts.consumer === void 0 ? void 0 : userIdOf(conf, facts.consumer),
+    userId: userIdOf(conf, facts.consumer),
     sessionId: header(facts, prepared.sessionHeader),
     remoteAddress: facts.clientIp,
     environment: conf.environment,
@@ -28291,7 +28291,7 @@ function requestValues(conf, prepared, facts) {
 function requestField(prepared, facts, field) {
   const conf = prepared.conf;
   let standard;
-  if (field === "userId") standard = facts.consumer === void 0 ? void 0 : userIdOf(conf, facts.consumer);
+  if (field === "userId") standard = userIdOf(conf, facts.consumer);
   else if (field === "remoteAddress") standard = facts.clientIp;
   else if (field === "sessionId") standard = header(facts, prepared.sessionHeader);
   else if (field === "environment") standard = conf.environment;

@@ -826,14 +826,15 @@ export function evaluateFeature(compiled: CompiledFeature, flags: PreparedFlags,
   // Fields are read only where a path needs them: every read is a guarded load in the
   // trace of the per-flag loop.
   const strategies = compiled.strategies;
-  if (strategies[0] === undefined) {
-    const variants = compiled.variants;
-    return variants === undefined ? compiled.plain : (chooseVariant(variants, context, caps) ?? compiled.plain);
-  }
+  if (strategies[0] === undefined) return withVariant(compiled.plain, compiled.variants, context, caps);
   const matched = firstEnabled(strategies, context, caps);
   if (matched === undefined) return OFF_NOT_TARGETED;
-  const variants = matched.matchedVariants;
-  return variants === undefined ? matched.hit : (chooseVariant(variants, context, caps) ?? matched.hit);
+  return withVariant(matched.hit, matched.matchedVariants, context, caps);
+}
+
+/** An enabled flag's result: the variant chosen among `variants`, else `hit` (no variants, or none chosen). */
+function withVariant(hit: Evaluation, variants: CompiledVariants | undefined, context: ContextValues, caps: Capabilities): Evaluation {
+  return variants === undefined ? hit : (chooseVariant(variants, context, caps) ?? hit);
 }
 
 /**

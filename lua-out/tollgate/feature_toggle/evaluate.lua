@@ -4,7 +4,7 @@ local __TS__StringStartsWith = ____lualib.__TS__StringStartsWith
 local __TS__StringEndsWith = ____lualib.__TS__StringEndsWith
 local __TS__ArrayFilter = ____lualib.__TS__ArrayFilter
 local ____exports = {}
-local lower, constantResult, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, conditionsHold, variantSeed, chooseVariant, dependenciesMet, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, NOT_FOUND
+local lower, constantResult, contextReads, randomValue, currentTimeMs, operatorResult, constraintHolds, constraintsHold, firstEnabled, rolloutStickiness, inRollout, strategyRule, strategyEnabled, conditionsHold, variantSeed, chooseVariant, dependenciesMet, withVariant, OFF_DISABLED, OFF_NOT_STARTED, OFF_ENDED, OFF_DEPENDENCY, OFF_NOT_TARGETED, NOT_FOUND
 local ____cidr = require("tollgate.core.cidr")
 local ipInStrings = ____cidr.ipInStrings
 local ____buckets = require("tollgate.feature_toggle.buckets")
@@ -526,15 +526,16 @@ function ____exports.evaluateFeature(compiled, flags, context, caps)
     end
     local strategies = compiled.strategies
     if strategies[1] == nil then
-        local variants = compiled.variants
-        return variants == nil and compiled.plain or (chooseVariant(variants, context, caps) or compiled.plain)
+        return withVariant(compiled.plain, compiled.variants, context, caps)
     end
     local matched = firstEnabled(strategies, context, caps)
     if matched == nil then
         return OFF_NOT_TARGETED
     end
-    local variants = matched.matchedVariants
-    return variants == nil and matched.hit or (chooseVariant(variants, context, caps) or matched.hit)
+    return withVariant(matched.hit, matched.matchedVariants, context, caps)
+end
+function withVariant(hit, variants, context, caps)
+    return variants == nil and hit or (chooseVariant(variants, context, caps) or hit)
 end
 --- The compiled flag of that name in the state, if it has one. Compared by name: in
 -- JavaScript a name such as "constructor" or "__proto__" finds an inherited property of
