@@ -26821,6 +26821,76 @@ function toKongFields(spec) {
   return fields;
 }
 
+// plugins/core/path.ts
+var PERCENT = 37;
+var DOT = 46;
+var SLASH = 47;
+var RESERVED = {};
+for (const character of ["!", "*", "'", "(", ")", ";", ":", "@", "&", "=", "+", "$", ",", "/", "?", "%", "#", "[", "]"]) {
+  RESERVED[character.charCodeAt(0)] = true;
+}
+function hexValue(code) {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+function decodeTriplets(path) {
+  const parts = [];
+  let copiedUpTo = 0;
+  const length = path.length;
+  for (let i = 0; i + 2 < length; i++) {
+    if (path.charCodeAt(i) !== PERCENT) continue;
+    const high = hexValue(path.charCodeAt(i + 1));
+    const low = hexValue(path.charCodeAt(i + 2));
+    if (high < 0 || low < 0) continue;
+    const code = high * 16 + low;
+    parts.push(path.substring(copiedUpTo, i));
+    parts.push(code < 128 && RESERVED[code] !== true ? String.fromCharCode(code) : path.substring(i, i + 3).toUpperCase());
+    copiedUpTo = i + 3;
+    i += 2;
+  }
+  if (copiedUpTo === 0) return path;
+  parts.push(path.substring(copiedUpTo));
+  return parts.join("");
+}
+function needsSegments(path) {
+  return path.indexOf("//") >= 0 || path.indexOf("/.") >= 0 || path.charCodeAt(0) === DOT;
+}
+function resolveSegments(path) {
+  const segments = [];
+  const rooted = path.charCodeAt(0) === SLASH;
+  let start = rooted ? 1 : 0;
+  let trailingSlash = false;
+  while (start <= path.length) {
+    let end = path.indexOf("/", start);
+    if (end < 0) end = path.length;
+    const segment = path.substring(start, end);
+    const last = end >= path.length;
+    if (segment === "..") {
+      segments.pop();
+      trailingSlash = true;
+    } else if (segment === ".") {
+      trailingSlash = true;
+    } else if (segment === "") {
+      trailingSlash = last && segments.length > 0;
+    } else {
+      segments.push(segment);
+      trailingSlash = false;
+    }
+    start = end + 1;
+  }
+  const joined = segments.join("/");
+  if (!rooted) return trailingSlash && joined !== "" ? `${joined}/` : joined;
+  if (joined === "") return "/";
+  return trailingSlash ? `/${joined}/` : `/${joined}`;
+}
+function normalizePath(path) {
+  if (path === "" || path === "/") return path;
+  const decoded = path.indexOf("%") >= 0 ? decodeTriplets(path) : path;
+  return needsSegments(decoded) ? resolveSegments(decoded) : decoded;
+}
+
 // plugins/core/outcome.ts
 function headersToClear(outcome) {
   const names = outcome.clearUpstream;
@@ -27866,7 +27936,7 @@ var Plugin = class {
     const facts = await kongJsRequestFacts(kong, this.#scope, needs);
     if (needs.path === true) {
       const request2 = kong.request;
-      facts.path = await request2.getPath();
+      facts.path = normalizePath(await request2.getPath());
     }
     const plan2 = planSubscription(conf, facts);
     if (plan2.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan2.rejection };

@@ -8,6 +8,7 @@
 import { targetUrl } from "../core/http-url";
 import { toKongFields } from "../core/kong-schema";
 import type { AccessOutcome } from "../core/outcome";
+import { normalizePath } from "../core/path";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
 import { NodeAnswerCache } from "../io/node/http-cache";
@@ -60,9 +61,10 @@ export class Plugin {
     const needs = prepare(conf).needs;
     const facts = await kongJsRequestFacts(kong, this.#scope, needs);
     if (needs.path === true) {
-      // kong-pdk's request.getPath (not in the shared PDK subset declaration).
+      // kong-pdk's request.getPath (not in the shared PDK subset declaration). Kong 2.x
+      // answers the raw path; normalising Kong 3.x's already normalised one changes nothing.
       const request = kong.request as unknown as { getPath(): Promise<string> };
-      facts.path = await request.getPath();
+      facts.path = normalizePath(await request.getPath());
     }
     const plan = planSubscription(conf, facts);
     if (plan.kind === "reject") return { clearUpstream: prepare(conf).clearUpstream, rejection: plan.rejection };

@@ -186,6 +186,11 @@ function httpBlock(opts: {
     .join("\n");
   return `
   lua_package_path "${packagePath}";
+  # As APISIX's template (apisix/cli/ngx_tpl.lua, 3.18.0): cosocket errors are the
+  # caller's to log; the regex limits its plugins run under.
+  lua_socket_log_errors off;
+  lua_regex_match_limit 100000;
+  lua_regex_cache_max_entries 8192;
 ${dicts}
 ${opts.tlsDirectives}  init_by_lua_block {
     require("tollgate_apisix_host").http_init(ngx.config.prefix() .. ${luaString(opts.confFile)})

@@ -1,7 +1,9 @@
 /**
  * The upstream every gateway test proxies to: an nginx that answers any request
  * with 200 and a JSON report of what it received (method, URI, headers), so a
- * test can see exactly which headers the gateway forwarded.
+ * test can see exactly which headers the gateway forwarded. A request header
+ * `X-Echo-Respond-With: <Name>: <value>` makes it answer with that header too (for
+ * tests of how a gateway merges its own response headers with the upstream's).
  *
  * Test and playground infrastructure only.
  */
@@ -35,6 +37,11 @@ export async function startEchoUpstream(workers = 1): Promise<EchoUpstream> {
       default_type application/json;
       content_by_lua_block {
         local cjson = require("cjson.safe")
+        local respond_with = ngx.var.http_x_echo_respond_with
+        if respond_with then
+          local name, value = respond_with:match("^([^:]+):%s*(.*)$")
+          if name then ngx.header[name] = value end
+        end
         ngx.say(cjson.encode({
           method = ngx.req.get_method(),
           uri = ngx.var.request_uri,

@@ -230,6 +230,14 @@ describe("Kong-shaped test host", () => {
     expect(res.headers["x-stub-stub-b"]).toBe("global");
   });
 
+  it("sends a response header set in access beside the upstream's header of that name, as Kong does", async () => {
+    // kong/pdk/response.lua (2.8.5, 3.9.3) sets ngx.header at once; nginx then adds the
+    // upstream's header of the same name instead of replacing it.
+    const res = await get(url("/api/orders/7"), { apikey: "alice-key", "X-Echo-Respond-With": "X-Stub-stub-b: upstream" });
+    expect(res.status).toBe(200);
+    expect([res.headers["x-stub-stub-b"]].flat()).toEqual(["global", "upstream"]);
+  });
+
   it("uses the global config for a consumer without its own", async () => {
     const res = await get(url("/api"), { apikey: "bob-key" });
     expect(res.status).toBe(200);

@@ -101,7 +101,12 @@ export interface KongHostOptions {
   env?: Record<string, string>;
   /** CA files trusted for outbound TLS besides the system's (Kong: lua_ssl_trusted_certificate = system,<files>). */
   trustedCaFiles?: string[];
+  /** The Kong the host plays (kong.version, accepted _format_versions, get_path); default 3.9.0. */
+  kongVersion?: KongVersion;
 }
+
+/** The Kong versions the host can play (see tests/runtime/README.md). */
+export type KongVersion = "3.9.0" | "2.8.5";
 
 export interface KongHost {
   port: number;
@@ -221,6 +226,12 @@ export function kongHttpBlock(opts: KongHttpBlockOptions): string {
   return `
   # tollgate Kong-shaped TEST host (not Kong): tests/runtime/kong-host.ts
   lua_package_path "${luaPackagePath(opts.luaPath ?? [])}";
+  # As Kong's template (kong/templates/nginx_kong.lua, 3.9.3): cosocket errors are the
+  # caller's to log, and the timer limits plugins run under.
+  lua_socket_log_errors off;
+  lua_max_running_timers 4096;
+  lua_max_pending_timers 16384;
+  underscores_in_headers on;
 ${dictLines}
 ${opts.tlsDirectives ?? ""}  client_max_body_size 0;
 
@@ -291,6 +302,7 @@ export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSe
     default_upstream_host: upstream.hostHeader,
     workers: opts.workers ?? 1,
     proxy_listeners: [{ ip: "127.0.0.1", port }],
+    kong_version: opts.kongVersion ?? "3.9.0",
   };
   const tls = trustedCas(opts.trustedCaFiles);
   return {

@@ -4,6 +4,7 @@
  */
 import { consumerAttributes, pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome } from "../../core/outcome";
+import { normalizePath } from "../../core/path";
 import { verifiedJwtClaims } from "../../io/lua/jwt";
 import { eachHeader, eachName } from "../lua/each";
 
@@ -57,6 +58,20 @@ function readHeader(_context: undefined, name: string): string | undefined {
   return kong.request.get_header(name);
 }
 
+/**
+ * Whether this Kong hands plugins the raw path: Kong 2.x's get_path() is request_uri
+ * cut at "?", 3.x normalises it (kong/pdk/request.lua of 2.8.5 and 3.9.3). Read on
+ * first use, when the PDK is certainly set up.
+ */
+let rawPaths: boolean | undefined;
+
+/** The request path as Kong 3.x gives it, on any Kong (see core/path.ts). */
+function kongPath(): string {
+  if (rawPaths === undefined) rawPaths = kong.version_num < 3000000;
+  const path = kong.request.get_path();
+  return rawPaths ? normalizePath(path) : path;
+}
+
 /** Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK. */
 export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): RequestFacts {
   const consumer = kongConsumer();
@@ -69,7 +84,7 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
     facts.routeId = kong.router.get_route()?.id;
     facts.serviceId = kong.router.get_service()?.id;
   }
-  if (needs.path === true) facts.path = kong.request.get_path();
+  if (needs.path === true) facts.path = kongPath();
   if (needs.decided === true) facts.decidedTier = kong.ctx.shared["tollgate_tier"] as string | undefined;
   if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, readHeader, undefined);
   return facts;

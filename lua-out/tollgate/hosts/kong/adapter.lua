@@ -6,6 +6,8 @@ local consumerAttributes = ____facts.consumerAttributes
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
+local ____path = require("tollgate.core.path")
+local normalizePath = ____path.normalizePath
 local ____jwt = require("tollgate.io.lua.jwt")
 local verifiedJwtClaims = ____jwt.verifiedJwtClaims
 local ____each = require("tollgate.hosts.lua.each")
@@ -58,6 +60,18 @@ end
 local function readHeader(_context, name)
     return kong.request.get_header(name)
 end
+--- Whether this Kong hands plugins the raw path: Kong 2.x's get_path() is request_uri
+-- cut at "?", 3.x normalises it (kong/pdk/request.lua of 2.8.5 and 3.9.3). Read on
+-- first use, when the PDK is certainly set up.
+local rawPaths
+--- The request path as Kong 3.x gives it, on any Kong (see core/path.ts).
+local function kongPath()
+    if rawPaths == nil then
+        rawPaths = kong.version_num < 3000000
+    end
+    local path = kong.request.get_path()
+    return rawPaths and normalizePath(path) or path
+end
 --- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
 function ____exports.kongRequestFacts(conf, needs)
     local consumer = ____exports.kongConsumer()
@@ -83,7 +97,7 @@ function ____exports.kongRequestFacts(conf, needs)
         facts.serviceId = ____opt_4 and ____opt_4.id
     end
     if needs.path == true then
-        facts.path = kong.request.get_path()
+        facts.path = kongPath()
     end
     if needs.decided == true then
         facts.decidedTier = kong.ctx.shared.tollgate_tier

@@ -1,9 +1,10 @@
--- Reads a Kong 3.x DB-less declarative config (the table decoded from
+-- Reads a Kong DB-less declarative config (the table decoded from
 -- conf/kong.json, i.e. kong.yml as JSON) into the entities the tollgate
 -- Kong-shaped test host works with.
 --
 -- TEST AND PLAYGROUND INFRASTRUCTURE ONLY -- not a product, not Kong's
--- declarative loader. Supported: `_format_version: "3.0"`, `services` (url or
+-- declarative loader. Supported: `_format_version` as the Kong played accepts it
+-- (see check_format_version), `services` (url or
 -- protocol/host/port/path, nested `routes` and `plugins`), `routes` (paths,
 -- methods, hosts, strip_path, preserve_host, service, nested `plugins`),
 -- `consumers` (username, custom_id, tags, nested `keyauth_credentials` and
@@ -100,7 +101,52 @@ local function own_fields(src, skip)
   return out
 end
 
-function _M.load(decl)
+-- The `_format_version`s a Kong accepts: the one_of of the declarative schema
+-- (kong/db/schema/others/declarative_config.lua: 2.8.5 "1.1", "2.1"; 3.9.3 also
+-- "3.0"). Kong 3.x migrates a "1.1"/"2.1" config's route paths on load
+-- (kong/db/declarative/migrations/route_path.lua, migrate_path_280_300.lua): a path
+-- of only [a-zA-Z0-9.-_~/%] is normalised and stays a prefix, any other becomes a
+-- "~" regex, which this host does not route.
+local FORMAT_VERSIONS = {
+  ["2.8.5"] = { "1.1", "2.1" },
+  ["3.9.0"] = { "1.1", "2.1", "3.0" },
+}
+
+local function check_format_version(decl, kong_version)
+  local accepted = FORMAT_VERSIONS[kong_version]
+  if accepted == nil then
+    fail("the tollgate Kong test host plays Kong 3.9.0 or 2.8.5, not %s", util.show(kong_version))
+  end
+  local given = decl._format_version
+  if given == nil or given == null then
+    fail("_format_version: required field missing")
+  end
+  local known = false
+  for _, v in ipairs(accepted) do
+    if v == given then known = true end
+  end
+  if not known then
+    fail("_format_version: expected one of: %s", table.concat(accepted, ", "))
+  end
+  if given ~= "3.0" and kong_version ~= "2.8.5" then
+    local routes = {}
+    for _, r in ipairs(array(decl.routes, "routes")) do routes[#routes + 1] = r end
+    for _, s in ipairs(array(decl.services, "services")) do
+      for _, r in ipairs(array(s.routes, "service.routes")) do routes[#routes + 1] = r end
+    end
+    for _, r in ipairs(routes) do
+      for _, p in ipairs(array(r.paths, "route.paths")) do
+        if type(p) == "string" and not match(p, "^[%w%.%-_~/%%]*$") then
+          fail("%s: Kong 3.x turns path '%s' of a _format_version %s config into a regex, "
+               .. "which the tollgate Kong test host does not route", label("route", r), p, given)
+        end
+      end
+    end
+  end
+end
+
+-- kong_version: "3.9.0" or "2.8.5", the Kong this host plays (settings.kong_version).
+function _M.load(decl, kong_version)
   if type(decl) ~= "table" then
     fail("expected a table")
   end
@@ -109,9 +155,7 @@ function _M.load(decl)
       fail("top-level key '%s' is not supported by the tollgate Kong test host", tostring(k))
     end
   end
-  if decl._format_version ~= "3.0" then
-    fail("_format_version must be \"3.0\", got %s", util.show(decl._format_version))
-  end
+  check_format_version(decl, kong_version)
 
   local now = ngx.time()
   local model = {

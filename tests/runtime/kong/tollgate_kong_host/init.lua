@@ -63,8 +63,8 @@
 --     get_protocol/get_consumer/get_credential/authenticate/load_consumer
 --   kong.response.get_status/get_header/get_headers/get_source/set_status/
 --     set_header/add_header/clear_header/set_headers/exit/error
---     (set during rewrite/access = applied in header_filter onto the response
---     the client gets, replacing an upstream header of the same name)
+--     (set at once, as Kong does: set in rewrite/access, nginx sends it
+--     beside an upstream header of the same name)
 --   kong.service.request.set_header/add_header/clear_header/set_headers/
 --     set_path/set_raw_query/set_query/clear_query_arg ("Host" sets the
 --     upstream Host header); kong.service.response.get_status/get_header
@@ -123,7 +123,6 @@ local req_get_method = ngx.req.get_method
 local router_match = router.match
 local upstream_path = router.upstream_path
 local send = pdk.send
-local apply_pending_headers = pdk.apply_pending_headers
 
 local H = {}
 
@@ -190,7 +189,9 @@ function H.init(opts)
     error("tollgate Kong test host: " .. err, 0)
   end
 
-  local model = config.load(decl)
+  -- The Kong version this host plays (kong.version, declarative formats, get_path).
+  settings.kong_version = settings.kong_version or "3.9.0"
+  local model = config.load(decl, settings.kong_version)
 
   -- Default plugin list: every plugin named in the config (KONG_PLUGINS=bundled,...).
   if settings.plugins == nil then
@@ -389,9 +390,6 @@ end
 
 function H.header_filter()
   local ctx = ngx.ctx
-  if ctx.tollgate_resp_headers then
-    apply_pending_headers(ctx)
-  end
   local rt = ctx.tollgate_rt or GLOBAL
   local list = rt.phases.header_filter
   local n = #list

@@ -20,7 +20,6 @@ local cjson = require("cjson.safe")
 local resp_add_header = require("ngx.resp").add_header
 local req_add_header = require("ngx.req").add_header
 local errlog = require("ngx.errlog")
-local new_tab = require("table.new")
 local util = require("tollgate_kong_host.util")
 
 local ngx = ngx
@@ -119,46 +118,6 @@ local function check_name(name)
   end
 end
 
--- Response headers set during rewrite/access are kept per request and
--- applied in header_filter (or on an exit), so they land on the response the
--- client gets -- replacing a header of the same name from the upstream --
--- instead of being merged with the upstream's headers by nginx.
--- Kept as a flat list: op, name, value, op, name, value, ...
-local OP_SET, OP_ADD, OP_CLEAR = 1, 2, 3
-
-local function pend(ctx, op, name, value)
-  local list = ctx.tollgate_resp_headers
-  if not list then
-    -- Room for eight headers: grown entry by entry, a list of seven (a rate
-    -- limiter's) would be reallocated six times per request.
-    list = new_tab(24, 0)
-    ctx.tollgate_resp_headers = list
-  end
-  local n = #list
-  list[n + 1] = op
-  list[n + 2] = name
-  list[n + 3] = value or false
-end
-
-function _M.apply_pending_headers(ctx)
-  local list = ctx.tollgate_resp_headers
-  if not list then
-    return
-  end
-  ctx.tollgate_resp_headers = nil
-  local header = ngx.header
-  for i = 1, #list, 3 do
-    local op, name, value = list[i], list[i + 1], list[i + 2]
-    if op == OP_SET then
-      header[name] = value
-    elseif op == OP_ADD then
-      resp_add_header(name, value)
-    else
-      header[name] = nil
-    end
-  end
-end
-
 ---------------------------------------------------------------- responses
 
 -- Produces a response from the gateway itself (kong.response.exit, errors,
@@ -171,7 +130,6 @@ local function send(ctx, status, body, headers)
   end
   ctx.tollgate_exited = true
   ngx.status = status
-  _M.apply_pending_headers(ctx)
 
   local header = ngx.header
   local has_type, has_length
@@ -231,9 +189,11 @@ _M.UNEXPECTED_JSON = cjson.encode(UNEXPECTED_BODY)
 -- model: the declarative entities (consumers for load_consumer);
 -- settings: { node_id, hostname, plugins, prefix, ... } (see init.lua).
 function _M.new(model, settings)
+  -- The Kong this host plays: "3.9.0" (default) or "2.8.5" (settings.kong_version).
+  local major, minor, patch = match(settings.kong_version, "^(%d+)%.(%d+)%.(%d+)$")
   local kong = {
-    version = "3.9.0",
-    version_num = 3009000,
+    version = settings.kong_version,
+    version_num = tonumber(major) * 1000000 + tonumber(minor) * 1000 + tonumber(patch),
   }
 
   -- The namespace kong.log uses while a plugin runs init_worker / configure
@@ -389,12 +349,20 @@ function _M.new(model, settings)
   request.get_forwarded_port = request.get_port
   function request.get_http_version() return ngx.req.http_version() end
   function request.get_method() return ngx.req.get_method() end
-  -- nginx's normalized path ($uri); Kong normalizes similarly.
-  function request.get_path() return ngx_var.uri end
   function request.get_raw_path()
     local uri = ngx_var.request_uri or ""
     local q = find(uri, "?", 2, true)
     return q and sub(uri, 1, q - 1) or uri
+  end
+  if kong.version_num < 3000000 then
+    -- Kong 2.8's get_path is request_uri cut at "?", not normalised
+    -- (kong/pdk/request.lua, 2.8.5); 2.8 has no get_raw_path, kept here for the host.
+    request.get_path = request.get_raw_path
+  else
+    -- nginx's normalized path ($uri): dot segments resolved and slashes merged as
+    -- Kong 3.x's get_path does (kong/tools/uri.lua normalize, 3.9.3); unlike Kong,
+    -- nginx also decodes reserved characters such as %2F.
+    function request.get_path() return ngx_var.uri end
   end
   function request.get_path_with_query()
     local args = ngx_var.args
@@ -519,8 +487,12 @@ function _M.new(model, settings)
     ngx.status = status
   end
 
-  local function set_or_pend(op, name, value)
-    local phase = check_phase(REWRITE_ACCESS_HEADER)
+  -- Kong sets a response header at once, in every phase it allows
+  -- (kong/pdk/response.lua set_header / add_header / clear_header, 2.8.5 and
+  -- 3.9.3: ngx.header[name] = value). Set in rewrite/access, nginx then sends it
+  -- beside an upstream header of the same name rather than instead of it.
+  local function check_response_header(name)
+    check_phase(REWRITE_ACCESS_HEADER)
     if ngx.headers_sent then
       error("headers have already been sent", 3)
     end
@@ -528,33 +500,26 @@ function _M.new(model, settings)
     local lname = lower(name)
     if lname == "transfer-encoding" or lname == "transfer_encoding" then
       log.warn("manually setting Transfer-Encoding. Ignored.")
-      return
+      return false
     end
-    if op ~= OP_CLEAR then
-      value = normalize_value(value, name)
-    end
-    if phase == "header_filter" then
-      if op == OP_SET then
-        ngx.header[name] = value
-      elseif op == OP_ADD then
-        resp_add_header(name, value)
-      else
-        ngx.header[name] = nil
-      end
-      return
-    end
-    pend(ngx.ctx, op, name, value)
+    return true
   end
 
-  function response.set_header(name, value) return set_or_pend(OP_SET, name, value) end
-  function response.add_header(name, value) return set_or_pend(OP_ADD, name, value) end
-  function response.clear_header(name) return set_or_pend(OP_CLEAR, name, nil) end
+  function response.set_header(name, value)
+    if check_response_header(name) then ngx.header[name] = normalize_value(value, name) end
+  end
+  function response.add_header(name, value)
+    if check_response_header(name) then resp_add_header(name, normalize_value(value, name)) end
+  end
+  function response.clear_header(name)
+    if check_response_header(name) then ngx.header[name] = nil end
+  end
   function response.set_headers(headers)
     if type(headers) ~= "table" then
       error("headers must be a table", 2)
     end
     for name, value in pairs(headers) do
-      set_or_pend(OP_SET, name, value)
+      response.set_header(name, value)
     end
   end
 
