@@ -3,5 +3,5 @@ export const ENTITLEMENT_CHECK_NAME = "entitlement-check";
 export const ENTITLEMENT_CHECK_VERSION = "0.1.0";
 /** Below key-auth (1250), jwt (1450) and acl (950), so the consumer is known; below tier-limit (912). */
 export const ENTITLEMENT_CHECK_PRIORITY = 905;
-/** APISIX: after key-auth (2500, rewrite); below tier-limit (1010), above limit-count (1002). */
-export const ENTITLEMENT_CHECK_APISIX_PRIORITY = 1005;
+/** APISIX: after key-auth (2500, rewrite); below feature-toggle (1014); no bundled plugin's priority. */
+export const ENTITLEMENT_CHECK_APISIX_PRIORITY = 1013;

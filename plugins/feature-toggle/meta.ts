@@ -7,5 +7,5 @@ export const FEATURE_TOGGLE_VERSION = "0.1.0";
  * above Kong's rate-limiting (910).
  */
 export const FEATURE_TOGGLE_PRIORITY = 911;
-/** APISIX: after key-auth (2500, rewrite) and tier-limit (1010); above limit-count (1002). */
-export const FEATURE_TOGGLE_APISIX_PRIORITY = 1008;
+/** APISIX: after key-auth (2500, rewrite) and tier-limit (1015); no bundled plugin's priority. */
+export const FEATURE_TOGGLE_APISIX_PRIORITY = 1014;

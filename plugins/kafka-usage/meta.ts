@@ -7,5 +7,5 @@ export const KAFKA_USAGE_VERSION = "0.1.0";
  * tollgate's access plugins have recorded the tier, plan and features of the request.
  */
 export const KAFKA_USAGE_PRIORITY = 10;
-/** APISIX: next to kafka-logger (403); the log phase runs after every access decision. */
-export const KAFKA_USAGE_APISIX_PRIORITY = 402;
+/** APISIX: next to kafka-logger (403), at a priority no bundled plugin has; the log phase runs after every access decision. */
+export const KAFKA_USAGE_APISIX_PRIORITY = 404;

@@ -7,6 +7,6 @@ ____exports.FEATURE_TOGGLE_VERSION = "0.1.0"
 -- its tier are known and an over-limit request is refused before flags are evaluated;
 -- above Kong's rate-limiting (910).
 ____exports.FEATURE_TOGGLE_PRIORITY = 911
---- APISIX: after key-auth (2500, rewrite) and tier-limit (1010); above limit-count (1002).
-____exports.FEATURE_TOGGLE_APISIX_PRIORITY = 1008
+--- APISIX: after key-auth (2500, rewrite) and tier-limit (1015); no bundled plugin's priority.
+____exports.FEATURE_TOGGLE_APISIX_PRIORITY = 1014
 return ____exports

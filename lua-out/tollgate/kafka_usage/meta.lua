@@ -7,6 +7,6 @@ ____exports.KAFKA_USAGE_VERSION = "0.1.0"
 -- sent; next to Kong's own loggers (http-log 12, kafka-log 11 in Enterprise), and after
 -- tollgate's access plugins have recorded the tier, plan and features of the request.
 ____exports.KAFKA_USAGE_PRIORITY = 10
---- APISIX: next to kafka-logger (403); the log phase runs after every access decision.
-____exports.KAFKA_USAGE_APISIX_PRIORITY = 402
+--- APISIX: next to kafka-logger (403), at a priority no bundled plugin has; the log phase runs after every access decision.
+____exports.KAFKA_USAGE_APISIX_PRIORITY = 404
 return ____exports
