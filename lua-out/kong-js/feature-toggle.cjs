@@ -26710,9 +26710,10 @@ function sortedFieldNames(spec) {
 var CLIENT_CERT_FIELDS = {
   client_cert: string2({
     description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
-    minLength: 1
+    minLength: 1,
+    referenceable: true
   }),
-  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
 };
 function clientCertificate(conf) {
   return conf.client_cert !== void 0 && conf.client_key !== void 0 ? { cert: conf.client_cert, key: conf.client_key } : void 0;
@@ -26790,6 +26791,7 @@ function toKongField(spec) {
     case "string":
       if (spec.oneOf !== void 0) field["one_of"] = spec.oneOf;
       if (spec.minLength !== void 0) field["len_min"] = spec.minLength;
+      if (spec.referenceable === true) field["referenceable"] = true;
       break;
     case "integer":
     case "number":
@@ -26816,8 +26818,11 @@ function toKongField(spec) {
 function toKongFields(spec) {
   const fields = [];
   for (const name of sortedFieldNames(spec)) {
+    const fieldSpec = spec.fields[name];
+    const field = toKongField(fieldSpec);
+    if (fieldSpec.kind === "record" && fieldSpec.required !== true) field["required"] = false;
     const entry = {};
-    entry[name] = toKongField(spec.fields[name]);
+    entry[name] = field;
     fields.push(entry);
   }
   return fields;
@@ -26846,6 +26851,49 @@ function headersToClear(outcome) {
   return kept ?? NONE;
 }
 var NONE = [];
+
+// plugins/core/references.ts
+var KONG_PREFIX = "{vault://";
+var APISIX_SECRET_PREFIX = "$secret://";
+var APISIX_ENV_PREFIX = "$ENV://";
+function isKongReference(value) {
+  return value.startsWith(KONG_PREFIX) && value.endsWith("}");
+}
+function isApisixReference(value) {
+  return value.startsWith(APISIX_SECRET_PREFIX) || value.slice(0, APISIX_ENV_PREFIX.length).toUpperCase() === APISIX_ENV_PREFIX;
+}
+function isReference(value, syntax) {
+  return syntax === "kong" ? isKongReference(value) : isApisixReference(value);
+}
+function collect(spec, path, out) {
+  switch (spec.kind) {
+    case "string":
+      if (spec.referenceable === true) out.push(path);
+      return;
+    case "array":
+      collect(spec.elements, `${path}[]`, out);
+      return;
+    case "map":
+      collect(spec.values, `${path}.<key>`, out);
+      return;
+    case "record":
+      for (const name of sortedFieldNames(spec)) collect(spec.fields[name], path === "" ? name : `${path}.${name}`, out);
+      return;
+    default:
+      return;
+  }
+}
+function referenceableFields(spec) {
+  const out = [];
+  collect(spec, "", out);
+  return out;
+}
+function misplacedReference(spec, syntax) {
+  const what = syntax === "kong" ? "a vault reference ({vault://\u2026})" : "a secret reference ($env://\u2026, $secret://\u2026)";
+  const fields = referenceableFields(spec);
+  if (fields.length === 0) return `${what} is not accepted in this plugin's config`;
+  return `${what} is accepted only in ${fields.join(", ")}`;
+}
 
 // plugins/core/values.ts
 function isNull(value) {
@@ -26891,10 +26939,13 @@ function checkNumber(spec, value) {
   if (spec.max !== void 0 && value > spec.max) return `must be at most ${spec.max}`;
   return void 0;
 }
-function checkValue(spec, value, path) {
+function checkValue(spec, value, path, ctx) {
   switch (spec.kind) {
     case "string": {
       if (typeof value !== "string") return `${path}: expected a string`;
+      if (ctx.references !== void 0 && isReference(value, ctx.references)) {
+        return spec.referenceable === true ? void 0 : `${path}: ${misplacedReference(ctx.spec, ctx.references)}`;
+      }
       if (spec.minLength !== void 0 && value.length < spec.minLength) {
         return `${path}: length must be at least ${spec.minLength}`;
       }
@@ -26926,7 +26977,7 @@ function checkValue(spec, value, path) {
         const itemPath = `${path}[${i + 1}]`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
-        const problem = checkValue(spec.elements, item, itemPath);
+        const problem = checkValue(spec.elements, item, itemPath, ctx);
         if (problem !== void 0) return problem;
       }
       return void 0;
@@ -26937,18 +26988,18 @@ function checkValue(spec, value, path) {
       for (const key in value) keys.push(key);
       keys.sort();
       for (const key of keys) {
-        const keyProblem = checkValue(spec.keys, key, join(path, key));
+        const keyProblem = checkValue(spec.keys, key, join(path, key), ctx);
         if (keyProblem !== void 0) return keyProblem;
-        const problem = checkField(spec.values, value, key, join(path, key));
+        const problem = checkField(spec.values, value, key, join(path, key), ctx);
         if (problem !== void 0) return problem;
       }
       return void 0;
     }
     case "record":
-      return checkRecord(spec, value, path);
+      return checkRecord(spec, value, path, ctx, void 0);
   }
 }
-function checkField(spec, bag, key, path) {
+function checkField(spec, bag, key, path, ctx) {
   const value = bag[key];
   if (isNull(value)) {
     if (spec.default !== void 0) {
@@ -26958,26 +27009,31 @@ function checkField(spec, bag, key, path) {
     if (spec.kind === "record" && spec.required === true) {
       const built = {};
       bag[key] = built;
-      return checkRecord(spec, built, path);
+      return checkRecord(spec, built, path, ctx, void 0);
     }
     if (spec.required === true) return `${path}: required field missing`;
     bag[key] = void 0;
     return void 0;
   }
-  return checkValue(spec, value, path);
+  return checkValue(spec, value, path, ctx);
 }
-function checkRecord(spec, value, path) {
+function isOneOf(name, names) {
+  if (names === void 0) return false;
+  for (const candidate of names) if (candidate === name) return true;
+  return false;
+}
+function checkRecord(spec, value, path, ctx, gatewayKeys) {
   if (!isObject(value)) return `${path}: expected a record`;
   const unknown = [];
   for (const name in value) {
-    if (spec.fields[name] === void 0 && !isNull(value[name])) unknown.push(name);
+    if (spec.fields[name] === void 0 && !isNull(value[name]) && !isOneOf(name, gatewayKeys)) unknown.push(name);
   }
   if (unknown.length > 0) {
     unknown.sort();
     return `${join(path, unknown[0])}: unknown field`;
   }
   for (const name of sortedFieldNames(spec)) {
-    const problem = checkField(spec.fields[name], value, name, join(path, name));
+    const problem = checkField(spec.fields[name], value, name, join(path, name), ctx);
     if (problem !== void 0) return problem;
   }
   if (spec.check !== void 0) {
@@ -26986,8 +27042,9 @@ function checkRecord(spec, value, path) {
   }
   return void 0;
 }
-function validateConfig(spec, config, root = "config") {
-  return checkRecord(spec, config, root);
+function validateConfig(spec, config, options) {
+  const ctx = { spec, references: options?.references };
+  return checkRecord(spec, config, options?.root ?? "config", ctx, options?.gatewayKeys);
 }
 
 // plugins/hosts/kong-js/adapter.ts
@@ -28548,7 +28605,7 @@ var unleash = record({
   fields: {
     url: string2({ description: "Unleash API base URL, http:// or https:// (e.g. https://unleash.internal/api).", required: true, minLength: 8 }),
     ...TLS_FIELDS,
-    api_token: string2({ description: "Client (backend) API token.", required: true, minLength: 1 }),
+    api_token: string2({ description: "Client (backend) API token.", required: true, minLength: 1, referenceable: true }),
     poll_interval: integer({ description: "Seconds between polls (flags are at most this stale while Unleash answers).", default: 10, min: 1, max: 3600 }),
     timeout_ms: integer({ description: "Connect and read timeout of one poll.", default: 2e3, min: 1, max: 6e4 }),
     dict: string2({ description: "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default: "tollgate_cache", minLength: 1 })

@@ -18644,6 +18644,7 @@ function toKongField(spec) {
     case "string":
       if (spec.oneOf !== void 0) field["one_of"] = spec.oneOf;
       if (spec.minLength !== void 0) field["len_min"] = spec.minLength;
+      if (spec.referenceable === true) field["referenceable"] = true;
       break;
     case "integer":
     case "number":
@@ -18670,11 +18671,57 @@ function toKongField(spec) {
 function toKongFields(spec) {
   const fields = [];
   for (const name of sortedFieldNames(spec)) {
+    const fieldSpec = spec.fields[name];
+    const field = toKongField(fieldSpec);
+    if (fieldSpec.kind === "record" && fieldSpec.required !== true) field["required"] = false;
     const entry = {};
-    entry[name] = toKongField(spec.fields[name]);
+    entry[name] = field;
     fields.push(entry);
   }
   return fields;
+}
+
+// plugins/core/references.ts
+var KONG_PREFIX = "{vault://";
+var APISIX_SECRET_PREFIX = "$secret://";
+var APISIX_ENV_PREFIX = "$ENV://";
+function isKongReference(value) {
+  return value.startsWith(KONG_PREFIX) && value.endsWith("}");
+}
+function isApisixReference(value) {
+  return value.startsWith(APISIX_SECRET_PREFIX) || value.slice(0, APISIX_ENV_PREFIX.length).toUpperCase() === APISIX_ENV_PREFIX;
+}
+function isReference(value, syntax) {
+  return syntax === "kong" ? isKongReference(value) : isApisixReference(value);
+}
+function collect(spec, path, out) {
+  switch (spec.kind) {
+    case "string":
+      if (spec.referenceable === true) out.push(path);
+      return;
+    case "array":
+      collect(spec.elements, `${path}[]`, out);
+      return;
+    case "map":
+      collect(spec.values, `${path}.<key>`, out);
+      return;
+    case "record":
+      for (const name of sortedFieldNames(spec)) collect(spec.fields[name], path === "" ? name : `${path}.${name}`, out);
+      return;
+    default:
+      return;
+  }
+}
+function referenceableFields(spec) {
+  const out = [];
+  collect(spec, "", out);
+  return out;
+}
+function misplacedReference(spec, syntax) {
+  const what = syntax === "kong" ? "a vault reference ({vault://\u2026})" : "a secret reference ($env://\u2026, $secret://\u2026)";
+  const fields = referenceableFields(spec);
+  if (fields.length === 0) return `${what} is not accepted in this plugin's config`;
+  return `${what} is accepted only in ${fields.join(", ")}`;
 }
 
 // plugins/core/values.ts
@@ -18721,10 +18768,13 @@ function checkNumber(spec, value) {
   if (spec.max !== void 0 && value > spec.max) return `must be at most ${spec.max}`;
   return void 0;
 }
-function checkValue(spec, value, path) {
+function checkValue(spec, value, path, ctx) {
   switch (spec.kind) {
     case "string": {
       if (typeof value !== "string") return `${path}: expected a string`;
+      if (ctx.references !== void 0 && isReference(value, ctx.references)) {
+        return spec.referenceable === true ? void 0 : `${path}: ${misplacedReference(ctx.spec, ctx.references)}`;
+      }
       if (spec.minLength !== void 0 && value.length < spec.minLength) {
         return `${path}: length must be at least ${spec.minLength}`;
       }
@@ -18756,7 +18806,7 @@ function checkValue(spec, value, path) {
         const itemPath = `${path}[${i + 1}]`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
-        const problem = checkValue(spec.elements, item, itemPath);
+        const problem = checkValue(spec.elements, item, itemPath, ctx);
         if (problem !== void 0) return problem;
       }
       return void 0;
@@ -18767,18 +18817,18 @@ function checkValue(spec, value, path) {
       for (const key in value) keys.push(key);
       keys.sort();
       for (const key of keys) {
-        const keyProblem = checkValue(spec.keys, key, join(path, key));
+        const keyProblem = checkValue(spec.keys, key, join(path, key), ctx);
         if (keyProblem !== void 0) return keyProblem;
-        const problem = checkField(spec.values, value, key, join(path, key));
+        const problem = checkField(spec.values, value, key, join(path, key), ctx);
         if (problem !== void 0) return problem;
       }
       return void 0;
     }
     case "record":
-      return checkRecord(spec, value, path);
+      return checkRecord(spec, value, path, ctx, void 0);
   }
 }
-function checkField(spec, bag, key, path) {
+function checkField(spec, bag, key, path, ctx) {
   const value = bag[key];
   if (isNull(value)) {
     if (spec.default !== void 0) {
@@ -18788,26 +18838,31 @@ function checkField(spec, bag, key, path) {
     if (spec.kind === "record" && spec.required === true) {
       const built = {};
       bag[key] = built;
-      return checkRecord(spec, built, path);
+      return checkRecord(spec, built, path, ctx, void 0);
     }
     if (spec.required === true) return `${path}: required field missing`;
     bag[key] = void 0;
     return void 0;
   }
-  return checkValue(spec, value, path);
+  return checkValue(spec, value, path, ctx);
 }
-function checkRecord(spec, value, path) {
+function isOneOf(name, names) {
+  if (names === void 0) return false;
+  for (const candidate of names) if (candidate === name) return true;
+  return false;
+}
+function checkRecord(spec, value, path, ctx, gatewayKeys) {
   if (!isObject(value)) return `${path}: expected a record`;
   const unknown = [];
   for (const name in value) {
-    if (spec.fields[name] === void 0 && !isNull(value[name])) unknown.push(name);
+    if (spec.fields[name] === void 0 && !isNull(value[name]) && !isOneOf(name, gatewayKeys)) unknown.push(name);
   }
   if (unknown.length > 0) {
     unknown.sort();
     return `${join(path, unknown[0])}: unknown field`;
   }
   for (const name of sortedFieldNames(spec)) {
-    const problem = checkField(spec.fields[name], value, name, join(path, name));
+    const problem = checkField(spec.fields[name], value, name, join(path, name), ctx);
     if (problem !== void 0) return problem;
   }
   if (spec.check !== void 0) {
@@ -18816,8 +18871,9 @@ function checkRecord(spec, value, path) {
   }
   return void 0;
 }
-function validateConfig(spec, config, root = "config") {
-  return checkRecord(spec, config, root);
+function validateConfig(spec, config, options) {
+  const ctx = { spec, references: options?.references };
+  return checkRecord(spec, config, options?.root ?? "config", ctx, options?.gatewayKeys);
 }
 
 // plugins/hosts/kong-js/adapter.ts
@@ -19258,9 +19314,10 @@ var EventQueue = class {
 var CLIENT_CERT_FIELDS = {
   client_cert: string2({
     description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
-    minLength: 1
+    minLength: 1,
+    referenceable: true
   }),
-  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
 };
 function clientCertProblem(value) {
   const cert = value["client_cert"] !== void 0;
@@ -19327,8 +19384,8 @@ var kafka = record({
           oneOf: ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"],
           default: "PLAIN"
         }),
-        username: string2({ description: "User name (an API key, for Confluent Cloud).", required: true, minLength: 1 }),
-        password: string2({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1 })
+        username: string2({ description: "User name (an API key, for Confluent Cloud).", required: true, minLength: 1, referenceable: true }),
+        password: string2({ description: "Password (an API secret, for Confluent Cloud).", required: true, minLength: 1, referenceable: true })
       }
     })
   },

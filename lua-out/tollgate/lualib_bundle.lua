@@ -142,6 +142,36 @@ local function __TS__Class(self)
     return c
 end
 
+local function __TS__StringStartsWith(self, searchString, position)
+    if position == nil or position < 0 then
+        position = 0
+    end
+    return string.sub(self, position + 1, #searchString + position) == searchString
+end
+
+local function __TS__StringEndsWith(self, searchString, endPosition)
+    if endPosition == nil or endPosition > #self then
+        endPosition = #self
+    end
+    return string.sub(self, endPosition - #searchString + 1, endPosition) == searchString
+end
+
+local function __TS__StringSlice(self, start, ____end)
+    if start == nil or start ~= start then
+        start = 0
+    end
+    if ____end ~= ____end then
+        ____end = 0
+    end
+    if start >= 0 then
+        start = start + 1
+    end
+    if ____end ~= nil and ____end < 0 then
+        ____end = ____end - 1
+    end
+    return string.sub(self, start, ____end)
+end
+
 local function __TS__TypeOf(value)
     local luaType = type(value)
     if luaType == "table" then
@@ -296,20 +326,6 @@ local function __TS__StringCharAt(self, pos)
         return ""
     end
     return string.sub(self, pos + 1, pos + 1)
-end
-
-local function __TS__StringStartsWith(self, searchString, position)
-    if position == nil or position < 0 then
-        position = 0
-    end
-    return string.sub(self, position + 1, #searchString + position) == searchString
-end
-
-local function __TS__StringEndsWith(self, searchString, endPosition)
-    if endPosition == nil or endPosition > #self then
-        endPosition = #self
-    end
-    return string.sub(self, endPosition - #searchString + 1, endPosition) == searchString
 end
 
 local function __TS__ArrayFilter(self, callbackfn, thisArg)
@@ -772,6 +788,9 @@ return {
   __TS__ObjectAssign = __TS__ObjectAssign,
   __TS__ArraySort = __TS__ArraySort,
   __TS__Class = __TS__Class,
+  __TS__StringStartsWith = __TS__StringStartsWith,
+  __TS__StringEndsWith = __TS__StringEndsWith,
+  __TS__StringSlice = __TS__StringSlice,
   __TS__TypeOf = __TS__TypeOf,
   __TS__ArrayIsArray = __TS__ArrayIsArray,
   __TS__ArrayIndexOf = __TS__ArrayIndexOf,
@@ -779,8 +798,6 @@ return {
   WeakMap = WeakMap,
   __TS__New = __TS__New,
   __TS__StringCharAt = __TS__StringCharAt,
-  __TS__StringStartsWith = __TS__StringStartsWith,
-  __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__ArrayFilter = __TS__ArrayFilter,
   __TS__ArraySetLength = __TS__ArraySetLength,
   Error = Error,

@@ -10,8 +10,9 @@ export const CLIENT_CERT_FIELDS = {
   client_cert: string({
     description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
     minLength: 1,
+    referenceable: true,
   }),
-  client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 }),
+  client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true }),
 };
 
 /** A client certificate (its chain) and its private key, PEM. */

@@ -2,9 +2,18 @@
  * Spec → Kong schema fields (the `config` record of a plugin's schema.lua, and the
  * `Schema` that kong-pdk's plugin server reports to Kong).
  *
- * Only attributes that Kong 2.8 and 3.x both know are emitted (no `description`),
- * so the same schema.lua loads in either. Kong numbers take `between = {min, max}`;
- * a one-sided bound is closed with ±UNBOUNDED.
+ * Only attributes that Kong 2.8 and 3.x both know are emitted (no `description`;
+ * `referenceable` is in both metaschemas), so the same schema.lua loads in either.
+ * Kong numbers take `between = {min, max}`; a one-sided bound is closed with
+ * ±UNBOUNDED.
+ *
+ * Kong makes every `record` field of a plugin's schema required unless it says
+ * `required = false` (kong/db/schema/entity.lua make_records_required, 2.8.5 and
+ * 3.9.3, run by Entity.new_subschema on each plugin schema), and then builds an
+ * absent required record from its defaults, so its own required subfields fail
+ * ("required field missing"). The spec's optional records therefore say
+ * `required = false`. That rule walks record fields only, never array elements or
+ * map values (an element is never absent), so only record fields get it.
  */
 import { sortedFieldNames, type FieldSpec, type RecordSpec } from "./schema";
 
@@ -22,6 +31,7 @@ export function toKongField(spec: FieldSpec): KongField {
     case "string":
       if (spec.oneOf !== undefined) field["one_of"] = spec.oneOf;
       if (spec.minLength !== undefined) field["len_min"] = spec.minLength;
+      if (spec.referenceable === true) field["referenceable"] = true;
       break;
     case "integer":
     case "number":
@@ -50,8 +60,11 @@ export function toKongField(spec: FieldSpec): KongField {
 export function toKongFields(spec: RecordSpec): { [name: string]: KongField }[] {
   const fields: { [name: string]: KongField }[] = [];
   for (const name of sortedFieldNames(spec)) {
+    const fieldSpec = spec.fields[name]!;
+    const field = toKongField(fieldSpec);
+    if (fieldSpec.kind === "record" && fieldSpec.required !== true) field["required"] = false;
     const entry: { [name: string]: KongField } = {};
-    entry[name] = toKongField(spec.fields[name]!);
+    entry[name] = field;
     fields.push(entry);
   }
   return fields;

@@ -26,6 +26,14 @@ export interface StringSpec extends Common<string> {
   readonly kind: "string";
   readonly oneOf?: readonly string[];
   readonly minLength?: number;
+  /**
+   * A secret (token, password, key) that may be given as a reference the gateway
+   * resolves instead of as plain text: Kong's vault references (`{vault://env/NAME}`,
+   * emitted as Kong's `referenceable = true`), APISIX's `$env://NAME` and
+   * `$secret://…`. The validator lets a reference through here (and only here, see
+   * validate.ts); the plugin sees the resolved value.
+   */
+  readonly referenceable?: boolean;
 }
 
 export interface IntegerSpec extends Common<number> {

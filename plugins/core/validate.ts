@@ -8,8 +8,33 @@
  * it in Node and in LuaJIT, so a config is accepted or rejected the same way
  * everywhere.
  */
+import { isReference, misplacedReference, type ReferenceSyntax } from "./references";
 import { sortedFieldNames, type FieldSpec, type RecordSpec } from "./schema";
 import { isInteger, isList, isNull, isObject } from "./values";
+
+/** How a host runs the validator (all optional: the defaults suit the vectors and kong-pdk). */
+export interface ValidateOptions {
+  /** Root of the paths in messages; Kong and the README call it "config". */
+  readonly root?: string;
+  /**
+   * The gateway whose secret references the config may hold (see references.ts):
+   * referenceable fields accept one without further checks, the others refuse it.
+   * Unset (kong-pdk: Kong has resolved them before the plugin server sees the
+   * config), a reference is an ordinary string.
+   */
+  readonly references?: ReferenceSyntax;
+  /**
+   * Top-level keys the gateway owns and checks itself (APISIX's `_meta`): neither
+   * refused as unknown nor looked at.
+   */
+  readonly gatewayKeys?: readonly string[];
+}
+
+/** What every step of one validation needs besides the value at hand. */
+interface Context {
+  readonly spec: RecordSpec;
+  readonly references: ReferenceSyntax | undefined;
+}
 
 function join(path: string, name: string): string {
   return path === "" ? name : `${path}.${name}`;
@@ -37,10 +62,14 @@ function checkNumber(spec: { min?: number; max?: number }, value: number): strin
 }
 
 /** Validates one field's (present) value; returns "<path>: <message>" or undefined. */
-function checkValue(spec: FieldSpec, value: unknown, path: string): string | undefined {
+function checkValue(spec: FieldSpec, value: unknown, path: string, ctx: Context): string | undefined {
   switch (spec.kind) {
     case "string": {
       if (typeof value !== "string") return `${path}: expected a string`;
+      if (ctx.references !== undefined && isReference(value, ctx.references)) {
+        // As Kong and APISIX do: a reference is checked once resolved, not before.
+        return spec.referenceable === true ? undefined : `${path}: ${misplacedReference(ctx.spec, ctx.references)}`;
+      }
       if (spec.minLength !== undefined && value.length < spec.minLength) {
         return `${path}: length must be at least ${spec.minLength}`;
       }
@@ -72,7 +101,7 @@ function checkValue(spec: FieldSpec, value: unknown, path: string): string | und
         const itemPath = `${path}[${i + 1}]`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
-        const problem = checkValue(spec.elements, item, itemPath);
+        const problem = checkValue(spec.elements, item, itemPath, ctx);
         if (problem !== undefined) return problem;
       }
       return undefined;
@@ -83,15 +112,15 @@ function checkValue(spec: FieldSpec, value: unknown, path: string): string | und
       for (const key in value) keys.push(key);
       keys.sort();
       for (const key of keys) {
-        const keyProblem = checkValue(spec.keys, key, join(path, key));
+        const keyProblem = checkValue(spec.keys, key, join(path, key), ctx);
         if (keyProblem !== undefined) return keyProblem;
-        const problem = checkField(spec.values, value, key, join(path, key));
+        const problem = checkField(spec.values, value, key, join(path, key), ctx);
         if (problem !== undefined) return problem;
       }
       return undefined;
     }
     case "record":
-      return checkRecord(spec, value, path);
+      return checkRecord(spec, value, path, ctx, undefined);
   }
 }
 
@@ -99,7 +128,7 @@ function checkValue(spec: FieldSpec, value: unknown, path: string): string | und
  * Validates `container[key]` against `spec`: fills the default when absent, reports a
  * missing required field, otherwise checks the value.
  */
-function checkField(spec: FieldSpec, bag: { [key: string]: unknown }, key: string, path: string): string | undefined {
+function checkField(spec: FieldSpec, bag: { [key: string]: unknown }, key: string, path: string, ctx: Context): string | undefined {
   const value = bag[key];
   if (isNull(value)) {
     if (spec.default !== undefined) {
@@ -110,27 +139,39 @@ function checkField(spec: FieldSpec, bag: { [key: string]: unknown }, key: strin
       // A required record with no value is built from its fields' defaults.
       const built: { [name: string]: unknown } = {};
       bag[key] = built;
-      return checkRecord(spec, built, path);
+      return checkRecord(spec, built, path, ctx, undefined);
     }
     if (spec.required === true) return `${path}: required field missing`;
     bag[key] = undefined;
     return undefined;
   }
-  return checkValue(spec, value, path);
+  return checkValue(spec, value, path, ctx);
 }
 
-function checkRecord(spec: RecordSpec, value: unknown, path: string): string | undefined {
+function isOneOf(name: string, names: readonly string[] | undefined): boolean {
+  if (names === undefined) return false;
+  for (const candidate of names) if (candidate === name) return true;
+  return false;
+}
+
+function checkRecord(
+  spec: RecordSpec,
+  value: unknown,
+  path: string,
+  ctx: Context,
+  gatewayKeys: readonly string[] | undefined,
+): string | undefined {
   if (!isObject(value)) return `${path}: expected a record`;
   const unknown: string[] = [];
   for (const name in value) {
-    if (spec.fields[name] === undefined && !isNull(value[name])) unknown.push(name);
+    if (spec.fields[name] === undefined && !isNull(value[name]) && !isOneOf(name, gatewayKeys)) unknown.push(name);
   }
   if (unknown.length > 0) {
     unknown.sort();
     return `${join(path, unknown[0]!)}: unknown field`;
   }
   for (const name of sortedFieldNames(spec)) {
-    const problem = checkField(spec.fields[name]!, value, name, join(path, name));
+    const problem = checkField(spec.fields[name]!, value, name, join(path, name), ctx);
     if (problem !== undefined) return problem;
   }
   if (spec.check !== undefined) {
@@ -143,8 +184,9 @@ function checkRecord(spec: RecordSpec, value: unknown, path: string): string | u
 /**
  * Checks `config` (a table/object) against a plugin's record spec, filling defaults
  * in place. Returns undefined when valid, else one message naming the field, with
- * paths rooted at `root` (Kong and the README call it "config").
+ * paths rooted at `options.root` ("config" unless told).
  */
-export function validateConfig(spec: RecordSpec, config: unknown, root = "config"): string | undefined {
-  return checkRecord(spec, config, root);
+export function validateConfig(spec: RecordSpec, config: unknown, options?: ValidateOptions): string | undefined {
+  const ctx: Context = { spec, references: options?.references };
+  return checkRecord(spec, config, options?.root ?? "config", ctx, options?.gatewayKeys);
 }

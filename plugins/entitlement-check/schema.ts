@@ -75,7 +75,7 @@ const service = record({
       default: "username",
     }),
     auth_header: string({ description: "Header sent with every call (e.g. Authorization).", minLength: 1 }),
-    auth_value: string({ description: "Its value (e.g. Bearer sk_…). Never logged.", minLength: 1 }),
+    auth_value: string({ description: "Its value (e.g. Bearer sk_…). Never logged.", minLength: 1, referenceable: true }),
     connect_timeout_ms: integer({ description: "Connect timeout.", default: 200, min: 1, max: 60_000 }),
     timeout_ms: integer({
       description: "The longest the service may take to answer once connected (sending and reading together); a request waits at most connect_timeout_ms + timeout_ms.",

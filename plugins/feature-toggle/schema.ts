@@ -150,7 +150,7 @@ const unleash = record({
   fields: {
     url: string({ description: "Unleash API base URL, http:// or https:// (e.g. https://unleash.internal/api).", required: true, minLength: 8 }),
     ...TLS_FIELDS,
-    api_token: string({ description: "Client (backend) API token.", required: true, minLength: 1 }),
+    api_token: string({ description: "Client (backend) API token.", required: true, minLength: 1, referenceable: true }),
     poll_interval: integer({ description: "Seconds between polls (flags are at most this stale while Unleash answers).", default: 10, min: 1, max: 3600 }),
     timeout_ms: integer({ description: "Connect and read timeout of one poll.", default: 2000, min: 1, max: 60_000 }),
     dict: string({ description: "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default: "tollgate_cache", minLength: 1 }),

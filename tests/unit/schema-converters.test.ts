@@ -8,7 +8,9 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { toJsonSchema } from "../../plugins/core/json-schema.ts";
 import { toKongFields, UNBOUNDED } from "../../plugins/core/kong-schema.ts";
-import { integer, map, record, string } from "../../plugins/core/schema.ts";
+import { array, integer, map, record, string } from "../../plugins/core/schema.ts";
+import { featureToggleSchema } from "../../plugins/feature-toggle/schema.ts";
+import { kafkaUsageSchema } from "../../plugins/kafka-usage/schema.ts";
 import { validateConfig } from "../../plugins/core/validate.ts";
 import { tierLimitSchema } from "../../plugins/tier-limit/schema.ts";
 
@@ -69,5 +71,63 @@ describe("Kong fields derived from a spec", () => {
 
   it("emits no attribute Kong 2.8 would reject (no description)", () => {
     expect(JSON.stringify(toKongFields(tierLimitSchema))).not.toContain("description");
+  });
+});
+
+/** The definition of `name` in a Kong fields list (an array of one-key tables). */
+function kongField(fields: { [name: string]: Record<string, unknown> }[], name: string): Record<string, unknown> {
+  const entry = fields.find((f) => name in f);
+  if (entry === undefined) throw new Error(`no field ${name}`);
+  return entry[name]!;
+}
+
+describe("Kong records: optional ones say required = false (make_records_required)", () => {
+  const inner = record({ description: "i", fields: { name: string({ description: "n", required: true }) } });
+  const spec = record({
+    description: "t",
+    fields: {
+      optional: inner,
+      needed: record({ description: "r", required: true, fields: {} }),
+      list: array({ description: "a", elements: inner }),
+      byName: map({ description: "m", keys: string({ description: "k" }), values: inner }),
+    },
+  });
+  const fields = toKongFields(spec) as { [name: string]: Record<string, unknown> }[];
+
+  it("a record field without required gets required = false, a required one required = true", () => {
+    expect(kongField(fields, "optional")["required"]).toBe(false);
+    expect(kongField(fields, "needed")["required"]).toBe(true);
+  });
+
+  it("records as array elements or map values get no required (Kong's rule walks record fields only)", () => {
+    expect(kongField(fields, "list")["elements"]).not.toHaveProperty("required");
+    expect(kongField(fields, "byName")["values"]).not.toHaveProperty("required");
+  });
+
+  it("the records stock Kong refused in kong.yml are optional: feature-toggle unleash, kafka-usage kafka.sasl", () => {
+    const unleash = kongField(toKongFields(featureToggleSchema) as never, "unleash");
+    expect(unleash["required"]).toBe(false);
+    const kafka = kongField(toKongFields(kafkaUsageSchema) as never, "kafka");
+    expect(kafka["required"]).toBe(true);
+    expect(kongField(kafka["fields"] as never, "sasl")["required"]).toBe(false);
+  });
+});
+
+describe("Kong referenceable fields", () => {
+  it("a referenceable string is emitted with referenceable = true, others without", () => {
+    const spec = record({
+      description: "t",
+      fields: { secret: string({ description: "s", referenceable: true }), plain: string({ description: "p" }) },
+    });
+    const fields = toKongFields(spec) as { [name: string]: Record<string, unknown> }[];
+    expect(kongField(fields, "secret")["referenceable"]).toBe(true);
+    expect(kongField(fields, "plain")).not.toHaveProperty("referenceable");
+  });
+
+  it("the secrets of kafka-usage are referenceable", () => {
+    const kafka = kongField(toKongFields(kafkaUsageSchema) as never, "kafka");
+    const sasl = kongField(kafka["fields"] as never, "sasl");
+    expect(kongField(sasl["fields"] as never, "password")["referenceable"]).toBe(true);
+    expect(kongField(kafka["fields"] as never, "topic")).not.toHaveProperty("referenceable");
   });
 });

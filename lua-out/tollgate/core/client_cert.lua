@@ -3,8 +3,8 @@ local ____exports = {}
 local ____schema = require("tollgate.core.schema")
 local ____string = ____schema.string
 ____exports.CLIENT_CERT_FIELDS = {
-    client_cert = ____string({description = "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).", minLength = 1}),
-    client_key = ____string({description = "With TLS: the client certificate's private key (PEM, unencrypted).", minLength = 1})
+    client_cert = ____string({description = "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).", minLength = 1, referenceable = true}),
+    client_key = ____string({description = "With TLS: the client certificate's private key (PEM, unencrypted).", minLength = 1, referenceable = true})
 }
 --- The client certificate a config's fields name, or undefined when they name none.
 function ____exports.clientCertificate(conf)

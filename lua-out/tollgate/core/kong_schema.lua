@@ -20,6 +20,9 @@ function ____exports.toKongField(spec)
             if spec.minLength ~= nil then
                 field.len_min = spec.minLength
             end
+            if spec.referenceable == true then
+                field.referenceable = true
+            end
             goto ____switch_end_1
         end
         ____cond5 = ____cond5 or (____switch5 == "integer" or ____switch5 == "number")
@@ -60,8 +63,13 @@ end
 function ____exports.toKongFields(spec)
     local fields = {}
     for ____, name in ipairs(sortedFieldNames(spec)) do
+        local fieldSpec = spec.fields[name]
+        local field = ____exports.toKongField(fieldSpec)
+        if fieldSpec.kind == "record" and fieldSpec.required ~= true then
+            field.required = false
+        end
         local entry = {}
-        entry[name] = ____exports.toKongField(spec.fields[name])
+        entry[name] = field
         fields[#fields + 1] = entry
     end
     return fields

@@ -2,7 +2,10 @@ local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ArrayIsArray = ____lualib.__TS__ArrayIsArray
 local __TS__ArraySort = ____lualib.__TS__ArraySort
 local ____exports = {}
-local join, copyDefault, checkNumber, checkValue, checkField, checkRecord
+local join, copyDefault, checkNumber, checkValue, checkField, isOneOf, checkRecord
+local ____references = require("tollgate.core.references")
+local isReference = ____references.isReference
+local misplacedReference = ____references.misplacedReference
 local ____schema = require("tollgate.core.schema")
 local sortedFieldNames = ____schema.sortedFieldNames
 local ____values = require("tollgate.core.values")
@@ -39,7 +42,7 @@ function checkNumber(spec, value)
     end
     return nil
 end
-function checkValue(spec, value, path)
+function checkValue(spec, value, path, ctx)
     do
         local ____switch14 = spec.kind
         local ____cond14 = ____switch14 == "string"
@@ -47,6 +50,15 @@ function checkValue(spec, value, path)
             do
                 if type(value) ~= "string" then
                     return path .. ": expected a string"
+                end
+                if ctx.references ~= nil and isReference(value, ctx.references) then
+                    local ____temp_0
+                    if spec.referenceable == true then
+                        ____temp_0 = nil
+                    else
+                        ____temp_0 = path .. ": " .. misplacedReference(ctx.spec, ctx.references)
+                    end
+                    return ____temp_0
                 end
                 if spec.minLength ~= nil and #value < spec.minLength then
                     return path .. ": length must be at least " .. tostring(spec.minLength)
@@ -69,22 +81,6 @@ function checkValue(spec, value, path)
                     return path .. ": expected an integer"
                 end
                 local problem = checkNumber(spec, value)
-                local ____temp_0
-                if problem == nil then
-                    ____temp_0 = nil
-                else
-                    ____temp_0 = path .. ": " .. problem
-                end
-                return ____temp_0
-            end
-        end
-        ____cond14 = ____cond14 or ____switch14 == "number"
-        if ____cond14 then
-            do
-                if type(value) ~= "number" then
-                    return path .. ": expected a number"
-                end
-                local problem = checkNumber(spec, value)
                 local ____temp_1
                 if problem == nil then
                     ____temp_1 = nil
@@ -94,15 +90,31 @@ function checkValue(spec, value, path)
                 return ____temp_1
             end
         end
+        ____cond14 = ____cond14 or ____switch14 == "number"
+        if ____cond14 then
+            do
+                if type(value) ~= "number" then
+                    return path .. ": expected a number"
+                end
+                local problem = checkNumber(spec, value)
+                local ____temp_2
+                if problem == nil then
+                    ____temp_2 = nil
+                else
+                    ____temp_2 = path .. ": " .. problem
+                end
+                return ____temp_2
+            end
+        end
         ____cond14 = ____cond14 or ____switch14 == "boolean"
         if ____cond14 then
-            local ____temp_2
+            local ____temp_3
             if type(value) == "boolean" then
-                ____temp_2 = nil
+                ____temp_3 = nil
             else
-                ____temp_2 = path .. ": expected a boolean"
+                ____temp_3 = path .. ": expected a boolean"
             end
-            return ____temp_2
+            return ____temp_3
         end
         ____cond14 = ____cond14 or ____switch14 == "array"
         if ____cond14 then
@@ -122,7 +134,7 @@ function checkValue(spec, value, path)
                         if isNull(item) then
                             return itemPath .. ": null element"
                         end
-                        local problem = checkValue(spec.elements, item, itemPath)
+                        local problem = checkValue(spec.elements, item, itemPath, ctx)
                         if problem ~= nil then
                             return problem
                         end
@@ -147,7 +159,8 @@ function checkValue(spec, value, path)
                     local keyProblem = checkValue(
                         spec.keys,
                         key,
-                        join(path, key)
+                        join(path, key),
+                        ctx
                     )
                     if keyProblem ~= nil then
                         return keyProblem
@@ -156,7 +169,8 @@ function checkValue(spec, value, path)
                         spec.values,
                         value,
                         key,
-                        join(path, key)
+                        join(path, key),
+                        ctx
                     )
                     if problem ~= nil then
                         return problem
@@ -167,11 +181,17 @@ function checkValue(spec, value, path)
         end
         ____cond14 = ____cond14 or ____switch14 == "record"
         if ____cond14 then
-            return checkRecord(spec, value, path)
+            return checkRecord(
+                spec,
+                value,
+                path,
+                ctx,
+                nil
+            )
         end
     end
 end
-function checkField(spec, bag, key, path)
+function checkField(spec, bag, key, path, ctx)
     local value = bag[key]
     if isNull(value) then
         if spec.default ~= nil then
@@ -181,7 +201,13 @@ function checkField(spec, bag, key, path)
         if spec.kind == "record" and spec.required == true then
             local built = {}
             bag[key] = built
-            return checkRecord(spec, built, path)
+            return checkRecord(
+                spec,
+                built,
+                path,
+                ctx,
+                nil
+            )
         end
         if spec.required == true then
             return path .. ": required field missing"
@@ -189,15 +215,26 @@ function checkField(spec, bag, key, path)
         bag[key] = nil
         return nil
     end
-    return checkValue(spec, value, path)
+    return checkValue(spec, value, path, ctx)
 end
-function checkRecord(spec, value, path)
+function isOneOf(name, names)
+    if names == nil then
+        return false
+    end
+    for ____, candidate in ipairs(names) do
+        if candidate == name then
+            return true
+        end
+    end
+    return false
+end
+function checkRecord(spec, value, path, ctx, gatewayKeys)
     if not isObject(value) then
         return path .. ": expected a record"
     end
     local unknown = {}
     for name in pairs(value) do
-        if spec.fields[name] == nil and not isNull(value[name]) then
+        if spec.fields[name] == nil and not isNull(value[name]) and not isOneOf(name, gatewayKeys) then
             unknown[#unknown + 1] = name
         end
     end
@@ -210,7 +247,8 @@ function checkRecord(spec, value, path)
             spec.fields[name],
             value,
             name,
-            join(path, name)
+            join(path, name),
+            ctx
         )
         if problem ~= nil then
             return problem
@@ -226,11 +264,15 @@ function checkRecord(spec, value, path)
 end
 --- Checks `config` (a table/object) against a plugin's record spec, filling defaults
 -- in place. Returns undefined when valid, else one message naming the field, with
--- paths rooted at `root` (Kong and the README call it "config").
-function ____exports.validateConfig(spec, config, root)
-    if root == nil then
-        root = "config"
-    end
-    return checkRecord(spec, config, root)
+-- paths rooted at `options.root` ("config" unless told).
+function ____exports.validateConfig(spec, config, options)
+    local ctx = {spec = spec, references = options and options.references}
+    return checkRecord(
+        spec,
+        config,
+        options and options.root or "config",
+        ctx,
+        options and options.gatewayKeys
+    )
 end
 return ____exports

@@ -83,7 +83,7 @@ local service = record({
             format = ____string({description = "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).", oneOf = {"tollgate", "stripe"}, default = "tollgate"}),
             subject = ____string({description = "Which consumer field names the subject in the URL: username, custom_id or id (APISIX: username for all).", oneOf = {"username", "custom_id", "id"}, default = "username"}),
             auth_header = ____string({description = "Header sent with every call (e.g. Authorization).", minLength = 1}),
-            auth_value = ____string({description = "Its value (e.g. Bearer sk_…). Never logged.", minLength = 1}),
+            auth_value = ____string({description = "Its value (e.g. Bearer sk_…). Never logged.", minLength = 1, referenceable = true}),
             connect_timeout_ms = integer({description = "Connect timeout.", default = 200, min = 1, max = 60000}),
             timeout_ms = integer({description = "The longest the service may take to answer once connected (sending and reading together); a request waits at most connect_timeout_ms + timeout_ms.", default = 500, min = 1, max = 60000}),
             pool_size = integer({description = "Idle keepalive connections per worker.", default = 32, min = 1, max = 10000}),

@@ -39,8 +39,8 @@ local kafka = record({
             description = "SASL authentication on every connection, after TLS (SASL_SSL listeners of managed and self-managed Kafka). PLAIN sends the password as is: use it with tls.",
             fields = {
                 mechanism = ____string({description = "PLAIN (Confluent Cloud), SCRAM-SHA-256 or SCRAM-SHA-512 (Amazon MSK, Aiven, Redpanda): SCRAM never sends the password, and the broker proves it knows it.", oneOf = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}, default = "PLAIN"}),
-                username = ____string({description = "User name (an API key, for Confluent Cloud).", required = true, minLength = 1}),
-                password = ____string({description = "Password (an API secret, for Confluent Cloud).", required = true, minLength = 1})
+                username = ____string({description = "User name (an API key, for Confluent Cloud).", required = true, minLength = 1, referenceable = true}),
+                password = ____string({description = "Password (an API secret, for Confluent Cloud).", required = true, minLength = 1, referenceable = true})
             }
         })}
     ),

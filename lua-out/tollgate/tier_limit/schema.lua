@@ -84,8 +84,8 @@ local redis = record({
                 description = "Seed nodes \"host:port\" of a Redis Cluster (policy redis-cluster).",
                 elements = ____string({description = "host:port", minLength = 3})
             }),
-            username = ____string({description = "ACL user name (AUTH username password).", minLength = 1}),
-            password = ____string({description = "Password (AUTH).", minLength = 1}),
+            username = ____string({description = "ACL user name (AUTH username password).", minLength = 1, referenceable = true}),
+            password = ____string({description = "Password (AUTH).", minLength = 1, referenceable = true}),
             database = integer({description = "Database number (policy redis).", default = 0, min = 0, max = 1000}),
             timeout_ms = integer({description = "Connect, send and read timeout, in milliseconds.", default = 1000, min = 1, max = 60000}),
             pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),

@@ -7,7 +7,7 @@ import { pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } fr
 import { headersToClear, type AccessOutcome, type Rejection } from "../../core/outcome";
 import type { RecordSpec } from "../../core/schema";
 import { toJsonSchema, type JsonSchema } from "../../core/json-schema";
-import { validateConfig } from "../../core/validate";
+import { validateConfig, type ValidateOptions } from "../../core/validate";
 import { eachHeader, eachName } from "../lua/each";
 
 export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
@@ -88,6 +88,15 @@ function setResponseHeader(_context: undefined, name: string, value: string): vo
 }
 
 /**
+ * What APISIX hands check_schema (apisix/plugin.lua check_single_plugin_schema, 3.18.0):
+ * the conf as configured, so `$env://` / `$secret://` references still unresolved
+ * (plugin.lua resolves them before the phases run), and `_meta`, which APISIX injects
+ * into every plugin's schema (core.schema.plugin_injected_schema) and interprets
+ * itself (priority, filter, disable, error_response, pre_function).
+ */
+const APISIX_VALIDATION: ValidateOptions = { references: "apisix", gatewayKeys: ["_meta"] };
+
+/**
  * `check_schema` for an APISIX plugin: tollgate's validator first, whose message names
  * the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
  * own JSON-schema check, which accepts everything the validator accepts.
@@ -97,7 +106,7 @@ export function apisixCheckSchema(
   spec: RecordSpec,
   conf: unknown,
 ): LuaMultiReturn<[boolean, string | undefined]> {
-  const problem = validateConfig(spec, conf);
+  const problem = validateConfig(spec, conf, APISIX_VALIDATION);
   if (problem !== undefined) return $multi(false, problem);
   return core.schema.check(jsonSchema, conf);
 }

@@ -110,11 +110,17 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     end
     return nil
 end
+--- What APISIX hands check_schema (apisix/plugin.lua check_single_plugin_schema, 3.18.0):
+-- the conf as configured, so `$env://` / `$secret://` references still unresolved
+-- (plugin.lua resolves them before the phases run), and `_meta`, which APISIX injects
+-- into every plugin's schema (core.schema.plugin_injected_schema) and interprets
+-- itself (priority, filter, disable, error_response, pre_function).
+local APISIX_VALIDATION = {references = "apisix", gatewayKeys = {"_meta"}}
 --- `check_schema` for an APISIX plugin: tollgate's validator first, whose message names
 -- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
 -- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
-    local problem = validateConfig(spec, conf)
+    local problem = validateConfig(spec, conf, APISIX_VALIDATION)
     if problem ~= nil then
         return false, problem
     end

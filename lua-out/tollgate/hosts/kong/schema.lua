@@ -5,6 +5,10 @@ local toKongFields = ____kong_2Dschema.toKongFields
 local ____validate = require("tollgate.core.validate")
 local validateConfig = ____validate.validateConfig
 local typedefs = require("kong.db.schema.typedefs")
+--- Kong runs entity checks on the config as given, before it resolves vault references
+-- (that happens when the config is read: kong/db/schema/init.lua process_auto_fields,
+-- "select"), so referenceable fields may hold `{vault://…}` here.
+local KONG_VALIDATION = {references = "kong"}
 function ____exports.kongPluginSchema(name, spec)
     return {
         name = name,
@@ -19,7 +23,7 @@ function ____exports.kongPluginSchema(name, spec)
         entity_checks = {{custom_entity_check = {
             field_sources = {"config"},
             fn = function(entity)
-                local problem = validateConfig(spec, entity.config)
+                local problem = validateConfig(spec, entity.config, KONG_VALIDATION)
                 if problem ~= nil then
                     return nil, problem
                 end

@@ -24,7 +24,8 @@
 -- What of APISIX is NOT emulated (non-exhaustive; a plugin or config that
 -- depends on any of this will fail or behave differently):
 --   * config: etcd, Admin API, config.yaml, hot reload of apisix.yaml,
---     plugin_metadata, secrets/$env:// references, ssls, stream routes,
+--     plugin_metadata, `secrets` and $secret:// managers (only $env://
+--     references resolve: secret.lua), ssls, stream routes,
 --     upstream load balancing/health checks/retries/timeouts/pass_host/
 --     scheme (every route proxies to the single upstream the launcher names;
 --     upstream `nodes` are ignored), route hosts/vars/remote_addrs/
@@ -92,6 +93,8 @@ function _M.http_init(path)
             error("invalid JSON in " .. path .. ": " .. tostring(derr), 0)
         end
         require("apisix.core.json").strip_nulls(doc)
+        -- core.env.init in APISIX's http_init: the environment as the master has it.
+        require("tollgate_apisix_host.secret").init()
         local registry = plugins.load(doc.plugins or {})
         state = config.compile(doc.config or {}, registry)
         router = router_mod.new(state.routes)

@@ -11,7 +11,11 @@
 --     "failed to check the configuration of plugin <name> err: <err>";
 --   * a conf naming a plugin that is not loaded is "unknown plugin [<name>]";
 --   * plugins run in descending `priority` (or `_meta.priority`) order;
---     `_meta.disable = true` drops the plugin.
+--     `_meta.disable = true` drops the plugin (plugin.lua filter /
+--     check_disable); a conf that fails check_schema is still accepted when
+--     its `_meta.disable` is true (check_single_plugin_schema);
+--   * the conf a phase gets has its `$env://` references resolved
+--     (plugin.lua filter -> resolve_plugin_conf; see secret.lua).
 -- key-auth and jwt-auth are provided by the host itself (key_auth.lua,
 -- jwt_auth.lua) and always loaded.
 --
@@ -21,6 +25,7 @@
 -- workflow_handler, destroy/hot reload.
 
 local key_auth = require("tollgate_apisix_host.key_auth")
+local secret = require("tollgate_apisix_host.secret")
 local jwt_auth = require("tollgate_apisix_host.jwt_auth")
 local pcall = pcall
 local require = require
@@ -36,7 +41,9 @@ local _M = {}
 -- The phases a plugin can take part in, in the order they run.
 _M.PHASES = { "rewrite", "access", "header_filter", "body_filter", "log" }
 
--- A simplified copy of APISIX's injected `_meta` schema.
+-- APISIX's injected schema (apisix/schema_def.lua plugin_injected_schema,
+-- 3.18.0): `_meta` and the `$comment` that marks a schema as injected.
+local INJECTED_COMMENT = "this is a mark for our injected plugin schema"
 local meta_schema = {
     type = "object",
     properties = {
@@ -76,10 +83,15 @@ local function load_one(name)
     if not plugin.schema.properties then
         plugin.schema.properties = {}
     end
-    if plugin.schema.properties._meta and plugin.schema.properties._meta ~= meta_schema then
-        error("invalid plugin [" .. name .. "]: found forbidden '_meta' field in the schema", 0)
+    -- As apisix/plugin.lua load_plugin: a schema not yet marked must not
+    -- declare `_meta` itself; it gets APISIX's and the mark.
+    if plugin.schema["$comment"] ~= INJECTED_COMMENT then
+        if plugin.schema.properties._meta then
+            error("invalid plugin [" .. name .. "]: found forbidden '_meta' field in the schema", 0)
+        end
+        plugin.schema.properties._meta = meta_schema
+        plugin.schema["$comment"] = INJECTED_COMMENT
     end
-    plugin.schema.properties._meta = meta_schema
     plugin.name = name
     return plugin
 end
@@ -162,7 +174,8 @@ function _M.ordered(registry, plugins_conf)
             if type(conf._meta) == "table" and conf._meta.priority then
                 priority = conf._meta.priority
             end
-            list[#list + 1] = { name = name, plugin = plugin, conf = conf, priority = priority }
+            list[#list + 1] = { name = name, plugin = plugin, conf = secret.resolve_conf(conf),
+                                priority = priority }
         end
     end
     tab_sort(list, function(a, b)

@@ -28,7 +28,11 @@
 --     entities; stable ids                                      (config.lua)
 --   * plugin loading as with `plugins = bundled,<names>`; config validation
 --     against the plugin's schema.lua with Kong's messages and full field
---     paths; nginx does not start on any error                  (plugins.lua, schema.lua)
+--     paths, records required unless `required = false` (Kong's
+--     make_records_required); nginx does not start on any error (plugins.lua, schema.lua)
+--   * vault references in `referenceable` fields: unchecked at load,
+--     resolved in init (the master) like Kong 3.9's DB-less warmup; env
+--     vault only                                                 (schema.lua, vault.lua)
 --   * kong.db.schema.typedefs (a minimal subset), kong.meta     (../kong/...)
 --   * prefix router, strip_path, service path, preserve_host,
 --     404 {"message":"no Route matched with those values"}     (router.lua)
@@ -80,7 +84,8 @@
 --   Phase restrictions are checked as Kong checks them.
 --
 -- NOT EMULATED (a plugin relying on these fails or behaves differently)
---   kong.db / DAOs, kong.dns, kong.vault, kong.worker_events,
+--   kong.db / DAOs, kong.dns, the kong.vault PDK and vaults other than env,
+--   kong.worker_events,
 --   kong.cluster_events, kong.tracing, kong.ip, kong.request.get_body,
 --   kong.response.get_raw_body/set_raw_body, kong.service.set_upstream/
 --   set_target, kong.cache's shm layer and cross-worker invalidation, the

@@ -8,9 +8,16 @@
 -- (`config.tiers.free.limits.GET.minute: value should be between 0 and 1000000000`).
 --
 -- What it does, as Kong does at insert time and then at read time:
+--   * records are required unless they say `required = false`: Kong's
+--     make_records_required (kong/db/schema/entity.lua, 2.8.5 and 3.9.3),
+--     which Entity.new_subschema runs on every plugin schema, sets
+--     `required = true` on each record field that has no `required`, walking
+--     record fields only (Schema.each_field over `fields`: never array
+--     elements or map values), and clears it on the plugin schema itself;
 --   * fills defaults (a copy of `default`); a missing optional field without
 --     default becomes ngx.null while validating; a missing `required` record
---     is expanded so that its nested defaults apply;
+--     is expanded so that its nested defaults apply, and its own required
+--     fields then fail (handle_missing_field in kong/db/schema/init.lua);
 --   * types: string (empty strings rejected unless len_min = 0), number,
 --     integer, boolean, array, set (deduplicated), map, record, foreign
 --     (only for the plugin's consumer/route/service scope fields);
@@ -23,13 +30,22 @@
 --     at_least_one_of, only_one_of, distinct, mutually_required,
 --     mutually_exclusive, conditional. The check functions see ngx.null for
 --     absent optional fields, as in Kong.
+--   * a `referenceable` string field holding a vault reference ("{vault://...}")
+--     skips its validators (validate_field in kong/db/schema/init.lua, 2.8.5
+--     and 3.9.3), and an entity check reading such a field is skipped
+--     (run_entity_check);
 --   * finally ngx.null is stripped: a plugin handler sees `nil` for an absent
---     optional field, as Kong's plugins iterator hands configs to handlers.
+--     optional field, as Kong's plugins iterator hands configs to handlers;
+--     and references in referenceable fields (strings, strings in arrays and
+--     map values, at any depth of records) are replaced by their value, as
+--     Kong's "select" read does (process_auto_fields, 3.9.3; vault.lua here
+--     does the env vault): an unresolvable one becomes "" with a warning.
 -- Not supported (start-up fails with a message saying so rather than
 -- silently skipping validation): shorthand_fields, transformations, the
 -- legacy `check` function, `json` fields, other entity checkers, subschemas.
 
 local util = require("tollgate_kong_host.util")
+local vault = require("tollgate_kong_host.vault")
 
 local null = ngx.null
 local type = type
@@ -523,7 +539,7 @@ local function run_entity_checks(checks, record_def, value, path, errs)
       end
       local projection = {}
       local missing = {}
-      local all_nil, invalid = true, false
+      local all_nil, invalid, skip_reference = true, false, false
       for j = 1, #names do
         local fname = names[j]
         local v = get_field(value, fname)
@@ -533,6 +549,10 @@ local function run_entity_checks(checks, record_def, value, path, errs)
           end
         else
           all_nil = false
+          local def = vault.is_reference(v) and get_schema_field(record_def, fname)
+          if def and def.type == "string" and def.referenceable then
+            skip_reference = true
+          end
         end
         if has_error_under(errs, join_path(path, fname)) then
           invalid = true
@@ -540,7 +560,7 @@ local function run_entity_checks(checks, record_def, value, path, errs)
         set_field(projection, fname, v)
       end
       local skip = (invalid and not checker.with_invalid and not arg.run_with_invalid_fields)
-                   or (all_nil and not checker.with_missing)
+                   or (all_nil and not checker.with_missing) or skip_reference
       if not skip then
         if #missing > 0 then
           for j = 1, #missing do
@@ -654,6 +674,9 @@ check = function(field, value, path, errs)
       add_error(errs, path, MESSAGES[ftype:upper()])
       return value
     end
+    if field.referenceable and vault.is_reference(value) then
+      return value -- checked once resolved, as in Kong
+    end
 
   elseif ftype == "foreign" then
     -- Only used for the plugin's consumer/route/service scope fields; the
@@ -690,6 +713,55 @@ local function strip_nulls(v)
   return v
 end
 
+-- Kong's make_records_required (see the header).
+local function make_records_required(field)
+  if field.required == nil then
+    field.required = true
+  end
+  local fields = field.fields or {}
+  for i = 1, #fields do
+    local _, def = next(fields[i])
+    if type(def) == "table" and def.type == "record" then
+      make_records_required(def)
+    end
+  end
+end
+
+local function is_referenceable_string(field)
+  return field and field.type == "string" and field.referenceable
+end
+
+-- The "select" read of references (see the header): resolves in place.
+local function resolve_references(field, value)
+  if type(value) ~= "table" then
+    return
+  end
+  if field.type == "record" then
+    local fields = field.fields or {}
+    for i = 1, #fields do
+      local fname, def = next(fields[i])
+      local v = value[fname]
+      if is_referenceable_string(def) and vault.is_reference(v) then
+        value[fname] = vault.resolve(v)
+      else
+        resolve_references(def, v)
+      end
+    end
+    return
+  end
+  local sub_def = field.elements or field.values
+  if sub_def == nil then
+    return
+  end
+  for k, v in pairs(value) do
+    if is_referenceable_string(sub_def) and vault.is_reference(v) then
+      value[k] = vault.resolve(v)
+    else
+      resolve_references(sub_def, v)
+    end
+  end
+end
+
 -- Validates one plugin entity against its plugin's schema.lua table.
 --   entity: { config = <table|nil>, protocols = <array|nil>,
 --             consumer/route/service = <{ id = ... }> when scoped, else nil }
@@ -700,6 +772,9 @@ function _M.validate_plugin(plugin_schema, entity)
     return nil, { "schema: the plugin's schema.lua must return a table with 'fields'" }
   end
   assert_supported(plugin_schema, "")
+  -- Entity.new_subschema: mutates the schema, as Kong does (idempotent).
+  make_records_required(plugin_schema)
+  plugin_schema.required = nil
 
   local errs = {}
   local processed = {}
@@ -734,7 +809,9 @@ function _M.validate_plugin(plugin_schema, entity)
   if protocols == nil or protocols == null then
     protocols = entity.protocols
   end
-  return strip_nulls(processed.config), protocols
+  local conf = strip_nulls(processed.config)
+  resolve_references(config_def, conf)
+  return conf, protocols
 end
 
 -- Exposed for the host's own (key-auth) schema and for unit checks.

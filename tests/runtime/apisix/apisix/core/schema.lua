@@ -36,10 +36,16 @@
 --     format (date, date-time, email, ipv4, ipv6, hostname, uuid, uri),
 --     $ref to "#/definitions/..." or "#/$defs/..." inside the same schema.
 --
+--   * secret references: a string that is a "$env://" / "$secret://"
+--     reference passes any schema whose type is unset or "string", unchecked
+--     (APISIX 3.18.0 apisix/core/schema.lua create_validator hands
+--     apisix/secret.lua is_secret_ref to jsonschema as skip_validation; the
+--     check happens here after a $ref is followed).
+--
 -- Not emulated: remote $ref, draft-4 boolean exclusiveMinimum/Maximum
--- (rejected with an error), contains, propertyNames, secret-reference
--- skipping, validator caching (validation is interpreted each call; fine for
--- start-up checks, slower than APISIX if a plugin validates per request).
+-- (rejected with an error), contains, propertyNames, validator caching
+-- (validation is interpreted each call; fine for start-up checks, slower
+-- than APISIX if a plugin validates per request).
 
 local ngx = ngx
 local re_find = ngx.re.find
@@ -487,6 +493,10 @@ validate = function(root, schema, value)
     end
 
     local datatype = type(value)
+    if datatype == "string" and (schema.type == nil or schema.type == "string")
+        and require("tollgate_apisix_host.secret").is_secret_ref(value) then
+        return true
+    end
     local kind = datatype == "table" and tablekind(value)
 
     -- type

@@ -1,0 +1,85 @@
+/**
+ * A Redis password kept out of the config: tier-limit's redis.password given as the
+ * gateway's secret reference (Kong `{vault://env/...}`, APISIX `$env://...`), against a
+ * real Redis with requirepass, on both hosts. The gateway resolves it before the plugin
+ * runs; a plain wrong password fails as it should; a reference where no secret belongs
+ * is refused at load.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApisixHost } from "../runtime/apisix-host.ts";
+import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
+import { startKongHost } from "../runtime/kong-host.ts";
+import { NginxStartError } from "../runtime/nginx.ts";
+import { startRedis, type RedisServer } from "../runtime/redis.ts";
+import { DEMO_KEYS, HOSTS, request, roomInThisMinute, tierLimitConfig, type HostKind, type RunningGateway } from "./harness.ts";
+
+const PASSWORD = "tollgate-test-pass-1";
+const ENV = { TOLLGATE_TEST_REDIS_PASSWORD: PASSWORD };
+/** Each host's reference to that variable (Kong's env vault upper-cases and maps - to _). */
+const REFERENCE: Record<HostKind, string> = {
+  kong: "{vault://env/tollgate-test-redis-password}",
+  apisix: "$env://TOLLGATE_TEST_REDIS_PASSWORD",
+};
+const UNSET: Record<HostKind, string> = { kong: "{vault://env/tollgate-test-unset}", apisix: "$env://TOLLGATE_TEST_UNSET" };
+
+let upstream: EchoUpstream;
+let redis: RedisServer;
+
+beforeAll(async () => {
+  [upstream, redis] = await Promise.all([startEchoUpstream(), startRedis({ password: PASSWORD })]);
+});
+afterAll(async () => {
+  await Promise.all([upstream?.stop(), redis?.stop()]);
+});
+
+describe.each(HOSTS)("redis.password from a secret reference, %s-shaped host", (host) => {
+  const started: RunningGateway[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((g) => g.stop()));
+  });
+
+  async function gateway(redisConf: Record<string, unknown>): Promise<RunningGateway> {
+    // fault_tolerant false: a Redis that refuses tollgate shows as 503, not as an admitted request.
+    const conf = {
+      algorithm: "fixed",
+      fault_tolerant: false,
+      policy: "redis",
+      tiers: { free: { limits: { GET: { minute: 2 } } } },
+      // One database per host: the two hosts' counters never meet.
+      redis: { host: redis.host, port: redis.port, database: host === "kong" ? 1 : 2, ...redisConf },
+    };
+    const options = { config: tierLimitConfig(host, conf) as never, upstreamUrl: upstream.url, env: ENV };
+    const g = host === "kong" ? await startKongHost(options) : await startApisixHost(options);
+    started.push(g);
+    return g;
+  }
+
+  async function statuses(g: RunningGateway, count: number): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) out.push((await request(`${g.url}/limited`, { headers: { apikey: DEMO_KEYS.free } })).status);
+    return out;
+  }
+
+  it("the resolved password opens Redis: the limit of 2 per minute holds", async () => {
+    const g = await gateway({ password: REFERENCE[host] });
+    await roomInThisMinute(10);
+    expect(await statuses(g, 3)).toEqual([200, 200, 429]);
+  });
+
+  it("a plain wrong password is refused by Redis: 503", async () => {
+    const g = await gateway({ password: "not-the-password" });
+    expect(await statuses(g, 1)).toEqual([503]);
+  });
+
+  it("a reference to a variable that is not set does not resolve: the gateway logs it and Redis refuses", async () => {
+    const g = await gateway({ password: UNSET[host] });
+    expect(await statuses(g, 1)).toEqual([503]);
+    expect(g.errorLog()).toMatch(host === "kong" ? /unable to resolve reference \{vault:\/\/env\/tollgate-test-unset\}/ : /failed to resolve secret reference: \$env:\/\/TOLLGATE_TEST_UNSET/);
+  });
+
+  it("a reference in a field that takes no secret is refused at load, naming the field", async () => {
+    const started = gateway({ host: REFERENCE[host] });
+    await expect(started).rejects.toThrow(NginxStartError);
+    await expect(started).rejects.toThrow(/config\.redis\.host: a (vault|secret) reference .* is accepted only in redis\.client_cert, redis\.client_key, redis\.password, redis\.username/);
+  }, 30_000);
+});
