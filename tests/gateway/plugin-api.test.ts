@@ -9,6 +9,7 @@
  * modules had the shape `{ path = { methods = { GET = fn } } }`; these tests fail on it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApisixHost, type ApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost, type KongHost } from "../runtime/kong-host.ts";
@@ -162,5 +163,61 @@ describe("Kong-shaped host: Admin API extensions on the admin port", () => {
     expect(invalidate.status).toBe(404);
     expect(await askReports(kong.url)).toBe(200);
     expect(service.calls.get(SUBJECT)).toBeUndefined();
+  });
+});
+
+describe("APISIX-shaped host: plugin api() routes through public-api", () => {
+  let apisix: ApisixHost;
+  beforeAll(async () => {
+    apisix = await startApisixHost({
+      config: {
+        routes: [
+          { id: "reports", uri: "/reports*", upstream_id: "up", plugins: { "key-auth": {}, "entitlement-check": entitlementConf() } },
+          { id: "usage", uri: "/usage*", upstream_id: "up", plugins: { "key-auth": {}, "kafka-usage": usageConf() } },
+          // As APISIX's docs expose a plugin API: a route on its uri with public-api…
+          { id: "invalidate", uri: "/apisix/plugin/entitlement-check/cache/*", plugins: { "public-api": {} } },
+          // …or on a uri of one's own, public-api's `uri` naming the API's.
+          { id: "status", uri: "/ops/usage-status", plugins: { "public-api": { uri: "/apisix/plugin/kafka-usage/status" } } },
+        ],
+        upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
+        consumers: [{ username: "ops", plugins: { "key-auth": { key: KEY } } }],
+      },
+      upstreamUrl: upstream.url,
+    });
+  });
+  afterAll(async () => {
+    await apisix?.stop();
+  });
+
+  it("GET through public-api answers kafka-usage's counters", async () => {
+    for (let i = 0; i < 3; i++) expect((await request(`${apisix.url}/usage/${i}`, { headers: { apikey: KEY } })).status).toBe(200);
+    const { status, body } = await statusOnceQueued(`${apisix.url}/ops/usage-status`, 3);
+    expect(status).toBe(200);
+    expect(body.total).toMatchObject({ queued: 3, sent: 0 });
+    expect(body.workers["0"]).toMatchObject({ queued: 3 });
+  });
+
+  it("DELETE through public-api answers 204 and the next request asks the entitlement service again", async () => {
+    service.reset();
+    // APISIX's subject is the consumer's username (no custom_id); "ops" here.
+    service.answers.set("ops", { plan: "premium", status: "active" });
+    expect(await askReports(apisix.url)).toBe(200);
+    expect(await askReports(apisix.url)).toBe(200);
+    expect(service.calls.get("ops")).toBe(1);
+    const reply = await fetch(`${apisix.url}/apisix/plugin/entitlement-check/cache/ops`, { method: "DELETE" });
+    expect(reply.status).toBe(204);
+    expect(await askReports(apisix.url)).toBe(200);
+    expect(service.calls.get("ops")).toBe(2);
+  });
+
+  it("a method the api() route lacks is not matched: public-api answers 404", async () => {
+    expect((await request(`${apisix.url}/apisix/plugin/entitlement-check/cache/ops`, { method: "POST" })).status).toBe(404);
+    expect((await request(`${apisix.url}/ops/usage-status`, { method: "POST" })).status).toBe(404);
+  });
+
+  it("without a public-api route the plugin API is not reachable", async () => {
+    const reply = await request(`${apisix.url}/apisix/plugin/kafka-usage/status`);
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ error_msg: "404 Route Not Found" });
   });
 });

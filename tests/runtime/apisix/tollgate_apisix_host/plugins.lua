@@ -12,8 +12,8 @@
 --   * a conf naming a plugin that is not loaded is "unknown plugin [<name>]";
 --   * plugins run in descending `priority` (or `_meta.priority`) order;
 --     `_meta.disable = true` drops the plugin.
--- key-auth and jwt-auth are provided by the host itself (key_auth.lua,
--- jwt_auth.lua) and always loaded.
+-- key-auth, jwt-auth and public-api are provided by the host itself
+-- (key_auth.lua, jwt_auth.lua, public_api.lua) and always loaded.
 --
 -- Not emulated: `_meta.filter` and `_meta.pre_function` (rejected at start-up
 -- so nobody believes they work), plugin attributes from config.yaml
@@ -22,6 +22,7 @@
 
 local key_auth = require("tollgate_apisix_host.key_auth")
 local jwt_auth = require("tollgate_apisix_host.jwt_auth")
+local public_api = require("tollgate_apisix_host.public_api")
 local pcall = pcall
 local require = require
 local type = type
@@ -56,6 +57,9 @@ local function load_one(name)
     if name == "jwt-auth" then
         return jwt_auth
     end
+    if name == "public-api" then
+        return public_api
+    end
     local ok, plugin = pcall(require, "apisix.plugins." .. name)
     if not ok then
         error("failed to load plugin [" .. name .. "] err: " .. tostring(plugin), 0)
@@ -86,10 +90,12 @@ end
 
 -- names: array of plugin names. Returns name -> plugin module.
 function _M.load(names)
-    local registry = { ["key-auth"] = key_auth, ["jwt-auth"] = jwt_auth }
+    local registry = { ["key-auth"] = key_auth, ["jwt-auth"] = jwt_auth, ["public-api"] = public_api }
     for _, name in ipairs(names) do
         registry[name] = load_one(name)
     end
+    -- public-api serves the api() routes of every loaded plugin (apisix/api_router.lua).
+    public_api.set_registry(registry)
     return registry
 end
 
