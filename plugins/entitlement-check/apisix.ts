@@ -4,6 +4,7 @@
  * tier-limit (1010) and before limit-count (1002).
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
+import type { ApisixApiRoute } from "../hosts/apisix/plugin-api";
 import { invalidateSubject } from "../io/lua/cache";
 import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "./lua/access";
 import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_VERSION } from "./meta";
@@ -25,18 +26,19 @@ function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[n
 /**
  * `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
  * (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
- * about `subject` in this APISIX node, all workers. Answers 204.
+ * about `subject` in this APISIX node, all workers. Answers 204. The subject is read
+ * from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
  */
-function invalidate(this: void): LuaMultiReturn<[number, object | undefined]> {
-  const uri = ngx.var["uri"] ?? "";
+function invalidate(this: void, ctx: ApisixCtx): LuaMultiReturn<[number, object | undefined]> {
+  const uri = ctx.var["uri"] ?? "";
   const [subject] = string.match(uri, "/cache/([^/]+)$");
   if (subject === undefined) return $multi(400, { message: "subject is required" });
-  const [ok, err] = invalidateSubject(ngx.var["arg_dict"] ?? "tollgate_cache", ngx.unescape_uri(subject));
+  const [ok, err] = invalidateSubject(ctx.var["arg_dict"] ?? "tollgate_cache", ngx.unescape_uri(subject));
   if (!ok) return $multi(500, { message: err });
   return $multi(204, undefined);
 }
 
-function api(): object[] {
+function api(): ApisixApiRoute[] {
   return [{ methods: ["DELETE"], uri: "/apisix/plugin/entitlement-check/cache/*", handler: invalidate }];
 }
 

@@ -5,6 +5,7 @@
 import core = require("apisix.core");
 import { pickHeaders } from "../core/facts";
 import { apisixCheckSchema, apisixConsumer, toJsonSchema } from "../hosts/apisix/adapter";
+import type { ApisixApiRoute } from "../hosts/apisix/plugin-api";
 import { nginxUsageFacts } from "./lua/facts";
 import { nodeStatus, publish } from "./lua/publisher";
 import { KAFKA_USAGE_APISIX_PRIORITY, KAFKA_USAGE_NAME, KAFKA_USAGE_VERSION } from "./meta";
@@ -39,14 +40,14 @@ function log(conf: KafkaUsageConfig, ctx: ApisixCtx): void {
  * `GET /apisix/plugin/kafka-usage/status[?dict=<lua_shared_dict>]` (exposed with
  * APISIX's public-api plugin): this node's counters, total and per worker.
  */
-function status(this: void): LuaMultiReturn<[number, object]> {
-  const dict = ngx.var["arg_dict"] ?? "tollgate_usage";
+function status(this: void, ctx: ApisixCtx): LuaMultiReturn<[number, object]> {
+  const dict = ctx.var["arg_dict"] ?? "tollgate_usage";
   const figures = nodeStatus(dict);
   if (figures === undefined) return $multi(404, { message: `no lua_shared_dict '${dict}'` });
   return $multi(200, figures);
 }
 
-function api(): object[] {
+function api(): ApisixApiRoute[] {
   return [{ methods: ["GET"], uri: "/apisix/plugin/kafka-usage/status", handler: status }];
 }
 

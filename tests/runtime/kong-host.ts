@@ -112,6 +112,8 @@ export interface KongHost {
   port: number;
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** The plugins' Admin API modules, on their own port like Kong's admin_listen (tollgate_kong_host/admin.lua). */
+  adminUrl: string;
   /** The nginx prefix (conf/kong.json, conf/kong-host.json, logs/error.log). */
   prefix: string;
   nginx: NginxInstance;
@@ -144,6 +146,25 @@ export interface KongHttpBlockOptions {
   keepalive?: number;
   /** lua_ssl_* directives (see tests/runtime/tls.ts). */
   tlsDirectives?: string;
+  /** Port of the Admin API server (none when absent). */
+  adminPort?: number;
+}
+
+/** Kong's admin server (kong/templates/nginx_kong.lua, server kong_admin): apart from the proxy. */
+function adminServer(port: number): string {
+  return `
+  server {
+    charset UTF-8;
+    listen 127.0.0.1:${port};
+
+    location / {
+      default_type application/json;
+      content_by_lua_block {
+        TollgateKongHost.admin()
+      }
+    }
+  }
+`;
 }
 
 /** Reads kong.yml (path) or deep-copies a config object. */
@@ -284,11 +305,11 @@ ${opts.tlsDirectives ?? ""}  client_max_body_size 0;
       }
     }
   }
-`;
+${opts.adminPort === undefined ? "" : adminServer(opts.adminPort)}`;
 }
 
 /** Builds the http block and prefix files for `opts`, listening on `port`. */
-export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSetup {
+export function prepareKongHost(opts: KongHostOptions, port: number, adminPort?: number): KongHostSetup {
   const upstream = parseUpstream(opts.upstreamUrl);
   const config = pointServicesAt(loadDeclarativeConfig(opts.config), opts.upstreamUrl);
   const plugins = opts.plugins ?? pluginNames(config).filter((name) => !BUNDLED_PLUGINS.includes(name));
@@ -314,6 +335,7 @@ export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSe
       luaPath: opts.luaPath,
       sharedDicts: opts.sharedDicts,
       tlsDirectives: tls.directives,
+      adminPort,
     }),
     files: {
       "conf/kong.json": JSON.stringify(config, null, 2),
@@ -328,18 +350,20 @@ export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSe
 /** Starts nginx with the host; rejects with NginxStartError when nginx refuses (e.g. invalid plugin config). */
 export async function startKongHost(opts: KongHostOptions): Promise<KongHost> {
   const port = await freePort();
-  const setup = prepareKongHost(opts, port);
+  const adminPort = await freePort();
+  const setup = prepareKongHost(opts, port, adminPort);
   const nginx = await startNginx({
     name: "kong-host",
     workers: opts.workers ?? 1,
     httpBlock: setup.httpBlock,
     files: setup.files,
     env: opts.env,
-    waitForPorts: [port],
+    waitForPorts: [port, adminPort],
   });
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     prefix: nginx.prefix,
     nginx,
     config: setup.config,

@@ -37,15 +37,16 @@ local function access(conf, ctx)
 end
 --- `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
 -- (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
--- about `subject` in this APISIX node, all workers. Answers 204.
-local function invalidate()
-    local uri = ngx.var.uri or ""
+-- about `subject` in this APISIX node, all workers. Answers 204. The subject is read
+-- from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
+local function invalidate(ctx)
+    local uri = ctx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
         return 400, {message = "subject is required"}
     end
     local ok, err = invalidateSubject(
-        ngx.var.arg_dict or "tollgate_cache",
+        ctx.var.arg_dict or "tollgate_cache",
         ngx.unescape_uri(subject)
     )
     if not ok then

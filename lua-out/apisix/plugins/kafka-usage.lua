@@ -53,8 +53,8 @@ local function log(conf, ctx)
 end
 --- `GET /apisix/plugin/kafka-usage/status[?dict=<lua_shared_dict>]` (exposed with
 -- APISIX's public-api plugin): this node's counters, total and per worker.
-local function status()
-    local dict = ngx.var.arg_dict or "tollgate_usage"
+local function status(ctx)
+    local dict = ctx.var.arg_dict or "tollgate_usage"
     local figures = nodeStatus(dict)
     if figures == nil then
         return 404, {message = "no lua_shared_dict '" .. dict .. "'"}

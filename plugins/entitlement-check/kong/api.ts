@@ -4,26 +4,27 @@
  *   DELETE /entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]
  *
  * forgets every cached entitlement answer about `subject` (the consumer's username,
- * custom_id or id, as `service.subject` says) in this Kong node — all workers — so the
- * next request asks the entitlement service. Answers 204. In a fleet, call it on every
- * node (or rely on cache.ttl); the Admin API runs in the same nginx as the proxy.
+ * custom_id or id, as `service.subject` says; percent-encoded in the path) in this Kong
+ * node — all workers — so the next request asks the entitlement service. Answers 204.
+ * In a fleet, call it on every node (or rely on cache.ttl); the Admin API runs in the
+ * same nginx as the proxy.
  */
+import type { AdminApiRequest, AdminApiRoutes } from "../../hosts/kong/admin-api";
 import { invalidateSubject } from "../../io/lua/cache";
 
-interface AdminRequest {
-  params: { subject?: string; dict?: string };
-}
-
-function deleteSubject(this: void, self: AdminRequest): void {
-  const subject = self.params.subject;
-  if (subject === undefined || subject === "") return kong.response.exit(400, { message: "subject is required" });
-  const [ok, err] = invalidateSubject(self.params.dict ?? "tollgate_cache", subject);
+function deleteSubject(this: void, self: AdminApiRequest): void {
+  // lapis hands the capture over as it was in the request line; Kong's own routes
+  // unescape theirs too (kong/api/endpoints.lua, unescape_uri).
+  const raw = self.params.subject;
+  const subject = typeof raw === "string" ? ngx.unescape_uri(raw) : "";
+  if (subject === "") return kong.response.exit(400, { message: "subject is required" });
+  const dict = typeof self.params.dict === "string" ? self.params.dict : "tollgate_cache";
+  const [ok, err] = invalidateSubject(dict, subject);
   if (!ok) return kong.response.exit(500, { message: err });
   return kong.response.exit(204);
 }
 
+// Methods directly under the path: see plugins/hosts/kong/admin-api.ts.
 export = {
-  "/entitlement-check/cache/:subject": {
-    methods: { DELETE: deleteSubject },
-  },
-};
+  "/entitlement-check/cache/:subject": { DELETE: deleteSubject },
+} satisfies AdminApiRoutes;

@@ -32,7 +32,8 @@
 --     filter_func/script, uri parameters, route `timeout`, websocket flag,
 --     plugin `_meta.filter` / `_meta.pre_function`, prefer_route beyond
 --     global rules, delete_uri_tail_slash / normalize_uri_like_servlet.
---   * plugins: only key-auth and jwt-auth (HS256) are built in (no other
+--   * plugins: only key-auth, jwt-auth (HS256) and public-api (serving the
+--     loaded plugins' api() routes, public_api.lua) are built in (no other
 --     bundled APISIX plugin),
 --     no multi-auth, no plugin hot reload, no stream/wasm/external plugins,
 --     no workflow_handler, no plugin attributes from config.yaml.

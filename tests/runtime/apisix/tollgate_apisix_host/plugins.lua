@@ -16,8 +16,8 @@
 --     its `_meta.disable` is true (check_single_plugin_schema);
 --   * the conf a phase gets has its `$env://` references resolved
 --     (plugin.lua filter -> resolve_plugin_conf; see secret.lua).
--- key-auth and jwt-auth are provided by the host itself (key_auth.lua,
--- jwt_auth.lua) and always loaded.
+-- key-auth, jwt-auth and public-api are provided by the host itself
+-- (key_auth.lua, jwt_auth.lua, public_api.lua) and always loaded.
 --
 -- Not emulated: `_meta.filter` and `_meta.pre_function` (rejected at start-up
 -- so nobody believes they work), plugin attributes from config.yaml
@@ -27,6 +27,7 @@
 local key_auth = require("tollgate_apisix_host.key_auth")
 local secret = require("tollgate_apisix_host.secret")
 local jwt_auth = require("tollgate_apisix_host.jwt_auth")
+local public_api = require("tollgate_apisix_host.public_api")
 local pcall = pcall
 local require = require
 local type = type
@@ -63,6 +64,9 @@ local function load_one(name)
     if name == "jwt-auth" then
         return jwt_auth
     end
+    if name == "public-api" then
+        return public_api
+    end
     local ok, plugin = pcall(require, "apisix.plugins." .. name)
     if not ok then
         error("failed to load plugin [" .. name .. "] err: " .. tostring(plugin), 0)
@@ -98,10 +102,12 @@ end
 
 -- names: array of plugin names. Returns name -> plugin module.
 function _M.load(names)
-    local registry = { ["key-auth"] = key_auth, ["jwt-auth"] = jwt_auth }
+    local registry = { ["key-auth"] = key_auth, ["jwt-auth"] = jwt_auth, ["public-api"] = public_api }
     for _, name in ipairs(names) do
         registry[name] = load_one(name)
     end
+    -- public-api serves the api() routes of every loaded plugin (apisix/api_router.lua).
+    public_api.set_registry(registry)
     return registry
 end
 

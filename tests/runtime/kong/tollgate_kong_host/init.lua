@@ -21,6 +21,7 @@
 --   header_filter_by_lua -> header_filter()
 --   body_filter_by_lua   -> body_filter()
 --   log_by_lua           -> log()
+--   content_by_lua       -> admin()         the Admin API server (its own port)
 --
 -- EMULATED (see each module's header for details)
 --   * declarative config (_format_version 3.0): services, routes, consumers,
@@ -51,6 +52,8 @@
 --     Kong; kong.response.get_source() then says "error". Errors in
 --     header_filter also become that 500 (Kong does not guard this phase);
 --     errors in body_filter / log are logged only.
+--   * the plugins' Admin API modules (kong.plugins.<name>.api) on an admin
+--     port of their own, dispatched as Kong's api_helpers + lapis do (admin.lua)
 --   * kong.response.exit in access ends the request: later plugins' access
 --     does not run; header_filter / body_filter / log still run for every
 --     plugin that applies to the route.
@@ -89,7 +92,7 @@
 --   kong.cluster_events, kong.tracing, kong.ip, kong.request.get_body,
 --   kong.response.get_raw_body/set_raw_body, kong.service.set_upstream/
 --   set_target, kong.cache's shm layer and cross-worker invalidation, the
---   Admin API, DB mode, hybrid mode, config reload, upstreams/targets/load
+--   Admin API beyond the plugins' own api modules (admin.lua), DB mode, hybrid mode, config reload, upstreams/targets/load
 --   balancing/health checks/retries, TLS, streams, gRPC, websockets,
 --   consumer groups, workspaces, dynamic plugin ordering, regex/host-header/
 --   expression routing beyond prefix+methods+hosts, trusted_ips/real-ip,
@@ -115,6 +118,7 @@ local plugins = require("tollgate_kong_host.plugins")
 local router = require("tollgate_kong_host.router")
 local key_auth = require("tollgate_kong_host.key_auth")
 local jwt = require("tollgate_kong_host.jwt")
+local admin = require("tollgate_kong_host.admin")
 
 local ngx = ngx
 local ngx_var = ngx.var
@@ -136,6 +140,7 @@ local ROUTER          -- router.new(...)
 local GLOBAL          -- the pseudo route used when no route matched
 local LOADED          -- plugins.load(...)
 local CONFIGS_OF      -- plugin name -> array of its configs (for configure)
+local ADMIN_ROUTES    -- admin.load(...): the plugins' Admin API routes
 local init_worker_error
 
 local NO_ROUTE = { message = "no Route matched with those values" }
@@ -221,6 +226,7 @@ function H.init(opts)
 
   LOADED = plugins.load(settings.plugins)
   local combos, consumers_of, configs_of = plugins.validate(model, LOADED)
+  ADMIN_ROUTES = admin.load(settings.plugins)
   CONFIGS_OF = configs_of
 
   local routes = {}
@@ -481,6 +487,11 @@ function H.log()
     end
   end
   ctx.tollgate_plugin = nil
+end
+
+-- content_by_lua of the admin server (admin.lua).
+function H.admin()
+  return admin.serve(ADMIN_ROUTES)
 end
 
 -- For tests and tools: the JSON the host answers a plugin error with.

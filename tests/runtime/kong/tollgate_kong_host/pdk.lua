@@ -78,13 +78,20 @@ local function phases(...)
   return set
 end
 
+-- "admin_api" where Kong's kong/pdk/response.lua lists PHASES.admin_api.
 local REWRITE_ACCESS = phases("rewrite", "access")
-local REWRITE_ACCESS_HEADER = phases("rewrite", "access", "header_filter")
+local REWRITE_ACCESS_HEADER = phases("rewrite", "access", "header_filter", "admin_api")
 local HEADER_BODY_LOG = phases("header_filter", "body_filter", "log")
+local RESPONSE_READ = phases("header_filter", "body_filter", "log", "admin_api")
 local ACCESS_AND_LATER = phases("access", "header_filter", "body_filter", "log")
 
 local function check_phase(allowed)
   local phase = get_phase()
+  if phase == "content" then
+    -- Only the admin server has a content handler here; Kong's
+    -- kong/pdk/private/phases.lua check_phase takes a content block as admin_api.
+    phase = "admin_api"
+  end
   if not allowed[phase] then
     error(format("function cannot be called in %s phase (only in: %s)", phase, allowed.list), 3)
   end
@@ -450,11 +457,11 @@ function _M.new(model, settings)
   kong.response = response
 
   function response.get_status()
-    check_phase(HEADER_BODY_LOG)
+    check_phase(RESPONSE_READ)
     return ngx.status
   end
   function response.get_header(name)
-    check_phase(HEADER_BODY_LOG)
+    check_phase(RESPONSE_READ)
     check_name(name)
     local v = ngx.header[name]
     if type(v) == "table" then
@@ -463,7 +470,7 @@ function _M.new(model, settings)
     return v
   end
   function response.get_headers(max_headers)
-    check_phase(HEADER_BODY_LOG)
+    check_phase(RESPONSE_READ)
     return ngx.resp.get_headers(max_headers)
   end
   function response.get_source()
