@@ -36,10 +36,7 @@ interface RouteSpec {
 /**
  * A test-only plugin for both hosts. On /_stats: this worker's cache figures after a
  * full garbage collection (tollgate.io.lua.cache's LRU entries, the Lua heap, the
- * shared dict's capacity and free space). On /_invalidate/cache/<subject>: calls the
- * shipped invalidation endpoint's handler (Kong Admin API extension
- * kong.plugins.entitlement-check.api; APISIX plugin api()), which the test hosts do not
- * serve themselves.
+ * shared dict's capacity and free space).
  */
 const STATS_KONG_HANDLER = `
 local cache = require("tollgate.io.lua.cache")
@@ -53,11 +50,6 @@ local function stats()
            state = require("tollgate.entitlement_check.lua.access").configStateSizes() }
 end
 local function access(self, conf)
-  local subject = ngx.var.uri:match("^/_invalidate/cache/([^/]+)$")
-  if subject then
-    local api = require("kong.plugins.entitlement-check.api")
-    return api["/entitlement-check/cache/:subject"].methods.DELETE({ params = { subject = subject } })
-  end
   return kong.response.exit(200, stats())
 end
 return { PRIORITY = 1, VERSION = "0.0.0", access = access, stats = stats }
@@ -66,12 +58,7 @@ const STATS_APISIX = `
 local stats = require("kong.plugins.cache-stats.handler").stats
 return { version = 0.1, priority = 1, name = "cache-stats", schema = { type = "object" },
          check_schema = function(conf) return true end,
-         access = function(conf, ctx)
-           if ngx.var.uri:find("^/_invalidate/") then
-             return require("apisix.plugins.entitlement-check").api()[1].handler()
-           end
-           return 200, stats()
-         end }
+         access = function(conf, ctx) return 200, stats() end }
 `;
 
 function writeStatsPlugin(): string {
@@ -104,7 +91,11 @@ function gatewayConfig(kind: HostKind, routes: RouteSpec[], consumers: Consumer[
     };
   }
   return {
-    routes: routes.map((r, i) => ({ id: `r${i}`, uri: `${r.path}*`, upstream_id: "up", plugins: { "key-auth": {}, [r.plugin ?? "entitlement-check"]: r.conf } })),
+    routes: [
+      ...routes.map((r, i) => ({ id: `r${i}`, uri: `${r.path}*`, upstream_id: "up", plugins: { "key-auth": {}, [r.plugin ?? "entitlement-check"]: r.conf } })),
+      // The invalidation endpoint, exposed as APISIX exposes a plugin's api(): with public-api.
+      { id: "invalidate", uri: "/apisix/plugin/entitlement-check/cache/*", plugins: { "public-api": {} } },
+    ],
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     consumers: consumers.map((c) => ({ username: c.name, labels: c.plan ? { plan: c.plan } : {}, plugins: { "key-auth": { key: c.key } } })),
   };
@@ -116,13 +107,16 @@ async function start(
   consumers: Consumer[],
   upstreamUrl: string,
   opts: { workers?: number; sharedDicts?: Record<string, string>; luaPath?: string[] } = {},
-): Promise<RunningGateway & { prefix: string }> {
+): Promise<RunningGateway & { prefix: string; invalidateUrl: (subject: string) => string }> {
   const config = gatewayConfig(kind, routes, consumers);
-  const host =
-    kind === "kong"
-      ? await startKongHost({ config: config as never, upstreamUrl, workers: opts.workers, sharedDicts: opts.sharedDicts, luaPath: opts.luaPath })
-      : await startApisixHost({ config: config as never, upstreamUrl, workers: opts.workers, sharedDicts: opts.sharedDicts, luaPath: opts.luaPath });
-  return host;
+  const options = { config: config as never, upstreamUrl, workers: opts.workers, sharedDicts: opts.sharedDicts, luaPath: opts.luaPath };
+  // Where an operator sends DELETE to forget a subject: Kong's Admin API port, APISIX's public-api route.
+  if (kind === "kong") {
+    const kong = await startKongHost(options);
+    return Object.assign(kong, { invalidateUrl: (subject: string) => `${kong.adminUrl}/entitlement-check/cache/${encodeURIComponent(subject)}` });
+  }
+  const apisix = await startApisixHost(options);
+  return Object.assign(apisix, { invalidateUrl: (subject: string) => `${apisix.url}/apisix/plugin/entitlement-check/cache/${encodeURIComponent(subject)}` });
 }
 
 function serviceConf(service: EntitlementService, extra: Record<string, unknown> = {}, cache: Record<string, unknown> = {}): Record<string, unknown> {
@@ -367,7 +361,7 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
 });
 
 describe.each(HOSTS)("entitlement-check cache on the %s-shaped host with 2 workers", (host) => {
-  let gateway: RunningGateway;
+  let gateway: Awaited<ReturnType<typeof start>>;
   let statsDir = "";
   const CONSUMERS = 10_000;
   const consumers: Consumer[] = Array.from({ length: CONSUMERS }, (_, i) => ({ name: `user_${i}`, key: `key-${i}` }));
@@ -380,7 +374,6 @@ describe.each(HOSTS)("entitlement-check cache on the %s-shaped host with 2 worke
     const routes = [
       { path: "/reports", conf: serviceConf(service, {}, { ttl: 60, lru_size: 200 }) },
       { path: "/_stats", conf: {}, plugin: "cache-stats" },
-      { path: "/_invalidate", conf: {}, plugin: "cache-stats" },
     ];
     gateway = await start(host, routes, consumers, upstream.url, {
       workers: 2,
@@ -444,7 +437,7 @@ describe.each(HOSTS)("entitlement-check cache on the %s-shaped host with 2 worke
     expect(cached.map((r) => r.status)).toEqual(new Array(20).fill(200));
     expect(service.calls.get("user_3")).toBeUndefined();
 
-    const invalidated = await freshGet("/_invalidate/cache/user_3", "key-0");
+    const invalidated = await fetch(gateway.invalidateUrl("user_3"), { method: "DELETE" });
     expect(invalidated.status).toBe(204);
     const after = await Promise.all(Array.from({ length: 20 }, () => freshGet("/reports/x", "key-3")));
     expect(after.map((r) => r.status)).toEqual(new Array(20).fill(402));
@@ -459,7 +452,7 @@ describe.each(HOSTS)("entitlement-check cache on the %s-shaped host with 2 worke
     const ROUNDS = 30;
     service.reset();
     for (let round = 1; round <= ROUNDS; round++) {
-      expect((await freshGet("/_invalidate/cache/user_4", "key-0")).status).toBe(204);
+      expect((await fetch(gateway.invalidateUrl("user_4"), { method: "DELETE" })).status).toBe(204);
       const replies = await Promise.all(Array.from({ length: 20 }, () => freshGet("/reports/x", "key-4")));
       expect(replies.map((r) => r.status)).toEqual(new Array(20).fill(200));
       expect(service.calls.get("user_4"), `round ${round}`).toBe(round);

@@ -15,14 +15,13 @@
  *   - batches larger than the topic's max.message.bytes: sent again in halves until they
  *     fit, and only an event too large alone is dropped, counted as dropped_too_large.
  */
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
-import { errorLogOnceMatching, HOSTS, writeTestPlugin, type HostKind, type RunningGateway } from "./harness.ts";
+import { errorLogOnceMatching, HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
 import { checkUsageRecord } from "./usage-records.ts";
 
 const PARTITIONS = 6;
@@ -31,28 +30,6 @@ const SMALL_BATCH_BYTES = 3000;
 const CONSUMERS = 20;
 const keyOf = (i: number): string => `secret-key-${i}-XYZZY`;
 const SECRETS = ["secret-key-", "XYZZY", "Bearer", "tok-SECRET", "COOKIE-SECRET", "QUERY-SECRET", "Authorization", "apikey"];
-
-/**
- * A test-only plugin for both hosts: GET /_status answers kafka-usage's status endpoint
- * (Kong Admin API extension kong.plugins.kafka-usage.api; APISIX plugin api()), which the
- * test hosts do not serve themselves.
- */
-const STATUS_KONG_HANDLER = `
-local function access(self, conf)
-  local api = require("kong.plugins.kafka-usage.api")
-  return api["/kafka-usage/status"].methods.GET({ params = {} })
-end
-return { PRIORITY = 1, VERSION = "0.0.0", access = access }
-`;
-const STATUS_APISIX = `
-return { version = 0.1, priority = 1, name = "usage-status", schema = { type = "object" },
-         check_schema = function(conf) return true end,
-         access = function(conf, ctx) return require("apisix.plugins.kafka-usage").api()[1].handler() end }
-`;
-
-function writeStatusPlugin(): string {
-  return writeTestPlugin("usage-status", STATUS_KONG_HANDLER, STATUS_APISIX);
-}
 
 function usageConf(broker: KafkaBroker, topic: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -98,7 +75,6 @@ function gatewayConfig(kind: HostKind, conf: Record<string, unknown>): Record<st
               paths: ["/decided"],
               plugins: [{ name: "key-auth", config: { key_names: ["apikey"] } }, ...deciding(conf).map(([name, config]) => ({ name, config }))],
             },
-            { name: "status", paths: ["/_status"], plugins: [{ name: "usage-status", config: {} }] },
           ],
         },
       ],
@@ -110,7 +86,8 @@ function gatewayConfig(kind: HostKind, conf: Record<string, unknown>): Record<st
       { id: "usage", name: "usage", uri: "/usage*", upstream_id: "up", plugins: { "key-auth": {}, "kafka-usage": conf } },
       { id: "open", name: "open", uri: "/open*", upstream_id: "up", plugins: { "kafka-usage": conf } },
       { id: "decided", name: "decided", uri: "/decided*", upstream_id: "up", plugins: { "key-auth": {}, ...Object.fromEntries(deciding(conf)) } },
-      { id: "status", uri: "/_status", upstream_id: "up", plugins: { "usage-status": {} } },
+      // The status endpoint, exposed as APISIX exposes a plugin's api(): with public-api.
+      { id: "status", uri: "/apisix/plugin/kafka-usage/status", plugins: { "public-api": {} } },
     ],
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     // APISIX has no custom_id: the label of that name is what tollgate reads as one.
@@ -152,17 +129,20 @@ async function traffic(base: string, from: number, count: number, parallel = 8):
   return out;
 }
 
-async function statusOf(base: string): Promise<Status> {
-  const response = await fetch(`${base}/_status`);
+/** A running host and where its kafka-usage status endpoint answers (Kong: Admin API; APISIX: public-api). */
+type UsageGateway = RunningGateway & { statusUrl: string };
+
+async function statusOf(gateway: UsageGateway): Promise<Status> {
+  const response = await fetch(gateway.statusUrl);
   expect(response.status).toBe(200);
   return (await response.json()) as Status;
 }
 
 /** Polls the status endpoint until `done` holds (the flush timers run within ~100 ms). */
-async function settle(base: string, done: (s: Status) => boolean, timeoutMs = 20_000): Promise<Status> {
+async function settle(gateway: UsageGateway, done: (s: Status) => boolean, timeoutMs = 20_000): Promise<Status> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await statusOf(base);
+    const status = await statusOf(gateway);
     if (done(status) || Date.now() > deadline) return status;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -187,20 +167,22 @@ function checkRecords(records: ReadRecord[]): UsageEvent[] {
 }
 
 let upstream: EchoUpstream;
-let statusPluginDir: string;
 beforeAll(async () => {
   upstream = await startEchoUpstream();
-  statusPluginDir = writeStatusPlugin();
 });
 afterAll(async () => {
   await upstream?.stop();
-  if (statusPluginDir) rmSync(statusPluginDir, { recursive: true, force: true });
 });
 
-async function startHost(kind: HostKind, conf: Record<string, unknown>): Promise<RunningGateway> {
+async function startHost(kind: HostKind, conf: Record<string, unknown>): Promise<UsageGateway> {
   const config = gatewayConfig(kind, conf) as never;
-  const options = { config, upstreamUrl: upstream.url, workers: 2, luaPath: [statusPluginDir] };
-  return kind === "kong" ? startKongHost(options) : startApisixHost(options);
+  const options = { config, upstreamUrl: upstream.url, workers: 2 };
+  if (kind === "kong") {
+    const kong = await startKongHost(options);
+    return Object.assign(kong, { statusUrl: `${kong.adminUrl}/kafka-usage/status` });
+  }
+  const apisix = await startApisixHost(options);
+  return Object.assign(apisix, { statusUrl: `${apisix.url}/apisix/plugin/kafka-usage/status` });
 }
 
 for (const version of KAFKA_VERSIONS) {
@@ -232,7 +214,7 @@ for (const version of KAFKA_VERSIONS) {
           expect(new Set(events.map((e) => e.id)).size).toBe(N);
           // Every request is there once: paths /usage/items/0 … /usage/items/199.
           expect(new Set(events.map((e) => e.data.path)).size).toBe(N);
-          const status = await settle(gateway.url, (s) => s.total["sent"] === N);
+          const status = await settle(gateway, (s) => s.total["sent"] === N);
           expect(status.total).toMatchObject({ queued: N, sent: N, dropped: 0 });
           const perWorker = Object.values(status.workers);
           expect(perWorker).toHaveLength(2);
@@ -301,7 +283,7 @@ for (const version of KAFKA_VERSIONS) {
           console.log(`kafka-usage ${version} ${kind}: ${N} requests, ${outage.length} during the outage; p95 ${p95Before.toFixed(1)} ms before, ${p95During.toFixed(1)} ms during`);
           expect(outage.length).toBeGreaterThan(50);
           expect(p95During).toBeLessThan(Math.max(50, 5 * p95Before));
-          const status = await settle(gateway.url, (s) => s.total["sent"] === N, 45_000);
+          const status = await settle(gateway, (s) => s.total["sent"] === N, 45_000);
           expect(status.total).toMatchObject({ queued: N, sent: N, dropped: 0 });
           expect(status.total["retried"]).toBeGreaterThan(0);
           const records = await readTopic(broker.bootstrap, topic, N, 20_000);
@@ -323,7 +305,7 @@ for (const version of KAFKA_VERSIONS) {
         try {
           const replies = await traffic(gateway.url, 0, 80);
           expect(replies.every((r) => r.status === 200)).toBe(true);
-          const queued = await statusOf(gateway.url);
+          const queued = await statusOf(gateway);
           expect(queued.total["sent"]).toBe(0);
           await gateway.stop();
           stopped = true;
@@ -346,7 +328,7 @@ for (const version of KAFKA_VERSIONS) {
           });
           await huge.arrayBuffer();
           expect([...replies.map((r) => r.status), huge.status].every((s) => s === 200)).toBe(true);
-          const status = await settle(gateway.url, (s) => s.total["sent"]! + s.total["dropped"]! === 101, 45_000);
+          const status = await settle(gateway, (s) => s.total["sent"]! + s.total["dropped"]! === 101, 45_000);
           expect(status.total["sent"]).toBe(100);
           expect(status.total["dropped"]).toBe(1);
           expect(status.total["dropped_too_large"]).toBe(1);
@@ -369,7 +351,7 @@ for (const version of KAFKA_VERSIONS) {
           const replies = await traffic(gateway.url, 0, 200);
           expect(replies.every((r) => r.status === 200)).toBe(true);
           await broker.start();
-          const status = await settle(gateway.url, (s) => s.total["sent"]! + s.total["dropped"]! === 200, 45_000);
+          const status = await settle(gateway, (s) => s.total["sent"]! + s.total["dropped"]! === 200, 45_000);
           const dropped = status.total["dropped"]!;
           // Two workers, 60 events each at most while the broker is away.
           expect(dropped).toBeGreaterThanOrEqual(200 - 120);

@@ -111,6 +111,21 @@ describe("Kong-shaped host: Admin API extensions on the admin port", () => {
     expect(reply.body).toEqual({ message: "no lua_shared_dict 'no_such_dict'" });
   });
 
+  it("a JSON body's fields reach the handler's params, over the query's (lapis json_params)", async () => {
+    const reply = await fetch(`${kong.adminUrl}/entitlement-check/cache/someone?dict=tollgate_cache`, {
+      method: "DELETE",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dict: "no_such_dict" }),
+    });
+    expect(reply.status).toBe(500);
+    expect(await reply.json()).toEqual({ message: "lua_shared_dict 'no_such_dict' is not declared" });
+  });
+
+  it("a POST body that is neither JSON nor a form is refused with 415 before the method is looked at", async () => {
+    const reply = await fetch(`${kong.adminUrl}/kafka-usage/status`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+    expect(reply.status).toBe(415);
+  });
+
   it("DELETE /entitlement-check/cache/{subject} answers 204 and the next request asks the entitlement service again", async () => {
     service.reset();
     expect(await askReports(kong.url)).toBe(200);

@@ -127,6 +127,15 @@ function _M.init_worker(registry)
     end
 end
 
+-- Sort order of plugins (anything with .priority and .name): higher priority
+-- first, then by name, as apisix/plugin.lua orders them.
+function _M.higher_priority_first(a, b)
+    if a.priority ~= b.priority then
+        return a.priority > b.priority
+    end
+    return a.name < b.name
+end
+
 local function is_disabled(conf)
     return type(conf._meta) == "table" and conf._meta.disable == true
 end
@@ -184,12 +193,7 @@ function _M.ordered(registry, plugins_conf)
                                 priority = priority }
         end
     end
-    tab_sort(list, function(a, b)
-        if a.priority ~= b.priority then
-            return a.priority > b.priority
-        end
-        return a.name < b.name
-    end)
+    tab_sort(list, _M.higher_priority_first)
     return list
 end
 

@@ -65,12 +65,8 @@ local function build()
         plugins[#plugins + 1] = plugin
     end
     -- apisix/plugin.lua keeps its plugins sorted by priority, highest first.
-    sort(plugins, function(a, b)
-        if a.priority ~= b.priority then
-            return a.priority > b.priority
-        end
-        return a.name < b.name
-    end)
+    -- (Required here: plugins.lua requires this module.)
+    sort(plugins, require("tollgate_apisix_host.plugins").higher_priority_first)
     local out = {}
     for _, plugin in ipairs(plugins) do
         if type(plugin.api) == "function" then
