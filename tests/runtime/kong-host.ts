@@ -93,6 +93,11 @@ export interface KongHostOptions {
   workers?: number;
   /** Extra dirs put FIRST on lua_package_path (each as `<dir>/?.lua;<dir>/?/init.lua`). */
   luaPath?: string[];
+  /**
+   * Where the plugins' Lua modules come from instead of lua-out/: a LuaRocks tree's
+   * share/lua/5.1 (tests/runtime/rock-install.test.ts). lua-out/ is then off the path.
+   */
+  pluginTree?: string;
   /** lua_shared_dict name -> size, merged over DEFAULT_SHARED_DICTS. */
   sharedDicts?: Record<string, string>;
   /** Custom plugins to load (KONG_PLUGINS=bundled,<names>); default: every plugin named in the config except the host's bundled ones. */
@@ -134,6 +139,8 @@ export interface KongHttpBlockOptions {
   /** The Host header sent upstream by default (Kong: service host, plus port when not 80). */
   upstreamHostHeader: string;
   luaPath?: string[];
+  /** See KongHostOptions.pluginTree. */
+  pluginTree?: string;
   sharedDicts?: Record<string, string>;
   /** Upstream keepalive connections per worker, default 64. */
   keepalive?: number;
@@ -203,8 +210,8 @@ export function pluginNames(config: DeclarativeConfig): string[] {
   return [...names];
 }
 
-function luaPackagePath(extra: string[]): string {
-  const dirs = [...extra, LUA_OUT, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR];
+function luaPackagePath(extra: string[], pluginTree = LUA_OUT): string {
+  const dirs = [...extra, pluginTree, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR];
   // `;;` keeps the default path (resty.core, cjson): without it nginx dies at start-up.
   return `${dirs.map((dir) => `${dir}/?.lua;${dir}/?/init.lua`).join(";")};;`;
 }
@@ -220,7 +227,7 @@ export function kongHttpBlock(opts: KongHttpBlockOptions): string {
     .join("\n");
   return `
   # tollgate Kong-shaped TEST host (not Kong): tests/runtime/kong-host.ts
-  lua_package_path "${luaPackagePath(opts.luaPath ?? [])}";
+  lua_package_path "${luaPackagePath(opts.luaPath ?? [], opts.pluginTree)}";
 ${dictLines}
 ${opts.tlsDirectives ?? ""}  client_max_body_size 0;
 
@@ -300,6 +307,7 @@ export function prepareKongHost(opts: KongHostOptions, port: number): KongHostSe
       upstreamTarget,
       upstreamHostHeader: upstream.hostHeader,
       luaPath: opts.luaPath,
+      pluginTree: opts.pluginTree,
       sharedDicts: opts.sharedDicts,
       tlsDirectives: tls.directives,
     }),

@@ -18,9 +18,11 @@ local ____schema = require("tollgate.entitlement_check.schema")
 local entitlementCheckSchema = ____schema.entitlementCheckSchema
 local schema = toJsonSchema(entitlementCheckSchema)
 local function check_schema(conf)
+    -- plugins/entitlement-check/apisix.ts:14
     return apisixCheckSchema(schema, entitlementCheckSchema, conf)
 end
 local function access(conf, ctx)
+    -- plugins/entitlement-check/apisix.ts:18
     local outcome = rememberedEntitlement(conf, ctx.consumer) or entitlementAccess(
         conf,
         apisixRequestFacts(
@@ -39,6 +41,7 @@ end
 -- (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
 -- about `subject` in this APISIX node, all workers. Answers 204.
 local function invalidate()
+    -- plugins/entitlement-check/apisix.ts:30
     local uri = ngx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
@@ -54,6 +57,7 @@ local function invalidate()
     return 204, nil
 end
 local function api()
+    -- plugins/entitlement-check/apisix.ts:39
     return {{methods = {"DELETE"}, uri = "/apisix/plugin/entitlement-check/cache/*", handler = invalidate}}
 end
 local ____exports = {

@@ -11,9 +11,11 @@ local isList = ____values.isList
 local isNull = ____values.isNull
 local isObject = ____values.isObject
 function join(path, name)
+    -- plugins/core/validate.ts:14
     return path == "" and name or path .. "." .. name
 end
 function copyDefault(value)
+    -- plugins/core/validate.ts:19
     if type(value) ~= "table" or value == nil then
         return value
     end
@@ -31,6 +33,7 @@ function copyDefault(value)
     return out
 end
 function checkNumber(spec, value)
+    -- plugins/core/validate.ts:33
     if spec.min ~= nil and value < spec.min then
         return "must be at least " .. tostring(spec.min)
     end
@@ -40,6 +43,7 @@ function checkNumber(spec, value)
     return nil
 end
 function checkValue(spec, value, path)
+    -- plugins/core/validate.ts:40
     do
         local ____switch14 = spec.kind
         local ____cond14 = ____switch14 == "string"
@@ -172,6 +176,7 @@ function checkValue(spec, value, path)
     end
 end
 function checkField(spec, bag, key, path)
+    -- plugins/core/validate.ts:102
     local value = bag[key]
     if isNull(value) then
         if spec.default ~= nil then
@@ -192,6 +197,7 @@ function checkField(spec, bag, key, path)
     return checkValue(spec, value, path)
 end
 function checkRecord(spec, value, path)
+    -- plugins/core/validate.ts:122
     if not isObject(value) then
         return path .. ": expected a record"
     end
@@ -228,6 +234,7 @@ end
 -- in place. Returns undefined when valid, else one message naming the field, with
 -- paths rooted at `root` (Kong and the README call it "config").
 function ____exports.validateConfig(spec, config, root)
+    -- plugins/core/validate.ts:148
     if root == nil then
         root = "config"
     end

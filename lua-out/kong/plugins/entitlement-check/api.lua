@@ -2,6 +2,7 @@
 local ____cache = require("tollgate.io.lua.cache")
 local invalidateSubject = ____cache.invalidateSubject
 local function deleteSubject(____self)
+    -- plugins/entitlement-check/kong/api.ts:17
     local subject = ____self.params.subject
     if subject == nil or subject == "" then
         return kong.response.exit(400, {message = "subject is required"})

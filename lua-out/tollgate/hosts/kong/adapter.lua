@@ -12,16 +12,20 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(_context, name)
+    -- plugins/hosts/kong/adapter.ts:101
     kong.service.request.clear_header(name)
 end
 function setUpstreamHeader(_context, name, value)
+    -- plugins/hosts/kong/adapter.ts:105
     kong.service.request.set_header(name, value)
 end
 function setResponseHeader(_context, name, value)
+    -- plugins/hosts/kong/adapter.ts:109
     kong.response.set_header(name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
+    -- plugins/hosts/kong/adapter.ts:17
     local scope = scopeByConfig[conf]
     if scope == nil then
         if conf.route_id ~= nil then
@@ -42,6 +46,7 @@ scopeByConfig = setmetatable({}, {__mode = "k"})
 -- consumer evicted from Kong's cache is dropped here too).
 local consumerFacts = setmetatable({}, {__mode = "k"})
 function ____exports.kongConsumer()
+    -- plugins/hosts/kong/adapter.ts:43
     local consumer = kong.client.get_consumer()
     if consumer == nil then
         return nil
@@ -56,10 +61,12 @@ function ____exports.kongConsumer()
 end
 --- A request header (module level: see pickHeaders for why no closure).
 local function readHeader(_context, name)
+    -- plugins/hosts/kong/adapter.ts:56
     return kong.request.get_header(name)
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
 function ____exports.kongRequestFacts(conf, needs)
+    -- plugins/hosts/kong/adapter.ts:61
     local consumer = ____exports.kongConsumer()
     local facts = {
         method = kong.request.get_method(),
@@ -95,6 +102,7 @@ function ____exports.kongRequestFacts(conf, needs)
 end
 --- Keeps what the plugin decided for kafka-usage's event of this request (see AccessOutcome).
 local function recordUsage(outcome)
+    -- plugins/hosts/kong/adapter.ts:79
     local shared = kong.ctx.shared
     if outcome.tier ~= nil then
         shared.tollgate_tier = outcome.tier
@@ -108,6 +116,7 @@ local function recordUsage(outcome)
 end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
+    -- plugins/hosts/kong/adapter.ts:87
     if outcome.warning ~= nil then
         kong.log.warn(outcome.warning)
     end
