@@ -8,7 +8,9 @@
 -- called); apisix-plugin-tollgate follows it for APISIX. Both carry the shared tollgate.*
 -- modules instead of depending on a third rock, so one `luarocks install` is enough
 -- and works offline from a packed .rock; a tree serves one gateway (Kong and APISIX each
--- ship their own), and the two rocks of one version carry identical tollgate.* files.
+-- ship their own), and the two rocks of one version carry identical tollgate.* files
+-- (installed into one tree anyway, LuaRocks keeps one copy of each tollgate.* module on
+-- the path and files the other under a versioned name).
 rockspec_format = "3.0"
 package = "apisix-plugin-tollgate"
 version = "0.1.0-1"

@@ -22,7 +22,9 @@ export const ROCK_NOTE = `-- Why two rocks, not one with both trees: a gateway l
 -- called); apisix-plugin-tollgate follows it for APISIX. Both carry the shared tollgate.*
 -- modules instead of depending on a third rock, so one \`luarocks install\` is enough
 -- and works offline from a packed .rock; a tree serves one gateway (Kong and APISIX each
--- ship their own), and the two rocks of one version carry identical tollgate.* files.`;
+-- ship their own), and the two rocks of one version carry identical tollgate.* files
+-- (installed into one tree anyway, LuaRocks keeps one copy of each tollgate.* module on
+-- the path and files the other under a versioned name).`;
 
 interface Rock {
   name: string;
@@ -54,6 +56,7 @@ export function rockspecFileName(rock: string, version: string): string {
 function sourceUrl(root: string, version: string): { url: string; tag?: string; dir?: string } {
   const repository = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { repository?: string | { url?: string } }).repository;
   const url = typeof repository === "string" ? repository : repository?.url;
+  // Without a repository there is nothing to fetch: `luarocks make` (from lua-out/) never reads source.url.
   if (url === undefined) return { url: "file://." };
   // LuaRocks clones into a folder named after the repository; the rock's files are in its lua-out/.
   const clone = url.replace(/\/+$/, "").replace(/\.git$/, "").split("/").pop()!;
