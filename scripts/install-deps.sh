@@ -8,11 +8,11 @@
 #           luajit2, OpenResty's branch), which parses every generated file. Nothing else.
 #   demo    build + nginx with the Lua module (ngx_lua, the module OpenResty, Kong and
 #           APISIX embed), lua-resty-core, lua-resty-lrucache, lua-cjson; Java 17 and
-#           Maven for the one Kafka broker (4.3.1) the playground starts.
-#   test    demo + busted, Redis, openssl and the system CAs (TLS tests), curl (the demo
-#           test runs the printed curl commands), PostgreSQL (the Unleash server of the
-#           feature-toggle tests), luarocks (the rock-install test), and both Kafka broker
-#           releases (3.9.2, 4.3.1) the Kafka suites run against.
+#           Maven for the one Kafka broker (4.3.1) the playground starts; curl for the
+#           commands it prints.
+#   test    demo + busted, Redis, openssl and the system CAs (TLS tests), PostgreSQL
+#           (the Unleash server of the feature-toggle tests), luarocks (the rock-install
+#           test), and both Kafka broker releases (3.9.2, 4.3.1) the Kafka suites use.
 #   bench   test + wrk.
 #
 # --dry-run prints what the profile consists of (one line per step: "apt <package>",
@@ -27,8 +27,8 @@ if [[ ${2:-} == --dry-run ]]; then dry_run=1; fi
 
 BUILD_APT=(luajit2)
 DEMO_APT=(nginx libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core lua-resty-lrucache lua-cjson
-  openjdk-17-jre-headless maven)
-TEST_APT=(lua-busted redis-server curl openssl ca-certificates postgresql luarocks)
+  openjdk-17-jre-headless maven curl)
+TEST_APT=(lua-busted redis-server openssl ca-certificates postgresql luarocks)
 BENCH_APT=(wrk)
 
 case $profile in
