@@ -110,7 +110,7 @@ describe("source-line comments in lua-out", () => {
     // double (2), nothing (3), Box's constructor and get (4), the sort comparator (5).
     expect([...ours.matchAll(/-- main\.ts:(\d+)$/gm)].map((m) => m[1])).toEqual(["2", "3", "4", "4", "5"]);
     expect(execFileSync("luajit", ["-e", lua], { encoding: "utf8" })).toBe("42\tnil\t7\t1,2,3\n");
-  }, 30_000);
+  }, 120_000);
 
   it("every function's first line names the TypeScript function it was compiled from", () => {
     let functions = 0;
@@ -147,6 +147,6 @@ describe("source-line comments in lua-out", () => {
       const origin = originAt(lines, enclosingFunctionLine(lines, Number(at![2])))!;
       expect(origin, message).toBeDefined();
       expect(origin.tsText).toMatch(new RegExp(`function ${failure.tsFunction}\\(`));
-    }, 30_000);
+    }, 120_000);
   }
 });
