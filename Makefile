@@ -2,22 +2,35 @@
 #   make demo    build, then run the Kong-shaped playground with kong.yml (Ctrl-C stops it)
 #   make test    install what is missing, build, run every suite
 #   make bench   benchmarks with wrk; writes docs/BENCHMARKS.md and docs/bench.json
+#   make build   TypeScript -> lua-out/ (needs Node.js and LuaJIT only)
+# Each target installs only what it uses: scripts/install-deps.sh <profile> --dry-run lists it.
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps deps-build deps-demo deps-test deps-bench build test demo bench clean
 
-deps:
-	@bash scripts/install-deps.sh
+deps: deps-test
 
-build: deps
+deps-build:
+	@bash scripts/install-deps.sh build
+
+deps-demo:
+	@bash scripts/install-deps.sh demo
+
+deps-test:
+	@bash scripts/install-deps.sh test
+
+deps-bench:
+	@bash scripts/install-deps.sh bench
+
+build: deps-build
 	@npx --no-install tsx scripts/build.ts
 
-test: build
+test: deps-test build
 	@bash scripts/test.sh
 
-demo: build
+demo: deps-demo build
 	@npx --no-install tsx scripts/demo.ts
 
-bench: build
+bench: deps-bench build
 	@npx --no-install tsx tests/bench/run.ts
 
 clean:

@@ -5,15 +5,23 @@
  *      lays the files out as kong/plugins/<name>/, apisix/plugins/<name>.lua and tollgate/.
  *   2. esbuild bundles each plugins/<name>/kong-js.ts into lua-out/kong-js/<name>.cjs,
  *      a self-contained CommonJS module for Kong's JS plugin server (kong-pdk).
- *   4. docs/CONFIGURATION.md is written from the schema specs (scripts/config-reference.ts).
  *   3. Every generated Lua file is compiled by LuaJIT (Debian's luajit2, which, unlike
  *      OpenResty's build, has no Lua 5.2 syntax such as empty `;` statements), and no
  *      file may require a global `lualib_bundle`.
+ *   4. docs/CONFIGURATION.md is written from the schema specs (scripts/config-reference.ts).
+ *
+ * Before compiling, plugins/core/version.ts is written from package.json's version
+ * (scripts/version.ts). Into the compiled tree, before it replaces lua-out/, go Kong's
+ * schema.lua files as literal tables (scripts/kong-schema-literal.ts) and the LuaRocks
+ * rockspecs (scripts/rockspec.ts), listing the Lua files of that tree.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
+import { writeKongSchemas } from "./kong-schema-literal.ts";
+import { writeRockspecs } from "./rockspec.ts";
+import { writeVersionModule } from "./version.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const LUA_OUT = join(ROOT, "lua-out");
@@ -34,12 +42,14 @@ function filesUnder(dir: string, suffix: string): string[] {
  * or test reading lua-out/ while a build runs sees the old files or the new ones,
  * never an empty directory.
  */
-function compileLua(): void {
+function compileLua(version: string): void {
   const staging = join(ROOT, ".lua-out.staging");
   rmSync(staging, { recursive: true, force: true });
   const tstl = join(ROOT, "node_modules/.bin/tstl");
   const result = spawnSync(tstl, ["-p", join(ROOT, "tstl.json"), "--outDir", staging], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) throw new Error("TypeScriptToLua failed");
+  writeKongSchemas(staging);
+  writeRockspecs(ROOT, staging, version);
   // kong-js bundles are built after this step; keep the previous ones until then.
   const previous = join(ROOT, ".lua-out.previous");
   rmSync(previous, { recursive: true, force: true });
@@ -75,7 +85,8 @@ async function bundleKongJs(): Promise<void> {
 }
 
 function checkLua(): void {
-  const files = filesUnder(LUA_OUT, ".lua");
+  // Rockspecs are Lua too: LuaRocks loads them as chunks.
+  const files = [...filesUnder(LUA_OUT, ".lua"), ...filesUnder(LUA_OUT, ".rockspec")];
   // One LuaJIT process parses every file; it prints the first syntax error it meets.
   const checker = `for f in io.lines() do local ok, err = loadfile(f); if not ok then io.stderr:write(err, "\\n"); os.exit(1) end end`;
   try {
@@ -91,7 +102,8 @@ function checkLua(): void {
   console.log(`build: ${files.length} Lua files in lua-out/ parse under ${execFileSync("luajit", ["-v"]).toString().trim()}`);
 }
 
-compileLua();
+const version = writeVersionModule();
+compileLua(version);
 await bundleKongJs();
 checkLua();
 // docs/CONFIGURATION.md is generated from the same schema specs.

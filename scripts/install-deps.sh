@@ -1,33 +1,63 @@
 #!/usr/bin/env bash
-# Installs what tollgate's build, tests, demo and benchmarks need on Debian 12,
-# skipping whatever is already there. Run by `make test`, `make demo`, `make bench`.
+# Installs what one make target needs on Debian 12, skipping whatever is already there:
 #
-#   Debian: nginx + the Lua module (ngx_lua, the same module OpenResty, Kong and APISIX
-#           embed), lua-resty-core, LuaJIT 2.1 (OpenResty's branch, luajit2), lua-cjson,
-#           busted, Redis, wrk, openssl and the system CAs (TLS tests); Java 17 and
-#           Maven for the Kafka brokers of the tests.
-#   npm:    the pinned packages of package-lock.json (TypeScriptToLua, vitest, kong-pdk, …).
-#   Maven:  Apache Kafka broker jars (3.9.2, 4.3.1) via scripts/install-kafka.sh.
+#   scripts/install-deps.sh <profile> [--dry-run]
+#
+#   build   make build: Node.js 20+ (checked, not installed), the npm packages of
+#           package-lock.json (TypeScriptToLua, esbuild, …) and LuaJIT 2.1 (Debian's
+#           luajit2, OpenResty's branch), which parses every generated file. Nothing else.
+#   demo    build + nginx with the Lua module (ngx_lua, the module OpenResty, Kong and
+#           APISIX embed), lua-resty-core, lua-resty-lrucache, lua-cjson; Java 17 and
+#           Maven for the one Kafka broker (4.3.1) the playground starts; curl for the
+#           commands it prints.
+#   test    demo + busted, Redis, openssl and the system CAs (TLS tests), PostgreSQL
+#           (the Unleash server of the feature-toggle tests), luarocks (the rock-install
+#           test), and both Kafka broker releases (3.9.2, 4.3.1) the Kafka suites use.
+#   bench   test + wrk.
+#
+# --dry-run prints what the profile consists of (one line per step: "apt <package>",
+# "npm ci", "kafka <version>") and installs nothing; tests/unit/install-deps.test.ts
+# reads it to check that the build profile pulls in no JVM, database or broker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(
-  nginx libnginx-mod-http-lua libnginx-mod-http-ndk
-  lua-resty-core lua-resty-lrucache luajit2 lua-cjson lua-busted
-  redis-server wrk curl openssl ca-certificates
-  openjdk-17-jre-headless maven
-  postgresql
-)
+profile=${1:-}
+dry_run=""
+if [[ ${2:-} == --dry-run ]]; then dry_run=1; fi
+
+BUILD_APT=(luajit2)
+DEMO_APT=(nginx libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core lua-resty-lrucache lua-cjson
+  openjdk-17-jre-headless maven curl)
+TEST_APT=(lua-busted redis-server openssl ca-certificates postgresql luarocks)
+BENCH_APT=(wrk)
+
+case $profile in
+  build) apt_packages=("${BUILD_APT[@]}") kafka_versions=() ;;
+  demo) apt_packages=("${BUILD_APT[@]}" "${DEMO_APT[@]}") kafka_versions=(4.3.1) ;;
+  test) apt_packages=("${BUILD_APT[@]}" "${DEMO_APT[@]}" "${TEST_APT[@]}") kafka_versions=(3.9.2 4.3.1) ;;
+  bench) apt_packages=("${BUILD_APT[@]}" "${DEMO_APT[@]}" "${TEST_APT[@]}" "${BENCH_APT[@]}") kafka_versions=(3.9.2 4.3.1) ;;
+  *)
+    echo "usage: scripts/install-deps.sh build|demo|test|bench [--dry-run]" >&2
+    exit 2
+    ;;
+esac
+
+if [[ -n $dry_run ]]; then
+  printf 'apt %s\n' "${apt_packages[@]}"
+  echo "npm ci"
+  for kafka_version in "${kafka_versions[@]}"; do echo "kafka $kafka_version"; done
+  exit 0
+fi
 
 missing=()
-for package in "${APT_PACKAGES[@]}"; do
+for package in "${apt_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$package")
   fi
 done
 
 if ((${#missing[@]} > 0)); then
-  echo "install-deps: installing Debian packages: ${missing[*]}"
+  echo "install-deps ($profile): installing Debian packages: ${missing[*]}"
   sudo=""
   if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
   $sudo apt-get update -qq
@@ -56,7 +86,7 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Kafka brokers for the tests (KRaft, from Maven Central); no-ops when cached.
-for kafka_version in 3.9.2 4.3.1; do
+# Kafka brokers (KRaft, from Maven Central); no-ops when cached.
+for kafka_version in "${kafka_versions[@]}"; do
   bash scripts/install-kafka.sh "$kafka_version"
 done

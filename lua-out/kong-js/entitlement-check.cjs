@@ -27692,8 +27692,11 @@ function passesOf(prepared, plan2) {
   return byStatus;
 }
 
+// plugins/core/version.ts
+var TOLLGATE_VERSION = "0.1.0";
+
 // plugins/entitlement-check/meta.ts
-var ENTITLEMENT_CHECK_VERSION = "0.1.0";
+var ENTITLEMENT_CHECK_VERSION = TOLLGATE_VERSION;
 var ENTITLEMENT_CHECK_PRIORITY = 905;
 
 // plugins/entitlement-check/schema.ts

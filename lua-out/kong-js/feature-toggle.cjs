@@ -28475,8 +28475,11 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps) {
   return { clearUpstream, upstream, features };
 }
 
+// plugins/core/version.ts
+var TOLLGATE_VERSION = "0.1.0";
+
 // plugins/feature-toggle/meta.ts
-var FEATURE_TOGGLE_VERSION = "0.1.0";
+var FEATURE_TOGGLE_VERSION = TOLLGATE_VERSION;
 var FEATURE_TOGGLE_PRIORITY = 911;
 
 // plugins/feature-toggle/schema.ts

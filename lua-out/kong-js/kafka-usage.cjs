@@ -19223,8 +19223,11 @@ function secondPrefix(ms) {
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.`;
 }
 
+// plugins/core/version.ts
+var TOLLGATE_VERSION = "0.1.0";
+
 // plugins/kafka-usage/meta.ts
-var KAFKA_USAGE_VERSION = "0.1.0";
+var KAFKA_USAGE_VERSION = TOLLGATE_VERSION;
 var KAFKA_USAGE_PRIORITY = 10;
 
 // plugins/kafka-usage/queue.ts

@@ -14908,8 +14908,11 @@ function onStoreFailure(conf, passed, now, prepared = prepare(conf)) {
   return { outcome: { clearUpstream: passed.clearUpstream, rejection }, report };
 }
 
+// plugins/core/version.ts
+var TOLLGATE_VERSION = "0.1.0";
+
 // plugins/tier-limit/meta.ts
-var TIER_LIMIT_VERSION = "0.1.0";
+var TIER_LIMIT_VERSION = TOLLGATE_VERSION;
 var TIER_LIMIT_PRIORITY = 912;
 
 // plugins/tier-limit/redis-script.ts

@@ -1,6 +1,8 @@
+import { TOLLGATE_VERSION } from "../core/version";
 /** Identity of the feature-toggle plugin in every host. */
 export const FEATURE_TOGGLE_NAME = "feature-toggle";
-export const FEATURE_TOGGLE_VERSION = "0.1.0";
+/** tollgate's version (package.json, through ../core/version.ts). */
+export const FEATURE_TOGGLE_VERSION = TOLLGATE_VERSION;
 /**
  * Kong: below key-auth (1250), jwt (1450) and tier-limit (912), so the consumer and
  * its tier are known and an over-limit request is refused before flags are evaluated;

@@ -1,6 +1,8 @@
+import { TOLLGATE_VERSION } from "../core/version";
 /** Identity of the kafka-usage plugin in every host. */
 export const KAFKA_USAGE_NAME = "kafka-usage";
-export const KAFKA_USAGE_VERSION = "0.1.0";
+/** tollgate's version (package.json, through ../core/version.ts). */
+export const KAFKA_USAGE_VERSION = TOLLGATE_VERSION;
 /**
  * Kong: a log-phase plugin. Log handlers run in priority order after the response is
  * sent; next to Kong's own loggers (http-log 12, kafka-log 11 in Enterprise), and after

@@ -1,6 +1,8 @@
+import { TOLLGATE_VERSION } from "../core/version";
 /** Identity of the tier-limit plugin in every host. */
 export const TIER_LIMIT_NAME = "tier-limit";
-export const TIER_LIMIT_VERSION = "0.1.0";
+/** tollgate's version (package.json, through ../core/version.ts). */
+export const TIER_LIMIT_VERSION = TOLLGATE_VERSION;
 /** Below key-auth (1250) and jwt (1450), so the consumer is known; above rate-limiting (910). */
 export const TIER_LIMIT_PRIORITY = 912;
 /**

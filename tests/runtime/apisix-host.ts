@@ -81,6 +81,11 @@ export interface ApisixHostOptions {
   workers?: number;
   /** Extra directories put FIRST on lua_package_path (`<dir>/?.lua;<dir>/?/init.lua`). */
   luaPath?: string[];
+  /**
+   * Where the plugins' Lua modules come from instead of lua-out/: a LuaRocks tree's
+   * share/lua/5.1 (tests/runtime/rock-install.test.ts). lua-out/ is then off the path.
+   */
+  pluginTree?: string;
   /** lua_shared_dict name -> size, merged over the defaults tollgate's plugins need. */
   sharedDicts?: Record<string, string>;
   /** Plugins to load (config.yaml `plugins:`). Default: every plugin named in the config except key-auth and jwt-auth (built in). */
@@ -173,6 +178,7 @@ function httpBlock(opts: {
   port: number;
   upstream: string;
   luaPath: string[];
+  pluginTree: string;
   sharedDicts: Record<string, string>;
   confFile: string;
   /** lua_ssl_* directives (see tests/runtime/tls.ts). */
@@ -180,7 +186,7 @@ function httpBlock(opts: {
 }): string {
   // Order matters: test stubs first, then the real plugins, then the host's
   // apisix.core (lua-out has no apisix/core.lua), then ";;" for resty.core.
-  const packagePath = [...opts.luaPath, LUA_OUT, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR].map(luaPathEntries).join(";") + ";;";
+  const packagePath = [...opts.luaPath, opts.pluginTree, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR].map(luaPathEntries).join(";") + ";;";
   const dicts = Object.entries(opts.sharedDicts)
     .map(([name, size]) => `  lua_shared_dict ${name} ${size};`)
     .join("\n");
@@ -255,6 +261,7 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
       port,
       upstream: node,
       luaPath: opts.luaPath ?? [],
+      pluginTree: opts.pluginTree ?? LUA_OUT,
       sharedDicts: { ...DEFAULT_SHARED_DICTS, ...opts.sharedDicts },
       confFile,
       tlsDirectives: tls.directives,

@@ -93,6 +93,11 @@ export interface KongHostOptions {
   workers?: number;
   /** Extra dirs put FIRST on lua_package_path (each as `<dir>/?.lua;<dir>/?/init.lua`). */
   luaPath?: string[];
+  /**
+   * Where the plugins' Lua modules come from instead of lua-out/: a LuaRocks tree's
+   * share/lua/5.1 (tests/runtime/rock-install.test.ts). lua-out/ is then off the path.
+   */
+  pluginTree?: string;
   /** lua_shared_dict name -> size, merged over DEFAULT_SHARED_DICTS. */
   sharedDicts?: Record<string, string>;
   /** Custom plugins to load (KONG_PLUGINS=bundled,<names>); default: every plugin named in the config except the host's bundled ones. */
@@ -141,6 +146,8 @@ export interface KongHttpBlockOptions {
   /** The Host header sent upstream by default (Kong: service host, plus port when not 80). */
   upstreamHostHeader: string;
   luaPath?: string[];
+  /** See KongHostOptions.pluginTree. */
+  pluginTree?: string;
   sharedDicts?: Record<string, string>;
   /** Upstream keepalive connections per worker, default 64. */
   keepalive?: number;
@@ -229,8 +236,8 @@ export function pluginNames(config: DeclarativeConfig): string[] {
   return [...names];
 }
 
-function luaPackagePath(extra: string[]): string {
-  const dirs = [...extra, LUA_OUT, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR];
+function luaPackagePath(extra: string[], pluginTree = LUA_OUT): string {
+  const dirs = [...extra, pluginTree, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR];
   // `;;` keeps the default path (resty.core, cjson): without it nginx dies at start-up.
   return `${dirs.map((dir) => `${dir}/?.lua;${dir}/?/init.lua`).join(";")};;`;
 }
@@ -246,7 +253,7 @@ export function kongHttpBlock(opts: KongHttpBlockOptions): string {
     .join("\n");
   return `
   # tollgate Kong-shaped TEST host (not Kong): tests/runtime/kong-host.ts
-  lua_package_path "${luaPackagePath(opts.luaPath ?? [])}";
+  lua_package_path "${luaPackagePath(opts.luaPath ?? [], opts.pluginTree)}";
   # As Kong's template (kong/templates/nginx_kong.lua, 3.9.3): cosocket errors are the
   # caller's to log, and the timer limits plugins run under.
   lua_socket_log_errors off;
@@ -333,6 +340,7 @@ export function prepareKongHost(opts: KongHostOptions, port: number, adminPort?:
       upstreamTarget,
       upstreamHostHeader: upstream.hostHeader,
       luaPath: opts.luaPath,
+      pluginTree: opts.pluginTree,
       sharedDicts: opts.sharedDicts,
       tlsDirectives: tls.directives,
       adminPort,

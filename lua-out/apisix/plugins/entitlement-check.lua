@@ -18,9 +18,11 @@ local ____schema = require("tollgate.entitlement_check.schema")
 local entitlementCheckSchema = ____schema.entitlementCheckSchema
 local schema = toJsonSchema(entitlementCheckSchema)
 local function check_schema(conf)
+    -- plugins/entitlement-check/apisix.ts:15
     return apisixCheckSchema(schema, entitlementCheckSchema, conf)
 end
 local function access(conf, ctx)
+    -- plugins/entitlement-check/apisix.ts:19
     local outcome = rememberedEntitlement(conf, ctx.consumer) or entitlementAccess(
         conf,
         apisixRequestFacts(
@@ -40,6 +42,7 @@ end
 -- about `subject` in this APISIX node, all workers. Answers 204. The subject is read
 -- from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
 local function invalidate(ctx)
+    -- plugins/entitlement-check/apisix.ts:32
     local uri = ctx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
@@ -55,6 +58,7 @@ local function invalidate(ctx)
     return 204, nil
 end
 local function api()
+    -- plugins/entitlement-check/apisix.ts:41
     return {{methods = {"DELETE"}, uri = "/apisix/plugin/entitlement-check/cache/*", handler = invalidate}}
 end
 local ____exports = {

@@ -16,9 +16,11 @@ local ____schema = require("tollgate.feature_toggle.schema")
 local featureToggleSchema = ____schema.featureToggleSchema
 local schema = toJsonSchema(featureToggleSchema)
 local function check_schema(conf)
+    -- plugins/feature-toggle/apisix.ts:13
     return apisixCheckSchema(schema, featureToggleSchema, conf)
 end
 local function access(conf, ctx)
+    -- plugins/feature-toggle/apisix.ts:17
     local outcome = rememberedFeatures(conf, ctx.consumer, ctx.tollgate_tier) or featureToggleAccess(
         conf,
         apisixRequestFacts(

@@ -19,12 +19,15 @@ local kafkaUsageSchema = ____schema.kafkaUsageSchema
 local core = require("apisix.core")
 local schema = toJsonSchema(kafkaUsageSchema)
 local function check_schema(conf)
+    -- plugins/kafka-usage/apisix.ts:16
     return apisixCheckSchema(schema, kafkaUsageSchema, conf)
 end
 local function readHeader(ctx, name)
+    -- plugins/kafka-usage/apisix.ts:20
     return core.request.header(ctx, name)
 end
 local function log(conf, ctx)
+    -- plugins/kafka-usage/apisix.ts:24
     local consumer = apisixConsumer(ctx)
     local facts = nginxUsageFacts(
         ctx.var.request_method or core.request.get_method(),
@@ -54,6 +57,7 @@ end
 --- `GET /apisix/plugin/kafka-usage/status[?dict=<lua_shared_dict>]` (exposed with
 -- APISIX's public-api plugin): this node's counters, total and per worker.
 local function status(ctx)
+    -- plugins/kafka-usage/apisix.ts:43
     local dict = ctx.var.arg_dict or "tollgate_usage"
     local figures = nodeStatus(dict)
     if figures == nil then
@@ -62,6 +66,7 @@ local function status(ctx)
     return 200, figures
 end
 local function api()
+    -- plugins/kafka-usage/apisix.ts:50
     return {{methods = {"GET"}, uri = "/apisix/plugin/kafka-usage/status", handler = status}}
 end
 local ____exports = {

@@ -16,9 +16,11 @@ local ____schema = require("tollgate.tier_limit.schema")
 local tierLimitSchema = ____schema.tierLimitSchema
 local schema = toJsonSchema(tierLimitSchema)
 local function check_schema(conf)
+    -- plugins/tier-limit/apisix.ts:14
     return apisixCheckSchema(schema, tierLimitSchema, conf)
 end
 local function access(conf, ctx)
+    -- plugins/tier-limit/apisix.ts:18
     local prepared = prepare(conf)
     local rejection = applyApisixOutcome(
         ctx,

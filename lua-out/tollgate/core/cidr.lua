@@ -7,6 +7,7 @@ local __TS__ArrayPush = ____lualib.__TS__ArrayPush
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local function parseIpv4(text)
+    -- plugins/core/cidr.ts:14
     local parts = __TS__StringSplit(text, ".")
     if #parts ~= 4 then
         return nil
@@ -35,6 +36,7 @@ local function parseIpv4(text)
     return bytes
 end
 local function parseHexGroup(group)
+    -- plugins/core/cidr.ts:31
     if #group == 0 or #group > 4 then
         return nil
     end
@@ -61,6 +63,7 @@ local function parseHexGroup(group)
 end
 --- Groups of one side of "::" (or of a whole address), with a trailing dotted IPv4 allowed.
 local function parseGroups(text, allowIpv4Tail)
+    -- plugins/core/cidr.ts:47
     if text == "" then
         return {}
     end
@@ -89,6 +92,7 @@ local function parseGroups(text, allowIpv4Tail)
     return words
 end
 local function parseIpv6(text)
+    -- plugins/core/cidr.ts:66
     local gap = (string.find(text, "::", nil, true) or 0) - 1
     local words
     if gap == -1 then
@@ -140,6 +144,7 @@ local function parseIpv6(text)
 end
 --- An address as bytes (4 for IPv4, 16 for IPv6), or undefined if it is not one.
 function ____exports.parseIp(text)
+    -- plugins/core/cidr.ts:87
     local ____text_includes_result_0
     if __TS__StringIncludes(text, ":") then
         ____text_includes_result_0 = parseIpv6(text)
@@ -150,6 +155,7 @@ function ____exports.parseIp(text)
 end
 --- "10.0.0.0/8", "2001:db8::/32", or a bare address (a /32 or /128).
 function ____exports.parseCidr(text)
+    -- plugins/core/cidr.ts:92
     local slash = (string.find(text, "/", nil, true) or 0) - 1
     local address = slash == -1 and text or __TS__StringSubstring(text, 0, slash)
     local bytes = ____exports.parseIp(address)
@@ -181,6 +187,7 @@ function ____exports.parseCidr(text)
     return {bytes = bytes, prefix = prefix}
 end
 local function inRange(address, range)
+    -- plugins/core/cidr.ts:110
     if #address ~= #range.bytes then
         return false
     end
@@ -206,6 +213,7 @@ local function inRange(address, range)
 end
 --- Whether `ip` lies in any of `ranges` (false when `ip` is not an address).
 function ____exports.ipInRanges(ip, ranges)
+    -- plugins/core/cidr.ts:128
     local address = ____exports.parseIp(ip)
     if address == nil then
         return false
@@ -219,6 +227,7 @@ function ____exports.ipInRanges(ip, ranges)
 end
 --- ipInRanges over ranges given as text (unparseable ranges match nothing).
 function ____exports.ipInStrings(ip, cidrs)
+    -- plugins/core/cidr.ts:136
     local ranges = {}
     for ____, text in ipairs(cidrs) do
         local range = ____exports.parseCidr(text)

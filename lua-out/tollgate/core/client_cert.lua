@@ -8,10 +8,12 @@ ____exports.CLIENT_CERT_FIELDS = {
 }
 --- The client certificate a config's fields name, or undefined when they name none.
 function ____exports.clientCertificate(conf)
+    -- plugins/core/client-cert.ts:25
     return conf.client_cert ~= nil and conf.client_key ~= nil and ({cert = conf.client_cert, key = conf.client_key}) or nil
 end
 --- The problem with a record's client certificate fields (one without the other), or undefined.
 function ____exports.clientCertProblem(value)
+    -- plugins/core/client-cert.ts:30
     local cert = value.client_cert ~= nil
     local key = value.client_key ~= nil
     if cert and not key then

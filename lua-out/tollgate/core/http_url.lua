@@ -13,6 +13,7 @@ local ____string = ____schema.string
 local SCHEMES = {["http://"] = {tls = false, port = 80}, ["https://"] = {tls = true, port = 443}}
 --- The URL's parts, or undefined when it is not an http:// or https:// URL with a host and a valid port.
 function ____exports.parseHttpUrl(url)
+    -- plugins/core/http-url.ts:26
     local separator = (string.find(url, "://", nil, true) or 0) - 1
     if separator < 0 then
         return nil
@@ -63,11 +64,13 @@ function ____exports.parseHttpUrl(url)
 end
 --- The Host header's value for a target: the port only when it is not the scheme's default.
 function ____exports.hostHeader(target)
+    -- plugins/core/http-url.ts:56
     local host = (string.find(target.host, ":", nil, true) or 0) - 1 >= 0 and "[" .. target.host .. "]" or target.host
     return target.port == (target.tls and 443 or 80) and host or host .. ":" .. tostring(target.port)
 end
 --- The full URL of `path` (starting with "/") under the target's base path.
 function ____exports.targetUrl(target, path)
+    -- plugins/core/http-url.ts:62
     return (target.tls and "https" or "http") .. "://" .. ____exports.hostHeader(target) .. target.basePath .. path
 end
 --- Config fields of an https:// target's certificate check (entitlement service, Unleash server).
@@ -80,6 +83,7 @@ ____exports.TLS_FIELDS = __TS__ObjectAssign(
 )
 --- What a client needs for TLS to `target` (undefined for http://).
 function ____exports.tlsSettings(target, conf)
+    -- plugins/core/http-url.ts:110
     if not target.tls then
         return nil
     end

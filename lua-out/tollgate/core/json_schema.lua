@@ -3,6 +3,7 @@ local ____exports = {}
 local ____schema = require("tollgate.core.schema")
 local sortedFieldNames = ____schema.sortedFieldNames
 function ____exports.toJsonSchema(spec)
+    -- plugins/core/json-schema.ts:10
     local schema = {description = spec.description}
     if spec.default ~= nil then
         schema.default = spec.default

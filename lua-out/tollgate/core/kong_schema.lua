@@ -3,6 +3,7 @@ local ____exports = {}
 local ____schema = require("tollgate.core.schema")
 local sortedFieldNames = ____schema.sortedFieldNames
 function ____exports.toKongField(spec)
+    -- plugins/core/kong-schema.ts:26
     local field = {type = spec.kind}
     if spec.required == true then
         field.required = true
@@ -61,6 +62,7 @@ function ____exports.toKongField(spec)
 end
 --- A record's fields as Kong lists them: an array of one-key tables, in sorted order.
 function ____exports.toKongFields(spec)
+    -- plugins/core/kong-schema.ts:60
     local fields = {}
     for ____, name in ipairs(sortedFieldNames(spec)) do
         local fieldSpec = spec.fields[name]

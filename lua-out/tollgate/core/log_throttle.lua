@@ -8,11 +8,13 @@ ____exports.LogThrottle = __TS__Class()
 local LogThrottle = ____exports.LogThrottle
 LogThrottle.name = "LogThrottle"
 function LogThrottle.prototype.____constructor(self, intervalSeconds)
+    -- plugins/core/log-throttle.ts:10
     self.intervalSeconds = intervalSeconds
     self.nextAt = 0
     self.suppressed = 0
 end
 function LogThrottle.prototype.occurrence(self, now)
+    -- plugins/core/log-throttle.ts:16
     if now < self.nextAt then
         self.suppressed = self.suppressed + 1
         return 0

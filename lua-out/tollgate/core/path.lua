@@ -44,6 +44,7 @@ for ____, character in ipairs({
     RESERVED[string.byte(character, 1) or 0 / 0] = true
 end
 local function hexValue(code)
+    -- plugins/core/path.ts:27
     if code >= 48 and code <= 57 then
         return code - 48
     end
@@ -57,6 +58,7 @@ local function hexValue(code)
 end
 --- Percent-triplets decoded as described above; other characters as they are.
 local function decodeTriplets(path)
+    -- plugins/core/path.ts:35
     local parts = {}
     local copiedUpTo = 0
     local length = #path
@@ -90,11 +92,13 @@ local function decodeTriplets(path)
 end
 --- Whether the path has a segment that is "." or "..", or an empty segment ("//").
 local function needsSegments(path)
+    -- plugins/core/path.ts:56
     return (string.find(path, "//", nil, true) or 0) - 1 >= 0 or (string.find(path, "/.", nil, true) or 0) - 1 >= 0 or (string.byte(path, 1) or 0 / 0) == DOT
 end
 --- RFC 3986 remove_dot_segments over whole segments, with empty segments merged.
 -- Only called for paths that need it (see needsSegments).
 local function resolveSegments(path)
+    -- plugins/core/path.ts:64
     local segments = {}
     local rooted = (string.byte(path, 1) or 0 / 0) == SLASH
     local start = rooted and 1 or 0
@@ -135,6 +139,7 @@ local function resolveSegments(path)
 end
 --- The path as Kong 3.x's get_path() gives it (see the top of this file).
 function ____exports.normalizePath(path)
+    -- plugins/core/path.ts:95
     if path == "" or path == "/" then
         return path
     end

@@ -12,15 +12,18 @@ local APISIX_ENV_PREFIX = "$ENV://"
 -- in 2.8.5 and 3.9.3). Kong skips a referenceable field's validators for it
 -- (kong/db/schema/init.lua validate_field) and resolves it when the config is read.
 function ____exports.isKongReference(value)
+    -- plugins/core/references.ts:21
     return __TS__StringStartsWith(value, KONG_PREFIX) and __TS__StringEndsWith(value, "}")
 end
 --- APISIX's secret reference: `$secret://…`, or `$env://…` in any letter case
 -- (apisix/secret.lua is_secret_ref, 3.18.0). core.schema.check skips a string schema
 -- for it, and apisix/plugin.lua resolves it before the plugin's phases run.
 function ____exports.isApisixReference(value)
+    -- plugins/core/references.ts:30
     return __TS__StringStartsWith(value, APISIX_SECRET_PREFIX) or string.upper(__TS__StringSlice(value, 0, #APISIX_ENV_PREFIX)) == APISIX_ENV_PREFIX
 end
 function ____exports.isReference(value, syntax)
+    -- plugins/core/references.ts:34
     local ____temp_0
     if syntax == "kong" then
         ____temp_0 = ____exports.isKongReference(value)
@@ -30,6 +33,7 @@ function ____exports.isReference(value, syntax)
     return ____temp_0
 end
 local function collect(spec, path, out)
+    -- plugins/core/references.ts:38
     do
         local ____switch6 = spec.kind
         local ____cond6 = ____switch6 == "string"
@@ -63,12 +67,14 @@ local function collect(spec, path, out)
 end
 --- Paths of the fields that accept a reference, in the validator's order ("kafka.sasl.password", …).
 function ____exports.referenceableFields(spec)
+    -- plugins/core/references.ts:58
     local out = {}
     collect(spec, "", out)
     return out
 end
 --- The validator's message for a reference where the field does not take one.
 function ____exports.misplacedReference(spec, syntax)
+    -- plugins/core/references.ts:65
     local what = syntax == "kong" and "a vault reference ({vault://…})" or "a secret reference ($env://…, $secret://…)"
     local fields = ____exports.referenceableFields(spec)
     if #fields == 0 then

@@ -14,9 +14,11 @@ local isList = ____values.isList
 local isNull = ____values.isNull
 local isObject = ____values.isObject
 function join(path, name)
+    -- plugins/core/validate.ts:39
     return path == "" and name or path .. "." .. name
 end
 function copyDefault(value)
+    -- plugins/core/validate.ts:44
     if type(value) ~= "table" or value == nil then
         return value
     end
@@ -34,6 +36,7 @@ function copyDefault(value)
     return out
 end
 function checkNumber(spec, value)
+    -- plugins/core/validate.ts:58
     if spec.min ~= nil and value < spec.min then
         return "must be at least " .. tostring(spec.min)
     end
@@ -43,6 +46,7 @@ function checkNumber(spec, value)
     return nil
 end
 function checkValue(spec, value, path, ctx)
+    -- plugins/core/validate.ts:65
     do
         local ____switch14 = spec.kind
         local ____cond14 = ____switch14 == "string"
@@ -192,6 +196,7 @@ function checkValue(spec, value, path, ctx)
     end
 end
 function checkField(spec, bag, key, path, ctx)
+    -- plugins/core/validate.ts:131
     local value = bag[key]
     if isNull(value) then
         if spec.default ~= nil then
@@ -218,6 +223,7 @@ function checkField(spec, bag, key, path, ctx)
     return checkValue(spec, value, path, ctx)
 end
 function isOneOf(name, names)
+    -- plugins/core/validate.ts:151
     if names == nil then
         return false
     end
@@ -229,6 +235,7 @@ function isOneOf(name, names)
     return false
 end
 function checkRecord(spec, value, path, ctx, gatewayKeys)
+    -- plugins/core/validate.ts:157
     if not isObject(value) then
         return path .. ": expected a record"
     end
@@ -266,6 +273,7 @@ end
 -- in place. Returns undefined when valid, else one message naming the field, with
 -- paths rooted at `options.root` ("config" unless told).
 function ____exports.validateConfig(spec, config, options)
+    -- plugins/core/validate.ts:189
     local ctx = {spec = spec, references = options and options.references}
     return checkRecord(
         spec,

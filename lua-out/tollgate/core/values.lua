@@ -4,6 +4,7 @@ local __TS__ArrayIsArray = ____lualib.__TS__ArrayIsArray
 local ____exports = {}
 --- True for undefined, null and Lua's JSON-null sentinel.
 function ____exports.isNull(value)
+    -- plugins/core/values.ts:12
     if value == nil or value == nil then
         return true
     end
@@ -14,6 +15,7 @@ end
 -- and YAML loaders give `{}` for both), so both runtimes accept an empty value as
 -- either kind.
 function ____exports.isEmpty(value)
+    -- plugins/core/values.ts:24
     for _key in pairs(value) do
         return false
     end
@@ -21,6 +23,7 @@ function ____exports.isEmpty(value)
 end
 --- A map or record: Lua, any table that is not a non-empty array; Node, likewise.
 function ____exports.isObject(value)
+    -- plugins/core/values.ts:30
     if type(value) ~= "table" or value == nil then
         return false
     end
@@ -28,6 +31,7 @@ function ____exports.isObject(value)
 end
 --- A list: a non-empty array, or an empty table / object (see isEmpty).
 function ____exports.isList(value)
+    -- plugins/core/values.ts:36
     if type(value) ~= "table" or value == nil then
         return false
     end
@@ -35,6 +39,7 @@ function ____exports.isList(value)
 end
 --- A whole number (Lua has one number type, so this is a value check in both runtimes).
 function ____exports.isInteger(value)
+    -- plugins/core/values.ts:42
     return type(value) == "number" and math.floor(value) == value and value - value == 0
 end
 return ____exports

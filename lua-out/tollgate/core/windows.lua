@@ -10,6 +10,7 @@ ____exports.WINDOW_NAMES = {
 }
 --- Length in seconds of a fixed-length window; 0 for month, whose length varies.
 function ____exports.fixedWindowLength(name)
+    -- plugins/core/windows.ts:16
     if name == "second" then
         return 1
     end
@@ -26,6 +27,7 @@ function ____exports.fixedWindowLength(name)
 end
 --- Days since 1970-01-01 of a civil date (proleptic Gregorian); month 1–12.
 function ____exports.daysFromCivil(year, month, day)
+    -- plugins/core/windows.ts:32
     local y = month <= 2 and year - 1 or year
     local era = math.floor(y / 400)
     local yearOfEra = y - era * 400
@@ -36,6 +38,7 @@ function ____exports.daysFromCivil(year, month, day)
 end
 --- Civil year and month (1–12) of a day count since 1970-01-01.
 function ____exports.civilFromDays(days)
+    -- plugins/core/windows.ts:43
     local z = days + 719468
     local era = math.floor(z / 146097)
     local dayOfEra = z - era * 146097
@@ -48,6 +51,7 @@ function ____exports.civilFromDays(days)
 end
 --- The window of kind `name` that contains `now` (epoch seconds, fractions allowed).
 function ____exports.windowBounds(name, now)
+    -- plugins/core/windows.ts:58
     local second = math.floor(now)
     if name == "month" then
         local ____exports_civilFromDays_result_0 = ____exports.civilFromDays(math.floor(second / 86400))

@@ -5,6 +5,7 @@ local __TS__ArraySlice = ____lualib.__TS__ArraySlice
 local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local ____exports = {}
 local function sortedNames(plans)
+    -- plugins/entitlement-check/catalog.ts:31
     local names = {}
     for name in pairs(plans) do
         names[#names + 1] = name
@@ -16,6 +17,7 @@ end
 -- includes depth-first from every plan in name order, so the same cycle is reported
 -- the same way in both runtimes.
 function ____exports.catalogProblem(plans)
+    -- plugins/entitlement-check/catalog.ts:43
     local names = sortedNames(plans)
     for ____, name in ipairs(names) do
         local includes = plans[name].includes or ({})
@@ -33,6 +35,7 @@ function ____exports.catalogProblem(plans)
     local path = {}
     local visit
     visit = function(name)
+        -- plugins/entitlement-check/catalog.ts:54
         state[name] = 1
         path[#path + 1] = name
         for ____, included in ipairs(plans[name].includes or ({})) do
@@ -66,6 +69,7 @@ function ____exports.catalogProblem(plans)
 end
 --- Resolves every plan of a valid catalog (see catalogProblem).
 function ____exports.resolveCatalog(plans)
+    -- plugins/entitlement-check/catalog.ts:84
     local out = {}
     for ____, name in ipairs(sortedNames(plans)) do
         local reached = {}
@@ -107,6 +111,7 @@ function ____exports.resolveCatalog(plans)
 end
 --- Whole-path glob: "*" matches any run of characters (also "/"), everything else itself.
 function ____exports.pathMatches(pattern, path)
+    -- plugins/entitlement-check/catalog.ts:112
     local star = (string.find(pattern, "*", nil, true) or 0) - 1
     if star < 0 then
         return pattern == path
@@ -139,6 +144,7 @@ function ____exports.pathMatches(pattern, path)
     return p == plen
 end
 function ____exports.routeMatches(route, method, path)
+    -- plugins/entitlement-check/catalog.ts:142
     if route.methods ~= nil then
         local allowed = false
         for ____, m in ipairs(route.methods) do
@@ -154,6 +160,7 @@ function ____exports.routeMatches(route, method, path)
 end
 --- Vector helper: a plan's resolved features, includes and rank.
 function ____exports.describePlans(plans)
+    -- plugins/entitlement-check/catalog.ts:152
     local problem = ____exports.catalogProblem(plans)
     if problem ~= nil then
         return {error = problem}

@@ -12,9 +12,11 @@ local ____catalog = require("tollgate.entitlement_check.catalog")
 local resolveCatalog = ____catalog.resolveCatalog
 local routeMatches = ____catalog.routeMatches
 function ____exports.prepare(conf)
+    -- plugins/entitlement-check/decide.ts:55
     return preparedByConfig:get(conf) or buildPrepared(conf)
 end
 function buildPrepared(conf)
+    -- plugins/entitlement-check/decide.ts:62
     local plans = resolveCatalog(conf.plans)
     local ordered = {}
     local featureHeaders = {}
@@ -28,7 +30,10 @@ function buildPrepared(conf)
     end
     __TS__ArraySort(
         ordered,
-        function(____, a, b) return a.rank ~= b.rank and a.rank - b.rank or (a.name < b.name and -1 or (a.name > b.name and 1 or 0)) end
+        function(____, a, b)
+            -- plugins/entitlement-check/decide.ts:72
+            return a.rank ~= b.rank and a.rank - b.rank or (a.name < b.name and -1 or (a.name > b.name and 1 or 0))
+        end
     )
     local byRoute = hasRoutes and conf.required_features == nil and conf.required_plans == nil
     local prepared = {
@@ -59,6 +64,7 @@ function buildPrepared(conf)
     return prepared
 end
 function fromConsumerMap(prepared, consumer)
+    -- plugins/entitlement-check/decide.ts:104
     local known = prepared.fromMap
     local ____temp_0
     if consumer.username ~= nil then
@@ -76,6 +82,7 @@ function fromConsumerMap(prepared, consumer)
     return found
 end
 function fromConsumerTag(prepared, consumer)
+    -- plugins/entitlement-check/decide.ts:113
     local plan = consumerAttribute(consumer, "plan")
     if plan == nil then
         return nil
@@ -89,6 +96,7 @@ function fromConsumerTag(prepared, consumer)
 end
 --- Whom the entitlement service is asked about: the authenticated consumer, as service.subject says.
 function ____exports.serviceSubject(conf, facts)
+    -- plugins/entitlement-check/decide.ts:125
     local consumer = facts.consumer
     do
         local ____switch17 = conf.service.subject
@@ -106,6 +114,7 @@ function ____exports.serviceSubject(conf, facts)
     end
 end
 function fromSource(conf, facts, consumer, source)
+    -- plugins/entitlement-check/decide.ts:166
     if source == "consumer" then
         return fromConsumerTag(
             ____exports.prepare(conf),
@@ -122,6 +131,7 @@ function fromSource(conf, facts, consumer, source)
     return subject ~= nil and subject ~= "" and FETCH or nil
 end
 function passesOf(prepared, plan)
+    -- plugins/entitlement-check/decide.ts:348
     local byStatus = prepared.passByPlan[plan]
     if byStatus == nil then
         byStatus = {}
@@ -132,6 +142,7 @@ end
 preparedByConfig = __TS__New(WeakMap)
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
+    -- plugins/entitlement-check/decide.ts:138
     if facts.consumer == nil then
         return {kind = "reject", rejection = {status = 401, body = {error = "unauthorized", message = "An authenticated consumer is required"}, headers = {}}}
     end
@@ -165,6 +176,7 @@ NO_SUBSCRIPTION = {kind = "none", lookup = {kind = "none"}}
 FETCH = {kind = "fetch"}
 --- The highest plan whose features are all entitled (Stripe lists features, not plans).
 local function inferPlan(prepared, features)
+    -- plugins/entitlement-check/decide.ts:174
     local best
     for ____, plan in ipairs(prepared.ordered) do
         local all = true
@@ -180,6 +192,7 @@ local function inferPlan(prepared, features)
     return best
 end
 local function satisfiesPlans(plan, required)
+    -- plugins/entitlement-check/decide.ts:184
     for ____, wanted in ipairs(required) do
         if plan.name == wanted then
             return true
@@ -193,6 +206,7 @@ local function satisfiesPlans(plan, required)
     return false
 end
 local function hasFeatures(features, required)
+    -- plugins/entitlement-check/decide.ts:192
     local first = required[1]
     if first ~= nil and features[first] ~= true then
         return first
@@ -209,6 +223,7 @@ local function hasFeatures(features, required)
     return nil
 end
 local function routeAllowed(plan, facts)
+    -- plugins/entitlement-check/decide.ts:200
     local path = facts.path or "/"
     for ____, route in ipairs(plan.routes) do
         if routeMatches(route, facts.method, path) then
@@ -219,6 +234,7 @@ local function routeAllowed(plan, facts)
 end
 --- Does `plan` (with its own features only) meet this config's requirement for this request?
 local function planMeets(conf, prepared, plan, facts)
+    -- plugins/entitlement-check/decide.ts:207
     if conf.required_plans ~= nil and not satisfiesPlans(plan, conf.required_plans) then
         return false
     end
@@ -232,6 +248,7 @@ local function planMeets(conf, prepared, plan, facts)
 end
 --- Plans that would unlock this request, cheapest first.
 local function unlockingPlans(conf, prepared, facts)
+    -- plugins/entitlement-check/decide.ts:215
     local out = {}
     for ____, plan in ipairs(prepared.ordered) do
         if planMeets(conf, prepared, plan, facts) then
@@ -241,6 +258,7 @@ local function unlockingPlans(conf, prepared, facts)
     return out
 end
 local function forbidden(conf, prepared, facts, plan, feature, message)
+    -- plugins/entitlement-check/decide.ts:221
     local body = {error = "not_entitled", message = message}
     if feature ~= nil then
         body.feature = feature
@@ -258,6 +276,7 @@ local function forbidden(conf, prepared, facts, plan, feature, message)
     return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}, plan = plan}
 end
 local function paymentRequired(conf, prepared, subscription, message)
+    -- plugins/entitlement-check/decide.ts:239
     local body = {error = "payment_required", message = message, status = subscription.status}
     if subscription.plan ~= nil then
         body.plan = subscription.plan
@@ -269,6 +288,7 @@ local function paymentRequired(conf, prepared, subscription, message)
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
+    -- plugins/entitlement-check/decide.ts:247
     do
         local ____switch69 = subscription.status
         local ____cond69 = ____switch69 == "active" or ____switch69 == "trialing"
@@ -301,6 +321,7 @@ end
 --- Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
 -- of a past_due grace period still running; undefined for ever (a status does not age).
 function ____exports.lapseKeptUntil(conf, subscription, now)
+    -- plugins/entitlement-check/decide.ts:270
     local ____end = subscription.period_end
     if subscription.status ~= "past_due" or ____end == nil then
         return nil
@@ -309,6 +330,7 @@ function ____exports.lapseKeptUntil(conf, subscription, now)
     return now <= graceEnd and graceEnd or nil
 end
 local function joinSorted(features)
+    -- plugins/entitlement-check/decide.ts:277
     local list = {}
     for feature in pairs(features) do
         list[#list + 1] = feature
@@ -318,6 +340,7 @@ local function joinSorted(features)
 end
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
+    -- plugins/entitlement-check/decide.ts:285
     local prepared = ____exports.prepare(conf)
     if lookup.kind == "unknown" then
         if conf.fail_open then
@@ -431,6 +454,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)
+    -- plugins/entitlement-check/decide.ts:358
     local plan = ____exports.planSubscription(conf, facts)
     if plan.kind == "reject" then
         return {

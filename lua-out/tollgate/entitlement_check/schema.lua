@@ -144,6 +144,7 @@ ____exports.entitlementCheckSchema = record({
         error_log_interval = integer({description = "Seconds between two error-log lines about a failing service.", default = 60, min = 1, max = 86400})
     },
     check = function(conf)
+        -- plugins/entitlement-check/schema.ts:175
         local problem = catalogProblem(conf.plans)
         if problem ~= nil then
             return problem

@@ -5,6 +5,7 @@ local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local tlsSettings = ____http_2Durl.tlsSettings
 --- The request settings for `s`; undefined when its URL is not http(s) (the schema refuses that when the service source is on).
 function ____exports.serviceRequest(s)
+    -- plugins/entitlement-check/service-request.ts:12
     local target = parseHttpUrl(s.url or "")
     if target == nil then
         return nil

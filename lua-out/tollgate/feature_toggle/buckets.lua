@@ -4,9 +4,11 @@ local ____murmur3 = require("tollgate.feature_toggle.murmur3")
 local murmur3 = ____murmur3.murmur3
 ____exports.BUCKET_LIMIT = 10000
 function ____exports.newBucketBudget()
+    -- plugins/feature-toggle/buckets.ts:32
     return {tables = {}, size = 0}
 end
 function ____exports.newBucketTable(budget, groupId, seed, normalizer)
+    -- plugins/feature-toggle/buckets.ts:36
     local ____table = {
         prefix = groupId .. ":",
         seed = seed,
@@ -20,6 +22,7 @@ function ____exports.newBucketTable(budget, groupId, seed, normalizer)
 end
 --- murmur3("<groupId>:<id>", seed) % normalizer + 1, remembered.
 function ____exports.bucketOf(____table, id)
+    -- plugins/feature-toggle/buckets.ts:43
     local known = ____table.byId[id]
     if type(known) == "number" then
         return known
@@ -40,6 +43,7 @@ end
 local vectorBudget = ____exports.newBucketBudget()
 local vectorTables = {}
 function ____exports.bucketAt(groupId, id, normalizer, seed)
+    -- plugins/feature-toggle/buckets.ts:63
     local key = groupId .. "|" .. tostring(seed) .. "|" .. tostring(normalizer)
     local ____table = vectorTables[key]
     if ____table == nil then

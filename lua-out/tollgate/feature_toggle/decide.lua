@@ -18,6 +18,7 @@ local newMemo = ____memo.newMemo
 local recall = ____memo.recall
 local remember = ____memo.remember
 function rejection(conf, prepared, name, evaluation)
+    -- plugins/feature-toggle/decide.ts:196
     local body = {error = "feature_not_enabled", feature = name, reason = evaluation.detail or "not_targeted"}
     local hint = prepared.upgrade[name]
     if hint ~= nil then
@@ -26,6 +27,7 @@ function rejection(conf, prepared, name, evaluation)
     return {clearUpstream = prepared.clearUpstream, rejection = {status = conf.error_code, body = body, headers = {}}}
 end
 function forwardingOf(prepared, flags, names)
+    -- plugins/feature-toggle/decide.ts:298
     local known = prepared.forwarding
     if known ~= nil and known.flags == flags and known.names == names then
         return known
@@ -57,6 +59,7 @@ function forwardingOf(prepared, flags, names)
     return forwarding
 end
 function refusal(conf, prepared, forwarding, name, context, caps)
+    -- plugins/feature-toggle/decide.ts:320
     local at = forwarding.position[name]
     local evaluation = type(at) == "number" and forwardedResults[at + 1] or evaluateIn(forwarding.flags, name, context, caps)
     local ____evaluation_enabled_4
@@ -68,6 +71,7 @@ function refusal(conf, prepared, forwarding, name, context, caps)
     return ____evaluation_enabled_4
 end
 function evaluateAll(conf, prepared, flags, forwarded, context, caps)
+    -- plugins/feature-toggle/decide.ts:338
     local clearUpstream = prepared.clearUpstream
     local forwarding = forwardingOf(prepared, flags, forwarded)
     local list = forwarding.list
@@ -135,6 +139,7 @@ function evaluateAll(conf, prepared, flags, forwarded, context, caps)
 end
 local cache = __TS__New(WeakMap)
 function ____exports.prepare(conf)
+    -- plugins/feature-toggle/decide.ts:64
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -193,6 +198,7 @@ function ____exports.prepare(conf)
 end
 --- The consumer field used as Unleash userId (config `user_id`); none for an anonymous caller.
 local function userIdOf(conf, consumer)
+    -- plugins/feature-toggle/decide.ts:112
     if consumer == nil then
         return nil
     end
@@ -206,11 +212,13 @@ local function userIdOf(conf, consumer)
 end
 local GATEWAY_PROPERTIES = {consumer = true, tier = true, plan = true}
 local function isGatewayProperty(name)
+    -- plugins/feature-toggle/decide.ts:123
     return GATEWAY_PROPERTIES[name] == true
 end
 --- A context property the gateway establishes ("" for an anonymous caller: a header must
 -- not stand in for gateway-side identity; tier-limit's anonymous_tier may).
 local function gatewayProperty(facts, name)
+    -- plugins/feature-toggle/decide.ts:131
     local consumer = facts.consumer
     if name == "tier" then
         if facts.decidedTier ~= nil then
@@ -230,9 +238,11 @@ end
 -- gateway establishes, and not currentTime (the clock is the gateway's; see
 -- ContextValues).
 local function fromHeader(property)
+    -- plugins/feature-toggle/decide.ts:150
     return not isGatewayProperty(property) and property ~= "currentTime"
 end
 local function header(facts, name)
+    -- plugins/feature-toggle/decide.ts:154
     local ____temp_2
     if name == nil then
         ____temp_2 = nil
@@ -243,6 +253,7 @@ local function header(facts, name)
     return ____temp_2
 end
 function ____exports.requestValues(conf, prepared, facts)
+    -- plugins/feature-toggle/decide.ts:158
     local values = {
         consumer = gatewayProperty(facts, "consumer"),
         tier = gatewayProperty(facts, "tier"),
@@ -269,6 +280,7 @@ function ____exports.requestValues(conf, prepared, facts)
 end
 --- contextValue(requestValues(conf, prepared, facts), field), without building the values.
 function ____exports.requestField(prepared, facts, field)
+    -- plugins/feature-toggle/decide.ts:181
     local conf = prepared.conf
     local standard
     if field == "userId" then
@@ -301,6 +313,7 @@ function ____exports.requestField(prepared, facts, field)
 end
 --- The remote flags of an Unleash client-API answer (already decoded), or undefined when it is not one.
 function ____exports.remoteFlagsFrom(answer)
+    -- plugins/feature-toggle/decide.ts:215
     if type(answer) ~= "table" or answer == nil then
         return nil
     end
@@ -323,6 +336,7 @@ function ____exports.remoteFlagsFrom(answer)
     }
 end
 local function hostRandom()
+    -- plugins/feature-toggle/decide.ts:235
     return 0
 end
 local randomDrawn = false
@@ -331,15 +345,18 @@ local decisionKept = false
 --- Whether the decision decideFeatures returned last is one the memo keeps: found there,
 -- or made without a random draw and stored. A host may remember it elsewhere too.
 function ____exports.lastDecisionKept()
+    -- plugins/feature-toggle/decide.ts:244
     return decisionKept
 end
 local function drawRandom()
+    -- plugins/feature-toggle/decide.ts:248
     randomDrawn = true
     return hostRandom()
 end
 --- The decision for a request: remembered (memo.ts) when an earlier request had the
 -- same values of everything the flags read, else evaluated and remembered.
 function ____exports.decideFeatures(conf, prepared, facts, caps, remote)
+    -- plugins/feature-toggle/decide.ts:257
     local flags = remote == nil and prepared.flags or remote.flags
     local forwarded = prepared.forwarded
     if remote ~= nil and conf.forward == "enabled" then
@@ -402,18 +419,23 @@ headerItems = {}
 --- decideFeatures with a fixed clock and random source and no REGEX capability, for
 -- test vectors (which hold only data).
 function ____exports.decideAt(conf, facts, now)
+    -- plugins/feature-toggle/decide.ts:387
     return ____exports.decideFeatures(
         conf,
         ____exports.prepare(conf),
         facts,
         {
             now = now,
-            random = function() return 0 end
+            random = function()
+                -- plugins/feature-toggle/decide.ts:388
+                return 0
+            end
         }
     )
 end
 --- One flag's evaluation for a request, for test vectors.
 function ____exports.evaluateAt(conf, name, facts, now)
+    -- plugins/feature-toggle/decide.ts:392
     local prepared = ____exports.prepare(conf)
     return evaluateIn(
         prepared.flags,
@@ -421,7 +443,10 @@ function ____exports.evaluateAt(conf, name, facts, now)
         ____exports.requestValues(conf, prepared, facts),
         {
             now = now,
-            random = function() return 0 end
+            random = function()
+                -- plugins/feature-toggle/decide.ts:394
+                return 0
+            end
         }
     )
 end

@@ -21,9 +21,11 @@ local trim = ____parse.trim
 local ____regex = require("tollgate.feature_toggle.regex")
 local portableRegex = ____regex.portableRegex
 function lower(s)
+    -- plugins/feature-toggle/evaluate.ts:263
     return string.lower(s)
 end
 function constantResult(compiled)
+    -- plugins/feature-toggle/evaluate.ts:456
     if not compiled.source.enabled then
         return OFF_DISABLED
     end
@@ -40,15 +42,18 @@ function constantResult(compiled)
     return nil
 end
 function contextReads(features, segments)
+    -- plugins/feature-toggle/evaluate.ts:471
     local fields = {}
     --- Fields read whatever the userId (fields less default stickiness's fallbacks).
     local always = {}
     local function read(field)
+        -- plugins/feature-toggle/evaluate.ts:475
         fields[field] = true
         always[field] = true
     end
     local instants = {}
     local function readConstraints(constraints)
+        -- plugins/feature-toggle/evaluate.ts:480
         for ____, constraint in ipairs(constraints) do
             local operator = constraint.source.operator
             if operator == "DATE_AFTER" or operator == "DATE_BEFORE" then
@@ -61,6 +66,7 @@ function contextReads(features, segments)
         end
     end
     local function readStickiness(stickiness, fallbackToAddress)
+        -- plugins/feature-toggle/evaluate.ts:491
         if stickiness == nil or stickiness == "default" then
             read("userId")
             fields.sessionId = true
@@ -72,6 +78,7 @@ function contextReads(features, segments)
         end
     end
     local function readVariants(variants)
+        -- plugins/feature-toggle/evaluate.ts:500
         if variants == nil then
             return
         end
@@ -122,7 +129,10 @@ function contextReads(features, segments)
     end
     __TS__ArraySort(
         instantList,
-        function(____, a, b) return a - b end
+        function(____, a, b)
+            -- plugins/feature-toggle/evaluate.ts:529
+            return a - b
+        end
     )
     local consumerKeyed = true
     for field in pairs(always) do
@@ -134,13 +144,16 @@ function contextReads(features, segments)
 end
 --- A context field as every rule reads it (see ContextValues).
 function ____exports.contextValue(values, field)
+    -- plugins/feature-toggle/evaluate.ts:590
     local value = values[field]
     return type(value) == "string" and value ~= "" and value or nil
 end
 function randomValue(caps)
+    -- plugins/feature-toggle/evaluate.ts:596
     return tostring(math.floor(caps.random() * 10000) + 1)
 end
 function currentTimeMs(context, caps)
+    -- plugins/feature-toggle/evaluate.ts:600
     local currentTime = ____exports.contextValue(context, "currentTime")
     if currentTime ~= nil then
         return parseIsoTime(currentTime)
@@ -148,6 +161,7 @@ function currentTimeMs(context, caps)
     return caps.now * 1000
 end
 function operatorResult(compiled, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:606
     local constraint = compiled.source
     local operator = constraint.operator
     local actual = ____exports.contextValue(context, constraint.contextName)
@@ -260,6 +274,7 @@ function operatorResult(compiled, context, caps)
     return false
 end
 function constraintHolds(compiled, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:671
     if compiled.source.operator == "REGEX" then
         local actual = ____exports.contextValue(context, compiled.source.contextName)
         local portable = compiled.regex
@@ -288,6 +303,7 @@ function constraintHolds(compiled, context, caps)
     return ____compiled_inverted_8
 end
 function constraintsHold(constraints, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:691
     local count = #constraints
     if count == 0 then
         return true
@@ -313,6 +329,7 @@ function constraintsHold(constraints, context, caps)
     return true
 end
 function firstEnabled(strategies, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:702
     local first = strategies[1]
     if strategyEnabled(first, context, caps) then
         return first
@@ -330,6 +347,7 @@ function firstEnabled(strategies, context, caps)
     return nil
 end
 function rolloutStickiness(stickiness, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:710
     if stickiness == "default" then
         return ____exports.contextValue(context, "userId") or ____exports.contextValue(context, "sessionId") or randomValue(caps)
     end
@@ -339,9 +357,11 @@ function rolloutStickiness(stickiness, context, caps)
     return ____exports.contextValue(context, stickiness)
 end
 function inRollout(strategy, id)
+    -- plugins/feature-toggle/evaluate.ts:716
     return id ~= nil and strategy.rollout > 0 and bucketOf(strategy.buckets, id) <= strategy.rollout
 end
 function strategyRule(strategy, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:726
     local name = strategy.source.name
     if name == "default" then
         return true
@@ -393,12 +413,14 @@ function strategyRule(strategy, context, caps)
     return false
 end
 function strategyEnabled(strategy, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:753
     if strategy.conditional and not conditionsHold(strategy, context, caps) then
         return false
     end
     return strategyRule(strategy, context, caps)
 end
 function conditionsHold(strategy, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:759
     if strategy.disabled or strategy.missingSegment then
         return false
     end
@@ -412,12 +434,14 @@ function conditionsHold(strategy, context, caps)
     return constraintsHold(strategy.constraints, context, caps)
 end
 function variantSeed(stickiness, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:767
     if stickiness ~= nil and stickiness ~= "default" then
         return ____exports.contextValue(context, stickiness) or randomValue(caps)
     end
     return ____exports.contextValue(context, "userId") or ____exports.contextValue(context, "sessionId") or ____exports.contextValue(context, "remoteAddress") or randomValue(caps)
 end
 function chooseVariant(variants, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:772
     local definitions = variants.definitions
     if variants.hasOverrides then
         do
@@ -472,6 +496,7 @@ function chooseVariant(variants, context, caps)
     return nil
 end
 function dependenciesMet(feature, flags, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:796
     if feature.dependencies == nil then
         return true
     end
@@ -509,6 +534,7 @@ function dependenciesMet(feature, flags, context, caps)
     return true
 end
 function ____exports.evaluateFeature(compiled, flags, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:818
     local constant = compiled.constant
     if constant ~= nil then
         return constant
@@ -535,12 +561,14 @@ function ____exports.evaluateFeature(compiled, flags, context, caps)
     return withVariant(matched.hit, matched.matchedVariants, context, caps)
 end
 function withVariant(hit, variants, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:836
     return variants == nil and hit or (chooseVariant(variants, context, caps) or hit)
 end
 --- The compiled flag of that name in the state, if it has one. Compared by name: in
 -- JavaScript a name such as "constructor" or "__proto__" finds an inherited property of
 -- the plain object (an Unleash state or a required flag may name anything).
 function ____exports.featureNamed(flags, name)
+    -- plugins/feature-toggle/evaluate.ts:845
     local feature = flags.features[name]
     local ____temp_11 = feature ~= nil
     if ____temp_11 then
@@ -551,6 +579,7 @@ function ____exports.featureNamed(flags, name)
 end
 --- evaluate, for a context already resolved.
 function ____exports.evaluateIn(flags, name, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:859
     local feature = ____exports.featureNamed(flags, name)
     if feature == nil then
         return NOT_FOUND
@@ -562,6 +591,7 @@ ____exports.VARIANT_SEED = 86028157
 local DISABLED_VARIANT = {name = "disabled", enabled = false, feature_enabled = false}
 local ENABLED_NO_VARIANT = {name = "disabled", enabled = false, feature_enabled = true}
 local function off(reason, detail)
+    -- plugins/feature-toggle/evaluate.ts:252
     return {enabled = false, variant = DISABLED_VARIANT, reason = reason, detail = detail}
 end
 OFF_DISABLED = off("DISABLED", "disabled")
@@ -577,6 +607,7 @@ NOT_FOUND = {
     detail = "not_found"
 }
 local function compileConstraint(constraint)
+    -- plugins/feature-toggle/evaluate.ts:267
     local compiled = {source = constraint, inverted = constraint.inverted == true}
     local values = constraint.values or ({})
     local insensitive = constraint.caseInsensitive == true
@@ -648,6 +679,7 @@ local function compileConstraint(constraint)
     return compiled
 end
 local function compileConstraints(constraints)
+    -- plugins/feature-toggle/evaluate.ts:318
     local compiled = {}
     if constraints ~= nil then
         for ____, constraint in ipairs(constraints) do
@@ -657,6 +689,7 @@ local function compileConstraints(constraints)
     return compiled
 end
 local function parameter(strategy, name)
+    -- plugins/feature-toggle/evaluate.ts:324
     local ____opt_0 = strategy.parameters
     local value = ____opt_0 and ____opt_0[name]
     if value == nil then
@@ -665,6 +698,7 @@ local function parameter(strategy, name)
     return type(value) == "number" and tostring(value) or value
 end
 local function listSet(strategy, name, lowerCase)
+    -- plugins/feature-toggle/evaluate.ts:330
     local set = {}
     local list = parameter(strategy, name)
     if list ~= nil then
@@ -677,6 +711,7 @@ local function listSet(strategy, name, lowerCase)
     return set
 end
 local function compileVariants(definitions, groupId, inherited, budget)
+    -- plugins/feature-toggle/evaluate.ts:339
     if definitions == nil or #definitions == 0 then
         return nil
     end
@@ -712,6 +747,7 @@ end
 --- The strategies that bucket callers by murmur3.
 local ROLLOUT_RULES = {flexibleRollout = true, gradualRolloutUserId = true, gradualRolloutSessionId = true}
 local function strategyReason(strategy)
+    -- plugins/feature-toggle/evaluate.ts:370
     local targeted = strategy.constraints ~= nil and #strategy.constraints > 0 or strategy.segments ~= nil and #strategy.segments > 0
     if strategy.name == "flexibleRollout" or strategy.name == "gradualRolloutUserId" or strategy.name == "gradualRolloutSessionId" or strategy.name == "gradualRolloutRandom" then
         return "SPLIT"
@@ -722,6 +758,7 @@ local function strategyReason(strategy)
     return "TARGETING_MATCH"
 end
 local function compileStrategy(strategy, feature, segments, budget)
+    -- plugins/feature-toggle/evaluate.ts:377
     local compiledSegments
     local missingSegment = false
     if strategy.segments ~= nil and #strategy.segments > 0 then
@@ -775,6 +812,7 @@ local function compileStrategy(strategy, feature, segments, budget)
     return compiled
 end
 function ____exports.prepareFlags(state)
+    -- plugins/feature-toggle/evaluate.ts:422
     local segments = {}
     for ____, segment in ipairs(state.segments or ({})) do
         segments[tostring(segment.id)] = compileConstraints(segment.constraints)
@@ -833,6 +871,7 @@ function ____exports.prepareFlags(state)
 end
 --- What an evaluation of `state` reads (ContextReads), for test vectors.
 function ____exports.contextReadsOf(state)
+    -- plugins/feature-toggle/evaluate.ts:536
     return ____exports.prepareFlags(state).reads
 end
 --- Context fields that come from the authenticated consumer or the config, not from the request.
@@ -855,6 +894,7 @@ local STANDARD_FIELDS = {
 }
 --- The values of a context (see ContextValues).
 function ____exports.resolveContext(context)
+    -- plugins/feature-toggle/evaluate.ts:571
     local values = {}
     local properties = context.properties
     if properties ~= nil then
@@ -884,6 +924,7 @@ end
 --- Evaluates one flag by name. The result may be shared between calls: treat it as
 -- read-only.
 function ____exports.evaluate(flags, name, context, caps)
+    -- plugins/feature-toggle/evaluate.ts:854
     return ____exports.evaluateIn(
         flags,
         name,
@@ -893,6 +934,7 @@ function ____exports.evaluate(flags, name, context, caps)
 end
 --- The state after applying delta events in order (hydration replaces everything).
 function ____exports.applyDeltaEvents(state, events)
+    -- plugins/feature-toggle/evaluate.ts:877
     local features = {unpack(state.features)}
     local segments = {unpack(state.segments or ({}))}
     for ____, event in ipairs(events) do
@@ -903,25 +945,37 @@ function ____exports.applyDeltaEvents(state, events)
             local name = event.feature.name
             features = __TS__ArrayFilter(
                 features,
-                function(____, f) return f.name ~= name end
+                function(____, f)
+                    -- plugins/feature-toggle/evaluate.ts:886
+                    return f.name ~= name
+                end
             )
             features[#features + 1] = event.feature
         elseif event.type == "feature-removed" then
             features = __TS__ArrayFilter(
                 features,
-                function(____, f) return f.name ~= event.featureName end
+                function(____, f)
+                    -- plugins/feature-toggle/evaluate.ts:889
+                    return f.name ~= event.featureName
+                end
             )
         elseif event.type == "segment-updated" and event.segment ~= nil then
             local id = event.segment.id
             segments = __TS__ArrayFilter(
                 segments,
-                function(____, s) return s.id ~= id end
+                function(____, s)
+                    -- plugins/feature-toggle/evaluate.ts:892
+                    return s.id ~= id
+                end
             )
             segments[#segments + 1] = event.segment
         elseif event.type == "segment-removed" then
             segments = __TS__ArrayFilter(
                 segments,
-                function(____, s) return s.id ~= event.segmentId end
+                function(____, s)
+                    -- plugins/feature-toggle/evaluate.ts:895
+                    return s.id ~= event.segmentId
+                end
             )
         end
     end

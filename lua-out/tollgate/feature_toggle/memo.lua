@@ -1,6 +1,7 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 function ____exports.newMemo(flags, hostname, size)
+    -- plugins/feature-toggle/memo.ts:49
     return {
         flags = flags,
         hostname = hostname,
@@ -13,12 +14,14 @@ function ____exports.newMemo(flags, hostname, size)
 end
 --- Whether `memo` holds decisions of this flag state and host (else start a new one).
 function ____exports.memoMatches(memo, flags, caps)
+    -- plugins/feature-toggle/memo.ts:54
     return memo.flags == flags and memo.hostname == caps.hostname
 end
 --- Which interval of the instants the clock is in: 2 × (instants before now), plus 1
 -- when now is one of them. Two times with the same cell compare alike with every
 -- instant (before, at, after), so every window and DATE_* constraint answers alike.
 local function clockCell(instants, nowMs)
+    -- plugins/feature-toggle/memo.ts:63
     local cell = 0
     for ____, instant in ipairs(instants) do
         if instant < nowMs then
@@ -32,6 +35,7 @@ local function clockCell(instants, nowMs)
     return cell
 end
 local function find(generation, cell, fields, read, a, b)
+    -- plugins/feature-toggle/memo.ts:73
     if generation == nil then
         return nil
     end
@@ -66,6 +70,7 @@ local function find(generation, cell, fields, read, a, b)
     return node
 end
 local function store(generation, cell, fields, read, a, b, outcome)
+    -- plugins/feature-toggle/memo.ts:92
     local node = generation.roots[cell + 1]
     if node == nil then
         node = {}
@@ -90,11 +95,13 @@ local function store(generation, cell, fields, read, a, b, outcome)
 end
 --- The clock cell of `nowMs` for this flag state (0 when no instant matters).
 function ____exports.cellAt(memo, nowMs)
+    -- plugins/feature-toggle/memo.ts:113
     local instants = memo.flags.reads.instants
     return #instants == 0 and 0 or clockCell(instants, nowMs)
 end
 --- Stores in the current generation, which becomes the previous one when full.
 local function keep(memo, cell, read, a, b, outcome)
+    -- plugins/feature-toggle/memo.ts:119
     if memo.current.count >= memo.size then
         memo.previous = memo.current
         memo.current = {roots = {}, count = 0}
@@ -111,6 +118,7 @@ local function keep(memo, cell, read, a, b, outcome)
 end
 --- The remembered decision for this request at this time, or undefined.
 function ____exports.recall(memo, read, a, b, nowMs)
+    -- plugins/feature-toggle/memo.ts:128
     local fields = memo.flags.reads.fields
     local cell = ____exports.cellAt(memo, nowMs)
     local found = find(
@@ -150,6 +158,7 @@ function ____exports.recall(memo, read, a, b, nowMs)
 end
 --- Keeps a decision that drew no random number (see decideFeatures).
 function ____exports.remember(memo, read, a, b, nowMs, outcome)
+    -- plugins/feature-toggle/memo.ts:147
     keep(
         memo,
         ____exports.cellAt(memo, nowMs),

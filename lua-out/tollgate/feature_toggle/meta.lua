@@ -1,8 +1,11 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____version = require("tollgate.core.version")
+local TOLLGATE_VERSION = ____version.TOLLGATE_VERSION
 --- Identity of the feature-toggle plugin in every host.
 ____exports.FEATURE_TOGGLE_NAME = "feature-toggle"
-____exports.FEATURE_TOGGLE_VERSION = "0.1.0"
+--- tollgate's version (package.json, through ../core/version.ts).
+____exports.FEATURE_TOGGLE_VERSION = TOLLGATE_VERSION
 --- Kong: below key-auth (1250), jwt (1450) and tier-limit (912), so the consumer and
 -- its tier are known and an over-limit request is refused before flags are evaluated;
 -- above Kong's rate-limiting (910).

@@ -16,6 +16,7 @@ local ____exports = {}
 local BYTE_STRINGS = #"é" == 2
 --- (a * b) mod 2^32 as a signed 32-bit integer.
 local function mul32(a, b)
+    -- plugins/feature-toggle/murmur3.ts:21
     local al = bit.band(a, 65535)
     local ah = bit.band(
         bit.rshift(a, 16),
@@ -32,6 +33,7 @@ local function mul32(a, b)
     )
 end
 local function rotl32(x, r)
+    -- plugins/feature-toggle/murmur3.ts:29
     return bit.bor(
         bit.lshift(x, r),
         bit.rshift(x, 32 - r)
@@ -40,6 +42,7 @@ end
 local C1 = 3432918353
 local C2 = 461845907
 local function mixK(k)
+    -- plugins/feature-toggle/murmur3.ts:36
     return mul32(
         rotl32(
             mul32(k, C1),
@@ -49,6 +52,7 @@ local function mixK(k)
     )
 end
 local function finish(h, tail, tailLength, length)
+    -- plugins/feature-toggle/murmur3.ts:40
     if tailLength > 0 then
         h = bit.bxor(
             h,
@@ -73,6 +77,7 @@ local function finish(h, tail, tailLength, length)
     return h < 0 and h + 4294967296 or h
 end
 local function hashByteString(key, seed)
+    -- plugins/feature-toggle/murmur3.ts:51
     local length = #key
     local h = bit.bor(seed, 0)
     local blocks = length - length % 4
@@ -140,6 +145,7 @@ local function hashByteString(key, seed)
 end
 --- The UTF-8 encoding of a JavaScript string (a lone surrogate becomes U+FFFD, as TextEncoder does).
 function ____exports.utf8Bytes(s)
+    -- plugins/feature-toggle/murmur3.ts:70
     local bytes = {}
     do
         local i = 0
@@ -216,6 +222,7 @@ function ____exports.utf8Bytes(s)
     return bytes
 end
 local function hashByteArray(bytes, seed)
+    -- plugins/feature-toggle/murmur3.ts:101
     local length = #bytes
     local h = bit.bor(seed, 0)
     local blocks = length - length % 4
@@ -265,6 +272,7 @@ local function hashByteArray(bytes, seed)
 end
 --- murmur3_x86_32 of the UTF-8 bytes of `key`, as an unsigned integer (0 … 2^32 - 1).
 function ____exports.murmur3(key, seed)
+    -- plugins/feature-toggle/murmur3.ts:120
     return BYTE_STRINGS and hashByteString(key, seed) or hashByteArray(
         ____exports.utf8Bytes(key),
         seed
@@ -272,6 +280,7 @@ function ____exports.murmur3(key, seed)
 end
 --- Unleash's normalized value: murmur3("<groupId>:<id>", seed) % normalizer + 1 (1 … normalizer).
 function ____exports.normalizedValue(id, groupId, normalizer, seed)
+    -- plugins/feature-toggle/murmur3.ts:125
     return ____exports.murmur3(groupId .. ":" .. id, seed) % normalizer + 1
 end
 return ____exports

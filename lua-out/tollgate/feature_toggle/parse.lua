@@ -8,12 +8,15 @@ local ____exports = {}
 -- Node and LuaJIT read a value the same way: semantic versions (semver 2.0.0,
 -- strict, no leading "v"), ISO 8601 timestamps, and decimal numbers.
 local function isDigit(c)
+    -- plugins/feature-toggle/parse.ts:7
     return c >= "0" and c <= "9"
 end
 local function isSpace(c)
+    -- plugins/feature-toggle/parse.ts:11
     return c == " " or c == "\t" or c == "\n" or c == "\r" or c == "\f" or c == "\v"
 end
 function ____exports.trim(s)
+    -- plugins/feature-toggle/parse.ts:15
     local first = 0
     local last = #s
     while first < last and isSpace(__TS__StringCharAt(s, first)) do
@@ -26,6 +29,7 @@ function ____exports.trim(s)
 end
 --- Splits on `separator` (one character), trimming each part.
 function ____exports.splitTrimmed(s, separator)
+    -- plugins/feature-toggle/parse.ts:24
     local parts = {}
     local start = 0
     do
@@ -41,6 +45,7 @@ function ____exports.splitTrimmed(s, separator)
     return parts
 end
 local function allDigits(s)
+    -- plugins/feature-toggle/parse.ts:36
     if #s == 0 then
         return false
     end
@@ -57,6 +62,7 @@ local function allDigits(s)
 end
 --- A number written in decimal: [+-]digits[.digits][e[+-]digits] (surrounding spaces allowed); else undefined.
 function ____exports.parseDecimal(text)
+    -- plugins/feature-toggle/parse.ts:43
     local s = ____exports.trim(text)
     local i = 0
     local n = #s
@@ -98,9 +104,11 @@ function ____exports.parseDecimal(text)
     return __TS__Number(s)
 end
 local function numericIdentifier(s)
+    -- plugins/feature-toggle/parse.ts:83
     return allDigits(s) and (#s == 1 or string.sub(s, 1, 1) ~= "0")
 end
 local function validIdentifier(s, numericMustBeCanonical)
+    -- plugins/feature-toggle/parse.ts:87
     if #s == 0 then
         return false
     end
@@ -118,6 +126,7 @@ local function validIdentifier(s, numericMustBeCanonical)
 end
 --- A strict semver 2.0.0 version ("1.2.3", "2.0.0-alpha.1+build.5"), else undefined.
 function ____exports.parseSemver(text)
+    -- plugins/feature-toggle/parse.ts:97
     local s = ____exports.trim(text)
     local plus = (string.find(s, "+", nil, true) or 0) - 1
     if plus >= 0 then
@@ -160,6 +169,7 @@ function ____exports.parseSemver(text)
     }
 end
 local function compareIdentifiers(a, b)
+    -- plugins/feature-toggle/parse.ts:118
     local aNumeric = allDigits(a)
     local bNumeric = allDigits(b)
     if aNumeric and bNumeric then
@@ -177,6 +187,7 @@ local function compareIdentifiers(a, b)
 end
 --- Semver precedence: -1, 0 or 1.
 function ____exports.compareSemver(a, b)
+    -- plugins/feature-toggle/parse.ts:132
     if a.major ~= b.major then
         return a.major < b.major and -1 or 1
     end
@@ -209,6 +220,7 @@ function ____exports.compareSemver(a, b)
 end
 --- Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 local function daysFromCivil(year, month, day)
+    -- plugins/feature-toggle/parse.ts:147
     local y = month <= 2 and year - 1 or year
     local era = math.floor(y / 400)
     local yoe = y - era * 400
@@ -218,6 +230,7 @@ local function daysFromCivil(year, month, day)
     return era * 146097 + doe - 719468
 end
 local function fixedDigits(s, at, count)
+    -- plugins/feature-toggle/parse.ts:157
     if at + count > #s then
         return nil
     end
@@ -228,6 +241,7 @@ end
 -- "2024-05-01T10:00", "2024-05-01T10:00:00.123Z", "…+02:00". A time without an offset
 -- is read as UTC (gateways run in UTC; JavaScript would use the local zone). Else undefined.
 function ____exports.parseIsoTime(text)
+    -- plugins/feature-toggle/parse.ts:168
     local s = ____exports.trim(text)
     local year = fixedDigits(s, 0, 4)
     local month = fixedDigits(s, 5, 2)

@@ -19,10 +19,12 @@ local POSIX_CLASSES = {
     ascii = "\\x00-\\x7f"
 }
 local function addFlag(flags, flag)
+    -- plugins/feature-toggle/regex.ts:41
     return (string.find(flags, flag, nil, true) or 0) - 1 >= 0 and flags or flags .. flag
 end
 --- The pattern both engines can run, or undefined when Unleash's dialect refuses it.
 function ____exports.portableRegex(source, caseInsensitive)
+    -- plugins/feature-toggle/regex.ts:46
     local out = ""
     local flags = caseInsensitive and "i" or ""
     local inClass = false

@@ -121,6 +121,7 @@ local dependency = record({
     }
 })
 local function isoTimeCheck(value, field)
+    -- plugins/feature-toggle/schema.ts:118
     local text = value[field]
     if type(text) == "string" and parseIsoTime(text) == nil then
         return field .. ": '" .. text .. "' is not an ISO 8601 time"
@@ -139,7 +140,10 @@ local flag = record({
         endTime = ____string({description = "tollgate: ISO 8601 time from which the flag is off.", minLength = 1}),
         upgrade = ____string({description = "tollgate: upgrade hint for this flag's 403 (overrides the config's `upgrade`).", minLength = 1})
     },
-    check = function(value) return isoTimeCheck(value, "startTime") or isoTimeCheck(value, "endTime") end
+    check = function(value)
+        -- plugins/feature-toggle/schema.ts:136
+        return isoTimeCheck(value, "startTime") or isoTimeCheck(value, "endTime")
+    end
 })
 local segment = record({
     description = "A named set of constraints strategies can share.",
@@ -160,7 +164,10 @@ local unleash = record({
             dict = ____string({description = "lua_shared_dict that holds the last answer for every worker (Lua hosts).", default = "tollgate_cache", minLength = 1})
         }
     ),
-    check = function(value) return parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// or https:// URL" or clientCertProblem(value) end
+    check = function(value)
+        -- plugins/feature-toggle/schema.ts:158
+        return parseHttpUrl(value.url) == nil and "url: '" .. tostring(value.url) .. "' is not an http:// or https:// URL" or clientCertProblem(value)
+    end
 })
 ____exports.featureToggleSchema = record({
     description = "Unleash-compatible feature flags at the gateway.",
@@ -190,6 +197,7 @@ ____exports.featureToggleSchema = record({
         bootstrap_file = ____string({description = "JSON file in the shape of Unleash's client API answer ({\"features\": […], \"segments\": […]}), read once per worker; its flags replace the inline ones and serve until Unleash (if configured) first answers.", minLength = 1})
     },
     check = function(conf)
+        -- plugins/feature-toggle/schema.ts:212
         local flags = conf.flags
         local names = {}
         do

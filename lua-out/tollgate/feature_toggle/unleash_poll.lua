@@ -5,6 +5,7 @@ local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local tlsSettings = ____http_2Durl.tlsSettings
 --- The poll request for `u`, with the ETag of the last answer; undefined when the URL is not http(s) (the schema refuses it).
 function ____exports.unleashPoll(u, appName, etag)
+    -- plugins/feature-toggle/unleash-poll.ts:17
     local target = parseHttpUrl(u.url)
     if target == nil then
         return nil

@@ -34,9 +34,16 @@ end
 -- bytes) and 1 in JavaScript (one UTF-16 unit).
 local BYTE_STRINGS = #"é" == 2
 --- The byte (Lua) or UTF-16 unit (JavaScript) at 0-based `i`; braces are ASCII in both.
-local unitAt = BYTE_STRINGS and (function(s, i) return string.byte(s, i + 1) end) or (function(s, i) return __TS__StringCharCodeAt(s, i) end)
+local unitAt = BYTE_STRINGS and (function(s, i)
+    -- plugins/io/redis-slot.ts:44
+    return string.byte(s, i + 1)
+end) or (function(s, i)
+    -- plugins/io/redis-slot.ts:45
+    return __TS__StringCharCodeAt(s, i)
+end)
 --- CRC16-XMODEM of the bytes `first` .. `last - 1` of a byte string (Lua).
 local function crc16Bytes(key, first, last)
+    -- plugins/io/redis-slot.ts:48
     local crc = 0
     do
         local i = first
@@ -61,6 +68,7 @@ local function crc16Bytes(key, first, last)
 end
 --- Feeds one byte into a CRC16-XMODEM.
 local function crc16Step(crc, byte)
+    -- plugins/io/redis-slot.ts:57
     return bit.bxor(
         bit.band(
             bit.lshift(crc, 8),
@@ -77,6 +85,7 @@ local function crc16Step(crc, byte)
 end
 --- CRC16-XMODEM of the UTF-8 encoding of the UTF-16 units `first` .. `last - 1` (JavaScript).
 local function crc16Utf16(key, first, last)
+    -- plugins/io/redis-slot.ts:62
     local crc = 0
     do
         local i = first
@@ -167,10 +176,12 @@ local function crc16Utf16(key, first, last)
 end
 --- CRC16-XMODEM of a whole string's bytes (UTF-8 in JavaScript); `crc16("123456789")` is 0x31c3.
 function ____exports.crc16(key)
+    -- plugins/io/redis-slot.ts:95
     return BYTE_STRINGS and crc16Bytes(key, 0, #key) or crc16Utf16(key, 0, #key)
 end
 --- The hash slot (0 … 16383) of a key, honouring hash tags.
 function ____exports.keySlot(key)
+    -- plugins/io/redis-slot.ts:100
     local length = #key
     local first = 0
     local last = length

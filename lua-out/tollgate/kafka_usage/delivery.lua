@@ -14,6 +14,7 @@ local murmur2 = ____murmur2.murmur2
 -- exponentially growing cap), so a fleet of workers that lost the broker together does
 -- not come back in lockstep. `random01` is a draw from [0, 1).
 function ____exports.backoffMs(failures, initialMs, maxMs, random01)
+    -- plugins/kafka-usage/delivery.ts:132
     local cap = initialMs
     do
         local i = 1
@@ -31,6 +32,7 @@ end
 -- queue bounds, share a channel (one queue, one producer): this is its name. The password
 -- enters only as a hash.
 function ____exports.channelKey(conf)
+    -- plugins/kafka-usage/delivery.ts:17
     local k = conf.kafka
     local where = {
         k.topic,
@@ -60,6 +62,7 @@ function ____exports.channelKey(conf)
     return __TS__ArrayJoin(where, "|") .. "|" .. __TS__ArrayJoin(security, "|")
 end
 function ____exports.newDeliveryState(queue)
+    -- plugins/kafka-usage/delivery.ts:48
     return {
         queue = queue,
         inflight = {},
@@ -72,6 +75,7 @@ end
 -- nothing: events in flight after their backoff; a full batch at once; otherwise the
 -- oldest waiting event after batch.max_age_ms.
 function ____exports.msUntilDue(state, batch, nowMs)
+    -- plugins/kafka-usage/delivery.ts:57
     if #state.inflight > 0 then
         return math.max(0, state.retryAtMs - nowMs)
     end
@@ -94,6 +98,7 @@ end
 -- refused for its size, or else the oldest waiting ones (at most batch.max_events and
 -- batch.max_bytes).
 function ____exports.eventsToSend(state, batch)
+    -- plugins/kafka-usage/delivery.ts:72
     if #state.inflight == 0 then
         state.inflight = table.remove(state.halves, 1) or state.queue:take(batch.max_events, batch.max_bytes)
     end
@@ -104,6 +109,7 @@ end
 -- such a batch, so sending its events again differently is safe, idempotence included
 -- (the partition's sequence did not advance).
 function ____exports.isTooLargeError(code)
+    -- plugins/kafka-usage/delivery.ts:83
     return code == 10 or code == 18
 end
 --- A batch Kafka refused for its size: resending it unchanged would fail forever, so its
@@ -111,6 +117,7 @@ end
 -- in order. One event that is too large alone can never be written: it leaves the queue's
 -- bounds and is returned, for the caller to count as dropped_too_large.
 function ____exports.splitRefused(state, events)
+    -- plugins/kafka-usage/delivery.ts:93
     if #events == 1 then
         state.queue:release(events)
         return events[1]
@@ -127,6 +134,7 @@ end
 -- flight for an identical resend after a jittered backoff. Returns whether the failure
 -- is worth a log line (the first of a run and every 10th: an outage must not flood it).
 function ____exports.settleAttempt(state, delivered, failed, retry, nowMs, random01)
+    -- plugins/kafka-usage/delivery.ts:108
     if #delivered > 0 then
         state.queue:release(delivered)
     end
@@ -149,6 +157,7 @@ ____exports.COUNTER_NAMES = {
     "dropped_shutdown"
 }
 function ____exports.zeroCounters()
+    -- plugins/kafka-usage/delivery.ts:167
     return {
         queued = 0,
         sent = 0,
@@ -161,6 +170,7 @@ function ____exports.zeroCounters()
 end
 --- "queued=10 sent=8 …", for a log line.
 function ____exports.formatCounters(counters)
+    -- plugins/kafka-usage/delivery.ts:172
     local parts = {}
     for ____, name in ipairs(____exports.COUNTER_NAMES) do
         parts[#parts + 1] = name .. "=" .. tostring(counters[name])

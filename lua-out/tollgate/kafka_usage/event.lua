@@ -6,6 +6,7 @@ local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local entityJson, consumerJson, headersJson, escaped, escapedOften, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, ESCAPED_LIMIT, escapedCache, escapedCount, ZEROS, lastSecond, lastPrefix
 function entityJson(entity)
+    -- plugins/kafka-usage/event.ts:176
     if entity.id == nil then
         return "{\"name\":\"" .. escapedOften(entity.name) .. "\"}"
     end
@@ -15,11 +16,13 @@ function entityJson(entity)
     return "{\"id\":\"" .. escapedOften(entity.id) .. "\",\"name\":\"" .. escapedOften(entity.name) .. "\"}"
 end
 function consumerJson(consumer)
+    -- plugins/kafka-usage/event.ts:182
     local username = consumer.username == nil and "" or ",\"username\":\"" .. escapedOften(consumer.username) .. "\""
     local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escapedOften(consumer.custom_id) .. "\""
     return "{\"id\":\"" .. escapedOften(consumer.id) .. "\"" .. username .. customId .. "}"
 end
 function headersJson(headers)
+    -- plugins/kafka-usage/event.ts:188
     local names = {}
     for name in pairs(headers) do
         names[#names + 1] = name
@@ -32,6 +35,7 @@ function headersJson(headers)
     return out .. "}"
 end
 function escaped(text)
+    -- plugins/kafka-usage/event.ts:229
     if not hasSpecial(text) then
         return text
     end
@@ -63,6 +67,7 @@ function escaped(text)
     return out .. __TS__StringSubstring(text, runStart)
 end
 function escapedOften(text)
+    -- plugins/kafka-usage/event.ts:254
     local known = escapedCache[text]
     if known == nil then
         if escapedCount >= ESCAPED_LIMIT then
@@ -76,6 +81,7 @@ function escapedOften(text)
     return known
 end
 function pad(value, width)
+    -- plugins/kafka-usage/event.ts:274
     local text = tostring(value)
     local missing = width - #text
     return missing <= 0 and text or __TS__StringSubstring(ZEROS, 0, missing) .. text
@@ -84,6 +90,7 @@ end
 -- by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
 -- and one function keeps both runtimes to the same output.
 function ____exports.rfc3339(epochMs)
+    -- plugins/kafka-usage/event.ts:289
     local ms = math.floor(epochMs)
     local second = math.floor(ms / 1000)
     if second ~= lastSecond then
@@ -93,6 +100,7 @@ function ____exports.rfc3339(epochMs)
     return lastPrefix .. pad(ms - second * 1000, 3) .. "Z"
 end
 function secondPrefix(ms)
+    -- plugins/kafka-usage/event.ts:308
     local days = math.floor(ms / 86400000)
     local msOfDay = ms - days * 86400000
     local z = days + 719468
@@ -111,6 +119,7 @@ function secondPrefix(ms)
 end
 --- The subject of a request's event, or undefined when no event is wanted (anonymous: skip).
 function ____exports.subjectOf(conf, facts)
+    -- plugins/kafka-usage/event.ts:85
     local consumer = facts.consumer
     if consumer ~= nil then
         local field = conf.subject
@@ -138,6 +147,7 @@ function ____exports.subjectOf(conf, facts)
     return conf.anonymous_subject
 end
 local function entity(id, name)
+    -- plugins/kafka-usage/event.ts:97
     if id == nil and name == nil then
         return nil
     end
@@ -145,6 +155,7 @@ local function entity(id, name)
 end
 --- The event for a request, or undefined when the config wants none (anonymous: skip).
 function ____exports.buildUsageEvent(conf, facts, nodeId)
+    -- plugins/kafka-usage/event.ts:103
     local subject = ____exports.subjectOf(conf, facts)
     if subject == nil then
         return nil
@@ -204,6 +215,7 @@ end
 -- largest item in the log phase's profile). Numbers here are integers (status, ms,
 -- bytes), printed without exponent below 10^14 in both runtimes.
 function ____exports.encodeUsageEvent(event)
+    -- plugins/kafka-usage/event.ts:151
     local d = event.data
     local upstream = d.upstream_latency_ms == nil and "" or ",\"upstream_latency_ms\":" .. tostring(d.upstream_latency_ms)
     local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
@@ -224,7 +236,11 @@ local LUA = #"é" == 2
 --- Whether `text` holds a character JSON must escape. LuaJIT: one pattern match in C (a
 -- character loop runs interpreted in the log phase, where ngx.var calls keep LuaJIT from
 -- compiling); Node: a loop over the code units.
-hasSpecial = LUA and (function(text) return string.find(text, "[%c\"\\]") ~= nil end) or (function(text)
+hasSpecial = LUA and (function(text)
+    -- plugins/kafka-usage/event.ts:210
+    return string.find(text, "[%c\"\\]") ~= nil
+end) or (function(text)
+    -- plugins/kafka-usage/event.ts:211
     do
         local i = 0
         while i < #text do

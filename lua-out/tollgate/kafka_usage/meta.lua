@@ -1,8 +1,11 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____version = require("tollgate.core.version")
+local TOLLGATE_VERSION = ____version.TOLLGATE_VERSION
 --- Identity of the kafka-usage plugin in every host.
 ____exports.KAFKA_USAGE_NAME = "kafka-usage"
-____exports.KAFKA_USAGE_VERSION = "0.1.0"
+--- tollgate's version (package.json, through ../core/version.ts).
+____exports.KAFKA_USAGE_VERSION = TOLLGATE_VERSION
 --- Kong: a log-phase plugin. Log handlers run in priority order after the response is
 -- sent; next to Kong's own loggers (http-log 12, kafka-log 11 in Enterprise), and after
 -- tollgate's access plugins have recorded the tier, plan and features of the request.

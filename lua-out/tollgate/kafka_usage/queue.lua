@@ -3,12 +3,14 @@ local __TS__Class = ____lualib.__TS__Class
 local ____exports = {}
 --- What an event costs against `max_bytes`: its key and its JSON.
 local function weightOf(event)
+    -- plugins/kafka-usage/queue.ts:25
     return #event.key + #event.value
 end
 ____exports.EventQueue = __TS__Class()
 local EventQueue = ____exports.EventQueue
 EventQueue.name = "EventQueue"
 function EventQueue.prototype.____constructor(self, maxEvents, maxBytes, maxEventBytes)
+    -- plugins/kafka-usage/queue.ts:43
     self.maxEvents = maxEvents
     self.maxBytes = maxBytes
     self.maxEventBytes = maxEventBytes
@@ -21,6 +23,7 @@ function EventQueue.prototype.____constructor(self, maxEvents, maxBytes, maxEven
     self.oldestAt = -1
 end
 function EventQueue.prototype.offer(self, event, now)
+    -- plugins/kafka-usage/queue.ts:51
     local bytes = weightOf(event)
     if bytes > self.maxEventBytes then
         return "too_large"
@@ -40,6 +43,7 @@ function EventQueue.prototype.offer(self, event, now)
     return "queued"
 end
 function EventQueue.prototype.take(self, maxEvents, maxBytes)
+    -- plugins/kafka-usage/queue.ts:67
     local out = {}
     local bytes = 0
     while self.waitingCount > 0 and #out < maxEvents do
@@ -65,18 +69,22 @@ function EventQueue.prototype.take(self, maxEvents, maxBytes)
     return out
 end
 function EventQueue.prototype.release(self, events)
+    -- plugins/kafka-usage/queue.ts:92
     for ____, event in ipairs(events) do
         self.heldCount = self.heldCount - 1
         self.heldBytes = self.heldBytes - weightOf(event)
     end
 end
 function EventQueue.prototype.waiting(self)
+    -- plugins/kafka-usage/queue.ts:100
     return self.waitingCount
 end
 function EventQueue.prototype.size(self)
+    -- plugins/kafka-usage/queue.ts:105
     return self.waitingCount + self.heldCount
 end
 function EventQueue.prototype.bytes(self)
+    -- plugins/kafka-usage/queue.ts:110
     return self.waitingBytes + self.heldBytes
 end
 return ____exports

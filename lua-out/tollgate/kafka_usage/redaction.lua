@@ -25,6 +25,7 @@ local SECRET_PARTS = {
 }
 --- Why `name` may not be allowlisted, or undefined when it may.
 function ____exports.secretHeaderProblem(name)
+    -- plugins/kafka-usage/redaction.ts:30
     local lower = string.lower(name)
     if SECRET_NAMES[lower] == true then
         return "'" .. name .. "' carries credentials and is never put in an event"

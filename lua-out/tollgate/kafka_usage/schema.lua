@@ -94,6 +94,7 @@ ____exports.kafkaUsageSchema = record({
         stats_log_interval_s = integer({description = "Seconds between two log lines with each worker's counters; 0: none.", default = 60, min = 0, max = 86400})
     },
     check = function(conf)
+        -- plugins/kafka-usage/schema.ts:129
         if conf.kafka.acks == 0 then
             return "kafka.acks: must be -1 or 1 (acks 0 cannot tell a delivered event from a lost one)"
         end

@@ -19,15 +19,18 @@ local MONTH_MAX_SECONDS = 31 * 86400
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
 function ____exports.previousWeight(check, now)
+    -- plugins/tier-limit/decide.ts:51
     if not check.sliding then
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
 end
 local function reject(status, ____error, message)
+    -- plugins/tier-limit/decide.ts:71
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
 local function check(prepared, keyPrefix, sliding, now)
+    -- plugins/tier-limit/decide.ts:75
     local window = prepared.window
     local start
     local ____end
@@ -61,6 +64,7 @@ local function check(prepared, keyPrefix, sliding, now)
 end
 local RECENT_CHECKS_MAX = 1024
 local function rememberedChecks(prepared, keyPrefix, now)
+    -- plugins/tier-limit/decide.ts:124
     local checks = prepared.recentChecks.byPrefix[keyPrefix]
     if checks == nil then
         return nil
@@ -69,6 +73,7 @@ local function rememberedChecks(prepared, keyPrefix, now)
     return now >= shortest.windowStart and now < shortest.resetAt and checks or nil
 end
 local function rememberChecks(prepared, keyPrefix, checks)
+    -- plugins/tier-limit/decide.ts:131
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -81,6 +86,7 @@ local function rememberChecks(prepared, keyPrefix, checks)
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
+    -- plugins/tier-limit/decide.ts:144
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -156,6 +162,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
+    -- plugins/tier-limit/decide.ts:186
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
     if weight == 0 or current > entry.spec.limit then
@@ -182,6 +189,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
+    -- plugins/tier-limit/decide.ts:214
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -202,6 +210,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
+    -- plugins/tier-limit/decide.ts:235
     if headers == nil then
         headers = {}
     end
@@ -291,6 +300,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared)
+    -- plugins/tier-limit/decide.ts:291
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -303,6 +313,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
+    -- plugins/tier-limit/decide.ts:311
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -324,6 +335,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
+    -- plugins/tier-limit/decide.ts:324
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

@@ -11,6 +11,7 @@ local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local function redisConnection(conf)
+    -- plugins/tier-limit/prepare.ts:56
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -34,6 +35,7 @@ local HEADER_SUFFIX = {
 }
 local cache = __TS__New(WeakMap)
 local function prepareTiers(conf)
+    -- plugins/tier-limit/prepare.ts:75
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -65,6 +67,7 @@ local function prepareTiers(conf)
     return tiers
 end
 local function hasSource(conf, wanted)
+    -- plugins/tier-limit/prepare.ts:102
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -73,6 +76,7 @@ local function hasSource(conf, wanted)
     return false
 end
 function ____exports.prepare(conf)
+    -- plugins/tier-limit/prepare.ts:107
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached

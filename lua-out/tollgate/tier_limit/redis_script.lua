@@ -12,6 +12,7 @@ ____exports.TIER_LIMIT_SCRIPT = "-- tollgate tier-limit: check all windows, then
 -- whole number of millionths already (decide.ts rounds it down to 6 decimals), so both
 -- sides compare the same number.
 function ____exports.scriptKeysAndArgs(checks, cost, now)
+    -- plugins/tier-limit/redis-script.ts:45
     local keys = {}
     local args = {cost}
     do
@@ -30,6 +31,7 @@ function ____exports.scriptKeysAndArgs(checks, cost, now)
 end
 --- A number of the script's reply (an integer; 0 when missing).
 local function replyNumber(value)
+    -- plugins/tier-limit/redis-script.ts:60
     local ____temp_1
     if type(value) == "number" then
         ____temp_1 = value
@@ -44,6 +46,7 @@ local function replyNumber(value)
 end
 --- The script's reply as Counts, or undefined when it is not the shape the script returns.
 function ____exports.countsFromReply(reply, windows)
+    -- plugins/tier-limit/redis-script.ts:65
     if type(reply) ~= "table" or reply == nil then
         return nil
     end

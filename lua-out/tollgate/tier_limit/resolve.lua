@@ -7,6 +7,7 @@ local consumerAttribute = ____facts.consumerAttribute
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local function fromConsumer(conf, facts)
+    -- plugins/tier-limit/resolve.ts:11
     local consumer = facts.consumer
     if consumer == nil then
         return nil
@@ -22,6 +23,7 @@ local function fromConsumer(conf, facts)
     return nil
 end
 local function fromConsumerMap(conf, facts)
+    -- plugins/tier-limit/resolve.ts:22
     local consumer = facts.consumer
     local byConsumer = conf.consumer_tiers
     if consumer == nil or byConsumer == nil then
@@ -39,11 +41,13 @@ local function fromConsumerMap(conf, facts)
     return nil
 end
 local function fromJwtClaim(conf, facts)
+    -- plugins/tier-limit/resolve.ts:32
     local ____opt_0 = facts.jwtClaims
     local claim = ____opt_0 and ____opt_0[conf.jwt_claim]
     return type(claim) == "string" and claim ~= "" and claim or nil
 end
 local function fromTrustedHeader(prepared, facts)
+    -- plugins/tier-limit/resolve.ts:37
     local name = prepared.trustedHeader
     if name == nil then
         return nil
@@ -60,6 +64,7 @@ local function fromTrustedHeader(prepared, facts)
     return value
 end
 local function fromSource(source, conf, prepared, facts)
+    -- plugins/tier-limit/resolve.ts:53
     do
         local ____switch17 = source
         local ____cond17 = ____switch17 == "consumer"
@@ -82,6 +87,7 @@ local function fromSource(source, conf, prepared, facts)
 end
 --- The tier `source` names for this request, with the source; undefined when it names none.
 local function resolvedBy(source, conf, prepared, facts)
+    -- plugins/tier-limit/resolve.ts:67
     local tier = fromSource(source, conf, prepared, facts)
     local ____temp_4
     if tier == nil then
@@ -92,6 +98,7 @@ local function resolvedBy(source, conf, prepared, facts)
     return ____temp_4
 end
 function ____exports.resolveTier(conf, prepared, facts)
+    -- plugins/tier-limit/resolve.ts:72
     local sources = conf.tier_sources
     local count = #sources
     local ____temp_5
@@ -131,6 +138,7 @@ function ____exports.resolveTier(conf, prepared, facts)
 end
 --- The identity whose requests share counters (see limit_by); anonymous callers by address.
 function ____exports.counterSubject(conf, facts)
+    -- plugins/tier-limit/resolve.ts:92
     local consumer = facts.consumer
     if consumer ~= nil then
         if conf.limit_by == "consumer" then
@@ -147,6 +155,7 @@ function ____exports.counterSubject(conf, facts)
 end
 --- Which requests share counters (see counter_scope).
 function ____exports.counterScope(conf, facts)
+    -- plugins/tier-limit/resolve.ts:103
     do
         local ____switch32 = conf.counter_scope
         local ____cond32 = ____switch32 == "config"
@@ -169,6 +178,7 @@ function ____exports.counterScope(conf, facts)
 end
 --- resolveTier with the config's prepared form (for callers without one, e.g. test vectors).
 function ____exports.tierFor(conf, facts)
+    -- plugins/tier-limit/resolve.ts:117
     return ____exports.resolveTier(
         conf,
         prepare(conf),

@@ -30,6 +30,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
+    -- plugins/tier-limit/schema.ts:19
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -42,6 +43,7 @@ local windowLimits = record({
         month = windowLimit("month (calendar month, UTC)")
     },
     check = function(limits)
+        -- plugins/tier-limit/schema.ts:32
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -61,6 +63,7 @@ local tier = record({
         })
     },
     check = function(value)
+        -- plugins/tier-limit/schema.ts:48
         if value.unlimited == true then
             return nil
         end
@@ -100,6 +103,7 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
+    -- plugins/tier-limit/schema.ts:92
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -146,6 +150,7 @@ ____exports.tierLimitSchema = record({
         error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
     },
     check = function(conf)
+        -- plugins/tier-limit/schema.ts:176
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then

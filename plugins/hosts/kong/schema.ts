@@ -1,13 +1,15 @@
 /**
- * Builds a Kong plugin schema (what `kong.plugins.<name>.schema` returns) from a
- * tollgate spec: the `config` record from the spec, plus an entity check that runs
- * tollgate's validator so cross-field rules are enforced with the same messages as
- * in every other host.
+ * Kong plugin schemas at runtime. lua-out/kong/plugins/<name>/schema.lua is a literal
+ * table written by the build (scripts/kong-schema-literal.ts) so a user can read the
+ * fields; its entity checks come from `kongEntityChecks` here, which runs tollgate's
+ * validator so cross-field rules are enforced with the same messages as in every
+ * other host. `kongPluginSchema` builds the whole schema the same way at runtime:
+ * tests/lua/kong_schema_literal_spec.lua checks the literal tables equal it.
  */
 import typedefs = require("kong.db.schema.typedefs");
-import { toKongFields } from "../../core/kong-schema";
 import type { RecordSpec } from "../../core/schema";
 import { validateConfig, type ValidateOptions } from "../../core/validate";
+import { kongSchemaShape } from "./schema-shape";
 
 /**
  * Kong runs entity checks on the config as given, before it resolves vault references
@@ -16,25 +18,25 @@ import { validateConfig, type ValidateOptions } from "../../core/validate";
  */
 const KONG_VALIDATION: ValidateOptions = { references: "kong" };
 
-export function kongPluginSchema(name: string, spec: RecordSpec): object {
-  return {
-    name,
-    fields: [
-      { consumer: typedefs.no_consumer },
-      { protocols: typedefs.protocols_http },
-      { config: { type: "record", fields: toKongFields(spec) } },
-    ],
-    entity_checks: [
-      {
-        custom_entity_check: {
-          field_sources: ["config"],
-          fn: (entity: { config: unknown }): LuaMultiReturn<[true | undefined, string | undefined]> => {
-            const problem = validateConfig(spec, entity.config, KONG_VALIDATION);
-            if (problem !== undefined) return $multi(undefined, problem);
-            return $multi(true, undefined);
-          },
+export function kongEntityChecks(spec: RecordSpec): object[] {
+  return [
+    {
+      custom_entity_check: {
+        field_sources: ["config"],
+        fn: (entity: { config: unknown }): LuaMultiReturn<[true | undefined, string | undefined]> => {
+          const problem = validateConfig(spec, entity.config, KONG_VALIDATION);
+          if (problem !== undefined) return $multi(undefined, problem);
+          return $multi(true, undefined);
         },
       },
-    ],
-  };
+    },
+  ];
+}
+
+export function kongPluginSchema(name: string, spec: RecordSpec): object {
+  return kongSchemaShape(name, spec, {
+    noConsumer: typedefs.no_consumer,
+    protocols: typedefs.protocols_http,
+    entityChecks: kongEntityChecks(spec),
+  });
 }

@@ -32,6 +32,7 @@
  * cluster view per config table (weak keys).
  */
 import { clientCertificate, type ClientCertificate } from "../../core/client-cert";
+import { TOLLGATE_VERSION } from "../../core/version";
 import { toBase64, type Bytes } from "../kafka/bytes";
 import { scramCheckServer, scramFinal, scramFirst } from "../kafka/scram";
 import { randomBytes, scramCrypto } from "./crypto";
@@ -266,7 +267,7 @@ function closed(sock: TcpSocket, err: string): LuaMultiReturn<[undefined, string
 
 /** ApiVersions: the versions this producer uses with `broker` (kept on it); an error, or undefined. */
 function learnVersions(state: ClusterState, config: KafkaProducerConfig, sock: TcpSocket, broker: Broker): string | undefined {
-  let [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 3, apiVersionsRequest(3, "tollgate", "0.1.0"));
+  let [header, exchangeErr] = exchange(state, sock, config, API_API_VERSIONS, 3, apiVersionsRequest(3, "tollgate", TOLLGATE_VERSION));
   if (header === undefined) return `ApiVersions: ${exchangeErr}`;
   let versions = decodeApiVersions(header.r, 3);
   if (versions.errorCode === 35) {

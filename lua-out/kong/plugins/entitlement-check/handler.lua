@@ -13,6 +13,7 @@ local EntitlementCheckHandler = {
     PRIORITY = ENTITLEMENT_CHECK_PRIORITY,
     VERSION = ENTITLEMENT_CHECK_VERSION,
     access = function(self, conf)
+        -- plugins/entitlement-check/kong/handler.ts:14
         local consumer = kong.client.get_consumer()
         local remembered = rememberedEntitlement(conf, consumer)
         if remembered ~= nil then

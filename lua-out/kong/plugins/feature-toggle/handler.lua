@@ -13,6 +13,7 @@ local FeatureToggleHandler = {
     PRIORITY = FEATURE_TOGGLE_PRIORITY,
     VERSION = FEATURE_TOGGLE_VERSION,
     access = function(self, conf)
+        -- plugins/feature-toggle/kong/handler.ts:14
         local consumer = kong.client.get_consumer()
         local remembered = rememberedFeatures(conf, consumer, kong.ctx.shared.tollgate_tier)
         if remembered ~= nil then

@@ -2,6 +2,7 @@
 local ____publisher = require("tollgate.kafka_usage.lua.publisher")
 local nodeStatus = ____publisher.nodeStatus
 local function getStatus(____self)
+    -- plugins/kafka-usage/kong/api.ts:14
     local dict = type(____self.params.dict) == "string" and ____self.params.dict or "tollgate_usage"
     local status = nodeStatus(dict)
     if status == nil then

@@ -11,12 +11,14 @@ local ____meta = require("tollgate.kafka_usage.meta")
 local KAFKA_USAGE_PRIORITY = ____meta.KAFKA_USAGE_PRIORITY
 local KAFKA_USAGE_VERSION = ____meta.KAFKA_USAGE_VERSION
 local function readHeader(_context, name)
+    -- plugins/kafka-usage/kong/handler.ts:12
     return kong.request.get_header(name)
 end
 local KafkaUsageHandler = {
     PRIORITY = KAFKA_USAGE_PRIORITY,
     VERSION = KAFKA_USAGE_VERSION,
     log = function(self, conf)
+        -- plugins/kafka-usage/kong/handler.ts:19
         local consumer = kongConsumer()
         local facts = nginxUsageFacts(
             kong.request.get_method(),

@@ -13,6 +13,7 @@ local TierLimitHandler = {
     PRIORITY = TIER_LIMIT_PRIORITY,
     VERSION = TIER_LIMIT_VERSION,
     access = function(self, conf)
+        -- plugins/tier-limit/kong/handler.ts:15
         local prepared = prepare(conf)
         applyKongOutcome(tierLimitAccess(
             conf,

@@ -21,10 +21,12 @@ local serviceRequest = ____service_2Drequest.serviceRequest
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
 function newService(conf)
+    -- plugins/entitlement-check/lua/access.ts:56
     local s = conf.service
     local request = serviceRequest(s)
     local format = s.format
     local function fetch(subject)
+        -- plugins/entitlement-check/lua/access.ts:60
         if request == nil then
             return nil, "service.url is not an http(s) URL"
         end
@@ -69,6 +71,7 @@ services = setmetatable({}, {__mode = "k"})
 local canonicalByConfig = setmetatable({}, {__mode = "kv"})
 local canonicalByEncoding = setmetatable({}, {__mode = "v"})
 local function canonical(conf)
+    -- plugins/entitlement-check/lua/access.ts:33
     local known = canonicalByConfig[conf]
     if known ~= nil then
         return known
@@ -91,14 +94,17 @@ local function canonical(conf)
     return first
 end
 local function decodeLookup(payload)
+    -- plugins/entitlement-check/lua/access.ts:46
     local value = cjson.decode(payload)
     return type(value) == "table" and value or nil
 end
 local function serviceFor(conf)
+    -- plugins/entitlement-check/lua/access.ts:51
     return services[conf] or newService(conf)
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
+    -- plugins/entitlement-check/lua/access.ts:93
     local configs = 0
     local contents = 0
     local serviceCount = 0
@@ -115,12 +121,14 @@ function ____exports.configStateSizes()
 end
 --- Which optional request facts `conf` needs (adapters read only those).
 function ____exports.entitlementNeeds(conf)
+    -- plugins/entitlement-check/lua/access.ts:104
     return prepare(canonical(conf)).needs
 end
 local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
+    -- plugins/entitlement-check/lua/access.ts:134
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
@@ -132,6 +140,7 @@ function ____exports.rememberedEntitlement(conf, consumer)
 end
 --- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
+    -- plugins/entitlement-check/lua/access.ts:142
     if outcome.warning ~= nil then
         return
     end
@@ -165,6 +174,7 @@ end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).
 function ____exports.entitlementAccess(original, facts, consumer)
+    -- plugins/entitlement-check/lua/access.ts:164
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then

@@ -21,12 +21,14 @@ local unleashFlags = ____unleash.unleashFlags
 -- without waiting for days; never set it on a real gateway.
 local clockOffset
 local function now()
+    -- plugins/feature-toggle/lua/access.ts:25
     if clockOffset == nil then
         clockOffset = tonumber(os.getenv("TOLLGATE_TEST_CLOCK_OFFSET") or "0") or 0
     end
     return ngx.now() + clockOffset
 end
 local function luaRegex(pattern, flags, subject)
+    -- plugins/feature-toggle/lua/access.ts:30
     local from, ____, err = ngx.re.find(subject, pattern, "jo" .. flags)
     if from ~= nil then
         return true
@@ -40,6 +42,7 @@ local function luaRegex(pattern, flags, subject)
     return ____temp_0
 end
 local function random()
+    -- plugins/feature-toggle/lua/access.ts:36
     return math.random()
 end
 local decisions = newMemosByConfig()
@@ -47,6 +50,7 @@ local decisions = newMemosByConfig()
 -- undefined (then call featureToggleAccess). `consumer`: the host's consumer table;
 -- `decidedTier`: what an earlier plugin decided (kong.ctx.shared / ctx tollgate_tier).
 function ____exports.rememberedFeatures(conf, consumer, decidedTier)
+    -- plugins/feature-toggle/lua/access.ts:68
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or remembered.tier ~= decidedTier then
         return nil
@@ -64,6 +68,7 @@ function ____exports.rememberedFeatures(conf, consumer, decidedTier)
 end
 --- Whether this config's decisions under `flags` may be keyed by the consumer (see ContextReads.consumerKeyed).
 local function consumerKeyed(conf, flags)
+    -- plugins/feature-toggle/lua/access.ts:77
     if not flags.reads.consumerKeyed then
         return false
     end
@@ -77,6 +82,7 @@ end
 --- The capabilities of the request being decided: one table, its clock set per request (a decision never yields).
 local caps = {now = 0, random = random, regex = luaRegex}
 function ____exports.featureToggleAccess(conf, facts, consumer)
+    -- plugins/feature-toggle/lua/access.ts:88
     caps.now = now()
     local prepared = prepare(conf)
     local remote = unleashFlags(conf)
@@ -112,6 +118,7 @@ function ____exports.featureToggleAccess(conf, facts, consumer)
     return outcome
 end
 function ____exports.featureToggleNeeds(conf)
+    -- plugins/feature-toggle/lua/access.ts:101
     return prepare(conf).needs
 end
 return ____exports

@@ -14,9 +14,11 @@ local polling = {}
 --- This worker's compiled copy of each source's answer, with the version it came from.
 local compiled = {}
 local function keyOf(u)
+    -- plugins/feature-toggle/lua/unleash.ts:30
     return "ft:" .. u.url .. ":" .. tostring(murmur3(u.api_token, 0))
 end
 local function poll(premature, u, key, appName)
+    -- plugins/feature-toggle/lua/unleash.ts:35
     if premature then
         return
     end
@@ -81,6 +83,7 @@ local function poll(premature, u, key, appName)
     dict:incr(key .. ":v", 1, 0)
 end
 local function startPolling(u, key, appName)
+    -- plugins/feature-toggle/lua/unleash.ts:73
     if polling[key] == true then
         return
     end
@@ -103,6 +106,7 @@ end
 --- Flags read from bootstrap files, per worker, by path (false: unreadable, logged once).
 local bootstrapped = {}
 local function bootstrapFlags(path)
+    -- plugins/feature-toggle/lua/unleash.ts:83
     if path == nil then
         return nil
     end
@@ -136,6 +140,7 @@ end
 --- The flags of the config's remote sources: the last Unleash answer, else the
 -- bootstrap file, else undefined (use the inline flags).
 function ____exports.unleashFlags(conf)
+    -- plugins/feature-toggle/lua/unleash.ts:105
     local u = conf.unleash
     if u == nil then
         return bootstrapFlags(conf.bootstrap_file)

@@ -13,16 +13,20 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(ctx, name)
+    -- plugins/hosts/apisix/adapter.ts:78
     core.request.set_header(ctx, name, nil)
 end
 function setUpstreamHeader(ctx, name, value)
+    -- plugins/hosts/apisix/adapter.ts:82
     core.request.set_header(ctx, name, value)
 end
 function setResponseHeader(_context, name, value)
+    -- plugins/hosts/apisix/adapter.ts:86
     core.response.set_header(name, value)
 end
 core = require("apisix.core")
 function ____exports.apisixConsumer(ctx)
+    -- plugins/hosts/apisix/adapter.ts:13
     local consumer = ctx.consumer
     if consumer == nil then
         return nil
@@ -40,10 +44,12 @@ function ____exports.apisixConsumer(ctx)
 end
 --- A request header (module level: see pickHeaders for why no closure).
 local function readHeader(ctx, name)
+    -- plugins/hosts/apisix/adapter.ts:26
     return core.request.header(ctx, name)
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx.
 function ____exports.apisixRequestFacts(ctx, needs)
+    -- plugins/hosts/apisix/adapter.ts:31
     local consumer = ____exports.apisixConsumer(ctx)
     local facts = {
         method = ctx.var.request_method or core.request.get_method(),
@@ -78,6 +84,7 @@ end
 --- Applies an outcome in the access phase. Returns the rejection, which the plugin's
 -- phase function returns to APISIX as `code, body` (APISIX then ends the request).
 function ____exports.applyApisixOutcome(ctx, outcome)
+    -- plugins/hosts/apisix/adapter.ts:57
     if outcome.warning ~= nil then
         core.log.warn(outcome.warning)
     end
@@ -120,6 +127,7 @@ local APISIX_VALIDATION = {references = "apisix", gatewayKeys = {"_meta"}}
 -- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
 -- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
+    -- plugins/hosts/apisix/adapter.ts:104
     local problem = validateConfig(spec, conf, APISIX_VALIDATION)
     if problem ~= nil then
         return false, problem

@@ -14,16 +14,20 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(_context, name)
+    -- plugins/hosts/kong/adapter.ts:116
     kong.service.request.clear_header(name)
 end
 function setUpstreamHeader(_context, name, value)
+    -- plugins/hosts/kong/adapter.ts:120
     kong.service.request.set_header(name, value)
 end
 function setResponseHeader(_context, name, value)
+    -- plugins/hosts/kong/adapter.ts:124
     kong.response.set_header(name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
+    -- plugins/hosts/kong/adapter.ts:18
     local scope = scopeByConfig[conf]
     if scope == nil then
         if conf.route_id ~= nil then
@@ -44,6 +48,7 @@ scopeByConfig = setmetatable({}, {__mode = "k"})
 -- consumer evicted from Kong's cache is dropped here too).
 local consumerFacts = setmetatable({}, {__mode = "k"})
 function ____exports.kongConsumer()
+    -- plugins/hosts/kong/adapter.ts:44
     local consumer = kong.client.get_consumer()
     if consumer == nil then
         return nil
@@ -58,6 +63,7 @@ function ____exports.kongConsumer()
 end
 --- A request header (module level: see pickHeaders for why no closure).
 local function readHeader(_context, name)
+    -- plugins/hosts/kong/adapter.ts:57
     return kong.request.get_header(name)
 end
 --- Whether this Kong hands plugins the raw path: Kong 2.x's get_path() is request_uri
@@ -66,6 +72,7 @@ end
 local rawPaths
 --- The request path as Kong 3.x gives it, on any Kong (see core/path.ts).
 local function kongPath()
+    -- plugins/hosts/kong/adapter.ts:69
     if rawPaths == nil then
         rawPaths = kong.version_num < 3000000
     end
@@ -74,6 +81,7 @@ local function kongPath()
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
 function ____exports.kongRequestFacts(conf, needs)
+    -- plugins/hosts/kong/adapter.ts:76
     local consumer = ____exports.kongConsumer()
     local facts = {
         method = kong.request.get_method(),
@@ -109,6 +117,7 @@ function ____exports.kongRequestFacts(conf, needs)
 end
 --- Keeps what the plugin decided for kafka-usage's event of this request (see AccessOutcome).
 local function recordUsage(outcome)
+    -- plugins/hosts/kong/adapter.ts:94
     local shared = kong.ctx.shared
     if outcome.tier ~= nil then
         shared.tollgate_tier = outcome.tier
@@ -122,6 +131,7 @@ local function recordUsage(outcome)
 end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
+    -- plugins/hosts/kong/adapter.ts:102
     if outcome.warning ~= nil then
         kong.log.warn(outcome.warning)
     end

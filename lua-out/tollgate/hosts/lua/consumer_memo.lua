@@ -1,9 +1,11 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local function generation()
+    -- plugins/hosts/lua/consumer-memo.ts:21
     return setmetatable({}, {__mode = "k"})
 end
 function ____exports.newConsumerMemo(size)
+    -- plugins/hosts/lua/consumer-memo.ts:25
     return {
         size = size,
         current = generation(),
@@ -13,6 +15,7 @@ function ____exports.newConsumerMemo(size)
 end
 --- Remembers `value` for `consumer` in the current generation (replacing what it held for it).
 function ____exports.keepForConsumer(memo, consumer, value)
+    -- plugins/hosts/lua/consumer-memo.ts:30
     local current = memo.current
     if current[consumer] ~= nil then
         current[consumer] = value
@@ -28,6 +31,7 @@ function ____exports.keepForConsumer(memo, consumer, value)
 end
 --- What is remembered for `consumer`, or undefined.
 function ____exports.recallForConsumer(memo, consumer)
+    -- plugins/hosts/lua/consumer-memo.ts:47
     local value = memo.current[consumer]
     if value ~= nil then
         return value
@@ -39,10 +43,12 @@ function ____exports.recallForConsumer(memo, consumer)
     return older
 end
 function ____exports.newMemosByConfig()
+    -- plugins/hosts/lua/consumer-memo.ts:58
     return setmetatable({}, {__mode = "k"})
 end
 --- What is remembered for `consumer` under `conf`, or undefined (also for no consumer).
 function ____exports.recallFor(memos, conf, consumer)
+    -- plugins/hosts/lua/consumer-memo.ts:63
     if consumer == nil then
         return nil
     end
@@ -57,6 +63,7 @@ function ____exports.recallFor(memos, conf, consumer)
 end
 --- Remembers `value` for `consumer` under `conf`, whose memo holds `size` consumers per generation.
 function ____exports.keepFor(memos, conf, size, consumer, value)
+    -- plugins/hosts/lua/consumer-memo.ts:70
     local memo = memos[conf]
     if memo == nil then
         memo = ____exports.newConsumerMemo(size)

@@ -2,6 +2,7 @@
 local ____exports = {}
 --- apply(context, name) for every name, in order.
 function ____exports.eachName(names, apply, context)
+    -- plugins/hosts/lua/each.ts:17
     local count = #names
     if count == 0 then
         return
@@ -30,6 +31,7 @@ end
 -- the third answer (it would return to the caller's frame, "NYI: return to lower
 -- frame"), so that exit went back to the interpreter on every request.
 function ____exports.eachHeader(headers, apply, context)
+    -- plugins/hosts/lua/each.ts:36
     local name, value = next(headers)
     if name == nil then
         return

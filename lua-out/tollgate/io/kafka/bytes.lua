@@ -18,15 +18,29 @@ do
     end
 end
 --- The byte at 0-based `i` of a byte string.
-____exports.byteAt = ____exports.BYTE_STRINGS and (function(s, i) return string.byte(s, i + 1) end) or (function(s, i) return __TS__StringCharCodeAt(s, i) end)
+____exports.byteAt = ____exports.BYTE_STRINGS and (function(s, i)
+    -- plugins/io/kafka/bytes.ts:40
+    return string.byte(s, i + 1)
+end) or (function(s, i)
+    -- plugins/io/kafka/bytes.ts:41
+    return __TS__StringCharCodeAt(s, i)
+end)
 --- Bytes `first` … `last - 1` (0-based) of a byte string.
-____exports.slice = ____exports.BYTE_STRINGS and (function(s, first, last) return string.sub(s, first + 1, last) end) or (function(s, first, last) return __TS__StringSubstring(s, first, last) end)
+____exports.slice = ____exports.BYTE_STRINGS and (function(s, first, last)
+    -- plugins/io/kafka/bytes.ts:45
+    return string.sub(s, first + 1, last)
+end) or (function(s, first, last)
+    -- plugins/io/kafka/bytes.ts:46
+    return __TS__StringSubstring(s, first, last)
+end)
 --- The one-byte string of `b` (0 … 255).
 function ____exports.char(b)
+    -- plugins/io/kafka/bytes.ts:49
     return CHARS[bit.band(b, 255) + 1]
 end
 --- UTF-8 bytes of a text: the text itself in LuaJIT; encoded from UTF-16 in JavaScript.
 function ____exports.utf8(s)
+    -- plugins/io/kafka/bytes.ts:57
     if ____exports.BYTE_STRINGS then
         return s
     end
@@ -126,6 +140,7 @@ end
 --- The text of UTF-8 bytes: the bytes themselves in LuaJIT; decoded to UTF-16 in
 -- JavaScript (an invalid sequence becomes U+FFFD).
 function ____exports.text(bytes)
+    -- plugins/io/kafka/bytes.ts:101
     if ____exports.BYTE_STRINGS then
         return bytes
     end
@@ -224,6 +239,7 @@ do
 end
 --- Lowercase hex of a byte string.
 function ____exports.toHex(bytes)
+    -- plugins/io/kafka/bytes.ts:157
     local out = {}
     do
         local i = 0
@@ -235,6 +251,7 @@ function ____exports.toHex(bytes)
     return table.concat(out, "")
 end
 local function hexDigit(code)
+    -- plugins/io/kafka/bytes.ts:165
     if code >= 48 and code <= 57 then
         return code - 48
     end
@@ -248,6 +265,7 @@ local function hexDigit(code)
 end
 --- The bytes of a hex string (either case; spaces ignored); undefined if it is not hex.
 function ____exports.fromHex(hex)
+    -- plugins/io/kafka/bytes.ts:173
     local out = {}
     local high = -1
     do
@@ -295,6 +313,7 @@ do
 end
 --- Standard base64 (RFC 4648, with padding) of a byte string.
 function ____exports.toBase64(bytes)
+    -- plugins/io/kafka/bytes.ts:197
     local out = {}
     do
         local i = 0
@@ -329,6 +348,7 @@ function ____exports.toBase64(bytes)
 end
 --- The bytes of standard base64 text (padding required); undefined when it is not base64.
 function ____exports.fromBase64(text64)
+    -- plugins/io/kafka/bytes.ts:211
     if #text64 % 4 ~= 0 then
         return nil
     end
@@ -363,9 +383,11 @@ function ____exports.fromBase64(text64)
     return table.concat(out, "")
 end
 function ____exports.int8(out, v)
+    -- plugins/io/kafka/bytes.ts:235
     out[#out + 1] = ____exports.char(bit.band(v, 255))
 end
 function ____exports.int16(out, v)
+    -- plugins/io/kafka/bytes.ts:239
     out[#out + 1] = string.char(
         bit.band(
             bit.arshift(v, 8),
@@ -376,6 +398,7 @@ function ____exports.int16(out, v)
 end
 --- A 32-bit integer, signed or unsigned (both wrap to the same four bytes).
 function ____exports.int32(out, v)
+    -- plugins/io/kafka/bytes.ts:244
     out[#out + 1] = string.char(
         bit.band(
             bit.rshift(v, 24),
@@ -394,18 +417,21 @@ function ____exports.int32(out, v)
 end
 --- A 64-bit integer given as a number with |v| < 2^53 (two's complement when negative).
 function ____exports.int64(out, v)
+    -- plugins/io/kafka/bytes.ts:249
     local high = math.floor(v / TWO_32)
     local low = v - high * TWO_32
     ____exports.int32(out, high)
     ____exports.int32(out, low)
 end
 function ____exports.bool(out, v)
+    -- plugins/io/kafka/bytes.ts:256
     out[#out + 1] = ____exports.char(v and 1 or 0)
 end
 --- Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53. Values below 2^14
 -- (record lengths, deltas, sizes: nearly all of them) take a branch, not the loop: a loop
 -- inside a function that a hot loop calls makes LuaJIT give up compiling the caller.
 function ____exports.uvarint(out, v)
+    -- plugins/io/kafka/bytes.ts:265
     if v < 128 then
         out[#out + 1] = ____exports.char(v)
         return
@@ -425,6 +451,7 @@ function ____exports.uvarint(out, v)
 end
 --- Bytes uvarint() writes for `v` (branches, no loop, below 2^35: see uvarint).
 function ____exports.uvarintSize(v)
+    -- plugins/io/kafka/bytes.ts:282
     if v < 128 then
         return 1
     end
@@ -452,14 +479,17 @@ function ____exports.uvarintSize(v)
 end
 --- Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 …
 function ____exports.zigzag(n)
+    -- plugins/io/kafka/bytes.ts:294
     return n >= 0 and n * 2 or -n * 2 - 1
 end
 --- Bytes varint() writes for `n`.
 function ____exports.varintSize(n)
+    -- plugins/io/kafka/bytes.ts:299
     return ____exports.uvarintSize(____exports.zigzag(n))
 end
 --- Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint).
 function ____exports.varint(out, n)
+    -- plugins/io/kafka/bytes.ts:304
     ____exports.uvarint(
         out,
         ____exports.zigzag(n)
@@ -467,11 +497,13 @@ function ____exports.varint(out, n)
 end
 --- STRING: int16 length, then the bytes.
 function ____exports.str(out, s)
+    -- plugins/io/kafka/bytes.ts:309
     ____exports.int16(out, #s)
     out[#out + 1] = s
 end
 --- NULLABLE_STRING: length -1 for null.
 function ____exports.nullableStr(out, s)
+    -- plugins/io/kafka/bytes.ts:315
     if s == nil then
         ____exports.int16(out, -1)
     else
@@ -480,11 +512,13 @@ function ____exports.nullableStr(out, s)
 end
 --- COMPACT_STRING: unsigned varint length + 1, then the bytes.
 function ____exports.compactStr(out, s)
+    -- plugins/io/kafka/bytes.ts:321
     ____exports.uvarint(out, #s + 1)
     out[#out + 1] = s
 end
 --- COMPACT_NULLABLE_STRING: 0 for null.
 function ____exports.compactNullableStr(out, s)
+    -- plugins/io/kafka/bytes.ts:327
     if s == nil then
         ____exports.uvarint(out, 0)
     else
@@ -493,6 +527,7 @@ function ____exports.compactNullableStr(out, s)
 end
 --- NULLABLE_BYTES: int32 length (-1 for null), then the bytes.
 function ____exports.nullableBytes(out, b)
+    -- plugins/io/kafka/bytes.ts:333
     if b == nil then
         ____exports.int32(out, -1)
     else
@@ -502,9 +537,11 @@ function ____exports.nullableBytes(out, b)
 end
 --- An empty tagged-field section (flexible versions).
 function ____exports.emptyTags(out)
+    -- plugins/io/kafka/bytes.ts:342
     out[#out + 1] = CHARS[1]
 end
 function ____exports.reader(data, pos)
+    -- plugins/io/kafka/bytes.ts:357
     if pos == nil then
         pos = 0
     end
@@ -512,6 +549,7 @@ function ____exports.reader(data, pos)
 end
 --- True (and `err` set) when fewer than `n` bytes remain.
 local function short(r, n)
+    -- plugins/io/kafka/bytes.ts:362
     if r.pos + n <= #r.data then
         return false
     end
@@ -522,6 +560,7 @@ local function short(r, n)
     return true
 end
 function ____exports.readInt8(r)
+    -- plugins/io/kafka/bytes.ts:369
     if short(r, 1) then
         return 0
     end
@@ -530,6 +569,7 @@ function ____exports.readInt8(r)
     return b >= 128 and b - 256 or b
 end
 function ____exports.readInt16(r)
+    -- plugins/io/kafka/bytes.ts:376
     if short(r, 2) then
         return 0
     end
@@ -539,6 +579,7 @@ function ____exports.readInt16(r)
 end
 --- An unsigned 32-bit integer (0 … 2^32 - 1).
 function ____exports.readUint32(r)
+    -- plugins/io/kafka/bytes.ts:384
     if short(r, 4) then
         return 0
     end
@@ -548,19 +589,23 @@ function ____exports.readUint32(r)
     return ____exports.byteAt(d, p) * 16777216 + ____exports.byteAt(d, p + 1) * 65536 + ____exports.byteAt(d, p + 2) * 256 + ____exports.byteAt(d, p + 3)
 end
 function ____exports.readInt32(r)
+    -- plugins/io/kafka/bytes.ts:392
     local v = ____exports.readUint32(r)
     return v >= 2147483648 and v - TWO_32 or v
 end
 --- A 64-bit integer as a number (exact while |v| < 2^53).
 function ____exports.readInt64(r)
+    -- plugins/io/kafka/bytes.ts:398
     local high = ____exports.readInt32(r)
     local low = ____exports.readUint32(r)
     return high * TWO_32 + low
 end
 function ____exports.readBool(r)
+    -- plugins/io/kafka/bytes.ts:404
     return ____exports.readInt8(r) ~= 0
 end
 function ____exports.readUvarint(r)
+    -- plugins/io/kafka/bytes.ts:408
     local value = 0
     local scale = 1
     do
@@ -586,10 +631,12 @@ function ____exports.readUvarint(r)
 end
 --- A zig-zag varint or varlong.
 function ____exports.readVarint(r)
+    -- plugins/io/kafka/bytes.ts:424
     local u = ____exports.readUvarint(r)
     return u % 2 == 0 and u / 2 or -(u + 1) / 2
 end
 function ____exports.readBytesN(r, n)
+    -- plugins/io/kafka/bytes.ts:429
     if n <= 0 then
         return ""
     end
@@ -601,12 +648,14 @@ function ____exports.readBytesN(r, n)
     return b
 end
 function ____exports.readStr(r)
+    -- plugins/io/kafka/bytes.ts:437
     return ____exports.readBytesN(
         r,
         ____exports.readInt16(r)
     )
 end
 function ____exports.readNullableStr(r)
+    -- plugins/io/kafka/bytes.ts:441
     local n = ____exports.readInt16(r)
     local ____temp_0
     if n < 0 then
@@ -617,12 +666,14 @@ function ____exports.readNullableStr(r)
     return ____temp_0
 end
 function ____exports.readCompactStr(r)
+    -- plugins/io/kafka/bytes.ts:446
     return ____exports.readBytesN(
         r,
         ____exports.readUvarint(r) - 1
     )
 end
 function ____exports.readCompactNullableStr(r)
+    -- plugins/io/kafka/bytes.ts:450
     local n = ____exports.readUvarint(r)
     local ____temp_1
     if n == 0 then
@@ -633,6 +684,7 @@ function ____exports.readCompactNullableStr(r)
     return ____temp_1
 end
 function ____exports.readNullableBytes(r)
+    -- plugins/io/kafka/bytes.ts:455
     local n = ____exports.readInt32(r)
     local ____temp_2
     if n < 0 then
@@ -644,6 +696,7 @@ function ____exports.readNullableBytes(r)
 end
 --- Skips a tagged-field section (flexible versions): count, then tag, size and data each.
 function ____exports.skipTags(r)
+    -- plugins/io/kafka/bytes.ts:461
     local count = ____exports.readUvarint(r)
     do
         local i = 0

@@ -60,6 +60,7 @@ do
 end
 --- The CRC register after the bytes `first` … `last - 1` of `data`, from register `crc`.
 local function update(crc, data, first, last)
+    -- plugins/io/kafka/crc32c.ts:40
     local i = first
     local lastWord = last - 4
     while i <= lastWord do
@@ -122,10 +123,12 @@ local function update(crc, data, first, last)
 end
 --- An unsigned 32-bit value (LuaJIT's bit operations return signed ones).
 function ____exports.unsigned32(v)
+    -- plugins/io/kafka/crc32c.ts:55
     return v < 0 and v + 4294967296 or v
 end
 --- CRC-32C of the bytes `first` … `last - 1` (0-based; default: all) of a byte string, 0 … 2^32 - 1.
 function ____exports.crc32c(data, first, last)
+    -- plugins/io/kafka/crc32c.ts:60
     if first == nil then
         first = 0
     end

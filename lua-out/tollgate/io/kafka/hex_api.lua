@@ -51,6 +51,7 @@ local saslAuthenticateRequest = ____requests.saslAuthenticateRequest
 local saslHandshakeRequest = ____requests.saslHandshakeRequest
 local saslPlainMessage = ____requests.saslPlainMessage
 local function bytes(hex)
+    -- plugins/io/kafka/hex-api.ts:37
     if hex == nil then
         return nil
     end
@@ -64,6 +65,7 @@ local function bytes(hex)
     return b
 end
 local function hexOrNull(b)
+    -- plugins/io/kafka/hex-api.ts:44
     local ____temp_0
     if b == nil then
         ____temp_0 = nil
@@ -73,17 +75,21 @@ local function hexOrNull(b)
     return ____temp_0
 end
 function ____exports.crc32cHex(hex)
+    -- plugins/io/kafka/hex-api.ts:48
     return crc32c(bytes(hex))
 end
 function ____exports.murmur2Hex(hex)
+    -- plugins/io/kafka/hex-api.ts:52
     return murmur2(bytes(hex))
 end
 --- murmur2 of a text's UTF-8 bytes (JavaScript strings are UTF-16: this checks `utf8`).
 function ____exports.murmur2Text(s)
+    -- plugins/io/kafka/hex-api.ts:57
     return murmur2(utf8(s))
 end
 --- The Java client's partition of a key (hex) for each partition count.
 function ____exports.partitionsHex(hex, partitionCounts)
+    -- plugins/io/kafka/hex-api.ts:62
     local key = bytes(hex)
     local out = {}
     for ____, n in ipairs(partitionCounts) do
@@ -92,26 +98,31 @@ function ____exports.partitionsHex(hex, partitionCounts)
     return out
 end
 function ____exports.varintHex(n)
+    -- plugins/io/kafka/hex-api.ts:69
     local out = {}
     varint(out, n)
     return toHex(table.concat(out, ""))
 end
 function ____exports.uvarintHex(n)
+    -- plugins/io/kafka/hex-api.ts:75
     local out = {}
     uvarint(out, n)
     return toHex(table.concat(out, ""))
 end
 function ____exports.int64Hex(n)
+    -- plugins/io/kafka/hex-api.ts:81
     local out = {}
     int64(out, n)
     return toHex(table.concat(out, ""))
 end
 --- Decodes a zig-zag varint/varlong (signed) or an unsigned varint from hex.
 function ____exports.readVarintHex(hex, signed)
+    -- plugins/io/kafka/hex-api.ts:88
     local r = reader(bytes(hex))
     return signed and readVarint(r) or readUvarint(r)
 end
 local function records(spec)
+    -- plugins/io/kafka/hex-api.ts:105
     local out = {}
     for ____, r in ipairs(spec.records) do
         local headers = {}
@@ -133,6 +144,7 @@ local function records(spec)
     return out
 end
 function ____exports.recordBatchHex(spec)
+    -- plugins/io/kafka/hex-api.ts:115
     return toHex(encodeRecordBatch(
         records(spec),
         spec
@@ -140,6 +152,7 @@ function ____exports.recordBatchHex(spec)
 end
 --- decodeRecordBatch with byte fields in hex.
 function ____exports.decodeRecordBatchHex(hex)
+    -- plugins/io/kafka/hex-api.ts:120
     local batch = decodeRecordBatch(bytes(hex))
     local decodedRecords = {}
     for ____, r in ipairs(batch.records) do
@@ -162,6 +175,7 @@ function ____exports.decodeRecordBatchHex(hex)
 end
 --- A whole framed request (size prefix included), in hex.
 function ____exports.requestHex(spec)
+    -- plugins/io/kafka/hex-api.ts:154
     local b = spec.body
     local body = ""
     if spec.apiKey == API_API_VERSIONS then
@@ -215,6 +229,7 @@ function ____exports.requestHex(spec)
 end
 --- Decodes a response (hex, without its size prefix): the correlation id and the body.
 function ____exports.decodeResponseHex(apiKey, version, hex)
+    -- plugins/io/kafka/hex-api.ts:175
     local ____readResponseHeader_result_4 = readResponseHeader(
         bytes(hex),
         apiKey,
@@ -253,14 +268,17 @@ function ____exports.decodeResponseHex(apiKey, version, hex)
 end
 --- SASL PLAIN's message for a user and password, in hex.
 function ____exports.saslPlainHex(username, password)
+    -- plugins/io/kafka/hex-api.ts:192
     return toHex(saslPlainMessage(username, password))
 end
 --- Base64 of bytes given in hex.
 function ____exports.base64Hex(hex)
+    -- plugins/io/kafka/hex-api.ts:197
     return toBase64(bytes(hex) or "")
 end
 --- The bytes of base64 text, in hex; null when it is not base64.
 function ____exports.fromBase64Hex(text64)
+    -- plugins/io/kafka/hex-api.ts:202
     return hexOrNull(fromBase64(text64))
 end
 return ____exports

@@ -7,6 +7,7 @@ local M = 1540483477
 local R = 24
 --- a * b modulo 2^32, as a signed 32-bit integer (Java's int multiplication).
 local function mul32(a, b)
+    -- plugins/io/kafka/murmur2.ts:20
     local low = bit.band(a, 65535) * b
     local high = bit.lshift(
         bit.band(
@@ -22,6 +23,7 @@ local function mul32(a, b)
 end
 --- Kafka's murmur2 of a byte string, as Java's signed int (-2^31 … 2^31 - 1).
 function ____exports.murmur2(data)
+    -- plugins/io/kafka/murmur2.ts:27
     local length = #data
     local h = bit.bxor(SEED, length)
     local whole = length - length % 4
@@ -97,6 +99,7 @@ function ____exports.murmur2(data)
 end
 --- The partition (0 … numPartitions - 1) the Java client chooses for a record with this key.
 function ____exports.partitionForKey(key, numPartitions)
+    -- plugins/io/kafka/murmur2.ts:54
     return bit.band(
         ____exports.murmur2(key),
         2147483647

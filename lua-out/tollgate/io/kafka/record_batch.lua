@@ -24,6 +24,7 @@ ____exports.EMPTY_BATCH_BYTES = 61
 local MAGIC = 2
 local TRANSACTIONAL_BIT = 16
 local function varBytes(out, b)
+    -- plugins/io/kafka/record-batch.ts:75
     if b == nil then
         varint(out, -1)
     else
@@ -33,10 +34,12 @@ local function varBytes(out, b)
 end
 --- Bytes varBytes() writes for `b`.
 local function varBytesSize(b)
+    -- plugins/io/kafka/record-batch.ts:84
     return b == nil and 1 or varintSize(#b) + #b
 end
 --- Bytes of the headers' keys and values (one header, the usual case, without a loop: see uvarint).
 local function headersSize(headers)
+    -- plugins/io/kafka/record-batch.ts:89
     if headers == nil or #headers == 0 then
         return 0
     end
@@ -50,6 +53,7 @@ local function headersSize(headers)
     return size
 end
 local function pushHeaders(out, headers)
+    -- plugins/io/kafka/record-batch.ts:97
     if headers == nil or #headers == 0 then
         return
     end
@@ -67,6 +71,7 @@ end
 -- `timestampDelta` from the base. The record's length is computed first, so its fields go
 -- straight into `out` (no per-record buffer to join and copy: a batch holds hundreds).
 local function pushRecord(out, record, offsetDelta, timestampDelta)
+    -- plugins/io/kafka/record-batch.ts:115
     local headers = record.headers
     local headerCount = headers == nil and 0 or #headers
     local length = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount) + headersSize(headers)
@@ -81,6 +86,7 @@ local function pushRecord(out, record, offsetDelta, timestampDelta)
 end
 --- One record (length prefix included), at `offsetDelta` with `timestampDelta` from the base.
 function ____exports.encodeRecord(record, offsetDelta, timestampDelta)
+    -- plugins/io/kafka/record-batch.ts:131
     local out = {}
     pushRecord(out, record, offsetDelta, timestampDelta)
     return table.concat(out, "")
@@ -88,6 +94,7 @@ end
 --- A RecordBatch v2 holding `records` (at least one), uncompressed, CreateTime.
 -- Timestamps are numbers of ms below 2^53.
 function ____exports.encodeRecordBatch(records, options)
+    -- plugins/io/kafka/record-batch.ts:141
     if options == nil then
         options = {}
     end
@@ -130,6 +137,7 @@ function ____exports.encodeRecordBatch(records, options)
     return table.concat(out, "")
 end
 local function readVarBytes(r)
+    -- plugins/io/kafka/record-batch.ts:193
     local n = readVarint(r)
     local ____temp_0
     if n < 0 then
@@ -141,6 +149,7 @@ local function readVarBytes(r)
 end
 --- Decodes one uncompressed RecordBatch v2 at the start of `data`.
 function ____exports.decodeRecordBatch(data)
+    -- plugins/io/kafka/record-batch.ts:199
     local r = reader(data)
     local baseOffset = readInt64(r)
     local batchLength = readInt32(r)

@@ -70,6 +70,7 @@ ____exports.ERRORS = {
 }
 --- Whether a request of this API and version uses header v2 (flexible versions).
 function ____exports.isFlexible(apiKey, version)
+    -- plugins/io/kafka/requests.ts:93
     if apiKey == ____exports.API_API_VERSIONS then
         return version >= 3
     end
@@ -86,6 +87,7 @@ function ____exports.isFlexible(apiKey, version)
 end
 --- A whole request: size, header (v1, or v2 when flexible), body. `clientId` is text.
 function ____exports.frameRequest(apiKey, version, correlationId, clientId, body)
+    -- plugins/io/kafka/requests.ts:102
     local header = {}
     int16(header, apiKey)
     int16(header, version)
@@ -110,11 +112,13 @@ function ____exports.frameRequest(apiKey, version, correlationId, clientId, body
 end
 --- The size prefix of a response (its first 4 bytes): the number of bytes that follow.
 function ____exports.frameSize(prefix)
+    -- plugins/io/kafka/requests.ts:118
     return readInt32(reader(prefix))
 end
 --- Reads the response header of a response without its size prefix; `r.pos` is then at
 -- the body. ApiVersions responses have no tags, whatever the version.
 function ____exports.readResponseHeader(frame, apiKey, version)
+    -- plugins/io/kafka/requests.ts:126
     local r = reader(frame)
     local correlationId = readInt32(r)
     if apiKey ~= ____exports.API_API_VERSIONS and ____exports.isFlexible(apiKey, version) then
@@ -124,6 +128,7 @@ function ____exports.readResponseHeader(frame, apiKey, version)
 end
 --- ApiVersions body: empty before v3; v3 names the client software (text).
 function ____exports.apiVersionsRequest(version, softwareName, softwareVersion)
+    -- plugins/io/kafka/requests.ts:137
     if version < 3 then
         return ""
     end
@@ -143,6 +148,7 @@ end
 -- version answers UNSUPPORTED_VERSION (35) in the v0 layout, with its own ranges: call
 -- again with version 0 to read that.
 function ____exports.decodeApiVersions(r, version)
+    -- plugins/io/kafka/requests.ts:164
     local result = {
         errorCode = readInt16(r),
         apis = {},
@@ -182,6 +188,7 @@ end
 --- The version to use for `apiKey`: the highest that both this module (SUPPORTED) and the
 -- broker (its ApiVersions ranges) know; -1 when none.
 function ____exports.pickVersion(apis, apiKey)
+    -- plugins/io/kafka/requests.ts:184
     local ours
     for ____, range in ipairs(____exports.SUPPORTED) do
         if range.apiKey == apiKey then
@@ -201,6 +208,7 @@ function ____exports.pickVersion(apis, apiKey)
 end
 --- Metadata v8 body for these topics (text names).
 function ____exports.metadataRequest(topics, allowAutoTopicCreation)
+    -- plugins/io/kafka/requests.ts:201
     if allowAutoTopicCreation == nil then
         allowAutoTopicCreation = false
     end
@@ -218,6 +226,7 @@ function ____exports.metadataRequest(topics, allowAutoTopicCreation)
     return table.concat(out, "")
 end
 local function readInt32Array(r)
+    -- plugins/io/kafka/requests.ts:245
     local out = {}
     local count = readInt32(r)
     do
@@ -231,6 +240,7 @@ local function readInt32Array(r)
 end
 --- Metadata v8 response body.
 function ____exports.decodeMetadata(r)
+    -- plugins/io/kafka/requests.ts:253
     local result = {
         throttleTimeMs = readInt32(r),
         brokers = {},
@@ -297,7 +307,10 @@ function ____exports.decodeMetadata(r)
             end
             __TS__ArraySort(
                 topic.partitions,
-                function(____, a, b) return a.partition - b.partition end
+                function(____, a, b)
+                    -- plugins/io/kafka/requests.ts:281
+                    return a.partition - b.partition
+                end
             )
             readInt32(r)
             local ____result_topics_10 = result.topics
@@ -315,6 +328,7 @@ function ____exports.decodeMetadata(r)
 end
 --- SaslHandshake v1 body: the mechanism (e.g. "PLAIN").
 function ____exports.saslHandshakeRequest(mechanism)
+    -- plugins/io/kafka/requests.ts:296
     local out = {}
     str(
         out,
@@ -323,6 +337,7 @@ function ____exports.saslHandshakeRequest(mechanism)
     return table.concat(out, "")
 end
 function ____exports.decodeSaslHandshake(r)
+    -- plugins/io/kafka/requests.ts:309
     local errorCode = readInt16(r)
     local mechanisms = {}
     local count = readInt32(r)
@@ -341,11 +356,13 @@ function ____exports.decodeSaslHandshake(r)
 end
 --- SaslAuthenticate v0/v1 body: the mechanism's message.
 function ____exports.saslAuthenticateRequest(authBytes)
+    -- plugins/io/kafka/requests.ts:320
     local out = {}
     nullableBytes(out, authBytes)
     return table.concat(out, "")
 end
 function ____exports.decodeSaslAuthenticate(r, version)
+    -- plugins/io/kafka/requests.ts:337
     local errorCode = readInt16(r)
     local message = readNullableStr(r)
     local authBytes = readNullableBytes(r) or ""
@@ -365,10 +382,12 @@ end
 --- SASL PLAIN's one message (RFC 4616): no authorization identity, then the user name and
 -- the password, each after a NUL byte (UTF-8).
 function ____exports.saslPlainMessage(username, password)
+    -- plugins/io/kafka/requests.ts:351
     return "\0" .. utf8(username) .. "\0" .. utf8(password)
 end
 --- InitProducerId v0/v1 body.
 function ____exports.initProducerIdRequest(transactionalId, transactionTimeoutMs)
+    -- plugins/io/kafka/requests.ts:359
     local out = {}
     local ____nullableStr_12 = nullableStr
     local ____temp_11
@@ -382,6 +401,7 @@ function ____exports.initProducerIdRequest(transactionalId, transactionTimeoutMs
     return table.concat(out, "")
 end
 function ____exports.decodeInitProducerId(r)
+    -- plugins/io/kafka/requests.ts:374
     local result = {
         throttleTimeMs = readInt32(r),
         errorCode = readInt16(r),
@@ -397,6 +417,7 @@ function ____exports.decodeInitProducerId(r)
 end
 --- Produce v3–v8 body (one layout for all of them). acks: -1 (all in-sync replicas), 1 or 0.
 function ____exports.produceRequest(acks, timeoutMs, topics, transactionalId)
+    -- plugins/io/kafka/requests.ts:402
     local out = {}
     local ____nullableStr_14 = nullableStr
     local ____temp_13
@@ -424,6 +445,7 @@ function ____exports.produceRequest(acks, timeoutMs, topics, transactionalId)
 end
 --- Produce v3–v8 response body.
 function ____exports.decodeProduce(r, version)
+    -- plugins/io/kafka/requests.ts:436
     local result = {topics = {}, throttleTimeMs = 0}
     local topicCount = readInt32(r)
     do
@@ -490,6 +512,7 @@ function ____exports.decodeProduce(r, version)
 end
 --- The name of a Kafka error code, e.g. "NOT_LEADER_OR_FOLLOWER (6)".
 function ____exports.errorName(code)
+    -- plugins/io/kafka/requests.ts:473
     return (____exports.ERRORS[code] or "ERROR") .. " (" .. tostring(code) .. ")"
 end
 return ____exports

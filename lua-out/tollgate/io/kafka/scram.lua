@@ -10,6 +10,7 @@ local toBase64 = ____bytes.toBase64
 local utf8 = ____bytes.utf8
 --- A user name as SCRAM writes it: "=" and "," escaped.
 local function saslName(username)
+    -- plugins/io/kafka/scram.ts:40
     local out = {}
     local bytes = utf8(username)
     do
@@ -24,11 +25,13 @@ local function saslName(username)
 end
 --- The first message, for `nonce` (printable, without ","; at least 16 random characters).
 function ____exports.scramFirst(username, nonce)
+    -- plugins/io/kafka/scram.ts:51
     local bare = "n=" .. saslName(username) .. ",r=" .. nonce
     return {message = "n,," .. bare, bare = bare, nonce = nonce}
 end
 --- The attributes of a server message ("a=value,b=value"); values may contain "=".
 local function attributes(message)
+    -- plugins/io/kafka/scram.ts:57
     local found = {}
     local start = 0
     while start <= #message do
@@ -50,6 +53,7 @@ local function attributes(message)
     return found
 end
 local function xor(a, b)
+    -- plugins/io/kafka/scram.ts:70
     local out = {}
     do
         local i = 0
@@ -65,6 +69,7 @@ local function xor(a, b)
 end
 --- The final message from the server's first message; or an error (`{ error }`).
 function ____exports.scramFinal(crypto, password, first, serverFirst)
+    -- plugins/io/kafka/scram.ts:77
     local server = attributes(serverFirst)
     if server.e ~= nil then
         return {error = "the server refused: " .. server.e}
@@ -113,6 +118,7 @@ function ____exports.scramFinal(crypto, password, first, serverFirst)
 end
 --- Undefined when the server's final message carries the expected signature; else why not.
 function ____exports.scramCheckServer(serverFinal, final)
+    -- plugins/io/kafka/scram.ts:96
     local server = attributes(serverFinal)
     if server.e ~= nil then
         return "the server refused: " .. server.e

@@ -8,6 +8,7 @@ local WAIT_STEP_S = 0.005
 --- One LRU per namespace and size, per worker.
 local workerCaches = {}
 local function workerCache(options, dict)
+    -- plugins/io/lua/cache.ts:82
     if options.worker ~= nil then
         return options.worker
     end
@@ -27,10 +28,12 @@ local function workerCache(options, dict)
 end
 --- `epoch`: the cache epoch when the fetch started (invalidation compares with it).
 local function encodeEntry(fetched, fetchedAt, epoch)
+    -- plugins/io/lua/cache.ts:97
     return (fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000)) .. ":" .. tostring(epoch) .. "|" .. fetched.payload
 end
 --- Reads an answer from the dict, undefined when absent, undecodable, or invalidated.
 local function readEntry(options, dict, key, subject, decode)
+    -- plugins/io/lua/cache.ts:102
     local stored = dict:get(key)
     if type(stored) ~= "string" then
         return nil
@@ -57,6 +60,7 @@ local function readEntry(options, dict, key, subject, decode)
     return {value = value, fetchedAt = fetchedAt, freshUntil = fetchedAt + fresh, staleUntil = fetchedAt + fresh + options.staleTtl}
 end
 local function remember(cache, subject, entry, now)
+    -- plugins/io/lua/cache.ts:119
     local ttl = entry.staleUntil - now
     if ttl > 0 then
         cache.lru:set(subject, entry, ttl)
@@ -64,6 +68,7 @@ local function remember(cache, subject, entry, now)
 end
 --- The shared dict's entry for `subject` when it is fresh (remembered in this worker's LRU too), else undefined.
 local function freshShared(options, dict, cache, key, subject, decode, now)
+    -- plugins/io/lua/cache.ts:125
     local entry = readEntry(
         options,
         dict,
@@ -81,6 +86,7 @@ end
 -- invalidates a subject (invalidateSubject), so something derived from a cached answer
 -- stays good only while the epoch it was derived under is current.
 function ____exports.cacheEpoch(dict)
+    -- plugins/io/lua/cache.ts:137
     local epoch = dict:get("epoch")
     return type(epoch) == "number" and epoch or 0
 end
@@ -88,6 +94,7 @@ end
 -- was obtained and, when fresh, until when (ngx.now() seconds); or undefined and why
 -- nothing could be had.
 function ____exports.cachedGet(options, subject, fetch, decode)
+    -- plugins/io/lua/cache.ts:147
     local dict = ngx.shared[options.dict]
     if dict == nil then
         return nil, "lua_shared_dict '" .. options.dict .. "' is not declared", 0
@@ -210,6 +217,7 @@ end
 -- namespaces): the next request for it fetches. Call from any phase where shared
 -- dicts are available.
 function ____exports.invalidateSubject(dictName, subject)
+    -- plugins/io/lua/cache.ts:243
     local dict = ngx.shared[dictName]
     if dict == nil then
         return false, "lua_shared_dict '" .. dictName .. "' is not declared"
@@ -226,6 +234,7 @@ function ____exports.invalidateSubject(dictName, subject)
 end
 --- Entries in this worker's LRUs (for tests and diagnostics).
 function ____exports.workerCacheSize()
+    -- plugins/io/lua/cache.ts:254
     local total = 0
     for ____, cache in pairs(workerCaches) do
         total = total + cache.lru:count()

@@ -15,10 +15,12 @@ for ____, declaration in ipairs(DECLARATIONS) do
     pcall(ffi.cdef, declaration)
 end
 local function hasPbkdf2(lib)
+    -- plugins/io/lua/crypto.ts:36
     return lib.PKCS5_PBKDF2_HMAC
 end
 --- libcrypto: the process's own, else loaded by one of its usual names; undefined when none is found.
 local function findLibCrypto()
+    -- plugins/io/lua/crypto.ts:41
     local inProcess = pcall(hasPbkdf2, ffi.C)
     if inProcess then
         return ffi.C
@@ -34,6 +36,7 @@ end
 local lib
 --- `count` bytes from OpenSSL's CSPRNG; undefined when libcrypto cannot be found or fails.
 function ____exports.randomBytes(count)
+    -- plugins/io/lua/crypto.ts:55
     if lib == nil then
         lib = findLibCrypto()
     end
@@ -45,6 +48,7 @@ function ____exports.randomBytes(count)
 end
 --- The primitives of SHA-256 or SHA-512 for SCRAM; undefined when libcrypto cannot be found.
 function ____exports.scramCrypto(hash)
+    -- plugins/io/lua/crypto.ts:63
     if lib == nil then
         lib = findLibCrypto()
     end
@@ -56,6 +60,7 @@ function ____exports.scramCrypto(hash)
     local size = hash == "SHA-256" and 32 or 64
     return {
         hash = function(____, data)
+            -- plugins/io/lua/crypto.ts:70
             local out = ffi.new("unsigned char[" .. tostring(size) .. "]")
             c.EVP_Digest(
                 data,
@@ -68,6 +73,7 @@ function ____exports.scramCrypto(hash)
             return ffi.string(out, size)
         end,
         hmac = function(____, key, data)
+            -- plugins/io/lua/crypto.ts:75
             local out = ffi.new("unsigned char[" .. tostring(size) .. "]")
             c.HMAC(
                 md,
@@ -81,6 +87,7 @@ function ____exports.scramCrypto(hash)
             return ffi.string(out, size)
         end,
         pbkdf2 = function(____, password, salt, iterations)
+            -- plugins/io/lua/crypto.ts:80
             local out = ffi.new("unsigned char[" .. tostring(size) .. "]")
             c.PKCS5_PBKDF2_HMAC(
                 password,

@@ -11,18 +11,22 @@ local connectOptions = {}
 --- The connection pool of a target. TLS settings are part of it: a connection secured for
 -- one name, or not verified, must never serve a call that wants another name verified.
 local function poolName(options)
+    -- plugins/io/lua/http.ts:55
     return "tollgate-http:" .. options.host .. ":" .. tostring(options.port) .. ":" .. poolSecurity(options.tls)
 end
 local function fail(sock, err)
+    -- plugins/io/lua/http.ts:59
     sock:close()
     return nil, err
 end
 --- Milliseconds left before `deadline` (seconds), at least 1.
 local function remainingMs(deadline)
+    -- plugins/io/lua/http.ts:65
     local left = math.floor((deadline - ngx.now()) * 1000)
     return left < 1 and 1 or left
 end
 local function receive(sock, deadline, pattern)
+    -- plugins/io/lua/http.ts:70
     if ngx.now() >= deadline then
         return nil, "timeout", nil
     end
@@ -31,6 +35,7 @@ local function receive(sock, deadline, pattern)
 end
 --- Reads a chunked body; returns it, or undefined and an error.
 local function readChunked(sock, deadline, max)
+    -- plugins/io/lua/http.ts:77
     local parts = {}
     local total = 0
     do
@@ -84,6 +89,7 @@ end
 -- an error ("connect: connection refused", "timeout", "body larger than …").
 -- A 4xx/5xx answer is a response, not an error.
 function ____exports.httpGet(options, path)
+    -- plugins/io/lua/http.ts:110
     local sock = ngx.socket.tcp()
     local deadline = ngx.now() + (options.connectTimeoutMs + options.timeoutMs) / 1000
     sock:settimeouts(options.connectTimeoutMs, options.timeoutMs, options.timeoutMs)

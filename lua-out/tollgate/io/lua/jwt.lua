@@ -3,6 +3,7 @@ local ____exports = {}
 local cjson = require("cjson.safe")
 --- base64url → base64 with padding, as ngx.decode_base64 expects.
 local function toBase64(segment)
+    -- plugins/io/lua/jwt.ts:9
     local text = (string.gsub((string.gsub(segment, "-", "+")), "_", "/"))
     local rest = #text % 4
     if rest == 2 then
@@ -13,6 +14,7 @@ local function toBase64(segment)
     return text
 end
 function ____exports.verifiedJwtClaims(token)
+    -- plugins/io/lua/jwt.ts:17
     if type(token) ~= "string" then
         return nil
     end

@@ -3,6 +3,8 @@ local ____exports = {}
 local exchange, closed, learnVersions, authenticate, saslStep
 local ____client_2Dcert = require("tollgate.core.client_cert")
 local clientCertificate = ____client_2Dcert.clientCertificate
+local ____version = require("tollgate.core.version")
+local TOLLGATE_VERSION = ____version.TOLLGATE_VERSION
 local ____bytes = require("tollgate.io.kafka.bytes")
 local toBase64 = ____bytes.toBase64
 local ____scram = require("tollgate.io.kafka.scram")
@@ -45,6 +47,7 @@ local saslAuthenticateRequest = ____requests.saslAuthenticateRequest
 local saslHandshakeRequest = ____requests.saslHandshakeRequest
 local saslPlainMessage = ____requests.saslPlainMessage
 function exchange(state, sock, config, apiKey, version, body)
+    -- plugins/io/lua/kafka-producer.ts:209
     state.correlationId = (state.correlationId + 1) % 2147483647
     local correlationId = state.correlationId
     local sent, sendErr = sock:send(frameRequest(
@@ -76,17 +79,19 @@ function exchange(state, sock, config, apiKey, version, body)
     return header, nil
 end
 function closed(sock, err)
+    -- plugins/io/lua/kafka-producer.ts:263
     sock:close()
     return nil, err
 end
 function learnVersions(state, config, sock, broker)
+    -- plugins/io/lua/kafka-producer.ts:269
     local header, exchangeErr = exchange(
         state,
         sock,
         config,
         API_API_VERSIONS,
         3,
-        apiVersionsRequest(3, "tollgate", "0.1.0")
+        apiVersionsRequest(3, "tollgate", TOLLGATE_VERSION)
     )
     if header == nil then
         return "ApiVersions: " .. tostring(exchangeErr)
@@ -121,6 +126,7 @@ function learnVersions(state, config, sock, broker)
     return nil
 end
 function authenticate(state, config, sock, broker, sasl)
+    -- plugins/io/lua/kafka-producer.ts:291
     local handshake, handshakeErr = exchange(
         state,
         sock,
@@ -189,6 +195,7 @@ function authenticate(state, config, sock, broker, sasl)
     return scramCheckServer(serverFinal, final)
 end
 function saslStep(state, config, sock, version, message)
+    -- plugins/io/lua/kafka-producer.ts:323
     local answer, answerErr = exchange(
         state,
         sock,
@@ -243,6 +250,7 @@ for ____, code in ipairs({45, 47, 59}) do
 end
 local SEQUENCE_MODULUS = 2147483648
 local function parseAddr(addr)
+    -- plugins/io/lua/kafka-producer.ts:172
     local host, port = string.match(addr, "^%[?([^%]]+)%]?:(%d+)$")
     if host == nil or port == nil then
         return nil
@@ -254,6 +262,7 @@ local function parseAddr(addr)
     }
 end
 local function clientCertOf(config)
+    -- plugins/io/lua/kafka-producer.ts:178
     local ____temp_0
     if config.tls == nil then
         ____temp_0 = nil
@@ -263,6 +272,7 @@ local function clientCertOf(config)
     return ____temp_0
 end
 local function stateFor(config)
+    -- plugins/io/lua/kafka-producer.ts:182
     local state = states[config]
     if state ~= nil then
         return state
@@ -314,6 +324,7 @@ end
 -- versions are known (ApiVersions on the first connection of this worker to it); or
 -- undefined and an error (the socket is closed).
 local function connect(state, config, broker)
+    -- plugins/io/lua/kafka-producer.ts:239
     local sock = ngx.socket.tcp()
     sock:settimeouts(config.timeout_ms, config.timeout_ms, config.timeout_ms)
     local ok, err = sock:connect(broker.host, broker.port, {pool = "tollgate-kafka:" .. broker.addr .. ":" .. state.poolTag, pool_size = config.pool_size or 4})
@@ -358,9 +369,11 @@ local function connect(state, config, broker)
     return sock, nil
 end
 local function release(sock, config)
+    -- plugins/io/lua/kafka-producer.ts:338
     sock:setkeepalive(config.keepalive_ms or 60000, config.pool_size or 4)
 end
 local function versionFor(broker, apiKey)
+    -- plugins/io/lua/kafka-producer.ts:342
     if apiKey == API_PRODUCE then
         return broker.produce or -1
     end
@@ -377,6 +390,7 @@ end
 -- has closed meanwhile (it restarted, or closed an idle connection) is replaced by a fresh
 -- one once.
 local function call(state, config, broker, apiKey, name, body)
+    -- plugins/io/lua/kafka-producer.ts:355
     do
         local attempt = 1
         while true do
@@ -413,6 +427,7 @@ local function call(state, config, broker, apiKey, name, body)
 end
 --- Brokers to ask for cluster-wide things: the known nodes, then the seeds.
 local function candidates(state)
+    -- plugins/io/lua/kafka-producer.ts:386
     local out = {}
     for ____, broker in pairs(state.nodes) do
         out[#out + 1] = broker
@@ -424,6 +439,7 @@ local function candidates(state)
 end
 --- Loads the topic's partitions and leaders (and the brokers) from the first broker that answers.
 local function refreshMetadata(state, config, topic)
+    -- plugins/io/lua/kafka-producer.ts:394
     local lastErr = "no broker"
     for ____, broker in ipairs(candidates(state)) do
         do
@@ -487,6 +503,7 @@ local function refreshMetadata(state, config, topic)
 end
 --- Obtains a producer id and epoch (retrying briefly while the coordinator loads).
 local function initProducer(state, config)
+    -- plugins/io/lua/kafka-producer.ts:426
     local lastErr = "no broker"
     do
         local attempt = 0
@@ -528,6 +545,7 @@ end
 --- Every partition batch of `group` failed with `error`. (A module function: a closure made
 -- in send() would keep LuaJIT from compiling the loops that encode each batch.)
 local function failGroup(results, group, ____error, retriable)
+    -- plugins/io/lua/kafka-producer.ts:461
     for ____, batch in ipairs(group) do
         results[#results + 1] = {
             partition = batch.partition,
@@ -542,6 +560,7 @@ end
 -- failed partition), or undefined and an error when nothing could be sent (no metadata,
 -- no producer id).
 function ____exports.send(config, topic, records)
+    -- plugins/io/lua/kafka-producer.ts:470
     local state = stateFor(config)
     if state.error ~= nil then
         return nil, state.error
@@ -706,6 +725,7 @@ function ____exports.send(config, topic, records)
 end
 --- What this worker knows of a config's cluster (for a status endpoint and tests).
 function ____exports.clusterInfo(config)
+    -- plugins/io/lua/kafka-producer.ts:617
     local state = stateFor(config)
     local nodes = {}
     for nodeId, broker in pairs(state.nodes) do

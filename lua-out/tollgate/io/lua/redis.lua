@@ -21,6 +21,7 @@ local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
 function connect(p, node)
+    -- plugins/io/lua/redis.ts:120
     local sock = ngx.socket.tcp()
     sock:settimeout(p.timeoutMs)
     local options = p.connectOptions[node.addr]
@@ -64,13 +65,21 @@ function connect(p, node)
     return sock, nil
 end
 function failed(sock, err)
+    -- plugins/io/lua/redis.ts:148
     sock:close()
     return nil, err
 end
 function newNodeLane(p, lanes, node)
+    -- plugins/io/lua/redis.ts:163
     local lane = newLane(
-        function() return connect(p, node) end,
-        function(sock) return sock:setkeepalive(p.keepaliveMs, p.poolSize) end,
+        function()
+            -- plugins/io/lua/redis.ts:168
+            return connect(p, node)
+        end,
+        function(sock)
+            -- plugins/io/lua/redis.ts:169
+            return sock:setkeepalive(p.keepaliveMs, p.poolSize)
+        end,
         2 * 5 * p.timeoutMs / 1000,
         3 * p.timeoutMs / 1000,
         PIPELINES
@@ -79,6 +88,7 @@ function newNodeLane(p, lanes, node)
     return lane
 end
 function send(sock, script, keys, args, asking, withSource)
+    -- plugins/io/lua/redis.ts:196
     if asking then
         local ok, err = command(sock, {"ASKING"})
         if ok == nil or ok == false then
@@ -91,6 +101,7 @@ function send(sock, script, keys, args, asking, withSource)
     )
 end
 function evalOn(p, node, script, keys, args, asking)
+    -- plugins/io/lua/redis.ts:217
     local sock, connectErr = connect(p, node)
     if sock == nil then
         return nil, connectErr, false
@@ -131,17 +142,22 @@ local REFRESH_INTERVAL_S = 1
 local preparedByConfig = setmetatable({}, {__mode = "k"})
 --- Lowercase hex SHA-1 of a script (ngx.sha1_bin), computed once at module load by callers.
 function ____exports.scriptSha1(source)
+    -- plugins/io/lua/redis.ts:73
     local hex = string.gsub(
         ngx.sha1_bin(source),
         ".",
-        function(char) return string.format(
-            "%02x",
-            string.byte(char)
-        ) end
+        function(char)
+            -- plugins/io/lua/redis.ts:74
+            return string.format(
+                "%02x",
+                string.byte(char)
+            )
+        end
     )
     return hex
 end
 local function prepare(config)
+    -- plugins/io/lua/redis.ts:78
     local cached = preparedByConfig[config]
     if cached ~= nil then
         return cached
@@ -202,12 +218,14 @@ local function prepare(config)
 end
 --- The pipelining lane of `node` (made once per config and node address).
 local function laneFor(p, lanes, node)
+    -- plugins/io/lua/redis.ts:154
     return lanes[node.addr] or newNodeLane(p, lanes, node)
 end
 --- EVALSHA of `script` on `node` (EVAL when Redis does not know it): in the node's
 -- pipelining lane when pipelining is on and no ASKING must go first, else on a
 -- connection of its own. Returns as evalOn does.
 local function evalScript(p, node, script, keys, args, asking)
+    -- plugins/io/lua/redis.ts:183
     if p.lanes ~= nil and not asking then
         return pipelined(
             laneFor(p, p.lanes, node),
@@ -228,6 +246,7 @@ end
 --- Loads the slot map with CLUSTER SLOTS from the first node that answers: the
 -- masters of the last map, then the seeds. On failure the old map stays.
 local function refreshSlots(p, state)
+    -- plugins/io/lua/redis.ts:242
     local now = ngx.now()
     local candidates = {}
     for ____, node in ipairs(state.masters) do
@@ -282,6 +301,7 @@ local function refreshSlots(p, state)
     end
 end
 local function runOnCluster(p, state, script, keys, args)
+    -- plugins/io/lua/redis.ts:283
     if not state.loaded or state.stale then
         local now = ngx.now()
         if now >= state.nextRefreshAt and now >= state.busyUntil then
@@ -342,6 +362,7 @@ end
 -- connections (get_reused_times() == 0).
 -- Returns the script's reply, or nil and an error string that names the node.
 function ____exports.runScript(config, script, keys, args)
+    -- plugins/io/lua/redis.ts:337
     local p = prepare(config)
     if p.error ~= nil then
         return nil, p.error
@@ -373,6 +394,7 @@ end
 -- how many CLUSTER SLOTS replies it applied, and which node it thinks owns `slot`.
 -- For diagnostics and tests; undefined for a single-node config or before first use.
 function ____exports.clusterMapInfo(config, slot)
+    -- plugins/io/lua/redis.ts:357
     local p = prepare(config)
     local ____temp_2
     if p.clusterKey == nil then

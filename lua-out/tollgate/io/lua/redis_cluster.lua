@@ -3,6 +3,7 @@ local ____exports = {}
 local states = {}
 --- The node object for `host:port` in this cluster (created once).
 function ____exports.nodeAt(state, host, port)
+    -- plugins/io/lua/redis-cluster.ts:49
     local addr = host .. ":" .. tostring(port)
     local node = state.nodes[addr]
     if node == nil then
@@ -15,6 +16,7 @@ end
 -- first use; or undefined and an error naming a seed that is not "host:port".
 -- `key` identifies the cluster (the seeds joined), computed once by the caller.
 function ____exports.clusterState(key, seeds)
+    -- plugins/io/lua/redis-cluster.ts:64
     local existing = states[key]
     if existing ~= nil then
         return existing, nil
@@ -51,12 +53,14 @@ function ____exports.clusterState(key, seeds)
 end
 --- An endpoint from a reply, or `fallback` when the node does not know its own (NULL, "", "?").
 local function endpoint(value, fallback)
+    -- plugins/io/lua/redis-cluster.ts:93
     return type(value) == "string" and value ~= "" and value ~= "?" and value or fallback
 end
 --- Replaces the slot map with a CLUSTER SLOTS reply received from a node at
 -- `askedHost`. Returns an error (and keeps the old map) when the reply is not
 -- the documented shape.
 function ____exports.applyClusterSlots(state, reply, askedHost)
+    -- plugins/io/lua/redis-cluster.ts:102
     if type(reply) ~= "table" or reply == nil then
         return "CLUSTER SLOTS: unexpected reply"
     end
@@ -106,6 +110,7 @@ end
 --- The node a MOVED or ASK error reply redirects to (`from` is the node that sent
 -- it: an empty endpoint means its host). Returns undefined for any other error.
 function ____exports.redirection(state, err, from)
+    -- plugins/io/lua/redis-cluster.ts:136
     local kind, host, port = string.match(err, "^(%u+) %d+ (.*):(%d+)$")
     if kind ~= "MOVED" and kind ~= "ASK" or host == nil or port == nil then
         return nil, nil
@@ -118,6 +123,7 @@ function ____exports.redirection(state, err, from)
 end
 --- What this worker knows about a cluster (diagnostics and tests).
 function ____exports.clusterStats(key, slot)
+    -- plugins/io/lua/redis-cluster.ts:147
     local state = states[key]
     if state == nil then
         return nil

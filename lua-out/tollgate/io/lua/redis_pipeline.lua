@@ -8,6 +8,7 @@ local readReply = ____resp.readReply
 local scriptCommand = ____resp.scriptCommand
 local semaphore = require("ngx.semaphore")
 function ____exports.newLane(open, release, waitS, staleS, concurrency)
+    -- plugins/io/lua/redis-pipeline.ts:79
     local slots = {}
     do
         local i = 0
@@ -28,6 +29,7 @@ function ____exports.newLane(open, release, waitS, staleS, concurrency)
 end
 --- A slot free for a new leader (0-based), or -1.
 local function freeSlot(lane)
+    -- plugins/io/lua/redis-pipeline.ts:92
     local slots = lane.slots
     local now = ngx.now()
     do
@@ -44,6 +46,7 @@ local function freeSlot(lane)
 end
 --- Every call of `batch` without a reply or an error yet fails with `err` (a connection error).
 local function failRest(batch, err)
+    -- plugins/io/lua/redis-pipeline.ts:103
     for ____, call in ipairs(batch) do
         do
             if call.reply ~= nil or call.err ~= nil then
@@ -58,6 +61,7 @@ end
 --- One write: EVALSHA of every call still wanted, or (`withSource`) EVAL of those Redis
 -- answered NOSCRIPT.
 local function sendCalls(sock, batch, withSource)
+    -- plugins/io/lua/redis-pipeline.ts:115
     local parts = {}
     local at = 0
     for ____, call in ipairs(batch) do
@@ -82,6 +86,7 @@ local function sendCalls(sock, batch, withSource)
 end
 --- Reads the replies to the last write, in order; false when the connection failed.
 local function readReplies(sock, batch)
+    -- plugins/io/lua/redis-pipeline.ts:129
     for ____, call in ipairs(batch) do
         do
             if not call.awaiting then
@@ -110,6 +115,7 @@ local function readReplies(sock, batch)
 end
 --- One round trip for `batch`, and a second for the scripts Redis did not know (EVAL loads them).
 local function runBatch(lane, batch)
+    -- plugins/io/lua/redis-pipeline.ts:153
     local sock, openErr = lane.open()
     if sock == nil then
         failRest(batch, openErr or "connect failed")
@@ -141,6 +147,7 @@ local function runBatch(lane, batch)
 end
 --- Wakes the first call still waiting as the next leader in `slot`, or frees the slot.
 local function handOff(lane, slot)
+    -- plugins/io/lua/redis-pipeline.ts:177
     local queue = lane.queue
     do
         local i = 0
@@ -169,6 +176,7 @@ local function handOff(lane, slot)
 end
 --- Sends the queued calls (with `me` first) in `slot`, hands the replies out, then the slot.
 local function lead(lane, me, slot)
+    -- plugins/io/lua/redis-pipeline.ts:199
     lane.slots[slot + 1] = ngx.now()
     local batch = {me}
     for ____, call in ipairs(lane.queue) do
@@ -189,6 +197,7 @@ end
 -- reply; or undefined, the error, and whether it is a Redis error reply (true) or a
 -- connection failure or timeout (false) — as a call on its own connection would.
 function ____exports.pipelined(lane, script, keys, args)
+    -- plugins/io/lua/redis-pipeline.ts:219
     local call = {
         script = script,
         keys = keys,

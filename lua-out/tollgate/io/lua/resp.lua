@@ -3,6 +3,7 @@ local ____exports = {}
 local PLUS, MINUS, COLON, DOLLAR, STAR
 --- Reads one reply (arrays recursively).
 function ____exports.readReply(sock)
+    -- plugins/io/lua/resp.ts:73
     local line, err = sock:receive("*l")
     if line == nil then
         return nil, err
@@ -58,6 +59,7 @@ function ____exports.readReply(sock)
 end
 --- EVALSHA of a script with its keys and arguments, or EVAL with its source (which also loads it).
 function ____exports.scriptCommand(script, keys, args, withSource)
+    -- plugins/io/lua/resp.ts:20
     local command = {withSource and "EVAL" or "EVALSHA", withSource and script.source or script.sha1, #keys}
     for ____, key in ipairs(keys) do
         command[#command + 1] = key
@@ -69,6 +71,7 @@ function ____exports.scriptCommand(script, keys, args, withSource)
 end
 --- Whether an error reply says Redis does not know the script (send it again with EVAL).
 function ____exports.isUnknownScript(err)
+    -- plugins/io/lua/resp.ts:28
     return err ~= nil and string.sub(err, 1, 8) == "NOSCRIPT"
 end
 --- Writes one command (its name and arguments, each a string or number) into `parts`
@@ -76,6 +79,7 @@ end
 -- every part ending in CRLF. Returns the next free index. The socket joins the table in
 -- C; several commands in one table go out in one write (a pipeline).
 function ____exports.appendCommand(parts, at, args)
+    -- plugins/io/lua/resp.ts:38
     local count = #args
     parts[at + 1] = "*" .. tostring(count) .. "\r\n"
     at = at + 1
@@ -97,6 +101,7 @@ function ____exports.appendCommand(parts, at, args)
 end
 --- Sends one command and reads its reply.
 function ____exports.command(sock, args)
+    -- plugins/io/lua/resp.ts:58
     local parts = {}
     ____exports.appendCommand(parts, 0, args)
     local sent, sendErr = sock:send(parts)

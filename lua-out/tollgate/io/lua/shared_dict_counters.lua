@@ -6,6 +6,7 @@ local newTable = ____tables.newTable
 local ____counter = require("tollgate.io.counter")
 local counterTtl = ____counter.counterTtl
 function countWindow(dict, counter, cost, now, current, previous, at)
+    -- plugins/io/lua/shared-dict-counters.ts:45
     local ttl = counterTtl(counter, now)
     local value, err = dict:incr(counter.key, cost, 0, ttl)
     if value == nil then
@@ -23,6 +24,7 @@ function countWindow(dict, counter, cost, now, current, previous, at)
     return nil
 end
 function ____exports.incrementCounters(dictName, counters, cost, now)
+    -- plugins/io/lua/shared-dict-counters.ts:12
     local dict = ngx.shared[dictName]
     if dict == nil then
         return nil, "lua_shared_dict '" .. dictName .. "' is not declared"
@@ -83,6 +85,7 @@ function ____exports.incrementCounters(dictName, counters, cost, now)
 end
 --- Takes `cost` back from every current counter (a refused request must not use up quota).
 function ____exports.refundCounters(dictName, counters, cost)
+    -- plugins/io/lua/shared-dict-counters.ts:75
     local dict = ngx.shared[dictName]
     if dict == nil then
         return

@@ -3,6 +3,7 @@ local ____exports = {}
 local ssl = require("ngx.ssl")
 --- The part of a pool name that says how its connections are secured.
 function ____exports.poolSecurity(tls)
+    -- plugins/io/lua/tls.ts:13
     if tls == nil then
         return "plain"
     end
@@ -13,6 +14,7 @@ end
 local parsedPem = {}
 --- The parsed form of a PEM text (certificate or key), cached; or undefined and the parser's error.
 local function parsePem(pem, parse)
+    -- plugins/io/lua/tls.ts:23
     local known = parsedPem[pem]
     if known ~= nil then
         return known, nil
@@ -25,6 +27,7 @@ local function parsePem(pem, parse)
 end
 --- Sets the client certificate on `sock` for its handshake; an error, or undefined.
 local function presentClientCert(sock, client)
+    -- plugins/io/lua/tls.ts:35
     local cert, certErr = parsePem(client.cert, ssl.parse_pem_cert)
     if cert == nil then
         return "client certificate: " .. tostring(certErr)
@@ -40,6 +43,7 @@ end
 -- from the pool). With `verify`, nginx checks the chain against lua_ssl_trusted_certificate
 -- and the certificate's DNS names against `serverName`. Returns an error, or undefined.
 function ____exports.secure(sock, tls)
+    -- plugins/io/lua/tls.ts:49
     local reused = sock:getreusedtimes()
     if reused ~= 0 then
         return nil

@@ -2,6 +2,7 @@
 local ____exports = {}
 local randomHex
 function randomHex(bytes)
+    -- plugins/kafka-usage/lua/facts.ts:49
     local file = io.open("/dev/urandom", "rb")
     local raw
     if file ~= nil then
@@ -29,6 +30,7 @@ end
 -- the request spent on upstreams. (string.find in a loop, not string.gmatch: LuaJIT
 -- cannot compile gmatch's iterator, and this runs for every request.)
 local function upstreamMs(value)
+    -- plugins/kafka-usage/lua/facts.ts:16
     if value == nil then
         return nil
     end
@@ -66,6 +68,7 @@ end
 local idPrefix
 local idCounter = 0
 local function nextEventId()
+    -- plugins/kafka-usage/lua/facts.ts:42
     if idPrefix == nil then
         idPrefix = randomHex(8)
     end
@@ -73,6 +76,7 @@ local function nextEventId()
     return idPrefix .. "-" .. tostring(idCounter)
 end
 function ____exports.nginxUsageFacts(method, path, status, consumer)
+    -- plugins/kafka-usage/lua/facts.ts:65
     local v = ngx.var
     local started = ngx.req.start_time()
     return {

@@ -24,6 +24,7 @@ local EventQueue = ____queue.EventQueue
 local ____kafka_2Dproducer = require("tollgate.io.lua.kafka_producer")
 local send = ____kafka_2Dproducer.send
 function queueDepth()
+    -- plugins/kafka-usage/lua/publisher.ts:97
     local depth = 0
     for ____, channel in pairs(channels) do
         depth = depth + channel.delivery.queue:size()
@@ -31,14 +32,17 @@ function queueDepth()
     return depth
 end
 function count(name, n)
+    -- plugins/kafka-usage/lua/publisher.ts:103
     counters[name] = counters[name] + n
     unsynced[name] = unsynced[name] + n
 end
 function drop(reason, n)
+    -- plugins/kafka-usage/lua/publisher.ts:108
     count(reason, n)
     count("dropped", n)
 end
 function syncCounters()
+    -- plugins/kafka-usage/lua/publisher.ts:118
     local dict = ngx.shared[dictName]
     if dict == nil then
         return
@@ -60,6 +64,7 @@ function syncCounters()
     )
 end
 function logStats(premature)
+    -- plugins/kafka-usage/lua/publisher.ts:132
     if premature then
         return
     end
@@ -70,12 +75,15 @@ function logStats(premature)
     )
 end
 function nowMs()
+    -- plugins/kafka-usage/lua/publisher.ts:139
     return ngx.now() * 1000
 end
 function dueIn(channel, now)
+    -- plugins/kafka-usage/lua/publisher.ts:144
     return msUntilDue(channel.delivery, channel.conf.batch, now)
 end
 function schedule(delayMs)
+    -- plugins/kafka-usage/lua/publisher.ts:149
     local at = nowMs() + delayMs
     if timerDueAt >= 0 and timerDueAt <= at then
         return
@@ -91,6 +99,7 @@ function schedule(delayMs)
     timerDueAt = at
 end
 function refusedForSize(channel, events, ____error)
+    -- plugins/kafka-usage/lua/publisher.ts:164
     local lone = splitRefused(channel.delivery, events)
     if lone == nil then
         count("retried", #events)
@@ -103,6 +112,7 @@ function refusedForSize(channel, events, ____error)
     )
 end
 function attempt(channel)
+    -- plugins/kafka-usage/lua/publisher.ts:175
     local events = eventsToSend(channel.delivery, channel.conf.batch)
     if #events == 0 then
         return
@@ -149,6 +159,7 @@ function attempt(channel)
     end
 end
 function abandon(channel)
+    -- plugins/kafka-usage/lua/publisher.ts:204
     local delivery = channel.delivery
     local left = delivery.inflight
     delivery.inflight = {}
@@ -173,6 +184,7 @@ function abandon(channel)
     end
 end
 function flushTimer(premature)
+    -- plugins/kafka-usage/lua/publisher.ts:226
     timerDueAt = -1
     if flushing then
         return
@@ -197,6 +209,7 @@ function flushTimer(premature)
     end
 end
 function flushLoop(premature)
+    -- plugins/kafka-usage/lua/publisher.ts:244
     local deadline = -1
     do
         while true do
@@ -267,6 +280,7 @@ flushing = false
 timerDueAt = -1
 local statsStarted = false
 local function channelFor(conf)
+    -- plugins/kafka-usage/lua/publisher.ts:63
     local channel = channelOfConf[conf]
     if channel ~= nil then
         return channel
@@ -303,6 +317,7 @@ end
 --- The log-phase step: one event for the request, queued. Returns what happened to it
 -- ("queued", "queue_full", "too_large" or "skipped"); never waits.
 function ____exports.publish(conf, facts, nodeId)
+    -- plugins/kafka-usage/lua/publisher.ts:286
     local event = buildUsageEvent(conf, facts, nodeId)
     if event == nil then
         return "skipped"
@@ -327,6 +342,7 @@ end
 --- The counters summed over this node's workers, from the shared dict, plus each
 -- worker's own figures: what GET /kafka-usage/status answers.
 function ____exports.nodeStatus(dict)
+    -- plugins/kafka-usage/lua/publisher.ts:309
     syncCounters()
     local shared = ngx.shared[dict]
     if shared == nil then

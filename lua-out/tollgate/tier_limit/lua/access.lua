@@ -23,6 +23,7 @@ local script = {
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
+    -- plugins/tier-limit/lua/access.ts:19
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -37,6 +38,7 @@ local function countInRedis(prepared, checks, cost, now)
     return counts, nil
 end
 function ____exports.tierLimitAccess(conf, facts, prepared)
+    -- plugins/tier-limit/lua/access.ts:33
     if prepared == nil then
         prepared = prepare(conf)
     end
