@@ -5,15 +5,17 @@
  *      lays the files out as kong/plugins/<name>/, apisix/plugins/<name>.lua and tollgate/.
  *   2. esbuild bundles each plugins/<name>/kong-js.ts into lua-out/kong-js/<name>.cjs,
  *      a self-contained CommonJS module for Kong's JS plugin server (kong-pdk).
- *   4. docs/CONFIGURATION.md is written from the schema specs (scripts/config-reference.ts).
  *   3. Every generated Lua file is compiled by LuaJIT (Debian's luajit2, which, unlike
  *      OpenResty's build, has no Lua 5.2 syntax such as empty `;` statements), and no
  *      file may require a global `lualib_bundle`.
+ *   4. The generated parts of docs/plugins/<name>.md (field reference, example configs)
+ *      are rewritten from the schemas and docs/examples/ (scripts/doc-pages.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
+import { writePages } from "./doc-pages.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const LUA_OUT = join(ROOT, "lua-out");
@@ -94,5 +96,4 @@ function checkLua(): void {
 compileLua();
 await bundleKongJs();
 checkLua();
-// docs/CONFIGURATION.md is generated from the same schema specs.
-await import("./config-reference.ts");
+writePages();
