@@ -1,5 +1,5 @@
 /**
- * The generated parts of docs/plugins/<name>.md, so a plugin's page cannot drift from
+ * The generated parts of docs/plugins/<name>.md (and README.md's examples), so a plugin's page cannot drift from
  * its schema or from the example configs the tests load:
  *
  *   <!-- fields:begin --> … <!-- fields:end -->
@@ -7,7 +7,8 @@
  *   <!-- example:begin examples/<plugin>/<case>.kong.yml --> … <!-- example:end -->
  *       the example file (path relative to docs/), copied verbatim into a code block.
  *
- * Everything outside the markers is hand-written and kept. scripts/build.ts calls
+ * README.md's example blocks (its quick starts) are rewritten the same way, with paths
+ * relative to docs/ too. Everything outside the markers is hand-written and kept. scripts/build.ts calls
  * writePages(); tests/unit/doc-pages.test.ts checks that every page is what
  * renderPage() makes of it and that every example file is shown on a page.
  */
@@ -104,26 +105,36 @@ export function examplesOf(page: string): string[] {
   return [...page.matchAll(EXAMPLE)].map((m) => m[2]!);
 }
 
-/** `page` with its generated parts rewritten; throws when a marker is missing. */
+/** `text` with every example block rewritten from its file. */
+export function renderExamples(text: string, readExample: (path: string) => string): string {
+  return text.replace(EXAMPLE, (_all, begin: string, path: string, end: string) => {
+    const example = readExample(path).replace(/\n$/, "");
+    return `${begin}\`\`\`yaml\n${example}\n\`\`\`\n${end}`;
+  });
+}
+
+/** `page` with its generated parts rewritten; throws when the fields block is missing. */
 export function renderPage(plugin: PluginDoc, page: string, readExample: (path: string) => string): string {
   if (!FIELDS.test(page)) throw new Error(`docs/plugins/${plugin.name}.md has no <!-- fields:begin --> … <!-- fields:end --> block`);
   const withFields = page.replace(FIELDS, (_all, begin: string, end: string) => `${begin}${fieldReference(plugin)}\n${end}`);
-  return withFields.replace(EXAMPLE, (_all, begin: string, path: string, end: string) => {
-    const text = readExample(path).replace(/\n$/, "");
-    return `${begin}\`\`\`yaml\n${text}\n\`\`\`\n${end}`;
-  });
+  return renderExamples(withFields, readExample);
 }
 
 export function readDocsFile(path: string): string {
   return readFileSync(join(DOCS_DIR, path), "utf8");
 }
 
-/** Rewrites the generated parts of every plugin page (run by scripts/build.ts). */
+/** README.md, whose quick starts show example files too. */
+export const README_PATH = join(DOCS_DIR, "..", "README.md");
+
+function rewrite(path: string, render: (text: string) => string): void {
+  const text = readFileSync(path, "utf8");
+  const rendered = render(text);
+  if (rendered !== text) writeFileSync(path, rendered);
+}
+
+/** Rewrites the generated parts of every plugin page and README.md (run by scripts/build.ts). */
 export function writePages(): void {
-  for (const plugin of PLUGIN_DOCS) {
-    const path = pagePath(plugin.name);
-    const page = readFileSync(path, "utf8");
-    const rendered = renderPage(plugin, page, readDocsFile);
-    if (rendered !== page) writeFileSync(path, rendered);
-  }
+  for (const plugin of PLUGIN_DOCS) rewrite(pagePath(plugin.name), (page) => renderPage(plugin, page, readDocsFile));
+  rewrite(README_PATH, (text) => renderExamples(text, readDocsFile));
 }

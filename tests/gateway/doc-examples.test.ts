@@ -111,6 +111,14 @@ afterAll(async () => {
 
 /** One request per example where it shows what the page says; keyed by file. */
 const CHECKS: Record<string, (gateway: RunningGateway) => Promise<void>> = {
+  "docs/examples/quickstart": async (gateway) => {
+    // README's curl loop: 200 200 200 429, the 429 with Retry-After and the JSON it quotes.
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await request(`${gateway.url}/demo`, { headers: { apikey: "alice-key" } }));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(Number(replies[3]!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(replies[3]!.body).toMatchObject({ error: "rate_limited", tier: "free", window: "minute" });
+  },
   "docs/examples/tier-limit/trusted-header": async (gateway) => {
     // From 127.0.0.1 (a trusted address) the header names the tier; without it, anonymous_tier.
     const partner = await request(`${gateway.url}/orders`, { headers: { "x-internal-tier": "partner" } });
