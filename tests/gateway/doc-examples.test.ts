@@ -257,7 +257,7 @@ function quotedErrorsInDocs(): { file: string; message: string }[] {
     ...filesUnder(join(REPO_ROOT, "plugins")).filter((f) => f.endsWith("README.md")).map((f) => relative(REPO_ROOT, f)),
   ];
   return files.flatMap((file) =>
-    [...readFileSync(join(REPO_ROOT, file), "utf8").matchAll(/`(config\.[A-Za-z0-9_.<>*-]+: [^`]+)`/g)].map((m) => ({ file, message: m[1]! })),
+    [...readFileSync(join(REPO_ROOT, file), "utf8").matchAll(/`(config\.[A-Za-z0-9_.*-]+: [^`]+)`/g)].map((m) => ({ file, message: m[1]! })),
   );
 }
 
