@@ -70,6 +70,17 @@ function defaultOf(field: FieldSpec): string {
   return builtFromDefaults ? "its fields' defaults" : "required";
 }
 
+/**
+ * Said of every field that takes a secret reference (`referenceable` in the spec: Kong's
+ * vault references, APISIX's $env:// and $secret://), explained in docs/CONFIGURATION.md.
+ */
+const SECRET_NOTE = "Takes a secret reference ([secrets](../CONFIGURATION.md#secrets)).";
+
+function isReferenceable(field: FieldSpec): boolean {
+  // Read loosely: `referenceable` is an optional attribute of string specs.
+  return field.kind === "string" && (field as { referenceable?: boolean }).referenceable === true;
+}
+
 /** One table row per field, nested records, map values and list elements after their parent. */
 function rows(spec: RecordSpec, path: string): string[] {
   const out: string[] = [];
@@ -77,7 +88,8 @@ function rows(spec: RecordSpec, path: string): string[] {
     const field = spec.fields[name]!;
     const fieldPath = path === "" ? name : `${path}.${name}`;
     // A `|` inside a description would end the table cell.
-    out.push(`| \`${fieldPath}\` | ${typeOf(field)} | ${defaultOf(field)} | ${field.description.replace(/\|/g, "\\|")} |`);
+    const description = field.description.replace(/\|/g, "\\|") + (isReferenceable(field) ? ` ${SECRET_NOTE}` : "");
+    out.push(`| \`${fieldPath}\` | ${typeOf(field)} | ${defaultOf(field)} | ${description} |`);
     if (field.kind === "record") out.push(...rows(field, fieldPath));
     if (field.kind === "map" && field.values.kind === "record") {
       out.push(...rows(field.values, `${fieldPath}.<${field.keys.description.replace(/\.$/, "").toLowerCase()}>`));
