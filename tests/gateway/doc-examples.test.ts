@@ -64,22 +64,23 @@ function start(host: HostKind, config: Config, upstreamUrl: string): Promise<Run
 }
 
 /**
- * Every tollgate plugin config in a parsed declarative config: Kong lists plugins as
- * `{name, config}` entries, APISIX as a map from name to config, at any depth.
+ * Every tollgate plugin config in a parsed declarative config, with its plugin's name:
+ * Kong lists plugins as `{name, config}` entries, APISIX as a map from name to config,
+ * at any depth.
  */
-function tollgateConfigs(node: unknown, found: Config[] = []): Config[] {
+function tollgateConfigs(node: unknown, found: { plugin: string; conf: Config }[] = []): { plugin: string; conf: Config }[] {
   if (Array.isArray(node)) {
     for (const item of node) tollgateConfigs(item, found);
   } else if (node !== null && typeof node === "object") {
     const object = node as Config;
     const name = object["name"];
     if (typeof name === "string" && TOLLGATE_PLUGINS.includes(name) && typeof object["config"] === "object") {
-      found.push(object["config"] as Config);
+      found.push({ plugin: name, conf: object["config"] as Config });
     }
     const plugins = object["plugins"];
     if (plugins !== null && typeof plugins === "object" && !Array.isArray(plugins)) {
       for (const [plugin, conf] of Object.entries(plugins as Config)) {
-        if (TOLLGATE_PLUGINS.includes(plugin)) found.push(conf as Config);
+        if (TOLLGATE_PLUGINS.includes(plugin)) found.push({ plugin, conf: conf as Config });
       }
     }
     for (const value of Object.values(object)) tollgateConfigs(value, found);
@@ -190,7 +191,7 @@ describe.each(EXAMPLES)("the example $file on the $host-shaped host", (example) 
     const config = parsed(example);
     const confs = tollgateConfigs(config);
     expect(confs.length).toBeGreaterThan(0);
-    confs[confs.length - 1]!["no_such_field"] = 1;
+    confs[confs.length - 1]!.conf["no_such_field"] = 1;
     expect(await refusal(example.host, config, upstream.url)).toMatch(/no_such_field/);
   });
 });
@@ -272,27 +273,9 @@ describe("the configuration errors the docs quote", () => {
   it.each(QUOTED_ERRORS)("$host-shaped host, $plugin: $message", async (quoted) => {
     const example = EXAMPLES.find((e) => e.host === quoted.host)!;
     const config = parsed(example);
-    const conf = tollgateConfigs(config).find((c) => pluginOf(config, c) === quoted.plugin);
-    expect(conf).toBeDefined();
-    quoted.change(conf!);
+    const found = tollgateConfigs(config).find((c) => c.plugin === quoted.plugin);
+    expect(found).toBeDefined();
+    quoted.change(found!.conf);
     expect(await refusal(quoted.host, config, upstream.url)).toContain(quoted.message);
   });
 });
-
-/** Which tollgate plugin `conf` (an object inside `config`) configures. */
-function pluginOf(config: Config, conf: Config): string | undefined {
-  let owner: string | undefined;
-  const visit = (node: unknown): void => {
-    if (owner !== undefined || node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const object = node as Config;
-    if (object["config"] === conf && typeof object["name"] === "string") owner = object["name"];
-    const plugins = object["plugins"];
-    if (plugins !== null && typeof plugins === "object" && !Array.isArray(plugins)) {
-      for (const [name, value] of Object.entries(plugins as Config)) if (value === conf) owner = name;
-    }
-    Object.values(object).forEach(visit);
-  };
-  visit(config);
-  return owner;
-}
