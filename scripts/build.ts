@@ -8,7 +8,8 @@
  *   3. Every generated Lua file is compiled by LuaJIT (Debian's luajit2, which, unlike
  *      OpenResty's build, has no Lua 5.2 syntax such as empty `;` statements), and no
  *      file may require a global `lualib_bundle`.
- *   4. docs/CONFIGURATION.md is written from the schema specs (scripts/config-reference.ts).
+ *   4. The generated parts of docs/plugins/<name>.md (field reference, example configs)
+ *      are rewritten from the schemas and docs/examples/ (scripts/doc-pages.ts).
  *
  * Before compiling, plugins/core/version.ts is written from package.json's version
  * (scripts/version.ts). Into the compiled tree, before it replaces lua-out/, go Kong's
@@ -19,6 +20,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
+import { writePages } from "./doc-pages.ts";
 import { writeKongSchemas } from "./kong-schema-literal.ts";
 import { writeRockspecs } from "./rockspec.ts";
 import { writeVersionModule } from "./version.ts";
@@ -106,5 +108,4 @@ const version = writeVersionModule();
 compileLua(version);
 await bundleKongJs();
 checkLua();
-// docs/CONFIGURATION.md is generated from the same schema specs.
-await import("./config-reference.ts");
+writePages();

@@ -1,7 +1,7 @@
 /**
  * The four plugins as the build sees them: name, schema spec (and the name it is
  * exported under, which generated Lua requires), and priorities. Read by
- * scripts/config-reference.ts (docs/CONFIGURATION.md) and scripts/kong-schema-literal.ts
+ * scripts/doc-pages.ts (docs/plugins/<name>.md) and scripts/kong-schema-literal.ts
  * (Kong's schema.lua files).
  */
 import type { RecordSpec } from "../plugins/core/schema.ts";

@@ -31,16 +31,16 @@ lua_out_in_sync() {
   # Only meaningful in a git checkout; a tarball has nothing to compare with.
   git rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
   local drift
-  drift=$(git status --porcelain -- lua-out docs/CONFIGURATION.md plugins/core/version.ts)
+  drift=$(git status --porcelain -- lua-out docs/plugins README.md plugins/core/version.ts)
   if [[ -n $drift ]]; then
-    echo "lua-out/, docs/CONFIGURATION.md or plugins/core/version.ts differs from a fresh build (run 'make build' and commit):"
+    echo "lua-out/, docs/plugins/, README.md or plugins/core/version.ts differs from a fresh build (run 'make build' and commit):"
     echo "$drift"
     return 1
   fi
 }
 
 echo "== checks"
-check "lua-out/, docs/CONFIGURATION.md and plugins/core/version.ts are what the build generates" lua_out_in_sync
+check "lua-out/, docs/plugins/, README.md and plugins/core/version.ts are what the build generates" lua_out_in_sync
 check "TypeScript (Node side) type-checks" npx --no-install tsc -p tsconfig.json
 
 echo "== vitest (TypeScript vectors, gateway suites)"

@@ -27042,7 +27042,7 @@ function checkValue(spec, value, path, ctx) {
       }
       const items = value;
       for (let i = 0; i < items.length; i++) {
-        const itemPath = `${path}[${i + 1}]`;
+        const itemPath = `${path}.${i + 1}`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
         const problem = checkValue(spec.elements, item, itemPath, ctx);
@@ -27363,7 +27363,7 @@ function catalogProblem(plans) {
   for (const name of names) {
     const includes = plans[name].includes ?? [];
     for (let i = 0; i < includes.length; i++) {
-      if (plans[includes[i]] === void 0) return `plans.${name}.includes[${i + 1}]: '${includes[i]}' is not one of the configured plans`;
+      if (plans[includes[i]] === void 0) return `plans.${name}.includes.${i + 1}: '${includes[i]}' is not one of the configured plans`;
     }
   }
   const state = {};
@@ -27859,7 +27859,7 @@ var entitlementCheckSchema = record({
     const required = conf["required_plans"];
     if (required !== void 0) {
       for (let i = 0; i < required.length; i++) {
-        if (plans[required[i]] === void 0) return `required_plans[${i + 1}]: '${required[i]}' is not one of the configured plans`;
+        if (plans[required[i]] === void 0) return `required_plans.${i + 1}: '${required[i]}' is not one of the configured plans`;
       }
     }
     const subs = conf["subscriptions"];

@@ -26974,7 +26974,7 @@ function checkValue(spec, value, path, ctx) {
       }
       const items = value;
       for (let i = 0; i < items.length; i++) {
-        const itemPath = `${path}[${i + 1}]`;
+        const itemPath = `${path}.${i + 1}`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
         const problem = checkValue(spec.elements, item, itemPath, ctx);
@@ -28667,13 +28667,13 @@ var featureToggleSchema = record({
     const names = {};
     for (let i = 0; i < flags.length; i++) {
       const name = flags[i].name;
-      if (names[name] === true) return `flags[${i + 1}].name: '${name}' is defined twice`;
+      if (names[name] === true) return `flags.${i + 1}.name: '${name}' is defined twice`;
       names[name] = true;
     }
     const required = conf["require"];
     if (conf["unleash"] !== void 0 || conf["bootstrap_file"] !== void 0) return void 0;
     for (let i = 0; i < required.length; i++) {
-      if (names[required[i]] !== true) return `require[${i + 1}]: '${required[i]}' is not one of the configured flags`;
+      if (names[required[i]] !== true) return `require.${i + 1}: '${required[i]}' is not one of the configured flags`;
     }
     return void 0;
   }

@@ -18803,7 +18803,7 @@ function checkValue(spec, value, path, ctx) {
       }
       const items = value;
       for (let i = 0; i < items.length; i++) {
-        const itemPath = `${path}[${i + 1}]`;
+        const itemPath = `${path}.${i + 1}`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
         const problem = checkValue(spec.elements, item, itemPath, ctx);
@@ -19468,7 +19468,7 @@ var kafkaUsageSchema = record({
     if (headers !== void 0) {
       for (let i = 0; i < headers.length; i++) {
         const problem = secretHeaderProblem(headers[i]);
-        if (problem !== void 0) return `headers[${i + 1}]: ${problem}`;
+        if (problem !== void 0) return `headers.${i + 1}: ${problem}`;
       }
     }
     const retryConf = conf["retry"];

@@ -14133,7 +14133,7 @@ function checkValue(spec, value, path, ctx) {
       }
       const items = value;
       for (let i = 0; i < items.length; i++) {
-        const itemPath = `${path}[${i + 1}]`;
+        const itemPath = `${path}.${i + 1}`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
         const problem = checkValue(spec.elements, item, itemPath, ctx);
@@ -15161,7 +15161,7 @@ var tierLimitSchema = record({
     const cidrs = conf["trusted_cidrs"];
     if (cidrs !== void 0) {
       for (let i = 0; i < cidrs.length; i++) {
-        if (parseCidr(cidrs[i]) === void 0) return `trusted_cidrs[${i + 1}]: '${cidrs[i]}' is not a CIDR range`;
+        if (parseCidr(cidrs[i]) === void 0) return `trusted_cidrs.${i + 1}: '${cidrs[i]}' is not a CIDR range`;
       }
     }
     const redisConf = conf["redis"];

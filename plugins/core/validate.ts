@@ -98,7 +98,7 @@ function checkValue(spec: FieldSpec, value: unknown, path: string, ctx: Context)
       }
       const items = value as unknown[];
       for (let i = 0; i < items.length; i++) {
-        const itemPath = `${path}[${i + 1}]`;
+        const itemPath = `${path}.${i + 1}`;
         const item = items[i];
         if (isNull(item)) return `${itemPath}: null element`;
         const problem = checkValue(spec.elements, item, itemPath, ctx);

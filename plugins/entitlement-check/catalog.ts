@@ -45,7 +45,7 @@ export function catalogProblem(plans: { readonly [name: string]: CatalogPlan }):
   for (const name of names) {
     const includes = plans[name]!.includes ?? [];
     for (let i = 0; i < includes.length; i++) {
-      if (plans[includes[i]!] === undefined) return `plans.${name}.includes[${i + 1}]: '${includes[i]}' is not one of the configured plans`;
+      if (plans[includes[i]!] === undefined) return `plans.${name}.includes.${i + 1}: '${includes[i]}' is not one of the configured plans`;
     }
   }
   // 0 unvisited, 1 on the current path, 2 done.

@@ -179,7 +179,7 @@ export const entitlementCheckSchema = record({
     const required = conf["required_plans"] as string[] | undefined;
     if (required !== undefined) {
       for (let i = 0; i < required.length; i++) {
-        if (plans[required[i]!] === undefined) return `required_plans[${i + 1}]: '${required[i]}' is not one of the configured plans`;
+        if (plans[required[i]!] === undefined) return `required_plans.${i + 1}: '${required[i]}' is not one of the configured plans`;
       }
     }
     const subs = conf["subscriptions"] as { [consumer: string]: { plan: string } } | undefined;

@@ -214,14 +214,14 @@ export const featureToggleSchema = record({
     const names: { [name: string]: boolean } = {};
     for (let i = 0; i < flags.length; i++) {
       const name = flags[i]!.name;
-      if (names[name] === true) return `flags[${i + 1}].name: '${name}' is defined twice`;
+      if (names[name] === true) return `flags.${i + 1}.name: '${name}' is defined twice`;
       names[name] = true;
     }
     const required = conf["require"] as string[];
     // With Unleash or a file as the source, required flags may exist only there.
     if (conf["unleash"] !== undefined || conf["bootstrap_file"] !== undefined) return undefined;
     for (let i = 0; i < required.length; i++) {
-      if (names[required[i]!] !== true) return `require[${i + 1}]: '${required[i]}' is not one of the configured flags`;
+      if (names[required[i]!] !== true) return `require.${i + 1}: '${required[i]}' is not one of the configured flags`;
     }
     return undefined;
   },

@@ -132,7 +132,7 @@ export const kafkaUsageSchema = record({
     if (headers !== undefined) {
       for (let i = 0; i < headers.length; i++) {
         const problem = secretHeaderProblem(headers[i]!);
-        if (problem !== undefined) return `headers[${i + 1}]: ${problem}`;
+        if (problem !== undefined) return `headers.${i + 1}: ${problem}`;
       }
     }
     const retryConf = conf["retry"] as { initial_backoff_ms: number; max_backoff_ms: number };

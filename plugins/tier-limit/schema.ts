@@ -198,7 +198,7 @@ export const tierLimitSchema = record({
     const cidrs = conf["trusted_cidrs"] as string[] | undefined;
     if (cidrs !== undefined) {
       for (let i = 0; i < cidrs.length; i++) {
-        if (parseCidr(cidrs[i]!) === undefined) return `trusted_cidrs[${i + 1}]: '${cidrs[i]}' is not a CIDR range`;
+        if (parseCidr(cidrs[i]!) === undefined) return `trusted_cidrs.${i + 1}: '${cidrs[i]}' is not a CIDR range`;
       }
     }
     const redisConf = conf["redis"] as { host?: string; cluster_nodes?: string[] };

@@ -106,7 +106,7 @@ describe("feature-toggle on Kong's JS plugin server (kong-pdk)", () => {
   it("refuses an invalid config when Kong starts the instance, naming the field", async () => {
     const bad = { require: ["missing"], flags: [] };
     await expect(rpc.call("plugin.StartInstance", { Name: "feature-toggle", Config: JSON.stringify(bad) })).rejects.toThrow(
-      "config.require[1]: 'missing' is not one of the configured flags",
+      "config.require.1: 'missing' is not one of the configured flags",
     );
   });
 });

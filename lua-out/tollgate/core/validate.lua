@@ -133,7 +133,7 @@ function checkValue(spec, value, path, ctx)
                 do
                     local i = 0
                     while i < #items do
-                        local itemPath = path .. "[" .. tostring(i + 1) .. "]"
+                        local itemPath = path .. "." .. tostring(i + 1)
                         local item = items[i + 1]
                         if isNull(item) then
                             return itemPath .. ": null element"

@@ -25,7 +25,7 @@ function ____exports.catalogProblem(plans)
             local i = 0
             while i < #includes do
                 if plans[includes[i + 1]] == nil then
-                    return "plans." .. name .. ".includes[" .. tostring(i + 1) .. "]: '" .. tostring(includes[i + 1]) .. "' is not one of the configured plans"
+                    return "plans." .. name .. ".includes." .. tostring(i + 1) .. ": '" .. tostring(includes[i + 1]) .. "' is not one of the configured plans"
                 end
                 i = i + 1
             end

@@ -156,7 +156,7 @@ ____exports.entitlementCheckSchema = record({
                 local i = 0
                 while i < #required do
                     if plans[required[i + 1]] == nil then
-                        return "required_plans[" .. tostring(i + 1) .. "]: '" .. tostring(required[i + 1]) .. "' is not one of the configured plans"
+                        return "required_plans." .. tostring(i + 1) .. ": '" .. tostring(required[i + 1]) .. "' is not one of the configured plans"
                     end
                     i = i + 1
                 end

@@ -205,7 +205,7 @@ ____exports.featureToggleSchema = record({
             while i < #flags do
                 local name = flags[i + 1].name
                 if names[name] == true then
-                    return "flags[" .. tostring(i + 1) .. "].name: '" .. name .. "' is defined twice"
+                    return "flags." .. tostring(i + 1) .. ".name: '" .. name .. "' is defined twice"
                 end
                 names[name] = true
                 i = i + 1
@@ -219,7 +219,7 @@ ____exports.featureToggleSchema = record({
             local i = 0
             while i < #required do
                 if names[required[i + 1]] ~= true then
-                    return "require[" .. tostring(i + 1) .. "]: '" .. tostring(required[i + 1]) .. "' is not one of the configured flags"
+                    return "require." .. tostring(i + 1) .. ": '" .. tostring(required[i + 1]) .. "' is not one of the configured flags"
                 end
                 i = i + 1
             end

@@ -105,7 +105,7 @@ ____exports.kafkaUsageSchema = record({
                 while i < #headers do
                     local problem = secretHeaderProblem(headers[i + 1])
                     if problem ~= nil then
-                        return "headers[" .. tostring(i + 1) .. "]: " .. problem
+                        return "headers." .. tostring(i + 1) .. ": " .. problem
                     end
                     i = i + 1
                 end

@@ -187,7 +187,7 @@ ____exports.tierLimitSchema = record({
                 local i = 0
                 while i < #cidrs do
                     if parseCidr(cidrs[i + 1]) == nil then
-                        return "trusted_cidrs[" .. tostring(i + 1) .. "]: '" .. tostring(cidrs[i + 1]) .. "' is not a CIDR range"
+                        return "trusted_cidrs." .. tostring(i + 1) .. ": '" .. tostring(cidrs[i + 1]) .. "' is not a CIDR range"
                     end
                     i = i + 1
                 end
