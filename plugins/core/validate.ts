@@ -6,7 +6,9 @@
  * Every host runs it when a plugin config is loaded (Kong: a custom entity check in
  * schema.lua; APISIX: check_schema; kong-pdk: first use), and the test vectors run
  * it in Node and in LuaJIT, so a config is accepted or rejected the same way
- * everywhere.
+ * everywhere. What each gateway adds to a config is given by ValidateOptions: its
+ * secret references (checked once resolved, by the gateway, not here) and keys it
+ * owns (APISIX's `_meta`).
  */
 import { isReference, misplacedReference, type ReferenceSyntax } from "./references";
 import { sortedFieldNames, type FieldSpec, type RecordSpec } from "./schema";
