@@ -83,7 +83,11 @@ describe("Kong-shaped host: records are required unless they say required = fals
 
   it("a record without `required` that the config leaves out is built from its defaults, and its required field fails", async () => {
     const config: DeclarativeConfig = { _format_version: "3.0", services: routeWith("/r", "record-default", {}) };
-    const started = startKongHost({ config, upstreamUrl: echo.url, luaPath: [stubDir] });
+    // Stopped again should it start after all (the test then fails).
+    const started = startKongHost({ config, upstreamUrl: echo.url, luaPath: [stubDir] }).then(async (h) => {
+      await h.stop();
+      return h;
+    });
     await expect(started).rejects.toThrow(NginxStartError);
     await expect(started).rejects.toThrow(/invalid config for plugin 'record-default'.*config\.opt\.name: required field missing/);
   }, 30_000);
