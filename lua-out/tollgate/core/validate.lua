@@ -234,7 +234,7 @@ function checkRecord(spec, value, path, ctx, gatewayKeys)
     end
     local unknown = {}
     for name in pairs(value) do
-        if spec.fields[name] == nil and not isNull(value[name]) and not isOneOf(name, gatewayKeys) then
+        if spec.fields[name] == nil and not isNull(value[name]) and not isOneOf(name, gatewayKeys) and not isOneOf(name, ctx.recordKeys) then
             unknown[#unknown + 1] = name
         end
     end
@@ -266,7 +266,7 @@ end
 -- in place. Returns undefined when valid, else one message naming the field, with
 -- paths rooted at `options.root` ("config" unless told).
 function ____exports.validateConfig(spec, config, options)
-    local ctx = {spec = spec, references = options and options.references}
+    local ctx = {spec = spec, references = options and options.references, recordKeys = options and options.recordKeys}
     return checkRecord(
         spec,
         config,
