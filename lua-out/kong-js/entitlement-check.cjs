@@ -27094,7 +27094,9 @@ function checkRecord(spec, value, path, ctx, gatewayKeys) {
   if (!isObject(value)) return `${path}: expected a record`;
   const unknown = [];
   for (const name in value) {
-    if (spec.fields[name] === void 0 && !isNull(value[name]) && !isOneOf(name, gatewayKeys)) unknown.push(name);
+    if (spec.fields[name] === void 0 && !isNull(value[name]) && !isOneOf(name, gatewayKeys) && !isOneOf(name, ctx.recordKeys)) {
+      unknown.push(name);
+    }
   }
   if (unknown.length > 0) {
     unknown.sort();
@@ -27111,7 +27113,7 @@ function checkRecord(spec, value, path, ctx, gatewayKeys) {
   return void 0;
 }
 function validateConfig(spec, config, options) {
-  const ctx = { spec, references: options?.references };
+  const ctx = { spec, references: options?.references, recordKeys: options?.recordKeys };
   return checkRecord(spec, config, options?.root ?? "config", ctx, options?.gatewayKeys);
 }
 
@@ -27175,10 +27177,11 @@ async function applyKongJsOutcome(kong, outcome) {
   }
 }
 var KONG_CONFIG_KEYS = ["route_id", "service_id", "consumer_id", "plugin_instance_name", "__plugin_id", "__key__", "__seq__"];
+var KONG_JS_VALIDATION = { recordKeys: ["$refs"] };
 function validatedKongJsConfig(spec, config) {
   const own = { ...config };
   for (const key of KONG_CONFIG_KEYS) delete own[key];
-  const problem = validateConfig(spec, own);
+  const problem = validateConfig(spec, own, KONG_JS_VALIDATION);
   if (problem !== void 0) throw new Error(`invalid configuration: ${problem}`);
   const identity = config;
   const scope = typeof identity.route_id === "string" ? `route:${identity.route_id}` : typeof identity.service_id === "string" ? `service:${identity.service_id}` : "global";

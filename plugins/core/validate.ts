@@ -6,7 +6,9 @@
  * Every host runs it when a plugin config is loaded (Kong: a custom entity check in
  * schema.lua; APISIX: check_schema; kong-pdk: first use), and the test vectors run
  * it in Node and in LuaJIT, so a config is accepted or rejected the same way
- * everywhere.
+ * everywhere. What each gateway adds to a config is given by ValidateOptions: its
+ * secret references (checked once resolved, by the gateway, not here) and keys it
+ * owns (APISIX's `_meta`).
  */
 import { isReference, misplacedReference, type ReferenceSyntax } from "./references";
 import { sortedFieldNames, type FieldSpec, type RecordSpec } from "./schema";
@@ -28,12 +30,20 @@ export interface ValidateOptions {
    * refused as unknown nor looked at.
    */
   readonly gatewayKeys?: readonly string[];
+  /**
+   * Keys the gateway adds to any record of the config, left alone like gatewayKeys:
+   * Kong 3.x keeps the references it resolved in a record's `$refs`
+   * (kong/db/schema/init.lua process_auto_fields), which kong-pdk's plugin server
+   * receives with the config.
+   */
+  readonly recordKeys?: readonly string[];
 }
 
 /** What every step of one validation needs besides the value at hand. */
 interface Context {
   readonly spec: RecordSpec;
   readonly references: ReferenceSyntax | undefined;
+  readonly recordKeys: readonly string[] | undefined;
 }
 
 function join(path: string, name: string): string {
@@ -164,7 +174,9 @@ function checkRecord(
   if (!isObject(value)) return `${path}: expected a record`;
   const unknown: string[] = [];
   for (const name in value) {
-    if (spec.fields[name] === undefined && !isNull(value[name]) && !isOneOf(name, gatewayKeys)) unknown.push(name);
+    if (spec.fields[name] === undefined && !isNull(value[name]) && !isOneOf(name, gatewayKeys) && !isOneOf(name, ctx.recordKeys)) {
+      unknown.push(name);
+    }
   }
   if (unknown.length > 0) {
     unknown.sort();
@@ -187,6 +199,6 @@ function checkRecord(
  * paths rooted at `options.root` ("config" unless told).
  */
 export function validateConfig(spec: RecordSpec, config: unknown, options?: ValidateOptions): string | undefined {
-  const ctx: Context = { spec, references: options?.references };
+  const ctx: Context = { spec, references: options?.references, recordKeys: options?.recordKeys };
   return checkRecord(spec, config, options?.root ?? "config", ctx, options?.gatewayKeys);
 }

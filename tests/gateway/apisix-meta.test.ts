@@ -71,7 +71,11 @@ describe("APISIX-shaped host: _meta on tollgate's plugins", () => {
 
   it("a wrong _meta is refused by APISIX's injected schema", async () => {
     const bad = { ...CONFIG, routes: [route("bad", { "tier-limit": { ...ONE_PER_MINUTE, _meta: { priority: "high" } } })] };
-    const started = startApisixHost({ config: bad, upstreamUrl: upstream.url });
+    // Stopped again should it start after all (the test then fails).
+    const started = startApisixHost({ config: bad, upstreamUrl: upstream.url }).then(async (h) => {
+      await h.stop();
+      return h;
+    });
     await expect(started).rejects.toThrow(NginxStartError);
     await expect(started).rejects.toThrow(/failed to check the configuration of plugin tier-limit err: property "_meta" validation failed/);
   }, 30_000);

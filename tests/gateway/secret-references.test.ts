@@ -1,20 +1,22 @@
 /**
- * A Redis password kept out of the config: tier-limit's redis.password given as the
- * gateway's secret reference (Kong `{vault://env/...}`, APISIX `$env://...`), against a
- * real Redis with requirepass, on both hosts. The gateway resolves it before the plugin
- * runs; a plain wrong password fails as it should; a reference where no secret belongs
- * is refused at load.
+ * Secrets kept out of the config, on both hosts: tier-limit's redis.password (a real
+ * Redis with requirepass) and entitlement-check's service token given as the gateway's
+ * secret reference (Kong `{vault://env/...}`, APISIX `$env://...`). The gateway resolves
+ * them before the plugin runs; a plain wrong password fails as it should; a reference
+ * where no secret belongs is refused at load.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
+import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { DEMO_KEYS, HOSTS, request, roomInThisMinute, tierLimitConfig, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PASSWORD = "tollgate-test-pass-1";
-const ENV = { TOLLGATE_TEST_REDIS_PASSWORD: PASSWORD };
+const TOKEN = "Bearer tok-from-env";
+const ENV = { TOLLGATE_TEST_REDIS_PASSWORD: PASSWORD, TOLLGATE_TEST_SERVICE_TOKEN: TOKEN };
 /** Each host's reference to that variable (Kong's env vault upper-cases and maps - to _). */
 const REFERENCE: Record<HostKind, string> = {
   kong: "{vault://env/tollgate-test-redis-password}",
@@ -24,12 +26,45 @@ const UNSET: Record<HostKind, string> = { kong: "{vault://env/tollgate-test-unse
 
 let upstream: EchoUpstream;
 let redis: RedisServer;
+let service: EntitlementService;
 
 beforeAll(async () => {
-  [upstream, redis] = await Promise.all([startEchoUpstream(), startRedis({ password: PASSWORD })]);
+  [upstream, redis, service] = await Promise.all([startEchoUpstream(), startRedis({ password: PASSWORD }), startEntitlementService()]);
+  service.fallback = () => ({ plan: "premium", status: "active" });
 });
 afterAll(async () => {
-  await Promise.all([upstream?.stop(), redis?.stop()]);
+  await Promise.all([upstream?.stop(), redis?.stop(), service?.stop()]);
+});
+
+/** The harness's tier-limit config with entitlement-check in tier-limit's place. */
+function entitlementConfig(host: HostKind, conf: Record<string, unknown>): Record<string, unknown> {
+  const config = tierLimitConfig(host, conf) as { plugins?: { name: string }[]; routes?: { plugins: Record<string, unknown> }[] };
+  if (host === "kong") for (const plugin of config.plugins ?? []) if (plugin.name === "tier-limit") plugin.name = "entitlement-check";
+  for (const route of host === "apisix" ? (config.routes ?? []) : []) {
+    route.plugins["entitlement-check"] = route.plugins["tier-limit"];
+    delete route.plugins["tier-limit"];
+  }
+  return config;
+}
+
+describe.each(HOSTS)("entitlement-check's service token from a secret reference, %s-shaped host", (host) => {
+  it("the service receives the resolved token", async () => {
+    const conf = {
+      plans: { premium: { features: ["reports"] } },
+      subscription_sources: ["service"],
+      service: { url: service.url, auth_header: "Authorization", auth_value: host === "kong" ? "{vault://env/tollgate-test-service-token}" : "$env://TOLLGATE_TEST_SERVICE_TOKEN" },
+      required_features: ["reports"],
+    };
+    const options = { config: entitlementConfig(host, conf) as never, upstreamUrl: upstream.url, env: ENV };
+    const g = host === "kong" ? await startKongHost(options) : await startApisixHost(options);
+    try {
+      service.reset();
+      expect((await request(`${g.url}/limited`, { headers: { apikey: DEMO_KEYS.free } })).status).toBe(200);
+      expect(service.authHeaders).toEqual([TOKEN]);
+    } finally {
+      await g.stop();
+    }
+  });
 });
 
 describe.each(HOSTS)("redis.password from a secret reference, %s-shaped host", (host) => {

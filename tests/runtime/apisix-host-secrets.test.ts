@@ -50,6 +50,8 @@ beforeAll(async () => {
   mkdirSync(join(stubDir, "apisix/plugins"), { recursive: true });
   writeFileSync(join(stubDir, "apisix/plugins/secret-stub.lua"), STUB);
   upstream = await startEchoUpstream();
+  // In nginx's environment but named by no `env` directive (those come from `env:` below).
+  process.env["TOLLGATE_TEST_UNDECLARED"] = "no-directive";
   host = await startApisixHost({
     config: {
       routes: [
@@ -57,6 +59,7 @@ beforeAll(async () => {
         route("key", { secret: "$env://TOLLGATE_TEST_JSON/token" }),
         route("unset", { secret: "$env://TOLLGATE_TEST_UNSET" }),
         route("manager", { secret: "$secret://vault/1/tollgate/secret" }),
+        route("undeclared", { secret: "$env://TOLLGATE_TEST_UNDECLARED" }),
       ],
       upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     },
@@ -66,6 +69,7 @@ beforeAll(async () => {
   });
 }, 30_000);
 afterAll(async () => {
+  delete process.env["TOLLGATE_TEST_UNDECLARED"];
   await host?.stop();
   await upstream?.stop();
   if (stubDir) rmSync(stubDir, { recursive: true, force: true });
@@ -86,6 +90,10 @@ describe("APISIX-shaped host: $env:// and $secret:// references", () => {
 
   it("$env://NAME/key reads a key of the JSON object in NAME", async () => {
     expect((await upstreamHeaders("/key"))["x-secret"]).toBe("[from-json]");
+  });
+
+  it("a variable the gateway was started with needs no nginx `env` directive (core.env.init runs in the master)", async () => {
+    expect((await upstreamHeaders("/undeclared"))["x-secret"]).toBe("[no-directive]");
   });
 
   it("an unset variable is logged and the reference kept as it is", async () => {

@@ -43,6 +43,7 @@ return {
     kong.service.request.set_header("X-Opt", conf.opt == nil and "absent" or "present")
     kong.service.request.set_header("X-Secret", "[" .. tostring(conf.secret) .. "]")
     kong.service.request.set_header("X-Plain", tostring(conf.plain))
+    kong.service.request.set_header("X-Refs", conf["$refs"] and conf["$refs"].secret or "none")
   end,
 }
 `;
@@ -82,7 +83,11 @@ describe("Kong-shaped host: records are required unless they say required = fals
 
   it("a record without `required` that the config leaves out is built from its defaults, and its required field fails", async () => {
     const config: DeclarativeConfig = { _format_version: "3.0", services: routeWith("/r", "record-default", {}) };
-    const started = startKongHost({ config, upstreamUrl: echo.url, luaPath: [stubDir] });
+    // Stopped again should it start after all (the test then fails).
+    const started = startKongHost({ config, upstreamUrl: echo.url, luaPath: [stubDir] }).then(async (h) => {
+      await h.stop();
+      return h;
+    });
     await expect(started).rejects.toThrow(NginxStartError);
     await expect(started).rejects.toThrow(/invalid config for plugin 'record-default'.*config\.opt\.name: required field missing/);
   }, 30_000);
@@ -102,6 +107,7 @@ describe("Kong-shaped host: optional records, and vault references in referencea
           { name: "env", paths: ["/env"], plugins: [{ name: "record-optional", config: { secret: "{vault://env/tollgate-test-secret}" } }] },
           { name: "key", paths: ["/key"], plugins: [{ name: "record-optional", config: { secret: "{vault://env/tollgate_test_json/token}" } }] },
           { name: "missing", paths: ["/missing"], plugins: [{ name: "record-optional", config: { secret: "{vault://env/tollgate-test-absent}" } }] },
+          { name: "undeclared", paths: ["/undeclared"], plugins: [{ name: "record-optional", config: { secret: "{vault://env/tollgate-test-undeclared}" } }] },
           // Not referenceable: Kong leaves the text as it is.
           { name: "plain", paths: ["/plain"], plugins: [{ name: "record-optional", config: { plain: "{vault://env/tollgate-test-secret}" } }] },
         ],
@@ -110,6 +116,8 @@ describe("Kong-shaped host: optional records, and vault references in referencea
   };
 
   beforeAll(async () => {
+    // In nginx's environment but named by no `env` directive (those come from `env:` below).
+    process.env["TOLLGATE_TEST_UNDECLARED"] = "no-directive";
     host = await startKongHost({
       config,
       upstreamUrl: echo.url,
@@ -118,6 +126,7 @@ describe("Kong-shaped host: optional records, and vault references in referencea
     });
   }, 30_000);
   afterAll(async () => {
+    delete process.env["TOLLGATE_TEST_UNDECLARED"];
     await host?.stop();
   });
 
@@ -132,11 +141,18 @@ describe("Kong-shaped host: optional records, and vault references in referencea
   });
 
   it("{vault://env/<name>} is the variable upper-cased with - as _, resolved before the handler runs", async () => {
-    expect((await upstreamHeaders("/env"))["x-secret"]).toBe("[s3cret]");
+    const headers = await upstreamHeaders("/env");
+    expect(headers["x-secret"]).toBe("[s3cret]");
+    // Kong 3.9 leaves the reference in the record's "$refs".
+    expect(headers["x-refs"]).toBe("{vault://env/tollgate-test-secret}");
   });
 
   it("{vault://env/<name>/<key>} is a key of the JSON object in the variable", async () => {
     expect((await upstreamHeaders("/key"))["x-secret"]).toBe("[from-json]");
+  });
+
+  it("a variable the gateway was started with needs no nginx `env` directive (resolved in the master, as Kong's warmup does)", async () => {
+    expect((await upstreamHeaders("/undeclared"))["x-secret"]).toBe("[no-directive]");
   });
 
   it('an unresolvable reference becomes "" with a warning, as in Kong 3.9', async () => {

@@ -14,11 +14,11 @@ local isList = ____values.isList
 local isNull = ____values.isNull
 local isObject = ____values.isObject
 function join(path, name)
-    -- plugins/core/validate.ts:39
+    -- plugins/core/validate.ts:49
     return path == "" and name or path .. "." .. name
 end
 function copyDefault(value)
-    -- plugins/core/validate.ts:44
+    -- plugins/core/validate.ts:54
     if type(value) ~= "table" or value == nil then
         return value
     end
@@ -36,7 +36,7 @@ function copyDefault(value)
     return out
 end
 function checkNumber(spec, value)
-    -- plugins/core/validate.ts:58
+    -- plugins/core/validate.ts:68
     if spec.min ~= nil and value < spec.min then
         return "must be at least " .. tostring(spec.min)
     end
@@ -46,7 +46,7 @@ function checkNumber(spec, value)
     return nil
 end
 function checkValue(spec, value, path, ctx)
-    -- plugins/core/validate.ts:65
+    -- plugins/core/validate.ts:75
     do
         local ____switch14 = spec.kind
         local ____cond14 = ____switch14 == "string"
@@ -196,7 +196,7 @@ function checkValue(spec, value, path, ctx)
     end
 end
 function checkField(spec, bag, key, path, ctx)
-    -- plugins/core/validate.ts:131
+    -- plugins/core/validate.ts:141
     local value = bag[key]
     if isNull(value) then
         if spec.default ~= nil then
@@ -223,7 +223,7 @@ function checkField(spec, bag, key, path, ctx)
     return checkValue(spec, value, path, ctx)
 end
 function isOneOf(name, names)
-    -- plugins/core/validate.ts:151
+    -- plugins/core/validate.ts:161
     if names == nil then
         return false
     end
@@ -235,13 +235,13 @@ function isOneOf(name, names)
     return false
 end
 function checkRecord(spec, value, path, ctx, gatewayKeys)
-    -- plugins/core/validate.ts:157
+    -- plugins/core/validate.ts:167
     if not isObject(value) then
         return path .. ": expected a record"
     end
     local unknown = {}
     for name in pairs(value) do
-        if spec.fields[name] == nil and not isNull(value[name]) and not isOneOf(name, gatewayKeys) then
+        if spec.fields[name] == nil and not isNull(value[name]) and not isOneOf(name, gatewayKeys) and not isOneOf(name, ctx.recordKeys) then
             unknown[#unknown + 1] = name
         end
     end
@@ -273,8 +273,8 @@ end
 -- in place. Returns undefined when valid, else one message naming the field, with
 -- paths rooted at `options.root` ("config" unless told).
 function ____exports.validateConfig(spec, config, options)
-    -- plugins/core/validate.ts:189
-    local ctx = {spec = spec, references = options and options.references}
+    -- plugins/core/validate.ts:201
+    local ctx = {spec = spec, references = options and options.references, recordKeys = options and options.recordKeys}
     return checkRecord(
         spec,
         config,

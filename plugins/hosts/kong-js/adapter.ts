@@ -5,7 +5,7 @@
 import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome } from "../../core/outcome";
 import type { RecordSpec } from "../../core/schema";
-import { validateConfig } from "../../core/validate";
+import { validateConfig, type ValidateOptions } from "../../core/validate";
 import type { KongJsPdk } from "./pdk";
 
 /** Claims of the JWT Kong's jwt plugin verified (raw token in kong.ctx.shared). */
@@ -82,6 +82,9 @@ export interface KongJsPluginConfig<T> {
   scope: string;
 }
 
+/** Kong has resolved references already; the records that held one name them in `$refs`. */
+const KONG_JS_VALIDATION: ValidateOptions = { recordKeys: ["$refs"] };
+
 /**
  * Validates a config the plugin server received (Kong has already checked it
  * against the exported Schema; this adds tollgate's cross-field rules and defaults),
@@ -90,7 +93,7 @@ export interface KongJsPluginConfig<T> {
 export function validatedKongJsConfig<T>(spec: RecordSpec, config: unknown): KongJsPluginConfig<T> {
   const own: Record<string, unknown> = { ...(config as Record<string, unknown>) };
   for (const key of KONG_CONFIG_KEYS) delete own[key];
-  const problem = validateConfig(spec, own);
+  const problem = validateConfig(spec, own, KONG_JS_VALIDATION);
   if (problem !== undefined) throw new Error(`invalid configuration: ${problem}`);
   const identity = config as { route_id?: unknown; service_id?: unknown };
   const scope =

@@ -22,7 +22,8 @@
 -- secret manager configured, such a reference never resolves; the
 -- lrucache TTLs (an env snapshot does not change, so resolving once is the same).
 
-local ffi = require("ffi")
+local read_environ = require("tollgate_test_environ")
+local deepcopy = require("apisix.core.table").deepcopy
 local cjson = require("cjson.safe")
 
 local type = type
@@ -32,25 +33,13 @@ local find = string.find
 local upper = string.upper
 local ngx = ngx
 
-pcall(ffi.cdef, "extern char **environ;")
-
 local _M = {}
 
 local ENV -- name -> value, snapshot (see the header)
 
 -- Takes the environment snapshot; called from init_by_lua.
 function _M.init()
-    ENV = {}
-    local e = ffi.C.environ
-    local i = 0
-    while e ~= nil and e[i] ~= nil do
-        local var = ffi.string(e[i])
-        local eq = find(var, "=", 1, true)
-        if eq then
-            ENV[sub(var, 1, eq - 1)] = sub(var, eq + 1)
-        end
-        i = i + 1
-    end
+    ENV = read_environ()
 end
 
 local ENV_PREFIX = "$ENV://"
@@ -112,17 +101,6 @@ local function resolve_in(t)
             resolve_in(v)
         end
     end
-end
-
-local function deepcopy(v)
-    if type(v) ~= "table" then
-        return v
-    end
-    local out = {}
-    for k, x in pairs(v) do
-        out[k] = deepcopy(x)
-    end
-    return setmetatable(out, getmetatable(v))
 end
 
 local resolved = setmetatable({}, { __mode = "k" })

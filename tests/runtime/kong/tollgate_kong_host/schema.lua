@@ -39,7 +39,8 @@
 --     and references in referenceable fields (strings, strings in arrays and
 --     map values, at any depth of records) are replaced by their value, as
 --     Kong's "select" read does (process_auto_fields, 3.9.3; vault.lua here
---     does the env vault): an unresolvable one becomes "" with a warning.
+--     does the env vault): an unresolvable one becomes "" with a warning;
+--     the record that held them gets a "$refs" key naming them, as in Kong.
 -- Not supported (start-up fails with a message saying so rather than
 -- silently skipping validation): shorthand_fields, transformations, the
 -- legacy `check` function, `json` fields, other entity checkers, subschemas.
@@ -732,34 +733,50 @@ local function is_referenceable_string(field)
 end
 
 -- The "select" read of references (see the header): resolves in place.
+-- Returns the references it replaced in `value` itself when it is an array
+-- or map ({ key = reference }), for the record holding it.
 local function resolve_references(field, value)
   if type(value) ~= "table" then
-    return
+    return nil
   end
   if field.type == "record" then
+    -- Kong 3.9.3 keeps a record's replaced references in its "$refs" key
+    -- (process_auto_fields), which a handler sees too.
+    local refs
     local fields = field.fields or {}
     for i = 1, #fields do
       local fname, def = next(fields[i])
       local v = value[fname]
+      local found
       if is_referenceable_string(def) and vault.is_reference(v) then
         value[fname] = vault.resolve(v)
+        found = v
       else
-        resolve_references(def, v)
+        found = resolve_references(def, v)
+      end
+      if found then
+        refs = refs or {}
+        refs[fname] = found
       end
     end
-    return
+    value["$refs"] = refs
+    return nil
   end
   local sub_def = field.elements or field.values
   if sub_def == nil then
-    return
+    return nil
   end
+  local refs
   for k, v in pairs(value) do
     if is_referenceable_string(sub_def) and vault.is_reference(v) then
       value[k] = vault.resolve(v)
+      refs = refs or {}
+      refs[k] = v
     else
       resolve_references(sub_def, v)
     end
   end
+  return refs
 end
 
 -- Validates one plugin entity against its plugin's schema.lua table.
