@@ -12063,20 +12063,20 @@ var require_decoder = __commonJS({
     }, _Decoder_decodeVerbatimStringWithFormat = function _Decoder_decodeVerbatimStringWithFormat2(stringLength, format, chunk) {
       return __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeVerbatimStringWithFormat).call(this, format, __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeBlobStringWithLength).bind(this, stringLength, String), chunk);
     }, _Decoder_continueDecodeVerbatimStringWithFormat = function _Decoder_continueDecodeVerbatimStringWithFormat2(format, stringCb, chunk) {
-      const string2 = stringCb(chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeVerbatimStringWithFormat2).bind(this, format, string2) : new verbatim_string_1.VerbatimString(format, string2);
+      const string3 = stringCb(chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeVerbatimStringWithFormat2).bind(this, format, string3) : new verbatim_string_1.VerbatimString(format, string3);
     }, _Decoder_decodeSimpleError = function _Decoder_decodeSimpleError2(chunk) {
-      const string2 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeSimpleString).call(this, String, chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError).bind(this, string2) : new errors_1.SimpleError(string2);
+      const string3 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeSimpleString).call(this, String, chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError).bind(this, string3) : new errors_1.SimpleError(string3);
     }, _Decoder_continueDecodeSimpleError = function _Decoder_continueDecodeSimpleError2(stringCb, chunk) {
-      const string2 = stringCb(chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError2).bind(this, string2) : new errors_1.SimpleError(string2);
+      const string3 = stringCb(chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError2).bind(this, string3) : new errors_1.SimpleError(string3);
     }, _Decoder_decodeBlobError = function _Decoder_decodeBlobError2(chunk) {
-      const string2 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeBlobString).call(this, String, chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError).bind(this, string2) : new errors_1.BlobError(string2);
+      const string3 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeBlobString).call(this, String, chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError).bind(this, string3) : new errors_1.BlobError(string3);
     }, _Decoder_continueDecodeBlobError = function _Decoder_continueDecodeBlobError2(stringCb, chunk) {
-      const string2 = stringCb(chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError2).bind(this, string2) : new errors_1.BlobError(string2);
+      const string3 = stringCb(chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError2).bind(this, string3) : new errors_1.BlobError(string3);
     }, _Decoder_decodeNestedType = function _Decoder_decodeNestedType2(typeMapping, chunk) {
       var _b;
       const type = chunk[__classPrivateFieldGet(this, _Decoder_cursor, "f")];
@@ -13915,7 +13915,7 @@ __export(kong_js_exports, {
 module.exports = __toCommonJS(kong_js_exports);
 
 // plugins/core/schema.ts
-function string(options) {
+function string2(options) {
   return { ...options, kind: "string" };
 }
 function integer(options) {
@@ -14006,6 +14006,104 @@ function headersToClear(outcome) {
   return kept ?? NONE;
 }
 var NONE = [];
+
+// plugins/core/utf8.ts
+var LUA = "\xE9".length === 2;
+var NON_ASCII = `[${String.fromCharCode(128)}-${String.fromCharCode(255)}]`;
+var REPLACEMENT = `${String.fromCharCode(239)}${String.fromCharCode(191)}${String.fromCharCode(189)}`;
+var byteAt = LUA ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var nextNonAscii = LUA ? (s, from) => {
+  const found = string.find(s, NON_ASCII, from + 1);
+  return found === void 0 ? -1 : found - 1;
+} : (s, from) => {
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) >= 128) return i;
+  return -1;
+};
+function sequenceAt(s, i, length) {
+  const first = byteAt(s, i);
+  let need;
+  let lower = 128;
+  let upper = 191;
+  if (first >= 194 && first <= 223) need = 1;
+  else if (first >= 224 && first <= 239) {
+    need = 2;
+    if (first === 224) lower = 160;
+    else if (first === 237) upper = 159;
+  } else if (first >= 240 && first <= 244) {
+    need = 3;
+    if (first === 240) lower = 144;
+    else if (first === 244) upper = 143;
+  } else {
+    return -1;
+  }
+  let j = i + 1;
+  for (let k = 0; k < need; k++) {
+    if (j >= length) return i - j;
+    const next = byteAt(s, j);
+    if (next < lower || next > upper) return i - j;
+    lower = 128;
+    upper = 191;
+    j += 1;
+  }
+  return j - i;
+}
+function repairUtf8(bytes) {
+  const length = bytes.length;
+  let i = nextNonAscii(bytes, 0);
+  let out;
+  let copiedTo = 0;
+  while (i >= 0) {
+    const size = sequenceAt(bytes, i, length);
+    if (size > 0) {
+      i = nextNonAscii(bytes, i + size);
+      continue;
+    }
+    out ??= [];
+    out.push(bytes.substring(copiedTo, i), REPLACEMENT);
+    copiedTo = i - size;
+    i = nextNonAscii(bytes, copiedTo);
+  }
+  if (out === void 0) return bytes;
+  out.push(bytes.substring(copiedTo));
+  return out.join("");
+}
+function wellFormedUtf16(text) {
+  let out;
+  let copiedTo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 55296 || code > 57343) continue;
+    if (code <= 56319 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        i += 1;
+        continue;
+      }
+    }
+    out = `${out ?? ""}${text.substring(copiedTo, i)}\uFFFD`;
+    copiedTo = i + 1;
+  }
+  return out === void 0 ? text : `${out}${text.substring(copiedTo)}`;
+}
+var jsonText = LUA ? repairUtf8 : wellFormedUtf16;
+function repairJsonBody(body) {
+  for (const key in body) {
+    const value = body[key];
+    if (typeof value === "string") {
+      const repaired = jsonText(value);
+      if (repaired !== value) body[key] = repaired;
+    } else if (Array.isArray(value)) {
+      const list = value;
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        if (typeof item !== "string") continue;
+        const repaired = jsonText(item);
+        if (repaired !== item) list[i] = repaired;
+      }
+    }
+  }
+  return body;
+}
 
 // plugins/core/values.ts
 function isNull(value) {
@@ -14192,14 +14290,14 @@ async function kongJsRequestFacts(kong, configScope, needs) {
   return facts;
 }
 async function applyKongJsOutcome(kong, outcome) {
-  if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
+  if (outcome.warning !== void 0) await kong.log.warn(jsonText(outcome.warning));
   if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {
-    await kong.response.exit(rejection.status, rejection.body, rejection.headers);
+    await kong.response.exit(rejection.status, repairJsonBody(rejection.body), rejection.headers);
     return;
   }
   for (const [name, value] of Object.entries(outcome.upstream ?? {})) {
@@ -14910,11 +15008,11 @@ function countsFromReply(reply, windows) {
 
 // plugins/core/client-cert.ts
 var CLIENT_CERT_FIELDS = {
-  client_cert: string({
+  client_cert: string2({
     description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
     minLength: 1
   }),
-  client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1 })
 };
 function clientCertProblem(value) {
   const cert = value["client_cert"] !== void 0;
@@ -14951,7 +15049,7 @@ var tier = record({
     unlimited: boolean({ description: "No limit at all for this tier.", default: false }),
     limits: map({
       description: 'Limits by HTTP method; "*" applies to methods not listed.',
-      keys: string({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
+      keys: string2({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits
     })
   },
@@ -14966,14 +15064,14 @@ var redis = record({
   description: "Redis connection for policies redis and redis-cluster.",
   required: true,
   fields: {
-    host: string({ description: "Redis host (policy redis).", minLength: 1 }),
+    host: string2({ description: "Redis host (policy redis).", minLength: 1 }),
     port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
     cluster_nodes: array({
       description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
-      elements: string({ description: "host:port", minLength: 3 })
+      elements: string2({ description: "host:port", minLength: 3 })
     }),
-    username: string({ description: "ACL user name (AUTH username password).", minLength: 1 }),
-    password: string({ description: "Password (AUTH).", minLength: 1 }),
+    username: string2({ description: "ACL user name (AUTH username password).", minLength: 1 }),
+    password: string2({ description: "Password (AUTH).", minLength: 1 }),
     database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1e3 }),
     timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
@@ -14987,7 +15085,7 @@ var redis = record({
       description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
       default: true
     }),
-    server_name: string({
+    server_name: string2({
       description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
       minLength: 1
     }),
@@ -15005,57 +15103,57 @@ var tierLimitSchema = record({
     tiers: map({
       description: "Tiers by name (free, premium, enterprise, \u2026).",
       required: true,
-      keys: string({ description: "Tier name.", minLength: 1 }),
+      keys: string2({ description: "Tier name.", minLength: 1 }),
       values: tier
     }),
     tier_sources: array({
       description: "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
-      elements: string({ description: "A tier source.", oneOf: TIER_SOURCES }),
+      elements: string2({ description: "A tier source.", oneOf: TIER_SOURCES }),
       default: ["consumer", "consumer_map", "jwt_claim"],
       minLength: 1
     }),
     consumer_tiers: map({
       description: "Tier by consumer username, id or custom_id (source consumer_map).",
-      keys: string({ description: "Consumer.", minLength: 1 }),
-      values: string({ description: "Tier name.", minLength: 1 })
+      keys: string2({ description: "Consumer.", minLength: 1 }),
+      values: string2({ description: "Tier name.", minLength: 1 })
     }),
-    jwt_claim: string({
+    jwt_claim: string2({
       description: "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).",
       default: "tier",
       minLength: 1
     }),
-    trusted_header: string({
+    trusted_header: string2({
       description: "Request header set by a trusted internal proxy that names the tier (source trusted_header).",
       minLength: 1
     }),
     trusted_cidrs: array({
       description: "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
-      elements: string({ description: "CIDR.", minLength: 2 })
+      elements: string2({ description: "CIDR.", minLength: 2 })
     }),
-    default_tier: string({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
-    anonymous_tier: string({ description: "Tier of a caller with no consumer; unset: 401." }),
-    limit_by: string({
+    default_tier: string2({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
+    anonymous_tier: string2({ description: "Tier of a caller with no consumer; unset: 401." }),
+    limit_by: string2({
       description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
       oneOf: ["consumer", "credential", "ip"],
       default: "consumer"
     }),
-    counter_scope: string({
+    counter_scope: string2({
       description: "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
       oneOf: ["config", "route", "service", "global"],
       default: "config"
     }),
-    algorithm: string({
+    algorithm: string2({
       description: "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).",
       oneOf: ["sliding", "fixed"],
       default: "sliding"
     }),
     cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1e6 }),
-    policy: string({
+    policy: string2({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],
       default: "local"
     }),
-    dict: string({ description: "lua_shared_dict for policy local.", default: "tollgate_tier_limit", minLength: 1 }),
+    dict: string2({ description: "lua_shared_dict for policy local.", default: "tollgate_tier_limit", minLength: 1 }),
     redis,
     fault_tolerant: boolean({
       description: "When the counter store fails: true lets requests through, false answers 503.",
@@ -15067,14 +15165,14 @@ var tierLimitSchema = record({
       min: 1,
       max: 86400
     }),
-    tier_header: string({
+    tier_header: string2({
       description: "Request header that carries the resolved tier upstream (a client-sent copy is removed first).",
       default: "X-API-Tier",
       minLength: 1
     }),
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
-    error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" })
+    error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" })
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {

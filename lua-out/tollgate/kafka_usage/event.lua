@@ -5,6 +5,8 @@ local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local entityJson, consumerJson, headersJson, escaped, escapedOften, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, ESCAPED_LIMIT, escapedCache, escapedCount, ZEROS, lastSecond, lastPrefix
+local ____utf8 = require("tollgate.core.utf8")
+local jsonText = ____utf8.jsonText
 function entityJson(entity)
     if entity.id == nil then
         return "{\"name\":\"" .. escapedOften(entity.name) .. "\"}"
@@ -31,10 +33,11 @@ function headersJson(headers)
     end
     return out .. "}"
 end
-function escaped(text)
-    if not hasSpecial(text) then
-        return text
+function escaped(raw)
+    if not hasSpecial(raw) then
+        return raw
     end
+    local text = jsonText(raw)
     local length = #text
     local i = 0
     local out = ""
@@ -221,15 +224,17 @@ function ____exports.encodeUsageEvent(event)
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
 local LUA = #"é" == 2
---- Whether `text` holds a character JSON must escape. LuaJIT: one pattern match in C (a
--- character loop runs interpreted in the log phase, where ngx.var calls keep LuaJIT from
--- compiling); Node: a loop over the code units.
-hasSpecial = LUA and (function(text) return string.find(text, "[%c\"\\]") ~= nil end) or (function(text)
+--- The Lua pattern of hasSpecial (built with fromCharCode, which tstl makes string.char).
+local SPECIAL = "[%c\"\\" .. string.char(128) .. "-" .. string.char(255) .. "]"
+--- Whether `text` holds a character JSON must escape, or one that may need a UTF-8 repair.
+-- LuaJIT: one pattern match in C (a character loop runs interpreted in the log phase,
+-- where ngx.var calls keep LuaJIT from compiling); Node: a loop over the code units.
+hasSpecial = LUA and (function(text) return string.find(text, SPECIAL) ~= nil end) or (function(text)
     do
         local i = 0
         while i < #text do
             local code = __TS__StringCharCodeAt(text, i)
-            if code < 32 or code == 34 or code == 92 then
+            if code < 32 or code == 34 or code == 92 or code >= 55296 and code <= 57343 then
                 return true
             end
             i = i + 1

@@ -5,6 +5,9 @@ local ____facts = require("tollgate.core.facts")
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
+local ____utf8 = require("tollgate.core.utf8")
+local jsonText = ____utf8.jsonText
+local repairJsonBody = ____utf8.repairJsonBody
 local ____json_2Dschema = require("tollgate.core.json_schema")
 local toJsonSchema = ____json_2Dschema.toJsonSchema
 local ____validate = require("tollgate.core.validate")
@@ -79,7 +82,7 @@ end
 -- phase function returns to APISIX as `code, body` (APISIX then ends the request).
 function ____exports.applyApisixOutcome(ctx, outcome)
     if outcome.warning ~= nil then
-        core.log.warn(outcome.warning)
+        core.log.warn(jsonText(outcome.warning))
     end
     if outcome.tier ~= nil then
         ctx.tollgate_tier = outcome.tier
@@ -100,6 +103,7 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     if rejection ~= nil then
         core.response.set_header("Content-Type", "application/json")
         eachHeader(rejection.headers, setResponseHeader, nil)
+        repairJsonBody(rejection.body)
         return rejection
     end
     if upstream ~= nil then

@@ -6,6 +6,9 @@ local consumerAttributes = ____facts.consumerAttributes
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
+local ____utf8 = require("tollgate.core.utf8")
+local jsonText = ____utf8.jsonText
+local repairJsonBody = ____utf8.repairJsonBody
 local ____jwt = require("tollgate.io.lua.jwt")
 local verifiedJwtClaims = ____jwt.verifiedJwtClaims
 local ____each = require("tollgate.hosts.lua.each")
@@ -109,7 +112,7 @@ end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
     if outcome.warning ~= nil then
-        kong.log.warn(outcome.warning)
+        kong.log.warn(jsonText(outcome.warning))
     end
     if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil then
         recordUsage(outcome)
@@ -122,7 +125,11 @@ function ____exports.applyKongOutcome(outcome)
         nil
     )
     if rejection ~= nil then
-        return kong.response.exit(rejection.status, rejection.body, rejection.headers)
+        return kong.response.exit(
+            rejection.status,
+            repairJsonBody(rejection.body),
+            rejection.headers
+        )
     end
     if upstream ~= nil then
         eachHeader(upstream, setUpstreamHeader, nil)
