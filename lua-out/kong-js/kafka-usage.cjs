@@ -19101,12 +19101,13 @@ function buildUsageEvent(conf, facts, nodeId) {
   const subject = subjectOf(conf, facts);
   if (subject === void 0) return void 0;
   const consumer = facts.consumer;
+  const upstreamMs = facts.upstreamLatencyMs;
   const data = {
     method: facts.method,
     path: facts.path,
     status: facts.status,
     latency_ms: facts.latencyMs,
-    upstream_latency_ms: facts.upstreamLatencyMs,
+    upstream_latency_ms: upstreamMs !== void 0 && upstreamMs > facts.latencyMs ? facts.latencyMs : upstreamMs,
     request_bytes: facts.requestBytes,
     response_bytes: facts.responseBytes,
     route: entity(facts.routeId, facts.routeName),

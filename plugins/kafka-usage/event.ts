@@ -105,12 +105,18 @@ export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeI
   const subject = subjectOf(conf, facts);
   if (subject === undefined) return undefined;
   const consumer = facts.consumer;
+  // The upstream's share never exceeds the whole request. The two are measured on different
+  // clocks and rounded apart (Lua hosts: $upstream_response_time from nginx's millisecond
+  // timer against ngx.now() - ngx.req.start_time(); kong-pdk: Kong's latencies.proxy and
+  // .request), so no instant is shared to compute both from: clamped after rounding, here,
+  // where every host's facts pass. The clamp removes the skew of the measurement only.
+  const upstreamMs = facts.upstreamLatencyMs;
   const data: UsageData = {
     method: facts.method,
     path: facts.path,
     status: facts.status,
     latency_ms: facts.latencyMs,
-    upstream_latency_ms: facts.upstreamLatencyMs,
+    upstream_latency_ms: upstreamMs !== undefined && upstreamMs > facts.latencyMs ? facts.latencyMs : upstreamMs,
     request_bytes: facts.requestBytes,
     response_bytes: facts.responseBytes,
     route: entity(facts.routeId, facts.routeName),

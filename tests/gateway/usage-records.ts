@@ -12,8 +12,8 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Checks one record and returns its event: no `secrets` in any byte (key, value,
- * headers), the CloudEvents content type, a value that is valid UTF-8 and JSON, a
- * CloudEvent the SDK's strict validation accepts, the subject as the key, on the
+ * headers), the CloudEvents content type, a value that is valid UTF-8 and JSON, an
+ * upstream latency no greater than the request's, a CloudEvent the SDK's strict validation accepts, the subject as the key, on the
  * partition the Java client picks among `partitions`.
  */
 export function checkUsageRecord(record: ReadRecord, partitions: number, secrets: readonly string[]): UsageEvent {
@@ -28,6 +28,9 @@ export function checkUsageRecord(record: ReadRecord, partitions: number, secrets
   expect(event.validate()).toBe(true);
   expect(event.datacontenttype).toBe("application/json");
   const body = json as unknown as UsageEvent;
+  // The upstream's share of a request is never more than the request.
+  const upstreamMs = body.data.upstream_latency_ms;
+  if (upstreamMs !== undefined) expect(upstreamMs, `upstream_latency_ms of ${body.id}`).toBeLessThanOrEqual(body.data.latency_ms);
   const key = record.key!.toString("utf8");
   expect(body.subject).toBe(key);
   expect(record.partition, key).toBe(partitionForKey(Buffer.from(key).toString("latin1"), partitions));

@@ -153,11 +153,12 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         return nil
     end
     local consumer = facts.consumer
+    local upstreamMs = facts.upstreamLatencyMs
     local ____facts_method_3 = facts.method
     local ____facts_path_4 = facts.path
     local ____facts_status_5 = facts.status
     local ____facts_latencyMs_6 = facts.latencyMs
-    local ____facts_upstreamLatencyMs_7 = facts.upstreamLatencyMs
+    local ____temp_7 = upstreamMs ~= nil and upstreamMs > facts.latencyMs and facts.latencyMs or upstreamMs
     local ____facts_requestBytes_8 = facts.requestBytes
     local ____facts_responseBytes_9 = facts.responseBytes
     local ____entity_result_10 = entity(facts.routeId, facts.routeName)
@@ -173,7 +174,7 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         path = ____facts_path_4,
         status = ____facts_status_5,
         latency_ms = ____facts_latencyMs_6,
-        upstream_latency_ms = ____facts_upstreamLatencyMs_7,
+        upstream_latency_ms = ____temp_7,
         request_bytes = ____facts_requestBytes_8,
         response_bytes = ____facts_responseBytes_9,
         route = ____entity_result_10,
