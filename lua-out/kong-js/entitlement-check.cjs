@@ -27156,8 +27156,11 @@ function validatedKongJsConfig(spec, config) {
   return { conf: own, scope };
 }
 
+// plugins/io/failure-backoff.ts
+var FAILURE_BACKOFF_S = 1;
+
 // plugins/io/node/http-cache.ts
-var NODE_FAILURE_BACKOFF_S = 1;
+var NODE_FAILURE_BACKOFF_S = FAILURE_BACKOFF_S;
 var NodeAnswerCache = class {
   constructor(options) {
     this.options = options;
@@ -27300,17 +27303,32 @@ function tagPrefix(name) {
 
 // plugins/core/log-throttle.ts
 var LogThrottle = class {
-  constructor(intervalSeconds) {
+  /** `kind` names the message across configs (the key of the node-wide gate). */
+  constructor(intervalSeconds, kind) {
     this.intervalSeconds = intervalSeconds;
+    this.gateKey = `tollgate-log|${kind}`;
+    this.countKey = `tollgate-log-count|${kind}`;
   }
   intervalSeconds;
   nextAt = 0;
   suppressed = 0;
+  gateKey;
+  countKey;
   /**
-   * Call on every occurrence. Returns the number of occurrences to report (this one
-   * plus those swallowed since the last report), or 0 when it should stay quiet.
+   * Call on every occurrence. Returns the number of occurrences to report (this one plus
+   * those swallowed since the last report: on the node with a store, in this worker and
+   * config without), or 0 when it should stay quiet.
    */
-  occurrence(now2) {
+  occurrence(now2, store) {
+    if (store !== void 0) {
+      const count2 = store.incr(this.countKey, 1);
+      const first = count2 === void 0 ? void 0 : store.add(this.gateKey, this.intervalSeconds);
+      if (first === true) {
+        store.incr(this.countKey, -count2);
+        return count2;
+      }
+      if (first === false) return 0;
+    }
     if (now2 < this.nextAt) {
       this.suppressed += 1;
       return 0;
@@ -27454,7 +27472,7 @@ function buildPrepared(conf) {
     hasRoutes,
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === void 0 ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
-    serviceErrors: new LogThrottle(conf.error_log_interval),
+    serviceErrors: new LogThrottle(conf.error_log_interval, "entitlement-check:service"),
     fromMap: {},
     fromTag: {},
     passByPlan: {}
@@ -27601,6 +27619,7 @@ function joinSorted(features) {
   list.sort();
   return list.join(",");
 }
+var UNAVAILABLE_RETRY_AFTER = `${FAILURE_BACKOFF_S}`;
 function decideEntitlement(conf, facts, lookup, now2) {
   const prepared = prepare(conf);
   if (lookup.kind === "unknown") {
@@ -27610,7 +27629,9 @@ function decideEntitlement(conf, facts, lookup, now2) {
       rejection: {
         status: 503,
         body: { error: "entitlement_unavailable", message: "Entitlements cannot be checked right now; try again later" },
-        headers: { "Retry-After": "5" }
+        // The cache's back-off after a failed fetch: the soonest this node asks the
+        // service again (a retry before it is answered 503 without asking).
+        headers: { "Retry-After": UNAVAILABLE_RETRY_AFTER }
       }
     };
   }
@@ -27927,6 +27948,27 @@ function mapServiceResponse(format, httpStatus, body) {
   return format === "stripe" ? fromStripe(body) : fromTollgate(body);
 }
 
+// plugins/io/node/log-gate.ts
+var gates = /* @__PURE__ */ new Map();
+var counts = /* @__PURE__ */ new Map();
+function processLogGate(now2) {
+  return {
+    add: (key, ttl) => {
+      const until = gates.get(key);
+      const at = now2();
+      if (until !== void 0 && at < until) return false;
+      gates.set(key, at + ttl);
+      return true;
+    },
+    incr: (key, by) => {
+      const value = (counts.get(key) ?? 0) + by;
+      counts.set(key, value);
+      return value;
+    }
+  };
+}
+var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
+
 // plugins/entitlement-check/kong-js.ts
 var now = () => Date.now() / 1e3;
 var Plugin = class {
@@ -27974,7 +28016,7 @@ var Plugin = class {
       const { value } = await this.#cache.get(subject, () => this.#fetch(subject), now);
       return decideEntitlement(conf, facts, value, now());
     } catch (err) {
-      const report = prepare(conf).serviceErrors.occurrence(now());
+      const report = prepare(conf).serviceErrors.occurrence(now(), PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`entitlement service failed ${report} time(s) since the last report: ${String(err)}`);
       return decideEntitlement(conf, facts, { kind: "unknown", reason: String(err) }, now());
     }

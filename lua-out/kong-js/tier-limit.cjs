@@ -14408,6 +14408,27 @@ async function runScript(connection, name, source, keys, args) {
   return run.call(client, keys.length, ...keys, ...args);
 }
 
+// plugins/io/node/log-gate.ts
+var gates = /* @__PURE__ */ new Map();
+var counts = /* @__PURE__ */ new Map();
+function processLogGate(now) {
+  return {
+    add: (key, ttl) => {
+      const until = gates.get(key);
+      const at = now();
+      if (until !== void 0 && at < until) return false;
+      gates.set(key, at + ttl);
+      return true;
+    },
+    incr: (key, by) => {
+      const value = (counts.get(key) ?? 0) + by;
+      counts.set(key, value);
+      return value;
+    }
+  };
+}
+var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
+
 // plugins/core/windows.ts
 var WINDOW_NAMES = ["second", "minute", "hour", "day", "month"];
 function fixedWindowLength(name) {
@@ -14565,17 +14586,32 @@ function ipInRanges(ip, ranges) {
 
 // plugins/core/log-throttle.ts
 var LogThrottle = class {
-  constructor(intervalSeconds) {
+  /** `kind` names the message across configs (the key of the node-wide gate). */
+  constructor(intervalSeconds, kind) {
     this.intervalSeconds = intervalSeconds;
+    this.gateKey = `tollgate-log|${kind}`;
+    this.countKey = `tollgate-log-count|${kind}`;
   }
   intervalSeconds;
   nextAt = 0;
   suppressed = 0;
+  gateKey;
+  countKey;
   /**
-   * Call on every occurrence. Returns the number of occurrences to report (this one
-   * plus those swallowed since the last report), or 0 when it should stay quiet.
+   * Call on every occurrence. Returns the number of occurrences to report (this one plus
+   * those swallowed since the last report: on the node with a store, in this worker and
+   * config without), or 0 when it should stay quiet.
    */
-  occurrence(now) {
+  occurrence(now, store) {
+    if (store !== void 0) {
+      const count2 = store.incr(this.countKey, 1);
+      const first = count2 === void 0 ? void 0 : store.add(this.gateKey, this.intervalSeconds);
+      if (first === true) {
+        store.incr(this.countKey, -count2);
+        return count2;
+      }
+      if (first === false) return 0;
+    }
     if (now < this.nextAt) {
       this.suppressed += 1;
       return 0;
@@ -14628,6 +14664,10 @@ function prepareTiers(conf) {
   }
   return tiers;
 }
+function unavailableRetryAfter(conf) {
+  if (conf.policy === "local") return 1;
+  return Math.max(1, Math.ceil(conf.redis.timeout_ms / 1e3));
+}
 function hasSource(conf, wanted) {
   for (const source of conf.tier_sources) if (source === wanted) return true;
   return false;
@@ -14655,7 +14695,8 @@ function prepare(conf) {
       credential: conf.limit_by === "credential",
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
     },
-    storeErrors: new LogThrottle(conf.error_log_interval),
+    storeErrors: new LogThrottle(conf.error_log_interval, `tier-limit:store:${conf.policy}`),
+    unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],
     upstreamFor: {},
@@ -14884,9 +14925,9 @@ function retryAfter(entry, current, previous, cost, now) {
   const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
-function tallyWindow(tally, entry, i, counts, now, headers, hide) {
-  const current = counts.current[i] ?? 0;
-  const estimate = (counts.previous[i] ?? 0) * previousWeight(entry, now) + current;
+function tallyWindow(tally, entry, i, counts2, now, headers, hide) {
+  const current = counts2.current[i] ?? 0;
+  const estimate = (counts2.previous[i] ?? 0) * previousWeight(entry, now) + current;
   const left = Math.floor(entry.spec.limit - estimate);
   const remaining = left > 0 ? left : 0;
   if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
@@ -14899,15 +14940,15 @@ function tallyWindow(tally, entry, i, counts, now, headers, hide) {
     tally.tightestRemaining = remaining;
   }
 }
-function decideAccess(conf, plan, counts, headers = {}) {
+function decideAccess(conf, plan, counts2, headers = {}) {
   const hide = conf.hide_client_headers;
   const checks = plan.checks;
   const count = checks.length;
   const now = plan.now;
   const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
-  if (count > 0) tallyWindow(tally, checks[0], 0, counts, now, headers, hide);
-  if (count > 1) tallyWindow(tally, checks[1], 1, counts, now, headers, hide);
-  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts, now, headers, hide);
+  if (count > 0) tallyWindow(tally, checks[0], 0, counts2, now, headers, hide);
+  if (count > 1) tallyWindow(tally, checks[1], 1, counts2, now, headers, hide);
+  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts2, now, headers, hide);
   const { exceeded, tightest, tightestRemaining } = tally;
   if (tightest !== -1 && !hide) {
     const entry2 = checks[tightest];
@@ -14915,11 +14956,11 @@ function decideAccess(conf, plan, counts, headers = {}) {
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry2.resetAt - now))}`;
   }
-  const allowed = counts.allowed ?? exceeded === -1;
+  const allowed = counts2.allowed ?? exceeded === -1;
   if (allowed) return { allowed: true, tier: plan.tier, responseHeaders: headers };
   const index = exceeded !== -1 ? exceeded : tightest;
   const entry = plan.checks[index];
-  const wait = retryAfter(entry, counts.current[index] ?? 0, counts.previous[index] ?? 0, plan.cost, now);
+  const wait = retryAfter(entry, counts2.current[index] ?? 0, counts2.previous[index] ?? 0, plan.cost, now);
   headers["Retry-After"] = `${wait}`;
   return {
     allowed: false,
@@ -14939,12 +14980,12 @@ function decideAccess(conf, plan, counts, headers = {}) {
     }
   };
 }
-function onStoreFailure(conf, passed, now, prepared = prepare(conf)) {
-  const report = prepared.storeErrors.occurrence(now);
+function onStoreFailure(conf, passed, now, prepared = prepare(conf), logStore) {
+  const report = prepared.storeErrors.occurrence(now, logStore);
   if (conf.fault_tolerant) return { outcome: passed, report };
   const rejection = {
     status: 503,
-    headers: {},
+    headers: { "Retry-After": prepared.unavailableRetryAfter },
     body: { error: "rate_limit_unavailable", message: "Rate limiting is unavailable; try again later." }
   };
   return { outcome: { clearUpstream: passed.clearUpstream, rejection }, report };
@@ -14998,12 +15039,12 @@ function countsFromReply(reply, windows) {
   const current = parts[1];
   const previous = parts[2];
   if (typeof current !== "object" || typeof previous !== "object") return void 0;
-  const counts = { allowed: parts[0] === 1, current: [], previous: [] };
+  const counts2 = { allowed: parts[0] === 1, current: [], previous: [] };
   for (let i = 0; i < windows; i++) {
-    counts.current[i] = replyNumber(current[i]);
-    counts.previous[i] = replyNumber(previous[i]);
+    counts2.current[i] = replyNumber(current[i]);
+    counts2.previous[i] = replyNumber(previous[i]);
   }
-  return counts;
+  return counts2;
 }
 
 // plugins/core/client-cert.ts
@@ -15216,9 +15257,9 @@ var counters = new MemoryCounters();
 async function countInRedis(prepared, checks, cost, now) {
   const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
-  const counts = countsFromReply(reply, checks.length);
-  if (counts === void 0) throw new Error("unexpected reply from the tier-limit script");
-  return counts;
+  const counts2 = countsFromReply(reply, checks.length);
+  if (counts2 === void 0) throw new Error("unexpected reply from the tier-limit script");
+  return counts2;
 }
 var Plugin = class {
   #conf;
@@ -15241,15 +15282,15 @@ var Plugin = class {
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
     const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier], tier: plan.tier };
     if (plan.checks.length === 0) return passed;
-    let counts;
+    let counts2;
     try {
-      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
+      counts2 = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
     } catch (err) {
-      const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
+      const { outcome, report } = onStoreFailure(conf, passed, now, prepared, PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
       return outcome;
     }
-    const decision = decideAccess(conf, plan, counts);
+    const decision = decideAccess(conf, plan, counts2);
     if (!decision.allowed && conf.policy === "local") counters.refund(plan.checks, plan.cost);
     return { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
   }

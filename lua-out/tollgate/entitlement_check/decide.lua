@@ -8,6 +8,8 @@ local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____log_2Dthrottle = require("tollgate.core.log_throttle")
 local LogThrottle = ____log_2Dthrottle.LogThrottle
+local ____failure_2Dbackoff = require("tollgate.io.failure_backoff")
+local FAILURE_BACKOFF_S = ____failure_2Dbackoff.FAILURE_BACKOFF_S
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local resolveCatalog = ____catalog.resolveCatalog
 local routeMatches = ____catalog.routeMatches
@@ -45,7 +47,7 @@ function buildPrepared(conf)
             path = byRoute
         },
         clearUpstream = conf.status_header == nil and ({conf.plan_header, conf.features_header}) or ({conf.plan_header, conf.features_header, conf.status_header}),
-        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval),
+        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval, "entitlement-check:service"),
         fromMap = {},
         fromTag = {},
         passByPlan = {}
@@ -316,6 +318,7 @@ local function joinSorted(features)
     __TS__ArraySort(list)
     return table.concat(list, ",")
 end
+local UNAVAILABLE_RETRY_AFTER = tostring(FAILURE_BACKOFF_S)
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
     local prepared = ____exports.prepare(conf)
@@ -323,7 +326,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
         if conf.fail_open then
             return {clearUpstream = prepared.clearUpstream, warning = "entitlement unknown, let through (fail_open): " .. lookup.reason}
         end
-        return {clearUpstream = prepared.clearUpstream, rejection = {status = 503, body = {error = "entitlement_unavailable", message = "Entitlements cannot be checked right now; try again later"}, headers = {["Retry-After"] = "5"}}}
+        return {clearUpstream = prepared.clearUpstream, rejection = {status = 503, body = {error = "entitlement_unavailable", message = "Entitlements cannot be checked right now; try again later"}, headers = {["Retry-After"] = UNAVAILABLE_RETRY_AFTER}}}
     end
     if lookup.kind == "none" then
         local ____forbidden_5 = forbidden

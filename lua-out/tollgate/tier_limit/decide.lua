@@ -290,15 +290,15 @@ end
 -- rate-limit headers), otherwise 503. `report` is how many failures the error log
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
-function ____exports.onStoreFailure(conf, passed, now, prepared)
+function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
     if prepared == nil then
         prepared = prepare(conf)
     end
-    local report = prepared.storeErrors:occurrence(now)
+    local report = prepared.storeErrors:occurrence(now, logStore)
     if conf.fault_tolerant then
         return {outcome = passed, report = report}
     end
-    local rejection = {status = 503, headers = {}, body = {error = "rate_limit_unavailable", message = "Rate limiting is unavailable; try again later."}}
+    local rejection = {status = 503, headers = {["Retry-After"] = prepared.unavailableRetryAfter}, body = {error = "rate_limit_unavailable", message = "Rate limiting is unavailable; try again later."}}
     return {outcome = {clearUpstream = passed.clearUpstream, rejection = rejection}, report = report}
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.

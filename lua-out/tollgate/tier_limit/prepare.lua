@@ -64,6 +64,21 @@ local function prepareTiers(conf)
     end
     return tiers
 end
+--- Seconds a client should wait before retrying when the counter store fails (503): the
+-- store's timeout, in whole seconds and at least 1. tollgate tries the store again on
+-- every request, so nothing on its side says when the store will be back; what the config
+-- does say is how long a request may wait for the store before failing (redis.timeout_ms),
+-- and a client paced by it adds at most one waiting request per timeout. Policy local
+-- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
+local function unavailableRetryAfter(conf)
+    if conf.policy == "local" then
+        return 1
+    end
+    return math.max(
+        1,
+        math.ceil(conf.redis.timeout_ms / 1000)
+    )
+end
 local function hasSource(conf, wanted)
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
@@ -101,7 +116,8 @@ function ____exports.prepare(conf)
             credential = conf.limit_by == "credential",
             routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
         },
-        storeErrors = __TS__New(LogThrottle, conf.error_log_interval),
+        storeErrors = __TS__New(LogThrottle, conf.error_log_interval, "tier-limit:store:" .. conf.policy),
+        unavailableRetryAfter = tostring(unavailableRetryAfter(conf)),
         redis = redisConnection(conf),
         clearUpstream = {conf.tier_header},
         upstreamFor = {},

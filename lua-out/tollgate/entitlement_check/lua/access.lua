@@ -20,6 +20,8 @@ local ____service_2Drequest = require("tollgate.entitlement_check.service_reques
 local serviceRequest = ____service_2Drequest.serviceRequest
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
+local ____log_2Dgate = require("tollgate.io.lua.log_gate")
+local logGate = ____log_2Dgate.logGate
 function newService(conf)
     local s = conf.service
     local request = serviceRequest(s)
@@ -204,7 +206,10 @@ function ____exports.entitlementAccess(original, facts, consumer)
         decodeLookup
     )
     if lookup == nil then
-        local report = prepare(conf).serviceErrors:occurrence(ngx.now())
+        local report = prepare(conf).serviceErrors:occurrence(
+            ngx.now(),
+            logGate(conf.cache.dict)
+        )
         if report > 0 then
             ngx.log(
                 ngx.ERR,

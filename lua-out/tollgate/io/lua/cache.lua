@@ -1,8 +1,8 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____failure_2Dbackoff = require("tollgate.io.failure_backoff")
+local FAILURE_BACKOFF_S = ____failure_2Dbackoff.FAILURE_BACKOFF_S
 local lrucache = require("resty.lrucache")
---- Seconds a subject is not fetched again after a failed fetch.
-____exports.FAILURE_BACKOFF_S = 1
 --- Seconds between two checks of a waited-for fetch.
 local WAIT_STEP_S = 0.005
 --- One LRU per namespace and size, per worker.
@@ -183,7 +183,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     local fetched, err = fetch(subject)
     now = ngx.now()
     if fetched == nil then
-        dict:set(failKey, err or "fetch failed", ____exports.FAILURE_BACKOFF_S)
+        dict:set(failKey, err or "fetch failed", FAILURE_BACKOFF_S)
         dict:delete(lockKey)
         if usableStale ~= nil then
             return usableStale.value, "stale", 0

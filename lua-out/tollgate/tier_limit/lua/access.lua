@@ -5,6 +5,8 @@ local newTable = ____tables.newTable
 local ____redis = require("tollgate.io.lua.redis")
 local runScript = ____redis.runScript
 local scriptSha1 = ____redis.scriptSha1
+local ____log_2Dgate = require("tollgate.io.lua.log_gate")
+local logGate = ____log_2Dgate.logGate
 local ____shared_2Ddict_2Dcounters = require("tollgate.io.lua.shared_dict_counters")
 local incrementCounters = ____shared_2Ddict_2Dcounters.incrementCounters
 local refundCounters = ____shared_2Ddict_2Dcounters.refundCounters
@@ -68,7 +70,8 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
             conf,
             passed,
             ngx.now(),
-            prepared
+            prepared,
+            logGate(conf.dict)
         )
         local outcome = ____onStoreFailure_result_1.outcome
         local report = ____onStoreFailure_result_1.report
