@@ -357,6 +357,8 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
       expect(failed.status).toBe(503);
       expect(failed.headers.get("content-type")).toMatch(/^application\/json/);
       expect(failed.body).toMatchObject({ error: "entitlement_unavailable" });
+      // The cache's one-second back-off after a failed fetch: the soonest the service is asked again.
+      expect(failed.headers.get("retry-after")).toBe("1");
       const open = await request(`${gateway.url}/open/x`, { headers: { apikey: "k-stale-open", "X-Plan": "enterprise" } });
       expect(open.status).toBe(200);
       expect(echoed(open).headers["x-plan"]).toBeUndefined();
