@@ -332,7 +332,9 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
       for (const { value, ms } of results) {
         expect(value.status).toBe(503);
         expect(value.body).toMatchObject({ error: "entitlement_unavailable" });
-        expect(ms).toBeLessThan(500 + 250);
+        // The service answers after 3 s: well under that, the timeouts (200 + 300 ms) cut
+        // it short; the rest is room for a machine whose cores are busy.
+        expect(ms).toBeLessThan(2_000);
       }
       // One fetch for the eight concurrent requests.
       expect(service.calls.get("slow_one")).toBe(1);
