@@ -13,8 +13,9 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 /**
  * Checks one record and returns its event: no `secrets` in any byte (key, value,
  * headers), the CloudEvents content type, a value that is valid UTF-8 and JSON, an
- * upstream latency no greater than the request's, a CloudEvent the SDK's strict validation accepts, the subject as the key, on the
- * partition the Java client picks among `partitions`.
+ * upstream latency no greater than the request's, a CloudEvent the SDK's strict
+ * validation accepts, the subject as the key, on the partition the Java client picks
+ * among `partitions`.
  */
 export function checkUsageRecord(record: ReadRecord, partitions: number, secrets: readonly string[]): UsageEvent {
   const raw = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers).map((h) => Buffer.from(String(h)))]).toString("latin1");
