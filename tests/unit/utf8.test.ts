@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsonText, repairJsonBody, repairUtf8 } from "../../plugins/core/utf8.ts";
+import { encodeUsageEvent, type UsageEvent } from "../../plugins/kafka-usage/event.ts";
 
 /** Bytes as a "binary" string (char codes 0 … 255), as repairUtf8 takes them. */
 const binary = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
@@ -24,7 +25,8 @@ describe("repairUtf8", () => {
       const expected = Buffer.from(decoder.decode(bytes), "utf8").toString("latin1");
       expect(repairUtf8(binary(bytes)), Buffer.from(bytes).toString("hex")).toBe(expected);
     }
-  });
+    // About 0.5 s on an idle core: its own budget, not vitest's 5 s, for a busy machine.
+  }, 30_000);
 
   it("returns valid text itself", () => {
     const text = binary(Buffer.from("/orders/é/€/😀", "utf8"));
@@ -46,5 +48,23 @@ describe("jsonText in Node (UTF-16)", () => {
   it("repairs a rejection body's strings and lists in place", () => {
     const body: { [key: string]: unknown } = { error: "unknown_tier", message: "Tier '\ud800' is not configured.", plans: ["a", "\udc00"], limit: 3 };
     expect(repairJsonBody(body)).toEqual({ error: "unknown_tier", message: "Tier '\ufffd' is not configured.", plans: ["a", "\ufffd"], limit: 3 });
+  });
+});
+
+describe("encodeUsageEvent in Node (kong-pdk)", () => {
+  it("writes lone surrogates in the path and header values as U+FFFD, and escapes still apply", () => {
+    const event: UsageEvent = {
+      specversion: "1.0",
+      id: "e-1",
+      source: "tollgate/n",
+      type: "t",
+      subject: "s",
+      time: "2026-11-24T20:01:45.123Z",
+      datacontenttype: "application/json",
+      data: { method: "GET", path: '/orders/\ud800"x', status: 200, latency_ms: 1, request_bytes: 0, response_bytes: 0, headers: { "user-agent": "\udfff\ud83d\ude00" } },
+    };
+    const json = encodeUsageEvent(event);
+    expect(json).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    expect(JSON.parse(json)).toMatchObject({ data: { path: '/orders/\ufffd"x', headers: { "user-agent": "\ufffd\ud83d\ude00" } } });
   });
 });
