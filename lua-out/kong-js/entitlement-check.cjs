@@ -25564,14 +25564,14 @@ var require_websocketstream = __commonJS({
           data = new Uint8Array(ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : chunk.slice());
           opcode = opcodes.BINARY;
         } else {
-          let string2;
+          let string3;
           try {
-            string2 = webidl.converters.DOMString(chunk);
+            string3 = webidl.converters.DOMString(chunk);
           } catch (e) {
             promise.reject(e);
             return promise.promise;
           }
-          data = new TextEncoder().encode(string2);
+          data = new TextEncoder().encode(string3);
           opcode = opcodes.TEXT;
         }
         if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
@@ -26679,7 +26679,7 @@ __export(kong_js_exports, {
 module.exports = __toCommonJS(kong_js_exports);
 
 // plugins/core/schema.ts
-function string(options) {
+function string2(options) {
   return { ...options, kind: "string" };
 }
 function integer(options) {
@@ -26706,12 +26706,12 @@ function sortedFieldNames(spec) {
 
 // plugins/core/client-cert.ts
 var CLIENT_CERT_FIELDS = {
-  client_cert: string({
+  client_cert: string2({
     description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
     minLength: 1,
     referenceable: true
   }),
-  client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
 };
 function clientCertificate(conf) {
   return conf.client_cert !== void 0 && conf.client_key !== void 0 ? { cert: conf.client_cert, key: conf.client_key } : void 0;
@@ -26768,7 +26768,7 @@ var TLS_FIELDS = {
     description: "For an https:// URL: check the server's certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate) and the server_name. Off: encrypted but not authenticated.",
     default: true
   }),
-  server_name: string({
+  server_name: string2({
     description: "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.",
     minLength: 1
   }),
@@ -26919,6 +26919,104 @@ function headersToClear(outcome) {
   return kept ?? NONE;
 }
 var NONE = [];
+
+// plugins/core/utf8.ts
+var LUA = "\xE9".length === 2;
+var NON_ASCII = `[${String.fromCharCode(128)}-${String.fromCharCode(255)}]`;
+var REPLACEMENT = `${String.fromCharCode(239)}${String.fromCharCode(191)}${String.fromCharCode(189)}`;
+var byteAt = LUA ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var nextNonAscii = LUA ? (s, from) => {
+  const found = string.find(s, NON_ASCII, from + 1);
+  return found === void 0 ? -1 : found - 1;
+} : (s, from) => {
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) >= 128) return i;
+  return -1;
+};
+function sequenceAt(s, i, length) {
+  const first = byteAt(s, i);
+  let need;
+  let lower = 128;
+  let upper = 191;
+  if (first >= 194 && first <= 223) need = 1;
+  else if (first >= 224 && first <= 239) {
+    need = 2;
+    if (first === 224) lower = 160;
+    else if (first === 237) upper = 159;
+  } else if (first >= 240 && first <= 244) {
+    need = 3;
+    if (first === 240) lower = 144;
+    else if (first === 244) upper = 143;
+  } else {
+    return -1;
+  }
+  let j = i + 1;
+  for (let k = 0; k < need; k++) {
+    if (j >= length) return i - j;
+    const next = byteAt(s, j);
+    if (next < lower || next > upper) return i - j;
+    lower = 128;
+    upper = 191;
+    j += 1;
+  }
+  return j - i;
+}
+function repairUtf8(bytes) {
+  const length = bytes.length;
+  let i = nextNonAscii(bytes, 0);
+  let out;
+  let copiedTo = 0;
+  while (i >= 0) {
+    const size = sequenceAt(bytes, i, length);
+    if (size > 0) {
+      i = nextNonAscii(bytes, i + size);
+      continue;
+    }
+    out ??= [];
+    out.push(bytes.substring(copiedTo, i), REPLACEMENT);
+    copiedTo = i - size;
+    i = nextNonAscii(bytes, copiedTo);
+  }
+  if (out === void 0) return bytes;
+  out.push(bytes.substring(copiedTo));
+  return out.join("");
+}
+function wellFormedUtf16(text) {
+  let out;
+  let copiedTo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 55296 || code > 57343) continue;
+    if (code <= 56319 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        i += 1;
+        continue;
+      }
+    }
+    out = `${out ?? ""}${text.substring(copiedTo, i)}\uFFFD`;
+    copiedTo = i + 1;
+  }
+  return out === void 0 ? text : `${out}${text.substring(copiedTo)}`;
+}
+var jsonText = LUA ? repairUtf8 : wellFormedUtf16;
+function repairJsonBody(body) {
+  for (const key in body) {
+    const value = body[key];
+    if (typeof value === "string") {
+      const repaired = jsonText(value);
+      if (repaired !== value) body[key] = repaired;
+    } else if (Array.isArray(value)) {
+      const list = value;
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        if (typeof item !== "string") continue;
+        const repaired = jsonText(item);
+        if (repaired !== item) list[i] = repaired;
+      }
+    }
+  }
+  return body;
+}
 
 // plugins/core/references.ts
 var KONG_PREFIX = "{vault://";
@@ -27159,14 +27257,14 @@ async function kongJsRequestFacts(kong, configScope, needs) {
   return facts;
 }
 async function applyKongJsOutcome(kong, outcome) {
-  if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
+  if (outcome.warning !== void 0) await kong.log.warn(jsonText(outcome.warning));
   if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {
-    await kong.response.exit(rejection.status, rejection.body, rejection.headers);
+    await kong.response.exit(rejection.status, repairJsonBody(rejection.body), rejection.headers);
     return;
   }
   for (const [name, value] of Object.entries(outcome.upstream ?? {})) {
@@ -27188,8 +27286,11 @@ function validatedKongJsConfig(spec, config) {
   return { conf: own, scope };
 }
 
+// plugins/io/failure-backoff.ts
+var FAILURE_BACKOFF_S = 1;
+
 // plugins/io/node/http-cache.ts
-var NODE_FAILURE_BACKOFF_S = 1;
+var NODE_FAILURE_BACKOFF_S = FAILURE_BACKOFF_S;
 var NodeAnswerCache = class {
   constructor(options) {
     this.options = options;
@@ -27332,17 +27433,32 @@ function tagPrefix(name) {
 
 // plugins/core/log-throttle.ts
 var LogThrottle = class {
-  constructor(intervalSeconds) {
+  /** `kind` names the message across configs (the key of the node-wide gate). */
+  constructor(intervalSeconds, kind) {
     this.intervalSeconds = intervalSeconds;
+    this.gateKey = `tollgate-log|${kind}`;
+    this.countKey = `tollgate-log-count|${kind}`;
   }
   intervalSeconds;
   nextAt = 0;
   suppressed = 0;
+  gateKey;
+  countKey;
   /**
-   * Call on every occurrence. Returns the number of occurrences to report (this one
-   * plus those swallowed since the last report), or 0 when it should stay quiet.
+   * Call on every occurrence. Returns the number of occurrences to report (this one plus
+   * those swallowed since the last report: on the node with a store, in this worker and
+   * config without), or 0 when it should stay quiet.
    */
-  occurrence(now2) {
+  occurrence(now2, store) {
+    if (store !== void 0) {
+      const count2 = store.incr(this.countKey, 1);
+      const first = count2 === void 0 ? void 0 : store.add(this.gateKey, this.intervalSeconds);
+      if (first === true) {
+        store.incr(this.countKey, -count2);
+        return count2;
+      }
+      if (first === false) return 0;
+    }
     if (now2 < this.nextAt) {
       this.suppressed += 1;
       return 0;
@@ -27486,7 +27602,7 @@ function buildPrepared(conf) {
     hasRoutes,
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === void 0 ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
-    serviceErrors: new LogThrottle(conf.error_log_interval),
+    serviceErrors: new LogThrottle(conf.error_log_interval, "entitlement-check:service"),
     fromMap: {},
     fromTag: {},
     passByPlan: {}
@@ -27633,6 +27749,7 @@ function joinSorted(features) {
   list.sort();
   return list.join(",");
 }
+var UNAVAILABLE_RETRY_AFTER = `${FAILURE_BACKOFF_S}`;
 function decideEntitlement(conf, facts, lookup, now2) {
   const prepared = prepare(conf);
   if (lookup.kind === "unknown") {
@@ -27642,7 +27759,9 @@ function decideEntitlement(conf, facts, lookup, now2) {
       rejection: {
         status: 503,
         body: { error: "entitlement_unavailable", message: "Entitlements cannot be checked right now; try again later" },
-        headers: { "Retry-After": "5" }
+        // The cache's back-off after a failed fetch: the soonest this node asks the
+        // service again (a retry before it is answered 503 without asking).
+        headers: { "Retry-After": UNAVAILABLE_RETRY_AFTER }
       }
     };
   }
@@ -27709,14 +27828,14 @@ var ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 var routePattern = record({
   description: "A route a plan entitles: a path pattern and, optionally, methods.",
   fields: {
-    path: string({
+    path: string2({
       description: 'Path pattern: "*" matches any run of characters (including "/"); otherwise exact, e.g. "/reports/*".',
       required: true,
       minLength: 1
     }),
     methods: array({
       description: "Methods allowed on the path; unset: all.",
-      elements: string({ description: "HTTP method.", oneOf: ROUTE_METHODS }),
+      elements: string2({ description: "HTTP method.", oneOf: ROUTE_METHODS }),
       minLength: 1
     })
   }
@@ -27726,11 +27845,11 @@ var plan = record({
   fields: {
     includes: array({
       description: "Plans whose features and routes this plan also has (enterprise includes premium includes free).",
-      elements: string({ description: "Plan name.", minLength: 1 })
+      elements: string2({ description: "Plan name.", minLength: 1 })
     }),
     features: array({
       description: "Feature names this plan entitles (its own; included plans add theirs).",
-      elements: string({ description: "Feature.", minLength: 1 })
+      elements: string2({ description: "Feature.", minLength: 1 })
     }),
     routes: array({ description: "Routes this plan entitles (its own; included plans add theirs).", elements: routePattern })
   }
@@ -27738,30 +27857,30 @@ var plan = record({
 var subscription = record({
   description: "A subscription set by the operator (source consumer_map).",
   fields: {
-    plan: string({ description: "Plan name.", required: true, minLength: 1 }),
-    status: string({ description: "Subscription status.", oneOf: SUBSCRIPTION_STATUSES, default: "active" }),
+    plan: string2({ description: "Plan name.", required: true, minLength: 1 }),
+    status: string2({ description: "Subscription status.", oneOf: SUBSCRIPTION_STATUSES, default: "active" }),
     period_end: integer({ description: "End of the current billing period, epoch seconds (past_due grace counts from it).", min: 0 }),
-    features: array({ description: "Extra features beyond the plan's.", elements: string({ description: "Feature.", minLength: 1 }) })
+    features: array({ description: "Extra features beyond the plan's.", elements: string2({ description: "Feature.", minLength: 1 }) })
   }
 });
 var service = record({
   description: "The remote entitlement service (source service): GET <url>/<subject>.",
   required: true,
   fields: {
-    url: string({ description: "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength: 8 }),
+    url: string2({ description: "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength: 8 }),
     ...TLS_FIELDS,
-    format: string({
+    format: string2({
       description: "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).",
       oneOf: ["tollgate", "stripe"],
       default: "tollgate"
     }),
-    subject: string({
+    subject: string2({
       description: "Which consumer field names the subject in the URL: username, custom_id or id (APISIX: username for all).",
       oneOf: ["username", "custom_id", "id"],
       default: "username"
     }),
-    auth_header: string({ description: "Header sent with every call (e.g. Authorization).", minLength: 1 }),
-    auth_value: string({ description: "Its value (e.g. Bearer sk_\u2026). Never logged.", minLength: 1, referenceable: true }),
+    auth_header: string2({ description: "Header sent with every call (e.g. Authorization).", minLength: 1 }),
+    auth_value: string2({ description: "Its value (e.g. Bearer sk_\u2026). Never logged.", minLength: 1, referenceable: true }),
     connect_timeout_ms: integer({ description: "Connect timeout.", default: 200, min: 1, max: 6e4 }),
     timeout_ms: integer({
       description: "The longest the service may take to answer once connected (sending and reading together); a request waits at most connect_timeout_ms + timeout_ms.",
@@ -27788,7 +27907,7 @@ var cache = record({
       max: 604800
     }),
     lru_size: integer({ description: "Entries in each worker's LRU (bounds per-worker memory).", default: 1e3, min: 1, max: 1e6 }),
-    dict: string({ description: "lua_shared_dict shared by the workers (its size bounds shared memory).", default: "tollgate_cache", minLength: 1 }),
+    dict: string2({ description: "lua_shared_dict shared by the workers (its size bounds shared memory).", default: "tollgate_cache", minLength: 1 }),
     lock_timeout_ms: integer({
       description: "How long a request waits for another worker's fetch of the same subject before fetching itself.",
       default: 1e3,
@@ -27803,29 +27922,29 @@ var entitlementCheckSchema = record({
     plans: map({
       description: "The plan catalog, by name.",
       required: true,
-      keys: string({ description: "Plan name.", minLength: 1 }),
+      keys: string2({ description: "Plan name.", minLength: 1 }),
       values: plan
     }),
     subscription_sources: array({
       description: "Where the subscription comes from, first hit wins: consumer (Kong tag plan:<name>, APISIX label plan; status active), consumer_map (subscriptions), service (the remote entitlement service).",
-      elements: string({ description: "A source.", oneOf: SUBSCRIPTION_SOURCES }),
+      elements: string2({ description: "A source.", oneOf: SUBSCRIPTION_SOURCES }),
       default: ["consumer", "consumer_map"],
       minLength: 1
     }),
     subscriptions: map({
       description: "Subscriptions by consumer username, id or custom_id (source consumer_map).",
-      keys: string({ description: "Consumer.", minLength: 1 }),
+      keys: string2({ description: "Consumer.", minLength: 1 }),
       values: subscription
     }),
     service,
     cache,
     required_features: array({
       description: "Features this route or service requires (all of them).",
-      elements: string({ description: "Feature.", minLength: 1 })
+      elements: string2({ description: "Feature.", minLength: 1 })
     }),
     required_plans: array({
       description: "Plans any one of which (or a plan including it) may use this route or service.",
-      elements: string({ description: "Plan name.", minLength: 1 })
+      elements: string2({ description: "Plan name.", minLength: 1 })
     }),
     grace_period: integer({
       description: "Seconds a past_due subscription keeps its entitlements after period_end.",
@@ -27833,14 +27952,14 @@ var entitlementCheckSchema = record({
       min: 0,
       max: 31536e3
     }),
-    upgrade_url: string({ description: "Where a refused caller can upgrade; sent in 402/403 bodies.", minLength: 1 }),
-    plan_header: string({ description: "Request header carrying the plan upstream (client copies removed).", default: "X-Plan", minLength: 1 }),
-    features_header: string({
+    upgrade_url: string2({ description: "Where a refused caller can upgrade; sent in 402/403 bodies.", minLength: 1 }),
+    plan_header: string2({ description: "Request header carrying the plan upstream (client copies removed).", default: "X-Plan", minLength: 1 }),
+    features_header: string2({
       description: "Request header carrying the entitled features upstream, comma-separated and sorted (client copies removed).",
       default: "X-Entitlements",
       minLength: 1
     }),
-    status_header: string({
+    status_header: string2({
       description: "Request header carrying the subscription status upstream, e.g. X-Subscription-Status (client copies removed); unset: not sent.",
       minLength: 1
     }),
@@ -27962,6 +28081,27 @@ function mapServiceResponse(format, httpStatus, body) {
   return format === "stripe" ? fromStripe(body) : fromTollgate(body);
 }
 
+// plugins/io/node/log-gate.ts
+var gates = /* @__PURE__ */ new Map();
+var counts = /* @__PURE__ */ new Map();
+function processLogGate(now2) {
+  return {
+    add: (key, ttl) => {
+      const until = gates.get(key);
+      const at = now2();
+      if (until !== void 0 && at < until) return false;
+      gates.set(key, at + ttl);
+      return true;
+    },
+    incr: (key, by) => {
+      const value = (counts.get(key) ?? 0) + by;
+      counts.set(key, value);
+      return value;
+    }
+  };
+}
+var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
+
 // plugins/entitlement-check/kong-js.ts
 var now = () => Date.now() / 1e3;
 var Plugin = class {
@@ -28009,7 +28149,7 @@ var Plugin = class {
       const { value } = await this.#cache.get(subject, () => this.#fetch(subject), now);
       return decideEntitlement(conf, facts, value, now());
     } catch (err) {
-      const report = prepare(conf).serviceErrors.occurrence(now());
+      const report = prepare(conf).serviceErrors.occurrence(now(), PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`entitlement service failed ${report} time(s) since the last report: ${String(err)}`);
       return decideEntitlement(conf, facts, { kind: "unknown", reason: String(err) }, now());
     }

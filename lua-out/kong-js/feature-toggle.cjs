@@ -26852,6 +26852,104 @@ function headersToClear(outcome) {
 }
 var NONE = [];
 
+// plugins/core/utf8.ts
+var LUA = "\xE9".length === 2;
+var NON_ASCII = `[${String.fromCharCode(128)}-${String.fromCharCode(255)}]`;
+var REPLACEMENT = `${String.fromCharCode(239)}${String.fromCharCode(191)}${String.fromCharCode(189)}`;
+var byteAt = LUA ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var nextNonAscii = LUA ? (s, from) => {
+  const found = string.find(s, NON_ASCII, from + 1);
+  return found === void 0 ? -1 : found - 1;
+} : (s, from) => {
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) >= 128) return i;
+  return -1;
+};
+function sequenceAt(s, i, length) {
+  const first = byteAt(s, i);
+  let need;
+  let lower2 = 128;
+  let upper = 191;
+  if (first >= 194 && first <= 223) need = 1;
+  else if (first >= 224 && first <= 239) {
+    need = 2;
+    if (first === 224) lower2 = 160;
+    else if (first === 237) upper = 159;
+  } else if (first >= 240 && first <= 244) {
+    need = 3;
+    if (first === 240) lower2 = 144;
+    else if (first === 244) upper = 143;
+  } else {
+    return -1;
+  }
+  let j = i + 1;
+  for (let k = 0; k < need; k++) {
+    if (j >= length) return i - j;
+    const next = byteAt(s, j);
+    if (next < lower2 || next > upper) return i - j;
+    lower2 = 128;
+    upper = 191;
+    j += 1;
+  }
+  return j - i;
+}
+function repairUtf8(bytes) {
+  const length = bytes.length;
+  let i = nextNonAscii(bytes, 0);
+  let out;
+  let copiedTo = 0;
+  while (i >= 0) {
+    const size = sequenceAt(bytes, i, length);
+    if (size > 0) {
+      i = nextNonAscii(bytes, i + size);
+      continue;
+    }
+    out ??= [];
+    out.push(bytes.substring(copiedTo, i), REPLACEMENT);
+    copiedTo = i - size;
+    i = nextNonAscii(bytes, copiedTo);
+  }
+  if (out === void 0) return bytes;
+  out.push(bytes.substring(copiedTo));
+  return out.join("");
+}
+function wellFormedUtf16(text) {
+  let out;
+  let copiedTo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 55296 || code > 57343) continue;
+    if (code <= 56319 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        i += 1;
+        continue;
+      }
+    }
+    out = `${out ?? ""}${text.substring(copiedTo, i)}\uFFFD`;
+    copiedTo = i + 1;
+  }
+  return out === void 0 ? text : `${out}${text.substring(copiedTo)}`;
+}
+var jsonText = LUA ? repairUtf8 : wellFormedUtf16;
+function repairJsonBody(body) {
+  for (const key in body) {
+    const value = body[key];
+    if (typeof value === "string") {
+      const repaired = jsonText(value);
+      if (repaired !== value) body[key] = repaired;
+    } else if (Array.isArray(value)) {
+      const list = value;
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        if (typeof item !== "string") continue;
+        const repaired = jsonText(item);
+        if (repaired !== item) list[i] = repaired;
+      }
+    }
+  }
+  return body;
+}
+
 // plugins/core/references.ts
 var KONG_PREFIX = "{vault://";
 var APISIX_SECRET_PREFIX = "$secret://";
@@ -27091,14 +27189,14 @@ async function kongJsRequestFacts(kong, configScope, needs) {
   return facts;
 }
 async function applyKongJsOutcome(kong, outcome) {
-  if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
+  if (outcome.warning !== void 0) await kong.log.warn(jsonText(outcome.warning));
   if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection2 = outcome.rejection;
   if (rejection2 !== void 0) {
-    await kong.response.exit(rejection2.status, rejection2.body, rejection2.headers);
+    await kong.response.exit(rejection2.status, repairJsonBody(rejection2.body), rejection2.headers);
     return;
   }
   for (const [name, value] of Object.entries(outcome.upstream ?? {})) {

@@ -18681,6 +18681,86 @@ function toKongFields(spec) {
   return fields;
 }
 
+// plugins/core/utf8.ts
+var LUA = "\xE9".length === 2;
+var NON_ASCII = `[${String.fromCharCode(128)}-${String.fromCharCode(255)}]`;
+var REPLACEMENT = `${String.fromCharCode(239)}${String.fromCharCode(191)}${String.fromCharCode(189)}`;
+var byteAt = LUA ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var nextNonAscii = LUA ? (s, from) => {
+  const found = string.find(s, NON_ASCII, from + 1);
+  return found === void 0 ? -1 : found - 1;
+} : (s, from) => {
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) >= 128) return i;
+  return -1;
+};
+function sequenceAt(s, i, length) {
+  const first = byteAt(s, i);
+  let need;
+  let lower = 128;
+  let upper = 191;
+  if (first >= 194 && first <= 223) need = 1;
+  else if (first >= 224 && first <= 239) {
+    need = 2;
+    if (first === 224) lower = 160;
+    else if (first === 237) upper = 159;
+  } else if (first >= 240 && first <= 244) {
+    need = 3;
+    if (first === 240) lower = 144;
+    else if (first === 244) upper = 143;
+  } else {
+    return -1;
+  }
+  let j = i + 1;
+  for (let k = 0; k < need; k++) {
+    if (j >= length) return i - j;
+    const next = byteAt(s, j);
+    if (next < lower || next > upper) return i - j;
+    lower = 128;
+    upper = 191;
+    j += 1;
+  }
+  return j - i;
+}
+function repairUtf8(bytes) {
+  const length = bytes.length;
+  let i = nextNonAscii(bytes, 0);
+  let out;
+  let copiedTo = 0;
+  while (i >= 0) {
+    const size = sequenceAt(bytes, i, length);
+    if (size > 0) {
+      i = nextNonAscii(bytes, i + size);
+      continue;
+    }
+    out ??= [];
+    out.push(bytes.substring(copiedTo, i), REPLACEMENT);
+    copiedTo = i - size;
+    i = nextNonAscii(bytes, copiedTo);
+  }
+  if (out === void 0) return bytes;
+  out.push(bytes.substring(copiedTo));
+  return out.join("");
+}
+function wellFormedUtf16(text) {
+  let out;
+  let copiedTo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 55296 || code > 57343) continue;
+    if (code <= 56319 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        i += 1;
+        continue;
+      }
+    }
+    out = `${out ?? ""}${text.substring(copiedTo, i)}\uFFFD`;
+    copiedTo = i + 1;
+  }
+  return out === void 0 ? text : `${out}${text.substring(copiedTo)}`;
+}
+var jsonText = LUA ? repairUtf8 : wellFormedUtf16;
+
 // plugins/core/references.ts
 var KONG_PREFIX = "{vault://";
 var APISIX_SECRET_PREFIX = "$secret://";
@@ -18895,7 +18975,7 @@ function validatedKongJsConfig(spec, config) {
 var BYTE_STRINGS = "\xE9".length === 2;
 var CHARS = [];
 for (let b = 0; b < 256; b++) CHARS.push(String.fromCharCode(b));
-var byteAt = BYTE_STRINGS ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var byteAt2 = BYTE_STRINGS ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
 function char(b) {
   return CHARS[b & 255];
 }
@@ -18959,7 +19039,7 @@ function murmur2(data) {
   let h = SEED ^ length;
   const whole = length - length % 4;
   for (let i = 0; i < whole; i += 4) {
-    let k = byteAt(data, i) | byteAt(data, i + 1) << 8 | byteAt(data, i + 2) << 16 | byteAt(data, i + 3) << 24;
+    let k = byteAt2(data, i) | byteAt2(data, i + 1) << 8 | byteAt2(data, i + 2) << 16 | byteAt2(data, i + 3) << 24;
     k = mul32(k, M);
     k ^= k >>> R;
     k = mul32(k, M);
@@ -18967,10 +19047,10 @@ function murmur2(data) {
     h ^= k;
   }
   const rest = length % 4;
-  if (rest === 3) h ^= byteAt(data, whole + 2) << 16;
-  if (rest >= 2) h ^= byteAt(data, whole + 1) << 8;
+  if (rest === 3) h ^= byteAt2(data, whole + 2) << 16;
+  if (rest >= 2) h ^= byteAt2(data, whole + 1) << 8;
   if (rest >= 1) {
-    h ^= byteAt(data, whole);
+    h ^= byteAt2(data, whole);
     h = mul32(h, M);
   }
   h ^= h >>> 13;
@@ -19080,12 +19160,13 @@ function buildUsageEvent(conf, facts, nodeId) {
   const subject = subjectOf(conf, facts);
   if (subject === void 0) return void 0;
   const consumer = facts.consumer;
+  const upstreamMs = facts.upstreamLatencyMs;
   const data = {
     method: facts.method,
     path: facts.path,
     status: facts.status,
     latency_ms: facts.latencyMs,
-    upstream_latency_ms: facts.upstreamLatencyMs,
+    upstream_latency_ms: upstreamMs !== void 0 && upstreamMs > facts.latencyMs ? facts.latencyMs : upstreamMs,
     request_bytes: facts.requestBytes,
     response_bytes: facts.responseBytes,
     route: entity(facts.routeId, facts.routeName),
@@ -19147,21 +19228,24 @@ function headersJson(headers) {
   for (const name of names) out = `${out === "" ? "{" : `${out},`}"${escaped(name)}":"${escaped(headers[name])}"`;
   return `${out}}`;
 }
-var LUA = "\xE9".length === 2;
-var hasSpecial = LUA ? (
-  // %c: the control characters (and DEL, which then takes the exact path below unchanged).
-  (text) => string.find(text, '[%c"\\]') !== void 0
+var LUA2 = "\xE9".length === 2;
+var SPECIAL = `[%c"\\${String.fromCharCode(128)}-${String.fromCharCode(255)}]`;
+var hasSpecial = LUA2 ? (
+  // %c: the control characters (and DEL, which then takes the exact path below unchanged);
+  // bytes 0x80 … 0xFF: anything not ASCII, checked by jsonText below.
+  (text) => string.find(text, SPECIAL) !== void 0
 ) : (text) => {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 32 || code === 34 || code === 92) return true;
+    if (code < 32 || code === 34 || code === 92 || code >= 55296 && code <= 57343) return true;
   }
   return false;
 };
 var SHORT_ESCAPES = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\" };
 var HEX = "0123456789abcdef";
-function escaped(text) {
-  if (!hasSpecial(text)) return text;
+function escaped(raw) {
+  if (!hasSpecial(raw)) return raw;
+  const text = jsonText(raw);
   const length = text.length;
   let i = 0;
   let out = "";

@@ -12063,20 +12063,20 @@ var require_decoder = __commonJS({
     }, _Decoder_decodeVerbatimStringWithFormat = function _Decoder_decodeVerbatimStringWithFormat2(stringLength, format, chunk) {
       return __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeVerbatimStringWithFormat).call(this, format, __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeBlobStringWithLength).bind(this, stringLength, String), chunk);
     }, _Decoder_continueDecodeVerbatimStringWithFormat = function _Decoder_continueDecodeVerbatimStringWithFormat2(format, stringCb, chunk) {
-      const string2 = stringCb(chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeVerbatimStringWithFormat2).bind(this, format, string2) : new verbatim_string_1.VerbatimString(format, string2);
+      const string3 = stringCb(chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeVerbatimStringWithFormat2).bind(this, format, string3) : new verbatim_string_1.VerbatimString(format, string3);
     }, _Decoder_decodeSimpleError = function _Decoder_decodeSimpleError2(chunk) {
-      const string2 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeSimpleString).call(this, String, chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError).bind(this, string2) : new errors_1.SimpleError(string2);
+      const string3 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeSimpleString).call(this, String, chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError).bind(this, string3) : new errors_1.SimpleError(string3);
     }, _Decoder_continueDecodeSimpleError = function _Decoder_continueDecodeSimpleError2(stringCb, chunk) {
-      const string2 = stringCb(chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError2).bind(this, string2) : new errors_1.SimpleError(string2);
+      const string3 = stringCb(chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeSimpleError2).bind(this, string3) : new errors_1.SimpleError(string3);
     }, _Decoder_decodeBlobError = function _Decoder_decodeBlobError2(chunk) {
-      const string2 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeBlobString).call(this, String, chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError).bind(this, string2) : new errors_1.BlobError(string2);
+      const string3 = __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_decodeBlobString).call(this, String, chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError).bind(this, string3) : new errors_1.BlobError(string3);
     }, _Decoder_continueDecodeBlobError = function _Decoder_continueDecodeBlobError2(stringCb, chunk) {
-      const string2 = stringCb(chunk);
-      return typeof string2 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError2).bind(this, string2) : new errors_1.BlobError(string2);
+      const string3 = stringCb(chunk);
+      return typeof string3 === "function" ? __classPrivateFieldGet(this, _Decoder_instances, "m", _Decoder_continueDecodeBlobError2).bind(this, string3) : new errors_1.BlobError(string3);
     }, _Decoder_decodeNestedType = function _Decoder_decodeNestedType2(typeMapping, chunk) {
       var _b;
       const type = chunk[__classPrivateFieldGet(this, _Decoder_cursor, "f")];
@@ -13915,7 +13915,7 @@ __export(kong_js_exports, {
 module.exports = __toCommonJS(kong_js_exports);
 
 // plugins/core/schema.ts
-function string(options) {
+function string2(options) {
   return { ...options, kind: "string" };
 }
 function integer(options) {
@@ -14010,6 +14010,104 @@ function headersToClear(outcome) {
   return kept ?? NONE;
 }
 var NONE = [];
+
+// plugins/core/utf8.ts
+var LUA = "\xE9".length === 2;
+var NON_ASCII = `[${String.fromCharCode(128)}-${String.fromCharCode(255)}]`;
+var REPLACEMENT = `${String.fromCharCode(239)}${String.fromCharCode(191)}${String.fromCharCode(189)}`;
+var byteAt = LUA ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var nextNonAscii = LUA ? (s, from) => {
+  const found = string.find(s, NON_ASCII, from + 1);
+  return found === void 0 ? -1 : found - 1;
+} : (s, from) => {
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) >= 128) return i;
+  return -1;
+};
+function sequenceAt(s, i, length) {
+  const first = byteAt(s, i);
+  let need;
+  let lower = 128;
+  let upper = 191;
+  if (first >= 194 && first <= 223) need = 1;
+  else if (first >= 224 && first <= 239) {
+    need = 2;
+    if (first === 224) lower = 160;
+    else if (first === 237) upper = 159;
+  } else if (first >= 240 && first <= 244) {
+    need = 3;
+    if (first === 240) lower = 144;
+    else if (first === 244) upper = 143;
+  } else {
+    return -1;
+  }
+  let j = i + 1;
+  for (let k = 0; k < need; k++) {
+    if (j >= length) return i - j;
+    const next = byteAt(s, j);
+    if (next < lower || next > upper) return i - j;
+    lower = 128;
+    upper = 191;
+    j += 1;
+  }
+  return j - i;
+}
+function repairUtf8(bytes) {
+  const length = bytes.length;
+  let i = nextNonAscii(bytes, 0);
+  let out;
+  let copiedTo = 0;
+  while (i >= 0) {
+    const size = sequenceAt(bytes, i, length);
+    if (size > 0) {
+      i = nextNonAscii(bytes, i + size);
+      continue;
+    }
+    out ??= [];
+    out.push(bytes.substring(copiedTo, i), REPLACEMENT);
+    copiedTo = i - size;
+    i = nextNonAscii(bytes, copiedTo);
+  }
+  if (out === void 0) return bytes;
+  out.push(bytes.substring(copiedTo));
+  return out.join("");
+}
+function wellFormedUtf16(text) {
+  let out;
+  let copiedTo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 55296 || code > 57343) continue;
+    if (code <= 56319 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        i += 1;
+        continue;
+      }
+    }
+    out = `${out ?? ""}${text.substring(copiedTo, i)}\uFFFD`;
+    copiedTo = i + 1;
+  }
+  return out === void 0 ? text : `${out}${text.substring(copiedTo)}`;
+}
+var jsonText = LUA ? repairUtf8 : wellFormedUtf16;
+function repairJsonBody(body) {
+  for (const key in body) {
+    const value = body[key];
+    if (typeof value === "string") {
+      const repaired = jsonText(value);
+      if (repaired !== value) body[key] = repaired;
+    } else if (Array.isArray(value)) {
+      const list = value;
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        if (typeof item !== "string") continue;
+        const repaired = jsonText(item);
+        if (repaired !== item) list[i] = repaired;
+      }
+    }
+  }
+  return body;
+}
 
 // plugins/core/references.ts
 var KONG_PREFIX = "{vault://";
@@ -14250,14 +14348,14 @@ async function kongJsRequestFacts(kong, configScope, needs) {
   return facts;
 }
 async function applyKongJsOutcome(kong, outcome) {
-  if (outcome.warning !== void 0) await kong.log.warn(outcome.warning);
+  if (outcome.warning !== void 0) await kong.log.warn(jsonText(outcome.warning));
   if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {
-    await kong.response.exit(rejection.status, rejection.body, rejection.headers);
+    await kong.response.exit(rejection.status, repairJsonBody(rejection.body), rejection.headers);
     return;
   }
   for (const [name, value] of Object.entries(outcome.upstream ?? {})) {
@@ -14368,6 +14466,27 @@ async function runScript(connection, name, source, keys, args) {
   const run = client[command];
   return run.call(client, keys.length, ...keys, ...args);
 }
+
+// plugins/io/node/log-gate.ts
+var gates = /* @__PURE__ */ new Map();
+var counts = /* @__PURE__ */ new Map();
+function processLogGate(now) {
+  return {
+    add: (key, ttl) => {
+      const until = gates.get(key);
+      const at = now();
+      if (until !== void 0 && at < until) return false;
+      gates.set(key, at + ttl);
+      return true;
+    },
+    incr: (key, by) => {
+      const value = (counts.get(key) ?? 0) + by;
+      counts.set(key, value);
+      return value;
+    }
+  };
+}
+var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
 
 // plugins/core/windows.ts
 var WINDOW_NAMES = ["second", "minute", "hour", "day", "month"];
@@ -14526,17 +14645,32 @@ function ipInRanges(ip, ranges) {
 
 // plugins/core/log-throttle.ts
 var LogThrottle = class {
-  constructor(intervalSeconds) {
+  /** `kind` names the message across configs (the key of the node-wide gate). */
+  constructor(intervalSeconds, kind) {
     this.intervalSeconds = intervalSeconds;
+    this.gateKey = `tollgate-log|${kind}`;
+    this.countKey = `tollgate-log-count|${kind}`;
   }
   intervalSeconds;
   nextAt = 0;
   suppressed = 0;
+  gateKey;
+  countKey;
   /**
-   * Call on every occurrence. Returns the number of occurrences to report (this one
-   * plus those swallowed since the last report), or 0 when it should stay quiet.
+   * Call on every occurrence. Returns the number of occurrences to report (this one plus
+   * those swallowed since the last report: on the node with a store, in this worker and
+   * config without), or 0 when it should stay quiet.
    */
-  occurrence(now) {
+  occurrence(now, store) {
+    if (store !== void 0) {
+      const count2 = store.incr(this.countKey, 1);
+      const first = count2 === void 0 ? void 0 : store.add(this.gateKey, this.intervalSeconds);
+      if (first === true) {
+        store.incr(this.countKey, -count2);
+        return count2;
+      }
+      if (first === false) return 0;
+    }
     if (now < this.nextAt) {
       this.suppressed += 1;
       return 0;
@@ -14589,6 +14723,10 @@ function prepareTiers(conf) {
   }
   return tiers;
 }
+function unavailableRetryAfter(conf) {
+  if (conf.policy === "local") return 1;
+  return Math.max(1, Math.ceil(conf.redis.timeout_ms / 1e3));
+}
 function hasSource(conf, wanted) {
   for (const source of conf.tier_sources) if (source === wanted) return true;
   return false;
@@ -14616,7 +14754,8 @@ function prepare(conf) {
       credential: conf.limit_by === "credential",
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
     },
-    storeErrors: new LogThrottle(conf.error_log_interval),
+    storeErrors: new LogThrottle(conf.error_log_interval, `tier-limit:store:${conf.policy}`),
+    unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],
     upstreamFor: {},
@@ -14845,9 +14984,9 @@ function retryAfter(entry, current, previous, cost, now) {
   const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
-function tallyWindow(tally, entry, i, counts, now, headers, hide) {
-  const current = counts.current[i] ?? 0;
-  const estimate = (counts.previous[i] ?? 0) * previousWeight(entry, now) + current;
+function tallyWindow(tally, entry, i, counts2, now, headers, hide) {
+  const current = counts2.current[i] ?? 0;
+  const estimate = (counts2.previous[i] ?? 0) * previousWeight(entry, now) + current;
   const left = Math.floor(entry.spec.limit - estimate);
   const remaining = left > 0 ? left : 0;
   if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
@@ -14860,15 +14999,15 @@ function tallyWindow(tally, entry, i, counts, now, headers, hide) {
     tally.tightestRemaining = remaining;
   }
 }
-function decideAccess(conf, plan, counts, headers = {}) {
+function decideAccess(conf, plan, counts2, headers = {}) {
   const hide = conf.hide_client_headers;
   const checks = plan.checks;
   const count = checks.length;
   const now = plan.now;
   const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
-  if (count > 0) tallyWindow(tally, checks[0], 0, counts, now, headers, hide);
-  if (count > 1) tallyWindow(tally, checks[1], 1, counts, now, headers, hide);
-  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts, now, headers, hide);
+  if (count > 0) tallyWindow(tally, checks[0], 0, counts2, now, headers, hide);
+  if (count > 1) tallyWindow(tally, checks[1], 1, counts2, now, headers, hide);
+  for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts2, now, headers, hide);
   const { exceeded, tightest, tightestRemaining } = tally;
   if (tightest !== -1 && !hide) {
     const entry2 = checks[tightest];
@@ -14876,11 +15015,11 @@ function decideAccess(conf, plan, counts, headers = {}) {
     headers["RateLimit-Remaining"] = `${tightestRemaining}`;
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry2.resetAt - now))}`;
   }
-  const allowed = counts.allowed ?? exceeded === -1;
+  const allowed = counts2.allowed ?? exceeded === -1;
   if (allowed) return { allowed: true, tier: plan.tier, responseHeaders: headers };
   const index = exceeded !== -1 ? exceeded : tightest;
   const entry = plan.checks[index];
-  const wait = retryAfter(entry, counts.current[index] ?? 0, counts.previous[index] ?? 0, plan.cost, now);
+  const wait = retryAfter(entry, counts2.current[index] ?? 0, counts2.previous[index] ?? 0, plan.cost, now);
   headers["Retry-After"] = `${wait}`;
   return {
     allowed: false,
@@ -14900,12 +15039,12 @@ function decideAccess(conf, plan, counts, headers = {}) {
     }
   };
 }
-function onStoreFailure(conf, passed, now, prepared = prepare(conf)) {
-  const report = prepared.storeErrors.occurrence(now);
+function onStoreFailure(conf, passed, now, prepared = prepare(conf), logStore) {
+  const report = prepared.storeErrors.occurrence(now, logStore);
   if (conf.fault_tolerant) return { outcome: passed, report };
   const rejection = {
     status: 503,
-    headers: {},
+    headers: { "Retry-After": prepared.unavailableRetryAfter },
     body: { error: "rate_limit_unavailable", message: "Rate limiting is unavailable; try again later." }
   };
   return { outcome: { clearUpstream: passed.clearUpstream, rejection }, report };
@@ -14962,22 +15101,22 @@ function countsFromReply(reply, windows) {
   const current = parts[1];
   const previous = parts[2];
   if (typeof current !== "object" || typeof previous !== "object") return void 0;
-  const counts = { allowed: parts[0] === 1, current: [], previous: [] };
+  const counts2 = { allowed: parts[0] === 1, current: [], previous: [] };
   for (let i = 0; i < windows; i++) {
-    counts.current[i] = replyNumber(current[i]);
-    counts.previous[i] = replyNumber(previous[i]);
+    counts2.current[i] = replyNumber(current[i]);
+    counts2.previous[i] = replyNumber(previous[i]);
   }
-  return counts;
+  return counts2;
 }
 
 // plugins/core/client-cert.ts
 var CLIENT_CERT_FIELDS = {
-  client_cert: string({
+  client_cert: string2({
     description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
     minLength: 1,
     referenceable: true
   }),
-  client_key: string({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
 };
 function clientCertProblem(value) {
   const cert = value["client_cert"] !== void 0;
@@ -15014,7 +15153,7 @@ var tier = record({
     unlimited: boolean({ description: "No limit at all for this tier.", default: false }),
     limits: map({
       description: 'Limits by HTTP method; "*" applies to methods not listed.',
-      keys: string({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
+      keys: string2({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits
     })
   },
@@ -15029,14 +15168,14 @@ var redis = record({
   description: "Redis connection for policies redis and redis-cluster.",
   required: true,
   fields: {
-    host: string({ description: "Redis host (policy redis).", minLength: 1 }),
+    host: string2({ description: "Redis host (policy redis).", minLength: 1 }),
     port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
     cluster_nodes: array({
       description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
-      elements: string({ description: "host:port", minLength: 3 })
+      elements: string2({ description: "host:port", minLength: 3 })
     }),
-    username: string({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
-    password: string({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
+    username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
+    password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
     database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1e3 }),
     timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
     pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
@@ -15050,7 +15189,7 @@ var redis = record({
       description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
       default: true
     }),
-    server_name: string({
+    server_name: string2({
       description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
       minLength: 1
     }),
@@ -15068,57 +15207,57 @@ var tierLimitSchema = record({
     tiers: map({
       description: "Tiers by name (free, premium, enterprise, \u2026).",
       required: true,
-      keys: string({ description: "Tier name.", minLength: 1 }),
+      keys: string2({ description: "Tier name.", minLength: 1 }),
       values: tier
     }),
     tier_sources: array({
       description: "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
-      elements: string({ description: "A tier source.", oneOf: TIER_SOURCES }),
+      elements: string2({ description: "A tier source.", oneOf: TIER_SOURCES }),
       default: ["consumer", "consumer_map", "jwt_claim"],
       minLength: 1
     }),
     consumer_tiers: map({
       description: "Tier by consumer username, id or custom_id (source consumer_map).",
-      keys: string({ description: "Consumer.", minLength: 1 }),
-      values: string({ description: "Tier name.", minLength: 1 })
+      keys: string2({ description: "Consumer.", minLength: 1 }),
+      values: string2({ description: "Tier name.", minLength: 1 })
     }),
-    jwt_claim: string({
+    jwt_claim: string2({
       description: "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).",
       default: "tier",
       minLength: 1
     }),
-    trusted_header: string({
+    trusted_header: string2({
       description: "Request header set by a trusted internal proxy that names the tier (source trusted_header).",
       minLength: 1
     }),
     trusted_cidrs: array({
       description: "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
-      elements: string({ description: "CIDR.", minLength: 2 })
+      elements: string2({ description: "CIDR.", minLength: 2 })
     }),
-    default_tier: string({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
-    anonymous_tier: string({ description: "Tier of a caller with no consumer; unset: 401." }),
-    limit_by: string({
+    default_tier: string2({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
+    anonymous_tier: string2({ description: "Tier of a caller with no consumer; unset: 401." }),
+    limit_by: string2({
       description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
       oneOf: ["consumer", "credential", "ip"],
       default: "consumer"
     }),
-    counter_scope: string({
+    counter_scope: string2({
       description: "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
       oneOf: ["config", "route", "service", "global"],
       default: "config"
     }),
-    algorithm: string({
+    algorithm: string2({
       description: "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).",
       oneOf: ["sliding", "fixed"],
       default: "sliding"
     }),
     cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1e6 }),
-    policy: string({
+    policy: string2({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],
       default: "local"
     }),
-    dict: string({ description: "lua_shared_dict for policy local.", default: "tollgate_tier_limit", minLength: 1 }),
+    dict: string2({ description: "lua_shared_dict for policy local.", default: "tollgate_tier_limit", minLength: 1 }),
     redis,
     fault_tolerant: boolean({
       description: "When the counter store fails: true lets requests through, false answers 503.",
@@ -15130,14 +15269,14 @@ var tierLimitSchema = record({
       min: 1,
       max: 86400
     }),
-    tier_header: string({
+    tier_header: string2({
       description: "Request header that carries the resolved tier upstream (a client-sent copy is removed first).",
       default: "X-API-Tier",
       minLength: 1
     }),
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
-    error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" })
+    error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" })
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -15181,9 +15320,9 @@ var counters = new MemoryCounters();
 async function countInRedis(prepared, checks, cost, now) {
   const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
-  const counts = countsFromReply(reply, checks.length);
-  if (counts === void 0) throw new Error("unexpected reply from the tier-limit script");
-  return counts;
+  const counts2 = countsFromReply(reply, checks.length);
+  if (counts2 === void 0) throw new Error("unexpected reply from the tier-limit script");
+  return counts2;
 }
 var Plugin = class {
   #conf;
@@ -15206,15 +15345,15 @@ var Plugin = class {
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
     const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier], tier: plan.tier };
     if (plan.checks.length === 0) return passed;
-    let counts;
+    let counts2;
     try {
-      counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
+      counts2 = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
     } catch (err) {
-      const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
+      const { outcome, report } = onStoreFailure(conf, passed, now, prepared, PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
       return outcome;
     }
-    const decision = decideAccess(conf, plan, counts);
+    const decision = decideAccess(conf, plan, counts2);
     if (!decision.allowed && conf.policy === "local") counters.refund(plan.checks, plan.cost);
     return { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
   }

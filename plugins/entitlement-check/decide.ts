@@ -18,6 +18,7 @@
  */
 import { consumerAttribute, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../core/facts";
 import { LogThrottle } from "../core/log-throttle";
+import { FAILURE_BACKOFF_S } from "../io/failure-backoff";
 import type { AccessOutcome, Rejection } from "../core/outcome";
 import { resolveCatalog, routeMatches, type ResolvedPlan } from "./catalog";
 import type { EntitlementCheckConfig, SubscriptionSource } from "./schema";
@@ -78,7 +79,7 @@ function buildPrepared(conf: EntitlementCheckConfig): PreparedEntitlementCheck {
     hasRoutes,
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === undefined ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
-    serviceErrors: new LogThrottle(conf.error_log_interval),
+    serviceErrors: new LogThrottle(conf.error_log_interval, "entitlement-check:service"),
     fromMap: {},
     fromTag: {},
     passByPlan: {},
@@ -281,6 +282,8 @@ function joinSorted(features: { [feature: string]: boolean }): string {
   return list.join(",");
 }
 
+const UNAVAILABLE_RETRY_AFTER = `${FAILURE_BACKOFF_S}`;
+
 /** The decision for a request, given what is known about the caller's subscription. */
 export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFacts, lookup: Lookup, now: number): AccessOutcome {
   const prepared = prepare(conf);
@@ -291,7 +294,9 @@ export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFa
       rejection: {
         status: 503,
         body: { error: "entitlement_unavailable", message: "Entitlements cannot be checked right now; try again later" },
-        headers: { "Retry-After": "5" },
+        // The cache's back-off after a failed fetch: the soonest this node asks the
+        // service again (a retry before it is answered 503 without asking).
+        headers: { "Retry-After": UNAVAILABLE_RETRY_AFTER },
       },
     };
   }

@@ -18,6 +18,7 @@ import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
 import { serviceRequest } from "./service-request";
 import { mapServiceResponse, type Lookup } from "./subscription";
+import { PROCESS_LOG_GATE } from "../io/node/log-gate";
 
 const now = (): number => Date.now() / 1000;
 
@@ -74,7 +75,7 @@ export class Plugin {
       const { value } = await this.#cache.get(subject, () => this.#fetch(subject), now);
       return decideEntitlement(conf, facts, value, now());
     } catch (err) {
-      const report = prepare(conf).serviceErrors.occurrence(now());
+      const report = prepare(conf).serviceErrors.occurrence(now(), PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`entitlement service failed ${report} time(s) since the last report: ${String(err)}`);
       return decideEntitlement(conf, facts, { kind: "unknown", reason: String(err) }, now());
     }

@@ -16,6 +16,7 @@
  * event, and why, is in redaction.ts.
  */
 import type { ConsumerFacts } from "../core/facts";
+import { jsonText } from "../core/utf8";
 import type { KafkaUsageConfig } from "./schema";
 
 /** What a host knows about a finished request (log phase). */
@@ -104,12 +105,18 @@ export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeI
   const subject = subjectOf(conf, facts);
   if (subject === undefined) return undefined;
   const consumer = facts.consumer;
+  // The upstream's share never exceeds the whole request. The two are measured on different
+  // clocks and rounded apart (Lua hosts: $upstream_response_time from nginx's millisecond
+  // timer against ngx.now() - ngx.req.start_time(); kong-pdk: Kong's latencies.proxy and
+  // .request), so no instant is shared to compute both from: clamped after rounding, here,
+  // where every host's facts pass. The clamp removes the skew of the measurement only.
+  const upstreamMs = facts.upstreamLatencyMs;
   const data: UsageData = {
     method: facts.method,
     path: facts.path,
     status: facts.status,
     latency_ms: facts.latencyMs,
-    upstream_latency_ms: facts.upstreamLatencyMs,
+    upstream_latency_ms: upstreamMs !== undefined && upstreamMs > facts.latencyMs ? facts.latencyMs : upstreamMs,
     request_bytes: facts.requestBytes,
     response_bytes: facts.responseBytes,
     route: entity(facts.routeId, facts.routeName),
@@ -197,21 +204,25 @@ function headersJson(headers: { [name: string]: string }): string {
 /** True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts. */
 const LUA = "\u00e9".length === 2;
 
+/** The Lua pattern of hasSpecial (built with fromCharCode, which tstl makes string.char). */
+const SPECIAL = `[%c"\\${String.fromCharCode(0x80)}-${String.fromCharCode(0xff)}]`;
+
 /** Lua's string.find, declared here so Node's type check accepts the file; called only in LuaJIT. */
 declare const string: { find(this: void, s: string, pattern: string): number | undefined };
 
 /**
- * Whether `text` holds a character JSON must escape. LuaJIT: one pattern match in C (a
- * character loop runs interpreted in the log phase, where ngx.var calls keep LuaJIT from
- * compiling); Node: a loop over the code units.
+ * Whether `text` holds a character JSON must escape, or one that may need a UTF-8 repair.
+ * LuaJIT: one pattern match in C (a character loop runs interpreted in the log phase,
+ * where ngx.var calls keep LuaJIT from compiling); Node: a loop over the code units.
  */
 const hasSpecial: (this: void, text: string) => boolean = LUA
-  ? // %c: the control characters (and DEL, which then takes the exact path below unchanged).
-    (text) => string.find(text, '[%c"\\]') !== undefined
+  ? // %c: the control characters (and DEL, which then takes the exact path below unchanged);
+    // bytes 0x80 … 0xFF: anything not ASCII, checked by jsonText below.
+    (text) => string.find(text, SPECIAL) !== undefined
   : (text) => {
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        if (code < 32 || code === 34 || code === 92) return true;
+        if (code < 32 || code === 34 || code === 92 || (code >= 0xd800 && code <= 0xdfff)) return true;
       }
       return false;
     };
@@ -221,13 +232,15 @@ const SHORT_ESCAPES: { [code: number]: string } = { 8: "\\b", 9: "\\t", 10: "\\n
 const HEX = "0123456789abcdef";
 
 /**
- * The inside of a JSON string literal for `text`. Only `"`, `\` and control characters
- * are escaped; everything else, UTF-8 included, is copied as is (Lua sees bytes ≥ 0x80,
- * JavaScript code units ≥ 0x80: neither is escaped, so both write the same text). Text
- * without any of them, the common case, is returned as it is: one scan, no copy.
+ * The inside of a JSON string literal for `text`: valid UTF-8 first (core/utf8.ts: a
+ * client's 0xFF byte becomes U+FFFD), then `"`, `\` and control characters escaped;
+ * everything else, UTF-8 included, is copied as is (Lua sees bytes ≥ 0x80, JavaScript
+ * code units ≥ 0x80: neither is escaped, so both write the same text). Text without any
+ * of them, the common case, is returned as it is: one scan, no copy.
  */
-function escaped(text: string): string {
-  if (!hasSpecial(text)) return text;
+function escaped(raw: string): string {
+  if (!hasSpecial(raw)) return raw;
+  const text = jsonText(raw);
   const length = text.length;
   let i = 0;
   let out = "";

@@ -16,6 +16,7 @@
  * A request is allowed only if every window allows it.
  */
 import type { RequestFacts } from "../core/facts";
+import type { ThrottleStore } from "../core/log-throttle";
 import type { AccessOutcome, Rejection } from "../core/outcome";
 import { counterTtl, type WindowCounter, type WindowCounts } from "../io/counter";
 import { fixedWindowLength, windowBounds, type WindowName } from "../core/windows";
@@ -293,12 +294,13 @@ export function onStoreFailure(
   passed: AccessOutcome,
   now: number,
   prepared: PreparedTierLimit = prepare(conf),
+  logStore?: ThrottleStore,
 ): { outcome: AccessOutcome; report: number } {
-  const report = prepared.storeErrors.occurrence(now);
+  const report = prepared.storeErrors.occurrence(now, logStore);
   if (conf.fault_tolerant) return { outcome: passed, report };
   const rejection: Rejection = {
     status: 503,
-    headers: {},
+    headers: { "Retry-After": prepared.unavailableRetryAfter },
     body: { error: "rate_limit_unavailable", message: "Rate limiting is unavailable; try again later." },
   };
   return { outcome: { clearUpstream: passed.clearUpstream, rejection }, report };

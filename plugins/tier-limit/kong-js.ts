@@ -13,6 +13,7 @@ import type { KongJsPdk } from "../hosts/kong-js/pdk";
 import type { WindowCounts } from "../io/counter";
 import { MemoryCounters } from "../io/node/memory-counters";
 import { runScript } from "../io/node/redis-scripts";
+import { PROCESS_LOG_GATE } from "../io/node/log-gate";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
 import { prepare, type PreparedTierLimit } from "./prepare";
@@ -59,7 +60,7 @@ export class Plugin {
     try {
       counts = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
     } catch (err) {
-      const { outcome, report } = onStoreFailure(conf, passed, now, prepared);
+      const { outcome, report } = onStoreFailure(conf, passed, now, prepared, PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
       return outcome;
     }

@@ -34,8 +34,10 @@ export interface PreparedTierLimit {
   trustedHeader?: string;
   /** Which optional request facts the adapters must read for this config. */
   needs: FactNeeds;
-  /** Rate-limits error-log lines about a failing store, per worker and config. */
+  /** Rate-limits error-log lines about a failing store (per node with the dict, see core/log-throttle.ts). */
   storeErrors: LogThrottle;
+  /** Retry-After of the 503 when the store fails (see unavailableRetryAfter). */
+  unavailableRetryAfter: string;
   /** The request headers tier-limit removes from every request (client copies of ours). */
   clearUpstream: string[];
   /** Per tier, the upstream headers that carry it (built once, never mutated). */
@@ -99,6 +101,19 @@ function prepareTiers(conf: TierLimitConfig): { [name: string]: PreparedTier } {
   return tiers;
 }
 
+/**
+ * Seconds a client should wait before retrying when the counter store fails (503): the
+ * store's timeout, in whole seconds and at least 1. tollgate tries the store again on
+ * every request, so nothing on its side says when the store will be back; what the config
+ * does say is how long a request may wait for the store before failing (redis.timeout_ms),
+ * and a client paced by it adds at most one waiting request per timeout. Policy local
+ * (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
+ */
+function unavailableRetryAfter(conf: TierLimitConfig): number {
+  if (conf.policy === "local") return 1;
+  return Math.max(1, Math.ceil(conf.redis.timeout_ms / 1000));
+}
+
 function hasSource(conf: TierLimitConfig, wanted: string): boolean {
   for (const source of conf.tier_sources) if (source === wanted) return true;
   return false;
@@ -128,7 +143,8 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
       credential: conf.limit_by === "credential",
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
     },
-    storeErrors: new LogThrottle(conf.error_log_interval),
+    storeErrors: new LogThrottle(conf.error_log_interval, `tier-limit:store:${conf.policy}`),
+    unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],
     upstreamFor: {},

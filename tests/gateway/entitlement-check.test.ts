@@ -326,7 +326,9 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
       for (const { value, ms } of results) {
         expect(value.status).toBe(503);
         expect(value.body).toMatchObject({ error: "entitlement_unavailable" });
-        expect(ms).toBeLessThan(500 + 250);
+        // The service answers after 3 s: well under that, the timeouts (200 + 300 ms) cut
+        // it short; the rest is room for a machine whose cores are busy.
+        expect(ms).toBeLessThan(2_000);
       }
       // One fetch for the eight concurrent requests.
       expect(service.calls.get("slow_one")).toBe(1);
@@ -351,6 +353,8 @@ describe.each(HOSTS)("entitlement-check on the %s-shaped host", (host) => {
       expect(failed.status).toBe(503);
       expect(failed.headers.get("content-type")).toMatch(/^application\/json/);
       expect(failed.body).toMatchObject({ error: "entitlement_unavailable" });
+      // The cache's one-second back-off after a failed fetch: the soonest the service is asked again.
+      expect(failed.headers.get("retry-after")).toBe("1");
       const open = await request(`${gateway.url}/open/x`, { headers: { apikey: "k-stale-open", "X-Plan": "enterprise" } });
       expect(open.status).toBe(200);
       expect(echoed(open).headers["x-plan"]).toBeUndefined();

@@ -7,6 +7,8 @@
  *   - N requests give exactly N records with N distinct event ids, each a valid
  *     CloudEvent, keyed by the subject and on the partition the Java client would pick,
  *     and no credential the client sent appears in any byte;
+ *   - a path and header values that are not UTF-8 give events a strict UTF-8 reader
+ *     accepts, each ill-formed sequence replaced by U+FFFD;
  *   - the broker killed during traffic and started again: every event arrives, once;
  *     the requests during the outage keep their status and their latency;
  *   - nginx stopped gracefully with events still queued: they are sent before the worker exits;
@@ -22,6 +24,7 @@ import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { errorLogOnceMatching, HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
+import { rawGet } from "./raw-http.ts";
 import { checkUsageRecord } from "./usage-records.ts";
 
 const PARTITIONS = 6;
@@ -193,6 +196,9 @@ for (const version of KAFKA_VERSIONS) {
       for (const host of HOSTS) {
         for (const topic of ["events", "decided", "outage", "overflow", "shutdown"]) await broker.createTopic(`${host}-${topic}`, PARTITIONS);
         await broker.createTopic(`${host}-small-batches`, PARTITIONS, { "max.message.bytes": String(SMALL_BATCH_BYTES) });
+        // One partition: every partition is recovered again when the outage test restarts
+        // the broker, which takes the longer the more there are (60 s is the start budget).
+        await broker.createTopic(`${host}-bytes`, 1);
       }
     }, 120_000);
     afterAll(async () => {
@@ -242,6 +248,38 @@ for (const version of KAFKA_VERSIONS) {
             const event = JSON.parse(record.value!.toString()) as { data: Record<string, unknown> };
             expect(event.data).toMatchObject({ path: "/decided/report", status: 200, tier: "premium", plan: "pro", features: "beta-search,checkout=blue" });
           }
+        } finally {
+          await gateway.stop();
+        }
+      }, 60_000);
+
+      it("a path and allowlisted headers that are not UTF-8 (0xFF 0xFE, overlong, surrogate) give valid UTF-8 JSON with U+FFFD", async () => {
+        const topic = `${kind}-bytes`;
+        const gateway = await startHost(kind, usageConf(broker, topic));
+        try {
+          const sent = [
+            { target: "/usage/orders/%ff%fe", agent: [0xff, 0xfe], source: [0x61] },
+            { target: "/usage/orders/%c0%80%e0%80%80", agent: [0xed, 0xa0, 0x80], source: [0xf4, 0x90, 0x80, 0x80] },
+            { target: "/usage/orders/%c3%a9%e2%82", agent: [0x63, 0x75, 0x72, 0x6c, 0xc3], source: [0xc3, 0xa9] },
+          ];
+          for (const [i, request] of sent.entries()) {
+            const reply = await rawGet(gateway.url, request.target, {
+              apikey: keyOf(i),
+              "User-Agent": Buffer.from(request.agent),
+              "X-Request-Source": Buffer.from(request.source),
+            });
+            expect(reply.status, request.target).toBe(200);
+          }
+          const records = await readTopic(broker.bootstrap, topic, sent.length, 15_000);
+          expect(records).toHaveLength(sent.length);
+          // checkUsageRecord decodes every value with a fatal TextDecoder before JSON.parse.
+          const byPath = new Map(records.map((record) => checkUsageRecord(record, 1, SECRETS)).map((event) => [event.data.path, event.data.headers]));
+          // What TextDecoder makes of the same bytes: one U+FFFD per maximal subpart.
+          expect(Object.fromEntries(byPath)).toEqual({
+            "/usage/orders/\ufffd\ufffd": { "user-agent": "\ufffd\ufffd", "x-request-source": "a" },
+            "/usage/orders/\ufffd\ufffd\ufffd\ufffd\ufffd": { "user-agent": "\ufffd\ufffd\ufffd", "x-request-source": "\ufffd\ufffd\ufffd\ufffd" },
+            "/usage/orders/é\ufffd": { "user-agent": "curl\ufffd", "x-request-source": "é" },
+          });
         } finally {
           await gateway.stop();
         }

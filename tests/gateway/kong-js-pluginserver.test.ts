@@ -162,6 +162,8 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
       const down = await runAccess(client, started.Id, freshRequest("GET", "free"));
       expect(down.exit?.status).toBe(503);
       expect(down.exit?.body).toMatchObject({ error: "rate_limit_unavailable" });
+      // redis.timeout_ms (default 1000) in whole seconds.
+      expect(down.exit?.headers["Retry-After"]).toBe("1");
     } finally {
       await redis.stop();
     }

@@ -4,27 +4,14 @@
  * the `_format_version` it does not know, and on 2.8 — whose get_path() is the raw
  * path — a dot segment cannot carry a request out of an entitled route pattern.
  */
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startKongHost, type KongHost, type KongVersion } from "../runtime/kong-host.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
 import { DEMO_KEYS, echoed, exampleConfig, request } from "./harness.ts";
+import { rawGet } from "./raw-http.ts";
 
 const VERSIONS: KongVersion[] = ["3.9.0", "2.8.5"];
-
-/** A GET whose path is sent exactly as given (fetch would resolve "/../" itself first). */
-function rawGet(base: string, path: string, headers: Record<string, string>): Promise<number> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path, headers }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 /** One route whose free plan entitles only /catalog/public/*. */
 function catalogConfig(formatVersion: string): Record<string, unknown> {
@@ -79,11 +66,13 @@ describe.each(VERSIONS)("Kong %s (the Kong-shaped host playing it)", (kongVersio
   it("keeps a free caller inside /catalog/public/* whatever dot segments the raw path carries", async () => {
     gateway = await startKongHost({ config: catalogConfig("2.1") as never, upstreamUrl: upstream.url, kongVersion });
     const key = { apikey: DEMO_KEYS.free };
-    expect(await rawGet(gateway.url, "/catalog/public/list", key)).toBe(200);
-    expect(await rawGet(gateway.url, "/catalog/private", key)).toBe(403);
-    expect(await rawGet(gateway.url, "/catalog/public/../private", key)).toBe(403);
-    expect(await rawGet(gateway.url, "/catalog/public/%2e%2e/private", key)).toBe(403);
-    expect(await rawGet(gateway.url, "/catalog/public//..//private", key)).toBe(403);
+    // Sent exactly as written: fetch would resolve "/../" itself first.
+    const status = async (target: string): Promise<number> => (await rawGet(gateway!.url, target, key)).status;
+    expect(await status("/catalog/public/list")).toBe(200);
+    expect(await status("/catalog/private")).toBe(403);
+    expect(await status("/catalog/public/../private")).toBe(403);
+    expect(await status("/catalog/public/%2e%2e/private")).toBe(403);
+    expect(await status("/catalog/public//..//private")).toBe(403);
     await gateway.stop();
     gateway = undefined;
   });

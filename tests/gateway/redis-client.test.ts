@@ -435,7 +435,9 @@ describe("a Redis that accepts connections but never answers", () => {
     expect(reply.result).toBeNull();
     expect(reply.err).toBe(`redis 127.0.0.1:${port}: timeout`);
     expect(reply.ms).toBeGreaterThanOrEqual(250);
-    expect(reply.ms).toBeLessThan(600);
+    // The server never answers: any bound shows the timeout fired; this one leaves room for
+    // a machine whose cores are busy (the request crosses nginx and Node's event loops).
+    expect(reply.ms).toBeLessThan(1_500);
   });
 });
 

@@ -133,6 +133,8 @@ describe.each(HOSTS)("Redis failing and coming back, %s-shaped host", (host) => 
     const refused = await request(`${strict.url}/limited`, { headers: premium });
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ error: "rate_limit_unavailable" });
+    // Like a 429, the 503 says when to retry: redis.timeout_ms (200) in whole seconds, at least 1.
+    expect(refused.headers.get("retry-after")).toBe("1");
     // Many failures, one error-log line (error_log_interval 3600 s).
     await burst(20, `${tolerant.url}/limited`, { headers: premium });
     expect(tolerant.errorLog().match(/counter store \(policy redis\) failed/g)?.length).toBe(1);

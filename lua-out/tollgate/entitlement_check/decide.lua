@@ -8,15 +8,17 @@ local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
 local ____log_2Dthrottle = require("tollgate.core.log_throttle")
 local LogThrottle = ____log_2Dthrottle.LogThrottle
+local ____failure_2Dbackoff = require("tollgate.io.failure_backoff")
+local FAILURE_BACKOFF_S = ____failure_2Dbackoff.FAILURE_BACKOFF_S
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local resolveCatalog = ____catalog.resolveCatalog
 local routeMatches = ____catalog.routeMatches
 function ____exports.prepare(conf)
-    -- plugins/entitlement-check/decide.ts:55
+    -- plugins/entitlement-check/decide.ts:56
     return preparedByConfig:get(conf) or buildPrepared(conf)
 end
 function buildPrepared(conf)
-    -- plugins/entitlement-check/decide.ts:62
+    -- plugins/entitlement-check/decide.ts:63
     local plans = resolveCatalog(conf.plans)
     local ordered = {}
     local featureHeaders = {}
@@ -31,7 +33,7 @@ function buildPrepared(conf)
     __TS__ArraySort(
         ordered,
         function(____, a, b)
-            -- plugins/entitlement-check/decide.ts:72
+            -- plugins/entitlement-check/decide.ts:73
             return a.rank ~= b.rank and a.rank - b.rank or (a.name < b.name and -1 or (a.name > b.name and 1 or 0))
         end
     )
@@ -50,7 +52,7 @@ function buildPrepared(conf)
             path = byRoute
         },
         clearUpstream = conf.status_header == nil and ({conf.plan_header, conf.features_header}) or ({conf.plan_header, conf.features_header, conf.status_header}),
-        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval),
+        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval, "entitlement-check:service"),
         fromMap = {},
         fromTag = {},
         passByPlan = {}
@@ -64,7 +66,7 @@ function buildPrepared(conf)
     return prepared
 end
 function fromConsumerMap(prepared, consumer)
-    -- plugins/entitlement-check/decide.ts:104
+    -- plugins/entitlement-check/decide.ts:105
     local known = prepared.fromMap
     local ____temp_0
     if consumer.username ~= nil then
@@ -82,7 +84,7 @@ function fromConsumerMap(prepared, consumer)
     return found
 end
 function fromConsumerTag(prepared, consumer)
-    -- plugins/entitlement-check/decide.ts:113
+    -- plugins/entitlement-check/decide.ts:114
     local plan = consumerAttribute(consumer, "plan")
     if plan == nil then
         return nil
@@ -96,7 +98,7 @@ function fromConsumerTag(prepared, consumer)
 end
 --- Whom the entitlement service is asked about: the authenticated consumer, as service.subject says.
 function ____exports.serviceSubject(conf, facts)
-    -- plugins/entitlement-check/decide.ts:125
+    -- plugins/entitlement-check/decide.ts:126
     local consumer = facts.consumer
     do
         local ____switch17 = conf.service.subject
@@ -114,7 +116,7 @@ function ____exports.serviceSubject(conf, facts)
     end
 end
 function fromSource(conf, facts, consumer, source)
-    -- plugins/entitlement-check/decide.ts:166
+    -- plugins/entitlement-check/decide.ts:167
     if source == "consumer" then
         return fromConsumerTag(
             ____exports.prepare(conf),
@@ -131,7 +133,7 @@ function fromSource(conf, facts, consumer, source)
     return subject ~= nil and subject ~= "" and FETCH or nil
 end
 function passesOf(prepared, plan)
-    -- plugins/entitlement-check/decide.ts:348
+    -- plugins/entitlement-check/decide.ts:353
     local byStatus = prepared.passByPlan[plan]
     if byStatus == nil then
         byStatus = {}
@@ -142,7 +144,7 @@ end
 preparedByConfig = __TS__New(WeakMap)
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
-    -- plugins/entitlement-check/decide.ts:138
+    -- plugins/entitlement-check/decide.ts:139
     if facts.consumer == nil then
         return {kind = "reject", rejection = {status = 401, body = {error = "unauthorized", message = "An authenticated consumer is required"}, headers = {}}}
     end
@@ -176,7 +178,7 @@ NO_SUBSCRIPTION = {kind = "none", lookup = {kind = "none"}}
 FETCH = {kind = "fetch"}
 --- The highest plan whose features are all entitled (Stripe lists features, not plans).
 local function inferPlan(prepared, features)
-    -- plugins/entitlement-check/decide.ts:174
+    -- plugins/entitlement-check/decide.ts:175
     local best
     for ____, plan in ipairs(prepared.ordered) do
         local all = true
@@ -192,7 +194,7 @@ local function inferPlan(prepared, features)
     return best
 end
 local function satisfiesPlans(plan, required)
-    -- plugins/entitlement-check/decide.ts:184
+    -- plugins/entitlement-check/decide.ts:185
     for ____, wanted in ipairs(required) do
         if plan.name == wanted then
             return true
@@ -206,7 +208,7 @@ local function satisfiesPlans(plan, required)
     return false
 end
 local function hasFeatures(features, required)
-    -- plugins/entitlement-check/decide.ts:192
+    -- plugins/entitlement-check/decide.ts:193
     local first = required[1]
     if first ~= nil and features[first] ~= true then
         return first
@@ -223,7 +225,7 @@ local function hasFeatures(features, required)
     return nil
 end
 local function routeAllowed(plan, facts)
-    -- plugins/entitlement-check/decide.ts:200
+    -- plugins/entitlement-check/decide.ts:201
     local path = facts.path or "/"
     for ____, route in ipairs(plan.routes) do
         if routeMatches(route, facts.method, path) then
@@ -234,7 +236,7 @@ local function routeAllowed(plan, facts)
 end
 --- Does `plan` (with its own features only) meet this config's requirement for this request?
 local function planMeets(conf, prepared, plan, facts)
-    -- plugins/entitlement-check/decide.ts:207
+    -- plugins/entitlement-check/decide.ts:208
     if conf.required_plans ~= nil and not satisfiesPlans(plan, conf.required_plans) then
         return false
     end
@@ -248,7 +250,7 @@ local function planMeets(conf, prepared, plan, facts)
 end
 --- Plans that would unlock this request, cheapest first.
 local function unlockingPlans(conf, prepared, facts)
-    -- plugins/entitlement-check/decide.ts:215
+    -- plugins/entitlement-check/decide.ts:216
     local out = {}
     for ____, plan in ipairs(prepared.ordered) do
         if planMeets(conf, prepared, plan, facts) then
@@ -258,7 +260,7 @@ local function unlockingPlans(conf, prepared, facts)
     return out
 end
 local function forbidden(conf, prepared, facts, plan, feature, message)
-    -- plugins/entitlement-check/decide.ts:221
+    -- plugins/entitlement-check/decide.ts:222
     local body = {error = "not_entitled", message = message}
     if feature ~= nil then
         body.feature = feature
@@ -276,7 +278,7 @@ local function forbidden(conf, prepared, facts, plan, feature, message)
     return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}, plan = plan}
 end
 local function paymentRequired(conf, prepared, subscription, message)
-    -- plugins/entitlement-check/decide.ts:239
+    -- plugins/entitlement-check/decide.ts:240
     local body = {error = "payment_required", message = message, status = subscription.status}
     if subscription.plan ~= nil then
         body.plan = subscription.plan
@@ -288,7 +290,7 @@ local function paymentRequired(conf, prepared, subscription, message)
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:247
+    -- plugins/entitlement-check/decide.ts:248
     do
         local ____switch69 = subscription.status
         local ____cond69 = ____switch69 == "active" or ____switch69 == "trialing"
@@ -321,7 +323,7 @@ end
 --- Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
 -- of a past_due grace period still running; undefined for ever (a status does not age).
 function ____exports.lapseKeptUntil(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:270
+    -- plugins/entitlement-check/decide.ts:271
     local ____end = subscription.period_end
     if subscription.status ~= "past_due" or ____end == nil then
         return nil
@@ -330,7 +332,7 @@ function ____exports.lapseKeptUntil(conf, subscription, now)
     return now <= graceEnd and graceEnd or nil
 end
 local function joinSorted(features)
-    -- plugins/entitlement-check/decide.ts:277
+    -- plugins/entitlement-check/decide.ts:278
     local list = {}
     for feature in pairs(features) do
         list[#list + 1] = feature
@@ -338,15 +340,16 @@ local function joinSorted(features)
     __TS__ArraySort(list)
     return table.concat(list, ",")
 end
+local UNAVAILABLE_RETRY_AFTER = tostring(FAILURE_BACKOFF_S)
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:285
+    -- plugins/entitlement-check/decide.ts:288
     local prepared = ____exports.prepare(conf)
     if lookup.kind == "unknown" then
         if conf.fail_open then
             return {clearUpstream = prepared.clearUpstream, warning = "entitlement unknown, let through (fail_open): " .. lookup.reason}
         end
-        return {clearUpstream = prepared.clearUpstream, rejection = {status = 503, body = {error = "entitlement_unavailable", message = "Entitlements cannot be checked right now; try again later"}, headers = {["Retry-After"] = "5"}}}
+        return {clearUpstream = prepared.clearUpstream, rejection = {status = 503, body = {error = "entitlement_unavailable", message = "Entitlements cannot be checked right now; try again later"}, headers = {["Retry-After"] = UNAVAILABLE_RETRY_AFTER}}}
     end
     if lookup.kind == "none" then
         local ____forbidden_5 = forbidden
@@ -454,7 +457,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:358
+    -- plugins/entitlement-check/decide.ts:363
     local plan = ____exports.planSubscription(conf, facts)
     if plan.kind == "reject" then
         return {

@@ -5,8 +5,10 @@ local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local entityJson, consumerJson, headersJson, escaped, escapedOften, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, ESCAPED_LIMIT, escapedCache, escapedCount, ZEROS, lastSecond, lastPrefix
+local ____utf8 = require("tollgate.core.utf8")
+local jsonText = ____utf8.jsonText
 function entityJson(entity)
-    -- plugins/kafka-usage/event.ts:176
+    -- plugins/kafka-usage/event.ts:183
     if entity.id == nil then
         return "{\"name\":\"" .. escapedOften(entity.name) .. "\"}"
     end
@@ -16,13 +18,13 @@ function entityJson(entity)
     return "{\"id\":\"" .. escapedOften(entity.id) .. "\",\"name\":\"" .. escapedOften(entity.name) .. "\"}"
 end
 function consumerJson(consumer)
-    -- plugins/kafka-usage/event.ts:182
+    -- plugins/kafka-usage/event.ts:189
     local username = consumer.username == nil and "" or ",\"username\":\"" .. escapedOften(consumer.username) .. "\""
     local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escapedOften(consumer.custom_id) .. "\""
     return "{\"id\":\"" .. escapedOften(consumer.id) .. "\"" .. username .. customId .. "}"
 end
 function headersJson(headers)
-    -- plugins/kafka-usage/event.ts:188
+    -- plugins/kafka-usage/event.ts:195
     local names = {}
     for name in pairs(headers) do
         names[#names + 1] = name
@@ -34,11 +36,12 @@ function headersJson(headers)
     end
     return out .. "}"
 end
-function escaped(text)
-    -- plugins/kafka-usage/event.ts:229
-    if not hasSpecial(text) then
-        return text
+function escaped(raw)
+    -- plugins/kafka-usage/event.ts:241
+    if not hasSpecial(raw) then
+        return raw
     end
+    local text = jsonText(raw)
     local length = #text
     local i = 0
     local out = ""
@@ -67,7 +70,7 @@ function escaped(text)
     return out .. __TS__StringSubstring(text, runStart)
 end
 function escapedOften(text)
-    -- plugins/kafka-usage/event.ts:254
+    -- plugins/kafka-usage/event.ts:267
     local known = escapedCache[text]
     if known == nil then
         if escapedCount >= ESCAPED_LIMIT then
@@ -81,7 +84,7 @@ function escapedOften(text)
     return known
 end
 function pad(value, width)
-    -- plugins/kafka-usage/event.ts:274
+    -- plugins/kafka-usage/event.ts:287
     local text = tostring(value)
     local missing = width - #text
     return missing <= 0 and text or __TS__StringSubstring(ZEROS, 0, missing) .. text
@@ -90,7 +93,7 @@ end
 -- by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
 -- and one function keeps both runtimes to the same output.
 function ____exports.rfc3339(epochMs)
-    -- plugins/kafka-usage/event.ts:289
+    -- plugins/kafka-usage/event.ts:302
     local ms = math.floor(epochMs)
     local second = math.floor(ms / 1000)
     if second ~= lastSecond then
@@ -100,7 +103,7 @@ function ____exports.rfc3339(epochMs)
     return lastPrefix .. pad(ms - second * 1000, 3) .. "Z"
 end
 function secondPrefix(ms)
-    -- plugins/kafka-usage/event.ts:308
+    -- plugins/kafka-usage/event.ts:321
     local days = math.floor(ms / 86400000)
     local msOfDay = ms - days * 86400000
     local z = days + 719468
@@ -119,7 +122,7 @@ function secondPrefix(ms)
 end
 --- The subject of a request's event, or undefined when no event is wanted (anonymous: skip).
 function ____exports.subjectOf(conf, facts)
-    -- plugins/kafka-usage/event.ts:85
+    -- plugins/kafka-usage/event.ts:86
     local consumer = facts.consumer
     if consumer ~= nil then
         local field = conf.subject
@@ -147,7 +150,7 @@ function ____exports.subjectOf(conf, facts)
     return conf.anonymous_subject
 end
 local function entity(id, name)
-    -- plugins/kafka-usage/event.ts:97
+    -- plugins/kafka-usage/event.ts:98
     if id == nil and name == nil then
         return nil
     end
@@ -155,17 +158,18 @@ local function entity(id, name)
 end
 --- The event for a request, or undefined when the config wants none (anonymous: skip).
 function ____exports.buildUsageEvent(conf, facts, nodeId)
-    -- plugins/kafka-usage/event.ts:103
+    -- plugins/kafka-usage/event.ts:104
     local subject = ____exports.subjectOf(conf, facts)
     if subject == nil then
         return nil
     end
     local consumer = facts.consumer
+    local upstreamMs = facts.upstreamLatencyMs
     local ____facts_method_3 = facts.method
     local ____facts_path_4 = facts.path
     local ____facts_status_5 = facts.status
     local ____facts_latencyMs_6 = facts.latencyMs
-    local ____facts_upstreamLatencyMs_7 = facts.upstreamLatencyMs
+    local ____temp_7 = upstreamMs ~= nil and upstreamMs > facts.latencyMs and facts.latencyMs or upstreamMs
     local ____facts_requestBytes_8 = facts.requestBytes
     local ____facts_responseBytes_9 = facts.responseBytes
     local ____entity_result_10 = entity(facts.routeId, facts.routeName)
@@ -181,7 +185,7 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         path = ____facts_path_4,
         status = ____facts_status_5,
         latency_ms = ____facts_latencyMs_6,
-        upstream_latency_ms = ____facts_upstreamLatencyMs_7,
+        upstream_latency_ms = ____temp_7,
         request_bytes = ____facts_requestBytes_8,
         response_bytes = ____facts_responseBytes_9,
         route = ____entity_result_10,
@@ -215,7 +219,7 @@ end
 -- largest item in the log phase's profile). Numbers here are integers (status, ms,
 -- bytes), printed without exponent below 10^14 in both runtimes.
 function ____exports.encodeUsageEvent(event)
-    -- plugins/kafka-usage/event.ts:151
+    -- plugins/kafka-usage/event.ts:158
     local d = event.data
     local upstream = d.upstream_latency_ms == nil and "" or ",\"upstream_latency_ms\":" .. tostring(d.upstream_latency_ms)
     local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
@@ -233,19 +237,21 @@ function ____exports.encodeUsageEvent(event)
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
 local LUA = #"é" == 2
---- Whether `text` holds a character JSON must escape. LuaJIT: one pattern match in C (a
--- character loop runs interpreted in the log phase, where ngx.var calls keep LuaJIT from
--- compiling); Node: a loop over the code units.
+--- The Lua pattern of hasSpecial (built with fromCharCode, which tstl makes string.char).
+local SPECIAL = "[%c\"\\" .. string.char(128) .. "-" .. string.char(255) .. "]"
+--- Whether `text` holds a character JSON must escape, or one that may need a UTF-8 repair.
+-- LuaJIT: one pattern match in C (a character loop runs interpreted in the log phase,
+-- where ngx.var calls keep LuaJIT from compiling); Node: a loop over the code units.
 hasSpecial = LUA and (function(text)
-    -- plugins/kafka-usage/event.ts:210
-    return string.find(text, "[%c\"\\]") ~= nil
+    -- plugins/kafka-usage/event.ts:221
+    return string.find(text, SPECIAL) ~= nil
 end) or (function(text)
-    -- plugins/kafka-usage/event.ts:211
+    -- plugins/kafka-usage/event.ts:222
     do
         local i = 0
         while i < #text do
             local code = __TS__StringCharCodeAt(text, i)
-            if code < 32 or code == 34 or code == 92 then
+            if code < 32 or code == 34 or code == 92 or code >= 55296 and code <= 57343 then
                 return true
             end
             i = i + 1

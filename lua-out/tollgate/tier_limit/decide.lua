@@ -19,18 +19,18 @@ local MONTH_MAX_SECONDS = 31 * 86400
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
 function ____exports.previousWeight(check, now)
-    -- plugins/tier-limit/decide.ts:51
+    -- plugins/tier-limit/decide.ts:52
     if not check.sliding then
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
 end
 local function reject(status, ____error, message)
-    -- plugins/tier-limit/decide.ts:71
+    -- plugins/tier-limit/decide.ts:72
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
 local function check(prepared, keyPrefix, sliding, now)
-    -- plugins/tier-limit/decide.ts:75
+    -- plugins/tier-limit/decide.ts:76
     local window = prepared.window
     local start
     local ____end
@@ -64,7 +64,7 @@ local function check(prepared, keyPrefix, sliding, now)
 end
 local RECENT_CHECKS_MAX = 1024
 local function rememberedChecks(prepared, keyPrefix, now)
-    -- plugins/tier-limit/decide.ts:124
+    -- plugins/tier-limit/decide.ts:125
     local checks = prepared.recentChecks.byPrefix[keyPrefix]
     if checks == nil then
         return nil
@@ -73,7 +73,7 @@ local function rememberedChecks(prepared, keyPrefix, now)
     return now >= shortest.windowStart and now < shortest.resetAt and checks or nil
 end
 local function rememberChecks(prepared, keyPrefix, checks)
-    -- plugins/tier-limit/decide.ts:131
+    -- plugins/tier-limit/decide.ts:132
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -86,7 +86,7 @@ local function rememberChecks(prepared, keyPrefix, checks)
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:144
+    -- plugins/tier-limit/decide.ts:145
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -162,7 +162,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:186
+    -- plugins/tier-limit/decide.ts:187
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
     if weight == 0 or current > entry.spec.limit then
@@ -189,7 +189,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:214
+    -- plugins/tier-limit/decide.ts:215
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -210,7 +210,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:235
+    -- plugins/tier-limit/decide.ts:236
     if headers == nil then
         headers = {}
     end
@@ -299,21 +299,21 @@ end
 -- rate-limit headers), otherwise 503. `report` is how many failures the error log
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
-function ____exports.onStoreFailure(conf, passed, now, prepared)
-    -- plugins/tier-limit/decide.ts:291
+function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
+    -- plugins/tier-limit/decide.ts:292
     if prepared == nil then
         prepared = prepare(conf)
     end
-    local report = prepared.storeErrors:occurrence(now)
+    local report = prepared.storeErrors:occurrence(now, logStore)
     if conf.fault_tolerant then
         return {outcome = passed, report = report}
     end
-    local rejection = {status = 503, headers = {}, body = {error = "rate_limit_unavailable", message = "Rate limiting is unavailable; try again later."}}
+    local rejection = {status = 503, headers = {["Retry-After"] = prepared.unavailableRetryAfter}, body = {error = "rate_limit_unavailable", message = "Rate limiting is unavailable; try again later."}}
     return {outcome = {clearUpstream = passed.clearUpstream, rejection = rejection}, report = report}
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:311
+    -- plugins/tier-limit/decide.ts:313
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -335,7 +335,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:324
+    -- plugins/tier-limit/decide.ts:326
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

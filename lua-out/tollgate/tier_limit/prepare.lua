@@ -11,7 +11,7 @@ local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local function redisConnection(conf)
-    -- plugins/tier-limit/prepare.ts:56
+    -- plugins/tier-limit/prepare.ts:58
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -35,7 +35,7 @@ local HEADER_SUFFIX = {
 }
 local cache = __TS__New(WeakMap)
 local function prepareTiers(conf)
-    -- plugins/tier-limit/prepare.ts:75
+    -- plugins/tier-limit/prepare.ts:77
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -66,8 +66,24 @@ local function prepareTiers(conf)
     end
     return tiers
 end
+--- Seconds a client should wait before retrying when the counter store fails (503): the
+-- store's timeout, in whole seconds and at least 1. tollgate tries the store again on
+-- every request, so nothing on its side says when the store will be back; what the config
+-- does say is how long a request may wait for the store before failing (redis.timeout_ms),
+-- and a client paced by it adds at most one waiting request per timeout. Policy local
+-- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
+local function unavailableRetryAfter(conf)
+    -- plugins/tier-limit/prepare.ts:112
+    if conf.policy == "local" then
+        return 1
+    end
+    return math.max(
+        1,
+        math.ceil(conf.redis.timeout_ms / 1000)
+    )
+end
 local function hasSource(conf, wanted)
-    -- plugins/tier-limit/prepare.ts:102
+    -- plugins/tier-limit/prepare.ts:117
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -76,7 +92,7 @@ local function hasSource(conf, wanted)
     return false
 end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:107
+    -- plugins/tier-limit/prepare.ts:122
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -105,7 +121,8 @@ function ____exports.prepare(conf)
             credential = conf.limit_by == "credential",
             routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
         },
-        storeErrors = __TS__New(LogThrottle, conf.error_log_interval),
+        storeErrors = __TS__New(LogThrottle, conf.error_log_interval, "tier-limit:store:" .. conf.policy),
+        unavailableRetryAfter = tostring(unavailableRetryAfter(conf)),
         redis = redisConnection(conf),
         clearUpstream = {conf.tier_header},
         upstreamFor = {},

@@ -13,6 +13,7 @@ import { decideEntitlement, lapseKeptUntil, planSubscription, prepare, serviceSu
 import type { EntitlementCheckConfig } from "../schema";
 import { serviceRequest } from "../service-request";
 import { mapServiceResponse, type Lookup } from "../subscription";
+import { logGate } from "../../io/lua/log-gate";
 
 interface LuaService {
   cache: CacheOptions;
@@ -179,7 +180,7 @@ export function entitlementAccess(original: EntitlementCheckConfig, facts: Reque
   const epoch = rememberable && dict !== undefined ? cacheEpoch(dict) : undefined;
   const [lookup, state, freshUntil] = cachedGet(service.cache, serviceSubject(conf, facts)!, service.fetch, decodeLookup);
   if (lookup === undefined) {
-    const report = prepare(conf).serviceErrors.occurrence(ngx.now());
+    const report = prepare(conf).serviceErrors.occurrence(ngx.now(), logGate(conf.cache.dict));
     if (report > 0) ngx.log(ngx.ERR, `[entitlement-check] entitlement service failed ${report} time(s) since the last report: ${state}`);
     return decideEntitlement(conf, facts, { kind: "unknown", reason: state }, ngx.now());
   }

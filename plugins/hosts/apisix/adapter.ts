@@ -5,6 +5,7 @@
 import core = require("apisix.core");
 import { pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome, type Rejection } from "../../core/outcome";
+import { jsonText, repairJsonBody } from "../../core/utf8";
 import type { RecordSpec } from "../../core/schema";
 import { toJsonSchema, type JsonSchema } from "../../core/json-schema";
 import { validateConfig, type ValidateOptions } from "../../core/validate";
@@ -55,7 +56,7 @@ export function apisixRequestFacts(ctx: ApisixCtx, needs: FactNeeds): RequestFac
  * phase function returns to APISIX as `code, body` (APISIX then ends the request).
  */
 export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Rejection | undefined {
-  if (outcome.warning !== undefined) core.log.warn(outcome.warning);
+  if (outcome.warning !== undefined) core.log.warn(jsonText(outcome.warning));
   // Kept for kafka-usage's event of this request (see AccessOutcome).
   if (outcome.tier !== undefined) ctx.tollgate_tier = outcome.tier;
   if (outcome.plan !== undefined) ctx.tollgate_plan = outcome.plan;
@@ -67,6 +68,8 @@ export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Reje
     // core.response.exit sends a table body as JSON but leaves Content-Type to nginx.
     core.response.set_header("Content-Type", "application/json");
     eachHeader(rejection.headers, setResponseHeader, undefined);
+    // The body may echo what the request named (core/utf8.ts): valid UTF-8 before it is JSON.
+    repairJsonBody(rejection.body);
     return rejection;
   }
   if (upstream !== undefined) eachHeader(upstream, setUpstreamHeader, ctx);

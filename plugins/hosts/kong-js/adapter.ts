@@ -4,6 +4,7 @@
  */
 import type { ConsumerFacts, FactNeeds, RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome } from "../../core/outcome";
+import { jsonText, repairJsonBody } from "../../core/utf8";
 import type { RecordSpec } from "../../core/schema";
 import { validateConfig, type ValidateOptions } from "../../core/validate";
 import type { KongJsPdk } from "./pdk";
@@ -54,7 +55,7 @@ export async function kongJsRequestFacts(kong: KongJsPdk, configScope: string, n
 }
 
 export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome): Promise<void> {
-  if (outcome.warning !== undefined) await kong.log.warn(outcome.warning);
+  if (outcome.warning !== undefined) await kong.log.warn(jsonText(outcome.warning));
   // Kept for kafka-usage's event of this request (see AccessOutcome): one RPC each, only when set.
   if (outcome.tier !== undefined) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== undefined) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
@@ -62,7 +63,8 @@ export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== undefined) {
-    await kong.response.exit(rejection.status, rejection.body, rejection.headers);
+    // The body may echo what the request named (core/utf8.ts): well formed before it is JSON.
+    await kong.response.exit(rejection.status, repairJsonBody(rejection.body), rejection.headers);
     return;
   }
   for (const [name, value] of Object.entries(outcome.upstream ?? {})) {

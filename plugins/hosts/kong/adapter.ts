@@ -5,6 +5,7 @@
 import { consumerAttributes, pickHeaders, type ConsumerFacts, type FactNeeds, type RequestFacts } from "../../core/facts";
 import { headersToClear, type AccessOutcome } from "../../core/outcome";
 import { normalizePath } from "../../core/path";
+import { jsonText, repairJsonBody } from "../../core/utf8";
 import { verifiedJwtClaims } from "../../io/lua/jwt";
 import { eachHeader, eachName } from "../lua/each";
 
@@ -100,13 +101,14 @@ function recordUsage(outcome: AccessOutcome): void {
 
 /** Applies an outcome in the access phase; a rejection ends the request. */
 export function applyKongOutcome(outcome: AccessOutcome): void {
-  if (outcome.warning !== undefined) kong.log.warn(outcome.warning);
+  if (outcome.warning !== undefined) kong.log.warn(jsonText(outcome.warning));
   if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined) recordUsage(outcome);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
   eachName(headersToClear(outcome), clearUpstreamHeader, undefined);
   if (rejection !== undefined) {
-    return kong.response.exit(rejection.status, rejection.body, rejection.headers);
+    // The body may echo what the request named (core/utf8.ts): valid UTF-8 before it is JSON.
+    return kong.response.exit(rejection.status, repairJsonBody(rejection.body), rejection.headers);
   }
   if (upstream !== undefined) eachHeader(upstream, setUpstreamHeader, undefined);
   if (outcome.response !== undefined) eachHeader(outcome.response, setResponseHeader, undefined);

@@ -28,10 +28,8 @@
  * "v:<subject>" the epoch of its last invalidation, "epoch".
  */
 import lrucache = require("resty.lrucache");
+import { FAILURE_BACKOFF_S } from "../failure-backoff";
 
-
-/** Seconds a subject is not fetched again after a failed fetch. */
-export const FAILURE_BACKOFF_S = 1;
 /** Seconds between two checks of a waited-for fetch. */
 const WAIT_STEP_S = 0.005;
 

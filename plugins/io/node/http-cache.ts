@@ -6,6 +6,7 @@
  * (concurrent requests share its promise); a failed fetch is not retried for a
  * second; at most `maxEntries` entries.
  */
+import { FAILURE_BACKOFF_S } from "../failure-backoff";
 
 export interface NodeCacheOptions {
   maxEntries: number;
@@ -21,7 +22,8 @@ interface Entry<T> {
   staleUntil: number;
 }
 
-export const NODE_FAILURE_BACKOFF_S = 1;
+/** The back-off after a failed fetch: the Lua cache's (see io/failure-backoff.ts). */
+export const NODE_FAILURE_BACKOFF_S = FAILURE_BACKOFF_S;
 
 export class NodeAnswerCache<T> {
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */

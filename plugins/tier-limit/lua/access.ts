@@ -8,6 +8,7 @@ import type { AccessOutcome } from "../../core/outcome";
 import { newTable } from "../../hosts/lua/tables";
 import type { WindowCounts } from "../../io/counter";
 import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
+import { logGate } from "../../io/lua/log-gate";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
 import { prepare, type PreparedTierLimit } from "../prepare";
@@ -46,7 +47,7 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   else [counts, err] = countInRedis(prepared, plan.checks, plan.cost, plan.now);
   if (counts === undefined) {
     const passed: AccessOutcome = { clearUpstream, upstream, tier: plan.tier };
-    const { outcome, report } = onStoreFailure(conf, passed, ngx.now(), prepared);
+    const { outcome, report } = onStoreFailure(conf, passed, ngx.now(), prepared, logGate(conf.dict));
     if (report > 0) ngx.log(ngx.ERR, `[tier-limit] counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${err}`);
     return outcome;
   }

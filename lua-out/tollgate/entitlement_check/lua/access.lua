@@ -20,13 +20,15 @@ local ____service_2Drequest = require("tollgate.entitlement_check.service_reques
 local serviceRequest = ____service_2Drequest.serviceRequest
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
+local ____log_2Dgate = require("tollgate.io.lua.log_gate")
+local logGate = ____log_2Dgate.logGate
 function newService(conf)
-    -- plugins/entitlement-check/lua/access.ts:56
+    -- plugins/entitlement-check/lua/access.ts:57
     local s = conf.service
     local request = serviceRequest(s)
     local format = s.format
     local function fetch(subject)
-        -- plugins/entitlement-check/lua/access.ts:60
+        -- plugins/entitlement-check/lua/access.ts:61
         if request == nil then
             return nil, "service.url is not an http(s) URL"
         end
@@ -71,7 +73,7 @@ services = setmetatable({}, {__mode = "k"})
 local canonicalByConfig = setmetatable({}, {__mode = "kv"})
 local canonicalByEncoding = setmetatable({}, {__mode = "v"})
 local function canonical(conf)
-    -- plugins/entitlement-check/lua/access.ts:33
+    -- plugins/entitlement-check/lua/access.ts:34
     local known = canonicalByConfig[conf]
     if known ~= nil then
         return known
@@ -94,17 +96,17 @@ local function canonical(conf)
     return first
 end
 local function decodeLookup(payload)
-    -- plugins/entitlement-check/lua/access.ts:46
+    -- plugins/entitlement-check/lua/access.ts:47
     local value = cjson.decode(payload)
     return type(value) == "table" and value or nil
 end
 local function serviceFor(conf)
-    -- plugins/entitlement-check/lua/access.ts:51
+    -- plugins/entitlement-check/lua/access.ts:52
     return services[conf] or newService(conf)
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
-    -- plugins/entitlement-check/lua/access.ts:93
+    -- plugins/entitlement-check/lua/access.ts:94
     local configs = 0
     local contents = 0
     local serviceCount = 0
@@ -121,14 +123,14 @@ function ____exports.configStateSizes()
 end
 --- Which optional request facts `conf` needs (adapters read only those).
 function ____exports.entitlementNeeds(conf)
-    -- plugins/entitlement-check/lua/access.ts:104
+    -- plugins/entitlement-check/lua/access.ts:105
     return prepare(canonical(conf)).needs
 end
 local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
-    -- plugins/entitlement-check/lua/access.ts:134
+    -- plugins/entitlement-check/lua/access.ts:135
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
@@ -140,7 +142,7 @@ function ____exports.rememberedEntitlement(conf, consumer)
 end
 --- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
-    -- plugins/entitlement-check/lua/access.ts:142
+    -- plugins/entitlement-check/lua/access.ts:143
     if outcome.warning ~= nil then
         return
     end
@@ -174,7 +176,7 @@ end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).
 function ____exports.entitlementAccess(original, facts, consumer)
-    -- plugins/entitlement-check/lua/access.ts:164
+    -- plugins/entitlement-check/lua/access.ts:165
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then
@@ -214,7 +216,10 @@ function ____exports.entitlementAccess(original, facts, consumer)
         decodeLookup
     )
     if lookup == nil then
-        local report = prepare(conf).serviceErrors:occurrence(ngx.now())
+        local report = prepare(conf).serviceErrors:occurrence(
+            ngx.now(),
+            logGate(conf.cache.dict)
+        )
         if report > 0 then
             ngx.log(
                 ngx.ERR,

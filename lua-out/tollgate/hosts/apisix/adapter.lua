@@ -5,6 +5,9 @@ local ____facts = require("tollgate.core.facts")
 local pickHeaders = ____facts.pickHeaders
 local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
+local ____utf8 = require("tollgate.core.utf8")
+local jsonText = ____utf8.jsonText
+local repairJsonBody = ____utf8.repairJsonBody
 local ____json_2Dschema = require("tollgate.core.json_schema")
 local toJsonSchema = ____json_2Dschema.toJsonSchema
 local ____validate = require("tollgate.core.validate")
@@ -13,20 +16,20 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(ctx, name)
-    -- plugins/hosts/apisix/adapter.ts:78
+    -- plugins/hosts/apisix/adapter.ts:81
     core.request.set_header(ctx, name, nil)
 end
 function setUpstreamHeader(ctx, name, value)
-    -- plugins/hosts/apisix/adapter.ts:82
+    -- plugins/hosts/apisix/adapter.ts:85
     core.request.set_header(ctx, name, value)
 end
 function setResponseHeader(_context, name, value)
-    -- plugins/hosts/apisix/adapter.ts:86
+    -- plugins/hosts/apisix/adapter.ts:89
     core.response.set_header(name, value)
 end
 core = require("apisix.core")
 function ____exports.apisixConsumer(ctx)
-    -- plugins/hosts/apisix/adapter.ts:13
+    -- plugins/hosts/apisix/adapter.ts:14
     local consumer = ctx.consumer
     if consumer == nil then
         return nil
@@ -44,12 +47,12 @@ function ____exports.apisixConsumer(ctx)
 end
 --- A request header (module level: see pickHeaders for why no closure).
 local function readHeader(ctx, name)
-    -- plugins/hosts/apisix/adapter.ts:26
+    -- plugins/hosts/apisix/adapter.ts:27
     return core.request.header(ctx, name)
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx.
 function ____exports.apisixRequestFacts(ctx, needs)
-    -- plugins/hosts/apisix/adapter.ts:31
+    -- plugins/hosts/apisix/adapter.ts:32
     local consumer = ____exports.apisixConsumer(ctx)
     local facts = {
         method = ctx.var.request_method or core.request.get_method(),
@@ -84,9 +87,9 @@ end
 --- Applies an outcome in the access phase. Returns the rejection, which the plugin's
 -- phase function returns to APISIX as `code, body` (APISIX then ends the request).
 function ____exports.applyApisixOutcome(ctx, outcome)
-    -- plugins/hosts/apisix/adapter.ts:57
+    -- plugins/hosts/apisix/adapter.ts:58
     if outcome.warning ~= nil then
-        core.log.warn(outcome.warning)
+        core.log.warn(jsonText(outcome.warning))
     end
     if outcome.tier ~= nil then
         ctx.tollgate_tier = outcome.tier
@@ -107,6 +110,7 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     if rejection ~= nil then
         core.response.set_header("Content-Type", "application/json")
         eachHeader(rejection.headers, setResponseHeader, nil)
+        repairJsonBody(rejection.body)
         return rejection
     end
     if upstream ~= nil then
@@ -127,7 +131,7 @@ local APISIX_VALIDATION = {references = "apisix", gatewayKeys = {"_meta"}}
 -- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
 -- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
-    -- plugins/hosts/apisix/adapter.ts:104
+    -- plugins/hosts/apisix/adapter.ts:107
     local problem = validateConfig(spec, conf, APISIX_VALIDATION)
     if problem ~= nil then
         return false, problem

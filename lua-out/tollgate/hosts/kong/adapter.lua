@@ -8,26 +8,29 @@ local ____outcome = require("tollgate.core.outcome")
 local headersToClear = ____outcome.headersToClear
 local ____path = require("tollgate.core.path")
 local normalizePath = ____path.normalizePath
+local ____utf8 = require("tollgate.core.utf8")
+local jsonText = ____utf8.jsonText
+local repairJsonBody = ____utf8.repairJsonBody
 local ____jwt = require("tollgate.io.lua.jwt")
 local verifiedJwtClaims = ____jwt.verifiedJwtClaims
 local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(_context, name)
-    -- plugins/hosts/kong/adapter.ts:116
+    -- plugins/hosts/kong/adapter.ts:118
     kong.service.request.clear_header(name)
 end
 function setUpstreamHeader(_context, name, value)
-    -- plugins/hosts/kong/adapter.ts:120
+    -- plugins/hosts/kong/adapter.ts:122
     kong.service.request.set_header(name, value)
 end
 function setResponseHeader(_context, name, value)
-    -- plugins/hosts/kong/adapter.ts:124
+    -- plugins/hosts/kong/adapter.ts:126
     kong.response.set_header(name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
 function ____exports.kongConfigScope(conf)
-    -- plugins/hosts/kong/adapter.ts:18
+    -- plugins/hosts/kong/adapter.ts:19
     local scope = scopeByConfig[conf]
     if scope == nil then
         if conf.route_id ~= nil then
@@ -48,7 +51,7 @@ scopeByConfig = setmetatable({}, {__mode = "k"})
 -- consumer evicted from Kong's cache is dropped here too).
 local consumerFacts = setmetatable({}, {__mode = "k"})
 function ____exports.kongConsumer()
-    -- plugins/hosts/kong/adapter.ts:44
+    -- plugins/hosts/kong/adapter.ts:45
     local consumer = kong.client.get_consumer()
     if consumer == nil then
         return nil
@@ -63,7 +66,7 @@ function ____exports.kongConsumer()
 end
 --- A request header (module level: see pickHeaders for why no closure).
 local function readHeader(_context, name)
-    -- plugins/hosts/kong/adapter.ts:57
+    -- plugins/hosts/kong/adapter.ts:58
     return kong.request.get_header(name)
 end
 --- Whether this Kong hands plugins the raw path: Kong 2.x's get_path() is request_uri
@@ -72,7 +75,7 @@ end
 local rawPaths
 --- The request path as Kong 3.x gives it, on any Kong (see core/path.ts).
 local function kongPath()
-    -- plugins/hosts/kong/adapter.ts:69
+    -- plugins/hosts/kong/adapter.ts:70
     if rawPaths == nil then
         rawPaths = kong.version_num < 3000000
     end
@@ -81,7 +84,7 @@ local function kongPath()
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from Kong's PDK.
 function ____exports.kongRequestFacts(conf, needs)
-    -- plugins/hosts/kong/adapter.ts:76
+    -- plugins/hosts/kong/adapter.ts:77
     local consumer = ____exports.kongConsumer()
     local facts = {
         method = kong.request.get_method(),
@@ -117,7 +120,7 @@ function ____exports.kongRequestFacts(conf, needs)
 end
 --- Keeps what the plugin decided for kafka-usage's event of this request (see AccessOutcome).
 local function recordUsage(outcome)
-    -- plugins/hosts/kong/adapter.ts:94
+    -- plugins/hosts/kong/adapter.ts:95
     local shared = kong.ctx.shared
     if outcome.tier ~= nil then
         shared.tollgate_tier = outcome.tier
@@ -131,9 +134,9 @@ local function recordUsage(outcome)
 end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
-    -- plugins/hosts/kong/adapter.ts:102
+    -- plugins/hosts/kong/adapter.ts:103
     if outcome.warning ~= nil then
-        kong.log.warn(outcome.warning)
+        kong.log.warn(jsonText(outcome.warning))
     end
     if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil then
         recordUsage(outcome)
@@ -146,7 +149,11 @@ function ____exports.applyKongOutcome(outcome)
         nil
     )
     if rejection ~= nil then
-        return kong.response.exit(rejection.status, rejection.body, rejection.headers)
+        return kong.response.exit(
+            rejection.status,
+            repairJsonBody(rejection.body),
+            rejection.headers
+        )
     end
     if upstream ~= nil then
         eachHeader(upstream, setUpstreamHeader, nil)

@@ -1,14 +1,14 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
+local ____failure_2Dbackoff = require("tollgate.io.failure_backoff")
+local FAILURE_BACKOFF_S = ____failure_2Dbackoff.FAILURE_BACKOFF_S
 local lrucache = require("resty.lrucache")
---- Seconds a subject is not fetched again after a failed fetch.
-____exports.FAILURE_BACKOFF_S = 1
 --- Seconds between two checks of a waited-for fetch.
 local WAIT_STEP_S = 0.005
 --- One LRU per namespace and size, per worker.
 local workerCaches = {}
 local function workerCache(options, dict)
-    -- plugins/io/lua/cache.ts:82
+    -- plugins/io/lua/cache.ts:80
     if options.worker ~= nil then
         return options.worker
     end
@@ -28,12 +28,12 @@ local function workerCache(options, dict)
 end
 --- `epoch`: the cache epoch when the fetch started (invalidation compares with it).
 local function encodeEntry(fetched, fetchedAt, epoch)
-    -- plugins/io/lua/cache.ts:97
+    -- plugins/io/lua/cache.ts:95
     return (fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000)) .. ":" .. tostring(epoch) .. "|" .. fetched.payload
 end
 --- Reads an answer from the dict, undefined when absent, undecodable, or invalidated.
 local function readEntry(options, dict, key, subject, decode)
-    -- plugins/io/lua/cache.ts:102
+    -- plugins/io/lua/cache.ts:100
     local stored = dict:get(key)
     if type(stored) ~= "string" then
         return nil
@@ -60,7 +60,7 @@ local function readEntry(options, dict, key, subject, decode)
     return {value = value, fetchedAt = fetchedAt, freshUntil = fetchedAt + fresh, staleUntil = fetchedAt + fresh + options.staleTtl}
 end
 local function remember(cache, subject, entry, now)
-    -- plugins/io/lua/cache.ts:119
+    -- plugins/io/lua/cache.ts:117
     local ttl = entry.staleUntil - now
     if ttl > 0 then
         cache.lru:set(subject, entry, ttl)
@@ -68,7 +68,7 @@ local function remember(cache, subject, entry, now)
 end
 --- The shared dict's entry for `subject` when it is fresh (remembered in this worker's LRU too), else undefined.
 local function freshShared(options, dict, cache, key, subject, decode, now)
-    -- plugins/io/lua/cache.ts:125
+    -- plugins/io/lua/cache.ts:123
     local entry = readEntry(
         options,
         dict,
@@ -86,7 +86,7 @@ end
 -- invalidates a subject (invalidateSubject), so something derived from a cached answer
 -- stays good only while the epoch it was derived under is current.
 function ____exports.cacheEpoch(dict)
-    -- plugins/io/lua/cache.ts:137
+    -- plugins/io/lua/cache.ts:135
     local epoch = dict:get("epoch")
     return type(epoch) == "number" and epoch or 0
 end
@@ -94,7 +94,7 @@ end
 -- was obtained and, when fresh, until when (ngx.now() seconds); or undefined and why
 -- nothing could be had.
 function ____exports.cachedGet(options, subject, fetch, decode)
-    -- plugins/io/lua/cache.ts:147
+    -- plugins/io/lua/cache.ts:145
     local dict = ngx.shared[options.dict]
     if dict == nil then
         return nil, "lua_shared_dict '" .. options.dict .. "' is not declared", 0
@@ -190,7 +190,7 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     local fetched, err = fetch(subject)
     now = ngx.now()
     if fetched == nil then
-        dict:set(failKey, err or "fetch failed", ____exports.FAILURE_BACKOFF_S)
+        dict:set(failKey, err or "fetch failed", FAILURE_BACKOFF_S)
         dict:delete(lockKey)
         if usableStale ~= nil then
             return usableStale.value, "stale", 0
@@ -217,7 +217,7 @@ end
 -- namespaces): the next request for it fetches. Call from any phase where shared
 -- dicts are available.
 function ____exports.invalidateSubject(dictName, subject)
-    -- plugins/io/lua/cache.ts:243
+    -- plugins/io/lua/cache.ts:241
     local dict = ngx.shared[dictName]
     if dict == nil then
         return false, "lua_shared_dict '" .. dictName .. "' is not declared"
@@ -234,7 +234,7 @@ function ____exports.invalidateSubject(dictName, subject)
 end
 --- Entries in this worker's LRUs (for tests and diagnostics).
 function ____exports.workerCacheSize()
-    -- plugins/io/lua/cache.ts:254
+    -- plugins/io/lua/cache.ts:252
     local total = 0
     for ____, cache in pairs(workerCaches) do
         total = total + cache.lru:count()

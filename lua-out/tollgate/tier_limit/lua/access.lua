@@ -5,6 +5,8 @@ local newTable = ____tables.newTable
 local ____redis = require("tollgate.io.lua.redis")
 local runScript = ____redis.runScript
 local scriptSha1 = ____redis.scriptSha1
+local ____log_2Dgate = require("tollgate.io.lua.log_gate")
+local logGate = ____log_2Dgate.logGate
 local ____shared_2Ddict_2Dcounters = require("tollgate.io.lua.shared_dict_counters")
 local incrementCounters = ____shared_2Ddict_2Dcounters.incrementCounters
 local refundCounters = ____shared_2Ddict_2Dcounters.refundCounters
@@ -23,7 +25,7 @@ local script = {
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
-    -- plugins/tier-limit/lua/access.ts:19
+    -- plugins/tier-limit/lua/access.ts:20
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -38,7 +40,7 @@ local function countInRedis(prepared, checks, cost, now)
     return counts, nil
 end
 function ____exports.tierLimitAccess(conf, facts, prepared)
-    -- plugins/tier-limit/lua/access.ts:33
+    -- plugins/tier-limit/lua/access.ts:34
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -70,7 +72,8 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
             conf,
             passed,
             ngx.now(),
-            prepared
+            prepared,
+            logGate(conf.dict)
         )
         local outcome = ____onStoreFailure_result_1.outcome
         local report = ____onStoreFailure_result_1.report
