@@ -27602,7 +27602,8 @@ function buildPrepared(conf) {
     hasRoutes,
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === void 0 ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
-    serviceErrors: new LogThrottle(conf.error_log_interval, "entitlement-check:service"),
+    // Gated per service: configs asking one service report its failure once per interval.
+    serviceErrors: new LogThrottle(conf.error_log_interval, `entitlement-check:service:${conf.service.url ?? ""}`),
     fromMap: {},
     fromTag: {},
     passByPlan: {}

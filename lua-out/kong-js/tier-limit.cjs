@@ -14731,6 +14731,11 @@ function hasSource(conf, wanted) {
   for (const source of conf.tier_sources) if (source === wanted) return true;
   return false;
 }
+function storeKind(conf) {
+  if (conf.policy === "redis") return `tier-limit:store:redis:${conf.redis.host ?? ""}:${conf.redis.port}`;
+  if (conf.policy === "redis-cluster") return `tier-limit:store:redis-cluster:${(conf.redis.cluster_nodes ?? []).join(",")}`;
+  return `tier-limit:store:${conf.policy}`;
+}
 function prepare(conf) {
   const cached = cache.get(conf);
   if (cached !== void 0) return cached;
@@ -14754,7 +14759,7 @@ function prepare(conf) {
       credential: conf.limit_by === "credential",
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
     },
-    storeErrors: new LogThrottle(conf.error_log_interval, `tier-limit:store:${conf.policy}`),
+    storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],

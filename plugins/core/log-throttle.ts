@@ -4,8 +4,9 @@
  *
  * Per node, when the host passes a ThrottleStore (the Lua hosts: a lua_shared_dict, see
  * io/lua/log-gate.ts): every worker and every config that reports the same message kind
- * shares one gate, an atomic `add` of a key that expires after the interval, so the node
- * writes one line per interval, whichever worker and config meet the failure. Without a
+ * (a failing Redis, a failing service: the callers name it) shares one gate, an atomic
+ * `add` of a key that expires after the interval, so the node writes one line per
+ * interval for it, whichever worker and config meet the failure. Without a
  * store (no such dict declared, or Kong's JS plugin server, one process), the throttle is
  * per worker (process) and per config: one line per interval from each of them.
  */

@@ -79,7 +79,8 @@ function buildPrepared(conf: EntitlementCheckConfig): PreparedEntitlementCheck {
     hasRoutes,
     needs: { headers: [], jwtClaims: false, clientIp: false, credential: false, routeAndService: false, path: byRoute },
     clearUpstream: conf.status_header === undefined ? [conf.plan_header, conf.features_header] : [conf.plan_header, conf.features_header, conf.status_header],
-    serviceErrors: new LogThrottle(conf.error_log_interval, "entitlement-check:service"),
+    // Gated per service: configs asking one service report its failure once per interval.
+    serviceErrors: new LogThrottle(conf.error_log_interval, `entitlement-check:service:${conf.service.url ?? ""}`),
     fromMap: {},
     fromTag: {},
     passByPlan: {},

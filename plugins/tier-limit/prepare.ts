@@ -119,6 +119,17 @@ function hasSource(conf: TierLimitConfig, wanted: string): boolean {
   return false;
 }
 
+
+/**
+ * What a store failure is about, for the node-wide log gate: the store itself, so the
+ * configs sharing one Redis report its failure once per interval, and a second Redis
+ * that fails too is still reported.
+ */
+function storeKind(conf: TierLimitConfig): string {
+  if (conf.policy === "redis") return `tier-limit:store:redis:${conf.redis.host ?? ""}:${conf.redis.port}`;
+  if (conf.policy === "redis-cluster") return `tier-limit:store:redis-cluster:${(conf.redis.cluster_nodes ?? []).join(",")}`;
+  return `tier-limit:store:${conf.policy}`;
+}
 export function prepare(conf: TierLimitConfig): PreparedTierLimit {
   const cached = cache.get(conf);
   if (cached !== undefined) return cached;
@@ -143,7 +154,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
       credential: conf.limit_by === "credential",
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
     },
-    storeErrors: new LogThrottle(conf.error_log_interval, `tier-limit:store:${conf.policy}`),
+    storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],

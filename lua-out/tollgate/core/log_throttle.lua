@@ -5,7 +5,7 @@ ____exports.LogThrottle = __TS__Class()
 local LogThrottle = ____exports.LogThrottle
 LogThrottle.name = "LogThrottle"
 function LogThrottle.prototype.____constructor(self, intervalSeconds, kind)
-    -- plugins/core/log-throttle.ts:28
+    -- plugins/core/log-throttle.ts:29
     self.intervalSeconds = intervalSeconds
     self.nextAt = 0
     self.suppressed = 0
@@ -13,7 +13,7 @@ function LogThrottle.prototype.____constructor(self, intervalSeconds, kind)
     self.countKey = "tollgate-log-count|" .. kind
 end
 function LogThrottle.prototype.occurrence(self, now, store)
-    -- plugins/core/log-throttle.ts:41
+    -- plugins/core/log-throttle.ts:42
     if store ~= nil then
         local count = store.incr(self.countKey, 1)
         local ____temp_0

@@ -52,7 +52,7 @@ function buildPrepared(conf)
             path = byRoute
         },
         clearUpstream = conf.status_header == nil and ({conf.plan_header, conf.features_header}) or ({conf.plan_header, conf.features_header, conf.status_header}),
-        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval, "entitlement-check:service"),
+        serviceErrors = __TS__New(LogThrottle, conf.error_log_interval, "entitlement-check:service:" .. (conf.service.url or "")),
         fromMap = {},
         fromTag = {},
         passByPlan = {}
@@ -66,7 +66,7 @@ function buildPrepared(conf)
     return prepared
 end
 function fromConsumerMap(prepared, consumer)
-    -- plugins/entitlement-check/decide.ts:105
+    -- plugins/entitlement-check/decide.ts:106
     local known = prepared.fromMap
     local ____temp_0
     if consumer.username ~= nil then
@@ -84,7 +84,7 @@ function fromConsumerMap(prepared, consumer)
     return found
 end
 function fromConsumerTag(prepared, consumer)
-    -- plugins/entitlement-check/decide.ts:114
+    -- plugins/entitlement-check/decide.ts:115
     local plan = consumerAttribute(consumer, "plan")
     if plan == nil then
         return nil
@@ -98,7 +98,7 @@ function fromConsumerTag(prepared, consumer)
 end
 --- Whom the entitlement service is asked about: the authenticated consumer, as service.subject says.
 function ____exports.serviceSubject(conf, facts)
-    -- plugins/entitlement-check/decide.ts:126
+    -- plugins/entitlement-check/decide.ts:127
     local consumer = facts.consumer
     do
         local ____switch17 = conf.service.subject
@@ -116,7 +116,7 @@ function ____exports.serviceSubject(conf, facts)
     end
 end
 function fromSource(conf, facts, consumer, source)
-    -- plugins/entitlement-check/decide.ts:167
+    -- plugins/entitlement-check/decide.ts:168
     if source == "consumer" then
         return fromConsumerTag(
             ____exports.prepare(conf),
@@ -133,7 +133,7 @@ function fromSource(conf, facts, consumer, source)
     return subject ~= nil and subject ~= "" and FETCH or nil
 end
 function passesOf(prepared, plan)
-    -- plugins/entitlement-check/decide.ts:353
+    -- plugins/entitlement-check/decide.ts:354
     local byStatus = prepared.passByPlan[plan]
     if byStatus == nil then
         byStatus = {}
@@ -144,7 +144,7 @@ end
 preparedByConfig = __TS__New(WeakMap)
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
-    -- plugins/entitlement-check/decide.ts:139
+    -- plugins/entitlement-check/decide.ts:140
     if facts.consumer == nil then
         return {kind = "reject", rejection = {status = 401, body = {error = "unauthorized", message = "An authenticated consumer is required"}, headers = {}}}
     end
@@ -178,7 +178,7 @@ NO_SUBSCRIPTION = {kind = "none", lookup = {kind = "none"}}
 FETCH = {kind = "fetch"}
 --- The highest plan whose features are all entitled (Stripe lists features, not plans).
 local function inferPlan(prepared, features)
-    -- plugins/entitlement-check/decide.ts:175
+    -- plugins/entitlement-check/decide.ts:176
     local best
     for ____, plan in ipairs(prepared.ordered) do
         local all = true
@@ -194,7 +194,7 @@ local function inferPlan(prepared, features)
     return best
 end
 local function satisfiesPlans(plan, required)
-    -- plugins/entitlement-check/decide.ts:185
+    -- plugins/entitlement-check/decide.ts:186
     for ____, wanted in ipairs(required) do
         if plan.name == wanted then
             return true
@@ -208,7 +208,7 @@ local function satisfiesPlans(plan, required)
     return false
 end
 local function hasFeatures(features, required)
-    -- plugins/entitlement-check/decide.ts:193
+    -- plugins/entitlement-check/decide.ts:194
     local first = required[1]
     if first ~= nil and features[first] ~= true then
         return first
@@ -225,7 +225,7 @@ local function hasFeatures(features, required)
     return nil
 end
 local function routeAllowed(plan, facts)
-    -- plugins/entitlement-check/decide.ts:201
+    -- plugins/entitlement-check/decide.ts:202
     local path = facts.path or "/"
     for ____, route in ipairs(plan.routes) do
         if routeMatches(route, facts.method, path) then
@@ -236,7 +236,7 @@ local function routeAllowed(plan, facts)
 end
 --- Does `plan` (with its own features only) meet this config's requirement for this request?
 local function planMeets(conf, prepared, plan, facts)
-    -- plugins/entitlement-check/decide.ts:208
+    -- plugins/entitlement-check/decide.ts:209
     if conf.required_plans ~= nil and not satisfiesPlans(plan, conf.required_plans) then
         return false
     end
@@ -250,7 +250,7 @@ local function planMeets(conf, prepared, plan, facts)
 end
 --- Plans that would unlock this request, cheapest first.
 local function unlockingPlans(conf, prepared, facts)
-    -- plugins/entitlement-check/decide.ts:216
+    -- plugins/entitlement-check/decide.ts:217
     local out = {}
     for ____, plan in ipairs(prepared.ordered) do
         if planMeets(conf, prepared, plan, facts) then
@@ -260,7 +260,7 @@ local function unlockingPlans(conf, prepared, facts)
     return out
 end
 local function forbidden(conf, prepared, facts, plan, feature, message)
-    -- plugins/entitlement-check/decide.ts:222
+    -- plugins/entitlement-check/decide.ts:223
     local body = {error = "not_entitled", message = message}
     if feature ~= nil then
         body.feature = feature
@@ -278,7 +278,7 @@ local function forbidden(conf, prepared, facts, plan, feature, message)
     return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}, plan = plan}
 end
 local function paymentRequired(conf, prepared, subscription, message)
-    -- plugins/entitlement-check/decide.ts:240
+    -- plugins/entitlement-check/decide.ts:241
     local body = {error = "payment_required", message = message, status = subscription.status}
     if subscription.plan ~= nil then
         body.plan = subscription.plan
@@ -290,7 +290,7 @@ local function paymentRequired(conf, prepared, subscription, message)
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:248
+    -- plugins/entitlement-check/decide.ts:249
     do
         local ____switch69 = subscription.status
         local ____cond69 = ____switch69 == "active" or ____switch69 == "trialing"
@@ -323,7 +323,7 @@ end
 --- Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
 -- of a past_due grace period still running; undefined for ever (a status does not age).
 function ____exports.lapseKeptUntil(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:271
+    -- plugins/entitlement-check/decide.ts:272
     local ____end = subscription.period_end
     if subscription.status ~= "past_due" or ____end == nil then
         return nil
@@ -332,7 +332,7 @@ function ____exports.lapseKeptUntil(conf, subscription, now)
     return now <= graceEnd and graceEnd or nil
 end
 local function joinSorted(features)
-    -- plugins/entitlement-check/decide.ts:278
+    -- plugins/entitlement-check/decide.ts:279
     local list = {}
     for feature in pairs(features) do
         list[#list + 1] = feature
@@ -343,7 +343,7 @@ end
 local UNAVAILABLE_RETRY_AFTER = tostring(FAILURE_BACKOFF_S)
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:288
+    -- plugins/entitlement-check/decide.ts:289
     local prepared = ____exports.prepare(conf)
     if lookup.kind == "unknown" then
         if conf.fail_open then
@@ -457,7 +457,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:363
+    -- plugins/entitlement-check/decide.ts:364
     local plan = ____exports.planSubscription(conf, facts)
     if plan.kind == "reject" then
         return {

@@ -91,8 +91,21 @@ local function hasSource(conf, wanted)
     end
     return false
 end
+--- What a store failure is about, for the node-wide log gate: the store itself, so the
+-- configs sharing one Redis report its failure once per interval, and a second Redis
+-- that fails too is still reported.
+local function storeKind(conf)
+    -- plugins/tier-limit/prepare.ts:128
+    if conf.policy == "redis" then
+        return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
+    end
+    if conf.policy == "redis-cluster" then
+        return "tier-limit:store:redis-cluster:" .. table.concat(conf.redis.cluster_nodes or ({}), ",")
+    end
+    return "tier-limit:store:" .. conf.policy
+end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:122
+    -- plugins/tier-limit/prepare.ts:133
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -121,7 +134,11 @@ function ____exports.prepare(conf)
             credential = conf.limit_by == "credential",
             routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
         },
-        storeErrors = __TS__New(LogThrottle, conf.error_log_interval, "tier-limit:store:" .. conf.policy),
+        storeErrors = __TS__New(
+            LogThrottle,
+            conf.error_log_interval,
+            storeKind(conf)
+        ),
         unavailableRetryAfter = tostring(unavailableRetryAfter(conf)),
         redis = redisConnection(conf),
         clearUpstream = {conf.tier_header},
