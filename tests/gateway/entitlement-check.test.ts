@@ -376,7 +376,16 @@ describe.each(HOSTS)("entitlement-check cache on the %s-shaped host with 2 worke
     service.fallback = () => ({ plan: "premium", status: "active" });
     statsDir = writeStatsPlugin();
     const routes = [
-      { path: "/reports", conf: serviceConf(service, {}, { ttl: 60, lru_size: 200 }) },
+      // Timeouts a loaded machine keeps within: these tests count fetches, not their speed
+      // (a fetch past 300 ms answered 503 in a full run with both cores busy).
+      {
+        path: "/reports",
+        conf: serviceConf(
+          service,
+          { service: { url: service.url, auth_header: "Authorization", auth_value: "Bearer test-secret", connect_timeout_ms: 2000, timeout_ms: 5000 } },
+          { ttl: 60, lru_size: 200 },
+        ),
+      },
       { path: "/_stats", conf: {}, plugin: "cache-stats" },
     ];
     gateway = await start(host, routes, consumers, upstream.url, {
