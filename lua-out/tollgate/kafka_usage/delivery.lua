@@ -73,22 +73,24 @@ end
 -- oldest waiting event after batch.max_age_ms.
 function ____exports.msUntilDue(state, batch, nowMs)
     if #state.inflight > 0 then
-        return math.max(0, state.retryAtMs - nowMs)
+        return state.retryAtMs > nowMs and state.retryAtMs - nowMs or 0
     end
     if #state.halves > 0 then
         return 0
     end
     local queue = state.queue
-    if queue:waiting() == 0 then
+    local waiting = queue:waiting()
+    if waiting == 0 then
         return nil
     end
     if state.failures > 0 and state.retryAtMs > nowMs then
         return state.retryAtMs - nowMs
     end
-    if queue:waiting() >= batch.max_events then
+    if waiting >= batch.max_events then
         return 0
     end
-    return math.max(0, queue.oldestAt + batch.max_age_ms - nowMs)
+    local due = queue.oldestAt + batch.max_age_ms - nowMs
+    return due > 0 and due or 0
 end
 --- The events of the next attempt: those in flight, or else the next half of a batch Kafka
 -- refused for its size, or else the oldest waiting ones (at most batch.max_events and

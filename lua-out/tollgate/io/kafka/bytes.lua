@@ -17,10 +17,43 @@ do
         b = b + 1
     end
 end
---- The byte at 0-based `i` of a byte string.
-____exports.byteAt = ____exports.BYTE_STRINGS and (function(s, i) return string.byte(s, i + 1) end) or (function(s, i) return __TS__StringCharCodeAt(s, i) end)
+--- The byte at 0-based `i` of a byte string. In Lua through a local, not `return
+-- string.byte(…)`: a function that ends in a tail call to a builtin cannot start a LuaJIT
+-- trace (its return to the caller aborts it: "leaving loop in root trace" or "NYI: return
+-- to lower frame"), and every tail call on a trace counts toward its loop-unroll limit.
+-- The same holds for every small helper below that returns a builtin's result.
+____exports.byteAt = ____exports.BYTE_STRINGS and (function(s, i)
+    local b = string.byte(s, i + 1)
+    return b
+end) or (function(s, i) return __TS__StringCharCodeAt(s, i) end)
+--- Four bytes at 0-based `i`, little-endian, as a signed 32-bit value (CRC-32C and murmur2 read words so).
+function ____exports.int32LE(s, i)
+    local word = bit.bor(
+        bit.bor(
+            bit.bor(
+                ____exports.byteAt(s, i),
+                bit.lshift(
+                    ____exports.byteAt(s, i + 1),
+                    8
+                )
+            ),
+            bit.lshift(
+                ____exports.byteAt(s, i + 2),
+                16
+            )
+        ),
+        bit.lshift(
+            ____exports.byteAt(s, i + 3),
+            24
+        )
+    )
+    return word
+end
 --- Bytes `first` … `last - 1` (0-based) of a byte string.
-____exports.slice = ____exports.BYTE_STRINGS and (function(s, first, last) return string.sub(s, first + 1, last) end) or (function(s, first, last) return __TS__StringSubstring(s, first, last) end)
+____exports.slice = ____exports.BYTE_STRINGS and (function(s, first, last)
+    local part = string.sub(s, first + 1, last)
+    return part
+end) or (function(s, first, last) return __TS__StringSubstring(s, first, last) end)
 --- The one-byte string of `b` (0 … 255).
 function ____exports.char(b)
     return CHARS[bit.band(b, 255) + 1]
@@ -178,7 +211,7 @@ function ____exports.text(bytes)
             if not valid then
                 out[#out + 1] = "�"
                 i = i + 1
-                goto __continue30
+                goto __continue31
             end
             if code >= 65536 then
                 code = code - 65536
@@ -191,7 +224,7 @@ function ____exports.text(bytes)
             end
             i = i + (need + 1)
         end
-        ::__continue30::
+        ::__continue31::
     end
     return table.concat(out, "")
 end
@@ -256,7 +289,7 @@ function ____exports.fromHex(hex)
             do
                 local code = ____exports.byteAt(hex, i)
                 if code == 32 then
-                    goto __continue53
+                    goto __continue54
                 end
                 local digit = hexDigit(code)
                 if digit < 0 then
@@ -269,7 +302,7 @@ function ____exports.fromHex(hex)
                     high = -1
                 end
             end
-            ::__continue53::
+            ::__continue54::
             i = i + 1
         end
     end
@@ -454,9 +487,32 @@ end
 function ____exports.zigzag(n)
     return n >= 0 and n * 2 or -n * 2 - 1
 end
---- Bytes varint() writes for `n`.
-function ____exports.varintSize(n)
-    return ____exports.uvarintSize(____exports.zigzag(n))
+--- UVARINTS[u]: the bytes of the unsigned varint u, for u < 4096: record lengths, deltas
+-- and sizes are nearly all below that (2^11 in magnitude, zig-zagged).
+local UVARINTS = {}
+do
+    local u = 0
+    while u < 4096 do
+        UVARINTS[#UVARINTS + 1] = u < 128 and CHARS[u + 1] or string.char(
+            u % 128 + 128,
+            math.floor(u / 128)
+        )
+        u = u + 1
+    end
+end
+--- The bytes varint() writes for `n`: a table look-up for the usual sizes. The record
+-- encoder calls this several times per record, so LuaJIT compiles it before the loop over
+-- the records; a branch taken differently per record (1 or 2 bytes) would leave that trace
+-- and start side traces that wander on through the caller's loop ("too many snapshots").
+function ____exports.varintBytes(n)
+    local u = ____exports.zigzag(n)
+    if u < 4096 then
+        return UVARINTS[u + 1]
+    end
+    local out = {}
+    ____exports.uvarint(out, u)
+    local bytes = table.concat(out, "")
+    return bytes
 end
 --- Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint).
 function ____exports.varint(out, n)
@@ -561,6 +617,13 @@ function ____exports.readBool(r)
     return ____exports.readInt8(r) ~= 0
 end
 function ____exports.readUvarint(r)
+    if r.pos < #r.data then
+        local first = ____exports.byteAt(r.data, r.pos)
+        if first < 128 then
+            r.pos = r.pos + 1
+            return first
+        end
+    end
     local value = 0
     local scale = 1
     do

@@ -273,6 +273,7 @@ local function stateFor(config)
     local ____temp_6 = -1
     local ____temp_7 = -1
     local ____temp_8 = {}
+    local ____temp_9 = {}
     local ____poolSecurity_2 = poolSecurity
     local ____temp_1
     if config.tls == nil then
@@ -292,6 +293,9 @@ local function stateFor(config)
         producerEpoch = ____temp_7,
         sequences = ____temp_8,
         nextPartition = 0,
+        keyPartitions = ____temp_9,
+        keyPartitionCount = 0,
+        keyPartitionSize = 0,
         correlationId = 0,
         poolTag = ____poolSecurity_2(____temp_1) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
     }
@@ -300,8 +304,8 @@ local function stateFor(config)
         if broker == nil then
             state.error = "kafka: broker '" .. addr .. "' is not host:port"
         else
-            local ____state_seeds_9 = state.seeds
-            ____state_seeds_9[#____state_seeds_9 + 1] = broker
+            local ____state_seeds_10 = state.seeds
+            ____state_seeds_10[#____state_seeds_10 + 1] = broker
         end
     end
     if #state.seeds == 0 and state.error == nil then
@@ -525,6 +529,25 @@ local function initProducer(state, config)
     end
     return lastErr
 end
+--- Keys whose partitions are remembered per config, at most (then the memory starts again).
+local KEY_PARTITIONS_MAX = 10000
+--- The partition of a keyed record, remembered per key: the keys are usage subjects, a few
+-- per batch of hundreds, and murmur2's loop over the key's bytes inside the loop over the
+-- records kept LuaJIT from compiling it ("inner loop in root trace").
+local function partitionOf(state, key, partitionCount)
+    if state.keyPartitionCount ~= partitionCount or state.keyPartitionSize >= KEY_PARTITIONS_MAX then
+        state.keyPartitions = {}
+        state.keyPartitionCount = partitionCount
+        state.keyPartitionSize = 0
+    end
+    local partition = state.keyPartitions[key]
+    if partition == nil then
+        partition = partitionForKey(key, partitionCount)
+        state.keyPartitions[key] = partition
+        state.keyPartitionSize = state.keyPartitionSize + 1
+    end
+    return partition
+end
 --- Every partition batch of `group` failed with `error`. (A module function: a closure made
 -- in send() would keep LuaJIT from compiling the loops that encode each batch.)
 local function failGroup(results, group, ____error, retriable)
@@ -574,15 +597,15 @@ function ____exports.send(config, topic, records)
     local byPartition = {}
     local order = {}
     for ____, record in ipairs(records) do
-        local partition = record.key == nil and keyless or partitionForKey(record.key, partitionCount)
+        local partition = record.key == nil and keyless or partitionOf(state, record.key, partitionCount)
         local batch = byPartition[partition]
         if batch == nil then
             batch = {partition = partition, records = {}, sequence = -1}
             byPartition[partition] = batch
             order[#order + 1] = batch
         end
-        local ____batch_records_10 = batch.records
-        ____batch_records_10[#____batch_records_10 + 1] = record
+        local ____batch_records_11 = batch.records
+        ____batch_records_11[#____batch_records_11 + 1] = record
     end
     local results = {}
     local byLeader = {}
@@ -599,7 +622,7 @@ function ____exports.send(config, topic, records)
                     retriable = true
                 }
                 view.stale = true
-                goto __continue107
+                goto __continue110
             end
             local group = byLeader[leader]
             if group == nil then
@@ -609,7 +632,7 @@ function ____exports.send(config, topic, records)
             end
             group[#group + 1] = batch
         end
-        ::__continue107::
+        ::__continue110::
     end
     for ____, leader in ipairs(leaders) do
         do
@@ -635,12 +658,12 @@ function ____exports.send(config, topic, records)
             if header == nil then
                 view.stale = true
                 failGroup(results, group, err, true)
-                goto __continue111
+                goto __continue114
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
                 failGroup(results, group, "kafka " .. broker.addr .. ": Produce: " .. response.error, true)
-                goto __continue111
+                goto __continue114
             end
             local answered = {}
             for ____, topicResponse in ipairs(response.topics) do
@@ -648,7 +671,7 @@ function ____exports.send(config, topic, records)
                     do
                         local batch = byPartition[p.partition]
                         if batch == nil or topicResponse.topic ~= topic then
-                            goto __continue117
+                            goto __continue120
                         end
                         answered[p.partition] = true
                         if p.errorCode == 0 or idempotent and p.errorCode == 46 then
@@ -674,7 +697,7 @@ function ____exports.send(config, topic, records)
                             }
                         end
                     end
-                    ::__continue117::
+                    ::__continue120::
                 end
             end
             for ____, batch in ipairs(group) do
@@ -689,7 +712,7 @@ function ____exports.send(config, topic, records)
                 end
             end
         end
-        ::__continue111::
+        ::__continue114::
     end
     local sent = 0
     local failed = 0

@@ -34,7 +34,8 @@ local function upstreamMs(value)
     end
     local single = tonumber(value)
     if single ~= nil then
-        return math.floor(single * 1000 + 0.5)
+        local ms = math.floor(single * 1000 + 0.5)
+        return ms
     end
     local total
     local from = 1

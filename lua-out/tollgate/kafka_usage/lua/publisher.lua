@@ -4,7 +4,7 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
+local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
@@ -70,13 +70,15 @@ function logStats(premature)
     )
 end
 function nowMs()
-    return ngx.now() * 1000
+    lastNowMs = ngx.now() * 1000
+    return lastNowMs
 end
 function dueIn(channel, now)
-    return msUntilDue(channel.delivery, channel.conf.batch, now)
+    local due = msUntilDue(channel.delivery, channel.conf.batch, now)
+    return due
 end
-function schedule(delayMs)
-    local at = nowMs() + delayMs
+function schedule(delayMs, now)
+    local at = now + delayMs
     if timerDueAt >= 0 and timerDueAt <= at then
         return
     end
@@ -105,7 +107,7 @@ end
 function attempt(channel)
     local events = eventsToSend(channel.delivery, channel.conf.batch)
     if #events == 0 then
-        return
+        return nil
     end
     local result, err = send(channel.producer, channel.conf.kafka.topic, events)
     local delivered = {}
@@ -133,12 +135,13 @@ function attempt(channel)
     if #failed > 0 then
         count("retried", #failed)
     end
+    local now = nowMs()
     if settleAttempt(
         channel.delivery,
         delivered,
         failed,
         channel.conf.retry,
-        nowMs(),
+        now,
         math.random()
     ) then
         local failures = channel.delivery.failures
@@ -147,6 +150,7 @@ function attempt(channel)
             "[kafka-usage] " .. tostring(#failed) .. " event(s) not acknowledged (attempt " .. tostring(failures) .. "), will retry: " .. (err or "a partition failed")
         )
     end
+    return now
 end
 function abandon(channel)
     local delivery = channel.delivery
@@ -193,7 +197,7 @@ function flushTimer(premature)
         end
     end
     if next ~= nil and not ngx.worker.exiting() then
-        schedule(next)
+        schedule(next, now)
     end
 end
 function flushLoop(premature)
@@ -219,12 +223,8 @@ function flushLoop(premature)
                             goto __continue51
                         end
                         if due == 0 or exiting and channel.delivery.failures == 0 then
-                            attempt(channel)
-                            syncCounters()
-                            local again = dueIn(
-                                channel,
-                                nowMs()
-                            )
+                            local after = attempt(channel) or now
+                            local again = dueIn(channel, after)
                             if again ~= nil and (wait == nil or again < wait) then
                                 wait = again
                             end
@@ -241,14 +241,16 @@ function flushLoop(premature)
                     if wait > 0 then
                         return
                     end
+                    syncCounters()
                     goto __continue48
                 end
-                if nowMs() + wait > deadline then
+                if lastNowMs + wait > deadline then
                     for ____, channel in pairs(channels) do
                         abandon(channel)
                     end
                     return
                 end
+                syncCounters()
                 if wait > 0 then
                     ngx.sleep(wait / 1000)
                 end
@@ -265,6 +267,7 @@ unsynced = zeroCounters()
 dictName = "tollgate_usage"
 flushing = false
 timerDueAt = -1
+lastNowMs = 0
 local statsStarted = false
 local function channelFor(conf)
     local channel = channelOfConf[conf]
@@ -309,19 +312,30 @@ function ____exports.publish(conf, facts, nodeId)
     end
     local value = encodeUsageEvent(event)
     local channel = channelFor(conf)
-    local now = nowMs()
-    local result = channel.delivery.queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
+    local queue = channel.delivery.queue
+    local fresh = queue:waiting() == 0 or not flushing and timerDueAt < 0
+    local now = fresh and nowMs() or lastNowMs
+    local result = queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
     if result ~= "queued" then
         drop(result == "too_large" and "dropped_too_large" or "dropped_queue_full", 1)
         return result
     end
     count("queued", 1)
-    if not flushing then
-        local due = dueIn(channel, now)
-        if due ~= nil then
-            schedule(due)
+    if flushing then
+        return result
+    end
+    local due = dueIn(channel, now)
+    if due == nil or timerDueAt >= 0 and timerDueAt <= now + due then
+        return result
+    end
+    if not fresh then
+        now = nowMs()
+        due = dueIn(channel, now)
+        if due == nil then
+            return result
         end
     end
+    schedule(due, now)
     return result
 end
 --- The counters summed over this node's workers, from the shared dict, plus each
