@@ -321,6 +321,9 @@ export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: strin
   }
   count("queued", 1);
   if (flushing) return result; // the running flusher sees the new event
+  // Neither the batch's first event nor the one that fills it: the channel is due when it
+  // was at the event before, and a timer due by then is pending.
+  if (!fresh && queue.waiting() < channel.conf.batch.max_events) return result;
   let due = dueIn(channel, now);
   if (due === undefined || (timerDueAt >= 0 && timerDueAt <= now + due)) return result;
   if (!fresh) {

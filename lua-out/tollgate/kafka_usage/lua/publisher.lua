@@ -324,6 +324,9 @@ function ____exports.publish(conf, facts, nodeId)
     if flushing then
         return result
     end
+    if not fresh and queue:waiting() < channel.conf.batch.max_events then
+        return result
+    end
     local due = dueIn(channel, now)
     if due == nil or timerDueAt >= 0 and timerDueAt <= now + due then
         return result
