@@ -18975,7 +18975,14 @@ function validatedKongJsConfig(spec, config) {
 var BYTE_STRINGS = "\xE9".length === 2;
 var CHARS = [];
 for (let b = 0; b < 256; b++) CHARS.push(String.fromCharCode(b));
-var byteAt2 = BYTE_STRINGS ? (s, i) => string.byte(s, i + 1) : (s, i) => s.charCodeAt(i);
+var byteAt2 = BYTE_STRINGS ? (s, i) => {
+  const b = string.byte(s, i + 1);
+  return b;
+} : (s, i) => s.charCodeAt(i);
+function int32LE(s, i) {
+  const word = byteAt2(s, i) | byteAt2(s, i + 1) << 8 | byteAt2(s, i + 2) << 16 | byteAt2(s, i + 3) << 24;
+  return word;
+}
 function char(b) {
   return CHARS[b & 255];
 }
@@ -19024,6 +19031,8 @@ for (let b = 0; b < 256; b++) HEX_PAIRS.push(`${DIGITS[b >> 4]}${DIGITS[b & 15]}
 var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BASE64_VALUE = [];
 for (let code = 0; code < 256; code++) BASE64_VALUE.push(BASE64.indexOf(String.fromCharCode(code)));
+var UVARINTS = [];
+for (let u = 0; u < 4096; u++) UVARINTS.push(u < 128 ? CHARS[u] : String.fromCharCode(u % 128 + 128, Math.floor(u / 128)));
 
 // plugins/io/kafka/murmur2.ts
 var SEED = 2538058380 | 0;
@@ -19032,15 +19041,15 @@ var R = 24;
 function mul32(a, b) {
   const low = (a & 65535) * b;
   const high = ((a >>> 16 & 65535) * b & 65535) << 16;
-  return low + high | 0;
+  const product = low + high | 0;
+  return product;
 }
 function murmur2(data) {
   const length = data.length;
   let h = SEED ^ length;
   const whole = length - length % 4;
   for (let i = 0; i < whole; i += 4) {
-    let k = byteAt2(data, i) | byteAt2(data, i + 1) << 8 | byteAt2(data, i + 2) << 16 | byteAt2(data, i + 3) << 24;
-    k = mul32(k, M);
+    let k = mul32(int32LE(data, i), M);
     k ^= k >>> R;
     k = mul32(k, M);
     h = mul32(h, M);
@@ -19056,10 +19065,12 @@ function murmur2(data) {
   h ^= h >>> 13;
   h = mul32(h, M);
   h ^= h >>> 15;
-  return h | 0;
+  const hash = h | 0;
+  return hash;
 }
 function partitionForKey(key, numPartitions) {
-  return (murmur2(key) & 2147483647) % numPartitions;
+  const partition = (murmur2(key) & 2147483647) % numPartitions;
+  return partition;
 }
 
 // plugins/kafka-usage/delivery.ts
@@ -19081,13 +19092,15 @@ function newDeliveryState(queue2) {
   return { queue: queue2, inflight: [], halves: [], failures: 0, retryAtMs: 0 };
 }
 function msUntilDue(state, batch2, nowMs) {
-  if (state.inflight.length > 0) return Math.max(0, state.retryAtMs - nowMs);
+  if (state.inflight.length > 0) return state.retryAtMs > nowMs ? state.retryAtMs - nowMs : 0;
   if (state.halves.length > 0) return 0;
   const queue2 = state.queue;
-  if (queue2.waiting() === 0) return void 0;
+  const waiting = queue2.waiting();
+  if (waiting === 0) return void 0;
   if (state.failures > 0 && state.retryAtMs > nowMs) return state.retryAtMs - nowMs;
-  if (queue2.waiting() >= batch2.max_events) return 0;
-  return Math.max(0, queue2.oldestAt + batch2.max_age_ms - nowMs);
+  if (waiting >= batch2.max_events) return 0;
+  const due = queue2.oldestAt + batch2.max_age_ms - nowMs;
+  return due > 0 ? due : 0;
 }
 function eventsToSend(state, batch2) {
   if (state.inflight.length === 0) state.inflight = state.halves.shift() ?? state.queue.take(batch2.max_events, batch2.max_bytes);

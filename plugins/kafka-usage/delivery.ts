@@ -55,13 +55,17 @@ export function newDeliveryState(queue: EventQueue): DeliveryState {
  * oldest waiting event after batch.max_age_ms.
  */
 export function msUntilDue(state: DeliveryState, batch: { max_events: number; max_age_ms: number }, nowMs: number): number | undefined {
-  if (state.inflight.length > 0) return Math.max(0, state.retryAtMs - nowMs);
+  // No `return Math.max(…)`: in Lua a tail call to a builtin, which a LuaJIT trace cannot
+  // return from (it aborted the flusher's traces: "NYI: return to lower frame").
+  if (state.inflight.length > 0) return state.retryAtMs > nowMs ? state.retryAtMs - nowMs : 0;
   if (state.halves.length > 0) return 0;
   const queue = state.queue;
-  if (queue.waiting() === 0) return undefined;
+  const waiting = queue.waiting();
+  if (waiting === 0) return undefined;
   if (state.failures > 0 && state.retryAtMs > nowMs) return state.retryAtMs - nowMs;
-  if (queue.waiting() >= batch.max_events) return 0;
-  return Math.max(0, queue.oldestAt + batch.max_age_ms - nowMs);
+  if (waiting >= batch.max_events) return 0;
+  const due = queue.oldestAt + batch.max_age_ms - nowMs;
+  return due > 0 ? due : 0;
 }
 
 /**

@@ -9,8 +9,15 @@
  * apart), and a ratio is the median of those paired round ratios. kafka-usage runs in
  * passes of its own after all the others, with its broker started only then: a JVM
  * broker's idle work and the disk writeback of the events it stored would otherwise land
- * in other scenarios' rounds. The whole run is bounded to 10 minutes. Results:
+ * in other scenarios' rounds. The passes of each phase are split over BENCH_WORKERS
+ * (default 3) fresh workers: before each share, every nginx of the phase is started anew,
+ * with a fresh LuaJIT state, because which traces LuaJIT ends up compiling (and which it
+ * gives up on) differs from one worker to the next, and one worker's figure can be far
+ * from another's. Each scenario's ratio and CPU per request are reported per worker too
+ * (min, median, max). The whole run is bounded to 12 minutes. Results:
  * docs/BENCHMARKS.md (people) and docs/bench.json (machines).
+ *
+ *   BENCH_ONLY=kafka-usage npx --no-install tsx tests/bench/run.ts   (just that scenario and the baseline)
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -47,7 +54,9 @@ const CONNECTIONS = 50;
  * figures without touching docs/: for a quick comparison while working on one plugin.
  */
 const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim()).filter(Boolean);
-const BUDGET_MS = 10 * 60 * 1000;
+/** Fresh workers (nginx started anew) each phase's passes are split over. */
+const WORKERS = Math.max(1, Math.min(Number(process.env.BENCH_WORKERS ?? 3), ROUNDS));
+const BUDGET_MS = 12 * 60 * 1000;
 
 interface Target {
   url: string;
@@ -72,7 +81,10 @@ interface Scenario {
    * measured; the text says what and why (it goes into docs/BENCHMARKS.md).
    */
   ownPhase?: string;
-  /** Seconds of load before its first measured round (default 1: LuaJIT traces, keepalive pools). */
+  /**
+   * Seconds of load before its first measured round (default 1: LuaJIT traces, keepalive
+   * pools); each later fresh worker of the phase gets 1 s (what it starts besides nginx is warm by then).
+   */
   warmUpSeconds?: number;
 }
 
@@ -219,6 +231,25 @@ function passOrder(scenarios: Scenario[]): Scenario[] {
 interface Round {
   scenario: string;
   rps: number;
+  /** Which fresh worker (0-based) of the phase served it. */
+  worker: number;
+}
+
+/** The passes of a phase per fresh worker: ROUNDS split as evenly as they go, the first ones longer. */
+function passesPerWorker(): number[] {
+  return Array.from({ length: WORKERS }, (_, i) => Math.floor(ROUNDS / WORKERS) + (i < ROUNDS % WORKERS ? 1 : 0));
+}
+
+/** Least, median and largest of some figures. */
+interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function spreadOf(values: number[], digits: number): Spread {
+  const round = (v: number): number => Number(v.toFixed(digits));
+  return { min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)) };
 }
 
 /**
@@ -255,6 +286,7 @@ function roundRatios(rounds: Round[], scenario: string, versus: string): number[
  */
 function kafkaUsage(): Scenario {
   const topic = "bench-usage";
+  let topicCreated = false;
   return {
     name: "kafka-usage",
     // ~400 MB of events stored in the rounds.
@@ -267,7 +299,9 @@ function kafkaUsage(): Scenario {
     headers: {},
     async start(env) {
       const broker = await env.kafka();
-      await broker.createTopic(topic, 6);
+      // Started again for each fresh worker: one topic for all of them (verify counts them all).
+      if (!topicCreated) await broker.createTopic(topic, 6);
+      topicCreated = true;
       const conf = { kafka: { brokers: [broker.bootstrap], topic }, stats_log_interval_s: 0 };
       const host = await startKongHost({
         config: benchKongConfig([{ name: "kafka-usage", config: conf }]) as never,
@@ -362,6 +396,16 @@ function entitlementCheckCached(): Scenario {
   };
 }
 
+/** CPU use over all of a scenario's fresh workers. */
+function sumUsage(perWorker: { gateway: number; helper: number; requests: number }[]): { gateway: number; helper: number; requests: number } {
+  return perWorker.reduce((sum, use) => ({ gateway: sum.gateway + use.gateway, helper: sum.helper + use.helper, requests: sum.requests + use.requests }), { gateway: 0, helper: 0, requests: 0 });
+}
+
+/** "0.93 (0.91–0.95)": the median, then the least and the largest. */
+function spreadText(spread: Spread, digits: number): string {
+  return `${spread.median.toFixed(digits)} (${spread.min.toFixed(digits)}–${spread.max.toFixed(digits)})`;
+}
+
 /** The number of requests wrk completed ("N requests in 5.00s"). */
 function requestsOf(out: string): number {
   const found = /(\d+) requests in/.exec(out);
@@ -404,62 +448,86 @@ async function main(): Promise<void> {
   const env: BenchEnv = { upstreamUrl: upstream.url, upstreamPort: upstream.port, redis, kafka: () => (kafka ??= startKafka(KAFKA_VERSION)) };
   const targets = new Map<string, Target>();
   const requests = new Map<string, number>(SCENARIOS.map((s) => [s.name, 0]));
+  /** wrk runs against each scenario (warm-ups included): verify's allowance for requests cut off. */
+  const runs = new Map<string, number>(SCENARIOS.map((s) => [s.name, 0]));
   try {
     const samples = new Map<string, number[]>(SCENARIOS.map((s) => [s.name, []]));
-    // CPU seconds used during the measured rounds, and the requests those rounds completed.
-    const cpuUse = new Map(SCENARIOS.map((s) => [s.name, { gateway: 0, helper: 0, requests: 0 }]));
+    // CPU seconds used during the measured rounds, and the requests those rounds completed, per fresh worker.
+    const cpuUse = new Map(SCENARIOS.map((s) => [s.name, Array.from({ length: WORKERS }, () => ({ gateway: 0, helper: 0, requests: 0 }))]));
     const rounds: Round[] = [];
-    const measureRound = (scenario: Scenario, label: string): void => {
+    const measureRound = (scenario: Scenario, label: string, worker: number): void => {
       if (Date.now() - started > BUDGET_MS - (SECONDS + 5) * 1000) throw new Error(`benchmark budget of ${BUDGET_MS / 60_000} minutes exceeded`);
       const target = targets.get(scenario.name)!;
       const cpuBefore = target.cpu();
       const helperBefore = target.helperCpu?.seconds() ?? 0;
       const { rps, count } = wrk(`${target.url}/bench`, scenario.headers);
-      const usage = cpuUse.get(scenario.name)!;
+      const usage = cpuUse.get(scenario.name)![worker]!;
       usage.gateway += target.cpu() - cpuBefore;
       usage.helper += (target.helperCpu?.seconds() ?? 0) - helperBefore;
       usage.requests += count;
       samples.get(scenario.name)!.push(rps);
-      rounds.push({ scenario: scenario.name, rps });
+      rounds.push({ scenario: scenario.name, rps, worker });
       requests.set(scenario.name, requests.get(scenario.name)! + count);
+      runs.set(scenario.name, runs.get(scenario.name)! + 1);
       console.log(`${label} ${scenario.name}: ${rps.toFixed(0)} req/s`);
     };
     for (const phase of phases(SCENARIOS)) {
-      for (const scenario of phase) if (!targets.has(scenario.name)) targets.set(scenario.name, await scenario.start(env));
-      // Warm-up: a short run each (JIT traces, keepalive pools; a broker's JVM longer).
-      for (const scenario of phase) {
-        const headers = Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]);
-        const out = execFileSync("wrk", ["-t1", "-c10", `-d${scenario.warmUpSeconds ?? 1}s`, ...headers, `${targets.get(scenario.name)!.url}/bench`], { encoding: "utf8" });
-        requests.set(scenario.name, requests.get(scenario.name)! + requestsOf(out));
-      }
       const pass = passOrder(phase);
-      for (let round = 1; round <= ROUNDS; round++) {
-        for (const scenario of pass) measureRound(scenario, `pass ${round}/${ROUNDS}`);
+      let done = 0;
+      for (const [worker, passes] of passesPerWorker().entries()) {
+        // A fresh worker for every scenario of the phase (the baseline's too): nginx started anew.
+        if (worker > 0) {
+          for (const scenario of phase) {
+            await targets.get(scenario.name)?.stop();
+            targets.delete(scenario.name);
+          }
+        }
+        for (const scenario of phase) if (!targets.has(scenario.name)) targets.set(scenario.name, await scenario.start(env));
+        // Warm-up: a short run each (JIT traces, keepalive pools; a broker's JVM longer, the first time).
+        for (const scenario of phase) {
+          const seconds = worker === 0 ? (scenario.warmUpSeconds ?? 1) : 1;
+          const headers = Object.entries(scenario.headers).flatMap(([n, v]) => ["-H", `${n}: ${v}`]);
+          const out = execFileSync("wrk", ["-t1", "-c10", `-d${seconds}s`, ...headers, `${targets.get(scenario.name)!.url}/bench`], { encoding: "utf8" });
+          requests.set(scenario.name, requests.get(scenario.name)! + requestsOf(out));
+          runs.set(scenario.name, runs.get(scenario.name)! + 1);
+        }
+        for (let round = 1; round <= passes; round++) {
+          for (const scenario of pass) measureRound(scenario, `pass ${done + round}/${ROUNDS} (worker ${worker + 1}/${WORKERS})`, worker);
+        }
+        done += passes;
+        // The last pair of the worker's last pass needs the baseline round after it.
+        measureRound(pass[0]!, `closing (worker ${worker + 1}/${WORKERS})`, worker);
       }
-      // The last pair of the last pass needs the baseline round after it.
-      measureRound(pass[0]!, "closing");
     }
     const notes: string[] = [];
     for (const scenario of SCENARIOS) {
       const verify = targets.get(scenario.name)!.verify;
-      if (verify !== undefined) notes.push(await verify(requests.get(scenario.name)!, ROUNDS + 1));
+      if (verify !== undefined) notes.push(await verify(requests.get(scenario.name)!, runs.get(scenario.name)!));
     }
     const producer = !ONLY || ONLY.includes("kafka-producer") ? await measureProducer(env) : undefined;
     // The access handlers alone, without the network (tests/bench/access-chain.ts), shorter than its own default.
     const chains = ONLY ? undefined : await measureAccessChains(undefined, 100_000, 3);
     const results = SCENARIOS.map((s) => {
       const rps = median(samples.get(s.name)!);
-      const usage = cpuUse.get(s.name)!;
+      const perWorker = cpuUse.get(s.name)!;
+      const usage = sumUsage(perWorker);
+      const workers = perWorker.map((use, worker) => ({
+        ratio: s.name === BASELINE ? 1 : Number(median(pairedRatios(rounds.filter((r) => r.worker === worker), s.name)).toFixed(3)),
+        gateway_cpu_us_per_request: Number(((use.gateway / use.requests) * 1e6).toFixed(1)),
+      }));
       return {
         scenario: s.name,
         rps: Math.round(rps),
         baseline: BASELINE,
         ratio: s.name === BASELINE ? 1 : Number(median(pairedRatios(rounds, s.name)).toFixed(3)),
         gateway_cpu_us_per_request: Number(((usage.gateway / usage.requests) * 1e6).toFixed(1)),
+        workers,
+        ratio_over_workers: spreadOf(workers.map((w) => w.ratio), 3),
+        gateway_cpu_us_per_request_over_workers: spreadOf(workers.map((w) => w.gateway_cpu_us_per_request), 1),
       };
     });
     for (const s of SCENARIOS) {
-      const usage = cpuUse.get(s.name)!;
+      const usage = sumUsage(cpuUse.get(s.name)!);
       const helper = targets.get(s.name)!.helperCpu;
       if (helper === undefined) continue;
       notes.push(
@@ -468,7 +536,10 @@ async function main(): Promise<void> {
       );
     }
     if (ONLY) {
-      for (const r of results) console.log(`${r.scenario}: ${r.rps} req/s, ratio ${r.ratio.toFixed(3)}, gateway CPU ${r.gateway_cpu_us_per_request} µs/request`);
+      for (const r of results) {
+        console.log(`${r.scenario}: ${r.rps} req/s, ratio ${r.ratio.toFixed(3)}, gateway CPU ${r.gateway_cpu_us_per_request} µs/request`);
+        console.log(`  over ${WORKERS} fresh workers: ${spreadText(r.ratio_over_workers, 3)} ratio, ${spreadText(r.gateway_cpu_us_per_request_over_workers, 1)} µs/request (each: ${r.workers.map((w) => `${w.ratio.toFixed(3)} / ${w.gateway_cpu_us_per_request.toFixed(1)} µs`).join(", ")})`);
+      }
       for (const row of ownCostRows(results)) console.log(row);
       for (const row of targetRows(checkTargets(results, rounds), producer)) console.log(row);
       for (const note of notes) console.log(note);
@@ -530,8 +601,11 @@ function targetRows(checks: TargetCheck[], producer?: { events_per_s: number }):
   return rows;
 }
 
-/** The "own cost" rows: a scenario's gateway CPU per request minus that of the row it builds on. */
-function ownCostRows(results: { scenario: string; gateway_cpu_us_per_request: number }[]): string[] {
+/**
+ * The "own cost" rows: a scenario's gateway CPU per request minus that of the row it
+ * builds on; per fresh worker, that worker's figure minus the base row's (all its rounds).
+ */
+function ownCostRows(results: Result[]): string[] {
   const cpu = new Map(results.map((r) => [r.scenario, r.gateway_cpu_us_per_request]));
   const rows: string[] = [];
   for (const r of results) {
@@ -539,13 +613,26 @@ function ownCostRows(results: { scenario: string; gateway_cpu_us_per_request: nu
     const base = r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : "key-auth";
     const baseCpu = cpu.get(base);
     if (baseCpu === undefined) continue;
-    rows.push(`| ${r.scenario} | ${r.gateway_cpu_us_per_request.toFixed(1)} | ${base} | ${(r.gateway_cpu_us_per_request - baseCpu).toFixed(1)} |`);
+    const perWorker = spreadOf(r.workers.map((w) => w.gateway_cpu_us_per_request - baseCpu), 1);
+    rows.push(`| ${r.scenario} | ${r.gateway_cpu_us_per_request.toFixed(1)} | ${base} | ${(r.gateway_cpu_us_per_request - baseCpu).toFixed(1)} | ${spreadText(perWorker, 1)} |`);
   }
   return rows;
 }
 
+/** A scenario's figures: over all its rounds, and per fresh worker. */
+interface Result {
+  scenario: string;
+  rps: number;
+  baseline: string;
+  ratio: number;
+  gateway_cpu_us_per_request: number;
+  workers: { ratio: number; gateway_cpu_us_per_request: number }[];
+  ratio_over_workers: Spread;
+  gateway_cpu_us_per_request_over_workers: Spread;
+}
+
 function writeReports(
-  results: { scenario: string; rps: number; baseline: string; ratio: number; gateway_cpu_us_per_request: number }[],
+  results: Result[],
   samples: Map<string, number[]>,
   rounds: Round[],
   producer: { events_per_s: number; runs: number[] } | undefined,
@@ -556,17 +643,19 @@ function writeReports(
   const date = new Date().toISOString();
   const docs = join(REPO_ROOT, "docs");
   const targets = checkTargets(results, rounds);
-  const json = { date, cpu, cores: cpus().length, rounds: ROUNDS, seconds_per_round: SECONDS, connections: CONNECTIONS, nginx_workers: 1, scenarios: [...results, ...(producer === undefined ? [] : [{ scenario: "kafka-producer", events_per_s: producer.events_per_s, runs: producer.runs.map(Math.round) }])], targets, access_chain: chains };
-  // Per-scenario entries keep the documented shape { scenario, rps, baseline, ratio }, plus gateway_cpu_us_per_request.
+  const json = { date, cpu, cores: cpus().length, rounds: ROUNDS, seconds_per_round: SECONDS, connections: CONNECTIONS, nginx_workers: 1, fresh_workers: WORKERS, scenarios: [...results, ...(producer === undefined ? [] : [{ scenario: "kafka-producer", events_per_s: producer.events_per_s, runs: producer.runs.map(Math.round) }])], targets, access_chain: chains };
+  // Per-scenario entries keep the documented shape { scenario, rps, baseline, ratio }, plus
+  // gateway_cpu_us_per_request and the figures per fresh worker (workers, *_over_workers).
   writeFileSync(join(docs, "bench.json"), JSON.stringify(json, null, 2) + "\n");
 
   const rows = results.map((r) => {
     const s = SCENARIOS.find((x) => x.name === r.scenario)!;
     const all = samples.get(r.scenario)!.map((v) => v.toFixed(0)).join(", ");
-    return `| ${r.scenario} | ${r.rps} | ${r.ratio.toFixed(3)} | ${r.gateway_cpu_us_per_request.toFixed(1)} | ${all} | ${s.description} |`;
+    const fresh = r.scenario === BASELINE ? "" : spreadText(r.ratio_over_workers, 3);
+    return `| ${r.scenario} | ${r.rps} | ${r.ratio.toFixed(3)} | ${fresh} | ${r.gateway_cpu_us_per_request.toFixed(1)} | ${spreadText(r.gateway_cpu_us_per_request_over_workers, 1)} | ${all} | ${s.description} |`;
   });
   const ownPhaseLines = SCENARIOS.filter((s) => s.ownPhase !== undefined)
-    .map((s) => `  ${s.name} then runs ${ROUNDS} passes of its own (no-plugin, ${s.name}), started only for them\n  (and warmed up for ${s.warmUpSeconds ?? 1} s): ${s.ownPhase}.\n`)
+    .map((s) => `  ${s.name} then runs ${ROUNDS} passes of its own (no-plugin, ${s.name}), started only for them\n  (and warmed up for ${s.warmUpSeconds ?? 1} s the first time): ${s.ownPhase}.\n`)
     .join("");
   const md = `# Benchmarks
 
@@ -577,8 +666,14 @@ Generated by \`make bench\` (tests/bench/run.ts) on ${date}.
   \`lua-out/\` files a Kong user installs; upstream: a loopback nginx echo server.
 - Load: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} interleaved passes;
   within a pass no-plugin runs again before every ${PER_BASELINE} scenarios (no-plugin, key-auth,
-  entitlement-check-cached, no-plugin, feature-toggle-50, …), and once more at the end.
-${ownPhaseLines}  **rps is the median of a scenario's rounds**; **ratio is the median of its rounds' own
+  entitlement-check-cached, no-plugin, feature-toggle-50, …), and once more at the end of
+  each fresh worker's share of the passes (below).
+${ownPhaseLines}- **Fresh workers**: each phase's passes are split over ${WORKERS} fresh workers (${passesPerWorker().join(", ")} passes):
+  before each share every nginx of the phase is started anew (and warmed up for 1 s),
+  with a fresh LuaJIT state. Which traces LuaJIT compiles, and which it gives up on,
+  differs from one worker to the next, and so can a plugin's cost; the "over ${WORKERS} fresh
+  workers" columns give the median of the per-worker figures and their least and largest.
+- **rps is the median of a scenario's rounds**; **ratio is the median of its rounds' own
   ratios**, each round over the no-plugin round next to it (run just before or just after
   it): this machine's speed drifts by ±10% over the minute a pass takes, far more than
   over the seconds between two neighbouring rounds.
@@ -590,8 +685,8 @@ ${ownPhaseLines}  **rps is the median of a scenario's rounds**; **ratio is the m
   the difference to the row it builds on (key-auth); for the access phase alone, see the
   last table.
 
-| scenario | rps (median) | ratio to no-plugin | gateway CPU µs/request | rounds (req/s) | what runs |
-|---|---:|---:|---:|---|---|
+| scenario | rps (median) | ratio to no-plugin | ratio over ${WORKERS} fresh workers: median (min–max) | gateway CPU µs/request | CPU µs/request over ${WORKERS} fresh workers: median (min–max) | rounds (req/s) | what runs |
+|---|---:|---:|---:|---:|---:|---|---|
 ${rows.join("\n")}
 ${
   producer === undefined
@@ -618,8 +713,8 @@ Where a target is missed, see "Reading the numbers" below.
 Each plugin's own cost, from the gateway CPU column: its row minus the row it builds on
 (key-auth, or no-plugin for kafka-usage, which runs without authentication).
 
-| plugin | gateway CPU µs/request | builds on | own cost µs/request |
-|---|---:|---|---:|
+| plugin | gateway CPU µs/request | builds on | own cost µs/request | own cost over ${WORKERS} fresh workers: median (min–max) |
+|---|---:|---|---:|---:|
 ${ownCostRows(results).join("\n")}
 
 - Every scenario except no-plugin and kafka-usage authenticates with key-auth (the
@@ -668,7 +763,9 @@ ${ownCostRows(results).join("\n")}
   route, the service, the consumer), builds the event and its JSON and queues it; per
   batch of 500 a timer in the same worker encodes a RecordBatch (CRC-32C in Lua) and sends
   it. The broker is a JVM on the same 2 cores (its CPU per event is in the notes above).
-  kafka-producer measures the sending side alone.
+  kafka-producer measures the sending side alone. Where LuaJIT gives up compiling it
+  differs from worker to worker (hence the spread over fresh workers);
+  \`npx --no-install tsx tests/bench/jit-aborts.ts\` counts the trace aborts by cause and place.
 
 ## The access phase alone
 

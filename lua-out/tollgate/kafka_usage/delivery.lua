@@ -14,7 +14,7 @@ local murmur2 = ____murmur2.murmur2
 -- exponentially growing cap), so a fleet of workers that lost the broker together does
 -- not come back in lockstep. `random01` is a draw from [0, 1).
 function ____exports.backoffMs(failures, initialMs, maxMs, random01)
-    -- plugins/kafka-usage/delivery.ts:132
+    -- plugins/kafka-usage/delivery.ts:136
     local cap = initialMs
     do
         local i = 1
@@ -77,28 +77,30 @@ end
 function ____exports.msUntilDue(state, batch, nowMs)
     -- plugins/kafka-usage/delivery.ts:57
     if #state.inflight > 0 then
-        return math.max(0, state.retryAtMs - nowMs)
+        return state.retryAtMs > nowMs and state.retryAtMs - nowMs or 0
     end
     if #state.halves > 0 then
         return 0
     end
     local queue = state.queue
-    if queue:waiting() == 0 then
+    local waiting = queue:waiting()
+    if waiting == 0 then
         return nil
     end
     if state.failures > 0 and state.retryAtMs > nowMs then
         return state.retryAtMs - nowMs
     end
-    if queue:waiting() >= batch.max_events then
+    if waiting >= batch.max_events then
         return 0
     end
-    return math.max(0, queue.oldestAt + batch.max_age_ms - nowMs)
+    local due = queue.oldestAt + batch.max_age_ms - nowMs
+    return due > 0 and due or 0
 end
 --- The events of the next attempt: those in flight, or else the next half of a batch Kafka
 -- refused for its size, or else the oldest waiting ones (at most batch.max_events and
 -- batch.max_bytes).
 function ____exports.eventsToSend(state, batch)
-    -- plugins/kafka-usage/delivery.ts:72
+    -- plugins/kafka-usage/delivery.ts:76
     if #state.inflight == 0 then
         state.inflight = table.remove(state.halves, 1) or state.queue:take(batch.max_events, batch.max_bytes)
     end
@@ -109,7 +111,7 @@ end
 -- such a batch, so sending its events again differently is safe, idempotence included
 -- (the partition's sequence did not advance).
 function ____exports.isTooLargeError(code)
-    -- plugins/kafka-usage/delivery.ts:83
+    -- plugins/kafka-usage/delivery.ts:87
     return code == 10 or code == 18
 end
 --- A batch Kafka refused for its size: resending it unchanged would fail forever, so its
@@ -117,7 +119,7 @@ end
 -- in order. One event that is too large alone can never be written: it leaves the queue's
 -- bounds and is returned, for the caller to count as dropped_too_large.
 function ____exports.splitRefused(state, events)
-    -- plugins/kafka-usage/delivery.ts:93
+    -- plugins/kafka-usage/delivery.ts:97
     if #events == 1 then
         state.queue:release(events)
         return events[1]
@@ -134,7 +136,7 @@ end
 -- flight for an identical resend after a jittered backoff. Returns whether the failure
 -- is worth a log line (the first of a run and every 10th: an outage must not flood it).
 function ____exports.settleAttempt(state, delivered, failed, retry, nowMs, random01)
-    -- plugins/kafka-usage/delivery.ts:108
+    -- plugins/kafka-usage/delivery.ts:112
     if #delivered > 0 then
         state.queue:release(delivered)
     end
@@ -157,7 +159,7 @@ ____exports.COUNTER_NAMES = {
     "dropped_shutdown"
 }
 function ____exports.zeroCounters()
-    -- plugins/kafka-usage/delivery.ts:167
+    -- plugins/kafka-usage/delivery.ts:171
     return {
         queued = 0,
         sent = 0,
@@ -170,7 +172,7 @@ function ____exports.zeroCounters()
 end
 --- "queued=10 sent=8 …", for a log line.
 function ____exports.formatCounters(counters)
-    -- plugins/kafka-usage/delivery.ts:172
+    -- plugins/kafka-usage/delivery.ts:176
     local parts = {}
     for ____, name in ipairs(____exports.COUNTER_NAMES) do
         parts[#parts + 1] = name .. "=" .. tostring(counters[name])

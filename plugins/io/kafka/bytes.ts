@@ -35,14 +35,32 @@ const TWO_32 = 4294967296;
 const CHARS: string[] = [];
 for (let b = 0; b < 256; b++) CHARS.push(String.fromCharCode(b));
 
-/** The byte at 0-based `i` of a byte string. */
+/**
+ * The byte at 0-based `i` of a byte string. In Lua through a local, not `return
+ * string.byte(…)`: a function that ends in a tail call to a builtin cannot start a LuaJIT
+ * trace (its return to the caller aborts it: "leaving loop in root trace" or "NYI: return
+ * to lower frame"), and every tail call on a trace counts toward its loop-unroll limit.
+ * The same holds for every small helper below that returns a builtin's result.
+ */
 export const byteAt: (this: void, s: Bytes, i: number) => number = BYTE_STRINGS
-  ? (s, i) => string.byte(s, i + 1)
+  ? (s, i) => {
+      const b = string.byte(s, i + 1);
+      return b;
+    }
   : (s, i) => s.charCodeAt(i);
+
+/** Four bytes at 0-based `i`, little-endian, as a signed 32-bit value (CRC-32C and murmur2 read words so). */
+export function int32LE(s: Bytes, i: number): number {
+  const word = byteAt(s, i) | (byteAt(s, i + 1) << 8) | (byteAt(s, i + 2) << 16) | (byteAt(s, i + 3) << 24);
+  return word;
+}
 
 /** Bytes `first` … `last - 1` (0-based) of a byte string. */
 export const slice: (this: void, s: Bytes, first: number, last: number) => Bytes = BYTE_STRINGS
-  ? (s, first, last) => string.sub(s, first + 1, last)
+  ? (s, first, last) => {
+      const part = string.sub(s, first + 1, last);
+      return part;
+    }
   : (s, first, last) => s.substring(first, last);
 
 /** The one-byte string of `b` (0 … 255). */
@@ -295,9 +313,26 @@ export function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 
-/** Bytes varint() writes for `n`. */
-export function varintSize(n: number): number {
-  return uvarintSize(zigzag(n));
+/**
+ * UVARINTS[u]: the bytes of the unsigned varint u, for u < 4096: record lengths, deltas
+ * and sizes are nearly all below that (2^11 in magnitude, zig-zagged).
+ */
+const UVARINTS: Bytes[] = [];
+for (let u = 0; u < 0x1000; u++) UVARINTS.push(u < 0x80 ? (CHARS[u] as string) : String.fromCharCode((u % 0x80) + 0x80, Math.floor(u / 0x80)));
+
+/**
+ * The bytes varint() writes for `n`: a table look-up for the usual sizes. The record
+ * encoder calls this several times per record, so LuaJIT compiles it before the loop over
+ * the records; a branch taken differently per record (1 or 2 bytes) would leave that trace
+ * and start side traces that wander on through the caller's loop ("too many snapshots").
+ */
+export function varintBytes(n: number): Bytes {
+  const u = zigzag(n);
+  if (u < 0x1000) return UVARINTS[u] as string;
+  const out: Parts = [];
+  uvarint(out, u);
+  const bytes = out.join("");
+  return bytes;
 }
 
 /** Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint). */
@@ -406,6 +441,15 @@ export function readBool(r: Reader): boolean {
 }
 
 export function readUvarint(r: Reader): number {
+  // One byte (counts, lengths, tags: nearly all of them) without the loop: a loop inside a
+  // function that a decoding loop calls keeps LuaJIT from compiling that loop.
+  if (r.pos < r.data.length) {
+    const first = byteAt(r.data, r.pos);
+    if (first < 0x80) {
+      r.pos += 1;
+      return first;
+    }
+  }
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 8; i++) {

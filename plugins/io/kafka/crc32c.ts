@@ -7,7 +7,7 @@
  * LuaJIT's `bit.*` works on signed 32-bit values; the table and the running CRC are kept
  * as such, and only the result is made unsigned.
  */
-import { byteAt, type Bytes } from "./bytes";
+import { byteAt, int32LE, type Bytes } from "./bytes";
 
 /** TABLE[n]: the CRC register after shifting in the byte n (reflected, one byte at a time). */
 const TABLE: number[] = [];
@@ -41,7 +41,7 @@ function update(crc: number, data: Bytes, first: number, last: number): number {
   let i = first;
   const lastWord = last - 4;
   while (i <= lastWord) {
-    crc ^= byteAt(data, i) | (byteAt(data, i + 1) << 8) | (byteAt(data, i + 2) << 16) | (byteAt(data, i + 3) << 24);
+    crc ^= int32LE(data, i);
     crc = TABLE3[crc & 0xff]! ^ TABLE2[(crc >>> 8) & 0xff]! ^ TABLE1[(crc >>> 16) & 0xff]! ^ TABLE[crc >>> 24]!;
     i += 4;
   }
@@ -58,5 +58,6 @@ export function unsigned32(v: number): number {
 
 /** CRC-32C of the bytes `first` … `last - 1` (0-based; default: all) of a byte string, 0 … 2^32 - 1. */
 export function crc32c(data: Bytes, first = 0, last = data.length): number {
-  return unsigned32(update(0xffffffff | 0, data, first, last) ^ (0xffffffff | 0));
+  const crc = unsigned32(update(0xffffffff | 0, data, first, last) ^ (0xffffffff | 0));
+  return crc;
 }

@@ -10,17 +10,22 @@
  * Java multiplies int32s with wrap-around; `mul32` does the same with operands split so
  * every intermediate product stays exact in a double (LuaJIT) before `| 0` wraps it.
  */
-import { byteAt, type Bytes } from "./bytes";
+import { byteAt, int32LE, type Bytes } from "./bytes";
 
 const SEED = 0x9747b28c | 0;
 const M = 0x5bd1e995;
 const R = 24;
 
-/** a * b modulo 2^32, as a signed 32-bit integer (Java's int multiplication). */
+/**
+ * a * b modulo 2^32, as a signed 32-bit integer (Java's int multiplication). The result
+ * goes through a local: `return bit.bor(…)` would end in a tail call to a builtin, which
+ * LuaJIT cannot return from in a trace (see byteAt in ./bytes).
+ */
 function mul32(a: number, b: number): number {
   const low = (a & 0xffff) * b;
   const high = ((((a >>> 16) & 0xffff) * b) & 0xffff) << 16;
-  return (low + high) | 0;
+  const product = (low + high) | 0;
+  return product;
 }
 
 /** Kafka's murmur2 of a byte string, as Java's signed int (-2^31 … 2^31 - 1). */
@@ -29,9 +34,7 @@ export function murmur2(data: Bytes): number {
   let h = SEED ^ length;
   const whole = length - (length % 4);
   for (let i = 0; i < whole; i += 4) {
-    let k =
-      byteAt(data, i) | (byteAt(data, i + 1) << 8) | (byteAt(data, i + 2) << 16) | (byteAt(data, i + 3) << 24);
-    k = mul32(k, M);
+    let k = mul32(int32LE(data, i), M);
     k ^= k >>> R;
     k = mul32(k, M);
     h = mul32(h, M);
@@ -47,10 +50,12 @@ export function murmur2(data: Bytes): number {
   h ^= h >>> 13;
   h = mul32(h, M);
   h ^= h >>> 15;
-  return h | 0;
+  const hash = h | 0;
+  return hash;
 }
 
 /** The partition (0 … numPartitions - 1) the Java client chooses for a record with this key. */
 export function partitionForKey(key: Bytes, numPartitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % numPartitions;
+  const partition = (murmur2(key) & 0x7fffffff) % numPartitions;
+  return partition;
 }

@@ -31,7 +31,7 @@ import {
   readUint32,
   readVarint,
   varint,
-  varintSize,
+  varintBytes,
   type Bytes,
   type Parts,
 } from "./bytes";
@@ -71,6 +71,9 @@ export const EMPTY_BATCH_BYTES = 61;
 
 const MAGIC = 2;
 const TRANSACTIONAL_BIT = 0x10;
+/** A record's attributes (none are defined) and an empty headers section: one zero byte each. */
+const NO_ATTRIBUTES = varintBytes(0);
+const NO_HEADERS = varintBytes(0);
 
 function varBytes(out: Parts, b: Bytes | null | undefined): void {
   if (b == null) varint(out, -1);
@@ -80,51 +83,52 @@ function varBytes(out: Parts, b: Bytes | null | undefined): void {
   }
 }
 
-/** Bytes varBytes() writes for `b`. */
-function varBytesSize(b: Bytes | null | undefined): number {
-  return b == null ? 1 : varintSize(b.length) + b.length;
-}
+/** The headers of the last record encoded, and their bytes (count included): see headersBytes. */
+let lastHeaders: readonly RecordHeader[] | undefined;
+let lastHeadersBytes: Bytes = varintBytes(0);
 
-/** Bytes of the headers' keys and values (one header, the usual case, without a loop: see uvarint). */
-function headersSize(headers: readonly RecordHeader[] | undefined): number {
-  if (headers === undefined || headers.length === 0) return 0;
-  if (headers.length === 1) return varBytesSize(headers[0]!.key) + varBytesSize(headers[0]!.value);
-  let size = 0;
-  for (const header of headers) size += varBytesSize(header.key) + varBytesSize(header.value);
-  return size;
-}
-
-function pushHeaders(out: Parts, headers: readonly RecordHeader[] | undefined): void {
-  if (headers === undefined || headers.length === 0) return;
-  if (headers.length === 1) {
-    varBytes(out, headers[0]!.key);
-    varBytes(out, headers[0]!.value);
-    return;
-  }
+/**
+ * The bytes of a record's headers, count included. A producer's records usually share one
+ * headers array (kafka-usage's content-type): its bytes are made once, not per record.
+ */
+function headersBytes(headers: readonly RecordHeader[] | undefined): Bytes {
+  if (headers === undefined || headers.length === 0) return NO_HEADERS;
+  if (headers === lastHeaders) return lastHeadersBytes;
+  const out: Parts = [varintBytes(headers.length)];
   for (const header of headers) {
     varBytes(out, header.key);
     varBytes(out, header.value);
   }
+  lastHeaders = headers;
+  lastHeadersBytes = out.join("");
+  return lastHeadersBytes;
 }
 
 /**
  * Appends one record (length prefix included) to `out`, at `offsetDelta` with
- * `timestampDelta` from the base. The record's length is computed first, so its fields go
- * straight into `out` (no per-record buffer to join and copy: a batch holds hundreds).
+ * `timestampDelta` from the base. Each varint is made once (varintBytes) and its length
+ * counted into the record's, so the fields go straight into `out` (no per-record buffer to
+ * join and copy: a batch holds hundreds), one push each.
  */
 function pushRecord(out: Parts, record: KafkaRecord, offsetDelta: number, timestampDelta: number): void {
-  const headers = record.headers;
-  const headerCount = headers === undefined ? 0 : headers.length;
+  const key = record.key;
+  const value = record.value;
+  const timestamp = varintBytes(timestampDelta);
+  const offset = varintBytes(offsetDelta);
+  const keyLength = varintBytes(key == null ? -1 : key.length);
+  const valueLength = varintBytes(value == null ? -1 : value.length);
+  const headers = headersBytes(record.headers);
   const length =
-    1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount) + headersSize(headers);
-  varint(out, length);
-  int8(out, 0); // attributes
-  varint(out, timestampDelta);
-  varint(out, offsetDelta);
-  varBytes(out, record.key);
-  varBytes(out, record.value);
-  varint(out, headerCount);
-  pushHeaders(out, headers);
+    1 + timestamp.length + offset.length + keyLength.length + (key == null ? 0 : key.length) + valueLength.length + (value == null ? 0 : value.length) + headers.length;
+  out.push(varintBytes(length));
+  out.push(NO_ATTRIBUTES);
+  out.push(timestamp);
+  out.push(offset);
+  out.push(keyLength);
+  if (key != null) out.push(key);
+  out.push(valueLength);
+  if (value != null) out.push(value);
+  out.push(headers);
 }
 
 /** One record (length prefix included), at `offsetDelta` with `timestampDelta` from the base. */

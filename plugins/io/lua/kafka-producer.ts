@@ -149,6 +149,10 @@ interface ClusterState {
   sequences: LuaTable<string, number>;
   /** Partition for key-less records, advanced once per call. */
   nextPartition: number;
+  /** The partition of each key seen (see partitionOf), for `keyPartitionCount` partitions. */
+  keyPartitions: LuaTable<Bytes, number>;
+  keyPartitionCount: number;
+  keyPartitionSize: number;
   correlationId: number;
   /** Part of every pool name: how its connections are secured and as whom they are authenticated. */
   poolTag: string;
@@ -190,6 +194,9 @@ function stateFor(config: KafkaProducerConfig): ClusterState {
     producerEpoch: -1,
     sequences: new LuaTable(),
     nextPartition: 0,
+    keyPartitions: new LuaTable(),
+    keyPartitionCount: 0,
+    keyPartitionSize: 0,
     correlationId: 0,
     poolTag: `${poolSecurity(config.tls === undefined ? undefined : { serverName: config.tls.server_name, verify: config.tls.verify, clientCert: clientCertOf(config) })}:${
       config.sasl === undefined ? "" : `${config.sasl.username}:${ngx.md5(config.sasl.password)}`
@@ -448,6 +455,29 @@ function initProducer(state: ClusterState, config: KafkaProducerConfig): string 
   return lastErr;
 }
 
+/** Keys whose partitions are remembered per config, at most (then the memory starts again). */
+const KEY_PARTITIONS_MAX = 10000;
+
+/**
+ * The partition of a keyed record, remembered per key: the keys are usage subjects, a few
+ * per batch of hundreds, and murmur2's loop over the key's bytes inside the loop over the
+ * records kept LuaJIT from compiling it ("inner loop in root trace").
+ */
+function partitionOf(state: ClusterState, key: Bytes, partitionCount: number): number {
+  if (state.keyPartitionCount !== partitionCount || state.keyPartitionSize >= KEY_PARTITIONS_MAX) {
+    state.keyPartitions = new LuaTable();
+    state.keyPartitionCount = partitionCount;
+    state.keyPartitionSize = 0;
+  }
+  let partition = state.keyPartitions.get(key);
+  if (partition === undefined) {
+    partition = partitionForKey(key, partitionCount);
+    state.keyPartitions.set(key, partition);
+    state.keyPartitionSize += 1;
+  }
+  return partition;
+}
+
 interface PartitionBatch {
   partition: number;
   records: KafkaRecord[];
@@ -497,7 +527,7 @@ export function send(
   const byPartition = new LuaTable<number, PartitionBatch>();
   const order: PartitionBatch[] = [];
   for (const record of records) {
-    const partition = record.key == null ? keyless : partitionForKey(record.key, partitionCount);
+    const partition = record.key == null ? keyless : partitionOf(state, record.key, partitionCount);
     let batch = byPartition.get(partition);
     if (batch === undefined) {
       batch = { partition, records: [], sequence: -1 };

@@ -16,8 +16,13 @@ import type { UsageFacts } from "../event";
 function upstreamMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   // One upstream tried: the usual case, without a pattern match (which LuaJIT interprets).
+  // The ms go through a local: `return math.floor(…)`, a tail call to a builtin, aborts
+  // every trace that starts in this function ("leaving loop in root trace").
   const single = tonumber(value);
-  if (single !== undefined) return Math.floor(single * 1000 + 0.5);
+  if (single !== undefined) {
+    const ms = Math.floor(single * 1000 + 0.5);
+    return ms;
+  }
   let total: number | undefined;
   let from = 1;
   for (;;) {

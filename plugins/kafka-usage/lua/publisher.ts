@@ -58,6 +58,8 @@ let dictName = "tollgate_usage";
 let flushing = false;
 /** When (nowMs()) the earliest pending flush timer fires, or -1 when none is pending. */
 let timerDueAt = -1;
+/** What nowMs() last read: a clock that is at most behind, for the log phase's checks (see publish). */
+let lastNowMs = 0;
 let statsStarted = false;
 
 function channelFor(conf: KafkaUsageConfig): Channel {
@@ -135,19 +137,27 @@ function logStats(this: void, premature: boolean): void {
   ngx.log(ngx.NOTICE, `[kafka-usage] worker ${ngx.worker.id() ?? 0}: ${formatCounters(counters)} depth=${queueDepth()}`);
 }
 
-/** The worker's clock in ms (nginx's cached time). */
+/**
+ * The worker's clock in ms (nginx's cached time). Read once per flush and per attempt,
+ * and in the log phase only when it matters (see publish): every call of resty.core's
+ * ngx.now() from code LuaJIT runs interpreted makes it hotter, and as the start of a
+ * trace it always aborts (it ends in `return tonumber(…)`), until LuaJIT blacklists it —
+ * and then every trace through ngx.now() aborts, the gateway's own included.
+ */
 function nowMs(): number {
-  return ngx.now() * 1000;
+  lastNowMs = ngx.now() * 1000;
+  return lastNowMs;
 }
 
 /** Ms until `channel` should be flushed (0: now), or undefined when it holds nothing. */
 function dueIn(channel: Channel, now: number): number | undefined {
-  return msUntilDue(channel.delivery, channel.conf.batch, now);
+  const due = msUntilDue(channel.delivery, channel.conf.batch, now);
+  return due;
 }
 
-/** A flush timer `delayMs` from now, unless one is already due by then. */
-function schedule(delayMs: number): void {
-  const at = nowMs() + delayMs;
+/** A flush timer `delayMs` after `now`, unless one is already due by then. */
+function schedule(delayMs: number, now: number): void {
+  const at = now + delayMs;
   if (timerDueAt >= 0 && timerDueAt <= at) return;
   const [ok, err] = ngx.timer.at(delayMs / 1000, flushTimer);
   if (ok === undefined) {
@@ -171,10 +181,13 @@ function refusedForSize(channel: Channel, events: QueuedEvent[], error: string):
   ngx.log(ngx.ERR, `[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${error}`);
 }
 
-/** One attempt for a channel: send its in-flight events (taking new ones when there are none). */
-function attempt(channel: Channel): void {
+/**
+ * One attempt for a channel: send its in-flight events (taking new ones when there are
+ * none). Returns the clock (ms) read after it, or undefined when there was nothing to send.
+ */
+function attempt(channel: Channel): number | undefined {
   const events = eventsToSend(channel.delivery, channel.conf.batch);
-  if (events.length === 0) return;
+  if (events.length === 0) return undefined;
   // The queued events are the Kafka records: each partition's result hands back the very
   // events it carried, so the failed ones are kept as they are, for an identical resend.
   const [result, err] = send(channel.producer, channel.conf.kafka.topic, events);
@@ -194,10 +207,12 @@ function attempt(channel: Channel): void {
   }
   if (delivered.length > 0) count("sent", delivered.length);
   if (failed.length > 0) count("retried", failed.length);
-  if (settleAttempt(channel.delivery, delivered, failed, channel.conf.retry, nowMs(), math.random())) {
+  const now = nowMs();
+  if (settleAttempt(channel.delivery, delivered, failed, channel.conf.retry, now, math.random())) {
     const failures = channel.delivery.failures;
     ngx.log(ngx.WARN, `[kafka-usage] ${failed.length} event(s) not acknowledged (attempt ${failures}), will retry: ${err ?? "a partition failed"}`);
   }
+  return now;
 }
 
 /** Gives up on everything a channel holds (worker exit after the shutdown timeout). */
@@ -238,7 +253,7 @@ function flushTimer(this: void, premature: boolean): void {
     const due = dueIn(channel, now);
     if (due !== undefined && (next === undefined || due < next)) next = due;
   }
-  if (next !== undefined && !ngx.worker.exiting()) schedule(next);
+  if (next !== undefined && !ngx.worker.exiting()) schedule(next, now);
 }
 
 function flushLoop(this: void, premature: boolean): void {
@@ -257,24 +272,28 @@ function flushLoop(this: void, premature: boolean): void {
       const due = dueIn(channel, now);
       if (due === undefined) continue;
       if (due === 0 || (exiting && channel.delivery.failures === 0)) {
-        attempt(channel);
-        syncCounters();
-        const again = dueIn(channel, nowMs());
+        const after = attempt(channel) ?? now;
+        const again = dueIn(channel, after);
         if (again !== undefined && (wait === undefined || again < wait)) wait = again;
       } else if (wait === undefined || due < wait) {
         wait = due;
       }
     }
+    // The counters are synced where the flusher goes on, and by flushTimer after it: not
+    // just before a return, where LuaJIT cannot end a trace after the shared dict's C
+    // calls ("NYI: return to lower frame").
     if (wait === undefined) return;
     if (!exiting) {
       // Not due yet (age or backoff): a timer takes over, the flusher is free again.
       if (wait > 0) return;
+      syncCounters();
       continue;
     }
-    if (nowMs() + wait > deadline) {
+    if (lastNowMs + wait > deadline) {
       for (const [, channel] of channels) abandon(channel);
       return;
     }
+    syncCounters();
     if (wait > 0) ngx.sleep(wait / 1000);
   }
 }
@@ -288,17 +307,31 @@ export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: strin
   if (event === undefined) return "skipped";
   const value = encodeUsageEvent(event);
   const channel = channelFor(conf);
-  const now = nowMs();
-  const result = channel.delivery.queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);
+  const queue = channel.delivery.queue;
+  // The clock is read for the first event of a batch (the batch's age counts from it) and
+  // when a timer may be needed and none is pending; otherwise the last read serves, unless
+  // a flush may be due before the pending timer fires. A clock read earlier gives an
+  // earlier due time than the true one, so a timer due by then is due by the true time too.
+  const fresh = queue.waiting() === 0 || (!flushing && timerDueAt < 0);
+  let now = fresh ? nowMs() : lastNowMs;
+  const result = queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);
   if (result !== "queued") {
     drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
     return result;
   }
   count("queued", 1);
-  if (!flushing) {
-    const due = dueIn(channel, now);
-    if (due !== undefined) schedule(due);
+  if (flushing) return result; // the running flusher sees the new event
+  // Neither the batch's first event nor the one that fills it: the channel is due when it
+  // was at the event before, and a timer due by then is pending.
+  if (!fresh && queue.waiting() < channel.conf.batch.max_events) return result;
+  let due = dueIn(channel, now);
+  if (due === undefined || (timerDueAt >= 0 && timerDueAt <= now + due)) return result;
+  if (!fresh) {
+    now = nowMs();
+    due = dueIn(channel, now);
+    if (due === undefined) return result;
   }
+  schedule(due, now);
   return result;
 }
 

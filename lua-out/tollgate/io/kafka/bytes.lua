@@ -17,30 +17,60 @@ do
         b = b + 1
     end
 end
---- The byte at 0-based `i` of a byte string.
+--- The byte at 0-based `i` of a byte string. In Lua through a local, not `return
+-- string.byte(…)`: a function that ends in a tail call to a builtin cannot start a LuaJIT
+-- trace (its return to the caller aborts it: "leaving loop in root trace" or "NYI: return
+-- to lower frame"), and every tail call on a trace counts toward its loop-unroll limit.
+-- The same holds for every small helper below that returns a builtin's result.
 ____exports.byteAt = ____exports.BYTE_STRINGS and (function(s, i)
-    -- plugins/io/kafka/bytes.ts:40
-    return string.byte(s, i + 1)
+    -- plugins/io/kafka/bytes.ts:46
+    local b = string.byte(s, i + 1)
+    return b
 end) or (function(s, i)
-    -- plugins/io/kafka/bytes.ts:41
+    -- plugins/io/kafka/bytes.ts:50
     return __TS__StringCharCodeAt(s, i)
 end)
+--- Four bytes at 0-based `i`, little-endian, as a signed 32-bit value (CRC-32C and murmur2 read words so).
+function ____exports.int32LE(s, i)
+    -- plugins/io/kafka/bytes.ts:53
+    local word = bit.bor(
+        bit.bor(
+            bit.bor(
+                ____exports.byteAt(s, i),
+                bit.lshift(
+                    ____exports.byteAt(s, i + 1),
+                    8
+                )
+            ),
+            bit.lshift(
+                ____exports.byteAt(s, i + 2),
+                16
+            )
+        ),
+        bit.lshift(
+            ____exports.byteAt(s, i + 3),
+            24
+        )
+    )
+    return word
+end
 --- Bytes `first` … `last - 1` (0-based) of a byte string.
 ____exports.slice = ____exports.BYTE_STRINGS and (function(s, first, last)
-    -- plugins/io/kafka/bytes.ts:45
-    return string.sub(s, first + 1, last)
+    -- plugins/io/kafka/bytes.ts:60
+    local part = string.sub(s, first + 1, last)
+    return part
 end) or (function(s, first, last)
-    -- plugins/io/kafka/bytes.ts:46
+    -- plugins/io/kafka/bytes.ts:64
     return __TS__StringSubstring(s, first, last)
 end)
 --- The one-byte string of `b` (0 … 255).
 function ____exports.char(b)
-    -- plugins/io/kafka/bytes.ts:49
+    -- plugins/io/kafka/bytes.ts:67
     return CHARS[bit.band(b, 255) + 1]
 end
 --- UTF-8 bytes of a text: the text itself in LuaJIT; encoded from UTF-16 in JavaScript.
 function ____exports.utf8(s)
-    -- plugins/io/kafka/bytes.ts:57
+    -- plugins/io/kafka/bytes.ts:75
     if ____exports.BYTE_STRINGS then
         return s
     end
@@ -140,7 +170,7 @@ end
 --- The text of UTF-8 bytes: the bytes themselves in LuaJIT; decoded to UTF-16 in
 -- JavaScript (an invalid sequence becomes U+FFFD).
 function ____exports.text(bytes)
-    -- plugins/io/kafka/bytes.ts:101
+    -- plugins/io/kafka/bytes.ts:119
     if ____exports.BYTE_STRINGS then
         return bytes
     end
@@ -193,7 +223,7 @@ function ____exports.text(bytes)
             if not valid then
                 out[#out + 1] = "�"
                 i = i + 1
-                goto __continue30
+                goto __continue31
             end
             if code >= 65536 then
                 code = code - 65536
@@ -206,7 +236,7 @@ function ____exports.text(bytes)
             end
             i = i + (need + 1)
         end
-        ::__continue30::
+        ::__continue31::
     end
     return table.concat(out, "")
 end
@@ -239,7 +269,7 @@ do
 end
 --- Lowercase hex of a byte string.
 function ____exports.toHex(bytes)
-    -- plugins/io/kafka/bytes.ts:157
+    -- plugins/io/kafka/bytes.ts:175
     local out = {}
     do
         local i = 0
@@ -251,7 +281,7 @@ function ____exports.toHex(bytes)
     return table.concat(out, "")
 end
 local function hexDigit(code)
-    -- plugins/io/kafka/bytes.ts:165
+    -- plugins/io/kafka/bytes.ts:183
     if code >= 48 and code <= 57 then
         return code - 48
     end
@@ -265,7 +295,7 @@ local function hexDigit(code)
 end
 --- The bytes of a hex string (either case; spaces ignored); undefined if it is not hex.
 function ____exports.fromHex(hex)
-    -- plugins/io/kafka/bytes.ts:173
+    -- plugins/io/kafka/bytes.ts:191
     local out = {}
     local high = -1
     do
@@ -274,7 +304,7 @@ function ____exports.fromHex(hex)
             do
                 local code = ____exports.byteAt(hex, i)
                 if code == 32 then
-                    goto __continue53
+                    goto __continue54
                 end
                 local digit = hexDigit(code)
                 if digit < 0 then
@@ -287,7 +317,7 @@ function ____exports.fromHex(hex)
                     high = -1
                 end
             end
-            ::__continue53::
+            ::__continue54::
             i = i + 1
         end
     end
@@ -313,7 +343,7 @@ do
 end
 --- Standard base64 (RFC 4648, with padding) of a byte string.
 function ____exports.toBase64(bytes)
-    -- plugins/io/kafka/bytes.ts:197
+    -- plugins/io/kafka/bytes.ts:215
     local out = {}
     do
         local i = 0
@@ -348,7 +378,7 @@ function ____exports.toBase64(bytes)
 end
 --- The bytes of standard base64 text (padding required); undefined when it is not base64.
 function ____exports.fromBase64(text64)
-    -- plugins/io/kafka/bytes.ts:211
+    -- plugins/io/kafka/bytes.ts:229
     if #text64 % 4 ~= 0 then
         return nil
     end
@@ -383,11 +413,11 @@ function ____exports.fromBase64(text64)
     return table.concat(out, "")
 end
 function ____exports.int8(out, v)
-    -- plugins/io/kafka/bytes.ts:235
+    -- plugins/io/kafka/bytes.ts:253
     out[#out + 1] = ____exports.char(bit.band(v, 255))
 end
 function ____exports.int16(out, v)
-    -- plugins/io/kafka/bytes.ts:239
+    -- plugins/io/kafka/bytes.ts:257
     out[#out + 1] = string.char(
         bit.band(
             bit.arshift(v, 8),
@@ -398,7 +428,7 @@ function ____exports.int16(out, v)
 end
 --- A 32-bit integer, signed or unsigned (both wrap to the same four bytes).
 function ____exports.int32(out, v)
-    -- plugins/io/kafka/bytes.ts:244
+    -- plugins/io/kafka/bytes.ts:262
     out[#out + 1] = string.char(
         bit.band(
             bit.rshift(v, 24),
@@ -417,21 +447,21 @@ function ____exports.int32(out, v)
 end
 --- A 64-bit integer given as a number with |v| < 2^53 (two's complement when negative).
 function ____exports.int64(out, v)
-    -- plugins/io/kafka/bytes.ts:249
+    -- plugins/io/kafka/bytes.ts:267
     local high = math.floor(v / TWO_32)
     local low = v - high * TWO_32
     ____exports.int32(out, high)
     ____exports.int32(out, low)
 end
 function ____exports.bool(out, v)
-    -- plugins/io/kafka/bytes.ts:256
+    -- plugins/io/kafka/bytes.ts:274
     out[#out + 1] = ____exports.char(v and 1 or 0)
 end
 --- Unsigned varint (7 bits per byte, low group first), 0 ≤ v < 2^53. Values below 2^14
 -- (record lengths, deltas, sizes: nearly all of them) take a branch, not the loop: a loop
 -- inside a function that a hot loop calls makes LuaJIT give up compiling the caller.
 function ____exports.uvarint(out, v)
-    -- plugins/io/kafka/bytes.ts:265
+    -- plugins/io/kafka/bytes.ts:283
     if v < 128 then
         out[#out + 1] = ____exports.char(v)
         return
@@ -451,7 +481,7 @@ function ____exports.uvarint(out, v)
 end
 --- Bytes uvarint() writes for `v` (branches, no loop, below 2^35: see uvarint).
 function ____exports.uvarintSize(v)
-    -- plugins/io/kafka/bytes.ts:282
+    -- plugins/io/kafka/bytes.ts:300
     if v < 128 then
         return 1
     end
@@ -479,17 +509,40 @@ function ____exports.uvarintSize(v)
 end
 --- Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 …
 function ____exports.zigzag(n)
-    -- plugins/io/kafka/bytes.ts:294
+    -- plugins/io/kafka/bytes.ts:312
     return n >= 0 and n * 2 or -n * 2 - 1
 end
---- Bytes varint() writes for `n`.
-function ____exports.varintSize(n)
-    -- plugins/io/kafka/bytes.ts:299
-    return ____exports.uvarintSize(____exports.zigzag(n))
+--- UVARINTS[u]: the bytes of the unsigned varint u, for u < 4096: record lengths, deltas
+-- and sizes are nearly all below that (2^11 in magnitude, zig-zagged).
+local UVARINTS = {}
+do
+    local u = 0
+    while u < 4096 do
+        UVARINTS[#UVARINTS + 1] = u < 128 and CHARS[u + 1] or string.char(
+            u % 128 + 128,
+            math.floor(u / 128)
+        )
+        u = u + 1
+    end
+end
+--- The bytes varint() writes for `n`: a table look-up for the usual sizes. The record
+-- encoder calls this several times per record, so LuaJIT compiles it before the loop over
+-- the records; a branch taken differently per record (1 or 2 bytes) would leave that trace
+-- and start side traces that wander on through the caller's loop ("too many snapshots").
+function ____exports.varintBytes(n)
+    -- plugins/io/kafka/bytes.ts:329
+    local u = ____exports.zigzag(n)
+    if u < 4096 then
+        return UVARINTS[u + 1]
+    end
+    local out = {}
+    ____exports.uvarint(out, u)
+    local bytes = table.concat(out, "")
+    return bytes
 end
 --- Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint).
 function ____exports.varint(out, n)
-    -- plugins/io/kafka/bytes.ts:304
+    -- plugins/io/kafka/bytes.ts:339
     ____exports.uvarint(
         out,
         ____exports.zigzag(n)
@@ -497,13 +550,13 @@ function ____exports.varint(out, n)
 end
 --- STRING: int16 length, then the bytes.
 function ____exports.str(out, s)
-    -- plugins/io/kafka/bytes.ts:309
+    -- plugins/io/kafka/bytes.ts:344
     ____exports.int16(out, #s)
     out[#out + 1] = s
 end
 --- NULLABLE_STRING: length -1 for null.
 function ____exports.nullableStr(out, s)
-    -- plugins/io/kafka/bytes.ts:315
+    -- plugins/io/kafka/bytes.ts:350
     if s == nil then
         ____exports.int16(out, -1)
     else
@@ -512,13 +565,13 @@ function ____exports.nullableStr(out, s)
 end
 --- COMPACT_STRING: unsigned varint length + 1, then the bytes.
 function ____exports.compactStr(out, s)
-    -- plugins/io/kafka/bytes.ts:321
+    -- plugins/io/kafka/bytes.ts:356
     ____exports.uvarint(out, #s + 1)
     out[#out + 1] = s
 end
 --- COMPACT_NULLABLE_STRING: 0 for null.
 function ____exports.compactNullableStr(out, s)
-    -- plugins/io/kafka/bytes.ts:327
+    -- plugins/io/kafka/bytes.ts:362
     if s == nil then
         ____exports.uvarint(out, 0)
     else
@@ -527,7 +580,7 @@ function ____exports.compactNullableStr(out, s)
 end
 --- NULLABLE_BYTES: int32 length (-1 for null), then the bytes.
 function ____exports.nullableBytes(out, b)
-    -- plugins/io/kafka/bytes.ts:333
+    -- plugins/io/kafka/bytes.ts:368
     if b == nil then
         ____exports.int32(out, -1)
     else
@@ -537,11 +590,11 @@ function ____exports.nullableBytes(out, b)
 end
 --- An empty tagged-field section (flexible versions).
 function ____exports.emptyTags(out)
-    -- plugins/io/kafka/bytes.ts:342
+    -- plugins/io/kafka/bytes.ts:377
     out[#out + 1] = CHARS[1]
 end
 function ____exports.reader(data, pos)
-    -- plugins/io/kafka/bytes.ts:357
+    -- plugins/io/kafka/bytes.ts:392
     if pos == nil then
         pos = 0
     end
@@ -549,7 +602,7 @@ function ____exports.reader(data, pos)
 end
 --- True (and `err` set) when fewer than `n` bytes remain.
 local function short(r, n)
-    -- plugins/io/kafka/bytes.ts:362
+    -- plugins/io/kafka/bytes.ts:397
     if r.pos + n <= #r.data then
         return false
     end
@@ -560,7 +613,7 @@ local function short(r, n)
     return true
 end
 function ____exports.readInt8(r)
-    -- plugins/io/kafka/bytes.ts:369
+    -- plugins/io/kafka/bytes.ts:404
     if short(r, 1) then
         return 0
     end
@@ -569,7 +622,7 @@ function ____exports.readInt8(r)
     return b >= 128 and b - 256 or b
 end
 function ____exports.readInt16(r)
-    -- plugins/io/kafka/bytes.ts:376
+    -- plugins/io/kafka/bytes.ts:411
     if short(r, 2) then
         return 0
     end
@@ -579,7 +632,7 @@ function ____exports.readInt16(r)
 end
 --- An unsigned 32-bit integer (0 … 2^32 - 1).
 function ____exports.readUint32(r)
-    -- plugins/io/kafka/bytes.ts:384
+    -- plugins/io/kafka/bytes.ts:419
     if short(r, 4) then
         return 0
     end
@@ -589,23 +642,30 @@ function ____exports.readUint32(r)
     return ____exports.byteAt(d, p) * 16777216 + ____exports.byteAt(d, p + 1) * 65536 + ____exports.byteAt(d, p + 2) * 256 + ____exports.byteAt(d, p + 3)
 end
 function ____exports.readInt32(r)
-    -- plugins/io/kafka/bytes.ts:392
+    -- plugins/io/kafka/bytes.ts:427
     local v = ____exports.readUint32(r)
     return v >= 2147483648 and v - TWO_32 or v
 end
 --- A 64-bit integer as a number (exact while |v| < 2^53).
 function ____exports.readInt64(r)
-    -- plugins/io/kafka/bytes.ts:398
+    -- plugins/io/kafka/bytes.ts:433
     local high = ____exports.readInt32(r)
     local low = ____exports.readUint32(r)
     return high * TWO_32 + low
 end
 function ____exports.readBool(r)
-    -- plugins/io/kafka/bytes.ts:404
+    -- plugins/io/kafka/bytes.ts:439
     return ____exports.readInt8(r) ~= 0
 end
 function ____exports.readUvarint(r)
-    -- plugins/io/kafka/bytes.ts:408
+    -- plugins/io/kafka/bytes.ts:443
+    if r.pos < #r.data then
+        local first = ____exports.byteAt(r.data, r.pos)
+        if first < 128 then
+            r.pos = r.pos + 1
+            return first
+        end
+    end
     local value = 0
     local scale = 1
     do
@@ -631,12 +691,12 @@ function ____exports.readUvarint(r)
 end
 --- A zig-zag varint or varlong.
 function ____exports.readVarint(r)
-    -- plugins/io/kafka/bytes.ts:424
+    -- plugins/io/kafka/bytes.ts:468
     local u = ____exports.readUvarint(r)
     return u % 2 == 0 and u / 2 or -(u + 1) / 2
 end
 function ____exports.readBytesN(r, n)
-    -- plugins/io/kafka/bytes.ts:429
+    -- plugins/io/kafka/bytes.ts:473
     if n <= 0 then
         return ""
     end
@@ -648,14 +708,14 @@ function ____exports.readBytesN(r, n)
     return b
 end
 function ____exports.readStr(r)
-    -- plugins/io/kafka/bytes.ts:437
+    -- plugins/io/kafka/bytes.ts:481
     return ____exports.readBytesN(
         r,
         ____exports.readInt16(r)
     )
 end
 function ____exports.readNullableStr(r)
-    -- plugins/io/kafka/bytes.ts:441
+    -- plugins/io/kafka/bytes.ts:485
     local n = ____exports.readInt16(r)
     local ____temp_0
     if n < 0 then
@@ -666,14 +726,14 @@ function ____exports.readNullableStr(r)
     return ____temp_0
 end
 function ____exports.readCompactStr(r)
-    -- plugins/io/kafka/bytes.ts:446
+    -- plugins/io/kafka/bytes.ts:490
     return ____exports.readBytesN(
         r,
         ____exports.readUvarint(r) - 1
     )
 end
 function ____exports.readCompactNullableStr(r)
-    -- plugins/io/kafka/bytes.ts:450
+    -- plugins/io/kafka/bytes.ts:494
     local n = ____exports.readUvarint(r)
     local ____temp_1
     if n == 0 then
@@ -684,7 +744,7 @@ function ____exports.readCompactNullableStr(r)
     return ____temp_1
 end
 function ____exports.readNullableBytes(r)
-    -- plugins/io/kafka/bytes.ts:455
+    -- plugins/io/kafka/bytes.ts:499
     local n = ____exports.readInt32(r)
     local ____temp_2
     if n < 0 then
@@ -696,7 +756,7 @@ function ____exports.readNullableBytes(r)
 end
 --- Skips a tagged-field section (flexible versions): count, then tag, size and data each.
 function ____exports.skipTags(r)
-    -- plugins/io/kafka/bytes.ts:461
+    -- plugins/io/kafka/bytes.ts:505
     local count = ____exports.readUvarint(r)
     do
         local i = 0

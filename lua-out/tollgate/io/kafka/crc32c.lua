@@ -2,6 +2,7 @@
 local ____exports = {}
 local ____bytes = require("tollgate.io.kafka.bytes")
 local byteAt = ____bytes.byteAt
+local int32LE = ____bytes.int32LE
 --- TABLE[n]: the CRC register after shifting in the byte n (reflected, one byte at a time).
 local TABLE = {}
 do
@@ -66,25 +67,7 @@ local function update(crc, data, first, last)
     while i <= lastWord do
         crc = bit.bxor(
             crc,
-            bit.bor(
-                bit.bor(
-                    bit.bor(
-                        byteAt(data, i),
-                        bit.lshift(
-                            byteAt(data, i + 1),
-                            8
-                        )
-                    ),
-                    bit.lshift(
-                        byteAt(data, i + 2),
-                        16
-                    )
-                ),
-                bit.lshift(
-                    byteAt(data, i + 3),
-                    24
-                )
-            )
+            int32LE(data, i)
         )
         crc = bit.bxor(
             bit.bxor(
@@ -135,7 +118,7 @@ function ____exports.crc32c(data, first, last)
     if last == nil then
         last = #data
     end
-    return ____exports.unsigned32(bit.bxor(
+    local crc = ____exports.unsigned32(bit.bxor(
         update(
             bit.bor(4294967295, 0),
             data,
@@ -144,5 +127,6 @@ function ____exports.crc32c(data, first, last)
         ),
         bit.bor(4294967295, 0)
     ))
+    return crc
 end
 return ____exports

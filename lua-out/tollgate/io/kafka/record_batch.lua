@@ -14,7 +14,7 @@ local reader = ____bytes.reader
 local readUint32 = ____bytes.readUint32
 local readVarint = ____bytes.readVarint
 local varint = ____bytes.varint
-local varintSize = ____bytes.varintSize
+local varintBytes = ____bytes.varintBytes
 local ____crc32c = require("tollgate.io.kafka.crc32c")
 local crc32c = ____crc32c.crc32c
 --- Bytes of the batch before the CRC'd part: baseOffset, batchLength, partitionLeaderEpoch, magic, crc.
@@ -23,8 +23,11 @@ ____exports.BATCH_HEADER_BYTES = 21
 ____exports.EMPTY_BATCH_BYTES = 61
 local MAGIC = 2
 local TRANSACTIONAL_BIT = 16
+--- A record's attributes (none are defined) and an empty headers section: one zero byte each.
+local NO_ATTRIBUTES = varintBytes(0)
+local NO_HEADERS = varintBytes(0)
 local function varBytes(out, b)
-    -- plugins/io/kafka/record-batch.ts:75
+    -- plugins/io/kafka/record-batch.ts:78
     if b == nil then
         varint(out, -1)
     else
@@ -32,61 +35,59 @@ local function varBytes(out, b)
         out[#out + 1] = b
     end
 end
---- Bytes varBytes() writes for `b`.
-local function varBytesSize(b)
-    -- plugins/io/kafka/record-batch.ts:84
-    return b == nil and 1 or varintSize(#b) + #b
-end
---- Bytes of the headers' keys and values (one header, the usual case, without a loop: see uvarint).
-local function headersSize(headers)
-    -- plugins/io/kafka/record-batch.ts:89
+--- The headers of the last record encoded, and their bytes (count included): see headersBytes.
+local lastHeaders
+local lastHeadersBytes = varintBytes(0)
+--- The bytes of a record's headers, count included. A producer's records usually share one
+-- headers array (kafka-usage's content-type): its bytes are made once, not per record.
+local function headersBytes(headers)
+    -- plugins/io/kafka/record-batch.ts:94
     if headers == nil or #headers == 0 then
-        return 0
+        return NO_HEADERS
     end
-    if #headers == 1 then
-        return varBytesSize(headers[1].key) + varBytesSize(headers[1].value)
+    if headers == lastHeaders then
+        return lastHeadersBytes
     end
-    local size = 0
-    for ____, header in ipairs(headers) do
-        size = size + (varBytesSize(header.key) + varBytesSize(header.value))
-    end
-    return size
-end
-local function pushHeaders(out, headers)
-    -- plugins/io/kafka/record-batch.ts:97
-    if headers == nil or #headers == 0 then
-        return
-    end
-    if #headers == 1 then
-        varBytes(out, headers[1].key)
-        varBytes(out, headers[1].value)
-        return
-    end
+    local out = {varintBytes(#headers)}
     for ____, header in ipairs(headers) do
         varBytes(out, header.key)
         varBytes(out, header.value)
     end
+    lastHeaders = headers
+    lastHeadersBytes = table.concat(out, "")
+    return lastHeadersBytes
 end
 --- Appends one record (length prefix included) to `out`, at `offsetDelta` with
--- `timestampDelta` from the base. The record's length is computed first, so its fields go
--- straight into `out` (no per-record buffer to join and copy: a batch holds hundreds).
+-- `timestampDelta` from the base. Each varint is made once (varintBytes) and its length
+-- counted into the record's, so the fields go straight into `out` (no per-record buffer to
+-- join and copy: a batch holds hundreds), one push each.
 local function pushRecord(out, record, offsetDelta, timestampDelta)
-    -- plugins/io/kafka/record-batch.ts:115
-    local headers = record.headers
-    local headerCount = headers == nil and 0 or #headers
-    local length = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + varBytesSize(record.key) + varBytesSize(record.value) + varintSize(headerCount) + headersSize(headers)
-    varint(out, length)
-    int8(out, 0)
-    varint(out, timestampDelta)
-    varint(out, offsetDelta)
-    varBytes(out, record.key)
-    varBytes(out, record.value)
-    varint(out, headerCount)
-    pushHeaders(out, headers)
+    -- plugins/io/kafka/record-batch.ts:113
+    local key = record.key
+    local value = record.value
+    local timestamp = varintBytes(timestampDelta)
+    local offset = varintBytes(offsetDelta)
+    local keyLength = varintBytes(key == nil and -1 or #key)
+    local valueLength = varintBytes(value == nil and -1 or #value)
+    local headers = headersBytes(record.headers)
+    local length = 1 + #timestamp + #offset + #keyLength + (key == nil and 0 or #key) + #valueLength + (value == nil and 0 or #value) + #headers
+    out[#out + 1] = varintBytes(length)
+    out[#out + 1] = NO_ATTRIBUTES
+    out[#out + 1] = timestamp
+    out[#out + 1] = offset
+    out[#out + 1] = keyLength
+    if key ~= nil then
+        out[#out + 1] = key
+    end
+    out[#out + 1] = valueLength
+    if value ~= nil then
+        out[#out + 1] = value
+    end
+    out[#out + 1] = headers
 end
 --- One record (length prefix included), at `offsetDelta` with `timestampDelta` from the base.
 function ____exports.encodeRecord(record, offsetDelta, timestampDelta)
-    -- plugins/io/kafka/record-batch.ts:131
+    -- plugins/io/kafka/record-batch.ts:135
     local out = {}
     pushRecord(out, record, offsetDelta, timestampDelta)
     return table.concat(out, "")
@@ -94,7 +95,7 @@ end
 --- A RecordBatch v2 holding `records` (at least one), uncompressed, CreateTime.
 -- Timestamps are numbers of ms below 2^53.
 function ____exports.encodeRecordBatch(records, options)
-    -- plugins/io/kafka/record-batch.ts:141
+    -- plugins/io/kafka/record-batch.ts:145
     if options == nil then
         options = {}
     end
@@ -137,7 +138,7 @@ function ____exports.encodeRecordBatch(records, options)
     return table.concat(out, "")
 end
 local function readVarBytes(r)
-    -- plugins/io/kafka/record-batch.ts:193
+    -- plugins/io/kafka/record-batch.ts:197
     local n = readVarint(r)
     local ____temp_0
     if n < 0 then
@@ -149,7 +150,7 @@ local function readVarBytes(r)
 end
 --- Decodes one uncompressed RecordBatch v2 at the start of `data`.
 function ____exports.decodeRecordBatch(data)
-    -- plugins/io/kafka/record-batch.ts:199
+    -- plugins/io/kafka/record-batch.ts:203
     local r = reader(data)
     local baseOffset = readInt64(r)
     local batchLength = readInt32(r)

@@ -47,7 +47,7 @@ local saslAuthenticateRequest = ____requests.saslAuthenticateRequest
 local saslHandshakeRequest = ____requests.saslHandshakeRequest
 local saslPlainMessage = ____requests.saslPlainMessage
 function exchange(state, sock, config, apiKey, version, body)
-    -- plugins/io/lua/kafka-producer.ts:209
+    -- plugins/io/lua/kafka-producer.ts:216
     state.correlationId = (state.correlationId + 1) % 2147483647
     local correlationId = state.correlationId
     local sent, sendErr = sock:send(frameRequest(
@@ -79,12 +79,12 @@ function exchange(state, sock, config, apiKey, version, body)
     return header, nil
 end
 function closed(sock, err)
-    -- plugins/io/lua/kafka-producer.ts:263
+    -- plugins/io/lua/kafka-producer.ts:270
     sock:close()
     return nil, err
 end
 function learnVersions(state, config, sock, broker)
-    -- plugins/io/lua/kafka-producer.ts:269
+    -- plugins/io/lua/kafka-producer.ts:276
     local header, exchangeErr = exchange(
         state,
         sock,
@@ -126,7 +126,7 @@ function learnVersions(state, config, sock, broker)
     return nil
 end
 function authenticate(state, config, sock, broker, sasl)
-    -- plugins/io/lua/kafka-producer.ts:291
+    -- plugins/io/lua/kafka-producer.ts:298
     local handshake, handshakeErr = exchange(
         state,
         sock,
@@ -195,7 +195,7 @@ function authenticate(state, config, sock, broker, sasl)
     return scramCheckServer(serverFinal, final)
 end
 function saslStep(state, config, sock, version, message)
-    -- plugins/io/lua/kafka-producer.ts:323
+    -- plugins/io/lua/kafka-producer.ts:330
     local answer, answerErr = exchange(
         state,
         sock,
@@ -250,7 +250,7 @@ for ____, code in ipairs({45, 47, 59}) do
 end
 local SEQUENCE_MODULUS = 2147483648
 local function parseAddr(addr)
-    -- plugins/io/lua/kafka-producer.ts:172
+    -- plugins/io/lua/kafka-producer.ts:176
     local host, port = string.match(addr, "^%[?([^%]]+)%]?:(%d+)$")
     if host == nil or port == nil then
         return nil
@@ -262,7 +262,7 @@ local function parseAddr(addr)
     }
 end
 local function clientCertOf(config)
-    -- plugins/io/lua/kafka-producer.ts:178
+    -- plugins/io/lua/kafka-producer.ts:182
     local ____temp_0
     if config.tls == nil then
         ____temp_0 = nil
@@ -272,7 +272,7 @@ local function clientCertOf(config)
     return ____temp_0
 end
 local function stateFor(config)
-    -- plugins/io/lua/kafka-producer.ts:182
+    -- plugins/io/lua/kafka-producer.ts:186
     local state = states[config]
     if state ~= nil then
         return state
@@ -283,6 +283,7 @@ local function stateFor(config)
     local ____temp_6 = -1
     local ____temp_7 = -1
     local ____temp_8 = {}
+    local ____temp_9 = {}
     local ____poolSecurity_2 = poolSecurity
     local ____temp_1
     if config.tls == nil then
@@ -302,6 +303,9 @@ local function stateFor(config)
         producerEpoch = ____temp_7,
         sequences = ____temp_8,
         nextPartition = 0,
+        keyPartitions = ____temp_9,
+        keyPartitionCount = 0,
+        keyPartitionSize = 0,
         correlationId = 0,
         poolTag = ____poolSecurity_2(____temp_1) .. ":" .. (config.sasl == nil and "" or config.sasl.username .. ":" .. ngx.md5(config.sasl.password))
     }
@@ -310,8 +314,8 @@ local function stateFor(config)
         if broker == nil then
             state.error = "kafka: broker '" .. addr .. "' is not host:port"
         else
-            local ____state_seeds_9 = state.seeds
-            ____state_seeds_9[#____state_seeds_9 + 1] = broker
+            local ____state_seeds_10 = state.seeds
+            ____state_seeds_10[#____state_seeds_10 + 1] = broker
         end
     end
     if #state.seeds == 0 and state.error == nil then
@@ -324,7 +328,7 @@ end
 -- versions are known (ApiVersions on the first connection of this worker to it); or
 -- undefined and an error (the socket is closed).
 local function connect(state, config, broker)
-    -- plugins/io/lua/kafka-producer.ts:239
+    -- plugins/io/lua/kafka-producer.ts:246
     local sock = ngx.socket.tcp()
     sock:settimeouts(config.timeout_ms, config.timeout_ms, config.timeout_ms)
     local ok, err = sock:connect(broker.host, broker.port, {pool = "tollgate-kafka:" .. broker.addr .. ":" .. state.poolTag, pool_size = config.pool_size or 4})
@@ -369,11 +373,11 @@ local function connect(state, config, broker)
     return sock, nil
 end
 local function release(sock, config)
-    -- plugins/io/lua/kafka-producer.ts:338
+    -- plugins/io/lua/kafka-producer.ts:345
     sock:setkeepalive(config.keepalive_ms or 60000, config.pool_size or 4)
 end
 local function versionFor(broker, apiKey)
-    -- plugins/io/lua/kafka-producer.ts:342
+    -- plugins/io/lua/kafka-producer.ts:349
     if apiKey == API_PRODUCE then
         return broker.produce or -1
     end
@@ -390,7 +394,7 @@ end
 -- has closed meanwhile (it restarted, or closed an idle connection) is replaced by a fresh
 -- one once.
 local function call(state, config, broker, apiKey, name, body)
-    -- plugins/io/lua/kafka-producer.ts:355
+    -- plugins/io/lua/kafka-producer.ts:362
     do
         local attempt = 1
         while true do
@@ -427,7 +431,7 @@ local function call(state, config, broker, apiKey, name, body)
 end
 --- Brokers to ask for cluster-wide things: the known nodes, then the seeds.
 local function candidates(state)
-    -- plugins/io/lua/kafka-producer.ts:386
+    -- plugins/io/lua/kafka-producer.ts:393
     local out = {}
     for ____, broker in pairs(state.nodes) do
         out[#out + 1] = broker
@@ -439,7 +443,7 @@ local function candidates(state)
 end
 --- Loads the topic's partitions and leaders (and the brokers) from the first broker that answers.
 local function refreshMetadata(state, config, topic)
-    -- plugins/io/lua/kafka-producer.ts:394
+    -- plugins/io/lua/kafka-producer.ts:401
     local lastErr = "no broker"
     for ____, broker in ipairs(candidates(state)) do
         do
@@ -503,7 +507,7 @@ local function refreshMetadata(state, config, topic)
 end
 --- Obtains a producer id and epoch (retrying briefly while the coordinator loads).
 local function initProducer(state, config)
-    -- plugins/io/lua/kafka-producer.ts:426
+    -- plugins/io/lua/kafka-producer.ts:433
     local lastErr = "no broker"
     do
         local attempt = 0
@@ -542,10 +546,30 @@ local function initProducer(state, config)
     end
     return lastErr
 end
+--- Keys whose partitions are remembered per config, at most (then the memory starts again).
+local KEY_PARTITIONS_MAX = 10000
+--- The partition of a keyed record, remembered per key: the keys are usage subjects, a few
+-- per batch of hundreds, and murmur2's loop over the key's bytes inside the loop over the
+-- records kept LuaJIT from compiling it ("inner loop in root trace").
+local function partitionOf(state, key, partitionCount)
+    -- plugins/io/lua/kafka-producer.ts:466
+    if state.keyPartitionCount ~= partitionCount or state.keyPartitionSize >= KEY_PARTITIONS_MAX then
+        state.keyPartitions = {}
+        state.keyPartitionCount = partitionCount
+        state.keyPartitionSize = 0
+    end
+    local partition = state.keyPartitions[key]
+    if partition == nil then
+        partition = partitionForKey(key, partitionCount)
+        state.keyPartitions[key] = partition
+        state.keyPartitionSize = state.keyPartitionSize + 1
+    end
+    return partition
+end
 --- Every partition batch of `group` failed with `error`. (A module function: a closure made
 -- in send() would keep LuaJIT from compiling the loops that encode each batch.)
 local function failGroup(results, group, ____error, retriable)
-    -- plugins/io/lua/kafka-producer.ts:461
+    -- plugins/io/lua/kafka-producer.ts:491
     for ____, batch in ipairs(group) do
         results[#results + 1] = {
             partition = batch.partition,
@@ -560,7 +584,7 @@ end
 -- failed partition), or undefined and an error when nothing could be sent (no metadata,
 -- no producer id).
 function ____exports.send(config, topic, records)
-    -- plugins/io/lua/kafka-producer.ts:470
+    -- plugins/io/lua/kafka-producer.ts:500
     local state = stateFor(config)
     if state.error ~= nil then
         return nil, state.error
@@ -593,15 +617,15 @@ function ____exports.send(config, topic, records)
     local byPartition = {}
     local order = {}
     for ____, record in ipairs(records) do
-        local partition = record.key == nil and keyless or partitionForKey(record.key, partitionCount)
+        local partition = record.key == nil and keyless or partitionOf(state, record.key, partitionCount)
         local batch = byPartition[partition]
         if batch == nil then
             batch = {partition = partition, records = {}, sequence = -1}
             byPartition[partition] = batch
             order[#order + 1] = batch
         end
-        local ____batch_records_10 = batch.records
-        ____batch_records_10[#____batch_records_10 + 1] = record
+        local ____batch_records_11 = batch.records
+        ____batch_records_11[#____batch_records_11 + 1] = record
     end
     local results = {}
     local byLeader = {}
@@ -618,7 +642,7 @@ function ____exports.send(config, topic, records)
                     retriable = true
                 }
                 view.stale = true
-                goto __continue107
+                goto __continue110
             end
             local group = byLeader[leader]
             if group == nil then
@@ -628,7 +652,7 @@ function ____exports.send(config, topic, records)
             end
             group[#group + 1] = batch
         end
-        ::__continue107::
+        ::__continue110::
     end
     for ____, leader in ipairs(leaders) do
         do
@@ -654,12 +678,12 @@ function ____exports.send(config, topic, records)
             if header == nil then
                 view.stale = true
                 failGroup(results, group, err, true)
-                goto __continue111
+                goto __continue114
             end
             local response = decodeProduce(header.r, version)
             if response.error ~= nil then
                 failGroup(results, group, "kafka " .. broker.addr .. ": Produce: " .. response.error, true)
-                goto __continue111
+                goto __continue114
             end
             local answered = {}
             for ____, topicResponse in ipairs(response.topics) do
@@ -667,7 +691,7 @@ function ____exports.send(config, topic, records)
                     do
                         local batch = byPartition[p.partition]
                         if batch == nil or topicResponse.topic ~= topic then
-                            goto __continue117
+                            goto __continue120
                         end
                         answered[p.partition] = true
                         if p.errorCode == 0 or idempotent and p.errorCode == 46 then
@@ -693,7 +717,7 @@ function ____exports.send(config, topic, records)
                             }
                         end
                     end
-                    ::__continue117::
+                    ::__continue120::
                 end
             end
             for ____, batch in ipairs(group) do
@@ -708,7 +732,7 @@ function ____exports.send(config, topic, records)
                 end
             end
         end
-        ::__continue111::
+        ::__continue114::
     end
     local sent = 0
     local failed = 0
@@ -725,7 +749,7 @@ function ____exports.send(config, topic, records)
 end
 --- What this worker knows of a config's cluster (for a status endpoint and tests).
 function ____exports.clusterInfo(config)
-    -- plugins/io/lua/kafka-producer.ts:617
+    -- plugins/io/lua/kafka-producer.ts:647
     local state = stateFor(config)
     local nodes = {}
     for nodeId, broker in pairs(state.nodes) do

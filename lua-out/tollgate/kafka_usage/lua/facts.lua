@@ -2,7 +2,7 @@
 local ____exports = {}
 local randomHex
 function randomHex(bytes)
-    -- plugins/kafka-usage/lua/facts.ts:49
+    -- plugins/kafka-usage/lua/facts.ts:54
     local file = io.open("/dev/urandom", "rb")
     local raw
     if file ~= nil then
@@ -36,7 +36,8 @@ local function upstreamMs(value)
     end
     local single = tonumber(value)
     if single ~= nil then
-        return math.floor(single * 1000 + 0.5)
+        local ms = math.floor(single * 1000 + 0.5)
+        return ms
     end
     local total
     local from = 1
@@ -68,7 +69,7 @@ end
 local idPrefix
 local idCounter = 0
 local function nextEventId()
-    -- plugins/kafka-usage/lua/facts.ts:42
+    -- plugins/kafka-usage/lua/facts.ts:47
     if idPrefix == nil then
         idPrefix = randomHex(8)
     end
@@ -76,7 +77,7 @@ local function nextEventId()
     return idPrefix .. "-" .. tostring(idCounter)
 end
 function ____exports.nginxUsageFacts(method, path, status, consumer)
-    -- plugins/kafka-usage/lua/facts.ts:65
+    -- plugins/kafka-usage/lua/facts.ts:70
     local v = ngx.var
     local started = ngx.req.start_time()
     return {

@@ -4,7 +4,7 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt
+local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
@@ -24,7 +24,7 @@ local EventQueue = ____queue.EventQueue
 local ____kafka_2Dproducer = require("tollgate.io.lua.kafka_producer")
 local send = ____kafka_2Dproducer.send
 function queueDepth()
-    -- plugins/kafka-usage/lua/publisher.ts:97
+    -- plugins/kafka-usage/lua/publisher.ts:99
     local depth = 0
     for ____, channel in pairs(channels) do
         depth = depth + channel.delivery.queue:size()
@@ -32,17 +32,17 @@ function queueDepth()
     return depth
 end
 function count(name, n)
-    -- plugins/kafka-usage/lua/publisher.ts:103
+    -- plugins/kafka-usage/lua/publisher.ts:105
     counters[name] = counters[name] + n
     unsynced[name] = unsynced[name] + n
 end
 function drop(reason, n)
-    -- plugins/kafka-usage/lua/publisher.ts:108
+    -- plugins/kafka-usage/lua/publisher.ts:110
     count(reason, n)
     count("dropped", n)
 end
 function syncCounters()
-    -- plugins/kafka-usage/lua/publisher.ts:118
+    -- plugins/kafka-usage/lua/publisher.ts:120
     local dict = ngx.shared[dictName]
     if dict == nil then
         return
@@ -64,7 +64,7 @@ function syncCounters()
     )
 end
 function logStats(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:132
+    -- plugins/kafka-usage/lua/publisher.ts:134
     if premature then
         return
     end
@@ -75,16 +75,18 @@ function logStats(premature)
     )
 end
 function nowMs()
-    -- plugins/kafka-usage/lua/publisher.ts:139
-    return ngx.now() * 1000
+    -- plugins/kafka-usage/lua/publisher.ts:147
+    lastNowMs = ngx.now() * 1000
+    return lastNowMs
 end
 function dueIn(channel, now)
-    -- plugins/kafka-usage/lua/publisher.ts:144
-    return msUntilDue(channel.delivery, channel.conf.batch, now)
+    -- plugins/kafka-usage/lua/publisher.ts:153
+    local due = msUntilDue(channel.delivery, channel.conf.batch, now)
+    return due
 end
-function schedule(delayMs)
-    -- plugins/kafka-usage/lua/publisher.ts:149
-    local at = nowMs() + delayMs
+function schedule(delayMs, now)
+    -- plugins/kafka-usage/lua/publisher.ts:159
+    local at = now + delayMs
     if timerDueAt >= 0 and timerDueAt <= at then
         return
     end
@@ -99,7 +101,7 @@ function schedule(delayMs)
     timerDueAt = at
 end
 function refusedForSize(channel, events, ____error)
-    -- plugins/kafka-usage/lua/publisher.ts:164
+    -- plugins/kafka-usage/lua/publisher.ts:174
     local lone = splitRefused(channel.delivery, events)
     if lone == nil then
         count("retried", #events)
@@ -112,10 +114,10 @@ function refusedForSize(channel, events, ____error)
     )
 end
 function attempt(channel)
-    -- plugins/kafka-usage/lua/publisher.ts:175
+    -- plugins/kafka-usage/lua/publisher.ts:188
     local events = eventsToSend(channel.delivery, channel.conf.batch)
     if #events == 0 then
-        return
+        return nil
     end
     local result, err = send(channel.producer, channel.conf.kafka.topic, events)
     local delivered = {}
@@ -143,12 +145,13 @@ function attempt(channel)
     if #failed > 0 then
         count("retried", #failed)
     end
+    local now = nowMs()
     if settleAttempt(
         channel.delivery,
         delivered,
         failed,
         channel.conf.retry,
-        nowMs(),
+        now,
         math.random()
     ) then
         local failures = channel.delivery.failures
@@ -157,9 +160,10 @@ function attempt(channel)
             "[kafka-usage] " .. tostring(#failed) .. " event(s) not acknowledged (attempt " .. tostring(failures) .. "), will retry: " .. (err or "a partition failed")
         )
     end
+    return now
 end
 function abandon(channel)
-    -- plugins/kafka-usage/lua/publisher.ts:204
+    -- plugins/kafka-usage/lua/publisher.ts:219
     local delivery = channel.delivery
     local left = delivery.inflight
     delivery.inflight = {}
@@ -184,7 +188,7 @@ function abandon(channel)
     end
 end
 function flushTimer(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:226
+    -- plugins/kafka-usage/lua/publisher.ts:241
     timerDueAt = -1
     if flushing then
         return
@@ -205,11 +209,11 @@ function flushTimer(premature)
         end
     end
     if next ~= nil and not ngx.worker.exiting() then
-        schedule(next)
+        schedule(next, now)
     end
 end
 function flushLoop(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:244
+    -- plugins/kafka-usage/lua/publisher.ts:259
     local deadline = -1
     do
         while true do
@@ -232,12 +236,8 @@ function flushLoop(premature)
                             goto __continue51
                         end
                         if due == 0 or exiting and channel.delivery.failures == 0 then
-                            attempt(channel)
-                            syncCounters()
-                            local again = dueIn(
-                                channel,
-                                nowMs()
-                            )
+                            local after = attempt(channel) or now
+                            local again = dueIn(channel, after)
                             if again ~= nil and (wait == nil or again < wait) then
                                 wait = again
                             end
@@ -254,14 +254,16 @@ function flushLoop(premature)
                     if wait > 0 then
                         return
                     end
+                    syncCounters()
                     goto __continue48
                 end
-                if nowMs() + wait > deadline then
+                if lastNowMs + wait > deadline then
                     for ____, channel in pairs(channels) do
                         abandon(channel)
                     end
                     return
                 end
+                syncCounters()
                 if wait > 0 then
                     ngx.sleep(wait / 1000)
                 end
@@ -278,9 +280,10 @@ unsynced = zeroCounters()
 dictName = "tollgate_usage"
 flushing = false
 timerDueAt = -1
+lastNowMs = 0
 local statsStarted = false
 local function channelFor(conf)
-    -- plugins/kafka-usage/lua/publisher.ts:63
+    -- plugins/kafka-usage/lua/publisher.ts:65
     local channel = channelOfConf[conf]
     if channel ~= nil then
         return channel
@@ -317,32 +320,46 @@ end
 --- The log-phase step: one event for the request, queued. Returns what happened to it
 -- ("queued", "queue_full", "too_large" or "skipped"); never waits.
 function ____exports.publish(conf, facts, nodeId)
-    -- plugins/kafka-usage/lua/publisher.ts:286
+    -- plugins/kafka-usage/lua/publisher.ts:305
     local event = buildUsageEvent(conf, facts, nodeId)
     if event == nil then
         return "skipped"
     end
     local value = encodeUsageEvent(event)
     local channel = channelFor(conf)
-    local now = nowMs()
-    local result = channel.delivery.queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
+    local queue = channel.delivery.queue
+    local fresh = queue:waiting() == 0 or not flushing and timerDueAt < 0
+    local now = fresh and nowMs() or lastNowMs
+    local result = queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
     if result ~= "queued" then
         drop(result == "too_large" and "dropped_too_large" or "dropped_queue_full", 1)
         return result
     end
     count("queued", 1)
-    if not flushing then
-        local due = dueIn(channel, now)
-        if due ~= nil then
-            schedule(due)
+    if flushing then
+        return result
+    end
+    if not fresh and queue:waiting() < channel.conf.batch.max_events then
+        return result
+    end
+    local due = dueIn(channel, now)
+    if due == nil or timerDueAt >= 0 and timerDueAt <= now + due then
+        return result
+    end
+    if not fresh then
+        now = nowMs()
+        due = dueIn(channel, now)
+        if due == nil then
+            return result
         end
     end
+    schedule(due, now)
     return result
 end
 --- The counters summed over this node's workers, from the shared dict, plus each
 -- worker's own figures: what GET /kafka-usage/status answers.
 function ____exports.nodeStatus(dict)
-    -- plugins/kafka-usage/lua/publisher.ts:309
+    -- plugins/kafka-usage/lua/publisher.ts:342
     syncCounters()
     local shared = ngx.shared[dict]
     if shared == nil then
