@@ -1,23 +1,56 @@
 /**
- * What the gateway suites share: start either host with a config, send requests,
- * read what the echo upstream received.
+ * What the gateway suites share: start a Kong or an APISIX gateway with a config, send
+ * requests, read what the echo upstream received.
+ *
+ * Which gateways run is TOLLGATE_GATEWAY (tests/runtime/targets/target.ts): tollgate's
+ * Kong-shaped and APISIX-shaped test hosts by default, or stock gateways, installed or in
+ * containers (docs/TESTING-GATEWAYS.md). A test that needs the test hosts themselves says
+ * so with `hostsOnly`; every other test runs unchanged on each target.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describe } from "vitest";
 import { parse } from "yaml";
 import { startApisixHost } from "../runtime/apisix-host.ts";
 import type { EchoReport } from "../runtime/echo-upstream.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { REPO_ROOT } from "../runtime/nginx.ts";
+import { startInstalledApisix } from "../runtime/targets/apisix-installed.ts";
+import { containersUnavailable, startApisixContainer, startKongContainer } from "../runtime/targets/containers.ts";
+import { startInstalledKong } from "../runtime/targets/kong-installed.ts";
+import { GATEWAY_TARGET, type GatewayOptions, type RunningGateway } from "../runtime/targets/target.ts";
+
+export type { GatewayOptions, RunningGateway };
+export { GATEWAY_TARGET };
 
 export type HostKind = "kong" | "apisix";
 export const HOSTS: HostKind[] = ["kong", "apisix"];
 
-export interface RunningGateway {
-  url: string;
-  stop(): Promise<void>;
-  errorLog(): string;
+/** vitest's `describe`, as `describe.skipIf` returns it (with `.each`). */
+type Describe = ReturnType<typeof describe.skipIf>;
+
+/**
+ * Why this run's gateways cannot be started at all, or undefined: only the containers
+ * target can be absent (no container engine), and its suites are then skipped.
+ */
+const UNAVAILABLE: string | undefined = GATEWAY_TARGET === "containers" ? await containersUnavailable() : undefined;
+if (UNAVAILABLE !== undefined) console.warn(`[tollgate] TOLLGATE_GATEWAY=containers: gateway suites skipped: ${UNAVAILABLE}`);
+
+/**
+ * `describe` for suites that start gateways: skipped, with the reason printed once per file,
+ * when the target's gateways cannot run here (containers without a container engine).
+ */
+export const describeGateway: Describe = describe.skipIf(UNAVAILABLE !== undefined);
+
+/**
+ * `describe` for suites that need tollgate's test hosts themselves (options or log lines
+ * only they have, a process layout they control, no gateway at all): run on the default
+ * target, skipped elsewhere with `reason` printed once.
+ */
+export function hostsOnly(reason: string): Describe {
+  if (GATEWAY_TARGET !== "hosts") console.warn(`[tollgate] TOLLGATE_GATEWAY=${GATEWAY_TARGET}: skipped, runs on the test hosts only: ${reason}`);
+  return describe.skipIf(GATEWAY_TARGET !== "hosts");
 }
 
 /**
@@ -40,14 +73,27 @@ export function exampleConfig(kind: HostKind): Record<string, unknown> {
   return parse(readFileSync(join(REPO_ROOT, file), "utf8")) as Record<string, unknown>;
 }
 
+/**
+ * Starts a `kind` gateway of this run's target with `config` (a Kong declarative config or
+ * an APISIX standalone config, path or object), every service/upstream pointed at
+ * `upstreamUrl`. `options` is a worker count or GatewayOptions. Rejects with
+ * NginxStartError when the gateway refuses the config.
+ */
 export async function startGateway(
   kind: HostKind,
   config: string | Record<string, unknown>,
   upstreamUrl: string,
-  workers = 1,
+  options: number | GatewayOptions = 1,
 ): Promise<RunningGateway> {
-  if (kind === "kong") return startKongHost({ config: config as never, upstreamUrl, workers });
-  return startApisixHost({ config: config as never, upstreamUrl, workers });
+  const opts: GatewayOptions = typeof options === "number" ? { workers: options } : options;
+  switch (GATEWAY_TARGET) {
+    case "hosts":
+      return kind === "kong" ? startKongHost({ ...opts, config: config as never, upstreamUrl }) : startApisixHost({ ...opts, config: config as never, upstreamUrl });
+    case "installed":
+      return kind === "kong" ? startInstalledKong(config as never, upstreamUrl, opts) : startInstalledApisix(config as never, upstreamUrl, opts);
+    case "containers":
+      return kind === "kong" ? startKongContainer(config as never, upstreamUrl, opts) : startApisixContainer(config as never, upstreamUrl, opts);
+  }
 }
 
 export interface Reply {
