@@ -10,48 +10,22 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe } from "vitest";
 import { parse } from "yaml";
 import { startApisixHost } from "../runtime/apisix-host.ts";
 import type { EchoReport } from "../runtime/echo-upstream.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { REPO_ROOT } from "../runtime/nginx.ts";
 import { startInstalledApisix } from "../runtime/targets/apisix-installed.ts";
-import { containersUnavailable, startApisixContainer, startKongContainer } from "../runtime/targets/containers.ts";
+import { startApisixContainer, startKongContainer } from "../runtime/targets/containers.ts";
 import { startInstalledKong } from "../runtime/targets/kong-installed.ts";
 import { GATEWAY_TARGET, type GatewayOptions, type RunningGateway } from "../runtime/targets/target.ts";
 
 export type { GatewayOptions, RunningGateway };
 export { GATEWAY_TARGET };
+export { describeGateway, hostsOnly } from "../runtime/targets/suites.ts";
 
 export type HostKind = "kong" | "apisix";
 export const HOSTS: HostKind[] = ["kong", "apisix"];
-
-/** vitest's `describe`, as `describe.skipIf` returns it (with `.each`). */
-type Describe = ReturnType<typeof describe.skipIf>;
-
-/**
- * Why this run's gateways cannot be started at all, or undefined: only the containers
- * target can be absent (no container engine), and its suites are then skipped.
- */
-const UNAVAILABLE: string | undefined = GATEWAY_TARGET === "containers" ? await containersUnavailable() : undefined;
-if (UNAVAILABLE !== undefined) console.warn(`[tollgate] TOLLGATE_GATEWAY=containers: gateway suites skipped: ${UNAVAILABLE}`);
-
-/**
- * `describe` for suites that start gateways: skipped, with the reason printed once per file,
- * when the target's gateways cannot run here (containers without a container engine).
- */
-export const describeGateway: Describe = describe.skipIf(UNAVAILABLE !== undefined);
-
-/**
- * `describe` for suites that need tollgate's test hosts themselves (options or log lines
- * only they have, a process layout they control, no gateway at all): run on the default
- * target, skipped elsewhere with `reason` printed once.
- */
-export function hostsOnly(reason: string): Describe {
-  if (GATEWAY_TARGET !== "hosts") console.warn(`[tollgate] TOLLGATE_GATEWAY=${GATEWAY_TARGET}: skipped, runs on the test hosts only: ${reason}`);
-  return describe.skipIf(GATEWAY_TARGET !== "hosts");
-}
 
 /**
  * The gateway's error log once it matches every pattern, polled every 100 ms for at most

@@ -17,12 +17,10 @@
  */
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
-import { errorLogOnceMatching, HOSTS, writeTestPlugin, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, errorLogOnceMatching, HOSTS, startGateway, writeTestPlugin, type HostKind, type RunningGateway } from "./harness.ts";
 import { checkUsageRecord } from "./usage-records.ts";
 
 const PARTITIONS = 6;
@@ -198,13 +196,11 @@ afterAll(async () => {
 });
 
 async function startHost(kind: HostKind, conf: Record<string, unknown>): Promise<RunningGateway> {
-  const config = gatewayConfig(kind, conf) as never;
-  const options = { config, upstreamUrl: upstream.url, workers: 2, luaPath: [statusPluginDir] };
-  return kind === "kong" ? startKongHost(options) : startApisixHost(options);
+  return startGateway(kind, gatewayConfig(kind, conf), upstream.url, { workers: 2, luaPath: [statusPluginDir] });
 }
 
 for (const version of KAFKA_VERSIONS) {
-  describe(`kafka-usage with Kafka ${version}`, () => {
+  describeGateway(`kafka-usage with Kafka ${version}`, () => {
     let broker: KafkaBroker;
     beforeAll(async () => {
       broker = await startKafka(version);
