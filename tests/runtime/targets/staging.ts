@@ -131,6 +131,8 @@ export async function awaitExit(pid: number | undefined, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (!alive(pid)) return;
+  // Stopped first, the master cannot start a worker in place of one killed here.
+  process.kill(pid, "SIGSTOP");
   for (const child of childrenOf(pid)) process.kill(child, "SIGKILL");
   process.kill(pid, "SIGKILL");
 }
