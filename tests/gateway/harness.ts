@@ -18,14 +18,15 @@ import { REPO_ROOT } from "../runtime/nginx.ts";
 import { startInstalledApisix } from "../runtime/targets/apisix-installed.ts";
 import { startApisixContainer, startKongContainer } from "../runtime/targets/containers.ts";
 import { startInstalledKong } from "../runtime/targets/kong-installed.ts";
-import { GATEWAY_TARGET, type GatewayOptions, type RunningGateway } from "../runtime/targets/target.ts";
+import { GATEWAY_KINDS, GATEWAY_TARGET, type GatewayKind, type GatewayOptions, type RunningGateway } from "../runtime/targets/target.ts";
 
 export type { GatewayOptions, RunningGateway };
 export { GATEWAY_TARGET };
 export { describeGateway, hostsOnly } from "../runtime/targets/suites.ts";
 
-export type HostKind = "kong" | "apisix";
-export const HOSTS: HostKind[] = ["kong", "apisix"];
+export type HostKind = GatewayKind;
+/** The gateways the suites run on: both unless TOLLGATE_GATEWAY_KINDS names one. */
+export const HOSTS: HostKind[] = GATEWAY_KINDS;
 
 /**
  * The gateway's error log once it matches every pattern, polled every 100 ms for at most

@@ -7,6 +7,7 @@
  *   TOLLGATE_GATEWAY=containers  the stock `kong` and `apache/apisix` images (TOLLGATE_KONG_IMAGE,
  *                                TOLLGATE_APISIX_IMAGE) through testcontainers
  *
+ * and TOLLGATE_GATEWAY_KINDS=kong,apisix (default both) which of the two gateways run.
  * docs/TESTING-GATEWAYS.md describes each.
  */
 
@@ -22,6 +23,22 @@ export function parseGatewayTarget(value: string | undefined): GatewayTarget {
 
 /** The target of this test run. */
 export const GATEWAY_TARGET: GatewayTarget = parseGatewayTarget(process.env.TOLLGATE_GATEWAY);
+
+export type GatewayKind = "kong" | "apisix";
+const KINDS: readonly GatewayKind[] = ["kong", "apisix"];
+
+/** The gateways named by `value` (TOLLGATE_GATEWAY_KINDS, comma-separated); unset or empty means both. */
+export function parseGatewayKinds(value: string | undefined): GatewayKind[] {
+  if (value === undefined || value.trim() === "") return [...KINDS];
+  const names = value.split(",").map((name) => name.trim());
+  for (const name of names) {
+    if (!(KINDS as readonly string[]).includes(name)) throw new Error(`TOLLGATE_GATEWAY_KINDS=${value}: ${name} is not one of ${KINDS.join(", ")}`);
+  }
+  return KINDS.filter((kind) => names.includes(kind));
+}
+
+/** The gateways of this test run (e.g. only Kong where only Kong is installed). */
+export const GATEWAY_KINDS: GatewayKind[] = parseGatewayKinds(process.env.TOLLGATE_GATEWAY_KINDS);
 
 /**
  * What a suite may ask of any gateway, whichever target runs it. Each is something a
