@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstalledApisix } from "./targets/apisix-installed.ts";
 import { startInstalledKong } from "./targets/kong-installed.ts";
 import { alive, pidIn } from "./targets/staging.ts";
-import { listening, NginxStartError } from "./nginx.ts";
+import { listening, NginxStartError, REPO_ROOT } from "./nginx.ts";
+import { startEchoUpstream, type EchoUpstream } from "./echo-upstream.ts";
+import { DEMO_KEYS, roomInThisMinute, tierLimitConfig } from "../gateway/harness.ts";
 
 /** nginx.conf of a stand-in: one server answering "<name>" on `$port`, everything under the prefix. */
 const NGINX_CONF = `
@@ -170,4 +172,42 @@ describe("the installed target against a stand-in apisix CLI", () => {
     const port = Number(/node_listen:\n\s+- ip: 127\.0\.0\.1\n\s+port: (\d+)/.exec(error.log)![1]);
     expect(await listening(port)).toBe(false);
   });
+});
+
+/**
+ * The test hosts behind the CLIs' command lines (targets/host-as-cli.ts): a plugin configured
+ * only through the generated files (kong.conf / config.yaml, the declarative config with
+ * its service pointed at the upstream) limits as configured.
+ */
+describe("the installed target's generated files, served by the test hosts behind the CLIs", () => {
+  const STAND_INS = join(REPO_ROOT, "tests/runtime/targets/stand-ins");
+  let echo: EchoUpstream;
+  beforeAll(async () => {
+    echo = await startEchoUpstream();
+  });
+  afterAll(async () => {
+    await echo?.stop();
+  });
+
+  it.each(["kong", "apisix"] as const)("%s: tier-limit from the generated config answers 200, 200, then 429", async (kind) => {
+    const conf = { tiers: { free: { limits: { GET: { minute: 2 } } } } };
+    const env = kind === "kong" ? { KONG_BIN: join(STAND_INS, "kong") } : { APISIX_HOME: join(STAND_INS, "apisix-home") };
+    // Both are set by this file's beforeAll (to the bash stand-ins above), so never undefined here.
+    const before = { KONG_BIN: process.env.KONG_BIN!, APISIX_HOME: process.env.APISIX_HOME! };
+    Object.assign(process.env, env);
+    try {
+      const start = kind === "kong" ? startInstalledKong : startInstalledApisix;
+      const gateway = await start(tierLimitConfig(kind, conf) as never, echo.url);
+      try {
+        await roomInThisMinute(5);
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) statuses.push((await fetch(`${gateway.url}/limited`, { headers: { apikey: DEMO_KEYS.free } })).status);
+        expect(statuses).toEqual([200, 200, 429]);
+      } finally {
+        await gateway.stop();
+      }
+    } finally {
+      Object.assign(process.env, before);
+    }
+  }, 60_000);
 });

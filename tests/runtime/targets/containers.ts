@@ -15,6 +15,7 @@
  */
 import { rmSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { stringify } from "yaml";
 import type { DeclarativeConfig } from "../kong-host.ts";
 import type { ApisixStandaloneConfig } from "../apisix-host.ts";
 import { NginxStartError } from "../nginx.ts";
@@ -22,7 +23,6 @@ import { apisixConfigYaml, refusedAtLoad, stageApisix, type ApisixSettings } fro
 import { kongProperties, stageKong, type KongSettings } from "./kong-installed.ts";
 import { waitForPort } from "./staging.ts";
 import type { GatewayOptions, RunningGateway } from "./target.ts";
-import { stringify } from "yaml";
 
 /** Default images (overridden by TOLLGATE_KONG_IMAGE / TOLLGATE_APISIX_IMAGE). */
 export const DEFAULT_IMAGES = { kong: "kong:3.9", apisix: "apache/apisix:3.18.0-debian" } as const;
