@@ -209,5 +209,6 @@ describe("the installed target's generated files, served by the test hosts behin
     } finally {
       Object.assign(process.env, before);
     }
-  }, 60_000);
+    // Three Node processes start per gateway here (kong/apisix start, its keeper, quit): slow on a loaded machine.
+  }, 240_000);
 });

@@ -31,7 +31,7 @@ const KONG: KongSettings = {
   adminPort: 41002,
   declarativeConfig: "/tmp/stage/kong.yml",
   luaPath: ["/tmp/stage/lua/0"],
-  luaOut: "/repo/lua-out",
+  luaOut: "/tmp/stage/lua-out",
   extraPlugins: ["usage-status"],
   sharedDicts: { ...DEFAULT_SHARED_DICTS, tollgate_cache: "1m" },
   workers: 2,
@@ -42,7 +42,7 @@ const KONG: KongSettings = {
 const APISIX: ApisixSettings = {
   port: 41003,
   luaPath: ["/tmp/stage/lua/0"],
-  luaOut: "/repo/lua-out",
+  luaOut: "/tmp/stage/lua-out",
   plugins: ["key-auth", "tier-limit"],
   sharedDicts: { tollgate_tier_limit: "10m" },
   workers: 1,
@@ -77,7 +77,7 @@ describe("installed Kong", () => {
       database: "off",
       declarative_config: "/tmp/stage/kong.yml",
       plugins: "bundled,tier-limit,entitlement-check,feature-toggle,kafka-usage,usage-status",
-      lua_package_path: "/tmp/stage/lua/0/?.lua;/tmp/stage/lua/0/?/init.lua;/repo/lua-out/?.lua;/repo/lua-out/?/init.lua",
+      lua_package_path: "/tmp/stage/lua/0/?.lua;/tmp/stage/lua/0/?/init.lua;/tmp/stage/lua-out/?.lua;/tmp/stage/lua-out/?/init.lua",
       nginx_http_lua_shared_dict: "tollgate_tier_limit 10m; lua_shared_dict tollgate_cache 1m; lua_shared_dict tollgate_usage 1m",
       nginx_worker_processes: "2",
       proxy_listen: "127.0.0.1:41001",
@@ -140,7 +140,7 @@ describe("installed APISIX", () => {
         enable_control: false,
         enable_ipv6: false,
         ssl: { enable: false, ssl_trusted_certificate: "system,/tmp/stage/trusted-ca.pem" },
-        extra_lua_path: "/tmp/stage/lua/0/?.lua;/tmp/stage/lua/0/?/init.lua;/repo/lua-out/?.lua;/repo/lua-out/?/init.lua",
+        extra_lua_path: "/tmp/stage/lua/0/?.lua;/tmp/stage/lua/0/?/init.lua;/tmp/stage/lua-out/?.lua;/tmp/stage/lua-out/?/init.lua",
       },
       deployment: { role: "data_plane", role_data_plane: { config_provider: "yaml" } },
       nginx_config: {
@@ -206,6 +206,12 @@ describe("staging", () => {
     expect(statSync(staging.dir).mode & 0o777).toBe(0o755);
     const handler = join(staging.luaPath[0]!, "kong/plugins/probe-plugin/handler.lua");
     expect(statSync(handler).mode & 0o777).toBe(0o644);
+    // lua-out as README's "Install" copies it: the gateways' plugin files and tollgate's modules.
+    for (const file of ["kong/plugins/tier-limit/handler.lua", "apisix/plugins/tier-limit.lua"]) {
+      expect(readFileSync(join(staging.luaOut, file), "utf8")).toBe(readFileSync(join(LUA_OUT, file), "utf8"));
+    }
+    expect(existsSync(join(staging.luaOut, "tollgate"))).toBe(true);
+    expect(existsSync(join(staging.luaOut, "kong-js"))).toBe(false);
     expect(readFileSync(staging.trustedCaFile!, "utf8")).toContain("BEGIN CERTIFICATE");
     expect(pluginsOnPath(staging.luaPath, "kong")).toEqual(["probe-plugin"]);
     expect(pluginsOnPath(staging.luaPath, "apisix")).toEqual(["probe-plugin"]);
@@ -221,7 +227,7 @@ describe("staging", () => {
 });
 
 describe("containers", () => {
-  it("runs the kong image with kong.conf's properties as KONG_* variables, lua-out and the staging dir mounted at their own paths", () => {
+  it("runs the kong image with kong.conf's properties as KONG_* variables, the staging dir (lua-out's copy inside) mounted at its own path", () => {
     const spec = kongContainerSpec(KONG, "/tmp/stage", "kong:3.9", { TOLLGATE_TEST_CLOCK_OFFSET: "60" });
     expect(spec.image).toBe("kong:3.9");
     expect(spec.networkMode).toBe("host");
@@ -239,10 +245,7 @@ describe("containers", () => {
       KONG_LUA_SSL_TRUSTED_CERTIFICATE: "system,/tmp/stage/trusted-ca.pem",
       KONG_PROXY_ERROR_LOG: "/dev/stderr",
     });
-    expect(spec.bindMounts).toEqual([
-      { source: "/repo/lua-out", target: "/repo/lua-out", mode: "ro" },
-      { source: "/tmp/stage", target: "/tmp/stage", mode: "ro" },
-    ]);
+    expect(spec.bindMounts).toEqual([{ source: "/tmp/stage", target: "/tmp/stage", mode: "ro" }]);
     expect(spec.files).toEqual([]);
     expect(spec.quit).toEqual(["kong", "quit"]);
   });
@@ -253,7 +256,7 @@ describe("containers", () => {
     expect(spec.files.map((f) => f.target)).toEqual(["/usr/local/apisix/conf/config.yaml", "/usr/local/apisix/conf/apisix.yaml"]);
     expect(parse(spec.files[0]!.content)).toEqual(apisixConfigYaml(APISIX));
     expect(spec.files[1]!.content).toBe("routes: []\n#END\n");
-    expect(spec.bindMounts.map((m) => m.target)).toEqual(["/repo/lua-out", "/tmp/stage"]);
+    expect(spec.bindMounts.map((m) => m.target)).toEqual(["/tmp/stage"]);
     expect(spec.networkMode).toBe("host");
     expect(spec.port).toBe(41003);
   });

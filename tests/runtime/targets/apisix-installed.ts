@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync }
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { loadStandaloneConfig, pluginNamesIn, type ApisixStandaloneConfig } from "../apisix-host.ts";
-import { freePort, LUA_OUT, NginxStartError } from "../nginx.ts";
+import { freePort, NginxStartError } from "../nginx.ts";
 import { forget, missingCommand, remember, runCli } from "./cli.ts";
 import { awaitExit, luaPathEntries, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
 import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./target.ts";
@@ -117,7 +117,7 @@ export async function stageApisix(
   const settings: ApisixSettings = {
     port: await freePort(),
     luaPath: staging.luaPath,
-    luaOut: LUA_OUT,
+    luaOut: staging.luaOut,
     plugins: apisixPlugins(parseYaml(standalone) as ApisixStandaloneConfig, staging.luaPath),
     sharedDicts: sharedDictsOf(options),
     workers: options.workers ?? 1,

@@ -23,15 +23,20 @@ export function runCli(command: string, args: string[], options: { cwd?: string;
   });
 }
 
+/** Commands found runnable already: a suite starts many gateways, the CLI is probed once. */
+const found = new Set<string>();
+
 /**
  * Why `command` cannot be run, or undefined when it can: the clear first line a user sees
  * when KONG_BIN or APISIX_HOME points nowhere. `variable` names the setting to fix.
  */
 export function missingCommand(command: string, variable: string): string | undefined {
+  if (found.has(command)) return undefined;
   const probe = spawnSync(command, ["version"], { stdio: "ignore", timeout: 60_000 });
   if (probe.error && (probe.error as NodeJS.ErrnoException).code === "ENOENT") {
     return `TOLLGATE_GATEWAY=installed: ${command} was not found; set ${variable}`;
   }
+  found.add(command);
   return undefined;
 }
 

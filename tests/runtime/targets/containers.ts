@@ -4,8 +4,9 @@
  * A container is configured exactly as the installed target configures a local gateway:
  * Kong by the same kong.conf properties given as KONG_* variables (Kong reads a property
  * `x_y` from KONG_X_Y, kong/conf_loader), APISIX by the same config.yaml and apisix.yaml
- * copied into /usr/local/apisix/conf. Host paths (lua-out, the staging directory) are
- * mounted read-only at the same paths, so every path in those settings holds inside too.
+ * copied into /usr/local/apisix/conf. The staging directory (lua-out's copy, test plugins,
+ * CAs, the declarative config) is mounted read-only at its own path, so every path in
+ * those settings holds inside too.
  *
  * Containers share the host's network (Linux Docker engines only, as on GitHub's ubuntu
  * runners): the suites start the echo upstream, Redis, Kafka and entitlement services on
@@ -34,7 +35,7 @@ const APISIX_IMAGE_CONF = "/usr/local/apisix/conf";
 export interface ContainerSpec {
   image: string;
   env: Record<string, string>;
-  /** Host paths mounted read-only at the same path. */
+  /** Host paths mounted read-only at the same path (settings' paths hold inside). */
   bindMounts: { source: string; target: string; mode: "ro" }[];
   /** Files copied into the container before it starts. */
   files: { content: string; target: string }[];
@@ -51,8 +52,8 @@ export function containerImage(kind: "kong" | "apisix", env: NodeJS.ProcessEnv =
   return chosen !== undefined && chosen !== "" ? chosen : DEFAULT_IMAGES[kind];
 }
 
-function mounts(luaOut: string, stagingDir: string): ContainerSpec["bindMounts"] {
-  return [luaOut, stagingDir].map((path) => ({ source: path, target: path, mode: "ro" as const }));
+function mounts(stagingDir: string): ContainerSpec["bindMounts"] {
+  return [{ source: stagingDir, target: stagingDir, mode: "ro" }];
 }
 
 /** The Kong container for `settings` (see kong-installed.ts), with `env` for the plugins. */
@@ -63,7 +64,7 @@ export function kongContainerSpec(settings: KongSettings, stagingDir: string, im
     image,
     // The image logs to stderr (its KONG_PROXY_ERROR_LOG); said here so errorLog() never depends on it.
     env: { ...env, ...kongEnv, KONG_PROXY_ERROR_LOG: "/dev/stderr" },
-    bindMounts: mounts(settings.luaOut, stagingDir),
+    bindMounts: mounts(stagingDir),
     files: [],
     networkMode: "host",
     port: settings.proxyPort,
@@ -83,7 +84,7 @@ export function apisixContainerSpec(
     image,
     // The image's entrypoint keeps the given config.yaml in standalone mode.
     env: { ...env, APISIX_STAND_ALONE: "true" },
-    bindMounts: mounts(settings.luaOut, stagingDir),
+    bindMounts: mounts(stagingDir),
     files: [
       { content: stringify(apisixConfigYaml(settings)), target: `${APISIX_IMAGE_CONF}/config.yaml` },
       { content: standalone, target: `${APISIX_IMAGE_CONF}/apisix.yaml` },

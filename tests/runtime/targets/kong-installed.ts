@@ -15,7 +15,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadDeclarativeConfig, pointServicesAt, type DeclarativeConfig } from "../kong-host.ts";
-import { freePort, LUA_OUT, NginxStartError } from "../nginx.ts";
+import { freePort, NginxStartError } from "../nginx.ts";
 import { forget, missingCommand, remember, runCli } from "./cli.ts";
 import { awaitExit, luaPathEntries, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
 import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./target.ts";
@@ -28,7 +28,7 @@ export interface KongSettings {
   declarativeConfig: string;
   /** Directories put first on the Lua path (test-only plugins); lua-out follows them. */
   luaPath: string[];
-  /** lua-out/ as the gateway sees it. */
+  /** The staged copy of lua-out/ (staging.ts). */
   luaOut: string;
   /** Plugins beside `bundled` and tollgate's (e.g. found under luaPath). */
   extraPlugins: string[];
@@ -102,7 +102,7 @@ export async function stageKong(
     adminPort: await freePort(),
     declarativeConfig,
     luaPath: staging.luaPath,
-    luaOut: LUA_OUT,
+    luaOut: staging.luaOut,
     extraPlugins: pluginsOnPath(staging.luaPath, "kong"),
     sharedDicts: sharedDictsOf(options),
     workers: options.workers ?? 1,

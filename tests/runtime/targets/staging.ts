@@ -10,12 +10,14 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import waitOn from "wait-on";
-import { DEFAULT_SHARED_DICTS } from "../nginx.ts";
+import { DEFAULT_SHARED_DICTS, LUA_OUT } from "../nginx.ts";
 import type { GatewayOptions } from "./target.ts";
 
 /** Where a target's gateway reads its inputs: every path below is absolute. */
 export interface Staging {
   dir: string;
+  /** A copy of lua-out's kong/, apisix/ and tollgate/ (what README.md's "Install" copies). */
+  luaOut: string;
   /** Copies of GatewayOptions.luaPath, in order. */
   luaPath: string[];
   /** The trusted CA files in one PEM (the gateway adds `system` before it), or undefined when none were given. */
@@ -29,9 +31,16 @@ function openUp(path: string): void {
   if (stat.isDirectory()) for (const entry of readdirSync(path)) openUp(join(path, entry));
 }
 
-/** A fresh world-readable directory with copies of the options' Lua dirs and CA files. */
+/** lua-out's directories a gateway loads (kong-js/ is for Kong's JS plugin server). */
+const INSTALLED_DIRS = ["kong", "apisix", "tollgate"];
+
+/** A fresh world-readable directory with copies of lua-out, the options' Lua dirs and CA files. */
 export function stage(name: string, options: GatewayOptions): Staging {
   const dir = mkdtempSync(join(tmpdir(), `tollgate-${name}-`));
+  // A copy rather than the checkout's own: the checkout may sit where the gateway's
+  // workers (or a container's user) cannot read, e.g. under a 0750 home directory.
+  const luaOut = join(dir, "lua-out");
+  for (const sub of INSTALLED_DIRS) cpSync(join(LUA_OUT, sub), join(luaOut, sub), { recursive: true });
   const luaPath = (options.luaPath ?? []).map((source, index) => {
     const copy = join(dir, "lua", String(index));
     mkdirSync(copy, { recursive: true });
@@ -44,7 +53,7 @@ export function stage(name: string, options: GatewayOptions): Staging {
     writeFileSync(trustedCaFile, (options.trustedCaFiles ?? []).map((file) => readFileSync(file, "utf8")).join("\n"));
   }
   openUp(dir);
-  return { dir, luaPath, trustedCaFile };
+  return { dir, luaOut, luaPath, trustedCaFile };
 }
 
 /** Writes a file into the staging directory, readable by all; returns its path. */
