@@ -3,9 +3,11 @@
  * prints, see them behave as printed, stop it with Ctrl-C (SIGINT).
  */
 import { spawn, execSync, type ChildProcess } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { REPO_ROOT } from "../runtime/nginx.ts";
-import { roomInThisMinute } from "./harness.ts";
+import { hostsOnly, roomInThisMinute } from "./harness.ts";
+
+const onHosts = hostsOnly("runs `make demo`, the playground on the Kong-shaped host");
 
 let demo: ChildProcess;
 let printed = "";
@@ -57,7 +59,7 @@ afterAll(() => {
   }
 });
 
-describe("make demo", () => {
+onHosts("make demo", () => {
   it("starts in under a minute", () => {
     expect(startSeconds).toBeLessThan(60);
   });

@@ -4,10 +4,13 @@
  * entitlement service of tests/runtime/entitlement-service.ts.
  */
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
 import { createTestPki, type TestPki } from "../runtime/tls.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
+import { hostsOnly } from "./harness.ts";
+
+const onHosts = hostsOnly("plays Kong's side of the kong-pdk plugin server's RPC itself; starts no gateway");
 
 interface Outcome {
   exit?: { status: number; body: Record<string, unknown> };
@@ -38,7 +41,7 @@ async function access(rpc: Rpc, instance: number, consumer: { id: string; userna
   return outcome;
 }
 
-describe("entitlement-check on Kong's JS plugin server (kong-pdk)", () => {
+onHosts("entitlement-check on Kong's JS plugin server (kong-pdk)", () => {
   let server: PluginServer | undefined;
   let rpc: Rpc;
   let service: EntitlementService;
@@ -104,7 +107,7 @@ describe("entitlement-check on Kong's JS plugin server (kong-pdk)", () => {
   });
 });
 
-describe("entitlement-check on Kong's JS plugin server, with an https:// entitlement service", () => {
+onHosts("entitlement-check on Kong's JS plugin server, with an https:// entitlement service", () => {
   let pki: TestPki;
   let trusted: EntitlementService;
   let rogue: EntitlementService;

@@ -4,10 +4,13 @@
  * the msgpack-RPC socket protocol (StartInstance, HandleEvent, one Step per PDK call).
  */
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { normalizedValue } from "../../plugins/feature-toggle/murmur3.ts";
 import { startUnleash } from "../runtime/unleash.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
+import { hostsOnly } from "./harness.ts";
+
+const onHosts = hostsOnly("plays Kong's side of the kong-pdk plugin server's RPC itself; starts no gateway");
 
 interface Seen {
   exit?: { status: number; body: Record<string, unknown> };
@@ -39,7 +42,7 @@ const CONFIG = {
   ],
 };
 
-describe("feature-toggle on Kong's JS plugin server (kong-pdk)", () => {
+onHosts("feature-toggle on Kong's JS plugin server (kong-pdk)", () => {
   let server: PluginServer | undefined;
   let rpc: Rpc;
 

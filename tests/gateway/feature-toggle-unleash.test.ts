@@ -5,11 +5,9 @@
  * within the poll interval, and with Unleash stopped the gateway keeps the last flags.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
 import { startUnleash, type UnleashServer } from "../runtime/unleash.ts";
-import { errorLogOnceMatching, HOSTS, request, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, errorLogOnceMatching, HOSTS, request, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const POLL_INTERVAL = 1;
 /** Unleash's own client-API cache may add a moment to the poll interval. */
@@ -60,7 +58,7 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-describe.each(HOSTS)("feature-toggle polling Unleash on the %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("feature-toggle polling Unleash on the %s-shaped host", (host) => {
   const flag = `gateway-${host}`;
   const toggle = (on: boolean) =>
     unleash.admin("POST", `/api/admin/projects/default/features/${flag}/environments/development/${on ? "on" : "off"}`);
@@ -74,7 +72,7 @@ describe.each(HOSTS)("feature-toggle polling Unleash on the %s-shaped host", (ho
       parameters: {},
     });
     const conf = config(host, flag, unleash) as never;
-    gateway = host === "kong" ? await startKongHost({ config: conf, upstreamUrl: upstream.url }) : await startApisixHost({ config: conf, upstreamUrl: upstream.url });
+    gateway = await startGateway(host, conf, upstream.url);
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -13,10 +13,8 @@ import { validateConfig } from "../../plugins/core/validate.ts";
 import { evaluate, prepareFlags } from "../../plugins/feature-toggle/evaluate.ts";
 import { normalizedValue } from "../../plugins/feature-toggle/murmur3.ts";
 import { featureToggleSchema } from "../../plugins/feature-toggle/schema.ts";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
-import { echoed, HOSTS, request, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, echoed, HOSTS, request, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 /** The gateway's clock runs this far ahead (TOLLGATE_TEST_CLOCK_OFFSET): 30 days. */
 const CLOCK_OFFSET = 30 * 86_400;
@@ -130,8 +128,7 @@ function gatewayConfig(kind: HostKind, trialStart: number): Record<string, unkno
 async function startHost(kind: HostKind, trialStart: number, upstreamUrl: string): Promise<RunningGateway> {
   const env = { TOLLGATE_TEST_CLOCK_OFFSET: String(CLOCK_OFFSET) };
   const config = gatewayConfig(kind, trialStart) as never;
-  if (kind === "kong") return startKongHost({ config, upstreamUrl, env });
-  return startApisixHost({ config, upstreamUrl, env });
+  return startGateway(kind, config, upstreamUrl, { env });
 }
 
 function as(username: string): Record<string, string> {
@@ -165,7 +162,7 @@ afterAll(async () => {
   rmSync(bootstrapDir, { recursive: true, force: true });
 });
 
-describe.each(HOSTS)("feature-toggle on the %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("feature-toggle on the %s-shaped host", (host) => {
   let gateway: RunningGateway;
   /** Gateway-clock time (seconds) at which the trial opens. */
   let trialStart: number;

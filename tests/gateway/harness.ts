@@ -1,6 +1,11 @@
 /**
- * What the gateway suites share: start either host with a config, send requests,
- * read what the echo upstream received.
+ * What the gateway suites share: start a Kong or an APISIX gateway with a config, send
+ * requests, read what the echo upstream received.
+ *
+ * Which gateways run is TOLLGATE_GATEWAY (tests/runtime/targets/target.ts): tollgate's
+ * Kong-shaped and APISIX-shaped test hosts by default, or stock gateways, installed or in
+ * containers (docs/TESTING-GATEWAYS.md). A test that needs the test hosts themselves says
+ * so with `hostsOnly`; every other test runs unchanged on each target.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,15 +15,18 @@ import { startApisixHost } from "../runtime/apisix-host.ts";
 import type { EchoReport } from "../runtime/echo-upstream.ts";
 import { startKongHost } from "../runtime/kong-host.ts";
 import { REPO_ROOT } from "../runtime/nginx.ts";
+import { startInstalledApisix } from "../runtime/targets/apisix-installed.ts";
+import { startApisixContainer, startKongContainer } from "../runtime/targets/containers.ts";
+import { startInstalledKong } from "../runtime/targets/kong-installed.ts";
+import { GATEWAY_KINDS, GATEWAY_TARGET, type GatewayKind, type GatewayOptions, type RunningGateway } from "../runtime/targets/target.ts";
 
-export type HostKind = "kong" | "apisix";
-export const HOSTS: HostKind[] = ["kong", "apisix"];
+export type { GatewayOptions, RunningGateway };
+export { GATEWAY_TARGET };
+export { describeGateway, hostsOnly } from "../runtime/targets/suites.ts";
 
-export interface RunningGateway {
-  url: string;
-  stop(): Promise<void>;
-  errorLog(): string;
-}
+export type HostKind = GatewayKind;
+/** The gateways the suites run on: both unless TOLLGATE_GATEWAY_KINDS names one. */
+export const HOSTS: HostKind[] = GATEWAY_KINDS;
 
 /**
  * The gateway's error log once it matches every pattern, polled every 100 ms for at most
@@ -40,14 +48,33 @@ export function exampleConfig(kind: HostKind): Record<string, unknown> {
   return parse(readFileSync(join(REPO_ROOT, file), "utf8")) as Record<string, unknown>;
 }
 
+/**
+ * Starts a `kind` gateway of this run's target with `config` (a Kong declarative config or
+ * an APISIX standalone config, path or object), every service/upstream pointed at
+ * `upstreamUrl`. `options` is a worker count or GatewayOptions. Rejects with
+ * NginxStartError when the gateway refuses the config.
+ */
 export async function startGateway(
   kind: HostKind,
   config: string | Record<string, unknown>,
   upstreamUrl: string,
-  workers = 1,
+  options: number | GatewayOptions = 1,
 ): Promise<RunningGateway> {
-  if (kind === "kong") return startKongHost({ config: config as never, upstreamUrl, workers });
-  return startApisixHost({ config: config as never, upstreamUrl, workers });
+  const opts: GatewayOptions = typeof options === "number" ? { workers: options } : options;
+  switch (GATEWAY_TARGET) {
+    case "hosts":
+      return kind === "kong" ? startKongHost({ ...opts, config: config as never, upstreamUrl }) : startApisixHost({ ...opts, config: config as never, upstreamUrl });
+    case "installed":
+      return kind === "kong" ? startInstalledKong(config as never, upstreamUrl, opts) : startInstalledApisix(config as never, upstreamUrl, opts);
+    case "containers":
+      return kind === "kong" ? startKongContainer(config as never, upstreamUrl, opts) : startApisixContainer(config as never, upstreamUrl, opts);
+  }
+}
+
+/** A Kong gateway's Admin API, for the suites that call tollgate's Admin API extensions. */
+export function kongAdminUrl(gateway: RunningGateway): string {
+  if (gateway.adminUrl === undefined) throw new Error(`this gateway target (${GATEWAY_TARGET}) serves no Kong Admin API`);
+  return gateway.adminUrl;
 }
 
 export interface Reply {

@@ -12,11 +12,14 @@
  * POST /info {id, config} → clusterInfo(). A config is kept per `id`, as a gateway keeps a
  * plugin's conf table, so per-config state (metadata, producer id, sequences) persists.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { partitionForKey } from "../../plugins/io/kafka/murmur2.ts";
 import { KAFKA_VERSIONS, readTopic, startKafka, type KafkaBroker } from "../runtime/kafka.ts";
 import { startKafkaProxy, type KafkaProxy } from "../runtime/kafka-proxy.ts";
 import { freePort, LUA_OUT, startNginx, type NginxInstance } from "../runtime/nginx.ts";
+import { hostsOnly } from "./harness.ts";
+
+const onHosts = hostsOnly("drives lua-out's Kafka producer in a bare nginx; starts no gateway");
 
 const HELPER = `-- written by tests/gateway/kafka-producer.test.ts
 local cjson = require("cjson.safe")
@@ -123,7 +126,7 @@ afterAll(async () => {
 const PARTITIONS = 6;
 
 for (const version of KAFKA_VERSIONS) {
-  describe(`Kafka ${version}`, () => {
+  onHosts(`Kafka ${version}`, () => {
     let broker: KafkaBroker | undefined;
     let proxy: KafkaProxy | undefined;
     let config: { brokers: string[]; timeout_ms: number; client_id: string };

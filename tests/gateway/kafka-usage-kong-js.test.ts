@@ -14,12 +14,15 @@
  *   - SIGTERM flushes what is still queued before the process exits.
  */
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, waitForRecords, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { createTestPki } from "../runtime/tls.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer } from "./kong-js-rpc.ts";
 import { checkUsageRecord } from "./usage-records.ts";
+import { hostsOnly } from "./harness.ts";
+
+const onHosts = hostsOnly("plays Kong's side of the kong-pdk plugin server's RPC itself; starts no gateway");
 
 const PARTITIONS = 3;
 const TOPIC = "usage-kong-js";
@@ -98,7 +101,7 @@ function lastCounters(output: string): Record<string, number> {
   return figures;
 }
 
-describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s", { timeout: 60_000 }, (version) => {
+onHosts.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s", { timeout: 60_000 }, (version) => {
   let broker: KafkaBroker | undefined;
   let server: PluginServer | undefined;
   let instance = 0;
@@ -252,7 +255,7 @@ describe.each(KAFKA_VERSIONS)("kafka-usage on Kong's JS plugin server, Kafka %s"
   });
 });
 
-describe(`kafka-usage on Kong's JS plugin server to a SASL_SSL listener, Kafka ${KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]}`, { timeout: 60_000 }, () => {
+onHosts(`kafka-usage on Kong's JS plugin server to a SASL_SSL listener, Kafka ${KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]}`, { timeout: 60_000 }, () => {
   it("delivers every event over TLS (the CA in NODE_EXTRA_CA_CERTS) authenticated with SASL PLAIN, SCRAM-SHA-512, or a client certificate", async () => {
     const pki = createTestPki();
     const broker = await startKafka(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!, {

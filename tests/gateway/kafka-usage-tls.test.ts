@@ -11,12 +11,10 @@
  * vectors (tests/vectors/kafka-*.json) cover SaslHandshake and SaslAuthenticate.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { KAFKA_VERSIONS, recordCount, startKafka, waitForRecords, type KafkaBroker } from "../runtime/kafka.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
 import { createTestPki, type TestPki } from "../runtime/tls.ts";
-import { errorLogOnceMatching, HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, errorLogOnceMatching, HOSTS, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const VERSION = KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!;
 const USER = { name: "gateway", password: "gateway-secret" };
@@ -52,13 +50,13 @@ async function startHost(kind: HostKind, upstreamUrl: string, pki: TestPki, brok
       _format_version: "3.0",
       services: [{ name: "svc", url: "http://127.0.0.1:9000", routes: specs.map((r, i) => ({ name: `r${i}`, paths: [r.path], plugins: [{ name: "kafka-usage", config: r.conf }] })) }],
     };
-    return startKongHost({ config: config as never, upstreamUrl, trustedCaFiles: [pki.caFile] });
+    return startGateway(kind, config, upstreamUrl, { trustedCaFiles: [pki.caFile] });
   }
   const config = {
     routes: specs.map((r, i) => ({ id: `r${i}`, uri: `${r.path}*`, upstream_id: "up", plugins: { "kafka-usage": r.conf } })),
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
   };
-  return startApisixHost({ config: config as never, upstreamUrl, trustedCaFiles: [pki.caFile] });
+  return startGateway(kind, config, upstreamUrl, { trustedCaFiles: [pki.caFile] });
 }
 
 async function traffic(url: string, count: number): Promise<void> {
@@ -90,7 +88,7 @@ afterAll(async () => {
   pki?.remove();
 });
 
-describe.each(HOSTS)(`kafka-usage to a SASL_SSL listener of Kafka ${VERSION}, on the %s-shaped host`, (kind) => {
+describeGateway.each(HOSTS)(`kafka-usage to a SASL_SSL listener of Kafka ${VERSION}, on the %s-shaped host`, (kind) => {
   let gateway: RunningGateway;
   beforeAll(async () => {
     gateway = await startHost(kind, upstream.url, pki, broker);

@@ -18,12 +18,10 @@
  *     fit, and only an event too large alone is dropped, counted as dropped_too_large.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import type { UsageEvent } from "../../plugins/kafka-usage/event.ts";
 import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
-import { errorLogOnceMatching, HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, errorLogOnceMatching, HOSTS, kongAdminUrl, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 import { rawGet } from "./raw-http.ts";
 import { checkUsageRecord } from "./usage-records.ts";
 
@@ -178,18 +176,14 @@ afterAll(async () => {
 });
 
 async function startHost(kind: HostKind, conf: Record<string, unknown>): Promise<UsageGateway> {
-  const config = gatewayConfig(kind, conf) as never;
-  const options = { config, upstreamUrl: upstream.url, workers: 2 };
-  if (kind === "kong") {
-    const kong = await startKongHost(options);
-    return Object.assign(kong, { statusUrl: `${kong.adminUrl}/kafka-usage/status` });
-  }
-  const apisix = await startApisixHost(options);
-  return Object.assign(apisix, { statusUrl: `${apisix.url}/apisix/plugin/kafka-usage/status` });
+  const gateway = await startGateway(kind, gatewayConfig(kind, conf), upstream.url, { workers: 2 });
+  // Where an operator reads the counters: Kong's Admin API, APISIX's public-api route.
+  const statusUrl = kind === "kong" ? `${kongAdminUrl(gateway)}/kafka-usage/status` : `${gateway.url}/apisix/plugin/kafka-usage/status`;
+  return Object.assign(gateway, { statusUrl });
 }
 
 for (const version of KAFKA_VERSIONS) {
-  describe(`kafka-usage with Kafka ${version}`, () => {
+  describeGateway(`kafka-usage with Kafka ${version}`, () => {
     let broker: KafkaBroker;
     beforeAll(async () => {
       broker = await startKafka(version);

@@ -6,10 +6,13 @@
  * from lua-out/kong-js/.
  */
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { redisCli, startRedis } from "../runtime/redis.ts";
 import { createTestPki } from "../runtime/tls.ts";
 import { PLUGINS_DIR, SERVER_BIN, startPluginServer, type PdkCall, type PluginServer, type Rpc } from "./kong-js-rpc.ts";
+import { hostsOnly } from "./harness.ts";
+
+const onHosts = hostsOnly("plays Kong's side of the kong-pdk plugin server's RPC itself; starts no gateway");
 
 /** What Kong would know about the request, and what the plugin asked Kong to do. */
 interface FakeRequest {
@@ -68,7 +71,7 @@ function freshRequest(method: string, tier: string): FakeRequest {
   };
 }
 
-describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
+onHosts("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
   let server: PluginServer | undefined;
   let client: Rpc;
 
@@ -177,7 +180,7 @@ describe("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
   });
 });
 
-describe("tier-limit on Kong's JS plugin server with Redis over TLS", () => {
+onHosts("tier-limit on Kong's JS plugin server with Redis over TLS", () => {
   it("counts in a Redis on a tls-port whose certificate Node trusts (NODE_EXTRA_CA_CERTS), with a client certificate where Redis asks for one; an untrusted one answers 503 as configured", async () => {
     const pki = createTestPki();
     const trusted = await startRedis({ tls: pki.server });

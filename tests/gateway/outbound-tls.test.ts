@@ -10,13 +10,11 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
 import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../runtime/redis.ts";
 import { createTestPki, type ServerCertificate, type TestPki } from "../runtime/tls.ts";
-import { echoed, errorLogOnceMatching, HOSTS, request, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, echoed, errorLogOnceMatching, HOSTS, request, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PLANS = { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } };
 const SECRET = "Bearer tls-secret";
@@ -105,14 +103,14 @@ async function startHost(kind: HostKind, upstreamUrl: string, pki: TestPki, spec
       consumers: CONSUMERS.map((name) => ({ username: name, keyauth_credentials: [{ key: `k-${name}` }] })),
       plugins: [{ name: "key-auth", config: { key_names: ["apikey"] } }],
     };
-    return startKongHost({ config: config as never, upstreamUrl, trustedCaFiles: [pki.caFile] });
+    return startGateway(kind, config, upstreamUrl, { trustedCaFiles: [pki.caFile] });
   }
   const config = {
     routes: specs.map((r, i) => ({ id: `r${i}`, uri: r.path, upstream_id: "up", plugins: { "key-auth": {}, [r.plugin]: r.conf } })),
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     consumers: CONSUMERS.map((name) => ({ username: name, plugins: { "key-auth": { key: `k-${name}` } } })),
   };
-  return startApisixHost({ config: config as never, upstreamUrl, trustedCaFiles: [pki.caFile] });
+  return startGateway(kind, config, upstreamUrl, { trustedCaFiles: [pki.caFile] });
 }
 
 /**
@@ -166,7 +164,7 @@ afterAll(async () => {
   pki?.remove();
 });
 
-describe.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
+describeGateway.each(HOSTS)("https:// services on the %s-shaped host", (kind) => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {

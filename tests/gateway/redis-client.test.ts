@@ -13,10 +13,13 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { keySlot } from "../../plugins/io/redis-slot.ts";
 import { freePort, LUA_OUT, startNginx, type NginxInstance } from "../runtime/nginx.ts";
 import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisNode, type RedisServer } from "../runtime/redis.ts";
+import { hostsOnly } from "./harness.ts";
+
+const onHosts = hostsOnly("drives lua-out's Redis client in a bare nginx; starts no gateway");
 
 const HELPER = `-- written by tests/gateway/redis-client.test.ts
 local cjson = require("cjson.safe")
@@ -159,7 +162,7 @@ afterAll(async () => {
   await nginx?.stop();
 });
 
-describe("single Redis (requirepass)", () => {
+onHosts("single Redis (requirepass)", () => {
   const PASSWORD = "tollgate-test-pass";
   let redis: RedisServer | undefined;
   let config: typeof BASE_CONFIG & { host: string; port: number; password: string };
@@ -411,7 +414,7 @@ describe("single Redis (requirepass)", () => {
   });
 });
 
-describe("a Redis that accepts connections but never answers", () => {
+onHosts("a Redis that accepts connections but never answers", () => {
   let server: Server | undefined;
   const sockets: Socket[] = [];
   let port = 0;
@@ -441,7 +444,7 @@ describe("a Redis that accepts connections but never answers", () => {
   });
 });
 
-describe("Redis Cluster (3 masters, one seed)", () => {
+onHosts("Redis Cluster (3 masters, one seed)", () => {
   let cluster: RedisCluster | undefined;
   let config: typeof BASE_CONFIG & { cluster_nodes: string[] };
   /** Node id and owned ranges by "host:port". */

@@ -12,6 +12,7 @@ import {
   countOf,
   DEMO_KEYS,
   exampleConfig,
+  describeGateway,
   HOSTS,
   request,
   roomInThisMinute,
@@ -43,7 +44,7 @@ async function concurrentFree(gateways: RunningGateway[], total = 300): Promise<
   return results.flat();
 }
 
-describe.each(HOSTS)("exactly the limit under concurrency, %s-shaped host with 2 workers", (host) => {
+describeGateway.each(HOSTS)("exactly the limit under concurrency, %s-shaped host with 2 workers", (host) => {
   const started: RunningGateway[] = [];
   afterAll(async () => {
     await Promise.all(started.map((g) => g.stop()));
@@ -106,7 +107,7 @@ describe.each(HOSTS)("exactly the limit under concurrency, %s-shaped host with 2
   });
 });
 
-describe.each(HOSTS)("Redis failing and coming back, %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("Redis failing and coming back, %s-shaped host", (host) => {
   let tolerant: RunningGateway;
   let strict: RunningGateway;
   let flaky: RedisServer;
@@ -146,7 +147,7 @@ describe.each(HOSTS)("Redis failing and coming back, %s-shaped host", (host) => 
   });
 });
 
-describe.each(HOSTS)("the seed's table, exactly, %s-shaped host (example config)", (host) => {
+describeGateway.each(HOSTS)("the seed's table, exactly, %s-shaped host (example config)", (host) => {
   let g: RunningGateway;
   beforeAll(async () => {
     g = await startGateway(host, exampleConfig(host), upstream.url);
@@ -166,7 +167,7 @@ describe.each(HOSTS)("the seed's table, exactly, %s-shaped host (example config)
   });
 });
 
-describe.each(HOSTS)("bad tier-limit configs refuse to start, naming the field, %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("bad tier-limit configs refuse to start, naming the field, %s-shaped host", (host) => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["negative limit", { tiers: { free: { limits: { GET: { minute: -5 } } } } }, /config\.tiers\.free\.limits\.GET\.minute/],
     ["unknown window", { tiers: { free: { limits: { GET: { fortnight: 5 } } } } }, /config\.tiers\.free\.limits\.GET\.fortnight: unknown field/],

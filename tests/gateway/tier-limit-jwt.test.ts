@@ -10,7 +10,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { echoed, HOSTS, request, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, echoed, HOSTS, request, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const SECRET = "tollgate-test-secret";
 
@@ -93,7 +93,7 @@ afterAll(async () => {
 
 const exp = (): number => Math.floor(Date.now() / 1000) + 600;
 
-describe.each(HOSTS)("tier-limit with the jwt_claim source behind the %s-shaped host's JWT plugin", (kind) => {
+describeGateway.each(HOSTS)("tier-limit with the jwt_claim source behind the %s-shaped host's JWT plugin", (kind) => {
   let gateway: RunningGateway;
   beforeAll(async () => {
     gateway = await startGateway(kind, gatewayConfig(kind), upstream.url);

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisNode, type RedisServer } from "../runtime/redis.ts";
-import { burst, countOf, DEMO_KEYS, HOSTS, request, roomInThisMinute, startGateway, tierLimitConfig, type RunningGateway } from "./harness.ts";
+import { burst, countOf, DEMO_KEYS, describeGateway, HOSTS, request, roomInThisMinute, startGateway, tierLimitConfig, type RunningGateway } from "./harness.ts";
 
 const FIXED_100 = { algorithm: "fixed", fault_tolerant: false, tiers: { free: { limits: { GET: { minute: 100 } } }, premium: { limits: { "*": { minute: 100_000 } } } } };
 
@@ -56,7 +56,7 @@ async function expectBatched(g: RunningGateway, node: RedisNode, count: number, 
   expect(writes).toBeLessThan(count / 2);
 }
 
-describe.each(HOSTS)("Redis round trips shared by concurrent requests, %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("Redis round trips shared by concurrent requests, %s-shaped host", (host) => {
   let redis: RedisServer;
   const started: RunningGateway[] = [];
   beforeAll(async () => {

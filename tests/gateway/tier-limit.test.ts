@@ -11,6 +11,7 @@ import {
   countOf,
   echoed,
   exampleConfig,
+  describeGateway,
   HOSTS,
   request,
   roomInThisMinute,
@@ -30,7 +31,7 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-describe.each(HOSTS)("tier-limit on the %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("tier-limit on the %s-shaped host", (host) => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
@@ -99,7 +100,7 @@ describe.each(HOSTS)("tier-limit on the %s-shaped host", (host) => {
   });
 });
 
-describe.each(HOSTS)("tier-limit config checked at start-up on the %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("tier-limit config checked at start-up on the %s-shaped host", (host) => {
   function withFreeGetLimit(value: unknown): Record<string, unknown> {
     const config = exampleConfig(host);
     if (host === "kong") {

@@ -3,13 +3,16 @@
  * real nginx + the host's Lua, throw-away stub plugins written into a temp
  * dir (never into lua-out/), the echo upstream behind it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEchoUpstream, type EchoReport, type EchoUpstream } from "./echo-upstream.ts";
 import { NginxStartError } from "./nginx.ts";
 import { startApisixHost, type ApisixHost, type ApisixHostOptions } from "./apisix-host.ts";
+import { hostsOnly } from "./targets/suites.ts";
+
+const onHosts = hostsOnly("tests the APISIX-shaped test host itself (its options, stub plugins, error log, worker processes)");
 
 /**
  * `stub` validates its conf with core.schema.check (limit >= 1, defaults for
@@ -206,7 +209,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe("APISIX-shaped test host", () => {
+onHosts("APISIX-shaped test host", () => {
   let echo: EchoUpstream | undefined;
   let host: ApisixHost | undefined;
   const extraHosts: ApisixHost[] = [];

@@ -4,9 +4,12 @@
  * produced with kafkajs is consumed back, the broker restarts on the same ports with its
  * data, and nothing is left listening after stop().
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { KAFKA_VERSIONS, kafkaClient, readTopic, startKafka, type KafkaBroker } from "./kafka.ts";
 import { listening } from "./nginx.ts";
+import { hostsOnly } from "./targets/suites.ts";
+
+const onHosts = hostsOnly("tests the suites' own Kafka runner; starts no gateway");
 
 async function produceOne(broker: KafkaBroker, topic: string, key: string, value: string): Promise<void> {
   const producer = kafkaClient(broker.bootstrap).producer({ allowAutoTopicCreation: false });
@@ -19,7 +22,7 @@ async function produceOne(broker: KafkaBroker, topic: string, key: string, value
 }
 
 for (const version of KAFKA_VERSIONS) {
-  describe(`Kafka ${version} (KRaft, one node)`, () => {
+  onHosts(`Kafka ${version} (KRaft, one node)`, () => {
     let broker: KafkaBroker | undefined;
     afterAll(async () => {
       await broker?.destroy();

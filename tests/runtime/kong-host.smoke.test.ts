@@ -16,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoReport, type EchoUpstream } from "./echo-upstream.ts";
 import { startKongHost, type DeclarativeConfig, type KongHost } from "./kong-host.ts";
 import { NginxStartError } from "./nginx.ts";
+import { hostsOnly } from "./targets/suites.ts";
+
+const onHosts = hostsOnly("tests the Kong-shaped test host itself (its options, stub plugins, error log, worker processes)");
 
 const STUB_SCHEMA = `
 local typedefs = require("kong.db.schema.typedefs")
@@ -177,7 +180,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe("Kong-shaped test host", () => {
+onHosts("Kong-shaped test host", () => {
   let stubDir = "";
   let echo: EchoUpstream | undefined;
   let host: KongHost | undefined;

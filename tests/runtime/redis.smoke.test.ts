@@ -3,12 +3,15 @@
  * a password, restart with empty data on the same port, a 3-master Redis Cluster,
  * and nothing left listening after stop().
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { keySlot } from "../../plugins/io/redis-slot.ts";
 import { redisCli, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "./redis.ts";
 import { listening } from "./nginx.ts";
+import { hostsOnly } from "./targets/suites.ts";
 
-describe("startRedis", () => {
+const onHosts = hostsOnly("tests the suites' own Redis runner; starts no gateway");
+
+onHosts("startRedis", () => {
   let server: RedisServer | undefined;
   afterAll(async () => {
     await server?.stop();
@@ -40,7 +43,7 @@ describe("startRedis", () => {
   });
 });
 
-describe("startRedisCluster", () => {
+onHosts("startRedisCluster", () => {
   let cluster: RedisCluster | undefined;
   afterAll(async () => {
     await cluster?.stop();

@@ -1,0 +1,2 @@
+-- Marks this directory as an APISIX home for tests/runtime/targets/apisix-installed.ts.
+-- There is no APISIX here: bin/apisix runs tollgate's APISIX-shaped test host.
