@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApisixHost, type ApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
-import { request, roomInThisMinute } from "./harness.ts";
+import { hostsOnly, request, roomInThisMinute } from "./harness.ts";
+
+const onHosts = hostsOnly("starts the APISIX-shaped host directly");
 
 const KEY = "meta-free-key";
 const ONE_PER_MINUTE = { tiers: { free: { limits: { GET: { minute: 1 } } } } };
@@ -50,7 +52,7 @@ async function statuses(path: string, count: number): Promise<number[]> {
   return out;
 }
 
-describe("APISIX-shaped host: _meta on tollgate's plugins", () => {
+onHosts("APISIX-shaped host: _meta on tollgate's plugins", () => {
   it("a config with _meta loads, and _meta.error_response replaces the body of a 429", async () => {
     await roomInThisMinute(10);
     expect((await request(`${host.url}/error-response`, { headers: { apikey: KEY } })).status).toBe(200);

@@ -19,7 +19,9 @@ import { startApisixHost, type ApisixStandaloneConfig } from "../runtime/apisix-
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startKongHost, type DeclarativeConfig, type KongVersion } from "../runtime/kong-host.ts";
 import { NginxStartError, REPO_ROOT } from "../runtime/nginx.ts";
-import { echoed, request, type HostKind, type RunningGateway } from "./harness.ts";
+import { echoed, hostsOnly, request, type HostKind, type RunningGateway } from "./harness.ts";
+
+const onHosts = hostsOnly("starts each example on the test host that plays its Kong version");
 
 const EXAMPLES_DIR = join(REPO_ROOT, "docs/examples");
 const TOLLGATE_PLUGINS = ["tier-limit", "entitlement-check", "feature-toggle", "kafka-usage"];
@@ -177,7 +179,7 @@ function b64(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-describe.each(EXAMPLES)("the example $file on the $host-shaped host", (example) => {
+onHosts.each(EXAMPLES)("the example $file on the $host-shaped host", (example) => {
   it("starts, and does what its page says", async () => {
     const gateway = await start(example.host, parsed(example), upstream.url);
     try {
@@ -197,7 +199,7 @@ describe.each(EXAMPLES)("the example $file on the $host-shaped host", (example) 
 });
 
 // Kong examples say _format_version "2.1" so that Kong 2.8 loads them as well as 3.x.
-describe.each(EXAMPLES.filter((example) => example.host === "kong"))("the example $file on the Kong-shaped host playing Kong 2.8.5", (example) => {
+onHosts.each(EXAMPLES.filter((example) => example.host === "kong"))("the example $file on the Kong-shaped host playing Kong 2.8.5", (example) => {
   it("starts, and does what its page says", async () => {
     const gateway = await start("kong", parsed(example), upstream.url, "2.8.5");
     try {
@@ -274,7 +276,7 @@ function quotedErrorsInDocs(): { file: string; message: string }[] {
   );
 }
 
-describe("the configuration errors the docs quote", () => {
+onHosts("the configuration errors the docs quote", () => {
   it("are all among the messages produced below (a new quote needs a case here)", () => {
     const produced = new Set(QUOTED_ERRORS.map((q) => q.message));
     const quotes = quotedErrorsInDocs();

@@ -6,11 +6,9 @@
  * service down (fail_open), both hosts, real nginx.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
 import { freePort } from "../runtime/nginx.ts";
-import { HOSTS, type HostKind, type RunningGateway } from "./harness.ts";
+import { describeGateway, HOSTS, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 import { rawGet } from "./raw-http.ts";
 
 /** Configs per plugin: each route has its own, as separate plugin instances would. */
@@ -102,13 +100,12 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-describe.each(HOSTS)("error_log_interval per node, %s-shaped host with 2 workers", (kind) => {
+describeGateway.each(HOSTS)("error_log_interval per node, %s-shaped host with 2 workers", (kind) => {
   let gateway: RunningGateway;
   beforeAll(async () => {
     // A port nothing listens on: Redis and the entitlement service refuse every connection.
     const deadPort = await freePort();
-    const options = { config: gatewayConfig(kind, deadPort) as never, upstreamUrl: upstream.url, workers: 2 };
-    gateway = kind === "kong" ? await startKongHost(options) : await startApisixHost(options);
+    gateway = await startGateway(kind, gatewayConfig(kind, deadPort), upstream.url, { workers: 2 });
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -14,7 +14,9 @@ import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.t
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
 import { startKongHost, type KongHost } from "../runtime/kong-host.ts";
 import { freePort } from "../runtime/nginx.ts";
-import { request } from "./harness.ts";
+import { hostsOnly, request } from "./harness.ts";
+
+const onHosts = hostsOnly("the test hosts' admin port and public-api route");
 
 /** A subject that must be percent-encoded in a path: the handlers decode it. */
 const SUBJECT = "ops@example.com";
@@ -70,7 +72,7 @@ async function askReports(proxyUrl: string): Promise<number> {
   return (await request(`${proxyUrl}/reports/x`, { headers: { apikey: KEY } })).status;
 }
 
-describe("Kong-shaped host: Admin API extensions on the admin port", () => {
+onHosts("Kong-shaped host: Admin API extensions on the admin port", () => {
   let kong: KongHost;
   beforeAll(async () => {
     kong = await startKongHost({
@@ -181,7 +183,7 @@ describe("Kong-shaped host: Admin API extensions on the admin port", () => {
   });
 });
 
-describe("APISIX-shaped host: plugin api() routes through public-api", () => {
+onHosts("APISIX-shaped host: plugin api() routes through public-api", () => {
   let apisix: ApisixHost;
   beforeAll(async () => {
     apisix = await startApisixHost({

@@ -6,13 +6,11 @@
  * where no secret belongs is refused at load.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApisixHost } from "../runtime/apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
-import { startKongHost } from "../runtime/kong-host.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
-import { DEMO_KEYS, HOSTS, request, roomInThisMinute, tierLimitConfig, type HostKind, type RunningGateway } from "./harness.ts";
+import { DEMO_KEYS, describeGateway, HOSTS, request, roomInThisMinute, startGateway, tierLimitConfig, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PASSWORD = "tollgate-test-pass-1";
 const TOKEN = "Bearer tok-from-env";
@@ -47,7 +45,7 @@ function entitlementConfig(host: HostKind, conf: Record<string, unknown>): Recor
   return config;
 }
 
-describe.each(HOSTS)("entitlement-check's service token from a secret reference, %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("entitlement-check's service token from a secret reference, %s-shaped host", (host) => {
   it("the service receives the resolved token", async () => {
     const conf = {
       plans: { premium: { features: ["reports"] } },
@@ -55,8 +53,7 @@ describe.each(HOSTS)("entitlement-check's service token from a secret reference,
       service: { url: service.url, auth_header: "Authorization", auth_value: host === "kong" ? "{vault://env/tollgate-test-service-token}" : "$env://TOLLGATE_TEST_SERVICE_TOKEN" },
       required_features: ["reports"],
     };
-    const options = { config: entitlementConfig(host, conf) as never, upstreamUrl: upstream.url, env: ENV };
-    const g = host === "kong" ? await startKongHost(options) : await startApisixHost(options);
+    const g = await startGateway(host, entitlementConfig(host, conf), upstream.url, { env: ENV });
     try {
       service.reset();
       expect((await request(`${g.url}/limited`, { headers: { apikey: DEMO_KEYS.free } })).status).toBe(200);
@@ -67,7 +64,7 @@ describe.each(HOSTS)("entitlement-check's service token from a secret reference,
   });
 });
 
-describe.each(HOSTS)("redis.password from a secret reference, %s-shaped host", (host) => {
+describeGateway.each(HOSTS)("redis.password from a secret reference, %s-shaped host", (host) => {
   const started: RunningGateway[] = [];
   afterAll(async () => {
     await Promise.all(started.map((g) => g.stop()));
@@ -83,8 +80,7 @@ describe.each(HOSTS)("redis.password from a secret reference, %s-shaped host", (
       // One database per host: the two hosts' counters never meet.
       redis: { host: redis.host, port: redis.port, database: host === "kong" ? 1 : 2, ...redisConf },
     };
-    const options = { config: tierLimitConfig(host, conf) as never, upstreamUrl: upstream.url, env: ENV };
-    const g = host === "kong" ? await startKongHost(options) : await startApisixHost(options);
+    const g = await startGateway(host, tierLimitConfig(host, conf), upstream.url, { env: ENV });
     started.push(g);
     return g;
   }

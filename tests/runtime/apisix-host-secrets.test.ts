@@ -11,6 +11,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApisixHost, type ApisixHost } from "./apisix-host.ts";
 import { startEchoUpstream, type EchoReport, type EchoUpstream } from "./echo-upstream.ts";
+import { hostsOnly } from "./targets/suites.ts";
+
+const onHosts = hostsOnly("tests the APISIX-shaped host itself");
 
 /** minLength 40 and an enum: neither is checked against a reference. */
 const STUB = `
@@ -81,7 +84,7 @@ async function upstreamHeaders(path: string): Promise<Record<string, string | st
   return ((await res.json()) as EchoReport).headers;
 }
 
-describe("APISIX-shaped host: $env:// and $secret:// references", () => {
+onHosts("APISIX-shaped host: $env:// and $secret:// references", () => {
   it("check_schema sees the reference unchecked; the phase sees the variable's value (any letter case of $env)", async () => {
     const headers = await upstreamHeaders("/env");
     expect(headers["x-secret"]).toBe("[s3cret]");

@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type EchoReport, type EchoUpstream } from "./echo-upstream.ts";
 import { startKongHost, type DeclarativeConfig, type KongHost } from "./kong-host.ts";
 import { NginxStartError, REPO_ROOT } from "./nginx.ts";
+import { hostsOnly } from "./targets/suites.ts";
+
+const onHosts = hostsOnly("tests the Kong-shaped host itself");
 
 /** A schema whose `opt` record has a required field; `%OPT%` is the record's extra attributes. */
 const RECORD_SCHEMA = `
@@ -75,7 +78,7 @@ afterAll(async () => {
   if (stubDir) rmSync(stubDir, { recursive: true, force: true });
 });
 
-describe("Kong-shaped host: records are required unless they say required = false", () => {
+onHosts("Kong-shaped host: records are required unless they say required = false", () => {
   it("loads the repository's kong.yml (stock Kong refused it while optional records were not marked)", async () => {
     const host = await startKongHost({ config: join(REPO_ROOT, "kong.yml"), upstreamUrl: echo.url });
     await host.stop();
@@ -93,7 +96,7 @@ describe("Kong-shaped host: records are required unless they say required = fals
   }, 30_000);
 });
 
-describe("Kong-shaped host: optional records, and vault references in referenceable fields", () => {
+onHosts("Kong-shaped host: optional records, and vault references in referenceable fields", () => {
   let host: KongHost;
   const config: DeclarativeConfig = {
     _format_version: "3.0",

@@ -18,6 +18,9 @@ import { startApisixHost } from "./apisix-host.ts";
 import { startEchoUpstream, type EchoUpstream } from "./echo-upstream.ts";
 import { startKongHost } from "./kong-host.ts";
 import { LUA_OUT } from "./nginx.ts";
+import { hostsOnly } from "./targets/suites.ts";
+
+const onHosts = hostsOnly("loads the plugins from a LuaRocks tree into the test hosts");
 
 const VERSION = packageVersion();
 const ROCK_VERSION = `${VERSION}-${ROCKSPEC_REVISION}`;
@@ -63,7 +66,7 @@ afterAll(async () => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
-describe("LuaRocks packages", () => {
+onHosts("LuaRocks packages", () => {
   it.each(ROCKS)("$name installs every module its rockspec lists from the packed .all.rock", (rock) => {
     const rockspec = readFileSync(join(LUA_OUT, rockspecFileName(rock.name, VERSION)), "utf8");
     const files = [...rockspec.matchAll(/^\s+\["[^"]+"\] = "([^"]+)",$/gm)].map((m) => m[1]!);
