@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, startNginx, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, luaPathEntries, startNginx, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
 import { trustedCas } from "./tls.ts";
 
 /** Directory holding the host's Lua (apisix/core*.lua, tollgate_apisix_host/). */
@@ -165,10 +165,6 @@ function withSingleUpstream(config: ApisixStandaloneConfig, node: string): Apisi
   return copy;
 }
 
-function luaPathEntries(dir: string): string {
-  return `${dir}/?.lua;${dir}/?/init.lua`;
-}
-
 /** Lua string literal for a path (JSON escaping is valid Lua for these characters). */
 function luaString(value: string): string {
   return JSON.stringify(value);
@@ -186,7 +182,7 @@ function httpBlock(opts: {
 }): string {
   // Order matters: test stubs first, then the real plugins, then the host's
   // apisix.core (lua-out has no apisix/core.lua), then ";;" for resty.core.
-  const packagePath = [...opts.luaPath, opts.pluginTree, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR].map(luaPathEntries).join(";") + ";;";
+  const packagePath = `${luaPathEntries([...opts.luaPath, opts.pluginTree, APISIX_HOST_LUA, LUA_TEST_HOSTS_DIR])};;`;
   const dicts = Object.entries(opts.sharedDicts)
     .map(([name, size]) => `  lua_shared_dict ${name} ${size};`)
     .join("\n");

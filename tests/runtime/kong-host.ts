@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
+import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_TEST_HOSTS_DIR, luaPathEntries, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
 import { trustedCas } from "./tls.ts";
 
 /** Directory of the Lua host (`tollgate_kong_host`, `kong.db.schema.typedefs`, `kong.meta`). */
@@ -239,7 +239,7 @@ export function pluginNames(config: DeclarativeConfig): string[] {
 function luaPackagePath(extra: string[], pluginTree = LUA_OUT): string {
   const dirs = [...extra, pluginTree, KONG_HOST_LUA_DIR, LUA_TEST_HOSTS_DIR];
   // `;;` keeps the default path (resty.core, cjson): without it nginx dies at start-up.
-  return `${dirs.map((dir) => `${dir}/?.lua;${dir}/?/init.lua`).join(";")};;`;
+  return `${luaPathEntries(dirs)};;`;
 }
 
 /**

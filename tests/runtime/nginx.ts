@@ -19,6 +19,11 @@ export const LUA_OUT = join(REPO_ROOT, "lua-out");
 export const LUA_TEST_HOSTS_DIR = join(REPO_ROOT, "tests/runtime/lua");
 const MODULES_DIR = "/usr/lib/nginx/modules";
 
+/** `<dir>/?.lua;<dir>/?/init.lua` for each dir, joined with `;`: a Lua path of module trees. */
+export function luaPathEntries(dirs: readonly string[]): string {
+  return dirs.map((dir) => `${dir}/?.lua;${dir}/?/init.lua`).join(";");
+}
+
 /** Shared dicts both test hosts get unless overridden (tollgate's plugins keep state there). */
 export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
   tollgate_tier_limit: "10m",

@@ -15,9 +15,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync }
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { loadStandaloneConfig, pluginNamesIn, type ApisixStandaloneConfig } from "../apisix-host.ts";
-import { freePort, NginxStartError } from "../nginx.ts";
+import { freePort, luaPathEntries, NginxStartError } from "../nginx.ts";
 import { forget, missingCommand, remember, runCli } from "./cli.ts";
-import { awaitExit, luaPathEntries, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
+import { awaitExit, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
 import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./target.ts";
 
 /** What an APISIX node of the suites is made of; every path absolute. */

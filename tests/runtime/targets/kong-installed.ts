@@ -15,9 +15,9 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadDeclarativeConfig, pointServicesAt, type DeclarativeConfig } from "../kong-host.ts";
-import { freePort, NginxStartError } from "../nginx.ts";
+import { freePort, luaPathEntries, NginxStartError } from "../nginx.ts";
 import { forget, missingCommand, remember, runCli } from "./cli.ts";
-import { awaitExit, luaPathEntries, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
+import { awaitExit, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
 import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./target.ts";
 
 /** What a Kong node of the suites is made of; every path absolute. */

@@ -87,11 +87,6 @@ export function sharedDictsOf(options: GatewayOptions): Record<string, string> {
   return { ...DEFAULT_SHARED_DICTS, ...options.sharedDicts };
 }
 
-/** `<dir>/?.lua;<dir>/?/init.lua` for each dir, joined with `;`. */
-export function luaPathEntries(dirs: readonly string[]): string {
-  return dirs.map((dir) => `${dir}/?.lua;${dir}/?/init.lua`).join(";");
-}
-
 /** Resolves once 127.0.0.1:`port` accepts connections; rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   await waitOn({ resources: [`tcp:127.0.0.1:${port}`], timeout: timeoutMs, interval: 100 });
