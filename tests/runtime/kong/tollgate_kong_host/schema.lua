@@ -519,6 +519,11 @@ local CHECKERS = {
   },
 }
 
+-- A string field that takes a vault reference (schema `referenceable`).
+local function is_referenceable_string(field)
+  return field and field.type == "string" and field.referenceable
+end
+
 -- Runs a record's (or the plugin entity's) entity_checks over its processed
 -- value. `path` is the record's path ("" at the top level).
 local function run_entity_checks(checks, record_def, value, path, errs)
@@ -550,8 +555,7 @@ local function run_entity_checks(checks, record_def, value, path, errs)
           end
         else
           all_nil = false
-          local def = vault.is_reference(v) and get_schema_field(record_def, fname)
-          if def and def.type == "string" and def.referenceable then
+          if vault.is_reference(v) and is_referenceable_string(get_schema_field(record_def, fname)) then
             skip_reference = true
           end
         end
@@ -726,10 +730,6 @@ local function make_records_required(field)
       make_records_required(def)
     end
   end
-end
-
-local function is_referenceable_string(field)
-  return field and field.type == "string" and field.referenceable
 end
 
 -- The "select" read of references (see the header): resolves in place.
