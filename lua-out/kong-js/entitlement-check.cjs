@@ -27290,7 +27290,6 @@ function validatedKongJsConfig(spec, config) {
 var FAILURE_BACKOFF_S = 1;
 
 // plugins/io/node/http-cache.ts
-var NODE_FAILURE_BACKOFF_S = FAILURE_BACKOFF_S;
 var NodeAnswerCache = class {
   constructor(options) {
     this.options = options;
@@ -27345,7 +27344,7 @@ var NodeAnswerCache = class {
       return value;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.#failures.set(subject, { until: now2() + NODE_FAILURE_BACKOFF_S, error });
+      this.#failures.set(subject, { until: now2() + FAILURE_BACKOFF_S, error });
       if (this.#failures.size > this.options.maxEntries) this.#failures.delete(this.#failures.keys().next().value);
       throw error;
     } finally {

@@ -119,7 +119,6 @@ function hasSource(conf: TierLimitConfig, wanted: string): boolean {
   return false;
 }
 
-
 /**
  * What a store failure is about, for the node-wide log gate: the store itself, so the
  * configs sharing one Redis report its failure once per interval, and a second Redis
@@ -130,6 +129,7 @@ function storeKind(conf: TierLimitConfig): string {
   if (conf.policy === "redis-cluster") return `tier-limit:store:redis-cluster:${(conf.redis.cluster_nodes ?? []).join(",")}`;
   return `tier-limit:store:${conf.policy}`;
 }
+
 export function prepare(conf: TierLimitConfig): PreparedTierLimit {
   const cached = cache.get(conf);
   if (cached !== undefined) return cached;

@@ -95,7 +95,7 @@ end
 -- configs sharing one Redis report its failure once per interval, and a second Redis
 -- that fails too is still reported.
 local function storeKind(conf)
-    -- plugins/tier-limit/prepare.ts:128
+    -- plugins/tier-limit/prepare.ts:127
     if conf.policy == "redis" then
         return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
     end

@@ -22,9 +22,6 @@ interface Entry<T> {
   staleUntil: number;
 }
 
-/** The back-off after a failed fetch: the Lua cache's (see io/failure-backoff.ts). */
-export const NODE_FAILURE_BACKOFF_S = FAILURE_BACKOFF_S;
-
 export class NodeAnswerCache<T> {
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */
   readonly #entries = new Map<string, Entry<T>>();
@@ -80,7 +77,7 @@ export class NodeAnswerCache<T> {
       return value;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.#failures.set(subject, { until: now() + NODE_FAILURE_BACKOFF_S, error });
+      this.#failures.set(subject, { until: now() + FAILURE_BACKOFF_S, error });
       if (this.#failures.size > this.options.maxEntries) this.#failures.delete(this.#failures.keys().next().value as string);
       throw error;
     } finally {
