@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecordSpec } from "../../plugins/core/schema.ts";
 import { validateConfig } from "../../plugins/core/validate.ts";
+// Zone files (tier-limit's timezone) are read with fs here, as the kong-pdk host does.
+import "../../plugins/io/node/zoneinfo.ts";
 
 const VECTORS_DIR = join(import.meta.dirname, "../vectors");
 const PLUGINS_DIR = join(import.meta.dirname, "../../plugins");
