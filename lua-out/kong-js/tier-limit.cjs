@@ -14425,68 +14425,8 @@ var MemoryCounters = class {
   }
 };
 
-// plugins/io/node/redis-scripts.ts
-var import_ioredis = __toESM(require_built3(), 1);
-var clients = /* @__PURE__ */ new Map();
-function clientFor(connection) {
-  const id = JSON.stringify(connection);
-  let client = clients.get(id);
-  if (client !== void 0) return client;
-  const common = {
-    username: connection.username,
-    password: connection.password,
-    connectTimeout: connection.timeout_ms,
-    commandTimeout: connection.timeout_ms,
-    // While (re)connecting, a command waits at most timeout_ms (commandTimeout) and is
-    // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
-    // degrades as configured instead of holding requests.
-    maxRetriesPerRequest: 0,
-    // Commands issued while others are in flight share one write (as the Lua client's auto_pipeline).
-    enableAutoPipelining: connection.auto_pipeline !== false,
-    // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
-    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false, cert: connection.client_cert, key: connection.client_key } : void 0
-  };
-  if (connection.cluster_nodes !== void 0) {
-    const nodes = connection.cluster_nodes.map((node) => {
-      const at = node.lastIndexOf(":");
-      return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
-    });
-    client = new import_ioredis.Cluster(nodes, { redisOptions: common, enableAutoPipelining: common.enableAutoPipelining });
-  } else {
-    client = new import_ioredis.Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
-  }
-  client.on("error", () => void 0);
-  clients.set(id, client);
-  return client;
-}
-async function runScript(connection, name, source, keys, args) {
-  const client = clientFor(connection);
-  const command = `tollgate_${name}`;
-  if (!(command in client)) client.defineCommand(command, { lua: source });
-  const run = client[command];
-  return run.call(client, keys.length, ...keys, ...args);
-}
-
-// plugins/io/node/log-gate.ts
-var gates = /* @__PURE__ */ new Map();
-var counts = /* @__PURE__ */ new Map();
-function processLogGate(now) {
-  return {
-    add: (key, ttl) => {
-      const until = gates.get(key);
-      const at = now();
-      if (until !== void 0 && at < until) return false;
-      gates.set(key, at + ttl);
-      return true;
-    },
-    incr: (key, by) => {
-      const value = (counts.get(key) ?? 0) + by;
-      counts.set(key, value);
-      return value;
-    }
-  };
-}
-var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
+// plugins/io/node/zoneinfo.ts
+var import_node_fs = require("node:fs");
 
 // plugins/core/windows.ts
 var WINDOW_NAMES = ["second", "minute", "hour", "day", "week", "month", "year"];
@@ -14770,6 +14710,128 @@ function instantOfLocal(zone, local) {
   return high;
 }
 
+// plugins/io/zoneinfo.ts
+var reader;
+function installZoneReader(read) {
+  reader = read;
+}
+var luaIo = globalThis.io;
+function readLuaFile(path) {
+  const file = luaIo?.open(path, "rb");
+  if (file === void 0) return void 0;
+  const bytes = file.read("*a");
+  file.close();
+  return typeof bytes === "string" ? bytes : void 0;
+}
+function currentReader() {
+  if (reader !== void 0) return reader;
+  return luaIo !== void 0 ? readLuaFile : void 0;
+}
+function plausibleName(name) {
+  if (name.length === 0 || name.length > 64 || name.charAt(0) === "/" || name.indexOf("..") !== -1) return false;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charAt(i);
+    const ok = ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_" || ch === "-" || ch === "+" || ch === "/";
+    if (!ok) return false;
+  }
+  return true;
+}
+var ZONE_DIRECTORY = "/usr/share/zoneinfo";
+var loaded = {};
+function loadZone(name) {
+  if (name === "UTC" || name === "Etc/UTC") return {};
+  let entry = loaded[name];
+  if (entry === void 0) {
+    entry = readZone(name);
+    loaded[name] = entry;
+  }
+  return typeof entry === "string" ? { problem: entry } : { zone: entry };
+}
+function readZone(name) {
+  if (!plausibleName(name)) return `'${name}' is not a time zone name`;
+  const read = currentReader();
+  if (read === void 0) return "this runtime has no way to read zone files";
+  const bytes = read(`${ZONE_DIRECTORY}/${name}`);
+  if (bytes === void 0) return `unknown time zone '${name}' (no ${ZONE_DIRECTORY}/${name})`;
+  const zone = parseTzif(bytes);
+  return typeof zone === "string" ? `time zone '${name}': ${zone}` : zone;
+}
+function zoneProblem(name) {
+  return loadZone(name).problem;
+}
+
+// plugins/io/node/zoneinfo.ts
+installZoneReader((path) => {
+  try {
+    return (0, import_node_fs.readFileSync)(path, "latin1");
+  } catch {
+    return void 0;
+  }
+});
+
+// plugins/io/node/redis-scripts.ts
+var import_ioredis = __toESM(require_built3(), 1);
+var clients = /* @__PURE__ */ new Map();
+function clientFor(connection) {
+  const id = JSON.stringify(connection);
+  let client = clients.get(id);
+  if (client !== void 0) return client;
+  const common = {
+    username: connection.username,
+    password: connection.password,
+    connectTimeout: connection.timeout_ms,
+    commandTimeout: connection.timeout_ms,
+    // While (re)connecting, a command waits at most timeout_ms (commandTimeout) and is
+    // failed at the first failed reconnect (maxRetriesPerRequest 0): the plugin then
+    // degrades as configured instead of holding requests.
+    maxRetriesPerRequest: 0,
+    // Commands issued while others are in flight share one write (as the Lua client's auto_pipeline).
+    enableAutoPipelining: connection.auto_pipeline !== false,
+    // Node checks the certificate against its CAs (plus NODE_EXTRA_CA_CERTS).
+    tls: connection.ssl === true ? { servername: connection.server_name, rejectUnauthorized: connection.ssl_verify !== false, cert: connection.client_cert, key: connection.client_key } : void 0
+  };
+  if (connection.cluster_nodes !== void 0) {
+    const nodes = connection.cluster_nodes.map((node) => {
+      const at = node.lastIndexOf(":");
+      return { host: node.substring(0, at), port: Number(node.substring(at + 1)) };
+    });
+    client = new import_ioredis.Cluster(nodes, { redisOptions: common, enableAutoPipelining: common.enableAutoPipelining });
+  } else {
+    client = new import_ioredis.Redis({ ...common, host: connection.host, port: connection.port, db: connection.database });
+  }
+  client.on("error", () => void 0);
+  clients.set(id, client);
+  return client;
+}
+async function runScript(connection, name, source, keys, args) {
+  const client = clientFor(connection);
+  const command = `tollgate_${name}`;
+  if (!(command in client)) client.defineCommand(command, { lua: source });
+  const run = client[command];
+  return run.call(client, keys.length, ...keys, ...args);
+}
+
+// plugins/io/node/log-gate.ts
+var gates = /* @__PURE__ */ new Map();
+var counts = /* @__PURE__ */ new Map();
+function processLogGate(now) {
+  return {
+    add: (key, ttl) => {
+      const until = gates.get(key);
+      const at = now();
+      if (until !== void 0 && at < until) return false;
+      gates.set(key, at + ttl);
+      return true;
+    },
+    incr: (key, by) => {
+      const value = (counts.get(key) ?? 0) + by;
+      counts.set(key, value);
+      return value;
+    }
+  };
+}
+var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
+
 // plugins/core/calendar.ts
 function isCalendarWindow(window2) {
   return window2 === "day" || window2 === "week" || window2 === "month" || window2 === "year";
@@ -14882,53 +14944,6 @@ function tagPrefix(name) {
     TAG_PREFIXES[name] = prefix;
   }
   return prefix;
-}
-
-// plugins/io/zoneinfo.ts
-var reader;
-var luaIo = globalThis.io;
-function readLuaFile(path) {
-  const file = luaIo?.open(path, "rb");
-  if (file === void 0) return void 0;
-  const bytes = file.read("*a");
-  file.close();
-  return typeof bytes === "string" ? bytes : void 0;
-}
-function currentReader() {
-  if (reader !== void 0) return reader;
-  return luaIo !== void 0 ? readLuaFile : void 0;
-}
-function plausibleName(name) {
-  if (name.length === 0 || name.length > 64 || name.charAt(0) === "/" || name.indexOf("..") !== -1) return false;
-  for (let i = 0; i < name.length; i++) {
-    const ch = name.charAt(i);
-    const ok = ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_" || ch === "-" || ch === "+" || ch === "/";
-    if (!ok) return false;
-  }
-  return true;
-}
-var ZONE_DIRECTORY = "/usr/share/zoneinfo";
-var loaded = {};
-function loadZone(name) {
-  if (name === "UTC" || name === "Etc/UTC") return {};
-  let entry = loaded[name];
-  if (entry === void 0) {
-    entry = readZone(name);
-    loaded[name] = entry;
-  }
-  return typeof entry === "string" ? { problem: entry } : { zone: entry };
-}
-function readZone(name) {
-  if (!plausibleName(name)) return `'${name}' is not a time zone name`;
-  const read = currentReader();
-  if (read === void 0) return "this runtime has no way to read zone files";
-  const bytes = read(`${ZONE_DIRECTORY}/${name}`);
-  if (bytes === void 0) return `unknown time zone '${name}' (no ${ZONE_DIRECTORY}/${name})`;
-  const zone = parseTzif(bytes);
-  return typeof zone === "string" ? `time zone '${name}': ${zone}` : zone;
-}
-function zoneProblem(name) {
-  return loadZone(name).problem;
 }
 
 // plugins/feature-toggle/parse.ts
