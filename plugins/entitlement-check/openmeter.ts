@@ -12,6 +12,10 @@
  *   404 no such subject or entitlement (application/problem+json)
  *   400, 401, 403, 412, 500, 503: errors
  *
+ * The document marks this v1 subject endpoint deprecated in favour of
+ * GET /api/v2/customers/{customerIdOrKey}/entitlements/{featureKey}/value (same
+ * hasAccess / balance shape, EntitlementValueV2); the v1 path is the one asked for here.
+ *
  * Mapping into a subscription (status active; the plan is inferred from the granted
  * features, as for Stripe, see decide.ts): a feature with hasAccess true is granted; a
  * metered one (it has a balance) with hasAccess false is exhausted, which decide.ts
