@@ -8,12 +8,12 @@ local ____decide = require("tollgate.entitlement_check.decide")
 local evaluate = ____decide.evaluate
 --- The path (after the service URL's base path) that asks about `feature`; `escape` percent-encodes a path segment.
 function ____exports.openMeterPath(subject, feature, escape)
-    -- plugins/entitlement-check/openmeter.ts:37
+    -- plugins/entitlement-check/openmeter.ts:41
     return "/api/v1/subjects/" .. escape(subject) .. "/entitlements/" .. escape(feature) .. "/value"
 end
 --- The answers to the calls for `features` (same order) as one lookup.
 function ____exports.fromOpenMeter(features, answers)
-    -- plugins/entitlement-check/openmeter.ts:42
+    -- plugins/entitlement-check/openmeter.ts:46
     local granted = {}
     local exhausted = {}
     local unknownEverywhere = true
@@ -71,7 +71,7 @@ function ____exports.fromOpenMeter(features, answers)
 end
 --- Vector helper: the decision for a request when OpenMeter answers `answers` for the route's required features.
 function ____exports.decideFromOpenMeter(conf, facts, answers, now)
-    -- plugins/entitlement-check/openmeter.ts:67
+    -- plugins/entitlement-check/openmeter.ts:71
     return evaluate(
         conf,
         facts,
