@@ -27587,6 +27587,22 @@ function routeMatches(route, method, path) {
   return pathMatches(route.path, path);
 }
 
+// plugins/core/billing-period.ts
+function isPeriodInstant(value) {
+  return typeof value === "number" && value >= 0 && value < 1099511627776 && Math.floor(value) === value;
+}
+function periodOf(start, end) {
+  if (!isPeriodInstant(start)) return void 0;
+  if (isNull(end)) return { start };
+  if (!isPeriodInstant(end) || end <= start) return void 0;
+  return { start, end };
+}
+function consumerSubject(consumer, field) {
+  if (field === "custom_id") return consumer.custom_id;
+  if (field === "id") return consumer.id;
+  return consumer.username ?? consumer.id;
+}
+
 // plugins/entitlement-check/decide.ts
 var preparedByConfig = /* @__PURE__ */ new WeakMap();
 function prepare(conf) {
@@ -27643,15 +27659,7 @@ function fromConsumerTag(prepared, consumer) {
   return found;
 }
 function serviceSubject(conf, facts) {
-  const consumer = facts.consumer;
-  switch (conf.service.subject) {
-    case "custom_id":
-      return consumer.custom_id;
-    case "id":
-      return consumer.id;
-    default:
-      return consumer.username ?? consumer.id;
-  }
+  return consumerSubject(facts.consumer, conf.service.subject);
 }
 function planSubscription(conf, facts) {
   if (facts.consumer === void 0) {
@@ -28083,9 +28091,13 @@ function fromTollgate(body) {
   const plan2 = body["plan"];
   const status = isNull(body["status"]) ? "active" : body["status"];
   const periodEnd = body["current_period_end"];
+  const periodStart = body["current_period_start"];
   if (!isNull(plan2) && (typeof plan2 !== "string" || plan2 === "")) return { kind: "unknown", reason: "plan is not a string" };
   if (typeof status !== "string" || !knownStatus(status)) return { kind: "unknown", reason: `unknown status '${String(status)}'` };
   if (!isNull(periodEnd) && typeof periodEnd !== "number") return { kind: "unknown", reason: "current_period_end is not a number" };
+  if (!isNull(periodStart) && periodOf(periodStart, periodEnd) === void 0) {
+    return { kind: "unknown", reason: "current_period_start is not epoch seconds before current_period_end" };
+  }
   let features;
   if (!isNull(body["features"])) {
     features = stringList(body["features"]);
@@ -28094,6 +28106,7 @@ function fromTollgate(body) {
   const subscription2 = { status };
   if (typeof plan2 === "string") subscription2.plan = plan2;
   if (typeof periodEnd === "number") subscription2.period_end = periodEnd;
+  if (typeof periodStart === "number") subscription2.period_start = periodStart;
   if (features !== void 0 && features.length > 0) subscription2.features = features;
   return { kind: "found", subscription: subscription2 };
 }
@@ -28120,6 +28133,10 @@ function mapServiceResponse(format, httpStatus, body) {
   if (httpStatus !== 200) return { kind: "unknown", reason: `entitlement service answered ${httpStatus}` };
   if (isNull(body)) return { kind: "unknown", reason: "response body is not JSON" };
   return format === "stripe" ? fromStripe(body) : fromTollgate(body);
+}
+function subscriptionPeriod(lookup) {
+  if (lookup.kind !== "found" || lookup.subscription.period_start === void 0) return void 0;
+  return periodOf(lookup.subscription.period_start, lookup.subscription.period_end);
 }
 
 // plugins/io/node/log-gate.ts
@@ -28257,6 +28274,27 @@ function stripeCustomer(event) {
   if (isObject(customer) && typeof customer["id"] === "string" && customer["id"] !== "") return customer["id"];
   return void 0;
 }
+function stripeSubscriptionPeriod(object) {
+  const own = periodOf(object["current_period_start"], object["current_period_end"]);
+  if (own !== void 0 && own.end !== void 0) return own;
+  const items = object["items"];
+  const data = isObject(items) ? items["data"] : void 0;
+  if (!isList(data)) return void 0;
+  let first;
+  for (const item of data) {
+    if (!isObject(item)) continue;
+    const period = periodOf(item["current_period_start"], item["current_period_end"]);
+    if (period !== void 0 && period.end !== void 0 && (first === void 0 || period.end < first.end)) first = period;
+  }
+  return first;
+}
+function stripeEventPeriod(type, event) {
+  if (type.substring(0, 22) !== "customer.subscription.") return void 0;
+  if (type === "customer.subscription.deleted") return false;
+  const data = event["data"];
+  const object = isObject(data) ? data["object"] : void 0;
+  return isObject(object) ? stripeSubscriptionPeriod(object) : void 0;
+}
 function stripeEventAction(event) {
   const type = event["type"];
   if (typeof type !== "string") return { kind: "malformed", message: "the event has no type" };
@@ -28265,7 +28303,7 @@ function stripeEventAction(event) {
   if (!relevant) return { kind: "ignore", type };
   const customer = stripeCustomer(event);
   if (customer === void 0) return { kind: "malformed", message: `${type}: data.object.customer is missing` };
-  return { kind: "apply", subjects: [customer] };
+  return { kind: "apply", subjects: [customer], period: stripeEventPeriod(type, event) };
 }
 function tollgateEventAction(event) {
   const subjects = event["subjects"];
@@ -28280,7 +28318,7 @@ function tollgateEventAction(event) {
   if (isNull(answer)) return { kind: "apply", subjects: out };
   const lookup = mapServiceResponse("tollgate", 200, answer);
   if (lookup.kind !== "found") return { kind: "malformed", message: `answer: ${lookup.kind === "unknown" ? lookup.reason : "not a subscription"}` };
-  return { kind: "apply", subjects: out, answer: lookup };
+  return { kind: "apply", subjects: out, answer: lookup, period: subscriptionPeriod(lookup) };
 }
 function handleWebhook(webhook2, platform, request2, now2, replay) {
   if (request2.method !== "POST") return refuse(405, "method_not_allowed", "Webhooks are POSTed");
@@ -28299,7 +28337,12 @@ function handleWebhook(webhook2, platform, request2, now2, replay) {
   if (!replay.remember(replayKey, 2 * webhook2.tolerance + 1)) return refuse(400, "replayed", `Event ${id} was already received`);
   if (action.kind === "ignore") return { status: 200, body: { received: true, id, ignored: action.type }, subjects: [], replayKey };
   const body = { received: true, id, subjects: action.subjects.length, action: action.answer === void 0 ? "dropped" : "set" };
-  return { status: 200, body, subjects: action.subjects, answer: action.answer, replayKey };
+  const result = { status: 200, body, subjects: action.subjects, answer: action.answer, replayKey };
+  if (action.period !== void 0) {
+    result.period = action.period;
+    if (webhook2.provider === "stripe") result.forwardOnly = true;
+  }
+  return result;
 }
 
 // plugins/entitlement-check/openmeter.ts

@@ -15031,15 +15031,25 @@ function parseIsoTime(text) {
 }
 
 // plugins/tier-limit/calendar-fields.ts
-var ANCHOR_SOURCES = ["consumer", "config"];
+var ANCHOR_SOURCES = ["entitlement", "consumer", "config"];
 var CALENDAR_FIELDS = {
   timezone: string2({
     description: "IANA time zone (America/New_York, Europe/Berlin, \u2026) whose local midnight starts day, week, month and year windows, across daylight-saving changes; read from the gateway's /usr/share/zoneinfo at config load. Unset: UTC.",
     minLength: 1
   }),
   anchor_sources: array({
-    description: "Where a caller's billing anchor comes from, first hit wins: consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
+    description: "Where a caller's billing anchor comes from, first hit wins: entitlement (the current period entitlement-check recorded for the caller's subscription: its service's current_period_start or a Stripe webhook; the period is the window as it is), consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
     elements: string2({ description: "An anchor source.", oneOf: ANCHOR_SOURCES })
+  }),
+  entitlement_dict: string2({
+    description: "Source entitlement: the lua_shared_dict where entitlement-check records billing periods (its cache.dict).",
+    default: "tollgate_cache",
+    minLength: 1
+  }),
+  entitlement_subject: string2({
+    description: "Source entitlement: which consumer field names the subscriber, as entitlement-check's service.subject (username, custom_id, id).",
+    oneOf: ["username", "custom_id", "id"],
+    default: "username"
   }),
   billing_anchor: string2({
     description: "Billing anchor of every caller (source config), RFC 3339, e.g. 2026-01-31T09:30:00Z.",
@@ -15071,21 +15081,102 @@ function calendarProblem(conf) {
   return void 0;
 }
 
+// plugins/core/billing-period.ts
+function periodKey(subject) {
+  return `bp:${subject}`;
+}
+function decodePeriod(text) {
+  const space = text.indexOf(" ");
+  const start = Number(space === -1 ? text : text.substring(0, space));
+  if (!Number.isFinite(start) || text === "") return void 0;
+  if (space === -1) return { start: Math.floor(start) };
+  const end = Number(text.substring(space + 1));
+  if (!Number.isFinite(end) || end <= start) return void 0;
+  return { start: Math.floor(start), end: Math.floor(end) };
+}
+function consumerSubject(consumer, field) {
+  if (field === "custom_id") return consumer.custom_id;
+  if (field === "id") return consumer.id;
+  return consumer.username ?? consumer.id;
+}
+
+// plugins/io/billing-periods.ts
+var luaNgx = globalThis.ngx;
+var SHARED_DICT_STORE = {
+  get: (dict, key) => {
+    const value = luaNgx?.shared?.[dict]?.get(key);
+    return typeof value === "string" ? value : void 0;
+  },
+  set: (dict, key, value) => {
+    const shared = luaNgx?.shared?.[dict];
+    if (shared === void 0) return false;
+    return shared.set(key, value);
+  },
+  delete: (dict, key) => luaNgx?.shared?.[dict]?.delete(key)
+};
+var installed;
+function periodStore() {
+  return installed ?? SHARED_DICT_STORE;
+}
+
+// plugins/tier-limit/entitlement-anchor.ts
+var PERIOD_RECHECK_S = 1;
+var PERIODS_MAX = 4096;
+function prepareEntitlementPeriods(dict, subjectField) {
+  return { dict, subjectField, read: periodStore().get, bySubject: {}, size: 0 };
+}
+function toAnchor(zone, text) {
+  const period = decodePeriod(text);
+  if (period === void 0) return false;
+  const local = localAnchor(zone, period.start);
+  local.end = period.end;
+  local.periodWindow = period.end !== void 0 && period.end - period.start > longestPeriod(zone, "month") ? "year" : "month";
+  return local;
+}
+function entitlementAnchor(periods, zone, facts, now) {
+  const consumer = facts.consumer;
+  if (consumer === void 0) return void 0;
+  const subject = consumerSubject(consumer, periods.subjectField);
+  if (subject === void 0) return void 0;
+  let known = periods.bySubject[subject];
+  if (known === void 0 || now >= known.until) {
+    const text = periods.read(periods.dict, periodKey(subject));
+    const anchor = known !== void 0 && known.text === text ? known.anchor : text === void 0 ? false : toAnchor(zone, text);
+    if (known === void 0) {
+      if (periods.size >= PERIODS_MAX) {
+        periods.bySubject = {};
+        periods.size = 0;
+      }
+      periods.size++;
+    }
+    known = { anchor, text, until: now + PERIOD_RECHECK_S };
+    periods.bySubject[subject] = known;
+  }
+  return known.anchor === false ? void 0 : known.anchor;
+}
+function callerBounds(zone, window2, now, anchor) {
+  const period = anchor;
+  if (period !== void 0 && period.end !== void 0 && period.periodWindow === window2 && now >= period.instant && now < period.end) {
+    return { start: period.instant, end: period.end };
+  }
+  return calendarBounds(zone, window2, now, anchor);
+}
+
 // plugins/tier-limit/anchor.ts
 var ANCHORS_MAX = 4096;
 function prepareCalendar(conf) {
   const zone = conf.timezone === void 0 ? void 0 : loadZone(conf.timezone).zone;
   const sources = conf.anchor_sources ?? [];
-  let fromConsumer2 = false;
+  let periods;
   let fixed;
   for (const source of sources) {
-    if (source === "consumer") fromConsumer2 = true;
+    if (source === "entitlement") periods = prepareEntitlementPeriods(conf.entitlement_dict, conf.entitlement_subject);
     if (source === "config" && conf.billing_anchor !== void 0) {
       const instant = parseAnchor(conf.billing_anchor);
       if (instant !== void 0) fixed = localAnchor(zone, instant);
     }
   }
-  return { zone, consumerFirst: sources[0] === "consumer", fromConsumer: fromConsumer2, fixed, byText: {}, size: 0 };
+  return { zone, sources: [...sources], periods, fixed, byText: {}, size: 0 };
 }
 function consumerAnchor(calendar, facts) {
   const consumer = facts.consumer;
@@ -15105,12 +15196,20 @@ function consumerAnchor(calendar, facts) {
   }
   return anchor === false ? void 0 : anchor;
 }
-function callerAnchor(calendar, facts) {
-  if (calendar.fromConsumer) {
-    if (calendar.consumerFirst || calendar.fixed === void 0) return consumerAnchor(calendar, facts) ?? calendar.fixed;
-    return calendar.fixed;
-  }
+function sourceAnchor(calendar, source, facts, now) {
+  if (source === "entitlement") return entitlementAnchor(calendar.periods, calendar.zone, facts, now);
+  if (source === "consumer") return consumerAnchor(calendar, facts);
   return calendar.fixed;
+}
+function callerAnchor(calendar, facts, now) {
+  const sources = calendar.sources;
+  const count = sources.length;
+  if (count === 0) return void 0;
+  const first = sourceAnchor(calendar, sources[0], facts, now);
+  if (first !== void 0 || count === 1) return first;
+  const second = sourceAnchor(calendar, sources[1], facts, now);
+  if (second !== void 0 || count === 2) return second;
+  return sourceAnchor(calendar, sources[2], facts, now);
 }
 
 // plugins/core/cidr.ts
@@ -15460,7 +15559,7 @@ function check(prepared, keyPrefix, sliding, now, calendar, anchor) {
   const fixedLength = fixedWindowLength(window2);
   const onCalendar = fixedLength === 0 || calendar.zone !== void 0 && isCalendarWindow(window2);
   if (onCalendar) {
-    const bounds = calendarBounds(calendar.zone, window2, now, anchor);
+    const bounds = callerBounds(calendar.zone, window2, now, anchor);
     start = bounds.start;
     end = bounds.end;
   } else {
@@ -15529,7 +15628,7 @@ function planAccess(conf, facts, now, prepared = prepare(conf)) {
   if (windows === void 0 || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
   const calendar = prepared.calendar;
-  const anchor = callerAnchor(calendar, facts);
+  const anchor = callerAnchor(calendar, facts, now);
   const remembered = rememberedChecks(prepared, keyPrefix, now, anchor);
   if (remembered !== void 0) return { kind: "count", tier: tierName, checks: remembered, now, cost };
   const checks = [];

@@ -1,13 +1,3 @@
-local function __TS__StringCharCodeAt(self, index)
-    if index ~= index then
-        index = 0
-    end
-    if index < 0 then
-        return 0 / 0
-    end
-    return string.byte(self, index + 1) or 0 / 0
-end
-
 local function __TS__StringSubstring(self, start, ____end)
     if ____end ~= ____end then
         ____end = 0
@@ -26,14 +16,19 @@ local function __TS__StringSubstring(self, start, ____end)
     return string.sub(self, start, ____end)
 end
 
-local function __TS__StringCharAt(self, pos)
-    if pos ~= pos then
-        pos = 0
+local function __TS__TypeOf(value)
+    local luaType = type(value)
+    if luaType == "table" then
+        return "object"
+    elseif luaType == "nil" then
+        return "undefined"
+    else
+        return luaType
     end
-    if pos < 0 then
-        return ""
-    end
-    return string.sub(self, pos + 1, pos + 1)
+end
+
+local function __TS__ArrayIsArray(value)
+    return type(value) == "table" and (value[1] ~= nil or next(value) == nil)
 end
 
 local function __TS__Number(value)
@@ -61,6 +56,30 @@ local function __TS__Number(value)
     else
         return 0 / 0
     end
+end
+
+local function __TS__NumberIsFinite(value)
+    return type(value) == "number" and value == value and value ~= math.huge and value ~= -math.huge
+end
+
+local function __TS__StringCharCodeAt(self, index)
+    if index ~= index then
+        index = 0
+    end
+    if index < 0 then
+        return 0 / 0
+    end
+    return string.byte(self, index + 1) or 0 / 0
+end
+
+local function __TS__StringCharAt(self, pos)
+    if pos ~= pos then
+        pos = 0
+    end
+    if pos < 0 then
+        return ""
+    end
+    return string.sub(self, pos + 1, pos + 1)
 end
 
 local __TS__StringSplit
@@ -182,10 +201,6 @@ local function __TS__StringSlice(self, start, ____end)
     return string.sub(self, start, ____end)
 end
 
-local function __TS__ArrayIsArray(value)
-    return type(value) == "table" and (value[1] ~= nil or next(value) == nil)
-end
-
 local function __TS__New(target, ...)
     local instance = setmetatable({}, target.prototype)
     instance:____constructor(...)
@@ -300,17 +315,6 @@ do
     SyntaxError = createErrorClass(nil, "SyntaxError")
     TypeError = createErrorClass(nil, "TypeError")
     URIError = createErrorClass(nil, "URIError")
-end
-
-local function __TS__TypeOf(value)
-    local luaType = type(value)
-    if luaType == "table" then
-        return "object"
-    elseif luaType == "nil" then
-        return "undefined"
-    else
-        return luaType
-    end
 end
 
 local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
@@ -783,11 +787,42 @@ do
     Set[Symbol.species] = Set
 end
 
+local function __TS__ObjectGetOwnPropertyDescriptors(object)
+    local metatable = getmetatable(object)
+    if not metatable then
+        return {}
+    end
+    return rawget(metatable, "_descriptors") or ({})
+end
+
+local function __TS__Delete(target, key)
+    local descriptors = __TS__ObjectGetOwnPropertyDescriptors(target)
+    local descriptor = descriptors[key]
+    if descriptor then
+        if not descriptor.configurable then
+            error(
+                __TS__New(
+                    TypeError,
+                    ((("Cannot delete property " .. tostring(key)) .. " of ") .. tostring(target)) .. "."
+                ),
+                0
+            )
+        end
+        descriptors[key] = nil
+        return true
+    end
+    target[key] = nil
+    return true
+end
+
 return {
-  __TS__StringCharCodeAt = __TS__StringCharCodeAt,
   __TS__StringSubstring = __TS__StringSubstring,
-  __TS__StringCharAt = __TS__StringCharAt,
+  __TS__TypeOf = __TS__TypeOf,
+  __TS__ArrayIsArray = __TS__ArrayIsArray,
   __TS__Number = __TS__Number,
+  __TS__NumberIsFinite = __TS__NumberIsFinite,
+  __TS__StringCharCodeAt = __TS__StringCharCodeAt,
+  __TS__StringCharAt = __TS__StringCharAt,
   __TS__StringSplit = __TS__StringSplit,
   __TS__StringIncludes = __TS__StringIncludes,
   __TS__ArrayPush = __TS__ArrayPush,
@@ -797,7 +832,6 @@ return {
   __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__StringSlice = __TS__StringSlice,
-  __TS__ArrayIsArray = __TS__ArrayIsArray,
   Error = Error,
   RangeError = RangeError,
   ReferenceError = ReferenceError,
@@ -805,7 +839,6 @@ return {
   TypeError = TypeError,
   URIError = URIError,
   __TS__New = __TS__New,
-  __TS__TypeOf = __TS__TypeOf,
   __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__ArraySlice = __TS__ArraySlice,
   __TS__StringTrim = __TS__StringTrim,
@@ -818,5 +851,6 @@ return {
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
   __TS__ObjectRest = __TS__ObjectRest,
-  Set = Set
+  Set = Set,
+  __TS__Delete = __TS__Delete
 }

@@ -23,6 +23,7 @@ import type { AccessOutcome, Rejection } from "../core/outcome";
 import { resolveCatalog, routeMatches, type ResolvedPlan } from "./catalog";
 import type { EntitlementCheckConfig, SubscriptionSource } from "./schema";
 import type { Lookup, Subscription } from "./subscription";
+import { consumerSubject } from "../core/billing-period";
 
 export interface PreparedEntitlementCheck {
   plans: { [name: string]: ResolvedPlan };
@@ -125,15 +126,7 @@ function fromConsumerTag(prepared: PreparedEntitlementCheck, consumer: ConsumerF
 
 /** Whom the entitlement service is asked about: the authenticated consumer, as service.subject says. */
 export function serviceSubject(conf: EntitlementCheckConfig, facts: RequestFacts): string | undefined {
-  const consumer = facts.consumer!;
-  switch (conf.service.subject) {
-    case "custom_id":
-      return consumer.custom_id;
-    case "id":
-      return consumer.id;
-    default:
-      return consumer.username ?? consumer.id;
-  }
+  return consumerSubject(facts.consumer!, conf.service.subject);
 }
 
 /** Where this caller's subscription comes from. The subject is always the authenticated consumer. */

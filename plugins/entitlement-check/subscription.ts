@@ -4,11 +4,13 @@
  * in the host's I/O layer, which hands the decoded body here.
  *
  * tollgate's contract (format "tollgate"), `GET <service.url>/<subject>`:
- *   200 {"plan": "premium", "status": "active", "current_period_end": 1767225600,
- *        "features": ["reports", "export"]}
+ *   200 {"plan": "premium", "status": "active", "current_period_start": 1764547200,
+ *        "current_period_end": 1767225600, "features": ["reports", "export"]}
  *       plan: string (optional when features say it all); status: one of
  *       active, trialing, past_due, paused, canceled, unpaid, incomplete (default
- *       active); current_period_end: epoch seconds (optional); features: extra
+ *       active); current_period_start, current_period_end: epoch seconds (optional;
+ *       a start is the subscriber's billing period for tier-limit's anchor source
+ *       entitlement, and must come before the end); features: extra
  *       features beyond the plan's (optional).
  *   404 the subject has no subscription (cached for cache.negative_ttl)
  *   anything else: an error (stale answer within cache.stale_ttl, else fail_open/503)
@@ -24,12 +26,15 @@
  */
 import { isList, isNull, isObject } from "../core/values";
 import { SUBSCRIPTION_STATUSES } from "./schema";
+import { periodOf, type BillingPeriod } from "../core/billing-period";
 
 export interface Subscription {
   plan?: string;
   status: string;
   /** Epoch seconds. */
   period_end?: number;
+  /** Epoch seconds: when the current billing period began (tollgate contract, Stripe webhooks). */
+  period_start?: number;
   features?: string[];
   /** Metered features whose balance is used up (OpenMeter): a request requiring one gets 402. */
   exhausted?: string[];
@@ -62,9 +67,13 @@ function fromTollgate(body: unknown): Lookup {
   const plan = body["plan"];
   const status = isNull(body["status"]) ? "active" : body["status"];
   const periodEnd = body["current_period_end"];
+  const periodStart = body["current_period_start"];
   if (!isNull(plan) && (typeof plan !== "string" || plan === "")) return { kind: "unknown", reason: "plan is not a string" };
   if (typeof status !== "string" || !knownStatus(status)) return { kind: "unknown", reason: `unknown status '${String(status)}'` };
   if (!isNull(periodEnd) && typeof periodEnd !== "number") return { kind: "unknown", reason: "current_period_end is not a number" };
+  if (!isNull(periodStart) && periodOf(periodStart, periodEnd) === undefined) {
+    return { kind: "unknown", reason: "current_period_start is not epoch seconds before current_period_end" };
+  }
   let features: string[] | undefined;
   if (!isNull(body["features"])) {
     features = stringList(body["features"]);
@@ -73,6 +82,7 @@ function fromTollgate(body: unknown): Lookup {
   const subscription: Subscription = { status };
   if (typeof plan === "string") subscription.plan = plan;
   if (typeof periodEnd === "number") subscription.period_end = periodEnd;
+  if (typeof periodStart === "number") subscription.period_start = periodStart;
   if (features !== undefined && features.length > 0) subscription.features = features;
   return { kind: "found", subscription };
 }
@@ -102,4 +112,10 @@ export function mapServiceResponse(format: string, httpStatus: number, body: unk
   if (httpStatus !== 200) return { kind: "unknown", reason: `entitlement service answered ${httpStatus}` };
   if (isNull(body)) return { kind: "unknown", reason: "response body is not JSON" };
   return format === "stripe" ? fromStripe(body) : fromTollgate(body);
+}
+
+/** The billing period a found subscription carries (tollgate contract with current_period_start), or undefined. */
+export function subscriptionPeriod(lookup: Lookup): BillingPeriod | undefined {
+  if (lookup.kind !== "found" || lookup.subscription.period_start === undefined) return undefined;
+  return periodOf(lookup.subscription.period_start, lookup.subscription.period_end);
 }

@@ -16,19 +16,30 @@
  * custom_id or id) and the Stripe format's proxy turns it into `customer=`, so the
  * customer id is the subject: its cached answers are dropped and the next request asks
  * the service. Any other event type: 200 and ignored (Stripe stops retrying).
+ * customer.subscription.* events also carry the subscription's current billing period,
+ * recorded for tier-limit's anchor source entitlement (core/billing-period.ts): on the
+ * subscription itself (current_period_start / current_period_end) in API versions
+ * before 2025-03-31.basil, on each subscription item (items.data[].current_period_*)
+ * since (Stripe changelog "Adds subscription item-level billing periods and removes
+ * subscription-level periods", 2025-03-31.basil). Items can differ (a monthly and a
+ * yearly price): the one that ends first is the period. Stripe does not promise event
+ * order, so a Stripe period never replaces one that started later (`forwardOnly`);
+ * customer.subscription.deleted drops the period.
  *
  * tollgate's own contract (provider tollgate, header Tollgate-Signature, signed like
  * Stripe's): POST {"id": "<unique>", "subjects": ["alice", …], "answer": {…}?}.
  * Without answer the subjects' answers are dropped; with one (tollgate's service
- * contract: plan, status, current_period_end, features) it becomes their cached
- * answer, with no fetch. At most MAX_SUBJECTS subjects.
+ * contract: plan, status, current_period_start, current_period_end, features) it
+ * becomes their cached answer, with no fetch, and its period (when it has a start)
+ * their billing period. At most MAX_SUBJECTS subjects.
  *
  * A webhook never grants more than its signer says: it drops answers (the next request
  * asks the source) or, signed with the secret, sets the one it carries.
  */
 import { isList, isNull, isObject, type PlainObject } from "../core/values";
 import type { EntitlementCheckConfig } from "./schema";
-import { mapServiceResponse, type Lookup } from "./subscription";
+import { periodOf, type BillingPeriod } from "../core/billing-period";
+import { mapServiceResponse, subscriptionPeriod, type Lookup } from "./subscription";
 import { checkSignature, type HmacSha256Hex } from "./webhook-signature";
 
 export type WebhookConfig = NonNullable<EntitlementCheckConfig["webhook"]>;
@@ -61,6 +72,10 @@ export interface WebhookResult {
   /** Subjects whose cached answers to drop (or, with `answer`, to set). */
   subjects: string[];
   answer?: Lookup;
+  /** The subjects' billing period to record; false: drop theirs (see the header). */
+  period?: BillingPeriod | false;
+  /** Record `period` only over one that started no later (Stripe: events come in any order). */
+  forwardOnly?: boolean;
   /** The replay key recorded (the host forgets it when applying fails, so a retry is not a replay). */
   replayKey?: string;
   /** Why the request was refused, for the (throttled) log. */
@@ -87,7 +102,7 @@ function refuse(status: number, error: string, message: string): WebhookResult {
 }
 
 /** What an event asks for: subjects (and an answer), ignored, or why it is malformed. */
-type EventAction = { kind: "apply"; subjects: string[]; answer?: Lookup } | { kind: "ignore"; type: string } | { kind: "malformed"; message: string };
+type EventAction = { kind: "apply"; subjects: string[]; answer?: Lookup; period?: BillingPeriod | false } | { kind: "ignore"; type: string } | { kind: "malformed"; message: string };
 
 /** The Stripe customer an event is about (data.object.customer: an id, or an expanded customer). */
 function stripeCustomer(event: PlainObject): string | undefined {
@@ -101,6 +116,31 @@ function stripeCustomer(event: PlainObject): string | undefined {
   return undefined;
 }
 
+/** The billing period of a subscription object: its own fields, else the item that ends first. */
+function stripeSubscriptionPeriod(object: PlainObject): BillingPeriod | undefined {
+  const own = periodOf(object["current_period_start"], object["current_period_end"]);
+  if (own !== undefined && own.end !== undefined) return own;
+  const items = object["items"];
+  const data = isObject(items) ? items["data"] : undefined;
+  if (!isList(data)) return undefined;
+  let first: BillingPeriod | undefined;
+  for (const item of data) {
+    if (!isObject(item)) continue;
+    const period = periodOf(item["current_period_start"], item["current_period_end"]);
+    if (period !== undefined && period.end !== undefined && (first === undefined || period.end < first.end!)) first = period;
+  }
+  return first;
+}
+
+/** What a customer.subscription.* event says about the period: one to record, false to drop, or undefined. */
+function stripeEventPeriod(type: string, event: PlainObject): BillingPeriod | false | undefined {
+  if (type.substring(0, 22) !== "customer.subscription.") return undefined;
+  if (type === "customer.subscription.deleted") return false;
+  const data = event["data"];
+  const object = isObject(data) ? data["object"] : undefined;
+  return isObject(object) ? stripeSubscriptionPeriod(object) : undefined;
+}
+
 /** A Stripe event's action (pure mapping; exported for the vectors). */
 export function stripeEventAction(event: PlainObject): EventAction {
   const type = event["type"];
@@ -110,7 +150,7 @@ export function stripeEventAction(event: PlainObject): EventAction {
   if (!relevant) return { kind: "ignore", type };
   const customer = stripeCustomer(event);
   if (customer === undefined) return { kind: "malformed", message: `${type}: data.object.customer is missing` };
-  return { kind: "apply", subjects: [customer] };
+  return { kind: "apply", subjects: [customer], period: stripeEventPeriod(type, event) };
 }
 
 /** A tollgate-contract event's action (pure mapping; exported for the vectors). */
@@ -127,7 +167,7 @@ export function tollgateEventAction(event: PlainObject): EventAction {
   if (isNull(answer)) return { kind: "apply", subjects: out };
   const lookup = mapServiceResponse("tollgate", 200, answer);
   if (lookup.kind !== "found") return { kind: "malformed", message: `answer: ${lookup.kind === "unknown" ? lookup.reason : "not a subscription"}` };
-  return { kind: "apply", subjects: out, answer: lookup };
+  return { kind: "apply", subjects: out, answer: lookup, period: subscriptionPeriod(lookup) };
 }
 
 /** The whole handling of one webhook request at `now` (seconds). */
@@ -149,7 +189,12 @@ export function handleWebhook(webhook: WebhookConfig, platform: WebhookPlatform,
   if (!replay.remember(replayKey, 2 * webhook.tolerance + 1)) return refuse(400, "replayed", `Event ${id} was already received`);
   if (action.kind === "ignore") return { status: 200, body: { received: true, id, ignored: action.type }, subjects: [], replayKey };
   const body: PlainObject = { received: true, id, subjects: action.subjects.length, action: action.answer === undefined ? "dropped" : "set" };
-  return { status: 200, body, subjects: action.subjects, answer: action.answer, replayKey };
+  const result: WebhookResult = { status: 200, body, subjects: action.subjects, answer: action.answer, replayKey };
+  if (action.period !== undefined) {
+    result.period = action.period;
+    if (webhook.provider === "stripe") result.forwardOnly = true;
+  }
+  return result;
 }
 
 /** Vector helper: handleWebhook with the event ids in `seen` already remembered. */

@@ -8,14 +8,16 @@ import { offsetAt, type Zone } from "../core/tzif";
 import type { WindowBounds, WindowName } from "../core/windows";
 import { loadZone } from "../io/zoneinfo";
 import { parseAnchor } from "./calendar-fields";
+import { entitlementAnchor, prepareEntitlementPeriods, type EntitlementPeriods } from "./entitlement-anchor";
 import type { TierLimitConfig } from "./schema";
 
 export interface PreparedCalendar {
   /** The configured zone's rules; undefined: UTC. */
   zone?: Zone;
-  /** Whether the first anchor source is consumer and the second config (the only orders there are). */
-  consumerFirst: boolean;
-  fromConsumer: boolean;
+  /** The anchor sources in the configured order (at most three). */
+  sources: string[];
+  /** Source entitlement's recorded periods (entitlement-anchor.ts), when it is on. */
+  periods?: EntitlementPeriods;
   /** The config's billing_anchor on the zone's clock, when source config is on. */
   fixed?: LocalAnchor;
   /** Consumers' anchors by tag text, read once (at most ANCHORS_MAX, then started over). */
@@ -29,16 +31,16 @@ export function prepareCalendar(conf: TierLimitConfig): PreparedCalendar {
   // The schema check loaded the zone already; a zone that has gone since is UTC here and logged by no one, so check stays the gate.
   const zone = conf.timezone === undefined ? undefined : loadZone(conf.timezone).zone;
   const sources = conf.anchor_sources ?? [];
-  let fromConsumer = false;
+  let periods: EntitlementPeriods | undefined;
   let fixed: LocalAnchor | undefined;
   for (const source of sources) {
-    if (source === "consumer") fromConsumer = true;
+    if (source === "entitlement") periods = prepareEntitlementPeriods(conf.entitlement_dict, conf.entitlement_subject);
     if (source === "config" && conf.billing_anchor !== undefined) {
       const instant = parseAnchor(conf.billing_anchor);
       if (instant !== undefined) fixed = localAnchor(zone, instant);
     }
   }
-  return { zone, consumerFirst: sources[0] === "consumer", fromConsumer, fixed, byText: {}, size: 0 };
+  return { zone, sources: [...sources], periods, fixed, byText: {}, size: 0 };
 }
 
 function consumerAnchor(calendar: PreparedCalendar, facts: RequestFacts): LocalAnchor | undefined {
@@ -60,17 +62,28 @@ function consumerAnchor(calendar: PreparedCalendar, facts: RequestFacts): LocalA
   return anchor === false ? undefined : anchor;
 }
 
+function sourceAnchor(calendar: PreparedCalendar, source: string | undefined, facts: RequestFacts, now: number): LocalAnchor | undefined {
+  if (source === "entitlement") return entitlementAnchor(calendar.periods!, calendar.zone, facts, now);
+  if (source === "consumer") return consumerAnchor(calendar, facts);
+  return calendar.fixed;
+}
+
 /**
  * The caller's billing anchor: the first configured source that has one (a consumer
  * whose tag is not RFC 3339 has none), or undefined (calendar periods). The same
  * anchor text gives the same object, so the per-caller memo can compare by identity.
+ * Sources one by one, without a loop (a loop that runs once per request costs LuaJIT
+ * its traces, see hosts/lua/each.ts).
  */
-export function callerAnchor(calendar: PreparedCalendar, facts: RequestFacts): LocalAnchor | undefined {
-  if (calendar.fromConsumer) {
-    if (calendar.consumerFirst || calendar.fixed === undefined) return consumerAnchor(calendar, facts) ?? calendar.fixed;
-    return calendar.fixed;
-  }
-  return calendar.fixed;
+export function callerAnchor(calendar: PreparedCalendar, facts: RequestFacts, now: number): LocalAnchor | undefined {
+  const sources = calendar.sources;
+  const count = sources.length;
+  if (count === 0) return undefined;
+  const first = sourceAnchor(calendar, sources[0], facts, now);
+  if (first !== undefined || count === 1) return first;
+  const second = sourceAnchor(calendar, sources[1], facts, now);
+  if (second !== undefined || count === 2) return second;
+  return sourceAnchor(calendar, sources[2], facts, now);
 }
 
 /** For test vectors: the period of `window` holding `now` on `timezone`'s clock (calendar). */

@@ -9,7 +9,7 @@ import { array, string } from "../core/schema";
 import { zoneProblem } from "../io/zoneinfo";
 
 /** Where a caller's billing anchor can come from, tried in the configured order. */
-export const ANCHOR_SOURCES = ["consumer", "config"] as const;
+export const ANCHOR_SOURCES = ["entitlement", "consumer", "config"] as const;
 
 export const CALENDAR_FIELDS = {
   timezone: string({
@@ -19,8 +19,18 @@ export const CALENDAR_FIELDS = {
   }),
   anchor_sources: array({
     description:
-      "Where a caller's billing anchor comes from, first hit wins: consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
+      "Where a caller's billing anchor comes from, first hit wins: entitlement (the current period entitlement-check recorded for the caller's subscription: its service's current_period_start or a Stripe webhook; the period is the window as it is), consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
     elements: string({ description: "An anchor source.", oneOf: ANCHOR_SOURCES }),
+  }),
+  entitlement_dict: string({
+    description: "Source entitlement: the lua_shared_dict where entitlement-check records billing periods (its cache.dict).",
+    default: "tollgate_cache",
+    minLength: 1,
+  }),
+  entitlement_subject: string({
+    description: "Source entitlement: which consumer field names the subscriber, as entitlement-check's service.subject (username, custom_id, id).",
+    oneOf: ["username", "custom_id", "id"],
+    default: "username",
   }),
   billing_anchor: string({
     description: "Billing anchor of every caller (source config), RFC 3339, e.g. 2026-01-31T09:30:00Z.",

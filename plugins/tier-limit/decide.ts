@@ -22,6 +22,7 @@ import { counterTtl, type WindowCounter, type WindowCounts } from "../io/counter
 import { calendarBounds, isCalendarWindow, longestPeriod, type LocalAnchor } from "../core/calendar";
 import { fixedWindowLength } from "../core/windows";
 import { callerAnchor, type PreparedCalendar } from "./anchor";
+import { callerBounds } from "./entitlement-anchor";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
@@ -81,7 +82,7 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
   // Day, week, month and year on the calendar (local midnight, or the billing anchor): core/calendar.ts.
   const onCalendar = fixedLength === 0 || (calendar.zone !== undefined && isCalendarWindow(window));
   if (onCalendar) {
-    const bounds = calendarBounds(calendar.zone, window, now, anchor);
+    const bounds = callerBounds(calendar.zone, window, now, anchor);
     start = bounds.start;
     end = bounds.end;
   } else {
@@ -180,7 +181,7 @@ export function planAccess(
   // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
   const calendar = prepared.calendar;
-  const anchor = callerAnchor(calendar, facts);
+  const anchor = callerAnchor(calendar, facts, now);
   const remembered = rememberedChecks(prepared, keyPrefix, now, anchor);
   if (remembered !== undefined) return { kind: "count", tier: tierName, checks: remembered, now, cost };
   const checks: CounterCheck[] = [];

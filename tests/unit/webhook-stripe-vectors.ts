@@ -16,9 +16,12 @@ export function sign(payload: string, secret: string, timestamp: number): string
   return stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
-function event(id: string, type: string, object: Record<string, unknown>): string {
-  return JSON.stringify({ id, object: "event", api_version: "2025-08-27.basil", created: NOW - 5, livemode: false, type, data: { object } });
+function event(id: string, type: string, object: Record<string, unknown>, apiVersion = "2025-08-27.basil"): string {
+  return JSON.stringify({ id, object: "event", api_version: apiVersion, created: NOW - 5, livemode: false, type, data: { object } });
 }
+
+/** A subscription item of a basil-or-later API version: its own billing period. */
+const item = (id: string, start: number, end: number) => ({ id, object: "subscription_item", current_period_start: start, current_period_end: end });
 
 const subscription = (customer: string, status: string) => ({ id: "sub_1", object: "subscription", customer, status, items: { object: "list", data: [] } });
 
@@ -108,9 +111,43 @@ export const SIGNED: SignedCase[] = [
       signWith: SECRET,
       t: NOW - 1,
       stripeAccepts: true,
-      expect: applied(`evt_sub_${what}`, ["cus_S"]),
+      // deleted drops the billing period tier-limit's anchor source entitlement reads.
+      expect: what === "deleted" ? { ...applied(`evt_sub_${what}`, ["cus_S"]), period: false, forwardOnly: true } : applied(`evt_sub_${what}`, ["cus_S"]),
     }),
   ),
+  {
+    name: "period: customer.subscription.updated of an API version before basil carries current_period_* on the subscription",
+    provider: "stripe",
+    payload: event("evt_p_old", "customer.subscription.updated", { id: "sub_3", object: "subscription", customer: "cus_P", status: "active", current_period_start: NOW - 86400, current_period_end: NOW + 29 * 86400 }, "2024-06-20"),
+    signWith: SECRET,
+    t: NOW - 1,
+    stripeAccepts: true,
+    expect: { ...applied("evt_p_old", ["cus_P"]), period: { start: NOW - 86400, end: NOW + 29 * 86400 }, forwardOnly: true },
+  },
+  {
+    name: "period: since 2025-03-31.basil it is on the items; of two, the one that ends first",
+    provider: "stripe",
+    payload: event("evt_p_new", "customer.subscription.updated", {
+      id: "sub_4",
+      object: "subscription",
+      customer: "cus_P",
+      status: "active",
+      items: { object: "list", data: [item("si_year", NOW - 3600, NOW + 365 * 86400), item("si_month", NOW - 3600, NOW + 30 * 86400)] },
+    }),
+    signWith: SECRET,
+    t: NOW - 1,
+    stripeAccepts: true,
+    expect: { ...applied("evt_p_new", ["cus_P"]), period: { start: NOW - 3600, end: NOW + 30 * 86400 }, forwardOnly: true },
+  },
+  {
+    name: "period: an item whose end is not after its start is no period",
+    provider: "stripe",
+    payload: event("evt_p_bad", "customer.subscription.created", { id: "sub_5", object: "subscription", customer: "cus_P", status: "active", items: { object: "list", data: [item("si_1", NOW, NOW)] } }),
+    signWith: SECRET,
+    t: NOW - 1,
+    stripeAccepts: true,
+    expect: applied("evt_p_bad", ["cus_P"]),
+  },
   {
     name: "mapping: invoice.payment_failed drops cus_I",
     provider: "stripe",
@@ -173,6 +210,28 @@ export const SIGNED: SignedCase[] = [
     t: NOW - 1,
     stripeAccepts: true,
     expect: { ...applied("tg-2", ["alice"], "tollgate", "set"), answer: { kind: "found", subscription: { plan: "premium", status: "active" } } },
+  },
+  {
+    name: "tollgate contract: an answer with current_period_start sets the subjects' billing period",
+    provider: "tollgate",
+    payload: JSON.stringify({ id: "tg-5", subjects: ["alice"], answer: { plan: "premium", current_period_start: NOW - 60, current_period_end: NOW + 2592000 } }),
+    signWith: SECRET,
+    t: NOW - 1,
+    stripeAccepts: true,
+    expect: {
+      ...applied("tg-5", ["alice"], "tollgate", "set"),
+      answer: { kind: "found", subscription: { plan: "premium", status: "active", period_start: NOW - 60, period_end: NOW + 2592000 } },
+      period: { start: NOW - 60, end: NOW + 2592000 },
+    },
+  },
+  {
+    name: "tollgate contract: a period that ends before it starts is refused",
+    provider: "tollgate",
+    payload: JSON.stringify({ id: "tg-6", subjects: ["alice"], answer: { plan: "premium", current_period_start: NOW, current_period_end: NOW - 1 } }),
+    signWith: SECRET,
+    t: NOW - 1,
+    stripeAccepts: true,
+    expect: refused(400, "malformed", "answer: current_period_start is not epoch seconds before current_period_end"),
   },
   {
     name: "tollgate contract: a bad answer is refused whole",

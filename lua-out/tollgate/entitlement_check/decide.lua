@@ -13,12 +13,14 @@ local FAILURE_BACKOFF_S = ____failure_2Dbackoff.FAILURE_BACKOFF_S
 local ____catalog = require("tollgate.entitlement_check.catalog")
 local resolveCatalog = ____catalog.resolveCatalog
 local routeMatches = ____catalog.routeMatches
+local ____billing_2Dperiod = require("tollgate.core.billing_period")
+local consumerSubject = ____billing_2Dperiod.consumerSubject
 function ____exports.prepare(conf)
-    -- plugins/entitlement-check/decide.ts:56
+    -- plugins/entitlement-check/decide.ts:57
     return preparedByConfig:get(conf) or buildPrepared(conf)
 end
 function buildPrepared(conf)
-    -- plugins/entitlement-check/decide.ts:63
+    -- plugins/entitlement-check/decide.ts:64
     local plans = resolveCatalog(conf.plans)
     local ordered = {}
     local featureHeaders = {}
@@ -33,7 +35,7 @@ function buildPrepared(conf)
     __TS__ArraySort(
         ordered,
         function(____, a, b)
-            -- plugins/entitlement-check/decide.ts:73
+            -- plugins/entitlement-check/decide.ts:74
             return a.rank ~= b.rank and a.rank - b.rank or (a.name < b.name and -1 or (a.name > b.name and 1 or 0))
         end
     )
@@ -66,7 +68,7 @@ function buildPrepared(conf)
     return prepared
 end
 function fromConsumerMap(prepared, consumer)
-    -- plugins/entitlement-check/decide.ts:106
+    -- plugins/entitlement-check/decide.ts:107
     local known = prepared.fromMap
     local ____temp_0
     if consumer.username ~= nil then
@@ -84,7 +86,7 @@ function fromConsumerMap(prepared, consumer)
     return found
 end
 function fromConsumerTag(prepared, consumer)
-    -- plugins/entitlement-check/decide.ts:115
+    -- plugins/entitlement-check/decide.ts:116
     local plan = consumerAttribute(consumer, "plan")
     if plan == nil then
         return nil
@@ -98,25 +100,11 @@ function fromConsumerTag(prepared, consumer)
 end
 --- Whom the entitlement service is asked about: the authenticated consumer, as service.subject says.
 function ____exports.serviceSubject(conf, facts)
-    -- plugins/entitlement-check/decide.ts:127
-    local consumer = facts.consumer
-    do
-        local ____switch17 = conf.service.subject
-        local ____cond17 = ____switch17 == "custom_id"
-        if ____cond17 then
-            return consumer.custom_id
-        end
-        ____cond17 = ____cond17 or ____switch17 == "id"
-        if ____cond17 then
-            return consumer.id
-        end
-        do
-            return consumer.username or consumer.id
-        end
-    end
+    -- plugins/entitlement-check/decide.ts:128
+    return consumerSubject(facts.consumer, conf.service.subject)
 end
 function fromSource(conf, facts, consumer, source)
-    -- plugins/entitlement-check/decide.ts:168
+    -- plugins/entitlement-check/decide.ts:161
     if source == "consumer" then
         return fromConsumerTag(
             ____exports.prepare(conf),
@@ -133,7 +121,7 @@ function fromSource(conf, facts, consumer, source)
     return subject ~= nil and subject ~= "" and FETCH or nil
 end
 function passesOf(prepared, plan)
-    -- plugins/entitlement-check/decide.ts:365
+    -- plugins/entitlement-check/decide.ts:358
     local byStatus = prepared.passByPlan[plan]
     if byStatus == nil then
         byStatus = {}
@@ -144,7 +132,7 @@ end
 preparedByConfig = __TS__New(WeakMap)
 --- Where this caller's subscription comes from. The subject is always the authenticated consumer.
 function ____exports.planSubscription(conf, facts)
-    -- plugins/entitlement-check/decide.ts:140
+    -- plugins/entitlement-check/decide.ts:133
     if facts.consumer == nil then
         return {kind = "reject", rejection = {status = 401, body = {error = "unauthorized", message = "An authenticated consumer is required"}, headers = {}}}
     end
@@ -178,7 +166,7 @@ NO_SUBSCRIPTION = {kind = "none", lookup = {kind = "none"}}
 FETCH = {kind = "fetch"}
 --- The highest plan whose features are all entitled (Stripe lists features, not plans).
 local function inferPlan(prepared, features)
-    -- plugins/entitlement-check/decide.ts:176
+    -- plugins/entitlement-check/decide.ts:169
     local best
     for ____, plan in ipairs(prepared.ordered) do
         local all = true
@@ -194,7 +182,7 @@ local function inferPlan(prepared, features)
     return best
 end
 local function satisfiesPlans(plan, required)
-    -- plugins/entitlement-check/decide.ts:186
+    -- plugins/entitlement-check/decide.ts:179
     for ____, wanted in ipairs(required) do
         if plan.name == wanted then
             return true
@@ -208,7 +196,7 @@ local function satisfiesPlans(plan, required)
     return false
 end
 local function hasFeatures(features, required)
-    -- plugins/entitlement-check/decide.ts:194
+    -- plugins/entitlement-check/decide.ts:187
     local first = required[1]
     if first ~= nil and features[first] ~= true then
         return first
@@ -225,7 +213,7 @@ local function hasFeatures(features, required)
     return nil
 end
 local function routeAllowed(plan, facts)
-    -- plugins/entitlement-check/decide.ts:202
+    -- plugins/entitlement-check/decide.ts:195
     local path = facts.path or "/"
     for ____, route in ipairs(plan.routes) do
         if routeMatches(route, facts.method, path) then
@@ -236,7 +224,7 @@ local function routeAllowed(plan, facts)
 end
 --- Does `plan` (with its own features only) meet this config's requirement for this request?
 local function planMeets(conf, prepared, plan, facts)
-    -- plugins/entitlement-check/decide.ts:209
+    -- plugins/entitlement-check/decide.ts:202
     if conf.required_plans ~= nil and not satisfiesPlans(plan, conf.required_plans) then
         return false
     end
@@ -250,7 +238,7 @@ local function planMeets(conf, prepared, plan, facts)
 end
 --- Plans that would unlock this request, cheapest first.
 local function unlockingPlans(conf, prepared, facts)
-    -- plugins/entitlement-check/decide.ts:217
+    -- plugins/entitlement-check/decide.ts:210
     local out = {}
     for ____, plan in ipairs(prepared.ordered) do
         if planMeets(conf, prepared, plan, facts) then
@@ -260,7 +248,7 @@ local function unlockingPlans(conf, prepared, facts)
     return out
 end
 local function forbidden(conf, prepared, facts, plan, feature, message)
-    -- plugins/entitlement-check/decide.ts:223
+    -- plugins/entitlement-check/decide.ts:216
     local body = {error = "not_entitled", message = message}
     if feature ~= nil then
         body.feature = feature
@@ -278,7 +266,7 @@ local function forbidden(conf, prepared, facts, plan, feature, message)
     return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}, plan = plan}
 end
 local function paymentRequired(conf, prepared, subscription, message, feature)
-    -- plugins/entitlement-check/decide.ts:241
+    -- plugins/entitlement-check/decide.ts:234
     local body = {error = "payment_required", message = message, status = subscription.status}
     if feature ~= nil then
         body.feature = feature
@@ -293,15 +281,15 @@ local function paymentRequired(conf, prepared, subscription, message, feature)
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:250
+    -- plugins/entitlement-check/decide.ts:243
     do
-        local ____switch70 = subscription.status
-        local ____cond70 = ____switch70 == "active" or ____switch70 == "trialing"
-        if ____cond70 then
+        local ____switch69 = subscription.status
+        local ____cond69 = ____switch69 == "active" or ____switch69 == "trialing"
+        if ____cond69 then
             return nil
         end
-        ____cond70 = ____cond70 or ____switch70 == "past_due"
-        if ____cond70 then
+        ____cond69 = ____cond69 or ____switch69 == "past_due"
+        if ____cond69 then
             do
                 local ____end = subscription.period_end
                 if ____end == nil or now <= ____end + conf.grace_period then
@@ -310,12 +298,12 @@ function ____exports.lapse(conf, subscription, now)
                 return "The subscription is past due and its grace period has ended"
             end
         end
-        ____cond70 = ____cond70 or ____switch70 == "paused"
-        if ____cond70 then
+        ____cond69 = ____cond69 or ____switch69 == "paused"
+        if ____cond69 then
             return "The subscription is paused"
         end
-        ____cond70 = ____cond70 or ____switch70 == "canceled"
-        if ____cond70 then
+        ____cond69 = ____cond69 or ____switch69 == "canceled"
+        if ____cond69 then
             return "The subscription is canceled"
         end
         do
@@ -326,7 +314,7 @@ end
 --- Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
 -- of a past_due grace period still running; undefined for ever (a status does not age).
 function ____exports.lapseKeptUntil(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:273
+    -- plugins/entitlement-check/decide.ts:266
     local ____end = subscription.period_end
     if subscription.status ~= "past_due" or ____end == nil then
         return nil
@@ -335,7 +323,7 @@ function ____exports.lapseKeptUntil(conf, subscription, now)
     return now <= graceEnd and graceEnd or nil
 end
 local function joinSorted(features)
-    -- plugins/entitlement-check/decide.ts:280
+    -- plugins/entitlement-check/decide.ts:273
     local list = {}
     for feature in pairs(features) do
         list[#list + 1] = feature
@@ -346,7 +334,7 @@ end
 local UNAVAILABLE_RETRY_AFTER = tostring(FAILURE_BACKOFF_S)
 --- The first of `required` that is in `list`, or undefined.
 local function firstRequired(list, required)
-    -- plugins/entitlement-check/decide.ts:290
+    -- plugins/entitlement-check/decide.ts:283
     if required == nil then
         return nil
     end
@@ -361,7 +349,7 @@ local function firstRequired(list, required)
 end
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:297
+    -- plugins/entitlement-check/decide.ts:290
     local prepared = ____exports.prepare(conf)
     if lookup.kind == "unknown" then
         if conf.fail_open then
@@ -491,7 +479,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:375
+    -- plugins/entitlement-check/decide.ts:368
     local plan = ____exports.planSubscription(conf, facts)
     if plan.kind == "reject" then
         return {

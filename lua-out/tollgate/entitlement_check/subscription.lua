@@ -7,8 +7,10 @@ local isNull = ____values.isNull
 local isObject = ____values.isObject
 local ____schema = require("tollgate.entitlement_check.schema")
 local SUBSCRIPTION_STATUSES = ____schema.SUBSCRIPTION_STATUSES
+local ____billing_2Dperiod = require("tollgate.core.billing_period")
+local periodOf = ____billing_2Dperiod.periodOf
 local function knownStatus(status)
-    -- plugins/entitlement-check/subscription.ts:45
+    -- plugins/entitlement-check/subscription.ts:50
     for ____, s in ipairs(SUBSCRIPTION_STATUSES) do
         if s == status then
             return true
@@ -17,7 +19,7 @@ local function knownStatus(status)
     return false
 end
 local function stringList(value)
-    -- plugins/entitlement-check/subscription.ts:50
+    -- plugins/entitlement-check/subscription.ts:55
     if not isList(value) then
         return nil
     end
@@ -31,13 +33,14 @@ local function stringList(value)
     return out
 end
 local function fromTollgate(body)
-    -- plugins/entitlement-check/subscription.ts:60
+    -- plugins/entitlement-check/subscription.ts:65
     if not isObject(body) then
         return {kind = "unknown", reason = "response body is not a JSON object"}
     end
     local plan = body.plan
     local status = isNull(body.status) and "active" or body.status
     local periodEnd = body.current_period_end
+    local periodStart = body.current_period_start
     if not isNull(plan) and (type(plan) ~= "string" or plan == "") then
         return {kind = "unknown", reason = "plan is not a string"}
     end
@@ -49,6 +52,9 @@ local function fromTollgate(body)
     end
     if not isNull(periodEnd) and type(periodEnd) ~= "number" then
         return {kind = "unknown", reason = "current_period_end is not a number"}
+    end
+    if not isNull(periodStart) and periodOf(periodStart, periodEnd) == nil then
+        return {kind = "unknown", reason = "current_period_start is not epoch seconds before current_period_end"}
     end
     local features
     if not isNull(body.features) then
@@ -64,13 +70,16 @@ local function fromTollgate(body)
     if type(periodEnd) == "number" then
         subscription.period_end = periodEnd
     end
+    if type(periodStart) == "number" then
+        subscription.period_start = periodStart
+    end
     if features ~= nil and #features > 0 then
         subscription.features = features
     end
     return {kind = "found", subscription = subscription}
 end
 local function fromStripe(body)
-    -- plugins/entitlement-check/subscription.ts:80
+    -- plugins/entitlement-check/subscription.ts:90
     if not isObject(body) or body.object ~= "list" then
         return {kind = "unknown", reason = "not a Stripe list object"}
     end
@@ -98,7 +107,7 @@ local function fromStripe(body)
 end
 --- Maps an HTTP status and decoded JSON body (undefined or null when it was not JSON) to a lookup.
 function ____exports.mapServiceResponse(format, httpStatus, body)
-    -- plugins/entitlement-check/subscription.ts:100
+    -- plugins/entitlement-check/subscription.ts:110
     if httpStatus == 404 then
         return {kind = "none"}
     end
@@ -112,5 +121,13 @@ function ____exports.mapServiceResponse(format, httpStatus, body)
         return {kind = "unknown", reason = "response body is not JSON"}
     end
     return format == "stripe" and fromStripe(body) or fromTollgate(body)
+end
+--- The billing period a found subscription carries (tollgate contract with current_period_start), or undefined.
+function ____exports.subscriptionPeriod(lookup)
+    -- plugins/entitlement-check/subscription.ts:118
+    if lookup.kind ~= "found" or lookup.subscription.period_start == nil then
+        return nil
+    end
+    return periodOf(lookup.subscription.period_start, lookup.subscription.period_end)
 end
 return ____exports

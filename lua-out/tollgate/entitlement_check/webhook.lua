@@ -1,11 +1,15 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local ____values = require("tollgate.core.values")
 local isList = ____values.isList
 local isNull = ____values.isNull
 local isObject = ____values.isObject
+local ____billing_2Dperiod = require("tollgate.core.billing_period")
+local periodOf = ____billing_2Dperiod.periodOf
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
+local subscriptionPeriod = ____subscription.subscriptionPeriod
 local ____webhook_2Dsignature = require("tollgate.entitlement_check.webhook_signature")
 local checkSignature = ____webhook_2Dsignature.checkSignature
 --- The events that change what Stripe's active entitlements say about a customer.
@@ -21,12 +25,12 @@ ____exports.STRIPE_EVENTS = {
 ____exports.MAX_SUBJECTS = 100
 ____exports.SIGNATURE_HEADERS = {stripe = "Stripe-Signature", tollgate = "Tollgate-Signature"}
 local function refuse(status, ____error, message)
-    -- plugins/entitlement-check/webhook.ts:85
+    -- plugins/entitlement-check/webhook.ts:100
     return {status = status, body = {error = ____error, message = message}, subjects = {}, refused = ____error .. ": " .. message}
 end
 --- The Stripe customer an event is about (data.object.customer: an id, or an expanded customer).
 local function stripeCustomer(event)
-    -- plugins/entitlement-check/webhook.ts:93
+    -- plugins/entitlement-check/webhook.ts:108
     local data = event.data
     if not isObject(data) then
         return nil
@@ -44,9 +48,67 @@ local function stripeCustomer(event)
     end
     return nil
 end
+--- The billing period of a subscription object: its own fields, else the item that ends first.
+local function stripeSubscriptionPeriod(object)
+    -- plugins/entitlement-check/webhook.ts:120
+    local own = periodOf(object.current_period_start, object.current_period_end)
+    if own ~= nil and own["end"] ~= nil then
+        return own
+    end
+    local items = object.items
+    local ____isObject_result_0
+    if isObject(items) then
+        ____isObject_result_0 = items.data
+    else
+        ____isObject_result_0 = nil
+    end
+    local data = ____isObject_result_0
+    if not isList(data) then
+        return nil
+    end
+    local first
+    for ____, item in ipairs(data) do
+        do
+            if not isObject(item) then
+                goto __continue11
+            end
+            local period = periodOf(item.current_period_start, item.current_period_end)
+            if period ~= nil and period["end"] ~= nil and (first == nil or period["end"] < first["end"]) then
+                first = period
+            end
+        end
+        ::__continue11::
+    end
+    return first
+end
+--- What a customer.subscription.* event says about the period: one to record, false to drop, or undefined.
+local function stripeEventPeriod(____type, event)
+    -- plugins/entitlement-check/webhook.ts:136
+    if __TS__StringSubstring(____type, 0, 22) ~= "customer.subscription." then
+        return nil
+    end
+    if ____type == "customer.subscription.deleted" then
+        return false
+    end
+    local data = event.data
+    local ____isObject_result_1
+    if isObject(data) then
+        ____isObject_result_1 = data.object
+    else
+        ____isObject_result_1 = nil
+    end
+    local object = ____isObject_result_1
+    local ____isObject_result_2
+    if isObject(object) then
+        ____isObject_result_2 = stripeSubscriptionPeriod(object)
+    else
+        ____isObject_result_2 = nil
+    end
+    return ____isObject_result_2
+end
 --- A Stripe event's action (pure mapping; exported for the vectors).
 function ____exports.stripeEventAction(event)
-    -- plugins/entitlement-check/webhook.ts:105
+    -- plugins/entitlement-check/webhook.ts:145
     local ____type = event.type
     if type(____type) ~= "string" then
         return {kind = "malformed", message = "the event has no type"}
@@ -64,11 +126,15 @@ function ____exports.stripeEventAction(event)
     if customer == nil then
         return {kind = "malformed", message = ____type .. ": data.object.customer is missing"}
     end
-    return {kind = "apply", subjects = {customer}}
+    return {
+        kind = "apply",
+        subjects = {customer},
+        period = stripeEventPeriod(____type, event)
+    }
 end
 --- A tollgate-contract event's action (pure mapping; exported for the vectors).
 function ____exports.tollgateEventAction(event)
-    -- plugins/entitlement-check/webhook.ts:117
+    -- plugins/entitlement-check/webhook.ts:157
     local subjects = event.subjects
     if not isList(subjects) or #subjects == 0 then
         return {kind = "malformed", message = "subjects must be a non-empty list"}
@@ -94,11 +160,16 @@ function ____exports.tollgateEventAction(event)
     if lookup.kind ~= "found" then
         return {kind = "malformed", message = "answer: " .. (lookup.kind == "unknown" and lookup.reason or "not a subscription")}
     end
-    return {kind = "apply", subjects = out, answer = lookup}
+    return {
+        kind = "apply",
+        subjects = out,
+        answer = lookup,
+        period = subscriptionPeriod(lookup)
+    }
 end
 --- The whole handling of one webhook request at `now` (seconds).
 function ____exports.handleWebhook(webhook, platform, request, now, replay)
-    -- plugins/entitlement-check/webhook.ts:134
+    -- plugins/entitlement-check/webhook.ts:174
     if request.method ~= "POST" then
         return refuse(405, "method_not_allowed", "Webhooks are POSTed")
     end
@@ -144,23 +215,30 @@ function ____exports.handleWebhook(webhook, platform, request, now, replay)
         return {status = 200, body = {received = true, id = id, ignored = action.type}, subjects = {}, replayKey = replayKey}
     end
     local body = {received = true, id = id, subjects = #action.subjects, action = action.answer == nil and "dropped" or "set"}
-    return {
+    local result = {
         status = 200,
         body = body,
         subjects = action.subjects,
         answer = action.answer,
         replayKey = replayKey
     }
+    if action.period ~= nil then
+        result.period = action.period
+        if webhook.provider == "stripe" then
+            result.forwardOnly = true
+        end
+    end
+    return result
 end
 --- Vector helper: handleWebhook with the event ids in `seen` already remembered.
 function ____exports.handleWebhookSeen(webhook, platform, request, now, seen)
-    -- plugins/entitlement-check/webhook.ts:156
+    -- plugins/entitlement-check/webhook.ts:201
     local known = {}
     for ____, id in ipairs(seen) do
         known[id] = true
     end
     local replay = {remember = function(id)
-        -- plugins/entitlement-check/webhook.ts:160
+        -- plugins/entitlement-check/webhook.ts:205
         if known[id] == true then
             return false
         end

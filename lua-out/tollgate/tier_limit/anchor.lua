@@ -11,9 +11,12 @@ local ____zoneinfo = require("tollgate.io.zoneinfo")
 local loadZone = ____zoneinfo.loadZone
 local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
 local parseAnchor = ____calendar_2Dfields.parseAnchor
+local ____entitlement_2Danchor = require("tollgate.tier_limit.entitlement_anchor")
+local entitlementAnchor = ____entitlement_2Danchor.entitlementAnchor
+local prepareEntitlementPeriods = ____entitlement_2Danchor.prepareEntitlementPeriods
 local ANCHORS_MAX = 4096
 function ____exports.prepareCalendar(conf)
-    -- plugins/tier-limit/anchor.ts:28
+    -- plugins/tier-limit/anchor.ts:30
     local ____temp_0
     if conf.timezone == nil then
         ____temp_0 = nil
@@ -22,11 +25,11 @@ function ____exports.prepareCalendar(conf)
     end
     local zone = ____temp_0
     local sources = conf.anchor_sources or ({})
-    local fromConsumer = false
+    local periods
     local fixed
     for ____, source in ipairs(sources) do
-        if source == "consumer" then
-            fromConsumer = true
+        if source == "entitlement" then
+            periods = prepareEntitlementPeriods(conf.entitlement_dict, conf.entitlement_subject)
         end
         if source == "config" and conf.billing_anchor ~= nil then
             local instant = parseAnchor(conf.billing_anchor)
@@ -37,15 +40,15 @@ function ____exports.prepareCalendar(conf)
     end
     return {
         zone = zone,
-        consumerFirst = sources[1] == "consumer",
-        fromConsumer = fromConsumer,
+        sources = {unpack(sources)},
+        periods = periods,
         fixed = fixed,
         byText = {},
         size = 0
     }
 end
 local function consumerAnchor(calendar, facts)
-    -- plugins/tier-limit/anchor.ts:44
+    -- plugins/tier-limit/anchor.ts:46
     local consumer = facts.consumer
     if consumer == nil then
         return nil
@@ -79,22 +82,41 @@ local function consumerAnchor(calendar, facts)
     end
     return ____temp_2
 end
---- The caller's billing anchor: the first configured source that has one (a consumer
--- whose tag is not RFC 3339 has none), or undefined (calendar periods). The same
--- anchor text gives the same object, so the per-caller memo can compare by identity.
-function ____exports.callerAnchor(calendar, facts)
-    -- plugins/tier-limit/anchor.ts:68
-    if calendar.fromConsumer then
-        if calendar.consumerFirst or calendar.fixed == nil then
-            return consumerAnchor(calendar, facts) or calendar.fixed
-        end
-        return calendar.fixed
+local function sourceAnchor(calendar, source, facts, now)
+    -- plugins/tier-limit/anchor.ts:65
+    if source == "entitlement" then
+        return entitlementAnchor(calendar.periods, calendar.zone, facts, now)
+    end
+    if source == "consumer" then
+        return consumerAnchor(calendar, facts)
     end
     return calendar.fixed
 end
+--- The caller's billing anchor: the first configured source that has one (a consumer
+-- whose tag is not RFC 3339 has none), or undefined (calendar periods). The same
+-- anchor text gives the same object, so the per-caller memo can compare by identity.
+-- Sources one by one, without a loop (a loop that runs once per request costs LuaJIT
+-- its traces, see hosts/lua/each.ts).
+function ____exports.callerAnchor(calendar, facts, now)
+    -- plugins/tier-limit/anchor.ts:78
+    local sources = calendar.sources
+    local count = #sources
+    if count == 0 then
+        return nil
+    end
+    local first = sourceAnchor(calendar, sources[1], facts, now)
+    if first ~= nil or count == 1 then
+        return first
+    end
+    local second = sourceAnchor(calendar, sources[2], facts, now)
+    if second ~= nil or count == 2 then
+        return second
+    end
+    return sourceAnchor(calendar, sources[3], facts, now)
+end
 --- For test vectors: the period of `window` holding `now` on `timezone`'s clock (calendar).
 function ____exports.zonedPeriod(timezone, window, now)
-    -- plugins/tier-limit/anchor.ts:77
+    -- plugins/tier-limit/anchor.ts:90
     return calendarBounds(
         loadZone(timezone).zone,
         window,
@@ -103,7 +125,7 @@ function ____exports.zonedPeriod(timezone, window, now)
 end
 --- For test vectors: the period of `window` holding `now` for a caller anchored at `anchor` (RFC 3339).
 function ____exports.anchoredPeriod(timezone, window, now, anchor)
-    -- plugins/tier-limit/anchor.ts:82
+    -- plugins/tier-limit/anchor.ts:95
     local zone = loadZone(timezone).zone
     local instant = parseAnchor(anchor)
     local ____temp_3
@@ -121,7 +143,7 @@ function ____exports.anchoredPeriod(timezone, window, now, anchor)
 end
 --- For test vectors: the UT offset (seconds east) of `timezone` at `t`, or the zone's problem.
 function ____exports.zoneOffset(timezone, t)
-    -- plugins/tier-limit/anchor.ts:89
+    -- plugins/tier-limit/anchor.ts:102
     local loaded = loadZone(timezone)
     return loaded.problem or offsetAt(loaded.zone, t)
 end

@@ -9,19 +9,21 @@ local ____string = ____schema.string
 local ____zoneinfo = require("tollgate.io.zoneinfo")
 local zoneProblem = ____zoneinfo.zoneProblem
 --- Where a caller's billing anchor can come from, tried in the configured order.
-____exports.ANCHOR_SOURCES = {"consumer", "config"}
+____exports.ANCHOR_SOURCES = {"entitlement", "consumer", "config"}
 ____exports.CALENDAR_FIELDS = {
     timezone = ____string({description = "IANA time zone (America/New_York, Europe/Berlin, …) whose local midnight starts day, week, month and year windows, across daylight-saving changes; read from the gateway's /usr/share/zoneinfo at config load. Unset: UTC.", minLength = 1}),
     anchor_sources = array({
-        description = "Where a caller's billing anchor comes from, first hit wins: consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
+        description = "Where a caller's billing anchor comes from, first hit wins: entitlement (the current period entitlement-check recorded for the caller's subscription: its service's current_period_start or a Stripe webhook; the period is the window as it is), consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
         elements = ____string({description = "An anchor source.", oneOf = ____exports.ANCHOR_SOURCES})
     }),
+    entitlement_dict = ____string({description = "Source entitlement: the lua_shared_dict where entitlement-check records billing periods (its cache.dict).", default = "tollgate_cache", minLength = 1}),
+    entitlement_subject = ____string({description = "Source entitlement: which consumer field names the subscriber, as entitlement-check's service.subject (username, custom_id, id).", oneOf = {"username", "custom_id", "id"}, default = "username"}),
     billing_anchor = ____string({description = "Billing anchor of every caller (source config), RFC 3339, e.g. 2026-01-31T09:30:00Z.", minLength = 1})
 }
 --- An RFC 3339 date-time as epoch seconds: date, time and offset all required (a date
 -- alone or a time without its offset would depend on a zone); else undefined.
 function ____exports.parseAnchor(text)
-    -- plugins/tier-limit/calendar-fields.ts:35
+    -- plugins/tier-limit/calendar-fields.ts:45
     if #text < 20 then
         return nil
     end
@@ -35,7 +37,7 @@ function ____exports.parseAnchor(text)
 end
 --- The calendar fields' cross-field rules, for the schema's check.
 function ____exports.calendarProblem(conf)
-    -- plugins/tier-limit/calendar-fields.ts:45
+    -- plugins/tier-limit/calendar-fields.ts:55
     local zone = conf.timezone
     if type(zone) == "string" then
         local problem = zoneProblem(zone)

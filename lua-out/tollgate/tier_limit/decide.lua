@@ -13,6 +13,8 @@ local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
 local ____anchor = require("tollgate.tier_limit.anchor")
 local callerAnchor = ____anchor.callerAnchor
+local ____entitlement_2Danchor = require("tollgate.tier_limit.entitlement_anchor")
+local callerBounds = ____entitlement_2Danchor.callerBounds
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____resolve = require("tollgate.tier_limit.resolve")
@@ -23,25 +25,25 @@ local resolveTier = ____resolve.resolveTier
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
 function ____exports.previousWeight(check, now)
-    -- plugins/tier-limit/decide.ts:52
+    -- plugins/tier-limit/decide.ts:53
     if not check.sliding then
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
 end
 local function reject(status, ____error, message)
-    -- plugins/tier-limit/decide.ts:72
+    -- plugins/tier-limit/decide.ts:73
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
 local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
-    -- plugins/tier-limit/decide.ts:76
+    -- plugins/tier-limit/decide.ts:77
     local window = prepared.window
     local start
     local ____end
     local fixedLength = fixedWindowLength(window)
     local onCalendar = fixedLength == 0 or calendar.zone ~= nil and isCalendarWindow(window)
     if onCalendar then
-        local bounds = calendarBounds(calendar.zone, window, now, anchor)
+        local bounds = callerBounds(calendar.zone, window, now, anchor)
         start = bounds.start
         ____end = bounds["end"]
     else
@@ -69,7 +71,7 @@ local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
 end
 local RECENT_CHECKS_MAX = 1024
 local function rememberedChecks(prepared, keyPrefix, now, anchor)
-    -- plugins/tier-limit/decide.ts:129
+    -- plugins/tier-limit/decide.ts:130
     local entry = prepared.recentChecks.byPrefix[keyPrefix]
     if entry == nil then
         return nil
@@ -77,7 +79,7 @@ local function rememberedChecks(prepared, keyPrefix, now, anchor)
     return now >= entry.from and now < entry["until"] and entry.anchor == anchor and entry.checks or nil
 end
 local function rememberChecks(prepared, keyPrefix, checks, anchor)
-    -- plugins/tier-limit/decide.ts:135
+    -- plugins/tier-limit/decide.ts:136
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -105,7 +107,7 @@ local function rememberChecks(prepared, keyPrefix, checks, anchor)
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:155
+    -- plugins/tier-limit/decide.ts:156
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -145,7 +147,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
     end
     local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
     local calendar = prepared.calendar
-    local anchor = callerAnchor(calendar, facts)
+    local anchor = callerAnchor(calendar, facts, now)
     local remembered = rememberedChecks(prepared, keyPrefix, now, anchor)
     if remembered ~= nil then
         return {
@@ -204,7 +206,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:199
+    -- plugins/tier-limit/decide.ts:200
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
     if weight == 0 or current > entry.spec.limit then
@@ -231,7 +233,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:227
+    -- plugins/tier-limit/decide.ts:228
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -252,7 +254,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:248
+    -- plugins/tier-limit/decide.ts:249
     if headers == nil then
         headers = {}
     end
@@ -342,7 +344,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:304
+    -- plugins/tier-limit/decide.ts:305
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -355,7 +357,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:325
+    -- plugins/tier-limit/decide.ts:326
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -377,7 +379,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:338
+    -- plugins/tier-limit/decide.ts:339
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

@@ -17,7 +17,10 @@ return {
         fields = {
           { algorithm = { type = "string", default = "sliding", one_of = { "sliding", "fixed" } } },
           {
-            anchor_sources = { type = "array", elements = { type = "string", one_of = { "consumer", "config" } } },
+            anchor_sources = {
+              type = "array",
+              elements = { type = "string", one_of = { "entitlement", "consumer", "config" } },
+            },
           },
           { anonymous_tier = { type = "string" } },
           { billing_anchor = { type = "string", len_min = 1 } },
@@ -38,6 +41,10 @@ return {
           },
           { default_tier = { type = "string" } },
           { dict = { type = "string", default = "tollgate_tier_limit", len_min = 1 } },
+          { entitlement_dict = { type = "string", default = "tollgate_cache", len_min = 1 } },
+          {
+            entitlement_subject = { type = "string", default = "username", one_of = { "username", "custom_id", "id" } },
+          },
           { error_code = { type = "integer", default = 429, between = { 400, 599 } } },
           { error_log_interval = { type = "integer", default = 60, between = { 1, 86400 } } },
           { error_message = { type = "string", default = "API rate limit exceeded" } },
