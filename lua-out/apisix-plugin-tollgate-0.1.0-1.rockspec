@@ -59,6 +59,7 @@ build = {
     ["tollgate.entitlement_check.lua.webhook"] = "tollgate/entitlement_check/lua/webhook.lua",
     ["tollgate.entitlement_check.meta"] = "tollgate/entitlement_check/meta.lua",
     ["tollgate.entitlement_check.openmeter"] = "tollgate/entitlement_check/openmeter.lua",
+    ["tollgate.entitlement_check.record_period"] = "tollgate/entitlement_check/record_period.lua",
     ["tollgate.entitlement_check.schema"] = "tollgate/entitlement_check/schema.lua",
     ["tollgate.entitlement_check.service_request"] = "tollgate/entitlement_check/service_request.lua",
     ["tollgate.entitlement_check.subscription"] = "tollgate/entitlement_check/subscription.lua",

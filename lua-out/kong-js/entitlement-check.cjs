@@ -27588,6 +27588,21 @@ function routeMatches(route, method, path) {
 }
 
 // plugins/core/billing-period.ts
+function periodKey(subject) {
+  return `bp:${subject}`;
+}
+function encodePeriod(period) {
+  return period.end === void 0 ? `${period.start}` : `${period.start} ${period.end}`;
+}
+function decodePeriod(text) {
+  const space = text.indexOf(" ");
+  const start = Number(space === -1 ? text : text.substring(0, space));
+  if (!Number.isFinite(start) || text === "") return void 0;
+  if (space === -1) return { start: Math.floor(start) };
+  const end = Number(text.substring(space + 1));
+  if (!Number.isFinite(end) || end <= start) return void 0;
+  return { start: Math.floor(start), end: Math.floor(end) };
+}
 function isPeriodInstant(value) {
   return typeof value === "number" && value >= 0 && value < 1099511627776 && Math.floor(value) === value;
 }
@@ -28373,6 +28388,81 @@ function fromOpenMeter(features, answers) {
   return { kind: "found", subscription: subscription2 };
 }
 
+// plugins/io/billing-periods.ts
+var luaNgx = globalThis.ngx;
+var SHARED_DICT_STORE = {
+  get: (dict, key) => {
+    const value = luaNgx?.shared?.[dict]?.get(key);
+    return typeof value === "string" ? value : void 0;
+  },
+  set: (dict, key, value) => {
+    const shared = luaNgx?.shared?.[dict];
+    if (shared === void 0) return false;
+    return shared.set(key, value);
+  },
+  delete: (dict, key) => luaNgx?.shared?.[dict]?.delete(key)
+};
+var installed;
+function installPeriodStore(store) {
+  installed = store;
+}
+function periodStore() {
+  return installed ?? SHARED_DICT_STORE;
+}
+function recordPeriod(dict, subject, period, forwardOnly) {
+  const store = periodStore();
+  const key = periodKey(subject);
+  if (period === false) {
+    store.delete(dict, key);
+    return true;
+  }
+  if (forwardOnly) {
+    const text = store.get(dict, key);
+    const known = text === void 0 ? void 0 : decodePeriod(text);
+    if (known !== void 0 && known.start > period.start) return true;
+  }
+  return store.set(dict, key, encodePeriod(period));
+}
+
+// plugins/io/node/billing-periods.ts
+var global = globalThis;
+var SLOT = /* @__PURE__ */ Symbol.for("tollgate.billing-periods");
+var periods = global[SLOT] ?? /* @__PURE__ */ new Map();
+global[SLOT] = periods;
+var PERIODS_MAX = 1e5;
+installPeriodStore({
+  get: (dict, key) => periods.get(`${dict}
+${key}`),
+  set: (dict, key, value) => {
+    const name = `${dict}
+${key}`;
+    periods.delete(name);
+    if (periods.size >= PERIODS_MAX) periods.delete(periods.keys().next().value);
+    periods.set(name, value);
+    return true;
+  },
+  delete: (dict, key) => {
+    periods.delete(`${dict}
+${key}`);
+  }
+});
+
+// plugins/entitlement-check/record-period.ts
+function recordAnswerPeriod(dict, subject, lookup) {
+  if (lookup.kind === "none") {
+    recordPeriod(dict, subject, false, false);
+    return;
+  }
+  const period = subscriptionPeriod(lookup);
+  if (period !== void 0) recordPeriod(dict, subject, period, false);
+}
+function recordWebhookPeriods(dict, result) {
+  const period = result.period;
+  if (period === void 0) return true;
+  for (const subject of result.subjects) if (!recordPeriod(dict, subject, period, result.forwardOnly === true)) return false;
+  return true;
+}
+
 // plugins/entitlement-check/kong-js.ts
 var now = () => Date.now() / 1e3;
 var instances = /* @__PURE__ */ new Set();
@@ -28441,6 +28531,7 @@ var Plugin = class {
       return result;
     }
     for (const subject of result.subjects) invalidateInProcess(subject, result.answer === void 0 ? void 0 : { conf: this.#conf, lookup: result.answer });
+    recordWebhookPeriods(this.#conf.cache.dict, result);
     return result;
   }
   /** Takes `lookup` as the answer about `subject` (a signed webhook). */
@@ -28466,6 +28557,7 @@ var Plugin = class {
       lookup = mapServiceResponse(s.format, answer.status, answer.body);
     }
     if (lookup.kind === "unknown") throw new Error(lookup.reason);
+    recordAnswerPeriod(this.#conf.cache.dict, subject, lookup);
     return { value: lookup, negative: lookup.kind === "none" };
   }
   async #decide(kong) {

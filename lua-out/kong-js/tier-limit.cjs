@@ -14769,6 +14769,70 @@ installZoneReader((path) => {
   }
 });
 
+// plugins/core/billing-period.ts
+function periodKey(subject) {
+  return `bp:${subject}`;
+}
+function decodePeriod(text) {
+  const space = text.indexOf(" ");
+  const start = Number(space === -1 ? text : text.substring(0, space));
+  if (!Number.isFinite(start) || text === "") return void 0;
+  if (space === -1) return { start: Math.floor(start) };
+  const end = Number(text.substring(space + 1));
+  if (!Number.isFinite(end) || end <= start) return void 0;
+  return { start: Math.floor(start), end: Math.floor(end) };
+}
+function consumerSubject(consumer, field) {
+  if (field === "custom_id") return consumer.custom_id;
+  if (field === "id") return consumer.id;
+  return consumer.username ?? consumer.id;
+}
+
+// plugins/io/billing-periods.ts
+var luaNgx = globalThis.ngx;
+var SHARED_DICT_STORE = {
+  get: (dict, key) => {
+    const value = luaNgx?.shared?.[dict]?.get(key);
+    return typeof value === "string" ? value : void 0;
+  },
+  set: (dict, key, value) => {
+    const shared = luaNgx?.shared?.[dict];
+    if (shared === void 0) return false;
+    return shared.set(key, value);
+  },
+  delete: (dict, key) => luaNgx?.shared?.[dict]?.delete(key)
+};
+var installed;
+function installPeriodStore(store) {
+  installed = store;
+}
+function periodStore() {
+  return installed ?? SHARED_DICT_STORE;
+}
+
+// plugins/io/node/billing-periods.ts
+var global = globalThis;
+var SLOT = /* @__PURE__ */ Symbol.for("tollgate.billing-periods");
+var periods = global[SLOT] ?? /* @__PURE__ */ new Map();
+global[SLOT] = periods;
+var PERIODS_MAX = 1e5;
+installPeriodStore({
+  get: (dict, key) => periods.get(`${dict}
+${key}`),
+  set: (dict, key, value) => {
+    const name = `${dict}
+${key}`;
+    periods.delete(name);
+    if (periods.size >= PERIODS_MAX) periods.delete(periods.keys().next().value);
+    periods.set(name, value);
+    return true;
+  },
+  delete: (dict, key) => {
+    periods.delete(`${dict}
+${key}`);
+  }
+});
+
 // plugins/io/node/redis-scripts.ts
 var import_ioredis = __toESM(require_built3(), 1);
 var clients = /* @__PURE__ */ new Map();
@@ -15081,47 +15145,9 @@ function calendarProblem(conf) {
   return void 0;
 }
 
-// plugins/core/billing-period.ts
-function periodKey(subject) {
-  return `bp:${subject}`;
-}
-function decodePeriod(text) {
-  const space = text.indexOf(" ");
-  const start = Number(space === -1 ? text : text.substring(0, space));
-  if (!Number.isFinite(start) || text === "") return void 0;
-  if (space === -1) return { start: Math.floor(start) };
-  const end = Number(text.substring(space + 1));
-  if (!Number.isFinite(end) || end <= start) return void 0;
-  return { start: Math.floor(start), end: Math.floor(end) };
-}
-function consumerSubject(consumer, field) {
-  if (field === "custom_id") return consumer.custom_id;
-  if (field === "id") return consumer.id;
-  return consumer.username ?? consumer.id;
-}
-
-// plugins/io/billing-periods.ts
-var luaNgx = globalThis.ngx;
-var SHARED_DICT_STORE = {
-  get: (dict, key) => {
-    const value = luaNgx?.shared?.[dict]?.get(key);
-    return typeof value === "string" ? value : void 0;
-  },
-  set: (dict, key, value) => {
-    const shared = luaNgx?.shared?.[dict];
-    if (shared === void 0) return false;
-    return shared.set(key, value);
-  },
-  delete: (dict, key) => luaNgx?.shared?.[dict]?.delete(key)
-};
-var installed;
-function periodStore() {
-  return installed ?? SHARED_DICT_STORE;
-}
-
 // plugins/tier-limit/entitlement-anchor.ts
 var PERIOD_RECHECK_S = 1;
-var PERIODS_MAX = 4096;
+var PERIODS_MAX2 = 4096;
 function prepareEntitlementPeriods(dict, subjectField) {
   return { dict, subjectField, read: periodStore().get, bySubject: {}, size: 0 };
 }
@@ -15133,24 +15159,24 @@ function toAnchor(zone, text) {
   local.periodWindow = period.end !== void 0 && period.end - period.start > longestPeriod(zone, "month") ? "year" : "month";
   return local;
 }
-function entitlementAnchor(periods, zone, facts, now) {
+function entitlementAnchor(periods2, zone, facts, now) {
   const consumer = facts.consumer;
   if (consumer === void 0) return void 0;
-  const subject = consumerSubject(consumer, periods.subjectField);
+  const subject = consumerSubject(consumer, periods2.subjectField);
   if (subject === void 0) return void 0;
-  let known = periods.bySubject[subject];
+  let known = periods2.bySubject[subject];
   if (known === void 0 || now >= known.until) {
-    const text = periods.read(periods.dict, periodKey(subject));
+    const text = periods2.read(periods2.dict, periodKey(subject));
     const anchor = known !== void 0 && known.text === text ? known.anchor : text === void 0 ? false : toAnchor(zone, text);
     if (known === void 0) {
-      if (periods.size >= PERIODS_MAX) {
-        periods.bySubject = {};
-        periods.size = 0;
+      if (periods2.size >= PERIODS_MAX2) {
+        periods2.bySubject = {};
+        periods2.size = 0;
       }
-      periods.size++;
+      periods2.size++;
     }
     known = { anchor, text, until: now + PERIOD_RECHECK_S };
-    periods.bySubject[subject] = known;
+    periods2.bySubject[subject] = known;
   }
   return known.anchor === false ? void 0 : known.anchor;
 }
@@ -15167,16 +15193,16 @@ var ANCHORS_MAX = 4096;
 function prepareCalendar(conf) {
   const zone = conf.timezone === void 0 ? void 0 : loadZone(conf.timezone).zone;
   const sources = conf.anchor_sources ?? [];
-  let periods;
+  let periods2;
   let fixed;
   for (const source of sources) {
-    if (source === "entitlement") periods = prepareEntitlementPeriods(conf.entitlement_dict, conf.entitlement_subject);
+    if (source === "entitlement") periods2 = prepareEntitlementPeriods(conf.entitlement_dict, conf.entitlement_subject);
     if (source === "config" && conf.billing_anchor !== void 0) {
       const instant = parseAnchor(conf.billing_anchor);
       if (instant !== void 0) fixed = localAnchor(zone, instant);
     }
   }
-  return { zone, sources: [...sources], periods, fixed, byText: {}, size: 0 };
+  return { zone, sources: [...sources], periods: periods2, fixed, byText: {}, size: 0 };
 }
 function consumerAnchor(calendar, facts) {
   const consumer = facts.consumer;

@@ -28,6 +28,9 @@ import { NODE_WEBHOOK_PLATFORM } from "../io/node/webhook-platform";
 import { LogThrottle } from "../core/log-throttle";
 import { handleWebhook, SIGNATURE_HEADERS } from "./webhook";
 import { fromOpenMeter, openMeterPath, type ServiceAnswer } from "./openmeter";
+// Billing periods for tier-limit's anchor source entitlement: this process's memory.
+import "../io/node/billing-periods";
+import { recordAnswerPeriod, recordWebhookPeriods } from "./record-period";
 
 const now = (): number => Date.now() / 1000;
 
@@ -112,6 +115,7 @@ export class Plugin {
       return result;
     }
     for (const subject of result.subjects) invalidateInProcess(subject, result.answer === undefined ? undefined : { conf: this.#conf, lookup: result.answer });
+    recordWebhookPeriods(this.#conf.cache.dict, result);
     return result;
   }
 
@@ -142,6 +146,7 @@ export class Plugin {
       lookup = mapServiceResponse(s.format, answer.status, answer.body);
     }
     if (lookup.kind === "unknown") throw new Error(lookup.reason);
+    recordAnswerPeriod(this.#conf.cache.dict, subject, lookup);
     return { value: lookup, negative: lookup.kind === "none" };
   }
 

@@ -14,6 +14,8 @@ import type { WindowCounts } from "../io/counter";
 import { MemoryCounters } from "../io/node/memory-counters";
 // Zone files (timezone) are read with fs in this host.
 import "../io/node/zoneinfo";
+// Billing periods (anchor source entitlement) from entitlement-check in this process.
+import "../io/node/billing-periods";
 import { runScript } from "../io/node/redis-scripts";
 import { PROCESS_LOG_GATE } from "../io/node/log-gate";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";

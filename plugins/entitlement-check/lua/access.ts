@@ -15,6 +15,7 @@ import { serviceRequest } from "../service-request";
 import { mapServiceResponse, type Lookup } from "../subscription";
 import { fromOpenMeter, openMeterPath, type ServiceAnswer } from "../openmeter";
 import { logGate } from "../../io/lua/log-gate";
+import { recordAnswerPeriod } from "../record-period";
 
 interface LuaService {
   cache: CacheOptions;
@@ -81,6 +82,8 @@ function newService(conf: EntitlementCheckConfig): LuaService {
       lookup = mapServiceResponse(format, response.status, body);
     }
     if (lookup.kind === "unknown") return $multi(undefined, lookup.reason);
+    // Once per fetch and node: the period tier-limit's anchor source entitlement reads.
+    recordAnswerPeriod(conf.cache.dict, subject, lookup);
     const [payload] = cjson.encode(lookup);
     return $multi({ payload: payload!, negative: lookup.kind === "none" }, undefined);
   };

@@ -9,7 +9,8 @@
  * in a temporary file (get_body_data is then nil): it is read from that file, at most
  * max_body_bytes + 1 bytes (a blocking read of a local file, on a rare request), so a
  * body without Content-Length (chunked) is bounded too. Event ids are remembered in
- * the cache dict ("w:<provider>:<id>") for the replay check.
+ * the cache dict ("w:<provider>:<id>") for the replay check; a billing period the event
+ * carries goes to the same dict ("bp:<subject>", io/billing-periods.ts) for tier-limit.
  */
 import { LogThrottle } from "../../core/log-throttle";
 import { invalidateSubject } from "../../io/lua/cache";
@@ -18,6 +19,7 @@ import { LUA_WEBHOOK_PLATFORM } from "../../io/lua/webhook-platform";
 import type { EntitlementCheckConfig } from "../schema";
 import { handleWebhook, SIGNATURE_HEADERS, type ReplayMemory, type WebhookRequest } from "../webhook";
 import { storeServiceAnswer } from "./access";
+import { recordWebhookPeriods } from "../record-period";
 
 const throttles = setmetatable(new LuaTable<EntitlementCheckConfig, LogThrottle>(), { __mode: "k" });
 
@@ -78,7 +80,8 @@ export function webhookResponse(conf: EntitlementCheckConfig): LuaMultiReturn<[n
     if (report > 0) ngx.log(ngx.WARN, `[entitlement-check] webhook (${webhook.provider}) refused ${report} request(s) since the last report; latest: ${result.refused}`);
     return $multi(result.status, result.body);
   }
-  const failed = apply(conf, result.subjects, result.answer);
+  let failed = apply(conf, result.subjects, result.answer);
+  if (failed === undefined && !recordWebhookPeriods(conf.cache.dict, result)) failed = "the billing period could not be stored";
   if (failed !== undefined) {
     // Not handled: the sender's retry must not look like a replay.
     if (result.replayKey !== undefined) dict.delete(`w:${result.replayKey}`);

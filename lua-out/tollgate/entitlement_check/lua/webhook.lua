@@ -14,9 +14,11 @@ local handleWebhook = ____webhook.handleWebhook
 local SIGNATURE_HEADERS = ____webhook.SIGNATURE_HEADERS
 local ____access = require("tollgate.entitlement_check.lua.access")
 local storeServiceAnswer = ____access.storeServiceAnswer
+local ____record_2Dperiod = require("tollgate.entitlement_check.record_period")
+local recordWebhookPeriods = ____record_2Dperiod.recordWebhookPeriods
 local throttles = setmetatable({}, {__mode = "k"})
 local function throttleFor(conf)
-    -- plugins/entitlement-check/lua/webhook.ts:24
+    -- plugins/entitlement-check/lua/webhook.ts:26
     local throttle = throttles[conf]
     if throttle == nil then
         throttle = __TS__New(LogThrottle, conf.error_log_interval, "entitlement-check:webhook:" .. conf.webhook.provider)
@@ -26,7 +28,7 @@ local function throttleFor(conf)
 end
 --- The body, or undefined; `oversized` when it is over `max` bytes.
 local function readBody(max)
-    -- plugins/entitlement-check/lua/webhook.ts:34
+    -- plugins/entitlement-check/lua/webhook.ts:36
     local declared = tonumber(ngx.var.content_length or "")
     if declared ~= nil and declared > max then
         return nil, true
@@ -52,7 +54,7 @@ local function readBody(max)
 end
 --- Drops or sets the subjects' answers; undefined when done, else why not.
 local function apply(conf, subjects, answer)
-    -- plugins/entitlement-check/lua/webhook.ts:52
+    -- plugins/entitlement-check/lua/webhook.ts:54
     for ____, subject in ipairs(subjects) do
         local ok, err = unpack(
             answer == nil and ({invalidateSubject(conf.cache.dict, subject)}) or ({storeServiceAnswer(conf, subject, answer)}),
@@ -67,7 +69,7 @@ local function apply(conf, subjects, answer)
 end
 --- Answers a webhook request on a route whose config has `webhook`: status and JSON body.
 function ____exports.webhookResponse(conf)
-    -- plugins/entitlement-check/lua/webhook.ts:61
+    -- plugins/entitlement-check/lua/webhook.ts:63
     local webhook = conf.webhook
     local dict = ngx.shared[conf.cache.dict]
     if dict == nil then
@@ -86,7 +88,7 @@ function ____exports.webhookResponse(conf)
         oversized = oversized
     }
     local replay = {remember = function(id, ttl)
-        -- plugins/entitlement-check/lua/webhook.ts:69
+        -- plugins/entitlement-check/lua/webhook.ts:71
         local added = dict:add("w:" .. id, true, ttl)
         return added
     end}
@@ -111,6 +113,9 @@ function ____exports.webhookResponse(conf)
         return result.status, result.body
     end
     local failed = apply(conf, result.subjects, result.answer)
+    if failed == nil and not recordWebhookPeriods(conf.cache.dict, result) then
+        failed = "the billing period could not be stored"
+    end
     if failed ~= nil then
         if result.replayKey ~= nil then
             dict:delete("w:" .. result.replayKey)
