@@ -15157,6 +15157,10 @@ function toAnchor(zone, text) {
   const local = localAnchor(zone, period.start);
   local.end = period.end;
   local.periodWindow = period.end !== void 0 && period.end - period.start > longestPeriod(zone, "month") ? "year" : "month";
+  if (period.end !== void 0) {
+    const whole = calendarBounds(zone, local.periodWindow, period.start, local).end === period.end;
+    local.rollFrom = whole ? local : localAnchor(zone, period.end);
+  }
   return local;
 }
 function entitlementAnchor(periods2, zone, facts, now) {
@@ -15182,8 +15186,9 @@ function entitlementAnchor(periods2, zone, facts, now) {
 }
 function callerBounds(zone, window2, now, anchor) {
   const period = anchor;
-  if (period !== void 0 && period.end !== void 0 && period.periodWindow === window2 && now >= period.instant && now < period.end) {
-    return { start: period.instant, end: period.end };
+  if (period !== void 0 && period.end !== void 0 && period.periodWindow === window2 && now >= period.instant) {
+    if (now < period.end) return { start: period.instant, end: period.end };
+    return calendarBounds(zone, window2, now, period.rollFrom);
   }
   return calendarBounds(zone, window2, now, anchor);
 }

@@ -5,9 +5,11 @@
  * The period is authoritative: while now is in [start, end) it is the window as it is
  * (the month window for a period of up to a month, the year window for a longer one),
  * even where Stripe's own period is not a whole month (a trial, a reset anchor). The
- * other window, and the same one once the period is over and no new answer came
- * (now >= end), run on the period's start as an anchor (core/calendar.ts: whole months
- * or years, Stripe's rules). With no period recorded the next source answers: the
+ * other window runs on the period's start as an anchor (core/calendar.ts: whole months
+ * or years, Stripe's rules). Once the period is over and no new answer came (now >=
+ * end), the period's window is rolled on by whole months (years) from its start, so an
+ * anchor on the 31st keeps its day; a period that was not whole (a trial) renews at its
+ * end instead, as Stripe's next period begins there. With no period recorded the next source answers: the
  * first request of a subscriber on a node, which tier-limit sees before entitlement-
  * check has asked the service (tier-limit runs first), counts on the next source.
  *
@@ -25,6 +27,8 @@ import { periodStore } from "../io/billing-periods";
 /** A recorded period as an anchor: its start on the zone's clock, its end, and which window it is. */
 export interface PeriodAnchor extends LocalAnchor {
   end?: number;
+  /** What an over period's window rolls on from: itself (whole months or years), else its end. */
+  rollFrom?: LocalAnchor;
   /** month or year: the window the period stands for. */
   periodWindow: WindowName;
 }
@@ -53,6 +57,10 @@ function toAnchor(zone: Zone | undefined, text: string): PeriodAnchor | false {
   const local = localAnchor(zone, period.start) as PeriodAnchor;
   local.end = period.end;
   local.periodWindow = period.end !== undefined && period.end - period.start > longestPeriod(zone, "month") ? "year" : "month";
+  if (period.end !== undefined) {
+    const whole = calendarBounds(zone, local.periodWindow, period.start, local).end === period.end;
+    local.rollFrom = whole ? local : localAnchor(zone, period.end);
+  }
   return local;
 }
 
@@ -90,8 +98,9 @@ export function entitlementAnchor(periods: EntitlementPeriods, zone: Zone | unde
  */
 export function callerBounds(zone: Zone | undefined, window: WindowName, now: number, anchor: LocalAnchor | undefined): WindowBounds {
   const period = anchor as PeriodAnchor | undefined;
-  if (period !== undefined && period.end !== undefined && period.periodWindow === window && now >= period.instant && now < period.end) {
-    return { start: period.instant, end: period.end };
+  if (period !== undefined && period.end !== undefined && period.periodWindow === window && now >= period.instant) {
+    if (now < period.end) return { start: period.instant, end: period.end };
+    return calendarBounds(zone, window, now, period.rollFrom);
   }
   return calendarBounds(zone, window, now, anchor);
 }

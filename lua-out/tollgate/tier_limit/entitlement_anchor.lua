@@ -14,7 +14,7 @@ local periodStore = ____billing_2Dperiods.periodStore
 ____exports.PERIOD_RECHECK_S = 1
 local PERIODS_MAX = 4096
 function ____exports.prepareEntitlementPeriods(dict, subjectField)
-    -- plugins/tier-limit/entitlement-anchor.ts:46
+    -- plugins/tier-limit/entitlement-anchor.ts:50
     return {
         dict = dict,
         subjectField = subjectField,
@@ -24,7 +24,7 @@ function ____exports.prepareEntitlementPeriods(dict, subjectField)
     }
 end
 local function toAnchor(zone, text)
-    -- plugins/tier-limit/entitlement-anchor.ts:50
+    -- plugins/tier-limit/entitlement-anchor.ts:54
     local period = decodePeriod(text)
     if period == nil then
         return false
@@ -32,12 +32,16 @@ local function toAnchor(zone, text)
     local ____local = localAnchor(zone, period.start)
     ____local["end"] = period["end"]
     ____local.periodWindow = period["end"] ~= nil and period["end"] - period.start > longestPeriod(zone, "month") and "year" or "month"
+    if period["end"] ~= nil then
+        local whole = calendarBounds(zone, ____local.periodWindow, period.start, ____local)["end"] == period["end"]
+        ____local.rollFrom = whole and ____local or localAnchor(zone, period["end"])
+    end
     return ____local
 end
 --- The caller's recorded period as an anchor, or undefined. The same recorded text
 -- gives the same object, so tier-limit's per-caller memo (decide.ts) compares by identity.
 function ____exports.entitlementAnchor(periods, zone, facts, now)
-    -- plugins/tier-limit/entitlement-anchor.ts:63
+    -- plugins/tier-limit/entitlement-anchor.ts:71
     local consumer = facts.consumer
     if consumer == nil then
         return nil
@@ -87,10 +91,13 @@ end
 -- `anchor`: a recorded period's own bounds while they hold `now` (see the header),
 -- else core/calendar.ts.
 function ____exports.callerBounds(zone, window, now, anchor)
-    -- plugins/tier-limit/entitlement-anchor.ts:91
+    -- plugins/tier-limit/entitlement-anchor.ts:99
     local period = anchor
-    if period ~= nil and period["end"] ~= nil and period.periodWindow == window and now >= period.instant and now < period["end"] then
-        return {start = period.instant, ["end"] = period["end"]}
+    if period ~= nil and period["end"] ~= nil and period.periodWindow == window and now >= period.instant then
+        if now < period["end"] then
+            return {start = period.instant, ["end"] = period["end"]}
+        end
+        return calendarBounds(zone, window, now, period.rollFrom)
     end
     return calendarBounds(zone, window, now, anchor)
 end
