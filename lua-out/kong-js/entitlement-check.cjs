@@ -27912,7 +27912,7 @@ var service = record({
     url: string2({ description: "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength: 8 }),
     ...TLS_FIELDS,
     format: string2({
-      description: "Response contract: tollgate ({plan, status, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).",
+      description: "Response contract: tollgate ({plan, status, current_period_start, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).",
       oneOf: SERVICE_FORMATS,
       default: "tollgate"
     }),

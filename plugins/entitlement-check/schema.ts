@@ -68,7 +68,7 @@ const service = record({
     ...TLS_FIELDS,
     format: string({
       description:
-        "Response contract: tollgate ({plan, status, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).",
+        "Response contract: tollgate ({plan, status, current_period_start, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).",
       oneOf: SERVICE_FORMATS,
       default: "tollgate",
     }),

@@ -82,7 +82,7 @@ local service = record({
         {url = ____string({description = "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength = 8})},
         TLS_FIELDS,
         {
-            format = ____string({description = "Response contract: tollgate ({plan, status, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).", oneOf = ____exports.SERVICE_FORMATS, default = "tollgate"}),
+            format = ____string({description = "Response contract: tollgate ({plan, status, current_period_start, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).", oneOf = ____exports.SERVICE_FORMATS, default = "tollgate"}),
             subject = ____string({description = "Which consumer field names the subject in the URL: username, custom_id or id (APISIX: username for all).", oneOf = {"username", "custom_id", "id"}, default = "username"}),
             auth_header = ____string({description = "Header sent with every call (e.g. Authorization).", minLength = 1}),
             auth_value = ____string({description = "Its value (e.g. Bearer sk_…). Never logged.", minLength = 1, referenceable = true}),
