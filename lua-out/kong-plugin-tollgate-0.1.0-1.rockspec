@@ -125,5 +125,6 @@ build = {
     ["tollgate.tier_limit.redis_script"] = "tollgate/tier_limit/redis_script.lua",
     ["tollgate.tier_limit.resolve"] = "tollgate/tier_limit/resolve.lua",
     ["tollgate.tier_limit.schema"] = "tollgate/tier_limit/schema.lua",
+    ["tollgate.tier_limit.sequence"] = "tollgate/tier_limit/sequence.lua",
   },
 }

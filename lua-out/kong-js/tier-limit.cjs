@@ -15145,7 +15145,8 @@ function tallyWindow(tally, entry, i, counts2, now, headers, hide) {
     const over = overBy(estimate, entry.spec.limit);
     if (over > 0) {
       tally.overage = tally.overage === "" ? entry.spec.window : `${tally.overage},${entry.spec.window}`;
-      if (!hide) headers[soft.header] = `${over}`;
+      tally.overHeaders ??= {};
+      tally.overHeaders[soft.header] = `${over}`;
     }
   }
   if (!hide) {
@@ -15175,7 +15176,10 @@ function decideAccess(conf, plan, counts2, headers = {}) {
   }
   const allowed = counts2.allowed ?? exceeded === -1;
   if (allowed) {
-    if (tally.overage !== "") return { allowed: true, tier: plan.tier, responseHeaders: headers, overage: tally.overage };
+    if (tally.overage !== "") {
+      if (!hide) for (const name in tally.overHeaders) headers[name] = tally.overHeaders[name];
+      return { allowed: true, tier: plan.tier, responseHeaders: headers, overage: tally.overage };
+    }
     return { allowed: true, tier: plan.tier, responseHeaders: headers };
   }
   const index = exceeded !== -1 ? exceeded : tightest;

@@ -220,6 +220,8 @@ interface Tally {
   tightestRemaining: number;
   /** The soft windows past their limit, comma-separated (overage.ts), or "". */
   overage: string;
+  /** Their client headers (X-RateLimit-Overage-<Window>: how many over), made only when one is over. */
+  overHeaders?: { [name: string]: string };
 }
 
 /** Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden). */
@@ -236,7 +238,9 @@ function tallyWindow(tally: Tally, entry: CounterCheck, i: number, counts: Count
     const over = overBy(estimate, entry.spec.limit);
     if (over > 0) {
       tally.overage = tally.overage === "" ? entry.spec.window : `${tally.overage},${entry.spec.window}`;
-      if (!hide) headers[soft.header] = `${over}`;
+      // Told the client only if the request is admitted (decideAccess): a refusal is not overage.
+      tally.overHeaders ??= {};
+      tally.overHeaders[soft.header] = `${over}`;
     }
   }
   if (!hide) {
@@ -278,7 +282,10 @@ export function decideAccess(
   }
   const allowed = counts.allowed ?? exceeded === -1;
   if (allowed) {
-    if (tally.overage !== "") return { allowed: true, tier: plan.tier, responseHeaders: headers, overage: tally.overage };
+    if (tally.overage !== "") {
+      if (!hide) for (const name in tally.overHeaders!) headers[name] = tally.overHeaders![name]!;
+      return { allowed: true, tier: plan.tier, responseHeaders: headers, overage: tally.overage };
+    }
     return { allowed: true, tier: plan.tier, responseHeaders: headers };
   }
 

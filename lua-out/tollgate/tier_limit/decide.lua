@@ -213,7 +213,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:226
+    -- plugins/tier-limit/decide.ts:228
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -230,9 +230,10 @@ local function tallyWindow(tally, entry, i, counts, now, headers, hide)
         local over = overBy(estimate, entry.spec.limit)
         if over > 0 then
             tally.overage = tally.overage == "" and entry.spec.window or tally.overage .. "," .. entry.spec.window
-            if not hide then
-                headers[soft.header] = tostring(over)
+            if tally.overHeaders == nil then
+                tally.overHeaders = {}
             end
+            tally.overHeaders[soft.header] = tostring(over)
         end
     end
     if not hide then
@@ -248,7 +249,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:257
+    -- plugins/tier-limit/decide.ts:261
     if headers == nil then
         headers = {}
     end
@@ -313,6 +314,11 @@ function ____exports.decideAccess(conf, plan, counts, headers)
     local allowed = ____counts_allowed_3
     if allowed then
         if tally.overage ~= "" then
+            if not hide then
+                for name in pairs(tally.overHeaders) do
+                    headers[name] = tally.overHeaders[name]
+                end
+            end
             return {allowed = true, tier = plan.tier, responseHeaders = headers, overage = tally.overage}
         end
         return {allowed = true, tier = plan.tier, responseHeaders = headers}
@@ -341,7 +347,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:316
+    -- plugins/tier-limit/decide.ts:323
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -354,7 +360,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:337
+    -- plugins/tier-limit/decide.ts:344
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -376,7 +382,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:350
+    -- plugins/tier-limit/decide.ts:357
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)
