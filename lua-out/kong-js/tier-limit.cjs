@@ -14764,6 +14764,20 @@ function memoKey(keyPrefix, levels, facts) {
   for (const level of others) key = `${key}|${subjectBy(level, facts)}`;
   return key;
 }
+function organizationScope(scope) {
+  const at = scope.indexOf("&consumer");
+  const colon = scope.indexOf(":");
+  if (at === -1 || colon === -1 || at > colon) return scope;
+  let parts = 1;
+  for (let i = scope.indexOf("&"); i !== -1 && i < at; i = scope.indexOf("&", i + 1)) parts++;
+  let end = colon;
+  for (let i = 0; i < parts; i++) {
+    const next = scope.indexOf("&", end + 1);
+    if (next === -1) return `${scope.substring(0, at)}${scope.substring(colon)}`;
+    end = next;
+  }
+  return `${scope.substring(0, at)}${scope.substring(colon, end)}`;
+}
 
 // plugins/tier-limit/overage.ts
 var OVERAGE_UNCAPPED = 1e15;
@@ -15104,7 +15118,8 @@ function planAccess(conf, facts, now, prepared = prepare(conf)) {
   }
   if (windows === void 0 || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
   const levels = prepared.levels;
-  const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts, levels.tag)}}:${tierName}:${methodKey}:`;
+  const scope = levels.tag === "group" ? organizationScope(counterScope(conf, facts)) : counterScope(conf, facts);
+  const keyPrefix = `tl:{${scope}:${counterSubject(conf, facts, levels.tag)}}:${tierName}:${methodKey}:`;
   const memo = memoKey(keyPrefix, levels, facts);
   const remembered = rememberedChecks(prepared, memo, now);
   if (remembered !== void 0) return { kind: "count", tier: tierName, checks: remembered, now, cost };

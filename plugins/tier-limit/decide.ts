@@ -21,7 +21,7 @@ import type { AccessOutcome, Rejection } from "../core/outcome";
 import { counterTtl, type WindowCounter, type WindowCounts } from "../io/counter";
 import { fixedWindowLength, windowBounds, type WindowName } from "../core/windows";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
-import { memoKey, windowPrefix } from "./group";
+import { memoKey, organizationScope, windowPrefix } from "./group";
 import { overBy } from "./overage";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
@@ -173,7 +173,8 @@ export function planAccess(
 
   // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
   const levels = prepared.levels;
-  const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts, levels.tag)}}:${tierName}:${methodKey}:`;
+  const scope = levels.tag === "group" ? organizationScope(counterScope(conf, facts)) : counterScope(conf, facts);
+  const keyPrefix = `tl:{${scope}:${counterSubject(conf, facts, levels.tag)}}:${tierName}:${methodKey}:`;
   // Windows counted at another level than the prefix's (group.ts) add their subject to their keys.
   const memo = memoKey(keyPrefix, levels, facts);
   const remembered = rememberedChecks(prepared, memo, now);

@@ -111,3 +111,28 @@ export function memoKey(keyPrefix: string, levels: CounterLevels, facts: Request
   for (const level of others) key = `${key}|${subjectBy(level, facts)}`;
   return key;
 }
+
+/**
+ * The scope an organization's counters share. APISIX makes a consumer's requests a
+ * configuration of their own once it knows the consumer: it appends "&consumer" (and
+ * "&consumer_group") to ctx.conf_type and the consumer's name (and group id) to
+ * ctx.conf_id (apisix/plugin.lua merge_consumer_route, 3.18.0), so counter_scope config
+ * would give every member its own scope. Counted by group, the scope is the
+ * configuration as it was before that: "route&consumer:r1&alice" → "route:r1".
+ * Kong's scopes (route:<id>, service:<id>, global) never name the consumer.
+ */
+export function organizationScope(scope: string): string {
+  const at = scope.indexOf("&consumer");
+  const colon = scope.indexOf(":");
+  if (at === -1 || colon === -1 || at > colon) return scope;
+  // The ids before the consumer's: as many as the type has parts before "&consumer".
+  let parts = 1;
+  for (let i = scope.indexOf("&"); i !== -1 && i < at; i = scope.indexOf("&", i + 1)) parts++;
+  let end = colon;
+  for (let i = 0; i < parts; i++) {
+    const next = scope.indexOf("&", end + 1);
+    if (next === -1) return `${scope.substring(0, at)}${scope.substring(colon)}`;
+    end = next;
+  }
+  return `${scope.substring(0, at)}${scope.substring(colon, end)}`;
+}

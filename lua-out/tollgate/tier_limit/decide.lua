@@ -12,6 +12,7 @@ local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____group = require("tollgate.tier_limit.group")
 local memoKey = ____group.memoKey
+local organizationScope = ____group.organizationScope
 local windowPrefix = ____group.windowPrefix
 local ____overage = require("tollgate.tier_limit.overage")
 local overBy = ____overage.overBy
@@ -130,7 +131,8 @@ function ____exports.planAccess(conf, facts, now, prepared)
         }
     end
     local levels = prepared.levels
-    local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts, levels.tag) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local scope = levels.tag == "group" and organizationScope(counterScope(conf, facts)) or counterScope(conf, facts)
+    local keyPrefix = "tl:{" .. scope .. ":" .. counterSubject(conf, facts, levels.tag) .. "}:" .. tierName .. ":" .. methodKey .. ":"
     local memo = memoKey(keyPrefix, levels, facts)
     local remembered = rememberedChecks(prepared, memo, now)
     if remembered ~= nil then
@@ -184,7 +186,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:194
+    -- plugins/tier-limit/decide.ts:195
     local ____opt_1 = entry.spec.overage
     local limit = ____opt_1 and ____opt_1.admit or entry.spec.limit
     local untilEnd = entry.resetAt - now
@@ -213,7 +215,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:228
+    -- plugins/tier-limit/decide.ts:229
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -249,7 +251,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:261
+    -- plugins/tier-limit/decide.ts:262
     if headers == nil then
         headers = {}
     end
@@ -347,7 +349,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:323
+    -- plugins/tier-limit/decide.ts:324
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -360,7 +362,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:344
+    -- plugins/tier-limit/decide.ts:345
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -382,7 +384,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:357
+    -- plugins/tier-limit/decide.ts:358
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

@@ -1,5 +1,6 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ArrayIndexOf = ____lualib.__TS__ArrayIndexOf
+local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
@@ -102,5 +103,51 @@ function ____exports.memoKey(keyPrefix, levels, facts)
         key = key .. "|" .. ____exports.subjectBy(level, facts)
     end
     return key
+end
+--- The scope an organization's counters share. APISIX makes a consumer's requests a
+-- configuration of their own once it knows the consumer: it appends "&consumer" (and
+-- "&consumer_group") to ctx.conf_type and the consumer's name (and group id) to
+-- ctx.conf_id (apisix/plugin.lua merge_consumer_route, 3.18.0), so counter_scope config
+-- would give every member its own scope. Counted by group, the scope is the
+-- configuration as it was before that: "route&consumer:r1&alice" → "route:r1".
+-- Kong's scopes (route:<id>, service:<id>, global) never name the consumer.
+function ____exports.organizationScope(scope)
+    -- plugins/tier-limit/group.ts:124
+    local at = (string.find(scope, "&consumer", nil, true) or 0) - 1
+    local colon = (string.find(scope, ":", nil, true) or 0) - 1
+    if at == -1 or colon == -1 or at > colon then
+        return scope
+    end
+    local parts = 1
+    do
+        local i = (string.find(scope, "&", nil, true) or 0) - 1
+        while i ~= -1 and i < at do
+            parts = parts + 1
+            i = (string.find(
+                scope,
+                "&",
+                math.max(i + 1 + 1, 1),
+                true
+            ) or 0) - 1
+        end
+    end
+    local ____end = colon
+    do
+        local i = 0
+        while i < parts do
+            local next = (string.find(
+                scope,
+                "&",
+                math.max(____end + 1 + 1, 1),
+                true
+            ) or 0) - 1
+            if next == -1 then
+                return __TS__StringSubstring(scope, 0, at) .. __TS__StringSubstring(scope, colon)
+            end
+            ____end = next
+            i = i + 1
+        end
+    end
+    return __TS__StringSubstring(scope, 0, at) .. __TS__StringSubstring(scope, colon, ____end)
 end
 return ____exports
