@@ -19874,7 +19874,7 @@ var Plugin = class {
     facts.tier = stringOrUndefined(await kong.ctx.shared.get("tollgate_tier"));
     facts.plan = stringOrUndefined(await kong.ctx.shared.get("tollgate_plan"));
     facts.features = stringOrUndefined(await kong.ctx.shared.get("tollgate_features"));
-    facts.overage = stringOrUndefined(await kong.ctx.shared.get("tollgate_overage"));
+    if (facts.tier !== void 0) facts.overage = stringOrUndefined(await kong.ctx.shared.get("tollgate_overage"));
     this.#nodeId ??= await kong.node.getId();
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === void 0) return;
