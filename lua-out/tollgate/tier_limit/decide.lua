@@ -5,9 +5,14 @@ local __TS__New = ____lualib.__TS__New
 local ____exports = {}
 local ____counter = require("tollgate.io.counter")
 local counterTtl = ____counter.counterTtl
+local ____calendar = require("tollgate.core.calendar")
+local calendarBounds = ____calendar.calendarBounds
+local isCalendarWindow = ____calendar.isCalendarWindow
+local longestPeriod = ____calendar.longestPeriod
 local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
-local windowBounds = ____windows.windowBounds
+local ____anchor = require("tollgate.tier_limit.anchor")
+local callerAnchor = ____anchor.callerAnchor
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____group = require("tollgate.tier_limit.group")
@@ -20,7 +25,6 @@ local ____resolve = require("tollgate.tier_limit.resolve")
 local counterScope = ____resolve.counterScope
 local counterSubject = ____resolve.counterSubject
 local resolveTier = ____resolve.resolveTier
-local MONTH_MAX_SECONDS = 31 * 86400
 --- The weight of the previous window's count at `now`: 1 - the elapsed fraction of the
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
@@ -35,14 +39,15 @@ local function reject(status, ____error, message)
     -- plugins/tier-limit/decide.ts:76
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
-local function check(prepared, keyPrefix, sliding, now)
+local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
     -- plugins/tier-limit/decide.ts:80
     local window = prepared.window
     local start
     local ____end
     local fixedLength = fixedWindowLength(window)
-    if fixedLength == 0 then
-        local bounds = windowBounds(window, now)
+    local onCalendar = fixedLength == 0 or calendar.zone ~= nil and isCalendarWindow(window)
+    if onCalendar then
+        local bounds = calendarBounds(calendar.zone, window, now, anchor)
         start = bounds.start
         ____end = bounds["end"]
     else
@@ -54,10 +59,10 @@ local function check(prepared, keyPrefix, sliding, now)
     local key = keyPrefix .. window .. ":" .. tostring(start)
     local previousKey = key
     if sliding then
-        local previousStart = window == "month" and windowBounds("month", start - 1).start or start - length
+        local previousStart = onCalendar and calendarBounds(calendar.zone, window, start - 1, anchor).start or start - length
         previousKey = keyPrefix .. window .. ":" .. tostring(previousStart)
     end
-    local nextLength = window == "month" and MONTH_MAX_SECONDS or length
+    local nextLength = onCalendar and longestPeriod(calendar.zone, window) or length
     return {
         key = key,
         previousKey = previousKey,
@@ -69,17 +74,16 @@ local function check(prepared, keyPrefix, sliding, now)
     }
 end
 local RECENT_CHECKS_MAX = 1024
-local function rememberedChecks(prepared, keyPrefix, now)
-    -- plugins/tier-limit/decide.ts:129
-    local checks = prepared.recentChecks.byPrefix[keyPrefix]
-    if checks == nil then
+local function rememberedChecks(prepared, keyPrefix, now, anchor)
+    -- plugins/tier-limit/decide.ts:133
+    local entry = prepared.recentChecks.byPrefix[keyPrefix]
+    if entry == nil then
         return nil
     end
-    local shortest = checks[1]
-    return now >= shortest.windowStart and now < shortest.resetAt and checks or nil
+    return now >= entry.from and now < entry["until"] and entry.anchor == anchor and entry.checks or nil
 end
-local function rememberChecks(prepared, keyPrefix, checks)
-    -- plugins/tier-limit/decide.ts:136
+local function rememberChecks(prepared, keyPrefix, checks, anchor)
+    -- plugins/tier-limit/decide.ts:139
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -88,11 +92,26 @@ local function rememberChecks(prepared, keyPrefix, checks)
         end
         recent.size = recent.size + 1
     end
-    recent.byPrefix[keyPrefix] = checks
+    local from = checks[1].windowStart
+    local ____until = checks[1].resetAt
+    do
+        local i = 1
+        while i < #checks do
+            local entry = checks[i + 1]
+            if entry.windowStart > from then
+                from = entry.windowStart
+            end
+            if entry.resetAt < ____until then
+                ____until = entry.resetAt
+            end
+            i = i + 1
+        end
+    end
+    recent.byPrefix[keyPrefix] = {checks = checks, from = from, ["until"] = ____until, anchor = anchor}
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:149
+    -- plugins/tier-limit/decide.ts:159
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -134,7 +153,9 @@ function ____exports.planAccess(conf, facts, now, prepared)
     local scope = levels.tag == "group" and organizationScope(counterScope(conf, facts)) or counterScope(conf, facts)
     local keyPrefix = "tl:{" .. scope .. ":" .. counterSubject(conf, facts, levels.tag) .. "}:" .. tierName .. ":" .. methodKey .. ":"
     local memo = memoKey(keyPrefix, levels, facts)
-    local remembered = rememberedChecks(prepared, memo, now)
+    local calendar = prepared.calendar
+    local anchor = callerAnchor(calendar, facts)
+    local remembered = rememberedChecks(prepared, memo, now, anchor)
     if remembered ~= nil then
         return {
             kind = "count",
@@ -152,7 +173,9 @@ function ____exports.planAccess(conf, facts, now, prepared)
             windows[1],
             windowPrefix(keyPrefix, windows[1].limitBy, facts),
             sliding,
-            now
+            now,
+            calendar,
+            anchor
         )
     end
     if count > 1 then
@@ -160,7 +183,9 @@ function ____exports.planAccess(conf, facts, now, prepared)
             windows[2],
             windowPrefix(keyPrefix, windows[2].limitBy, facts),
             sliding,
-            now
+            now,
+            calendar,
+            anchor
         )
     end
     do
@@ -170,12 +195,14 @@ function ____exports.planAccess(conf, facts, now, prepared)
                 windows[i + 1],
                 windowPrefix(keyPrefix, windows[i + 1].limitBy, facts),
                 sliding,
-                now
+                now,
+                calendar,
+                anchor
             )
             i = i + 1
         end
     end
-    rememberChecks(prepared, memo, checks)
+    rememberChecks(prepared, memo, checks, anchor)
     return {
         kind = "count",
         tier = tierName,
@@ -186,7 +213,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:195
+    -- plugins/tier-limit/decide.ts:207
     local ____opt_1 = entry.spec.overage
     local limit = ____opt_1 and ____opt_1.admit or entry.spec.limit
     local untilEnd = entry.resetAt - now
@@ -215,7 +242,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:229
+    -- plugins/tier-limit/decide.ts:241
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -251,7 +278,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:262
+    -- plugins/tier-limit/decide.ts:274
     if headers == nil then
         headers = {}
     end
@@ -349,7 +376,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:324
+    -- plugins/tier-limit/decide.ts:336
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -362,7 +389,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:345
+    -- plugins/tier-limit/decide.ts:357
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -384,7 +411,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:358
+    -- plugins/tier-limit/decide.ts:370
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

@@ -11,6 +11,8 @@ local ____log_2Dthrottle = require("tollgate.core.log_throttle")
 local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____anchor = require("tollgate.tier_limit.anchor")
+local prepareCalendar = ____anchor.prepareCalendar
 local ____group = require("tollgate.tier_limit.group")
 local counterLevels = ____group.counterLevels
 local windowLevel = ____group.windowLevel
@@ -18,7 +20,7 @@ local ____overage = require("tollgate.tier_limit.overage")
 local hasOverage = ____overage.hasOverage
 local softLimit = ____overage.softLimit
 local function redisConnection(conf)
-    -- plugins/tier-limit/prepare.ts:68
+    -- plugins/tier-limit/prepare.ts:80
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -38,11 +40,13 @@ local HEADER_SUFFIX = {
     minute = "Minute",
     hour = "Hour",
     day = "Day",
-    month = "Month"
+    week = "Week",
+    month = "Month",
+    year = "Year"
 }
 local cache = __TS__New(WeakMap)
 local function prepareTiers(conf, levels)
-    -- plugins/tier-limit/prepare.ts:87
+    -- plugins/tier-limit/prepare.ts:101
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -89,7 +93,7 @@ end
 -- and a client paced by it adds at most one waiting request per timeout. Policy local
 -- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
 local function unavailableRetryAfter(conf)
-    -- plugins/tier-limit/prepare.ts:128
+    -- plugins/tier-limit/prepare.ts:142
     if conf.policy == "local" then
         return 1
     end
@@ -99,7 +103,7 @@ local function unavailableRetryAfter(conf)
     )
 end
 local function hasSource(conf, wanted)
-    -- plugins/tier-limit/prepare.ts:133
+    -- plugins/tier-limit/prepare.ts:147
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -111,7 +115,7 @@ end
 -- configs sharing one Redis report its failure once per interval, and a second Redis
 -- that fails too is still reported.
 local function storeKind(conf)
-    -- plugins/tier-limit/prepare.ts:143
+    -- plugins/tier-limit/prepare.ts:157
     if conf.policy == "redis" then
         return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
     end
@@ -121,7 +125,7 @@ local function storeKind(conf)
     return "tier-limit:store:" .. conf.policy
 end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:149
+    -- plugins/tier-limit/prepare.ts:163
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -168,7 +172,8 @@ function ____exports.prepare(conf)
         upstreamFor = {},
         recentChecks = {byPrefix = {}, size = 0},
         levels = levels,
-        overageUpstream = {}
+        overageUpstream = {},
+        calendar = prepareCalendar(conf)
     }
     for name in pairs(conf.tiers) do
         local headers = {}

@@ -15,6 +15,9 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
+local CALENDAR_FIELDS = ____calendar_2Dfields.CALENDAR_FIELDS
+local calendarProblem = ____calendar_2Dfields.calendarProblem
 local ____overage = require("tollgate.tier_limit.overage")
 local overageHeaderField = ____overage.overageHeaderField
 local overageProblem = ____overage.overageProblem
@@ -37,7 +40,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:21
+    -- plugins/tier-limit/schema.ts:22
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -46,11 +49,13 @@ local windowLimits = record({
         second = windowLimit("second"),
         minute = windowLimit("minute"),
         hour = windowLimit("hour"),
-        day = windowLimit("day"),
-        month = windowLimit("month (calendar month, UTC)")
+        day = windowLimit("day (from midnight, UTC or timezone)"),
+        week = windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+        month = windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+        year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:34
+        -- plugins/tier-limit/schema.ts:37
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -73,7 +78,7 @@ local tier = record({
         tierOverageFields
     ),
     check = function(value)
-        -- plugins/tier-limit/schema.ts:51
+        -- plugins/tier-limit/schema.ts:54
         local overage = overageProblem(value)
         if overage ~= nil then
             return overage
@@ -117,7 +122,7 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:97
+    -- plugins/tier-limit/schema.ts:100
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -169,10 +174,11 @@ ____exports.tierLimitSchema = record({
             hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
             error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
             error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
-        }
+        },
+        CALENDAR_FIELDS
     ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:184
+        -- plugins/tier-limit/schema.ts:188
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
@@ -222,7 +228,7 @@ ____exports.tierLimitSchema = record({
         if conf.policy == "redis-cluster" and (redisConf.cluster_nodes == nil or #redisConf.cluster_nodes == 0) then
             return "redis.cluster_nodes: at least one node is required for policy redis-cluster"
         end
-        return nil
+        return calendarProblem(conf)
     end
 })
 return ____exports

@@ -16,7 +16,11 @@ return {
         type = "record",
         fields = {
           { algorithm = { type = "string", default = "sliding", one_of = { "sliding", "fixed" } } },
+          {
+            anchor_sources = { type = "array", elements = { type = "string", one_of = { "consumer", "config" } } },
+          },
           { anonymous_tier = { type = "string" } },
+          { billing_anchor = { type = "string", len_min = 1 } },
           {
             consumer_tiers = {
               type = "map",
@@ -109,6 +113,8 @@ return {
                           { minute = { type = "integer", between = { 0, 1000000000 } } },
                           { month = { type = "integer", between = { 0, 1000000000 } } },
                           { second = { type = "integer", between = { 0, 1000000000 } } },
+                          { week = { type = "integer", between = { 0, 1000000000 } } },
+                          { year = { type = "integer", between = { 0, 1000000000 } } },
                         },
                       },
                     },
@@ -116,14 +122,20 @@ return {
                   {
                     max_overage = {
                       type = "map",
-                      keys = { type = "string", one_of = { "second", "minute", "hour", "day", "month" } },
+                      keys = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
                       values = { type = "integer", between = { 0, 1000000000 } },
                     },
                   },
                   {
                     overage = {
                       type = "array",
-                      elements = { type = "string", one_of = { "second", "minute", "hour", "day", "month" } },
+                      elements = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
                     },
                   },
                   { unlimited = { type = "boolean", default = false } },
@@ -131,12 +143,16 @@ return {
               },
             },
           },
+          { timezone = { type = "string", len_min = 1 } },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
           {
             window_limit_by = {
               type = "map",
-              keys = { type = "string", one_of = { "second", "minute", "hour", "day", "month" } },
+              keys = {
+                type = "string",
+                one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+              },
               values = { type = "string", one_of = { "consumer", "credential", "ip", "group" } },
             },
           },
