@@ -19142,10 +19142,13 @@ var COUNTER_NAMES = [
   "dropped",
   "dropped_queue_full",
   "dropped_too_large",
-  "dropped_shutdown"
+  "dropped_shutdown",
+  "adopted",
+  "handed_over",
+  "unjournaled"
 ];
 function zeroCounters() {
-  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0 };
+  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0, adopted: 0, handed_over: 0, unjournaled: 0 };
 }
 function formatCounters(counters2) {
   const parts = [];
@@ -19398,6 +19401,10 @@ var EventQueue = class {
       this.heldCount -= 1;
       this.heldBytes -= weightOf(event);
     }
+  }
+  /** The oldest waiting event, left in place. */
+  oldest() {
+    return this.waitingCount > 0 ? this.slots[this.head] : void 0;
   }
   /** Events waiting to be taken. */
   waiting() {
