@@ -13,12 +13,13 @@
  * once, allowed after a kill: see docs/plugins/kafka-usage.md) are counted and printed, and
  * a request never has two different event ids.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { KAFKA_VERSIONS, readTopic, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
+import { KAFKA_VERSIONS, kafkaClient, recordCount, startKafka, type KafkaBroker, type ReadRecord } from "../runtime/kafka.ts";
 import { HOSTS, hostsOnly, kongAdminUrl, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const N = 2000;
@@ -135,15 +136,29 @@ function tally(records: ReadRecord[], answered: number[]): Tally {
   };
 }
 
-/** Reads the topic (a fresh consumer each time) until every answered request has its event, or the deadline. */
+/**
+ * Reads the topic from the beginning with one kafkajs consumer until every answered
+ * request has its event and every record the topic holds then has been read, or the deadline.
+ */
 async function readBack(broker: KafkaBroker, topic: string, answered: number[], timeoutMs: number): Promise<Tally> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await recordCount(broker.bootstrap, topic);
-    const result = tally(count === 0 ? [] : await readTopic(broker.bootstrap, topic, count, 15_000), answered);
-    if (result.missing.length === 0 || Date.now() > deadline) return result;
-    await new Promise((r) => setTimeout(r, 500));
+  const consumer = kafkaClient(broker.bootstrap, "tollgate-test-reader").consumer({ groupId: `worker-loss-${randomBytes(6).toString("hex")}`, maxWaitTimeInMs: 100 });
+  const records: ReadRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        records.push({ partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {}, timestamp: message.timestamp });
+      },
+    });
+    await until(() => tally(records, answered).missing.length === 0, deadline - Date.now());
+    const held = await recordCount(broker.bootstrap, topic);
+    await until(() => records.length >= held, Math.max(0, deadline - Date.now()));
+  } finally {
+    await consumer.disconnect();
   }
+  return tally(records, answered);
 }
 
 type Status = { total: Record<string, number> };
