@@ -205,7 +205,7 @@ for (const version of KAFKA_VERSIONS) {
           const answered = statuses.flatMap((s, i) => (s === 200 ? [i] : []));
           // Only requests the killed worker was serving fail (their connections die with it).
           expect(answered.length).toBeGreaterThan(N - 100);
-          const result = await readBack(broker, topic, answered, 30_000);
+          const result = await readBack(broker, topic, answered, 45_000);
           const { total } = await status(kind, gateway);
           console.log(
             `kafka-usage worker-loss ${version} ${kind} SIGKILL: ${N} requests, ${answered.length} answered 200, ${N - answered.length} failed with the killed worker; ` +
@@ -234,7 +234,7 @@ for (const version of KAFKA_VERSIONS) {
           expect(answered).toHaveLength(N);
           // Two reloads happened: the first generation is gone, two workers of the last one serve.
           expect(await until(() => workerPids(master).length === 2 && workerPids(master).every((pid) => !first.includes(pid)), 20_000)).toBe(true);
-          const result = await readBack(broker, topic, answered, 30_000);
+          const result = await readBack(broker, topic, answered, 45_000);
           console.log(
             `kafka-usage worker-loss ${version} ${kind} HUP x2: ${N} requests, ${answered.length} answered 200; ` +
               `topic: ${result.records} records, ${result.distinctIds} distinct event ids, ${result.duplicates} duplicates, ${result.missing.length} missing`,

@@ -78,6 +78,8 @@ let timerDueAt = -1;
 /** What nowMs() last read: a clock that is at most behind, for the log phase's checks (see publish). */
 let lastNowMs = 0;
 let statsStarted = false;
+/** Whether this exiting worker said that events logged after its last flush stay in the journal. */
+let exitNoted = false;
 
 function channelFor(conf: KafkaUsageConfig): Channel {
   let channel = channelOfConf.get(conf);
@@ -185,6 +187,15 @@ function schedule(delayMs: number, now: number): void {
   if (timerDueAt >= 0 && timerDueAt <= at) return;
   const [ok, err] = ngx.timer.at(delayMs / 1000, flushTimer);
   if (ok === undefined) {
+    if (ngx.worker.exiting()) {
+      // A request logged after this worker's last flush (a reload, a stop): its event stays
+      // in the node journal for the next workers. The counters go to the dict now: no timer
+      // of this worker runs again.
+      syncCounters();
+      if (!exitNoted) ngx.log(ngx.NOTICE, `[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict ${dictName}) for the next workers`);
+      exitNoted = true;
+      return;
+    }
     ngx.log(ngx.ERR, `[kafka-usage] cannot schedule a flush: ${err}`);
     return;
   }
@@ -340,16 +351,28 @@ function flushLoop(this: void, premature: boolean): void {
   }
 }
 
-/** The oldest journal seq this worker holds, over its channels (undefined: none). */
+/** The lowest seq among `events`, or `lo`. */
+function lowestSeq(events: readonly QueuedEvent[], lo: number | undefined): number | undefined {
+  for (const event of events) {
+    const seq = event.seq;
+    if (seq !== undefined && (lo === undefined || seq < lo)) lo = seq;
+  }
+  return lo;
+}
+
+/**
+ * The oldest journal seq this worker holds, over its channels (undefined: none). The queue
+ * is in seq order; events in flight and halves are not (the failed shares of several
+ * partitions, one partition after the other), so each of them counts.
+ */
 function oldestSeq(): number | undefined {
   let lo: number | undefined;
   for (const [, channel] of channels) {
     const delivery = channel.delivery;
-    const candidates = [delivery.inflight[0], delivery.halves[0]?.[0], delivery.queue.oldest()];
-    for (const event of candidates) {
-      const seq = event?.seq;
-      if (seq !== undefined && (lo === undefined || seq < lo)) lo = seq;
-    }
+    lo = lowestSeq(delivery.inflight, lo);
+    for (const half of delivery.halves) lo = lowestSeq(half, lo);
+    const oldest = delivery.queue.oldest();
+    if (oldest !== undefined) lo = lowestSeq([oldest], lo);
   }
   return lo;
 }

@@ -4,7 +4,7 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, oldestSeq, adopt, sweepTimer, CONTENT_TYPE_HEADER, channels, channelById, journal, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs
+local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, lowestSeq, oldestSeq, adopt, sweepTimer, CONTENT_TYPE_HEADER, channels, channelById, journal, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs, exitNoted
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
@@ -34,7 +34,7 @@ local journalWrite = ____journal.journalWrite
 local openJournal = ____journal.openJournal
 local sweep = ____journal.sweep
 function queueDepth()
-    -- plugins/kafka-usage/lua/publisher.ts:123
+    -- plugins/kafka-usage/lua/publisher.ts:125
     local depth = 0
     for ____, channel in pairs(channels) do
         depth = depth + channel.delivery.queue:size()
@@ -42,17 +42,17 @@ function queueDepth()
     return depth
 end
 function count(name, n)
-    -- plugins/kafka-usage/lua/publisher.ts:129
+    -- plugins/kafka-usage/lua/publisher.ts:131
     counters[name] = counters[name] + n
     unsynced[name] = unsynced[name] + n
 end
 function drop(reason, n)
-    -- plugins/kafka-usage/lua/publisher.ts:134
+    -- plugins/kafka-usage/lua/publisher.ts:136
     count(reason, n)
     count("dropped", n)
 end
 function syncCounters()
-    -- plugins/kafka-usage/lua/publisher.ts:144
+    -- plugins/kafka-usage/lua/publisher.ts:146
     local dict = ngx.shared[dictName]
     if dict == nil then
         return
@@ -74,7 +74,7 @@ function syncCounters()
     )
 end
 function logStats(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:158
+    -- plugins/kafka-usage/lua/publisher.ts:160
     if premature then
         return
     end
@@ -85,23 +85,31 @@ function logStats(premature)
     )
 end
 function nowMs()
-    -- plugins/kafka-usage/lua/publisher.ts:171
+    -- plugins/kafka-usage/lua/publisher.ts:173
     lastNowMs = ngx.now() * 1000
     return lastNowMs
 end
 function dueIn(channel, now)
-    -- plugins/kafka-usage/lua/publisher.ts:177
+    -- plugins/kafka-usage/lua/publisher.ts:179
     local due = msUntilDue(channel.delivery, channel.conf.batch, now)
     return due
 end
 function schedule(delayMs, now)
-    -- plugins/kafka-usage/lua/publisher.ts:183
+    -- plugins/kafka-usage/lua/publisher.ts:185
     local at = now + delayMs
     if timerDueAt >= 0 and timerDueAt <= at then
         return
     end
     local ok, err = ngx.timer.at(delayMs / 1000, flushTimer)
     if ok == nil then
+        if ngx.worker.exiting() then
+            syncCounters()
+            if not exitNoted then
+                ngx.log(ngx.NOTICE, "[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict " .. dictName .. ") for the next workers")
+            end
+            exitNoted = true
+            return
+        end
         ngx.log(
             ngx.ERR,
             "[kafka-usage] cannot schedule a flush: " .. tostring(err)
@@ -111,7 +119,7 @@ function schedule(delayMs, now)
     timerDueAt = at
 end
 function refusedForSize(channel, events, ____error)
-    -- plugins/kafka-usage/lua/publisher.ts:198
+    -- plugins/kafka-usage/lua/publisher.ts:209
     local lone = splitRefused(channel.delivery, events)
     if lone == nil then
         count("retried", #events)
@@ -127,7 +135,7 @@ function refusedForSize(channel, events, ____error)
     )
 end
 function attempt(channel)
-    -- plugins/kafka-usage/lua/publisher.ts:213
+    -- plugins/kafka-usage/lua/publisher.ts:224
     if journal ~= nil then
         journalRange(
             journal,
@@ -148,14 +156,14 @@ function attempt(channel)
                 local carried = partition.records
                 if partition.error ~= nil and isTooLargeError(partition.errorCode) then
                     refusedForSize(channel, carried, partition.error)
-                    goto __continue31
+                    goto __continue33
                 end
                 local target = partition.error == nil and delivered or failed
                 for ____, event in ipairs(carried) do
                     target[#target + 1] = event
                 end
             end
-            ::__continue31::
+            ::__continue33::
         end
     end
     if #delivered > 0 then
@@ -185,7 +193,7 @@ function attempt(channel)
     return now
 end
 function abandon(channel)
-    -- plugins/kafka-usage/lua/publisher.ts:248
+    -- plugins/kafka-usage/lua/publisher.ts:259
     local delivery = channel.delivery
     local left = delivery.inflight
     for ____, half in ipairs(delivery.halves) do
@@ -233,7 +241,7 @@ function abandon(channel)
     end
 end
 function flushTimer(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:283
+    -- plugins/kafka-usage/lua/publisher.ts:294
     timerDueAt = -1
     if flushing then
         return
@@ -258,7 +266,7 @@ function flushTimer(premature)
     end
 end
 function flushLoop(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:301
+    -- plugins/kafka-usage/lua/publisher.ts:312
     local deadline = -1
     do
         while true do
@@ -278,7 +286,7 @@ function flushLoop(premature)
                     do
                         local due = dueIn(channel, now)
                         if due == nil then
-                            goto __continue67
+                            goto __continue69
                         end
                         if due == 0 or exiting and channel.delivery.failures == 0 then
                             local after = attempt(channel) or now
@@ -290,7 +298,7 @@ function flushLoop(premature)
                             wait = due
                         end
                     end
-                    ::__continue67::
+                    ::__continue69::
                 end
                 if wait == nil then
                     return
@@ -300,7 +308,7 @@ function flushLoop(premature)
                         return
                     end
                     syncCounters()
-                    goto __continue64
+                    goto __continue66
                 end
                 if lastNowMs + wait > deadline then
                     for ____, channel in pairs(channels) do
@@ -313,33 +321,38 @@ function flushLoop(premature)
                     ngx.sleep(wait / 1000)
                 end
             end
-            ::__continue64::
+            ::__continue66::
         end
     end
 end
+function lowestSeq(events, lo)
+    -- plugins/kafka-usage/lua/publisher.ts:355
+    for ____, event in ipairs(events) do
+        local seq = event.seq
+        if seq ~= nil and (lo == nil or seq < lo) then
+            lo = seq
+        end
+    end
+    return lo
+end
 function oldestSeq()
-    -- plugins/kafka-usage/lua/publisher.ts:344
+    -- plugins/kafka-usage/lua/publisher.ts:368
     local lo
     for ____, channel in pairs(channels) do
         local delivery = channel.delivery
-        local ____delivery_inflight__1_2 = delivery.inflight[1]
-        local ____opt_0 = delivery.halves[1]
-        local candidates = {
-            ____delivery_inflight__1_2,
-            ____opt_0 and ____opt_0[1],
-            delivery.queue:oldest()
-        }
-        for ____, event in ipairs(candidates) do
-            local seq = event and event.seq
-            if seq ~= nil and (lo == nil or seq < lo) then
-                lo = seq
-            end
+        lo = lowestSeq(delivery.inflight, lo)
+        for ____, half in ipairs(delivery.halves) do
+            lo = lowestSeq(half, lo)
+        end
+        local oldest = delivery.queue:oldest()
+        if oldest ~= nil then
+            lo = lowestSeq({oldest}, lo)
         end
     end
     return lo
 end
 function adopt(entry, key)
-    -- plugins/kafka-usage/lua/publisher.ts:370
+    -- plugins/kafka-usage/lua/publisher.ts:393
     local channel = channelById[entry.channel]
     if channel == nil then
         return false
@@ -358,7 +371,7 @@ function adopt(entry, key)
     return true
 end
 function sweepTimer(premature)
-    -- plugins/kafka-usage/lua/publisher.ts:381
+    -- plugins/kafka-usage/lua/publisher.ts:404
     if premature or journal == nil or ngx.worker.exiting() then
         return
     end
@@ -391,8 +404,9 @@ flushing = false
 timerDueAt = -1
 lastNowMs = 0
 local statsStarted = false
+exitNoted = false
 local function channelFor(conf)
-    -- plugins/kafka-usage/lua/publisher.ts:82
+    -- plugins/kafka-usage/lua/publisher.ts:84
     local channel = channelOfConf[conf]
     if channel ~= nil then
         return channel
@@ -437,7 +451,7 @@ local function channelFor(conf)
 end
 --- An event queued without its journal copy (the dict is full): counted, and logged at most every 10 s.
 local function unjournaled(now)
-    -- plugins/kafka-usage/lua/publisher.ts:358
+    -- plugins/kafka-usage/lua/publisher.ts:381
     count("unjournaled", 1)
     if journalFullLoggedAt >= 0 and now - journalFullLoggedAt < 10000 then
         return
@@ -448,7 +462,7 @@ end
 --- The log-phase step: one event for the request, queued. Returns what happened to it
 -- ("queued", "queue_full", "too_large" or "skipped"); never waits.
 function ____exports.publish(conf, facts, nodeId)
-    -- plugins/kafka-usage/lua/publisher.ts:394
+    -- plugins/kafka-usage/lua/publisher.ts:417
     local event = buildUsageEvent(conf, facts, nodeId)
     if event == nil then
         return "skipped"
@@ -491,7 +505,7 @@ end
 --- The counters summed over this node's workers, from the shared dict, plus each
 -- worker's own figures: what GET /kafka-usage/status answers.
 function ____exports.nodeStatus(dict)
-    -- plugins/kafka-usage/lua/publisher.ts:433
+    -- plugins/kafka-usage/lua/publisher.ts:456
     syncCounters()
     local shared = ngx.shared[dict]
     if shared == nil then
@@ -506,9 +520,9 @@ function ____exports.nodeStatus(dict)
         local id = 0
         while id < ngx.worker.count() do
             local figures = {}
-            local ____array_5 = __TS__SparseArrayNew(unpack(COUNTER_NAMES))
-            __TS__SparseArrayPush(____array_5, "depth")
-            for ____, name in ipairs({__TS__SparseArraySpread(____array_5)}) do
+            local ____array_0 = __TS__SparseArrayNew(unpack(COUNTER_NAMES))
+            __TS__SparseArrayPush(____array_0, "depth")
+            for ____, name in ipairs({__TS__SparseArraySpread(____array_0)}) do
                 figures[name] = (shared:get("worker:" .. tostring(id) .. ":" .. name)) or 0
             end
             workers[tostring(id)] = figures
