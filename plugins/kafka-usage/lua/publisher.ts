@@ -192,7 +192,7 @@ function schedule(delayMs: number, now: number): void {
       // in the node journal for the next workers. The counters go to the dict now: no timer
       // of this worker runs again.
       syncCounters();
-      if (!exitNoted) ngx.log(ngx.NOTICE, `[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict ${dictName}) for the next workers`);
+      if (!exitNoted) ngx.log(ngx.NOTICE, `[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict ${dictName}) for the next workers (a reload); lost if nginx is stopping`);
       exitNoted = true;
       return;
     }

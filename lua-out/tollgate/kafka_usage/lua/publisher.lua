@@ -105,7 +105,7 @@ function schedule(delayMs, now)
         if ngx.worker.exiting() then
             syncCounters()
             if not exitNoted then
-                ngx.log(ngx.NOTICE, "[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict " .. dictName .. ") for the next workers")
+                ngx.log(ngx.NOTICE, "[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict " .. dictName .. ") for the next workers (a reload); lost if nginx is stopping")
             end
             exitNoted = true
             return
