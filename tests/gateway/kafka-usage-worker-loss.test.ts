@@ -194,8 +194,9 @@ for (const version of KAFKA_VERSIONS) {
         const gateway = await startGateway(kind, gatewayConfig(kind, usageConf(broker, topic)), upstream.url, { workers: 2 });
         try {
           const master = masterPid(gateway);
+          // The ports answer as soon as the master listens: its workers may still be starting.
+          expect(await until(() => workerPids(master).length === 2, 10_000)).toBe(true);
           const before = workerPids(master);
-          expect(before).toHaveLength(2);
           const victim = before[0]!;
           const statuses = await pacedTraffic(gateway.url, (i) => {
             if (i === Math.floor(N * 0.4)) process.kill(victim, "SIGKILL");
@@ -226,6 +227,7 @@ for (const version of KAFKA_VERSIONS) {
         const gateway = await startGateway(kind, gatewayConfig(kind, usageConf(broker, topic)), upstream.url, { workers: 2 });
         try {
           const master = masterPid(gateway);
+          expect(await until(() => workerPids(master).length === 2, 10_000)).toBe(true);
           const first = workerPids(master);
           const statuses = await pacedTraffic(gateway.url, (i) => {
             if (i === Math.floor(N / 3) || i === Math.floor((2 * N) / 3)) process.kill(master, "SIGHUP");
