@@ -11,6 +11,7 @@ import { LogThrottle } from "../core/log-throttle";
 import { WINDOW_NAMES, type WindowName } from "../core/windows";
 import type { CounterCheck } from "./decide";
 import type { TierLimitConfig } from "./schema";
+import { sortedThresholds } from "./thresholds-schema";
 
 export interface PreparedWindow {
   window: WindowName;
@@ -46,6 +47,8 @@ export interface PreparedTierLimit {
   redis?: RedisConnection;
   /** Callers' counter checks while their shortest window lasts (decide.ts, planAccess). */
   recentChecks: RecentChecks;
+  /** thresholds, ascending (thresholds.ts); empty when none are configured. */
+  thresholds: number[];
 }
 
 /** The memo of planAccess: checks by key prefix, and how many prefixes it holds. */
@@ -160,6 +163,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
     clearUpstream: [conf.tier_header],
     upstreamFor: {},
     recentChecks: { byPrefix: {}, size: 0 },
+    thresholds: sortedThresholds(conf.thresholds),
   };
   for (const name in conf.tiers) {
     const headers: { [name: string]: string } = {};

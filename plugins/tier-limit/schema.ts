@@ -7,6 +7,7 @@ import { parseCidr } from "../core/cidr";
 import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { thresholdEventsSpec, thresholdsSpec } from "./thresholds-schema";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -172,6 +173,8 @@ export const tierLimitSchema = record({
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    thresholds: thresholdsSpec,
+    threshold_events: thresholdEventsSpec,
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {

@@ -10,8 +10,10 @@ local ____log_2Dthrottle = require("tollgate.core.log_throttle")
 local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____thresholds_2Dschema = require("tollgate.tier_limit.thresholds_schema")
+local sortedThresholds = ____thresholds_2Dschema.sortedThresholds
 local function redisConnection(conf)
-    -- plugins/tier-limit/prepare.ts:58
+    -- plugins/tier-limit/prepare.ts:61
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -35,7 +37,7 @@ local HEADER_SUFFIX = {
 }
 local cache = __TS__New(WeakMap)
 local function prepareTiers(conf)
-    -- plugins/tier-limit/prepare.ts:77
+    -- plugins/tier-limit/prepare.ts:80
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -73,7 +75,7 @@ end
 -- and a client paced by it adds at most one waiting request per timeout. Policy local
 -- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
 local function unavailableRetryAfter(conf)
-    -- plugins/tier-limit/prepare.ts:112
+    -- plugins/tier-limit/prepare.ts:115
     if conf.policy == "local" then
         return 1
     end
@@ -83,7 +85,7 @@ local function unavailableRetryAfter(conf)
     )
 end
 local function hasSource(conf, wanted)
-    -- plugins/tier-limit/prepare.ts:117
+    -- plugins/tier-limit/prepare.ts:120
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -95,7 +97,7 @@ end
 -- configs sharing one Redis report its failure once per interval, and a second Redis
 -- that fails too is still reported.
 local function storeKind(conf)
-    -- plugins/tier-limit/prepare.ts:127
+    -- plugins/tier-limit/prepare.ts:130
     if conf.policy == "redis" then
         return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
     end
@@ -105,7 +107,7 @@ local function storeKind(conf)
     return "tier-limit:store:" .. conf.policy
 end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:133
+    -- plugins/tier-limit/prepare.ts:136
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -143,7 +145,8 @@ function ____exports.prepare(conf)
         redis = redisConnection(conf),
         clearUpstream = {conf.tier_header},
         upstreamFor = {},
-        recentChecks = {byPrefix = {}, size = 0}
+        recentChecks = {byPrefix = {}, size = 0},
+        thresholds = sortedThresholds(conf.thresholds)
     }
     for name in pairs(conf.tiers) do
         local headers = {}

@@ -15,6 +15,9 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____thresholds_2Dschema = require("tollgate.tier_limit.thresholds_schema")
+local thresholdEventsSpec = ____thresholds_2Dschema.thresholdEventsSpec
+local thresholdsSpec = ____thresholds_2Dschema.thresholdsSpec
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
 ____exports.LIMITED_METHODS = {
     "GET",
@@ -30,7 +33,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:19
+    -- plugins/tier-limit/schema.ts:20
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -43,7 +46,7 @@ local windowLimits = record({
         month = windowLimit("month (calendar month, UTC)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:32
+        -- plugins/tier-limit/schema.ts:33
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -63,7 +66,7 @@ local tier = record({
         })
     },
     check = function(value)
-        -- plugins/tier-limit/schema.ts:48
+        -- plugins/tier-limit/schema.ts:49
         if value.unlimited == true then
             return nil
         end
@@ -103,7 +106,7 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:92
+    -- plugins/tier-limit/schema.ts:93
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -147,10 +150,12 @@ ____exports.tierLimitSchema = record({
         tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
         hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
         error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
-        error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
+        error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"}),
+        thresholds = thresholdsSpec,
+        threshold_events = thresholdEventsSpec
     },
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:176
+        -- plugins/tier-limit/schema.ts:179
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then

@@ -17,15 +17,15 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(_context, name)
-    -- plugins/hosts/kong/adapter.ts:118
+    -- plugins/hosts/kong/adapter.ts:119
     kong.service.request.clear_header(name)
 end
 function setUpstreamHeader(_context, name, value)
-    -- plugins/hosts/kong/adapter.ts:122
+    -- plugins/hosts/kong/adapter.ts:123
     kong.service.request.set_header(name, value)
 end
 function setResponseHeader(_context, name, value)
-    -- plugins/hosts/kong/adapter.ts:126
+    -- plugins/hosts/kong/adapter.ts:127
     kong.response.set_header(name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
@@ -131,14 +131,17 @@ local function recordUsage(outcome)
     if outcome.features ~= nil then
         shared.tollgate_features = outcome.features
     end
+    if outcome.thresholdEvents ~= nil then
+        shared.tollgate_threshold_events = outcome.thresholdEvents
+    end
 end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
-    -- plugins/hosts/kong/adapter.ts:103
+    -- plugins/hosts/kong/adapter.ts:104
     if outcome.warning ~= nil then
         kong.log.warn(jsonText(outcome.warning))
     end
-    if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil then
+    if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil or outcome.thresholdEvents ~= nil then
         recordUsage(outcome)
     end
     local rejection = outcome.rejection

@@ -4,7 +4,7 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, channels, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs
+local channelFor, queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, CONTENT_TYPE_HEADER, channels, channelOfConf, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs, statsStarted
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
@@ -23,6 +23,41 @@ local ____queue = require("tollgate.kafka_usage.queue")
 local EventQueue = ____queue.EventQueue
 local ____kafka_2Dproducer = require("tollgate.io.lua.kafka_producer")
 local send = ____kafka_2Dproducer.send
+function channelFor(conf)
+    -- plugins/kafka-usage/lua/publisher.ts:65
+    local channel = channelOfConf[conf]
+    if channel ~= nil then
+        return channel
+    end
+    local key = channelKey(conf)
+    channel = channels[key]
+    if channel == nil then
+        local k = conf.kafka
+        channel = {
+            conf = conf,
+            producer = {
+                brokers = k.brokers,
+                client_id = k.client_id,
+                timeout_ms = k.timeout_ms,
+                acks = k.acks,
+                idempotent = k.idempotent,
+                keepalive_ms = k.keepalive_ms,
+                metadata_max_age_s = k.metadata_max_age_s,
+                tls = k.tls and ({verify = k.ssl_verify, server_name = k.server_name, client_cert = k.client_cert, client_key = k.client_key}) or nil,
+                sasl = k.sasl
+            },
+            delivery = newDeliveryState(__TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes))
+        }
+        channels[key] = channel
+    end
+    channelOfConf[conf] = channel
+    dictName = conf.dict
+    if not statsStarted and conf.stats_log_interval_s > 0 then
+        statsStarted = true
+        ngx.timer.every(conf.stats_log_interval_s, logStats)
+    end
+    return channel
+end
 function queueDepth()
     -- plugins/kafka-usage/lua/publisher.ts:99
     local depth = 0
@@ -272,65 +307,16 @@ function flushLoop(premature)
         end
     end
 end
-local CONTENT_TYPE_HEADER = {{key = "content-type", value = "application/cloudevents+json"}}
-channels = {}
-local channelOfConf = setmetatable({}, {__mode = "k"})
-counters = zeroCounters()
-unsynced = zeroCounters()
-dictName = "tollgate_usage"
-flushing = false
-timerDueAt = -1
-lastNowMs = 0
-local statsStarted = false
-local function channelFor(conf)
-    -- plugins/kafka-usage/lua/publisher.ts:65
-    local channel = channelOfConf[conf]
-    if channel ~= nil then
-        return channel
-    end
-    local key = channelKey(conf)
-    channel = channels[key]
-    if channel == nil then
-        local k = conf.kafka
-        channel = {
-            conf = conf,
-            producer = {
-                brokers = k.brokers,
-                client_id = k.client_id,
-                timeout_ms = k.timeout_ms,
-                acks = k.acks,
-                idempotent = k.idempotent,
-                keepalive_ms = k.keepalive_ms,
-                metadata_max_age_s = k.metadata_max_age_s,
-                tls = k.tls and ({verify = k.ssl_verify, server_name = k.server_name, client_cert = k.client_cert, client_key = k.client_key}) or nil,
-                sasl = k.sasl
-            },
-            delivery = newDeliveryState(__TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes))
-        }
-        channels[key] = channel
-    end
-    channelOfConf[conf] = channel
-    dictName = conf.dict
-    if not statsStarted and conf.stats_log_interval_s > 0 then
-        statsStarted = true
-        ngx.timer.every(conf.stats_log_interval_s, logStats)
-    end
-    return channel
-end
---- The log-phase step: one event for the request, queued. Returns what happened to it
--- ("queued", "queue_full", "too_large" or "skipped"); never waits.
-function ____exports.publish(conf, facts, nodeId)
-    -- plugins/kafka-usage/lua/publisher.ts:305
-    local event = buildUsageEvent(conf, facts, nodeId)
-    if event == nil then
-        return "skipped"
-    end
-    local value = encodeUsageEvent(event)
+--- Queues an encoded event (`value`, keyed by `key`, at `timestampMs`) on the channel of
+-- `conf`: what publish does with a usage event, and the log phase with tier-limit's
+-- threshold events (same queue, guarantees and counters). Never waits.
+function ____exports.publishEncoded(conf, key, value, timestampMs)
+    -- plugins/kafka-usage/lua/publisher.ts:316
     local channel = channelFor(conf)
     local queue = channel.delivery.queue
     local fresh = queue:waiting() == 0 or not flushing and timerDueAt < 0
     local now = fresh and nowMs() or lastNowMs
-    local result = queue:offer({key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}, now)
+    local result = queue:offer({key = key, value = value, timestamp = timestampMs, headers = CONTENT_TYPE_HEADER}, now)
     if result ~= "queued" then
         drop(result == "too_large" and "dropped_too_large" or "dropped_queue_full", 1)
         return result
@@ -356,10 +342,35 @@ function ____exports.publish(conf, facts, nodeId)
     schedule(due, now)
     return result
 end
+CONTENT_TYPE_HEADER = {{key = "content-type", value = "application/cloudevents+json"}}
+channels = {}
+channelOfConf = setmetatable({}, {__mode = "k"})
+counters = zeroCounters()
+unsynced = zeroCounters()
+dictName = "tollgate_usage"
+flushing = false
+timerDueAt = -1
+lastNowMs = 0
+statsStarted = false
+--- The log-phase step: one event for the request, queued. Returns what happened to it
+-- ("queued", "queue_full", "too_large" or "skipped"); never waits.
+function ____exports.publish(conf, facts, nodeId)
+    -- plugins/kafka-usage/lua/publisher.ts:305
+    local event = buildUsageEvent(conf, facts, nodeId)
+    if event == nil then
+        return "skipped"
+    end
+    return ____exports.publishEncoded(
+        conf,
+        event.subject,
+        encodeUsageEvent(event),
+        facts.startedMs
+    )
+end
 --- The counters summed over this node's workers, from the shared dict, plus each
 -- worker's own figures: what GET /kafka-usage/status answers.
 function ____exports.nodeStatus(dict)
-    -- plugins/kafka-usage/lua/publisher.ts:342
+    -- plugins/kafka-usage/lua/publisher.ts:350
     syncCounters()
     local shared = ngx.shared[dict]
     if shared == nil then
