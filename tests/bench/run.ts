@@ -200,6 +200,11 @@ const SCENARIOS: Scenario[] = [
     (env) => env.redis.pid(),
   ),
   kafkaUsage(),
+  // Next to nginx-limit-req, which ran alone in its baseline round: the pairs before keep their order.
+  kongScenario("tier-limit-thresholds", "tier-limit-local with thresholds [80, 100] configured, none crossed (issue 20: ≤ 0.5 µs more)", () => [
+    keyAuth,
+    tierLimit({ thresholds: [80, 100] }),
+  ]),
   nginxLimitReq,
 ];
 
@@ -610,7 +615,8 @@ function ownCostRows(results: Result[]): string[] {
   const rows: string[] = [];
   for (const r of results) {
     if (r.scenario === "no-plugin" || r.scenario === "nginx-limit-req") continue;
-    const base = r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : "key-auth";
+    // tier-limit-thresholds builds on tier-limit-local: its own cost is what thresholds add.
+    const base = r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : r.scenario === "tier-limit-thresholds" ? "tier-limit-local" : "key-auth";
     const baseCpu = cpu.get(base);
     if (baseCpu === undefined) continue;
     const perWorker = spreadOf(r.workers.map((w) => w.gateway_cpu_us_per_request - baseCpu), 1);
