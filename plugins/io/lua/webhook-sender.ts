@@ -22,9 +22,8 @@
  */
 import { parseHttpUrl, tlsSettings } from "../../core/http-url";
 import { backoffMs } from "../../kafka-usage/delivery";
-import { toHex } from "../kafka/bytes";
-import { scramCrypto } from "./crypto";
 import { httpRequest, type HttpGetOptions } from "./http";
+import { LUA_WEBHOOK_PLATFORM } from "./webhook-platform";
 
 /** The webhook settings (tier-limit's threshold_events.webhook). */
 export interface WebhookConf {
@@ -123,9 +122,9 @@ export function enqueueWebhook(conf: WebhookConf, body: string): boolean {
 
 /** The signature header's value for `body` at `timestamp` (unix seconds). */
 export function webhookSignature(secret: string, timestamp: number, body: string): string | undefined {
-  const crypto = scramCrypto("SHA-256");
-  if (crypto === undefined) return undefined;
-  return `t=${timestamp},v1=${toHex(crypto.hmac(secret, `${timestamp}.${body}`))}`;
+  // The HMAC entitlement-check's webhook receiver verifies with (empty without libcrypto).
+  const digest = LUA_WEBHOOK_PLATFORM.hmacSha256Hex(secret, `${timestamp}.${body}`);
+  return digest === "" ? undefined : `t=${timestamp},v1=${digest}`;
 }
 
 /** One POST; undefined when the endpoint answered 2xx, else what went wrong. */

@@ -6,18 +6,16 @@ local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local tlsSettings = ____http_2Durl.tlsSettings
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local backoffMs = ____delivery.backoffMs
-local ____bytes = require("tollgate.io.kafka.bytes")
-local toHex = ____bytes.toHex
-local ____crypto = require("tollgate.io.lua.crypto")
-local scramCrypto = ____crypto.scramCrypto
 local ____http = require("tollgate.io.lua.http")
 local httpRequest = ____http.httpRequest
+local ____webhook_2Dplatform = require("tollgate.io.lua.webhook_platform")
+local LUA_WEBHOOK_PLATFORM = ____webhook_2Dplatform.LUA_WEBHOOK_PLATFORM
 function pending(sender)
-    -- plugins/io/lua/webhook-sender.ts:97
+    -- plugins/io/lua/webhook-sender.ts:96
     return #sender.queue - sender.head
 end
 function schedule(sender, delayMs)
-    -- plugins/io/lua/webhook-sender.ts:101
+    -- plugins/io/lua/webhook-sender.ts:100
     local ok, err = ngx.timer.at(delayMs / 1000, flush, sender)
     if ok == nil then
         sender.active = false
@@ -31,18 +29,21 @@ function schedule(sender, delayMs)
 end
 --- The signature header's value for `body` at `timestamp` (unix seconds).
 function ____exports.webhookSignature(secret, timestamp, body)
-    -- plugins/io/lua/webhook-sender.ts:125
-    local crypto = scramCrypto("SHA-256")
-    if crypto == nil then
-        return nil
-    end
-    return "t=" .. tostring(timestamp) .. ",v1=" .. toHex(crypto:hmac(
+    -- plugins/io/lua/webhook-sender.ts:124
+    local digest = LUA_WEBHOOK_PLATFORM.hmacSha256Hex(
         secret,
         tostring(timestamp) .. "." .. body
-    ))
+    )
+    local ____temp_1
+    if digest == "" then
+        ____temp_1 = nil
+    else
+        ____temp_1 = "t=" .. tostring(timestamp) .. ",v1=" .. digest
+    end
+    return ____temp_1
 end
 function post(sender, body)
-    -- plugins/io/lua/webhook-sender.ts:132
+    -- plugins/io/lua/webhook-sender.ts:131
     local signature = ____exports.webhookSignature(
         sender.conf.secret,
         math.floor(ngx.time()),
@@ -69,7 +70,7 @@ function post(sender, body)
     return nil
 end
 function logThrottled(sender, message)
-    -- plugins/io/lua/webhook-sender.ts:143
+    -- plugins/io/lua/webhook-sender.ts:142
     local now = ngx.now()
     if now - sender.lastLogAt < LOG_INTERVAL_S then
         return
@@ -79,7 +80,7 @@ function logThrottled(sender, message)
     sender.dropped = 0
 end
 function release(sender)
-    -- plugins/io/lua/webhook-sender.ts:152
+    -- plugins/io/lua/webhook-sender.ts:151
     sender.head = sender.head + 1
     if sender.head >= 1024 and sender.head * 2 >= #sender.queue then
         local rest = {}
@@ -95,14 +96,14 @@ function release(sender)
     end
 end
 function flush(premature, sender)
-    -- plugins/io/lua/webhook-sender.ts:162
+    -- plugins/io/lua/webhook-sender.ts:161
     while pending(sender) > 0 do
         do
             local failure = post(sender, sender.queue[sender.head + 1])
             if failure == nil then
                 sender.failures = 0
                 release(sender)
-                goto __continue23
+                goto __continue22
             end
             if premature or ngx.worker.exiting() then
                 ngx.log(
@@ -128,7 +129,7 @@ function flush(premature, sender)
             schedule(sender, wait)
             return
         end
-        ::__continue23::
+        ::__continue22::
     end
     sender.active = false
 end
@@ -138,7 +139,7 @@ local MAX_ANSWER_BYTES = 65536
 --- Per worker, per config table (weak: a replaced config's sender lives while its timer runs).
 local senders = setmetatable({}, {__mode = "k"})
 local function senderFor(conf)
-    -- plugins/io/lua/webhook-sender.ts:68
+    -- plugins/io/lua/webhook-sender.ts:67
     local sender = senders[conf]
     if sender ~= nil then
         return sender
@@ -169,7 +170,7 @@ local function senderFor(conf)
 end
 --- Queues one event body (JSON); returns false when the queue is full and it was dropped.
 function ____exports.enqueueWebhook(conf, body)
-    -- plugins/io/lua/webhook-sender.ts:112
+    -- plugins/io/lua/webhook-sender.ts:111
     local sender = senderFor(conf)
     if pending(sender) >= conf.max_events then
         sender.dropped = sender.dropped + 1
