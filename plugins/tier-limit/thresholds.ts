@@ -16,7 +16,7 @@
  */
 import type { ConsumerFacts } from "../core/facts";
 import type { WindowName } from "../core/windows";
-import { escaped, rfc3339 } from "../kafka-usage/event";
+import { escaped, rfc3339, type UsageEvent } from "../kafka-usage/event";
 import { previousWeight, type CounterCheck, type Counts } from "./decide";
 import { sortedThresholds } from "./thresholds-schema";
 
@@ -137,16 +137,8 @@ export interface ThresholdData {
   window_end: string;
 }
 
-export interface ThresholdEvent {
-  specversion: "1.0";
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time: string;
-  datacontenttype: "application/json";
-  data: ThresholdData;
-}
+/** A CloudEvent as kafka-usage's usage events are, with threshold data. */
+export type ThresholdEvent = Omit<UsageEvent, "data"> & { data: ThresholdData };
 
 /** The CloudEvent of a crossing; `nowMs` is when it was found (epoch ms). */
 export function buildThresholdEvent(

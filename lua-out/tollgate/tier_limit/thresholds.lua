@@ -127,7 +127,7 @@ function ____exports.thresholdSubject(consumer, clientIp)
 end
 --- The CloudEvent of a crossing; `nowMs` is when it was found (epoch ms).
 function ____exports.buildThresholdEvent(settings, crossing, subject, tier, nowMs)
-    -- plugins/tier-limit/thresholds.ts:152
+    -- plugins/tier-limit/thresholds.ts:144
     return {
         specversion = "1.0",
         id = crossing.key,
@@ -151,14 +151,14 @@ end
 --- The event as JSON, keys in the order above: the same bytes in both runtimes, valid
 -- UTF-8 whatever the subject's bytes (kafka-usage/event.ts escaped, through core/utf8.ts).
 function ____exports.encodeThresholdEvent(event)
-    -- plugins/tier-limit/thresholds.ts:184
+    -- plugins/tier-limit/thresholds.ts:176
     local d = event.data
     local subject = escaped(event.subject)
     return "{\"specversion\":\"1.0\",\"id\":\"" .. escaped(event.id) .. "\",\"source\":\"" .. escaped(event.source) .. "\",\"type\":\"" .. escaped(event.type) .. "\"," .. "\"subject\":\"" .. subject .. "\",\"time\":\"" .. event.time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"subject\":\"" .. subject .. "\",\"tier\":\"" .. escaped(d.tier) .. "\",\"window\":\"" .. d.window .. "\",\"limit\":" .. tostring(d.limit) .. ",\"used\":" .. tostring(d.used) .. "," .. "\"percent\":" .. tostring(d.percent) .. ",\"window_start\":\"" .. d.window_start .. "\",\"window_end\":\"" .. d.window_end .. "\"}}"
 end
 --- buildThresholdEvent then encodeThresholdEvent, for test vectors.
 function ____exports.thresholdEventJson(settings, crossing, subject, tier, nowMs)
-    -- plugins/tier-limit/thresholds.ts:196
+    -- plugins/tier-limit/thresholds.ts:188
     return ____exports.encodeThresholdEvent(____exports.buildThresholdEvent(
         settings,
         crossing,
