@@ -11,6 +11,7 @@ import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
 import { logGate } from "../../io/lua/log-gate";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
+import { markOverage } from "../overage";
 import { prepare, type PreparedTierLimit } from "../prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
@@ -66,5 +67,6 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
     const crossings = findCrossings(prepared.thresholds, plan.checks, counts, plan.cost, plan.now);
     if (crossings !== undefined) outcome.thresholdEvents = emitThresholds(conf, prepared, crossings, facts, plan.tier, plan.now);
   }
+  if (decision.overage !== undefined) markOverage(conf, prepared, outcome, decision.overage);
   return outcome;
 }
