@@ -112,6 +112,7 @@ build = {
     ["tollgate.io.lua.shared_dict_counters"] = "tollgate/io/lua/shared_dict_counters.lua",
     ["tollgate.io.lua.tls"] = "tollgate/io/lua/tls.lua",
     ["tollgate.io.lua.webhook_platform"] = "tollgate/io/lua/webhook_platform.lua",
+    ["tollgate.io.lua.webhook_sender"] = "tollgate/io/lua/webhook_sender.lua",
     ["tollgate.io.redis_connection"] = "tollgate/io/redis_connection.lua",
     ["tollgate.io.redis_slot"] = "tollgate/io/redis_slot.lua",
     ["tollgate.io.zoneinfo"] = "tollgate/io/zoneinfo.lua",
@@ -131,6 +132,7 @@ build = {
     ["tollgate.tier_limit.decide"] = "tollgate/tier_limit/decide.lua",
     ["tollgate.tier_limit.group"] = "tollgate/tier_limit/group.lua",
     ["tollgate.tier_limit.lua.access"] = "tollgate/tier_limit/lua/access.lua",
+    ["tollgate.tier_limit.lua.thresholds"] = "tollgate/tier_limit/lua/thresholds.lua",
     ["tollgate.tier_limit.meta"] = "tollgate/tier_limit/meta.lua",
     ["tollgate.tier_limit.overage"] = "tollgate/tier_limit/overage.lua",
     ["tollgate.tier_limit.prepare"] = "tollgate/tier_limit/prepare.lua",
@@ -138,5 +140,7 @@ build = {
     ["tollgate.tier_limit.resolve"] = "tollgate/tier_limit/resolve.lua",
     ["tollgate.tier_limit.schema"] = "tollgate/tier_limit/schema.lua",
     ["tollgate.tier_limit.sequence"] = "tollgate/tier_limit/sequence.lua",
+    ["tollgate.tier_limit.thresholds"] = "tollgate/tier_limit/thresholds.lua",
+    ["tollgate.tier_limit.thresholds_schema"] = "tollgate/tier_limit/thresholds_schema.lua",
   },
 }

@@ -7,6 +7,7 @@ import { parseCidr } from "../core/cidr";
 import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { thresholdEventsSpec, thresholdsSpec } from "./thresholds-schema";
 import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
 import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
 import { LIMIT_BY, windowLimitByField } from "./group";
@@ -183,6 +184,8 @@ export const tierLimitSchema = record({
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    thresholds: thresholdsSpec,
+    threshold_events: thresholdEventsSpec,
     ...CALENDAR_FIELDS,
   },
   check: (conf) => {

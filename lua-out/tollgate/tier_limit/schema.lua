@@ -15,6 +15,9 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____thresholds_2Dschema = require("tollgate.tier_limit.thresholds_schema")
+local thresholdEventsSpec = ____thresholds_2Dschema.thresholdEventsSpec
+local thresholdsSpec = ____thresholds_2Dschema.thresholdsSpec
 local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
 local CALENDAR_FIELDS = ____calendar_2Dfields.CALENDAR_FIELDS
 local calendarProblem = ____calendar_2Dfields.calendarProblem
@@ -40,7 +43,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:22
+    -- plugins/tier-limit/schema.ts:23
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -55,7 +58,7 @@ local windowLimits = record({
         year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:37
+        -- plugins/tier-limit/schema.ts:38
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -78,7 +81,7 @@ local tier = record({
         tierOverageFields
     ),
     check = function(value)
-        -- plugins/tier-limit/schema.ts:54
+        -- plugins/tier-limit/schema.ts:55
         local overage = overageProblem(value)
         if overage ~= nil then
             return overage
@@ -122,7 +125,7 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:100
+    -- plugins/tier-limit/schema.ts:101
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -173,12 +176,14 @@ ____exports.tierLimitSchema = record({
         {
             hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
             error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
-            error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
+            error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"}),
+            thresholds = thresholdsSpec,
+            threshold_events = thresholdEventsSpec
         },
         CALENDAR_FIELDS
     ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:188
+        -- plugins/tier-limit/schema.ts:191
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then

@@ -417,7 +417,15 @@ function sweepTimer(this: void, premature: boolean): void {
 export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: string): string {
   const event = buildUsageEvent(conf, facts, nodeId);
   if (event === undefined) return "skipped";
-  const value = encodeUsageEvent(event);
+  return publishEncoded(conf, event.subject, encodeUsageEvent(event), facts.startedMs);
+}
+
+/**
+ * Queues an encoded event (`value`, keyed by `key`, at `timestampMs`) on the channel of
+ * `conf`: what publish does with a usage event, and the log phase with tier-limit's
+ * threshold events (same queue, guarantees and counters). Never waits.
+ */
+export function publishEncoded(conf: KafkaUsageConfig, key: string, value: string, timestampMs: number): string {
   const channel = channelFor(conf);
   const queue = channel.delivery.queue;
   // The clock is read for the first event of a batch (the batch's age counts from it) and
@@ -426,7 +434,7 @@ export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: strin
   // earlier due time than the true one, so a timer due by then is due by the true time too.
   const fresh = queue.waiting() === 0 || (!flushing && timerDueAt < 0);
   let now = fresh ? nowMs() : lastNowMs;
-  const queued: QueuedEvent = { key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER };
+  const queued: QueuedEvent = { key, value, timestamp: timestampMs, headers: CONTENT_TYPE_HEADER };
   const result = queue.offer(queued, now);
   if (result !== "queued") {
     drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);

@@ -4,7 +4,7 @@ local __TS__SparseArrayNew = ____lualib.__TS__SparseArrayNew
 local __TS__SparseArrayPush = ____lualib.__TS__SparseArrayPush
 local __TS__SparseArraySpread = ____lualib.__TS__SparseArraySpread
 local ____exports = {}
-local queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, lowestSeq, oldestSeq, adopt, sweepTimer, CONTENT_TYPE_HEADER, channels, channelById, journal, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs, exitNoted
+local channelFor, queueDepth, count, drop, syncCounters, logStats, nowMs, dueIn, schedule, refusedForSize, attempt, abandon, flushTimer, flushLoop, lowestSeq, oldestSeq, unjournaled, adopt, sweepTimer, CONTENT_TYPE_HEADER, channels, channelById, journal, journalOpened, journalFullLoggedAt, SWEEP_INTERVAL_S, channelOfConf, counters, unsynced, dictName, flushing, timerDueAt, lastNowMs, statsStarted, exitNoted
 local ____delivery = require("tollgate.kafka_usage.delivery")
 local channelKey = ____delivery.channelKey
 local COUNTER_NAMES = ____delivery.COUNTER_NAMES
@@ -33,6 +33,50 @@ local journalRange = ____journal.journalRange
 local journalWrite = ____journal.journalWrite
 local openJournal = ____journal.openJournal
 local sweep = ____journal.sweep
+function channelFor(conf)
+    -- plugins/kafka-usage/lua/publisher.ts:84
+    local channel = channelOfConf[conf]
+    if channel ~= nil then
+        return channel
+    end
+    local key = channelKey(conf)
+    channel = channels[key]
+    if channel == nil then
+        local k = conf.kafka
+        channel = {
+            conf = conf,
+            id = tostring(murmur2(utf8(key))),
+            producer = {
+                brokers = k.brokers,
+                client_id = k.client_id,
+                timeout_ms = k.timeout_ms,
+                acks = k.acks,
+                idempotent = k.idempotent,
+                keepalive_ms = k.keepalive_ms,
+                metadata_max_age_s = k.metadata_max_age_s,
+                tls = k.tls and ({verify = k.ssl_verify, server_name = k.server_name, client_cert = k.client_cert, client_key = k.client_key}) or nil,
+                sasl = k.sasl
+            },
+            delivery = newDeliveryState(__TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes))
+        }
+        channels[key] = channel
+        channelById[channel.id] = channel
+    end
+    channelOfConf[conf] = channel
+    dictName = conf.dict
+    if not journalOpened then
+        journalOpened = true
+        journal = openJournal(conf.dict)
+        if journal ~= nil then
+            ngx.timer.every(SWEEP_INTERVAL_S, sweepTimer)
+        end
+    end
+    if not statsStarted and conf.stats_log_interval_s > 0 then
+        statsStarted = true
+        ngx.timer.every(conf.stats_log_interval_s, logStats)
+    end
+    return channel
+end
 function queueDepth()
     -- plugins/kafka-usage/lua/publisher.ts:125
     local depth = 0
@@ -351,6 +395,15 @@ function oldestSeq()
     end
     return lo
 end
+function unjournaled(now)
+    -- plugins/kafka-usage/lua/publisher.ts:381
+    count("unjournaled", 1)
+    if journalFullLoggedAt >= 0 and now - journalFullLoggedAt < 10000 then
+        return
+    end
+    journalFullLoggedAt = now
+    ngx.log(ngx.ERR, "[kafka-usage] lua_shared_dict " .. dictName .. " is full: events are queued without a copy in the node journal and are lost if this worker dies (enlarge the dict)")
+end
 function adopt(entry, key)
     -- plugins/kafka-usage/lua/publisher.ts:393
     local channel = channelById[entry.channel]
@@ -388,91 +441,16 @@ function sweepTimer(premature)
         schedule(0, now)
     end
 end
-CONTENT_TYPE_HEADER = {{key = "content-type", value = "application/cloudevents+json"}}
-channels = {}
-channelById = {}
-local journalOpened = false
---- When (ms) the journal was last reported full in the log.
-local journalFullLoggedAt = -1
---- Seconds between two sweeps for dead workers' events.
-local SWEEP_INTERVAL_S = 1
-local channelOfConf = setmetatable({}, {__mode = "k"})
-counters = zeroCounters()
-unsynced = zeroCounters()
-dictName = "tollgate_usage"
-flushing = false
-timerDueAt = -1
-lastNowMs = 0
-local statsStarted = false
-exitNoted = false
-local function channelFor(conf)
-    -- plugins/kafka-usage/lua/publisher.ts:84
-    local channel = channelOfConf[conf]
-    if channel ~= nil then
-        return channel
-    end
-    local key = channelKey(conf)
-    channel = channels[key]
-    if channel == nil then
-        local k = conf.kafka
-        channel = {
-            conf = conf,
-            id = tostring(murmur2(utf8(key))),
-            producer = {
-                brokers = k.brokers,
-                client_id = k.client_id,
-                timeout_ms = k.timeout_ms,
-                acks = k.acks,
-                idempotent = k.idempotent,
-                keepalive_ms = k.keepalive_ms,
-                metadata_max_age_s = k.metadata_max_age_s,
-                tls = k.tls and ({verify = k.ssl_verify, server_name = k.server_name, client_cert = k.client_cert, client_key = k.client_key}) or nil,
-                sasl = k.sasl
-            },
-            delivery = newDeliveryState(__TS__New(EventQueue, conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes))
-        }
-        channels[key] = channel
-        channelById[channel.id] = channel
-    end
-    channelOfConf[conf] = channel
-    dictName = conf.dict
-    if not journalOpened then
-        journalOpened = true
-        journal = openJournal(conf.dict)
-        if journal ~= nil then
-            ngx.timer.every(SWEEP_INTERVAL_S, sweepTimer)
-        end
-    end
-    if not statsStarted and conf.stats_log_interval_s > 0 then
-        statsStarted = true
-        ngx.timer.every(conf.stats_log_interval_s, logStats)
-    end
-    return channel
-end
---- An event queued without its journal copy (the dict is full): counted, and logged at most every 10 s.
-local function unjournaled(now)
-    -- plugins/kafka-usage/lua/publisher.ts:381
-    count("unjournaled", 1)
-    if journalFullLoggedAt >= 0 and now - journalFullLoggedAt < 10000 then
-        return
-    end
-    journalFullLoggedAt = now
-    ngx.log(ngx.ERR, "[kafka-usage] lua_shared_dict " .. dictName .. " is full: events are queued without a copy in the node journal and are lost if this worker dies (enlarge the dict)")
-end
---- The log-phase step: one event for the request, queued. Returns what happened to it
--- ("queued", "queue_full", "too_large" or "skipped"); never waits.
-function ____exports.publish(conf, facts, nodeId)
-    -- plugins/kafka-usage/lua/publisher.ts:417
-    local event = buildUsageEvent(conf, facts, nodeId)
-    if event == nil then
-        return "skipped"
-    end
-    local value = encodeUsageEvent(event)
+--- Queues an encoded event (`value`, keyed by `key`, at `timestampMs`) on the channel of
+-- `conf`: what publish does with a usage event, and the log phase with tier-limit's
+-- threshold events (same queue, guarantees and counters). Never waits.
+function ____exports.publishEncoded(conf, key, value, timestampMs)
+    -- plugins/kafka-usage/lua/publisher.ts:428
     local channel = channelFor(conf)
     local queue = channel.delivery.queue
     local fresh = queue:waiting() == 0 or not flushing and timerDueAt < 0
     local now = fresh and nowMs() or lastNowMs
-    local queued = {key = event.subject, value = value, timestamp = facts.startedMs, headers = CONTENT_TYPE_HEADER}
+    local queued = {key = key, value = value, timestamp = timestampMs, headers = CONTENT_TYPE_HEADER}
     local result = queue:offer(queued, now)
     if result ~= "queued" then
         drop(result == "too_large" and "dropped_too_large" or "dropped_queue_full", 1)
@@ -502,10 +480,40 @@ function ____exports.publish(conf, facts, nodeId)
     schedule(due, now)
     return result
 end
+CONTENT_TYPE_HEADER = {{key = "content-type", value = "application/cloudevents+json"}}
+channels = {}
+channelById = {}
+journalOpened = false
+journalFullLoggedAt = -1
+SWEEP_INTERVAL_S = 1
+channelOfConf = setmetatable({}, {__mode = "k"})
+counters = zeroCounters()
+unsynced = zeroCounters()
+dictName = "tollgate_usage"
+flushing = false
+timerDueAt = -1
+lastNowMs = 0
+statsStarted = false
+exitNoted = false
+--- The log-phase step: one event for the request, queued. Returns what happened to it
+-- ("queued", "queue_full", "too_large" or "skipped"); never waits.
+function ____exports.publish(conf, facts, nodeId)
+    -- plugins/kafka-usage/lua/publisher.ts:417
+    local event = buildUsageEvent(conf, facts, nodeId)
+    if event == nil then
+        return "skipped"
+    end
+    return ____exports.publishEncoded(
+        conf,
+        event.subject,
+        encodeUsageEvent(event),
+        facts.startedMs
+    )
+end
 --- The counters summed over this node's workers, from the shared dict, plus each
 -- worker's own figures: what GET /kafka-usage/status answers.
 function ____exports.nodeStatus(dict)
-    -- plugins/kafka-usage/lua/publisher.ts:456
+    -- plugins/kafka-usage/lua/publisher.ts:464
     syncCounters()
     local shared = ngx.shared[dict]
     if shared == nil then
