@@ -27821,6 +27821,43 @@ var TOLLGATE_VERSION = "0.1.0";
 var ENTITLEMENT_CHECK_VERSION = TOLLGATE_VERSION;
 var ENTITLEMENT_CHECK_PRIORITY = 905;
 
+// plugins/io/redis-schema.ts
+function redisConnectionSpec(use) {
+  return record({
+    description: use.description,
+    required: true,
+    fields: {
+      host: string2({ description: `Redis host (${use.single}).`, minLength: 1 }),
+      port: integer({ description: `Redis port (${use.single}).`, default: 6379, min: 1, max: 65535 }),
+      cluster_nodes: array({
+        description: `Seed nodes "host:port" of a Redis Cluster (${use.cluster}).`,
+        elements: string2({ description: "host:port", minLength: 3 })
+      }),
+      username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
+      password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
+      database: integer({ description: `Database number (${use.single}).`, default: 0, min: 0, max: 1e3 }),
+      timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
+      pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
+      keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
+      auto_pipeline: boolean({
+        description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
+        default: true
+      }),
+      ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
+      ssl_verify: boolean({
+        description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
+        default: true
+      }),
+      server_name: string2({
+        description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
+        minLength: 1
+      }),
+      ...CLIENT_CERT_FIELDS
+    },
+    check: clientCertProblem
+  });
+}
+
 // plugins/entitlement-check/schema.ts
 var SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"];
 var SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "paused", "canceled", "unpaid", "incomplete"];
@@ -27916,6 +27953,11 @@ var cache = record({
     })
   }
 });
+var redis = redisConnectionSpec({
+  description: "Redis that carries invalidations between the nodes (invalidation redis); one Redis per cache.dict.",
+  single: "invalidation redis",
+  cluster: "refused: pub/sub needs one Redis, set host"
+});
 var entitlementCheckSchema = record({
   description: "Plan and subscription-status gating.",
   fields: {
@@ -27938,6 +27980,12 @@ var entitlementCheckSchema = record({
     }),
     service,
     cache,
+    invalidation: string2({
+      description: "How far an invalidation (Admin API, plugin API, webhook) reaches: node (every worker of the node that receives it) or redis (every node sharing the Redis, through pub/sub; a node that was disconnected drops its whole cache when it reconnects).",
+      oneOf: ["node", "redis"],
+      default: "node"
+    }),
+    redis,
     required_features: array({
       description: "Features this route or service requires (all of them).",
       elements: string2({ description: "Feature.", minLength: 1 })
@@ -27998,6 +28046,11 @@ var entitlementCheckSchema = record({
         if (url === void 0) return "service.url: required when subscription_sources has service";
         if (parseHttpUrl(url) === void 0) return "service.url: must be http[s]://host[:port][/path]";
       }
+    }
+    const redisConf = conf["redis"];
+    if (conf["invalidation"] === "redis") {
+      if (redisConf.cluster_nodes !== void 0) return "redis.cluster_nodes: not supported for invalidation (pub/sub needs one Redis); set redis.host";
+      if (redisConf.host === void 0) return "redis.host: required for invalidation redis";
     }
     return void 0;
   }

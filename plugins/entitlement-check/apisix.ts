@@ -6,14 +6,27 @@
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import type { ApisixApiRoute } from "../hosts/apisix/plugin-api";
 import { invalidateSubject } from "../io/lua/cache";
-import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "./lua/access";
+import { entitlementAccess, entitlementFleet, entitlementNeeds, rememberedEntitlement } from "./lua/access";
+import { startFleetWatches } from "../io/lua/fleet-invalidation";
 import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
 
 const schema = toJsonSchema(entitlementCheckSchema);
 
+/**
+ * APISIX checks every route's plugin configs when it loads them (and on Admin API
+ * writes): a valid one with invalidation: redis makes this node's invalidations of its
+ * cache fleet-wide before any request (a plugin API call may come first).
+ */
 function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefined]> {
-  return apisixCheckSchema(schema, entitlementCheckSchema, conf);
+  const [ok, err] = apisixCheckSchema(schema, entitlementCheckSchema, conf);
+  if (ok) entitlementFleet(conf as EntitlementCheckConfig);
+  return $multi(ok, err);
+}
+
+/** APISIX calls it in every worker's init_worker: listening for configs checked in init starts here. */
+function init(): void {
+  startFleetWatches();
 }
 
 function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
@@ -49,5 +62,6 @@ export = {
   name: ENTITLEMENT_CHECK_NAME,
   schema,
   check_schema,
+  init,
   access,
 };

@@ -7,6 +7,7 @@ import { array, boolean, integer, map, record, string, type Infer } from "../cor
 import { catalogProblem } from "./catalog";
 import { clientCertProblem } from "../core/client-cert";
 import { parseHttpUrl, TLS_FIELDS } from "../core/http-url";
+import { redisConnectionSpec } from "../io/redis-schema";
 
 /** Where a caller's subscription can come from, tried in the configured order. */
 export const SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"] as const;
@@ -113,6 +114,12 @@ const cache = record({
   },
 });
 
+const redis = redisConnectionSpec({
+  description: "Redis that carries invalidations between the nodes (invalidation redis); one Redis per cache.dict.",
+  single: "invalidation redis",
+  cluster: "refused: pub/sub needs one Redis, set host",
+});
+
 export const entitlementCheckSchema = record({
   description: "Plan and subscription-status gating.",
   fields: {
@@ -136,6 +143,13 @@ export const entitlementCheckSchema = record({
     }),
     service,
     cache,
+    invalidation: string({
+      description:
+        "How far an invalidation (Admin API, plugin API, webhook) reaches: node (every worker of the node that receives it) or redis (every node sharing the Redis, through pub/sub; a node that was disconnected drops its whole cache when it reconnects).",
+      oneOf: ["node", "redis"],
+      default: "node",
+    }),
+    redis,
     required_features: array({
       description: "Features this route or service requires (all of them).",
       elements: string({ description: "Feature.", minLength: 1 }),
@@ -196,6 +210,11 @@ export const entitlementCheckSchema = record({
         if (url === undefined) return "service.url: required when subscription_sources has service";
         if (parseHttpUrl(url) === undefined) return "service.url: must be http[s]://host[:port][/path]";
       }
+    }
+    const redisConf = conf["redis"] as { host?: string; cluster_nodes?: string[] };
+    if (conf["invalidation"] === "redis") {
+      if (redisConf.cluster_nodes !== undefined) return "redis.cluster_nodes: not supported for invalidation (pub/sub needs one Redis); set redis.host";
+      if (redisConf.host === undefined) return "redis.host: required for invalidation redis";
     }
     return undefined;
   },

@@ -358,3 +358,17 @@ export function clusterMapInfo(config: RedisConfig, slot: number): { loaded: boo
   const p = prepare(config);
   return p.clusterKey === undefined ? undefined : clusterStats(p.clusterKey, slot);
 }
+
+/**
+ * A connection of its own (secured, authenticated, database selected) to the single
+ * Redis of `config`, for a caller that keeps it (a pub/sub subscriber): close it when
+ * done, never put it back in the pool. Undefined and an error for a cluster config.
+ */
+export function dedicatedConnection(config: RedisConfig): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
+  const p = prepare(config);
+  if (p.error !== undefined) return $multi(undefined, p.error);
+  if (p.single === undefined) return $multi(undefined, "redis: a single node (host) is required");
+  const [sock, err] = connect(p, p.single);
+  if (sock === undefined) return $multi(undefined, `redis ${p.single.addr}: ${err}`);
+  return $multi(sock, undefined);
+}

@@ -22,13 +22,25 @@ local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
 local ____log_2Dgate = require("tollgate.io.lua.log_gate")
 local logGate = ____log_2Dgate.logGate
+local ____fleet_2Dinvalidation = require("tollgate.io.lua.fleet_invalidation")
+local useFleetInvalidation = ____fleet_2Dinvalidation.useFleetInvalidation
+--- Makes this node's invalidations of `conf`'s cache fleet-wide when it says
+-- invalidation: redis. The hosts call it wherever they first see a config (Kong
+-- configure, APISIX check_schema); the first request of a config calls it too.
+function ____exports.entitlementFleet(conf)
+    -- plugins/entitlement-check/lua/access.ts:63
+    if conf.invalidation == "redis" then
+        useFleetInvalidation(conf.cache.dict, conf.redis)
+    end
+end
 function newService(conf)
-    -- plugins/entitlement-check/lua/access.ts:57
+    -- plugins/entitlement-check/lua/access.ts:67
+    ____exports.entitlementFleet(conf)
     local s = conf.service
     local request = serviceRequest(s)
     local format = s.format
     local function fetch(subject)
-        -- plugins/entitlement-check/lua/access.ts:61
+        -- plugins/entitlement-check/lua/access.ts:72
         if request == nil then
             return nil, "service.url is not an http(s) URL"
         end
@@ -73,7 +85,7 @@ services = setmetatable({}, {__mode = "k"})
 local canonicalByConfig = setmetatable({}, {__mode = "kv"})
 local canonicalByEncoding = setmetatable({}, {__mode = "v"})
 local function canonical(conf)
-    -- plugins/entitlement-check/lua/access.ts:34
+    -- plugins/entitlement-check/lua/access.ts:35
     local known = canonicalByConfig[conf]
     if known ~= nil then
         return known
@@ -96,17 +108,17 @@ local function canonical(conf)
     return first
 end
 local function decodeLookup(payload)
-    -- plugins/entitlement-check/lua/access.ts:47
+    -- plugins/entitlement-check/lua/access.ts:48
     local value = cjson.decode(payload)
     return type(value) == "table" and value or nil
 end
 local function serviceFor(conf)
-    -- plugins/entitlement-check/lua/access.ts:52
+    -- plugins/entitlement-check/lua/access.ts:53
     return services[conf] or newService(conf)
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
-    -- plugins/entitlement-check/lua/access.ts:94
+    -- plugins/entitlement-check/lua/access.ts:105
     local configs = 0
     local contents = 0
     local serviceCount = 0
@@ -123,14 +135,14 @@ function ____exports.configStateSizes()
 end
 --- Which optional request facts `conf` needs (adapters read only those).
 function ____exports.entitlementNeeds(conf)
-    -- plugins/entitlement-check/lua/access.ts:105
+    -- plugins/entitlement-check/lua/access.ts:116
     return prepare(canonical(conf)).needs
 end
 local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
-    -- plugins/entitlement-check/lua/access.ts:135
+    -- plugins/entitlement-check/lua/access.ts:146
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
@@ -142,7 +154,7 @@ function ____exports.rememberedEntitlement(conf, consumer)
 end
 --- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
-    -- plugins/entitlement-check/lua/access.ts:143
+    -- plugins/entitlement-check/lua/access.ts:154
     if outcome.warning ~= nil then
         return
     end
@@ -176,7 +188,7 @@ end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).
 function ____exports.entitlementAccess(original, facts, consumer)
-    -- plugins/entitlement-check/lua/access.ts:165
+    -- plugins/entitlement-check/lua/access.ts:176
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then

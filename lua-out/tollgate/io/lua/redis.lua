@@ -404,4 +404,22 @@ function ____exports.clusterMapInfo(config, slot)
     end
     return ____temp_2
 end
+--- A connection of its own (secured, authenticated, database selected) to the single
+-- Redis of `config`, for a caller that keeps it (a pub/sub subscriber): close it when
+-- done, never put it back in the pool. Undefined and an error for a cluster config.
+function ____exports.dedicatedConnection(config)
+    -- plugins/io/lua/redis.ts:367
+    local p = prepare(config)
+    if p.error ~= nil then
+        return nil, p.error
+    end
+    if p.single == nil then
+        return nil, "redis: a single node (host) is required"
+    end
+    local sock, err = connect(p, p.single)
+    if sock == nil then
+        return nil, "redis " .. p.single.addr .. ": " .. tostring(err)
+    end
+    return sock, nil
+end
 return ____exports

@@ -1,0 +1,77 @@
+/**
+ * Fleet-wide cache invalidation, the pure part: what a node drops when it hears of
+ * invalidations through Redis pub/sub.
+ *
+ * Every invalidation increments one version counter in Redis and publishes
+ * "<new version> <subject>" in the same script, so messages carry consecutive versions
+ * in publish order. A node remembers the last version it applied. Pub/sub delivers only
+ * while connected, so a gap in the versions, or a counter that moved while the node was
+ * away, means invalidations it never heard of: it then drops its whole cache, which is
+ * always safe (answers are fetched again) — only a missed drop would be wrong.
+ *
+ * Kong does the same job by polling a database table of events (kong/cluster_events,
+ * 3.9.3: events kept by id in a shared dict, "at" cursor with a poll offset for clock
+ * skew); a counter needs neither ids nor clocks.
+ */
+
+/** What to drop: nothing, the one subject the message names, or everything. */
+export type Drop = "none" | "one" | "all";
+
+/**
+ * A message with `version` arrived while subscribed; `lastSeen` is the last version
+ * this node applied (undefined: none since its cache was last dropped whole and
+ * never in sync). Consecutive: the subject only. Not newer: published before the node
+ * resynchronised (it read the counter after subscribing), already covered. A gap:
+ * messages were lost, drop everything.
+ */
+export function dropForMessage(lastSeen: number | undefined, version: number): Drop {
+  // typeof, not === undefined: callers in JS may hold null for "none".
+  if (typeof lastSeen !== "number") return "all";
+  if (version === lastSeen + 1) return "one";
+  if (version <= lastSeen) return "none";
+  return "all";
+}
+
+/**
+ * After (re)subscribing, the counter reads `fleetVersion` (0 when Redis has none).
+ * Unchanged: nothing was missed. Moved on: invalidations happened while the node
+ * was not listening. Went back (Redis restarted without its data, or was flushed): the
+ * node cannot tell what it missed. Never in sync: whatever it holds predates listening.
+ */
+export function dropForResync(lastSeen: number | undefined, fleetVersion: number): Drop {
+  return lastSeen === fleetVersion ? "none" : "all";
+}
+
+/** A published message, or undefined when it is not "<version> <subject>". */
+export function parseInvalidation(payload: string): { version: number; subject: string } | undefined {
+  const space = payload.indexOf(" ");
+  if (space <= 0 || space === payload.length - 1) return undefined;
+  const digits = payload.substring(0, space);
+  for (let i = 0; i < digits.length; i++) {
+    const code = digits.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+  }
+  return { version: Number(digits), subject: payload.substring(space + 1) };
+}
+
+/**
+ * The Redis names of the invalidations of one cache (its lua_shared_dict, the same
+ * name on every node): the channel and the version counter, hash-tagged together.
+ */
+export function invalidationKeys(dict: string): { channel: string; version: string } {
+  return { channel: `tollgate:{invalidate:${dict}}`, version: `tollgate:{invalidate:${dict}}:version` };
+}
+
+/** Seconds before the first reconnect attempt; each failure doubles it, up to `maxS`. */
+const FIRST_RECONNECT_S = 0.05;
+
+/**
+ * Seconds to wait before reconnecting after `failures` failed attempts in a row: soon
+ * (what is missed meanwhile costs the node its whole cache), doubling up to `maxS` so a
+ * Redis that stays down is not hammered.
+ */
+export function reconnectDelay(failures: number, maxS: number): number {
+  let delay = FIRST_RECONNECT_S;
+  for (let i = 1; i < failures && delay < maxS; i++) delay *= 2;
+  return delay > maxS ? maxS : delay;
+}

@@ -1,0 +1,251 @@
+/**
+ * Fleet-wide invalidation of io/lua/cache.ts through Redis pub/sub, for the Lua hosts.
+ *
+ * Publishing (any worker, from invalidateSubject): one script increments the cache's
+ * version counter and publishes "<version> <subject>" (core/invalidation-version.ts).
+ * The node that invalidates has already dropped the subject itself; it hears its own
+ * message too, which drops it once more (harmless).
+ *
+ * Listening (one worker per node): every worker runs a watch timer; the first to `add`
+ * the dict key "fleet:leader" (expiring after LEADER_TTL_S, renewed while it listens)
+ * holds a connection of its own, SUBSCRIBEd to the cache's channel, reads the counter
+ * (after subscribing, so nothing falls between), compares it with "fleet:seen" (the last
+ * version the node applied) and drops what it may have missed, then applies each
+ * message. When that worker dies its key expires and another worker's watch takes
+ * over; a lost connection is retried with a growing delay; either way the next
+ * subscription resynchronises. What is dropped reaches every worker of the node through
+ * the cache's epoch (./cache-epoch.ts).
+ *
+ * Borrowed from Kong (3.9.3): invalidate = invalidate locally, then broadcast
+ * (kong/cache/init.lua, _M:invalidate); one worker per node does the listening, elected
+ * with an expiring shared-dict lock, in a timer that reschedules itself
+ * (kong/cluster_events/init.lua, poll_handler with POLL_RUNNING_LOCK_KEY); a channel per
+ * cache ("invalidations_" .. shm_name). Kong polls a database table; here Redis pushes,
+ * and a version counter replaces Kong's event ids and "at" cursor.
+ *
+ * Which Redis: the plugin config tells it (invalidation: redis), and a worker may serve
+ * an invalidation before any request of that config: so the connection settings are
+ * kept in the dict ("fleet:conf"), written by every worker and phase that sees the
+ * config (Kong configure, APISIX check_schema, the first request). One Redis per dict.
+ */
+import cjson = require("cjson.safe");
+import { dropForMessage, dropForResync, invalidationKeys, parseInvalidation, reconnectDelay, type Drop } from "../../core/invalidation-version";
+import { LogThrottle } from "../../core/log-throttle";
+import { FAILURE_BACKOFF_S } from "../failure-backoff";
+import type { RedisConnection } from "../redis-connection";
+import { dropAll, dropSubject } from "./cache-epoch";
+import { logGate } from "./log-gate";
+import { dedicatedConnection, runScript, scriptSha1, type RedisScript } from "./redis";
+import { command, readReply } from "./resp";
+
+const CONF_KEY = "fleet:conf";
+const LEADER_KEY = "fleet:leader";
+const SEEN_KEY = "fleet:seen";
+/** Seconds the listening worker's claim lasts unless renewed (a dead worker's lapses). */
+const LEADER_TTL_S = 5;
+/** Seconds between two looks of a worker's watch at whether it should listen. */
+const WATCH_INTERVAL_S = 1;
+/** A read waits at most this long, then the listener renews its claim and looks again. */
+const READ_TIMEOUT_MS = 1000;
+/** Seconds between two error-log lines about a failing subscription, per node. */
+const LOG_INTERVAL_S = 60;
+
+const PUBLISH: RedisScript = (() => {
+  const source = "local v = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], v .. ' ' .. ARGV[2]) return v";
+  return { source, sha1: scriptSha1(source) };
+})();
+const READ_VERSION: RedisScript = (() => {
+  const source = "return tonumber(redis.call('GET', KEYS[1]) or '0')";
+  return { source, sha1: scriptSha1(source) };
+})();
+
+/** Per worker: the decoded settings of a dict's "fleet:conf", by its JSON (one table per content, for redis.ts's per-table state). */
+const decoded = new LuaTable<string, RedisConnection>();
+/** Per worker: dicts whose watch timer runs, and dicts seen before timers were allowed (init). */
+const watching = new LuaTable<string, boolean>();
+const pending = new LuaTable<string, boolean>();
+const failures = new LogThrottle(LOG_INTERVAL_S, "fleet-invalidation");
+
+/** The connection fields only, without the hosts' null placeholders (Kong fills absent fields with ngx.null). */
+function plainConnection(conf: RedisConnection): { [field: string]: unknown } {
+  const plain: { [field: string]: unknown } = {};
+  for (const [field, value] of pairs(conf as unknown as LuaTable<string, unknown>)) {
+    const kind = type(value);
+    if (kind === "string" || kind === "number" || kind === "boolean") plain[field] = value;
+  }
+  return plain;
+}
+
+/**
+ * Invalidations of `dictName` go through the Redis `conf` from now on, on this node;
+ * and this worker takes part in listening (when called before timers are allowed, from
+ * the first startFleetWatches). Cheap when nothing changed.
+ */
+export function useFleetInvalidation(dictName: string, conf: RedisConnection): void {
+  const dict = ngx.shared[dictName];
+  if (dict === undefined) return;
+  const [json] = cjson.encode(plainConnection(conf));
+  if (json === undefined) return;
+  const [stored] = dict.get(CONF_KEY);
+  if (stored !== json) dict.set(CONF_KEY, json);
+  if (watching.get(dictName) === true) return;
+  if (ngx.get_phase() === "init") {
+    pending.set(dictName, true);
+    return;
+  }
+  startWatch(dictName);
+}
+
+/** Starts the watch of every dict seen while timers were not allowed (call from init_worker). */
+export function startFleetWatches(): void {
+  for (const [dictName] of pending) startWatch(dictName);
+}
+
+function startWatch(dictName: string): void {
+  const [ok, err] = ngx.timer.at(0, watch, dictName);
+  if (ok) watching.set(dictName, true);
+  else ngx.log(ngx.ERR, `[tollgate] fleet invalidation of '${dictName}': cannot start a timer: ${err}`);
+}
+
+/** The dict's Redis settings, or undefined when its invalidations are per node. */
+function connectionOf(dict: SharedDict): RedisConnection | undefined {
+  const [json] = dict.get(CONF_KEY);
+  if (typeof json !== "string") return undefined;
+  let conf = decoded.get(json);
+  if (conf === undefined) {
+    const [value] = cjson.decode(json);
+    if (typeof value !== "object") return undefined;
+    conf = value as RedisConnection;
+    decoded.set(json, conf);
+  }
+  return conf;
+}
+
+/**
+ * Publishes the invalidation of `subject` to the fleet when `dict` has fleet-wide
+ * invalidation; undefined when done (or per node), else the error.
+ */
+export function publishInvalidation(dictName: string, dict: SharedDict, subject: string): string | undefined {
+  const conf = connectionOf(dict);
+  if (conf === undefined) return undefined;
+  const keys = invalidationKeys(dictName);
+  const [, err] = runScript(conf, PUBLISH, [keys.version], [keys.channel, subject]);
+  return err;
+}
+
+function apply(dict: SharedDict, drop: Drop, subject: string | undefined): void {
+  if (drop === "one" && subject !== undefined) dropSubject(dict, subject);
+  else if (drop === "all") dropAll(dict);
+}
+
+function seen(dict: SharedDict): number | undefined {
+  const [value] = dict.get(SEEN_KEY);
+  return typeof value === "number" ? value : undefined;
+}
+
+/** Renews this worker's claim to listen; false when another worker holds it now. */
+function renew(dict: SharedDict, token: string): boolean {
+  const [holder] = dict.get(LEADER_KEY);
+  if (holder !== undefined && holder !== token) return false;
+  dict.set(LEADER_KEY, token, LEADER_TTL_S);
+  return true;
+}
+
+function report(dictName: string, message: string): void {
+  const count = failures.occurrence(ngx.now(), logGate(dictName));
+  if (count > 0) ngx.log(ngx.WARN, `[tollgate] fleet invalidation of '${dictName}': ${message} (${count} time(s) since the last report); invalidations from other nodes are missed until it reconnects, then this node drops its whole cache`);
+}
+
+function watch(this: void, premature: boolean, dictName: string): void {
+  if (premature || ngx.worker.exiting()) return;
+  const dict = ngx.shared[dictName];
+  if (dict === undefined) return;
+  if (connectionOf(dict) !== undefined) {
+    const token = `${ngx.worker.pid()}`;
+    const [won] = dict.add(LEADER_KEY, token, LEADER_TTL_S);
+    if (won) {
+      listen(dictName, dict, token);
+      const [holder] = dict.get(LEADER_KEY);
+      if (holder === token) dict.delete(LEADER_KEY);
+    }
+  }
+  if (ngx.worker.exiting()) return;
+  const [ok, err] = ngx.timer.at(WATCH_INTERVAL_S, watch, dictName);
+  if (!ok) {
+    watching.delete(dictName);
+    ngx.log(ngx.ERR, `[tollgate] fleet invalidation of '${dictName}': cannot reschedule: ${err}`);
+  }
+}
+
+/** Sleeps `seconds` while renewing the claim; false when the claim was lost or the worker exits. */
+function pause(dict: SharedDict, token: string, seconds: number): boolean {
+  const until = ngx.now() + seconds;
+  while (ngx.now() < until) {
+    ngx.sleep(math.min(until - ngx.now(), READ_TIMEOUT_MS / 1000));
+    if (ngx.worker.exiting() || !renew(dict, token)) return false;
+  }
+  return true;
+}
+
+/** Listens while this worker holds the claim: (re)subscribes, resynchronises, applies messages. */
+function listen(dictName: string, dict: SharedDict, token: string): void {
+  const keys = invalidationKeys(dictName);
+  let failed = 0;
+  while (!ngx.worker.exiting() && renew(dict, token)) {
+    const conf = connectionOf(dict);
+    if (conf === undefined) return;
+    const problem = subscribed(dictName, dict, token, conf, keys);
+    if (problem === undefined) return;
+    failed++;
+    report(dictName, problem);
+    if (!pause(dict, token, reconnectDelay(failed, FAILURE_BACKOFF_S))) return;
+  }
+}
+
+/**
+ * One subscription: returns undefined when listening should stop (claim lost, worker
+ * exiting, settings changed: the watch starts again), else why the connection failed.
+ */
+function subscribed(dictName: string, dict: SharedDict, token: string, conf: RedisConnection, keys: { channel: string; version: string }): string | undefined {
+  const [sock, connectErr] = dedicatedConnection(conf);
+  if (sock === undefined) return connectErr;
+  const [reply, subscribeErr] = command(sock, ["SUBSCRIBE", keys.channel]);
+  if (reply === undefined || reply === false) {
+    sock.close();
+    return `SUBSCRIBE: ${subscribeErr}`;
+  }
+  const [fleetVersion, versionErr] = runScript(conf, READ_VERSION, [keys.version], []);
+  if (typeof fleetVersion !== "number") {
+    sock.close();
+    return `reading the version: ${versionErr}`;
+  }
+  const last = seen(dict);
+  const drop = dropForResync(last, fleetVersion);
+  apply(dict, drop, undefined);
+  dict.set(SEEN_KEY, fleetVersion);
+  if (drop === "all" && last !== undefined) {
+    ngx.log(ngx.NOTICE, `[tollgate] fleet invalidation of '${dictName}': subscribed at version ${fleetVersion} (last applied ${last}): dropped this node's cache`);
+  }
+  sock.settimeout(READ_TIMEOUT_MS);
+  for (;;) {
+    const [message, err] = readReply(sock);
+    if (message === undefined) {
+      if (err !== "timeout") {
+        sock.close();
+        return `connection lost: ${err}`;
+      }
+      if (ngx.worker.exiting() || !renew(dict, token) || connectionOf(dict) !== conf) {
+        sock.close();
+        return undefined;
+      }
+      continue;
+    }
+    const parts = message as unknown[];
+    if (type(message) !== "table" || parts[0] !== "message" || typeof parts[2] !== "string") continue;
+    const parsed = parseInvalidation(parts[2]);
+    if (parsed === undefined) continue;
+    const messageDrop = dropForMessage(seen(dict), parsed.version);
+    apply(dict, messageDrop, parsed.subject);
+    if (messageDrop !== "none") dict.set(SEEN_KEY, parsed.version);
+  }
+}
