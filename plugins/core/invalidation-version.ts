@@ -32,14 +32,24 @@ export function dropForMessage(lastSeen: number | undefined, version: number): D
   return "all";
 }
 
+/** Where the fleet's counter stands: its value, and the generation of the Redis data holding it. */
+export interface FleetPosition {
+  /** Random, written once into Redis (SET NX): a Redis that lost its data gets a new one. */
+  generation: string;
+  version: number;
+}
+
 /**
- * After (re)subscribing, the counter reads `fleetVersion` (0 when Redis has none).
- * Unchanged: nothing was missed. Moved on: invalidations happened while the node
- * was not listening. Went back (Redis restarted without its data, or was flushed): the
- * node cannot tell what it missed. Never in sync: whatever it holds predates listening.
+ * After (re)subscribing, the counter reads `fleet`; `last` is where the node stood
+ * (undefined: never in sync, so whatever it holds predates listening). Same generation
+ * and version: nothing was missed. The version moved on: invalidations happened while
+ * the node was not listening. Another generation (Redis restarted without its data, or
+ * was flushed): the counter started again, and may even have come back to the node's
+ * number after invalidations the node missed, so the node cannot tell.
  */
-export function dropForResync(lastSeen: number | undefined, fleetVersion: number): Drop {
-  return lastSeen === fleetVersion ? "none" : "all";
+export function dropForResync(last: FleetPosition | undefined, fleet: FleetPosition): Drop {
+  if (last === undefined || last === null) return "all";
+  return last.generation === fleet.generation && last.version === fleet.version ? "none" : "all";
 }
 
 /** A published message, or undefined when it is not "<version> <subject>". */
@@ -58,8 +68,9 @@ export function parseInvalidation(payload: string): { version: number; subject: 
  * The Redis names of the invalidations of one cache (its lua_shared_dict, the same
  * name on every node): the channel and the version counter, hash-tagged together.
  */
-export function invalidationKeys(dict: string): { channel: string; version: string } {
-  return { channel: `tollgate:{invalidate:${dict}}`, version: `tollgate:{invalidate:${dict}}:version` };
+export function invalidationKeys(dict: string): { channel: string; version: string; generation: string } {
+  const tag = `tollgate:{invalidate:${dict}}`;
+  return { channel: tag, version: `${tag}:version`, generation: `${tag}:generation` };
 }
 
 /** Seconds before the first reconnect attempt; each failure doubles it, up to `maxS`. */

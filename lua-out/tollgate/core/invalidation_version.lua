@@ -21,17 +21,22 @@ function ____exports.dropForMessage(lastSeen, version)
     end
     return "all"
 end
---- After (re)subscribing, the counter reads `fleetVersion` (0 when Redis has none).
--- Unchanged: nothing was missed. Moved on: invalidations happened while the node
--- was not listening. Went back (Redis restarted without its data, or was flushed): the
--- node cannot tell what it missed. Never in sync: whatever it holds predates listening.
-function ____exports.dropForResync(lastSeen, fleetVersion)
-    -- plugins/core/invalidation-version.ts:41
-    return lastSeen == fleetVersion and "none" or "all"
+--- After (re)subscribing, the counter reads `fleet`; `last` is where the node stood
+-- (undefined: never in sync, so whatever it holds predates listening). Same generation
+-- and version: nothing was missed. The version moved on: invalidations happened while
+-- the node was not listening. Another generation (Redis restarted without its data, or
+-- was flushed): the counter started again, and may even have come back to the node's
+-- number after invalidations the node missed, so the node cannot tell.
+function ____exports.dropForResync(last, fleet)
+    -- plugins/core/invalidation-version.ts:50
+    if last == nil or last == nil then
+        return "all"
+    end
+    return last.generation == fleet.generation and last.version == fleet.version and "none" or "all"
 end
 --- A published message, or undefined when it is not "<version> <subject>".
 function ____exports.parseInvalidation(payload)
-    -- plugins/core/invalidation-version.ts:46
+    -- plugins/core/invalidation-version.ts:56
     local space = (string.find(payload, " ", nil, true) or 0) - 1
     if space <= 0 or space == #payload - 1 then
         return nil
@@ -55,8 +60,9 @@ end
 --- The Redis names of the invalidations of one cache (its lua_shared_dict, the same
 -- name on every node): the channel and the version counter, hash-tagged together.
 function ____exports.invalidationKeys(dict)
-    -- plugins/core/invalidation-version.ts:61
-    return {channel = "tollgate:{invalidate:" .. dict .. "}", version = "tollgate:{invalidate:" .. dict .. "}:version"}
+    -- plugins/core/invalidation-version.ts:71
+    local tag = "tollgate:{invalidate:" .. dict .. "}"
+    return {channel = tag, version = tag .. ":version", generation = tag .. ":generation"}
 end
 --- Seconds before the first reconnect attempt; each failure doubles it, up to `maxS`.
 local FIRST_RECONNECT_S = 0.05
@@ -64,7 +70,7 @@ local FIRST_RECONNECT_S = 0.05
 -- (what is missed meanwhile costs the node its whole cache), doubling up to `maxS` so a
 -- Redis that stays down is not hammered.
 function ____exports.reconnectDelay(failures, maxS)
-    -- plugins/core/invalidation-version.ts:73
+    -- plugins/core/invalidation-version.ts:84
     local delay = FIRST_RECONNECT_S
     do
         local i = 1

@@ -9,9 +9,11 @@
  * Listening (one worker per node): every worker runs a watch timer; the first to `add`
  * the dict key "fleet:leader" (expiring after LEADER_TTL_S, renewed while it listens)
  * holds a connection of its own, SUBSCRIBEd to the cache's channel, reads the counter
- * (after subscribing, so nothing falls between), compares it with "fleet:seen" (the last
- * version the node applied) and drops what it may have missed, then applies each
- * message. When that worker dies its key expires and another worker's watch takes
+ * and its generation (after subscribing, so nothing falls between), compares them with
+ * "fleet:seen" / "fleet:generation" (where the node stood when it last applied one) and
+ * drops what it may have missed, then applies each message. The generation is a random
+ * value Redis keeps beside the counter: a Redis that lost its data gets a new one, so a
+ * counter that started again is never taken for the one the node knew. When that worker dies its key expires and another worker's watch takes
  * over; a lost connection is retried with a growing delay; either way the next
  * subscription resynchronises. What is dropped reaches every worker of the node through
  * the cache's epoch (./cache-epoch.ts).
@@ -29,18 +31,19 @@
  * config (Kong configure, APISIX check_schema, the first request). One Redis per dict.
  */
 import cjson = require("cjson.safe");
-import { dropForMessage, dropForResync, invalidationKeys, parseInvalidation, reconnectDelay, type Drop } from "../../core/invalidation-version";
+import { dropForMessage, dropForResync, invalidationKeys, parseInvalidation, reconnectDelay, type Drop, type FleetPosition } from "../../core/invalidation-version";
 import { LogThrottle } from "../../core/log-throttle";
 import { FAILURE_BACKOFF_S } from "../failure-backoff";
 import type { RedisConnection } from "../redis-connection";
 import { dropAll, dropSubject } from "./cache-epoch";
 import { logGate } from "./log-gate";
-import { dedicatedConnection, runScript, scriptSha1, type RedisScript } from "./redis";
+import { dedicatedConnection } from "./redis";
 import { command, readReply } from "./resp";
 
 const CONF_KEY = "fleet:conf";
 const LEADER_KEY = "fleet:leader";
 const SEEN_KEY = "fleet:seen";
+const GENERATION_KEY = "fleet:generation";
 /** Seconds the listening worker's claim lasts unless renewed (a dead worker's lapses). */
 const LEADER_TTL_S = 5;
 /** Seconds between two looks of a worker's watch at whether it should listen. */
@@ -50,14 +53,10 @@ const READ_TIMEOUT_MS = 1000;
 /** Seconds between two error-log lines about a failing subscription, per node. */
 const LOG_INTERVAL_S = 60;
 
-const PUBLISH: RedisScript = (() => {
-  const source = "local v = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], v .. ' ' .. ARGV[2]) return v";
-  return { source, sha1: scriptSha1(source) };
-})();
-const READ_VERSION: RedisScript = (() => {
-  const source = "return tonumber(redis.call('GET', KEYS[1]) or '0')";
-  return { source, sha1: scriptSha1(source) };
-})();
+/** The generation (set now if absent) and the version of the counter. */
+const POSITION = "redis.call('SET', KEYS[2], ARGV[1], 'NX') return {redis.call('GET', KEYS[2]), tonumber(redis.call('GET', KEYS[1]) or '0')}";
+/** INCR and PUBLISH in one script: versions go out in the order they were taken. */
+const PUBLISH = "local v = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], v .. ' ' .. ARGV[2]) return v";
 
 /** Per worker: the decoded settings of a dict's "fleet:conf", by its JSON (one table per content, for redis.ts's per-table state). */
 const decoded = new LuaTable<string, RedisConnection>();
@@ -129,8 +128,14 @@ export function publishInvalidation(dictName: string, dict: SharedDict, subject:
   const conf = connectionOf(dict);
   if (conf === undefined) return undefined;
   const keys = invalidationKeys(dictName);
-  const [, err] = runScript(conf, PUBLISH, [keys.version], [keys.channel, subject]);
-  return err;
+  // A new connection each time (invalidations are rare): a pooled one may have died
+  // with a Redis restart while it idled, and the call would fail for no reason.
+  const [sock, connectErr] = dedicatedConnection(conf);
+  if (sock === undefined) return connectErr;
+  const [reply, err] = command(sock, ["EVAL", PUBLISH, 1, keys.version, keys.channel, subject]);
+  sock.close();
+  if (typeof reply !== "number") return `publishing: ${err ?? tostring(reply)}`;
+  return undefined;
 }
 
 function apply(dict: SharedDict, drop: Drop, subject: string | undefined): void {
@@ -141,6 +146,28 @@ function apply(dict: SharedDict, drop: Drop, subject: string | undefined): void 
 function seen(dict: SharedDict): number | undefined {
   const [value] = dict.get(SEEN_KEY);
   return typeof value === "number" ? value : undefined;
+}
+
+/** Where this node stood when it last applied something, undefined when never in sync. */
+function lastApplied(dict: SharedDict): FleetPosition | undefined {
+  const version = seen(dict);
+  const [generation] = dict.get(GENERATION_KEY);
+  return version === undefined || typeof generation !== "string" ? undefined : { generation, version };
+}
+
+/**
+ * The fleet's counter and its generation (made now when Redis has none: a Redis that
+ * lost its data), on a new connection: pooled ones may have died with a Redis restart.
+ */
+function fleetPosition(conf: RedisConnection, keys: { version: string; generation: string }): LuaMultiReturn<[FleetPosition | undefined, string | undefined]> {
+  const [sock, connectErr] = dedicatedConnection(conf);
+  if (sock === undefined) return $multi(undefined, connectErr);
+  const candidate = `${ngx.worker.pid()}-${ngx.now()}-${math.random(1, 2 ** 30)}`;
+  const [reply, err] = command(sock, ["EVAL", POSITION, 2, keys.version, keys.generation, candidate]);
+  sock.close();
+  const parts = reply as unknown[];
+  if (type(reply) !== "table" || typeof parts[0] !== "string" || typeof parts[1] !== "number") return $multi(undefined, err ?? `unexpected reply ${tostring(reply)}`);
+  return $multi({ generation: parts[0], version: parts[1] }, undefined);
 }
 
 /** Renews this worker's claim to listen; false when another worker holds it now. */
@@ -179,9 +206,13 @@ function watch(this: void, premature: boolean, dictName: string): void {
 
 /** Sleeps `seconds` while renewing the claim; false when the claim was lost or the worker exits. */
 function pause(dict: SharedDict, token: string, seconds: number): boolean {
-  const until = ngx.now() + seconds;
-  while (ngx.now() < until) {
-    ngx.sleep(math.min(until - ngx.now(), READ_TIMEOUT_MS / 1000));
+  // Counted down, not compared with ngx.now(): a remainder under a millisecond would be
+  // ngx.sleep(0), which does not advance nginx's cached clock, and would spin.
+  let left = seconds;
+  while (left > 0) {
+    const step = math.min(left, READ_TIMEOUT_MS / 1000);
+    ngx.sleep(step);
+    left -= step;
     if (ngx.worker.exiting() || !renew(dict, token)) return false;
   }
   return true;
@@ -206,7 +237,7 @@ function listen(dictName: string, dict: SharedDict, token: string): void {
  * One subscription: returns undefined when listening should stop (claim lost, worker
  * exiting, settings changed: the watch starts again), else why the connection failed.
  */
-function subscribed(dictName: string, dict: SharedDict, token: string, conf: RedisConnection, keys: { channel: string; version: string }): string | undefined {
+function subscribed(dictName: string, dict: SharedDict, token: string, conf: RedisConnection, keys: { channel: string; version: string; generation: string }): string | undefined {
   const [sock, connectErr] = dedicatedConnection(conf);
   if (sock === undefined) return connectErr;
   const [reply, subscribeErr] = command(sock, ["SUBSCRIBE", keys.channel]);
@@ -214,18 +245,23 @@ function subscribed(dictName: string, dict: SharedDict, token: string, conf: Red
     sock.close();
     return `SUBSCRIBE: ${subscribeErr}`;
   }
-  const [fleetVersion, versionErr] = runScript(conf, READ_VERSION, [keys.version], []);
-  if (typeof fleetVersion !== "number") {
+  // After subscribing (so nothing published falls between), on a new connection too.
+  const [fleet, positionErr] = fleetPosition(conf, keys);
+  if (fleet === undefined) {
     sock.close();
-    return `reading the version: ${versionErr}`;
+    return `reading the version: ${positionErr}`;
   }
-  const last = seen(dict);
-  const drop = dropForResync(last, fleetVersion);
+  const last = lastApplied(dict);
+  const drop = dropForResync(last, fleet);
   apply(dict, drop, undefined);
-  dict.set(SEEN_KEY, fleetVersion);
-  if (drop === "all" && last !== undefined) {
-    ngx.log(ngx.NOTICE, `[tollgate] fleet invalidation of '${dictName}': subscribed at version ${fleetVersion} (last applied ${last}): dropped this node's cache`);
-  }
+  dict.set(SEEN_KEY, fleet.version);
+  dict.set(GENERATION_KEY, fleet.generation);
+  ngx.log(
+    ngx.NOTICE,
+    `[tollgate] fleet invalidation of '${dictName}': subscribed at version ${fleet.version} (last applied ${last === undefined ? "none" : last.version})${
+      last !== undefined && last.generation !== fleet.generation ? " of another Redis generation" : ""
+    }${drop === "all" ? ": dropped this node's cache" : ""}`,
+  );
   sock.settimeout(READ_TIMEOUT_MS);
   for (;;) {
     const [message, err] = readReply(sock);

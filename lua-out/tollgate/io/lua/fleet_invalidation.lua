@@ -1,7 +1,7 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__New = ____lualib.__TS__New
 local ____exports = {}
-local startWatch, connectionOf, apply, seen, renew, report, watch, pause, listen, subscribed, cjson, CONF_KEY, LEADER_KEY, SEEN_KEY, LEADER_TTL_S, WATCH_INTERVAL_S, READ_TIMEOUT_MS, READ_VERSION, decoded, watching, failures
+local startWatch, connectionOf, apply, seen, lastApplied, fleetPosition, renew, report, watch, pause, listen, subscribed, cjson, CONF_KEY, LEADER_KEY, SEEN_KEY, GENERATION_KEY, LEADER_TTL_S, WATCH_INTERVAL_S, READ_TIMEOUT_MS, POSITION, decoded, watching, failures
 local ____invalidation_2Dversion = require("tollgate.core.invalidation_version")
 local dropForMessage = ____invalidation_2Dversion.dropForMessage
 local dropForResync = ____invalidation_2Dversion.dropForResync
@@ -19,13 +19,11 @@ local ____log_2Dgate = require("tollgate.io.lua.log_gate")
 local logGate = ____log_2Dgate.logGate
 local ____redis = require("tollgate.io.lua.redis")
 local dedicatedConnection = ____redis.dedicatedConnection
-local runScript = ____redis.runScript
-local scriptSha1 = ____redis.scriptSha1
 local ____resp = require("tollgate.io.lua.resp")
 local command = ____resp.command
 local readReply = ____resp.readReply
 function startWatch(dictName)
-    -- plugins/io/lua/fleet-invalidation.ts:104
+    -- plugins/io/lua/fleet-invalidation.ts:103
     local ok, err = ngx.timer.at(0, watch, dictName)
     if ok then
         watching[dictName] = true
@@ -37,7 +35,7 @@ function startWatch(dictName)
     end
 end
 function connectionOf(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:111
+    -- plugins/io/lua/fleet-invalidation.ts:110
     local json = dict:get(CONF_KEY)
     if type(json) ~= "string" then
         return nil
@@ -54,7 +52,7 @@ function connectionOf(dict)
     return conf
 end
 function apply(dict, drop, subject)
-    -- plugins/io/lua/fleet-invalidation.ts:136
+    -- plugins/io/lua/fleet-invalidation.ts:141
     if drop == "one" and subject ~= nil then
         dropSubject(dict, subject)
     elseif drop == "all" then
@@ -62,12 +60,46 @@ function apply(dict, drop, subject)
     end
 end
 function seen(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:141
+    -- plugins/io/lua/fleet-invalidation.ts:146
     local value = dict:get(SEEN_KEY)
     return type(value) == "number" and value or nil
 end
+function lastApplied(dict)
+    -- plugins/io/lua/fleet-invalidation.ts:152
+    local version = seen(dict)
+    local generation = dict:get(GENERATION_KEY)
+    local ____temp_0
+    if version == nil or type(generation) ~= "string" then
+        ____temp_0 = nil
+    else
+        ____temp_0 = {generation = generation, version = version}
+    end
+    return ____temp_0
+end
+function fleetPosition(conf, keys)
+    -- plugins/io/lua/fleet-invalidation.ts:162
+    local sock, connectErr = dedicatedConnection(conf)
+    if sock == nil then
+        return nil, connectErr
+    end
+    local candidate = tostring(ngx.worker.pid()) .. "-" .. tostring(ngx.now()) .. "-" .. tostring(math.random(1, 2 ^ 30))
+    local reply, err = command(sock, {
+        "EVAL",
+        POSITION,
+        2,
+        keys.version,
+        keys.generation,
+        candidate
+    })
+    sock:close()
+    local parts = reply
+    if type(reply) ~= "table" or type(parts[1]) ~= "string" or type(parts[2]) ~= "number" then
+        return nil, err or "unexpected reply " .. tostring(reply)
+    end
+    return {generation = parts[1], version = parts[2]}, nil
+end
 function renew(dict, token)
-    -- plugins/io/lua/fleet-invalidation.ts:147
+    -- plugins/io/lua/fleet-invalidation.ts:174
     local holder = dict:get(LEADER_KEY)
     if holder ~= nil and holder ~= token then
         return false
@@ -76,7 +108,7 @@ function renew(dict, token)
     return true
 end
 function report(dictName, message)
-    -- plugins/io/lua/fleet-invalidation.ts:154
+    -- plugins/io/lua/fleet-invalidation.ts:181
     local count = failures:occurrence(
         ngx.now(),
         logGate(dictName)
@@ -89,7 +121,7 @@ function report(dictName, message)
     end
 end
 function watch(premature, dictName)
-    -- plugins/io/lua/fleet-invalidation.ts:159
+    -- plugins/io/lua/fleet-invalidation.ts:186
     if premature or ngx.worker.exiting() then
         return
     end
@@ -121,13 +153,12 @@ function watch(premature, dictName)
     end
 end
 function pause(dict, token, seconds)
-    -- plugins/io/lua/fleet-invalidation.ts:181
-    local ____until = ngx.now() + seconds
-    while ngx.now() < ____until do
-        ngx.sleep(math.min(
-            ____until - ngx.now(),
-            READ_TIMEOUT_MS / 1000
-        ))
+    -- plugins/io/lua/fleet-invalidation.ts:208
+    local left = seconds
+    while left > 0 do
+        local step = math.min(left, READ_TIMEOUT_MS / 1000)
+        ngx.sleep(step)
+        left = left - step
         if ngx.worker.exiting() or not renew(dict, token) then
             return false
         end
@@ -135,7 +166,7 @@ function pause(dict, token, seconds)
     return true
 end
 function listen(dictName, dict, token)
-    -- plugins/io/lua/fleet-invalidation.ts:191
+    -- plugins/io/lua/fleet-invalidation.ts:222
     local keys = invalidationKeys(dictName)
     local failed = 0
     while not ngx.worker.exiting() and renew(dict, token) do
@@ -165,7 +196,7 @@ function listen(dictName, dict, token)
     end
 end
 function subscribed(dictName, dict, token, conf, keys)
-    -- plugins/io/lua/fleet-invalidation.ts:209
+    -- plugins/io/lua/fleet-invalidation.ts:240
     local sock, connectErr = dedicatedConnection(conf)
     if sock == nil then
         return connectErr
@@ -175,21 +206,20 @@ function subscribed(dictName, dict, token, conf, keys)
         sock:close()
         return "SUBSCRIBE: " .. tostring(subscribeErr)
     end
-    local fleetVersion, versionErr = runScript(conf, READ_VERSION, {keys.version}, {})
-    if type(fleetVersion) ~= "number" then
+    local fleet, positionErr = fleetPosition(conf, keys)
+    if fleet == nil then
         sock:close()
-        return "reading the version: " .. tostring(versionErr)
+        return "reading the version: " .. tostring(positionErr)
     end
-    local last = seen(dict)
-    local drop = dropForResync(last, fleetVersion)
+    local last = lastApplied(dict)
+    local drop = dropForResync(last, fleet)
     apply(dict, drop, nil)
-    dict:set(SEEN_KEY, fleetVersion)
-    if drop == "all" and last ~= nil then
-        ngx.log(
-            ngx.NOTICE,
-            "[tollgate] fleet invalidation of '" .. dictName .. "': subscribed at version " .. tostring(fleetVersion) .. " (last applied " .. tostring(last) .. "): dropped this node's cache"
-        )
-    end
+    dict:set(SEEN_KEY, fleet.version)
+    dict:set(GENERATION_KEY, fleet.generation)
+    ngx.log(
+        ngx.NOTICE,
+        "[tollgate] fleet invalidation of '" .. dictName .. "': subscribed at version " .. tostring(fleet.version) .. " (last applied " .. tostring(last == nil and "none" or last.version) .. ")" .. (last ~= nil and last.generation ~= fleet.generation and " of another Redis generation" or "") .. (drop == "all" and ": dropped this node's cache" or "")
+    )
     sock:settimeout(READ_TIMEOUT_MS)
     do
         while true do
@@ -204,15 +234,15 @@ function subscribed(dictName, dict, token, conf, keys)
                         sock:close()
                         return nil
                     end
-                    goto __continue54
+                    goto __continue57
                 end
                 local parts = message
                 if type(message) ~= "table" or parts[1] ~= "message" or type(parts[3]) ~= "string" then
-                    goto __continue54
+                    goto __continue57
                 end
                 local parsed = parseInvalidation(parts[3])
                 if parsed == nil then
-                    goto __continue54
+                    goto __continue57
                 end
                 local messageDrop = dropForMessage(
                     seen(dict),
@@ -223,7 +253,7 @@ function subscribed(dictName, dict, token, conf, keys)
                     dict:set(SEEN_KEY, parsed.version)
                 end
             end
-            ::__continue54::
+            ::__continue57::
         end
     end
 end
@@ -231,34 +261,22 @@ cjson = require("cjson.safe")
 CONF_KEY = "fleet:conf"
 LEADER_KEY = "fleet:leader"
 SEEN_KEY = "fleet:seen"
+GENERATION_KEY = "fleet:generation"
 LEADER_TTL_S = 5
 WATCH_INTERVAL_S = 1
 READ_TIMEOUT_MS = 1000
 --- Seconds between two error-log lines about a failing subscription, per node.
 local LOG_INTERVAL_S = 60
-local PUBLISH = (function()
-    -- plugins/io/lua/fleet-invalidation.ts:53
-    local source = "local v = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], v .. ' ' .. ARGV[2]) return v"
-    return {
-        source = source,
-        sha1 = scriptSha1(source)
-    }
-end)()
-READ_VERSION = (function()
-    -- plugins/io/lua/fleet-invalidation.ts:57
-    local source = "return tonumber(redis.call('GET', KEYS[1]) or '0')"
-    return {
-        source = source,
-        sha1 = scriptSha1(source)
-    }
-end)()
+POSITION = "redis.call('SET', KEYS[2], ARGV[1], 'NX') return {redis.call('GET', KEYS[2]), tonumber(redis.call('GET', KEYS[1]) or '0')}"
+--- INCR and PUBLISH in one script: versions go out in the order they were taken.
+local PUBLISH = "local v = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], v .. ' ' .. ARGV[2]) return v"
 decoded = {}
 watching = {}
 local pending = {}
 failures = __TS__New(LogThrottle, LOG_INTERVAL_S, "fleet-invalidation")
 --- The connection fields only, without the hosts' null placeholders (Kong fills absent fields with ngx.null).
 local function plainConnection(conf)
-    -- plugins/io/lua/fleet-invalidation.ts:70
+    -- plugins/io/lua/fleet-invalidation.ts:69
     local plain = {}
     for field, value in pairs(conf) do
         local kind = type(value)
@@ -272,7 +290,7 @@ end
 -- and this worker takes part in listening (when called before timers are allowed, from
 -- the first startFleetWatches). Cheap when nothing changed.
 function ____exports.useFleetInvalidation(dictName, conf)
-    -- plugins/io/lua/fleet-invalidation.ts:84
+    -- plugins/io/lua/fleet-invalidation.ts:83
     local dict = ngx.shared[dictName]
     if dict == nil then
         return
@@ -296,7 +314,7 @@ function ____exports.useFleetInvalidation(dictName, conf)
 end
 --- Starts the watch of every dict seen while timers were not allowed (call from init_worker).
 function ____exports.startFleetWatches()
-    -- plugins/io/lua/fleet-invalidation.ts:100
+    -- plugins/io/lua/fleet-invalidation.ts:99
     for dictName in pairs(pending) do
         startWatch(dictName)
     end
@@ -304,13 +322,28 @@ end
 --- Publishes the invalidation of `subject` to the fleet when `dict` has fleet-wide
 -- invalidation; undefined when done (or per node), else the error.
 function ____exports.publishInvalidation(dictName, dict, subject)
-    -- plugins/io/lua/fleet-invalidation.ts:128
+    -- plugins/io/lua/fleet-invalidation.ts:127
     local conf = connectionOf(dict)
     if conf == nil then
         return nil
     end
     local keys = invalidationKeys(dictName)
-    local ____, err = runScript(conf, PUBLISH, {keys.version}, {keys.channel, subject})
-    return err
+    local sock, connectErr = dedicatedConnection(conf)
+    if sock == nil then
+        return connectErr
+    end
+    local reply, err = command(sock, {
+        "EVAL",
+        PUBLISH,
+        1,
+        keys.version,
+        keys.channel,
+        subject
+    })
+    sock:close()
+    if type(reply) ~= "number" then
+        return "publishing: " .. (err or tostring(reply))
+    end
+    return nil
 end
 return ____exports
