@@ -28157,12 +28157,23 @@ var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
 
 // plugins/entitlement-check/kong-js.ts
 var now = () => Date.now() / 1e3;
+var kongJsSchema = {
+  ...entitlementCheckSchema,
+  fields: {
+    ...entitlementCheckSchema.fields,
+    invalidation: string2({
+      description: "How far an invalidation reaches. kong-pdk: node only (fleet-wide invalidation through Redis is in the Lua plugin; use it, or rely on cache.ttl).",
+      oneOf: ["node"],
+      default: "node"
+    })
+  }
+};
 var Plugin = class {
   #conf;
   #scope;
   #cache;
   constructor(config) {
-    const { conf, scope } = validatedKongJsConfig(entitlementCheckSchema, config);
+    const { conf, scope } = validatedKongJsConfig(kongJsSchema, config);
     this.#conf = conf;
     this.#scope = scope;
     const c = conf.cache;
@@ -28212,7 +28223,7 @@ var Plugin = class {
     this.#cache.invalidate(subject);
   }
 };
-var Schema = toKongFields(entitlementCheckSchema);
+var Schema = toKongFields(kongJsSchema);
 var Version = ENTITLEMENT_CHECK_VERSION;
 var Priority = ENTITLEMENT_CHECK_PRIORITY;
 // Annotate the CommonJS export names for ESM import in node:

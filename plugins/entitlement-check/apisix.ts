@@ -39,7 +39,8 @@ function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[n
 /**
  * `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
  * (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
- * about `subject` in this APISIX node, all workers. Answers 204. The subject is read
+ * about `subject` in this APISIX node, all workers, and with invalidation: redis in
+ * every node sharing that Redis. Answers 204. The subject is read
  * from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
  */
 function invalidate(this: void, ctx: ApisixCtx): LuaMultiReturn<[number, object | undefined]> {

@@ -54,10 +54,11 @@ local function access(conf, ctx)
 end
 --- `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
 -- (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
--- about `subject` in this APISIX node, all workers. Answers 204. The subject is read
+-- about `subject` in this APISIX node, all workers, and with invalidation: redis in
+-- every node sharing that Redis. Answers 204. The subject is read
 -- from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
 local function invalidate(ctx)
-    -- plugins/entitlement-check/apisix.ts:45
+    -- plugins/entitlement-check/apisix.ts:46
     local uri = ctx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
@@ -73,7 +74,7 @@ local function invalidate(ctx)
     return 204, nil
 end
 local function api()
-    -- plugins/entitlement-check/apisix.ts:54
+    -- plugins/entitlement-check/apisix.ts:55
     return {{methods = {"DELETE"}, uri = "/apisix/plugin/entitlement-check/cache/*", handler = invalidate}}
 end
 local ____exports = {
