@@ -5,6 +5,7 @@
  * a second (the delays are measured and printed); a Redis restart makes every node drop
  * its cache when it reconnects; without Redis an invalidation stays on its node.
  */
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startEntitlementService, type EntitlementService } from "../runtime/entitlement-service.ts";
@@ -12,7 +13,7 @@ import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { describeGateway, errorLogOnceMatching, HOSTS, kongAdminUrl, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PLANS = { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } };
-const CONSUMERS = ["alice", "bob", "carol"];
+const CONSUMERS = ["alice", "bob", "carol", "dave"];
 /** The bound issue 21 sets for an invalidation to reach every node. */
 const BOUND_MS = 1000;
 
@@ -83,24 +84,72 @@ async function until(gateway: RunningGateway, consumer: string, status: number, 
 
 const same = (n: number, status: number): number[] => new Array(n).fill(status);
 
+/** A TCP proxy to Redis that can cut a gateway off (closing its connections, refusing new ones) and let it back. */
+interface Cable {
+  port: number;
+  cut(): void;
+  mend(): void;
+  stop(): Promise<void>;
+}
+
+async function cable(target: number): Promise<Cable> {
+  const open = new Set<Socket>();
+  let cutOff = false;
+  const server: Server = createServer((client) => {
+    if (cutOff) return client.destroy();
+    const upstream = createConnection({ host: "127.0.0.1", port: target });
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      open.add(a);
+      a.on("close", () => {
+        open.delete(a);
+        b.destroy();
+      });
+      a.on("error", () => b.destroy());
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      cutOff = true;
+      for (const socket of open) socket.destroy();
+    },
+    mend: () => {
+      cutOff = false;
+    },
+    stop: async () => {
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 describeGateway.each(HOSTS)("fleet-wide invalidation through one Redis, three %s-shaped gateways of 2 workers", (kind) => {
   let nodes: RunningGateway[] = [];
   let solo: RunningGateway[] = [];
+  /** A fourth node of the fleet, reaching Redis through `wire`. */
+  let remote: RunningGateway;
+  let wire: Cable;
 
   beforeAll(async () => {
     const fleet = config(kind, { invalidation: "redis", redis: { host: redis.host, port: redis.port, timeout_ms: 1000 } });
     const perNode = config(kind, {});
     const options = { workers: 2 };
-    [nodes, solo] = await Promise.all([
+    wire = await cable(redis.port);
+    const wired = config(kind, { invalidation: "redis", redis: { host: redis.host, port: wire.port, timeout_ms: 1000 } });
+    [nodes, solo, remote] = await Promise.all([
       Promise.all([0, 1, 2].map(() => startGateway(kind, fleet, upstream.url, options))),
       Promise.all([0, 1].map(() => startGateway(kind, perNode, upstream.url, options))),
+      startGateway(kind, wired, upstream.url, options),
     ]);
     // A node's first subscription drops whatever it cached before listening: let it happen first.
-    await Promise.all(nodes.map((node) => errorLogOnceMatching(node, [/fleet invalidation of 'tollgate_cache': subscribed/], 10_000)));
+    await Promise.all([...nodes, remote].map((node) => errorLogOnceMatching(node, [/fleet invalidation of 'tollgate_cache': subscribed/], 10_000)));
   });
   afterAll(async () => {
-    if (process.env["FLEET_DEBUG"]) for (const node of nodes) console.log(node.errorLog().split("\n").filter((l) => !/init.lua|loaded/.test(l)).join("\n"));
-    await Promise.all([...nodes, ...solo].map((g) => g.stop()));
+    await wire?.stop();
+    if (process.env["FLEET_DEBUG"]) for (const node of [...nodes, remote]) console.log(node.errorLog().split("\n").filter((l) => !/init.lua|loaded/.test(l)).join("\n"));
+    await Promise.all([...nodes, ...solo, remote].filter(Boolean).map((g) => g.stop()));
   });
 
   it("an invalidation on one node drops the answer on all three, every worker, within 1 s", async () => {
@@ -158,6 +207,25 @@ describeGateway.each(HOSTS)("fleet-wide invalidation through one Redis, three %s
     const again = await Promise.all(nodes.map((node) => until(node, "bob", 200, sent, 5 * BOUND_MS)));
     console.log(`[fleet invalidation, ${kind}] after the restart, DELETE on C -> first 200 on A, B, C: ${again.map((d) => `${d.toFixed(1)} ms`).join(", ")}`);
     for (const delay of again) expect(delay).toBeLessThanOrEqual(BOUND_MS);
+  });
+
+  it("a node cut off from Redis while another publishes drops its cache when it reconnects; the others keep theirs", async () => {
+    service.answers.set("dave", { plan: "premium", status: "active" });
+    for (const node of [nodes[0]!, remote]) expect(await statuses(node, "dave", 4)).toEqual(same(4, 200));
+    service.answers.set("dave", { plan: "premium", status: "canceled" });
+    wire.cut();
+    // An invalidation of someone else while the remote node cannot hear it.
+    expect((await fetch(invalidateUrl(kind, nodes[0]!, "nobody-else"), { method: "DELETE" })).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await statuses(remote, "dave", 4)).toEqual(same(4, 200));
+    wire.mend();
+    const mended = performance.now();
+    const delay = await until(remote, "dave", 402, mended, 10_000);
+    console.log(`[fleet invalidation, ${kind}] reconnected after missing an invalidation -> cache dropped after ${delay.toFixed(0)} ms`);
+    expect(delay).toBeLessThan(10_000);
+    expect(remote.errorLog()).toMatch(/subscribed at version (\d+) \(last applied \d+\): dropped this node's cache/);
+    // A node that heard the message dropped "nobody-else" only: dave is still cached there.
+    expect(await statuses(nodes[0]!, "dave", 20)).toEqual(same(20, 200));
   });
 
   it("invalidation node (no Redis): an invalidation stays on the node that received it", async () => {
