@@ -13,7 +13,7 @@ import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { describeGateway, errorLogOnceMatching, HOSTS, kongAdminUrl, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PLANS = { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } };
-const CONSUMERS = ["alice", "bob", "carol", "dave"];
+const CONSUMERS = ["alice", "bob", "carol", "dave", "erin"];
 /** The bound issue 21 sets for an invalidation to reach every node. */
 const BOUND_MS = 1000;
 
@@ -226,6 +226,25 @@ describeGateway.each(HOSTS)("fleet-wide invalidation through one Redis, three %s
     expect(remote.errorLog()).toMatch(/subscribed at version (\d+) \(last applied \d+\): dropped this node's cache/);
     // A node that heard the message dropped "nobody-else" only: dave is still cached there.
     expect(await statuses(nodes[0]!, "dave", 20)).toEqual(same(20, 200));
+  });
+
+  it("the listening worker dies: another worker of its node takes over, and invalidations reach the node again", async () => {
+    const node = nodes[1]!;
+    const listeners = (): number[] => [...node.errorLog().matchAll(/(\d+)#\d+: \*\d+ \[lua\] fleet_invalidation\.lua:\d+: subscribed\(\)/g)].map((m) => Number(m[1]));
+    const leader = listeners().at(-1)!;
+    process.kill(leader, "SIGKILL");
+    const killed = performance.now();
+    while (performance.now() - killed < 15_000 && !listeners().some((pid) => pid !== leader)) await new Promise((r) => setTimeout(r, 50));
+    const takeover = performance.now() - killed;
+    console.log(`[fleet invalidation, ${kind}] listening worker killed -> another worker subscribed after ${takeover.toFixed(0)} ms`);
+    expect(listeners().some((pid) => pid !== leader)).toBe(true);
+
+    service.answers.set("erin", { plan: "premium", status: "active" });
+    expect(await statuses(node, "erin", 4)).toEqual(same(4, 200));
+    service.answers.set("erin", { plan: "premium", status: "canceled" });
+    const sent = performance.now();
+    expect((await fetch(invalidateUrl(kind, nodes[0]!, "erin"), { method: "DELETE" })).status).toBe(204);
+    expect(await until(node, "erin", 402, sent, 5 * BOUND_MS)).toBeLessThanOrEqual(BOUND_MS);
   });
 
   it("invalidation node (no Redis): an invalidation stays on the node that received it", async () => {
