@@ -6,6 +6,8 @@ local applyApisixOutcome = ____adapter.applyApisixOutcome
 local toJsonSchema = ____adapter.toJsonSchema
 local ____cache = require("tollgate.io.lua.cache")
 local invalidateSubject = ____cache.invalidateSubject
+local ____webhook = require("tollgate.entitlement_check.lua.webhook")
+local webhookResponse = ____webhook.webhookResponse
 local ____access = require("tollgate.entitlement_check.lua.access")
 local entitlementAccess = ____access.entitlementAccess
 local entitlementFleet = ____access.entitlementFleet
@@ -19,12 +21,13 @@ local ENTITLEMENT_CHECK_NAME = ____meta.ENTITLEMENT_CHECK_NAME
 local ENTITLEMENT_CHECK_VERSION = ____meta.ENTITLEMENT_CHECK_VERSION
 local ____schema = require("tollgate.entitlement_check.schema")
 local entitlementCheckSchema = ____schema.entitlementCheckSchema
+local core = require("apisix.core")
 local schema = toJsonSchema(entitlementCheckSchema)
 --- APISIX checks every route's plugin configs when it loads them (and on Admin API
 -- writes): a valid one with invalidation: redis makes this node's invalidations of its
 -- cache fleet-wide before any request (a plugin API call may come first).
 local function check_schema(conf)
-    -- plugins/entitlement-check/apisix.ts:21
+    -- plugins/entitlement-check/apisix.ts:23
     local ok, err = apisixCheckSchema(schema, entitlementCheckSchema, conf)
     if ok then
         entitlementFleet(conf)
@@ -33,11 +36,16 @@ local function check_schema(conf)
 end
 --- APISIX calls it in every worker's init_worker: listening for configs checked in init starts here.
 local function init()
-    -- plugins/entitlement-check/apisix.ts:28
+    -- plugins/entitlement-check/apisix.ts:30
     startFleetWatches()
 end
 local function access(conf, ctx)
-    -- plugins/entitlement-check/apisix.ts:32
+    -- plugins/entitlement-check/apisix.ts:34
+    if conf.webhook ~= nil then
+        local status, body = webhookResponse(conf)
+        core.response.set_header("Content-Type", "application/json")
+        return status, body
+    end
     local outcome = rememberedEntitlement(conf, ctx.consumer) or entitlementAccess(
         conf,
         apisixRequestFacts(
@@ -58,7 +66,7 @@ end
 -- every node sharing that Redis. Answers 204. The subject is read
 -- from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
 local function invalidate(ctx)
-    -- plugins/entitlement-check/apisix.ts:46
+    -- plugins/entitlement-check/apisix.ts:54
     local uri = ctx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
@@ -74,7 +82,7 @@ local function invalidate(ctx)
     return 204, nil
 end
 local function api()
-    -- plugins/entitlement-check/apisix.ts:55
+    -- plugins/entitlement-check/apisix.ts:63
     return {{methods = {"DELETE"}, uri = "/apisix/plugin/entitlement-check/cache/*", handler = invalidate}}
 end
 local ____exports = {

@@ -7,6 +7,8 @@ local entitlementAccess = ____access.entitlementAccess
 local entitlementFleet = ____access.entitlementFleet
 local entitlementNeeds = ____access.entitlementNeeds
 local rememberedEntitlement = ____access.rememberedEntitlement
+local ____webhook = require("tollgate.entitlement_check.lua.webhook")
+local webhookResponse = ____webhook.webhookResponse
 local ____meta = require("tollgate.entitlement_check.meta")
 local ENTITLEMENT_CHECK_PRIORITY = ____meta.ENTITLEMENT_CHECK_PRIORITY
 local ENTITLEMENT_CHECK_VERSION = ____meta.ENTITLEMENT_CHECK_VERSION
@@ -14,7 +16,7 @@ local EntitlementCheckHandler = {
     PRIORITY = ENTITLEMENT_CHECK_PRIORITY,
     VERSION = ENTITLEMENT_CHECK_VERSION,
     configure = function(self, configs)
-        -- plugins/entitlement-check/kong/handler.ts:20
+        -- plugins/entitlement-check/kong/handler.ts:21
         if configs == nil then
             return
         end
@@ -23,7 +25,11 @@ local EntitlementCheckHandler = {
         end
     end,
     access = function(self, conf)
-        -- plugins/entitlement-check/kong/handler.ts:24
+        -- plugins/entitlement-check/kong/handler.ts:25
+        if conf.webhook ~= nil then
+            local status, body = webhookResponse(conf)
+            return kong.response.exit(status, body)
+        end
         local consumer = kong.client.get_consumer()
         local remembered = rememberedEntitlement(conf, consumer)
         if remembered ~= nil then
