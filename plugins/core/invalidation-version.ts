@@ -3,7 +3,7 @@
  * invalidations through Redis pub/sub.
  *
  * Every invalidation increments one version counter in Redis and publishes
- * "<new version> <subject>" in the same script, so messages carry consecutive versions
+ * "<new version> <origin node> <subject>" in the same script, so messages carry consecutive versions
  * in publish order. A node remembers the last version it applied. Pub/sub delivers only
  * while connected, so a gap in the versions, or a counter that moved while the node was
  * away, means invalidations it never heard of: it then drops its whole cache, which is
@@ -52,16 +52,21 @@ export function dropForResync(last: FleetPosition | undefined, fleet: FleetPosit
   return last.generation === fleet.generation && last.version === fleet.version ? "none" : "all";
 }
 
-/** A published message, or undefined when it is not "<version> <subject>". */
-export function parseInvalidation(payload: string): { version: number; subject: string } | undefined {
+/**
+ * A published message, or undefined when it is not "<version> <origin> <subject>"
+ * (origin: the publishing node's id, without spaces; the subject may have some).
+ */
+export function parseInvalidation(payload: string): { version: number; origin: string; subject: string } | undefined {
   const space = payload.indexOf(" ");
-  if (space <= 0 || space === payload.length - 1) return undefined;
+  if (space <= 0) return undefined;
+  const second = payload.indexOf(" ", space + 1);
+  if (second <= space + 1 || second === payload.length - 1) return undefined;
   const digits = payload.substring(0, space);
   for (let i = 0; i < digits.length; i++) {
     const code = digits.charCodeAt(i);
     if (code < 48 || code > 57) return undefined;
   }
-  return { version: Number(digits), subject: payload.substring(space + 1) };
+  return { version: Number(digits), origin: payload.substring(space + 1, second), subject: payload.substring(second + 1) };
 }
 
 /**

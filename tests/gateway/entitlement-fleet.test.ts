@@ -5,6 +5,7 @@
  * a second (the delays are measured and printed); a Redis restart makes every node drop
  * its cache when it reconnects; without Redis an invalidation stays on its node.
  */
+import { createHmac } from "node:crypto";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
@@ -13,7 +14,8 @@ import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { describeGateway, errorLogOnceMatching, HOSTS, kongAdminUrl, startGateway, type HostKind, type RunningGateway } from "./harness.ts";
 
 const PLANS = { free: { features: ["basic"] }, premium: { includes: ["free"], features: ["reports"] } };
-const CONSUMERS = ["alice", "bob", "carol", "dave", "erin"];
+const CONSUMERS = ["alice", "bob", "carol", "dave", "erin", "frank"];
+const HOOK_SECRET = "fleet-webhook-secret";
 /** The bound issue 21 sets for an invalidation to reach every node. */
 const BOUND_MS = 1000;
 
@@ -38,17 +40,28 @@ function config(kind: HostKind, conf: Record<string, unknown>): Record<string, u
     required_features: ["reports"],
     ...conf,
   };
+  // The billing webhook route (tollgate's own contract), with the same service and cache.
+  const hook = { ...plugin, required_features: undefined, webhook: { provider: "tollgate", secret: HOOK_SECRET } };
   if (kind === "kong") {
     return {
       _format_version: "3.0",
-      services: [{ name: "svc", url: "http://127.0.0.1:9000", routes: [{ name: "reports", paths: ["/reports"], plugins: [{ name: "entitlement-check", config: plugin }] }] }],
+      services: [
+        {
+          name: "svc",
+          url: "http://127.0.0.1:9000",
+          routes: [
+            { name: "reports", paths: ["/reports"], plugins: [{ name: "key-auth", config: { key_names: ["apikey"] } }, { name: "entitlement-check", config: plugin }] },
+            { name: "hooks", paths: ["/hooks"], plugins: [{ name: "entitlement-check", config: hook }] },
+          ],
+        },
+      ],
       consumers: CONSUMERS.map((name) => ({ username: name, keyauth_credentials: [{ key: `${name}-key` }] })),
-      plugins: [{ name: "key-auth", config: { key_names: ["apikey"] } }],
     };
   }
   return {
     routes: [
       { id: "reports", uri: "/reports*", upstream_id: "up", plugins: { "key-auth": {}, "entitlement-check": plugin } },
+      { id: "hooks", uri: "/hooks", upstream_id: "up", plugins: { "entitlement-check": hook } },
       { id: "invalidate", uri: "/apisix/plugin/entitlement-check/cache/*", plugins: { "public-api": {} } },
     ],
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
@@ -207,6 +220,28 @@ describeGateway.each(HOSTS)("fleet-wide invalidation through one Redis, three %s
     const again = await Promise.all(nodes.map((node) => until(node, "bob", 200, sent, 5 * BOUND_MS)));
     console.log(`[fleet invalidation, ${kind}] after the restart, DELETE on C -> first 200 on A, B, C: ${again.map((d) => `${d.toFixed(1)} ms`).join(", ")}`);
     for (const delay of again) expect(delay).toBeLessThanOrEqual(BOUND_MS);
+  });
+
+  it("a signed webhook on one node reaches every node; the answer it carries stays on the node that received it", async () => {
+    service.answers.set("frank", { plan: "free", status: "active" });
+    service.reset();
+    for (const node of nodes) expect(await statuses(node, "frank", 4)).toEqual(same(4, 403));
+    // Billing upgrades frank and says so, with the answer, to node A only.
+    service.answers.set("frank", { plan: "premium", status: "active" });
+    const body = JSON.stringify({ id: `fleet-${kind}-${process.pid}`, subjects: ["frank"], answer: { plan: "premium", status: "active" } });
+    const t = Math.floor(Date.now() / 1000);
+    const signature = `t=${t},v1=${createHmac("sha256", HOOK_SECRET).update(`${t}.${body}`).digest("hex")}`;
+    const sent = performance.now();
+    const hook = await fetch(`${nodes[0]!.url}/hooks`, { method: "POST", body, headers: { "content-type": "application/json", "tollgate-signature": signature } });
+    expect(hook.status).toBe(200);
+    const delays = await Promise.all(nodes.map((node) => until(node, "frank", 200, sent, 5 * BOUND_MS)));
+    console.log(`[fleet invalidation, ${kind}] webhook on A -> first 200 on A, B, C: ${delays.map((d) => `${d.toFixed(1)} ms`).join(", ")}`);
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(BOUND_MS);
+    // A's own message came back through Redis meanwhile: A keeps the signed answer (no
+    // fetch), B and C asked the service once each.
+    await new Promise((r) => setTimeout(r, 300));
+    for (const node of nodes) expect(await statuses(node, "frank", 20)).toEqual(same(20, 200));
+    expect(service.calls.get("frank")).toBe(5);
   });
 
   it("a node cut off from Redis while another publishes drops its cache when it reconnects; the others keep theirs", async () => {

@@ -34,11 +34,21 @@ function ____exports.dropForResync(last, fleet)
     end
     return last.generation == fleet.generation and last.version == fleet.version and "none" or "all"
 end
---- A published message, or undefined when it is not "<version> <subject>".
+--- A published message, or undefined when it is not "<version> <origin> <subject>"
+-- (origin: the publishing node's id, without spaces; the subject may have some).
 function ____exports.parseInvalidation(payload)
-    -- plugins/core/invalidation-version.ts:56
+    -- plugins/core/invalidation-version.ts:59
     local space = (string.find(payload, " ", nil, true) or 0) - 1
-    if space <= 0 or space == #payload - 1 then
+    if space <= 0 then
+        return nil
+    end
+    local second = (string.find(
+        payload,
+        " ",
+        math.max(space + 1 + 1, 1),
+        true
+    ) or 0) - 1
+    if second <= space + 1 or second == #payload - 1 then
         return nil
     end
     local digits = __TS__StringSubstring(payload, 0, space)
@@ -54,13 +64,14 @@ function ____exports.parseInvalidation(payload)
     end
     return {
         version = __TS__Number(digits),
-        subject = __TS__StringSubstring(payload, space + 1)
+        origin = __TS__StringSubstring(payload, space + 1, second),
+        subject = __TS__StringSubstring(payload, second + 1)
     }
 end
 --- The Redis names of the invalidations of one cache (its lua_shared_dict, the same
 -- name on every node): the channel and the version counter, hash-tagged together.
 function ____exports.invalidationKeys(dict)
-    -- plugins/core/invalidation-version.ts:71
+    -- plugins/core/invalidation-version.ts:76
     local tag = "tollgate:{invalidate:" .. dict .. "}"
     return {channel = tag, version = tag .. ":version", generation = tag .. ":generation"}
 end
@@ -70,7 +81,7 @@ local FIRST_RECONNECT_S = 0.05
 -- (what is missed meanwhile costs the node its whole cache), doubling up to `maxS` so a
 -- Redis that stays down is not hammered.
 function ____exports.reconnectDelay(failures, maxS)
-    -- plugins/core/invalidation-version.ts:84
+    -- plugins/core/invalidation-version.ts:89
     local delay = FIRST_RECONNECT_S
     do
         local i = 1

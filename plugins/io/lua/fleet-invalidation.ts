@@ -2,9 +2,9 @@
  * Fleet-wide invalidation of io/lua/cache.ts through Redis pub/sub, for the Lua hosts.
  *
  * Publishing (any worker, from invalidateSubject): one script increments the cache's
- * version counter and publishes "<version> <subject>" (core/invalidation-version.ts).
- * The node that invalidates has already dropped the subject itself; it hears its own
- * message too, which drops it once more (harmless).
+ * version counter and publishes "<version> <node id> <subject>"
+ * (core/invalidation-version.ts). The node that invalidates has already dropped the
+ * subject itself, so it only counts its own message when it hears it.
  *
  * Listening (one worker per node): every worker runs a watch timer; the first to `add`
  * the dict key "fleet:leader" (expiring after LEADER_TTL_S, renewed while it listens)
@@ -44,6 +44,7 @@ const CONF_KEY = "fleet:conf";
 const LEADER_KEY = "fleet:leader";
 const SEEN_KEY = "fleet:seen";
 const GENERATION_KEY = "fleet:generation";
+const NODE_KEY = "fleet:node";
 /** Seconds the listening worker's claim lasts unless renewed (a dead worker's lapses). */
 const LEADER_TTL_S = 5;
 /** Seconds between two looks of a worker's watch at whether it should listen. */
@@ -132,7 +133,7 @@ export function publishInvalidation(dictName: string, dict: SharedDict, subject:
   // with a Redis restart while it idled, and the call would fail for no reason.
   const [sock, connectErr] = dedicatedConnection(conf);
   if (sock === undefined) return connectErr;
-  const [reply, err] = command(sock, ["EVAL", PUBLISH, 1, keys.version, keys.channel, subject]);
+  const [reply, err] = command(sock, ["EVAL", PUBLISH, 1, keys.version, keys.channel, `${nodeId(dict)} ${subject}`]);
   sock.close();
   if (typeof reply !== "number") return `publishing: ${err ?? tostring(reply)}`;
   return undefined;
@@ -146,6 +147,15 @@ function apply(dict: SharedDict, drop: Drop, subject: string | undefined): void 
 function seen(dict: SharedDict): number | undefined {
   const [value] = dict.get(SEEN_KEY);
   return typeof value === "number" ? value : undefined;
+}
+
+/** This node's id in messages: random, made once per dict (it survives reloads, not restarts). */
+function nodeId(dict: SharedDict): string {
+  const [id] = dict.get(NODE_KEY);
+  if (typeof id === "string") return id;
+  dict.add(NODE_KEY, `n${ngx.worker.pid()}-${math.random(1, 2 ** 30)}-${math.floor(ngx.now() * 1000)}`);
+  const [made] = dict.get(NODE_KEY);
+  return typeof made === "string" ? made : "unknown";
 }
 
 /** Where this node stood when it last applied something, undefined when never in sync. */
@@ -281,7 +291,9 @@ function subscribed(dictName: string, dict: SharedDict, token: string, conf: Red
     const parsed = parseInvalidation(parts[2]);
     if (parsed === undefined) continue;
     const messageDrop = dropForMessage(seen(dict), parsed.version);
-    apply(dict, messageDrop, parsed.subject);
+    // This node's own: dropped before it was published, and maybe answered since (a
+    // webhook that stores the signed answer), which a second drop would throw away.
+    if (messageDrop !== "one" || parsed.origin !== nodeId(dict)) apply(dict, messageDrop, parsed.subject);
     if (messageDrop !== "none") dict.set(SEEN_KEY, parsed.version);
   }
 }

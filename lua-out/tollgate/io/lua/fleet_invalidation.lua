@@ -1,7 +1,7 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__New = ____lualib.__TS__New
 local ____exports = {}
-local startWatch, connectionOf, apply, seen, lastApplied, fleetPosition, renew, report, watch, pause, listen, subscribed, cjson, CONF_KEY, LEADER_KEY, SEEN_KEY, GENERATION_KEY, LEADER_TTL_S, WATCH_INTERVAL_S, READ_TIMEOUT_MS, POSITION, decoded, watching, failures
+local startWatch, connectionOf, apply, seen, nodeId, lastApplied, fleetPosition, renew, report, watch, pause, listen, subscribed, cjson, CONF_KEY, LEADER_KEY, SEEN_KEY, GENERATION_KEY, NODE_KEY, LEADER_TTL_S, WATCH_INTERVAL_S, READ_TIMEOUT_MS, POSITION, decoded, watching, failures
 local ____invalidation_2Dversion = require("tollgate.core.invalidation_version")
 local dropForMessage = ____invalidation_2Dversion.dropForMessage
 local dropForResync = ____invalidation_2Dversion.dropForResync
@@ -23,7 +23,7 @@ local ____resp = require("tollgate.io.lua.resp")
 local command = ____resp.command
 local readReply = ____resp.readReply
 function startWatch(dictName)
-    -- plugins/io/lua/fleet-invalidation.ts:103
+    -- plugins/io/lua/fleet-invalidation.ts:104
     local ok, err = ngx.timer.at(0, watch, dictName)
     if ok then
         watching[dictName] = true
@@ -35,7 +35,7 @@ function startWatch(dictName)
     end
 end
 function connectionOf(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:110
+    -- plugins/io/lua/fleet-invalidation.ts:111
     local json = dict:get(CONF_KEY)
     if type(json) ~= "string" then
         return nil
@@ -52,7 +52,7 @@ function connectionOf(dict)
     return conf
 end
 function apply(dict, drop, subject)
-    -- plugins/io/lua/fleet-invalidation.ts:141
+    -- plugins/io/lua/fleet-invalidation.ts:142
     if drop == "one" and subject ~= nil then
         dropSubject(dict, subject)
     elseif drop == "all" then
@@ -60,12 +60,25 @@ function apply(dict, drop, subject)
     end
 end
 function seen(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:146
+    -- plugins/io/lua/fleet-invalidation.ts:147
     local value = dict:get(SEEN_KEY)
     return type(value) == "number" and value or nil
 end
+function nodeId(dict)
+    -- plugins/io/lua/fleet-invalidation.ts:153
+    local id = dict:get(NODE_KEY)
+    if type(id) == "string" then
+        return id
+    end
+    dict:add(
+        NODE_KEY,
+        "n" .. tostring(ngx.worker.pid()) .. "-" .. tostring(math.random(1, 2 ^ 30)) .. "-" .. tostring(math.floor(ngx.now() * 1000))
+    )
+    local made = dict:get(NODE_KEY)
+    return type(made) == "string" and made or "unknown"
+end
 function lastApplied(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:152
+    -- plugins/io/lua/fleet-invalidation.ts:162
     local version = seen(dict)
     local generation = dict:get(GENERATION_KEY)
     local ____temp_0
@@ -77,7 +90,7 @@ function lastApplied(dict)
     return ____temp_0
 end
 function fleetPosition(conf, keys)
-    -- plugins/io/lua/fleet-invalidation.ts:162
+    -- plugins/io/lua/fleet-invalidation.ts:172
     local sock, connectErr = dedicatedConnection(conf)
     if sock == nil then
         return nil, connectErr
@@ -99,7 +112,7 @@ function fleetPosition(conf, keys)
     return {generation = parts[1], version = parts[2]}, nil
 end
 function renew(dict, token)
-    -- plugins/io/lua/fleet-invalidation.ts:174
+    -- plugins/io/lua/fleet-invalidation.ts:184
     local holder = dict:get(LEADER_KEY)
     if holder ~= nil and holder ~= token then
         return false
@@ -108,7 +121,7 @@ function renew(dict, token)
     return true
 end
 function report(dictName, message)
-    -- plugins/io/lua/fleet-invalidation.ts:181
+    -- plugins/io/lua/fleet-invalidation.ts:191
     local count = failures:occurrence(
         ngx.now(),
         logGate(dictName)
@@ -121,7 +134,7 @@ function report(dictName, message)
     end
 end
 function watch(premature, dictName)
-    -- plugins/io/lua/fleet-invalidation.ts:186
+    -- plugins/io/lua/fleet-invalidation.ts:196
     if premature or ngx.worker.exiting() then
         return
     end
@@ -153,7 +166,7 @@ function watch(premature, dictName)
     end
 end
 function pause(dict, token, seconds)
-    -- plugins/io/lua/fleet-invalidation.ts:208
+    -- plugins/io/lua/fleet-invalidation.ts:218
     local left = seconds
     while left > 0 do
         local step = math.min(left, READ_TIMEOUT_MS / 1000)
@@ -166,7 +179,7 @@ function pause(dict, token, seconds)
     return true
 end
 function listen(dictName, dict, token)
-    -- plugins/io/lua/fleet-invalidation.ts:222
+    -- plugins/io/lua/fleet-invalidation.ts:232
     local keys = invalidationKeys(dictName)
     local failed = 0
     while not ngx.worker.exiting() and renew(dict, token) do
@@ -196,7 +209,7 @@ function listen(dictName, dict, token)
     end
 end
 function subscribed(dictName, dict, token, conf, keys)
-    -- plugins/io/lua/fleet-invalidation.ts:240
+    -- plugins/io/lua/fleet-invalidation.ts:250
     local sock, connectErr = dedicatedConnection(conf)
     if sock == nil then
         return connectErr
@@ -234,26 +247,28 @@ function subscribed(dictName, dict, token, conf, keys)
                         sock:close()
                         return nil
                     end
-                    goto __continue57
+                    goto __continue59
                 end
                 local parts = message
                 if type(message) ~= "table" or parts[1] ~= "message" or type(parts[3]) ~= "string" then
-                    goto __continue57
+                    goto __continue59
                 end
                 local parsed = parseInvalidation(parts[3])
                 if parsed == nil then
-                    goto __continue57
+                    goto __continue59
                 end
                 local messageDrop = dropForMessage(
                     seen(dict),
                     parsed.version
                 )
-                apply(dict, messageDrop, parsed.subject)
+                if messageDrop ~= "one" or parsed.origin ~= nodeId(dict) then
+                    apply(dict, messageDrop, parsed.subject)
+                end
                 if messageDrop ~= "none" then
                     dict:set(SEEN_KEY, parsed.version)
                 end
             end
-            ::__continue57::
+            ::__continue59::
         end
     end
 end
@@ -262,6 +277,7 @@ CONF_KEY = "fleet:conf"
 LEADER_KEY = "fleet:leader"
 SEEN_KEY = "fleet:seen"
 GENERATION_KEY = "fleet:generation"
+NODE_KEY = "fleet:node"
 LEADER_TTL_S = 5
 WATCH_INTERVAL_S = 1
 READ_TIMEOUT_MS = 1000
@@ -276,7 +292,7 @@ local pending = {}
 failures = __TS__New(LogThrottle, LOG_INTERVAL_S, "fleet-invalidation")
 --- The connection fields only, without the hosts' null placeholders (Kong fills absent fields with ngx.null).
 local function plainConnection(conf)
-    -- plugins/io/lua/fleet-invalidation.ts:69
+    -- plugins/io/lua/fleet-invalidation.ts:70
     local plain = {}
     for field, value in pairs(conf) do
         local kind = type(value)
@@ -290,7 +306,7 @@ end
 -- and this worker takes part in listening (when called before timers are allowed, from
 -- the first startFleetWatches). Cheap when nothing changed.
 function ____exports.useFleetInvalidation(dictName, conf)
-    -- plugins/io/lua/fleet-invalidation.ts:83
+    -- plugins/io/lua/fleet-invalidation.ts:84
     local dict = ngx.shared[dictName]
     if dict == nil then
         return
@@ -314,7 +330,7 @@ function ____exports.useFleetInvalidation(dictName, conf)
 end
 --- Starts the watch of every dict seen while timers were not allowed (call from init_worker).
 function ____exports.startFleetWatches()
-    -- plugins/io/lua/fleet-invalidation.ts:99
+    -- plugins/io/lua/fleet-invalidation.ts:100
     for dictName in pairs(pending) do
         startWatch(dictName)
     end
@@ -322,7 +338,7 @@ end
 --- Publishes the invalidation of `subject` to the fleet when `dict` has fleet-wide
 -- invalidation; undefined when done (or per node), else the error.
 function ____exports.publishInvalidation(dictName, dict, subject)
-    -- plugins/io/lua/fleet-invalidation.ts:127
+    -- plugins/io/lua/fleet-invalidation.ts:128
     local conf = connectionOf(dict)
     if conf == nil then
         return nil
@@ -332,14 +348,17 @@ function ____exports.publishInvalidation(dictName, dict, subject)
     if sock == nil then
         return connectErr
     end
-    local reply, err = command(sock, {
-        "EVAL",
-        PUBLISH,
-        1,
-        keys.version,
-        keys.channel,
-        subject
-    })
+    local reply, err = command(
+        sock,
+        {
+            "EVAL",
+            PUBLISH,
+            1,
+            keys.version,
+            keys.channel,
+            nodeId(dict) .. " " .. subject
+        }
+    )
     sock:close()
     if type(reply) ~= "number" then
         return "publishing: " .. (err or tostring(reply))
