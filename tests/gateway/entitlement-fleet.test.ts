@@ -161,7 +161,6 @@ describeGateway.each(HOSTS)("fleet-wide invalidation through one Redis, three %s
   });
   afterAll(async () => {
     await wire?.stop();
-    if (process.env["FLEET_DEBUG"]) for (const node of [...nodes, remote]) console.log(node.errorLog().split("\n").filter((l) => !/init.lua|loaded/.test(l)).join("\n"));
     await Promise.all([...nodes, ...solo, remote].filter(Boolean).map((g) => g.stop()));
   });
 

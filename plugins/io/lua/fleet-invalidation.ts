@@ -66,14 +66,27 @@ const watching = new LuaTable<string, boolean>();
 const pending = new LuaTable<string, boolean>();
 const failures = new LogThrottle(LOG_INTERVAL_S, "fleet-invalidation");
 
-/** The connection fields only, without the hosts' null placeholders (Kong fills absent fields with ngx.null). */
-function plainConnection(conf: RedisConnection): { [field: string]: unknown } {
-  const plain: { [field: string]: unknown } = {};
+/**
+ * The connection fields only, without the hosts' null placeholders (Kong fills absent
+ * fields with ngx.null), as JSON with sorted keys: every worker and config with the
+ * same settings writes the same text, so the listener never takes it for a change.
+ */
+function connectionJson(conf: RedisConnection): string | undefined {
+  const fields: string[] = [];
   for (const [field, value] of pairs(conf as unknown as LuaTable<string, unknown>)) {
     const kind = type(value);
-    if (kind === "string" || kind === "number" || kind === "boolean") plain[field] = value;
+    if (kind === "string" || kind === "number" || kind === "boolean") fields.push(field);
   }
-  return plain;
+  table.sort(fields);
+  const parts: string[] = [];
+  const source = conf as unknown as { [field: string]: unknown };
+  for (const field of fields) {
+    const [key] = cjson.encode(field);
+    const [value] = cjson.encode(source[field]);
+    if (key === undefined || value === undefined) return undefined;
+    parts.push(`${key}:${value}`);
+  }
+  return `{${table.concat(parts, ",")}}`;
 }
 
 /**
@@ -84,7 +97,7 @@ function plainConnection(conf: RedisConnection): { [field: string]: unknown } {
 export function useFleetInvalidation(dictName: string, conf: RedisConnection): void {
   const dict = ngx.shared[dictName];
   if (dict === undefined) return;
-  const [json] = cjson.encode(plainConnection(conf));
+  const json = connectionJson(conf);
   if (json === undefined) return;
   const [stored] = dict.get(CONF_KEY);
   if (stored !== json) dict.set(CONF_KEY, json);

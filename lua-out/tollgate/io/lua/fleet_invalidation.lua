@@ -23,7 +23,7 @@ local ____resp = require("tollgate.io.lua.resp")
 local command = ____resp.command
 local readReply = ____resp.readReply
 function startWatch(dictName)
-    -- plugins/io/lua/fleet-invalidation.ts:104
+    -- plugins/io/lua/fleet-invalidation.ts:117
     local ok, err = ngx.timer.at(0, watch, dictName)
     if ok then
         watching[dictName] = true
@@ -35,7 +35,7 @@ function startWatch(dictName)
     end
 end
 function connectionOf(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:111
+    -- plugins/io/lua/fleet-invalidation.ts:124
     local json = dict:get(CONF_KEY)
     if type(json) ~= "string" then
         return nil
@@ -52,7 +52,7 @@ function connectionOf(dict)
     return conf
 end
 function apply(dict, drop, subject)
-    -- plugins/io/lua/fleet-invalidation.ts:142
+    -- plugins/io/lua/fleet-invalidation.ts:155
     if drop == "one" and subject ~= nil then
         dropSubject(dict, subject)
     elseif drop == "all" then
@@ -60,12 +60,12 @@ function apply(dict, drop, subject)
     end
 end
 function seen(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:147
+    -- plugins/io/lua/fleet-invalidation.ts:160
     local value = dict:get(SEEN_KEY)
     return type(value) == "number" and value or nil
 end
 function nodeId(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:153
+    -- plugins/io/lua/fleet-invalidation.ts:166
     local id = dict:get(NODE_KEY)
     if type(id) == "string" then
         return id
@@ -78,7 +78,7 @@ function nodeId(dict)
     return type(made) == "string" and made or "unknown"
 end
 function lastApplied(dict)
-    -- plugins/io/lua/fleet-invalidation.ts:162
+    -- plugins/io/lua/fleet-invalidation.ts:175
     local version = seen(dict)
     local generation = dict:get(GENERATION_KEY)
     local ____temp_0
@@ -90,7 +90,7 @@ function lastApplied(dict)
     return ____temp_0
 end
 function fleetPosition(conf, keys)
-    -- plugins/io/lua/fleet-invalidation.ts:172
+    -- plugins/io/lua/fleet-invalidation.ts:185
     local sock, connectErr = dedicatedConnection(conf)
     if sock == nil then
         return nil, connectErr
@@ -112,7 +112,7 @@ function fleetPosition(conf, keys)
     return {generation = parts[1], version = parts[2]}, nil
 end
 function renew(dict, token)
-    -- plugins/io/lua/fleet-invalidation.ts:184
+    -- plugins/io/lua/fleet-invalidation.ts:197
     local holder = dict:get(LEADER_KEY)
     if holder ~= nil and holder ~= token then
         return false
@@ -121,7 +121,7 @@ function renew(dict, token)
     return true
 end
 function report(dictName, message)
-    -- plugins/io/lua/fleet-invalidation.ts:191
+    -- plugins/io/lua/fleet-invalidation.ts:204
     local count = failures:occurrence(
         ngx.now(),
         logGate(dictName)
@@ -134,7 +134,7 @@ function report(dictName, message)
     end
 end
 function watch(premature, dictName)
-    -- plugins/io/lua/fleet-invalidation.ts:196
+    -- plugins/io/lua/fleet-invalidation.ts:209
     if premature or ngx.worker.exiting() then
         return
     end
@@ -166,7 +166,7 @@ function watch(premature, dictName)
     end
 end
 function pause(dict, token, seconds)
-    -- plugins/io/lua/fleet-invalidation.ts:218
+    -- plugins/io/lua/fleet-invalidation.ts:231
     local left = seconds
     while left > 0 do
         local step = math.min(left, READ_TIMEOUT_MS / 1000)
@@ -179,7 +179,7 @@ function pause(dict, token, seconds)
     return true
 end
 function listen(dictName, dict, token)
-    -- plugins/io/lua/fleet-invalidation.ts:232
+    -- plugins/io/lua/fleet-invalidation.ts:245
     local keys = invalidationKeys(dictName)
     local failed = 0
     while not ngx.worker.exiting() and renew(dict, token) do
@@ -209,7 +209,7 @@ function listen(dictName, dict, token)
     end
 end
 function subscribed(dictName, dict, token, conf, keys)
-    -- plugins/io/lua/fleet-invalidation.ts:250
+    -- plugins/io/lua/fleet-invalidation.ts:263
     local sock, connectErr = dedicatedConnection(conf)
     if sock == nil then
         return connectErr
@@ -247,15 +247,15 @@ function subscribed(dictName, dict, token, conf, keys)
                         sock:close()
                         return nil
                     end
-                    goto __continue59
+                    goto __continue62
                 end
                 local parts = message
                 if type(message) ~= "table" or parts[1] ~= "message" or type(parts[3]) ~= "string" then
-                    goto __continue59
+                    goto __continue62
                 end
                 local parsed = parseInvalidation(parts[3])
                 if parsed == nil then
-                    goto __continue59
+                    goto __continue62
                 end
                 local messageDrop = dropForMessage(
                     seen(dict),
@@ -268,7 +268,7 @@ function subscribed(dictName, dict, token, conf, keys)
                     dict:set(SEEN_KEY, parsed.version)
                 end
             end
-            ::__continue59::
+            ::__continue62::
         end
     end
 end
@@ -290,28 +290,41 @@ decoded = {}
 watching = {}
 local pending = {}
 failures = __TS__New(LogThrottle, LOG_INTERVAL_S, "fleet-invalidation")
---- The connection fields only, without the hosts' null placeholders (Kong fills absent fields with ngx.null).
-local function plainConnection(conf)
-    -- plugins/io/lua/fleet-invalidation.ts:70
-    local plain = {}
+--- The connection fields only, without the hosts' null placeholders (Kong fills absent
+-- fields with ngx.null), as JSON with sorted keys: every worker and config with the
+-- same settings writes the same text, so the listener never takes it for a change.
+local function connectionJson(conf)
+    -- plugins/io/lua/fleet-invalidation.ts:74
+    local fields = {}
     for field, value in pairs(conf) do
         local kind = type(value)
         if kind == "string" or kind == "number" or kind == "boolean" then
-            plain[field] = value
+            fields[#fields + 1] = field
         end
     end
-    return plain
+    table.sort(fields)
+    local parts = {}
+    local source = conf
+    for ____, field in ipairs(fields) do
+        local key = cjson.encode(field)
+        local value = cjson.encode(source[field])
+        if key == nil or value == nil then
+            return nil
+        end
+        parts[#parts + 1] = key .. ":" .. value
+    end
+    return "{" .. table.concat(parts, ",") .. "}"
 end
 --- Invalidations of `dictName` go through the Redis `conf` from now on, on this node;
 -- and this worker takes part in listening (when called before timers are allowed, from
 -- the first startFleetWatches). Cheap when nothing changed.
 function ____exports.useFleetInvalidation(dictName, conf)
-    -- plugins/io/lua/fleet-invalidation.ts:84
+    -- plugins/io/lua/fleet-invalidation.ts:97
     local dict = ngx.shared[dictName]
     if dict == nil then
         return
     end
-    local json = cjson.encode(plainConnection(conf))
+    local json = connectionJson(conf)
     if json == nil then
         return
     end
@@ -330,7 +343,7 @@ function ____exports.useFleetInvalidation(dictName, conf)
 end
 --- Starts the watch of every dict seen while timers were not allowed (call from init_worker).
 function ____exports.startFleetWatches()
-    -- plugins/io/lua/fleet-invalidation.ts:100
+    -- plugins/io/lua/fleet-invalidation.ts:113
     for dictName in pairs(pending) do
         startWatch(dictName)
     end
@@ -338,7 +351,7 @@ end
 --- Publishes the invalidation of `subject` to the fleet when `dict` has fleet-wide
 -- invalidation; undefined when done (or per node), else the error.
 function ____exports.publishInvalidation(dictName, dict, subject)
-    -- plugins/io/lua/fleet-invalidation.ts:128
+    -- plugins/io/lua/fleet-invalidation.ts:141
     local conf = connectionOf(dict)
     if conf == nil then
         return nil
