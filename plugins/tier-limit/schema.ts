@@ -6,6 +6,9 @@
 import { parseCidr } from "../core/cidr";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
+import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
+import { LIMIT_BY, windowLimitByField } from "./group";
 import { redisConnectionSpec } from "../io/redis-schema";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
@@ -26,8 +29,10 @@ const windowLimits = record({
     second: windowLimit("second"),
     minute: windowLimit("minute"),
     hour: windowLimit("hour"),
-    day: windowLimit("day"),
-    month: windowLimit("month (calendar month, UTC)"),
+    day: windowLimit("day (from midnight, UTC or timezone)"),
+    week: windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+    month: windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+    year: windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)"),
   },
   check: (limits) => {
     for (const window of WINDOW_NAMES) if (limits[window] !== undefined) return undefined;
@@ -44,8 +49,11 @@ const tier = record({
       keys: string({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits,
     }),
+    ...tierOverageFields,
   },
   check: (value) => {
+    const overage = overageProblem(value);
+    if (overage !== undefined) return overage;
     if (value["unlimited"] === true) return undefined;
     const limits = value["limits"] as { [method: string]: unknown } | undefined;
     if (limits !== undefined) for (const _method in limits) return undefined;
@@ -101,10 +109,12 @@ export const tierLimitSchema = record({
     default_tier: string({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
     anonymous_tier: string({ description: "Tier of a caller with no consumer; unset: 401." }),
     limit_by: string({
-      description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
-      oneOf: ["consumer", "credential", "ip"],
+      description:
+        "Whose requests are counted together: consumer, credential, ip, or group (the consumer's organization: every member shares one counter; see window_limit_by). Anonymous callers always by ip.",
+      oneOf: LIMIT_BY,
       default: "consumer",
     }),
+    ...windowLimitByField,
     counter_scope: string({
       description:
         "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
@@ -139,9 +149,11 @@ export const tierLimitSchema = record({
       default: "X-API-Tier",
       minLength: 1,
     }),
+    ...overageHeaderField,
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    ...CALENDAR_FIELDS,
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -176,7 +188,7 @@ export const tierLimitSchema = record({
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === undefined || redisConf.cluster_nodes.length === 0)) {
       return "redis.cluster_nodes: at least one node is required for policy redis-cluster";
     }
-    return undefined;
+    return calendarProblem(conf);
   },
 });
 

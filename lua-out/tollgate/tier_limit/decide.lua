@@ -5,38 +5,49 @@ local __TS__New = ____lualib.__TS__New
 local ____exports = {}
 local ____counter = require("tollgate.io.counter")
 local counterTtl = ____counter.counterTtl
+local ____calendar = require("tollgate.core.calendar")
+local calendarBounds = ____calendar.calendarBounds
+local isCalendarWindow = ____calendar.isCalendarWindow
+local longestPeriod = ____calendar.longestPeriod
 local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
-local windowBounds = ____windows.windowBounds
+local ____anchor = require("tollgate.tier_limit.anchor")
+local callerAnchor = ____anchor.callerAnchor
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
+local ____group = require("tollgate.tier_limit.group")
+local memoKey = ____group.memoKey
+local organizationScope = ____group.organizationScope
+local windowPrefix = ____group.windowPrefix
+local ____overage = require("tollgate.tier_limit.overage")
+local overBy = ____overage.overBy
 local ____resolve = require("tollgate.tier_limit.resolve")
 local counterScope = ____resolve.counterScope
 local counterSubject = ____resolve.counterSubject
 local resolveTier = ____resolve.resolveTier
-local MONTH_MAX_SECONDS = 31 * 86400
 --- The weight of the previous window's count at `now`: 1 - the elapsed fraction of the
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
 function ____exports.previousWeight(check, now)
-    -- plugins/tier-limit/decide.ts:52
+    -- plugins/tier-limit/decide.ts:54
     if not check.sliding then
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
 end
 local function reject(status, ____error, message)
-    -- plugins/tier-limit/decide.ts:72
+    -- plugins/tier-limit/decide.ts:76
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
-local function check(prepared, keyPrefix, sliding, now)
-    -- plugins/tier-limit/decide.ts:76
+local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
+    -- plugins/tier-limit/decide.ts:80
     local window = prepared.window
     local start
     local ____end
     local fixedLength = fixedWindowLength(window)
-    if fixedLength == 0 then
-        local bounds = windowBounds(window, now)
+    local onCalendar = fixedLength == 0 or calendar.zone ~= nil and isCalendarWindow(window)
+    if onCalendar then
+        local bounds = calendarBounds(calendar.zone, window, now, anchor)
         start = bounds.start
         ____end = bounds["end"]
     else
@@ -48,10 +59,10 @@ local function check(prepared, keyPrefix, sliding, now)
     local key = keyPrefix .. window .. ":" .. tostring(start)
     local previousKey = key
     if sliding then
-        local previousStart = window == "month" and windowBounds("month", start - 1).start or start - length
+        local previousStart = onCalendar and calendarBounds(calendar.zone, window, start - 1, anchor).start or start - length
         previousKey = keyPrefix .. window .. ":" .. tostring(previousStart)
     end
-    local nextLength = window == "month" and MONTH_MAX_SECONDS or length
+    local nextLength = onCalendar and longestPeriod(calendar.zone, window) or length
     return {
         key = key,
         previousKey = previousKey,
@@ -63,17 +74,16 @@ local function check(prepared, keyPrefix, sliding, now)
     }
 end
 local RECENT_CHECKS_MAX = 1024
-local function rememberedChecks(prepared, keyPrefix, now)
-    -- plugins/tier-limit/decide.ts:125
-    local checks = prepared.recentChecks.byPrefix[keyPrefix]
-    if checks == nil then
+local function rememberedChecks(prepared, keyPrefix, now, anchor)
+    -- plugins/tier-limit/decide.ts:133
+    local entry = prepared.recentChecks.byPrefix[keyPrefix]
+    if entry == nil then
         return nil
     end
-    local shortest = checks[1]
-    return now >= shortest.windowStart and now < shortest.resetAt and checks or nil
+    return now >= entry.from and now < entry["until"] and entry.anchor == anchor and entry.checks or nil
 end
-local function rememberChecks(prepared, keyPrefix, checks)
-    -- plugins/tier-limit/decide.ts:132
+local function rememberChecks(prepared, keyPrefix, checks, anchor)
+    -- plugins/tier-limit/decide.ts:139
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -82,11 +92,26 @@ local function rememberChecks(prepared, keyPrefix, checks)
         end
         recent.size = recent.size + 1
     end
-    recent.byPrefix[keyPrefix] = checks
+    local from = checks[1].windowStart
+    local ____until = checks[1].resetAt
+    do
+        local i = 1
+        while i < #checks do
+            local entry = checks[i + 1]
+            if entry.windowStart > from then
+                from = entry.windowStart
+            end
+            if entry.resetAt < ____until then
+                ____until = entry.resetAt
+            end
+            i = i + 1
+        end
+    end
+    recent.byPrefix[keyPrefix] = {checks = checks, from = from, ["until"] = ____until, anchor = anchor}
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:145
+    -- plugins/tier-limit/decide.ts:159
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -124,8 +149,13 @@ function ____exports.planAccess(conf, facts, now, prepared)
             cost = cost
         }
     end
-    local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
-    local remembered = rememberedChecks(prepared, keyPrefix, now)
+    local levels = prepared.levels
+    local scope = levels.tag == "group" and organizationScope(counterScope(conf, facts)) or counterScope(conf, facts)
+    local keyPrefix = "tl:{" .. scope .. ":" .. counterSubject(conf, facts, levels.tag) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local memo = memoKey(keyPrefix, levels, facts)
+    local calendar = prepared.calendar
+    local anchor = callerAnchor(calendar, facts)
+    local remembered = rememberedChecks(prepared, memo, now, anchor)
     if remembered ~= nil then
         return {
             kind = "count",
@@ -139,19 +169,40 @@ function ____exports.planAccess(conf, facts, now, prepared)
     local sliding = conf.algorithm == "sliding"
     local count = #windows
     if count > 0 then
-        checks[#checks + 1] = check(windows[1], keyPrefix, sliding, now)
+        checks[#checks + 1] = check(
+            windows[1],
+            windowPrefix(keyPrefix, windows[1].limitBy, facts),
+            sliding,
+            now,
+            calendar,
+            anchor
+        )
     end
     if count > 1 then
-        checks[#checks + 1] = check(windows[2], keyPrefix, sliding, now)
+        checks[#checks + 1] = check(
+            windows[2],
+            windowPrefix(keyPrefix, windows[2].limitBy, facts),
+            sliding,
+            now,
+            calendar,
+            anchor
+        )
     end
     do
         local i = 2
         while i < count do
-            checks[#checks + 1] = check(windows[i + 1], keyPrefix, sliding, now)
+            checks[#checks + 1] = check(
+                windows[i + 1],
+                windowPrefix(keyPrefix, windows[i + 1].limitBy, facts),
+                sliding,
+                now,
+                calendar,
+                anchor
+            )
             i = i + 1
         end
     end
-    rememberChecks(prepared, keyPrefix, checks)
+    rememberChecks(prepared, memo, checks, anchor)
     return {
         kind = "count",
         tier = tierName,
@@ -162,10 +213,12 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:187
+    -- plugins/tier-limit/decide.ts:207
+    local ____opt_1 = entry.spec.overage
+    local limit = ____opt_1 and ____opt_1.admit or entry.spec.limit
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
-    if weight == 0 or current > entry.spec.limit then
+    if weight == 0 or current > limit then
         if weight == 0 then
             return math.max(
                 1,
@@ -174,14 +227,14 @@ local function retryAfter(entry, current, previous, cost, now)
         end
         local length = entry.resetAt - entry.windowStart
         local without = current - cost
-        local extra = without > entry.spec.limit - cost and length * (1 - (entry.spec.limit - cost) / without) or 0
+        local extra = without > limit - cost and length * (1 - (limit - cost) / without) or 0
         return math.max(
             1,
             math.ceil(untilEnd + extra)
         )
     end
     local length = entry.resetAt - entry.windowStart
-    local elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous)
+    local elapsedNeeded = length * (1 - (limit - current) / previous)
     return math.max(
         1,
         math.ceil(entry.windowStart + elapsedNeeded - now)
@@ -189,13 +242,28 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:215
+    -- plugins/tier-limit/decide.ts:241
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
     local remaining = left > 0 and left or 0
-    if estimate > entry.spec.limit and tally.exceeded == -1 then
-        tally.exceeded = i
+    local soft = entry.spec.overage
+    if soft == nil then
+        if estimate > entry.spec.limit and tally.exceeded == -1 then
+            tally.exceeded = i
+        end
+    else
+        if estimate > soft.admit and tally.exceeded == -1 then
+            tally.exceeded = i
+        end
+        local over = overBy(estimate, entry.spec.limit)
+        if over > 0 then
+            tally.overage = tally.overage == "" and entry.spec.window or tally.overage .. "," .. entry.spec.window
+            if tally.overHeaders == nil then
+                tally.overHeaders = {}
+            end
+            tally.overHeaders[soft.header] = tostring(over)
+        end
     end
     if not hide then
         headers[entry.spec.limitHeader] = entry.spec.limitText
@@ -210,7 +278,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:236
+    -- plugins/tier-limit/decide.ts:274
     if headers == nil then
         headers = {}
     end
@@ -218,7 +286,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
     local checks = plan.checks
     local count = #checks
     local now = plan.now
-    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0}
+    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0, overage = ""}
     if count > 0 then
         tallyWindow(
             tally,
@@ -268,12 +336,20 @@ function ____exports.decideAccess(conf, plan, counts, headers)
             math.ceil(entry.resetAt - now)
         ))
     end
-    local ____counts_allowed_1 = counts.allowed
-    if ____counts_allowed_1 == nil then
-        ____counts_allowed_1 = exceeded == -1
+    local ____counts_allowed_3 = counts.allowed
+    if ____counts_allowed_3 == nil then
+        ____counts_allowed_3 = exceeded == -1
     end
-    local allowed = ____counts_allowed_1
+    local allowed = ____counts_allowed_3
     if allowed then
+        if tally.overage ~= "" then
+            if not hide then
+                for name in pairs(tally.overHeaders) do
+                    headers[name] = tally.overHeaders[name]
+                end
+            end
+            return {allowed = true, tier = plan.tier, responseHeaders = headers, overage = tally.overage}
+        end
         return {allowed = true, tier = plan.tier, responseHeaders = headers}
     end
     local index = exceeded ~= -1 and exceeded or tightest
@@ -300,7 +376,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:292
+    -- plugins/tier-limit/decide.ts:336
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -313,7 +389,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:313
+    -- plugins/tier-limit/decide.ts:357
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -335,7 +411,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:326
+    -- plugins/tier-limit/decide.ts:370
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

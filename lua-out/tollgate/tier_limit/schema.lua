@@ -1,4 +1,5 @@
---[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____lualib = require("tollgate.lualib_bundle")
+local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____cidr = require("tollgate.core.cidr")
 local parseCidr = ____cidr.parseCidr
@@ -11,6 +12,16 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
+local CALENDAR_FIELDS = ____calendar_2Dfields.CALENDAR_FIELDS
+local calendarProblem = ____calendar_2Dfields.calendarProblem
+local ____overage = require("tollgate.tier_limit.overage")
+local overageHeaderField = ____overage.overageHeaderField
+local overageProblem = ____overage.overageProblem
+local tierOverageFields = ____overage.tierOverageFields
+local ____group = require("tollgate.tier_limit.group")
+local LIMIT_BY = ____group.LIMIT_BY
+local windowLimitByField = ____group.windowLimitByField
 local ____redis_2Dschema = require("tollgate.io.redis_schema")
 local redisConnectionSpec = ____redis_2Dschema.redisConnectionSpec
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
@@ -28,7 +39,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:19
+    -- plugins/tier-limit/schema.ts:22
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -37,11 +48,13 @@ local windowLimits = record({
         second = windowLimit("second"),
         minute = windowLimit("minute"),
         hour = windowLimit("hour"),
-        day = windowLimit("day"),
-        month = windowLimit("month (calendar month, UTC)")
+        day = windowLimit("day (from midnight, UTC or timezone)"),
+        week = windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+        month = windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+        year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:32
+        -- plugins/tier-limit/schema.ts:37
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -52,16 +65,23 @@ local windowLimits = record({
 })
 local tier = record({
     description = "One tier: its limits per HTTP method, or unlimited.",
-    fields = {
-        unlimited = boolean({description = "No limit at all for this tier.", default = false}),
-        limits = map({
-            description = "Limits by HTTP method; \"*\" applies to methods not listed.",
-            keys = ____string({description = "HTTP method or *.", oneOf = ____exports.LIMITED_METHODS}),
-            values = windowLimits
-        })
-    },
+    fields = __TS__ObjectAssign(
+        {
+            unlimited = boolean({description = "No limit at all for this tier.", default = false}),
+            limits = map({
+                description = "Limits by HTTP method; \"*\" applies to methods not listed.",
+                keys = ____string({description = "HTTP method or *.", oneOf = ____exports.LIMITED_METHODS}),
+                values = windowLimits
+            })
+        },
+        tierOverageFields
+    ),
     check = function(value)
-        -- plugins/tier-limit/schema.ts:48
+        -- plugins/tier-limit/schema.ts:54
+        local overage = overageProblem(value)
+        if overage ~= nil then
+            return overage
+        end
         if value.unlimited == true then
             return nil
         end
@@ -76,54 +96,63 @@ local tier = record({
 })
 local redis = redisConnectionSpec({description = "Redis connection for policies redis and redis-cluster.", single = "policy redis", cluster = "policy redis-cluster"})
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:62
+    -- plugins/tier-limit/schema.ts:70
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
 ____exports.tierLimitSchema = record({
     description = "Per-tier, per-method rate limits.",
-    fields = {
-        tiers = map({
-            description = "Tiers by name (free, premium, enterprise, …).",
-            required = true,
-            keys = ____string({description = "Tier name.", minLength = 1}),
-            values = tier
-        }),
-        tier_sources = array({
-            description = "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
-            elements = ____string({description = "A tier source.", oneOf = ____exports.TIER_SOURCES}),
-            default = {"consumer", "consumer_map", "jwt_claim"},
-            minLength = 1
-        }),
-        consumer_tiers = map({
-            description = "Tier by consumer username, id or custom_id (source consumer_map).",
-            keys = ____string({description = "Consumer.", minLength = 1}),
-            values = ____string({description = "Tier name.", minLength = 1})
-        }),
-        jwt_claim = ____string({description = "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).", default = "tier", minLength = 1}),
-        trusted_header = ____string({description = "Request header set by a trusted internal proxy that names the tier (source trusted_header).", minLength = 1}),
-        trusted_cidrs = array({
-            description = "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
-            elements = ____string({description = "CIDR.", minLength = 2})
-        }),
-        default_tier = ____string({description = "Tier of an identified caller (consumer) that no source names a tier for; unset: 403."}),
-        anonymous_tier = ____string({description = "Tier of a caller with no consumer; unset: 401."}),
-        limit_by = ____string({description = "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).", oneOf = {"consumer", "credential", "ip"}, default = "consumer"}),
-        counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
-        algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
-        cost = integer({description = "How much one request counts.", default = 1, min = 1, max = 1000000}),
-        policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
-        dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
-        redis = redis,
-        fault_tolerant = boolean({description = "When the counter store fails: true lets requests through, false answers 503.", default = true}),
-        error_log_interval = integer({description = "Seconds between two error-log lines about a failing store (each says how many failures).", default = 60, min = 1, max = 86400}),
-        tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
-        hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
-        error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
-        error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
-    },
+    fields = __TS__ObjectAssign(
+        {
+            tiers = map({
+                description = "Tiers by name (free, premium, enterprise, …).",
+                required = true,
+                keys = ____string({description = "Tier name.", minLength = 1}),
+                values = tier
+            }),
+            tier_sources = array({
+                description = "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
+                elements = ____string({description = "A tier source.", oneOf = ____exports.TIER_SOURCES}),
+                default = {"consumer", "consumer_map", "jwt_claim"},
+                minLength = 1
+            }),
+            consumer_tiers = map({
+                description = "Tier by consumer username, id or custom_id (source consumer_map).",
+                keys = ____string({description = "Consumer.", minLength = 1}),
+                values = ____string({description = "Tier name.", minLength = 1})
+            }),
+            jwt_claim = ____string({description = "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).", default = "tier", minLength = 1}),
+            trusted_header = ____string({description = "Request header set by a trusted internal proxy that names the tier (source trusted_header).", minLength = 1}),
+            trusted_cidrs = array({
+                description = "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
+                elements = ____string({description = "CIDR.", minLength = 2})
+            }),
+            default_tier = ____string({description = "Tier of an identified caller (consumer) that no source names a tier for; unset: 403."}),
+            anonymous_tier = ____string({description = "Tier of a caller with no consumer; unset: 401."}),
+            limit_by = ____string({description = "Whose requests are counted together: consumer, credential, ip, or group (the consumer's organization: every member shares one counter; see window_limit_by). Anonymous callers always by ip.", oneOf = LIMIT_BY, default = "consumer"})
+        },
+        windowLimitByField,
+        {
+            counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
+            algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
+            cost = integer({description = "How much one request counts.", default = 1, min = 1, max = 1000000}),
+            policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
+            dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
+            redis = redis,
+            fault_tolerant = boolean({description = "When the counter store fails: true lets requests through, false answers 503.", default = true}),
+            error_log_interval = integer({description = "Seconds between two error-log lines about a failing store (each says how many failures).", default = 60, min = 1, max = 86400}),
+            tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1})
+        },
+        overageHeaderField,
+        {
+            hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
+            error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
+            error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
+        },
+        CALENDAR_FIELDS
+    ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:146
+        -- plugins/tier-limit/schema.ts:158
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
@@ -142,7 +171,7 @@ ____exports.tierLimitSchema = record({
         for ____, source in ipairs(sources) do
             do
                 if source ~= "trusted_header" then
-                    goto __continue21
+                    goto __continue22
                 end
                 if conf.trusted_header == nil then
                     return "trusted_header: required when tier_sources has trusted_header"
@@ -152,7 +181,7 @@ ____exports.tierLimitSchema = record({
                     return "trusted_cidrs: at least one range is required when tier_sources has trusted_header"
                 end
             end
-            ::__continue21::
+            ::__continue22::
         end
         local cidrs = conf.trusted_cidrs
         if cidrs ~= nil then
@@ -173,7 +202,7 @@ ____exports.tierLimitSchema = record({
         if conf.policy == "redis-cluster" and (redisConf.cluster_nodes == nil or #redisConf.cluster_nodes == 0) then
             return "redis.cluster_nodes: at least one node is required for policy redis-cluster"
         end
-        return nil
+        return calendarProblem(conf)
     end
 })
 return ____exports

@@ -16,7 +16,11 @@ return {
         type = "record",
         fields = {
           { algorithm = { type = "string", default = "sliding", one_of = { "sliding", "fixed" } } },
+          {
+            anchor_sources = { type = "array", elements = { type = "string", one_of = { "consumer", "config" } } },
+          },
           { anonymous_tier = { type = "string" } },
+          { billing_anchor = { type = "string", len_min = 1 } },
           {
             consumer_tiers = {
               type = "map",
@@ -41,8 +45,13 @@ return {
           { hide_client_headers = { type = "boolean", default = false } },
           { jwt_claim = { type = "string", default = "tier", len_min = 1 } },
           {
-            limit_by = { type = "string", default = "consumer", one_of = { "consumer", "credential", "ip" } },
+            limit_by = {
+              type = "string",
+              default = "consumer",
+              one_of = { "consumer", "credential", "ip", "group" },
+            },
           },
+          { overage_header = { type = "string", default = "X-API-Overage", len_min = 1 } },
           {
             policy = { type = "string", default = "local", one_of = { "local", "redis", "redis-cluster" } },
           },
@@ -104,7 +113,28 @@ return {
                           { minute = { type = "integer", between = { 0, 1000000000 } } },
                           { month = { type = "integer", between = { 0, 1000000000 } } },
                           { second = { type = "integer", between = { 0, 1000000000 } } },
+                          { week = { type = "integer", between = { 0, 1000000000 } } },
+                          { year = { type = "integer", between = { 0, 1000000000 } } },
                         },
+                      },
+                    },
+                  },
+                  {
+                    max_overage = {
+                      type = "map",
+                      keys = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
+                      values = { type = "integer", between = { 0, 1000000000 } },
+                    },
+                  },
+                  {
+                    overage = {
+                      type = "array",
+                      elements = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
                       },
                     },
                   },
@@ -113,8 +143,19 @@ return {
               },
             },
           },
+          { timezone = { type = "string", len_min = 1 } },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
+          {
+            window_limit_by = {
+              type = "map",
+              keys = {
+                type = "string",
+                one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+              },
+              values = { type = "string", one_of = { "consumer", "credential", "ip", "group" } },
+            },
+          },
         },
       },
     },
