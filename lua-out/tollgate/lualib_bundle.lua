@@ -519,6 +519,26 @@ local function __TS__ArrayUnshift(self, ...)
     return #self
 end
 
+local function __TS__ArrayIncludes(self, searchElement, fromIndex)
+    if fromIndex == nil then
+        fromIndex = 0
+    end
+    local len = #self
+    local k = fromIndex
+    if fromIndex < 0 then
+        k = len + fromIndex
+    end
+    if k < 0 then
+        k = 0
+    end
+    for i = k + 1, len do
+        if self[i] == searchElement then
+            return true
+        end
+    end
+    return false
+end
+
 local __TS__Iterator
 do
     local function iteratorGeneratorStep(self)
@@ -817,6 +837,7 @@ return {
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
+  __TS__ArrayIncludes = __TS__ArrayIncludes,
   Set = Set,
   __TS__ObjectRest = __TS__ObjectRest
 }
