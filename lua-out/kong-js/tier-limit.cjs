@@ -15959,6 +15959,43 @@ function countsFromReply(reply, windows) {
   return counts2;
 }
 
+// plugins/io/redis-schema.ts
+function redisConnectionSpec(use) {
+  return record({
+    description: use.description,
+    required: true,
+    fields: {
+      host: string2({ description: `Redis host (${use.single}).`, minLength: 1 }),
+      port: integer({ description: `Redis port (${use.single}).`, default: 6379, min: 1, max: 65535 }),
+      cluster_nodes: array({
+        description: `Seed nodes "host:port" of a Redis Cluster (${use.cluster}).`,
+        elements: string2({ description: "host:port", minLength: 3 })
+      }),
+      username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
+      password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
+      database: integer({ description: `Database number (${use.single}).`, default: 0, min: 0, max: 1e3 }),
+      timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
+      pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
+      keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
+      auto_pipeline: boolean({
+        description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
+        default: true
+      }),
+      ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
+      ssl_verify: boolean({
+        description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
+        default: true
+      }),
+      server_name: string2({
+        description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
+        minLength: 1
+      }),
+      ...CLIENT_CERT_FIELDS
+    },
+    check: clientCertProblem
+  });
+}
+
 // plugins/tier-limit/schema.ts
 var LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"];
 var TIER_SOURCES = ["consumer", "consumer_map", "jwt_claim", "trusted_header"];
@@ -16002,38 +16039,10 @@ var tier = record({
     return "limits: a tier that is not unlimited needs limits";
   }
 });
-var redis = record({
+var redis = redisConnectionSpec({
   description: "Redis connection for policies redis and redis-cluster.",
-  required: true,
-  fields: {
-    host: string2({ description: "Redis host (policy redis).", minLength: 1 }),
-    port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
-    cluster_nodes: array({
-      description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
-      elements: string2({ description: "host:port", minLength: 3 })
-    }),
-    username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
-    password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
-    database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1e3 }),
-    timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
-    pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
-    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
-    auto_pipeline: boolean({
-      description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
-      default: true
-    }),
-    ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
-    ssl_verify: boolean({
-      description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
-      default: true
-    }),
-    server_name: string2({
-      description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
-      minLength: 1
-    }),
-    ...CLIENT_CERT_FIELDS
-  },
-  check: clientCertProblem
+  single: "policy redis",
+  cluster: "policy redis-cluster"
 });
 function tierNamed(conf, name) {
   const tiers = conf["tiers"];

@@ -313,31 +313,6 @@ local function __TS__TypeOf(value)
     end
 end
 
-local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
-    if fromIndex == nil then
-        fromIndex = 0
-    end
-    local len = #self
-    if len == 0 then
-        return -1
-    end
-    if fromIndex >= len then
-        return -1
-    end
-    if fromIndex < 0 then
-        fromIndex = len + fromIndex
-        if fromIndex < 0 then
-            fromIndex = 0
-        end
-    end
-    for i = fromIndex + 1, len do
-        if self[i] == searchElement then
-            return i - 1
-        end
-    end
-    return -1
-end
-
 local function __TS__ArraySlice(self, first, last)
     local len = #self
     first = first or 0
@@ -372,6 +347,31 @@ local function __TS__ArraySlice(self, first, last)
         n = n + 1
     end
     return out
+end
+
+local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
+    if fromIndex == nil then
+        fromIndex = 0
+    end
+    local len = #self
+    if len == 0 then
+        return -1
+    end
+    if fromIndex >= len then
+        return -1
+    end
+    if fromIndex < 0 then
+        fromIndex = len + fromIndex
+        if fromIndex < 0 then
+            fromIndex = 0
+        end
+    end
+    for i = fromIndex + 1, len do
+        if self[i] == searchElement then
+            return i - 1
+        end
+    end
+    return -1
 end
 
 local function __TS__StringTrim(self)
@@ -826,8 +826,8 @@ return {
   URIError = URIError,
   __TS__New = __TS__New,
   __TS__TypeOf = __TS__TypeOf,
-  __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__ArraySlice = __TS__ArraySlice,
+  __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__StringTrim = __TS__StringTrim,
   WeakMap = WeakMap,
   __TS__ArrayFilter = __TS__ArrayFilter,

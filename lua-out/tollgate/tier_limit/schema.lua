@@ -3,9 +3,6 @@ local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____cidr = require("tollgate.core.cidr")
 local parseCidr = ____cidr.parseCidr
-local ____client_2Dcert = require("tollgate.core.client_cert")
-local CLIENT_CERT_FIELDS = ____client_2Dcert.CLIENT_CERT_FIELDS
-local clientCertProblem = ____client_2Dcert.clientCertProblem
 local ____schema = require("tollgate.core.schema")
 local array = ____schema.array
 local boolean = ____schema.boolean
@@ -28,6 +25,8 @@ local tierOverageFields = ____overage.tierOverageFields
 local ____group = require("tollgate.tier_limit.group")
 local LIMIT_BY = ____group.LIMIT_BY
 local windowLimitByField = ____group.windowLimitByField
+local ____redis_2Dschema = require("tollgate.io.redis_schema")
+local redisConnectionSpec = ____redis_2Dschema.redisConnectionSpec
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
 ____exports.LIMITED_METHODS = {
     "GET",
@@ -98,34 +97,9 @@ local tier = record({
         return "limits: a tier that is not unlimited needs limits"
     end
 })
-local redis = record({
-    description = "Redis connection for policies redis and redis-cluster.",
-    required = true,
-    fields = __TS__ObjectAssign(
-        {
-            host = ____string({description = "Redis host (policy redis).", minLength = 1}),
-            port = integer({description = "Redis port (policy redis).", default = 6379, min = 1, max = 65535}),
-            cluster_nodes = array({
-                description = "Seed nodes \"host:port\" of a Redis Cluster (policy redis-cluster).",
-                elements = ____string({description = "host:port", minLength = 3})
-            }),
-            username = ____string({description = "ACL user name (AUTH username password).", minLength = 1, referenceable = true}),
-            password = ____string({description = "Password (AUTH).", minLength = 1, referenceable = true}),
-            database = integer({description = "Database number (policy redis).", default = 0, min = 0, max = 1000}),
-            timeout_ms = integer({description = "Connect, send and read timeout, in milliseconds.", default = 1000, min = 1, max = 60000}),
-            pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),
-            keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
-            auto_pipeline = boolean({description = "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 × timeout_ms. kong-pdk: ioredis enableAutoPipelining.", default = true}),
-            ssl = boolean({description = "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default = false}),
-            ssl_verify = boolean({description = "With ssl: check the certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.", default = true}),
-            server_name = ____string({description = "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.", minLength = 1})
-        },
-        CLIENT_CERT_FIELDS
-    ),
-    check = clientCertProblem
-})
+local redis = redisConnectionSpec({description = "Redis connection for policies redis and redis-cluster.", single = "policy redis", cluster = "policy redis-cluster"})
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:101
+    -- plugins/tier-limit/schema.ts:71
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -183,7 +157,7 @@ ____exports.tierLimitSchema = record({
         CALENDAR_FIELDS
     ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:191
+        -- plugins/tier-limit/schema.ts:161
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
