@@ -19142,10 +19142,13 @@ var COUNTER_NAMES = [
   "dropped",
   "dropped_queue_full",
   "dropped_too_large",
-  "dropped_shutdown"
+  "dropped_shutdown",
+  "adopted",
+  "handed_over",
+  "unjournaled"
 ];
 function zeroCounters() {
-  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0 };
+  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0, adopted: 0, handed_over: 0, unjournaled: 0 };
 }
 function formatCounters(counters2) {
   const parts = [];
@@ -19189,6 +19192,10 @@ function buildUsageEvent(conf, facts, nodeId) {
     plan: facts.plan,
     features: facts.features
   };
+  if (facts.overage !== void 0) {
+    data.overage = true;
+    data.overage_windows = facts.overage;
+  }
   const headers = facts.headers;
   if (headers !== void 0) {
     for (const _name in headers) {
@@ -19216,12 +19223,13 @@ function encodeUsageEvent(event) {
   const tier = d.tier === void 0 ? "" : `,"tier":"${escapedOften(d.tier)}"`;
   const plan = d.plan === void 0 ? "" : `,"plan":"${escapedOften(d.plan)}"`;
   const features = d.features === void 0 ? "" : `,"features":"${escapedOften(d.features)}"`;
+  const overage = d.overage === true ? `,"overage":true,"overage_windows":"${escapedOften(d.overage_windows ?? "")}"` : "";
   const headers = d.headers === void 0 ? "" : `,"headers":${headersJson(d.headers)}`;
   const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
   const id = unique ? event.id : escaped(event.id);
   const time = unique ? event.time : escaped(event.time);
   const path = unique ? d.path : escaped(d.path);
-  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`;
+  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${headers}}}`;
 }
 function entityJson(entity2) {
   if (entity2.id === void 0) return `{"name":"${escapedOften(entity2.name)}"}`;
@@ -19399,6 +19407,10 @@ var EventQueue = class {
       this.heldBytes -= weightOf(event);
     }
   }
+  /** The oldest waiting event, left in place. */
+  oldest() {
+    return this.waitingCount > 0 ? this.slots[this.head] : void 0;
+  }
   /** Events waiting to be taken. */
   waiting() {
     return this.waitingCount;
@@ -19556,7 +19568,7 @@ var kafkaUsageSchema = record({
       elements: string2({ description: "A header name.", minLength: 1 })
     }),
     dict: string2({
-      description: "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped).",
+      description: "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped) and the node journal: a copy of every queued event until Kafka acknowledged it, which the other workers deliver when its worker dies or exits on a reload. Size it for the journal (32m: about 40,000 events).",
       default: "tollgate_usage",
       minLength: 1
     }),
@@ -19869,6 +19881,7 @@ var Plugin = class {
     facts.tier = stringOrUndefined(await kong.ctx.shared.get("tollgate_tier"));
     facts.plan = stringOrUndefined(await kong.ctx.shared.get("tollgate_plan"));
     facts.features = stringOrUndefined(await kong.ctx.shared.get("tollgate_features"));
+    if (facts.tier !== void 0) facts.overage = stringOrUndefined(await kong.ctx.shared.get("tollgate_overage"));
     this.#nodeId ??= await kong.node.getId();
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === void 0) return;

@@ -317,31 +317,6 @@ do
     URIError = createErrorClass(nil, "URIError")
 end
 
-local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
-    if fromIndex == nil then
-        fromIndex = 0
-    end
-    local len = #self
-    if len == 0 then
-        return -1
-    end
-    if fromIndex >= len then
-        return -1
-    end
-    if fromIndex < 0 then
-        fromIndex = len + fromIndex
-        if fromIndex < 0 then
-            fromIndex = 0
-        end
-    end
-    for i = fromIndex + 1, len do
-        if self[i] == searchElement then
-            return i - 1
-        end
-    end
-    return -1
-end
-
 local function __TS__ArraySlice(self, first, last)
     local len = #self
     first = first or 0
@@ -376,6 +351,31 @@ local function __TS__ArraySlice(self, first, last)
         n = n + 1
     end
     return out
+end
+
+local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
+    if fromIndex == nil then
+        fromIndex = 0
+    end
+    local len = #self
+    if len == 0 then
+        return -1
+    end
+    if fromIndex >= len then
+        return -1
+    end
+    if fromIndex < 0 then
+        fromIndex = len + fromIndex
+        if fromIndex < 0 then
+            fromIndex = 0
+        end
+    end
+    for i = fromIndex + 1, len do
+        if self[i] == searchElement then
+            return i - 1
+        end
+    end
+    return -1
 end
 
 local function __TS__StringTrim(self)
@@ -523,14 +523,24 @@ local function __TS__ArrayUnshift(self, ...)
     return #self
 end
 
-local function __TS__ObjectRest(target, usedProperties)
-    local result = {}
-    for property in pairs(target) do
-        if not usedProperties[property] then
-            result[property] = target[property]
+local function __TS__ArrayIncludes(self, searchElement, fromIndex)
+    if fromIndex == nil then
+        fromIndex = 0
+    end
+    local len = #self
+    local k = fromIndex
+    if fromIndex < 0 then
+        k = len + fromIndex
+    end
+    if k < 0 then
+        k = 0
+    end
+    for i = k + 1, len do
+        if self[i] == searchElement then
+            return true
         end
     end
-    return result
+    return false
 end
 
 local __TS__Iterator
@@ -787,6 +797,16 @@ do
     Set[Symbol.species] = Set
 end
 
+local function __TS__ObjectRest(target, usedProperties)
+    local result = {}
+    for property in pairs(target) do
+        if not usedProperties[property] then
+            result[property] = target[property]
+        end
+    end
+    return result
+end
+
 local function __TS__ObjectGetOwnPropertyDescriptors(object)
     local metatable = getmetatable(object)
     if not metatable then
@@ -839,8 +859,8 @@ return {
   TypeError = TypeError,
   URIError = URIError,
   __TS__New = __TS__New,
-  __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__ArraySlice = __TS__ArraySlice,
+  __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__StringTrim = __TS__StringTrim,
   WeakMap = WeakMap,
   __TS__ArrayFilter = __TS__ArrayFilter,
@@ -850,7 +870,8 @@ return {
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
-  __TS__ObjectRest = __TS__ObjectRest,
+  __TS__ArrayIncludes = __TS__ArrayIncludes,
   Set = Set,
+  __TS__ObjectRest = __TS__ObjectRest,
   __TS__Delete = __TS__Delete
 }

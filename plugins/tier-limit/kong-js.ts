@@ -19,6 +19,7 @@ import "../io/node/billing-periods";
 import { runScript } from "../io/node/redis-scripts";
 import { PROCESS_LOG_GATE } from "../io/node/log-gate";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";
+import { markOverage } from "./overage";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
 import { prepare, type PreparedTierLimit } from "./prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
@@ -41,6 +42,11 @@ export class Plugin {
 
   constructor(config: unknown) {
     const { conf, scope } = validatedKongJsConfig<TierLimitConfig>(tierLimitSchema, config);
+    // Threshold events need a claim shared by Kong's workers and a hand-off to kafka-usage
+    // in the same request context; neither exists here yet: refused rather than ignored.
+    if (conf.thresholds !== undefined && conf.thresholds.length > 0) {
+      throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
+    }
     this.#conf = conf;
     this.#scope = scope;
   }
@@ -70,7 +76,9 @@ export class Plugin {
     }
     const decision = decideAccess(conf, plan, counts);
     if (!decision.allowed && conf.policy === "local") counters.refund(plan.checks, plan.cost);
-    return { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
+    const outcome: AccessOutcome = { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
+    if (decision.overage !== undefined) markOverage(conf, prepared, outcome, decision.overage);
+    return outcome;
   }
 }
 

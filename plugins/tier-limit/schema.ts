@@ -4,10 +4,13 @@
  * all come from here.
  */
 import { parseCidr } from "../core/cidr";
-import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { thresholdEventsSpec, thresholdsSpec } from "./thresholds-schema";
 import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
+import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
+import { LIMIT_BY, windowLimitByField } from "./group";
+import { redisConnectionSpec } from "../io/redis-schema";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -47,8 +50,11 @@ const tier = record({
       keys: string({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits,
     }),
+    ...tierOverageFields,
   },
   check: (value) => {
+    const overage = overageProblem(value);
+    if (overage !== undefined) return overage;
     if (value["unlimited"] === true) return undefined;
     const limits = value["limits"] as { [method: string]: unknown } | undefined;
     if (limits !== undefined) for (const _method in limits) return undefined;
@@ -56,40 +62,10 @@ const tier = record({
   },
 });
 
-const redis = record({
+const redis = redisConnectionSpec({
   description: "Redis connection for policies redis and redis-cluster.",
-  required: true,
-  fields: {
-    host: string({ description: "Redis host (policy redis).", minLength: 1 }),
-    port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
-    cluster_nodes: array({
-      description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
-      elements: string({ description: "host:port", minLength: 3 }),
-    }),
-    username: string({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
-    password: string({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
-    database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1000 }),
-    timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1000, min: 1, max: 60_000 }),
-    pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 10_000 }),
-    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 60_000, min: 1, max: 3_600_000 }),
-    auto_pipeline: boolean({
-      description:
-        "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 × timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
-      default: true,
-    }),
-    ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
-    ssl_verify: boolean({
-      description:
-        "With ssl: check the certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
-      default: true,
-    }),
-    server_name: string({
-      description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
-      minLength: 1,
-    }),
-    ...CLIENT_CERT_FIELDS,
-  },
-  check: clientCertProblem,
+  single: "policy redis",
+  cluster: "policy redis-cluster",
 });
 
 function tierNamed(conf: { [key: string]: unknown }, name: unknown): boolean {
@@ -134,10 +110,12 @@ export const tierLimitSchema = record({
     default_tier: string({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
     anonymous_tier: string({ description: "Tier of a caller with no consumer; unset: 401." }),
     limit_by: string({
-      description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
-      oneOf: ["consumer", "credential", "ip"],
+      description:
+        "Whose requests are counted together: consumer, credential, ip, or group (the consumer's organization: every member shares one counter; see window_limit_by). Anonymous callers always by ip.",
+      oneOf: LIMIT_BY,
       default: "consumer",
     }),
+    ...windowLimitByField,
     counter_scope: string({
       description:
         "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
@@ -172,9 +150,12 @@ export const tierLimitSchema = record({
       default: "X-API-Tier",
       minLength: 1,
     }),
+    ...overageHeaderField,
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    thresholds: thresholdsSpec,
+    threshold_events: thresholdEventsSpec,
     ...CALENDAR_FIELDS,
   },
   check: (conf) => {

@@ -17,6 +17,12 @@ local ____entitlement_2Danchor = require("tollgate.tier_limit.entitlement_anchor
 local callerBounds = ____entitlement_2Danchor.callerBounds
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
+local ____group = require("tollgate.tier_limit.group")
+local memoKey = ____group.memoKey
+local organizationScope = ____group.organizationScope
+local windowPrefix = ____group.windowPrefix
+local ____overage = require("tollgate.tier_limit.overage")
+local overBy = ____overage.overBy
 local ____resolve = require("tollgate.tier_limit.resolve")
 local counterScope = ____resolve.counterScope
 local counterSubject = ____resolve.counterSubject
@@ -25,18 +31,18 @@ local resolveTier = ____resolve.resolveTier
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
 function ____exports.previousWeight(check, now)
-    -- plugins/tier-limit/decide.ts:53
+    -- plugins/tier-limit/decide.ts:55
     if not check.sliding then
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
 end
 local function reject(status, ____error, message)
-    -- plugins/tier-limit/decide.ts:73
+    -- plugins/tier-limit/decide.ts:77
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
 local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
-    -- plugins/tier-limit/decide.ts:77
+    -- plugins/tier-limit/decide.ts:81
     local window = prepared.window
     local start
     local ____end
@@ -71,7 +77,7 @@ local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
 end
 local RECENT_CHECKS_MAX = 1024
 local function rememberedChecks(prepared, keyPrefix, now, anchor)
-    -- plugins/tier-limit/decide.ts:130
+    -- plugins/tier-limit/decide.ts:134
     local entry = prepared.recentChecks.byPrefix[keyPrefix]
     if entry == nil then
         return nil
@@ -79,7 +85,7 @@ local function rememberedChecks(prepared, keyPrefix, now, anchor)
     return now >= entry.from and now < entry["until"] and entry.anchor == anchor and entry.checks or nil
 end
 local function rememberChecks(prepared, keyPrefix, checks, anchor)
-    -- plugins/tier-limit/decide.ts:136
+    -- plugins/tier-limit/decide.ts:140
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -107,7 +113,7 @@ local function rememberChecks(prepared, keyPrefix, checks, anchor)
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:156
+    -- plugins/tier-limit/decide.ts:160
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -145,10 +151,13 @@ function ____exports.planAccess(conf, facts, now, prepared)
             cost = cost
         }
     end
-    local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local levels = prepared.levels
+    local scope = levels.tag == "group" and organizationScope(counterScope(conf, facts)) or counterScope(conf, facts)
+    local keyPrefix = "tl:{" .. scope .. ":" .. counterSubject(conf, facts, levels.tag) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local memo = memoKey(keyPrefix, levels, facts)
     local calendar = prepared.calendar
     local anchor = callerAnchor(calendar, facts, now)
-    local remembered = rememberedChecks(prepared, keyPrefix, now, anchor)
+    local remembered = rememberedChecks(prepared, memo, now, anchor)
     if remembered ~= nil then
         return {
             kind = "count",
@@ -164,7 +173,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
     if count > 0 then
         checks[#checks + 1] = check(
             windows[1],
-            keyPrefix,
+            windowPrefix(keyPrefix, windows[1].limitBy, facts),
             sliding,
             now,
             calendar,
@@ -174,7 +183,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
     if count > 1 then
         checks[#checks + 1] = check(
             windows[2],
-            keyPrefix,
+            windowPrefix(keyPrefix, windows[2].limitBy, facts),
             sliding,
             now,
             calendar,
@@ -186,7 +195,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
         while i < count do
             checks[#checks + 1] = check(
                 windows[i + 1],
-                keyPrefix,
+                windowPrefix(keyPrefix, windows[i + 1].limitBy, facts),
                 sliding,
                 now,
                 calendar,
@@ -195,7 +204,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
             i = i + 1
         end
     end
-    rememberChecks(prepared, keyPrefix, checks, anchor)
+    rememberChecks(prepared, memo, checks, anchor)
     return {
         kind = "count",
         tier = tierName,
@@ -206,10 +215,12 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:200
+    -- plugins/tier-limit/decide.ts:208
+    local ____opt_1 = entry.spec.overage
+    local limit = ____opt_1 and ____opt_1.admit or entry.spec.limit
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
-    if weight == 0 or current > entry.spec.limit then
+    if weight == 0 or current > limit then
         if weight == 0 then
             return math.max(
                 1,
@@ -218,14 +229,14 @@ local function retryAfter(entry, current, previous, cost, now)
         end
         local length = entry.resetAt - entry.windowStart
         local without = current - cost
-        local extra = without > entry.spec.limit - cost and length * (1 - (entry.spec.limit - cost) / without) or 0
+        local extra = without > limit - cost and length * (1 - (limit - cost) / without) or 0
         return math.max(
             1,
             math.ceil(untilEnd + extra)
         )
     end
     local length = entry.resetAt - entry.windowStart
-    local elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous)
+    local elapsedNeeded = length * (1 - (limit - current) / previous)
     return math.max(
         1,
         math.ceil(entry.windowStart + elapsedNeeded - now)
@@ -233,13 +244,28 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:228
+    -- plugins/tier-limit/decide.ts:242
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
     local remaining = left > 0 and left or 0
-    if estimate > entry.spec.limit and tally.exceeded == -1 then
-        tally.exceeded = i
+    local soft = entry.spec.overage
+    if soft == nil then
+        if estimate > entry.spec.limit and tally.exceeded == -1 then
+            tally.exceeded = i
+        end
+    else
+        if estimate > soft.admit and tally.exceeded == -1 then
+            tally.exceeded = i
+        end
+        local over = overBy(estimate, entry.spec.limit)
+        if over > 0 then
+            tally.overage = tally.overage == "" and entry.spec.window or tally.overage .. "," .. entry.spec.window
+            if tally.overHeaders == nil then
+                tally.overHeaders = {}
+            end
+            tally.overHeaders[soft.header] = tostring(over)
+        end
     end
     if not hide then
         headers[entry.spec.limitHeader] = entry.spec.limitText
@@ -254,7 +280,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:249
+    -- plugins/tier-limit/decide.ts:275
     if headers == nil then
         headers = {}
     end
@@ -262,7 +288,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
     local checks = plan.checks
     local count = #checks
     local now = plan.now
-    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0}
+    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0, overage = ""}
     if count > 0 then
         tallyWindow(
             tally,
@@ -312,12 +338,20 @@ function ____exports.decideAccess(conf, plan, counts, headers)
             math.ceil(entry.resetAt - now)
         ))
     end
-    local ____counts_allowed_1 = counts.allowed
-    if ____counts_allowed_1 == nil then
-        ____counts_allowed_1 = exceeded == -1
+    local ____counts_allowed_3 = counts.allowed
+    if ____counts_allowed_3 == nil then
+        ____counts_allowed_3 = exceeded == -1
     end
-    local allowed = ____counts_allowed_1
+    local allowed = ____counts_allowed_3
     if allowed then
+        if tally.overage ~= "" then
+            if not hide then
+                for name in pairs(tally.overHeaders) do
+                    headers[name] = tally.overHeaders[name]
+                end
+            end
+            return {allowed = true, tier = plan.tier, responseHeaders = headers, overage = tally.overage}
+        end
         return {allowed = true, tier = plan.tier, responseHeaders = headers}
     end
     local index = exceeded ~= -1 and exceeded or tightest
@@ -344,7 +378,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:305
+    -- plugins/tier-limit/decide.ts:337
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -357,7 +391,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:326
+    -- plugins/tier-limit/decide.ts:358
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -379,7 +413,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:339
+    -- plugins/tier-limit/decide.ts:371
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

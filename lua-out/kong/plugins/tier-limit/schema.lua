@@ -52,8 +52,13 @@ return {
           { hide_client_headers = { type = "boolean", default = false } },
           { jwt_claim = { type = "string", default = "tier", len_min = 1 } },
           {
-            limit_by = { type = "string", default = "consumer", one_of = { "consumer", "credential", "ip" } },
+            limit_by = {
+              type = "string",
+              default = "consumer",
+              one_of = { "consumer", "credential", "ip", "group" },
+            },
           },
+          { overage_header = { type = "string", default = "X-API-Overage", len_min = 1 } },
           {
             policy = { type = "string", default = "local", one_of = { "local", "redis", "redis-cluster" } },
           },
@@ -79,6 +84,50 @@ return {
                 { username = { type = "string", len_min = 1, referenceable = true } },
               },
             },
+          },
+          {
+            threshold_events = {
+              type = "record",
+              required = true,
+              fields = {
+                { source = { type = "string", default = "tollgate/tier-limit", len_min = 1 } },
+                {
+                  type = { type = "string", default = "com.tollgate.quota.threshold", len_min = 1 },
+                },
+                {
+                  webhook = {
+                    type = "record",
+                    fields = {
+                      { client_cert = { type = "string", len_min = 1, referenceable = true } },
+                      { client_key = { type = "string", len_min = 1, referenceable = true } },
+                      {
+                        initial_backoff_ms = { type = "integer", default = 500, between = { 1, 60000 } },
+                      },
+                      {
+                        max_backoff_ms = { type = "integer", default = 30000, between = { 1, 600000 } },
+                      },
+                      {
+                        max_events = { type = "integer", default = 10000, between = { 1, 1000000 } },
+                      },
+                      {
+                        secret = { type = "string", required = true, len_min = 8, referenceable = true },
+                      },
+                      { server_name = { type = "string", len_min = 1 } },
+                      {
+                        signature_header = { type = "string", default = "Tollgate-Signature", len_min = 1 },
+                      },
+                      { ssl_verify = { type = "boolean", default = true } },
+                      { timeout_ms = { type = "integer", default = 2000, between = { 1, 60000 } } },
+                      { url = { type = "string", required = true, len_min = 8 } },
+                    },
+                    required = false,
+                  },
+                },
+              },
+            },
+          },
+          {
+            thresholds = { type = "array", elements = { type = "integer", between = { 1, 1000 } } },
           },
           { tier_header = { type = "string", default = "X-API-Tier", len_min = 1 } },
           {
@@ -121,6 +170,25 @@ return {
                       },
                     },
                   },
+                  {
+                    max_overage = {
+                      type = "map",
+                      keys = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
+                      values = { type = "integer", between = { 0, 1000000000 } },
+                    },
+                  },
+                  {
+                    overage = {
+                      type = "array",
+                      elements = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
+                    },
+                  },
                   { unlimited = { type = "boolean", default = false } },
                 },
               },
@@ -129,6 +197,16 @@ return {
           { timezone = { type = "string", len_min = 1 } },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
+          {
+            window_limit_by = {
+              type = "map",
+              keys = {
+                type = "string",
+                one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+              },
+              values = { type = "string", one_of = { "consumer", "credential", "ip", "group" } },
+            },
+          },
         },
       },
     },

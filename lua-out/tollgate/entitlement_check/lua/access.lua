@@ -28,14 +28,26 @@ local ____log_2Dgate = require("tollgate.io.lua.log_gate")
 local logGate = ____log_2Dgate.logGate
 local ____record_2Dperiod = require("tollgate.entitlement_check.record_period")
 local recordAnswerPeriod = ____record_2Dperiod.recordAnswerPeriod
+local ____fleet_2Dinvalidation = require("tollgate.io.lua.fleet_invalidation")
+local useFleetInvalidation = ____fleet_2Dinvalidation.useFleetInvalidation
+--- Makes this node's invalidations of `conf`'s cache fleet-wide when it says
+-- invalidation: redis. The hosts call it wherever they first see a config (Kong
+-- configure, APISIX check_schema); the first request of a config calls it too.
+function ____exports.entitlementFleet(conf)
+    -- plugins/entitlement-check/lua/access.ts:65
+    if conf.invalidation == "redis" then
+        useFleetInvalidation(conf.cache.dict, conf.redis)
+    end
+end
 function newService(conf)
-    -- plugins/entitlement-check/lua/access.ts:59
+    -- plugins/entitlement-check/lua/access.ts:69
+    ____exports.entitlementFleet(conf)
     local s = conf.service
     local request = serviceRequest(s)
     local format = s.format
     local features = format == "openmeter" and (conf.required_features or ({})) or nil
     local function fetch(subject)
-        -- plugins/entitlement-check/lua/access.ts:65
+        -- plugins/entitlement-check/lua/access.ts:76
         if request == nil then
             return nil, "service.url is not an http(s) URL"
         end
@@ -98,7 +110,7 @@ services = setmetatable({}, {__mode = "k"})
 local canonicalByConfig = setmetatable({}, {__mode = "kv"})
 local canonicalByEncoding = setmetatable({}, {__mode = "v"})
 local function canonical(conf)
-    -- plugins/entitlement-check/lua/access.ts:36
+    -- plugins/entitlement-check/lua/access.ts:37
     local known = canonicalByConfig[conf]
     if known ~= nil then
         return known
@@ -121,19 +133,19 @@ local function canonical(conf)
     return first
 end
 local function decodeLookup(payload)
-    -- plugins/entitlement-check/lua/access.ts:49
+    -- plugins/entitlement-check/lua/access.ts:50
     local value = cjson.decode(payload)
     return type(value) == "table" and value or nil
 end
 local function serviceFor(conf)
-    -- plugins/entitlement-check/lua/access.ts:54
+    -- plugins/entitlement-check/lua/access.ts:55
     return services[conf] or newService(conf)
 end
 --- Makes `lookup` the cached answer about `subject` for configs that reach the service
 -- as `original` does (same URL, format, credentials, TLS: the cache namespace); all
 -- other cached answers about it are dropped. Signed webhooks (lua/webhook.ts).
 function ____exports.storeServiceAnswer(original, subject, lookup)
-    -- plugins/entitlement-check/lua/access.ts:117
+    -- plugins/entitlement-check/lua/access.ts:128
     local payload = cjson.encode(lookup)
     return storeAnswer(
         serviceFor(canonical(original)).cache,
@@ -143,7 +155,7 @@ function ____exports.storeServiceAnswer(original, subject, lookup)
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
-    -- plugins/entitlement-check/lua/access.ts:123
+    -- plugins/entitlement-check/lua/access.ts:134
     local configs = 0
     local contents = 0
     local serviceCount = 0
@@ -160,14 +172,14 @@ function ____exports.configStateSizes()
 end
 --- Which optional request facts `conf` needs (adapters read only those).
 function ____exports.entitlementNeeds(conf)
-    -- plugins/entitlement-check/lua/access.ts:134
+    -- plugins/entitlement-check/lua/access.ts:145
     return prepare(canonical(conf)).needs
 end
 local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
-    -- plugins/entitlement-check/lua/access.ts:164
+    -- plugins/entitlement-check/lua/access.ts:175
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
@@ -179,7 +191,7 @@ function ____exports.rememberedEntitlement(conf, consumer)
 end
 --- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
-    -- plugins/entitlement-check/lua/access.ts:172
+    -- plugins/entitlement-check/lua/access.ts:183
     if outcome.warning ~= nil then
         return
     end
@@ -213,7 +225,7 @@ end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).
 function ____exports.entitlementAccess(original, facts, consumer)
-    -- plugins/entitlement-check/lua/access.ts:194
+    -- plugins/entitlement-check/lua/access.ts:205
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then
