@@ -2,7 +2,9 @@
  * entitlement-check's webhook route under Kong's JS plugin server (npm kong-pdk),
  * driven over its msgpack-RPC socket as Kong drives it: a signed Stripe event on a
  * webhook instance drops the subject's answer in the other instances of the process;
- * a bad signature is refused and drops nothing; tollgate's contract sets an answer.
+ * a bad signature is refused and drops nothing; tollgate's contract sets an answer; the
+ * billing periods webhooks carry reach tier-limit (anchor source entitlement) in the
+ * same process, though each plugin is its own bundle.
  */
 import Stripe from "stripe";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -48,6 +50,7 @@ onHosts("entitlement-check webhooks on Kong's JS plugin server (kong-pdk)", () =
   let protectedId: number;
   let stripeHook: number;
   let tollgateHook: number;
+  let quota: number;
 
   beforeAll(async () => {
     service = await startEntitlementService();
@@ -58,6 +61,8 @@ onHosts("entitlement-check webhooks on Kong's JS plugin server (kong-pdk)", () =
     protectedId = await start({ ...base, required_features: ["reports"] });
     stripeHook = await start({ ...base, webhook: { provider: "stripe", secret: SECRET } });
     tollgateHook = await start({ ...base, webhook: { provider: "tollgate", secret: SECRET } });
+    const limit = { default_tier: "free", algorithm: "fixed", anchor_sources: ["entitlement"], tiers: { free: { limits: { GET: { month: 2 } } } } };
+    quota = ((await rpc.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(limit) })) as { Id: number }).Id;
   });
 
   afterAll(async () => {
@@ -112,5 +117,33 @@ onHosts("entitlement-check webhooks on Kong's JS plugin server (kong-pdk)", () =
     const calls = service.calls.get("cus_set");
     expect((await phase(rpc, protectedId, { consumer: "cus_set" }))?.status).toBe(402);
     expect(service.calls.get("cus_set")).toBe(calls);
+  });
+
+  it("a webhook's billing period is tier-limit's monthly window: a moved period restarts the count", async () => {
+    const old = t() - 10 * 86400;
+    const set = JSON.stringify({ id: "tg-kjs-period", subjects: ["cus_q"], answer: { plan: "free", current_period_start: old, current_period_end: old + 30 * 86400 } });
+    const first = await phase(rpc, tollgateHook, {
+      method: "POST",
+      headers: { "tollgate-signature": stripe.webhooks.generateTestHeaderString({ payload: set, secret: SECRET, timestamp: t() }) },
+      body: set,
+    });
+    expect(first).toMatchObject({ status: 200, body: { action: "set" } });
+    expect(await phase(rpc, quota, { consumer: "cus_q" })).toBeUndefined();
+    expect(await phase(rpc, quota, { consumer: "cus_q" })).toBeUndefined();
+    expect((await phase(rpc, quota, { consumer: "cus_q" }))?.status).toBe(429);
+
+    // Stripe (API 2025-03-31.basil and later: the period on the items) resets the cycle to now.
+    const now = t();
+    const items = { object: "list", data: [{ id: "si_1", object: "subscription_item", current_period_start: now, current_period_end: now + 30 * 86400 }] };
+    const moved = JSON.stringify({ id: "evt_kjs_period", object: "event", type: "customer.subscription.updated", data: { object: { id: "sub_1", object: "subscription", customer: "cus_q", status: "active", items } } });
+    const hook = await phase(rpc, stripeHook, {
+      method: "POST",
+      headers: { "stripe-signature": stripe.webhooks.generateTestHeaderString({ payload: moved, secret: SECRET, timestamp: t() }) },
+      body: moved,
+    });
+    expect(hook).toMatchObject({ status: 200 });
+    // tier-limit reads a caller's period again after at most a second.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await phase(rpc, quota, { consumer: "cus_q" })).toBeUndefined();
   });
 });
