@@ -49,6 +49,16 @@ export const tierLimitQuota = (): object => ({
   },
 });
 
+/**
+ * tierLimitQuota with anchor source entitlement first (no entitlement-check on the route,
+ * so no period is recorded and the consumer's tag answers): the source's per-request
+ * cost — a memo lookup per request, a shared dict get per caller at most once a second.
+ */
+export const tierLimitQuotaEntitlement = (): object => {
+  const quota = tierLimitQuota() as { name: string; config: object };
+  return { name: quota.name, config: { ...quota.config, anchor_sources: ["entitlement", "consumer"] } };
+};
+
 /** The hand-written Lua equivalent of tier-limit's local policy (not shipped; see its header). */
 export const handwrittenTierLimit = { name: "handwritten-tier-limit", config: { tiers } };
 export const HANDWRITTEN_LUA_PATH = join(REPO_ROOT, "tests/bench/handwritten");

@@ -45,6 +45,7 @@ import {
   keyAuth,
   tierLimit,
   tierLimitQuota,
+  tierLimitQuotaEntitlement,
 } from "./plugins.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -204,6 +205,11 @@ const SCENARIOS: Scenario[] = [
     "tier-limit-quota",
     "tier-limit-local's config with a monthly quota on the consumer's billing anchor (tag billing_anchor) in America/New_York, beside the per-second burst limit",
     () => [keyAuth, tierLimitQuota()],
+  ),
+  kongScenario(
+    "tier-limit-quota-entitlement",
+    "tier-limit-quota with anchor_sources [entitlement, consumer] and no period recorded: the entitlement source's per-request cost",
+    () => [keyAuth, tierLimitQuotaEntitlement()],
   ),
   kafkaUsage(),
   // Next to nginx-limit-req, which ran alone in its baseline round: the pairs before keep their order.
