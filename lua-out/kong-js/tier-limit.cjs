@@ -14757,7 +14757,8 @@ function prepare(conf) {
       jwtClaims: hasSource(conf, "jwt_claim"),
       clientIp: trustedHeader !== void 0 || conf.limit_by === "ip",
       credential: conf.limit_by === "credential",
-      routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
+      routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
+      path: conf.usage_path !== void 0
     },
     storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
@@ -15281,7 +15282,11 @@ var tierLimitSchema = record({
     }),
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
-    error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" })
+    error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    usage_path: string2({
+      description: "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
+      minLength: 1
+    })
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -15311,6 +15316,8 @@ var tierLimitSchema = record({
         if (parseCidr(cidrs[i]) === void 0) return `trusted_cidrs.${i + 1}: '${cidrs[i]}' is not a CIDR range`;
       }
     }
+    const usagePath = conf["usage_path"];
+    if (typeof usagePath === "string" && usagePath.indexOf("/") !== 0) return "usage_path: must start with /";
     const redisConf = conf["redis"];
     if (conf["policy"] === "redis" && redisConf.host === void 0) return "redis.host: required for policy redis";
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === void 0 || redisConf.cluster_nodes.length === 0)) {

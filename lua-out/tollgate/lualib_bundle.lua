@@ -778,6 +778,14 @@ do
     Set[Symbol.species] = Set
 end
 
+local function __TS__ArrayMap(self, callbackfn, thisArg)
+    local result = {}
+    for i = 1, #self do
+        result[i] = callbackfn(thisArg, self[i], i - 1, self)
+    end
+    return result
+end
+
 return {
   __TS__StringSplit = __TS__StringSplit,
   __TS__StringCharCodeAt = __TS__StringCharCodeAt,
@@ -812,5 +820,6 @@ return {
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
   __TS__ObjectRest = __TS__ObjectRest,
-  Set = Set
+  Set = Set,
+  __TS__ArrayMap = __TS__ArrayMap
 }

@@ -153,6 +153,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
       clientIp: trustedHeader !== undefined || conf.limit_by === "ip",
       credential: conf.limit_by === "credential",
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
+      path: conf.usage_path !== undefined,
     },
     storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,

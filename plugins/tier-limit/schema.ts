@@ -172,6 +172,11 @@ export const tierLimitSchema = record({
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    usage_path: string({
+      description:
+        "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
+      minLength: 1,
+    }),
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -201,6 +206,8 @@ export const tierLimitSchema = record({
         if (parseCidr(cidrs[i]!) === undefined) return `trusted_cidrs.${i + 1}: '${cidrs[i]}' is not a CIDR range`;
       }
     }
+    const usagePath = conf["usage_path"];
+    if (typeof usagePath === "string" && usagePath.indexOf("/") !== 0) return "usage_path: must start with /";
     const redisConf = conf["redis"] as { host?: string; cluster_nodes?: string[] };
     if (conf["policy"] === "redis" && redisConf.host === undefined) return "redis.host: required for policy redis";
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === undefined || redisConf.cluster_nodes.length === 0)) {

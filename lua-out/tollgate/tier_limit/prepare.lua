@@ -132,7 +132,8 @@ function ____exports.prepare(conf)
             jwtClaims = hasSource(conf, "jwt_claim"),
             clientIp = trustedHeader ~= nil or conf.limit_by == "ip",
             credential = conf.limit_by == "credential",
-            routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
+            routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service",
+            path = conf.usage_path ~= nil
         },
         storeErrors = __TS__New(
             LogThrottle,

@@ -147,10 +147,11 @@ ____exports.tierLimitSchema = record({
         tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
         hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
         error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
-        error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
+        error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"}),
+        usage_path = ____string({description = "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.", minLength = 1})
     },
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:176
+        -- plugins/tier-limit/schema.ts:181
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
@@ -192,6 +193,10 @@ ____exports.tierLimitSchema = record({
                     i = i + 1
                 end
             end
+        end
+        local usagePath = conf.usage_path
+        if type(usagePath) == "string" and (string.find(usagePath, "/", nil, true) or 0) - 1 ~= 0 then
+            return "usage_path: must start with /"
         end
         local redisConf = conf.redis
         if conf.policy == "redis" and redisConf.host == nil then

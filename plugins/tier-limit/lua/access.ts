@@ -12,6 +12,7 @@ import { logGate } from "../../io/lua/log-gate";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
 import { prepare, type PreparedTierLimit } from "../prepare";
+import { callerUsage } from "./usage-api";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
 
@@ -34,6 +35,7 @@ function countInRedis(
 export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prepared: PreparedTierLimit = prepare(conf)): AccessOutcome {
   // The tier header is ours: a client-sent copy never reaches the upstream.
   const clearUpstream = prepared.clearUpstream;
+  if (facts.path !== undefined && facts.path === conf.usage_path) return { clearUpstream, rejection: callerUsage(conf, prepared, facts, ngx.now()) };
   const plan = planAccess(conf, facts, ngx.now(), prepared);
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 

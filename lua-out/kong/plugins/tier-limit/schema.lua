@@ -115,6 +115,7 @@ return {
           },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
+          { usage_path = { type = "string", len_min = 1 } },
         },
       },
     },

@@ -16,6 +16,8 @@ local onStoreFailure = ____decide.onStoreFailure
 local planAccess = ____decide.planAccess
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
+local ____usage_2Dapi = require("tollgate.tier_limit.lua.usage_api")
+local callerUsage = ____usage_2Dapi.callerUsage
 local ____redis_2Dscript = require("tollgate.tier_limit.redis_script")
 local countsFromReply = ____redis_2Dscript.countsFromReply
 local scriptKeysAndArgs = ____redis_2Dscript.scriptKeysAndArgs
@@ -25,7 +27,7 @@ local script = {
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
-    -- plugins/tier-limit/lua/access.ts:20
+    -- plugins/tier-limit/lua/access.ts:21
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -40,11 +42,22 @@ local function countInRedis(prepared, checks, cost, now)
     return counts, nil
 end
 function ____exports.tierLimitAccess(conf, facts, prepared)
-    -- plugins/tier-limit/lua/access.ts:34
+    -- plugins/tier-limit/lua/access.ts:35
     if prepared == nil then
         prepared = prepare(conf)
     end
     local clearUpstream = prepared.clearUpstream
+    if facts.path ~= nil and facts.path == conf.usage_path then
+        return {
+            clearUpstream = clearUpstream,
+            rejection = callerUsage(
+                conf,
+                prepared,
+                facts,
+                ngx.now()
+            )
+        }
+    end
     local plan = planAccess(
         conf,
         facts,

@@ -1,0 +1,168 @@
+/**
+ * tier-limit's usage view, sans IO: which counters a subject has under one config, the
+ * numbers a usage answer shows for them, and what a reset or a credit does to them.
+ *
+ * The counters are found exactly as a request finds them (decide.ts planAccess), once
+ * per method key of the subject's tier, so the usage API and the rate-limit headers read
+ * the same keys; the numbers use decideAccess's arithmetic (tallyWindow), so `remaining`
+ * is the X-RateLimit-Remaining-<Window> a request would have been told at the same
+ * counts and time.
+ *
+ * A credit of n takes n off the current window's counter (which may go below zero): the
+ * estimate `previous * weight + current` then falls by exactly n, so n more requests of
+ * cost 1 fit before the limit, in a fixed or a sliding window. A reset sets the current
+ * and previous counters to 0, so the next request is admitted.
+ */
+import type { RequestFacts } from "../core/facts";
+import type { WindowCounts } from "../io/counter";
+import { planAccess, previousWeight, type CounterCheck } from "./decide";
+import type { PreparedTierLimit } from "./prepare";
+import type { TierLimitConfig } from "./schema";
+
+/** One window a subject is counted in: its method key (a tier's limits are per method) and counters. */
+export interface UsageTarget {
+  method: string;
+  check: CounterCheck;
+}
+
+/** The subject's windows under one config, or why there are none (a rejection's status and error). */
+export type SubjectWindows =
+  | { kind: "windows"; tier: string; unlimited: boolean; targets: UsageTarget[] }
+  | { kind: "none"; status: number; error: string; message: string };
+
+/**
+ * Every window of the subject `facts` describe, for each method key its tier limits
+ * ("GET", …, "*"; in that sorted order), shortest window first within a method, at `now`.
+ */
+export function subjectWindows(conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts, now: number): SubjectWindows {
+  // planAccess resolves the tier as a request would (and says 401/403 as it would).
+  const probe = planAccess(conf, facts, now, prepared);
+  if (probe.kind === "reject") {
+    const body = probe.rejection.body;
+    return { kind: "none", status: probe.rejection.status, error: `${body["error"]}`, message: `${body["message"]}` };
+  }
+  const tierName = probe.tier;
+  const tier = prepared.tiers[tierName]!;
+  const targets: UsageTarget[] = [];
+  const methods: string[] = [];
+  for (const method in tier.byMethod) methods.push(method);
+  methods.sort();
+  for (const method of methods) {
+    // planAccess with the method key itself as the method: it picks exactly that key's windows.
+    const plan = planAccess(conf, { ...facts, method }, now, prepared);
+    if (plan.kind !== "count" || plan.tier !== tierName) continue;
+    for (const check of plan.checks) targets.push({ method, check });
+  }
+  return { kind: "windows", tier: tierName, unlimited: tier.unlimited, targets };
+}
+
+/** One window as the usage API shows it. */
+export interface WindowUsage {
+  method: string;
+  window: string;
+  tier: string;
+  limit: number;
+  /** Requests counted in the window (the sliding estimate, rounded up), never below 0. */
+  used: number;
+  /** As X-RateLimit-Remaining-<Window>: floor(limit - estimate), never below 0. */
+  remaining: number;
+  /** How far the count is past the limit (0 unless requests were admitted beyond it). */
+  overage: number;
+  /** Epoch seconds: the window's first second, and the second it resets at. */
+  window_start: number;
+  reset_at: number;
+  /** As RateLimit-Reset: whole seconds until reset_at, at least 1. */
+  reset_in: number;
+}
+
+/** The usage numbers of one window from its counters' values at `now`. */
+export function windowUsage(target: UsageTarget, tier: string, current: number, previous: number, now: number): WindowUsage {
+  const check = target.check;
+  const limit = check.spec.limit;
+  const estimate = previous * previousWeight(check, now) + current;
+  // decide.ts tallyWindow's arithmetic, so the answer equals the headers.
+  const left = Math.floor(limit - estimate);
+  const used = Math.ceil(estimate);
+  return {
+    method: target.method,
+    window: check.spec.window,
+    tier,
+    limit,
+    used: used > 0 ? used : 0,
+    remaining: left > 0 ? left : 0,
+    overage: used > limit ? used - limit : 0,
+    window_start: check.windowStart,
+    reset_at: check.resetAt,
+    reset_in: Math.max(1, Math.ceil(check.resetAt - now)),
+  };
+}
+
+/** The usage of every target from a store's counts (same order). */
+export function usageOf(targets: readonly UsageTarget[], tier: string, counts: WindowCounts, now: number): WindowUsage[] {
+  const out: WindowUsage[] = [];
+  for (let i = 0; i < targets.length; i++) out.push(windowUsage(targets[i]!, tier, counts.current[i] ?? 0, counts.previous[i] ?? 0, now));
+  return out;
+}
+
+/** An operator's adjustment: a reset, or a credit of `units`, to the windows named (all when `window` is unset). */
+export interface Adjustment {
+  kind: "reset" | "credit";
+  units: number;
+  window?: string;
+}
+
+/** A refused adjustment: 400 with the field named. */
+export interface AdjustmentProblem {
+  field: string;
+  message: string;
+}
+
+const MAX_CREDIT = 1_000_000_000;
+
+/** `window` of a reset or credit: absent, or a window name (checked against the subject's windows later). */
+function parseWindow(value: unknown): { window?: string } | AdjustmentProblem {
+  if (value === undefined) return {};
+  if (typeof value !== "string" || value === "") return { field: "window", message: "window: must be a window name (second, minute, hour, day, month)" };
+  return { window: value };
+}
+
+/**
+ * A credit's parameters as the Admin API received them (`units` from JSON is a number,
+ * from a query or form a string): a whole number from 1 to 1e9, and an optional window.
+ */
+export function parseCredit(params: { readonly [name: string]: unknown }): Adjustment | AdjustmentProblem {
+  const raw = params["units"];
+  // Number() is tonumber() in Lua: both read "50", "-5", "2.5"; NaN (nil in Lua) for the rest.
+  const units = typeof raw === "number" ? raw : typeof raw === "string" && raw !== "" ? Number(raw) : NaN;
+  if (units !== units) return { field: "units", message: "units: required, a whole number of requests to give back" };
+  if (units !== Math.floor(units)) return { field: "units", message: "units: must be a whole number" };
+  if (units < 1 || units > MAX_CREDIT) return { field: "units", message: `units: must be from 1 to ${MAX_CREDIT}` };
+  const window = parseWindow(params["window"]);
+  if ("field" in window) return window;
+  return { kind: "credit", units, window: window.window };
+}
+
+/** A reset's parameters: an optional window. */
+export function parseReset(params: { readonly [name: string]: unknown }): Adjustment | AdjustmentProblem {
+  const window = parseWindow(params["window"]);
+  if ("field" in window) return window;
+  return { kind: "reset", units: 0, window: window.window };
+}
+
+/** The targets an adjustment applies to: those of its window, or all. */
+export function adjustedTargets(targets: readonly UsageTarget[], adjustment: Adjustment): UsageTarget[] {
+  const out: UsageTarget[] = [];
+  for (const target of targets) if (adjustment.window === undefined || target.check.spec.window === adjustment.window) out.push(target);
+  return out;
+}
+
+/** The counts after an adjustment (what the stores apply, as arithmetic). */
+export function adjustedCounts(counts: WindowCounts, adjustment: Adjustment): WindowCounts {
+  const current: number[] = [];
+  const previous: number[] = [];
+  for (let i = 0; i < counts.current.length; i++) {
+    current.push(adjustment.kind === "reset" ? 0 : (counts.current[i] ?? 0) - adjustment.units);
+    previous.push(adjustment.kind === "reset" ? 0 : (counts.previous[i] ?? 0));
+  }
+  return { current, previous };
+}
