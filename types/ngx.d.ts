@@ -11,6 +11,9 @@
 /** @noSelf */
 interface NgxReq {
   get_method(): string;
+  read_body(): void;
+  /** The request body when nginx kept it in memory; undefined when empty or spooled to a file. */
+  get_body_data(): string | undefined;
   get_headers(maxHeaders?: number, raw?: boolean): LuaTable<string, string | string[]>;
   set_header(name: string, value: string | string[]): void;
   clear_header(name: string): void;

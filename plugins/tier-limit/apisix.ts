@@ -5,6 +5,7 @@
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import { tierLimitAccess } from "./lua/access";
+import { usageApiRoutes } from "./lua/apisix-usage-api";
 import { prepare } from "./prepare";
 import { TIER_LIMIT_APISIX_PRIORITY, TIER_LIMIT_NAME, TIER_LIMIT_VERSION } from "./meta";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
@@ -24,6 +25,7 @@ function access(conf: TierLimitConfig, ctx: ApisixCtx): LuaMultiReturn<[number, 
 
 export = {
   version: TIER_LIMIT_VERSION,
+  api: usageApiRoutes,
   priority: TIER_LIMIT_APISIX_PRIORITY,
   name: TIER_LIMIT_NAME,
   schema,
