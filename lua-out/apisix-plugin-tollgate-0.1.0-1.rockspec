@@ -112,6 +112,7 @@ build = {
     ["tollgate.lualib_bundle"] = "tollgate/lualib_bundle.lua",
     ["tollgate.tier_limit.decide"] = "tollgate/tier_limit/decide.lua",
     ["tollgate.tier_limit.lua.access"] = "tollgate/tier_limit/lua/access.lua",
+    ["tollgate.tier_limit.lua.apisix_usage_api"] = "tollgate/tier_limit/lua/apisix_usage_api.lua",
     ["tollgate.tier_limit.lua.usage_api"] = "tollgate/tier_limit/lua/usage_api.lua",
     ["tollgate.tier_limit.lua.usage_store"] = "tollgate/tier_limit/lua/usage_store.lua",
     ["tollgate.tier_limit.meta"] = "tollgate/tier_limit/meta.lua",

@@ -202,7 +202,7 @@ describeGateway.each(HOSTS)("tier-limit usage API, %s-shaped host with 2 workers
     // A customer's route passes such paths to its upstream, counted like any request.
     const through = await request(`${gateway.url}/local/tier-limit/usage/${USERS.premium}/reset`, { method: "POST", headers: { apikey: KEYS.free } });
     expect(through.status).toBe(200);
-    expect((through.body as { path?: string }).path ?? "").toContain("/local/tier-limit/usage");
+    expect((through.body as { uri?: string }).uri ?? "").toContain("/tier-limit/usage/premium_user/reset");
     expect((await usage(USERS.free, "local")).windows[0]!.used).toBe(2);
   });
 });

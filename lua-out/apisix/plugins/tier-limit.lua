@@ -6,6 +6,8 @@ local applyApisixOutcome = ____adapter.applyApisixOutcome
 local toJsonSchema = ____adapter.toJsonSchema
 local ____access = require("tollgate.tier_limit.lua.access")
 local tierLimitAccess = ____access.tierLimitAccess
+local ____apisix_2Dusage_2Dapi = require("tollgate.tier_limit.lua.apisix_usage_api")
+local usageApiRoutes = ____apisix_2Dusage_2Dapi.usageApiRoutes
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____meta = require("tollgate.tier_limit.meta")
@@ -16,11 +18,11 @@ local ____schema = require("tollgate.tier_limit.schema")
 local tierLimitSchema = ____schema.tierLimitSchema
 local schema = toJsonSchema(tierLimitSchema)
 local function check_schema(conf)
-    -- plugins/tier-limit/apisix.ts:14
+    -- plugins/tier-limit/apisix.ts:15
     return apisixCheckSchema(schema, tierLimitSchema, conf)
 end
 local function access(conf, ctx)
-    -- plugins/tier-limit/apisix.ts:18
+    -- plugins/tier-limit/apisix.ts:19
     local prepared = prepare(conf)
     local rejection = applyApisixOutcome(
         ctx,
@@ -37,6 +39,7 @@ local function access(conf, ctx)
 end
 local ____exports = {
     version = TIER_LIMIT_VERSION,
+    api = usageApiRoutes,
     priority = TIER_LIMIT_APISIX_PRIORITY,
     name = TIER_LIMIT_NAME,
     schema = schema,

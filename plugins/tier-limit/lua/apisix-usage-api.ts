@@ -31,10 +31,25 @@ function routeConfigs(): UsageConfig[] {
     if (conf === undefined) continue;
     const id = `route:${route.id}`;
     // apisix/plugin.lua merge_service_route: a route with a service runs as "route&service".
-    const scope = route.service_id === undefined ? id : `route&service:${route.id}&${route.service_id}`;
-    out.push({ conf, id, scope });
+    const [type, confId] = route.service_id === undefined ? ["route", `${route.id}`] : ["route&service", `${route.id}&${route.service_id}`];
+    out.push({ conf, id, scope: `${type}:${confId}`, scopeFor: (consumer) => consumerScope(type, confId, consumer) });
   }
   return out;
+}
+
+/**
+ * An authenticated request's ctx.conf_type / conf_id: apisix/plugin.lua
+ * merge_consumer_route (3.18.0) appends "&consumer" and the consumer's name, then
+ * "&consumer_group" and the group's id for a consumer in a group.
+ */
+function consumerScope(type: string, confId: string, consumer: ConsumerFacts): string {
+  let scopeType = `${type}&consumer`;
+  let scopeId = `${confId}&${consumer.id}`;
+  if (consumer.group !== undefined) {
+    scopeType = `${scopeType}&consumer_group`;
+    scopeId = `${scopeId}&${consumer.group}`;
+  }
+  return `${scopeType}:${scopeId}`;
 }
 
 function findConsumer(name: string): ConsumerFacts | undefined {

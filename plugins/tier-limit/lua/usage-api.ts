@@ -35,6 +35,8 @@ export interface UsageConfig {
   id: string;
   /** RequestFacts.configScope of the requests this config handles ("route:<id>", "global", …). */
   scope: string;
+  /** The configScope of this consumer's requests, where the host makes it per consumer (APISIX). */
+  scopeFor?: (this: void, consumer: ConsumerFacts) => string;
 }
 
 export interface UsageAnswer {
@@ -67,7 +69,8 @@ function configUsage(entry: UsageConfig, consumer: ConsumerFacts, params: Params
     return { part, touched: 0 };
   }
   const prepared = prepare(conf);
-  const facts = { method: "GET", consumer, configScope: entry.scope, routeId: text(params, "route"), serviceId: text(params, "service") };
+  const scope = entry.scopeFor === undefined ? entry.scope : entry.scopeFor(consumer);
+  const facts = { method: "GET", consumer, configScope: scope, routeId: text(params, "route"), serviceId: text(params, "service") };
   const found = subjectWindows(conf, prepared, facts, now);
   if (found.kind === "none") {
     part["error"] = found.error;
