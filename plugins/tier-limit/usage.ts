@@ -15,8 +15,8 @@
  */
 import type { RequestFacts } from "../core/facts";
 import type { WindowCounts } from "../io/counter";
-import { planAccess, previousWeight, type CounterCheck } from "./decide";
-import type { PreparedTierLimit } from "./prepare";
+import { decideAccess, planAccess, previousWeight, type CounterCheck } from "./decide";
+import { prepare, type PreparedTierLimit } from "./prepare";
 import type { TierLimitConfig } from "./schema";
 
 /** One window a subject is counted in: its method key (a tier's limits are per method) and counters. */
@@ -165,4 +165,66 @@ export function adjustedCounts(counts: WindowCounts, adjustment: Adjustment): Wi
     previous.push(adjustment.kind === "reset" ? 0 : (counts.previous[i] ?? 0));
   }
   return { current, previous };
+}
+
+/** What usageScenario reports: the usage after the step, and how many of the requests that follow were admitted. */
+export interface UsageScenarioResult {
+  tier?: string;
+  problem?: AdjustmentProblem;
+  usage?: WindowUsage[];
+  admitted?: number;
+}
+
+/**
+ * For test vectors, the whole arithmetic in one call: the subject of `facts` has `counts`
+ * (one per window of subjectWindows, in its order); `action` ("usage", "reset" or
+ * "credit" with `params` as the API takes them) is applied; then `requests` requests of
+ * `facts` at `now` are decided one by one as the local store does (add the cost, refund
+ * a refused one).
+ */
+export function usageScenario(
+  conf: TierLimitConfig,
+  facts: RequestFacts,
+  now: number,
+  counts: WindowCounts,
+  action: "usage" | "reset" | "credit",
+  params: { [name: string]: unknown },
+  requests: number,
+): UsageScenarioResult {
+  const prepared = prepare(conf);
+  const found = subjectWindows(conf, prepared, facts, now);
+  if (found.kind === "none") return {};
+  let state = counts;
+  if (action !== "usage") {
+    const adjustment = action === "credit" ? parseCredit(params) : parseReset(params);
+    if ("field" in adjustment) return { tier: found.tier, problem: adjustment };
+    const current: number[] = [];
+    const previous: number[] = [];
+    for (let i = 0; i < found.targets.length; i++) {
+      const one = { current: [counts.current[i] ?? 0], previous: [counts.previous[i] ?? 0] };
+      const chosen = adjustedTargets([found.targets[i]!], adjustment).length === 1;
+      const after = chosen ? adjustedCounts(one, adjustment) : one;
+      current.push(after.current[0]!);
+      previous.push(after.previous[0]!);
+    }
+    state = { current, previous };
+  }
+  const usage = usageOf(found.targets, found.tier, state, now);
+  const byKey: { [key: string]: number } = {};
+  for (let i = 0; i < found.targets.length; i++) byKey[found.targets[i]!.check.key] = i;
+  let admitted = 0;
+  for (let n = 0; n < requests; n++) {
+    const plan = planAccess(conf, facts, now, prepared);
+    if (plan.kind !== "count") break;
+    const seen: WindowCounts = { current: [], previous: [] };
+    for (const check of plan.checks) {
+      const i = byKey[check.key]!;
+      state.current[i] = (state.current[i] ?? 0) + plan.cost;
+      seen.current.push(state.current[i]!);
+      seen.previous.push(state.previous[i] ?? 0);
+    }
+    if (decideAccess(conf, plan, seen).allowed) admitted++;
+    else for (const check of plan.checks) state.current[byKey[check.key]!]! -= plan.cost;
+  }
+  return { tier: found.tier, usage, admitted };
 }

@@ -4,8 +4,11 @@ local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local __TS__Number = ____lualib.__TS__Number
 local ____exports = {}
 local ____decide = require("tollgate.tier_limit.decide")
+local decideAccess = ____decide.decideAccess
 local planAccess = ____decide.planAccess
 local previousWeight = ____decide.previousWeight
+local ____prepare = require("tollgate.tier_limit.prepare")
+local prepare = ____prepare.prepare
 --- Every window of the subject `facts` describe, for each method key its tier limits
 -- ("GET", …, "*"; in that sorted order), shortest window first within a method, at `now`.
 function ____exports.subjectWindows(conf, prepared, facts, now)
@@ -160,5 +163,77 @@ function ____exports.adjustedCounts(counts, adjustment)
         end
     end
     return {current = current, previous = previous}
+end
+--- For test vectors, the whole arithmetic in one call: the subject of `facts` has `counts`
+-- (one per window of subjectWindows, in its order); `action` ("usage", "reset" or
+-- "credit" with `params` as the API takes them) is applied; then `requests` requests of
+-- `facts` at `now` are decided one by one as the local store does (add the cost, refund
+-- a refused one).
+function ____exports.usageScenario(conf, facts, now, counts, action, params, requests)
+    -- plugins/tier-limit/usage.ts:185
+    local prepared = prepare(conf)
+    local found = ____exports.subjectWindows(conf, prepared, facts, now)
+    if found.kind == "none" then
+        return {}
+    end
+    local state = counts
+    if action ~= "usage" then
+        local adjustment = action == "credit" and ____exports.parseCredit(params) or ____exports.parseReset(params)
+        if adjustment.field ~= nil then
+            return {tier = found.tier, problem = adjustment}
+        end
+        local current = {}
+        local previous = {}
+        do
+            local i = 0
+            while i < #found.targets do
+                local one = {current = {counts.current[i + 1] or 0}, previous = {counts.previous[i + 1] or 0}}
+                local chosen = #____exports.adjustedTargets({found.targets[i + 1]}, adjustment) == 1
+                local after = chosen and ____exports.adjustedCounts(one, adjustment) or one
+                current[#current + 1] = after.current[1]
+                previous[#previous + 1] = after.previous[1]
+                i = i + 1
+            end
+        end
+        state = {current = current, previous = previous}
+    end
+    local usage = ____exports.usageOf(found.targets, found.tier, state, now)
+    local byKey = {}
+    do
+        local i = 0
+        while i < #found.targets do
+            byKey[found.targets[i + 1].check.key] = i
+            i = i + 1
+        end
+    end
+    local admitted = 0
+    do
+        local n = 0
+        while n < requests do
+            local plan = planAccess(conf, facts, now, prepared)
+            if plan.kind ~= "count" then
+                break
+            end
+            local seen = {current = {}, previous = {}}
+            for ____, check in ipairs(plan.checks) do
+                local i = byKey[check.key]
+                state.current[i + 1] = (state.current[i + 1] or 0) + plan.cost
+                local ____seen_current_0 = seen.current
+                ____seen_current_0[#____seen_current_0 + 1] = state.current[i + 1]
+                local ____seen_previous_1 = seen.previous
+                ____seen_previous_1[#____seen_previous_1 + 1] = state.previous[i + 1] or 0
+            end
+            if decideAccess(conf, plan, seen).allowed then
+                admitted = admitted + 1
+            else
+                for ____, check in ipairs(plan.checks) do
+                    local ____state_current_2, ____temp_3 = state.current, byKey[check.key] + 1
+                    ____state_current_2[____temp_3] = ____state_current_2[____temp_3] - plan.cost
+                end
+            end
+            n = n + 1
+        end
+    end
+    return {tier = found.tier, usage = usage, admitted = admitted}
 end
 return ____exports
