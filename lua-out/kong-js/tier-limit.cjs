@@ -14333,6 +14333,7 @@ async function kongJsRequestFacts(kong, configScope, needs) {
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.path === true) facts.path = await kong.request.getPath();
   if (needs.decided === true) {
     const tier2 = await kong.ctx.shared.get("tollgate_tier");
     if (typeof tier2 === "string") facts.decidedTier = tier2;
@@ -14414,6 +14415,16 @@ var MemoryCounters = class {
       const entry = this.#counts.get(counter.key);
       if (entry !== void 0) entry.value -= cost;
     }
+  }
+  /** Reads each current and previous counter without changing them (same order). */
+  read(counters2, nowSeconds) {
+    const current = [];
+    const previous = [];
+    for (const counter of counters2) {
+      current.push(this.#live(counter.key, nowSeconds)?.value ?? 0);
+      previous.push(counter.sliding ? this.#live(counter.previousKey, nowSeconds)?.value ?? 0 : 0);
+    }
+    return { current, previous };
   }
   get size() {
     return this.#counts.size;
@@ -15327,6 +15338,102 @@ var tierLimitSchema = record({
   }
 });
 
+// plugins/tier-limit/usage.ts
+function subjectWindows(conf, prepared, facts, now) {
+  const probe = planAccess(conf, facts, now, prepared);
+  if (probe.kind === "reject") {
+    const body = probe.rejection.body;
+    return { kind: "none", status: probe.rejection.status, error: `${body["error"]}`, message: `${body["message"]}` };
+  }
+  const tierName = probe.tier;
+  const tier2 = prepared.tiers[tierName];
+  const targets = [];
+  const methods = [];
+  for (const method in tier2.byMethod) methods.push(method);
+  methods.sort();
+  for (const method of methods) {
+    const plan = planAccess(conf, { ...facts, method }, now, prepared);
+    if (plan.kind !== "count" || plan.tier !== tierName) continue;
+    for (const check2 of plan.checks) targets.push({ method, check: check2 });
+  }
+  return { kind: "windows", tier: tierName, unlimited: tier2.unlimited, targets };
+}
+function windowUsage(target, tier2, current, previous, now) {
+  const check2 = target.check;
+  const limit = check2.spec.limit;
+  const estimate = previous * previousWeight(check2, now) + current;
+  const left = Math.floor(limit - estimate);
+  const used = Math.ceil(estimate);
+  return {
+    method: target.method,
+    window: check2.spec.window,
+    tier: tier2,
+    limit,
+    used: used > 0 ? used : 0,
+    remaining: left > 0 ? left : 0,
+    overage: used > limit ? used - limit : 0,
+    window_start: check2.windowStart,
+    reset_at: check2.resetAt,
+    reset_in: Math.max(1, Math.ceil(check2.resetAt - now))
+  };
+}
+function usageOf(targets, tier2, counts2, now) {
+  const out = [];
+  for (let i = 0; i < targets.length; i++) out.push(windowUsage(targets[i], tier2, counts2.current[i] ?? 0, counts2.previous[i] ?? 0, now));
+  return out;
+}
+function callerAnswer(conf, found, counts2, now) {
+  const headers = { "Cache-Control": "no-store" };
+  if (found.kind === "none") return { status: found.status, headers, body: { error: found.error, message: found.message } };
+  if (counts2 === void 0) return { status: 503, headers, body: { error: "usage_unavailable", message: "Usage is unavailable; try again later." } };
+  const body = { tier: found.tier, policy: conf.policy };
+  if (found.targets.length === 0) body["unlimited"] = true;
+  else body["windows"] = usageOf(found.targets, found.tier, counts2, now);
+  return { status: 200, headers, body };
+}
+
+// plugins/tier-limit/usage-script.ts
+var USAGE_SCRIPT = `-- tollgate tier-limit usage: read, reset or credit one subject's windows
+local op, units = ARGV[1], tonumber(ARGV[2])
+local current, previous = {}, {}
+for i = 1, #KEYS / 2 do
+  local key, before = KEYS[2 * i - 1], KEYS[2 * i]
+  if op == "reset" then
+    redis.call("DEL", key, before)
+  elseif op == "credit" then
+    local value = redis.call("INCRBY", key, -units)
+    if value == -units then redis.call("EXPIRE", key, ARGV[2 + i]) end
+  end
+  current[i] = tonumber(redis.call("GET", key) or "0")
+  previous[i] = tonumber(redis.call("GET", before) or "0")
+end
+return { current, previous }
+`;
+function usageKeysAndArgs(checks, op, units, now) {
+  const keys = [];
+  const args = [op, units];
+  for (let i = 0; i < checks.length; i++) {
+    const entry = checks[i];
+    keys[2 * i] = entry.key;
+    keys[2 * i + 1] = entry.previousKey;
+    args[2 + i] = counterTtl(entry, now);
+  }
+  return { keys, args };
+}
+function usageCountsFromReply(reply, checks) {
+  if (typeof reply !== "object" || reply === null) return void 0;
+  const parts = reply;
+  const current = parts[0];
+  const previous = parts[1];
+  if (typeof current !== "object" || typeof previous !== "object") return void 0;
+  const counts2 = { current: [], previous: [] };
+  for (let i = 0; i < checks.length; i++) {
+    counts2.current[i] = Number(current[i] ?? 0);
+    counts2.previous[i] = checks[i].sliding ? Number(previous[i] ?? 0) : 0;
+  }
+  return counts2;
+}
+
 // plugins/tier-limit/kong-js.ts
 var counters = new MemoryCounters();
 async function countInRedis(prepared, checks, cost, now) {
@@ -15335,6 +15442,24 @@ async function countInRedis(prepared, checks, cost, now) {
   const counts2 = countsFromReply(reply, checks.length);
   if (counts2 === void 0) throw new Error("unexpected reply from the tier-limit script");
   return counts2;
+}
+async function readCounts(conf, prepared, checks, now) {
+  if (conf.policy === "local") return counters.read(checks, now);
+  const { keys, args } = usageKeysAndArgs(checks, "read", 0, now);
+  const counts2 = usageCountsFromReply(await runScript(prepared.redis, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks);
+  if (counts2 === void 0) throw new Error("unexpected reply from the usage script");
+  return counts2;
+}
+async function callerUsage(kong, conf, prepared, facts, now) {
+  const found = subjectWindows(conf, prepared, facts, now);
+  if (found.kind === "none") return callerAnswer(conf, found, void 0, now);
+  let counts2;
+  try {
+    counts2 = await readCounts(conf, prepared, found.targets.map((t) => t.check), now);
+  } catch (err) {
+    await kong.log.err(`usage_path: counter store (policy ${conf.policy}) failed: ${String(err)}`);
+  }
+  return callerAnswer(conf, found, counts2, now);
 }
 var Plugin = class {
   #conf;
@@ -15353,6 +15478,7 @@ var Plugin = class {
     const prepared = prepare(conf);
     const clearUpstream = prepared.clearUpstream;
     const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
+    if (facts.path !== void 0 && facts.path === conf.usage_path) return { clearUpstream, rejection: await callerUsage(kong, conf, prepared, facts, now) };
     const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
     const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier], tier: plan.tier };

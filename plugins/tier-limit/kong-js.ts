@@ -7,7 +7,8 @@
  * redis and redis-cluster run the same Redis script as the Lua plugin, via ioredis.
  */
 import { toKongFields } from "../core/kong-schema";
-import type { AccessOutcome } from "../core/outcome";
+import type { RequestFacts } from "../core/facts";
+import type { AccessOutcome, Rejection } from "../core/outcome";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
 import type { WindowCounts } from "../io/counter";
@@ -19,6 +20,8 @@ import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
 import { prepare, type PreparedTierLimit } from "./prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
+import { callerAnswer, subjectWindows } from "./usage";
+import { USAGE_SCRIPT, usageCountsFromReply, usageKeysAndArgs } from "./usage-script";
 
 const counters = new MemoryCounters();
 
@@ -28,6 +31,32 @@ async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[],
   const counts = countsFromReply(reply, checks.length);
   if (counts === undefined) throw new Error("unexpected reply from the tier-limit script");
   return counts;
+}
+
+/** The counters' values, unchanged (usage_path). */
+async function readCounts(conf: TierLimitConfig, prepared: PreparedTierLimit, checks: CounterCheck[], now: number): Promise<WindowCounts> {
+  if (conf.policy === "local") return counters.read(checks, now);
+  const { keys, args } = usageKeysAndArgs(checks, "read", 0, now);
+  const counts = usageCountsFromReply(await runScript(prepared.redis!, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks);
+  if (counts === undefined) throw new Error("unexpected reply from the usage script");
+  return counts;
+}
+
+/**
+ * usage_path: the caller's own usage, as the Lua hosts answer it (lua/usage-api.ts
+ * callerUsage). The operator API has no kong-pdk counterpart: a JS plugin cannot add
+ * Admin API routes (the plugin server only runs request phases).
+ */
+async function callerUsage(kong: KongJsPdk, conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts, now: number): Promise<Rejection> {
+  const found = subjectWindows(conf, prepared, facts, now);
+  if (found.kind === "none") return callerAnswer(conf, found, undefined, now);
+  let counts: WindowCounts | undefined;
+  try {
+    counts = await readCounts(conf, prepared, found.targets.map((t) => t.check), now);
+  } catch (err) {
+    await kong.log.err(`usage_path: counter store (policy ${conf.policy}) failed: ${String(err)}`);
+  }
+  return callerAnswer(conf, found, counts, now);
 }
 
 /** The plugin class kong-pdk instantiates once per plugin configuration. */
@@ -51,6 +80,7 @@ export class Plugin {
     const prepared = prepare(conf);
     const clearUpstream = prepared.clearUpstream;
     const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
+    if (facts.path !== undefined && facts.path === conf.usage_path) return { clearUpstream, rejection: await callerUsage(kong, conf, prepared, facts, now) };
     const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
     const passed: AccessOutcome = { clearUpstream, upstream: prepared.upstreamFor[plan.tier]!, tier: plan.tier };

@@ -14,6 +14,7 @@
  * and previous counters to 0, so the next request is admitted.
  */
 import type { RequestFacts } from "../core/facts";
+import type { Rejection } from "../core/outcome";
 import type { WindowCounts } from "../io/counter";
 import { decideAccess, planAccess, previousWeight, type CounterCheck } from "./decide";
 import { prepare, type PreparedTierLimit } from "./prepare";
@@ -102,6 +103,22 @@ export function usageOf(targets: readonly UsageTarget[], tier: string, counts: W
   const out: WindowUsage[] = [];
   for (let i = 0; i < targets.length; i++) out.push(windowUsage(targets[i]!, tier, counts.current[i] ?? 0, counts.previous[i] ?? 0, now));
   return out;
+}
+
+/**
+ * usage_path's answer, which ends the request: the caller's own usage (`counts` read for
+ * `found`'s targets), its refusal when the config would refuse it (401/403), or 503 when
+ * the store could not be read (`counts` undefined).
+ */
+export function callerAnswer(conf: TierLimitConfig, found: SubjectWindows, counts: WindowCounts | undefined, now: number): Rejection {
+  const headers = { "Cache-Control": "no-store" };
+  if (found.kind === "none") return { status: found.status, headers, body: { error: found.error, message: found.message } };
+  if (counts === undefined) return { status: 503, headers, body: { error: "usage_unavailable", message: "Usage is unavailable; try again later." } };
+  const body: { [key: string]: unknown } = { tier: found.tier, policy: conf.policy };
+  // An empty list would be encoded as a JSON object in Lua: an unlimited tier says so instead.
+  if (found.targets.length === 0) body["unlimited"] = true;
+  else body["windows"] = usageOf(found.targets, found.tier, counts, now);
+  return { status: 200, headers, body };
 }
 
 /** An operator's adjustment: a reset, or a credit of `units`, to the windows named (all when `window` is unset). */

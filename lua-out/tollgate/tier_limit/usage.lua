@@ -12,7 +12,7 @@ local prepare = ____prepare.prepare
 --- Every window of the subject `facts` describe, for each method key its tier limits
 -- ("GET", …, "*"; in that sorted order), shortest window first within a method, at `now`.
 function ____exports.subjectWindows(conf, prepared, facts, now)
-    -- plugins/tier-limit/usage.ts:37
+    -- plugins/tier-limit/usage.ts:38
     local probe = planAccess(conf, facts, now, prepared)
     if probe.kind == "reject" then
         local body = probe.rejection.body
@@ -52,7 +52,7 @@ function ____exports.subjectWindows(conf, prepared, facts, now)
 end
 --- The usage numbers of one window from its counters' values at `now`.
 function ____exports.windowUsage(target, tier, current, previous, now)
-    -- plugins/tier-limit/usage.ts:79
+    -- plugins/tier-limit/usage.ts:80
     local check = target.check
     local limit = check.spec.limit
     local estimate = previous * previousWeight(check, now) + current
@@ -76,7 +76,7 @@ function ____exports.windowUsage(target, tier, current, previous, now)
 end
 --- The usage of every target from a store's counts (same order).
 function ____exports.usageOf(targets, tier, counts, now)
-    -- plugins/tier-limit/usage.ts:101
+    -- plugins/tier-limit/usage.ts:102
     local out = {}
     do
         local i = 0
@@ -93,10 +93,30 @@ function ____exports.usageOf(targets, tier, counts, now)
     end
     return out
 end
+--- usage_path's answer, which ends the request: the caller's own usage (`counts` read for
+-- `found`'s targets), its refusal when the config would refuse it (401/403), or 503 when
+-- the store could not be read (`counts` undefined).
+function ____exports.callerAnswer(conf, found, counts, now)
+    -- plugins/tier-limit/usage.ts:113
+    local headers = {["Cache-Control"] = "no-store"}
+    if found.kind == "none" then
+        return {status = found.status, headers = headers, body = {error = found.error, message = found.message}}
+    end
+    if counts == nil then
+        return {status = 503, headers = headers, body = {error = "usage_unavailable", message = "Usage is unavailable; try again later."}}
+    end
+    local body = {tier = found.tier, policy = conf.policy}
+    if #found.targets == 0 then
+        body.unlimited = true
+    else
+        body.windows = ____exports.usageOf(found.targets, found.tier, counts, now)
+    end
+    return {status = 200, headers = headers, body = body}
+end
 local MAX_CREDIT = 1000000000
 --- `window` of a reset or credit: absent, or a window name (checked against the subject's windows later).
 local function parseWindow(value)
-    -- plugins/tier-limit/usage.ts:123
+    -- plugins/tier-limit/usage.ts:140
     if value == nil then
         return {}
     end
@@ -108,7 +128,7 @@ end
 --- A credit's parameters as the Admin API received them (`units` from JSON is a number,
 -- from a query or form a string): a whole number from 1 to 1e9, and an optional window.
 function ____exports.parseCredit(params)
-    -- plugins/tier-limit/usage.ts:133
+    -- plugins/tier-limit/usage.ts:150
     local raw = params.units
     local units = type(raw) == "number" and raw or (type(raw) == "string" and raw ~= "" and __TS__Number(raw) or 0 / 0)
     if units ~= units then
@@ -131,7 +151,7 @@ function ____exports.parseCredit(params)
 end
 --- A reset's parameters: an optional window.
 function ____exports.parseReset(params)
-    -- plugins/tier-limit/usage.ts:146
+    -- plugins/tier-limit/usage.ts:163
     local window = parseWindow(params.window)
     if window.field ~= nil then
         return window
@@ -140,7 +160,7 @@ function ____exports.parseReset(params)
 end
 --- The targets an adjustment applies to: those of its window, or all.
 function ____exports.adjustedTargets(targets, adjustment)
-    -- plugins/tier-limit/usage.ts:153
+    -- plugins/tier-limit/usage.ts:170
     local out = {}
     for ____, target in ipairs(targets) do
         if adjustment.window == nil or target.check.spec.window == adjustment.window then
@@ -151,7 +171,7 @@ function ____exports.adjustedTargets(targets, adjustment)
 end
 --- The counts after an adjustment (what the stores apply, as arithmetic).
 function ____exports.adjustedCounts(counts, adjustment)
-    -- plugins/tier-limit/usage.ts:160
+    -- plugins/tier-limit/usage.ts:177
     local current = {}
     local previous = {}
     do
@@ -170,7 +190,7 @@ end
 -- `facts` at `now` are decided one by one as the local store does (add the cost, refund
 -- a refused one).
 function ____exports.usageScenario(conf, facts, now, counts, action, params, requests)
-    -- plugins/tier-limit/usage.ts:185
+    -- plugins/tier-limit/usage.ts:202
     local prepared = prepare(conf)
     local found = ____exports.subjectWindows(conf, prepared, facts, now)
     if found.kind == "none" then

@@ -21,6 +21,8 @@ export interface KongJsEntity {
 export interface KongJsPdk {
   request: {
     getMethod(): Promise<string>;
+    /** kong.request.get_path: the normalized path, without the query. */
+    getPath(): Promise<string>;
     getHeader(name: string): Promise<string | undefined | null>;
   };
   client: {

@@ -18,6 +18,7 @@ import { prepare } from "../prepare";
 import type { TierLimitConfig } from "../schema";
 import {
   adjustedTargets,
+  callerAnswer,
   parseCredit,
   parseReset,
   subjectWindows,
@@ -135,18 +136,9 @@ export function usageApi(action: UsageAction, subject: string, consumer: Consume
  * that refusal.
  */
 export function callerUsage(conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts, now: number): Rejection {
-  const headers = { "Cache-Control": "no-store" };
   const found = subjectWindows(conf, prepared, facts, now);
-  if (found.kind === "none") return { status: found.status, headers, body: { error: found.error, message: found.message } };
-  const checks = found.targets.map((t) => t.check);
-  const [counts, err] = usageCounts(conf, prepared, checks, "read", 0, now);
-  if (counts === undefined) {
-    ngx.log(ngx.ERR, `[tier-limit] usage_path: counter store (policy ${conf.policy}) failed: ${err}`);
-    return { status: 503, headers, body: { error: "usage_unavailable", message: "Usage is unavailable; try again later." } };
-  }
-  const body: { [key: string]: unknown } = { tier: found.tier, policy: conf.policy };
-  // An empty list would be encoded as a JSON object: an unlimited tier says so instead.
-  if (checks.length === 0) body["unlimited"] = true;
-  else body["windows"] = usageOf(found.targets, found.tier, counts, now);
-  return { status: 200, headers, body };
+  if (found.kind === "none") return callerAnswer(conf, found, undefined, now);
+  const [counts, err] = usageCounts(conf, prepared, found.targets.map((t) => t.check), "read", 0, now);
+  if (counts === undefined) ngx.log(ngx.ERR, `[tier-limit] usage_path: counter store (policy ${conf.policy}) failed: ${err}`);
+  return callerAnswer(conf, found, counts, now);
 }

@@ -5,6 +5,7 @@ local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____usage = require("tollgate.tier_limit.usage")
 local adjustedTargets = ____usage.adjustedTargets
+local callerAnswer = ____usage.callerAnswer
 local parseCredit = ____usage.parseCredit
 local parseReset = ____usage.parseReset
 local subjectWindows = ____usage.subjectWindows
@@ -12,13 +13,13 @@ local usageOf = ____usage.usageOf
 local ____usage_2Dstore = require("tollgate.tier_limit.lua.usage_store")
 local usageCounts = ____usage_2Dstore.usageCounts
 local function text(params, name)
-    -- plugins/tier-limit/lua/usage-api.ts:51
+    -- plugins/tier-limit/lua/usage-api.ts:52
     local value = params[name]
     return type(value) == "string" and value ~= "" and value or nil
 end
 --- One config's part of the answer, after applying `adjustment` to the subject's counters.
 local function configUsage(entry, consumer, params, adjustment, now)
-    -- plugins/tier-limit/lua/usage-api.ts:57
+    -- plugins/tier-limit/lua/usage-api.ts:58
     local conf = entry.conf
     local part = {plugin = entry.id, scope = entry.scope, policy = conf.policy, applies_to = conf.policy == "local" and "node" or "fleet"}
     if conf.limit_by ~= "consumer" then
@@ -54,7 +55,7 @@ local function configUsage(entry, consumer, params, adjustment, now)
             __TS__ArrayMap(
                 chosen,
                 function(____, t)
-                    -- plugins/tier-limit/lua/usage-api.ts:87
+                    -- plugins/tier-limit/lua/usage-api.ts:88
                     return t.check
                 end
             ),
@@ -72,7 +73,7 @@ local function configUsage(entry, consumer, params, adjustment, now)
         __TS__ArrayMap(
             targets,
             function(____, t)
-                -- plugins/tier-limit/lua/usage-api.ts:90
+                -- plugins/tier-limit/lua/usage-api.ts:91
                 return t.check
             end
         ),
@@ -93,7 +94,7 @@ end
 --- The answer to GET usage (action "usage"), POST reset or POST credit for `consumer`
 -- (undefined: not a consumer of this gateway, 404) under `configs`.
 function ____exports.usageApi(action, subject, consumer, configs, params, now)
-    -- plugins/tier-limit/lua/usage-api.ts:101
+    -- plugins/tier-limit/lua/usage-api.ts:102
     local adjustment
     if action ~= "usage" then
         local parsed = action == "credit" and parseCredit(params) or parseReset(params)
@@ -156,23 +157,21 @@ end
 -- that ends the request; not counted. A caller the config would refuse (401/403) gets
 -- that refusal.
 function ____exports.callerUsage(conf, prepared, facts, now)
-    -- plugins/tier-limit/lua/usage-api.ts:137
-    local headers = {["Cache-Control"] = "no-store"}
+    -- plugins/tier-limit/lua/usage-api.ts:138
     local found = subjectWindows(conf, prepared, facts, now)
     if found.kind == "none" then
-        return {status = found.status, headers = headers, body = {error = found.error, message = found.message}}
+        return callerAnswer(conf, found, nil, now)
     end
-    local checks = __TS__ArrayMap(
-        found.targets,
-        function(____, t)
-            -- plugins/tier-limit/lua/usage-api.ts:141
-            return t.check
-        end
-    )
     local counts, err = usageCounts(
         conf,
         prepared,
-        checks,
+        __TS__ArrayMap(
+            found.targets,
+            function(____, t)
+                -- plugins/tier-limit/lua/usage-api.ts:141
+                return t.check
+            end
+        ),
         "read",
         0,
         now
@@ -182,14 +181,7 @@ function ____exports.callerUsage(conf, prepared, facts, now)
             ngx.ERR,
             "[tier-limit] usage_path: counter store (policy " .. conf.policy .. ") failed: " .. tostring(err)
         )
-        return {status = 503, headers = headers, body = {error = "usage_unavailable", message = "Usage is unavailable; try again later."}}
     end
-    local body = {tier = found.tier, policy = conf.policy}
-    if #checks == 0 then
-        body.unlimited = true
-    else
-        body.windows = usageOf(found.targets, found.tier, counts, now)
-    end
-    return {status = 200, headers = headers, body = body}
+    return callerAnswer(conf, found, counts, now)
 end
 return ____exports
