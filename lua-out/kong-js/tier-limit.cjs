@@ -15407,7 +15407,7 @@ for i = 1, #KEYS / 2 do
   current[i] = tonumber(redis.call("GET", key) or "0")
   previous[i] = tonumber(redis.call("GET", before) or "0")
 end
-return { current, previous }
+return { 1, current, previous }
 `;
 function usageKeysAndArgs(checks, op, units, now) {
   const keys = [];
@@ -15419,19 +15419,6 @@ function usageKeysAndArgs(checks, op, units, now) {
     args[2 + i] = counterTtl(entry, now);
   }
   return { keys, args };
-}
-function usageCountsFromReply(reply, checks) {
-  if (typeof reply !== "object" || reply === null) return void 0;
-  const parts = reply;
-  const current = parts[0];
-  const previous = parts[1];
-  if (typeof current !== "object" || typeof previous !== "object") return void 0;
-  const counts2 = { current: [], previous: [] };
-  for (let i = 0; i < checks.length; i++) {
-    counts2.current[i] = Number(current[i] ?? 0);
-    counts2.previous[i] = checks[i].sliding ? Number(previous[i] ?? 0) : 0;
-  }
-  return counts2;
 }
 
 // plugins/tier-limit/kong-js.ts
@@ -15446,7 +15433,7 @@ async function countInRedis(prepared, checks, cost, now) {
 async function readCounts(conf, prepared, checks, now) {
   if (conf.policy === "local") return counters.read(checks, now);
   const { keys, args } = usageKeysAndArgs(checks, "read", 0, now);
-  const counts2 = usageCountsFromReply(await runScript(prepared.redis, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks);
+  const counts2 = countsFromReply(await runScript(prepared.redis, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks.length);
   if (counts2 === void 0) throw new Error("unexpected reply from the usage script");
   return counts2;
 }

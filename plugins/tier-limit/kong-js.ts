@@ -21,7 +21,7 @@ import { prepare, type PreparedTierLimit } from "./prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
 import { callerAnswer, subjectWindows } from "./usage";
-import { USAGE_SCRIPT, usageCountsFromReply, usageKeysAndArgs } from "./usage-script";
+import { USAGE_SCRIPT, usageKeysAndArgs } from "./usage-script";
 
 const counters = new MemoryCounters();
 
@@ -37,7 +37,7 @@ async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[],
 async function readCounts(conf: TierLimitConfig, prepared: PreparedTierLimit, checks: CounterCheck[], now: number): Promise<WindowCounts> {
   if (conf.policy === "local") return counters.read(checks, now);
   const { keys, args } = usageKeysAndArgs(checks, "read", 0, now);
-  const counts = usageCountsFromReply(await runScript(prepared.redis!, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks);
+  const counts = countsFromReply(await runScript(prepared.redis!, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks.length);
   if (counts === undefined) throw new Error("unexpected reply from the usage script");
   return counts;
 }

@@ -5,12 +5,14 @@
  *
  * KEYS: current_1, previous_1, current_2, previous_2, … (as the tier-limit script's)
  * ARGV: op ("read" | "reset" | "credit"), units, then per window the TTL a new counter gets
- * Reply: { { current_i … }, { previous_i … } } after the operation.
+ * Reply: { 1, { current_i … }, { previous_i … } } after the operation: the tier-limit
+ * script's shape, so redis-script.ts countsFromReply reads it (a fixed window's
+ * "previous" is its current counter again, which its weight of 0 ignores).
  *   reset  deletes both counters of each window (the next request starts from 0);
  *   credit INCRBY -units on each current counter, giving a new one the window's TTL.
  */
 import { counterTtl } from "../io/counter";
-import type { CounterCheck, Counts } from "./decide";
+import type { CounterCheck } from "./decide";
 
 export const USAGE_SCRIPT = `-- tollgate tier-limit usage: read, reset or credit one subject's windows
 local op, units = ARGV[1], tonumber(ARGV[2])
@@ -26,7 +28,7 @@ for i = 1, #KEYS / 2 do
   current[i] = tonumber(redis.call("GET", key) or "0")
   previous[i] = tonumber(redis.call("GET", before) or "0")
 end
-return { current, previous }
+return { 1, current, previous }
 `;
 
 export type UsageOp = "read" | "reset" | "credit";
@@ -42,19 +44,4 @@ export function usageKeysAndArgs(checks: readonly CounterCheck[], op: UsageOp, u
     args[2 + i] = counterTtl(entry, now);
   }
   return { keys, args };
-}
-
-/** The usage script's reply as Counts (previous counters of fixed windows read as 0), or undefined. */
-export function usageCountsFromReply(reply: unknown, checks: readonly CounterCheck[]): Counts | undefined {
-  if (typeof reply !== "object" || reply === null) return undefined;
-  const parts = reply as unknown[];
-  const current = parts[0] as unknown[] | undefined;
-  const previous = parts[1] as unknown[] | undefined;
-  if (typeof current !== "object" || typeof previous !== "object") return undefined;
-  const counts: Counts = { current: [], previous: [] };
-  for (let i = 0; i < checks.length; i++) {
-    counts.current[i] = Number(current[i] ?? 0);
-    counts.previous[i] = checks[i]!.sliding ? Number(previous[i] ?? 0) : 0;
-  }
-  return counts;
 }

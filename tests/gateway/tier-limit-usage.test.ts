@@ -8,6 +8,7 @@
  * between a request and the usage answer.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { WindowUsage } from "../../plugins/tier-limit/usage.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startRedis, type RedisServer } from "../runtime/redis.ts";
 import { burst, countOf, describeGateway, HOSTS, kongAdminUrl, request, startGateway, type HostKind, type Reply, type RunningGateway } from "./harness.ts";
@@ -59,18 +60,6 @@ function config(kind: HostKind): Record<string, unknown> {
   };
 }
 
-interface WindowUsage {
-  method: string;
-  window: string;
-  tier: string;
-  limit: number;
-  used: number;
-  remaining: number;
-  overage: number;
-  window_start: number;
-  reset_at: number;
-  reset_in: number;
-}
 interface ConfigUsage {
   policy: Policy;
   applies_to: string;

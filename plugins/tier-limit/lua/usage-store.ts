@@ -8,8 +8,9 @@ import { counterTtl } from "../../io/counter";
 import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
 import type { CounterCheck } from "../decide";
 import type { PreparedTierLimit } from "../prepare";
+import { countsFromReply } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
-import { USAGE_SCRIPT, usageCountsFromReply, usageKeysAndArgs, type UsageOp } from "../usage-script";
+import { USAGE_SCRIPT, usageKeysAndArgs, type UsageOp } from "../usage-script";
 
 const script: RedisScript = { source: USAGE_SCRIPT, sha1: scriptSha1(USAGE_SCRIPT) };
 
@@ -52,7 +53,7 @@ export function usageCounts(
   const { keys, args } = usageKeysAndArgs(checks, op, units, now);
   const [reply, err] = runScript(prepared.redis!, script, keys, args);
   if (err !== undefined) return $multi(undefined, `redis: ${err}`);
-  const counts = usageCountsFromReply(reply, checks);
+  const counts = countsFromReply(reply, checks.length);
   if (counts === undefined) return $multi(undefined, "unexpected reply from the usage script");
   return $multi(counts, undefined);
 }

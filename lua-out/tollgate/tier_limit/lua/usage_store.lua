@@ -5,21 +5,22 @@ local counterTtl = ____counter.counterTtl
 local ____redis = require("tollgate.io.lua.redis")
 local runScript = ____redis.runScript
 local scriptSha1 = ____redis.scriptSha1
+local ____redis_2Dscript = require("tollgate.tier_limit.redis_script")
+local countsFromReply = ____redis_2Dscript.countsFromReply
 local ____usage_2Dscript = require("tollgate.tier_limit.usage_script")
 local USAGE_SCRIPT = ____usage_2Dscript.USAGE_SCRIPT
-local usageCountsFromReply = ____usage_2Dscript.usageCountsFromReply
 local usageKeysAndArgs = ____usage_2Dscript.usageKeysAndArgs
 local script = {
     source = USAGE_SCRIPT,
     sha1 = scriptSha1(USAGE_SCRIPT)
 }
 local function dictNumber(dict, key)
-    -- plugins/tier-limit/lua/usage-store.ts:16
+    -- plugins/tier-limit/lua/usage-store.ts:17
     local value = dict:get(key)
     return type(value) == "number" and value or 0
 end
 local function inDict(dictName, checks, op, units, now)
-    -- plugins/tier-limit/lua/usage-store.ts:21
+    -- plugins/tier-limit/lua/usage-store.ts:22
     local dict = ngx.shared[dictName]
     if dict == nil then
         return nil, "lua_shared_dict '" .. dictName .. "' is not declared"
@@ -52,7 +53,7 @@ local function inDict(dictName, checks, op, units, now)
 end
 --- Applies `op` to the checks' counters and answers their counts afterwards (same order).
 function ____exports.usageCounts(conf, prepared, checks, op, units, now)
-    -- plugins/tier-limit/lua/usage-store.ts:42
+    -- plugins/tier-limit/lua/usage-store.ts:43
     if #checks == 0 then
         return {current = {}, previous = {}}, nil
     end
@@ -72,7 +73,7 @@ function ____exports.usageCounts(conf, prepared, checks, op, units, now)
     if err ~= nil then
         return nil, "redis: " .. err
     end
-    local counts = usageCountsFromReply(reply, checks)
+    local counts = countsFromReply(reply, #checks)
     if counts == nil then
         return nil, "unexpected reply from the usage script"
     end
