@@ -374,6 +374,11 @@ local function __TS__ArraySlice(self, first, last)
     return out
 end
 
+local function __TS__StringTrim(self)
+    local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
+    return result
+end
+
 local __TS__Symbol, Symbol
 do
     local symbolMetatable = {__tostring = function(self)
@@ -811,6 +816,7 @@ return {
   __TS__TypeOf = __TS__TypeOf,
   __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__ArraySlice = __TS__ArraySlice,
+  __TS__StringTrim = __TS__StringTrim,
   WeakMap = WeakMap,
   __TS__ArrayFilter = __TS__ArrayFilter,
   __TS__ArraySetLength = __TS__ArraySetLength,

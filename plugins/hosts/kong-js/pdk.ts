@@ -24,6 +24,8 @@ export interface KongJsPdk {
     /** kong.request.get_path: the normalized path, without the query. */
     getPath(): Promise<string>;
     getHeader(name: string): Promise<string | undefined | null>;
+    /** kong.request.get_raw_body: the body, and an error when it cannot be read; the RPC may hand back the pair or the body alone. */
+    getRawBody(): Promise<Buffer | string | [Buffer | string | null, string | null] | null>;
   };
   client: {
     getConsumer(): Promise<KongJsConsumer | undefined | null>;
