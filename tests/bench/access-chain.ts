@@ -45,6 +45,7 @@ export interface AccessChainResult {
 const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "key-auth": () => [keyAuth],
   "tier-limit-local": () => [keyAuth, tierLimit()],
+  "tier-limit-usage-path": () => [keyAuth, tierLimit({ usage_path: "/v1/usage" })],
   "handwritten-lua": () => [keyAuth, handwrittenTierLimit],
   "entitlement-check-floor": () => [keyAuth, entitlementCheckFloor],
   "entitlement-check-cached": (url) => [keyAuth, entitlementCheck(url)],

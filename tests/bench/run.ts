@@ -177,6 +177,10 @@ const SCENARIOS: Scenario[] = [
     [HANDWRITTEN_LUA_PATH],
   ),
   kongScenario("tier-limit-local", "key-auth + tier-limit, policy local (lua_shared_dict), sliding, two windows", () => [keyAuth, tierLimit()]),
+  kongScenario("tier-limit-usage-path", "the same with usage_path configured and never requested (the path is read on every request)", () => [
+    keyAuth,
+    tierLimit({ usage_path: "/v1/usage" }),
+  ]),
   kongScenario(
     "handwritten-lua",
     "key-auth + a hand-written Lua plugin doing tier-limit's local sliding-window work (tests/bench/handwritten/)",

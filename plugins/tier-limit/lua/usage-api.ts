@@ -2,19 +2,18 @@
  * tier-limit's usage API for operators, host-neutral on the Lua side: given the
  * tier-limit configs this node runs and a consumer, answers its usage (GET), or resets
  * or credits its counters first (POST), as a status and a JSON body. The Kong Admin API
- * module (../kong/api.ts) and the APISIX plugin api() (../apisix.ts) only find the
- * configs and the consumer and send the answer.
+ * module (../kong/api.ts) and the APISIX plugin api() (./apisix-usage-api.ts) only find
+ * the configs and the consumer and send the answer.
  *
  * Which configs: every tier-limit config of the node, or the one `?plugin=<id>` names
- * (Kong: the plugin's id; APISIX: "route:<id>" or "global_rule:<id>"). Counters of a
+ * (Kong: the plugin's id; APISIX: "route:<route id>"). Counters of a
  * config with counter_scope route or service are found with `?route=` / `?service=`
  * (the entity's id). Configs that count per credential or per address (limit_by) are
  * listed with a note: the consumer alone does not name their counters.
  */
 import type { ConsumerFacts, RequestFacts } from "../../core/facts";
 import type { Rejection } from "../../core/outcome";
-import type { PreparedTierLimit } from "../prepare";
-import { prepare } from "../prepare";
+import { prepare, type PreparedTierLimit } from "../prepare";
 import type { TierLimitConfig } from "../schema";
 import {
   adjustedTargets,

@@ -13,13 +13,13 @@ local usageOf = ____usage.usageOf
 local ____usage_2Dstore = require("tollgate.tier_limit.lua.usage_store")
 local usageCounts = ____usage_2Dstore.usageCounts
 local function text(params, name)
-    -- plugins/tier-limit/lua/usage-api.ts:52
+    -- plugins/tier-limit/lua/usage-api.ts:51
     local value = params[name]
     return type(value) == "string" and value ~= "" and value or nil
 end
 --- One config's part of the answer, after applying `adjustment` to the subject's counters.
 local function configUsage(entry, consumer, params, adjustment, now)
-    -- plugins/tier-limit/lua/usage-api.ts:58
+    -- plugins/tier-limit/lua/usage-api.ts:57
     local conf = entry.conf
     local part = {plugin = entry.id, scope = entry.scope, policy = conf.policy, applies_to = conf.policy == "local" and "node" or "fleet"}
     if conf.limit_by ~= "consumer" then
@@ -55,7 +55,7 @@ local function configUsage(entry, consumer, params, adjustment, now)
             __TS__ArrayMap(
                 chosen,
                 function(____, t)
-                    -- plugins/tier-limit/lua/usage-api.ts:88
+                    -- plugins/tier-limit/lua/usage-api.ts:87
                     return t.check
                 end
             ),
@@ -73,7 +73,7 @@ local function configUsage(entry, consumer, params, adjustment, now)
         __TS__ArrayMap(
             targets,
             function(____, t)
-                -- plugins/tier-limit/lua/usage-api.ts:91
+                -- plugins/tier-limit/lua/usage-api.ts:90
                 return t.check
             end
         ),
@@ -94,7 +94,7 @@ end
 --- The answer to GET usage (action "usage"), POST reset or POST credit for `consumer`
 -- (undefined: not a consumer of this gateway, 404) under `configs`.
 function ____exports.usageApi(action, subject, consumer, configs, params, now)
-    -- plugins/tier-limit/lua/usage-api.ts:102
+    -- plugins/tier-limit/lua/usage-api.ts:101
     local adjustment
     if action ~= "usage" then
         local parsed = action == "credit" and parseCredit(params) or parseReset(params)
@@ -157,7 +157,7 @@ end
 -- that ends the request; not counted. A caller the config would refuse (401/403) gets
 -- that refusal.
 function ____exports.callerUsage(conf, prepared, facts, now)
-    -- plugins/tier-limit/lua/usage-api.ts:138
+    -- plugins/tier-limit/lua/usage-api.ts:137
     local found = subjectWindows(conf, prepared, facts, now)
     if found.kind == "none" then
         return callerAnswer(conf, found, nil, now)
@@ -168,7 +168,7 @@ function ____exports.callerUsage(conf, prepared, facts, now)
         __TS__ArrayMap(
             found.targets,
             function(____, t)
-                -- plugins/tier-limit/lua/usage-api.ts:141
+                -- plugins/tier-limit/lua/usage-api.ts:140
                 return t.check
             end
         ),
