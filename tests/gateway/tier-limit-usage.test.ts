@@ -165,6 +165,29 @@ describeGateway.each(HOSTS)("tier-limit usage API, %s-shaped host with 2 workers
     });
   }
 
+  it("?plugin= picks one config; a credit through one node admits on another sharing the Redis", async () => {
+    const all = (await request(`${api()}/${USERS.free}`)).body as { configs: (ConfigUsage & { plugin: string })[] };
+    expect(all.configs.map((c) => c.policy).sort()).toEqual(["local", "redis"]);
+    const redisId = all.configs.find((c) => c.policy === "redis")!.plugin;
+    const one = (await request(`${api()}/${USERS.free}?plugin=${encodeURIComponent(redisId)}`)).body as { configs: ConfigUsage[] };
+    expect(one.configs.map((c) => c.policy)).toEqual(["redis"]);
+    expect((await request(`${api()}/${USERS.free}?plugin=nope`)).status).toBe(404);
+
+    const other = await startGateway(kind, config(kind), upstream.url, 1);
+    try {
+      await reset("redis");
+      const filled = await burst(20, `${other.url}/redis/x`, { headers: { apikey: KEYS.free }, parallel: 4 });
+      expect(countOf(filled, 200)).toBe(20);
+      const credit = await post(`${USERS.free}/credit?plugin=${encodeURIComponent(redisId)}`, { units: 5 });
+      expect(credit.status).toBe(200);
+      expect((credit.body as { configs: ConfigUsage[] }).configs).toMatchObject([{ policy: "redis", applies_to: "fleet" }]);
+      const after = await burst(8, `${other.url}/redis/x`, { headers: { apikey: KEYS.free }, parallel: 4 });
+      expect(countOf(after, 200)).toBe(5);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("an unknown consumer is 404 JSON; a negative or fractional credit is 400 naming units", async () => {
     const unknown = await request(`${api()}/nobody`);
     expect(unknown.status).toBe(404);
