@@ -1,7 +1,7 @@
 /**
  * tier-limit's usage API through real nginx (2 workers) on both hosts, with a route
- * counting in the node's lua_shared_dict (fixed windows) and one counting in Redis
- * (sliding windows): the operator API (Kong Admin API port; APISIX plugin api() behind a
+ * counting in the node's lua_shared_dict (fixed windows), one in Redis and one in a
+ * 3-master Redis Cluster (sliding windows): the operator API (Kong Admin API port; APISIX plugin api() behind a
  * public-api route) reports the numbers the last request's headers showed, a reset
  * admits the next request, a credit of 50 admits exactly 50 more, and usage_path answers
  * each caller its own usage. Month windows only: a minute, hour or day could roll over
@@ -10,26 +10,32 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { WindowUsage } from "../../plugins/tier-limit/usage.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
-import { startRedis, type RedisServer } from "../runtime/redis.ts";
+import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../runtime/redis.ts";
 import { burst, countOf, describeGateway, HOSTS, kongAdminUrl, request, startGateway, type HostKind, type Reply, type RunningGateway } from "./harness.ts";
 
 const KEYS = { free: "usage-free-key", premium: "usage-premium-key" } as const;
 const USERS = { free: "free_user", premium: "premium_user" } as const;
 const TIERS = { free: { limits: { "*": { month: 20 } } }, premium: { limits: { "*": { month: 1000 } } } };
-type Policy = "local" | "redis";
+type Policy = "local" | "redis" | "redis-cluster";
+const POLICIES: readonly Policy[] = ["local", "redis", "redis-cluster"];
 
 let upstream: EchoUpstream;
 let redis: RedisServer;
+let cluster: RedisCluster;
 beforeAll(async () => {
-  [upstream, redis] = await Promise.all([startEchoUpstream(), startRedis()]);
+  [upstream, redis, cluster] = await Promise.all([startEchoUpstream(), startRedis(), startRedisCluster(3)]);
 });
 afterAll(async () => {
-  await Promise.all([upstream?.stop(), redis?.stop()]);
+  await Promise.all([upstream?.stop(), redis?.stop(), cluster?.stop()]);
 });
 
 function tierLimit(policy: Policy): Record<string, unknown> {
   const common = { tiers: TIERS, usage_path: `/${policy}/usage`, fault_tolerant: false };
   if (policy === "local") return { ...common, algorithm: "fixed", policy: "local" };
+  if (policy === "redis-cluster") {
+    const seed = cluster.nodes[0]!;
+    return { ...common, algorithm: "sliding", policy, redis: { cluster_nodes: [`${seed.host}:${seed.port}`], timeout_ms: 5000 } };
+  }
   return { ...common, algorithm: "sliding", policy: "redis", redis: { host: redis.host, port: redis.port, timeout_ms: 5000 } };
 }
 
@@ -42,7 +48,7 @@ function config(kind: HostKind): Record<string, unknown> {
         {
           name: "svc",
           url: "http://127.0.0.1:9000",
-          routes: (["local", "redis"] as const).map((policy) => ({ name: policy, paths: [`/${policy}`], plugins: [{ name: "tier-limit", config: tierLimit(policy) }] })),
+          routes: POLICIES.map((policy) => ({ name: policy, paths: [`/${policy}`], plugins: [{ name: "tier-limit", config: tierLimit(policy) }] })),
         },
       ],
       consumers: tiers.map((tier) => ({ username: USERS[tier], tags: [`tier:${tier}`], keyauth_credentials: [{ key: KEYS[tier] }] })),
@@ -51,7 +57,7 @@ function config(kind: HostKind): Record<string, unknown> {
   }
   return {
     routes: [
-      ...(["local", "redis"] as const).map((policy) => ({ id: policy, uri: `/${policy}*`, upstream_id: "up", plugins: { "key-auth": {}, "tier-limit": tierLimit(policy) } })),
+      ...POLICIES.map((policy) => ({ id: policy, uri: `/${policy}*`, upstream_id: "up", plugins: { "key-auth": {}, "tier-limit": tierLimit(policy) } })),
       // The operator's way in on APISIX: a public-api route on the plugin API's uri.
       { id: "usage-api", uri: "/apisix/plugin/tier-limit/usage/*", plugins: { "public-api": {} } },
     ],
@@ -102,7 +108,7 @@ describeGateway.each(HOSTS)("tier-limit usage API, %s-shaped host with 2 workers
     expect((await usage(USERS.free, policy)).windows[0]!.used).toBe(0);
   }
 
-  for (const policy of ["local", "redis"] as const) {
+  for (const policy of POLICIES) {
     it(`policy ${policy}: the usage API shows what the last request's headers showed`, async () => {
       await reset(policy);
       let last: Reply | undefined;
@@ -167,7 +173,7 @@ describeGateway.each(HOSTS)("tier-limit usage API, %s-shaped host with 2 workers
 
   it("?plugin= picks one config; a credit through one node admits on another sharing the Redis", async () => {
     const all = (await request(`${api()}/${USERS.free}`)).body as { configs: (ConfigUsage & { plugin: string })[] };
-    expect(all.configs.map((c) => c.policy).sort()).toEqual(["local", "redis"]);
+    expect(all.configs.map((c) => c.policy).sort()).toEqual(["local", "redis", "redis-cluster"]);
     const redisId = all.configs.find((c) => c.policy === "redis")!.plugin;
     const one = (await request(`${api()}/${USERS.free}?plugin=${encodeURIComponent(redisId)}`)).body as { configs: ConfigUsage[] };
     expect(one.configs.map((c) => c.policy)).toEqual(["redis"]);
