@@ -7,6 +7,7 @@ import { parseCidr } from "../core/cidr";
 import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -26,8 +27,10 @@ const windowLimits = record({
     second: windowLimit("second"),
     minute: windowLimit("minute"),
     hour: windowLimit("hour"),
-    day: windowLimit("day"),
-    month: windowLimit("month (calendar month, UTC)"),
+    day: windowLimit("day (from midnight, UTC or timezone)"),
+    week: windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+    month: windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+    year: windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)"),
   },
   check: (limits) => {
     for (const window of WINDOW_NAMES) if (limits[window] !== undefined) return undefined;
@@ -177,6 +180,7 @@ export const tierLimitSchema = record({
         "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
       minLength: 1,
     }),
+    ...CALENDAR_FIELDS,
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -213,7 +217,7 @@ export const tierLimitSchema = record({
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === undefined || redisConf.cluster_nodes.length === 0)) {
       return "redis.cluster_nodes: at least one node is required for policy redis-cluster";
     }
-    return undefined;
+    return calendarProblem(conf);
   },
 });
 

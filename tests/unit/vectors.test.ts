@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { RecordSpec } from "../../plugins/core/schema.ts";
 import { validateConfig } from "../../plugins/core/validate.ts";
 import { NODE_WEBHOOK_PLATFORM } from "../../plugins/io/node/webhook-platform.ts";
+// Zone files (tier-limit's timezone) are read with fs here, as the kong-pdk host does.
+import "../../plugins/io/node/zoneinfo.ts";
 
 const VECTORS_DIR = join(import.meta.dirname, "../vectors");
 const PLUGINS_DIR = join(import.meta.dirname, "../../plugins");
