@@ -15,6 +15,7 @@
  */
 import type { RequestFacts } from "../core/facts";
 import type { Rejection } from "../core/outcome";
+import { WINDOW_NAMES } from "../core/windows";
 import type { WindowCounts } from "../io/counter";
 import { decideAccess, planAccess, previousWeight, type CounterCheck } from "./decide";
 import { prepare, type PreparedTierLimit } from "./prepare";
@@ -139,7 +140,7 @@ const MAX_CREDIT = 1_000_000_000;
 /** `window` of a reset or credit: absent, or a window name (checked against the subject's windows later). */
 function parseWindow(value: unknown): { window?: string } | AdjustmentProblem {
   if (value === undefined) return {};
-  if (typeof value !== "string" || value === "") return { field: "window", message: "window: must be a window name (second, minute, hour, day, month)" };
+  if (typeof value !== "string" || value === "") return { field: "window", message: `window: must be a window name (${WINDOW_NAMES.join(", ")})` };
   return { window: value };
 }
 

@@ -3,6 +3,8 @@ local __TS__ArraySort = ____lualib.__TS__ArraySort
 local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local __TS__Number = ____lualib.__TS__Number
 local ____exports = {}
+local ____windows = require("tollgate.core.windows")
+local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local ____decide = require("tollgate.tier_limit.decide")
 local decideAccess = ____decide.decideAccess
 local planAccess = ____decide.planAccess
@@ -12,7 +14,7 @@ local prepare = ____prepare.prepare
 --- Every window of the subject `facts` describe, for each method key its tier limits
 -- ("GET", …, "*"; in that sorted order), shortest window first within a method, at `now`.
 function ____exports.subjectWindows(conf, prepared, facts, now)
-    -- plugins/tier-limit/usage.ts:38
+    -- plugins/tier-limit/usage.ts:39
     local probe = planAccess(conf, facts, now, prepared)
     if probe.kind == "reject" then
         local body = probe.rejection.body
@@ -52,7 +54,7 @@ function ____exports.subjectWindows(conf, prepared, facts, now)
 end
 --- The usage numbers of one window from its counters' values at `now`.
 function ____exports.windowUsage(target, tier, current, previous, now)
-    -- plugins/tier-limit/usage.ts:80
+    -- plugins/tier-limit/usage.ts:81
     local check = target.check
     local limit = check.spec.limit
     local estimate = previous * previousWeight(check, now) + current
@@ -76,7 +78,7 @@ function ____exports.windowUsage(target, tier, current, previous, now)
 end
 --- The usage of every target from a store's counts (same order).
 function ____exports.usageOf(targets, tier, counts, now)
-    -- plugins/tier-limit/usage.ts:102
+    -- plugins/tier-limit/usage.ts:103
     local out = {}
     do
         local i = 0
@@ -97,7 +99,7 @@ end
 -- `found`'s targets), its refusal when the config would refuse it (401/403), or 503 when
 -- the store could not be read (`counts` undefined).
 function ____exports.callerAnswer(conf, found, counts, now)
-    -- plugins/tier-limit/usage.ts:113
+    -- plugins/tier-limit/usage.ts:114
     local headers = {["Cache-Control"] = "no-store"}
     if found.kind == "none" then
         return {status = found.status, headers = headers, body = {error = found.error, message = found.message}}
@@ -116,19 +118,22 @@ end
 local MAX_CREDIT = 1000000000
 --- `window` of a reset or credit: absent, or a window name (checked against the subject's windows later).
 local function parseWindow(value)
-    -- plugins/tier-limit/usage.ts:140
+    -- plugins/tier-limit/usage.ts:141
     if value == nil then
         return {}
     end
     if type(value) ~= "string" or value == "" then
-        return {field = "window", message = "window: must be a window name (second, minute, hour, day, month)"}
+        return {
+            field = "window",
+            message = "window: must be a window name (" .. table.concat(WINDOW_NAMES, ", ") .. ")"
+        }
     end
     return {window = value}
 end
 --- A credit's parameters as the Admin API received them (`units` from JSON is a number,
 -- from a query or form a string): a whole number from 1 to 1e9, and an optional window.
 function ____exports.parseCredit(params)
-    -- plugins/tier-limit/usage.ts:150
+    -- plugins/tier-limit/usage.ts:151
     local raw = params.units
     local units = type(raw) == "number" and raw or (type(raw) == "string" and raw ~= "" and __TS__Number(raw) or 0 / 0)
     if units ~= units then
@@ -151,7 +156,7 @@ function ____exports.parseCredit(params)
 end
 --- A reset's parameters: an optional window.
 function ____exports.parseReset(params)
-    -- plugins/tier-limit/usage.ts:163
+    -- plugins/tier-limit/usage.ts:164
     local window = parseWindow(params.window)
     if window.field ~= nil then
         return window
@@ -160,7 +165,7 @@ function ____exports.parseReset(params)
 end
 --- The targets an adjustment applies to: those of its window, or all.
 function ____exports.adjustedTargets(targets, adjustment)
-    -- plugins/tier-limit/usage.ts:170
+    -- plugins/tier-limit/usage.ts:171
     local out = {}
     for ____, target in ipairs(targets) do
         if adjustment.window == nil or target.check.spec.window == adjustment.window then
@@ -171,7 +176,7 @@ function ____exports.adjustedTargets(targets, adjustment)
 end
 --- The counts after an adjustment (what the stores apply, as arithmetic).
 function ____exports.adjustedCounts(counts, adjustment)
-    -- plugins/tier-limit/usage.ts:177
+    -- plugins/tier-limit/usage.ts:178
     local current = {}
     local previous = {}
     do
@@ -190,7 +195,7 @@ end
 -- `facts` at `now` are decided one by one as the local store does (add the cost, refund
 -- a refused one).
 function ____exports.usageScenario(conf, facts, now, counts, action, params, requests)
-    -- plugins/tier-limit/usage.ts:202
+    -- plugins/tier-limit/usage.ts:203
     local prepared = prepare(conf)
     local found = ____exports.subjectWindows(conf, prepared, facts, now)
     if found.kind == "none" then
