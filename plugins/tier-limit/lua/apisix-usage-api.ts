@@ -11,8 +11,6 @@
  * logic is usage-api.ts.
  */
 import core = require("apisix.core");
-import consumerModule = require("apisix.consumer");
-import router = require("apisix.router");
 import type { ConsumerFacts } from "../../core/facts";
 import type { ApisixApiRoute } from "../../hosts/apisix/plugin-api";
 import { apisixConsumerFacts } from "../../hosts/apisix/adapter";
@@ -21,10 +19,21 @@ import { usageApi, type UsageAction, type UsageConfig } from "./usage-api";
 
 const PREFIX = "/apisix/plugin/tier-limit/usage/";
 
+/*
+ * apisix.router and apisix.consumer are required when the API is called, not when the
+ * plugin loads: both require apisix.plugin, which is what loads the plugins.
+ */
+function routerModule(): typeof import("apisix.router") {
+  return require("apisix.router") as typeof import("apisix.router");
+}
+function consumerModule(): typeof import("apisix.consumer") {
+  return require("apisix.consumer") as typeof import("apisix.consumer");
+}
+
 /** The tier-limit confs of the routes, with the scope their requests have (as ctx.conf_type:conf_id). */
 function routeConfigs(): UsageConfig[] {
   const out: UsageConfig[] = [];
-  const [routes] = router.http_routes();
+  const [routes] = routerModule().http_routes();
   for (const item of routes ?? []) {
     const route = item.value;
     const conf = route.plugins?.["tier-limit"] as TierLimitConfig | undefined;
@@ -53,7 +62,7 @@ function consumerScope(type: string, confId: string, consumer: ConsumerFacts): s
 }
 
 function findConsumer(name: string): ConsumerFacts | undefined {
-  const [consumers] = consumerModule.consumers();
+  const [consumers] = consumerModule().consumers();
   for (const item of consumers ?? []) if (item.value.username === name) return apisixConsumerFacts(item.value);
   return undefined;
 }

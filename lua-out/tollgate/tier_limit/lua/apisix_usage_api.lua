@@ -7,7 +7,7 @@ local apisixConsumerFacts = ____adapter.apisixConsumerFacts
 local ____usage_2Dapi = require("tollgate.tier_limit.lua.usage_api")
 local usageApi = ____usage_2Dapi.usageApi
 function consumerScope(____type, confId, consumer)
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:45
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:54
     local scopeType = ____type .. "&consumer"
     local scopeId = confId .. "&" .. consumer.id
     if consumer.group ~= nil then
@@ -17,21 +17,27 @@ function consumerScope(____type, confId, consumer)
     return scopeType .. ":" .. scopeId
 end
 local core = require("apisix.core")
-local consumerModule = require("apisix.consumer")
-local router = require("apisix.router")
 local PREFIX = "/apisix/plugin/tier-limit/usage/"
+local function routerModule()
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:26
+    return require("apisix.router")
+end
+local function consumerModule()
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:29
+    return require("apisix.consumer")
+end
 --- The tier-limit confs of the routes, with the scope their requests have (as ctx.conf_type:conf_id).
 local function routeConfigs()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:25
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:34
     local out = {}
-    local routes = router.http_routes()
+    local routes = routerModule().http_routes()
     for ____, item in ipairs(routes or ({})) do
         do
             local route = item.value
             local ____opt_0 = route.plugins
             local conf = ____opt_0 and ____opt_0["tier-limit"]
             if conf == nil then
-                goto __continue3
+                goto __continue5
             end
             local id = "route:" .. tostring(route.id)
             local ____type, confId = unpack(
@@ -50,18 +56,18 @@ local function routeConfigs()
                 id = id,
                 scope = ____type .. ":" .. confId,
                 scopeFor = function(consumer)
-                    -- plugins/tier-limit/lua/apisix-usage-api.ts:35
+                    -- plugins/tier-limit/lua/apisix-usage-api.ts:44
                     return consumerScope(____type, confId, consumer)
                 end
             }
         end
-        ::__continue3::
+        ::__continue5::
     end
     return out
 end
 local function findConsumer(name)
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:55
-    local consumers = consumerModule.consumers()
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:64
+    local consumers = consumerModule().consumers()
     for ____, item in ipairs(consumers or ({})) do
         if item.value.username == name then
             return apisixConsumerFacts(item.value)
@@ -71,7 +77,7 @@ local function findConsumer(name)
 end
 --- The request's parameters: query args, then a JSON body's fields (as Kong's lapis merges them).
 local function params()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:62
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:71
     local out = {}
     local args = ngx.req.get_uri_args()
     for name, value in pairs(args) do
@@ -93,7 +99,7 @@ local function params()
     return out
 end
 local function handle(ctx)
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:76
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:85
     local uri = ctx.var.uri or ""
     local rest = __TS__StringSubstring(uri, #PREFIX)
     local name, tail = string.match(rest, "^([^/]+)(.*)$")
@@ -130,7 +136,7 @@ local function handle(ctx)
     return status, body
 end
 function ____exports.usageApiRoutes()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:95
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:104
     return {{methods = {"GET", "POST"}, uri = PREFIX .. "*", handler = handle}}
 end
 return ____exports
