@@ -519,16 +519,6 @@ local function __TS__ArrayUnshift(self, ...)
     return #self
 end
 
-local function __TS__ObjectRest(target, usedProperties)
-    local result = {}
-    for property in pairs(target) do
-        if not usedProperties[property] then
-            result[property] = target[property]
-        end
-    end
-    return result
-end
-
 local __TS__Iterator
 do
     local function iteratorGeneratorStep(self)
@@ -783,6 +773,16 @@ do
     Set[Symbol.species] = Set
 end
 
+local function __TS__ObjectRest(target, usedProperties)
+    local result = {}
+    for property in pairs(target) do
+        if not usedProperties[property] then
+            result[property] = target[property]
+        end
+    end
+    return result
+end
+
 local function __TS__ArrayMap(self, callbackfn, thisArg)
     local result = {}
     for i = 1, #self do
@@ -825,7 +825,7 @@ return {
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
-  __TS__ObjectRest = __TS__ObjectRest,
   Set = Set,
+  __TS__ObjectRest = __TS__ObjectRest,
   __TS__ArrayMap = __TS__ArrayMap
 }

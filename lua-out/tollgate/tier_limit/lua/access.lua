@@ -14,6 +14,8 @@ local ____decide = require("tollgate.tier_limit.decide")
 local decideAccess = ____decide.decideAccess
 local onStoreFailure = ____decide.onStoreFailure
 local planAccess = ____decide.planAccess
+local ____overage = require("tollgate.tier_limit.overage")
+local markOverage = ____overage.markOverage
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____usage_2Dapi = require("tollgate.tier_limit.lua.usage_api")
@@ -27,7 +29,7 @@ local script = {
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
-    -- plugins/tier-limit/lua/access.ts:21
+    -- plugins/tier-limit/lua/access.ts:22
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -42,7 +44,7 @@ local function countInRedis(prepared, checks, cost, now)
     return counts, nil
 end
 function ____exports.tierLimitAccess(conf, facts, prepared)
-    -- plugins/tier-limit/lua/access.ts:35
+    -- plugins/tier-limit/lua/access.ts:36
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -106,6 +108,9 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     local outcome = {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
     if decision.rejection ~= nil then
         outcome.rejection = decision.rejection
+    end
+    if decision.overage ~= nil then
+        markOverage(conf, prepared, outcome, decision.overage)
     end
     return outcome
 end
