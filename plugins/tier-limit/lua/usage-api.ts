@@ -8,8 +8,8 @@
  * Which configs: every tier-limit config of the node, or the one `?plugin=<id>` names
  * (Kong: the plugin's id; APISIX: "route:<route id>"). Counters of a
  * config with counter_scope route or service are found with `?route=` / `?service=`
- * (the entity's id). Configs that count per credential or per address (limit_by) are
- * listed with a note: the consumer alone does not name their counters.
+ * (the entity's id). Configs that count per credential or per address (limit_by,
+ * window_limit_by) are listed with a note: the consumer alone does not name their counters.
  */
 import type { ConsumerFacts, RequestFacts } from "../../core/facts";
 import type { Rejection } from "../../core/outcome";
@@ -53,6 +53,21 @@ function text(params: Params, name: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/**
+ * "credential" or "ip" when the config counts some window per credential or address
+ * (limit_by, window_limit_by): the operator names a consumer, not those. By consumer
+ * and by group (the consumer's group tag or label) the consumer is enough.
+ */
+function perRequestSubject(conf: TierLimitConfig): string | undefined {
+  if (conf.limit_by === "credential" || conf.limit_by === "ip") return conf.limit_by;
+  const byWindow = conf.window_limit_by ?? {};
+  for (const window in byWindow) {
+    const by = byWindow[window as keyof typeof byWindow];
+    if (by === "credential" || by === "ip") return by;
+  }
+  return undefined;
+}
+
 /** One config's part of the answer, after applying `adjustment` to the subject's counters. */
 function configUsage(entry: UsageConfig, consumer: ConsumerFacts, params: Params, adjustment: Adjustment | undefined, now: number): { part: { [key: string]: unknown }; touched: number; failed?: string } {
   const conf = entry.conf;
@@ -63,9 +78,10 @@ function configUsage(entry: UsageConfig, consumer: ConsumerFacts, params: Params
     // Redis counters are the fleet's; a dict's are this node's (an adjustment must be made on every node).
     applies_to: conf.policy === "local" ? "node" : "fleet",
   };
-  if (conf.limit_by !== "consumer") {
+  const by = perRequestSubject(conf);
+  if (by !== undefined) {
     part["error"] = "not_addressable";
-    part["message"] = `limit_by ${conf.limit_by}: counters are kept per ${conf.limit_by}, not per consumer; a caller sees them at usage_path`;
+    part["message"] = `counted by ${by}: those counters are kept per ${by}, which the consumer alone does not name; a caller sees them at usage_path`;
     return { part, touched: 0 };
   }
   const prepared = prepare(conf);

@@ -17,14 +17,32 @@ local function text(params, name)
     local value = params[name]
     return type(value) == "string" and value ~= "" and value or nil
 end
+--- "credential" or "ip" when the config counts some window per credential or address
+-- (limit_by, window_limit_by): the operator names a consumer, not those. By consumer
+-- and by group (the consumer's group tag or label) the consumer is enough.
+local function perRequestSubject(conf)
+    -- plugins/tier-limit/lua/usage-api.ts:61
+    if conf.limit_by == "credential" or conf.limit_by == "ip" then
+        return conf.limit_by
+    end
+    local byWindow = conf.window_limit_by or ({})
+    for window in pairs(byWindow) do
+        local by = byWindow[window]
+        if by == "credential" or by == "ip" then
+            return by
+        end
+    end
+    return nil
+end
 --- One config's part of the answer, after applying `adjustment` to the subject's counters.
 local function configUsage(entry, consumer, params, adjustment, now)
-    -- plugins/tier-limit/lua/usage-api.ts:57
+    -- plugins/tier-limit/lua/usage-api.ts:72
     local conf = entry.conf
     local part = {plugin = entry.id, scope = entry.scope, policy = conf.policy, applies_to = conf.policy == "local" and "node" or "fleet"}
-    if conf.limit_by ~= "consumer" then
+    local by = perRequestSubject(conf)
+    if by ~= nil then
         part.error = "not_addressable"
-        part.message = "limit_by " .. conf.limit_by .. ": counters are kept per " .. conf.limit_by .. ", not per consumer; a caller sees them at usage_path"
+        part.message = "counted by " .. by .. ": those counters are kept per " .. by .. ", which the consumer alone does not name; a caller sees them at usage_path"
         return {part = part, touched = 0}
     end
     local prepared = prepare(conf)
@@ -55,7 +73,7 @@ local function configUsage(entry, consumer, params, adjustment, now)
             __TS__ArrayMap(
                 chosen,
                 function(____, t)
-                    -- plugins/tier-limit/lua/usage-api.ts:87
+                    -- plugins/tier-limit/lua/usage-api.ts:103
                     return t.check
                 end
             ),
@@ -73,7 +91,7 @@ local function configUsage(entry, consumer, params, adjustment, now)
         __TS__ArrayMap(
             targets,
             function(____, t)
-                -- plugins/tier-limit/lua/usage-api.ts:90
+                -- plugins/tier-limit/lua/usage-api.ts:106
                 return t.check
             end
         ),
@@ -94,7 +112,7 @@ end
 --- The answer to GET usage (action "usage"), POST reset or POST credit for `consumer`
 -- (undefined: not a consumer of this gateway, 404) under `configs`.
 function ____exports.usageApi(action, subject, consumer, configs, params, now)
-    -- plugins/tier-limit/lua/usage-api.ts:101
+    -- plugins/tier-limit/lua/usage-api.ts:117
     local adjustment
     if action ~= "usage" then
         local parsed = action == "credit" and parseCredit(params) or parseReset(params)
@@ -112,7 +130,7 @@ function ____exports.usageApi(action, subject, consumer, configs, params, now)
     for ____, entry in ipairs(configs) do
         do
             if wanted ~= nil and entry.id ~= wanted then
-                goto __continue17
+                goto __continue22
             end
             local ____configUsage_result_0 = configUsage(
                 entry,
@@ -130,7 +148,7 @@ function ____exports.usageApi(action, subject, consumer, configs, params, now)
             touched = touched + n
             parts[#parts + 1] = part
         end
-        ::__continue17::
+        ::__continue22::
     end
     if #parts == 0 then
         local message = wanted == nil and "No tier-limit config is enabled on this node." or "No tier-limit config '" .. wanted .. "' on this node."
@@ -157,7 +175,7 @@ end
 -- that ends the request; not counted. A caller the config would refuse (401/403) gets
 -- that refusal.
 function ____exports.callerUsage(conf, prepared, facts, now)
-    -- plugins/tier-limit/lua/usage-api.ts:137
+    -- plugins/tier-limit/lua/usage-api.ts:153
     local found = subjectWindows(conf, prepared, facts, now)
     if found.kind == "none" then
         return callerAnswer(conf, found, nil, now)
@@ -168,7 +186,7 @@ function ____exports.callerUsage(conf, prepared, facts, now)
         __TS__ArrayMap(
             found.targets,
             function(____, t)
-                -- plugins/tier-limit/lua/usage-api.ts:140
+                -- plugins/tier-limit/lua/usage-api.ts:156
                 return t.check
             end
         ),
