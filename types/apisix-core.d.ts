@@ -26,6 +26,8 @@ interface ApisixCtx {
   tollgate_tier?: string;
   tollgate_plan?: string;
   tollgate_features?: string;
+  /** Threshold events tier-limit emitted (core/outcome.ts ThresholdMessage), for kafka-usage. */
+  tollgate_threshold_events?: { key: string; value: string; timestampMs: number }[];
   /** Windows of a request past a soft limit (tier-limit overage). */
   tollgate_overage?: string;
 }

@@ -19,6 +19,8 @@ declare module "ffi" {
     /** A new C value of that type (e.g. a zero-filled `unsigned char[32]`). */
     "new"(ctype: string): FfiCData;
     string(pointer: FfiCData, length?: number): string;
+    /** The C errno left by the last C call. */
+    errno(): number;
   }
   const ffi: Ffi;
   export = ffi;

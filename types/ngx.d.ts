@@ -105,6 +105,8 @@ interface Ngx {
   print(...args: unknown[]): LuaMultiReturn<[1 | undefined, string | undefined]>;
   exit(status: number): never;
   sleep(seconds: number): void;
+  /** The running phase: "init", "init_worker", "timer", "access", "content", … */
+  get_phase(): string;
 
   md5(value: string): string;
   /** SHA-1 digest of a string, as 20 raw bytes. */

@@ -27841,6 +27841,43 @@ var TOLLGATE_VERSION = "0.1.0";
 var ENTITLEMENT_CHECK_VERSION = TOLLGATE_VERSION;
 var ENTITLEMENT_CHECK_PRIORITY = 905;
 
+// plugins/io/redis-schema.ts
+function redisConnectionSpec(use) {
+  return record({
+    description: use.description,
+    required: true,
+    fields: {
+      host: string2({ description: `Redis host (${use.single}).`, minLength: 1 }),
+      port: integer({ description: `Redis port (${use.single}).`, default: 6379, min: 1, max: 65535 }),
+      cluster_nodes: array({
+        description: `Seed nodes "host:port" of a Redis Cluster (${use.cluster}).`,
+        elements: string2({ description: "host:port", minLength: 3 })
+      }),
+      username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
+      password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
+      database: integer({ description: `Database number (${use.single}).`, default: 0, min: 0, max: 1e3 }),
+      timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
+      pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
+      keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
+      auto_pipeline: boolean({
+        description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
+        default: true
+      }),
+      ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
+      ssl_verify: boolean({
+        description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
+        default: true
+      }),
+      server_name: string2({
+        description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
+        minLength: 1
+      }),
+      ...CLIENT_CERT_FIELDS
+    },
+    check: clientCertProblem
+  });
+}
+
 // plugins/entitlement-check/schema.ts
 var SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"];
 var SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "paused", "canceled", "unpaid", "incomplete"];
@@ -27937,6 +27974,11 @@ var cache = record({
     })
   }
 });
+var redis = redisConnectionSpec({
+  description: "Redis that carries invalidations between the nodes (invalidation redis); one Redis per cache.dict.",
+  single: "invalidation redis",
+  cluster: "refused: pub/sub needs one Redis, set host"
+});
 var webhook = record({
   description: "Makes this route a billing webhook receiver: signed events drop (or, provider tollgate, set) cached answers, and nothing goes upstream. See docs/plugins/entitlement-check.md.",
   fields: {
@@ -27977,6 +28019,12 @@ var entitlementCheckSchema = record({
     }),
     service,
     cache,
+    invalidation: string2({
+      description: "How far an invalidation (Admin API, plugin API, webhook) reaches: node (every worker of the node that receives it) or redis (every node sharing the Redis, through pub/sub; a node that was disconnected drops its whole cache when it reconnects).",
+      oneOf: ["node", "redis"],
+      default: "node"
+    }),
+    redis,
     webhook,
     required_features: array({
       description: "Features this route or service requires (all of them).",
@@ -28041,6 +28089,11 @@ var entitlementCheckSchema = record({
           return "required_features: required when service.format is openmeter (the features OpenMeter is asked about)";
         }
       }
+    }
+    const redisConf = conf["redis"];
+    if (conf["invalidation"] === "redis") {
+      if (redisConf.cluster_nodes !== void 0) return "redis.cluster_nodes: not supported for invalidation (pub/sub needs one Redis); set redis.host";
+      if (redisConf.host === void 0) return "redis.host: required for invalidation redis";
     }
     return void 0;
   }
@@ -28334,6 +28387,17 @@ function fromOpenMeter(features, answers) {
 
 // plugins/entitlement-check/kong-js.ts
 var now = () => Date.now() / 1e3;
+var kongJsSchema = {
+  ...entitlementCheckSchema,
+  fields: {
+    ...entitlementCheckSchema.fields,
+    invalidation: string2({
+      description: "How far an invalidation reaches. kong-pdk: node only (fleet-wide invalidation through Redis is in the Lua plugin; use it, or rely on cache.ttl).",
+      oneOf: ["node"],
+      default: "node"
+    })
+  }
+};
 var instances = /* @__PURE__ */ new Set();
 var replayMemory = processReplayMemory(1e5, now);
 function serviceKey(conf) {
@@ -28361,7 +28425,7 @@ var Plugin = class {
   serviceKey;
   #webhookRefusals;
   constructor(config) {
-    const { conf, scope } = validatedKongJsConfig(entitlementCheckSchema, config);
+    const { conf, scope } = validatedKongJsConfig(kongJsSchema, config);
     this.#conf = conf;
     this.#scope = scope;
     const c = conf.cache;
@@ -28453,7 +28517,7 @@ var Plugin = class {
     this.#cache.invalidate(subject);
   }
 };
-var Schema = toKongFields(entitlementCheckSchema);
+var Schema = toKongFields(kongJsSchema);
 var Version = ENTITLEMENT_CHECK_VERSION;
 var Priority = ENTITLEMENT_CHECK_PRIORITY;
 // Annotate the CommonJS export names for ESM import in node:

@@ -19142,10 +19142,13 @@ var COUNTER_NAMES = [
   "dropped",
   "dropped_queue_full",
   "dropped_too_large",
-  "dropped_shutdown"
+  "dropped_shutdown",
+  "adopted",
+  "handed_over",
+  "unjournaled"
 ];
 function zeroCounters() {
-  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0 };
+  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0, adopted: 0, handed_over: 0, unjournaled: 0 };
 }
 function formatCounters(counters2) {
   const parts = [];
@@ -19404,6 +19407,10 @@ var EventQueue = class {
       this.heldBytes -= weightOf(event);
     }
   }
+  /** The oldest waiting event, left in place. */
+  oldest() {
+    return this.waitingCount > 0 ? this.slots[this.head] : void 0;
+  }
   /** Events waiting to be taken. */
   waiting() {
     return this.waitingCount;
@@ -19561,7 +19568,7 @@ var kafkaUsageSchema = record({
       elements: string2({ description: "A header name.", minLength: 1 })
     }),
     dict: string2({
-      description: "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped).",
+      description: "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped) and the node journal: a copy of every queued event until Kafka acknowledged it, which the other workers deliver when its worker dies or exits on a reload. Size it for the journal (32m: about 40,000 events).",
       default: "tollgate_usage",
       minLength: 1
     }),

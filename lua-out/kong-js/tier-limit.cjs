@@ -15423,6 +15423,109 @@ function markOverage(conf, prepared, outcome, windows) {
   outcome.overage = windows;
 }
 
+// plugins/core/client-cert.ts
+var CLIENT_CERT_FIELDS = {
+  client_cert: string2({
+    description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
+    minLength: 1,
+    referenceable: true
+  }),
+  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
+};
+function clientCertProblem(value) {
+  const cert = value["client_cert"] !== void 0;
+  const key = value["client_key"] !== void 0;
+  if (cert && !key) return "client_key: required with client_cert";
+  if (key && !cert) return "client_cert: required with client_key";
+  return void 0;
+}
+
+// plugins/core/http-url.ts
+var SCHEMES = {
+  "http://": { tls: false, port: 80 },
+  "https://": { tls: true, port: 443 }
+};
+function parseHttpUrl(url) {
+  const separator = url.indexOf("://");
+  if (separator < 0) return void 0;
+  const scheme = SCHEMES[url.substring(0, separator + 3).toLowerCase()];
+  if (scheme === void 0) return void 0;
+  const rest = url.substring(separator + 3);
+  const slash = rest.indexOf("/");
+  const authority = slash < 0 ? rest : rest.substring(0, slash);
+  let basePath = slash < 0 ? "" : rest.substring(slash);
+  while (basePath.length > 0 && basePath.substring(basePath.length - 1) === "/") basePath = basePath.substring(0, basePath.length - 1);
+  if (authority === "") return void 0;
+  let host = authority;
+  let port = scheme.port;
+  const bracket = authority.indexOf("]");
+  let colon = -1;
+  for (let i = authority.length - 1; i >= 0 && colon < 0; i--) if (authority.charCodeAt(i) === 58) colon = i;
+  if (colon > bracket) {
+    host = authority.substring(0, colon);
+    const digits2 = authority.substring(colon + 1);
+    const parsed = Number(digits2);
+    if (digits2 === "" || !(parsed >= 1 && parsed <= 65535) || Math.floor(parsed) !== parsed) return void 0;
+    port = parsed;
+  }
+  if (host.substring(0, 1) === "[" && host.substring(host.length - 1) === "]") host = host.substring(1, host.length - 1);
+  if (host === "") return void 0;
+  return { tls: scheme.tls, host, port, basePath };
+}
+var TLS_FIELDS = {
+  ssl_verify: boolean({
+    description: "For an https:// URL: check the server's certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate) and the server_name. Off: encrypted but not authenticated.",
+    default: true
+  }),
+  server_name: string2({
+    description: "For an https:// URL: the name sent as SNI and that the certificate must carry (default: the URL's host). Set it when the URL names an IP address: nginx checks the certificate's DNS names only.",
+    minLength: 1
+  }),
+  ...CLIENT_CERT_FIELDS
+};
+
+// plugins/tier-limit/thresholds-schema.ts
+var thresholdsSpec = array({
+  description: "Percentages of a window's limit (e.g. [80, 100]): when a caller's count in a window reaches one, one threshold event is emitted, once per caller, window and threshold (node-wide with local; fleet-wide with redis).",
+  elements: integer({ description: "Percent of the limit.", min: 1, max: 1e3 })
+});
+function sortedThresholds(list) {
+  const sorted = [];
+  if (list === void 0) return sorted;
+  for (const percent of list) sorted.push(percent);
+  sorted.sort((a, b) => a - b);
+  const unique = [];
+  for (const percent of sorted) if (unique.length === 0 || unique[unique.length - 1] !== percent) unique.push(percent);
+  return unique;
+}
+var webhook = record({
+  description: "Send threshold events to an HTTPS endpoint (for teams without Kafka): POST of the CloudEvent JSON, signed with HMAC-SHA256 in a `Tollgate-Signature: t=<unix>,v1=<hex>` header over `<t>.<body>` (as Stripe signs), retried with backoff from a bounded per-worker queue until the endpoint answers 2xx.",
+  fields: {
+    url: string2({ description: "http:// or https:// URL the events are POSTed to.", required: true, minLength: 8 }),
+    secret: string2({ description: "The signing secret (HMAC-SHA256 key). Never logged.", required: true, minLength: 8, referenceable: true }),
+    signature_header: string2({ description: "Name of the signature header.", default: "Tollgate-Signature", minLength: 1 }),
+    ...TLS_FIELDS,
+    timeout_ms: integer({ description: "Connect, send and read timeout of one attempt, in milliseconds.", default: 2e3, min: 1, max: 6e4 }),
+    max_events: integer({ description: "Events a worker holds at most while the endpoint fails; past it a new event is dropped and logged.", default: 1e4, min: 1, max: 1e6 }),
+    initial_backoff_ms: integer({ description: "Upper bound of the first wait after a failed attempt (exponential, full jitter).", default: 500, min: 1, max: 6e4 }),
+    max_backoff_ms: integer({ description: "Upper bound of any wait between attempts.", default: 3e4, min: 1, max: 6e5 })
+  },
+  check: (conf) => {
+    const url = conf["url"];
+    if (parseHttpUrl(url) === void 0) return `url: '${url}' is not an http:// or https:// URL`;
+    return clientCertProblem(conf);
+  }
+});
+var thresholdEventsSpec = record({
+  description: "The CloudEvents that thresholds emit: their type and source, and an optional webhook.",
+  required: true,
+  fields: {
+    type: string2({ description: "The events' CloudEvents `type`.", default: "com.tollgate.quota.threshold", minLength: 1 }),
+    source: string2({ description: "The events' CloudEvents `source`.", default: "tollgate/tier-limit", minLength: 1 }),
+    webhook
+  }
+});
+
 // plugins/tier-limit/prepare.ts
 function redisConnection(conf) {
   const { host, port, database, cluster_nodes, ...common } = conf.redis;
@@ -15518,6 +15621,7 @@ function prepare(conf) {
     clearUpstream: overage ? [conf.tier_header, conf.overage_header] : [conf.tier_header],
     upstreamFor: {},
     recentChecks: { byPrefix: {}, size: 0 },
+    thresholds: sortedThresholds(conf.thresholds),
     levels,
     overageUpstream: {},
     calendar: prepareCalendar(conf)
@@ -15867,21 +15971,41 @@ function countsFromReply(reply, windows) {
   return counts2;
 }
 
-// plugins/core/client-cert.ts
-var CLIENT_CERT_FIELDS = {
-  client_cert: string2({
-    description: "With TLS: the client certificate (PEM, the chain after it if any) presented to a server that asks for one (mutual TLS).",
-    minLength: 1,
-    referenceable: true
-  }),
-  client_key: string2({ description: "With TLS: the client certificate's private key (PEM, unencrypted).", minLength: 1, referenceable: true })
-};
-function clientCertProblem(value) {
-  const cert = value["client_cert"] !== void 0;
-  const key = value["client_key"] !== void 0;
-  if (cert && !key) return "client_key: required with client_cert";
-  if (key && !cert) return "client_cert: required with client_key";
-  return void 0;
+// plugins/io/redis-schema.ts
+function redisConnectionSpec(use) {
+  return record({
+    description: use.description,
+    required: true,
+    fields: {
+      host: string2({ description: `Redis host (${use.single}).`, minLength: 1 }),
+      port: integer({ description: `Redis port (${use.single}).`, default: 6379, min: 1, max: 65535 }),
+      cluster_nodes: array({
+        description: `Seed nodes "host:port" of a Redis Cluster (${use.cluster}).`,
+        elements: string2({ description: "host:port", minLength: 3 })
+      }),
+      username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
+      password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
+      database: integer({ description: `Database number (${use.single}).`, default: 0, min: 0, max: 1e3 }),
+      timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
+      pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
+      keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
+      auto_pipeline: boolean({
+        description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
+        default: true
+      }),
+      ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
+      ssl_verify: boolean({
+        description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
+        default: true
+      }),
+      server_name: string2({
+        description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
+        minLength: 1
+      }),
+      ...CLIENT_CERT_FIELDS
+    },
+    check: clientCertProblem
+  });
 }
 
 // plugins/tier-limit/schema.ts
@@ -15927,38 +16051,10 @@ var tier = record({
     return "limits: a tier that is not unlimited needs limits";
   }
 });
-var redis = record({
+var redis = redisConnectionSpec({
   description: "Redis connection for policies redis and redis-cluster.",
-  required: true,
-  fields: {
-    host: string2({ description: "Redis host (policy redis).", minLength: 1 }),
-    port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
-    cluster_nodes: array({
-      description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
-      elements: string2({ description: "host:port", minLength: 3 })
-    }),
-    username: string2({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
-    password: string2({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
-    database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1e3 }),
-    timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1e3, min: 1, max: 6e4 }),
-    pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 1e4 }),
-    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 6e4, min: 1, max: 36e5 }),
-    auto_pipeline: boolean({
-      description: "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 \xD7 timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
-      default: true
-    }),
-    ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
-    ssl_verify: boolean({
-      description: "With ssl: check the certificate \u2014 a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
-      default: true
-    }),
-    server_name: string2({
-      description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
-      minLength: 1
-    }),
-    ...CLIENT_CERT_FIELDS
-  },
-  check: clientCertProblem
+  single: "policy redis",
+  cluster: "policy redis-cluster"
 });
 function tierNamed(conf, name) {
   const tiers = conf["tiers"];
@@ -16046,6 +16142,8 @@ var tierLimitSchema = record({
       description: "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
       minLength: 1
     }),
+    thresholds: thresholdsSpec,
+    threshold_events: thresholdEventsSpec,
     ...CALENDAR_FIELDS
   },
   check: (conf) => {
@@ -16202,6 +16300,9 @@ var Plugin = class {
   #scope;
   constructor(config) {
     const { conf, scope } = validatedKongJsConfig(tierLimitSchema, config);
+    if (conf.thresholds !== void 0 && conf.thresholds.length > 0) {
+      throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
+    }
     this.#conf = conf;
     this.#scope = scope;
   }

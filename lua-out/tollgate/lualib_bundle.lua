@@ -313,31 +313,6 @@ local function __TS__TypeOf(value)
     end
 end
 
-local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
-    if fromIndex == nil then
-        fromIndex = 0
-    end
-    local len = #self
-    if len == 0 then
-        return -1
-    end
-    if fromIndex >= len then
-        return -1
-    end
-    if fromIndex < 0 then
-        fromIndex = len + fromIndex
-        if fromIndex < 0 then
-            fromIndex = 0
-        end
-    end
-    for i = fromIndex + 1, len do
-        if self[i] == searchElement then
-            return i - 1
-        end
-    end
-    return -1
-end
-
 local function __TS__ArraySlice(self, first, last)
     local len = #self
     first = first or 0
@@ -372,6 +347,31 @@ local function __TS__ArraySlice(self, first, last)
         n = n + 1
     end
     return out
+end
+
+local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
+    if fromIndex == nil then
+        fromIndex = 0
+    end
+    local len = #self
+    if len == 0 then
+        return -1
+    end
+    if fromIndex >= len then
+        return -1
+    end
+    if fromIndex < 0 then
+        fromIndex = len + fromIndex
+        if fromIndex < 0 then
+            fromIndex = 0
+        end
+    end
+    for i = fromIndex + 1, len do
+        if self[i] == searchElement then
+            return i - 1
+        end
+    end
+    return -1
 end
 
 local function __TS__StringTrim(self)
@@ -517,6 +517,26 @@ local function __TS__ArrayUnshift(self, ...)
         self[i] = items[i]
     end
     return #self
+end
+
+local function __TS__ArrayIncludes(self, searchElement, fromIndex)
+    if fromIndex == nil then
+        fromIndex = 0
+    end
+    local len = #self
+    local k = fromIndex
+    if fromIndex < 0 then
+        k = len + fromIndex
+    end
+    if k < 0 then
+        k = 0
+    end
+    for i = k + 1, len do
+        if self[i] == searchElement then
+            return true
+        end
+    end
+    return false
 end
 
 local __TS__Iterator
@@ -814,8 +834,8 @@ return {
   URIError = URIError,
   __TS__New = __TS__New,
   __TS__TypeOf = __TS__TypeOf,
-  __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__ArraySlice = __TS__ArraySlice,
+  __TS__ArrayIndexOf = __TS__ArrayIndexOf,
   __TS__StringTrim = __TS__StringTrim,
   WeakMap = WeakMap,
   __TS__ArrayFilter = __TS__ArrayFilter,
@@ -825,6 +845,7 @@ return {
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
+  __TS__ArrayIncludes = __TS__ArrayIncludes,
   Set = Set,
   __TS__ObjectRest = __TS__ObjectRest,
   __TS__ArrayMap = __TS__ArrayMap

@@ -36,6 +36,18 @@ export interface AccessOutcome {
   features?: string;
   /** An admitted request past a soft limit (tier-limit overage): its windows, e.g. "month"; as tollgate_overage. */
   overage?: string;
+  /**
+   * Threshold events this request emitted (tier-limit thresholds): kept in the request
+   * context as tollgate_threshold_events, for kafka-usage's log phase to queue.
+   */
+  thresholdEvents?: ThresholdMessage[];
+}
+
+/** An encoded event to publish: its Kafka key (the subject), JSON value and time (epoch ms). */
+export interface ThresholdMessage {
+  key: string;
+  value: string;
+  timestampMs: number;
 }
 
 /**

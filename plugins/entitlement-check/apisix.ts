@@ -8,14 +8,27 @@ import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema
 import type { ApisixApiRoute } from "../hosts/apisix/plugin-api";
 import { invalidateSubject } from "../io/lua/cache";
 import { webhookResponse } from "./lua/webhook";
-import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "./lua/access";
+import { entitlementAccess, entitlementFleet, entitlementNeeds, rememberedEntitlement } from "./lua/access";
+import { startFleetWatches } from "../io/lua/fleet-invalidation";
 import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
 
 const schema = toJsonSchema(entitlementCheckSchema);
 
+/**
+ * APISIX checks every route's plugin configs when it loads them (and on Admin API
+ * writes): a valid one with invalidation: redis makes this node's invalidations of its
+ * cache fleet-wide before any request (a plugin API call may come first).
+ */
 function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefined]> {
-  return apisixCheckSchema(schema, entitlementCheckSchema, conf);
+  const [ok, err] = apisixCheckSchema(schema, entitlementCheckSchema, conf);
+  if (ok) entitlementFleet(conf as EntitlementCheckConfig);
+  return $multi(ok, err);
+}
+
+/** APISIX calls it in every worker's init_worker: listening for configs checked in init starts here. */
+function init(): void {
+  startFleetWatches();
 }
 
 function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
@@ -34,7 +47,8 @@ function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[n
 /**
  * `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
  * (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
- * about `subject` in this APISIX node, all workers. Answers 204. The subject is read
+ * about `subject` in this APISIX node, all workers, and with invalidation: redis in
+ * every node sharing that Redis. Answers 204. The subject is read
  * from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
  */
 function invalidate(this: void, ctx: ApisixCtx): LuaMultiReturn<[number, object | undefined]> {
@@ -57,5 +71,6 @@ export = {
   name: ENTITLEMENT_CHECK_NAME,
   schema,
   check_schema,
+  init,
   access,
 };

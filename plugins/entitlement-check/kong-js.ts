@@ -11,6 +11,7 @@
  */
 import { targetUrl } from "../core/http-url";
 import { toKongFields } from "../core/kong-schema";
+import { string } from "../core/schema";
 import type { AccessOutcome } from "../core/outcome";
 import { normalizePath } from "../core/path";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
@@ -31,6 +32,23 @@ import { fromOpenMeter, openMeterPath, type ServiceAnswer } from "./openmeter";
 
 const now = (): number => Date.now() / 1000;
 
+/**
+ * The config as kong-pdk takes it: invalidation node only. Fleet-wide invalidation
+ * (invalidation: redis) needs a Redis subscriber in the plugin server that this
+ * version does not have, so Kong refuses such a config at load, naming the field,
+ * rather than run it with invalidations that silently stay on one node.
+ */
+const kongJsSchema = {
+  ...entitlementCheckSchema,
+  fields: {
+    ...entitlementCheckSchema.fields,
+    invalidation: string({
+      description: "How far an invalidation reaches. kong-pdk: node only (fleet-wide invalidation through Redis is in the Lua plugin; use it, or rely on cache.ttl).",
+      oneOf: ["node"],
+      default: "node",
+    }),
+  },
+};
 /** The plugin instances of this process (kong-pdk makes one per config and drops replaced ones). */
 const instances = new Set<WeakRef<Plugin>>();
 const replayMemory = processReplayMemory(100_000, now);
@@ -71,7 +89,7 @@ export class Plugin {
   readonly #webhookRefusals: LogThrottle;
 
   constructor(config: unknown) {
-    const { conf, scope } = validatedKongJsConfig<EntitlementCheckConfig>(entitlementCheckSchema, config);
+    const { conf, scope } = validatedKongJsConfig<EntitlementCheckConfig>(kongJsSchema, config);
     this.#conf = conf;
     this.#scope = scope;
     const c = conf.cache;
@@ -176,6 +194,6 @@ export class Plugin {
 }
 
 /** The `config` record's fields, as Kong validates them. */
-export const Schema = toKongFields(entitlementCheckSchema);
+export const Schema = toKongFields(kongJsSchema);
 export const Version = ENTITLEMENT_CHECK_VERSION;
 export const Priority = ENTITLEMENT_CHECK_PRIORITY;

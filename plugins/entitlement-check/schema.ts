@@ -7,6 +7,7 @@ import { array, boolean, integer, map, record, string, type Infer } from "../cor
 import { catalogProblem } from "./catalog";
 import { clientCertProblem } from "../core/client-cert";
 import { parseHttpUrl, TLS_FIELDS } from "../core/http-url";
+import { redisConnectionSpec } from "../io/redis-schema";
 
 /** Where a caller's subscription can come from, tried in the configured order. */
 export const SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"] as const;
@@ -116,6 +117,12 @@ const cache = record({
   },
 });
 
+const redis = redisConnectionSpec({
+  description: "Redis that carries invalidations between the nodes (invalidation redis); one Redis per cache.dict.",
+  single: "invalidation redis",
+  cluster: "refused: pub/sub needs one Redis, set host",
+});
+
 const webhook = record({
   description:
     "Makes this route a billing webhook receiver: signed events drop (or, provider tollgate, set) cached answers, and nothing goes upstream. See docs/plugins/entitlement-check.md.",
@@ -159,6 +166,13 @@ export const entitlementCheckSchema = record({
     }),
     service,
     cache,
+    invalidation: string({
+      description:
+        "How far an invalidation (Admin API, plugin API, webhook) reaches: node (every worker of the node that receives it) or redis (every node sharing the Redis, through pub/sub; a node that was disconnected drops its whole cache when it reconnects).",
+      oneOf: ["node", "redis"],
+      default: "node",
+    }),
+    redis,
     webhook,
     required_features: array({
       description: "Features this route or service requires (all of them).",
@@ -224,6 +238,11 @@ export const entitlementCheckSchema = record({
           return "required_features: required when service.format is openmeter (the features OpenMeter is asked about)";
         }
       }
+    }
+    const redisConf = conf["redis"] as { host?: string; cluster_nodes?: string[] };
+    if (conf["invalidation"] === "redis") {
+      if (redisConf.cluster_nodes !== undefined) return "redis.cluster_nodes: not supported for invalidation (pub/sub needs one Redis); set redis.host";
+      if (redisConf.host === undefined) return "redis.host: required for invalidation redis";
     }
     return undefined;
   },

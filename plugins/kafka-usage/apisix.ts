@@ -7,7 +7,7 @@ import { pickHeaders } from "../core/facts";
 import { apisixCheckSchema, apisixConsumer, toJsonSchema } from "../hosts/apisix/adapter";
 import type { ApisixApiRoute } from "../hosts/apisix/plugin-api";
 import { nginxUsageFacts } from "./lua/facts";
-import { nodeStatus, publish } from "./lua/publisher";
+import { nodeStatus, publish, publishEncoded } from "./lua/publisher";
 import { KAFKA_USAGE_APISIX_PRIORITY, KAFKA_USAGE_NAME, KAFKA_USAGE_VERSION } from "./meta";
 import { kafkaUsageSchema, type KafkaUsageConfig } from "./schema";
 
@@ -35,6 +35,9 @@ function log(conf: KafkaUsageConfig, ctx: ApisixCtx): void {
   facts.features = ctx.tollgate_features;
   facts.overage = ctx.tollgate_overage;
   publish(conf, facts, core.id.get());
+  // Threshold events tier-limit emitted for this request (tier-limit/lua/thresholds.ts).
+  const thresholds = ctx.tollgate_threshold_events;
+  if (thresholds !== undefined) for (const event of thresholds) publishEncoded(conf, event.key, event.value, event.timestampMs);
 }
 
 /**

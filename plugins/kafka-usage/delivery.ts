@@ -154,8 +154,14 @@ export interface UsageCounters {
   dropped_queue_full: number;
   /** …because one event was larger than batch.max_bytes, or than Kafka accepts in a batch (the topic's max.message.bytes). */
   dropped_too_large: number;
-  /** …because the worker exited with them undelivered after queue.shutdown_timeout_ms. */
+  /** …because the worker exited with them undelivered after queue.shutdown_timeout_ms, and no copy in the node journal. */
   dropped_shutdown: number;
+  /** Events a worker took over from the node journal, left there by a worker that died or exited (Lua hosts). */
+  adopted: number;
+  /** Events a worker exiting left in the node journal, undelivered, for the workers after it (a reload). */
+  handed_over: number;
+  /** Events queued without a copy in the node journal (the dict was full): lost if their worker dies. */
+  unjournaled: number;
 }
 
 export const COUNTER_NAMES: readonly (keyof UsageCounters)[] = [
@@ -166,10 +172,13 @@ export const COUNTER_NAMES: readonly (keyof UsageCounters)[] = [
   "dropped_queue_full",
   "dropped_too_large",
   "dropped_shutdown",
+  "adopted",
+  "handed_over",
+  "unjournaled",
 ];
 
 export function zeroCounters(): UsageCounters {
-  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0 };
+  return { queued: 0, sent: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_too_large: 0, dropped_shutdown: 0, adopted: 0, handed_over: 0, unjournaled: 0 };
 }
 
 /** "queued=10 sent=8 …", for a log line. */

@@ -248,7 +248,7 @@ const HEX = "0123456789abcdef";
  * code units ≥ 0x80: neither is escaped, so both write the same text). Text without any
  * of them, the common case, is returned as it is: one scan, no copy.
  */
-function escaped(raw: string): string {
+export function escaped(raw: string): string {
   if (!hasSpecial(raw)) return raw;
   const text = jsonText(raw);
   const length = text.length;

@@ -19,6 +19,8 @@ export interface QueuedEvent {
   timestamp: number;
   /** Kafka record headers (shared, not counted in the weight). */
   headers?: readonly { key: string; value: string | null }[];
+  /** Where the Lua worker keeps a copy in the node journal (lua/journal.ts): j:<pid>:<seq>. */
+  seq?: number;
 }
 
 /** What an event costs against `max_bytes`: its key and its JSON. */
@@ -94,6 +96,11 @@ export class EventQueue {
       this.heldCount -= 1;
       this.heldBytes -= weightOf(event);
     }
+  }
+
+  /** The oldest waiting event, left in place. */
+  oldest(): QueuedEvent | undefined {
+    return this.waitingCount > 0 ? this.slots[this.head] : undefined;
   }
 
   /** Events waiting to be taken. */

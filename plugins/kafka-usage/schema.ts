@@ -120,7 +120,8 @@ export const kafkaUsageSchema = record({
       elements: string({ description: "A header name.", minLength: 1 }),
     }),
     dict: string({
-      description: "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped).",
+      description:
+        "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped) and the node journal: a copy of every queued event until Kafka acknowledged it, which the other workers deliver when its worker dies or exits on a reload. Size it for the journal (32m: about 40,000 events).",
       default: "tollgate_usage",
       minLength: 1,
     }),

@@ -69,6 +69,11 @@ export class Plugin {
 
   constructor(config: unknown) {
     const { conf, scope } = validatedKongJsConfig<TierLimitConfig>(tierLimitSchema, config);
+    // Threshold events need a claim shared by Kong's workers and a hand-off to kafka-usage
+    // in the same request context; neither exists here yet: refused rather than ignored.
+    if (conf.thresholds !== undefined && conf.thresholds.length > 0) {
+      throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
+    }
     this.#conf = conf;
     this.#scope = scope;
   }

@@ -14,6 +14,7 @@ import type { CounterCheck } from "./decide";
 import { counterLevels, windowLevel, type CounterLevels } from "./group";
 import { hasOverage, softLimit, type SoftLimit } from "./overage";
 import type { TierLimitConfig } from "./schema";
+import { sortedThresholds } from "./thresholds-schema";
 
 export interface PreparedWindow {
   window: WindowName;
@@ -53,6 +54,8 @@ export interface PreparedTierLimit {
   redis?: RedisConnection;
   /** Callers' counter checks while all their windows last (decide.ts, planAccess). */
   recentChecks: RecentChecks;
+  /** thresholds, ascending (thresholds.ts); empty when none are configured. */
+  thresholds: number[];
   /** Whose subjects the counters use (group.ts). */
   levels: CounterLevels;
   /** Upstream headers of overage requests, by tier and windows (overage.ts, overageUpstream). */
@@ -195,6 +198,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
     clearUpstream: overage ? [conf.tier_header, conf.overage_header] : [conf.tier_header],
     upstreamFor: {},
     recentChecks: { byPrefix: {}, size: 0 },
+    thresholds: sortedThresholds(conf.thresholds),
     levels,
     overageUpstream: {},
     calendar: prepareCalendar(conf),

@@ -4,12 +4,13 @@
  * all come from here.
  */
 import { parseCidr } from "../core/cidr";
-import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { thresholdEventsSpec, thresholdsSpec } from "./thresholds-schema";
 import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
 import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
 import { LIMIT_BY, windowLimitByField } from "./group";
+import { redisConnectionSpec } from "../io/redis-schema";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -61,40 +62,10 @@ const tier = record({
   },
 });
 
-const redis = record({
+const redis = redisConnectionSpec({
   description: "Redis connection for policies redis and redis-cluster.",
-  required: true,
-  fields: {
-    host: string({ description: "Redis host (policy redis).", minLength: 1 }),
-    port: integer({ description: "Redis port (policy redis).", default: 6379, min: 1, max: 65535 }),
-    cluster_nodes: array({
-      description: 'Seed nodes "host:port" of a Redis Cluster (policy redis-cluster).',
-      elements: string({ description: "host:port", minLength: 3 }),
-    }),
-    username: string({ description: "ACL user name (AUTH username password).", minLength: 1, referenceable: true }),
-    password: string({ description: "Password (AUTH).", minLength: 1, referenceable: true }),
-    database: integer({ description: "Database number (policy redis).", default: 0, min: 0, max: 1000 }),
-    timeout_ms: integer({ description: "Connect, send and read timeout, in milliseconds.", default: 1000, min: 1, max: 60_000 }),
-    pool_size: integer({ description: "Idle connections kept per worker.", default: 64, min: 1, max: 10_000 }),
-    keepalive_ms: integer({ description: "How long an idle connection is kept.", default: 60_000, min: 1, max: 3_600_000 }),
-    auto_pipeline: boolean({
-      description:
-        "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 × timeout_ms. kong-pdk: ioredis enableAutoPipelining.",
-      default: true,
-    }),
-    ssl: boolean({ description: "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default: false }),
-    ssl_verify: boolean({
-      description:
-        "With ssl: check the certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.",
-      default: true,
-    }),
-    server_name: string({
-      description: "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.",
-      minLength: 1,
-    }),
-    ...CLIENT_CERT_FIELDS,
-  },
-  check: clientCertProblem,
+  single: "policy redis",
+  cluster: "policy redis-cluster",
 });
 
 function tierNamed(conf: { [key: string]: unknown }, name: unknown): boolean {
@@ -188,6 +159,8 @@ export const tierLimitSchema = record({
         "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
       minLength: 1,
     }),
+    thresholds: thresholdsSpec,
+    threshold_events: thresholdEventsSpec,
     ...CALENDAR_FIELDS,
   },
   check: (conf) => {

@@ -210,6 +210,11 @@ const SCENARIOS: Scenario[] = [
     () => [keyAuth, tierLimitQuota()],
   ),
   kafkaUsage(),
+  // Next to nginx-limit-req, which ran alone in its baseline round: the pairs before keep their order.
+  kongScenario("tier-limit-thresholds", "tier-limit-local with thresholds [80, 100] configured, none crossed (issue 20: ≤ 0.5 µs more)", () => [
+    keyAuth,
+    tierLimit({ thresholds: [80, 100] }),
+  ]),
   nginxLimitReq,
 ];
 
@@ -620,8 +625,9 @@ function ownCostRows(results: Result[]): string[] {
   const rows: string[] = [];
   for (const r of results) {
     if (r.scenario === "no-plugin" || r.scenario === "nginx-limit-req") continue;
-    // tier-limit-quota is tier-limit-local plus the calendar: its own cost is over that row.
-    const base = r.scenario === "tier-limit-quota" && cpu.has("tier-limit-local") ? "tier-limit-local" : r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : "key-auth";
+    // tier-limit-quota is tier-limit-local plus the calendar, tier-limit-thresholds plus thresholds: their own cost is over that row.
+    const overLocal = (r.scenario === "tier-limit-quota" || r.scenario === "tier-limit-thresholds") && cpu.has("tier-limit-local");
+    const base = overLocal ? "tier-limit-local" : r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : "key-auth";
     const baseCpu = cpu.get(base);
     if (baseCpu === undefined) continue;
     const perWorker = spreadOf(r.workers.map((w) => w.gateway_cpu_us_per_request - baseCpu), 1);

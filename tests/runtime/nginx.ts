@@ -28,7 +28,7 @@ export function luaPathEntries(dirs: readonly string[]): string {
 export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
   tollgate_tier_limit: "10m",
   tollgate_cache: "10m",
-  tollgate_usage: "1m",
+  tollgate_usage: "16m",
 };
 
 /** A host's shared dicts: DEFAULT_SHARED_DICTS with `overrides` (name -> size) over them. */

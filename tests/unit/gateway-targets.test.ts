@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { exampleConfig, writeTestPlugin } from "../gateway/harness.ts";
 import type { ApisixStandaloneConfig } from "../runtime/apisix-host.ts";
-import { DEFAULT_SHARED_DICTS, LUA_OUT } from "../runtime/nginx.ts";
+import { LUA_OUT } from "../runtime/nginx.ts";
 import {
   apisixBin,
   apisixConfigYaml,
@@ -33,7 +33,7 @@ const KONG: KongSettings = {
   luaPath: ["/tmp/stage/lua/0"],
   luaOut: "/tmp/stage/lua-out",
   extraPlugins: ["usage-status"],
-  sharedDicts: { ...DEFAULT_SHARED_DICTS, tollgate_cache: "1m" },
+  sharedDicts: { tollgate_tier_limit: "10m", tollgate_cache: "1m", tollgate_usage: "1m" },
   workers: 2,
   envNames: ["TOLLGATE_TEST_CLOCK_OFFSET", "OTHER"],
   trustedCaFile: "/tmp/stage/trusted-ca.pem",

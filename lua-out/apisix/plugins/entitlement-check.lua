@@ -10,8 +10,11 @@ local ____webhook = require("tollgate.entitlement_check.lua.webhook")
 local webhookResponse = ____webhook.webhookResponse
 local ____access = require("tollgate.entitlement_check.lua.access")
 local entitlementAccess = ____access.entitlementAccess
+local entitlementFleet = ____access.entitlementFleet
 local entitlementNeeds = ____access.entitlementNeeds
 local rememberedEntitlement = ____access.rememberedEntitlement
+local ____fleet_2Dinvalidation = require("tollgate.io.lua.fleet_invalidation")
+local startFleetWatches = ____fleet_2Dinvalidation.startFleetWatches
 local ____meta = require("tollgate.entitlement_check.meta")
 local ENTITLEMENT_CHECK_APISIX_PRIORITY = ____meta.ENTITLEMENT_CHECK_APISIX_PRIORITY
 local ENTITLEMENT_CHECK_NAME = ____meta.ENTITLEMENT_CHECK_NAME
@@ -20,12 +23,24 @@ local ____schema = require("tollgate.entitlement_check.schema")
 local entitlementCheckSchema = ____schema.entitlementCheckSchema
 local core = require("apisix.core")
 local schema = toJsonSchema(entitlementCheckSchema)
+--- APISIX checks every route's plugin configs when it loads them (and on Admin API
+-- writes): a valid one with invalidation: redis makes this node's invalidations of its
+-- cache fleet-wide before any request (a plugin API call may come first).
 local function check_schema(conf)
-    -- plugins/entitlement-check/apisix.ts:17
-    return apisixCheckSchema(schema, entitlementCheckSchema, conf)
+    -- plugins/entitlement-check/apisix.ts:23
+    local ok, err = apisixCheckSchema(schema, entitlementCheckSchema, conf)
+    if ok then
+        entitlementFleet(conf)
+    end
+    return ok, err
+end
+--- APISIX calls it in every worker's init_worker: listening for configs checked in init starts here.
+local function init()
+    -- plugins/entitlement-check/apisix.ts:30
+    startFleetWatches()
 end
 local function access(conf, ctx)
-    -- plugins/entitlement-check/apisix.ts:21
+    -- plugins/entitlement-check/apisix.ts:34
     if conf.webhook ~= nil then
         local status, body = webhookResponse(conf)
         core.response.set_header("Content-Type", "application/json")
@@ -47,10 +62,11 @@ local function access(conf, ctx)
 end
 --- `DELETE /apisix/plugin/entitlement-check/cache/{subject}[?dict=<lua_shared_dict>]`
 -- (exposed with APISIX's public-api plugin): forgets every cached entitlement answer
--- about `subject` in this APISIX node, all workers. Answers 204. The subject is read
+-- about `subject` in this APISIX node, all workers, and with invalidation: redis in
+-- every node sharing that Redis. Answers 204. The subject is read
 -- from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
 local function invalidate(ctx)
-    -- plugins/entitlement-check/apisix.ts:40
+    -- plugins/entitlement-check/apisix.ts:54
     local uri = ctx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
@@ -66,7 +82,7 @@ local function invalidate(ctx)
     return 204, nil
 end
 local function api()
-    -- plugins/entitlement-check/apisix.ts:49
+    -- plugins/entitlement-check/apisix.ts:63
     return {{methods = {"DELETE"}, uri = "/apisix/plugin/entitlement-check/cache/*", handler = invalidate}}
 end
 local ____exports = {
@@ -76,6 +92,7 @@ local ____exports = {
     name = ENTITLEMENT_CHECK_NAME,
     schema = schema,
     check_schema = check_schema,
+    init = init,
     access = access
 }
 return ____exports

@@ -10,6 +10,7 @@ local nginxUsageFacts = ____facts.nginxUsageFacts
 local ____publisher = require("tollgate.kafka_usage.lua.publisher")
 local nodeStatus = ____publisher.nodeStatus
 local publish = ____publisher.publish
+local publishEncoded = ____publisher.publishEncoded
 local ____meta = require("tollgate.kafka_usage.meta")
 local KAFKA_USAGE_APISIX_PRIORITY = ____meta.KAFKA_USAGE_APISIX_PRIORITY
 local KAFKA_USAGE_NAME = ____meta.KAFKA_USAGE_NAME
@@ -54,11 +55,17 @@ local function log(conf, ctx)
         facts,
         core.id.get()
     )
+    local thresholds = ctx.tollgate_threshold_events
+    if thresholds ~= nil then
+        for ____, event in ipairs(thresholds) do
+            publishEncoded(conf, event.key, event.value, event.timestampMs)
+        end
+    end
 end
 --- `GET /apisix/plugin/kafka-usage/status[?dict=<lua_shared_dict>]` (exposed with
 -- APISIX's public-api plugin): this node's counters, total and per worker.
 local function status(ctx)
-    -- plugins/kafka-usage/apisix.ts:44
+    -- plugins/kafka-usage/apisix.ts:47
     local dict = ctx.var.arg_dict or "tollgate_usage"
     local figures = nodeStatus(dict)
     if figures == nil then
@@ -67,7 +74,7 @@ local function status(ctx)
     return 200, figures
 end
 local function api()
-    -- plugins/kafka-usage/apisix.ts:51
+    -- plugins/kafka-usage/apisix.ts:54
     return {{methods = {"GET"}, uri = "/apisix/plugin/kafka-usage/status", handler = status}}
 end
 local ____exports = {

@@ -15,6 +15,8 @@ local clientCertProblem = ____client_2Dcert.clientCertProblem
 local ____http_2Durl = require("tollgate.core.http_url")
 local parseHttpUrl = ____http_2Durl.parseHttpUrl
 local TLS_FIELDS = ____http_2Durl.TLS_FIELDS
+local ____redis_2Dschema = require("tollgate.io.redis_schema")
+local redisConnectionSpec = ____redis_2Dschema.redisConnectionSpec
 --- Where a caller's subscription can come from, tried in the configured order.
 ____exports.SUBSCRIPTION_SOURCES = {"consumer", "consumer_map", "service"}
 --- Subscription states (Stripe's names); see decide.ts for what each one allows.
@@ -107,6 +109,7 @@ local cache = record({
         lock_timeout_ms = integer({description = "How long a request waits for another worker's fetch of the same subject before fetching itself.", default = 1000, min = 1, max = 60000})
     }
 })
+local redis = redisConnectionSpec({description = "Redis that carries invalidations between the nodes (invalidation redis); one Redis per cache.dict.", single = "invalidation redis", cluster = "refused: pub/sub needs one Redis, set host"})
 local webhook = record({
     description = "Makes this route a billing webhook receiver: signed events drop (or, provider tollgate, set) cached answers, and nothing goes upstream. See docs/plugins/entitlement-check.md.",
     fields = {
@@ -138,6 +141,8 @@ ____exports.entitlementCheckSchema = record({
         }),
         service = service,
         cache = cache,
+        invalidation = ____string({description = "How far an invalidation (Admin API, plugin API, webhook) reaches: node (every worker of the node that receives it) or redis (every node sharing the Redis, through pub/sub; a node that was disconnected drops its whole cache when it reconnects).", oneOf = {"node", "redis"}, default = "node"}),
+        redis = redis,
         webhook = webhook,
         required_features = array({
             description = "Features this route or service requires (all of them).",
@@ -156,7 +161,7 @@ ____exports.entitlementCheckSchema = record({
         error_log_interval = integer({description = "Seconds between two error-log lines about a failing service.", default = 60, min = 1, max = 86400})
     },
     check = function(conf)
-        -- plugins/entitlement-check/schema.ts:199
+        -- plugins/entitlement-check/schema.ts:213
         local problem = catalogProblem(conf.plans)
         if problem ~= nil then
             return problem
@@ -194,6 +199,15 @@ ____exports.entitlementCheckSchema = record({
                 if conf.service.format == "openmeter" and conf.required_features == nil then
                     return "required_features: required when service.format is openmeter (the features OpenMeter is asked about)"
                 end
+            end
+        end
+        local redisConf = conf.redis
+        if conf.invalidation == "redis" then
+            if redisConf.cluster_nodes ~= nil then
+                return "redis.cluster_nodes: not supported for invalidation (pub/sub needs one Redis); set redis.host"
+            end
+            if redisConf.host == nil then
+                return "redis.host: required for invalidation redis"
             end
         end
         return nil

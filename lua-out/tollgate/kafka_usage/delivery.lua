@@ -156,10 +156,13 @@ ____exports.COUNTER_NAMES = {
     "dropped",
     "dropped_queue_full",
     "dropped_too_large",
-    "dropped_shutdown"
+    "dropped_shutdown",
+    "adopted",
+    "handed_over",
+    "unjournaled"
 }
 function ____exports.zeroCounters()
-    -- plugins/kafka-usage/delivery.ts:171
+    -- plugins/kafka-usage/delivery.ts:180
     return {
         queued = 0,
         sent = 0,
@@ -167,12 +170,15 @@ function ____exports.zeroCounters()
         dropped = 0,
         dropped_queue_full = 0,
         dropped_too_large = 0,
-        dropped_shutdown = 0
+        dropped_shutdown = 0,
+        adopted = 0,
+        handed_over = 0,
+        unjournaled = 0
     }
 end
 --- "queued=10 sent=8 …", for a log line.
 function ____exports.formatCounters(counters)
-    -- plugins/kafka-usage/delivery.ts:176
+    -- plugins/kafka-usage/delivery.ts:185
     local parts = {}
     for ____, name in ipairs(____exports.COUNTER_NAMES) do
         parts[#parts + 1] = name .. "=" .. tostring(counters[name])

@@ -4,7 +4,7 @@ local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__StringCharAt = ____lualib.__TS__StringCharAt
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
-local entityJson, consumerJson, headersJson, escaped, escapedOften, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, ESCAPED_LIMIT, escapedCache, escapedCount, ZEROS, lastSecond, lastPrefix
+local entityJson, consumerJson, headersJson, escapedOften, pad, secondPrefix, hasSpecial, SHORT_ESCAPES, HEX, ESCAPED_LIMIT, escapedCache, escapedCount, ZEROS, lastSecond, lastPrefix
 local ____utf8 = require("tollgate.core.utf8")
 local jsonText = ____utf8.jsonText
 function entityJson(entity)
@@ -32,11 +32,16 @@ function headersJson(headers)
     __TS__ArraySort(names)
     local out = ""
     for ____, name in ipairs(names) do
-        out = (out == "" and "{" or out .. ",") .. "\"" .. escaped(name) .. "\":\"" .. escaped(headers[name]) .. "\""
+        out = (out == "" and "{" or out .. ",") .. "\"" .. ____exports.escaped(name) .. "\":\"" .. ____exports.escaped(headers[name]) .. "\""
     end
     return out .. "}"
 end
-function escaped(raw)
+--- The inside of a JSON string literal for `text`: valid UTF-8 first (core/utf8.ts: a
+-- client's 0xFF byte becomes U+FFFD), then `"`, `\` and control characters escaped;
+-- everything else, UTF-8 included, is copied as is (Lua sees bytes ≥ 0x80, JavaScript
+-- code units ≥ 0x80: neither is escaped, so both write the same text). Text without any
+-- of them, the common case, is returned as it is: one scan, no copy.
+function ____exports.escaped(raw)
     -- plugins/kafka-usage/event.ts:251
     if not hasSpecial(raw) then
         return raw
@@ -77,7 +82,7 @@ function escapedOften(text)
             escapedCache = {}
             escapedCount = 0
         end
-        known = escaped(text)
+        known = ____exports.escaped(text)
         escapedCache[text] = known
         escapedCount = escapedCount + 1
     end
@@ -235,9 +240,9 @@ function ____exports.encodeUsageEvent(event)
     local overage = d.overage == true and ",\"overage\":true,\"overage_windows\":\"" .. escapedOften(d.overage_windows or "") .. "\"" or ""
     local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
     local unique = not hasSpecial(event.id .. event.time .. d.path)
-    local id = unique and event.id or escaped(event.id)
-    local time = unique and event.time or escaped(event.time)
-    local path = unique and d.path or escaped(d.path)
+    local id = unique and event.id or ____exports.escaped(event.id)
+    local time = unique and event.time or ____exports.escaped(event.time)
+    local path = unique and d.path or ____exports.escaped(d.path)
     return "{\"specversion\":\"1.0\",\"id\":\"" .. id .. "\",\"source\":\"" .. escapedOften(event.source) .. "\",\"type\":\"" .. escapedOften(event.type) .. "\"," .. "\"subject\":\"" .. escapedOften(event.subject) .. "\",\"time\":\"" .. time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escapedOften(d.method) .. "\",\"path\":\"" .. path .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. overage .. headers .. "}}"
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.

@@ -3,14 +3,14 @@ local __TS__Class = ____lualib.__TS__Class
 local ____exports = {}
 --- What an event costs against `max_bytes`: its key and its JSON.
 local function weightOf(event)
-    -- plugins/kafka-usage/queue.ts:25
+    -- plugins/kafka-usage/queue.ts:27
     return #event.key + #event.value
 end
 ____exports.EventQueue = __TS__Class()
 local EventQueue = ____exports.EventQueue
 EventQueue.name = "EventQueue"
 function EventQueue.prototype.____constructor(self, maxEvents, maxBytes, maxEventBytes)
-    -- plugins/kafka-usage/queue.ts:43
+    -- plugins/kafka-usage/queue.ts:45
     self.maxEvents = maxEvents
     self.maxBytes = maxBytes
     self.maxEventBytes = maxEventBytes
@@ -23,7 +23,7 @@ function EventQueue.prototype.____constructor(self, maxEvents, maxBytes, maxEven
     self.oldestAt = -1
 end
 function EventQueue.prototype.offer(self, event, now)
-    -- plugins/kafka-usage/queue.ts:51
+    -- plugins/kafka-usage/queue.ts:53
     local bytes = weightOf(event)
     if bytes > self.maxEventBytes then
         return "too_large"
@@ -43,7 +43,7 @@ function EventQueue.prototype.offer(self, event, now)
     return "queued"
 end
 function EventQueue.prototype.take(self, maxEvents, maxBytes)
-    -- plugins/kafka-usage/queue.ts:67
+    -- plugins/kafka-usage/queue.ts:69
     local out = {}
     local bytes = 0
     while self.waitingCount > 0 and #out < maxEvents do
@@ -69,22 +69,32 @@ function EventQueue.prototype.take(self, maxEvents, maxBytes)
     return out
 end
 function EventQueue.prototype.release(self, events)
-    -- plugins/kafka-usage/queue.ts:92
+    -- plugins/kafka-usage/queue.ts:94
     for ____, event in ipairs(events) do
         self.heldCount = self.heldCount - 1
         self.heldBytes = self.heldBytes - weightOf(event)
     end
 end
+function EventQueue.prototype.oldest(self)
+    -- plugins/kafka-usage/queue.ts:102
+    local ____temp_0
+    if self.waitingCount > 0 then
+        ____temp_0 = self.slots[self.head + 1]
+    else
+        ____temp_0 = nil
+    end
+    return ____temp_0
+end
 function EventQueue.prototype.waiting(self)
-    -- plugins/kafka-usage/queue.ts:100
+    -- plugins/kafka-usage/queue.ts:107
     return self.waitingCount
 end
 function EventQueue.prototype.size(self)
-    -- plugins/kafka-usage/queue.ts:105
+    -- plugins/kafka-usage/queue.ts:112
     return self.waitingCount + self.heldCount
 end
 function EventQueue.prototype.bytes(self)
-    -- plugins/kafka-usage/queue.ts:110
+    -- plugins/kafka-usage/queue.ts:117
     return self.waitingBytes + self.heldBytes
 end
 return ____exports

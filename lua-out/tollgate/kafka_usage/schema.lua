@@ -90,11 +90,11 @@ ____exports.kafkaUsageSchema = record({
             description = "Request headers copied into data.headers (an allowlist). Names that carry credentials (Authorization, cookies, API keys, tokens, secrets) are refused.",
             elements = ____string({description = "A header name.", minLength = 1})
         }),
-        dict = ____string({description = "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped).", default = "tollgate_usage", minLength = 1}),
+        dict = ____string({description = "lua_shared_dict holding the counters summed over the workers (queued, sent, retried, dropped) and the node journal: a copy of every queued event until Kafka acknowledged it, which the other workers deliver when its worker dies or exits on a reload. Size it for the journal (32m: about 40,000 events).", default = "tollgate_usage", minLength = 1}),
         stats_log_interval_s = integer({description = "Seconds between two log lines with each worker's counters; 0: none.", default = 60, min = 0, max = 86400})
     },
     check = function(conf)
-        -- plugins/kafka-usage/schema.ts:129
+        -- plugins/kafka-usage/schema.ts:130
         if conf.kafka.acks == 0 then
             return "kafka.acks: must be -1 or 1 (acks 0 cannot tell a delivered event from a lost one)"
         end

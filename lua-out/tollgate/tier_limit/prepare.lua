@@ -19,8 +19,10 @@ local windowLevel = ____group.windowLevel
 local ____overage = require("tollgate.tier_limit.overage")
 local hasOverage = ____overage.hasOverage
 local softLimit = ____overage.softLimit
+local ____thresholds_2Dschema = require("tollgate.tier_limit.thresholds_schema")
+local sortedThresholds = ____thresholds_2Dschema.sortedThresholds
 local function redisConnection(conf)
-    -- plugins/tier-limit/prepare.ts:80
+    -- plugins/tier-limit/prepare.ts:83
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -46,7 +48,7 @@ local HEADER_SUFFIX = {
 }
 local cache = __TS__New(WeakMap)
 local function prepareTiers(conf, levels)
-    -- plugins/tier-limit/prepare.ts:101
+    -- plugins/tier-limit/prepare.ts:104
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -93,7 +95,7 @@ end
 -- and a client paced by it adds at most one waiting request per timeout. Policy local
 -- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
 local function unavailableRetryAfter(conf)
-    -- plugins/tier-limit/prepare.ts:142
+    -- plugins/tier-limit/prepare.ts:145
     if conf.policy == "local" then
         return 1
     end
@@ -103,7 +105,7 @@ local function unavailableRetryAfter(conf)
     )
 end
 local function hasSource(conf, wanted)
-    -- plugins/tier-limit/prepare.ts:147
+    -- plugins/tier-limit/prepare.ts:150
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -115,7 +117,7 @@ end
 -- configs sharing one Redis report its failure once per interval, and a second Redis
 -- that fails too is still reported.
 local function storeKind(conf)
-    -- plugins/tier-limit/prepare.ts:157
+    -- plugins/tier-limit/prepare.ts:160
     if conf.policy == "redis" then
         return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
     end
@@ -125,7 +127,7 @@ local function storeKind(conf)
     return "tier-limit:store:" .. conf.policy
 end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:163
+    -- plugins/tier-limit/prepare.ts:166
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -172,6 +174,7 @@ function ____exports.prepare(conf)
         clearUpstream = overage and ({conf.tier_header, conf.overage_header}) or ({conf.tier_header}),
         upstreamFor = {},
         recentChecks = {byPrefix = {}, size = 0},
+        thresholds = sortedThresholds(conf.thresholds),
         levels = levels,
         overageUpstream = {},
         calendar = prepareCalendar(conf)

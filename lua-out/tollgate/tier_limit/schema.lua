@@ -3,9 +3,6 @@ local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local ____exports = {}
 local ____cidr = require("tollgate.core.cidr")
 local parseCidr = ____cidr.parseCidr
-local ____client_2Dcert = require("tollgate.core.client_cert")
-local CLIENT_CERT_FIELDS = ____client_2Dcert.CLIENT_CERT_FIELDS
-local clientCertProblem = ____client_2Dcert.clientCertProblem
 local ____schema = require("tollgate.core.schema")
 local array = ____schema.array
 local boolean = ____schema.boolean
@@ -15,6 +12,9 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____thresholds_2Dschema = require("tollgate.tier_limit.thresholds_schema")
+local thresholdEventsSpec = ____thresholds_2Dschema.thresholdEventsSpec
+local thresholdsSpec = ____thresholds_2Dschema.thresholdsSpec
 local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
 local CALENDAR_FIELDS = ____calendar_2Dfields.CALENDAR_FIELDS
 local calendarProblem = ____calendar_2Dfields.calendarProblem
@@ -25,6 +25,8 @@ local tierOverageFields = ____overage.tierOverageFields
 local ____group = require("tollgate.tier_limit.group")
 local LIMIT_BY = ____group.LIMIT_BY
 local windowLimitByField = ____group.windowLimitByField
+local ____redis_2Dschema = require("tollgate.io.redis_schema")
+local redisConnectionSpec = ____redis_2Dschema.redisConnectionSpec
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
 ____exports.LIMITED_METHODS = {
     "GET",
@@ -40,7 +42,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:22
+    -- plugins/tier-limit/schema.ts:23
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -55,7 +57,7 @@ local windowLimits = record({
         year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:37
+        -- plugins/tier-limit/schema.ts:38
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -78,7 +80,7 @@ local tier = record({
         tierOverageFields
     ),
     check = function(value)
-        -- plugins/tier-limit/schema.ts:54
+        -- plugins/tier-limit/schema.ts:55
         local overage = overageProblem(value)
         if overage ~= nil then
             return overage
@@ -95,34 +97,9 @@ local tier = record({
         return "limits: a tier that is not unlimited needs limits"
     end
 })
-local redis = record({
-    description = "Redis connection for policies redis and redis-cluster.",
-    required = true,
-    fields = __TS__ObjectAssign(
-        {
-            host = ____string({description = "Redis host (policy redis).", minLength = 1}),
-            port = integer({description = "Redis port (policy redis).", default = 6379, min = 1, max = 65535}),
-            cluster_nodes = array({
-                description = "Seed nodes \"host:port\" of a Redis Cluster (policy redis-cluster).",
-                elements = ____string({description = "host:port", minLength = 3})
-            }),
-            username = ____string({description = "ACL user name (AUTH username password).", minLength = 1, referenceable = true}),
-            password = ____string({description = "Password (AUTH).", minLength = 1, referenceable = true}),
-            database = integer({description = "Database number (policy redis).", default = 0, min = 0, max = 1000}),
-            timeout_ms = integer({description = "Connect, send and read timeout, in milliseconds.", default = 1000, min = 1, max = 60000}),
-            pool_size = integer({description = "Idle connections kept per worker.", default = 64, min = 1, max = 10000}),
-            keepalive_ms = integer({description = "How long an idle connection is kept.", default = 60000, min = 1, max = 3600000}),
-            auto_pipeline = boolean({description = "The scripts a worker's requests call while a round trip to a Redis node is under way go together in the next one (one write, one read, one connection; per node with redis-cluster); each stays its own atomic script. A queued call waits at most 10 × timeout_ms. kong-pdk: ioredis enableAutoPipelining.", default = true}),
-            ssl = boolean({description = "TLS to Redis (a tls-port; managed Redis with in-transit encryption).", default = false}),
-            ssl_verify = boolean({description = "With ssl: check the certificate — a chain to a CA the gateway trusts (Kong: lua_ssl_trusted_certificate; APISIX: apisix.ssl.ssl_trusted_certificate; kong-pdk: NODE_EXTRA_CA_CERTS) naming server_name, else the node's host. Off: encrypted but not authenticated.", default = true}),
-            server_name = ____string({description = "With ssl: the name sent as SNI and that the certificate must carry (default: the node's host). Set it when nodes are addressed by IP: nginx checks DNS names only.", minLength = 1})
-        },
-        CLIENT_CERT_FIELDS
-    ),
-    check = clientCertProblem
-})
+local redis = redisConnectionSpec({description = "Redis connection for policies redis and redis-cluster.", single = "policy redis", cluster = "policy redis-cluster"})
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:100
+    -- plugins/tier-limit/schema.ts:71
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -174,12 +151,14 @@ ____exports.tierLimitSchema = record({
             hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
             error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
             error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"}),
-            usage_path = ____string({description = "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.", minLength = 1})
+            usage_path = ____string({description = "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.", minLength = 1}),
+            thresholds = thresholdsSpec,
+            threshold_events = thresholdEventsSpec
         },
         CALENDAR_FIELDS
     ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:193
+        -- plugins/tier-limit/schema.ts:166
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then

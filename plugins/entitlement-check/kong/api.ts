@@ -6,8 +6,9 @@
  * forgets every cached entitlement answer about `subject` (the consumer's username,
  * custom_id or id, as `service.subject` says; percent-encoded in the path) in this Kong
  * node — all workers — so the next request asks the entitlement service. Answers 204.
- * In a fleet, call it on every node (or rely on cache.ttl); the Admin API runs in the
- * same nginx as the proxy.
+ * With invalidation: redis every node sharing that Redis drops it too (500 when the
+ * publish failed: then it reached this node only); else call it on every node (or rely
+ * on cache.ttl). The Admin API runs in the same nginx as the proxy.
  */
 import type { AdminApiRequest, AdminApiRoutes } from "../../hosts/kong/admin-api";
 import { invalidateSubject } from "../../io/lua/cache";

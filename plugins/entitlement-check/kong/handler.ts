@@ -4,7 +4,7 @@
  * have set the consumer, and after tier-limit (912).
  */
 import { applyKongOutcome, kongRequestFacts, type KongConfigIdentity } from "../../hosts/kong/adapter";
-import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "../lua/access";
+import { entitlementAccess, entitlementFleet, entitlementNeeds, rememberedEntitlement } from "../lua/access";
 import { webhookResponse } from "../lua/webhook";
 import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "../meta";
 import type { EntitlementCheckConfig } from "../schema";
@@ -12,6 +12,16 @@ import type { EntitlementCheckConfig } from "../schema";
 const EntitlementCheckHandler = {
   PRIORITY: ENTITLEMENT_CHECK_PRIORITY,
   VERSION: ENTITLEMENT_CHECK_VERSION,
+  /**
+   * Kong 3.x calls it in every worker at start and after each config change, with every
+   * enabled config of the plugin (kong/runloop/plugins_iterator.lua, configure): the
+   * worker learns of fleet-wide invalidation before any request (an Admin API call may
+   * come first). Kong 2.8 has no configure: the first request does it.
+   */
+  configure(this: unknown, configs: (EntitlementCheckConfig & KongConfigIdentity)[] | undefined): void {
+    if (configs === undefined) return;
+    for (const conf of configs) entitlementFleet(conf);
+  },
   access(this: unknown, conf: EntitlementCheckConfig & KongConfigIdentity): void {
     // A webhook route answers billing events itself (lua/webhook.ts); nothing goes upstream.
     if (conf.webhook !== undefined) {

@@ -15,6 +15,7 @@ import { serviceRequest } from "../service-request";
 import { mapServiceResponse, type Lookup } from "../subscription";
 import { fromOpenMeter, openMeterPath, type ServiceAnswer } from "../openmeter";
 import { logGate } from "../../io/lua/log-gate";
+import { useFleetInvalidation } from "../../io/lua/fleet-invalidation";
 
 interface LuaService {
   cache: CacheOptions;
@@ -55,7 +56,17 @@ function serviceFor(conf: EntitlementCheckConfig): LuaService {
   return services.get(conf) ?? newService(conf);
 }
 
+/**
+ * Makes this node's invalidations of `conf`'s cache fleet-wide when it says
+ * invalidation: redis. The hosts call it wherever they first see a config (Kong
+ * configure, APISIX check_schema); the first request of a config calls it too.
+ */
+export function entitlementFleet(conf: EntitlementCheckConfig): void {
+  if (conf.invalidation === "redis") useFleetInvalidation(conf.cache.dict, conf.redis);
+}
+
 function newService(conf: EntitlementCheckConfig): LuaService {
+  entitlementFleet(conf);
   const s = conf.service;
   const request = serviceRequest(s);
   const format = s.format;

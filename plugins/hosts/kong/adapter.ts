@@ -112,13 +112,14 @@ function recordUsage(outcome: AccessOutcome): void {
   if (outcome.tier !== undefined) shared["tollgate_tier"] = outcome.tier;
   if (outcome.plan !== undefined) shared["tollgate_plan"] = outcome.plan;
   if (outcome.features !== undefined) shared["tollgate_features"] = outcome.features;
+  if (outcome.thresholdEvents !== undefined) shared["tollgate_threshold_events"] = outcome.thresholdEvents;
   if (outcome.overage !== undefined) shared["tollgate_overage"] = outcome.overage;
 }
 
 /** Applies an outcome in the access phase; a rejection ends the request. */
 export function applyKongOutcome(outcome: AccessOutcome): void {
   if (outcome.warning !== undefined) kong.log.warn(jsonText(outcome.warning));
-  if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined || outcome.overage !== undefined) recordUsage(outcome);
+  if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined || outcome.overage !== undefined || outcome.thresholdEvents !== undefined) recordUsage(outcome);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
   eachName(headersToClear(outcome), clearUpstreamHeader, undefined);

@@ -25,10 +25,14 @@
  *
  * Dict keys: "c:<ns>:<subject>" answers ("<P|N><fetched at, ms>:<epoch>|<payload>"),
  * "l:<ns>:<subject>" locks, "f:<ns>:<subject>" failure back-off,
- * "v:<subject>" the epoch of its last invalidation, "epoch".
+ * "v:<subject>" the epoch of its last invalidation, "v*" of the last drop of
+ * everything, "epoch" (./cache-epoch.ts); "fleet:*" fleet-wide invalidation
+ * (./fleet-invalidation.ts).
  */
 import lrucache = require("resty.lrucache");
 import { FAILURE_BACKOFF_S } from "../failure-backoff";
+import { ALL_INVALIDATED_KEY, dropSubject } from "./cache-epoch";
+import { publishInvalidation } from "./fleet-invalidation";
 
 /** Seconds between two checks of a waited-for fetch. */
 const WAIT_STEP_S = 0.005;
@@ -108,6 +112,8 @@ function readEntry<T>(options: CacheOptions, dict: SharedDict, key: string, subj
   const epoch = tonumber(string.sub(stored, colon + 1, bar - 1)) ?? 0;
   const [invalidated] = dict.get(`v:${subject}`);
   if (typeof invalidated === "number" && epoch < invalidated) return undefined;
+  const [allInvalidated] = dict.get(ALL_INVALIDATED_KEY);
+  if (typeof allInvalidated === "number" && epoch < allInvalidated) return undefined;
   const value = decode(string.sub(stored, bar + 1));
   if (value === undefined) return undefined;
   const fresh = string.sub(stored, 1, 1) === "N" ? options.negativeTtl : options.ttl;
@@ -235,16 +241,18 @@ export function cachedGet<T>(
 
 /**
  * Forgets every cached answer about `subject` in this nginx (all workers, all
- * namespaces): the next request for it fetches. Call from any phase where shared
- * dicts are available.
+ * namespaces): the next request for it fetches. With fleet-wide invalidation on for the
+ * dict (./fleet-invalidation.ts), also publishes it to every other node; when that
+ * fails, the answer is false and says the invalidation stayed on this node. Call from
+ * a phase with cosockets (content, access, rewrite, timer) when fleet-wide.
  */
 export function invalidateSubject(dictName: string, subject: string): LuaMultiReturn<[boolean, string | undefined]> {
   const dict = ngx.shared[dictName];
   if (dict === undefined) return $multi(false, `lua_shared_dict '${dictName}' is not declared`);
-  const [epoch, incrErr] = dict.incr("epoch", 1, 0);
-  if (epoch === undefined) return $multi(false, incrErr);
-  const [ok, err] = dict.set(`v:${subject}`, epoch);
+  const [ok, err] = dropSubject(dict, subject);
   if (!ok) return $multi(false, err);
+  const publishErr = publishInvalidation(dictName, dict, subject);
+  if (publishErr !== undefined) return $multi(false, `invalidated on this node only, not published to the fleet: ${publishErr}`);
   return $multi(true, undefined);
 }
 

@@ -1,6 +1,6 @@
 /**
  * A small HTTP/1.1 client over ngx_lua cosockets, for the Lua hosts (Kong, APISIX):
- * GET with headers, over plain TCP or TLS, a connect timeout and one deadline for
+ * GET (and POST of a JSON body) with headers, over plain TCP or TLS, a connect timeout and one deadline for
  * sending and reading, keepalive pooling, Content-Length and chunked bodies, and a
  * bound on the body size.
  *
@@ -108,6 +108,14 @@ function readChunked(sock: TcpSocket, deadline: number, max: number): LuaMultiRe
  * A 4xx/5xx answer is a response, not an error.
  */
 export function httpGet(options: HttpGetOptions, path: string): Result {
+  return httpRequest(options, "GET", path);
+}
+
+/**
+ * httpGet for any method, with an optional JSON `payload` (sent with Content-Type and
+ * Content-Length) and headers of this call only (`callHeaders`, e.g. a signature).
+ */
+export function httpRequest(options: HttpGetOptions, method: string, path: string, payload?: string, callHeaders?: { readonly [name: string]: string }): Result {
   const sock = ngx.socket.tcp();
   const deadline = ngx.now() + (options.connectTimeoutMs + options.timeoutMs) / 1000;
   sock.settimeouts(options.connectTimeoutMs, options.timeoutMs, options.timeoutMs);
@@ -127,13 +135,17 @@ export function httpGet(options: HttpGetOptions, path: string): Result {
   }
 
   const request: string[] = [
-    "GET ", path, " HTTP/1.1\r\nHost: ", hostHeader({ tls: tls !== undefined, host: options.host, port: options.port }),
+    method, " ", path, " HTTP/1.1\r\nHost: ", hostHeader({ tls: tls !== undefined, host: options.host, port: options.port }),
     "\r\nAccept: application/json\r\nUser-Agent: tollgate\r\nConnection: keep-alive\r\n",
   ];
   if (options.headers !== undefined) {
     for (const name in options.headers) request.push(name, ": ", options.headers[name]!, "\r\n");
   }
-  request.push("\r\n");
+  if (callHeaders !== undefined) {
+    for (const name in callHeaders) request.push(name, ": ", callHeaders[name]!, "\r\n");
+  }
+  if (payload !== undefined) request.push("Content-Type: application/json\r\nContent-Length: ", `${payload.length}`, "\r\n\r\n", payload);
+  else request.push("\r\n");
   sock.settimeout(remainingMs(deadline));
   const [sent, sendErr] = sock.send(request);
   if (sent === undefined) return fail(sock, `send: ${sendErr}`);

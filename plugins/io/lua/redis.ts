@@ -117,7 +117,7 @@ function prepare(config: RedisConfig): Prepared {
  * is idle there; or undefined and an error. The TLS handshake, AUTH and SELECT run on
  * fresh connections only.
  */
-function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
+function connect(p: Prepared, node: RedisNode, dedicated = false): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
   const sock = ngx.socket.tcp();
   sock.settimeout(p.timeoutMs);
   let options = p.connectOptions.get(node.addr);
@@ -125,6 +125,9 @@ function connect(p: Prepared, node: RedisNode): LuaMultiReturn<[TcpSocket | unde
     options = { pool: `tollgate:${node.addr}:${p.poolTag}`, pool_size: p.poolSize };
     p.connectOptions.set(node.addr, options);
   }
+  // A pool nothing is ever put back into: always a new connection, never one that may
+  // have died with a Redis restart while it idled.
+  if (dedicated) options = { pool: `tollgate-dedicated:${node.addr}:${p.poolTag}`, pool_size: 1 };
   const [ok, connectErr] = sock.connect(node.host, node.port, options);
   if (ok === undefined) return $multi(undefined, `connect: ${connectErr}`);
   const [reused] = sock.getreusedtimes();
@@ -357,4 +360,18 @@ export function runScript(
 export function clusterMapInfo(config: RedisConfig, slot: number): { loaded: boolean; refreshes: number; owner?: string } | undefined {
   const p = prepare(config);
   return p.clusterKey === undefined ? undefined : clusterStats(p.clusterKey, slot);
+}
+
+/**
+ * A new connection of its own (secured, authenticated, database selected; never one
+ * from the pool) to the single Redis of `config`, for a caller that keeps it (a pub/sub
+ * subscriber): close it when done. Undefined and an error for a cluster config.
+ */
+export function dedicatedConnection(config: RedisConfig): LuaMultiReturn<[TcpSocket | undefined, string | undefined]> {
+  const p = prepare(config);
+  if (p.error !== undefined) return $multi(undefined, p.error);
+  if (p.single === undefined) return $multi(undefined, "redis: a single node (host) is required");
+  const [sock, err] = connect(p, p.single, true);
+  if (sock === undefined) return $multi(undefined, `redis ${p.single.addr}: ${err}`);
+  return $multi(sock, undefined);
 }

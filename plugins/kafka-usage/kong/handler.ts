@@ -4,8 +4,9 @@
  */
 import { kongConsumer, type KongConfigIdentity } from "../../hosts/kong/adapter";
 import { pickHeaders } from "../../core/facts";
+import type { ThresholdMessage } from "../../core/outcome";
 import { nginxUsageFacts } from "../lua/facts";
-import { publish } from "../lua/publisher";
+import { publish, publishEncoded } from "../lua/publisher";
 import { KAFKA_USAGE_PRIORITY, KAFKA_USAGE_VERSION } from "../meta";
 import type { KafkaUsageConfig } from "../schema";
 
@@ -34,6 +35,9 @@ const KafkaUsageHandler = {
     facts.features = shared["tollgate_features"] as string | undefined;
     facts.overage = shared["tollgate_overage"] as string | undefined;
     publish(conf, facts, kong.node.get_id());
+    // Threshold events tier-limit emitted for this request (tier-limit/lua/thresholds.ts).
+    const thresholds = shared["tollgate_threshold_events"] as ThresholdMessage[] | undefined;
+    if (thresholds !== undefined) for (const event of thresholds) publishEncoded(conf, event.key, event.value, event.timestampMs);
   },
 };
 

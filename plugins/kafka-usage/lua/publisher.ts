@@ -12,8 +12,11 @@
  *                after a jittered exponential backoff. Events wait in the queue meanwhile;
  *                only a full queue drops (new) events, and each drop is counted.
  *   worker exit → nginx fires pending timers early ("premature"); the flusher then sends
- *                everything queued, retrying for up to queue.shutdown_timeout_ms, and counts
- *                what is left as dropped_shutdown.
+ *                everything queued, retrying for up to queue.shutdown_timeout_ms, and leaves
+ *                what is left in the node journal (handed_over) for the next workers.
+ *   node journal → every queued event also has a copy in the shared dict (./journal.ts),
+ *                deleted once Kafka acknowledged it; a timer in every worker takes over the
+ *                copies of workers that died (or exited on a reload) and sends them.
  *
  * A "channel" is one queue and one producer, per worker, for all configs with the same
  * Kafka settings and queue bounds (usually one global plugin config).
@@ -33,13 +36,19 @@ import {
   type UsageCounters,
 } from "../delivery";
 import { buildUsageEvent, encodeUsageEvent, type UsageFacts } from "../event";
+import type { JournalEntry } from "../journal";
 import { EventQueue, type QueuedEvent } from "../queue";
 import type { KafkaUsageConfig } from "../schema";
 import { send, type KafkaProducerConfig } from "../../io/lua/kafka-producer";
+import { utf8 } from "../../io/kafka/bytes";
+import { murmur2 } from "../../io/kafka/murmur2";
+import { journalDelete, journalRange, journalWrite, openJournal, sweep, type Journal } from "./journal";
 
 interface Channel {
   /** The config this channel was made for (its batch and retry settings are used). */
   conf: KafkaUsageConfig;
+  /** Its name in the node journal: the same in every worker for the same settings. */
+  id: string;
   /** One stable table per channel: the producer keeps its cluster view per config table. */
   producer: KafkaProducerConfig;
   /** Queue, in-flight events and backoff (delivery.ts), on a clock in ms. */
@@ -50,6 +59,14 @@ const CONTENT_TYPE_HEADER = [{ key: "content-type", value: "application/cloudeve
 
 /** Per worker. */
 const channels = new LuaTable<string, Channel>();
+const channelById = new LuaTable<string, Channel>();
+/** This worker's part of the node journal, once a channel opened it (undefined: no such dict). */
+let journal: Journal | undefined;
+let journalOpened = false;
+/** When (ms) the journal was last reported full in the log. */
+let journalFullLoggedAt = -1;
+/** Seconds between two sweeps for dead workers' events. */
+const SWEEP_INTERVAL_S = 1;
 const channelOfConf = setmetatable(new LuaTable<KafkaUsageConfig, Channel>(), { __mode: "k" });
 const counters: UsageCounters = zeroCounters();
 /** Counter increments not yet added to the shared dict (see syncCounters). */
@@ -61,6 +78,8 @@ let timerDueAt = -1;
 /** What nowMs() last read: a clock that is at most behind, for the log phase's checks (see publish). */
 let lastNowMs = 0;
 let statsStarted = false;
+/** Whether this exiting worker said that events logged after its last flush stay in the journal. */
+let exitNoted = false;
 
 function channelFor(conf: KafkaUsageConfig): Channel {
   let channel = channelOfConf.get(conf);
@@ -71,6 +90,7 @@ function channelFor(conf: KafkaUsageConfig): Channel {
     const k = conf.kafka;
     channel = {
       conf,
+      id: `${murmur2(utf8(key))}`,
       producer: {
         brokers: k.brokers,
         client_id: k.client_id,
@@ -85,9 +105,15 @@ function channelFor(conf: KafkaUsageConfig): Channel {
       delivery: newDeliveryState(new EventQueue(conf.queue.max_events, conf.queue.max_bytes, conf.batch.max_bytes)),
     };
     channels.set(key, channel);
+    channelById.set(channel.id, channel);
   }
   channelOfConf.set(conf, channel);
   dictName = conf.dict;
+  if (!journalOpened) {
+    journalOpened = true;
+    journal = openJournal(conf.dict);
+    if (journal !== undefined) ngx.timer.every(SWEEP_INTERVAL_S, sweepTimer);
+  }
   if (!statsStarted && conf.stats_log_interval_s > 0) {
     statsStarted = true;
     ngx.timer.every(conf.stats_log_interval_s, logStats);
@@ -161,6 +187,15 @@ function schedule(delayMs: number, now: number): void {
   if (timerDueAt >= 0 && timerDueAt <= at) return;
   const [ok, err] = ngx.timer.at(delayMs / 1000, flushTimer);
   if (ok === undefined) {
+    if (ngx.worker.exiting()) {
+      // A request logged after this worker's last flush (a reload, a stop): its event stays
+      // in the node journal for the next workers. The counters go to the dict now: no timer
+      // of this worker runs again.
+      syncCounters();
+      if (!exitNoted) ngx.log(ngx.NOTICE, `[kafka-usage] worker exiting: events of requests logged after its last flush stay in the node journal (lua_shared_dict ${dictName}) for the next workers (a reload); lost if nginx is stopping`);
+      exitNoted = true;
+      return;
+    }
     ngx.log(ngx.ERR, `[kafka-usage] cannot schedule a flush: ${err}`);
     return;
   }
@@ -178,6 +213,7 @@ function refusedForSize(channel: Channel, events: QueuedEvent[], error: string):
     return;
   }
   drop("dropped_too_large", 1);
+  if (journal !== undefined) journalDelete(journal, [lone]);
   ngx.log(ngx.ERR, `[kafka-usage] dropped an event of ${lone.value.length} bytes that Kafka refuses even alone: ${error}`);
 }
 
@@ -186,6 +222,7 @@ function refusedForSize(channel: Channel, events: QueuedEvent[], error: string):
  * none). Returns the clock (ms) read after it, or undefined when there was nothing to send.
  */
 function attempt(channel: Channel): number | undefined {
+  if (journal !== undefined) journalRange(journal, oldestSeq());
   const events = eventsToSend(channel.delivery, channel.conf.batch);
   if (events.length === 0) return undefined;
   // The queued events are the Kafka records: each partition's result hands back the very
@@ -205,7 +242,10 @@ function attempt(channel: Channel): number | undefined {
       for (const event of carried) target.push(event);
     }
   }
-  if (delivered.length > 0) count("sent", delivered.length);
+  if (delivered.length > 0) {
+    count("sent", delivered.length);
+    if (journal !== undefined) journalDelete(journal, delivered);
+  }
   if (failed.length > 0) count("retried", failed.length);
   const now = nowMs();
   if (settleAttempt(channel.delivery, delivered, failed, channel.conf.retry, now, math.random())) {
@@ -219,14 +259,27 @@ function attempt(channel: Channel): number | undefined {
 function abandon(channel: Channel): void {
   const delivery = channel.delivery;
   const left = delivery.inflight;
+  for (const half of delivery.halves) for (const event of half) left.push(event);
   delivery.inflight = [];
+  delivery.halves = [];
   delivery.queue.release(left);
-  let lost = left.length;
   for (;;) {
     const rest = delivery.queue.take(100_000, 1_073_741_824);
     if (rest.length === 0) break;
     delivery.queue.release(rest);
-    lost += rest.length;
+    for (const event of rest) left.push(event);
+  }
+  // Those with a copy in the node journal stay there: the workers after this one (a
+  // reload) take them over once this process is gone. A stop of nginx loses them.
+  let lost = 0;
+  let kept = 0;
+  for (const event of left) {
+    if (event.seq === undefined) lost += 1;
+    else kept += 1;
+  }
+  if (kept > 0) {
+    count("handed_over", kept);
+    ngx.log(ngx.WARN, `[kafka-usage] worker exiting: ${kept} undelivered event(s) left in the node journal (lua_shared_dict ${dictName}) for the next workers; lost if nginx is stopping`);
   }
   if (lost > 0) {
     drop("dropped_shutdown", lost);
@@ -298,6 +351,65 @@ function flushLoop(this: void, premature: boolean): void {
   }
 }
 
+/** The lowest seq among `events`, or `lo`. */
+function lowestSeq(events: readonly QueuedEvent[], lo: number | undefined): number | undefined {
+  for (const event of events) {
+    const seq = event.seq;
+    if (seq !== undefined && (lo === undefined || seq < lo)) lo = seq;
+  }
+  return lo;
+}
+
+/**
+ * The oldest journal seq this worker holds, over its channels (undefined: none). The queue
+ * is in seq order; events in flight and halves are not (the failed shares of several
+ * partitions, one partition after the other), so each of them counts.
+ */
+function oldestSeq(): number | undefined {
+  let lo: number | undefined;
+  for (const [, channel] of channels) {
+    const delivery = channel.delivery;
+    lo = lowestSeq(delivery.inflight, lo);
+    for (const half of delivery.halves) lo = lowestSeq(half, lo);
+    const oldest = delivery.queue.oldest();
+    if (oldest !== undefined) lo = lowestSeq([oldest], lo);
+  }
+  return lo;
+}
+
+/** An event queued without its journal copy (the dict is full): counted, and logged at most every 10 s. */
+function unjournaled(now: number): void {
+  count("unjournaled", 1);
+  if (journalFullLoggedAt >= 0 && now - journalFullLoggedAt < 10_000) return;
+  journalFullLoggedAt = now;
+  ngx.log(ngx.ERR, `[kafka-usage] lua_shared_dict ${dictName} is full: events are queued without a copy in the node journal and are lost if this worker dies (enlarge the dict)`);
+}
+
+/**
+ * A dead worker's event, from the node journal into this worker's queue of its channel
+ * (and journaled again under this worker). False when it cannot be taken now: a channel
+ * this worker has not served yet, or its queue is full; it then waits in the journal.
+ */
+function adopt(this: void, entry: JournalEntry, key: string): boolean {
+  const channel = channelById.get(entry.channel);
+  if (channel === undefined) return false;
+  const event: QueuedEvent = { key: entry.key, value: entry.value, timestamp: entry.timestamp, headers: CONTENT_TYPE_HEADER };
+  if (channel.delivery.queue.offer(event, nowMs()) !== "queued") return false;
+  count("adopted", 1);
+  if (journal !== undefined && !journalWrite(journal, channel.id, event, key)) count("unjournaled", 1);
+  return true;
+}
+
+/** Every SWEEP_INTERVAL_S: takes over what dead workers left, and flushes it. */
+function sweepTimer(this: void, premature: boolean): void {
+  if (premature || journal === undefined || ngx.worker.exiting()) return;
+  const taken = sweep(journal, adopt);
+  if (taken === 0) return;
+  ngx.log(ngx.NOTICE, `[kafka-usage] took over ${taken} event(s) a worker that is gone left in the node journal`);
+  const now = nowMs();
+  if (!flushing) schedule(0, now);
+}
+
 /**
  * The log-phase step: one event for the request, queued. Returns what happened to it
  * ("queued", "queue_full", "too_large" or "skipped"); never waits.
@@ -305,7 +417,15 @@ function flushLoop(this: void, premature: boolean): void {
 export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: string): string {
   const event = buildUsageEvent(conf, facts, nodeId);
   if (event === undefined) return "skipped";
-  const value = encodeUsageEvent(event);
+  return publishEncoded(conf, event.subject, encodeUsageEvent(event), facts.startedMs);
+}
+
+/**
+ * Queues an encoded event (`value`, keyed by `key`, at `timestampMs`) on the channel of
+ * `conf`: what publish does with a usage event, and the log phase with tier-limit's
+ * threshold events (same queue, guarantees and counters). Never waits.
+ */
+export function publishEncoded(conf: KafkaUsageConfig, key: string, value: string, timestampMs: number): string {
   const channel = channelFor(conf);
   const queue = channel.delivery.queue;
   // The clock is read for the first event of a batch (the batch's age counts from it) and
@@ -314,12 +434,14 @@ export function publish(conf: KafkaUsageConfig, facts: UsageFacts, nodeId: strin
   // earlier due time than the true one, so a timer due by then is due by the true time too.
   const fresh = queue.waiting() === 0 || (!flushing && timerDueAt < 0);
   let now = fresh ? nowMs() : lastNowMs;
-  const result = queue.offer({ key: event.subject, value, timestamp: facts.startedMs, headers: CONTENT_TYPE_HEADER }, now);
+  const queued: QueuedEvent = { key, value, timestamp: timestampMs, headers: CONTENT_TYPE_HEADER };
+  const result = queue.offer(queued, now);
   if (result !== "queued") {
     drop(result === "too_large" ? "dropped_too_large" : "dropped_queue_full", 1);
     return result;
   }
   count("queued", 1);
+  if (journal !== undefined && !journalWrite(journal, channel.id, queued)) unjournaled(now);
   if (flushing) return result; // the running flusher sees the new event
   // Neither the batch's first event nor the one that fills it: the channel is due when it
   // was at the event before, and a timer due by then is pending.

@@ -16,6 +16,8 @@ import { prepare, type PreparedTierLimit } from "../prepare";
 import { callerUsage } from "./usage-api";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
+import { findCrossings } from "../thresholds";
+import { emitThresholds } from "./thresholds";
 
 const script: RedisScript = { source: TIER_LIMIT_SCRIPT, sha1: scriptSha1(TIER_LIMIT_SCRIPT) };
 
@@ -63,6 +65,10 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
   // fifth field would size an admitted request's table at twice the hash part.
   const outcome: AccessOutcome = { clearUpstream, upstream, response: decision.responseHeaders, tier: plan.tier };
   if (decision.rejection !== undefined) outcome.rejection = decision.rejection;
+  else if (prepared.thresholds.length > 0) {
+    const crossings = findCrossings(prepared.thresholds, plan.checks, counts, plan.cost, plan.now);
+    if (crossings !== undefined) outcome.thresholdEvents = emitThresholds(conf, prepared, crossings, facts, plan.tier, plan.now);
+  }
   if (decision.overage !== undefined) markOverage(conf, prepared, outcome, decision.overage);
   return outcome;
 }

@@ -2,7 +2,7 @@
 local ____cache = require("tollgate.io.lua.cache")
 local invalidateSubject = ____cache.invalidateSubject
 local function deleteSubject(____self)
-    -- plugins/entitlement-check/kong/api.ts:15
+    -- plugins/entitlement-check/kong/api.ts:16
     local raw = ____self.params.subject
     local subject = type(raw) == "string" and ngx.unescape_uri(raw) or ""
     if subject == "" then

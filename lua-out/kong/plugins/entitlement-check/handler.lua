@@ -4,6 +4,7 @@ local applyKongOutcome = ____adapter.applyKongOutcome
 local kongRequestFacts = ____adapter.kongRequestFacts
 local ____access = require("tollgate.entitlement_check.lua.access")
 local entitlementAccess = ____access.entitlementAccess
+local entitlementFleet = ____access.entitlementFleet
 local entitlementNeeds = ____access.entitlementNeeds
 local rememberedEntitlement = ____access.rememberedEntitlement
 local ____webhook = require("tollgate.entitlement_check.lua.webhook")
@@ -14,8 +15,17 @@ local ENTITLEMENT_CHECK_VERSION = ____meta.ENTITLEMENT_CHECK_VERSION
 local EntitlementCheckHandler = {
     PRIORITY = ENTITLEMENT_CHECK_PRIORITY,
     VERSION = ENTITLEMENT_CHECK_VERSION,
+    configure = function(self, configs)
+        -- plugins/entitlement-check/kong/handler.ts:21
+        if configs == nil then
+            return
+        end
+        for ____, conf in ipairs(configs) do
+            entitlementFleet(conf)
+        end
+    end,
     access = function(self, conf)
-        -- plugins/entitlement-check/kong/handler.ts:15
+        -- plugins/entitlement-check/kong/handler.ts:25
         if conf.webhook ~= nil then
             local status, body = webhookResponse(conf)
             return kong.response.exit(status, body)

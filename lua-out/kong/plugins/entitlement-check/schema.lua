@@ -33,6 +33,7 @@ return {
           { fail_open = { type = "boolean", default = false } },
           { features_header = { type = "string", default = "X-Entitlements", len_min = 1 } },
           { grace_period = { type = "integer", default = 259200, between = { 0, 31536000 } } },
+          { invalidation = { type = "string", default = "node", one_of = { "node", "redis" } } },
           { plan_header = { type = "string", default = "X-Plan", len_min = 1 } },
           {
             plans = {
@@ -66,6 +67,29 @@ return {
                     },
                   },
                 },
+              },
+            },
+          },
+          {
+            redis = {
+              type = "record",
+              required = true,
+              fields = {
+                { auto_pipeline = { type = "boolean", default = true } },
+                { client_cert = { type = "string", len_min = 1, referenceable = true } },
+                { client_key = { type = "string", len_min = 1, referenceable = true } },
+                { cluster_nodes = { type = "array", elements = { type = "string", len_min = 3 } } },
+                { database = { type = "integer", default = 0, between = { 0, 1000 } } },
+                { host = { type = "string", len_min = 1 } },
+                { keepalive_ms = { type = "integer", default = 60000, between = { 1, 3600000 } } },
+                { password = { type = "string", len_min = 1, referenceable = true } },
+                { pool_size = { type = "integer", default = 64, between = { 1, 10000 } } },
+                { port = { type = "integer", default = 6379, between = { 1, 65535 } } },
+                { server_name = { type = "string", len_min = 1 } },
+                { ssl = { type = "boolean", default = false } },
+                { ssl_verify = { type = "boolean", default = true } },
+                { timeout_ms = { type = "integer", default = 1000, between = { 1, 60000 } } },
+                { username = { type = "string", len_min = 1, referenceable = true } },
               },
             },
           },

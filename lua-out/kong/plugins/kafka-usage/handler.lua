@@ -7,18 +7,19 @@ local ____facts = require("tollgate.kafka_usage.lua.facts")
 local nginxUsageFacts = ____facts.nginxUsageFacts
 local ____publisher = require("tollgate.kafka_usage.lua.publisher")
 local publish = ____publisher.publish
+local publishEncoded = ____publisher.publishEncoded
 local ____meta = require("tollgate.kafka_usage.meta")
 local KAFKA_USAGE_PRIORITY = ____meta.KAFKA_USAGE_PRIORITY
 local KAFKA_USAGE_VERSION = ____meta.KAFKA_USAGE_VERSION
 local function readHeader(_context, name)
-    -- plugins/kafka-usage/kong/handler.ts:12
+    -- plugins/kafka-usage/kong/handler.ts:13
     return kong.request.get_header(name)
 end
 local KafkaUsageHandler = {
     PRIORITY = KAFKA_USAGE_PRIORITY,
     VERSION = KAFKA_USAGE_VERSION,
     log = function(self, conf)
-        -- plugins/kafka-usage/kong/handler.ts:19
+        -- plugins/kafka-usage/kong/handler.ts:20
         local consumer = kongConsumer()
         local facts = nginxUsageFacts(
             kong.request.get_method(),
@@ -48,6 +49,12 @@ local KafkaUsageHandler = {
             facts,
             kong.node.get_id()
         )
+        local thresholds = shared.tollgate_threshold_events
+        if thresholds ~= nil then
+            for ____, event in ipairs(thresholds) do
+                publishEncoded(conf, event.key, event.value, event.timestampMs)
+            end
+        end
     end
 }
 local ____exports = KafkaUsageHandler

@@ -78,6 +78,50 @@ return {
               },
             },
           },
+          {
+            threshold_events = {
+              type = "record",
+              required = true,
+              fields = {
+                { source = { type = "string", default = "tollgate/tier-limit", len_min = 1 } },
+                {
+                  type = { type = "string", default = "com.tollgate.quota.threshold", len_min = 1 },
+                },
+                {
+                  webhook = {
+                    type = "record",
+                    fields = {
+                      { client_cert = { type = "string", len_min = 1, referenceable = true } },
+                      { client_key = { type = "string", len_min = 1, referenceable = true } },
+                      {
+                        initial_backoff_ms = { type = "integer", default = 500, between = { 1, 60000 } },
+                      },
+                      {
+                        max_backoff_ms = { type = "integer", default = 30000, between = { 1, 600000 } },
+                      },
+                      {
+                        max_events = { type = "integer", default = 10000, between = { 1, 1000000 } },
+                      },
+                      {
+                        secret = { type = "string", required = true, len_min = 8, referenceable = true },
+                      },
+                      { server_name = { type = "string", len_min = 1 } },
+                      {
+                        signature_header = { type = "string", default = "Tollgate-Signature", len_min = 1 },
+                      },
+                      { ssl_verify = { type = "boolean", default = true } },
+                      { timeout_ms = { type = "integer", default = 2000, between = { 1, 60000 } } },
+                      { url = { type = "string", required = true, len_min = 8 } },
+                    },
+                    required = false,
+                  },
+                },
+              },
+            },
+          },
+          {
+            thresholds = { type = "array", elements = { type = "integer", between = { 1, 1000 } } },
+          },
           { tier_header = { type = "string", default = "X-API-Tier", len_min = 1 } },
           {
             tier_sources = {

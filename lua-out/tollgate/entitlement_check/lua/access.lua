@@ -26,14 +26,26 @@ local fromOpenMeter = ____openmeter.fromOpenMeter
 local openMeterPath = ____openmeter.openMeterPath
 local ____log_2Dgate = require("tollgate.io.lua.log_gate")
 local logGate = ____log_2Dgate.logGate
+local ____fleet_2Dinvalidation = require("tollgate.io.lua.fleet_invalidation")
+local useFleetInvalidation = ____fleet_2Dinvalidation.useFleetInvalidation
+--- Makes this node's invalidations of `conf`'s cache fleet-wide when it says
+-- invalidation: redis. The hosts call it wherever they first see a config (Kong
+-- configure, APISIX check_schema); the first request of a config calls it too.
+function ____exports.entitlementFleet(conf)
+    -- plugins/entitlement-check/lua/access.ts:64
+    if conf.invalidation == "redis" then
+        useFleetInvalidation(conf.cache.dict, conf.redis)
+    end
+end
 function newService(conf)
-    -- plugins/entitlement-check/lua/access.ts:58
+    -- plugins/entitlement-check/lua/access.ts:68
+    ____exports.entitlementFleet(conf)
     local s = conf.service
     local request = serviceRequest(s)
     local format = s.format
     local features = format == "openmeter" and (conf.required_features or ({})) or nil
     local function fetch(subject)
-        -- plugins/entitlement-check/lua/access.ts:64
+        -- plugins/entitlement-check/lua/access.ts:75
         if request == nil then
             return nil, "service.url is not an http(s) URL"
         end
@@ -95,7 +107,7 @@ services = setmetatable({}, {__mode = "k"})
 local canonicalByConfig = setmetatable({}, {__mode = "kv"})
 local canonicalByEncoding = setmetatable({}, {__mode = "v"})
 local function canonical(conf)
-    -- plugins/entitlement-check/lua/access.ts:35
+    -- plugins/entitlement-check/lua/access.ts:36
     local known = canonicalByConfig[conf]
     if known ~= nil then
         return known
@@ -118,19 +130,19 @@ local function canonical(conf)
     return first
 end
 local function decodeLookup(payload)
-    -- plugins/entitlement-check/lua/access.ts:48
+    -- plugins/entitlement-check/lua/access.ts:49
     local value = cjson.decode(payload)
     return type(value) == "table" and value or nil
 end
 local function serviceFor(conf)
-    -- plugins/entitlement-check/lua/access.ts:53
+    -- plugins/entitlement-check/lua/access.ts:54
     return services[conf] or newService(conf)
 end
 --- Makes `lookup` the cached answer about `subject` for configs that reach the service
 -- as `original` does (same URL, format, credentials, TLS: the cache namespace); all
 -- other cached answers about it are dropped. Signed webhooks (lua/webhook.ts).
 function ____exports.storeServiceAnswer(original, subject, lookup)
-    -- plugins/entitlement-check/lua/access.ts:114
+    -- plugins/entitlement-check/lua/access.ts:125
     local payload = cjson.encode(lookup)
     return storeAnswer(
         serviceFor(canonical(original)).cache,
@@ -140,7 +152,7 @@ function ____exports.storeServiceAnswer(original, subject, lookup)
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
-    -- plugins/entitlement-check/lua/access.ts:120
+    -- plugins/entitlement-check/lua/access.ts:131
     local configs = 0
     local contents = 0
     local serviceCount = 0
@@ -157,14 +169,14 @@ function ____exports.configStateSizes()
 end
 --- Which optional request facts `conf` needs (adapters read only those).
 function ____exports.entitlementNeeds(conf)
-    -- plugins/entitlement-check/lua/access.ts:131
+    -- plugins/entitlement-check/lua/access.ts:142
     return prepare(canonical(conf)).needs
 end
 local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
-    -- plugins/entitlement-check/lua/access.ts:161
+    -- plugins/entitlement-check/lua/access.ts:172
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
@@ -176,7 +188,7 @@ function ____exports.rememberedEntitlement(conf, consumer)
 end
 --- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
-    -- plugins/entitlement-check/lua/access.ts:169
+    -- plugins/entitlement-check/lua/access.ts:180
     if outcome.warning ~= nil then
         return
     end
@@ -210,7 +222,7 @@ end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).
 function ____exports.entitlementAccess(original, facts, consumer)
-    -- plugins/entitlement-check/lua/access.ts:191
+    -- plugins/entitlement-check/lua/access.ts:202
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then

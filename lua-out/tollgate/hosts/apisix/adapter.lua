@@ -30,15 +30,15 @@ function ____exports.apisixConsumerFacts(consumer)
     }
 end
 function clearUpstreamHeader(ctx, name)
-    -- plugins/hosts/apisix/adapter.ts:87
+    -- plugins/hosts/apisix/adapter.ts:88
     core.request.set_header(ctx, name, nil)
 end
 function setUpstreamHeader(ctx, name, value)
-    -- plugins/hosts/apisix/adapter.ts:91
+    -- plugins/hosts/apisix/adapter.ts:92
     core.request.set_header(ctx, name, value)
 end
 function setResponseHeader(_context, name, value)
-    -- plugins/hosts/apisix/adapter.ts:95
+    -- plugins/hosts/apisix/adapter.ts:96
     core.response.set_header(name, value)
 end
 core = require("apisix.core")
@@ -105,6 +105,9 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     if outcome.features ~= nil then
         ctx.tollgate_features = outcome.features
     end
+    if outcome.thresholdEvents ~= nil then
+        ctx.tollgate_threshold_events = outcome.thresholdEvents
+    end
     if outcome.overage ~= nil then
         ctx.tollgate_overage = outcome.overage
     end
@@ -139,7 +142,7 @@ local APISIX_VALIDATION = {references = "apisix", gatewayKeys = {"_meta"}}
 -- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
 -- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
-    -- plugins/hosts/apisix/adapter.ts:113
+    -- plugins/hosts/apisix/adapter.ts:114
     local problem = validateConfig(spec, conf, APISIX_VALIDATION)
     if problem ~= nil then
         return false, problem

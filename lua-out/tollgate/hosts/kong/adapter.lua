@@ -17,15 +17,15 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(_context, name)
-    -- plugins/hosts/kong/adapter.ts:134
+    -- plugins/hosts/kong/adapter.ts:135
     kong.service.request.clear_header(name)
 end
 function setUpstreamHeader(_context, name, value)
-    -- plugins/hosts/kong/adapter.ts:138
+    -- plugins/hosts/kong/adapter.ts:139
     kong.service.request.set_header(name, value)
 end
 function setResponseHeader(_context, name, value)
-    -- plugins/hosts/kong/adapter.ts:142
+    -- plugins/hosts/kong/adapter.ts:143
     kong.response.set_header(name, value)
 end
 --- The entity a plugin config is attached to: counters and caches are kept per config.
@@ -152,17 +152,20 @@ local function recordUsage(outcome)
     if outcome.features ~= nil then
         shared.tollgate_features = outcome.features
     end
+    if outcome.thresholdEvents ~= nil then
+        shared.tollgate_threshold_events = outcome.thresholdEvents
+    end
     if outcome.overage ~= nil then
         shared.tollgate_overage = outcome.overage
     end
 end
 --- Applies an outcome in the access phase; a rejection ends the request.
 function ____exports.applyKongOutcome(outcome)
-    -- plugins/hosts/kong/adapter.ts:119
+    -- plugins/hosts/kong/adapter.ts:120
     if outcome.warning ~= nil then
         kong.log.warn(jsonText(outcome.warning))
     end
-    if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil or outcome.overage ~= nil then
+    if outcome.tier ~= nil or outcome.plan ~= nil or outcome.features ~= nil or outcome.overage ~= nil or outcome.thresholdEvents ~= nil then
         recordUsage(outcome)
     end
     local rejection = outcome.rejection

@@ -2,13 +2,18 @@
 local ____exports = {}
 local ____failure_2Dbackoff = require("tollgate.io.failure_backoff")
 local FAILURE_BACKOFF_S = ____failure_2Dbackoff.FAILURE_BACKOFF_S
+local ____cache_2Depoch = require("tollgate.io.lua.cache_epoch")
+local ALL_INVALIDATED_KEY = ____cache_2Depoch.ALL_INVALIDATED_KEY
+local dropSubject = ____cache_2Depoch.dropSubject
+local ____fleet_2Dinvalidation = require("tollgate.io.lua.fleet_invalidation")
+local publishInvalidation = ____fleet_2Dinvalidation.publishInvalidation
 local lrucache = require("resty.lrucache")
 --- Seconds between two checks of a waited-for fetch.
 local WAIT_STEP_S = 0.005
 --- One LRU per namespace and size, per worker.
 local workerCaches = {}
 local function workerCache(options, dict)
-    -- plugins/io/lua/cache.ts:80
+    -- plugins/io/lua/cache.ts:84
     if options.worker ~= nil then
         return options.worker
     end
@@ -28,12 +33,12 @@ local function workerCache(options, dict)
 end
 --- `epoch`: the cache epoch when the fetch started (invalidation compares with it).
 local function encodeEntry(fetched, fetchedAt, epoch)
-    -- plugins/io/lua/cache.ts:95
+    -- plugins/io/lua/cache.ts:99
     return (fetched.negative and "N" or "P") .. tostring(math.floor(fetchedAt * 1000)) .. ":" .. tostring(epoch) .. "|" .. fetched.payload
 end
 --- Reads an answer from the dict, undefined when absent, undecodable, or invalidated.
 local function readEntry(options, dict, key, subject, decode)
-    -- plugins/io/lua/cache.ts:100
+    -- plugins/io/lua/cache.ts:104
     local stored = dict:get(key)
     if type(stored) ~= "string" then
         return nil
@@ -52,6 +57,10 @@ local function readEntry(options, dict, key, subject, decode)
     if type(invalidated) == "number" and epoch < invalidated then
         return nil
     end
+    local allInvalidated = dict:get(ALL_INVALIDATED_KEY)
+    if type(allInvalidated) == "number" and epoch < allInvalidated then
+        return nil
+    end
     local value = decode(string.sub(stored, bar + 1))
     if value == nil then
         return nil
@@ -60,7 +69,7 @@ local function readEntry(options, dict, key, subject, decode)
     return {value = value, fetchedAt = fetchedAt, freshUntil = fetchedAt + fresh, staleUntil = fetchedAt + fresh + options.staleTtl}
 end
 local function remember(cache, subject, entry, now)
-    -- plugins/io/lua/cache.ts:117
+    -- plugins/io/lua/cache.ts:123
     local ttl = entry.staleUntil - now
     if ttl > 0 then
         cache.lru:set(subject, entry, ttl)
@@ -68,7 +77,7 @@ local function remember(cache, subject, entry, now)
 end
 --- The shared dict's entry for `subject` when it is fresh (remembered in this worker's LRU too), else undefined.
 local function freshShared(options, dict, cache, key, subject, decode, now)
-    -- plugins/io/lua/cache.ts:123
+    -- plugins/io/lua/cache.ts:129
     local entry = readEntry(
         options,
         dict,
@@ -86,7 +95,7 @@ end
 -- invalidates a subject (invalidateSubject), so something derived from a cached answer
 -- stays good only while the epoch it was derived under is current.
 function ____exports.cacheEpoch(dict)
-    -- plugins/io/lua/cache.ts:135
+    -- plugins/io/lua/cache.ts:141
     local epoch = dict:get("epoch")
     return type(epoch) == "number" and epoch or 0
 end
@@ -94,7 +103,7 @@ end
 -- was obtained and, when fresh, until when (ngx.now() seconds); or undefined and why
 -- nothing could be had.
 function ____exports.cachedGet(options, subject, fetch, decode)
-    -- plugins/io/lua/cache.ts:145
+    -- plugins/io/lua/cache.ts:151
     local dict = ngx.shared[options.dict]
     if dict == nil then
         return nil, "lua_shared_dict '" .. options.dict .. "' is not declared", 0
@@ -214,21 +223,23 @@ function ____exports.cachedGet(options, subject, fetch, decode)
     return value, "fresh", entry.freshUntil
 end
 --- Forgets every cached answer about `subject` in this nginx (all workers, all
--- namespaces): the next request for it fetches. Call from any phase where shared
--- dicts are available.
+-- namespaces): the next request for it fetches. With fleet-wide invalidation on for the
+-- dict (./fleet-invalidation.ts), also publishes it to every other node; when that
+-- fails, the answer is false and says the invalidation stayed on this node. Call from
+-- a phase with cosockets (content, access, rewrite, timer) when fleet-wide.
 function ____exports.invalidateSubject(dictName, subject)
-    -- plugins/io/lua/cache.ts:241
+    -- plugins/io/lua/cache.ts:249
     local dict = ngx.shared[dictName]
     if dict == nil then
         return false, "lua_shared_dict '" .. dictName .. "' is not declared"
     end
-    local epoch, incrErr = dict:incr("epoch", 1, 0)
-    if epoch == nil then
-        return false, incrErr
-    end
-    local ok, err = dict:set("v:" .. subject, epoch)
+    local ok, err = dropSubject(dict, subject)
     if not ok then
         return false, err
+    end
+    local publishErr = publishInvalidation(dictName, dict, subject)
+    if publishErr ~= nil then
+        return false, "invalidated on this node only, not published to the fleet: " .. publishErr
     end
     return true, nil
 end
@@ -236,7 +247,7 @@ end
 -- fetched: every other cached answer about it is dropped first (invalidateSubject), so
 -- all workers read this one. For a signed webhook that carries the answer itself.
 function ____exports.storeAnswer(options, subject, fetched)
-    -- plugins/io/lua/cache.ts:256
+    -- plugins/io/lua/cache.ts:264
     local dropped, dropErr = ____exports.invalidateSubject(options.dict, subject)
     if not dropped then
         return false, dropErr
@@ -264,7 +275,7 @@ function ____exports.storeAnswer(options, subject, fetched)
 end
 --- Entries in this worker's LRUs (for tests and diagnostics).
 function ____exports.workerCacheSize()
-    -- plugins/io/lua/cache.ts:268
+    -- plugins/io/lua/cache.ts:276
     local total = 0
     for ____, cache in pairs(workerCaches) do
         total = total + cache.lru:count()

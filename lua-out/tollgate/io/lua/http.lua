@@ -1,31 +1,27 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__ArrayPush = ____lualib.__TS__ArrayPush
 local ____exports = {}
+local poolName, fail, remainingMs, receive, readChunked, connectOptions
 local ____http_2Durl = require("tollgate.core.http_url")
 local hostHeader = ____http_2Durl.hostHeader
 local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
---- Pool options per "host:port" and pool size, built once per worker.
-local connectOptions = {}
---- The connection pool of a target. TLS settings are part of it: a connection secured for
--- one name, or not verified, must never serve a call that wants another name verified.
-local function poolName(options)
+function poolName(options)
     -- plugins/io/lua/http.ts:55
     return "tollgate-http:" .. options.host .. ":" .. tostring(options.port) .. ":" .. poolSecurity(options.tls)
 end
-local function fail(sock, err)
+function fail(sock, err)
     -- plugins/io/lua/http.ts:59
     sock:close()
     return nil, err
 end
---- Milliseconds left before `deadline` (seconds), at least 1.
-local function remainingMs(deadline)
+function remainingMs(deadline)
     -- plugins/io/lua/http.ts:65
     local left = math.floor((deadline - ngx.now()) * 1000)
     return left < 1 and 1 or left
 end
-local function receive(sock, deadline, pattern)
+function receive(sock, deadline, pattern)
     -- plugins/io/lua/http.ts:70
     if ngx.now() >= deadline then
         return nil, "timeout", nil
@@ -33,8 +29,7 @@ local function receive(sock, deadline, pattern)
     sock:settimeout(remainingMs(deadline))
     return sock:receive(pattern)
 end
---- Reads a chunked body; returns it, or undefined and an error.
-local function readChunked(sock, deadline, max)
+function readChunked(sock, deadline, max)
     -- plugins/io/lua/http.ts:77
     local parts = {}
     local total = 0
@@ -84,12 +79,10 @@ local function readChunked(sock, deadline, max)
         end
     end
 end
---- GET `path` (with query, starting with "/") from `options.host:port`. `options` may be
--- shared by concurrent calls: it is only read. Returns the response, or undefined and
--- an error ("connect: connection refused", "timeout", "body larger than …").
--- A 4xx/5xx answer is a response, not an error.
-function ____exports.httpGet(options, path)
-    -- plugins/io/lua/http.ts:110
+--- httpGet for any method, with an optional JSON `payload` (sent with Content-Type and
+-- Content-Length) and headers of this call only (`callHeaders`, e.g. a signature).
+function ____exports.httpRequest(options, method, path, payload, callHeaders)
+    -- plugins/io/lua/http.ts:118
     local sock = ngx.socket.tcp()
     local deadline = ngx.now() + (options.connectTimeoutMs + options.timeoutMs) / 1000
     sock:settimeouts(options.connectTimeoutMs, options.timeoutMs, options.timeoutMs)
@@ -115,7 +108,8 @@ function ____exports.httpGet(options, path)
         end
     end
     local request = {
-        "GET ",
+        method,
+        " ",
         path,
         " HTTP/1.1\r\nHost: ",
         hostHeader({tls = tls ~= nil, host = options.host, port = options.port}),
@@ -132,7 +126,28 @@ function ____exports.httpGet(options, path)
             )
         end
     end
-    request[#request + 1] = "\r\n"
+    if callHeaders ~= nil then
+        for name in pairs(callHeaders) do
+            __TS__ArrayPush(
+                request,
+                name,
+                ": ",
+                callHeaders[name],
+                "\r\n"
+            )
+        end
+    end
+    if payload ~= nil then
+        __TS__ArrayPush(
+            request,
+            "Content-Type: application/json\r\nContent-Length: ",
+            tostring(#payload),
+            "\r\n\r\n",
+            payload
+        )
+    else
+        request[#request + 1] = "\r\n"
+    end
     sock:settimeout(remainingMs(deadline))
     local sent, sendErr = sock:send(request)
     if sent == nil then
@@ -241,5 +256,14 @@ function ____exports.httpGet(options, path)
         sock:close()
     end
     return {status = status, headers = headers, body = body}, nil
+end
+connectOptions = {}
+--- GET `path` (with query, starting with "/") from `options.host:port`. `options` may be
+-- shared by concurrent calls: it is only read. Returns the response, or undefined and
+-- an error ("connect: connection refused", "timeout", "body larger than …").
+-- A 4xx/5xx answer is a response, not an error.
+function ____exports.httpGet(options, path)
+    -- plugins/io/lua/http.ts:110
+    return ____exports.httpRequest(options, "GET", path)
 end
 return ____exports

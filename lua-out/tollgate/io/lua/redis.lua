@@ -20,14 +20,20 @@ local clientCertificate = ____client_2Dcert.clientCertificate
 local ____tls = require("tollgate.io.lua.tls")
 local poolSecurity = ____tls.poolSecurity
 local secure = ____tls.secure
-function connect(p, node)
+function connect(p, node, dedicated)
     -- plugins/io/lua/redis.ts:120
+    if dedicated == nil then
+        dedicated = false
+    end
     local sock = ngx.socket.tcp()
     sock:settimeout(p.timeoutMs)
     local options = p.connectOptions[node.addr]
     if options == nil then
         options = {pool = "tollgate:" .. node.addr .. ":" .. p.poolTag, pool_size = p.poolSize}
         p.connectOptions[node.addr] = options
+    end
+    if dedicated then
+        options = {pool = "tollgate-dedicated:" .. node.addr .. ":" .. p.poolTag, pool_size = 1}
     end
     local ok, connectErr = sock:connect(node.host, node.port, options)
     if ok == nil then
@@ -65,19 +71,19 @@ function connect(p, node)
     return sock, nil
 end
 function failed(sock, err)
-    -- plugins/io/lua/redis.ts:148
+    -- plugins/io/lua/redis.ts:151
     sock:close()
     return nil, err
 end
 function newNodeLane(p, lanes, node)
-    -- plugins/io/lua/redis.ts:163
+    -- plugins/io/lua/redis.ts:166
     local lane = newLane(
         function()
-            -- plugins/io/lua/redis.ts:168
+            -- plugins/io/lua/redis.ts:171
             return connect(p, node)
         end,
         function(sock)
-            -- plugins/io/lua/redis.ts:169
+            -- plugins/io/lua/redis.ts:172
             return sock:setkeepalive(p.keepaliveMs, p.poolSize)
         end,
         2 * 5 * p.timeoutMs / 1000,
@@ -88,7 +94,7 @@ function newNodeLane(p, lanes, node)
     return lane
 end
 function send(sock, script, keys, args, asking, withSource)
-    -- plugins/io/lua/redis.ts:196
+    -- plugins/io/lua/redis.ts:199
     if asking then
         local ok, err = command(sock, {"ASKING"})
         if ok == nil or ok == false then
@@ -101,7 +107,7 @@ function send(sock, script, keys, args, asking, withSource)
     )
 end
 function evalOn(p, node, script, keys, args, asking)
-    -- plugins/io/lua/redis.ts:217
+    -- plugins/io/lua/redis.ts:220
     local sock, connectErr = connect(p, node)
     if sock == nil then
         return nil, connectErr, false
@@ -218,14 +224,14 @@ local function prepare(config)
 end
 --- The pipelining lane of `node` (made once per config and node address).
 local function laneFor(p, lanes, node)
-    -- plugins/io/lua/redis.ts:154
+    -- plugins/io/lua/redis.ts:157
     return lanes[node.addr] or newNodeLane(p, lanes, node)
 end
 --- EVALSHA of `script` on `node` (EVAL when Redis does not know it): in the node's
 -- pipelining lane when pipelining is on and no ASKING must go first, else on a
 -- connection of its own. Returns as evalOn does.
 local function evalScript(p, node, script, keys, args, asking)
-    -- plugins/io/lua/redis.ts:183
+    -- plugins/io/lua/redis.ts:186
     if p.lanes ~= nil and not asking then
         return pipelined(
             laneFor(p, p.lanes, node),
@@ -246,7 +252,7 @@ end
 --- Loads the slot map with CLUSTER SLOTS from the first node that answers: the
 -- masters of the last map, then the seeds. On failure the old map stays.
 local function refreshSlots(p, state)
-    -- plugins/io/lua/redis.ts:242
+    -- plugins/io/lua/redis.ts:245
     local now = ngx.now()
     local candidates = {}
     for ____, node in ipairs(state.masters) do
@@ -262,19 +268,19 @@ local function refreshSlots(p, state)
     for ____, node in ipairs(candidates) do
         do
             if tried[node] ~= nil then
-                goto __continue40
+                goto __continue41
             end
             tried[node] = true
             local sock, connectErr = connect(p, node)
             if sock == nil then
                 lastErr = node.addr .. ": " .. tostring(connectErr)
-                goto __continue40
+                goto __continue41
             end
             local reply, err = command(sock, {"CLUSTER", "SLOTS"})
             if reply == nil then
                 sock:close()
                 lastErr = node.addr .. ": " .. tostring(err)
-                goto __continue40
+                goto __continue41
             end
             sock:setkeepalive(p.keepaliveMs, p.poolSize)
             local applyErr = reply == false and (err or "error reply") or applyClusterSlots(state, reply, node.host)
@@ -285,7 +291,7 @@ local function refreshSlots(p, state)
             end
             lastErr = node.addr .. ": " .. applyErr
         end
-        ::__continue40::
+        ::__continue41::
     end
     state.busyUntil = 0
     state.failedRefreshes = state.failedRefreshes + 1
@@ -301,7 +307,7 @@ local function refreshSlots(p, state)
     end
 end
 local function runOnCluster(p, state, script, keys, args)
-    -- plugins/io/lua/redis.ts:283
+    -- plugins/io/lua/redis.ts:286
     if not state.loaded or state.stale then
         local now = ngx.now()
         if now >= state.nextRefreshAt and now >= state.busyUntil then
@@ -362,7 +368,7 @@ end
 -- connections (get_reused_times() == 0).
 -- Returns the script's reply, or nil and an error string that names the node.
 function ____exports.runScript(config, script, keys, args)
-    -- plugins/io/lua/redis.ts:337
+    -- plugins/io/lua/redis.ts:340
     local p = prepare(config)
     if p.error ~= nil then
         return nil, p.error
@@ -394,7 +400,7 @@ end
 -- how many CLUSTER SLOTS replies it applied, and which node it thinks owns `slot`.
 -- For diagnostics and tests; undefined for a single-node config or before first use.
 function ____exports.clusterMapInfo(config, slot)
-    -- plugins/io/lua/redis.ts:357
+    -- plugins/io/lua/redis.ts:360
     local p = prepare(config)
     local ____temp_2
     if p.clusterKey == nil then
@@ -403,5 +409,23 @@ function ____exports.clusterMapInfo(config, slot)
         ____temp_2 = clusterStats(p.clusterKey, slot)
     end
     return ____temp_2
+end
+--- A new connection of its own (secured, authenticated, database selected; never one
+-- from the pool) to the single Redis of `config`, for a caller that keeps it (a pub/sub
+-- subscriber): close it when done. Undefined and an error for a cluster config.
+function ____exports.dedicatedConnection(config)
+    -- plugins/io/lua/redis.ts:370
+    local p = prepare(config)
+    if p.error ~= nil then
+        return nil, p.error
+    end
+    if p.single == nil then
+        return nil, "redis: a single node (host) is required"
+    end
+    local sock, err = connect(p, p.single, true)
+    if sock == nil then
+        return nil, "redis " .. p.single.addr .. ": " .. tostring(err)
+    end
+    return sock, nil
 end
 return ____exports

@@ -24,12 +24,16 @@ local ____redis_2Dscript = require("tollgate.tier_limit.redis_script")
 local countsFromReply = ____redis_2Dscript.countsFromReply
 local scriptKeysAndArgs = ____redis_2Dscript.scriptKeysAndArgs
 local TIER_LIMIT_SCRIPT = ____redis_2Dscript.TIER_LIMIT_SCRIPT
+local ____thresholds = require("tollgate.tier_limit.thresholds")
+local findCrossings = ____thresholds.findCrossings
+local ____thresholds = require("tollgate.tier_limit.lua.thresholds")
+local emitThresholds = ____thresholds.emitThresholds
 local script = {
     source = TIER_LIMIT_SCRIPT,
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
-    -- plugins/tier-limit/lua/access.ts:22
+    -- plugins/tier-limit/lua/access.ts:24
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -44,7 +48,7 @@ local function countInRedis(prepared, checks, cost, now)
     return counts, nil
 end
 function ____exports.tierLimitAccess(conf, facts, prepared)
-    -- plugins/tier-limit/lua/access.ts:36
+    -- plugins/tier-limit/lua/access.ts:38
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -108,6 +112,24 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     local outcome = {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
     if decision.rejection ~= nil then
         outcome.rejection = decision.rejection
+    elseif #prepared.thresholds > 0 then
+        local crossings = findCrossings(
+            prepared.thresholds,
+            plan.checks,
+            counts,
+            plan.cost,
+            plan.now
+        )
+        if crossings ~= nil then
+            outcome.thresholdEvents = emitThresholds(
+                conf,
+                prepared,
+                crossings,
+                facts,
+                plan.tier,
+                plan.now
+            )
+        end
     end
     if decision.overage ~= nil then
         markOverage(conf, prepared, outcome, decision.overage)
