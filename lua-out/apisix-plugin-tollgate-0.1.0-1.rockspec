@@ -44,6 +44,7 @@ build = {
     ["tollgate.core.path"] = "tollgate/core/path.lua",
     ["tollgate.core.references"] = "tollgate/core/references.lua",
     ["tollgate.core.schema"] = "tollgate/core/schema.lua",
+    ["tollgate.core.usage_cost"] = "tollgate/core/usage_cost.lua",
     ["tollgate.core.utf8"] = "tollgate/core/utf8.lua",
     ["tollgate.core.utf8_hex"] = "tollgate/core/utf8_hex.lua",
     ["tollgate.core.validate"] = "tollgate/core/validate.lua",

@@ -172,6 +172,11 @@ local function __TS__StringSlice(self, start, ____end)
     return string.sub(self, start, ____end)
 end
 
+local function __TS__StringTrim(self)
+    local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
+    return result
+end
+
 local function __TS__StringCharAt(self, pos)
     if pos ~= pos then
         pos = 0
@@ -791,6 +796,7 @@ return {
   __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__StringSlice = __TS__StringSlice,
+  __TS__StringTrim = __TS__StringTrim,
   __TS__StringCharAt = __TS__StringCharAt,
   __TS__ArrayIsArray = __TS__ArrayIsArray,
   Error = Error,
