@@ -9,7 +9,7 @@
  *     "time": "2026-11-24T20:01:45.123Z", "datacontenttype": "application/json",
  *     "data": { "method", "path", "status", "latency_ms", "upstream_latency_ms",
  *               "request_bytes", "response_bytes", "route", "service", "consumer",
- *               "tier", "plan", "features", "headers" }
+ *               "tier", "plan", "features", "units", "headers" }
  *   }
  *
  * Absent facts are absent keys (never null), in both runtimes. What is kept out of an
@@ -47,6 +47,8 @@ export interface UsageFacts {
   tier?: string;
   plan?: string;
   features?: string;
+  /** What tier-limit's cost_from charged for this request (tollgate_units in the request context). */
+  units?: number;
 }
 
 export interface EntityRef {
@@ -68,6 +70,7 @@ export interface UsageData {
   tier?: string;
   plan?: string;
   features?: string;
+  units?: number;
   headers?: { [name: string]: string };
 }
 
@@ -125,6 +128,7 @@ export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeI
     tier: facts.tier,
     plan: facts.plan,
     features: facts.features,
+    units: facts.units,
   };
   // Only what the allowlist picked (the adapter reads nothing else); kept only when present.
   const headers = facts.headers;
@@ -166,6 +170,7 @@ export function encodeUsageEvent(event: UsageEvent): string {
   const tier = d.tier === undefined ? "" : `,"tier":"${escapedOften(d.tier)}"`;
   const plan = d.plan === undefined ? "" : `,"plan":"${escapedOften(d.plan)}"`;
   const features = d.features === undefined ? "" : `,"features":"${escapedOften(d.features)}"`;
+  const units = d.units === undefined ? "" : `,"units":${d.units}`;
   const headers = d.headers === undefined ? "" : `,"headers":${headersJson(d.headers)}`;
   // The values new in every event are scanned together: one pattern match, not three.
   const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
@@ -176,7 +181,7 @@ export function encodeUsageEvent(event: UsageEvent): string {
     `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}",` +
     `"subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json",` +
     `"data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},` +
-    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${headers}}}`
+    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${units}${headers}}}`
   );
 }
 

@@ -7,6 +7,7 @@ import { parseCidr } from "../core/cidr";
 import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { costFrom } from "./cost";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -146,7 +147,8 @@ export const tierLimitSchema = record({
       oneOf: ["sliding", "fixed"],
       default: "sliding",
     }),
-    cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1_000_000 }),
+    cost: integer({ description: "How much one request counts (with cost_from: the least it is charged).", default: 1, min: 1, max: 1_000_000 }),
+    cost_from: costFrom,
     policy: string({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],

@@ -8,7 +8,7 @@ local entityJson, consumerJson, headersJson, escaped, escapedOften, pad, secondP
 local ____utf8 = require("tollgate.core.utf8")
 local jsonText = ____utf8.jsonText
 function entityJson(entity)
-    -- plugins/kafka-usage/event.ts:183
+    -- plugins/kafka-usage/event.ts:188
     if entity.id == nil then
         return "{\"name\":\"" .. escapedOften(entity.name) .. "\"}"
     end
@@ -18,13 +18,13 @@ function entityJson(entity)
     return "{\"id\":\"" .. escapedOften(entity.id) .. "\",\"name\":\"" .. escapedOften(entity.name) .. "\"}"
 end
 function consumerJson(consumer)
-    -- plugins/kafka-usage/event.ts:189
+    -- plugins/kafka-usage/event.ts:194
     local username = consumer.username == nil and "" or ",\"username\":\"" .. escapedOften(consumer.username) .. "\""
     local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escapedOften(consumer.custom_id) .. "\""
     return "{\"id\":\"" .. escapedOften(consumer.id) .. "\"" .. username .. customId .. "}"
 end
 function headersJson(headers)
-    -- plugins/kafka-usage/event.ts:195
+    -- plugins/kafka-usage/event.ts:200
     local names = {}
     for name in pairs(headers) do
         names[#names + 1] = name
@@ -37,7 +37,7 @@ function headersJson(headers)
     return out .. "}"
 end
 function escaped(raw)
-    -- plugins/kafka-usage/event.ts:241
+    -- plugins/kafka-usage/event.ts:246
     if not hasSpecial(raw) then
         return raw
     end
@@ -70,7 +70,7 @@ function escaped(raw)
     return out .. __TS__StringSubstring(text, runStart)
 end
 function escapedOften(text)
-    -- plugins/kafka-usage/event.ts:267
+    -- plugins/kafka-usage/event.ts:272
     local known = escapedCache[text]
     if known == nil then
         if escapedCount >= ESCAPED_LIMIT then
@@ -84,7 +84,7 @@ function escapedOften(text)
     return known
 end
 function pad(value, width)
-    -- plugins/kafka-usage/event.ts:287
+    -- plugins/kafka-usage/event.ts:292
     local text = tostring(value)
     local missing = width - #text
     return missing <= 0 and text or __TS__StringSubstring(ZEROS, 0, missing) .. text
@@ -93,7 +93,7 @@ end
 -- by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
 -- and one function keeps both runtimes to the same output.
 function ____exports.rfc3339(epochMs)
-    -- plugins/kafka-usage/event.ts:302
+    -- plugins/kafka-usage/event.ts:307
     local ms = math.floor(epochMs)
     local second = math.floor(ms / 1000)
     if second ~= lastSecond then
@@ -103,7 +103,7 @@ function ____exports.rfc3339(epochMs)
     return lastPrefix .. pad(ms - second * 1000, 3) .. "Z"
 end
 function secondPrefix(ms)
-    -- plugins/kafka-usage/event.ts:321
+    -- plugins/kafka-usage/event.ts:326
     local days = math.floor(ms / 86400000)
     local msOfDay = ms - days * 86400000
     local z = days + 719468
@@ -122,7 +122,7 @@ function secondPrefix(ms)
 end
 --- The subject of a request's event, or undefined when no event is wanted (anonymous: skip).
 function ____exports.subjectOf(conf, facts)
-    -- plugins/kafka-usage/event.ts:86
+    -- plugins/kafka-usage/event.ts:89
     local consumer = facts.consumer
     if consumer ~= nil then
         local field = conf.subject
@@ -150,7 +150,7 @@ function ____exports.subjectOf(conf, facts)
     return conf.anonymous_subject
 end
 local function entity(id, name)
-    -- plugins/kafka-usage/event.ts:98
+    -- plugins/kafka-usage/event.ts:101
     if id == nil and name == nil then
         return nil
     end
@@ -158,7 +158,7 @@ local function entity(id, name)
 end
 --- The event for a request, or undefined when the config wants none (anonymous: skip).
 function ____exports.buildUsageEvent(conf, facts, nodeId)
-    -- plugins/kafka-usage/event.ts:104
+    -- plugins/kafka-usage/event.ts:107
     local subject = ____exports.subjectOf(conf, facts)
     if subject == nil then
         return nil
@@ -193,7 +193,8 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         consumer = ____temp_2,
         tier = facts.tier,
         plan = facts.plan,
-        features = facts.features
+        features = facts.features,
+        units = facts.units
     }
     local headers = facts.headers
     if headers ~= nil then
@@ -219,7 +220,7 @@ end
 -- largest item in the log phase's profile). Numbers here are integers (status, ms,
 -- bytes), printed without exponent below 10^14 in both runtimes.
 function ____exports.encodeUsageEvent(event)
-    -- plugins/kafka-usage/event.ts:158
+    -- plugins/kafka-usage/event.ts:162
     local d = event.data
     local upstream = d.upstream_latency_ms == nil and "" or ",\"upstream_latency_ms\":" .. tostring(d.upstream_latency_ms)
     local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
@@ -228,12 +229,13 @@ function ____exports.encodeUsageEvent(event)
     local tier = d.tier == nil and "" or ",\"tier\":\"" .. escapedOften(d.tier) .. "\""
     local plan = d.plan == nil and "" or ",\"plan\":\"" .. escapedOften(d.plan) .. "\""
     local features = d.features == nil and "" or ",\"features\":\"" .. escapedOften(d.features) .. "\""
+    local units = d.units == nil and "" or ",\"units\":" .. tostring(d.units)
     local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
     local unique = not hasSpecial(event.id .. event.time .. d.path)
     local id = unique and event.id or escaped(event.id)
     local time = unique and event.time or escaped(event.time)
     local path = unique and d.path or escaped(d.path)
-    return "{\"specversion\":\"1.0\",\"id\":\"" .. id .. "\",\"source\":\"" .. escapedOften(event.source) .. "\",\"type\":\"" .. escapedOften(event.type) .. "\"," .. "\"subject\":\"" .. escapedOften(event.subject) .. "\",\"time\":\"" .. time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escapedOften(d.method) .. "\",\"path\":\"" .. path .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. headers .. "}}"
+    return "{\"specversion\":\"1.0\",\"id\":\"" .. id .. "\",\"source\":\"" .. escapedOften(event.source) .. "\",\"type\":\"" .. escapedOften(event.type) .. "\"," .. "\"subject\":\"" .. escapedOften(event.subject) .. "\",\"time\":\"" .. time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escapedOften(d.method) .. "\",\"path\":\"" .. path .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. units .. headers .. "}}"
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
 local LUA = #"é" == 2
@@ -243,10 +245,10 @@ local SPECIAL = "[%c\"\\" .. string.char(128) .. "-" .. string.char(255) .. "]"
 -- LuaJIT: one pattern match in C (a character loop runs interpreted in the log phase,
 -- where ngx.var calls keep LuaJIT from compiling); Node: a loop over the code units.
 hasSpecial = LUA and (function(text)
-    -- plugins/kafka-usage/event.ts:221
+    -- plugins/kafka-usage/event.ts:226
     return string.find(text, SPECIAL) ~= nil
 end) or (function(text)
-    -- plugins/kafka-usage/event.ts:222
+    -- plugins/kafka-usage/event.ts:227
     do
         local i = 0
         while i < #text do

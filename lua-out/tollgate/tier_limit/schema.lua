@@ -15,6 +15,8 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____cost = require("tollgate.tier_limit.cost")
+local costFrom = ____cost.costFrom
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
 ____exports.LIMITED_METHODS = {
     "GET",
@@ -30,7 +32,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:19
+    -- plugins/tier-limit/schema.ts:20
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -43,7 +45,7 @@ local windowLimits = record({
         month = windowLimit("month (calendar month, UTC)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:32
+        -- plugins/tier-limit/schema.ts:33
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -63,7 +65,7 @@ local tier = record({
         })
     },
     check = function(value)
-        -- plugins/tier-limit/schema.ts:48
+        -- plugins/tier-limit/schema.ts:49
         if value.unlimited == true then
             return nil
         end
@@ -103,7 +105,7 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:92
+    -- plugins/tier-limit/schema.ts:93
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -138,7 +140,8 @@ ____exports.tierLimitSchema = record({
         limit_by = ____string({description = "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).", oneOf = {"consumer", "credential", "ip"}, default = "consumer"}),
         counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
         algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
-        cost = integer({description = "How much one request counts.", default = 1, min = 1, max = 1000000}),
+        cost = integer({description = "How much one request counts (with cost_from: the least it is charged).", default = 1, min = 1, max = 1000000}),
+        cost_from = costFrom,
         policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
         dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
         redis = redis,
@@ -150,7 +153,7 @@ ____exports.tierLimitSchema = record({
         error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
     },
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:176
+        -- plugins/tier-limit/schema.ts:178
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then

@@ -14,6 +14,7 @@ import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../
 import { prepare, type PreparedTierLimit } from "../prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
+import { pendingCosts, refundInRedis, type CostState } from "./cost";
 
 const script: RedisScript = { source: TIER_LIMIT_SCRIPT, sha1: scriptSha1(TIER_LIMIT_SCRIPT) };
 
@@ -31,14 +32,26 @@ function countInRedis(
   return $multi(counts, undefined);
 }
 
-export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prepared: PreparedTierLimit = prepare(conf)): AccessOutcome {
+/**
+ * `cost` (cost_from configs only): filled with what an admitted request was counted in,
+ * for the response's cost to be added later (./cost.ts).
+ */
+export function tierLimitAccess(
+  conf: TierLimitConfig,
+  facts: RequestFacts,
+  prepared: PreparedTierLimit = prepare(conf),
+  cost?: Partial<CostState>,
+): AccessOutcome {
   // The tier header is ours: a client-sent copy never reaches the upstream.
   const clearUpstream = prepared.clearUpstream;
   const plan = planAccess(conf, facts, ngx.now(), prepared);
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 
   const upstream = prepared.upstreamFor[plan.tier]!;
-  if (plan.checks.length === 0) return { clearUpstream, upstream, tier: plan.tier };
+  if (plan.checks.length === 0) {
+    if (cost !== undefined) cost.checks = plan.checks;
+    return { clearUpstream, upstream, tier: plan.tier };
+  }
 
   const local = conf.policy === "local";
   let counts: WindowCounts | undefined;
@@ -54,8 +67,13 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
 
   // Room for every header decideAccess may set: two per window, three RateLimit-*, Retry-After.
   const headers = newTable<{ [name: string]: string }>(0, 2 * plan.checks.length + 4);
+  // What this node charged from responses that Redis may not hold yet (./cost.ts).
+  const applied = counts.allowed;
+  if (cost !== undefined && !local && pendingCosts(conf, plan.checks, counts)) counts.allowed = undefined;
   const decision = decideAccess(conf, plan, counts, headers);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
+  if (!decision.allowed && applied === true) refundInRedis(prepared, plan.checks, plan.cost);
+  if (decision.allowed && cost !== undefined) cost.checks = plan.checks;
   // Four fields, and the rejection only when there is one: a literal with an undefined
   // fifth field would size an admitted request's table at twice the hash part.
   const outcome: AccessOutcome = { clearUpstream, upstream, response: decision.responseHeaders, tier: plan.tier };

@@ -20,12 +20,15 @@ local ____redis_2Dscript = require("tollgate.tier_limit.redis_script")
 local countsFromReply = ____redis_2Dscript.countsFromReply
 local scriptKeysAndArgs = ____redis_2Dscript.scriptKeysAndArgs
 local TIER_LIMIT_SCRIPT = ____redis_2Dscript.TIER_LIMIT_SCRIPT
+local ____cost = require("tollgate.tier_limit.lua.cost")
+local pendingCosts = ____cost.pendingCosts
+local refundInRedis = ____cost.refundInRedis
 local script = {
     source = TIER_LIMIT_SCRIPT,
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
-    -- plugins/tier-limit/lua/access.ts:20
+    -- plugins/tier-limit/lua/access.ts:21
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -39,8 +42,10 @@ local function countInRedis(prepared, checks, cost, now)
     end
     return counts, nil
 end
-function ____exports.tierLimitAccess(conf, facts, prepared)
-    -- plugins/tier-limit/lua/access.ts:34
+--- `cost` (cost_from configs only): filled with what an admitted request was counted in,
+-- for the response's cost to be added later (./cost.ts).
+function ____exports.tierLimitAccess(conf, facts, prepared, cost)
+    -- plugins/tier-limit/lua/access.ts:39
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -56,6 +61,9 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
     end
     local upstream = prepared.upstreamFor[plan.tier]
     if #plan.checks == 0 then
+        if cost ~= nil then
+            cost.checks = plan.checks
+        end
         return {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
     end
     local ____local = conf.policy == "local"
@@ -86,9 +94,19 @@ function ____exports.tierLimitAccess(conf, facts, prepared)
         return outcome
     end
     local headers = newTable(0, 2 * #plan.checks + 4)
+    local applied = counts.allowed
+    if cost ~= nil and not ____local and pendingCosts(conf, plan.checks, counts) then
+        counts.allowed = nil
+    end
     local decision = decideAccess(conf, plan, counts, headers)
     if not decision.allowed and ____local then
         refundCounters(conf.dict, plan.checks, plan.cost)
+    end
+    if not decision.allowed and applied == true then
+        refundInRedis(prepared, plan.checks, plan.cost)
+    end
+    if decision.allowed and cost ~= nil then
+        cost.checks = plan.checks
     end
     local outcome = {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
     if decision.rejection ~= nil then
