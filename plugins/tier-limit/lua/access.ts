@@ -14,7 +14,7 @@ import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../
 import { prepare, type PreparedTierLimit } from "../prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
-import { pendingCosts, refundInRedis, type CostState } from "./cost";
+import { addPending, awaitPendingCosts, refundInRedis, type CostState } from "./cost";
 
 const script: RedisScript = { source: TIER_LIMIT_SCRIPT, sha1: scriptSha1(TIER_LIMIT_SCRIPT) };
 
@@ -54,6 +54,8 @@ export function tierLimitAccess(
   }
 
   const local = conf.policy === "local";
+  // A charge of this caller still on its way to Redis (cost_from, ./cost.ts) lands first.
+  const pending = cost !== undefined && !local ? awaitPendingCosts(conf, plan.checks) : undefined;
   let counts: WindowCounts | undefined;
   let err: string | undefined;
   if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost, plan.now);
@@ -67,9 +69,8 @@ export function tierLimitAccess(
 
   // Room for every header decideAccess may set: two per window, three RateLimit-*, Retry-After.
   const headers = newTable<{ [name: string]: string }>(0, 2 * plan.checks.length + 4);
-  // What this node charged from responses that Redis may not hold yet (./cost.ts).
   const applied = counts.allowed;
-  if (cost !== undefined && !local && pendingCosts(conf, plan.checks, counts)) counts.allowed = undefined;
+  if (pending !== undefined) addPending(counts, pending);
   const decision = decideAccess(conf, plan, counts, headers);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
   if (!decision.allowed && applied === true) refundInRedis(prepared, plan.checks, plan.cost);

@@ -8,8 +8,9 @@
  * Phases: nginx's header and body filters allow shared dicts and timers, not cosockets
  * (ngx_lua: "API disabled in the context of body_filter_by_lua*"), so Redis is reached
  * from a 0-second timer; until the timer's charge has landed, the amount waits in the
- * shared dict under "pending:<counter key>", which this node's access step adds to what
- * Redis answers (pendingCosts). Other nodes see the charge once the timer has run.
+ * shared dict under "pending:<counter key>", and this node's access step waits for
+ * it to land before asking Redis (awaitPendingCosts). Other nodes see the charge once
+ * the timer has run.
  */
 import { costFromHeader, feedCost, finishCost, newCostReader, type CostProblem, type CostReader, type CostReading } from "../../core/usage-cost";
 import { LogThrottle } from "../../core/log-throttle";
@@ -54,7 +55,8 @@ function costLogs(conf: TierLimitConfig): CostLogs {
   if (logs === undefined) {
     const header = conf.cost_from?.header;
     logs = {
-      problems: new LogThrottle(conf.error_log_interval, "tier-limit:cost-from"),
+      // Per source: a node's JSON routes and header routes report apart.
+      problems: new LogThrottle(conf.error_log_interval, `tier-limit:cost-from:${header ?? conf.cost_from?.json_field ?? ""}`),
       charges: new LogThrottle(conf.error_log_interval, `tier-limit:cost-charge:${conf.policy}`),
       headerVar: header === undefined ? undefined : `upstream_http_${header.toLowerCase().split("-").join("_")}`,
     };
@@ -67,23 +69,51 @@ function pendingKey(check: CounterCheck): string {
   return `pending:${check.key}`;
 }
 
+/** How often the access step looks again whether a pending charge has landed in Redis. */
+const PENDING_POLL_S = 0.001;
+
 /**
- * Access step, policy redis / redis-cluster with cost_from: adds what this node has
- * charged but Redis may not hold yet to each window's count. True when something was
- * pending (the caller then decides from the estimates, not from the script's verdict).
+ * Access step, policy redis / redis-cluster with cost_from, before Redis is asked: while
+ * a charge of this caller's counters is pending on this node (a response of it ended
+ * and its timer has not yet had Redis's answer), waits for it, at most
+ * redis.timeout_ms, so the decision reads a Redis count that holds it. Only a caller
+ * whose previous response ended a moment ago waits, for about one Redis round trip.
+ * Returns what is still pending per window after the wait (all 0 normally).
  */
-export function pendingCosts(conf: TierLimitConfig, checks: readonly CounterCheck[], counts: WindowCounts): boolean {
+export function awaitPendingCosts(conf: TierLimitConfig, checks: readonly CounterCheck[]): number[] | undefined {
   const dict = ngx.shared[conf.dict];
-  if (dict === undefined) return false;
-  let any = false;
+  if (dict === undefined) return undefined;
+  let pending = pendingOf(dict, checks);
+  if (pending === undefined) return undefined;
+  const deadline = ngx.now() + conf.redis.timeout_ms / 1000;
+  while (pending !== undefined && ngx.now() < deadline) {
+    ngx.sleep(PENDING_POLL_S);
+    pending = pendingOf(dict, checks);
+  }
+  return pending;
+}
+
+/** Each window's pending amount, or undefined when none is pending. */
+function pendingOf(dict: SharedDict, checks: readonly CounterCheck[]): number[] | undefined {
+  let amounts: number[] | undefined;
   for (let i = 0; i < checks.length; i++) {
-    const [pending] = dict.get(pendingKey(checks[i]!));
-    if (typeof pending === "number" && pending > 0) {
-      counts.current[i] = (counts.current[i] ?? 0) + pending;
-      any = true;
+    const [value] = dict.get(pendingKey(checks[i]!));
+    if (typeof value === "number" && value > 0) {
+      amounts ??= [];
+      amounts[i] = value;
     }
   }
-  return any;
+  return amounts;
+}
+
+/**
+ * Adds what is still pending after awaitPendingCosts (a charge slower than the Redis
+ * timeout) to each window's count: the decision then errs toward counting it twice,
+ * never toward missing it.
+ */
+export function addPending(counts: WindowCounts, pending: readonly number[]): void {
+  for (let i = 0; i < counts.current.length; i++) counts.current[i] = (counts.current[i] ?? 0) + (pending[i] ?? 0);
+  counts.allowed = undefined;
 }
 
 /** Access step: takes back a minimum the Redis script counted for a request the pending costs then refused. */

@@ -21,7 +21,8 @@ local countsFromReply = ____redis_2Dscript.countsFromReply
 local scriptKeysAndArgs = ____redis_2Dscript.scriptKeysAndArgs
 local TIER_LIMIT_SCRIPT = ____redis_2Dscript.TIER_LIMIT_SCRIPT
 local ____cost = require("tollgate.tier_limit.lua.cost")
-local pendingCosts = ____cost.pendingCosts
+local addPending = ____cost.addPending
+local awaitPendingCosts = ____cost.awaitPendingCosts
 local refundInRedis = ____cost.refundInRedis
 local script = {
     source = TIER_LIMIT_SCRIPT,
@@ -67,6 +68,13 @@ function ____exports.tierLimitAccess(conf, facts, prepared, cost)
         return {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
     end
     local ____local = conf.policy == "local"
+    local ____temp_1
+    if cost ~= nil and not ____local then
+        ____temp_1 = awaitPendingCosts(conf, plan.checks)
+    else
+        ____temp_1 = nil
+    end
+    local pending = ____temp_1
     local counts
     local err
     if ____local then
@@ -76,15 +84,15 @@ function ____exports.tierLimitAccess(conf, facts, prepared, cost)
     end
     if counts == nil then
         local passed = {clearUpstream = clearUpstream, upstream = upstream, tier = plan.tier}
-        local ____onStoreFailure_result_1 = onStoreFailure(
+        local ____onStoreFailure_result_2 = onStoreFailure(
             conf,
             passed,
             ngx.now(),
             prepared,
             logGate(conf.dict)
         )
-        local outcome = ____onStoreFailure_result_1.outcome
-        local report = ____onStoreFailure_result_1.report
+        local outcome = ____onStoreFailure_result_2.outcome
+        local report = ____onStoreFailure_result_2.report
         if report > 0 then
             ngx.log(
                 ngx.ERR,
@@ -95,8 +103,8 @@ function ____exports.tierLimitAccess(conf, facts, prepared, cost)
     end
     local headers = newTable(0, 2 * #plan.checks + 4)
     local applied = counts.allowed
-    if cost ~= nil and not ____local and pendingCosts(conf, plan.checks, counts) then
-        counts.allowed = nil
+    if pending ~= nil then
+        addPending(counts, pending)
     end
     local decision = decideAccess(conf, plan, counts, headers)
     if not decision.allowed and ____local then

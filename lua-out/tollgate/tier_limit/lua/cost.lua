@@ -3,7 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__StringSplit = ____lualib.__TS__StringSplit
 local ____exports = {}
-local pendingKey, releasePending, counterTtlOf
+local pendingKey, pendingOf, releasePending, counterTtlOf
 local ____usage_2Dcost = require("tollgate.core.usage_cost")
 local costFromHeader = ____usage_2Dcost.costFromHeader
 local feedCost = ____usage_2Dcost.feedCost
@@ -24,11 +24,29 @@ local costCharge = ____cost.costCharge
 local costSpec = ____cost.costSpec
 local TIER_LIMIT_CHARGE_SCRIPT = ____cost.TIER_LIMIT_CHARGE_SCRIPT
 function pendingKey(check)
-    -- plugins/tier-limit/lua/cost.ts:66
+    -- plugins/tier-limit/lua/cost.ts:68
     return "pending:" .. check.key
 end
+function pendingOf(dict, checks)
+    -- plugins/tier-limit/lua/cost.ts:97
+    local amounts
+    do
+        local i = 0
+        while i < #checks do
+            local value = dict:get(pendingKey(checks[i + 1]))
+            if type(value) == "number" and value > 0 then
+                if amounts == nil then
+                    amounts = {}
+                end
+                amounts[i + 1] = value
+            end
+            i = i + 1
+        end
+    end
+    return amounts
+end
 function releasePending(conf, checks, extra)
-    -- plugins/tier-limit/lua/cost.ts:123
+    -- plugins/tier-limit/lua/cost.ts:153
     local dict = ngx.shared[conf.dict]
     if dict == nil then
         return
@@ -41,7 +59,7 @@ function releasePending(conf, checks, extra)
     end
 end
 function counterTtlOf(check, now)
-    -- plugins/tier-limit/lua/cost.ts:154
+    -- plugins/tier-limit/lua/cost.ts:184
     local ttl = check.keepUntil - math.floor(now)
     return ttl > 60 and 60 or (ttl > 1 and ttl or 1)
 end
@@ -51,23 +69,30 @@ local chargeScript = {
 }
 --- A CostState for the access step to fill (checks stays undefined when nothing was counted).
 function ____exports.newCostState(conf)
-    -- plugins/tier-limit/lua/cost.ts:39
+    -- plugins/tier-limit/lua/cost.ts:40
     return {minimum = conf.cost, done = false}
 end
 local logsByConfig = __TS__New(WeakMap)
 local function costLogs(conf)
-    -- plugins/tier-limit/lua/cost.ts:52
+    -- plugins/tier-limit/lua/cost.ts:53
     local logs = logsByConfig:get(conf)
     if logs == nil then
         local ____opt_0 = conf.cost_from
         local header = ____opt_0 and ____opt_0.header
-        local ____TS__New_result_3 = __TS__New(LogThrottle, conf.error_log_interval, "tier-limit:cost-from")
-        local ____TS__New_result_4 = __TS__New(LogThrottle, conf.error_log_interval, "tier-limit:cost-charge:" .. conf.policy)
-        local ____temp_2
+        local ____LogThrottle_6 = LogThrottle
+        local ____conf_error_log_interval_5 = conf.error_log_interval
+        local ____header_4 = header
+        if ____header_4 == nil then
+            local ____opt_2 = conf.cost_from
+            ____header_4 = ____opt_2 and ____opt_2.json_field
+        end
+        local ____TS__New_result_8 = __TS__New(____LogThrottle_6, ____conf_error_log_interval_5, "tier-limit:cost-from:" .. (____header_4 or ""))
+        local ____TS__New_result_9 = __TS__New(LogThrottle, conf.error_log_interval, "tier-limit:cost-charge:" .. conf.policy)
+        local ____temp_7
         if header == nil then
-            ____temp_2 = nil
+            ____temp_7 = nil
         else
-            ____temp_2 = "upstream_http_" .. table.concat(
+            ____temp_7 = "upstream_http_" .. table.concat(
                 __TS__StringSplit(
                     string.lower(header),
                     "-"
@@ -75,49 +100,65 @@ local function costLogs(conf)
                 "_"
             )
         end
-        logs = {problems = ____TS__New_result_3, charges = ____TS__New_result_4, headerVar = ____temp_2}
+        logs = {problems = ____TS__New_result_8, charges = ____TS__New_result_9, headerVar = ____temp_7}
         logsByConfig:set(conf, logs)
     end
     return logs
 end
---- Access step, policy redis / redis-cluster with cost_from: adds what this node has
--- charged but Redis may not hold yet to each window's count. True when something was
--- pending (the caller then decides from the estimates, not from the script's verdict).
-function ____exports.pendingCosts(conf, checks, counts)
-    -- plugins/tier-limit/lua/cost.ts:75
+--- How often the access step looks again whether a pending charge has landed in Redis.
+local PENDING_POLL_S = 0.001
+--- Access step, policy redis / redis-cluster with cost_from, before Redis is asked: while
+-- a charge of this caller's counters is pending on this node (a response of it ended
+-- and its timer has not yet had Redis's answer), waits for it, at most
+-- redis.timeout_ms, so the decision reads a Redis count that holds it. Only a caller
+-- whose previous response ended a moment ago waits, for about one Redis round trip.
+-- Returns what is still pending per window after the wait (all 0 normally).
+function ____exports.awaitPendingCosts(conf, checks)
+    -- plugins/tier-limit/lua/cost.ts:83
     local dict = ngx.shared[conf.dict]
     if dict == nil then
-        return false
+        return nil
     end
-    local any = false
+    local pending = pendingOf(dict, checks)
+    if pending == nil then
+        return nil
+    end
+    local deadline = ngx.now() + conf.redis.timeout_ms / 1000
+    while pending ~= nil and ngx.now() < deadline do
+        ngx.sleep(PENDING_POLL_S)
+        pending = pendingOf(dict, checks)
+    end
+    return pending
+end
+--- Adds what is still pending after awaitPendingCosts (a charge slower than the Redis
+-- timeout) to each window's count: the decision then errs toward counting it twice,
+-- never toward missing it.
+function ____exports.addPending(counts, pending)
+    -- plugins/tier-limit/lua/cost.ts:114
     do
         local i = 0
-        while i < #checks do
-            local pending = dict:get(pendingKey(checks[i + 1]))
-            if type(pending) == "number" and pending > 0 then
-                counts.current[i + 1] = (counts.current[i + 1] or 0) + pending
-                any = true
-            end
+        while i < #counts.current do
+            counts.current[i + 1] = (counts.current[i + 1] or 0) + (pending[i + 1] or 0)
             i = i + 1
         end
     end
-    return any
+    counts.allowed = nil
 end
 --- Access step: takes back a minimum the Redis script counted for a request the pending costs then refused.
 function ____exports.refundInRedis(prepared, checks, cost)
-    -- plugins/tier-limit/lua/cost.ts:90
-    local ____chargeKeysAndArgs_result_5 = chargeKeysAndArgs(
+    -- plugins/tier-limit/lua/cost.ts:120
+    local ____chargeKeysAndArgs_result_10 = chargeKeysAndArgs(
         checks,
         -cost,
         ngx.now()
     )
-    local keys = ____chargeKeysAndArgs_result_5.keys
-    local args = ____chargeKeysAndArgs_result_5.args
+    local keys = ____chargeKeysAndArgs_result_10.keys
+    local args = ____chargeKeysAndArgs_result_10.args
     local ____, err = runScript(prepared.redis, chargeScript, keys, args)
     return err
 end
 local function logProblem(conf, problem)
-    -- plugins/tier-limit/lua/cost.ts:96
+    -- plugins/tier-limit/lua/cost.ts:126
     if problem == "missing" then
         return
     end
@@ -126,13 +167,13 @@ local function logProblem(conf, problem)
         logGate(conf.dict)
     )
     if report > 0 then
-        local ____opt_6 = conf.cost_from
-        local ____temp_10 = ____opt_6 and ____opt_6.header
-        if ____temp_10 == nil then
-            local ____opt_8 = conf.cost_from
-            ____temp_10 = ____opt_8 and ____opt_8.json_field
+        local ____opt_11 = conf.cost_from
+        local ____temp_15 = ____opt_11 and ____opt_11.header
+        if ____temp_15 == nil then
+            local ____opt_13 = conf.cost_from
+            ____temp_15 = ____opt_13 and ____opt_13.json_field
         end
-        local from = ____temp_10
+        local from = ____temp_15
         ngx.log(
             ngx.WARN,
             "[tier-limit] cost_from " .. tostring(from) .. ": " .. tostring(report) .. " response(s) since the last report gave no usable cost (last: " .. problem .. "); the minimum cost " .. tostring(conf.cost) .. " was kept"
@@ -140,7 +181,7 @@ local function logProblem(conf, problem)
     end
 end
 local function logChargeFailure(conf, units, err)
-    -- plugins/tier-limit/lua/cost.ts:106
+    -- plugins/tier-limit/lua/cost.ts:136
     local report = costLogs(conf).charges:occurrence(
         ngx.now(),
         logGate(conf.dict)
@@ -154,15 +195,15 @@ local function logChargeFailure(conf, units, err)
 end
 --- Timer: the charge sent to Redis, then no longer pending on this node.
 local function chargeRedis(premature, conf, prepared, checks, extra)
-    -- plugins/tier-limit/lua/cost.ts:112
+    -- plugins/tier-limit/lua/cost.ts:142
     if not premature then
-        local ____chargeKeysAndArgs_result_11 = chargeKeysAndArgs(
+        local ____chargeKeysAndArgs_result_16 = chargeKeysAndArgs(
             checks,
             extra,
             ngx.now()
         )
-        local keys = ____chargeKeysAndArgs_result_11.keys
-        local args = ____chargeKeysAndArgs_result_11.args
+        local keys = ____chargeKeysAndArgs_result_16.keys
+        local args = ____chargeKeysAndArgs_result_16.args
         local ____, err = runScript(prepared.redis, chargeScript, keys, args)
         if err ~= nil then
             logChargeFailure(conf, extra, err)
@@ -174,14 +215,14 @@ local function chargeRedis(premature, conf, prepared, checks, extra)
 end
 --- Adds a response's cost to the request's counters; returns the request's units.
 local function charge(conf, prepared, state, reading)
-    -- plugins/tier-limit/lua/cost.ts:130
+    -- plugins/tier-limit/lua/cost.ts:160
     state.done = true
     if reading.problem ~= nil then
         logProblem(conf, reading.problem)
     end
-    local ____costCharge_result_12 = costCharge(state.minimum, reading)
-    local units = ____costCharge_result_12.units
-    local extra = ____costCharge_result_12.extra
+    local ____costCharge_result_17 = costCharge(state.minimum, reading)
+    local units = ____costCharge_result_17.units
+    local extra = ____costCharge_result_17.extra
     local checks = state.checks
     if extra == 0 or #checks == 0 then
         return units
@@ -223,7 +264,7 @@ end
 -- reader is set up from the response's Content-Type and Content-Encoding. Returns the
 -- request's units when known now.
 function ____exports.costHeaderFilter(conf, prepared, state)
-    -- plugins/tier-limit/lua/cost.ts:164
+    -- plugins/tier-limit/lua/cost.ts:194
     local costFromConf = conf.cost_from
     if costFromConf == nil or state.done then
         return nil
@@ -248,7 +289,7 @@ end
 --- body_filter: feeds the chunk (never altered) to the reader; on the last one, charges.
 -- Returns the request's units on the last chunk.
 function ____exports.costBodyFilter(conf, prepared, state)
-    -- plugins/tier-limit/lua/cost.ts:178
+    -- plugins/tier-limit/lua/cost.ts:208
     local reader = state.reader
     if reader == nil or state.done then
         return nil
