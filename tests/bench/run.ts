@@ -199,6 +199,15 @@ const SCENARIOS: Scenario[] = [
     "redis-server",
     (env) => env.redis.pid(),
   ),
+  {
+    // The echo upstream answers X-Usage-Units: 3 (asked by the request header, which adds
+    // that little work upstream): each request is read and charged 2 above its minimum.
+    ...kongScenario("tier-limit-cost-from-header", "tier-limit-local with cost_from header X-Usage-Units (3 per response: the minimum 1 in access, 2 more in header_filter)", () => [
+      keyAuth,
+      tierLimit({ cost_from: { header: "X-Usage-Units" } }),
+    ]),
+    headers: { apikey: BENCH_API_KEY, "X-Echo-Respond-With": "X-Usage-Units: 3" },
+  },
   kafkaUsage(),
   nginxLimitReq,
 ];
