@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, luaPathEntries, startNginx, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
+import { freePort, luaPathEntries, sharedDictsWith, startNginx, LUA_OUT, LUA_TEST_HOSTS_DIR, REPO_ROOT } from "./nginx.ts";
 import { trustedCas } from "./tls.ts";
 
 /** Directory holding the host's Lua (apisix/core*.lua, tollgate_apisix_host/). */
@@ -258,7 +258,7 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
       upstream: node,
       luaPath: opts.luaPath ?? [],
       pluginTree: opts.pluginTree ?? LUA_OUT,
-      sharedDicts: { ...DEFAULT_SHARED_DICTS, ...opts.sharedDicts },
+      sharedDicts: sharedDictsWith(opts.sharedDicts),
       confFile,
       tlsDirectives: tls.directives,
     }),

@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SHARED_DICTS, freePort, LUA_OUT, LUA_TEST_HOSTS_DIR, luaPathEntries, REPO_ROOT, startNginx, type NginxInstance } from "./nginx.ts";
+import { freePort, LUA_OUT, LUA_TEST_HOSTS_DIR, luaPathEntries, REPO_ROOT, sharedDictsWith, startNginx, type NginxInstance } from "./nginx.ts";
 import { trustedCas } from "./tls.ts";
 
 /** Directory of the Lua host (`tollgate_kong_host`, `kong.db.schema.typedefs`, `kong.meta`). */
@@ -247,7 +247,7 @@ function luaPackagePath(extra: string[], pluginTree = LUA_OUT): string {
  * The Lua host reads conf/kong.json and conf/kong-host.json from the prefix.
  */
 export function kongHttpBlock(opts: KongHttpBlockOptions): string {
-  const dicts = { ...DEFAULT_SHARED_DICTS, ...opts.sharedDicts };
+  const dicts = sharedDictsWith(opts.sharedDicts);
   const dictLines = Object.entries(dicts)
     .map(([name, size]) => `  lua_shared_dict ${name} ${size};`)
     .join("\n");

@@ -31,6 +31,11 @@ export const DEFAULT_SHARED_DICTS: Readonly<Record<string, string>> = {
   tollgate_usage: "1m",
 };
 
+/** A host's shared dicts: DEFAULT_SHARED_DICTS with `overrides` (name -> size) over them. */
+export function sharedDictsWith(overrides: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return { ...DEFAULT_SHARED_DICTS, ...overrides };
+}
+
 /**
  * Ports this process has handed out. The kernel may offer a just-closed probe port again,
  * and servers started together (a Redis Cluster's data and bus ports, say) would then be

@@ -296,18 +296,6 @@ export function uvarint(out: Parts, v: number): void {
   out.push(char(v));
 }
 
-/** Bytes uvarint() writes for `v` (branches, no loop, below 2^35: see uvarint). */
-export function uvarintSize(v: number): number {
-  if (v < 0x80) return 1;
-  if (v < 0x4000) return 2;
-  if (v < 0x200000) return 3;
-  if (v < 0x10000000) return 4;
-  if (v < 0x800000000) return 5;
-  let size = 5;
-  for (v = Math.floor(v / 0x800000000); v > 0; v = Math.floor(v / 0x80)) size++;
-  return size;
-}
-
 /** Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 … */
 export function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;

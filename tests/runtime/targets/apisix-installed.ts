@@ -15,9 +15,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync }
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { loadStandaloneConfig, pluginNamesIn, type ApisixStandaloneConfig } from "../apisix-host.ts";
-import { freePort, luaPathEntries, NginxStartError } from "../nginx.ts";
+import { freePort, luaPathEntries, NginxStartError, sharedDictsWith } from "../nginx.ts";
 import { forget, missingCommand, remember, runCli } from "./cli.ts";
-import { awaitExit, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
+import { awaitExit, pidIn, pluginsOnPath, stage, stageFile, waitForPort } from "./staging.ts";
 import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./target.ts";
 
 /** What an APISIX node of the suites is made of; every path absolute. */
@@ -119,7 +119,7 @@ export async function stageApisix(
     luaPath: staging.luaPath,
     luaOut: staging.luaOut,
     plugins: apisixPlugins(parseYaml(standalone) as ApisixStandaloneConfig, staging.luaPath),
-    sharedDicts: sharedDictsOf(options),
+    sharedDicts: sharedDictsWith(options.sharedDicts),
     workers: options.workers ?? 1,
     envNames: Object.keys(options.env ?? {}),
     trustedCaFile: staging.trustedCaFile,

@@ -15,9 +15,9 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadDeclarativeConfig, pointServicesAt, type DeclarativeConfig } from "../kong-host.ts";
-import { freePort, luaPathEntries, NginxStartError } from "../nginx.ts";
+import { freePort, luaPathEntries, NginxStartError, sharedDictsWith } from "../nginx.ts";
 import { forget, missingCommand, remember, runCli } from "./cli.ts";
-import { awaitExit, pidIn, pluginsOnPath, sharedDictsOf, stage, stageFile, waitForPort } from "./staging.ts";
+import { awaitExit, pidIn, pluginsOnPath, stage, stageFile, waitForPort } from "./staging.ts";
 import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./target.ts";
 
 /** What a Kong node of the suites is made of; every path absolute. */
@@ -104,7 +104,7 @@ export async function stageKong(
     luaPath: staging.luaPath,
     luaOut: staging.luaOut,
     extraPlugins: pluginsOnPath(staging.luaPath, "kong"),
-    sharedDicts: sharedDictsOf(options),
+    sharedDicts: sharedDictsWith(options.sharedDicts),
     workers: options.workers ?? 1,
     envNames: Object.keys(options.env ?? {}),
     trustedCaFile: staging.trustedCaFile,

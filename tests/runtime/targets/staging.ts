@@ -10,7 +10,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import waitOn from "wait-on";
-import { DEFAULT_SHARED_DICTS, LUA_OUT } from "../nginx.ts";
+import { LUA_OUT } from "../nginx.ts";
 import type { GatewayOptions } from "./target.ts";
 
 /** Where a target's gateway reads its inputs: every path below is absolute. */
@@ -82,10 +82,6 @@ export function pluginsOnPath(luaDirs: readonly string[], kind: "kong" | "apisix
   return names;
 }
 
-/** The shared dicts of a gateway: tollgate's defaults with the options' sizes over them. */
-export function sharedDictsOf(options: GatewayOptions): Record<string, string> {
-  return { ...DEFAULT_SHARED_DICTS, ...options.sharedDicts };
-}
 
 /** Resolves once 127.0.0.1:`port` accepts connections; rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -479,37 +479,9 @@ function ____exports.uvarint(out, v)
     end
     out[#out + 1] = ____exports.char(v)
 end
---- Bytes uvarint() writes for `v` (branches, no loop, below 2^35: see uvarint).
-function ____exports.uvarintSize(v)
-    -- plugins/io/kafka/bytes.ts:300
-    if v < 128 then
-        return 1
-    end
-    if v < 16384 then
-        return 2
-    end
-    if v < 2097152 then
-        return 3
-    end
-    if v < 268435456 then
-        return 4
-    end
-    if v < 34359738368 then
-        return 5
-    end
-    local size = 5
-    do
-        v = math.floor(v / 34359738368)
-        while v > 0 do
-            size = size + 1
-            v = math.floor(v / 128)
-        end
-    end
-    return size
-end
 --- Zig-zag encoding of a signed integer (|n| < 2^52): 0, -1, 1, -2 … → 0, 1, 2, 3 …
 function ____exports.zigzag(n)
-    -- plugins/io/kafka/bytes.ts:312
+    -- plugins/io/kafka/bytes.ts:300
     return n >= 0 and n * 2 or -n * 2 - 1
 end
 --- UVARINTS[u]: the bytes of the unsigned varint u, for u < 4096: record lengths, deltas
@@ -530,7 +502,7 @@ end
 -- the records; a branch taken differently per record (1 or 2 bytes) would leave that trace
 -- and start side traces that wander on through the caller's loop ("too many snapshots").
 function ____exports.varintBytes(n)
-    -- plugins/io/kafka/bytes.ts:329
+    -- plugins/io/kafka/bytes.ts:317
     local u = ____exports.zigzag(n)
     if u < 4096 then
         return UVARINTS[u + 1]
@@ -542,7 +514,7 @@ function ____exports.varintBytes(n)
 end
 --- Signed varint (Kafka's `varint` and `varlong`: zig-zag, then unsigned varint).
 function ____exports.varint(out, n)
-    -- plugins/io/kafka/bytes.ts:339
+    -- plugins/io/kafka/bytes.ts:327
     ____exports.uvarint(
         out,
         ____exports.zigzag(n)
@@ -550,13 +522,13 @@ function ____exports.varint(out, n)
 end
 --- STRING: int16 length, then the bytes.
 function ____exports.str(out, s)
-    -- plugins/io/kafka/bytes.ts:344
+    -- plugins/io/kafka/bytes.ts:332
     ____exports.int16(out, #s)
     out[#out + 1] = s
 end
 --- NULLABLE_STRING: length -1 for null.
 function ____exports.nullableStr(out, s)
-    -- plugins/io/kafka/bytes.ts:350
+    -- plugins/io/kafka/bytes.ts:338
     if s == nil then
         ____exports.int16(out, -1)
     else
@@ -565,13 +537,13 @@ function ____exports.nullableStr(out, s)
 end
 --- COMPACT_STRING: unsigned varint length + 1, then the bytes.
 function ____exports.compactStr(out, s)
-    -- plugins/io/kafka/bytes.ts:356
+    -- plugins/io/kafka/bytes.ts:344
     ____exports.uvarint(out, #s + 1)
     out[#out + 1] = s
 end
 --- COMPACT_NULLABLE_STRING: 0 for null.
 function ____exports.compactNullableStr(out, s)
-    -- plugins/io/kafka/bytes.ts:362
+    -- plugins/io/kafka/bytes.ts:350
     if s == nil then
         ____exports.uvarint(out, 0)
     else
@@ -580,7 +552,7 @@ function ____exports.compactNullableStr(out, s)
 end
 --- NULLABLE_BYTES: int32 length (-1 for null), then the bytes.
 function ____exports.nullableBytes(out, b)
-    -- plugins/io/kafka/bytes.ts:368
+    -- plugins/io/kafka/bytes.ts:356
     if b == nil then
         ____exports.int32(out, -1)
     else
@@ -590,11 +562,11 @@ function ____exports.nullableBytes(out, b)
 end
 --- An empty tagged-field section (flexible versions).
 function ____exports.emptyTags(out)
-    -- plugins/io/kafka/bytes.ts:377
+    -- plugins/io/kafka/bytes.ts:365
     out[#out + 1] = CHARS[1]
 end
 function ____exports.reader(data, pos)
-    -- plugins/io/kafka/bytes.ts:392
+    -- plugins/io/kafka/bytes.ts:380
     if pos == nil then
         pos = 0
     end
@@ -602,7 +574,7 @@ function ____exports.reader(data, pos)
 end
 --- True (and `err` set) when fewer than `n` bytes remain.
 local function short(r, n)
-    -- plugins/io/kafka/bytes.ts:397
+    -- plugins/io/kafka/bytes.ts:385
     if r.pos + n <= #r.data then
         return false
     end
@@ -613,7 +585,7 @@ local function short(r, n)
     return true
 end
 function ____exports.readInt8(r)
-    -- plugins/io/kafka/bytes.ts:404
+    -- plugins/io/kafka/bytes.ts:392
     if short(r, 1) then
         return 0
     end
@@ -622,7 +594,7 @@ function ____exports.readInt8(r)
     return b >= 128 and b - 256 or b
 end
 function ____exports.readInt16(r)
-    -- plugins/io/kafka/bytes.ts:411
+    -- plugins/io/kafka/bytes.ts:399
     if short(r, 2) then
         return 0
     end
@@ -632,7 +604,7 @@ function ____exports.readInt16(r)
 end
 --- An unsigned 32-bit integer (0 … 2^32 - 1).
 function ____exports.readUint32(r)
-    -- plugins/io/kafka/bytes.ts:419
+    -- plugins/io/kafka/bytes.ts:407
     if short(r, 4) then
         return 0
     end
@@ -642,23 +614,23 @@ function ____exports.readUint32(r)
     return ____exports.byteAt(d, p) * 16777216 + ____exports.byteAt(d, p + 1) * 65536 + ____exports.byteAt(d, p + 2) * 256 + ____exports.byteAt(d, p + 3)
 end
 function ____exports.readInt32(r)
-    -- plugins/io/kafka/bytes.ts:427
+    -- plugins/io/kafka/bytes.ts:415
     local v = ____exports.readUint32(r)
     return v >= 2147483648 and v - TWO_32 or v
 end
 --- A 64-bit integer as a number (exact while |v| < 2^53).
 function ____exports.readInt64(r)
-    -- plugins/io/kafka/bytes.ts:433
+    -- plugins/io/kafka/bytes.ts:421
     local high = ____exports.readInt32(r)
     local low = ____exports.readUint32(r)
     return high * TWO_32 + low
 end
 function ____exports.readBool(r)
-    -- plugins/io/kafka/bytes.ts:439
+    -- plugins/io/kafka/bytes.ts:427
     return ____exports.readInt8(r) ~= 0
 end
 function ____exports.readUvarint(r)
-    -- plugins/io/kafka/bytes.ts:443
+    -- plugins/io/kafka/bytes.ts:431
     if r.pos < #r.data then
         local first = ____exports.byteAt(r.data, r.pos)
         if first < 128 then
@@ -691,12 +663,12 @@ function ____exports.readUvarint(r)
 end
 --- A zig-zag varint or varlong.
 function ____exports.readVarint(r)
-    -- plugins/io/kafka/bytes.ts:468
+    -- plugins/io/kafka/bytes.ts:456
     local u = ____exports.readUvarint(r)
     return u % 2 == 0 and u / 2 or -(u + 1) / 2
 end
 function ____exports.readBytesN(r, n)
-    -- plugins/io/kafka/bytes.ts:473
+    -- plugins/io/kafka/bytes.ts:461
     if n <= 0 then
         return ""
     end
@@ -708,14 +680,14 @@ function ____exports.readBytesN(r, n)
     return b
 end
 function ____exports.readStr(r)
-    -- plugins/io/kafka/bytes.ts:481
+    -- plugins/io/kafka/bytes.ts:469
     return ____exports.readBytesN(
         r,
         ____exports.readInt16(r)
     )
 end
 function ____exports.readNullableStr(r)
-    -- plugins/io/kafka/bytes.ts:485
+    -- plugins/io/kafka/bytes.ts:473
     local n = ____exports.readInt16(r)
     local ____temp_0
     if n < 0 then
@@ -726,14 +698,14 @@ function ____exports.readNullableStr(r)
     return ____temp_0
 end
 function ____exports.readCompactStr(r)
-    -- plugins/io/kafka/bytes.ts:490
+    -- plugins/io/kafka/bytes.ts:478
     return ____exports.readBytesN(
         r,
         ____exports.readUvarint(r) - 1
     )
 end
 function ____exports.readCompactNullableStr(r)
-    -- plugins/io/kafka/bytes.ts:494
+    -- plugins/io/kafka/bytes.ts:482
     local n = ____exports.readUvarint(r)
     local ____temp_1
     if n == 0 then
@@ -744,7 +716,7 @@ function ____exports.readCompactNullableStr(r)
     return ____temp_1
 end
 function ____exports.readNullableBytes(r)
-    -- plugins/io/kafka/bytes.ts:499
+    -- plugins/io/kafka/bytes.ts:487
     local n = ____exports.readInt32(r)
     local ____temp_2
     if n < 0 then
@@ -756,7 +728,7 @@ function ____exports.readNullableBytes(r)
 end
 --- Skips a tagged-field section (flexible versions): count, then tag, size and data each.
 function ____exports.skipTags(r)
-    -- plugins/io/kafka/bytes.ts:505
+    -- plugins/io/kafka/bytes.ts:493
     local count = ____exports.readUvarint(r)
     do
         local i = 0
