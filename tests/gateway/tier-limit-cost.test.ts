@@ -19,6 +19,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KAFKA_VERSIONS, readTopic, startKafka, type KafkaBroker } from "../runtime/kafka.ts";
 import { redisCli, startRedis, type RedisServer } from "../runtime/redis.ts";
+import { NginxStartError } from "../runtime/nginx.ts";
 import { describeGateway, errorLogOnceMatching, HOSTS, startGateway, type HostKind } from "./harness.ts";
 
 const LIMIT = 100_000;
@@ -160,6 +161,14 @@ async function redisCount(tier: string, want: number): Promise<number> {
 
 describeGateway("tier-limit cost_from (LLM tokens)", () => {
   describe.each(HOSTS)("on the %s-shaped host", (kind) => {
+    it("refuses a cost_from with both a header and a json_field at load, naming the field", async () => {
+      const config = gatewayConfig(kind, "local", redis, broker, "unused");
+      const text = JSON.stringify(config).replace('"cost_from":{"header":"X-Usage-Units"}', '"cost_from":{"header":"X-Usage-Units","json_field":"usage.total_tokens"}');
+      const started = startGateway(kind, JSON.parse(text) as Record<string, unknown>, llm.url);
+      await expect(started).rejects.toThrow(NginxStartError);
+      await expect(started).rejects.toThrow(/cost_from.*header\|json_field: exactly one of them must be set/);
+    });
+
     for (const policy of ["local", "redis"]) {
       it(`${policy}: each response's tokens count before the next request; events carry units`, async () => {
         await redisCli(redis, "FLUSHALL");
