@@ -12,7 +12,9 @@
  *   - the streamed body reaches the client byte for byte as the upstream sent it;
  *   - a negative cost header and a gzip body are not charged (the minimum stays) and are
  *     logged; a caller with quota left is admitted even when its request costs more;
- *   - every usage event carries the request's `units`.
+ *   - every usage event carries the request's `units`;
+ *   - redis: a worker whose charge timer is held up (a test plugin stalls it) does not let
+ *     the caller's next request, decided by the other worker, pass without the charge.
  */
 import { createServer, type Server } from "node:http";
 import { gzipSync } from "node:zlib";
@@ -20,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KAFKA_VERSIONS, readTopic, startKafka, type KafkaBroker } from "../runtime/kafka.ts";
 import { redisCli, startRedis, type RedisServer } from "../runtime/redis.ts";
 import { NginxStartError } from "../runtime/nginx.ts";
-import { describeGateway, errorLogOnceMatching, HOSTS, startGateway, type HostKind } from "./harness.ts";
+import { describeGateway, errorLogOnceMatching, HOSTS, startGateway, writeTestPlugin, type HostKind } from "./harness.ts";
 
 const LIMIT = 100_000;
 const TINY_LIMIT = 100;
@@ -79,6 +81,28 @@ function startLlmUpstream(): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
 }
 
+/**
+ * A test-only plugin, above tier-limit (Kong 912, APISIX 1010): on the last body chunk of
+ * a request that asks for it (x-test-stall), queues a 0-second timer that keeps its
+ * worker busy for 300 ms. tier-limit's charge timer, queued just after it, waits behind it.
+ */
+const STALL_KONG = `
+local function spin(premature)
+  local started = ngx.now()
+  repeat ngx.update_time() until ngx.now() - started >= 0.3
+end
+local function body_filter(self, conf)
+  if ngx.arg[2] and ngx.var.http_x_test_stall then ngx.timer.at(0, spin) end
+end
+return { PRIORITY = 2000, VERSION = "0.0.0", body_filter = body_filter }
+`;
+const STALL_APISIX = `
+local handler = require("kong.plugins.stall-charge.handler")
+return { version = 0.1, priority = 2000, name = "stall-charge", schema = { type = "object" },
+         check_schema = function(conf) return true end,
+         body_filter = function(conf, ctx) handler.body_filter(nil, conf) end }
+`;
+
 function tierLimit(policy: string, redis: RedisServer, costFrom: Record<string, unknown>): Record<string, unknown> {
   return {
     tiers: { free: { limits: { "*": { month: LIMIT } } }, tiny: { limits: { "*": { month: TINY_LIMIT } } } },
@@ -86,7 +110,7 @@ function tierLimit(policy: string, redis: RedisServer, costFrom: Record<string, 
     // Both routes count in one set of counters per caller.
     counter_scope: "global",
     policy,
-    redis: { host: redis.host, port: redis.port },
+    redis: { host: redis.host, port: redis.port, timeout_ms: 2000 },
     cost_from: costFrom,
   };
 }
@@ -103,6 +127,7 @@ function gatewayConfig(kind: HostKind, policy: string, redis: RedisServer, broke
         { name: "key-auth", config: { key_names: ["apikey"] } },
         { name: "tier-limit", config: conf },
         { name: "kafka-usage", config: usage },
+        { name: "stall-charge", config: {} },
       ],
     });
     return {
@@ -115,7 +140,7 @@ function gatewayConfig(kind: HostKind, policy: string, redis: RedisServer, broke
     id: name,
     uri: `/${name}*`,
     upstream_id: "up",
-    plugins: { "key-auth": {}, "tier-limit": conf, "kafka-usage": usage },
+    plugins: { "key-auth": {}, "tier-limit": conf, "kafka-usage": usage, "stall-charge": {} },
   });
   return {
     routes: [route("chat", json), route("units", header)],
@@ -137,6 +162,7 @@ async function post(base: string, path: string, user: keyof typeof KEYS, mode: s
 }
 
 let llm: { server: Server; url: string };
+const stallDir = writeTestPlugin("stall-charge", STALL_KONG, STALL_APISIX);
 let redis: RedisServer;
 let broker: KafkaBroker;
 beforeAll(async () => {
@@ -164,7 +190,7 @@ describeGateway("tier-limit cost_from (LLM tokens)", () => {
     it("refuses a cost_from with both a header and a json_field at load, naming the field", async () => {
       const config = gatewayConfig(kind, "local", redis, broker, "unused");
       const text = JSON.stringify(config).replace('"cost_from":{"header":"X-Usage-Units"}', '"cost_from":{"header":"X-Usage-Units","json_field":"usage.total_tokens"}');
-      const started = startGateway(kind, JSON.parse(text) as Record<string, unknown>, llm.url);
+      const started = startGateway(kind, JSON.parse(text) as Record<string, unknown>, llm.url, { luaPath: [stallDir] });
       await expect(started).rejects.toThrow(NginxStartError);
       await expect(started).rejects.toThrow(/cost_from.*header\|json_field: exactly one of them must be set/);
     });
@@ -173,7 +199,7 @@ describeGateway("tier-limit cost_from (LLM tokens)", () => {
       it(`${policy}: each response's tokens count before the next request; events carry units`, async () => {
         await redisCli(redis, "FLUSHALL");
         const topic = `cost-${kind}-${policy}`;
-        const gateway = await startGateway(kind, gatewayConfig(kind, policy, redis, broker, topic), llm.url, { workers: 2 });
+        const gateway = await startGateway(kind, gatewayConfig(kind, policy, redis, broker, topic), llm.url, { workers: 2, luaPath: [stallDir] });
         try {
           const base = gateway.url;
           // Each request is counted with its minimum (1) when admitted; what it reported
@@ -204,9 +230,18 @@ describeGateway("tier-limit cost_from (LLM tokens)", () => {
           const t2 = await post(base, "chat", "tiny", "json", 5);
           expect([t2.status, t2.remaining]).toEqual([429, 0]);
 
+          // The worker that served r8 stalls for 300 ms before its charge timer can run; the
+          // next requests, on fresh connections, are decided by both workers meanwhile.
+          const r8 = await post(base, "chat", "acme", "json", 1000, { "x-test-stall": "1" });
+          expect([r8.status, r8.remaining]).toEqual([200, LIMIT - 184 - 1]);
+          const next = await Promise.all(Array.from({ length: 6 }, () => post(base, "chat", "acme", "json", 1, { connection: "close" })));
+          expect(next.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+          // Each counted its own minimum too (1 … 6, in whatever order they were decided).
+          expect(Math.max(...next.map((r) => r.remaining))).toBe(LIMIT - 1184 - 1);
+
           if (policy === "redis") {
             // The charges reached Redis, where every node reads them.
-            expect(await redisCount("free", 184)).toBe(184);
+            expect(await redisCount("free", 1190)).toBe(1190);
             expect(await redisCount("tiny", 500)).toBe(500);
           }
           const log = await errorLogOnceMatching(gateway, [/cost_from X-Usage-Units: 1 response.*last: negative/, /cost_from usage\.total_tokens: 1 response.*last: compressed/], 5000);
@@ -215,10 +250,10 @@ describeGateway("tier-limit cost_from (LLM tokens)", () => {
 
           // Every event carries its request's units (the refused one: none counted, no units).
           // Two workers publish: one caller's events are in order per worker only.
-          const records = await readTopic(broker.bootstrap, topic, 9, 20_000);
+          const records = await readTopic(broker.bootstrap, topic, 16, 20_000);
           const units = records.map((r) => JSON.parse(r.value!.toString()) as { subject: string; data: { status: number; units?: number } });
           const byCount = (a: number, b: number): number => a - b;
-          expect(units.filter((e) => e.subject === "acme").map((e) => e.data.units!).sort(byCount)).toEqual([1, 1, 1, 9, 15, 37, 120]);
+          expect(units.filter((e) => e.subject === "acme").map((e) => e.data.units!).sort(byCount)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 9, 15, 37, 120, 1000]);
           expect(units.filter((e) => e.subject === "tiny").map((e) => [e.data.status, e.data.units]).sort((a, b) => a[0]! - b[0]!)).toEqual([
             [200, 500],
             [429, undefined],

@@ -73,7 +73,7 @@ export function tierLimitAccess(
   if (pending !== undefined) addPending(counts, pending);
   const decision = decideAccess(conf, plan, counts, headers);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
-  if (!decision.allowed && applied === true) refundInRedis(prepared, plan.checks, plan.cost);
+  if (!decision.allowed && applied === true) refundInRedis(conf, prepared, plan.checks, plan.cost);
   if (decision.allowed && cost !== undefined) cost.checks = plan.checks;
   // Four fields, and the rejection only when there is one: a literal with an undefined
   // fifth field would size an admitted request's table at twice the hash part.

@@ -116,11 +116,14 @@ export function addPending(counts: WindowCounts, pending: readonly number[]): vo
   counts.allowed = undefined;
 }
 
-/** Access step: takes back a minimum the Redis script counted for a request the pending costs then refused. */
-export function refundInRedis(prepared: PreparedTierLimit, checks: readonly CounterCheck[], cost: number): string | undefined {
+/**
+ * Access step: takes back a minimum the Redis script counted for a request that the
+ * still-pending costs then refused (a failure is logged: the caller keeps that unit counted).
+ */
+export function refundInRedis(conf: TierLimitConfig, prepared: PreparedTierLimit, checks: readonly CounterCheck[], cost: number): void {
   const { keys, args } = chargeKeysAndArgs(checks, -cost, ngx.now());
   const [, err] = runScript(prepared.redis!, chargeScript, keys, args);
-  return err;
+  if (err !== undefined) logChargeFailure(conf, -cost, err);
 }
 
 function logProblem(conf: TierLimitConfig, problem: CostProblem): void {

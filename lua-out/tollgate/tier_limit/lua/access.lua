@@ -111,7 +111,7 @@ function ____exports.tierLimitAccess(conf, facts, prepared, cost)
         refundCounters(conf.dict, plan.checks, plan.cost)
     end
     if not decision.allowed and applied == true then
-        refundInRedis(prepared, plan.checks, plan.cost)
+        refundInRedis(conf, prepared, plan.checks, plan.cost)
     end
     if decision.allowed and cost ~= nil then
         cost.checks = plan.checks

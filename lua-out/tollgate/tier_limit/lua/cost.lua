@@ -3,7 +3,7 @@ local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
 local __TS__StringSplit = ____lualib.__TS__StringSplit
 local ____exports = {}
-local pendingKey, pendingOf, releasePending, counterTtlOf
+local costLogs, pendingKey, pendingOf, logChargeFailure, releasePending, counterTtlOf, logsByConfig
 local ____usage_2Dcost = require("tollgate.core.usage_cost")
 local costFromHeader = ____usage_2Dcost.costFromHeader
 local feedCost = ____usage_2Dcost.feedCost
@@ -23,57 +23,7 @@ local chargeKeysAndArgs = ____cost.chargeKeysAndArgs
 local costCharge = ____cost.costCharge
 local costSpec = ____cost.costSpec
 local TIER_LIMIT_CHARGE_SCRIPT = ____cost.TIER_LIMIT_CHARGE_SCRIPT
-function pendingKey(check)
-    -- plugins/tier-limit/lua/cost.ts:68
-    return "pending:" .. check.key
-end
-function pendingOf(dict, checks)
-    -- plugins/tier-limit/lua/cost.ts:97
-    local amounts
-    do
-        local i = 0
-        while i < #checks do
-            local value = dict:get(pendingKey(checks[i + 1]))
-            if type(value) == "number" and value > 0 then
-                if amounts == nil then
-                    amounts = {}
-                end
-                amounts[i + 1] = value
-            end
-            i = i + 1
-        end
-    end
-    return amounts
-end
-function releasePending(conf, checks, extra)
-    -- plugins/tier-limit/lua/cost.ts:153
-    local dict = ngx.shared[conf.dict]
-    if dict == nil then
-        return
-    end
-    for ____, check in ipairs(checks) do
-        dict:incr(
-            pendingKey(check),
-            -extra
-        )
-    end
-end
-function counterTtlOf(check, now)
-    -- plugins/tier-limit/lua/cost.ts:184
-    local ttl = check.keepUntil - math.floor(now)
-    return ttl > 60 and 60 or (ttl > 1 and ttl or 1)
-end
-local chargeScript = {
-    source = TIER_LIMIT_CHARGE_SCRIPT,
-    sha1 = scriptSha1(TIER_LIMIT_CHARGE_SCRIPT)
-}
---- A CostState for the access step to fill (checks stays undefined when nothing was counted).
-function ____exports.newCostState(conf)
-    -- plugins/tier-limit/lua/cost.ts:40
-    return {minimum = conf.cost, done = false}
-end
-local logsByConfig = __TS__New(WeakMap)
-local function costLogs(conf)
+function costLogs(conf)
     -- plugins/tier-limit/lua/cost.ts:53
     local logs = logsByConfig:get(conf)
     if logs == nil then
@@ -105,6 +55,69 @@ local function costLogs(conf)
     end
     return logs
 end
+function pendingKey(check)
+    -- plugins/tier-limit/lua/cost.ts:68
+    return "pending:" .. check.key
+end
+function pendingOf(dict, checks)
+    -- plugins/tier-limit/lua/cost.ts:97
+    local amounts
+    do
+        local i = 0
+        while i < #checks do
+            local value = dict:get(pendingKey(checks[i + 1]))
+            if type(value) == "number" and value > 0 then
+                if amounts == nil then
+                    amounts = {}
+                end
+                amounts[i + 1] = value
+            end
+            i = i + 1
+        end
+    end
+    return amounts
+end
+function logChargeFailure(conf, units, err)
+    -- plugins/tier-limit/lua/cost.ts:139
+    local report = costLogs(conf).charges:occurrence(
+        ngx.now(),
+        logGate(conf.dict)
+    )
+    if report > 0 then
+        ngx.log(
+            ngx.ERR,
+            "[tier-limit] cost_from: " .. tostring(report) .. " charge(s) failed since the last report (last: " .. tostring(units) .. " units, policy " .. conf.policy .. "): " .. err
+        )
+    end
+end
+function releasePending(conf, checks, extra)
+    -- plugins/tier-limit/lua/cost.ts:156
+    local dict = ngx.shared[conf.dict]
+    if dict == nil then
+        return
+    end
+    for ____, check in ipairs(checks) do
+        dict:incr(
+            pendingKey(check),
+            -extra
+        )
+    end
+end
+function counterTtlOf(check, now)
+    -- plugins/tier-limit/lua/cost.ts:187
+    local ttl = check.keepUntil - math.floor(now)
+    return ttl > 60 and 60 or (ttl > 1 and ttl or 1)
+end
+local chargeScript = {
+    source = TIER_LIMIT_CHARGE_SCRIPT,
+    sha1 = scriptSha1(TIER_LIMIT_CHARGE_SCRIPT)
+}
+--- A CostState for the access step to fill (checks stays undefined when nothing was counted).
+function ____exports.newCostState(conf)
+    -- plugins/tier-limit/lua/cost.ts:40
+    return {minimum = conf.cost, done = false}
+end
+logsByConfig = __TS__New(WeakMap)
 --- How often the access step looks again whether a pending charge has landed in Redis.
 local PENDING_POLL_S = 0.001
 --- Access step, policy redis / redis-cluster with cost_from, before Redis is asked: while
@@ -144,9 +157,10 @@ function ____exports.addPending(counts, pending)
     end
     counts.allowed = nil
 end
---- Access step: takes back a minimum the Redis script counted for a request the pending costs then refused.
-function ____exports.refundInRedis(prepared, checks, cost)
-    -- plugins/tier-limit/lua/cost.ts:120
+--- Access step: takes back a minimum the Redis script counted for a request that the
+-- still-pending costs then refused (a failure is logged: the caller keeps that unit counted).
+function ____exports.refundInRedis(conf, prepared, checks, cost)
+    -- plugins/tier-limit/lua/cost.ts:123
     local ____chargeKeysAndArgs_result_10 = chargeKeysAndArgs(
         checks,
         -cost,
@@ -155,10 +169,12 @@ function ____exports.refundInRedis(prepared, checks, cost)
     local keys = ____chargeKeysAndArgs_result_10.keys
     local args = ____chargeKeysAndArgs_result_10.args
     local ____, err = runScript(prepared.redis, chargeScript, keys, args)
-    return err
+    if err ~= nil then
+        logChargeFailure(conf, -cost, err)
+    end
 end
 local function logProblem(conf, problem)
-    -- plugins/tier-limit/lua/cost.ts:126
+    -- plugins/tier-limit/lua/cost.ts:129
     if problem == "missing" then
         return
     end
@@ -180,22 +196,9 @@ local function logProblem(conf, problem)
         )
     end
 end
-local function logChargeFailure(conf, units, err)
-    -- plugins/tier-limit/lua/cost.ts:136
-    local report = costLogs(conf).charges:occurrence(
-        ngx.now(),
-        logGate(conf.dict)
-    )
-    if report > 0 then
-        ngx.log(
-            ngx.ERR,
-            "[tier-limit] cost_from: " .. tostring(report) .. " charge(s) failed since the last report (last: " .. tostring(units) .. " units, policy " .. conf.policy .. "): " .. err
-        )
-    end
-end
 --- Timer: the charge sent to Redis, then no longer pending on this node.
 local function chargeRedis(premature, conf, prepared, checks, extra)
-    -- plugins/tier-limit/lua/cost.ts:142
+    -- plugins/tier-limit/lua/cost.ts:145
     if not premature then
         local ____chargeKeysAndArgs_result_16 = chargeKeysAndArgs(
             checks,
@@ -215,7 +218,7 @@ local function chargeRedis(premature, conf, prepared, checks, extra)
 end
 --- Adds a response's cost to the request's counters; returns the request's units.
 local function charge(conf, prepared, state, reading)
-    -- plugins/tier-limit/lua/cost.ts:160
+    -- plugins/tier-limit/lua/cost.ts:163
     state.done = true
     if reading.problem ~= nil then
         logProblem(conf, reading.problem)
@@ -264,7 +267,7 @@ end
 -- reader is set up from the response's Content-Type and Content-Encoding. Returns the
 -- request's units when known now.
 function ____exports.costHeaderFilter(conf, prepared, state)
-    -- plugins/tier-limit/lua/cost.ts:194
+    -- plugins/tier-limit/lua/cost.ts:197
     local costFromConf = conf.cost_from
     if costFromConf == nil or state.done then
         return nil
@@ -289,7 +292,7 @@ end
 --- body_filter: feeds the chunk (never altered) to the reader; on the last one, charges.
 -- Returns the request's units on the last chunk.
 function ____exports.costBodyFilter(conf, prepared, state)
-    -- plugins/tier-limit/lua/cost.ts:208
+    -- plugins/tier-limit/lua/cost.ts:211
     local reader = state.reader
     if reader == nil or state.done then
         return nil
