@@ -205,21 +205,25 @@ export interface CostReader {
 }
 
 /**
- * A reader for a response with these Content-Type and Content-Encoding headers. A
+ * A reader for a response with these Content-Type and Content-Encoding headers: SSE for
+ * text/event-stream, JSON for a JSON type or none; other types are not read. A
  * compressed body cannot be read (nginx passes the upstream's bytes as they are).
  */
 export function newCostReader(spec: CostSpec, contentType: string | undefined, contentEncoding: string | undefined): CostReader {
   const encoded = contentEncoding !== undefined && contentEncoding !== "" && contentEncoding.toLowerCase() !== "identity";
-  const sse = contentType !== undefined && contentType.toLowerCase().includes("text/event-stream");
+  const type = contentType === undefined ? "" : contentType.toLowerCase();
+  const sse = type.includes("text/event-stream");
+  // Another type (an HTML error page, an image) carries no usage: not read, not a problem.
+  const other = !sse && type !== "" && !type.includes("json");
   return {
     path: spec.path.split("."),
     maxBytes: spec.maxBytes,
-    mode: encoded ? "off" : sse ? "sse" : "json",
+    mode: encoded || other ? "off" : sse ? "sse" : "json",
     parts: [],
     held: 0,
     line: "",
     skipping: false,
-    problem: encoded ? "compressed" : undefined,
+    problem: encoded && !other ? "compressed" : undefined,
   };
 }
 
@@ -309,6 +313,11 @@ export function feedCost(reader: CostReader, chunk: string): void {
 /** The reading at the end of the body. */
 export function finishCost(reader: CostReader): CostReading {
   if (reader.mode === "json") {
+    // No body at all (204, 304, HEAD): nothing reported, nothing wrong.
+    if (reader.held === 0) {
+      reader.mode = "off";
+      return { problem: "missing" };
+    }
     const reading = costFromJson(reader.parts.join(""), reader.path.join("."));
     reader.parts = [];
     reader.held = 0;

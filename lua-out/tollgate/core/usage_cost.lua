@@ -9,7 +9,7 @@ local __TS__StringIncludes = ____lualib.__TS__StringIncludes
 local ____exports = {}
 local skipEvent
 function skipEvent(reader)
-    -- plugins/core/usage-cost.ts:261
+    -- plugins/core/usage-cost.ts:265
     reader.parts = {}
     reader.held = 0
     reader.skipping = true
@@ -256,29 +256,29 @@ function ____exports.costFromJson(text, path)
         0
     )
 end
---- A reader for a response with these Content-Type and Content-Encoding headers. A
+--- A reader for a response with these Content-Type and Content-Encoding headers: SSE for
+-- text/event-stream, JSON for a JSON type or none; other types are not read. A
 -- compressed body cannot be read (nginx passes the upstream's bytes as they are).
 function ____exports.newCostReader(spec, contentType, contentEncoding)
-    -- plugins/core/usage-cost.ts:211
+    -- plugins/core/usage-cost.ts:212
     local encoded = contentEncoding ~= nil and contentEncoding ~= "" and string.lower(contentEncoding) ~= "identity"
-    local sse = contentType ~= nil and __TS__StringIncludes(
-        string.lower(contentType),
-        "text/event-stream"
-    )
+    local ____type = contentType == nil and "" or string.lower(contentType)
+    local sse = __TS__StringIncludes(____type, "text/event-stream")
+    local other = not sse and ____type ~= "" and not __TS__StringIncludes(____type, "json")
     return {
         path = __TS__StringSplit(spec.path, "."),
         maxBytes = spec.maxBytes,
-        mode = encoded and "off" or (sse and "sse" or "json"),
+        mode = (encoded or other) and "off" or (sse and "sse" or "json"),
         parts = {},
         held = 0,
         line = "",
         skipping = false,
-        problem = encoded and "compressed" or nil
+        problem = encoded and not other and "compressed" or nil
     }
 end
 --- Reads one SSE event's data (its `data:` lines joined by newlines).
 local function readEvent(reader)
-    -- plugins/core/usage-cost.ts:227
+    -- plugins/core/usage-cost.ts:231
     local count = #reader.parts
     if count == 0 then
         return
@@ -299,7 +299,7 @@ local function readEvent(reader)
 end
 --- One complete SSE line (without its end of line).
 local function sseLine(reader, line)
-    -- plugins/core/usage-cost.ts:244
+    -- plugins/core/usage-cost.ts:248
     if line == "" then
         if reader.skipping then
             reader.skipping = false
@@ -320,7 +320,7 @@ local function sseLine(reader, line)
     reader.held = reader.held + (#value + 1)
 end
 local function feedSse(reader, chunk)
-    -- plugins/core/usage-cost.ts:268
+    -- plugins/core/usage-cost.ts:272
     local start = 0
     local text = chunk
     if reader.line ~= "" then
@@ -361,7 +361,7 @@ local function feedSse(reader, chunk)
 end
 --- Feeds one chunk of the body, as it passes.
 function ____exports.feedCost(reader, chunk)
-    -- plugins/core/usage-cost.ts:295
+    -- plugins/core/usage-cost.ts:299
     if chunk == "" or reader.mode == "off" then
         return
     end
@@ -380,8 +380,12 @@ function ____exports.feedCost(reader, chunk)
 end
 --- The reading at the end of the body.
 function ____exports.finishCost(reader)
-    -- plugins/core/usage-cost.ts:310
+    -- plugins/core/usage-cost.ts:314
     if reader.mode == "json" then
+        if reader.held == 0 then
+            reader.mode = "off"
+            return {problem = "missing"}
+        end
         local reading = ____exports.costFromJson(
             table.concat(reader.parts, ""),
             table.concat(reader.path, ".")
@@ -408,7 +412,7 @@ function ____exports.finishCost(reader)
 end
 --- For test vectors: a body fed in these chunks, with these response headers.
 function ____exports.costFromChunks(spec, headers, chunks)
-    -- plugins/core/usage-cost.ts:330
+    -- plugins/core/usage-cost.ts:339
     local reader = ____exports.newCostReader(spec, headers.type, headers.encoding)
     for ____, chunk in ipairs(chunks) do
         ____exports.feedCost(reader, chunk)
@@ -418,7 +422,7 @@ end
 --- For test vectors: the body split in two at every position, and fed byte by byte; the
 -- reading when all agree, else the first split position that reads differently.
 function ____exports.costAtEverySplit(spec, headers, body)
-    -- plugins/core/usage-cost.ts:340
+    -- plugins/core/usage-cost.ts:349
     local whole = ____exports.costFromChunks(spec, headers, {body})
     local bytes = {}
     do
