@@ -16,6 +16,10 @@ interface NgxReq {
   clear_header(name: string): void;
   get_uri_args(maxArgs?: number): LuaTable<string, string | string[] | true>;
   start_time(): number;
+  /** Reads the request body (yields); then get_body_data, or get_body_file when nginx buffered it to disk. */
+  read_body(): void;
+  get_body_data(): string | undefined;
+  get_body_file(): string | undefined;
 }
 
 /** @noSelf */

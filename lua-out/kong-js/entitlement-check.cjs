@@ -26674,7 +26674,8 @@ __export(kong_js_exports, {
   Plugin: () => Plugin,
   Priority: () => Priority,
   Schema: () => Schema,
-  Version: () => Version
+  Version: () => Version,
+  invalidateInProcess: () => invalidateInProcess
 });
 module.exports = __toCommonJS(kong_js_exports);
 
@@ -27351,6 +27352,15 @@ var NodeAnswerCache = class {
       this.#inFlight.delete(subject);
     }
   }
+  /** Makes `value` the answer about `subject`, as if fetched at now(); a fetch in flight still stores its own when it ends. */
+  store(subject, value, negative, now2) {
+    const at = now2();
+    const fresh = negative ? this.options.negativeTtl : this.options.ttl;
+    this.#entries.delete(subject);
+    this.#entries.set(subject, { value, fetchedAt: at, freshUntil: at + fresh, staleUntil: at + fresh + this.options.staleTtl });
+    this.#failures.delete(subject);
+    while (this.#entries.size > this.options.maxEntries) this.#entries.delete(this.#entries.keys().next().value);
+  }
   /** Forgets `subject`: the next request fetches. */
   invalidate(subject) {
     this.#entries.delete(subject);
@@ -27719,8 +27729,9 @@ function forbidden(conf, prepared, facts, plan2, feature, message) {
   if (conf.upgrade_url !== void 0) body["upgrade_url"] = conf.upgrade_url;
   return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} }, plan: plan2 };
 }
-function paymentRequired(conf, prepared, subscription2, message) {
+function paymentRequired(conf, prepared, subscription2, message, feature) {
   const body = { error: "payment_required", message, status: subscription2.status };
+  if (feature !== void 0) body["feature"] = feature;
   if (subscription2.plan !== void 0) body["plan"] = subscription2.plan;
   if (conf.upgrade_url !== void 0) body["upgrade_url"] = conf.upgrade_url;
   return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} }, plan: subscription2.plan };
@@ -27750,6 +27761,11 @@ function joinSorted(features) {
   return list.join(",");
 }
 var UNAVAILABLE_RETRY_AFTER = `${FAILURE_BACKOFF_S}`;
+function firstRequired(list, required) {
+  if (required === void 0) return void 0;
+  for (const wanted of required) for (const item of list) if (item === wanted) return wanted;
+  return void 0;
+}
 function decideEntitlement(conf, facts, lookup, now2) {
   const prepared = prepare(conf);
   if (lookup.kind === "unknown") {
@@ -27769,6 +27785,8 @@ function decideEntitlement(conf, facts, lookup, now2) {
   const subscription2 = lookup.subscription;
   const lapsed = lapse(conf, subscription2, now2);
   if (lapsed !== void 0) return paymentRequired(conf, prepared, subscription2, lapsed);
+  const spent = subscription2.exhausted === void 0 ? void 0 : firstRequired(subscription2.exhausted, conf.required_features);
+  if (spent !== void 0) return paymentRequired(conf, prepared, subscription2, `The feature '${spent}' has no balance left`, spent);
   let planName = subscription2.plan;
   const extras = subscription2.features;
   let features;
@@ -27824,6 +27842,7 @@ var ENTITLEMENT_CHECK_PRIORITY = 905;
 // plugins/entitlement-check/schema.ts
 var SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"];
 var SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "paused", "canceled", "unpaid", "incomplete"];
+var SERVICE_FORMATS = ["tollgate", "stripe", "openmeter"];
 var ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 var routePattern = record({
   description: "A route a plan entitles: a path pattern and, optionally, methods.",
@@ -27870,8 +27889,8 @@ var service = record({
     url: string2({ description: "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength: 8 }),
     ...TLS_FIELDS,
     format: string2({
-      description: "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).",
-      oneOf: ["tollgate", "stripe"],
+      description: "Response contract: tollgate ({plan, status, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).",
+      oneOf: SERVICE_FORMATS,
       default: "tollgate"
     }),
     subject: string2({
@@ -27916,6 +27935,24 @@ var cache = record({
     })
   }
 });
+var webhook = record({
+  description: "Makes this route a billing webhook receiver: signed events drop (or, provider tollgate, set) cached answers, and nothing goes upstream. See docs/plugins/entitlement-check.md.",
+  fields: {
+    provider: string2({
+      description: "Who signs the events: stripe (Stripe-Signature) or tollgate (Tollgate-Signature, tollgate's own contract).",
+      required: true,
+      oneOf: ["stripe", "tollgate"]
+    }),
+    secret: string2({ description: "The signing secret (Stripe: the endpoint's whsec_\u2026). Never logged.", required: true, minLength: 8, referenceable: true }),
+    tolerance: integer({
+      description: "Seconds a signature's timestamp may be away from now (either way); event ids are remembered that long to refuse replays.",
+      default: 300,
+      min: 1,
+      max: 86400
+    }),
+    max_body_bytes: integer({ description: "Largest event body accepted (by Content-Length and by bytes read).", default: 262144, min: 1024, max: 16777216 })
+  }
+});
 var entitlementCheckSchema = record({
   description: "Plan and subscription-status gating.",
   fields: {
@@ -27938,6 +27975,7 @@ var entitlementCheckSchema = record({
     }),
     service,
     cache,
+    webhook,
     required_features: array({
       description: "Features this route or service requires (all of them).",
       elements: string2({ description: "Feature.", minLength: 1 })
@@ -27997,6 +28035,9 @@ var entitlementCheckSchema = record({
         const url = conf["service"].url;
         if (url === void 0) return "service.url: required when subscription_sources has service";
         if (parseHttpUrl(url) === void 0) return "service.url: must be http[s]://host[:port][/path]";
+        if (conf["service"].format === "openmeter" && conf["required_features"] === void 0) {
+          return "required_features: required when service.format is openmeter (the features OpenMeter is asked about)";
+        }
       }
     }
     return void 0;
@@ -28102,34 +28143,285 @@ function processLogGate(now2) {
 }
 var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
 
+// plugins/io/node/replay-memory.ts
+function processReplayMemory(maxEntries, now2) {
+  const until = /* @__PURE__ */ new Map();
+  return {
+    remember: (id, ttl) => {
+      const at = now2();
+      const known = until.get(id);
+      if (known !== void 0 && known > at) return false;
+      until.delete(id);
+      until.set(id, at + ttl);
+      if (until.size > maxEntries) {
+        for (const [key, end] of until) if (end <= at) until.delete(key);
+        while (until.size > maxEntries) until.delete(until.keys().next().value);
+      }
+      return true;
+    }
+  };
+}
+
+// plugins/io/node/webhook-platform.ts
+var import_node_crypto = require("node:crypto");
+var NODE_WEBHOOK_PLATFORM = {
+  // The body arrives as a string; its UTF-8 bytes are what the sender signed.
+  hmacSha256Hex: (key, data) => (0, import_node_crypto.createHmac)("sha256", key).update(data, "utf8").digest("hex"),
+  decodeJson: (text) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return void 0;
+    }
+  }
+};
+
+// plugins/entitlement-check/webhook-signature.ts
+function parseSignatureHeader(header) {
+  const out = { signatures: [] };
+  let start = 0;
+  while (start <= header.length) {
+    let end = header.indexOf(",", start);
+    if (end < 0) end = header.length;
+    const part = header.slice(start, end);
+    const eq = part.indexOf("=");
+    if (eq > 0) {
+      const key = part.slice(0, eq).trim();
+      const value = part.slice(eq + 1).trim();
+      if (key === "t") {
+        const t = tonumberDecimal(value);
+        if (t !== void 0) out.timestamp = t;
+      } else if (key === "v1" && value !== "") {
+        out.signatures.push(value);
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+function tonumberDecimal(text) {
+  if (text.length === 0 || text.length > 15) return void 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return void 0;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+function constantTimeEqual(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+function checkSignature(hmac, header, payload, secret, now2, tolerance) {
+  if (header === void 0 || header === "") return { ok: false, error: "missing_signature", message: "The request is not signed" };
+  const parsed = parseSignatureHeader(header);
+  if (parsed.timestamp === void 0 || parsed.signatures.length === 0) {
+    return { ok: false, error: "malformed_signature", message: "The signature header has no t= timestamp or no v1= signature" };
+  }
+  const age = Math.floor(now2) - parsed.timestamp;
+  if (age > tolerance || -age > tolerance) {
+    return { ok: false, error: "stale_signature", message: `The signature's timestamp is more than ${tolerance} seconds away from now` };
+  }
+  const expected = hmac(secret, `${parsed.timestamp}.${payload}`);
+  let matched = false;
+  for (const candidate of parsed.signatures) if (constantTimeEqual(expected, candidate.toLowerCase())) matched = true;
+  if (!matched) return { ok: false, error: "bad_signature", message: "No signature matches the payload" };
+  return { ok: true, timestamp: parsed.timestamp };
+}
+
+// plugins/entitlement-check/webhook.ts
+var STRIPE_EVENTS = [
+  "entitlements.active_entitlement_summary.updated",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "invoice.payment_failed"
+];
+var MAX_SUBJECTS = 100;
+var SIGNATURE_HEADERS = { stripe: "Stripe-Signature", tollgate: "Tollgate-Signature" };
+function refuse(status, error, message) {
+  return { status, body: { error, message }, subjects: [], refused: `${error}: ${message}` };
+}
+function stripeCustomer(event) {
+  const data = event["data"];
+  if (!isObject(data)) return void 0;
+  const object = data["object"];
+  if (!isObject(object)) return void 0;
+  const customer = object["customer"];
+  if (typeof customer === "string" && customer !== "") return customer;
+  if (isObject(customer) && typeof customer["id"] === "string" && customer["id"] !== "") return customer["id"];
+  return void 0;
+}
+function stripeEventAction(event) {
+  const type = event["type"];
+  if (typeof type !== "string") return { kind: "malformed", message: "the event has no type" };
+  let relevant = false;
+  for (const known of STRIPE_EVENTS) if (known === type) relevant = true;
+  if (!relevant) return { kind: "ignore", type };
+  const customer = stripeCustomer(event);
+  if (customer === void 0) return { kind: "malformed", message: `${type}: data.object.customer is missing` };
+  return { kind: "apply", subjects: [customer] };
+}
+function tollgateEventAction(event) {
+  const subjects = event["subjects"];
+  if (!isList(subjects) || subjects.length === 0) return { kind: "malformed", message: "subjects must be a non-empty list" };
+  if (subjects.length > MAX_SUBJECTS) return { kind: "malformed", message: `subjects: at most ${MAX_SUBJECTS}` };
+  const out = [];
+  for (const subject of subjects) {
+    if (typeof subject !== "string" || subject === "") return { kind: "malformed", message: "subjects must be non-empty strings" };
+    out.push(subject);
+  }
+  const answer = event["answer"];
+  if (isNull(answer)) return { kind: "apply", subjects: out };
+  const lookup = mapServiceResponse("tollgate", 200, answer);
+  if (lookup.kind !== "found") return { kind: "malformed", message: `answer: ${lookup.kind === "unknown" ? lookup.reason : "not a subscription"}` };
+  return { kind: "apply", subjects: out, answer: lookup };
+}
+function handleWebhook(webhook2, platform, request2, now2, replay) {
+  if (request2.method !== "POST") return refuse(405, "method_not_allowed", "Webhooks are POSTed");
+  if (request2.oversized) return refuse(400, "payload_too_large", `The body is larger than ${webhook2.max_body_bytes} bytes`);
+  const payload = request2.body;
+  if (payload === void 0 || payload === "") return refuse(400, "malformed", "The body is empty");
+  const signed = checkSignature(platform.hmacSha256Hex, request2.signature, payload, webhook2.secret, now2, webhook2.tolerance);
+  if (!signed.ok) return refuse(401, signed.error, signed.message);
+  const event = platform.decodeJson(payload);
+  if (!isObject(event)) return refuse(400, "malformed", "The body is not a JSON object");
+  const id = event["id"];
+  if (typeof id !== "string" || id === "") return refuse(400, "malformed", "The event has no id");
+  const action = webhook2.provider === "stripe" ? stripeEventAction(event) : tollgateEventAction(event);
+  if (action.kind === "malformed") return refuse(400, "malformed", action.message);
+  const replayKey = `${webhook2.provider}:${id}`;
+  if (!replay.remember(replayKey, 2 * webhook2.tolerance + 1)) return refuse(400, "replayed", `Event ${id} was already received`);
+  if (action.kind === "ignore") return { status: 200, body: { received: true, id, ignored: action.type }, subjects: [], replayKey };
+  const body = { received: true, id, subjects: action.subjects.length, action: action.answer === void 0 ? "dropped" : "set" };
+  return { status: 200, body, subjects: action.subjects, answer: action.answer, replayKey };
+}
+
+// plugins/entitlement-check/openmeter.ts
+function openMeterPath(subject, feature, escape) {
+  return `/api/v1/subjects/${escape(subject)}/entitlements/${escape(feature)}/value`;
+}
+function fromOpenMeter(features, answers) {
+  const granted = [];
+  const exhausted = [];
+  let unknownEverywhere = true;
+  for (let i = 0; i < features.length; i++) {
+    const answer = answers[i];
+    if (answer === void 0) return { kind: "unknown", reason: `no answer for feature '${features[i]}'` };
+    if (answer.status === 404) continue;
+    unknownEverywhere = false;
+    if (answer.status !== 200) return { kind: "unknown", reason: `OpenMeter answered ${answer.status} for feature '${features[i]}'` };
+    const body = answer.body;
+    if (!isObject(body) || typeof body["hasAccess"] !== "boolean") return { kind: "unknown", reason: `OpenMeter's value of '${features[i]}' has no boolean hasAccess` };
+    if (body["hasAccess"] === true) granted.push(features[i]);
+    else if (!isNull(body["balance"])) exhausted.push(features[i]);
+  }
+  if (unknownEverywhere && features.length > 0) return { kind: "none" };
+  granted.sort();
+  exhausted.sort();
+  const subscription2 = { status: "active" };
+  if (granted.length > 0) subscription2.features = granted;
+  if (exhausted.length > 0) subscription2.exhausted = exhausted;
+  return { kind: "found", subscription: subscription2 };
+}
+
 // plugins/entitlement-check/kong-js.ts
 var now = () => Date.now() / 1e3;
+var instances = /* @__PURE__ */ new Set();
+var replayMemory = processReplayMemory(1e5, now);
+function serviceKey(conf) {
+  const s = conf.service;
+  return JSON.stringify([s.format, s.url, s.auth_value, s.ssl_verify, s.server_name, s.client_cert, s.format === "openmeter" ? conf.required_features : void 0]);
+}
+function invalidateInProcess(subject, answer) {
+  const key = answer === void 0 ? void 0 : serviceKey(answer.conf);
+  for (const ref of instances) {
+    const plugin = ref.deref();
+    if (plugin === void 0) instances.delete(ref);
+    else if (answer !== void 0 && plugin.serviceKey === key) plugin.store(subject, answer.lookup);
+    else plugin.invalidate(subject);
+  }
+}
+function bodyText(raw) {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === null || value === void 0) return void 0;
+  return typeof value === "string" ? value : value.toString("utf8");
+}
 var Plugin = class {
   #conf;
   #scope;
   #cache;
+  serviceKey;
+  #webhookRefusals;
   constructor(config) {
     const { conf, scope } = validatedKongJsConfig(entitlementCheckSchema, config);
     this.#conf = conf;
     this.#scope = scope;
     const c = conf.cache;
     this.#cache = new NodeAnswerCache({ maxEntries: c.lru_size, ttl: c.ttl, negativeTtl: c.negative_ttl, staleTtl: c.stale_ttl });
+    this.serviceKey = serviceKey(conf);
+    this.#webhookRefusals = new LogThrottle(conf.error_log_interval, "entitlement-check:webhook");
+    instances.add(new WeakRef(this));
   }
   async access(kong) {
+    if (this.#conf.webhook !== void 0) {
+      const { status, body } = await this.#webhook(kong, this.#conf.webhook);
+      await kong.response.exit(status, body, { "Content-Type": "application/json" });
+      return;
+    }
     await applyKongJsOutcome(kong, await this.#decide(kong));
+  }
+  /** A billing event (webhook.ts): refused with the reason, or applied to every instance. */
+  async #webhook(kong, webhook2) {
+    const declared = Number(await kong.request.getHeader("content-length"));
+    let body;
+    let oversized = declared > webhook2.max_body_bytes;
+    if (!oversized) {
+      body = bodyText(await kong.request.getRawBody());
+      oversized = body !== void 0 && Buffer.byteLength(body, "utf8") > webhook2.max_body_bytes;
+    }
+    const request2 = {
+      method: await kong.request.getMethod(),
+      signature: await kong.request.getHeader(SIGNATURE_HEADERS[webhook2.provider]) ?? void 0,
+      body: oversized ? void 0 : body,
+      oversized
+    };
+    const result = handleWebhook(webhook2, NODE_WEBHOOK_PLATFORM, request2, now(), replayMemory);
+    if (result.refused !== void 0) {
+      const report = this.#webhookRefusals.occurrence(now(), PROCESS_LOG_GATE);
+      if (report > 0) await kong.log.warn(`webhook (${webhook2.provider}) refused ${report} request(s) since the last report; latest: ${result.refused}`);
+      return result;
+    }
+    for (const subject of result.subjects) invalidateInProcess(subject, result.answer === void 0 ? void 0 : { conf: this.#conf, lookup: result.answer });
+    return result;
+  }
+  /** Takes `lookup` as the answer about `subject` (a signed webhook). */
+  store(subject, lookup) {
+    this.#cache.store(subject, lookup, lookup.kind === "none", now);
   }
   async #fetch(subject) {
     const s = this.#conf.service;
     const request2 = serviceRequest(s);
     if (request2 === void 0) throw new Error("service.url is not an http(s) URL");
-    const response = await nodeHttpGet({ ...request2, url: targetUrl(request2.target, `/${encodeURIComponent(subject)}`) });
-    let body;
-    try {
-      body = JSON.parse(response.body);
-    } catch {
-      body = void 0;
+    const ask = async (path) => {
+      const response = await nodeHttpGet({ ...request2, url: targetUrl(request2.target, path) });
+      return { status: response.status, body: NODE_WEBHOOK_PLATFORM.decodeJson(response.body) };
+    };
+    let lookup;
+    if (s.format === "openmeter") {
+      const features = this.#conf.required_features ?? [];
+      const answers = [];
+      for (const feature of features) answers.push(await ask(openMeterPath(subject, feature, encodeURIComponent)));
+      lookup = fromOpenMeter(features, answers);
+    } else {
+      const answer = await ask(`/${encodeURIComponent(subject)}`);
+      lookup = mapServiceResponse(s.format, answer.status, answer.body);
     }
-    const lookup = mapServiceResponse(s.format, response.status, body);
     if (lookup.kind === "unknown") throw new Error(lookup.reason);
     return { value: lookup, negative: lookup.kind === "none" };
   }
@@ -28167,5 +28459,6 @@ var Priority = ENTITLEMENT_CHECK_PRIORITY;
   Plugin,
   Priority,
   Schema,
-  Version
+  Version,
+  invalidateInProcess
 });

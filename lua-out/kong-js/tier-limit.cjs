@@ -14426,6 +14426,350 @@ var MemoryCounters = class {
   }
 };
 
+// plugins/io/node/zoneinfo.ts
+var import_node_fs = require("node:fs");
+
+// plugins/core/windows.ts
+var WINDOW_NAMES = ["second", "minute", "hour", "day", "week", "month", "year"];
+function fixedWindowLength(name) {
+  if (name === "second") return 1;
+  if (name === "minute") return 60;
+  if (name === "hour") return 3600;
+  if (name === "day") return 86400;
+  return 0;
+}
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const shiftedMonth = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+function civilFromDays(days) {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month };
+}
+
+// plugins/core/tzif.ts
+var TWO_32 = 4294967296;
+function u8(bytes, at) {
+  return bytes.charCodeAt(at);
+}
+function u32(bytes, at) {
+  return ((u8(bytes, at) * 256 + u8(bytes, at + 1)) * 256 + u8(bytes, at + 2)) * 256 + u8(bytes, at + 3);
+}
+function i32(bytes, at) {
+  const value = u32(bytes, at);
+  return value >= 2147483648 ? value - TWO_32 : value;
+}
+function i64(bytes, at) {
+  return i32(bytes, at) * TWO_32 + u32(bytes, at + 4);
+}
+function header(bytes, at) {
+  if (bytes.length < at + 44 || bytes.substring(at, at + 4) !== "TZif") return void 0;
+  const v = u8(bytes, at + 4);
+  return {
+    version: v === 0 ? 1 : v - 48,
+    isutcnt: u32(bytes, at + 20),
+    isstdcnt: u32(bytes, at + 24),
+    leapcnt: u32(bytes, at + 28),
+    timecnt: u32(bytes, at + 32),
+    typecnt: u32(bytes, at + 36),
+    charcnt: u32(bytes, at + 40)
+  };
+}
+function blockLength(h, timeSize) {
+  return h.timecnt * timeSize + h.timecnt + h.typecnt * 6 + h.charcnt + h.leapcnt * (timeSize + 4) + h.isstdcnt + h.isutcnt;
+}
+function parseTzif(bytes) {
+  const first = header(bytes, 0);
+  if (first === void 0) return "not a TZif file";
+  if (first.version < 2) return "TZif version 1 (no 64-bit data)";
+  const at = 44 + blockLength(first, 4);
+  const h = header(bytes, at);
+  if (h === void 0) return "TZif file without its version 2 header";
+  const data = at + 44;
+  const end = data + blockLength(h, 8);
+  if (h.typecnt === 0 || bytes.length < end) return "TZif file is truncated";
+  const typeAt = data + h.timecnt * 9;
+  const typeOffsets = [];
+  for (let i = 0; i < h.typecnt; i++) typeOffsets.push(i32(bytes, typeAt + i * 6));
+  const times = [];
+  const offsets = [];
+  for (let i = 0; i < h.timecnt; i++) {
+    const type = u8(bytes, data + h.timecnt * 8 + i);
+    if (type >= h.typecnt) return "TZif transition names a missing type";
+    times.push(i64(bytes, data + i * 8));
+    offsets.push(typeOffsets[type]);
+  }
+  const zone = { times, offsets, initial: typeOffsets[0] };
+  if (bytes.charAt(end) === "\n") {
+    const close = bytes.indexOf("\n", end + 1);
+    const text = close === -1 ? "" : bytes.substring(end + 1, close);
+    if (text !== "") {
+      const rule = parsePosixTz(text);
+      if (rule === void 0) return `TZif footer '${text}' is not a POSIX TZ string`;
+      zone.rule = rule;
+    }
+  }
+  return zone;
+}
+function digits(c) {
+  const from = c.at;
+  while (c.at < c.text.length) {
+    const code = c.text.charCodeAt(c.at);
+    if (code < 48 || code > 57) break;
+    c.at++;
+  }
+  return c.at === from ? void 0 : Number(c.text.substring(from, c.at));
+}
+function abbreviation(c) {
+  if (c.text.charAt(c.at) === "<") {
+    const close = c.text.indexOf(">", c.at);
+    if (close === -1) return false;
+    c.at = close + 1;
+    return true;
+  }
+  const from = c.at;
+  while (c.at < c.text.length) {
+    const ch = c.text.charAt(c.at);
+    if (!(ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z")) break;
+    c.at++;
+  }
+  return c.at - from >= 3;
+}
+function hms(c) {
+  let sign = 1;
+  const ch = c.text.charAt(c.at);
+  if (ch === "+" || ch === "-") {
+    if (ch === "-") sign = -1;
+    c.at++;
+  }
+  const hours = digits(c);
+  if (hours === void 0 || hours > 167) return void 0;
+  let seconds = hours * 3600;
+  for (const unit of [60, 1]) {
+    if (c.text.charAt(c.at) !== ":") break;
+    c.at++;
+    const part = digits(c);
+    if (part === void 0 || part > 59) return void 0;
+    seconds += part * unit;
+  }
+  return sign * seconds;
+}
+function ruleDate(c) {
+  const date = { kind: "N", month: 0, week: 0, weekday: 0, day: 0, time: 7200 };
+  const ch = c.text.charAt(c.at);
+  if (ch === "M") {
+    c.at++;
+    const month = digits(c);
+    if (month === void 0 || month < 1 || month > 12 || c.text.charAt(c.at) !== ".") return void 0;
+    c.at++;
+    const week = digits(c);
+    if (week === void 0 || week < 1 || week > 5 || c.text.charAt(c.at) !== ".") return void 0;
+    c.at++;
+    const weekday = digits(c);
+    if (weekday === void 0 || weekday > 6) return void 0;
+    date.kind = "M";
+    date.month = month;
+    date.week = week;
+    date.weekday = weekday;
+  } else {
+    if (ch === "J") {
+      c.at++;
+      date.kind = "J";
+    }
+    const day = digits(c);
+    if (day === void 0 || day > 365 || date.kind === "J" && day < 1) return void 0;
+    date.day = day;
+  }
+  if (c.text.charAt(c.at) === "/") {
+    c.at++;
+    const time = hms(c);
+    if (time === void 0) return void 0;
+    date.time = time;
+  }
+  return date;
+}
+function parsePosixTz(text) {
+  const c = { text, at: 0 };
+  if (!abbreviation(c)) return void 0;
+  const std = hms(c);
+  if (std === void 0) return void 0;
+  const rule = { std: -std };
+  if (c.at === text.length) return rule;
+  if (!abbreviation(c)) return void 0;
+  rule.dst = rule.std + 3600;
+  const next = text.charAt(c.at);
+  if (next !== "," && c.at < text.length) {
+    const dst = hms(c);
+    if (dst === void 0) return void 0;
+    rule.dst = -dst;
+  }
+  if (c.at === text.length) {
+    return parsePosixTz(`${text},M3.2.0,M11.1.0`);
+  }
+  if (text.charAt(c.at) !== ",") return void 0;
+  c.at++;
+  const start = ruleDate(c);
+  if (start === void 0 || text.charAt(c.at) !== ",") return void 0;
+  c.at++;
+  const end = ruleDate(c);
+  if (end === void 0 || c.at !== text.length) return void 0;
+  rule.start = start;
+  rule.end = end;
+  return rule;
+}
+function isLeap(year) {
+  return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(year, month) {
+  return month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1];
+}
+function ruleLocalTime(date, year) {
+  let days;
+  if (date.kind === "M") {
+    const first = daysFromCivil(year, date.month, 1);
+    const firstWeekday = ((first + 4) % 7 + 7) % 7;
+    let day = 1 + (date.weekday - firstWeekday + 7) % 7 + (date.week - 1) * 7;
+    const length = daysInMonth(year, date.month);
+    while (day > length) day -= 7;
+    days = first + day - 1;
+  } else if (date.kind === "J") {
+    days = daysFromCivil(year, 1, 1) + date.day - 1 + (isLeap(year) && date.day >= 60 ? 1 : 0);
+  } else {
+    days = daysFromCivil(year, 1, 1) + date.day;
+  }
+  return days * 86400 + date.time;
+}
+function yearOf(localSeconds) {
+  let year = 1970 + Math.floor(localSeconds / 31556952);
+  if (daysFromCivil(year, 1, 1) * 86400 > localSeconds) year--;
+  else if (daysFromCivil(year + 1, 1, 1) * 86400 <= localSeconds) year++;
+  return year;
+}
+function ruleOffset(rule, t) {
+  const dst = rule.dst;
+  const start = rule.start;
+  const end = rule.end;
+  if (dst === void 0 || start === void 0 || end === void 0) return rule.std;
+  const year = yearOf(t + rule.std);
+  const from = ruleLocalTime(start, year) - rule.std;
+  const until = ruleLocalTime(end, year) - dst;
+  if (from < until) return t >= from && t < until ? dst : rule.std;
+  return t >= until && t < from ? rule.std : dst;
+}
+function offsetAt(zone, t) {
+  if (zone === void 0) return 0;
+  const times = zone.times;
+  const count = times.length;
+  if (count === 0 || t < times[0]) {
+    if (count === 0 && zone.rule !== void 0) return ruleOffset(zone.rule, t);
+    return zone.initial;
+  }
+  if (t >= times[count - 1]) return zone.rule !== void 0 ? ruleOffset(zone.rule, t) : zone.offsets[count - 1];
+  let low = 0;
+  let high = count - 1;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (times[middle] <= t) low = middle;
+    else high = middle;
+  }
+  return zone.offsets[low];
+}
+function instantOfLocal(zone, local) {
+  if (zone === void 0) return local;
+  const before = offsetAt(zone, local - 86400);
+  const after = offsetAt(zone, local + 86400);
+  const early = local - before;
+  const late = local - after;
+  const earlyFits = offsetAt(zone, early) === before;
+  const lateFits = offsetAt(zone, late) === after;
+  if (earlyFits && lateFits) return early < late ? early : late;
+  if (earlyFits) return early;
+  if (lateFits) return late;
+  let low = late < early ? late : early;
+  let high = late < early ? early : late;
+  const lowOffset = offsetAt(zone, low);
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (offsetAt(zone, middle) === lowOffset) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
+// plugins/io/zoneinfo.ts
+var reader;
+function installZoneReader(read) {
+  reader = read;
+}
+var luaIo = globalThis.io;
+function readLuaFile(path) {
+  const file = luaIo?.open(path, "rb");
+  if (file === void 0) return void 0;
+  const bytes = file.read("*a");
+  file.close();
+  return typeof bytes === "string" ? bytes : void 0;
+}
+function currentReader() {
+  if (reader !== void 0) return reader;
+  return luaIo !== void 0 ? readLuaFile : void 0;
+}
+function plausibleName(name) {
+  if (name.length === 0 || name.length > 64 || name.charAt(0) === "/" || name.indexOf("..") !== -1) return false;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charAt(i);
+    const ok = ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_" || ch === "-" || ch === "+" || ch === "/";
+    if (!ok) return false;
+  }
+  return true;
+}
+var ZONE_DIRECTORY = "/usr/share/zoneinfo";
+var loaded = {};
+function loadZone(name) {
+  if (name === "UTC" || name === "Etc/UTC") return {};
+  let entry = loaded[name];
+  if (entry === void 0) {
+    entry = readZone(name);
+    loaded[name] = entry;
+  }
+  return typeof entry === "string" ? { problem: entry } : { zone: entry };
+}
+function readZone(name) {
+  if (!plausibleName(name)) return `'${name}' is not a time zone name`;
+  const read = currentReader();
+  if (read === void 0) return "this runtime has no way to read zone files";
+  const bytes = read(`${ZONE_DIRECTORY}/${name}`);
+  if (bytes === void 0) return `unknown time zone '${name}' (no ${ZONE_DIRECTORY}/${name})`;
+  const zone = parseTzif(bytes);
+  return typeof zone === "string" ? `time zone '${name}': ${zone}` : zone;
+}
+function zoneProblem(name) {
+  return loadZone(name).problem;
+}
+
+// plugins/io/node/zoneinfo.ts
+installZoneReader((path) => {
+  try {
+    return (0, import_node_fs.readFileSync)(path, "latin1");
+  } catch {
+    return void 0;
+  }
+});
+
 // plugins/io/node/redis-scripts.ts
 var import_ioredis = __toESM(require_built3(), 1);
 var clients = /* @__PURE__ */ new Map();
@@ -14489,48 +14833,285 @@ function processLogGate(now) {
 }
 var PROCESS_LOG_GATE = processLogGate(() => Date.now() / 1e3);
 
-// plugins/core/windows.ts
-var WINDOW_NAMES = ["second", "minute", "hour", "day", "month"];
-function fixedWindowLength(name) {
-  if (name === "second") return 1;
-  if (name === "minute") return 60;
-  if (name === "hour") return 3600;
-  if (name === "day") return 86400;
-  return 0;
+// plugins/core/calendar.ts
+function isCalendarWindow(window2) {
+  return window2 === "day" || window2 === "week" || window2 === "month" || window2 === "year";
 }
-function daysFromCivil(year, month, day) {
+function isAnchoredWindow(window2) {
+  return window2 === "month" || window2 === "year";
+}
+function longestPeriod(zone, window2) {
+  const shift = zone === void 0 ? 0 : 3600;
+  if (window2 === "day") return 86400 + shift;
+  if (window2 === "week") return 7 * 86400 + shift;
+  if (window2 === "month") return 31 * 86400 + shift;
+  return 366 * 86400 + shift;
+}
+function floorMod(a, b) {
+  return (a % b + b) % b;
+}
+function dayStart(zone, day) {
+  return instantOfLocal(zone, day * 86400);
+}
+function firstDayOf(window2, index) {
+  if (window2 === "day") return index;
+  if (window2 === "week") return index * 7 - 3;
+  if (window2 === "month") {
+    const year = 1970 + Math.floor(index / 12);
+    return daysFromCivil(year, floorMod(index, 12) + 1, 1);
+  }
+  return daysFromCivil(1970 + index, 1, 1);
+}
+function periodIndex(window2, day) {
+  if (window2 === "day") return day;
+  if (window2 === "week") return Math.floor((day + 3) / 7);
+  const { year, month } = civilFromDays(day);
+  if (window2 === "month") return (year - 1970) * 12 + month - 1;
+  return year - 1970;
+}
+function localAnchor(zone, instant) {
+  const second = Math.floor(instant);
+  const local = second + offsetAt(zone, second);
+  const days = Math.floor(local / 86400);
+  const { year, month } = civilFromDays(days);
+  return { instant: second, year, month, day: days - daysFromCivil(year, month, 1) + 1, secondOfDay: local - days * 86400 };
+}
+function anchoredStart(zone, anchor, index, yearly) {
+  const months = anchor.year * 12 + anchor.month - 1 + (yearly ? index * 12 : index);
+  const year = Math.floor(months / 12);
+  const month = floorMod(months, 12) + 1;
+  const length = daysInMonth(year, month);
+  const day = anchor.day < length ? anchor.day : length;
+  return instantOfLocal(zone, daysFromCivil(year, month, day) * 86400 + anchor.secondOfDay);
+}
+function anchoredBounds(zone, anchor, yearly, second) {
+  const local = second + offsetAt(zone, second);
+  const { year, month } = civilFromDays(Math.floor(local / 86400));
+  const monthsSince = year * 12 + month - (anchor.year * 12 + anchor.month);
+  let index = yearly ? Math.floor(monthsSince / 12) : monthsSince;
+  let start = anchoredStart(zone, anchor, index, yearly);
+  while (start > second) {
+    index--;
+    start = anchoredStart(zone, anchor, index, yearly);
+  }
+  let end = anchoredStart(zone, anchor, index + 1, yearly);
+  while (end <= second) {
+    index++;
+    start = end;
+    end = anchoredStart(zone, anchor, index + 1, yearly);
+  }
+  return { start, end };
+}
+function calendarBounds(zone, window2, now, anchor) {
+  const second = Math.floor(now);
+  if (anchor !== void 0 && isAnchoredWindow(window2)) return anchoredBounds(zone, anchor, window2 === "year", second);
+  const day = Math.floor((second + offsetAt(zone, second)) / 86400);
+  let index = periodIndex(window2, day);
+  let start = dayStart(zone, firstDayOf(window2, index));
+  while (start > second) {
+    index--;
+    start = dayStart(zone, firstDayOf(window2, index));
+  }
+  let end = dayStart(zone, firstDayOf(window2, index + 1));
+  while (end <= second) {
+    index++;
+    start = end;
+    end = dayStart(zone, firstDayOf(window2, index + 1));
+  }
+  return { start, end };
+}
+
+// plugins/core/facts.ts
+function consumerAttribute(consumer, name) {
+  const attributes = consumer.attributes;
+  if (attributes !== void 0) return attributes[name];
+  const label = consumer.labels?.[name];
+  if (typeof label === "string" && label !== "") return label;
+  const tags = consumer.tags;
+  if (tags === void 0) return void 0;
+  const prefix = tagPrefix(name);
+  for (const tag of tags) {
+    if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
+      return tag.substring(prefix.length);
+    }
+  }
+  return void 0;
+}
+var TAG_PREFIXES = {};
+function tagPrefix(name) {
+  let prefix = TAG_PREFIXES[name];
+  if (prefix === void 0) {
+    prefix = `${name}:`;
+    TAG_PREFIXES[name] = prefix;
+  }
+  return prefix;
+}
+
+// plugins/feature-toggle/parse.ts
+function isDigit(c) {
+  return c >= "0" && c <= "9";
+}
+function isSpace(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
+}
+function trim(s) {
+  let first = 0;
+  let last = s.length;
+  while (first < last && isSpace(s.charAt(first))) first++;
+  while (last > first && isSpace(s.charAt(last - 1))) last--;
+  return first === 0 && last === s.length ? s : s.substring(first, last);
+}
+function allDigits(s) {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) if (!isDigit(s.charAt(i))) return false;
+  return true;
+}
+function daysFromCivil2(year, month, day) {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const shiftedMonth = month > 2 ? month - 3 : month + 9;
-  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
-function civilFromDays(days) {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
-  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return { year, month };
+function fixedDigits(s, at, count) {
+  if (at + count > s.length) return void 0;
+  const part = s.substring(at, at + count);
+  return allDigits(part) ? Number(part) : void 0;
 }
-function windowBounds(name, now) {
-  const second = Math.floor(now);
-  if (name === "month") {
-    const { year, month } = civilFromDays(Math.floor(second / 86400));
-    const start2 = daysFromCivil(year, month, 1) * 86400;
-    const end = month === 12 ? daysFromCivil(year + 1, 1, 1) * 86400 : daysFromCivil(year, month + 1, 1) * 86400;
-    return { start: start2, end };
+function parseIsoTime(text) {
+  const s = trim(text);
+  const year = fixedDigits(s, 0, 4);
+  const month = fixedDigits(s, 5, 2);
+  const day = fixedDigits(s, 8, 2);
+  if (year === void 0 || month === void 0 || day === void 0) return void 0;
+  if (s.charAt(4) !== "-" || s.charAt(7) !== "-" || month < 1 || month > 12 || day < 1 || day > 31) return void 0;
+  let ms = daysFromCivil2(year, month, day) * 864e5;
+  if (s.length === 10) return ms;
+  const t = s.charAt(10);
+  if (t !== "T" && t !== "t" && t !== " ") return void 0;
+  const hour = fixedDigits(s, 11, 2);
+  const minute = fixedDigits(s, 14, 2);
+  if (hour === void 0 || minute === void 0 || s.charAt(13) !== ":" || hour > 24 || minute > 59) return void 0;
+  ms += hour * 36e5 + minute * 6e4;
+  let i = 16;
+  if (s.charAt(i) === ":") {
+    const second = fixedDigits(s, i + 1, 2);
+    if (second === void 0 || second > 60) return void 0;
+    ms += second * 1e3;
+    i += 3;
+    if (s.charAt(i) === "." || s.charAt(i) === ",") {
+      i++;
+      let fraction = "";
+      while (i < s.length && isDigit(s.charAt(i))) {
+        fraction += s.charAt(i);
+        i++;
+      }
+      if (fraction.length === 0) return void 0;
+      ms += Math.floor(Number(`0.${fraction}`) * 1e3 + 0.5);
+    }
   }
-  const length = fixedWindowLength(name);
-  const start = second - second % length;
-  return { start, end: start + length };
+  if (i === s.length) return ms;
+  const zone = s.charAt(i);
+  if ((zone === "Z" || zone === "z") && i + 1 === s.length) return ms;
+  if (zone !== "+" && zone !== "-") return void 0;
+  const offsetHours = fixedDigits(s, i + 1, 2);
+  let offsetMinutes = 0;
+  let end = i + 3;
+  if (s.charAt(end) === ":") {
+    offsetMinutes = fixedDigits(s, end + 1, 2);
+    end += 3;
+  } else if (end < s.length) {
+    offsetMinutes = fixedDigits(s, end, 2);
+    end += 2;
+  }
+  if (offsetHours === void 0 || offsetMinutes === void 0 || end !== s.length) return void 0;
+  const offset = (offsetHours * 60 + offsetMinutes) * 6e4;
+  return zone === "+" ? ms - offset : ms + offset;
+}
+
+// plugins/tier-limit/calendar-fields.ts
+var ANCHOR_SOURCES = ["consumer", "config"];
+var CALENDAR_FIELDS = {
+  timezone: string2({
+    description: "IANA time zone (America/New_York, Europe/Berlin, \u2026) whose local midnight starts day, week, month and year windows, across daylight-saving changes; read from the gateway's /usr/share/zoneinfo at config load. Unset: UTC.",
+    minLength: 1
+  }),
+  anchor_sources: array({
+    description: "Where a caller's billing anchor comes from, first hit wins: consumer (Kong tag billing_anchor:<RFC 3339>, APISIX label billing_anchor), config (billing_anchor). With an anchor, month and year windows run from it (Stripe's billing_cycle_anchor: the 31st renews on the last day of shorter months); without one, on the calendar. Unset: calendar only.",
+    elements: string2({ description: "An anchor source.", oneOf: ANCHOR_SOURCES })
+  }),
+  billing_anchor: string2({
+    description: "Billing anchor of every caller (source config), RFC 3339, e.g. 2026-01-31T09:30:00Z.",
+    minLength: 1
+  })
+};
+function parseAnchor(text) {
+  if (text.length < 20) return void 0;
+  const ms = parseIsoTime(text);
+  if (ms === void 0) return void 0;
+  const last = text.charAt(text.length - 1);
+  const hasOffset = last === "Z" || last === "z" || text.charAt(text.length - 6) === "+" || text.charAt(text.length - 6) === "-";
+  return hasOffset ? Math.floor(ms / 1e3) : void 0;
+}
+function calendarProblem(conf) {
+  const zone = conf["timezone"];
+  if (typeof zone === "string") {
+    const problem = zoneProblem(zone);
+    if (problem !== void 0) return `timezone: ${problem}`;
+  }
+  const anchor = conf["billing_anchor"];
+  if (typeof anchor === "string" && parseAnchor(anchor) === void 0) {
+    return `billing_anchor: '${anchor}' is not an RFC 3339 date-time with an offset`;
+  }
+  const sources = conf["anchor_sources"] ?? [];
+  for (const source of sources) {
+    if (source === "config" && anchor === void 0) return "billing_anchor: required when anchor_sources has config";
+  }
+  return void 0;
+}
+
+// plugins/tier-limit/anchor.ts
+var ANCHORS_MAX = 4096;
+function prepareCalendar(conf) {
+  const zone = conf.timezone === void 0 ? void 0 : loadZone(conf.timezone).zone;
+  const sources = conf.anchor_sources ?? [];
+  let fromConsumer2 = false;
+  let fixed;
+  for (const source of sources) {
+    if (source === "consumer") fromConsumer2 = true;
+    if (source === "config" && conf.billing_anchor !== void 0) {
+      const instant = parseAnchor(conf.billing_anchor);
+      if (instant !== void 0) fixed = localAnchor(zone, instant);
+    }
+  }
+  return { zone, consumerFirst: sources[0] === "consumer", fromConsumer: fromConsumer2, fixed, byText: {}, size: 0 };
+}
+function consumerAnchor(calendar, facts) {
+  const consumer = facts.consumer;
+  if (consumer === void 0) return void 0;
+  const text = consumerAttribute(consumer, "billing_anchor");
+  if (text === void 0) return void 0;
+  let anchor = calendar.byText[text];
+  if (anchor === void 0) {
+    const instant = parseAnchor(text);
+    anchor = instant === void 0 ? false : localAnchor(calendar.zone, instant);
+    if (calendar.size >= ANCHORS_MAX) {
+      calendar.byText = {};
+      calendar.size = 0;
+    }
+    calendar.byText[text] = anchor;
+    calendar.size++;
+  }
+  return anchor === false ? void 0 : anchor;
+}
+function callerAnchor(calendar, facts) {
+  if (calendar.fromConsumer) {
+    if (calendar.consumerFirst || calendar.fixed === void 0) return consumerAnchor(calendar, facts) ?? calendar.fixed;
+    return calendar.fixed;
+  }
+  return calendar.fixed;
 }
 
 // plugins/core/cidr.ts
@@ -14695,7 +15276,9 @@ var HEADER_SUFFIX = {
   minute: "Minute",
   hour: "Hour",
   day: "Day",
-  month: "Month"
+  week: "Week",
+  month: "Month",
+  year: "Year"
 };
 var cache = /* @__PURE__ */ new WeakMap();
 function prepareTiers(conf) {
@@ -14765,7 +15348,8 @@ function prepare(conf) {
     redis: redisConnection(conf),
     clearUpstream: [conf.tier_header],
     upstreamFor: {},
-    recentChecks: { byPrefix: {}, size: 0 }
+    recentChecks: { byPrefix: {}, size: 0 },
+    calendar: prepareCalendar(conf)
   };
   for (const name in conf.tiers) {
     const headers = {};
@@ -14774,32 +15358,6 @@ function prepare(conf) {
   }
   cache.set(conf, prepared);
   return prepared;
-}
-
-// plugins/core/facts.ts
-function consumerAttribute(consumer, name) {
-  const attributes = consumer.attributes;
-  if (attributes !== void 0) return attributes[name];
-  const label = consumer.labels?.[name];
-  if (typeof label === "string" && label !== "") return label;
-  const tags = consumer.tags;
-  if (tags === void 0) return void 0;
-  const prefix = tagPrefix(name);
-  for (const tag of tags) {
-    if (typeof tag === "string" && tag.length > prefix.length && tag.indexOf(prefix) === 0) {
-      return tag.substring(prefix.length);
-    }
-  }
-  return void 0;
-}
-var TAG_PREFIXES = {};
-function tagPrefix(name) {
-  let prefix = TAG_PREFIXES[name];
-  if (prefix === void 0) {
-    prefix = `${name}:`;
-    TAG_PREFIXES[name] = prefix;
-  }
-  return prefix;
 }
 
 // plugins/tier-limit/resolve.ts
@@ -14889,7 +15447,6 @@ function counterScope(conf, facts) {
 }
 
 // plugins/tier-limit/decide.ts
-var MONTH_MAX_SECONDS = 31 * 86400;
 function previousWeight(check2, now) {
   if (!check2.sliding) return 0;
   return Math.floor((1 - (now - check2.windowStart) / (check2.resetAt - check2.windowStart)) * 1e6) / 1e6;
@@ -14897,13 +15454,14 @@ function previousWeight(check2, now) {
 function reject(status, error, message) {
   return { kind: "reject", rejection: { status, body: { error, message }, headers: {} } };
 }
-function check(prepared, keyPrefix, sliding, now) {
+function check(prepared, keyPrefix, sliding, now, calendar, anchor) {
   const window2 = prepared.window;
   let start;
   let end;
   const fixedLength = fixedWindowLength(window2);
-  if (fixedLength === 0) {
-    const bounds = windowBounds(window2, now);
+  const onCalendar = fixedLength === 0 || calendar.zone !== void 0 && isCalendarWindow(window2);
+  if (onCalendar) {
+    const bounds = calendarBounds(calendar.zone, window2, now, anchor);
     start = bounds.start;
     end = bounds.end;
   } else {
@@ -14915,10 +15473,10 @@ function check(prepared, keyPrefix, sliding, now) {
   const key = `${keyPrefix}${window2}:${start}`;
   let previousKey = key;
   if (sliding) {
-    const previousStart = window2 === "month" ? windowBounds("month", start - 1).start : start - length;
+    const previousStart = onCalendar ? calendarBounds(calendar.zone, window2, start - 1, anchor).start : start - length;
     previousKey = `${keyPrefix}${window2}:${previousStart}`;
   }
-  const nextLength = window2 === "month" ? MONTH_MAX_SECONDS : length;
+  const nextLength = onCalendar ? longestPeriod(calendar.zone, window2) : length;
   return {
     key,
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
@@ -14931,13 +15489,12 @@ function check(prepared, keyPrefix, sliding, now) {
   };
 }
 var RECENT_CHECKS_MAX = 1024;
-function rememberedChecks(prepared, keyPrefix, now) {
-  const checks = prepared.recentChecks.byPrefix[keyPrefix];
-  if (checks === void 0) return void 0;
-  const shortest = checks[0];
-  return now >= shortest.windowStart && now < shortest.resetAt ? checks : void 0;
+function rememberedChecks(prepared, keyPrefix, now, anchor) {
+  const entry = prepared.recentChecks.byPrefix[keyPrefix];
+  if (entry === void 0) return void 0;
+  return now >= entry.from && now < entry.until && entry.anchor === anchor ? entry.checks : void 0;
 }
-function rememberChecks(prepared, keyPrefix, checks) {
+function rememberChecks(prepared, keyPrefix, checks, anchor) {
   const recent = prepared.recentChecks;
   if (recent.byPrefix[keyPrefix] === void 0) {
     if (recent.size >= RECENT_CHECKS_MAX) {
@@ -14946,7 +15503,14 @@ function rememberChecks(prepared, keyPrefix, checks) {
     }
     recent.size++;
   }
-  recent.byPrefix[keyPrefix] = checks;
+  let from = checks[0].windowStart;
+  let until = checks[0].resetAt;
+  for (let i = 1; i < checks.length; i++) {
+    const entry = checks[i];
+    if (entry.windowStart > from) from = entry.windowStart;
+    if (entry.resetAt < until) until = entry.resetAt;
+  }
+  recent.byPrefix[keyPrefix] = { checks, from, until, anchor };
 }
 function planAccess(conf, facts, now, prepared = prepare(conf)) {
   const { tier: tierName } = resolveTier(conf, prepared, facts);
@@ -14965,15 +15529,17 @@ function planAccess(conf, facts, now, prepared = prepare(conf)) {
   }
   if (windows === void 0 || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
-  const remembered = rememberedChecks(prepared, keyPrefix, now);
+  const calendar = prepared.calendar;
+  const anchor = callerAnchor(calendar, facts);
+  const remembered = rememberedChecks(prepared, keyPrefix, now, anchor);
   if (remembered !== void 0) return { kind: "count", tier: tierName, checks: remembered, now, cost };
   const checks = [];
   const sliding = conf.algorithm === "sliding";
   const count = windows.length;
-  if (count > 0) checks.push(check(windows[0], keyPrefix, sliding, now));
-  if (count > 1) checks.push(check(windows[1], keyPrefix, sliding, now));
-  for (let i = 2; i < count; i++) checks.push(check(windows[i], keyPrefix, sliding, now));
-  rememberChecks(prepared, keyPrefix, checks);
+  if (count > 0) checks.push(check(windows[0], keyPrefix, sliding, now, calendar, anchor));
+  if (count > 1) checks.push(check(windows[1], keyPrefix, sliding, now, calendar, anchor));
+  for (let i = 2; i < count; i++) checks.push(check(windows[i], keyPrefix, sliding, now, calendar, anchor));
+  rememberChecks(prepared, keyPrefix, checks, anchor);
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 function retryAfter(entry, current, previous, cost, now) {
@@ -15149,9 +15715,9 @@ var costFrom = record({
     })
   },
   check: (value) => {
-    const header = value["header"] !== void 0;
+    const header2 = value["header"] !== void 0;
     const field = value["json_field"] !== void 0;
-    if (header === field) return "header|json_field: exactly one of them must be set";
+    if (header2 === field) return "header|json_field: exactly one of them must be set";
     const path = value["json_field"];
     if (path !== void 0) {
       for (const key of path.split(".")) if (key === "") return `json_field: '${path}' has an empty key`;
@@ -15173,8 +15739,10 @@ var windowLimits = record({
     second: windowLimit("second"),
     minute: windowLimit("minute"),
     hour: windowLimit("hour"),
-    day: windowLimit("day"),
-    month: windowLimit("month (calendar month, UTC)")
+    day: windowLimit("day (from midnight, UTC or timezone)"),
+    week: windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+    month: windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+    year: windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
   },
   check: (limits) => {
     for (const window2 of WINDOW_NAMES) if (limits[window2] !== void 0) return void 0;
@@ -15311,7 +15879,8 @@ var tierLimitSchema = record({
     }),
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
-    error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" })
+    error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    ...CALENDAR_FIELDS
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -15346,7 +15915,7 @@ var tierLimitSchema = record({
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === void 0 || redisConf.cluster_nodes.length === 0)) {
       return "redis.cluster_nodes: at least one node is required for policy redis-cluster";
     }
-    return void 0;
+    return calendarProblem(conf);
   }
 });
 

@@ -1,3 +1,68 @@
+local function __TS__StringCharCodeAt(self, index)
+    if index ~= index then
+        index = 0
+    end
+    if index < 0 then
+        return 0 / 0
+    end
+    return string.byte(self, index + 1) or 0 / 0
+end
+
+local function __TS__StringSubstring(self, start, ____end)
+    if ____end ~= ____end then
+        ____end = 0
+    end
+    if ____end ~= nil and start > ____end then
+        start, ____end = ____end, start
+    end
+    if start >= 0 then
+        start = start + 1
+    else
+        start = 1
+    end
+    if ____end ~= nil and ____end < 0 then
+        ____end = 0
+    end
+    return string.sub(self, start, ____end)
+end
+
+local function __TS__StringCharAt(self, pos)
+    if pos ~= pos then
+        pos = 0
+    end
+    if pos < 0 then
+        return ""
+    end
+    return string.sub(self, pos + 1, pos + 1)
+end
+
+local function __TS__Number(value)
+    local valueType = type(value)
+    if valueType == "number" then
+        return value
+    elseif valueType == "string" then
+        local numberValue = tonumber(value)
+        if numberValue then
+            return numberValue
+        end
+        if value == "Infinity" then
+            return math.huge
+        end
+        if value == "-Infinity" then
+            return -math.huge
+        end
+        local stringWithoutSpaces = string.gsub(value, "%s", "")
+        if stringWithoutSpaces == "" then
+            return 0
+        end
+        return 0 / 0
+    elseif valueType == "boolean" then
+        return value and 1 or 0
+    else
+        return 0 / 0
+    end
+end
+
 local __TS__StringSplit
 do
     local sub = string.sub
@@ -35,43 +100,6 @@ do
     end
 end
 
-local function __TS__StringCharCodeAt(self, index)
-    if index ~= index then
-        index = 0
-    end
-    if index < 0 then
-        return 0 / 0
-    end
-    return string.byte(self, index + 1) or 0 / 0
-end
-
-local function __TS__Number(value)
-    local valueType = type(value)
-    if valueType == "number" then
-        return value
-    elseif valueType == "string" then
-        local numberValue = tonumber(value)
-        if numberValue then
-            return numberValue
-        end
-        if value == "Infinity" then
-            return math.huge
-        end
-        if value == "-Infinity" then
-            return -math.huge
-        end
-        local stringWithoutSpaces = string.gsub(value, "%s", "")
-        if stringWithoutSpaces == "" then
-            return 0
-        end
-        return 0 / 0
-    elseif valueType == "boolean" then
-        return value and 1 or 0
-    else
-        return 0 / 0
-    end
-end
-
 local function __TS__StringIncludes(self, searchString, position)
     if not position then
         position = 1
@@ -90,24 +118,6 @@ local function __TS__ArrayPush(self, ...)
         self[len] = items[i]
     end
     return len
-end
-
-local function __TS__StringSubstring(self, start, ____end)
-    if ____end ~= ____end then
-        ____end = 0
-    end
-    if ____end ~= nil and start > ____end then
-        start, ____end = ____end, start
-    end
-    if start >= 0 then
-        start = start + 1
-    else
-        start = 1
-    end
-    if ____end ~= nil and ____end < 0 then
-        ____end = 0
-    end
-    return string.sub(self, start, ____end)
 end
 
 local function __TS__ObjectAssign(target, ...)
@@ -175,16 +185,6 @@ end
 local function __TS__StringTrim(self)
     local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
     return result
-end
-
-local function __TS__StringCharAt(self, pos)
-    if pos ~= pos then
-        pos = 0
-    end
-    if pos < 0 then
-        return ""
-    end
-    return string.sub(self, pos + 1, pos + 1)
 end
 
 local function __TS__ArrayIsArray(value)
@@ -784,12 +784,13 @@ do
 end
 
 return {
-  __TS__StringSplit = __TS__StringSplit,
   __TS__StringCharCodeAt = __TS__StringCharCodeAt,
+  __TS__StringSubstring = __TS__StringSubstring,
+  __TS__StringCharAt = __TS__StringCharAt,
   __TS__Number = __TS__Number,
+  __TS__StringSplit = __TS__StringSplit,
   __TS__StringIncludes = __TS__StringIncludes,
   __TS__ArrayPush = __TS__ArrayPush,
-  __TS__StringSubstring = __TS__StringSubstring,
   __TS__ObjectAssign = __TS__ObjectAssign,
   __TS__ArraySort = __TS__ArraySort,
   __TS__Class = __TS__Class,
@@ -797,7 +798,6 @@ return {
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__StringSlice = __TS__StringSlice,
   __TS__StringTrim = __TS__StringTrim,
-  __TS__StringCharAt = __TS__StringCharAt,
   __TS__ArrayIsArray = __TS__ArrayIsArray,
   Error = Error,
   RangeError = RangeError,

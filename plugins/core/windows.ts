@@ -3,16 +3,18 @@
  * Date, no os.date) so Node and LuaJIT agree to the second.
  *
  * second, minute, hour and day are fixed lengths aligned to the epoch (as Kong's
- * rate-limiting aligns them); month runs from the first of a calendar month, 00:00
- * UTC, to the first of the next.
+ * rate-limiting aligns them); week is the ISO week (Monday 00:00 UTC to the next
+ * Monday); month runs from the first of a calendar month, 00:00 UTC, to the first of
+ * the next; year from January 1 to January 1. Local-time and billing-anchored periods
+ * are core/calendar.ts's.
  */
 
-export type WindowName = "second" | "minute" | "hour" | "day" | "month";
+export type WindowName = "second" | "minute" | "hour" | "day" | "week" | "month" | "year";
 
 /** Every window, shortest first: the order limits are checked and reported in. */
-export const WINDOW_NAMES: readonly WindowName[] = ["second", "minute", "hour", "day", "month"];
+export const WINDOW_NAMES: readonly WindowName[] = ["second", "minute", "hour", "day", "week", "month", "year"];
 
-/** Length in seconds of a fixed-length window; 0 for month, whose length varies. */
+/** Length in seconds of a window of fixed length from the epoch; 0 for week, month and year (calendar-aligned). */
 export function fixedWindowLength(name: WindowName): number {
   if (name === "second") return 1;
   if (name === "minute") return 60;
@@ -57,6 +59,16 @@ export function civilFromDays(days: number): { year: number; month: number } {
 /** The window of kind `name` that contains `now` (epoch seconds, fractions allowed). */
 export function windowBounds(name: WindowName, now: number): WindowBounds {
   const second = Math.floor(now);
+  if (name === "week") {
+    // 1970-01-01 was a Thursday: Monday is 3 days before it.
+    const days = Math.floor(second / 86400);
+    const start = (days - ((((days + 3) % 7) + 7) % 7)) * 86400;
+    return { start, end: start + 7 * 86400 };
+  }
+  if (name === "year") {
+    const { year } = civilFromDays(Math.floor(second / 86400));
+    return { start: daysFromCivil(year, 1, 1) * 86400, end: daysFromCivil(year + 1, 1, 1) * 86400 };
+  }
   if (name === "month") {
     const { year, month } = civilFromDays(Math.floor(second / 86400));
     const start = daysFromCivil(year, month, 1) * 86400;

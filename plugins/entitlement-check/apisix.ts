@@ -3,9 +3,11 @@
  * Runs in access (key-auth, priority 2500, has set ctx.consumer in rewrite), after
  * tier-limit (1010) and before limit-count (1002).
  */
+import core = require("apisix.core");
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import type { ApisixApiRoute } from "../hosts/apisix/plugin-api";
 import { invalidateSubject } from "../io/lua/cache";
+import { webhookResponse } from "./lua/webhook";
 import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "./lua/access";
 import { ENTITLEMENT_CHECK_APISIX_PRIORITY, ENTITLEMENT_CHECK_NAME, ENTITLEMENT_CHECK_VERSION } from "./meta";
 import { entitlementCheckSchema, type EntitlementCheckConfig } from "./schema";
@@ -17,6 +19,12 @@ function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefine
 }
 
 function access(conf: EntitlementCheckConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
+  // A webhook route answers billing events itself (lua/webhook.ts); nothing goes upstream.
+  if (conf.webhook !== undefined) {
+    const [status, body] = webhookResponse(conf);
+    core.response.set_header("Content-Type", "application/json");
+    return $multi(status, body);
+  }
   const outcome = rememberedEntitlement(conf, ctx.consumer) ?? entitlementAccess(conf, apisixRequestFacts(ctx, entitlementNeeds(conf)), ctx.consumer);
   const rejection = applyApisixOutcome(ctx, outcome);
   if (rejection !== undefined) return $multi(rejection.status, rejection.body);

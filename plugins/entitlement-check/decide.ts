@@ -238,8 +238,9 @@ function forbidden(
   return { clearUpstream: prepared.clearUpstream, rejection: { status: 403, body, headers: {} }, plan };
 }
 
-function paymentRequired(conf: EntitlementCheckConfig, prepared: PreparedEntitlementCheck, subscription: Subscription, message: string): AccessOutcome {
+function paymentRequired(conf: EntitlementCheckConfig, prepared: PreparedEntitlementCheck, subscription: Subscription, message: string, feature?: string): AccessOutcome {
   const body: { [key: string]: unknown } = { error: "payment_required", message, status: subscription.status };
+  if (feature !== undefined) body["feature"] = feature;
   if (subscription.plan !== undefined) body["plan"] = subscription.plan;
   if (conf.upgrade_url !== undefined) body["upgrade_url"] = conf.upgrade_url;
   return { clearUpstream: prepared.clearUpstream, rejection: { status: 402, body, headers: {} }, plan: subscription.plan };
@@ -285,6 +286,13 @@ function joinSorted(features: { [feature: string]: boolean }): string {
 
 const UNAVAILABLE_RETRY_AFTER = `${FAILURE_BACKOFF_S}`;
 
+/** The first of `required` that is in `list`, or undefined. */
+function firstRequired(list: readonly string[], required: readonly string[] | undefined): string | undefined {
+  if (required === undefined) return undefined;
+  for (const wanted of required) for (const item of list) if (item === wanted) return wanted;
+  return undefined;
+}
+
 /** The decision for a request, given what is known about the caller's subscription. */
 export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFacts, lookup: Lookup, now: number): AccessOutcome {
   const prepared = prepare(conf);
@@ -306,6 +314,9 @@ export function decideEntitlement(conf: EntitlementCheckConfig, facts: RequestFa
   const subscription = lookup.subscription;
   const lapsed = lapse(conf, subscription, now);
   if (lapsed !== undefined) return paymentRequired(conf, prepared, subscription, lapsed);
+  // A required metered feature with no balance left (OpenMeter) is a matter of paying, not of plan.
+  const spent = subscription.exhausted === undefined ? undefined : firstRequired(subscription.exhausted, conf.required_features);
+  if (spent !== undefined) return paymentRequired(conf, prepared, subscription, `The feature '${spent}' has no balance left`, spent);
 
   // The caller's features: its plan's (with includes) plus any the subscription adds.
   // Without extras, the plan's own set is used as is (no table per request).

@@ -14,6 +14,9 @@ export const SUBSCRIPTION_SOURCES = ["consumer", "consumer_map", "service"] as c
 /** Subscription states (Stripe's names); see decide.ts for what each one allows. */
 export const SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "paused", "canceled", "unpaid", "incomplete"] as const;
 
+/** The contracts the remote service may speak (subscription.ts, openmeter.ts). */
+export const SERVICE_FORMATS = ["tollgate", "stripe", "openmeter"] as const;
+
 export const ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 const routePattern = record({
@@ -65,8 +68,8 @@ const service = record({
     ...TLS_FIELDS,
     format: string({
       description:
-        "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).",
-      oneOf: ["tollgate", "stripe"],
+        "Response contract: tollgate ({plan, status, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).",
+      oneOf: SERVICE_FORMATS,
       default: "tollgate",
     }),
     subject: string({
@@ -113,6 +116,26 @@ const cache = record({
   },
 });
 
+const webhook = record({
+  description:
+    "Makes this route a billing webhook receiver: signed events drop (or, provider tollgate, set) cached answers, and nothing goes upstream. See docs/plugins/entitlement-check.md.",
+  fields: {
+    provider: string({
+      description: "Who signs the events: stripe (Stripe-Signature) or tollgate (Tollgate-Signature, tollgate's own contract).",
+      required: true,
+      oneOf: ["stripe", "tollgate"],
+    }),
+    secret: string({ description: "The signing secret (Stripe: the endpoint's whsec_…). Never logged.", required: true, minLength: 8, referenceable: true }),
+    tolerance: integer({
+      description: "Seconds a signature's timestamp may be away from now (either way); event ids are remembered that long to refuse replays.",
+      default: 300,
+      min: 1,
+      max: 86_400,
+    }),
+    max_body_bytes: integer({ description: "Largest event body accepted (by Content-Length and by bytes read).", default: 262_144, min: 1024, max: 16_777_216 }),
+  },
+});
+
 export const entitlementCheckSchema = record({
   description: "Plan and subscription-status gating.",
   fields: {
@@ -136,6 +159,7 @@ export const entitlementCheckSchema = record({
     }),
     service,
     cache,
+    webhook,
     required_features: array({
       description: "Features this route or service requires (all of them).",
       elements: string({ description: "Feature.", minLength: 1 }),
@@ -195,6 +219,10 @@ export const entitlementCheckSchema = record({
         const url = (conf["service"] as { url?: string }).url;
         if (url === undefined) return "service.url: required when subscription_sources has service";
         if (parseHttpUrl(url) === undefined) return "service.url: must be http[s]://host[:port][/path]";
+        // OpenMeter is asked about features, one call each: which ones is the route's to say.
+        if ((conf["service"] as { format: string }).format === "openmeter" && conf["required_features"] === undefined) {
+          return "required_features: required when service.format is openmeter (the features OpenMeter is asked about)";
+        }
       }
     }
     return undefined;

@@ -31,6 +31,8 @@ export interface Subscription {
   /** Epoch seconds. */
   period_end?: number;
   features?: string[];
+  /** Metered features whose balance is used up (OpenMeter): a request requiring one gets 402. */
+  exhausted?: string[];
 }
 
 export type Lookup =

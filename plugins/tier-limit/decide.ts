@@ -19,12 +19,12 @@ import type { RequestFacts } from "../core/facts";
 import type { ThrottleStore } from "../core/log-throttle";
 import type { AccessOutcome, Rejection } from "../core/outcome";
 import { counterTtl, type WindowCounter, type WindowCounts } from "../io/counter";
-import { fixedWindowLength, windowBounds, type WindowName } from "../core/windows";
+import { calendarBounds, isCalendarWindow, longestPeriod, type LocalAnchor } from "../core/calendar";
+import { fixedWindowLength } from "../core/windows";
+import { callerAnchor, type PreparedCalendar } from "./anchor";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
-
-const MONTH_MAX_SECONDS = 31 * 86400;
 
 /**
  * One window a request is counted in: its counters as the stores see them (WindowCounter:
@@ -73,13 +73,15 @@ function reject(status: number, error: string, message: string): AccessPlan {
   return { kind: "reject", rejection: { status, body: { error, message }, headers: {} } };
 }
 
-function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, now: number): CounterCheck {
+function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, now: number, calendar: PreparedCalendar, anchor: LocalAnchor | undefined): CounterCheck {
   const window = prepared.window;
   let start: number;
   let end: number;
   const fixedLength = fixedWindowLength(window);
-  if (fixedLength === 0) {
-    const bounds = windowBounds(window, now);
+  // Day, week, month and year on the calendar (local midnight, or the billing anchor): core/calendar.ts.
+  const onCalendar = fixedLength === 0 || (calendar.zone !== undefined && isCalendarWindow(window));
+  if (onCalendar) {
+    const bounds = calendarBounds(calendar.zone, window, now, anchor);
     start = bounds.start;
     end = bounds.end;
   } else {
@@ -92,10 +94,10 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
   const key = `${keyPrefix}${window}:${start}`;
   let previousKey = key;
   if (sliding) {
-    const previousStart = window === "month" ? windowBounds("month", start - 1).start : start - length;
+    const previousStart = onCalendar ? calendarBounds(calendar.zone, window, start - 1, anchor).start : start - length;
     previousKey = `${keyPrefix}${window}:${previousStart}`;
   }
-  const nextLength = window === "month" ? MONTH_MAX_SECONDS : length;
+  const nextLength = onCalendar ? longestPeriod(calendar.zone, window) : length;
   return {
     key,
     // Fixed windows never read the previous counter; the Redis script still gets two keys per window.
@@ -110,26 +112,27 @@ function check(prepared: PreparedWindow, keyPrefix: string, sliding: boolean, no
 
 /*
  * A caller's checks are remembered per key prefix (scope, subject, tier, method: which
- * fixes the windows too) while its shortest window lasts: building them means two key
- * strings and a table per window on every request, and a rate-limited caller sends many
- * requests per window. The shortest window is enough to tell: every longer window
- * (minute, hour, day, month, all on the UTC calendar) starts and ends on a boundary of
- * every shorter one, so while `now` is inside the shortest window, it is inside the same
- * longer ones. At most RECENT_CHECKS_MAX callers per prepared config and worker; past
+ * fixes the windows too) while all its windows last, for the billing anchor they were
+ * built with: building them means two key strings and a table per window on every
+ * request (and, for local-time and anchored windows, the calendar arithmetic), and a
+ * rate-limited caller sends many requests per window. The memo holds the latest start
+ * and the earliest end of its windows: on the UTC calendar that is the shortest window,
+ * but a local day (Lord Howe's starts at :30 UTC) or an anchored month (at the anchor's
+ * second) need not start on a boundary of a shorter window. A changed anchor (an
+ * upgrade mid-cycle) builds new checks, whose keys hold the new period's start. At most RECENT_CHECKS_MAX callers per prepared config and worker; past
  * that the memo starts over. Not two generations as hosts/lua/consumer-memo.ts keeps:
  * a check serves only until its shortest window ends (a second, mostly), so a caller
  * dropped with the rest is rebuilt once, where a longer-lived decision is worth keeping.
  */
 const RECENT_CHECKS_MAX = 1024;
 
-function rememberedChecks(prepared: PreparedTierLimit, keyPrefix: string, now: number): CounterCheck[] | undefined {
-  const checks = prepared.recentChecks.byPrefix[keyPrefix];
-  if (checks === undefined) return undefined;
-  const shortest = checks[0]!;
-  return now >= shortest.windowStart && now < shortest.resetAt ? checks : undefined;
+function rememberedChecks(prepared: PreparedTierLimit, keyPrefix: string, now: number, anchor: LocalAnchor | undefined): CounterCheck[] | undefined {
+  const entry = prepared.recentChecks.byPrefix[keyPrefix];
+  if (entry === undefined) return undefined;
+  return now >= entry.from && now < entry.until && entry.anchor === anchor ? entry.checks : undefined;
 }
 
-function rememberChecks(prepared: PreparedTierLimit, keyPrefix: string, checks: CounterCheck[]): void {
+function rememberChecks(prepared: PreparedTierLimit, keyPrefix: string, checks: CounterCheck[], anchor: LocalAnchor | undefined): void {
   const recent = prepared.recentChecks;
   if (recent.byPrefix[keyPrefix] === undefined) {
     if (recent.size >= RECENT_CHECKS_MAX) {
@@ -138,7 +141,14 @@ function rememberChecks(prepared: PreparedTierLimit, keyPrefix: string, checks: 
     }
     recent.size++;
   }
-  recent.byPrefix[keyPrefix] = checks;
+  let from = checks[0]!.windowStart;
+  let until = checks[0]!.resetAt;
+  for (let i = 1; i < checks.length; i++) {
+    const entry = checks[i]!;
+    if (entry.windowStart > from) from = entry.windowStart;
+    if (entry.resetAt < until) until = entry.resetAt;
+  }
+  recent.byPrefix[keyPrefix] = { checks, from, until, anchor };
 }
 
 /** Step 1: the counters this request must bump, or an immediate rejection. */
@@ -169,17 +179,19 @@ export function planAccess(
 
   // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
   const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
-  const remembered = rememberedChecks(prepared, keyPrefix, now);
+  const calendar = prepared.calendar;
+  const anchor = callerAnchor(calendar, facts);
+  const remembered = rememberedChecks(prepared, keyPrefix, now, anchor);
   if (remembered !== undefined) return { kind: "count", tier: tierName, checks: remembered, now, cost };
   const checks: CounterCheck[] = [];
   const sliding = conf.algorithm === "sliding";
   // The first two windows without a loop (a tier has one to five): a loop that runs once
   // or twice per request costs LuaJIT its traces (see hosts/lua/each.ts).
   const count = windows.length;
-  if (count > 0) checks.push(check(windows[0]!, keyPrefix, sliding, now));
-  if (count > 1) checks.push(check(windows[1]!, keyPrefix, sliding, now));
-  for (let i = 2; i < count; i++) checks.push(check(windows[i]!, keyPrefix, sliding, now));
-  rememberChecks(prepared, keyPrefix, checks);
+  if (count > 0) checks.push(check(windows[0]!, keyPrefix, sliding, now, calendar, anchor));
+  if (count > 1) checks.push(check(windows[1]!, keyPrefix, sliding, now, calendar, anchor));
+  for (let i = 2; i < count; i++) checks.push(check(windows[i]!, keyPrefix, sliding, now, calendar, anchor));
+  rememberChecks(prepared, keyPrefix, checks, anchor);
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 

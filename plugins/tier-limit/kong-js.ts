@@ -12,6 +12,8 @@ import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from ".
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
 import type { WindowCounts } from "../io/counter";
 import { MemoryCounters } from "../io/node/memory-counters";
+// Zone files (timezone) are read with fs in this host.
+import "../io/node/zoneinfo";
 import { runScript } from "../io/node/redis-scripts";
 import { PROCESS_LOG_GATE } from "../io/node/log-gate";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";

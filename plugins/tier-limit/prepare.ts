@@ -9,6 +9,7 @@ import type { FactNeeds } from "../core/facts";
 import type { RedisConnection } from "../io/redis-connection";
 import { LogThrottle } from "../core/log-throttle";
 import { WINDOW_NAMES, type WindowName } from "../core/windows";
+import { prepareCalendar, type PreparedCalendar } from "./anchor";
 import type { CounterCheck } from "./decide";
 import type { TierLimitConfig } from "./schema";
 
@@ -44,13 +45,24 @@ export interface PreparedTierLimit {
   upstreamFor: { [tier: string]: { [name: string]: string } };
   /** Connection settings for the configured Redis policy (undefined for local). */
   redis?: RedisConnection;
-  /** Callers' counter checks while their shortest window lasts (decide.ts, planAccess). */
+  /** Callers' counter checks while all their windows last (decide.ts, planAccess). */
   recentChecks: RecentChecks;
+  /** The zone and billing anchors of calendar windows (anchor.ts). */
+  calendar: PreparedCalendar;
+}
+
+/** One caller's remembered checks: valid from `from` until `until` (epoch seconds), for `anchor`. */
+export interface RememberedChecks {
+  checks: CounterCheck[];
+  from: number;
+  until: number;
+  /** The billing anchor the checks were built for (anchor.ts hands out one object per anchor). */
+  anchor: unknown;
 }
 
 /** The memo of planAccess: checks by key prefix, and how many prefixes it holds. */
 export interface RecentChecks {
-  byPrefix: { [keyPrefix: string]: CounterCheck[] };
+  byPrefix: { [keyPrefix: string]: RememberedChecks };
   size: number;
 }
 
@@ -69,7 +81,9 @@ const HEADER_SUFFIX: { [window: string]: string } = {
   minute: "Minute",
   hour: "Hour",
   day: "Day",
+  week: "Week",
   month: "Month",
+  year: "Year",
 };
 
 const cache = new WeakMap<TierLimitConfig, PreparedTierLimit>();
@@ -160,6 +174,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
     clearUpstream: [conf.tier_header],
     upstreamFor: {},
     recentChecks: { byPrefix: {}, size: 0 },
+    calendar: prepareCalendar(conf),
   };
   for (const name in conf.tiers) {
     const headers: { [name: string]: string } = {};

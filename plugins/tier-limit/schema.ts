@@ -7,6 +7,7 @@ import { parseCidr } from "../core/cidr";
 import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
+import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
 import { costFrom } from "./cost";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
@@ -27,8 +28,10 @@ const windowLimits = record({
     second: windowLimit("second"),
     minute: windowLimit("minute"),
     hour: windowLimit("hour"),
-    day: windowLimit("day"),
-    month: windowLimit("month (calendar month, UTC)"),
+    day: windowLimit("day (from midnight, UTC or timezone)"),
+    week: windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+    month: windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+    year: windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)"),
   },
   check: (limits) => {
     for (const window of WINDOW_NAMES) if (limits[window] !== undefined) return undefined;
@@ -174,6 +177,7 @@ export const tierLimitSchema = record({
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    ...CALENDAR_FIELDS,
   },
   check: (conf) => {
     for (const field of ["default_tier", "anonymous_tier"]) {
@@ -208,7 +212,7 @@ export const tierLimitSchema = record({
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === undefined || redisConf.cluster_nodes.length === 0)) {
       return "redis.cluster_nodes: at least one node is required for policy redis-cluster";
     }
-    return undefined;
+    return calendarProblem(conf);
   },
 });
 

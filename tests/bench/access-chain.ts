@@ -32,6 +32,7 @@ import {
   handwrittenTierLimit,
   keyAuth,
   tierLimit,
+  tierLimitQuota,
 } from "./plugins.ts";
 
 /** One scenario's figures: CPU µs per run (median and all repeats) and bytes one run allocates. */
@@ -45,6 +46,7 @@ export interface AccessChainResult {
 const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "key-auth": () => [keyAuth],
   "tier-limit-local": () => [keyAuth, tierLimit()],
+  "tier-limit-quota": () => [keyAuth, tierLimitQuota()],
   "handwritten-lua": () => [keyAuth, handwrittenTierLimit],
   "entitlement-check-floor": () => [keyAuth, entitlementCheckFloor],
   "entitlement-check-cached": (url) => [keyAuth, entitlementCheck(url)],

@@ -12,7 +12,8 @@ import { REPO_ROOT } from "../runtime/nginx.ts";
 /** The one consumer every authenticated benchmark request comes from. */
 export const BENCH_CONSUMER = {
   username: "bench-user",
-  tags: ["tier:premium"],
+  // billing_anchor: read by tier-limit-quota only (anchor_sources consumer).
+  tags: ["tier:premium", "billing_anchor:2026-01-31T09:30:00Z"],
   keyauth_credentials: [{ key: "bench-key" }],
 };
 export const BENCH_API_KEY = "bench-key";
@@ -33,6 +34,20 @@ export const keyAuth = { name: "key-auth", config: { key_names: ["apikey"] } };
 const tiers = { premium: { limits: { GET: { second: 1_000_000, minute: 100_000_000 } } } };
 
 export const tierLimit = (extra: object = {}): object => ({ name: "tier-limit", config: { tiers, ...extra } });
+
+/**
+ * tierLimit's per-second limit with a monthly quota instead of the minute window: the month
+ * runs from the consumer's billing anchor on New York's clock. High enough to admit every
+ * request, as tierLimit's.
+ */
+export const tierLimitQuota = (): object => ({
+  name: "tier-limit",
+  config: {
+    tiers: { premium: { limits: { GET: { second: 1_000_000, month: 1_000_000_000 } } } },
+    timezone: "America/New_York",
+    anchor_sources: ["consumer"],
+  },
+});
 
 /** The hand-written Lua equivalent of tier-limit's local policy (not shipped; see its header). */
 export const handwrittenTierLimit = { name: "handwritten-tier-limit", config: { tiers } };

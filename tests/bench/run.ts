@@ -44,6 +44,7 @@ import {
   handwrittenTierLimit,
   keyAuth,
   tierLimit,
+  tierLimitQuota,
 } from "./plugins.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -198,6 +199,11 @@ const SCENARIOS: Scenario[] = [
     ]),
     "redis-server",
     (env) => env.redis.pid(),
+  ),
+  kongScenario(
+    "tier-limit-quota",
+    "tier-limit-local's config with a monthly quota on the consumer's billing anchor (tag billing_anchor) in America/New_York, beside the per-second burst limit",
+    () => [keyAuth, tierLimitQuota()],
   ),
   {
     // The echo upstream answers X-Usage-Units: 3 (asked by the request header, which adds
@@ -619,7 +625,8 @@ function ownCostRows(results: Result[]): string[] {
   const rows: string[] = [];
   for (const r of results) {
     if (r.scenario === "no-plugin" || r.scenario === "nginx-limit-req") continue;
-    const base = r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : "key-auth";
+    // tier-limit-quota is tier-limit-local plus the calendar: its own cost is over that row.
+    const base = r.scenario === "tier-limit-quota" && cpu.has("tier-limit-local") ? "tier-limit-local" : r.scenario === "key-auth" || r.scenario === "kafka-usage" ? "no-plugin" : "key-auth";
     const baseCpu = cpu.get(base);
     if (baseCpu === undefined) continue;
     const perWorker = spreadOf(r.workers.map((w) => w.gateway_cpu_us_per_request - baseCpu), 1);

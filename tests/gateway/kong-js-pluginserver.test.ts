@@ -172,6 +172,33 @@ onHosts("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
     }
   });
 
+  it("a monthly quota on the consumer's billing anchor, on a zone read from /usr/share/zoneinfo with fs", async () => {
+    const config = {
+      algorithm: "fixed",
+      timezone: "Australia/Lord_Howe",
+      anchor_sources: ["consumer"],
+      tiers: { free: { limits: { GET: { month: 1 } } } },
+    };
+    const started = (await client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(config) })) as { Id: number };
+    // An anchor an hour from now: the period holding now runs back from it, and ends at it.
+    const anchorAt = Math.floor(Date.now() / 1000) + 3600;
+    const anchored = (): FakeRequest => {
+      const request = freshRequest("GET", "free");
+      request.consumer!.tags.push(`billing_anchor:${new Date(anchorAt * 1000).toISOString()}`);
+      return request;
+    };
+    expect((await runAccess(client, started.Id, anchored())).exit).toBeUndefined();
+    const limited = await runAccess(client, started.Id, anchored());
+    expect(limited.exit?.status).toBe(429);
+    expect(limited.exit?.body).toMatchObject({ window: "month", limit: 1 });
+    const wait = Number(limited.exit?.headers["Retry-After"]);
+    expect(Math.abs(wait - (anchorAt - Date.now() / 1000))).toBeLessThanOrEqual(2);
+
+    await expect(
+      client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify({ ...config, timezone: "Europe/Atlantis" }) }),
+    ).rejects.toThrow("config.timezone: unknown time zone 'Europe/Atlantis'");
+  });
+
   it("rejects an invalid config when Kong starts the instance, naming the field", async () => {
     const bad = { tiers: { free: { limits: { GET: { minute: -5 } } } } };
     await expect(

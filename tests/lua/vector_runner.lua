@@ -47,6 +47,10 @@ function runner.resolve_args(args)
   for i, arg in ipairs(args) do
     if type(arg) == "table" and arg["$ref"] ~= nil then
       out[i] = runner.resolve_export(arg["$ref"])
+    elseif type(arg) == "table" and arg["$platform"] ~= nil then
+      -- The runtime's own primitives the hosts hand the pure code (HMAC, JSON).
+      assert(arg["$platform"] == "webhook", "unknown platform '" .. tostring(arg["$platform"]) .. "'")
+      out[i] = require("tollgate.io.lua.webhook_platform").LUA_WEBHOOK_PLATFORM
     elseif type(arg) == "table" and arg["$config"] ~= nil then
       out[i] = validated_config(arg)
     else

@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecordSpec } from "../../plugins/core/schema.ts";
 import { validateConfig } from "../../plugins/core/validate.ts";
+import { NODE_WEBHOOK_PLATFORM } from "../../plugins/io/node/webhook-platform.ts";
+// Zone files (tier-limit's timezone) are read with fs here, as the kong-pdk host does.
+import "../../plugins/io/node/zoneinfo.ts";
 
 const VECTORS_DIR = join(import.meta.dirname, "../vectors");
 const PLUGINS_DIR = join(import.meta.dirname, "../../plugins");
@@ -41,10 +44,17 @@ async function validatedConfig(arg: { $config: string; value: unknown }): Promis
   return config;
 }
 
+/** `{"$platform": "webhook"}`: the runtime's own primitives (HMAC, JSON) that the hosts hand the pure code. */
+function platform(name: string): unknown {
+  if (name === "webhook") return NODE_WEBHOOK_PLATFORM;
+  throw new Error(`unknown platform '${name}'`);
+}
+
 async function resolveArgs(args: unknown[]): Promise<unknown[]> {
   return Promise.all(
     args.map(async (arg) => {
       if (typeof arg === "object" && arg !== null && "$ref" in arg) return resolveExport(String(arg.$ref));
+      if (typeof arg === "object" && arg !== null && "$platform" in arg) return platform(String(arg.$platform));
       if (typeof arg === "object" && arg !== null && "$config" in arg) return validatedConfig(arg as { $config: string; value: unknown });
       return structuredClone(arg);
     }),

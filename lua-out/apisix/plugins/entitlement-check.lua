@@ -6,6 +6,8 @@ local applyApisixOutcome = ____adapter.applyApisixOutcome
 local toJsonSchema = ____adapter.toJsonSchema
 local ____cache = require("tollgate.io.lua.cache")
 local invalidateSubject = ____cache.invalidateSubject
+local ____webhook = require("tollgate.entitlement_check.lua.webhook")
+local webhookResponse = ____webhook.webhookResponse
 local ____access = require("tollgate.entitlement_check.lua.access")
 local entitlementAccess = ____access.entitlementAccess
 local entitlementNeeds = ____access.entitlementNeeds
@@ -16,13 +18,19 @@ local ENTITLEMENT_CHECK_NAME = ____meta.ENTITLEMENT_CHECK_NAME
 local ENTITLEMENT_CHECK_VERSION = ____meta.ENTITLEMENT_CHECK_VERSION
 local ____schema = require("tollgate.entitlement_check.schema")
 local entitlementCheckSchema = ____schema.entitlementCheckSchema
+local core = require("apisix.core")
 local schema = toJsonSchema(entitlementCheckSchema)
 local function check_schema(conf)
-    -- plugins/entitlement-check/apisix.ts:15
+    -- plugins/entitlement-check/apisix.ts:17
     return apisixCheckSchema(schema, entitlementCheckSchema, conf)
 end
 local function access(conf, ctx)
-    -- plugins/entitlement-check/apisix.ts:19
+    -- plugins/entitlement-check/apisix.ts:21
+    if conf.webhook ~= nil then
+        local status, body = webhookResponse(conf)
+        core.response.set_header("Content-Type", "application/json")
+        return status, body
+    end
     local outcome = rememberedEntitlement(conf, ctx.consumer) or entitlementAccess(
         conf,
         apisixRequestFacts(
@@ -42,7 +50,7 @@ end
 -- about `subject` in this APISIX node, all workers. Answers 204. The subject is read
 -- from the uri public-api matched (ctx.var.uri), as apisix/api_router.lua does.
 local function invalidate(ctx)
-    -- plugins/entitlement-check/apisix.ts:32
+    -- plugins/entitlement-check/apisix.ts:40
     local uri = ctx.var.uri or ""
     local subject = string.match(uri, "/cache/([^/]+)$")
     if subject == nil then
@@ -58,7 +66,7 @@ local function invalidate(ctx)
     return 204, nil
 end
 local function api()
-    -- plugins/entitlement-check/apisix.ts:41
+    -- plugins/entitlement-check/apisix.ts:49
     return {{methods = {"DELETE"}, uri = "/apisix/plugin/entitlement-check/cache/*", handler = invalidate}}
 end
 local ____exports = {

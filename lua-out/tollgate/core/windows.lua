@@ -6,11 +6,13 @@ ____exports.WINDOW_NAMES = {
     "minute",
     "hour",
     "day",
-    "month"
+    "week",
+    "month",
+    "year"
 }
---- Length in seconds of a fixed-length window; 0 for month, whose length varies.
+--- Length in seconds of a window of fixed length from the epoch; 0 for week, month and year (calendar-aligned).
 function ____exports.fixedWindowLength(name)
-    -- plugins/core/windows.ts:16
+    -- plugins/core/windows.ts:18
     if name == "second" then
         return 1
     end
@@ -27,7 +29,7 @@ function ____exports.fixedWindowLength(name)
 end
 --- Days since 1970-01-01 of a civil date (proleptic Gregorian); month 1–12.
 function ____exports.daysFromCivil(year, month, day)
-    -- plugins/core/windows.ts:32
+    -- plugins/core/windows.ts:34
     local y = month <= 2 and year - 1 or year
     local era = math.floor(y / 400)
     local yearOfEra = y - era * 400
@@ -38,7 +40,7 @@ function ____exports.daysFromCivil(year, month, day)
 end
 --- Civil year and month (1–12) of a day count since 1970-01-01.
 function ____exports.civilFromDays(days)
-    -- plugins/core/windows.ts:43
+    -- plugins/core/windows.ts:45
     local z = days + 719468
     local era = math.floor(z / 146097)
     local dayOfEra = z - era * 146097
@@ -51,12 +53,25 @@ function ____exports.civilFromDays(days)
 end
 --- The window of kind `name` that contains `now` (epoch seconds, fractions allowed).
 function ____exports.windowBounds(name, now)
-    -- plugins/core/windows.ts:58
+    -- plugins/core/windows.ts:60
     local second = math.floor(now)
-    if name == "month" then
+    if name == "week" then
+        local days = math.floor(second / 86400)
+        local start = (days - ((days + 3) % 7 + 7) % 7) * 86400
+        return {start = start, ["end"] = start + 7 * 86400}
+    end
+    if name == "year" then
         local ____exports_civilFromDays_result_0 = ____exports.civilFromDays(math.floor(second / 86400))
         local year = ____exports_civilFromDays_result_0.year
-        local month = ____exports_civilFromDays_result_0.month
+        return {
+            start = ____exports.daysFromCivil(year, 1, 1) * 86400,
+            ["end"] = ____exports.daysFromCivil(year + 1, 1, 1) * 86400
+        }
+    end
+    if name == "month" then
+        local ____exports_civilFromDays_result_1 = ____exports.civilFromDays(math.floor(second / 86400))
+        local year = ____exports_civilFromDays_result_1.year
+        local month = ____exports_civilFromDays_result_1.month
         local start = ____exports.daysFromCivil(year, month, 1) * 86400
         local ____end = month == 12 and ____exports.daysFromCivil(year + 1, 1, 1) * 86400 or ____exports.daysFromCivil(year, month + 1, 1) * 86400
         return {start = start, ["end"] = ____end}

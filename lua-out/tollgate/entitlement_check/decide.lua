@@ -133,7 +133,7 @@ function fromSource(conf, facts, consumer, source)
     return subject ~= nil and subject ~= "" and FETCH or nil
 end
 function passesOf(prepared, plan)
-    -- plugins/entitlement-check/decide.ts:354
+    -- plugins/entitlement-check/decide.ts:365
     local byStatus = prepared.passByPlan[plan]
     if byStatus == nil then
         byStatus = {}
@@ -277,9 +277,12 @@ local function forbidden(conf, prepared, facts, plan, feature, message)
     end
     return {clearUpstream = prepared.clearUpstream, rejection = {status = 403, body = body, headers = {}}, plan = plan}
 end
-local function paymentRequired(conf, prepared, subscription, message)
+local function paymentRequired(conf, prepared, subscription, message, feature)
     -- plugins/entitlement-check/decide.ts:241
     local body = {error = "payment_required", message = message, status = subscription.status}
+    if feature ~= nil then
+        body.feature = feature
+    end
     if subscription.plan ~= nil then
         body.plan = subscription.plan
     end
@@ -290,15 +293,15 @@ local function paymentRequired(conf, prepared, subscription, message)
 end
 --- Why a subscription is not in good standing at `now`, or undefined when it is.
 function ____exports.lapse(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:249
+    -- plugins/entitlement-check/decide.ts:250
     do
-        local ____switch69 = subscription.status
-        local ____cond69 = ____switch69 == "active" or ____switch69 == "trialing"
-        if ____cond69 then
+        local ____switch70 = subscription.status
+        local ____cond70 = ____switch70 == "active" or ____switch70 == "trialing"
+        if ____cond70 then
             return nil
         end
-        ____cond69 = ____cond69 or ____switch69 == "past_due"
-        if ____cond69 then
+        ____cond70 = ____cond70 or ____switch70 == "past_due"
+        if ____cond70 then
             do
                 local ____end = subscription.period_end
                 if ____end == nil or now <= ____end + conf.grace_period then
@@ -307,12 +310,12 @@ function ____exports.lapse(conf, subscription, now)
                 return "The subscription is past due and its grace period has ended"
             end
         end
-        ____cond69 = ____cond69 or ____switch69 == "paused"
-        if ____cond69 then
+        ____cond70 = ____cond70 or ____switch70 == "paused"
+        if ____cond70 then
             return "The subscription is paused"
         end
-        ____cond69 = ____cond69 or ____switch69 == "canceled"
-        if ____cond69 then
+        ____cond70 = ____cond70 or ____switch70 == "canceled"
+        if ____cond70 then
             return "The subscription is canceled"
         end
         do
@@ -323,7 +326,7 @@ end
 --- Until when (seconds, like `now`) lapse() keeps the answer it gives at `now`: the end
 -- of a past_due grace period still running; undefined for ever (a status does not age).
 function ____exports.lapseKeptUntil(conf, subscription, now)
-    -- plugins/entitlement-check/decide.ts:272
+    -- plugins/entitlement-check/decide.ts:273
     local ____end = subscription.period_end
     if subscription.status ~= "past_due" or ____end == nil then
         return nil
@@ -332,7 +335,7 @@ function ____exports.lapseKeptUntil(conf, subscription, now)
     return now <= graceEnd and graceEnd or nil
 end
 local function joinSorted(features)
-    -- plugins/entitlement-check/decide.ts:279
+    -- plugins/entitlement-check/decide.ts:280
     local list = {}
     for feature in pairs(features) do
         list[#list + 1] = feature
@@ -341,9 +344,24 @@ local function joinSorted(features)
     return table.concat(list, ",")
 end
 local UNAVAILABLE_RETRY_AFTER = tostring(FAILURE_BACKOFF_S)
+--- The first of `required` that is in `list`, or undefined.
+local function firstRequired(list, required)
+    -- plugins/entitlement-check/decide.ts:290
+    if required == nil then
+        return nil
+    end
+    for ____, wanted in ipairs(required) do
+        for ____, item in ipairs(list) do
+            if item == wanted then
+                return wanted
+            end
+        end
+    end
+    return nil
+end
 --- The decision for a request, given what is known about the caller's subscription.
 function ____exports.decideEntitlement(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:289
+    -- plugins/entitlement-check/decide.ts:297
     local prepared = ____exports.prepare(conf)
     if lookup.kind == "unknown" then
         if conf.fail_open then
@@ -370,6 +388,22 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
     if lapsed ~= nil then
         return paymentRequired(conf, prepared, subscription, lapsed)
     end
+    local ____temp_6
+    if subscription.exhausted == nil then
+        ____temp_6 = nil
+    else
+        ____temp_6 = firstRequired(subscription.exhausted, conf.required_features)
+    end
+    local spent = ____temp_6
+    if spent ~= nil then
+        return paymentRequired(
+            conf,
+            prepared,
+            subscription,
+            "The feature '" .. spent .. "' has no balance left",
+            spent
+        )
+    end
     local planName = subscription.plan
     local extras = subscription.features
     local features
@@ -385,13 +419,13 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
         if planName == nil and extras ~= nil then
             planName = inferPlan(prepared, features)
         end
-        local ____temp_6
+        local ____temp_7
         if planName ~= nil then
-            ____temp_6 = prepared.plans[planName]
+            ____temp_7 = prepared.plans[planName]
         else
-            ____temp_6 = nil
+            ____temp_7 = nil
         end
-        plan = ____temp_6
+        plan = ____temp_7
         if plan ~= nil then
             for ____, feature in ipairs(plan.features) do
                 features[feature] = true
@@ -457,7 +491,7 @@ function ____exports.decideEntitlement(conf, facts, lookup, now)
 end
 --- The whole decision for one request, with `lookup` standing for the service's answer (vectors).
 function ____exports.evaluate(conf, facts, lookup, now)
-    -- plugins/entitlement-check/decide.ts:364
+    -- plugins/entitlement-check/decide.ts:375
     local plan = ____exports.planSubscription(conf, facts)
     if plan.kind == "reject" then
         return {

@@ -27,6 +27,8 @@ ____exports.SUBSCRIPTION_STATUSES = {
     "unpaid",
     "incomplete"
 }
+--- The contracts the remote service may speak (subscription.ts, openmeter.ts).
+____exports.SERVICE_FORMATS = {"tollgate", "stripe", "openmeter"}
 ____exports.ROUTE_METHODS = {
     "GET",
     "HEAD",
@@ -80,7 +82,7 @@ local service = record({
         {url = ____string({description = "Base URL, http:// or https:// (e.g. https://billing.internal/entitlements).", minLength = 8})},
         TLS_FIELDS,
         {
-            format = ____string({description = "Response contract: tollgate ({plan, status, current_period_end, features}) or stripe (the active-entitlements list; plan inferred from features).", oneOf = {"tollgate", "stripe"}, default = "tollgate"}),
+            format = ____string({description = "Response contract: tollgate ({plan, status, current_period_end, features}), stripe (the active-entitlements list; plan inferred from features) or openmeter (OpenMeter's entitlement value API, one call per required feature; see openmeter.ts).", oneOf = ____exports.SERVICE_FORMATS, default = "tollgate"}),
             subject = ____string({description = "Which consumer field names the subject in the URL: username, custom_id or id (APISIX: username for all).", oneOf = {"username", "custom_id", "id"}, default = "username"}),
             auth_header = ____string({description = "Header sent with every call (e.g. Authorization).", minLength = 1}),
             auth_value = ____string({description = "Its value (e.g. Bearer sk_…). Never logged.", minLength = 1, referenceable = true}),
@@ -105,6 +107,15 @@ local cache = record({
         lock_timeout_ms = integer({description = "How long a request waits for another worker's fetch of the same subject before fetching itself.", default = 1000, min = 1, max = 60000})
     }
 })
+local webhook = record({
+    description = "Makes this route a billing webhook receiver: signed events drop (or, provider tollgate, set) cached answers, and nothing goes upstream. See docs/plugins/entitlement-check.md.",
+    fields = {
+        provider = ____string({description = "Who signs the events: stripe (Stripe-Signature) or tollgate (Tollgate-Signature, tollgate's own contract).", required = true, oneOf = {"stripe", "tollgate"}}),
+        secret = ____string({description = "The signing secret (Stripe: the endpoint's whsec_…). Never logged.", required = true, minLength = 8, referenceable = true}),
+        tolerance = integer({description = "Seconds a signature's timestamp may be away from now (either way); event ids are remembered that long to refuse replays.", default = 300, min = 1, max = 86400}),
+        max_body_bytes = integer({description = "Largest event body accepted (by Content-Length and by bytes read).", default = 262144, min = 1024, max = 16777216})
+    }
+})
 ____exports.entitlementCheckSchema = record({
     description = "Plan and subscription-status gating.",
     fields = {
@@ -127,6 +138,7 @@ ____exports.entitlementCheckSchema = record({
         }),
         service = service,
         cache = cache,
+        webhook = webhook,
         required_features = array({
             description = "Features this route or service requires (all of them).",
             elements = ____string({description = "Feature.", minLength = 1})
@@ -144,7 +156,7 @@ ____exports.entitlementCheckSchema = record({
         error_log_interval = integer({description = "Seconds between two error-log lines about a failing service.", default = 60, min = 1, max = 86400})
     },
     check = function(conf)
-        -- plugins/entitlement-check/schema.ts:175
+        -- plugins/entitlement-check/schema.ts:199
         local problem = catalogProblem(conf.plans)
         if problem ~= nil then
             return problem
@@ -178,6 +190,9 @@ ____exports.entitlementCheckSchema = record({
                 end
                 if parseHttpUrl(url) == nil then
                     return "service.url: must be http[s]://host[:port][/path]"
+                end
+                if conf.service.format == "openmeter" and conf.required_features == nil then
+                    return "required_features: required when service.format is openmeter (the features OpenMeter is asked about)"
                 end
             end
         end

@@ -8,7 +8,7 @@ local isObject = ____values.isObject
 local ____schema = require("tollgate.entitlement_check.schema")
 local SUBSCRIPTION_STATUSES = ____schema.SUBSCRIPTION_STATUSES
 local function knownStatus(status)
-    -- plugins/entitlement-check/subscription.ts:43
+    -- plugins/entitlement-check/subscription.ts:45
     for ____, s in ipairs(SUBSCRIPTION_STATUSES) do
         if s == status then
             return true
@@ -17,7 +17,7 @@ local function knownStatus(status)
     return false
 end
 local function stringList(value)
-    -- plugins/entitlement-check/subscription.ts:48
+    -- plugins/entitlement-check/subscription.ts:50
     if not isList(value) then
         return nil
     end
@@ -31,7 +31,7 @@ local function stringList(value)
     return out
 end
 local function fromTollgate(body)
-    -- plugins/entitlement-check/subscription.ts:58
+    -- plugins/entitlement-check/subscription.ts:60
     if not isObject(body) then
         return {kind = "unknown", reason = "response body is not a JSON object"}
     end
@@ -70,7 +70,7 @@ local function fromTollgate(body)
     return {kind = "found", subscription = subscription}
 end
 local function fromStripe(body)
-    -- plugins/entitlement-check/subscription.ts:78
+    -- plugins/entitlement-check/subscription.ts:80
     if not isObject(body) or body.object ~= "list" then
         return {kind = "unknown", reason = "not a Stripe list object"}
     end
@@ -98,7 +98,7 @@ local function fromStripe(body)
 end
 --- Maps an HTTP status and decoded JSON body (undefined or null when it was not JSON) to a lookup.
 function ____exports.mapServiceResponse(format, httpStatus, body)
-    -- plugins/entitlement-check/subscription.ts:98
+    -- plugins/entitlement-check/subscription.ts:100
     if httpStatus == 404 then
         return {kind = "none"}
     end

@@ -5,16 +5,20 @@ local __TS__New = ____lualib.__TS__New
 local ____exports = {}
 local ____counter = require("tollgate.io.counter")
 local counterTtl = ____counter.counterTtl
+local ____calendar = require("tollgate.core.calendar")
+local calendarBounds = ____calendar.calendarBounds
+local isCalendarWindow = ____calendar.isCalendarWindow
+local longestPeriod = ____calendar.longestPeriod
 local ____windows = require("tollgate.core.windows")
 local fixedWindowLength = ____windows.fixedWindowLength
-local windowBounds = ____windows.windowBounds
+local ____anchor = require("tollgate.tier_limit.anchor")
+local callerAnchor = ____anchor.callerAnchor
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____resolve = require("tollgate.tier_limit.resolve")
 local counterScope = ____resolve.counterScope
 local counterSubject = ____resolve.counterSubject
 local resolveTier = ____resolve.resolveTier
-local MONTH_MAX_SECONDS = 31 * 86400
 --- The weight of the previous window's count at `now`: 1 - the elapsed fraction of the
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
@@ -29,14 +33,15 @@ local function reject(status, ____error, message)
     -- plugins/tier-limit/decide.ts:72
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
-local function check(prepared, keyPrefix, sliding, now)
+local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
     -- plugins/tier-limit/decide.ts:76
     local window = prepared.window
     local start
     local ____end
     local fixedLength = fixedWindowLength(window)
-    if fixedLength == 0 then
-        local bounds = windowBounds(window, now)
+    local onCalendar = fixedLength == 0 or calendar.zone ~= nil and isCalendarWindow(window)
+    if onCalendar then
+        local bounds = calendarBounds(calendar.zone, window, now, anchor)
         start = bounds.start
         ____end = bounds["end"]
     else
@@ -48,10 +53,10 @@ local function check(prepared, keyPrefix, sliding, now)
     local key = keyPrefix .. window .. ":" .. tostring(start)
     local previousKey = key
     if sliding then
-        local previousStart = window == "month" and windowBounds("month", start - 1).start or start - length
+        local previousStart = onCalendar and calendarBounds(calendar.zone, window, start - 1, anchor).start or start - length
         previousKey = keyPrefix .. window .. ":" .. tostring(previousStart)
     end
-    local nextLength = window == "month" and MONTH_MAX_SECONDS or length
+    local nextLength = onCalendar and longestPeriod(calendar.zone, window) or length
     return {
         key = key,
         previousKey = previousKey,
@@ -63,17 +68,16 @@ local function check(prepared, keyPrefix, sliding, now)
     }
 end
 local RECENT_CHECKS_MAX = 1024
-local function rememberedChecks(prepared, keyPrefix, now)
-    -- plugins/tier-limit/decide.ts:125
-    local checks = prepared.recentChecks.byPrefix[keyPrefix]
-    if checks == nil then
+local function rememberedChecks(prepared, keyPrefix, now, anchor)
+    -- plugins/tier-limit/decide.ts:129
+    local entry = prepared.recentChecks.byPrefix[keyPrefix]
+    if entry == nil then
         return nil
     end
-    local shortest = checks[1]
-    return now >= shortest.windowStart and now < shortest.resetAt and checks or nil
+    return now >= entry.from and now < entry["until"] and entry.anchor == anchor and entry.checks or nil
 end
-local function rememberChecks(prepared, keyPrefix, checks)
-    -- plugins/tier-limit/decide.ts:132
+local function rememberChecks(prepared, keyPrefix, checks, anchor)
+    -- plugins/tier-limit/decide.ts:135
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -82,11 +86,26 @@ local function rememberChecks(prepared, keyPrefix, checks)
         end
         recent.size = recent.size + 1
     end
-    recent.byPrefix[keyPrefix] = checks
+    local from = checks[1].windowStart
+    local ____until = checks[1].resetAt
+    do
+        local i = 1
+        while i < #checks do
+            local entry = checks[i + 1]
+            if entry.windowStart > from then
+                from = entry.windowStart
+            end
+            if entry.resetAt < ____until then
+                ____until = entry.resetAt
+            end
+            i = i + 1
+        end
+    end
+    recent.byPrefix[keyPrefix] = {checks = checks, from = from, ["until"] = ____until, anchor = anchor}
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:145
+    -- plugins/tier-limit/decide.ts:155
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -125,7 +144,9 @@ function ____exports.planAccess(conf, facts, now, prepared)
         }
     end
     local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
-    local remembered = rememberedChecks(prepared, keyPrefix, now)
+    local calendar = prepared.calendar
+    local anchor = callerAnchor(calendar, facts)
+    local remembered = rememberedChecks(prepared, keyPrefix, now, anchor)
     if remembered ~= nil then
         return {
             kind = "count",
@@ -139,19 +160,40 @@ function ____exports.planAccess(conf, facts, now, prepared)
     local sliding = conf.algorithm == "sliding"
     local count = #windows
     if count > 0 then
-        checks[#checks + 1] = check(windows[1], keyPrefix, sliding, now)
+        checks[#checks + 1] = check(
+            windows[1],
+            keyPrefix,
+            sliding,
+            now,
+            calendar,
+            anchor
+        )
     end
     if count > 1 then
-        checks[#checks + 1] = check(windows[2], keyPrefix, sliding, now)
+        checks[#checks + 1] = check(
+            windows[2],
+            keyPrefix,
+            sliding,
+            now,
+            calendar,
+            anchor
+        )
     end
     do
         local i = 2
         while i < count do
-            checks[#checks + 1] = check(windows[i + 1], keyPrefix, sliding, now)
+            checks[#checks + 1] = check(
+                windows[i + 1],
+                keyPrefix,
+                sliding,
+                now,
+                calendar,
+                anchor
+            )
             i = i + 1
         end
     end
-    rememberChecks(prepared, keyPrefix, checks)
+    rememberChecks(prepared, keyPrefix, checks, anchor)
     return {
         kind = "count",
         tier = tierName,
@@ -162,7 +204,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:187
+    -- plugins/tier-limit/decide.ts:199
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
     if weight == 0 or current > entry.spec.limit then
@@ -189,7 +231,7 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:215
+    -- plugins/tier-limit/decide.ts:227
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
@@ -210,7 +252,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:236
+    -- plugins/tier-limit/decide.ts:248
     if headers == nil then
         headers = {}
     end
@@ -300,7 +342,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:292
+    -- plugins/tier-limit/decide.ts:304
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -313,7 +355,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:313
+    -- plugins/tier-limit/decide.ts:325
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -335,7 +377,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:326
+    -- plugins/tier-limit/decide.ts:338
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

@@ -10,8 +10,10 @@ local ____log_2Dthrottle = require("tollgate.core.log_throttle")
 local LogThrottle = ____log_2Dthrottle.LogThrottle
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____anchor = require("tollgate.tier_limit.anchor")
+local prepareCalendar = ____anchor.prepareCalendar
 local function redisConnection(conf)
-    -- plugins/tier-limit/prepare.ts:58
+    -- plugins/tier-limit/prepare.ts:70
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -31,11 +33,13 @@ local HEADER_SUFFIX = {
     minute = "Minute",
     hour = "Hour",
     day = "Day",
-    month = "Month"
+    week = "Week",
+    month = "Month",
+    year = "Year"
 }
 local cache = __TS__New(WeakMap)
 local function prepareTiers(conf)
-    -- plugins/tier-limit/prepare.ts:77
+    -- plugins/tier-limit/prepare.ts:91
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -73,7 +77,7 @@ end
 -- and a client paced by it adds at most one waiting request per timeout. Policy local
 -- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
 local function unavailableRetryAfter(conf)
-    -- plugins/tier-limit/prepare.ts:112
+    -- plugins/tier-limit/prepare.ts:126
     if conf.policy == "local" then
         return 1
     end
@@ -83,7 +87,7 @@ local function unavailableRetryAfter(conf)
     )
 end
 local function hasSource(conf, wanted)
-    -- plugins/tier-limit/prepare.ts:117
+    -- plugins/tier-limit/prepare.ts:131
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -95,7 +99,7 @@ end
 -- configs sharing one Redis report its failure once per interval, and a second Redis
 -- that fails too is still reported.
 local function storeKind(conf)
-    -- plugins/tier-limit/prepare.ts:127
+    -- plugins/tier-limit/prepare.ts:141
     if conf.policy == "redis" then
         return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
     end
@@ -105,7 +109,7 @@ local function storeKind(conf)
     return "tier-limit:store:" .. conf.policy
 end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:133
+    -- plugins/tier-limit/prepare.ts:147
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -143,7 +147,8 @@ function ____exports.prepare(conf)
         redis = redisConnection(conf),
         clearUpstream = {conf.tier_header},
         upstreamFor = {},
-        recentChecks = {byPrefix = {}, size = 0}
+        recentChecks = {byPrefix = {}, size = 0},
+        calendar = prepareCalendar(conf)
     }
     for name in pairs(conf.tiers) do
         local headers = {}

@@ -15,6 +15,9 @@ local record = ____schema.record
 local ____string = ____schema.string
 local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
+local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
+local CALENDAR_FIELDS = ____calendar_2Dfields.CALENDAR_FIELDS
+local calendarProblem = ____calendar_2Dfields.calendarProblem
 local ____cost = require("tollgate.tier_limit.cost")
 local costFrom = ____cost.costFrom
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
@@ -32,7 +35,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:20
+    -- plugins/tier-limit/schema.ts:21
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -41,11 +44,13 @@ local windowLimits = record({
         second = windowLimit("second"),
         minute = windowLimit("minute"),
         hour = windowLimit("hour"),
-        day = windowLimit("day"),
-        month = windowLimit("month (calendar month, UTC)")
+        day = windowLimit("day (from midnight, UTC or timezone)"),
+        week = windowLimit("ISO week (from Monday midnight, UTC or timezone)"),
+        month = windowLimit("month (calendar month, UTC or timezone; or from the caller's billing anchor)"),
+        year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:33
+        -- plugins/tier-limit/schema.ts:36
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -65,7 +70,7 @@ local tier = record({
         })
     },
     check = function(value)
-        -- plugins/tier-limit/schema.ts:49
+        -- plugins/tier-limit/schema.ts:52
         if value.unlimited == true then
             return nil
         end
@@ -105,55 +110,58 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:93
+    -- plugins/tier-limit/schema.ts:96
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
 ____exports.tierLimitSchema = record({
     description = "Per-tier, per-method rate limits.",
-    fields = {
-        tiers = map({
-            description = "Tiers by name (free, premium, enterprise, …).",
-            required = true,
-            keys = ____string({description = "Tier name.", minLength = 1}),
-            values = tier
-        }),
-        tier_sources = array({
-            description = "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
-            elements = ____string({description = "A tier source.", oneOf = ____exports.TIER_SOURCES}),
-            default = {"consumer", "consumer_map", "jwt_claim"},
-            minLength = 1
-        }),
-        consumer_tiers = map({
-            description = "Tier by consumer username, id or custom_id (source consumer_map).",
-            keys = ____string({description = "Consumer.", minLength = 1}),
-            values = ____string({description = "Tier name.", minLength = 1})
-        }),
-        jwt_claim = ____string({description = "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).", default = "tier", minLength = 1}),
-        trusted_header = ____string({description = "Request header set by a trusted internal proxy that names the tier (source trusted_header).", minLength = 1}),
-        trusted_cidrs = array({
-            description = "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
-            elements = ____string({description = "CIDR.", minLength = 2})
-        }),
-        default_tier = ____string({description = "Tier of an identified caller (consumer) that no source names a tier for; unset: 403."}),
-        anonymous_tier = ____string({description = "Tier of a caller with no consumer; unset: 401."}),
-        limit_by = ____string({description = "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).", oneOf = {"consumer", "credential", "ip"}, default = "consumer"}),
-        counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
-        algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
-        cost = integer({description = "How much one request counts (with cost_from: the least it is charged).", default = 1, min = 1, max = 1000000}),
-        cost_from = costFrom,
-        policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
-        dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
-        redis = redis,
-        fault_tolerant = boolean({description = "When the counter store fails: true lets requests through, false answers 503.", default = true}),
-        error_log_interval = integer({description = "Seconds between two error-log lines about a failing store (each says how many failures).", default = 60, min = 1, max = 86400}),
-        tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
-        hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
-        error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
-        error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
-    },
+    fields = __TS__ObjectAssign(
+        {
+            tiers = map({
+                description = "Tiers by name (free, premium, enterprise, …).",
+                required = true,
+                keys = ____string({description = "Tier name.", minLength = 1}),
+                values = tier
+            }),
+            tier_sources = array({
+                description = "Where the tier comes from, first hit wins: consumer (Kong tag tier:<name>, APISIX label tier or consumer group), consumer_map, jwt_claim (a verified token only), trusted_header (only from trusted_cidrs).",
+                elements = ____string({description = "A tier source.", oneOf = ____exports.TIER_SOURCES}),
+                default = {"consumer", "consumer_map", "jwt_claim"},
+                minLength = 1
+            }),
+            consumer_tiers = map({
+                description = "Tier by consumer username, id or custom_id (source consumer_map).",
+                keys = ____string({description = "Consumer.", minLength = 1}),
+                values = ____string({description = "Tier name.", minLength = 1})
+            }),
+            jwt_claim = ____string({description = "Claim of the JWT verified by the gateway's jwt plugin that names the tier (source jwt_claim).", default = "tier", minLength = 1}),
+            trusted_header = ____string({description = "Request header set by a trusted internal proxy that names the tier (source trusted_header).", minLength = 1}),
+            trusted_cidrs = array({
+                description = "Client addresses allowed to set trusted_header (CIDR or address, IPv4/IPv6).",
+                elements = ____string({description = "CIDR.", minLength = 2})
+            }),
+            default_tier = ____string({description = "Tier of an identified caller (consumer) that no source names a tier for; unset: 403."}),
+            anonymous_tier = ____string({description = "Tier of a caller with no consumer; unset: 401."}),
+            limit_by = ____string({description = "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).", oneOf = {"consumer", "credential", "ip"}, default = "consumer"}),
+            counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
+            algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
+            cost = integer({description = "How much one request counts (with cost_from: the least it is charged).", default = 1, min = 1, max = 1000000}),
+            cost_from = costFrom,
+            policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
+            dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
+            redis = redis,
+            fault_tolerant = boolean({description = "When the counter store fails: true lets requests through, false answers 503.", default = true}),
+            error_log_interval = integer({description = "Seconds between two error-log lines about a failing store (each says how many failures).", default = 60, min = 1, max = 86400}),
+            tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
+            hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
+            error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
+            error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
+        },
+        CALENDAR_FIELDS
+    ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:178
+        -- plugins/tier-limit/schema.ts:182
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
@@ -203,7 +211,7 @@ ____exports.tierLimitSchema = record({
         if conf.policy == "redis-cluster" and (redisConf.cluster_nodes == nil or #redisConf.cluster_nodes == 0) then
             return "redis.cluster_nodes: at least one node is required for policy redis-cluster"
         end
-        return nil
+        return calendarProblem(conf)
     end
 })
 return ____exports

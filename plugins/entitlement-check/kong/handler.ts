@@ -5,6 +5,7 @@
  */
 import { applyKongOutcome, kongRequestFacts, type KongConfigIdentity } from "../../hosts/kong/adapter";
 import { entitlementAccess, entitlementNeeds, rememberedEntitlement } from "../lua/access";
+import { webhookResponse } from "../lua/webhook";
 import { ENTITLEMENT_CHECK_PRIORITY, ENTITLEMENT_CHECK_VERSION } from "../meta";
 import type { EntitlementCheckConfig } from "../schema";
 
@@ -12,6 +13,11 @@ const EntitlementCheckHandler = {
   PRIORITY: ENTITLEMENT_CHECK_PRIORITY,
   VERSION: ENTITLEMENT_CHECK_VERSION,
   access(this: unknown, conf: EntitlementCheckConfig & KongConfigIdentity): void {
+    // A webhook route answers billing events itself (lua/webhook.ts); nothing goes upstream.
+    if (conf.webhook !== undefined) {
+      const [status, body] = webhookResponse(conf);
+      return kong.response.exit(status, body);
+    }
     const consumer = kong.client.get_consumer();
     const remembered = rememberedEntitlement(conf, consumer);
     if (remembered !== undefined) return applyKongOutcome(remembered);

@@ -6,13 +6,14 @@
 import cjson = require("cjson.safe");
 import type { FactNeeds, RequestFacts } from "../../core/facts";
 import type { AccessOutcome } from "../../core/outcome";
-import { cacheEpoch, cachedGet, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
+import { cacheEpoch, cachedGet, storeAnswer, type CacheOptions, type Fetch, type Fetched } from "../../io/lua/cache";
 import { httpGet } from "../../io/lua/http";
 import { keepFor, newMemosByConfig, recallFor, type MemosByConfig } from "../../hosts/lua/consumer-memo";
 import { decideEntitlement, lapseKeptUntil, planSubscription, prepare, serviceSubject } from "../decide";
 import type { EntitlementCheckConfig } from "../schema";
 import { serviceRequest } from "../service-request";
 import { mapServiceResponse, type Lookup } from "../subscription";
+import { fromOpenMeter, openMeterPath, type ServiceAnswer } from "../openmeter";
 import { logGate } from "../../io/lua/log-gate";
 
 interface LuaService {
@@ -58,13 +59,27 @@ function newService(conf: EntitlementCheckConfig): LuaService {
   const s = conf.service;
   const request = serviceRequest(s);
   const format = s.format;
+  // OpenMeter is asked once per required feature (the schema requires them for it).
+  const features = format === "openmeter" ? (conf.required_features ?? []) : undefined;
   const fetch: Fetch = (subject: string): LuaMultiReturn<[Fetched | undefined, string | undefined]> => {
     // The schema refuses such a URL when the service source is on.
     if (request === undefined) return $multi(undefined, "service.url is not an http(s) URL");
-    const [response, err] = httpGet(request, `${request.target.basePath}/${ngx.escape_uri(subject)}`);
-    if (response === undefined) return $multi(undefined, err);
-    const [body] = cjson.decode(response.body);
-    const lookup = mapServiceResponse(format, response.status, body);
+    let lookup: Lookup;
+    if (features !== undefined) {
+      const answers: ServiceAnswer[] = [];
+      for (const feature of features) {
+        const [response, err] = httpGet(request, `${request.target.basePath}${openMeterPath(subject, feature, ngx.escape_uri)}`);
+        if (response === undefined) return $multi(undefined, err);
+        const [body] = cjson.decode(response.body);
+        answers.push({ status: response.status, body });
+      }
+      lookup = fromOpenMeter(features, answers);
+    } else {
+      const [response, err] = httpGet(request, `${request.target.basePath}/${ngx.escape_uri(subject)}`);
+      if (response === undefined) return $multi(undefined, err);
+      const [body] = cjson.decode(response.body);
+      lookup = mapServiceResponse(format, response.status, body);
+    }
     if (lookup.kind === "unknown") return $multi(undefined, lookup.reason);
     const [payload] = cjson.encode(lookup);
     return $multi({ payload: payload!, negative: lookup.kind === "none" }, undefined);
@@ -75,7 +90,8 @@ function newService(conf: EntitlementCheckConfig): LuaService {
       dict: c.dict,
       // Configs that reach the same service the same way share answers (and failures): the
       // same URL, credentials and TLS settings, client certificate included.
-      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""} ${s.ssl_verify} ${s.server_name ?? ""} ${s.client_cert ?? ""}`)}`,
+      // OpenMeter's answers depend on the features asked too.
+      namespace: `${ngx.crc32_long(`${format} ${s.url ?? ""} ${s.auth_value ?? ""} ${s.ssl_verify} ${s.server_name ?? ""} ${s.client_cert ?? ""}${features === undefined ? "" : ` ${features.join(",")}`}`)}`,
       lruSize: c.lru_size,
       ttl: c.ttl,
       negativeTtl: c.negative_ttl,
@@ -88,6 +104,16 @@ function newService(conf: EntitlementCheckConfig): LuaService {
   };
   services.set(conf, service);
   return service;
+}
+
+/**
+ * Makes `lookup` the cached answer about `subject` for configs that reach the service
+ * as `original` does (same URL, format, credentials, TLS: the cache namespace); all
+ * other cached answers about it are dropped. Signed webhooks (lua/webhook.ts).
+ */
+export function storeServiceAnswer(original: EntitlementCheckConfig, subject: string, lookup: Lookup): LuaMultiReturn<[boolean, string | undefined]> {
+  const [payload] = cjson.encode(lookup);
+  return storeAnswer(serviceFor(canonical(original)).cache, subject, { payload: payload!, negative: lookup.kind === "none" });
 }
 
 /** How many config tables, distinct contents and service clients this worker holds (diagnostics). */

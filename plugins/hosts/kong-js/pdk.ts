@@ -22,6 +22,8 @@ export interface KongJsPdk {
   request: {
     getMethod(): Promise<string>;
     getHeader(name: string): Promise<string | undefined | null>;
+    /** kong.request.get_raw_body: the body, and an error when it cannot be read; the RPC may hand back the pair or the body alone. */
+    getRawBody(): Promise<Buffer | string | [Buffer | string | null, string | null] | null>;
   };
   client: {
     getConsumer(): Promise<KongJsConsumer | undefined | null>;

@@ -248,6 +248,22 @@ export function invalidateSubject(dictName: string, subject: string): LuaMultiRe
   return $multi(true, undefined);
 }
 
+/**
+ * Makes `fetched` the answer about `subject` in the namespace of `options`, as if just
+ * fetched: every other cached answer about it is dropped first (invalidateSubject), so
+ * all workers read this one. For a signed webhook that carries the answer itself.
+ */
+export function storeAnswer(options: CacheOptions, subject: string, fetched: Fetched): LuaMultiReturn<[boolean, string | undefined]> {
+  const [dropped, dropErr] = invalidateSubject(options.dict, subject);
+  if (!dropped) return $multi(false, dropErr);
+  const dict = ngx.shared[options.dict]!;
+  const now = ngx.now();
+  const fresh = fetched.negative ? options.negativeTtl : options.ttl;
+  // Stored under the epoch the drop just made: readEntry serves it, and a fetch that began before is not.
+  const [ok, err] = dict.set(`c:${options.namespace}:${subject}`, encodeEntry(fetched, now, cacheEpoch(dict)), fresh + options.staleTtl);
+  return $multi(ok, ok ? undefined : err);
+}
+
 /** Entries in this worker's LRUs (for tests and diagnostics). */
 export function workerCacheSize(): number {
   let total = 0;

@@ -84,3 +84,13 @@ export function scramCrypto(hash: "SHA-256" | "SHA-512"): ScramCrypto | undefine
     },
   };
 }
+
+/** HMAC-SHA256 of `data` under `key` (raw bytes); undefined when libcrypto cannot be found. Webhook signatures. */
+export function hmacSha256(key: string, data: string): string | undefined {
+  lib ??= findLibCrypto();
+  const c = lib;
+  if (c === undefined) return undefined;
+  const out = ffi.new("unsigned char[32]");
+  if (c.HMAC(c.EVP_sha256(), key, key.length, data, data.length, out, undefined) === undefined) return undefined;
+  return ffi.string(out, 32);
+}

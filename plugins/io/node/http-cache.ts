@@ -85,6 +85,16 @@ export class NodeAnswerCache<T> {
     }
   }
 
+  /** Makes `value` the answer about `subject`, as if fetched at now(); a fetch in flight still stores its own when it ends. */
+  store(subject: string, value: T, negative: boolean, now: () => number): void {
+    const at = now();
+    const fresh = negative ? this.options.negativeTtl : this.options.ttl;
+    this.#entries.delete(subject);
+    this.#entries.set(subject, { value, fetchedAt: at, freshUntil: at + fresh, staleUntil: at + fresh + this.options.staleTtl });
+    this.#failures.delete(subject);
+    while (this.#entries.size > this.options.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
   /** Forgets `subject`: the next request fetches. */
   invalidate(subject: string): void {
     this.#entries.delete(subject);

@@ -82,7 +82,11 @@ return {
                 { client_key = { type = "string", len_min = 1, referenceable = true } },
                 { connect_timeout_ms = { type = "integer", default = 200, between = { 1, 60000 } } },
                 {
-                  format = { type = "string", default = "tollgate", one_of = { "tollgate", "stripe" } },
+                  format = {
+                    type = "string",
+                    default = "tollgate",
+                    one_of = { "tollgate", "stripe", "openmeter" },
+                  },
                 },
                 { keepalive_ms = { type = "integer", default = 60000, between = { 1, 3600000 } } },
                 {
@@ -142,6 +146,22 @@ return {
             },
           },
           { upgrade_url = { type = "string", len_min = 1 } },
+          {
+            webhook = {
+              type = "record",
+              fields = {
+                {
+                  max_body_bytes = { type = "integer", default = 262144, between = { 1024, 16777216 } },
+                },
+                {
+                  provider = { type = "string", required = true, one_of = { "stripe", "tollgate" } },
+                },
+                { secret = { type = "string", required = true, len_min = 8, referenceable = true } },
+                { tolerance = { type = "integer", default = 300, between = { 1, 86400 } } },
+              },
+              required = false,
+            },
+          },
         },
       },
     },

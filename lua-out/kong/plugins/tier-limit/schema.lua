@@ -16,7 +16,11 @@ return {
         type = "record",
         fields = {
           { algorithm = { type = "string", default = "sliding", one_of = { "sliding", "fixed" } } },
+          {
+            anchor_sources = { type = "array", elements = { type = "string", one_of = { "consumer", "config" } } },
+          },
           { anonymous_tier = { type = "string" } },
+          { billing_anchor = { type = "string", len_min = 1 } },
           {
             consumer_tiers = {
               type = "map",
@@ -117,6 +121,8 @@ return {
                           { minute = { type = "integer", between = { 0, 1000000000 } } },
                           { month = { type = "integer", between = { 0, 1000000000 } } },
                           { second = { type = "integer", between = { 0, 1000000000 } } },
+                          { week = { type = "integer", between = { 0, 1000000000 } } },
+                          { year = { type = "integer", between = { 0, 1000000000 } } },
                         },
                       },
                     },
@@ -126,6 +132,7 @@ return {
               },
             },
           },
+          { timezone = { type = "string", len_min = 1 } },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
         },

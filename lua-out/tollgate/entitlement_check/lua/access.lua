@@ -4,6 +4,7 @@ local newService, cjson, services
 local ____cache = require("tollgate.io.lua.cache")
 local cacheEpoch = ____cache.cacheEpoch
 local cachedGet = ____cache.cachedGet
+local storeAnswer = ____cache.storeAnswer
 local ____http = require("tollgate.io.lua.http")
 local httpGet = ____http.httpGet
 local ____consumer_2Dmemo = require("tollgate.hosts.lua.consumer_memo")
@@ -20,27 +21,48 @@ local ____service_2Drequest = require("tollgate.entitlement_check.service_reques
 local serviceRequest = ____service_2Drequest.serviceRequest
 local ____subscription = require("tollgate.entitlement_check.subscription")
 local mapServiceResponse = ____subscription.mapServiceResponse
+local ____openmeter = require("tollgate.entitlement_check.openmeter")
+local fromOpenMeter = ____openmeter.fromOpenMeter
+local openMeterPath = ____openmeter.openMeterPath
 local ____log_2Dgate = require("tollgate.io.lua.log_gate")
 local logGate = ____log_2Dgate.logGate
 function newService(conf)
-    -- plugins/entitlement-check/lua/access.ts:57
+    -- plugins/entitlement-check/lua/access.ts:58
     local s = conf.service
     local request = serviceRequest(s)
     local format = s.format
+    local features = format == "openmeter" and (conf.required_features or ({})) or nil
     local function fetch(subject)
-        -- plugins/entitlement-check/lua/access.ts:61
+        -- plugins/entitlement-check/lua/access.ts:64
         if request == nil then
             return nil, "service.url is not an http(s) URL"
         end
-        local response, err = httpGet(
-            request,
-            request.target.basePath .. "/" .. ngx.escape_uri(subject)
-        )
-        if response == nil then
-            return nil, err
+        local lookup
+        if features ~= nil then
+            local answers = {}
+            for ____, feature in ipairs(features) do
+                local response, err = httpGet(
+                    request,
+                    request.target.basePath .. openMeterPath(subject, feature, ngx.escape_uri)
+                )
+                if response == nil then
+                    return nil, err
+                end
+                local body = cjson.decode(response.body)
+                answers[#answers + 1] = {status = response.status, body = body}
+            end
+            lookup = fromOpenMeter(features, answers)
+        else
+            local response, err = httpGet(
+                request,
+                request.target.basePath .. "/" .. ngx.escape_uri(subject)
+            )
+            if response == nil then
+                return nil, err
+            end
+            local body = cjson.decode(response.body)
+            lookup = mapServiceResponse(format, response.status, body)
         end
-        local body = cjson.decode(response.body)
-        local lookup = mapServiceResponse(format, response.status, body)
         if lookup.kind == "unknown" then
             return nil, lookup.reason
         end
@@ -51,7 +73,7 @@ function newService(conf)
     local service = {
         cache = {
             dict = c.dict,
-            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or "") .. " " .. tostring(s.ssl_verify) .. " " .. (s.server_name or "") .. " " .. (s.client_cert or ""))),
+            namespace = tostring(ngx.crc32_long(format .. " " .. (s.url or "") .. " " .. (s.auth_value or "") .. " " .. tostring(s.ssl_verify) .. " " .. (s.server_name or "") .. " " .. (s.client_cert or "") .. (features == nil and "" or " " .. table.concat(features, ",")))),
             lruSize = c.lru_size,
             ttl = c.ttl,
             negativeTtl = c.negative_ttl,
@@ -73,7 +95,7 @@ services = setmetatable({}, {__mode = "k"})
 local canonicalByConfig = setmetatable({}, {__mode = "kv"})
 local canonicalByEncoding = setmetatable({}, {__mode = "v"})
 local function canonical(conf)
-    -- plugins/entitlement-check/lua/access.ts:34
+    -- plugins/entitlement-check/lua/access.ts:35
     local known = canonicalByConfig[conf]
     if known ~= nil then
         return known
@@ -96,17 +118,29 @@ local function canonical(conf)
     return first
 end
 local function decodeLookup(payload)
-    -- plugins/entitlement-check/lua/access.ts:47
+    -- plugins/entitlement-check/lua/access.ts:48
     local value = cjson.decode(payload)
     return type(value) == "table" and value or nil
 end
 local function serviceFor(conf)
-    -- plugins/entitlement-check/lua/access.ts:52
+    -- plugins/entitlement-check/lua/access.ts:53
     return services[conf] or newService(conf)
+end
+--- Makes `lookup` the cached answer about `subject` for configs that reach the service
+-- as `original` does (same URL, format, credentials, TLS: the cache namespace); all
+-- other cached answers about it are dropped. Signed webhooks (lua/webhook.ts).
+function ____exports.storeServiceAnswer(original, subject, lookup)
+    -- plugins/entitlement-check/lua/access.ts:114
+    local payload = cjson.encode(lookup)
+    return storeAnswer(
+        serviceFor(canonical(original)).cache,
+        subject,
+        {payload = payload, negative = lookup.kind == "none"}
+    )
 end
 --- How many config tables, distinct contents and service clients this worker holds (diagnostics).
 function ____exports.configStateSizes()
-    -- plugins/entitlement-check/lua/access.ts:94
+    -- plugins/entitlement-check/lua/access.ts:120
     local configs = 0
     local contents = 0
     local serviceCount = 0
@@ -123,14 +157,14 @@ function ____exports.configStateSizes()
 end
 --- Which optional request facts `conf` needs (adapters read only those).
 function ____exports.entitlementNeeds(conf)
-    -- plugins/entitlement-check/lua/access.ts:105
+    -- plugins/entitlement-check/lua/access.ts:131
     return prepare(canonical(conf)).needs
 end
 local decisions = newMemosByConfig()
 --- The decision remembered for this consumer under this config, when still good; else
 -- undefined (then call entitlementAccess). `consumer`: the host's consumer table.
 function ____exports.rememberedEntitlement(conf, consumer)
-    -- plugins/entitlement-check/lua/access.ts:135
+    -- plugins/entitlement-check/lua/access.ts:161
     local remembered = recallFor(decisions, conf, consumer)
     if remembered == nil or ngx.now() >= remembered["until"] then
         return nil
@@ -142,7 +176,7 @@ function ____exports.rememberedEntitlement(conf, consumer)
 end
 --- Keeps `outcome` for `consumer` (see rememberedEntitlement) until `until`, or less when a grace period ends sooner.
 local function remember(original, conf, consumer, outcome, lookup, ____until, epoch)
-    -- plugins/entitlement-check/lua/access.ts:143
+    -- plugins/entitlement-check/lua/access.ts:169
     if outcome.warning ~= nil then
         return
     end
@@ -176,7 +210,7 @@ end
 --- The decision for a request. `consumer`: the host's consumer table, under which the
 -- decision is remembered when it can be (see rememberedEntitlement).
 function ____exports.entitlementAccess(original, facts, consumer)
-    -- plugins/entitlement-check/lua/access.ts:165
+    -- plugins/entitlement-check/lua/access.ts:191
     local conf = canonical(original)
     local plan = planSubscription(conf, facts)
     if plan.kind == "reject" then

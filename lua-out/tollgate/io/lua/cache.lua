@@ -232,9 +232,39 @@ function ____exports.invalidateSubject(dictName, subject)
     end
     return true, nil
 end
+--- Makes `fetched` the answer about `subject` in the namespace of `options`, as if just
+-- fetched: every other cached answer about it is dropped first (invalidateSubject), so
+-- all workers read this one. For a signed webhook that carries the answer itself.
+function ____exports.storeAnswer(options, subject, fetched)
+    -- plugins/io/lua/cache.ts:256
+    local dropped, dropErr = ____exports.invalidateSubject(options.dict, subject)
+    if not dropped then
+        return false, dropErr
+    end
+    local dict = ngx.shared[options.dict]
+    local now = ngx.now()
+    local fresh = fetched.negative and options.negativeTtl or options.ttl
+    local ok, err = dict:set(
+        "c:" .. options.namespace .. ":" .. subject,
+        encodeEntry(
+            fetched,
+            now,
+            ____exports.cacheEpoch(dict)
+        ),
+        fresh + options.staleTtl
+    )
+    local ____ok_1 = ok
+    local ____ok_0
+    if ok then
+        ____ok_0 = nil
+    else
+        ____ok_0 = err
+    end
+    return ____ok_1, ____ok_0
+end
 --- Entries in this worker's LRUs (for tests and diagnostics).
 function ____exports.workerCacheSize()
-    -- plugins/io/lua/cache.ts:252
+    -- plugins/io/lua/cache.ts:268
     local total = 0
     for ____, cache in pairs(workerCaches) do
         total = total + cache.lru:count()

@@ -103,4 +103,28 @@ function ____exports.scramCrypto(hash)
         end
     }
 end
+--- HMAC-SHA256 of `data` under `key` (raw bytes); undefined when libcrypto cannot be found. Webhook signatures.
+function ____exports.hmacSha256(key, data)
+    -- plugins/io/lua/crypto.ts:89
+    if lib == nil then
+        lib = findLibCrypto()
+    end
+    local c = lib
+    if c == nil then
+        return nil
+    end
+    local out = ffi.new("unsigned char[32]")
+    if c.HMAC(
+        c.EVP_sha256(),
+        key,
+        #key,
+        data,
+        #data,
+        out,
+        nil
+    ) == nil then
+        return nil
+    end
+    return ffi.string(out, 32)
+end
 return ____exports
