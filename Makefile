@@ -1,5 +1,6 @@
 # tollgate — see README.md.
-#   make demo    build, then run the Kong-shaped playground with kong.yml (Ctrl-C stops it)
+#   make demo    build, then run the Kong-shaped playground with kong.yml (Ctrl-C stops it);
+#                CONFIG=<file> runs another example (a *.apisix.yaml on the APISIX-shaped host)
 #   make test    install what is missing, build, run every suite
 #   make test-gateways   the gateway suites against TOLLGATE_GATEWAY=hosts|installed|containers
 #                (docs/TESTING-GATEWAYS.md)
@@ -33,7 +34,7 @@ test-gateways: deps-test build
 	@bash scripts/test-gateways.sh $(ARGS)
 
 demo: deps-demo build
-	@npx --no-install tsx scripts/demo.ts
+	@npx --no-install tsx scripts/demo.ts $(CONFIG)
 
 bench: deps-bench build
 	@npx --no-install tsx tests/bench/run.ts

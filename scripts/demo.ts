@@ -8,6 +8,7 @@
  * The playground host is test infrastructure, not Kong: see tests/runtime/kong/.
  */
 import { join } from "node:path";
+import { loadStandaloneConfig, startApisixHost } from "../tests/runtime/apisix-host.ts";
 import { startEchoUpstream } from "../tests/runtime/echo-upstream.ts";
 import { kafkaClient, startKafka } from "../tests/runtime/kafka.ts";
 import { loadDeclarativeConfig, startKongHost } from "../tests/runtime/kong-host.ts";
@@ -15,18 +16,27 @@ import { REPO_ROOT } from "../tests/runtime/nginx.ts";
 
 const KAFKA_VERSION = "4.3.1";
 
+// `make demo CONFIG=<file>` runs another config: a *.apisix.yaml on the APISIX-shaped host.
+const file = process.argv[2] ?? "kong.yml";
+const apisix = file.endsWith(".apisix.yaml");
 const [upstream, broker] = await Promise.all([startEchoUpstream(), startKafka(KAFKA_VERSION)]);
-// kong.yml names a broker at 127.0.0.1:9092; the demo's broker listens on a free port.
-const config = loadDeclarativeConfig(join(REPO_ROOT, "kong.yml"));
+const config = apisix ? loadStandaloneConfig(join(REPO_ROOT, file)) : loadDeclarativeConfig(join(REPO_ROOT, file));
+// The examples name a broker at 127.0.0.1:9092; the demo's broker listens on a free port.
 let topic = "api-usage";
-for (const plugin of config.plugins ?? []) {
-  if (plugin.name !== "kafka-usage") continue;
-  const kafka = (plugin.config as { kafka: { brokers: string[]; topic: string } }).kafka;
-  kafka.brokers = [broker.bootstrap];
-  topic = kafka.topic;
+function pointKafkaAtDemoBroker(node: unknown): void {
+  if (node === null || typeof node !== "object") return;
+  const kafka = (node as { kafka?: { brokers?: string[]; topic?: string } }).kafka;
+  if (kafka?.brokers !== undefined && typeof kafka.topic === "string") {
+    kafka.brokers = [broker.bootstrap];
+    topic = kafka.topic;
+  }
+  for (const value of Object.values(node)) pointKafkaAtDemoBroker(value);
 }
+pointKafkaAtDemoBroker(config);
 await broker.createTopic(topic, 3);
-const gateway = await startKongHost({ config, upstreamUrl: upstream.url, workers: 2 });
+const gateway = apisix
+  ? await startApisixHost({ config: config as never, upstreamUrl: upstream.url, workers: 2 })
+  : await startKongHost({ config: config as never, upstreamUrl: upstream.url, workers: 2 });
 const url = gateway.url;
 
 // Every event kafka-usage publishes, one line each, as the billing side would read it.
@@ -37,11 +47,21 @@ await reader.run({
   eachMessage: async ({ partition, message }) => {
     const event = JSON.parse(message.value?.toString() ?? "{}") as { id: string; subject: string; time: string; data: Record<string, unknown> };
     const d = event.data;
-    console.log(`usage event  partition ${partition}  ${event.time}  subject=${event.subject}  ${String(d["method"])} ${String(d["path"])} → ${String(d["status"])}  tier=${String(d["tier"] ?? "-")}  id=${event.id}`);
+    console.log(`usage event  partition ${partition}  ${event.time}  subject=${event.subject}  ${String(d["method"])} ${String(d["path"])} → ${String(d["status"])}  tier=${String(d["tier"] ?? "-")}${d["overage"] === true ? `  overage=${String(d["overage_windows"])}` : ""}  id=${event.id}`);
   },
 });
 
-console.log(`
+if (file !== "kong.yml") {
+  console.log(`
+tollgate playground: ${file} on a ${apisix ? "APISIX" : "Kong"}-shaped nginx at ${url}
+(upstream: echo server at ${upstream.url}; Kafka ${KAFKA_VERSION} at ${broker.bootstrap}, topic ${topic}:
+ each request's usage event is printed here). Send requests with the keys the file names, e.g.
+  curl -si ${url}/orders -H 'apikey: <key>'
+
+Ctrl-C stops the gateway, the upstream and Kafka.
+`);
+} else {
+  console.log(`
 tollgate playground: kong.yml on a Kong-shaped nginx at ${url}
 (upstream: echo server at ${upstream.url}; it answers with the headers it received;
  Kafka ${KAFKA_VERSION} at ${broker.bootstrap}, topic ${topic}: each request's usage event is printed here)
@@ -74,6 +94,8 @@ Feature flags (feature-toggle on /beta): the beta is for paying tiers; the upstr
 
 Ctrl-C stops the gateway, the upstream and Kafka.
 `);
+
+}
 
 let stopping = false;
 async function stop(): Promise<void> {

@@ -26,6 +26,8 @@ interface ApisixCtx {
   tollgate_tier?: string;
   tollgate_plan?: string;
   tollgate_features?: string;
+  /** Windows of a request past a soft limit (tier-limit overage). */
+  tollgate_overage?: string;
   /** What tier-limit's cost_from charged (for kafka-usage), and its reading in progress. */
   tollgate_units?: number;
   tollgate_cost?: unknown;

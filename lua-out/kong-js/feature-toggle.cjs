@@ -27193,6 +27193,7 @@ async function applyKongJsOutcome(kong, outcome) {
   if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
+  if (outcome.overage !== void 0) await kong.ctx.shared.set("tollgate_overage", outcome.overage);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection2 = outcome.rejection;
   if (rejection2 !== void 0) {

@@ -19190,6 +19190,10 @@ function buildUsageEvent(conf, facts, nodeId) {
     features: facts.features,
     units: facts.units
   };
+  if (facts.overage !== void 0) {
+    data.overage = true;
+    data.overage_windows = facts.overage;
+  }
   const headers = facts.headers;
   if (headers !== void 0) {
     for (const _name in headers) {
@@ -19217,13 +19221,14 @@ function encodeUsageEvent(event) {
   const tier = d.tier === void 0 ? "" : `,"tier":"${escapedOften(d.tier)}"`;
   const plan = d.plan === void 0 ? "" : `,"plan":"${escapedOften(d.plan)}"`;
   const features = d.features === void 0 ? "" : `,"features":"${escapedOften(d.features)}"`;
+  const overage = d.overage === true ? `,"overage":true,"overage_windows":"${escapedOften(d.overage_windows ?? "")}"` : "";
   const units = d.units === void 0 ? "" : `,"units":${d.units}`;
   const headers = d.headers === void 0 ? "" : `,"headers":${headersJson(d.headers)}`;
   const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
   const id = unique ? event.id : escaped(event.id);
   const time = unique ? event.time : escaped(event.time);
   const path = unique ? d.path : escaped(d.path);
-  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${units}${headers}}}`;
+  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${units}${headers}}}`;
 }
 function entityJson(entity2) {
   if (entity2.id === void 0) return `{"name":"${escapedOften(entity2.name)}"}`;
@@ -19871,6 +19876,7 @@ var Plugin = class {
     facts.tier = stringOrUndefined(await kong.ctx.shared.get("tollgate_tier"));
     facts.plan = stringOrUndefined(await kong.ctx.shared.get("tollgate_plan"));
     facts.features = stringOrUndefined(await kong.ctx.shared.get("tollgate_features"));
+    if (facts.tier !== void 0) facts.overage = stringOrUndefined(await kong.ctx.shared.get("tollgate_overage"));
     this.#nodeId ??= await kong.node.getId();
     const event = buildUsageEvent(conf, facts, this.#nodeId);
     if (event === void 0) return;

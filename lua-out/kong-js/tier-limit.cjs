@@ -14353,6 +14353,7 @@ async function applyKongJsOutcome(kong, outcome) {
   if (outcome.tier !== void 0) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== void 0) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== void 0) await kong.ctx.shared.set("tollgate_features", outcome.features);
+  if (outcome.overage !== void 0) await kong.ctx.shared.set("tollgate_overage", outcome.overage);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== void 0) {
@@ -15264,6 +15265,154 @@ var LogThrottle = class {
   }
 };
 
+// plugins/tier-limit/group.ts
+var LIMIT_BY = ["consumer", "credential", "ip", "group"];
+var windowLimitByField = {
+  window_limit_by: map({
+    description: "Per window, whose requests share its counter, in place of limit_by: e.g. limit_by group with { second: consumer } gives each member its own burst limit within the organization's quota.",
+    keys: string2({ description: "A window.", oneOf: WINDOW_NAMES }),
+    values: string2({ description: "consumer, credential, ip or group.", oneOf: LIMIT_BY })
+  })
+};
+function consumerGroup(consumer, facts) {
+  const own = consumerAttribute(consumer, "group");
+  if (own !== void 0) return own;
+  if (facts.consumerGroup !== void 0) return facts.consumerGroup;
+  const group = consumer.group;
+  return group !== void 0 && group !== "" ? group : void 0;
+}
+function subjectBy(by, facts) {
+  const consumer = facts.consumer;
+  if (consumer !== void 0) {
+    if (by === "consumer") return `c:${consumer.id}`;
+    if (by === "credential" && facts.credentialId !== void 0) return `k:${facts.credentialId}`;
+    if (by === "credential") return `c:${consumer.id}`;
+    if (by === "group") {
+      const group = consumerGroup(consumer, facts);
+      return group === void 0 ? `c:${consumer.id}` : `g:${group}`;
+    }
+  }
+  return `ip:${facts.clientIp ?? "unknown"}`;
+}
+function counterLevels(conf) {
+  const used = [conf.limit_by];
+  const byWindow = conf.window_limit_by ?? {};
+  for (const window2 of WINDOW_NAMES) {
+    const by = byWindow[window2];
+    if (by !== void 0 && used.indexOf(by) === -1) used.push(by);
+  }
+  const tag = used.indexOf("group") !== -1 ? "group" : conf.limit_by;
+  const others = [];
+  for (const by of used) if (by !== tag) others.push(by);
+  return { tag, others };
+}
+function windowLevel(conf, levels, window2) {
+  const by = conf.window_limit_by?.[window2] ?? conf.limit_by;
+  return by === levels.tag ? void 0 : by;
+}
+function windowPrefix(keyPrefix, level, facts) {
+  return level === void 0 ? keyPrefix : `${keyPrefix}${subjectBy(level, facts)}:`;
+}
+function memoKey(keyPrefix, levels, facts) {
+  const others = levels.others;
+  if (others.length === 0) return keyPrefix;
+  let key = keyPrefix;
+  for (const level of others) key = `${key}|${subjectBy(level, facts)}`;
+  return key;
+}
+function organizationScope(scope) {
+  const at = scope.indexOf("&consumer");
+  const colon = scope.indexOf(":");
+  if (at === -1 || colon === -1 || at > colon) return scope;
+  let parts = 1;
+  for (let i = scope.indexOf("&"); i !== -1 && i < at; i = scope.indexOf("&", i + 1)) parts++;
+  let end = colon;
+  for (let i = 0; i < parts; i++) {
+    const next = scope.indexOf("&", end + 1);
+    if (next === -1) return `${scope.substring(0, at)}${scope.substring(colon)}`;
+    end = next;
+  }
+  return `${scope.substring(0, at)}${scope.substring(colon, end)}`;
+}
+
+// plugins/tier-limit/overage.ts
+var OVERAGE_UNCAPPED = 1e15;
+var MAX_OVERAGE = 1e9;
+var tierOverageFields = {
+  overage: array({
+    description: "Windows of this tier whose limit is soft: requests beyond it pass, marked as overage (X-RateLimit-Overage-<Window>, overage_header, the usage event), instead of the error.",
+    elements: string2({ description: "A window.", oneOf: WINDOW_NAMES })
+  }),
+  max_overage: map({
+    description: "Per overage window, how many requests beyond the limit pass; past that the error. Unset: no cap.",
+    keys: string2({ description: "A window listed in overage.", oneOf: WINDOW_NAMES }),
+    values: integer({ description: "Requests beyond the limit.", min: 0, max: MAX_OVERAGE })
+  })
+};
+var overageHeaderField = {
+  overage_header: string2({
+    description: "Request header that tells the upstream a request is overage: the windows over their limit, e.g. month (a client-sent copy is removed first, when a tier has overage).",
+    default: "X-API-Overage",
+    minLength: 1
+  })
+};
+function listed(list, value) {
+  if (list === void 0) return false;
+  for (const item of list) if (item === value) return true;
+  return false;
+}
+function overageProblem(tier2) {
+  const overage = tier2["overage"];
+  const caps = tier2["max_overage"];
+  if (caps !== void 0) {
+    for (const window2 in caps) if (!listed(overage, window2)) return `max_overage.${window2}: '${window2}' is not listed in overage`;
+  }
+  if (overage === void 0) return void 0;
+  const limits = tier2["limits"] ?? {};
+  for (let i = 0; i < overage.length; i++) {
+    const window2 = overage[i];
+    let limited = false;
+    for (const method in limits) if (limits[method][window2] !== void 0) limited = true;
+    if (!limited) return `overage.${i + 1}: '${window2}' has no limit in this tier`;
+  }
+  return void 0;
+}
+function softLimit(tier2, window2, limit, headerSuffix) {
+  if (!listed(tier2.overage, window2)) return void 0;
+  const cap = tier2.max_overage?.[window2];
+  return { admit: cap === void 0 ? OVERAGE_UNCAPPED : limit + cap, header: `X-RateLimit-Overage-${headerSuffix}` };
+}
+function hasOverage(tiers) {
+  for (const name in tiers) {
+    const overage = tiers[name].overage;
+    if (overage !== void 0 && overage.length > 0) return true;
+  }
+  return false;
+}
+function overBy(estimate, limit) {
+  return estimate > limit ? Math.ceil(estimate - limit) : 0;
+}
+function overageUpstream(byTier, tierHeaders, tier2, windows, overageHeader) {
+  let byWindows = byTier[tier2];
+  if (byWindows === void 0) {
+    byWindows = {};
+    byTier[tier2] = byWindows;
+  }
+  let headers = byWindows[windows];
+  if (headers === void 0) {
+    headers = {};
+    for (const name in tierHeaders) headers[name] = tierHeaders[name];
+    headers[overageHeader] = windows;
+    byWindows[windows] = headers;
+  }
+  return headers;
+}
+function markOverage(conf, prepared, outcome, windows) {
+  const tier2 = outcome.tier;
+  outcome.upstream = overageUpstream(prepared.overageUpstream, prepared.upstreamFor[tier2], tier2, windows, conf.overage_header);
+  outcome.overage = windows;
+}
+
 // plugins/tier-limit/prepare.ts
 function redisConnection(conf) {
   const { host, port, database, cluster_nodes, ...common } = conf.redis;
@@ -15281,7 +15430,7 @@ var HEADER_SUFFIX = {
   year: "Year"
 };
 var cache = /* @__PURE__ */ new WeakMap();
-function prepareTiers(conf) {
+function prepareTiers(conf, levels) {
   const tiers = {};
   for (const name in conf.tiers) {
     const tier2 = conf.tiers[name];
@@ -15293,13 +15442,18 @@ function prepareTiers(conf) {
         const limit = limits[method][window2];
         if (limit === void 0) continue;
         const suffix = HEADER_SUFFIX[window2];
-        windows.push({
+        const prepared = {
           window: window2,
           limit,
           limitText: `${limit}`,
           limitHeader: `X-RateLimit-Limit-${suffix}`,
           remainingHeader: `X-RateLimit-Remaining-${suffix}`
-        });
+        };
+        const overage = softLimit(tier2, window2, limit, suffix);
+        if (overage !== void 0) prepared.overage = overage;
+        const level = windowLevel(conf, levels, window2);
+        if (level !== void 0) prepared.limitBy = level;
+        windows.push(prepared);
       }
       byMethod[method] = windows;
     }
@@ -15332,23 +15486,29 @@ function prepare(conf) {
   for (const source of conf.tier_sources) {
     if (source === "trusted_header" && conf.trusted_header !== void 0) trustedHeader = conf.trusted_header.toLowerCase();
   }
+  const levels = counterLevels(conf);
+  const byLevel = [levels.tag, ...levels.others];
+  const overage = hasOverage(conf.tiers);
   const prepared = {
-    tiers: prepareTiers(conf),
+    tiers: prepareTiers(conf, levels),
     trustedRanges,
     trustedHeader,
     needs: {
       headers: trustedHeader === void 0 ? [] : [trustedHeader],
       jwtClaims: hasSource(conf, "jwt_claim"),
-      clientIp: trustedHeader !== void 0 || conf.limit_by === "ip",
-      credential: conf.limit_by === "credential",
+      clientIp: trustedHeader !== void 0 || byLevel.indexOf("ip") !== -1,
+      credential: byLevel.indexOf("credential") !== -1,
+      group: byLevel.indexOf("group") !== -1,
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
     },
     storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
-    clearUpstream: [conf.tier_header],
+    clearUpstream: overage ? [conf.tier_header, conf.overage_header] : [conf.tier_header],
     upstreamFor: {},
     recentChecks: { byPrefix: {}, size: 0 },
+    levels,
+    overageUpstream: {},
     calendar: prepareCalendar(conf)
   };
   for (const name in conf.tiers) {
@@ -15424,14 +15584,8 @@ function resolveTier(conf, prepared, facts) {
   }
   return conf.anonymous_tier === void 0 ? {} : { tier: conf.anonymous_tier, source: "anonymous_tier" };
 }
-function counterSubject(conf, facts) {
-  const consumer = facts.consumer;
-  if (consumer !== void 0) {
-    if (conf.limit_by === "consumer") return `c:${consumer.id}`;
-    if (conf.limit_by === "credential" && facts.credentialId !== void 0) return `k:${facts.credentialId}`;
-    if (conf.limit_by === "credential") return `c:${consumer.id}`;
-  }
-  return `ip:${facts.clientIp ?? "unknown"}`;
+function counterSubject(conf, facts, by = conf.limit_by) {
+  return subjectBy(by, facts);
 }
 function counterScope(conf, facts) {
   switch (conf.counter_scope) {
@@ -15528,32 +15682,36 @@ function planAccess(conf, facts, now, prepared = prepare(conf)) {
     windows = tier2.byMethod["*"];
   }
   if (windows === void 0 || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
-  const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
+  const levels = prepared.levels;
+  const scope = levels.tag === "group" ? organizationScope(counterScope(conf, facts)) : counterScope(conf, facts);
+  const keyPrefix = `tl:{${scope}:${counterSubject(conf, facts, levels.tag)}}:${tierName}:${methodKey}:`;
+  const memo = memoKey(keyPrefix, levels, facts);
   const calendar = prepared.calendar;
   const anchor = callerAnchor(calendar, facts);
-  const remembered = rememberedChecks(prepared, keyPrefix, now, anchor);
+  const remembered = rememberedChecks(prepared, memo, now, anchor);
   if (remembered !== void 0) return { kind: "count", tier: tierName, checks: remembered, now, cost };
   const checks = [];
   const sliding = conf.algorithm === "sliding";
   const count = windows.length;
-  if (count > 0) checks.push(check(windows[0], keyPrefix, sliding, now, calendar, anchor));
-  if (count > 1) checks.push(check(windows[1], keyPrefix, sliding, now, calendar, anchor));
-  for (let i = 2; i < count; i++) checks.push(check(windows[i], keyPrefix, sliding, now, calendar, anchor));
-  rememberChecks(prepared, keyPrefix, checks, anchor);
+  if (count > 0) checks.push(check(windows[0], windowPrefix(keyPrefix, windows[0].limitBy, facts), sliding, now, calendar, anchor));
+  if (count > 1) checks.push(check(windows[1], windowPrefix(keyPrefix, windows[1].limitBy, facts), sliding, now, calendar, anchor));
+  for (let i = 2; i < count; i++) checks.push(check(windows[i], windowPrefix(keyPrefix, windows[i].limitBy, facts), sliding, now, calendar, anchor));
+  rememberChecks(prepared, memo, checks, anchor);
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 function retryAfter(entry, current, previous, cost, now) {
+  const limit = entry.spec.overage?.admit ?? entry.spec.limit;
   const untilEnd = entry.resetAt - now;
   const weight = previousWeight(entry, now);
-  if (weight === 0 || current > entry.spec.limit) {
+  if (weight === 0 || current > limit) {
     if (weight === 0) return Math.max(1, Math.ceil(untilEnd));
     const length2 = entry.resetAt - entry.windowStart;
     const without = current - cost;
-    const extra = without > entry.spec.limit - cost ? length2 * (1 - (entry.spec.limit - cost) / without) : 0;
+    const extra = without > limit - cost ? length2 * (1 - (limit - cost) / without) : 0;
     return Math.max(1, Math.ceil(untilEnd + extra));
   }
   const length = entry.resetAt - entry.windowStart;
-  const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
+  const elapsedNeeded = length * (1 - (limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
 function tallyWindow(tally, entry, i, counts2, now, headers, hide) {
@@ -15561,7 +15719,18 @@ function tallyWindow(tally, entry, i, counts2, now, headers, hide) {
   const estimate = (counts2.previous[i] ?? 0) * previousWeight(entry, now) + current;
   const left = Math.floor(entry.spec.limit - estimate);
   const remaining = left > 0 ? left : 0;
-  if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
+  const soft = entry.spec.overage;
+  if (soft === void 0) {
+    if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
+  } else {
+    if (estimate > soft.admit && tally.exceeded === -1) tally.exceeded = i;
+    const over = overBy(estimate, entry.spec.limit);
+    if (over > 0) {
+      tally.overage = tally.overage === "" ? entry.spec.window : `${tally.overage},${entry.spec.window}`;
+      tally.overHeaders ??= {};
+      tally.overHeaders[soft.header] = `${over}`;
+    }
+  }
   if (!hide) {
     headers[entry.spec.limitHeader] = entry.spec.limitText;
     headers[entry.spec.remainingHeader] = `${remaining}`;
@@ -15576,7 +15745,7 @@ function decideAccess(conf, plan, counts2, headers = {}) {
   const checks = plan.checks;
   const count = checks.length;
   const now = plan.now;
-  const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
+  const tally = { exceeded: -1, tightest: -1, tightestRemaining: 0, overage: "" };
   if (count > 0) tallyWindow(tally, checks[0], 0, counts2, now, headers, hide);
   if (count > 1) tallyWindow(tally, checks[1], 1, counts2, now, headers, hide);
   for (let i = 2; i < count; i++) tallyWindow(tally, checks[i], i, counts2, now, headers, hide);
@@ -15588,7 +15757,13 @@ function decideAccess(conf, plan, counts2, headers = {}) {
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry2.resetAt - now))}`;
   }
   const allowed = counts2.allowed ?? exceeded === -1;
-  if (allowed) return { allowed: true, tier: plan.tier, responseHeaders: headers };
+  if (allowed) {
+    if (tally.overage !== "") {
+      if (!hide) for (const name in tally.overHeaders) headers[name] = tally.overHeaders[name];
+      return { allowed: true, tier: plan.tier, responseHeaders: headers, overage: tally.overage };
+    }
+    return { allowed: true, tier: plan.tier, responseHeaders: headers };
+  }
   const index = exceeded !== -1 ? exceeded : tightest;
   const entry = plan.checks[index];
   const wait = retryAfter(entry, counts2.current[index] ?? 0, counts2.previous[index] ?? 0, plan.cost, now);
@@ -15658,7 +15833,7 @@ function scriptKeysAndArgs(checks, cost, now) {
     const entry = checks[i];
     keys[2 * i] = entry.key;
     keys[2 * i + 1] = entry.previousKey;
-    args[3 * i + 1] = entry.spec.limit;
+    args[3 * i + 1] = entry.spec.overage?.admit ?? entry.spec.limit;
     args[3 * i + 2] = Math.round(previousWeight(entry, now) * 1e6);
     args[3 * i + 3] = counterTtl(entry, now);
   }
@@ -15757,9 +15932,12 @@ var tier = record({
       description: 'Limits by HTTP method; "*" applies to methods not listed.',
       keys: string2({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits
-    })
+    }),
+    ...tierOverageFields
   },
   check: (value) => {
+    const overage = overageProblem(value);
+    if (overage !== void 0) return overage;
     if (value["unlimited"] === true) return void 0;
     const limits = value["limits"];
     if (limits !== void 0) for (const _method in limits) return void 0;
@@ -15839,10 +16017,11 @@ var tierLimitSchema = record({
     default_tier: string2({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
     anonymous_tier: string2({ description: "Tier of a caller with no consumer; unset: 401." }),
     limit_by: string2({
-      description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
-      oneOf: ["consumer", "credential", "ip"],
+      description: "Whose requests are counted together: consumer, credential, ip, or group (the consumer's organization: every member shares one counter; see window_limit_by). Anonymous callers always by ip.",
+      oneOf: LIMIT_BY,
       default: "consumer"
     }),
+    ...windowLimitByField,
     counter_scope: string2({
       description: "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
       oneOf: ["config", "route", "service", "global"],
@@ -15877,6 +16056,7 @@ var tierLimitSchema = record({
       default: "X-API-Tier",
       minLength: 1
     }),
+    ...overageHeaderField,
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
@@ -15955,13 +16135,15 @@ var Plugin = class {
     try {
       counts2 = conf.policy === "local" ? counters.increment(plan.checks, plan.cost, now) : await countInRedis(prepared, plan.checks, plan.cost, now);
     } catch (err) {
-      const { outcome, report } = onStoreFailure(conf, passed, now, prepared, PROCESS_LOG_GATE);
+      const { outcome: outcome2, report } = onStoreFailure(conf, passed, now, prepared, PROCESS_LOG_GATE);
       if (report > 0) await kong.log.err(`counter store (policy ${conf.policy}) failed ${report} time(s) since the last report: ${String(err)}`);
-      return outcome;
+      return outcome2;
     }
     const decision = decideAccess(conf, plan, counts2);
     if (!decision.allowed && conf.policy === "local") counters.refund(plan.checks, plan.cost);
-    return { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
+    const outcome = { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
+    if (decision.overage !== void 0) markOverage(conf, prepared, outcome, decision.overage);
+    return outcome;
   }
 };
 var Schema = toKongFields(tierLimitSchema);

@@ -519,16 +519,6 @@ local function __TS__ArrayUnshift(self, ...)
     return #self
 end
 
-local function __TS__ObjectRest(target, usedProperties)
-    local result = {}
-    for property in pairs(target) do
-        if not usedProperties[property] then
-            result[property] = target[property]
-        end
-    end
-    return result
-end
-
 local __TS__Iterator
 do
     local function iteratorGeneratorStep(self)
@@ -783,6 +773,16 @@ do
     Set[Symbol.species] = Set
 end
 
+local function __TS__ObjectRest(target, usedProperties)
+    local result = {}
+    for property in pairs(target) do
+        if not usedProperties[property] then
+            result[property] = target[property]
+        end
+    end
+    return result
+end
+
 return {
   __TS__StringCharCodeAt = __TS__StringCharCodeAt,
   __TS__StringSubstring = __TS__StringSubstring,
@@ -817,6 +817,6 @@ return {
   __TS__SparseArraySpread = __TS__SparseArraySpread,
   __TS__ArrayJoin = __TS__ArrayJoin,
   __TS__ArrayUnshift = __TS__ArrayUnshift,
-  __TS__ObjectRest = __TS__ObjectRest,
-  Set = Set
+  Set = Set,
+  __TS__ObjectRest = __TS__ObjectRest
 }

@@ -58,6 +58,8 @@ export interface RequestFacts {
    * AccessOutcome.tier). Gateway-side, like the consumer; read when FactNeeds.decided.
    */
   decidedTier?: string;
+  /** The consumer's group as the gateway keeps it per request (Kong Enterprise consumer groups; when FactNeeds.group). */
+  consumerGroup?: string;
 }
 
 /**
@@ -134,6 +136,8 @@ export interface FactNeeds {
   path?: boolean;
   /** What tollgate's plugins that ran earlier decided (RequestFacts.decidedTier). */
   decided?: boolean;
+  /** The consumer's gateway-side group (RequestFacts.consumerGroup). */
+  group?: boolean;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface AccessOutcome {
   tier?: string;
   plan?: string;
   features?: string;
+  /** An admitted request past a soft limit (tier-limit overage): its windows, e.g. "month"; as tollgate_overage. */
+  overage?: string;
 }
 
 /**

@@ -33,6 +33,7 @@ function log(conf: KafkaUsageConfig, ctx: ApisixCtx): void {
   facts.tier = ctx.tollgate_tier;
   facts.plan = ctx.tollgate_plan;
   facts.features = ctx.tollgate_features;
+  facts.overage = ctx.tollgate_overage;
   facts.units = ctx.tollgate_units;
   publish(conf, facts, core.id.get());
 }

@@ -9,7 +9,8 @@
  *     "time": "2026-11-24T20:01:45.123Z", "datacontenttype": "application/json",
  *     "data": { "method", "path", "status", "latency_ms", "upstream_latency_ms",
  *               "request_bytes", "response_bytes", "route", "service", "consumer",
- *               "tier", "plan", "features", "units", "headers" }
+ *               "tier", "plan", "features", "overage", "overage_windows", "units",
+ *               "headers" }
  *   }
  *
  * Absent facts are absent keys (never null), in both runtimes. What is kept out of an
@@ -47,6 +48,8 @@ export interface UsageFacts {
   tier?: string;
   plan?: string;
   features?: string;
+  /** The windows of a request admitted past a soft limit (tier-limit overage), e.g. "month". */
+  overage?: string;
   /** What tier-limit's cost_from charged for this request (tollgate_units in the request context). */
   units?: number;
 }
@@ -70,6 +73,9 @@ export interface UsageData {
   tier?: string;
   plan?: string;
   features?: string;
+  /** true for a request admitted past a soft limit; overage_windows names them ("month", "minute,month"). */
+  overage?: boolean;
+  overage_windows?: string;
   units?: number;
   headers?: { [name: string]: string };
 }
@@ -130,6 +136,10 @@ export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeI
     features: facts.features,
     units: facts.units,
   };
+  if (facts.overage !== undefined) {
+    data.overage = true;
+    data.overage_windows = facts.overage;
+  }
   // Only what the allowlist picked (the adapter reads nothing else); kept only when present.
   const headers = facts.headers;
   if (headers !== undefined) {
@@ -170,6 +180,7 @@ export function encodeUsageEvent(event: UsageEvent): string {
   const tier = d.tier === undefined ? "" : `,"tier":"${escapedOften(d.tier)}"`;
   const plan = d.plan === undefined ? "" : `,"plan":"${escapedOften(d.plan)}"`;
   const features = d.features === undefined ? "" : `,"features":"${escapedOften(d.features)}"`;
+  const overage = d.overage === true ? `,"overage":true,"overage_windows":"${escapedOften(d.overage_windows ?? "")}"` : "";
   const units = d.units === undefined ? "" : `,"units":${d.units}`;
   const headers = d.headers === undefined ? "" : `,"headers":${headersJson(d.headers)}`;
   // The values new in every event are scanned together: one pattern match, not three.
@@ -181,7 +192,7 @@ export function encodeUsageEvent(event: UsageEvent): string {
     `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}",` +
     `"subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json",` +
     `"data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},` +
-    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${units}${headers}}}`
+    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${units}${headers}}}`
   );
 }
 

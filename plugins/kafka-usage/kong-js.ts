@@ -410,6 +410,8 @@ export class Plugin {
     facts.tier = stringOrUndefined(await kong.ctx.shared.get("tollgate_tier"));
     facts.plan = stringOrUndefined(await kong.ctx.shared.get("tollgate_plan"));
     facts.features = stringOrUndefined(await kong.ctx.shared.get("tollgate_features"));
+    // Overage comes only with a tier from tier-limit: no round trip for the others.
+    if (facts.tier !== undefined) facts.overage = stringOrUndefined(await kong.ctx.shared.get("tollgate_overage"));
     this.#nodeId ??= await kong.node.getId();
 
     const event = buildUsageEvent(conf, facts, this.#nodeId);

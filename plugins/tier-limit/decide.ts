@@ -23,6 +23,8 @@ import { calendarBounds, isCalendarWindow, longestPeriod, type LocalAnchor } fro
 import { fixedWindowLength } from "../core/windows";
 import { callerAnchor, type PreparedCalendar } from "./anchor";
 import { prepare, type PreparedTierLimit, type PreparedWindow } from "./prepare";
+import { memoKey, organizationScope, windowPrefix } from "./group";
+import { overBy } from "./overage";
 import { counterScope, counterSubject, resolveTier } from "./resolve";
 import type { TierLimitConfig } from "./schema";
 
@@ -67,6 +69,8 @@ export interface AccessDecision {
   /** Headers for the client (rate-limit state; Retry-After on rejection). */
   responseHeaders: { [name: string]: string };
   rejection?: Rejection;
+  /** An admitted request past a soft limit: the windows over it, e.g. "month" or "minute,month" (overage.ts). */
+  overage?: string;
 }
 
 function reject(status: number, error: string, message: string): AccessPlan {
@@ -178,39 +182,45 @@ export function planAccess(
   if (windows === undefined || windows.length === 0) return { kind: "count", tier: tierName, checks: [], now, cost };
 
   // The hash tag {scope:subject} puts all of one caller's windows in one Redis Cluster slot.
-  const keyPrefix = `tl:{${counterScope(conf, facts)}:${counterSubject(conf, facts)}}:${tierName}:${methodKey}:`;
+  const levels = prepared.levels;
+  const scope = levels.tag === "group" ? organizationScope(counterScope(conf, facts)) : counterScope(conf, facts);
+  const keyPrefix = `tl:{${scope}:${counterSubject(conf, facts, levels.tag)}}:${tierName}:${methodKey}:`;
+  // Windows counted at another level than the prefix's (group.ts) add their subject to their keys.
+  const memo = memoKey(keyPrefix, levels, facts);
   const calendar = prepared.calendar;
   const anchor = callerAnchor(calendar, facts);
-  const remembered = rememberedChecks(prepared, keyPrefix, now, anchor);
+  const remembered = rememberedChecks(prepared, memo, now, anchor);
   if (remembered !== undefined) return { kind: "count", tier: tierName, checks: remembered, now, cost };
   const checks: CounterCheck[] = [];
   const sliding = conf.algorithm === "sliding";
   // The first two windows without a loop (a tier has one to five): a loop that runs once
   // or twice per request costs LuaJIT its traces (see hosts/lua/each.ts).
   const count = windows.length;
-  if (count > 0) checks.push(check(windows[0]!, keyPrefix, sliding, now, calendar, anchor));
-  if (count > 1) checks.push(check(windows[1]!, keyPrefix, sliding, now, calendar, anchor));
-  for (let i = 2; i < count; i++) checks.push(check(windows[i]!, keyPrefix, sliding, now, calendar, anchor));
-  rememberChecks(prepared, keyPrefix, checks, anchor);
+  if (count > 0) checks.push(check(windows[0]!, windowPrefix(keyPrefix, windows[0]!.limitBy, facts), sliding, now, calendar, anchor));
+  if (count > 1) checks.push(check(windows[1]!, windowPrefix(keyPrefix, windows[1]!.limitBy, facts), sliding, now, calendar, anchor));
+  for (let i = 2; i < count; i++) checks.push(check(windows[i]!, windowPrefix(keyPrefix, windows[i]!.limitBy, facts), sliding, now, calendar, anchor));
+  rememberChecks(prepared, memo, checks, anchor);
   return { kind: "count", tier: tierName, checks, now, cost };
 }
 
 /** Seconds until a refused request would be allowed in this window, if nothing else arrives. */
 function retryAfter(entry: CounterCheck, current: number, previous: number, cost: number, now: number): number {
+  // What the window admits up to: its limit, or with overage limit + max_overage.
+  const limit = entry.spec.overage?.admit ?? entry.spec.limit;
   const untilEnd = entry.resetAt - now;
   const weight = previousWeight(entry, now);
-  if (weight === 0 || current > entry.spec.limit) {
+  if (weight === 0 || current > limit) {
     if (weight === 0) return Math.max(1, Math.ceil(untilEnd));
     // Current window alone is over: wait for the next window, then for this window's
     // weight (as the next one's "previous") to fall enough.
     const length = entry.resetAt - entry.windowStart;
     const without = current - cost;
-    const extra = without > entry.spec.limit - cost ? length * (1 - (entry.spec.limit - cost) / without) : 0;
+    const extra = without > limit - cost ? length * (1 - (limit - cost) / without) : 0;
     return Math.max(1, Math.ceil(untilEnd + extra));
   }
   // The previous window's weight must fall until previous * weight + current <= limit.
   const length = entry.resetAt - entry.windowStart;
-  const elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous);
+  const elapsedNeeded = length * (1 - (limit - current) / previous);
   return Math.max(1, Math.ceil(entry.windowStart + elapsedNeeded - now));
 }
 
@@ -221,6 +231,10 @@ interface Tally {
   /** The window with the least remaining (the first of equals), or -1. */
   tightest: number;
   tightestRemaining: number;
+  /** The soft windows past their limit, comma-separated (overage.ts), or "". */
+  overage: string;
+  /** Their client headers (X-RateLimit-Overage-<Window>: how many over), made only when one is over. */
+  overHeaders?: { [name: string]: string };
 }
 
 /** Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden). */
@@ -229,7 +243,19 @@ function tallyWindow(tally: Tally, entry: CounterCheck, i: number, counts: Count
   const estimate = (counts.previous[i] ?? 0) * previousWeight(entry, now) + current;
   const left = Math.floor(entry.spec.limit - estimate);
   const remaining = left > 0 ? left : 0;
-  if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
+  const soft = entry.spec.overage;
+  if (soft === undefined) {
+    if (estimate > entry.spec.limit && tally.exceeded === -1) tally.exceeded = i;
+  } else {
+    if (estimate > soft.admit && tally.exceeded === -1) tally.exceeded = i;
+    const over = overBy(estimate, entry.spec.limit);
+    if (over > 0) {
+      tally.overage = tally.overage === "" ? entry.spec.window : `${tally.overage},${entry.spec.window}`;
+      // Told the client only if the request is admitted (decideAccess): a refusal is not overage.
+      tally.overHeaders ??= {};
+      tally.overHeaders[soft.header] = `${over}`;
+    }
+  }
   if (!hide) {
     headers[entry.spec.limitHeader] = entry.spec.limitText;
     headers[entry.spec.remainingHeader] = `${remaining}`;
@@ -256,7 +282,7 @@ export function decideAccess(
   const checks = plan.checks;
   const count = checks.length;
   const now = plan.now;
-  const tally: Tally = { exceeded: -1, tightest: -1, tightestRemaining: 0 };
+  const tally: Tally = { exceeded: -1, tightest: -1, tightestRemaining: 0, overage: "" };
   if (count > 0) tallyWindow(tally, checks[0]!, 0, counts, now, headers, hide);
   if (count > 1) tallyWindow(tally, checks[1]!, 1, counts, now, headers, hide);
   for (let i = 2; i < count; i++) tallyWindow(tally, checks[i]!, i, counts, now, headers, hide);
@@ -268,7 +294,13 @@ export function decideAccess(
     headers["RateLimit-Reset"] = `${Math.max(1, Math.ceil(entry.resetAt - now))}`;
   }
   const allowed = counts.allowed ?? exceeded === -1;
-  if (allowed) return { allowed: true, tier: plan.tier, responseHeaders: headers };
+  if (allowed) {
+    if (tally.overage !== "") {
+      if (!hide) for (const name in tally.overHeaders!) headers[name] = tally.overHeaders![name]!;
+      return { allowed: true, tier: plan.tier, responseHeaders: headers, overage: tally.overage };
+    }
+    return { allowed: true, tier: plan.tier, responseHeaders: headers };
+  }
 
   // A store that decided atomically may have refused on a window our estimate (in
   // floating point) puts right at the limit: name the tightest one then.

@@ -17,6 +17,7 @@ import "../io/node/zoneinfo";
 import { runScript } from "../io/node/redis-scripts";
 import { PROCESS_LOG_GATE } from "../io/node/log-gate";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "./decide";
+import { markOverage } from "./overage";
 import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
 import { prepare, type PreparedTierLimit } from "./prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
@@ -81,7 +82,9 @@ export class Plugin {
     }
     const decision = decideAccess(conf, plan, counts);
     if (!decision.allowed && conf.policy === "local") counters.refund(plan.checks, plan.cost);
-    return { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
+    const outcome: AccessOutcome = { ...passed, response: decision.responseHeaders, rejection: decision.rejection };
+    if (decision.overage !== undefined) markOverage(conf, prepared, outcome, decision.overage);
+    return outcome;
   }
 }
 

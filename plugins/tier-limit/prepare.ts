@@ -11,6 +11,8 @@ import { LogThrottle } from "../core/log-throttle";
 import { WINDOW_NAMES, type WindowName } from "../core/windows";
 import { prepareCalendar, type PreparedCalendar } from "./anchor";
 import type { CounterCheck } from "./decide";
+import { counterLevels, windowLevel, type CounterLevels } from "./group";
+import { hasOverage, softLimit, type SoftLimit } from "./overage";
 import type { TierLimitConfig } from "./schema";
 
 export interface PreparedWindow {
@@ -20,6 +22,10 @@ export interface PreparedWindow {
   limitText: string;
   limitHeader: string;
   remainingHeader: string;
+  /** Set for a soft window (overage.ts); absent for a hard limit. */
+  overage?: SoftLimit;
+  /** The window's own limit_by, when it differs from the request's key prefix's (group.ts). */
+  limitBy?: string;
 }
 
 export interface PreparedTier {
@@ -47,6 +53,10 @@ export interface PreparedTierLimit {
   redis?: RedisConnection;
   /** Callers' counter checks while all their windows last (decide.ts, planAccess). */
   recentChecks: RecentChecks;
+  /** Whose subjects the counters use (group.ts). */
+  levels: CounterLevels;
+  /** Upstream headers of overage requests, by tier and windows (overage.ts, overageUpstream). */
+  overageUpstream: { [tier: string]: { [windows: string]: { [name: string]: string } } };
   /** The zone and billing anchors of calendar windows (anchor.ts). */
   calendar: PreparedCalendar;
 }
@@ -88,7 +98,7 @@ const HEADER_SUFFIX: { [window: string]: string } = {
 
 const cache = new WeakMap<TierLimitConfig, PreparedTierLimit>();
 
-function prepareTiers(conf: TierLimitConfig): { [name: string]: PreparedTier } {
+function prepareTiers(conf: TierLimitConfig, levels: CounterLevels): { [name: string]: PreparedTier } {
   const tiers: { [name: string]: PreparedTier } = {};
   for (const name in conf.tiers) {
     const tier = conf.tiers[name]!;
@@ -100,13 +110,19 @@ function prepareTiers(conf: TierLimitConfig): { [name: string]: PreparedTier } {
         const limit = limits[method]![window];
         if (limit === undefined) continue;
         const suffix = HEADER_SUFFIX[window]!;
-        windows.push({
+        const prepared: PreparedWindow = {
           window,
           limit,
           limitText: `${limit}`,
           limitHeader: `X-RateLimit-Limit-${suffix}`,
           remainingHeader: `X-RateLimit-Remaining-${suffix}`,
-        });
+        };
+        // Only when set: a hard window's spec stays as it always was.
+        const overage = softLimit(tier, window, limit, suffix);
+        if (overage !== undefined) prepared.overage = overage;
+        const level = windowLevel(conf, levels, window);
+        if (level !== undefined) prepared.limitBy = level;
+        windows.push(prepared);
       }
       byMethod[method] = windows;
     }
@@ -157,23 +173,29 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
   for (const source of conf.tier_sources) {
     if (source === "trusted_header" && conf.trusted_header !== undefined) trustedHeader = conf.trusted_header.toLowerCase();
   }
+  const levels = counterLevels(conf);
+  const byLevel = [levels.tag, ...levels.others];
+  const overage = hasOverage(conf.tiers);
   const prepared: PreparedTierLimit = {
-    tiers: prepareTiers(conf),
+    tiers: prepareTiers(conf, levels),
     trustedRanges,
     trustedHeader,
     needs: {
       headers: trustedHeader === undefined ? [] : [trustedHeader],
       jwtClaims: hasSource(conf, "jwt_claim"),
-      clientIp: trustedHeader !== undefined || conf.limit_by === "ip",
-      credential: conf.limit_by === "credential",
+      clientIp: trustedHeader !== undefined || byLevel.indexOf("ip") !== -1,
+      credential: byLevel.indexOf("credential") !== -1,
+      group: byLevel.indexOf("group") !== -1,
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
     },
     storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
     redis: redisConnection(conf),
-    clearUpstream: [conf.tier_header],
+    clearUpstream: overage ? [conf.tier_header, conf.overage_header] : [conf.tier_header],
     upstreamFor: {},
     recentChecks: { byPrefix: {}, size: 0 },
+    levels,
+    overageUpstream: {},
     calendar: prepareCalendar(conf),
   };
   for (const name in conf.tiers) {

@@ -5,7 +5,7 @@
  * Shared by the Lua plugin (io/lua/redis.ts) and the kong-pdk plugin (ioredis).
  *
  * KEYS: current_1, previous_1, current_2, previous_2, …
- * ARGV: cost, then per window: limit, weight in millionths (an integer), ttl
+ * ARGV: cost, then per window: limit (a soft window's admit bound), weight in millionths (an integer), ttl
  * Reply: { allowed (1|0), { current_i … }, { previous_i … } } where current_i
  * includes the cost whether or not it was applied, as decide.ts's Counts expects.
  * The comparison is decide.ts's: previous * weight + current + cost <= limit.
@@ -49,7 +49,8 @@ export function scriptKeysAndArgs(checks: readonly CounterCheck[], cost: number,
     const entry = checks[i]!;
     keys[2 * i] = entry.key;
     keys[2 * i + 1] = entry.previousKey;
-    args[3 * i + 1] = entry.spec.limit;
+    // A soft window (overage.ts) admits up to limit + max_overage.
+    args[3 * i + 1] = entry.spec.overage?.admit ?? entry.spec.limit;
     args[3 * i + 2] = Math.round(previousWeight(entry, now) * 1e6);
     args[3 * i + 3] = counterTtl(entry, now);
   }

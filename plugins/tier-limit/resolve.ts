@@ -5,6 +5,7 @@
  */
 import { ipInRanges } from "../core/cidr";
 import { consumerAttribute, type RequestFacts } from "../core/facts";
+import { subjectBy } from "./group";
 import { prepare, type PreparedTierLimit } from "./prepare";
 import type { TierLimitConfig, TierSource } from "./schema";
 
@@ -88,15 +89,9 @@ export function resolveTier(conf: TierLimitConfig, prepared: PreparedTierLimit, 
   return conf.anonymous_tier === undefined ? {} : { tier: conf.anonymous_tier, source: "anonymous_tier" };
 }
 
-/** The identity whose requests share counters (see limit_by); anonymous callers by address. */
-export function counterSubject(conf: TierLimitConfig, facts: RequestFacts): string {
-  const consumer = facts.consumer;
-  if (consumer !== undefined) {
-    if (conf.limit_by === "consumer") return `c:${consumer.id}`;
-    if (conf.limit_by === "credential" && facts.credentialId !== undefined) return `k:${facts.credentialId}`;
-    if (conf.limit_by === "credential") return `c:${consumer.id}`;
-  }
-  return `ip:${facts.clientIp ?? "unknown"}`;
+/** The identity whose requests share counters (see limit_by and group.ts); anonymous callers by address. */
+export function counterSubject(conf: TierLimitConfig, facts: RequestFacts, by: string = conf.limit_by): string {
+  return subjectBy(by, facts);
 }
 
 /** Which requests share counters (see counter_scope). */

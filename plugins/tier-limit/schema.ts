@@ -8,6 +8,8 @@ import { CLIENT_CERT_FIELDS, clientCertProblem } from "../core/client-cert";
 import { array, boolean, integer, map, record, string, type Infer } from "../core/schema";
 import { WINDOW_NAMES } from "../core/windows";
 import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
+import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
+import { LIMIT_BY, windowLimitByField } from "./group";
 import { costFrom } from "./cost";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
@@ -48,8 +50,11 @@ const tier = record({
       keys: string({ description: "HTTP method or *.", oneOf: LIMITED_METHODS }),
       values: windowLimits,
     }),
+    ...tierOverageFields,
   },
   check: (value) => {
+    const overage = overageProblem(value);
+    if (overage !== undefined) return overage;
     if (value["unlimited"] === true) return undefined;
     const limits = value["limits"] as { [method: string]: unknown } | undefined;
     if (limits !== undefined) for (const _method in limits) return undefined;
@@ -135,10 +140,12 @@ export const tierLimitSchema = record({
     default_tier: string({ description: "Tier of an identified caller (consumer) that no source names a tier for; unset: 403." }),
     anonymous_tier: string({ description: "Tier of a caller with no consumer; unset: 401." }),
     limit_by: string({
-      description: "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).",
-      oneOf: ["consumer", "credential", "ip"],
+      description:
+        "Whose requests are counted together: consumer, credential, ip, or group (the consumer's organization: every member shares one counter; see window_limit_by). Anonymous callers always by ip.",
+      oneOf: LIMIT_BY,
       default: "consumer",
     }),
+    ...windowLimitByField,
     counter_scope: string({
       description:
         "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).",
@@ -174,6 +181,7 @@ export const tierLimitSchema = record({
       default: "X-API-Tier",
       minLength: 1,
     }),
+    ...overageHeaderField,
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),

@@ -151,6 +151,19 @@ const CHECKS: Record<string, (gateway: RunningGateway) => Promise<void>> = {
     expect(reply.status).toBe(200);
     expect(reply.headers.get("ratelimit-limit")).toBeNull();
   },
+  "docs/examples/plans/stripe-plan": async (gateway) => {
+    // Two keys of acme count against one monthly quota; each has its own burst limit.
+    const backend = await request(`${gateway.url}/orders`, { headers: { apikey: "acme-backend-key" } });
+    const mobile = await request(`${gateway.url}/orders`, { headers: { apikey: "acme-mobile-key" } });
+    expect([backend.headers.get("x-ratelimit-remaining-month"), mobile.headers.get("x-ratelimit-remaining-month")]).toEqual(["9999", "9998"]);
+    expect([backend.headers.get("x-ratelimit-remaining-second"), mobile.headers.get("x-ratelimit-remaining-second")]).toEqual(["9", "9"]);
+    // The trial's 3 a month, then 2 overage calls marked for the client and the upstream, then 429.
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await request(`${gateway.url}/orders`, { headers: { apikey: "dana-key" } }));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(replies.map((r) => r.headers.get("x-ratelimit-overage-month"))).toEqual([null, null, null, "1", "2", null]);
+    expect(echoed(replies[4]!).headers["x-api-overage"]).toBe("month");
+  },
   "docs/examples/entitlement-check/config-plans": async (gateway) => {
     const free = await request(`${gateway.url}/reports`, { headers: { apikey: "free-key" } });
     expect(free.status).toBe(403);

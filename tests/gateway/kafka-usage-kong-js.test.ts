@@ -56,6 +56,7 @@ function kongAnswers(n: number, startedAt: number): (call: PdkCall) => unknown {
       case "kong.request.get_header":
         return requestHeaders[String(call.Args[0]).toLowerCase()];
       case "kong.ctx.shared.get":
+        if (call.Args[0] === "tollgate_overage") return n % 3 === 0 ? "month" : undefined;
         return call.Args[0] === "tollgate_tier" ? "premium" : undefined;
       case "kong.node.get_id":
         return NODE_ID;
@@ -85,6 +86,8 @@ function checkRecords(records: ReadRecord[], startedAtById: Map<string, number>)
       service: { id: "service-1", name: "catalog" },
       consumer: { id: `c-${n % 5}`, username: `user${n % 5}`, custom_id: `cust-${n % 5}` },
       tier: "premium",
+      // Every third request was admitted past a soft limit (tier-limit overage).
+      ...(n % 3 === 0 ? { overage: true, overage_windows: "month" } : {}),
       headers: { "x-tenant": `t${n % 2}` },
     });
     return body;

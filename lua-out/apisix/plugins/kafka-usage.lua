@@ -48,6 +48,7 @@ local function log(conf, ctx)
     facts.tier = ctx.tollgate_tier
     facts.plan = ctx.tollgate_plan
     facts.features = ctx.tollgate_features
+    facts.overage = ctx.tollgate_overage
     facts.units = ctx.tollgate_units
     publish(
         conf,
@@ -58,7 +59,7 @@ end
 --- `GET /apisix/plugin/kafka-usage/status[?dict=<lua_shared_dict>]` (exposed with
 -- APISIX's public-api plugin): this node's counters, total and per worker.
 local function status(ctx)
-    -- plugins/kafka-usage/apisix.ts:44
+    -- plugins/kafka-usage/apisix.ts:45
     local dict = ctx.var.arg_dict or "tollgate_usage"
     local figures = nodeStatus(dict)
     if figures == nil then
@@ -67,7 +68,7 @@ local function status(ctx)
     return 200, figures
 end
 local function api()
-    -- plugins/kafka-usage/apisix.ts:51
+    -- plugins/kafka-usage/apisix.ts:52
     return {{methods = {"GET"}, uri = "/apisix/plugin/kafka-usage/status", handler = status}}
 end
 local ____exports = {

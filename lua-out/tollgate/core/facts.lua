@@ -3,7 +3,7 @@ local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
 local tagPrefix, TAG_PREFIXES
 function tagPrefix(name)
-    -- plugins/core/facts.ts:110
+    -- plugins/core/facts.ts:112
     local prefix = TAG_PREFIXES[name]
     if prefix == nil then
         prefix = name .. ":"
@@ -15,7 +15,7 @@ end
 -- "<name>:<value>" or an APISIX label `<name>: <value>`. Only gateway-side consumer
 -- data is read here, never anything the client sent.
 function ____exports.consumerAttribute(consumer, name)
-    -- plugins/core/facts.ts:68
+    -- plugins/core/facts.ts:70
     local attributes = consumer.attributes
     if attributes ~= nil then
         return attributes[name]
@@ -41,7 +41,7 @@ end
 -- "<name>:<value>" (the first of a name; a name never contains ":"); empty values are
 -- no value.
 function ____exports.consumerAttributes(consumer)
-    -- plugins/core/facts.ts:90
+    -- plugins/core/facts.ts:92
     local attributes = {}
     for ____, tag in ipairs(consumer.tags or ({})) do
         do
@@ -74,7 +74,7 @@ TAG_PREFIXES = {}
 -- request): LuaJIT cannot compile a function that creates a closure (its returns need
 -- the UCLO bytecode, which is not JIT-compiled), and this runs on every request.
 function ____exports.pickHeaders(names, read, context)
-    -- plugins/core/facts.ts:145
+    -- plugins/core/facts.ts:149
     local headers = {}
     for ____, name in ipairs(names) do
         local value = read(context, name)

@@ -6,7 +6,7 @@ local NONE
 -- operation would only cost time). On a rejection nothing is forwarded, but the
 -- headers are still cleared so later phases and logs never see a client's copy.
 function ____exports.headersToClear(outcome)
-    -- plugins/core/outcome.ts:45
+    -- plugins/core/outcome.ts:47
     local names = outcome.clearUpstream
     if names == nil then
         return NONE

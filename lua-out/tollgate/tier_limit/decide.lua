@@ -15,6 +15,12 @@ local ____anchor = require("tollgate.tier_limit.anchor")
 local callerAnchor = ____anchor.callerAnchor
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
+local ____group = require("tollgate.tier_limit.group")
+local memoKey = ____group.memoKey
+local organizationScope = ____group.organizationScope
+local windowPrefix = ____group.windowPrefix
+local ____overage = require("tollgate.tier_limit.overage")
+local overBy = ____overage.overBy
 local ____resolve = require("tollgate.tier_limit.resolve")
 local counterScope = ____resolve.counterScope
 local counterSubject = ____resolve.counterSubject
@@ -23,18 +29,18 @@ local resolveTier = ____resolve.resolveTier
 -- current window, rounded down to 6 decimals (the Redis script receives exactly this
 -- number); 0 for a fixed window.
 function ____exports.previousWeight(check, now)
-    -- plugins/tier-limit/decide.ts:52
+    -- plugins/tier-limit/decide.ts:54
     if not check.sliding then
         return 0
     end
     return math.floor((1 - (now - check.windowStart) / (check.resetAt - check.windowStart)) * 1000000) / 1000000
 end
 local function reject(status, ____error, message)
-    -- plugins/tier-limit/decide.ts:72
+    -- plugins/tier-limit/decide.ts:76
     return {kind = "reject", rejection = {status = status, body = {error = ____error, message = message}, headers = {}}}
 end
 local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
-    -- plugins/tier-limit/decide.ts:76
+    -- plugins/tier-limit/decide.ts:80
     local window = prepared.window
     local start
     local ____end
@@ -69,7 +75,7 @@ local function check(prepared, keyPrefix, sliding, now, calendar, anchor)
 end
 local RECENT_CHECKS_MAX = 1024
 local function rememberedChecks(prepared, keyPrefix, now, anchor)
-    -- plugins/tier-limit/decide.ts:129
+    -- plugins/tier-limit/decide.ts:133
     local entry = prepared.recentChecks.byPrefix[keyPrefix]
     if entry == nil then
         return nil
@@ -77,7 +83,7 @@ local function rememberedChecks(prepared, keyPrefix, now, anchor)
     return now >= entry.from and now < entry["until"] and entry.anchor == anchor and entry.checks or nil
 end
 local function rememberChecks(prepared, keyPrefix, checks, anchor)
-    -- plugins/tier-limit/decide.ts:135
+    -- plugins/tier-limit/decide.ts:139
     local recent = prepared.recentChecks
     if recent.byPrefix[keyPrefix] == nil then
         if recent.size >= RECENT_CHECKS_MAX then
@@ -105,7 +111,7 @@ local function rememberChecks(prepared, keyPrefix, checks, anchor)
 end
 --- Step 1: the counters this request must bump, or an immediate rejection.
 function ____exports.planAccess(conf, facts, now, prepared)
-    -- plugins/tier-limit/decide.ts:155
+    -- plugins/tier-limit/decide.ts:159
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -143,10 +149,13 @@ function ____exports.planAccess(conf, facts, now, prepared)
             cost = cost
         }
     end
-    local keyPrefix = "tl:{" .. counterScope(conf, facts) .. ":" .. counterSubject(conf, facts) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local levels = prepared.levels
+    local scope = levels.tag == "group" and organizationScope(counterScope(conf, facts)) or counterScope(conf, facts)
+    local keyPrefix = "tl:{" .. scope .. ":" .. counterSubject(conf, facts, levels.tag) .. "}:" .. tierName .. ":" .. methodKey .. ":"
+    local memo = memoKey(keyPrefix, levels, facts)
     local calendar = prepared.calendar
     local anchor = callerAnchor(calendar, facts)
-    local remembered = rememberedChecks(prepared, keyPrefix, now, anchor)
+    local remembered = rememberedChecks(prepared, memo, now, anchor)
     if remembered ~= nil then
         return {
             kind = "count",
@@ -162,7 +171,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
     if count > 0 then
         checks[#checks + 1] = check(
             windows[1],
-            keyPrefix,
+            windowPrefix(keyPrefix, windows[1].limitBy, facts),
             sliding,
             now,
             calendar,
@@ -172,7 +181,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
     if count > 1 then
         checks[#checks + 1] = check(
             windows[2],
-            keyPrefix,
+            windowPrefix(keyPrefix, windows[2].limitBy, facts),
             sliding,
             now,
             calendar,
@@ -184,7 +193,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
         while i < count do
             checks[#checks + 1] = check(
                 windows[i + 1],
-                keyPrefix,
+                windowPrefix(keyPrefix, windows[i + 1].limitBy, facts),
                 sliding,
                 now,
                 calendar,
@@ -193,7 +202,7 @@ function ____exports.planAccess(conf, facts, now, prepared)
             i = i + 1
         end
     end
-    rememberChecks(prepared, keyPrefix, checks, anchor)
+    rememberChecks(prepared, memo, checks, anchor)
     return {
         kind = "count",
         tier = tierName,
@@ -204,10 +213,12 @@ function ____exports.planAccess(conf, facts, now, prepared)
 end
 --- Seconds until a refused request would be allowed in this window, if nothing else arrives.
 local function retryAfter(entry, current, previous, cost, now)
-    -- plugins/tier-limit/decide.ts:199
+    -- plugins/tier-limit/decide.ts:207
+    local ____opt_1 = entry.spec.overage
+    local limit = ____opt_1 and ____opt_1.admit or entry.spec.limit
     local untilEnd = entry.resetAt - now
     local weight = ____exports.previousWeight(entry, now)
-    if weight == 0 or current > entry.spec.limit then
+    if weight == 0 or current > limit then
         if weight == 0 then
             return math.max(
                 1,
@@ -216,14 +227,14 @@ local function retryAfter(entry, current, previous, cost, now)
         end
         local length = entry.resetAt - entry.windowStart
         local without = current - cost
-        local extra = without > entry.spec.limit - cost and length * (1 - (entry.spec.limit - cost) / without) or 0
+        local extra = without > limit - cost and length * (1 - (limit - cost) / without) or 0
         return math.max(
             1,
             math.ceil(untilEnd + extra)
         )
     end
     local length = entry.resetAt - entry.windowStart
-    local elapsedNeeded = length * (1 - (entry.spec.limit - current) / previous)
+    local elapsedNeeded = length * (1 - (limit - current) / previous)
     return math.max(
         1,
         math.ceil(entry.windowStart + elapsedNeeded - now)
@@ -231,13 +242,28 @@ local function retryAfter(entry, current, previous, cost, now)
 end
 --- Window `i`'s estimate against its limit: updates the tally and sets its two headers (unless hidden).
 local function tallyWindow(tally, entry, i, counts, now, headers, hide)
-    -- plugins/tier-limit/decide.ts:227
+    -- plugins/tier-limit/decide.ts:241
     local current = counts.current[i + 1] or 0
     local estimate = (counts.previous[i + 1] or 0) * ____exports.previousWeight(entry, now) + current
     local left = math.floor(entry.spec.limit - estimate)
     local remaining = left > 0 and left or 0
-    if estimate > entry.spec.limit and tally.exceeded == -1 then
-        tally.exceeded = i
+    local soft = entry.spec.overage
+    if soft == nil then
+        if estimate > entry.spec.limit and tally.exceeded == -1 then
+            tally.exceeded = i
+        end
+    else
+        if estimate > soft.admit and tally.exceeded == -1 then
+            tally.exceeded = i
+        end
+        local over = overBy(estimate, entry.spec.limit)
+        if over > 0 then
+            tally.overage = tally.overage == "" and entry.spec.window or tally.overage .. "," .. entry.spec.window
+            if tally.overHeaders == nil then
+                tally.overHeaders = {}
+            end
+            tally.overHeaders[soft.header] = tostring(over)
+        end
     end
     if not hide then
         headers[entry.spec.limitHeader] = entry.spec.limitText
@@ -252,7 +278,7 @@ end
 -- `headers` (empty; the Lua access step passes one with room for them, see
 -- hosts/lua/tables.ts).
 function ____exports.decideAccess(conf, plan, counts, headers)
-    -- plugins/tier-limit/decide.ts:248
+    -- plugins/tier-limit/decide.ts:274
     if headers == nil then
         headers = {}
     end
@@ -260,7 +286,7 @@ function ____exports.decideAccess(conf, plan, counts, headers)
     local checks = plan.checks
     local count = #checks
     local now = plan.now
-    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0}
+    local tally = {exceeded = -1, tightest = -1, tightestRemaining = 0, overage = ""}
     if count > 0 then
         tallyWindow(
             tally,
@@ -310,12 +336,20 @@ function ____exports.decideAccess(conf, plan, counts, headers)
             math.ceil(entry.resetAt - now)
         ))
     end
-    local ____counts_allowed_1 = counts.allowed
-    if ____counts_allowed_1 == nil then
-        ____counts_allowed_1 = exceeded == -1
+    local ____counts_allowed_3 = counts.allowed
+    if ____counts_allowed_3 == nil then
+        ____counts_allowed_3 = exceeded == -1
     end
-    local allowed = ____counts_allowed_1
+    local allowed = ____counts_allowed_3
     if allowed then
+        if tally.overage ~= "" then
+            if not hide then
+                for name in pairs(tally.overHeaders) do
+                    headers[name] = tally.overHeaders[name]
+                end
+            end
+            return {allowed = true, tier = plan.tier, responseHeaders = headers, overage = tally.overage}
+        end
         return {allowed = true, tier = plan.tier, responseHeaders = headers}
     end
     local index = exceeded ~= -1 and exceeded or tightest
@@ -342,7 +376,7 @@ end
 -- should mention now (0: stay quiet, a line was written less than
 -- error_log_interval ago).
 function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
-    -- plugins/tier-limit/decide.ts:304
+    -- plugins/tier-limit/decide.ts:336
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -355,7 +389,7 @@ function ____exports.onStoreFailure(conf, passed, now, prepared, logStore)
 end
 --- planAccess for test vectors: each check also shows its weight and TTL at `now`.
 function ____exports.planAt(conf, facts, now)
-    -- plugins/tier-limit/decide.ts:325
+    -- plugins/tier-limit/decide.ts:357
     local plan = ____exports.planAccess(conf, facts, now)
     if plan.kind == "reject" then
         return plan
@@ -377,7 +411,7 @@ end
 -- as a worker's requests do: per request, its counters' keys (current, previous, per
 -- window) and whether it was handed checks an earlier request got (recentChecks).
 function ____exports.planSequence(conf, requests)
-    -- plugins/tier-limit/decide.ts:338
+    -- plugins/tier-limit/decide.ts:370
     local prepared = prepare(conf)
     local results = {}
     local earlier = __TS__New(Set)

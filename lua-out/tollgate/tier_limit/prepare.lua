@@ -3,6 +3,7 @@ local __TS__ObjectRest = ____lualib.__TS__ObjectRest
 local __TS__ObjectAssign = ____lualib.__TS__ObjectAssign
 local WeakMap = ____lualib.WeakMap
 local __TS__New = ____lualib.__TS__New
+local __TS__ArrayIndexOf = ____lualib.__TS__ArrayIndexOf
 local ____exports = {}
 local ____cidr = require("tollgate.core.cidr")
 local parseCidr = ____cidr.parseCidr
@@ -12,8 +13,14 @@ local ____windows = require("tollgate.core.windows")
 local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local ____anchor = require("tollgate.tier_limit.anchor")
 local prepareCalendar = ____anchor.prepareCalendar
+local ____group = require("tollgate.tier_limit.group")
+local counterLevels = ____group.counterLevels
+local windowLevel = ____group.windowLevel
+local ____overage = require("tollgate.tier_limit.overage")
+local hasOverage = ____overage.hasOverage
+local softLimit = ____overage.softLimit
 local function redisConnection(conf)
-    -- plugins/tier-limit/prepare.ts:70
+    -- plugins/tier-limit/prepare.ts:80
     local ____conf_redis_0 = conf.redis
     local host = ____conf_redis_0.host
     local port = ____conf_redis_0.port
@@ -38,8 +45,8 @@ local HEADER_SUFFIX = {
     year = "Year"
 }
 local cache = __TS__New(WeakMap)
-local function prepareTiers(conf)
-    -- plugins/tier-limit/prepare.ts:91
+local function prepareTiers(conf, levels)
+    -- plugins/tier-limit/prepare.ts:101
     local tiers = {}
     for name in pairs(conf.tiers) do
         local tier = conf.tiers[name]
@@ -54,13 +61,22 @@ local function prepareTiers(conf)
                         goto __continue8
                     end
                     local suffix = HEADER_SUFFIX[window]
-                    windows[#windows + 1] = {
+                    local prepared = {
                         window = window,
                         limit = limit,
                         limitText = tostring(limit),
                         limitHeader = "X-RateLimit-Limit-" .. suffix,
                         remainingHeader = "X-RateLimit-Remaining-" .. suffix
                     }
+                    local overage = softLimit(tier, window, limit, suffix)
+                    if overage ~= nil then
+                        prepared.overage = overage
+                    end
+                    local level = windowLevel(conf, levels, window)
+                    if level ~= nil then
+                        prepared.limitBy = level
+                    end
+                    windows[#windows + 1] = prepared
                 end
                 ::__continue8::
             end
@@ -77,7 +93,7 @@ end
 -- and a client paced by it adds at most one waiting request per timeout. Policy local
 -- (a lua_shared_dict that failed, i.e. is full or missing) has no timeout: 1.
 local function unavailableRetryAfter(conf)
-    -- plugins/tier-limit/prepare.ts:126
+    -- plugins/tier-limit/prepare.ts:142
     if conf.policy == "local" then
         return 1
     end
@@ -87,7 +103,7 @@ local function unavailableRetryAfter(conf)
     )
 end
 local function hasSource(conf, wanted)
-    -- plugins/tier-limit/prepare.ts:131
+    -- plugins/tier-limit/prepare.ts:147
     for ____, source in ipairs(conf.tier_sources) do
         if source == wanted then
             return true
@@ -99,7 +115,7 @@ end
 -- configs sharing one Redis report its failure once per interval, and a second Redis
 -- that fails too is still reported.
 local function storeKind(conf)
-    -- plugins/tier-limit/prepare.ts:141
+    -- plugins/tier-limit/prepare.ts:157
     if conf.policy == "redis" then
         return "tier-limit:store:redis:" .. (conf.redis.host or "") .. ":" .. tostring(conf.redis.port)
     end
@@ -109,7 +125,7 @@ local function storeKind(conf)
     return "tier-limit:store:" .. conf.policy
 end
 function ____exports.prepare(conf)
-    -- plugins/tier-limit/prepare.ts:147
+    -- plugins/tier-limit/prepare.ts:163
     local cached = cache:get(conf)
     if cached ~= nil then
         return cached
@@ -127,15 +143,22 @@ function ____exports.prepare(conf)
             trustedHeader = string.lower(conf.trusted_header)
         end
     end
+    local levels = counterLevels(conf)
+    local byLevel = {
+        levels.tag,
+        unpack(levels.others)
+    }
+    local overage = hasOverage(conf.tiers)
     local prepared = {
-        tiers = prepareTiers(conf),
+        tiers = prepareTiers(conf, levels),
         trustedRanges = trustedRanges,
         trustedHeader = trustedHeader,
         needs = {
             headers = trustedHeader == nil and ({}) or ({trustedHeader}),
             jwtClaims = hasSource(conf, "jwt_claim"),
-            clientIp = trustedHeader ~= nil or conf.limit_by == "ip",
-            credential = conf.limit_by == "credential",
+            clientIp = trustedHeader ~= nil or __TS__ArrayIndexOf(byLevel, "ip") ~= -1,
+            credential = __TS__ArrayIndexOf(byLevel, "credential") ~= -1,
+            group = __TS__ArrayIndexOf(byLevel, "group") ~= -1,
             routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
         },
         storeErrors = __TS__New(
@@ -145,9 +168,11 @@ function ____exports.prepare(conf)
         ),
         unavailableRetryAfter = tostring(unavailableRetryAfter(conf)),
         redis = redisConnection(conf),
-        clearUpstream = {conf.tier_header},
+        clearUpstream = overage and ({conf.tier_header, conf.overage_header}) or ({conf.tier_header}),
         upstreamFor = {},
         recentChecks = {byPrefix = {}, size = 0},
+        levels = levels,
+        overageUpstream = {},
         calendar = prepareCalendar(conf)
     }
     for name in pairs(conf.tiers) do

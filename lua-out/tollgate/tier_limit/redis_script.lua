@@ -21,7 +21,9 @@ function ____exports.scriptKeysAndArgs(checks, cost, now)
             local entry = checks[i + 1]
             keys[2 * i + 1] = entry.key
             keys[2 * i + 1 + 1] = entry.previousKey
-            args[3 * i + 1 + 1] = entry.spec.limit
+            local ____temp_2 = 3 * i + 1 + 1
+            local ____opt_0 = entry.spec.overage
+            args[____temp_2] = ____opt_0 and ____opt_0.admit or entry.spec.limit
             args[3 * i + 2 + 1] = math.floor(previousWeight(entry, now) * 1000000 + 0.5)
             args[3 * i + 3 + 1] = counterTtl(entry, now)
             i = i + 1
@@ -31,22 +33,22 @@ function ____exports.scriptKeysAndArgs(checks, cost, now)
 end
 --- A number of the script's reply (an integer; 0 when missing).
 local function replyNumber(value)
-    -- plugins/tier-limit/redis-script.ts:60
-    local ____temp_1
+    -- plugins/tier-limit/redis-script.ts:61
+    local ____temp_4
     if type(value) == "number" then
-        ____temp_1 = value
+        ____temp_4 = value
     else
-        local ____value_0 = value
-        if ____value_0 == nil then
-            ____value_0 = 0
+        local ____value_3 = value
+        if ____value_3 == nil then
+            ____value_3 = 0
         end
-        ____temp_1 = __TS__Number(____value_0)
+        ____temp_4 = __TS__Number(____value_3)
     end
-    return ____temp_1
+    return ____temp_4
 end
 --- The script's reply as Counts, or undefined when it is not the shape the script returns.
 function ____exports.countsFromReply(reply, windows)
-    -- plugins/tier-limit/redis-script.ts:65
+    -- plugins/tier-limit/redis-script.ts:66
     if type(reply) ~= "table" or reply == nil then
         return nil
     end

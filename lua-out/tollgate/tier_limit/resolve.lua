@@ -4,10 +4,12 @@ local ____cidr = require("tollgate.core.cidr")
 local ipInRanges = ____cidr.ipInRanges
 local ____facts = require("tollgate.core.facts")
 local consumerAttribute = ____facts.consumerAttribute
+local ____group = require("tollgate.tier_limit.group")
+local subjectBy = ____group.subjectBy
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local function fromConsumer(conf, facts)
-    -- plugins/tier-limit/resolve.ts:11
+    -- plugins/tier-limit/resolve.ts:12
     local consumer = facts.consumer
     if consumer == nil then
         return nil
@@ -23,7 +25,7 @@ local function fromConsumer(conf, facts)
     return nil
 end
 local function fromConsumerMap(conf, facts)
-    -- plugins/tier-limit/resolve.ts:22
+    -- plugins/tier-limit/resolve.ts:23
     local consumer = facts.consumer
     local byConsumer = conf.consumer_tiers
     if consumer == nil or byConsumer == nil then
@@ -41,13 +43,13 @@ local function fromConsumerMap(conf, facts)
     return nil
 end
 local function fromJwtClaim(conf, facts)
-    -- plugins/tier-limit/resolve.ts:32
+    -- plugins/tier-limit/resolve.ts:33
     local ____opt_0 = facts.jwtClaims
     local claim = ____opt_0 and ____opt_0[conf.jwt_claim]
     return type(claim) == "string" and claim ~= "" and claim or nil
 end
 local function fromTrustedHeader(prepared, facts)
-    -- plugins/tier-limit/resolve.ts:37
+    -- plugins/tier-limit/resolve.ts:38
     local name = prepared.trustedHeader
     if name == nil then
         return nil
@@ -64,7 +66,7 @@ local function fromTrustedHeader(prepared, facts)
     return value
 end
 local function fromSource(source, conf, prepared, facts)
-    -- plugins/tier-limit/resolve.ts:53
+    -- plugins/tier-limit/resolve.ts:54
     do
         local ____switch17 = source
         local ____cond17 = ____switch17 == "consumer"
@@ -87,7 +89,7 @@ local function fromSource(source, conf, prepared, facts)
 end
 --- The tier `source` names for this request, with the source; undefined when it names none.
 local function resolvedBy(source, conf, prepared, facts)
-    -- plugins/tier-limit/resolve.ts:67
+    -- plugins/tier-limit/resolve.ts:68
     local tier = fromSource(source, conf, prepared, facts)
     local ____temp_4
     if tier == nil then
@@ -98,7 +100,7 @@ local function resolvedBy(source, conf, prepared, facts)
     return ____temp_4
 end
 function ____exports.resolveTier(conf, prepared, facts)
-    -- plugins/tier-limit/resolve.ts:72
+    -- plugins/tier-limit/resolve.ts:73
     local sources = conf.tier_sources
     local count = #sources
     local ____temp_5
@@ -136,49 +138,40 @@ function ____exports.resolveTier(conf, prepared, facts)
     end
     return conf.anonymous_tier == nil and ({}) or ({tier = conf.anonymous_tier, source = "anonymous_tier"})
 end
---- The identity whose requests share counters (see limit_by); anonymous callers by address.
-function ____exports.counterSubject(conf, facts)
-    -- plugins/tier-limit/resolve.ts:92
-    local consumer = facts.consumer
-    if consumer ~= nil then
-        if conf.limit_by == "consumer" then
-            return "c:" .. consumer.id
-        end
-        if conf.limit_by == "credential" and facts.credentialId ~= nil then
-            return "k:" .. facts.credentialId
-        end
-        if conf.limit_by == "credential" then
-            return "c:" .. consumer.id
-        end
+--- The identity whose requests share counters (see limit_by and group.ts); anonymous callers by address.
+function ____exports.counterSubject(conf, facts, by)
+    -- plugins/tier-limit/resolve.ts:93
+    if by == nil then
+        by = conf.limit_by
     end
-    return "ip:" .. (facts.clientIp or "unknown")
+    return subjectBy(by, facts)
 end
 --- Which requests share counters (see counter_scope).
 function ____exports.counterScope(conf, facts)
-    -- plugins/tier-limit/resolve.ts:103
+    -- plugins/tier-limit/resolve.ts:98
     do
-        local ____switch32 = conf.counter_scope
-        local ____cond32 = ____switch32 == "config"
-        if ____cond32 then
+        local ____switch28 = conf.counter_scope
+        local ____cond28 = ____switch28 == "config"
+        if ____cond28 then
             return facts.configScope or "global"
         end
-        ____cond32 = ____cond32 or ____switch32 == "route"
-        if ____cond32 then
+        ____cond28 = ____cond28 or ____switch28 == "route"
+        if ____cond28 then
             return "route:" .. (facts.routeId or "")
         end
-        ____cond32 = ____cond32 or ____switch32 == "service"
-        if ____cond32 then
+        ____cond28 = ____cond28 or ____switch28 == "service"
+        if ____cond28 then
             return "service:" .. (facts.serviceId or "")
         end
-        ____cond32 = ____cond32 or ____switch32 == "global"
-        if ____cond32 then
+        ____cond28 = ____cond28 or ____switch28 == "global"
+        if ____cond28 then
             return "global"
         end
     end
 end
 --- resolveTier with the config's prepared form (for callers without one, e.g. test vectors).
 function ____exports.tierFor(conf, facts)
-    -- plugins/tier-limit/resolve.ts:117
+    -- plugins/tier-limit/resolve.ts:112
     return ____exports.resolveTier(
         conf,
         prepare(conf),

@@ -18,6 +18,13 @@ local WINDOW_NAMES = ____windows.WINDOW_NAMES
 local ____calendar_2Dfields = require("tollgate.tier_limit.calendar_fields")
 local CALENDAR_FIELDS = ____calendar_2Dfields.CALENDAR_FIELDS
 local calendarProblem = ____calendar_2Dfields.calendarProblem
+local ____overage = require("tollgate.tier_limit.overage")
+local overageHeaderField = ____overage.overageHeaderField
+local overageProblem = ____overage.overageProblem
+local tierOverageFields = ____overage.tierOverageFields
+local ____group = require("tollgate.tier_limit.group")
+local LIMIT_BY = ____group.LIMIT_BY
+local windowLimitByField = ____group.windowLimitByField
 local ____cost = require("tollgate.tier_limit.cost")
 local costFrom = ____cost.costFrom
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
@@ -35,7 +42,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:21
+    -- plugins/tier-limit/schema.ts:23
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -50,7 +57,7 @@ local windowLimits = record({
         year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:36
+        -- plugins/tier-limit/schema.ts:38
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -61,16 +68,23 @@ local windowLimits = record({
 })
 local tier = record({
     description = "One tier: its limits per HTTP method, or unlimited.",
-    fields = {
-        unlimited = boolean({description = "No limit at all for this tier.", default = false}),
-        limits = map({
-            description = "Limits by HTTP method; \"*\" applies to methods not listed.",
-            keys = ____string({description = "HTTP method or *.", oneOf = ____exports.LIMITED_METHODS}),
-            values = windowLimits
-        })
-    },
+    fields = __TS__ObjectAssign(
+        {
+            unlimited = boolean({description = "No limit at all for this tier.", default = false}),
+            limits = map({
+                description = "Limits by HTTP method; \"*\" applies to methods not listed.",
+                keys = ____string({description = "HTTP method or *.", oneOf = ____exports.LIMITED_METHODS}),
+                values = windowLimits
+            })
+        },
+        tierOverageFields
+    ),
     check = function(value)
-        -- plugins/tier-limit/schema.ts:52
+        -- plugins/tier-limit/schema.ts:55
+        local overage = overageProblem(value)
+        if overage ~= nil then
+            return overage
+        end
         if value.unlimited == true then
             return nil
         end
@@ -110,7 +124,7 @@ local redis = record({
     check = clientCertProblem
 })
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:96
+    -- plugins/tier-limit/schema.ts:101
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -143,7 +157,10 @@ ____exports.tierLimitSchema = record({
             }),
             default_tier = ____string({description = "Tier of an identified caller (consumer) that no source names a tier for; unset: 403."}),
             anonymous_tier = ____string({description = "Tier of a caller with no consumer; unset: 401."}),
-            limit_by = ____string({description = "Whose requests are counted together: consumer, credential or ip (anonymous callers always by ip).", oneOf = {"consumer", "credential", "ip"}, default = "consumer"}),
+            limit_by = ____string({description = "Whose requests are counted together: consumer, credential, ip, or group (the consumer's organization: every member shares one counter; see window_limit_by). Anonymous callers always by ip.", oneOf = LIMIT_BY, default = "consumer"})
+        },
+        windowLimitByField,
+        {
             counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
             algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
             cost = integer({description = "How much one request counts (with cost_from: the least it is charged).", default = 1, min = 1, max = 1000000}),
@@ -153,7 +170,10 @@ ____exports.tierLimitSchema = record({
             redis = redis,
             fault_tolerant = boolean({description = "When the counter store fails: true lets requests through, false answers 503.", default = true}),
             error_log_interval = integer({description = "Seconds between two error-log lines about a failing store (each says how many failures).", default = 60, min = 1, max = 86400}),
-            tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1}),
+            tier_header = ____string({description = "Request header that carries the resolved tier upstream (a client-sent copy is removed first).", default = "X-API-Tier", minLength = 1})
+        },
+        overageHeaderField,
+        {
             hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
             error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
             error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"})
@@ -161,7 +181,7 @@ ____exports.tierLimitSchema = record({
         CALENDAR_FIELDS
     ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:182
+        -- plugins/tier-limit/schema.ts:190
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
@@ -180,7 +200,7 @@ ____exports.tierLimitSchema = record({
         for ____, source in ipairs(sources) do
             do
                 if source ~= "trusted_header" then
-                    goto __continue21
+                    goto __continue22
                 end
                 if conf.trusted_header == nil then
                     return "trusted_header: required when tier_sources has trusted_header"
@@ -190,7 +210,7 @@ ____exports.tierLimitSchema = record({
                     return "trusted_cidrs: at least one range is required when tier_sources has trusted_header"
                 end
             end
-            ::__continue21::
+            ::__continue22::
         end
         local cidrs = conf.trusted_cidrs
         if cidrs ~= nil then

@@ -61,6 +61,7 @@ export function applyApisixOutcome(ctx: ApisixCtx, outcome: AccessOutcome): Reje
   if (outcome.tier !== undefined) ctx.tollgate_tier = outcome.tier;
   if (outcome.plan !== undefined) ctx.tollgate_plan = outcome.plan;
   if (outcome.features !== undefined) ctx.tollgate_features = outcome.features;
+  if (outcome.overage !== undefined) ctx.tollgate_overage = outcome.overage;
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
   eachName(headersToClear(outcome), clearUpstreamHeader, ctx);

@@ -60,6 +60,7 @@ export async function applyKongJsOutcome(kong: KongJsPdk, outcome: AccessOutcome
   if (outcome.tier !== undefined) await kong.ctx.shared.set("tollgate_tier", outcome.tier);
   if (outcome.plan !== undefined) await kong.ctx.shared.set("tollgate_plan", outcome.plan);
   if (outcome.features !== undefined) await kong.ctx.shared.set("tollgate_features", outcome.features);
+  if (outcome.overage !== undefined) await kong.ctx.shared.set("tollgate_overage", outcome.overage);
   for (const name of headersToClear(outcome)) await kong.service.request.clearHeader(name);
   const rejection = outcome.rejection;
   if (rejection !== undefined) {

@@ -54,6 +54,20 @@ export function kongConsumer(): ConsumerFacts | undefined {
   return facts;
 }
 
+/**
+ * The first of the consumer's consumer groups, by name, where Kong has them: Kong
+ * Enterprise's kong.client.get_consumer_groups(). OSS Kong 3.9.3 has no consumer_groups
+ * entity and no such PDK function (kong/pdk/client.lua), so there this answers undefined
+ * and tier-limit reads the tag group:<id> (tier-limit/group.ts).
+ */
+function kongConsumerGroup(): string | undefined {
+  // Not in OSS Kong's PDK, hence not in types/kong-pdk.d.ts: looked up, not assumed.
+  const client = kong.client as unknown as { get_consumer_groups?: (this: void) => { name?: string; id?: string }[] | undefined };
+  const groups = client.get_consumer_groups?.();
+  const first = groups?.[0];
+  return first === undefined ? undefined : (first.name ?? first.id);
+}
+
 /** A request header (module level: see pickHeaders for why no closure). */
 function readHeader(_context: undefined, name: string): string | undefined {
   return kong.request.get_header(name);
@@ -87,6 +101,7 @@ export function kongRequestFacts(conf: KongConfigIdentity, needs: FactNeeds): Re
   }
   if (needs.path === true) facts.path = kongPath();
   if (needs.decided === true) facts.decidedTier = kong.ctx.shared["tollgate_tier"] as string | undefined;
+  if (needs.group === true && consumer !== undefined) facts.consumerGroup = kongConsumerGroup();
   if (needs.headers.length > 0) facts.headers = pickHeaders(needs.headers, readHeader, undefined);
   return facts;
 }
@@ -97,12 +112,13 @@ function recordUsage(outcome: AccessOutcome): void {
   if (outcome.tier !== undefined) shared["tollgate_tier"] = outcome.tier;
   if (outcome.plan !== undefined) shared["tollgate_plan"] = outcome.plan;
   if (outcome.features !== undefined) shared["tollgate_features"] = outcome.features;
+  if (outcome.overage !== undefined) shared["tollgate_overage"] = outcome.overage;
 }
 
 /** Applies an outcome in the access phase; a rejection ends the request. */
 export function applyKongOutcome(outcome: AccessOutcome): void {
   if (outcome.warning !== undefined) kong.log.warn(jsonText(outcome.warning));
-  if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined) recordUsage(outcome);
+  if (outcome.tier !== undefined || outcome.plan !== undefined || outcome.features !== undefined || outcome.overage !== undefined) recordUsage(outcome);
   const rejection = outcome.rejection;
   const upstream = outcome.upstream;
   eachName(headersToClear(outcome), clearUpstreamHeader, undefined);

@@ -32,6 +32,7 @@ const KafkaUsageHandler = {
     facts.tier = shared["tollgate_tier"] as string | undefined;
     facts.plan = shared["tollgate_plan"] as string | undefined;
     facts.features = shared["tollgate_features"] as string | undefined;
+    facts.overage = shared["tollgate_overage"] as string | undefined;
     facts.units = shared["tollgate_units"] as number | undefined;
     publish(conf, facts, kong.node.get_id());
   },

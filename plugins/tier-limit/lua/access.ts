@@ -11,6 +11,7 @@ import { runScript, scriptSha1, type RedisScript } from "../../io/lua/redis";
 import { logGate } from "../../io/lua/log-gate";
 import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-counters";
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
+import { markOverage } from "../overage";
 import { prepare, type PreparedTierLimit } from "../prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
@@ -79,5 +80,6 @@ export function tierLimitAccess(
   // fifth field would size an admitted request's table at twice the hash part.
   const outcome: AccessOutcome = { clearUpstream, upstream, response: decision.responseHeaders, tier: plan.tier };
   if (decision.rejection !== undefined) outcome.rejection = decision.rejection;
+  if (decision.overage !== undefined) markOverage(conf, prepared, outcome, decision.overage);
   return outcome;
 }

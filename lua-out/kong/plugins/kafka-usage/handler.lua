@@ -42,6 +42,7 @@ local KafkaUsageHandler = {
         facts.tier = shared.tollgate_tier
         facts.plan = shared.tollgate_plan
         facts.features = shared.tollgate_features
+        facts.overage = shared.tollgate_overage
         facts.units = shared.tollgate_units
         publish(
             conf,

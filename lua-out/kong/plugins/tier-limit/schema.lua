@@ -58,8 +58,13 @@ return {
           { hide_client_headers = { type = "boolean", default = false } },
           { jwt_claim = { type = "string", default = "tier", len_min = 1 } },
           {
-            limit_by = { type = "string", default = "consumer", one_of = { "consumer", "credential", "ip" } },
+            limit_by = {
+              type = "string",
+              default = "consumer",
+              one_of = { "consumer", "credential", "ip", "group" },
+            },
           },
+          { overage_header = { type = "string", default = "X-API-Overage", len_min = 1 } },
           {
             policy = { type = "string", default = "local", one_of = { "local", "redis", "redis-cluster" } },
           },
@@ -127,6 +132,25 @@ return {
                       },
                     },
                   },
+                  {
+                    max_overage = {
+                      type = "map",
+                      keys = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
+                      values = { type = "integer", between = { 0, 1000000000 } },
+                    },
+                  },
+                  {
+                    overage = {
+                      type = "array",
+                      elements = {
+                        type = "string",
+                        one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+                      },
+                    },
+                  },
                   { unlimited = { type = "boolean", default = false } },
                 },
               },
@@ -135,6 +159,16 @@ return {
           { timezone = { type = "string", len_min = 1 } },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
+          {
+            window_limit_by = {
+              type = "map",
+              keys = {
+                type = "string",
+                one_of = { "second", "minute", "hour", "day", "week", "month", "year" },
+              },
+              values = { type = "string", one_of = { "consumer", "credential", "ip", "group" } },
+            },
+          },
         },
       },
     },

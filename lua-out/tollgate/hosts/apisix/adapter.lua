@@ -16,15 +16,15 @@ local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
 function clearUpstreamHeader(ctx, name)
-    -- plugins/hosts/apisix/adapter.ts:81
+    -- plugins/hosts/apisix/adapter.ts:82
     core.request.set_header(ctx, name, nil)
 end
 function setUpstreamHeader(ctx, name, value)
-    -- plugins/hosts/apisix/adapter.ts:85
+    -- plugins/hosts/apisix/adapter.ts:86
     core.request.set_header(ctx, name, value)
 end
 function setResponseHeader(_context, name, value)
-    -- plugins/hosts/apisix/adapter.ts:89
+    -- plugins/hosts/apisix/adapter.ts:90
     core.response.set_header(name, value)
 end
 core = require("apisix.core")
@@ -100,6 +100,9 @@ function ____exports.applyApisixOutcome(ctx, outcome)
     if outcome.features ~= nil then
         ctx.tollgate_features = outcome.features
     end
+    if outcome.overage ~= nil then
+        ctx.tollgate_overage = outcome.overage
+    end
     local rejection = outcome.rejection
     local upstream = outcome.upstream
     eachName(
@@ -131,7 +134,7 @@ local APISIX_VALIDATION = {references = "apisix", gatewayKeys = {"_meta"}}
 -- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
 -- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
-    -- plugins/hosts/apisix/adapter.ts:107
+    -- plugins/hosts/apisix/adapter.ts:108
     local problem = validateConfig(spec, conf, APISIX_VALIDATION)
     if problem ~= nil then
         return false, problem

@@ -14,6 +14,8 @@ local ____decide = require("tollgate.tier_limit.decide")
 local decideAccess = ____decide.decideAccess
 local onStoreFailure = ____decide.onStoreFailure
 local planAccess = ____decide.planAccess
+local ____overage = require("tollgate.tier_limit.overage")
+local markOverage = ____overage.markOverage
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____redis_2Dscript = require("tollgate.tier_limit.redis_script")
@@ -29,7 +31,7 @@ local script = {
     sha1 = scriptSha1(TIER_LIMIT_SCRIPT)
 }
 local function countInRedis(prepared, checks, cost, now)
-    -- plugins/tier-limit/lua/access.ts:21
+    -- plugins/tier-limit/lua/access.ts:22
     local ____scriptKeysAndArgs_result_0 = scriptKeysAndArgs(checks, cost, now)
     local keys = ____scriptKeysAndArgs_result_0.keys
     local args = ____scriptKeysAndArgs_result_0.args
@@ -46,7 +48,7 @@ end
 --- `cost` (cost_from configs only): filled with what an admitted request was counted in,
 -- for the response's cost to be added later (./cost.ts).
 function ____exports.tierLimitAccess(conf, facts, prepared, cost)
-    -- plugins/tier-limit/lua/access.ts:39
+    -- plugins/tier-limit/lua/access.ts:40
     if prepared == nil then
         prepared = prepare(conf)
     end
@@ -119,6 +121,9 @@ function ____exports.tierLimitAccess(conf, facts, prepared, cost)
     local outcome = {clearUpstream = clearUpstream, upstream = upstream, response = decision.responseHeaders, tier = plan.tier}
     if decision.rejection ~= nil then
         outcome.rejection = decision.rejection
+    end
+    if decision.overage ~= nil then
+        markOverage(conf, prepared, outcome, decision.overage)
     end
     return outcome
 end
