@@ -4,6 +4,10 @@ local applyKongOutcome = ____adapter.applyKongOutcome
 local kongRequestFacts = ____adapter.kongRequestFacts
 local ____access = require("tollgate.tier_limit.lua.access")
 local tierLimitAccess = ____access.tierLimitAccess
+local ____cost = require("tollgate.tier_limit.lua.cost")
+local costBodyFilter = ____cost.costBodyFilter
+local costHeaderFilter = ____cost.costHeaderFilter
+local newCostState = ____cost.newCostState
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____meta = require("tollgate.tier_limit.meta")
@@ -13,13 +17,56 @@ local TierLimitHandler = {
     PRIORITY = TIER_LIMIT_PRIORITY,
     VERSION = TIER_LIMIT_VERSION,
     access = function(self, conf)
-        -- plugins/tier-limit/kong/handler.ts:15
+        -- plugins/tier-limit/kong/handler.ts:18
         local prepared = prepare(conf)
+        if conf.cost_from == nil then
+            applyKongOutcome(tierLimitAccess(
+                conf,
+                kongRequestFacts(conf, prepared.needs),
+                prepared
+            ))
+            return
+        end
+        local cost = newCostState(conf)
         applyKongOutcome(tierLimitAccess(
             conf,
             kongRequestFacts(conf, prepared.needs),
-            prepared
+            prepared,
+            cost
         ))
+        if cost.checks ~= nil then
+            kong.ctx.plugin.tollgate_cost = cost
+        end
+    end,
+    header_filter = function(self, conf)
+        -- plugins/tier-limit/kong/handler.ts:28
+        local cost = kong.ctx.plugin.tollgate_cost
+        if cost == nil then
+            return
+        end
+        local units = costHeaderFilter(
+            conf,
+            prepare(conf),
+            cost
+        )
+        if units ~= nil then
+            kong.ctx.shared.tollgate_units = units
+        end
+    end,
+    body_filter = function(self, conf)
+        -- plugins/tier-limit/kong/handler.ts:34
+        local cost = kong.ctx.plugin.tollgate_cost
+        if cost == nil then
+            return
+        end
+        local units = costBodyFilter(
+            conf,
+            prepare(conf),
+            cost
+        )
+        if units ~= nil then
+            kong.ctx.shared.tollgate_units = units
+        end
     end
 }
 local ____exports = TierLimitHandler
