@@ -30,6 +30,9 @@ interface ApisixCtx {
   tollgate_threshold_events?: { key: string; value: string; timestampMs: number }[];
   /** Windows of a request past a soft limit (tier-limit overage). */
   tollgate_overage?: string;
+  /** What tier-limit's cost_from charged (for kafka-usage), and its reading in progress. */
+  tollgate_units?: number;
+  tollgate_cost?: unknown;
 }
 
 interface ApisixConsumer {

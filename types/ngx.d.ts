@@ -124,6 +124,8 @@ interface Ngx {
   readonly ctx: { [key: string]: unknown };
   /** nginx variables of the current request (`ngx.var.remote_addr`, …). */
   readonly var: { readonly [name: string]: string | undefined };
+  /** body_filter: arg[1] the chunk, arg[2] true on the last one (ngx_lua's ngx.arg). */
+  readonly arg: LuaTable<number, string | boolean | undefined>;
   /** Response headers of the current request (read/write). */
   header: { [name: string]: string | string[] | undefined };
   /** lua_shared_dict zones by name. */

@@ -13907,6 +13907,7 @@ var require_built3 = __commonJS({
 // plugins/tier-limit/kong-js.ts
 var kong_js_exports = {};
 __export(kong_js_exports, {
+  KONG_JS_COST_FROM_REFUSED: () => KONG_JS_COST_FROM_REFUSED,
   Plugin: () => Plugin,
   Priority: () => Priority,
   Schema: () => Schema,
@@ -16008,6 +16009,34 @@ function redisConnectionSpec(use) {
   });
 }
 
+// plugins/tier-limit/cost.ts
+var costFrom = record({
+  description: "Charge what the upstream says a request cost (LLM tokens): a response header, or a number in a JSON body or in the last SSE event that has it. The request is admitted while its caller has quota left; its cost is added when the response ends. Lua hosts only (kong-pdk has no body phase).",
+  fields: {
+    header: string2({ description: "Response header with the cost (e.g. X-Usage-Units).", minLength: 1 }),
+    json_field: string2({
+      description: "Dotted path of the cost in a JSON body or in each SSE event's data (e.g. usage.total_tokens).",
+      minLength: 1
+    }),
+    max_body_bytes: integer({
+      description: "Most of a body held to read json_field: the whole JSON body, or one SSE event. A larger one is not read (the minimum cost stays).",
+      default: 1048576,
+      min: 64,
+      max: 67108864
+    })
+  },
+  check: (value) => {
+    const header2 = value["header"] !== void 0;
+    const field = value["json_field"] !== void 0;
+    if (header2 === field) return "header|json_field: exactly one of them must be set";
+    const path = value["json_field"];
+    if (path !== void 0) {
+      for (const key of path.split(".")) if (key === "") return `json_field: '${path}' has an empty key`;
+    }
+    return void 0;
+  }
+});
+
 // plugins/tier-limit/schema.ts
 var LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"];
 var TIER_SOURCES = ["consumer", "consumer_map", "jwt_claim", "trusted_header"];
@@ -16111,7 +16140,8 @@ var tierLimitSchema = record({
       oneOf: ["sliding", "fixed"],
       default: "sliding"
     }),
-    cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1e6 }),
+    cost: integer({ description: "How much one request counts (with cost_from: the least it is charged).", default: 1, min: 1, max: 1e6 }),
+    cost_from: costFrom,
     policy: string2({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],
@@ -16270,6 +16300,7 @@ function usageKeysAndArgs(checks, op, units, now) {
 
 // plugins/tier-limit/kong-js.ts
 var counters = new MemoryCounters();
+var KONG_JS_COST_FROM_REFUSED = "cost_from: not available on Kong's JS plugin server (kong-pdk has no header_filter / body_filter phase to read the upstream's response as it passes); use the Lua plugin";
 async function countInRedis(prepared, checks, cost, now) {
   const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
@@ -16303,6 +16334,7 @@ var Plugin = class {
     if (conf.thresholds !== void 0 && conf.thresholds.length > 0) {
       throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
     }
+    if (conf.cost_from !== void 0) throw new Error(`invalid configuration: ${KONG_JS_COST_FROM_REFUSED}`);
     this.#conf = conf;
     this.#scope = scope;
   }
@@ -16340,6 +16372,7 @@ var Version = TIER_LIMIT_VERSION;
 var Priority = TIER_LIMIT_PRIORITY;
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  KONG_JS_COST_FROM_REFUSED,
   Plugin,
   Priority,
   Schema,

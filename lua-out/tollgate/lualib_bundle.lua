@@ -182,6 +182,11 @@ local function __TS__StringSlice(self, start, ____end)
     return string.sub(self, start, ____end)
 end
 
+local function __TS__StringTrim(self)
+    local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
+    return result
+end
+
 local function __TS__ArrayIsArray(value)
     return type(value) == "table" and (value[1] ~= nil or next(value) == nil)
 end
@@ -372,11 +377,6 @@ local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
         end
     end
     return -1
-end
-
-local function __TS__StringTrim(self)
-    local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
-    return result
 end
 
 local __TS__Symbol, Symbol
@@ -825,6 +825,7 @@ return {
   __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__StringSlice = __TS__StringSlice,
+  __TS__StringTrim = __TS__StringTrim,
   __TS__ArrayIsArray = __TS__ArrayIsArray,
   Error = Error,
   RangeError = RangeError,
@@ -836,7 +837,6 @@ return {
   __TS__TypeOf = __TS__TypeOf,
   __TS__ArraySlice = __TS__ArraySlice,
   __TS__ArrayIndexOf = __TS__ArrayIndexOf,
-  __TS__StringTrim = __TS__StringTrim,
   WeakMap = WeakMap,
   __TS__ArrayFilter = __TS__ArrayFilter,
   __TS__ArraySetLength = __TS__ArraySetLength,

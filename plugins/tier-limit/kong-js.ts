@@ -28,6 +28,18 @@ import { USAGE_SCRIPT, usageKeysAndArgs } from "./usage-script";
 
 const counters = new MemoryCounters();
 
+/**
+ * Why kong-pdk refuses cost_from. Its phases are certificate, rewrite, access, response,
+ * preread and log (kong-pdk's plugin loader; Kong's plugin-server protocol): no
+ * header_filter or body_filter, so a streamed body cannot be read as it passes, and the
+ * `response` phase would make Kong buffer every response of the route. A header could
+ * be read in log (kong.service.response.get_header is allowed there, kong/pdk/service/
+ * response.lua 3.9.3), but a charge from a log phase over RPC lands at no known time
+ * before the caller's next request, which cost_from promises: refused too.
+ */
+export const KONG_JS_COST_FROM_REFUSED =
+  "cost_from: not available on Kong's JS plugin server (kong-pdk has no header_filter / body_filter phase to read the upstream's response as it passes); use the Lua plugin";
+
 async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[], cost: number, now: number): Promise<WindowCounts> {
   const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis!, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
@@ -74,6 +86,7 @@ export class Plugin {
     if (conf.thresholds !== undefined && conf.thresholds.length > 0) {
       throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
     }
+    if (conf.cost_from !== undefined) throw new Error(`invalid configuration: ${KONG_JS_COST_FROM_REFUSED}`);
     this.#conf = conf;
     this.#scope = scope;
   }

@@ -11,6 +11,7 @@ import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
 import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
 import { LIMIT_BY, windowLimitByField } from "./group";
 import { redisConnectionSpec } from "../io/redis-schema";
+import { costFrom } from "./cost";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -127,7 +128,8 @@ export const tierLimitSchema = record({
       oneOf: ["sliding", "fixed"],
       default: "sliding",
     }),
-    cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1_000_000 }),
+    cost: integer({ description: "How much one request counts (with cost_from: the least it is charged).", default: 1, min: 1, max: 1_000_000 }),
+    cost_from: costFrom,
     policy: string({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],

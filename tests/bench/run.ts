@@ -209,6 +209,15 @@ const SCENARIOS: Scenario[] = [
     "tier-limit-local's config with a monthly quota on the consumer's billing anchor (tag billing_anchor) in America/New_York, beside the per-second burst limit",
     () => [keyAuth, tierLimitQuota()],
   ),
+  {
+    // The echo upstream answers X-Usage-Units: 3 (asked by the request header, which adds
+    // that little work upstream): each request is read and charged 2 above its minimum.
+    ...kongScenario("tier-limit-cost-from-header", "tier-limit-local with cost_from header X-Usage-Units (3 per response: the minimum 1 in access, 2 more in header_filter)", () => [
+      keyAuth,
+      tierLimit({ cost_from: { header: "X-Usage-Units" } }),
+    ]),
+    headers: { apikey: BENCH_API_KEY, "X-Echo-Respond-With": "X-Usage-Units: 3" },
+  },
   kafkaUsage(),
   // Next to nginx-limit-req, which ran alone in its baseline round: the pairs before keep their order.
   kongScenario("tier-limit-thresholds", "tier-limit-local with thresholds [80, 100] configured, none crossed (issue 20: ≤ 0.5 µs more)", () => [

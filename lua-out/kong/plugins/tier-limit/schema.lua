@@ -30,6 +30,19 @@ return {
           },
           { cost = { type = "integer", default = 1, between = { 1, 1000000 } } },
           {
+            cost_from = {
+              type = "record",
+              fields = {
+                { header = { type = "string", len_min = 1 } },
+                { json_field = { type = "string", len_min = 1 } },
+                {
+                  max_body_bytes = { type = "integer", default = 1048576, between = { 64, 67108864 } },
+                },
+              },
+              required = false,
+            },
+          },
+          {
             counter_scope = {
               type = "string",
               default = "config",
