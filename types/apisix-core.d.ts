@@ -30,6 +30,9 @@ interface ApisixCtx {
   tollgate_threshold_events?: { key: string; value: string; timestampMs: number }[];
   /** Windows of a request past a soft limit (tier-limit overage). */
   tollgate_overage?: string;
+  /** What tier-limit's cost_from charged (for kafka-usage), and its reading in progress. */
+  tollgate_units?: number;
+  tollgate_cost?: unknown;
 }
 
 interface ApisixConsumer {
@@ -90,4 +93,28 @@ declare module "apisix.core" {
   }
   const core: ApisixCore;
   export = core;
+}
+
+/** A config item as APISIX's config_yaml / config_etcd keep it (`values` entries). */
+interface ApisixConfigItem<T> {
+  readonly value: T;
+}
+
+/** What tollgate reads of a route's value. */
+interface ApisixRouteValue {
+  readonly id: string | number;
+  readonly service_id?: string | number;
+  readonly plugins?: { readonly [name: string]: unknown };
+}
+
+/** apisix/router.lua (3.18.0): the HTTP routes of this worker. */
+declare module "apisix.router" {
+  /** @noSelf */
+  function http_routes(): LuaMultiReturn<[ApisixConfigItem<ApisixRouteValue>[] | undefined, unknown]>;
+}
+
+/** apisix/consumer.lua (3.18.0): the consumers (credential items filtered out). */
+declare module "apisix.consumer" {
+  /** @noSelf */
+  function consumers(): LuaMultiReturn<[ApisixConfigItem<ApisixConsumer>[] | undefined, unknown]>;
 }

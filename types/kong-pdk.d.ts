@@ -108,6 +108,14 @@ interface KongPdk {
   readonly node: KongNode;
   readonly router: KongRouter;
   readonly ctx: KongCtx;
+  /** Kong's DAOs (kong/db/init.lua); tollgate reads consumers from its Admin API handlers only. */
+  readonly db: { readonly consumers: KongConsumersDao };
+}
+
+/** The consumers DAO (kong/db/dao/init.lua: select, select_by_<unique field>); `:` calls. */
+interface KongConsumersDao {
+  select(pk: { id: string }): LuaMultiReturn<[KongConsumer | undefined, string | undefined]>;
+  select_by_username(username: string): LuaMultiReturn<[KongConsumer | undefined, string | undefined]>;
 }
 
 declare const kong: KongPdk;

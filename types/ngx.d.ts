@@ -11,6 +11,9 @@
 /** @noSelf */
 interface NgxReq {
   get_method(): string;
+  read_body(): void;
+  /** The request body when nginx kept it in memory; undefined when empty or spooled to a file. */
+  get_body_data(): string | undefined;
   get_headers(maxHeaders?: number, raw?: boolean): LuaTable<string, string | string[]>;
   set_header(name: string, value: string | string[]): void;
   clear_header(name: string): void;
@@ -121,6 +124,8 @@ interface Ngx {
   readonly ctx: { [key: string]: unknown };
   /** nginx variables of the current request (`ngx.var.remote_addr`, …). */
   readonly var: { readonly [name: string]: string | undefined };
+  /** body_filter: arg[1] the chunk, arg[2] true on the last one (ngx_lua's ngx.arg). */
+  readonly arg: LuaTable<number, string | boolean | undefined>;
   /** Response headers of the current request (read/write). */
   header: { [name: string]: string | string[] | undefined };
   /** lua_shared_dict zones by name. */

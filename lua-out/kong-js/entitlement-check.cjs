@@ -27243,6 +27243,7 @@ async function kongJsRequestFacts(kong, configScope, needs) {
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.path === true) facts.path = await kong.request.getPath();
   if (needs.decided === true) {
     const tier = await kong.ctx.shared.get("tollgate_tier");
     if (typeof tier === "string") facts.decidedTier = tier;

@@ -19190,7 +19190,8 @@ function buildUsageEvent(conf, facts, nodeId) {
     consumer: consumer === void 0 ? void 0 : { id: consumer.id, username: consumer.username, custom_id: consumer.custom_id },
     tier: facts.tier,
     plan: facts.plan,
-    features: facts.features
+    features: facts.features,
+    units: facts.units
   };
   if (facts.overage !== void 0) {
     data.overage = true;
@@ -19224,12 +19225,13 @@ function encodeUsageEvent(event) {
   const plan = d.plan === void 0 ? "" : `,"plan":"${escapedOften(d.plan)}"`;
   const features = d.features === void 0 ? "" : `,"features":"${escapedOften(d.features)}"`;
   const overage = d.overage === true ? `,"overage":true,"overage_windows":"${escapedOften(d.overage_windows ?? "")}"` : "";
+  const units = d.units === void 0 ? "" : `,"units":${d.units}`;
   const headers = d.headers === void 0 ? "" : `,"headers":${headersJson(d.headers)}`;
   const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
   const id = unique ? event.id : escaped(event.id);
   const time = unique ? event.time : escaped(event.time);
   const path = unique ? d.path : escaped(d.path);
-  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${headers}}}`;
+  return `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}","subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json","data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${units}${headers}}}`;
 }
 function entityJson(entity2) {
   if (entity2.id === void 0) return `{"name":"${escapedOften(entity2.name)}"}`;

@@ -13907,6 +13907,7 @@ var require_built3 = __commonJS({
 // plugins/tier-limit/kong-js.ts
 var kong_js_exports = {};
 __export(kong_js_exports, {
+  KONG_JS_COST_FROM_REFUSED: () => KONG_JS_COST_FROM_REFUSED,
   Plugin: () => Plugin,
   Priority: () => Priority,
   Schema: () => Schema,
@@ -14333,6 +14334,7 @@ async function kongJsRequestFacts(kong, configScope, needs) {
     facts.routeId = (await kong.router.getRoute())?.id;
     facts.serviceId = (await kong.router.getService())?.id;
   }
+  if (needs.path === true) facts.path = await kong.request.getPath();
   if (needs.decided === true) {
     const tier2 = await kong.ctx.shared.get("tollgate_tier");
     if (typeof tier2 === "string") facts.decidedTier = tier2;
@@ -14415,6 +14417,16 @@ var MemoryCounters = class {
       const entry = this.#counts.get(counter.key);
       if (entry !== void 0) entry.value -= cost;
     }
+  }
+  /** Reads each current and previous counter without changing them (same order). */
+  read(counters2, nowSeconds) {
+    const current = [];
+    const previous = [];
+    for (const counter of counters2) {
+      current.push(this.#live(counter.key, nowSeconds)?.value ?? 0);
+      previous.push(counter.sliding ? this.#live(counter.previousKey, nowSeconds)?.value ?? 0 : 0);
+    }
+    return { current, previous };
   }
   get size() {
     return this.#counts.size;
@@ -15731,7 +15743,8 @@ function prepare(conf) {
       clientIp: trustedHeader !== void 0 || byLevel.indexOf("ip") !== -1,
       credential: byLevel.indexOf("credential") !== -1,
       group: byLevel.indexOf("group") !== -1,
-      routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service"
+      routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
+      path: conf.usage_path !== void 0
     },
     storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,
@@ -16126,6 +16139,34 @@ function redisConnectionSpec(use) {
   });
 }
 
+// plugins/tier-limit/cost.ts
+var costFrom = record({
+  description: "Charge what the upstream says a request cost (LLM tokens): a response header, or a number in a JSON body or in the last SSE event that has it. The request is admitted while its caller has quota left; its cost is added when the response ends. Lua hosts only (kong-pdk has no body phase).",
+  fields: {
+    header: string2({ description: "Response header with the cost (e.g. X-Usage-Units).", minLength: 1 }),
+    json_field: string2({
+      description: "Dotted path of the cost in a JSON body or in each SSE event's data (e.g. usage.total_tokens).",
+      minLength: 1
+    }),
+    max_body_bytes: integer({
+      description: "Most of a body held to read json_field: the whole JSON body, or one SSE event. A larger one is not read (the minimum cost stays).",
+      default: 1048576,
+      min: 64,
+      max: 67108864
+    })
+  },
+  check: (value) => {
+    const header2 = value["header"] !== void 0;
+    const field = value["json_field"] !== void 0;
+    if (header2 === field) return "header|json_field: exactly one of them must be set";
+    const path = value["json_field"];
+    if (path !== void 0) {
+      for (const key of path.split(".")) if (key === "") return `json_field: '${path}' has an empty key`;
+    }
+    return void 0;
+  }
+});
+
 // plugins/tier-limit/schema.ts
 var LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"];
 var TIER_SOURCES = ["consumer", "consumer_map", "jwt_claim", "trusted_header"];
@@ -16229,7 +16270,8 @@ var tierLimitSchema = record({
       oneOf: ["sliding", "fixed"],
       default: "sliding"
     }),
-    cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1e6 }),
+    cost: integer({ description: "How much one request counts (with cost_from: the least it is charged).", default: 1, min: 1, max: 1e6 }),
+    cost_from: costFrom,
     policy: string2({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],
@@ -16256,6 +16298,10 @@ var tierLimitSchema = record({
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string2({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    usage_path: string2({
+      description: "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
+      minLength: 1
+    }),
     thresholds: thresholdsSpec,
     threshold_events: thresholdEventsSpec,
     ...CALENDAR_FIELDS
@@ -16288,6 +16334,8 @@ var tierLimitSchema = record({
         if (parseCidr(cidrs[i]) === void 0) return `trusted_cidrs.${i + 1}: '${cidrs[i]}' is not a CIDR range`;
       }
     }
+    const usagePath = conf["usage_path"];
+    if (typeof usagePath === "string" && usagePath.indexOf("/") !== 0) return "usage_path: must start with /";
     const redisConf = conf["redis"];
     if (conf["policy"] === "redis" && redisConf.host === void 0) return "redis.host: required for policy redis";
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === void 0 || redisConf.cluster_nodes.length === 0)) {
@@ -16297,14 +16345,116 @@ var tierLimitSchema = record({
   }
 });
 
+// plugins/tier-limit/usage.ts
+function subjectWindows(conf, prepared, facts, now) {
+  const probe = planAccess(conf, facts, now, prepared);
+  if (probe.kind === "reject") {
+    const body = probe.rejection.body;
+    return { kind: "none", status: probe.rejection.status, error: `${body["error"]}`, message: `${body["message"]}` };
+  }
+  const tierName = probe.tier;
+  const tier2 = prepared.tiers[tierName];
+  const targets = [];
+  const methods = [];
+  for (const method in tier2.byMethod) methods.push(method);
+  methods.sort();
+  for (const method of methods) {
+    const plan = planAccess(conf, { ...facts, method }, now, prepared);
+    if (plan.kind !== "count" || plan.tier !== tierName) continue;
+    for (const check2 of plan.checks) targets.push({ method, check: check2 });
+  }
+  return { kind: "windows", tier: tierName, unlimited: tier2.unlimited, targets };
+}
+function windowUsage(target, tier2, current, previous, now) {
+  const check2 = target.check;
+  const limit = check2.spec.limit;
+  const estimate = previous * previousWeight(check2, now) + current;
+  const left = Math.floor(limit - estimate);
+  const used = Math.ceil(estimate);
+  return {
+    method: target.method,
+    window: check2.spec.window,
+    tier: tier2,
+    limit,
+    used: used > 0 ? used : 0,
+    remaining: left > 0 ? left : 0,
+    overage: used > limit ? used - limit : 0,
+    window_start: check2.windowStart,
+    reset_at: check2.resetAt,
+    reset_in: Math.max(1, Math.ceil(check2.resetAt - now))
+  };
+}
+function usageOf(targets, tier2, counts2, now) {
+  const out = [];
+  for (let i = 0; i < targets.length; i++) out.push(windowUsage(targets[i], tier2, counts2.current[i] ?? 0, counts2.previous[i] ?? 0, now));
+  return out;
+}
+function callerAnswer(conf, found, counts2, now) {
+  const headers = { "Cache-Control": "no-store" };
+  if (found.kind === "none") return { status: found.status, headers, body: { error: found.error, message: found.message } };
+  if (counts2 === void 0) return { status: 503, headers, body: { error: "usage_unavailable", message: "Usage is unavailable; try again later." } };
+  const body = { tier: found.tier, policy: conf.policy };
+  if (found.targets.length === 0) body["unlimited"] = true;
+  else body["windows"] = usageOf(found.targets, found.tier, counts2, now);
+  return { status: 200, headers, body };
+}
+
+// plugins/tier-limit/usage-script.ts
+var USAGE_SCRIPT = `-- tollgate tier-limit usage: read, reset or credit one subject's windows
+local op, units = ARGV[1], tonumber(ARGV[2])
+local current, previous = {}, {}
+for i = 1, #KEYS / 2 do
+  local key, before = KEYS[2 * i - 1], KEYS[2 * i]
+  if op == "reset" then
+    redis.call("DEL", key, before)
+  elseif op == "credit" then
+    local value = redis.call("INCRBY", key, -units)
+    if value == -units then redis.call("EXPIRE", key, ARGV[2 + i]) end
+  end
+  current[i] = tonumber(redis.call("GET", key) or "0")
+  previous[i] = tonumber(redis.call("GET", before) or "0")
+end
+return { 1, current, previous }
+`;
+function usageKeysAndArgs(checks, op, units, now) {
+  const keys = [];
+  const args = [op, units];
+  for (let i = 0; i < checks.length; i++) {
+    const entry = checks[i];
+    keys[2 * i] = entry.key;
+    keys[2 * i + 1] = entry.previousKey;
+    args[2 + i] = counterTtl(entry, now);
+  }
+  return { keys, args };
+}
+
 // plugins/tier-limit/kong-js.ts
 var counters = new MemoryCounters();
+var KONG_JS_COST_FROM_REFUSED = "cost_from: not available on Kong's JS plugin server (kong-pdk has no header_filter / body_filter phase to read the upstream's response as it passes); use the Lua plugin";
 async function countInRedis(prepared, checks, cost, now) {
   const { keys, args } = scriptKeysAndArgs(checks, cost, now);
   const reply = await runScript(prepared.redis, "tier_limit", TIER_LIMIT_SCRIPT, keys, args);
   const counts2 = countsFromReply(reply, checks.length);
   if (counts2 === void 0) throw new Error("unexpected reply from the tier-limit script");
   return counts2;
+}
+async function readCounts(conf, prepared, checks, now) {
+  if (conf.policy === "local") return counters.read(checks, now);
+  const { keys, args } = usageKeysAndArgs(checks, "read", 0, now);
+  const counts2 = countsFromReply(await runScript(prepared.redis, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks.length);
+  if (counts2 === void 0) throw new Error("unexpected reply from the usage script");
+  return counts2;
+}
+async function callerUsage(kong, conf, prepared, facts, now) {
+  const found = subjectWindows(conf, prepared, facts, now);
+  if (found.kind === "none") return callerAnswer(conf, found, void 0, now);
+  let counts2;
+  try {
+    counts2 = await readCounts(conf, prepared, found.targets.map((t) => t.check), now);
+  } catch (err) {
+    await kong.log.err(`usage_path: counter store (policy ${conf.policy}) failed: ${String(err)}`);
+  }
+  return callerAnswer(conf, found, counts2, now);
 }
 var Plugin = class {
   #conf;
@@ -16314,6 +16464,7 @@ var Plugin = class {
     if (conf.thresholds !== void 0 && conf.thresholds.length > 0) {
       throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
     }
+    if (conf.cost_from !== void 0) throw new Error(`invalid configuration: ${KONG_JS_COST_FROM_REFUSED}`);
     this.#conf = conf;
     this.#scope = scope;
   }
@@ -16326,6 +16477,7 @@ var Plugin = class {
     const prepared = prepare(conf);
     const clearUpstream = prepared.clearUpstream;
     const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
+    if (facts.path !== void 0 && facts.path === conf.usage_path) return { clearUpstream, rejection: await callerUsage(kong, conf, prepared, facts, now) };
     const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
     const passed = { clearUpstream, upstream: prepared.upstreamFor[plan.tier], tier: plan.tier };
@@ -16350,6 +16502,7 @@ var Version = TIER_LIMIT_VERSION;
 var Priority = TIER_LIMIT_PRIORITY;
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  KONG_JS_COST_FROM_REFUSED,
   Plugin,
   Priority,
   Schema,

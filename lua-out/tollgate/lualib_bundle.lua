@@ -201,6 +201,11 @@ local function __TS__StringSlice(self, start, ____end)
     return string.sub(self, start, ____end)
 end
 
+local function __TS__StringTrim(self)
+    local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
+    return result
+end
+
 local function __TS__New(target, ...)
     local instance = setmetatable({}, target.prototype)
     instance:____constructor(...)
@@ -376,11 +381,6 @@ local function __TS__ArrayIndexOf(self, searchElement, fromIndex)
         end
     end
     return -1
-end
-
-local function __TS__StringTrim(self)
-    local result = string.gsub(self, "^[%s ﻿]*(.-)[%s ﻿]*$", "%1")
-    return result
 end
 
 local __TS__Symbol, Symbol
@@ -807,6 +807,14 @@ local function __TS__ObjectRest(target, usedProperties)
     return result
 end
 
+local function __TS__ArrayMap(self, callbackfn, thisArg)
+    local result = {}
+    for i = 1, #self do
+        result[i] = callbackfn(thisArg, self[i], i - 1, self)
+    end
+    return result
+end
+
 local function __TS__ObjectGetOwnPropertyDescriptors(object)
     local metatable = getmetatable(object)
     if not metatable then
@@ -852,6 +860,7 @@ return {
   __TS__StringStartsWith = __TS__StringStartsWith,
   __TS__StringEndsWith = __TS__StringEndsWith,
   __TS__StringSlice = __TS__StringSlice,
+  __TS__StringTrim = __TS__StringTrim,
   Error = Error,
   RangeError = RangeError,
   ReferenceError = ReferenceError,
@@ -861,7 +870,6 @@ return {
   __TS__New = __TS__New,
   __TS__ArraySlice = __TS__ArraySlice,
   __TS__ArrayIndexOf = __TS__ArrayIndexOf,
-  __TS__StringTrim = __TS__StringTrim,
   WeakMap = WeakMap,
   __TS__ArrayFilter = __TS__ArrayFilter,
   __TS__ArraySetLength = __TS__ArraySetLength,
@@ -873,5 +881,6 @@ return {
   __TS__ArrayIncludes = __TS__ArrayIncludes,
   Set = Set,
   __TS__ObjectRest = __TS__ObjectRest,
+  __TS__ArrayMap = __TS__ArrayMap,
   __TS__Delete = __TS__Delete
 }

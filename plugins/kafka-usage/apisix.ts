@@ -34,6 +34,7 @@ function log(conf: KafkaUsageConfig, ctx: ApisixCtx): void {
   facts.plan = ctx.tollgate_plan;
   facts.features = ctx.tollgate_features;
   facts.overage = ctx.tollgate_overage;
+  facts.units = ctx.tollgate_units;
   publish(conf, facts, core.id.get());
   // Threshold events tier-limit emitted for this request (tier-limit/lua/thresholds.ts).
   const thresholds = ctx.tollgate_threshold_events;

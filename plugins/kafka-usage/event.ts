@@ -9,7 +9,8 @@
  *     "time": "2026-11-24T20:01:45.123Z", "datacontenttype": "application/json",
  *     "data": { "method", "path", "status", "latency_ms", "upstream_latency_ms",
  *               "request_bytes", "response_bytes", "route", "service", "consumer",
- *               "tier", "plan", "features", "overage", "overage_windows", "headers" }
+ *               "tier", "plan", "features", "overage", "overage_windows", "units",
+ *               "headers" }
  *   }
  *
  * Absent facts are absent keys (never null), in both runtimes. What is kept out of an
@@ -49,6 +50,8 @@ export interface UsageFacts {
   features?: string;
   /** The windows of a request admitted past a soft limit (tier-limit overage), e.g. "month". */
   overage?: string;
+  /** What tier-limit's cost_from charged for this request (tollgate_units in the request context). */
+  units?: number;
 }
 
 export interface EntityRef {
@@ -73,6 +76,7 @@ export interface UsageData {
   /** true for a request admitted past a soft limit; overage_windows names them ("month", "minute,month"). */
   overage?: boolean;
   overage_windows?: string;
+  units?: number;
   headers?: { [name: string]: string };
 }
 
@@ -130,6 +134,7 @@ export function buildUsageEvent(conf: KafkaUsageConfig, facts: UsageFacts, nodeI
     tier: facts.tier,
     plan: facts.plan,
     features: facts.features,
+    units: facts.units,
   };
   if (facts.overage !== undefined) {
     data.overage = true;
@@ -176,6 +181,7 @@ export function encodeUsageEvent(event: UsageEvent): string {
   const plan = d.plan === undefined ? "" : `,"plan":"${escapedOften(d.plan)}"`;
   const features = d.features === undefined ? "" : `,"features":"${escapedOften(d.features)}"`;
   const overage = d.overage === true ? `,"overage":true,"overage_windows":"${escapedOften(d.overage_windows ?? "")}"` : "";
+  const units = d.units === undefined ? "" : `,"units":${d.units}`;
   const headers = d.headers === undefined ? "" : `,"headers":${headersJson(d.headers)}`;
   // The values new in every event are scanned together: one pattern match, not three.
   const unique = !hasSpecial(`${event.id}${event.time}${d.path}`);
@@ -186,7 +192,7 @@ export function encodeUsageEvent(event: UsageEvent): string {
     `{"specversion":"1.0","id":"${id}","source":"${escapedOften(event.source)}","type":"${escapedOften(event.type)}",` +
     `"subject":"${escapedOften(event.subject)}","time":"${time}","datacontenttype":"application/json",` +
     `"data":{"method":"${escapedOften(d.method)}","path":"${path}","status":${d.status},"latency_ms":${d.latency_ms}${upstream},` +
-    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${headers}}}`
+    `"request_bytes":${d.request_bytes},"response_bytes":${d.response_bytes}${route}${service}${consumer}${tier}${plan}${features}${overage}${units}${headers}}}`
   );
 }
 

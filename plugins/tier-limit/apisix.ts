@@ -5,6 +5,8 @@
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import { tierLimitAccess } from "./lua/access";
+import { usageApiRoutes } from "./lua/apisix-usage-api";
+import { costBodyFilter, costHeaderFilter, newCostState, type CostState } from "./lua/cost";
 import { prepare } from "./prepare";
 import { TIER_LIMIT_APISIX_PRIORITY, TIER_LIMIT_NAME, TIER_LIMIT_VERSION } from "./meta";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
@@ -17,16 +19,38 @@ function check_schema(conf: unknown): LuaMultiReturn<[boolean, string | undefine
 
 function access(conf: TierLimitConfig, ctx: ApisixCtx): LuaMultiReturn<[number, object] | []> {
   const prepared = prepare(conf);
-  const rejection = applyApisixOutcome(ctx, tierLimitAccess(conf, apisixRequestFacts(ctx, prepared.needs), prepared));
+  // cost_from: what the request was counted in, kept for the filters below.
+  const cost = conf.cost_from === undefined ? undefined : newCostState(conf);
+  const rejection = applyApisixOutcome(ctx, tierLimitAccess(conf, apisixRequestFacts(ctx, prepared.needs), prepared, cost));
   if (rejection !== undefined) return $multi(rejection.status, rejection.body);
+  if (cost?.checks !== undefined) ctx.tollgate_cost = cost;
   return $multi();
+}
+
+// The upstream's cost (cost_from, ./lua/cost.ts): APISIX runs every plugin's
+// header_filter(conf, ctx) and body_filter(conf, ctx) (apisix/plugin.lua run_plugin, 3.18.0).
+function header_filter(conf: TierLimitConfig, ctx: ApisixCtx): void {
+  const cost = ctx.tollgate_cost as CostState | undefined;
+  if (cost === undefined) return;
+  const units = costHeaderFilter(conf, prepare(conf), cost);
+  if (units !== undefined) ctx.tollgate_units = units;
+}
+
+function body_filter(conf: TierLimitConfig, ctx: ApisixCtx): void {
+  const cost = ctx.tollgate_cost as CostState | undefined;
+  if (cost === undefined) return;
+  const units = costBodyFilter(conf, prepare(conf), cost);
+  if (units !== undefined) ctx.tollgate_units = units;
 }
 
 export = {
   version: TIER_LIMIT_VERSION,
+  api: usageApiRoutes,
   priority: TIER_LIMIT_APISIX_PRIORITY,
   name: TIER_LIMIT_NAME,
   schema,
   check_schema,
   access,
+  header_filter,
+  body_filter,
 };

@@ -7,7 +7,8 @@
  * redis and redis-cluster run the same Redis script as the Lua plugin, via ioredis.
  */
 import { toKongFields } from "../core/kong-schema";
-import type { AccessOutcome } from "../core/outcome";
+import type { RequestFacts } from "../core/facts";
+import type { AccessOutcome, Rejection } from "../core/outcome";
 import { applyKongJsOutcome, kongJsRequestFacts, validatedKongJsConfig } from "../hosts/kong-js/adapter";
 import type { KongJsPdk } from "../hosts/kong-js/pdk";
 import type { WindowCounts } from "../io/counter";
@@ -24,8 +25,22 @@ import { TIER_LIMIT_PRIORITY, TIER_LIMIT_VERSION } from "./meta";
 import { prepare, type PreparedTierLimit } from "./prepare";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "./redis-script";
 import { tierLimitSchema, type TierLimitConfig } from "./schema";
+import { callerAnswer, subjectWindows } from "./usage";
+import { USAGE_SCRIPT, usageKeysAndArgs } from "./usage-script";
 
 const counters = new MemoryCounters();
+
+/**
+ * Why kong-pdk refuses cost_from. Its phases are certificate, rewrite, access, response,
+ * preread and log (kong-pdk's plugin loader; Kong's plugin-server protocol): no
+ * header_filter or body_filter, so a streamed body cannot be read as it passes, and the
+ * `response` phase would make Kong buffer every response of the route. A header could
+ * be read in log (kong.service.response.get_header is allowed there, kong/pdk/service/
+ * response.lua 3.9.3), but a charge from a log phase over RPC lands at no known time
+ * before the caller's next request, which cost_from promises: refused too.
+ */
+export const KONG_JS_COST_FROM_REFUSED =
+  "cost_from: not available on Kong's JS plugin server (kong-pdk has no header_filter / body_filter phase to read the upstream's response as it passes); use the Lua plugin";
 
 async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[], cost: number, now: number): Promise<WindowCounts> {
   const { keys, args } = scriptKeysAndArgs(checks, cost, now);
@@ -33,6 +48,32 @@ async function countInRedis(prepared: PreparedTierLimit, checks: CounterCheck[],
   const counts = countsFromReply(reply, checks.length);
   if (counts === undefined) throw new Error("unexpected reply from the tier-limit script");
   return counts;
+}
+
+/** The counters' values, unchanged (usage_path). */
+async function readCounts(conf: TierLimitConfig, prepared: PreparedTierLimit, checks: CounterCheck[], now: number): Promise<WindowCounts> {
+  if (conf.policy === "local") return counters.read(checks, now);
+  const { keys, args } = usageKeysAndArgs(checks, "read", 0, now);
+  const counts = countsFromReply(await runScript(prepared.redis!, "tier_limit_usage", USAGE_SCRIPT, keys, args), checks.length);
+  if (counts === undefined) throw new Error("unexpected reply from the usage script");
+  return counts;
+}
+
+/**
+ * usage_path: the caller's own usage, as the Lua hosts answer it (lua/usage-api.ts
+ * callerUsage). The operator API has no kong-pdk counterpart: a JS plugin cannot add
+ * Admin API routes (the plugin server only runs request phases).
+ */
+async function callerUsage(kong: KongJsPdk, conf: TierLimitConfig, prepared: PreparedTierLimit, facts: RequestFacts, now: number): Promise<Rejection> {
+  const found = subjectWindows(conf, prepared, facts, now);
+  if (found.kind === "none") return callerAnswer(conf, found, undefined, now);
+  let counts: WindowCounts | undefined;
+  try {
+    counts = await readCounts(conf, prepared, found.targets.map((t) => t.check), now);
+  } catch (err) {
+    await kong.log.err(`usage_path: counter store (policy ${conf.policy}) failed: ${String(err)}`);
+  }
+  return callerAnswer(conf, found, counts, now);
 }
 
 /** The plugin class kong-pdk instantiates once per plugin configuration. */
@@ -47,6 +88,7 @@ export class Plugin {
     if (conf.thresholds !== undefined && conf.thresholds.length > 0) {
       throw new Error("invalid configuration: thresholds: threshold events are not supported on kong-pdk (use the Lua plugin)");
     }
+    if (conf.cost_from !== undefined) throw new Error(`invalid configuration: ${KONG_JS_COST_FROM_REFUSED}`);
     this.#conf = conf;
     this.#scope = scope;
   }
@@ -61,6 +103,7 @@ export class Plugin {
     const prepared = prepare(conf);
     const clearUpstream = prepared.clearUpstream;
     const facts = await kongJsRequestFacts(kong, this.#scope, prepared.needs);
+    if (facts.path !== undefined && facts.path === conf.usage_path) return { clearUpstream, rejection: await callerUsage(kong, conf, prepared, facts, now) };
     const plan = planAccess(conf, facts, now, prepared);
     if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
     const passed: AccessOutcome = { clearUpstream, upstream: prepared.upstreamFor[plan.tier]!, tier: plan.tier };

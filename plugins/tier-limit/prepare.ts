@@ -190,6 +190,7 @@ export function prepare(conf: TierLimitConfig): PreparedTierLimit {
       credential: byLevel.indexOf("credential") !== -1,
       group: byLevel.indexOf("group") !== -1,
       routeAndService: conf.counter_scope === "route" || conf.counter_scope === "service",
+      path: conf.usage_path !== undefined,
     },
     storeErrors: new LogThrottle(conf.error_log_interval, storeKind(conf)),
     unavailableRetryAfter: `${unavailableRetryAfter(conf)}`,

@@ -11,6 +11,7 @@ import { CALENDAR_FIELDS, calendarProblem } from "./calendar-fields";
 import { overageHeaderField, overageProblem, tierOverageFields } from "./overage";
 import { LIMIT_BY, windowLimitByField } from "./group";
 import { redisConnectionSpec } from "../io/redis-schema";
+import { costFrom } from "./cost";
 
 /** HTTP methods a tier can limit separately; "*" covers every method not listed. */
 export const LIMITED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"] as const;
@@ -127,7 +128,8 @@ export const tierLimitSchema = record({
       oneOf: ["sliding", "fixed"],
       default: "sliding",
     }),
-    cost: integer({ description: "How much one request counts.", default: 1, min: 1, max: 1_000_000 }),
+    cost: integer({ description: "How much one request counts (with cost_from: the least it is charged).", default: 1, min: 1, max: 1_000_000 }),
+    cost_from: costFrom,
     policy: string({
       description: "Where counters live: local (lua_shared_dict), redis, redis-cluster.",
       oneOf: ["local", "redis", "redis-cluster"],
@@ -154,6 +156,11 @@ export const tierLimitSchema = record({
     hide_client_headers: boolean({ description: "Do not send rate-limit headers to the client.", default: false }),
     error_code: integer({ description: "Status of a rejected request.", default: 429, min: 400, max: 599 }),
     error_message: string({ description: "Message of a rejected request.", default: "API rate limit exceeded" }),
+    usage_path: string({
+      description:
+        "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.",
+      minLength: 1,
+    }),
     thresholds: thresholdsSpec,
     threshold_events: thresholdEventsSpec,
     ...CALENDAR_FIELDS,
@@ -186,6 +193,8 @@ export const tierLimitSchema = record({
         if (parseCidr(cidrs[i]!) === undefined) return `trusted_cidrs.${i + 1}: '${cidrs[i]}' is not a CIDR range`;
       }
     }
+    const usagePath = conf["usage_path"];
+    if (typeof usagePath === "string" && usagePath.indexOf("/") !== 0) return "usage_path: must start with /";
     const redisConf = conf["redis"] as { host?: string; cluster_nodes?: string[] };
     if (conf["policy"] === "redis" && redisConf.host === undefined) return "redis.host: required for policy redis";
     if (conf["policy"] === "redis-cluster" && (redisConf.cluster_nodes === undefined || redisConf.cluster_nodes.length === 0)) {

@@ -46,6 +46,7 @@ export interface AccessChainResult {
 const SCENARIOS: Record<string, (serviceUrl: string) => object[]> = {
   "key-auth": () => [keyAuth],
   "tier-limit-local": () => [keyAuth, tierLimit()],
+  "tier-limit-usage-path": () => [keyAuth, tierLimit({ usage_path: "/v1/usage" })],
   "tier-limit-thresholds": () => [keyAuth, tierLimit({ thresholds: [80, 100] })],
   "tier-limit-quota": () => [keyAuth, tierLimitQuota()],
   "handwritten-lua": () => [keyAuth, handwrittenTierLimit],

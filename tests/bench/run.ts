@@ -179,6 +179,10 @@ const SCENARIOS: Scenario[] = [
     [HANDWRITTEN_LUA_PATH],
   ),
   kongScenario("tier-limit-local", "key-auth + tier-limit, policy local (lua_shared_dict), sliding, two windows", () => [keyAuth, tierLimit()]),
+  kongScenario("tier-limit-usage-path", "the same with usage_path configured and never requested (the path is read on every request)", () => [
+    keyAuth,
+    tierLimit({ usage_path: "/v1/usage" }),
+  ]),
   kongScenario(
     "handwritten-lua",
     "key-auth + a hand-written Lua plugin doing tier-limit's local sliding-window work (tests/bench/handwritten/)",
@@ -211,6 +215,15 @@ const SCENARIOS: Scenario[] = [
     "tier-limit-quota with anchor_sources [entitlement, consumer] and no period recorded: the entitlement source's per-request cost",
     () => [keyAuth, tierLimitQuotaEntitlement()],
   ),
+  {
+    // The echo upstream answers X-Usage-Units: 3 (asked by the request header, which adds
+    // that little work upstream): each request is read and charged 2 above its minimum.
+    ...kongScenario("tier-limit-cost-from-header", "tier-limit-local with cost_from header X-Usage-Units (3 per response: the minimum 1 in access, 2 more in header_filter)", () => [
+      keyAuth,
+      tierLimit({ cost_from: { header: "X-Usage-Units" } }),
+    ]),
+    headers: { apikey: BENCH_API_KEY, "X-Echo-Respond-With": "X-Usage-Units: 3" },
+  },
   kafkaUsage(),
   // Next to nginx-limit-req, which ran alone in its baseline round: the pairs before keep their order.
   kongScenario("tier-limit-thresholds", "tier-limit-local with thresholds [80, 100] configured, none crossed (issue 20: ≤ 0.5 µs more)", () => [

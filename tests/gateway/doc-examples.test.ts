@@ -274,6 +274,12 @@ const QUOTED_ERRORS: QuotedError[] = [
       change: (conf) => (conf["policy"] = "redis"),
       message: "config.redis.host: required for policy redis",
     },
+    {
+      host,
+      plugin: "tier-limit",
+      change: (conf) => (conf["timezone"] = "Europe/Atlantis"),
+      message: "config.timezone: unknown time zone 'Europe/Atlantis' (no /usr/share/zoneinfo/Europe/Atlantis)",
+    },
   ]),
 ];
 

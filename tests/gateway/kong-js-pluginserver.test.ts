@@ -205,6 +205,15 @@ onHosts("tier-limit on Kong's JS plugin server (kong-pdk)", () => {
       client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(bad) }),
     ).rejects.toThrow("config.tiers.free.limits.GET.minute: must be at least 0");
   });
+
+  it("refuses cost_from (header or body) when Kong starts the instance, saying kong-pdk has no filter phases", async () => {
+    for (const costFrom of [{ json_field: "usage.total_tokens" }, { header: "X-Usage-Units" }]) {
+      const conf = { tiers: { free: { limits: { "*": { minute: 5 } } } }, cost_from: costFrom };
+      await expect(client.call("plugin.StartInstance", { Name: "tier-limit", Config: JSON.stringify(conf) })).rejects.toThrow(
+        "cost_from: not available on Kong's JS plugin server (kong-pdk has no header_filter / body_filter phase",
+      );
+    }
+  });
 });
 
 onHosts("tier-limit on Kong's JS plugin server with Redis over TLS", () => {

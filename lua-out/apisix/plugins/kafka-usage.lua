@@ -50,6 +50,7 @@ local function log(conf, ctx)
     facts.plan = ctx.tollgate_plan
     facts.features = ctx.tollgate_features
     facts.overage = ctx.tollgate_overage
+    facts.units = ctx.tollgate_units
     publish(
         conf,
         facts,
@@ -65,7 +66,7 @@ end
 --- `GET /apisix/plugin/kafka-usage/status[?dict=<lua_shared_dict>]` (exposed with
 -- APISIX's public-api plugin): this node's counters, total and per worker.
 local function status(ctx)
-    -- plugins/kafka-usage/apisix.ts:47
+    -- plugins/kafka-usage/apisix.ts:48
     local dict = ctx.var.arg_dict or "tollgate_usage"
     local figures = nodeStatus(dict)
     if figures == nil then
@@ -74,7 +75,7 @@ local function status(ctx)
     return 200, figures
 end
 local function api()
-    -- plugins/kafka-usage/apisix.ts:54
+    -- plugins/kafka-usage/apisix.ts:55
     return {{methods = {"GET"}, uri = "/apisix/plugin/kafka-usage/status", handler = status}}
 end
 local ____exports = {

@@ -6,6 +6,12 @@ local applyApisixOutcome = ____adapter.applyApisixOutcome
 local toJsonSchema = ____adapter.toJsonSchema
 local ____access = require("tollgate.tier_limit.lua.access")
 local tierLimitAccess = ____access.tierLimitAccess
+local ____apisix_2Dusage_2Dapi = require("tollgate.tier_limit.lua.apisix_usage_api")
+local usageApiRoutes = ____apisix_2Dusage_2Dapi.usageApiRoutes
+local ____cost = require("tollgate.tier_limit.lua.cost")
+local costBodyFilter = ____cost.costBodyFilter
+local costHeaderFilter = ____cost.costHeaderFilter
+local newCostState = ____cost.newCostState
 local ____prepare = require("tollgate.tier_limit.prepare")
 local prepare = ____prepare.prepare
 local ____meta = require("tollgate.tier_limit.meta")
@@ -16,31 +22,75 @@ local ____schema = require("tollgate.tier_limit.schema")
 local tierLimitSchema = ____schema.tierLimitSchema
 local schema = toJsonSchema(tierLimitSchema)
 local function check_schema(conf)
-    -- plugins/tier-limit/apisix.ts:14
+    -- plugins/tier-limit/apisix.ts:16
     return apisixCheckSchema(schema, tierLimitSchema, conf)
 end
 local function access(conf, ctx)
-    -- plugins/tier-limit/apisix.ts:18
+    -- plugins/tier-limit/apisix.ts:20
     local prepared = prepare(conf)
+    local ____temp_0
+    if conf.cost_from == nil then
+        ____temp_0 = nil
+    else
+        ____temp_0 = newCostState(conf)
+    end
+    local cost = ____temp_0
     local rejection = applyApisixOutcome(
         ctx,
         tierLimitAccess(
             conf,
             apisixRequestFacts(ctx, prepared.needs),
-            prepared
+            prepared,
+            cost
         )
     )
     if rejection ~= nil then
         return rejection.status, rejection.body
     end
+    if (cost and cost.checks) ~= nil then
+        ctx.tollgate_cost = cost
+    end
     return
+end
+local function header_filter(conf, ctx)
+    -- plugins/tier-limit/apisix.ts:32
+    local cost = ctx.tollgate_cost
+    if cost == nil then
+        return
+    end
+    local units = costHeaderFilter(
+        conf,
+        prepare(conf),
+        cost
+    )
+    if units ~= nil then
+        ctx.tollgate_units = units
+    end
+end
+local function body_filter(conf, ctx)
+    -- plugins/tier-limit/apisix.ts:39
+    local cost = ctx.tollgate_cost
+    if cost == nil then
+        return
+    end
+    local units = costBodyFilter(
+        conf,
+        prepare(conf),
+        cost
+    )
+    if units ~= nil then
+        ctx.tollgate_units = units
+    end
 end
 local ____exports = {
     version = TIER_LIMIT_VERSION,
+    api = usageApiRoutes,
     priority = TIER_LIMIT_APISIX_PRIORITY,
     name = TIER_LIMIT_NAME,
     schema = schema,
     check_schema = check_schema,
-    access = access
+    access = access,
+    header_filter = header_filter,
+    body_filter = body_filter
 }
 return ____exports

@@ -8,7 +8,7 @@ local entityJson, consumerJson, headersJson, escapedOften, pad, secondPrefix, ha
 local ____utf8 = require("tollgate.core.utf8")
 local jsonText = ____utf8.jsonText
 function entityJson(entity)
-    -- plugins/kafka-usage/event.ts:193
+    -- plugins/kafka-usage/event.ts:199
     if entity.id == nil then
         return "{\"name\":\"" .. escapedOften(entity.name) .. "\"}"
     end
@@ -18,13 +18,13 @@ function entityJson(entity)
     return "{\"id\":\"" .. escapedOften(entity.id) .. "\",\"name\":\"" .. escapedOften(entity.name) .. "\"}"
 end
 function consumerJson(consumer)
-    -- plugins/kafka-usage/event.ts:199
+    -- plugins/kafka-usage/event.ts:205
     local username = consumer.username == nil and "" or ",\"username\":\"" .. escapedOften(consumer.username) .. "\""
     local customId = consumer.custom_id == nil and "" or ",\"custom_id\":\"" .. escapedOften(consumer.custom_id) .. "\""
     return "{\"id\":\"" .. escapedOften(consumer.id) .. "\"" .. username .. customId .. "}"
 end
 function headersJson(headers)
-    -- plugins/kafka-usage/event.ts:205
+    -- plugins/kafka-usage/event.ts:211
     local names = {}
     for name in pairs(headers) do
         names[#names + 1] = name
@@ -42,7 +42,7 @@ end
 -- code units ≥ 0x80: neither is escaped, so both write the same text). Text without any
 -- of them, the common case, is returned as it is: one scan, no copy.
 function ____exports.escaped(raw)
-    -- plugins/kafka-usage/event.ts:251
+    -- plugins/kafka-usage/event.ts:257
     if not hasSpecial(raw) then
         return raw
     end
@@ -75,7 +75,7 @@ function ____exports.escaped(raw)
     return out .. __TS__StringSubstring(text, runStart)
 end
 function escapedOften(text)
-    -- plugins/kafka-usage/event.ts:277
+    -- plugins/kafka-usage/event.ts:283
     local known = escapedCache[text]
     if known == nil then
         if escapedCount >= ESCAPED_LIMIT then
@@ -89,7 +89,7 @@ function escapedOften(text)
     return known
 end
 function pad(value, width)
-    -- plugins/kafka-usage/event.ts:297
+    -- plugins/kafka-usage/event.ts:303
     local text = tostring(value)
     local missing = width - #text
     return missing <= 0 and text or __TS__StringSubstring(ZEROS, 0, missing) .. text
@@ -98,7 +98,7 @@ end
 -- by arithmetic alone: LuaJIT's os.date would do the date part, Node's Date all of it,
 -- and one function keeps both runtimes to the same output.
 function ____exports.rfc3339(epochMs)
-    -- plugins/kafka-usage/event.ts:312
+    -- plugins/kafka-usage/event.ts:318
     local ms = math.floor(epochMs)
     local second = math.floor(ms / 1000)
     if second ~= lastSecond then
@@ -108,7 +108,7 @@ function ____exports.rfc3339(epochMs)
     return lastPrefix .. pad(ms - second * 1000, 3) .. "Z"
 end
 function secondPrefix(ms)
-    -- plugins/kafka-usage/event.ts:331
+    -- plugins/kafka-usage/event.ts:337
     local days = math.floor(ms / 86400000)
     local msOfDay = ms - days * 86400000
     local z = days + 719468
@@ -127,7 +127,7 @@ function secondPrefix(ms)
 end
 --- The subject of a request's event, or undefined when no event is wanted (anonymous: skip).
 function ____exports.subjectOf(conf, facts)
-    -- plugins/kafka-usage/event.ts:91
+    -- plugins/kafka-usage/event.ts:95
     local consumer = facts.consumer
     if consumer ~= nil then
         local field = conf.subject
@@ -155,7 +155,7 @@ function ____exports.subjectOf(conf, facts)
     return conf.anonymous_subject
 end
 local function entity(id, name)
-    -- plugins/kafka-usage/event.ts:103
+    -- plugins/kafka-usage/event.ts:107
     if id == nil and name == nil then
         return nil
     end
@@ -163,7 +163,7 @@ local function entity(id, name)
 end
 --- The event for a request, or undefined when the config wants none (anonymous: skip).
 function ____exports.buildUsageEvent(conf, facts, nodeId)
-    -- plugins/kafka-usage/event.ts:109
+    -- plugins/kafka-usage/event.ts:113
     local subject = ____exports.subjectOf(conf, facts)
     if subject == nil then
         return nil
@@ -198,7 +198,8 @@ function ____exports.buildUsageEvent(conf, facts, nodeId)
         consumer = ____temp_2,
         tier = facts.tier,
         plan = facts.plan,
-        features = facts.features
+        features = facts.features,
+        units = facts.units
     }
     if facts.overage ~= nil then
         data.overage = true
@@ -228,7 +229,7 @@ end
 -- largest item in the log phase's profile). Numbers here are integers (status, ms,
 -- bytes), printed without exponent below 10^14 in both runtimes.
 function ____exports.encodeUsageEvent(event)
-    -- plugins/kafka-usage/event.ts:167
+    -- plugins/kafka-usage/event.ts:172
     local d = event.data
     local upstream = d.upstream_latency_ms == nil and "" or ",\"upstream_latency_ms\":" .. tostring(d.upstream_latency_ms)
     local route = d.route == nil and "" or ",\"route\":" .. entityJson(d.route)
@@ -238,12 +239,13 @@ function ____exports.encodeUsageEvent(event)
     local plan = d.plan == nil and "" or ",\"plan\":\"" .. escapedOften(d.plan) .. "\""
     local features = d.features == nil and "" or ",\"features\":\"" .. escapedOften(d.features) .. "\""
     local overage = d.overage == true and ",\"overage\":true,\"overage_windows\":\"" .. escapedOften(d.overage_windows or "") .. "\"" or ""
+    local units = d.units == nil and "" or ",\"units\":" .. tostring(d.units)
     local headers = d.headers == nil and "" or ",\"headers\":" .. headersJson(d.headers)
     local unique = not hasSpecial(event.id .. event.time .. d.path)
     local id = unique and event.id or ____exports.escaped(event.id)
     local time = unique and event.time or ____exports.escaped(event.time)
     local path = unique and d.path or ____exports.escaped(d.path)
-    return "{\"specversion\":\"1.0\",\"id\":\"" .. id .. "\",\"source\":\"" .. escapedOften(event.source) .. "\",\"type\":\"" .. escapedOften(event.type) .. "\"," .. "\"subject\":\"" .. escapedOften(event.subject) .. "\",\"time\":\"" .. time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escapedOften(d.method) .. "\",\"path\":\"" .. path .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. overage .. headers .. "}}"
+    return "{\"specversion\":\"1.0\",\"id\":\"" .. id .. "\",\"source\":\"" .. escapedOften(event.source) .. "\",\"type\":\"" .. escapedOften(event.type) .. "\"," .. "\"subject\":\"" .. escapedOften(event.subject) .. "\",\"time\":\"" .. time .. "\",\"datacontenttype\":\"application/json\"," .. "\"data\":{\"method\":\"" .. escapedOften(d.method) .. "\",\"path\":\"" .. path .. "\",\"status\":" .. tostring(d.status) .. ",\"latency_ms\":" .. tostring(d.latency_ms) .. upstream .. "," .. "\"request_bytes\":" .. tostring(d.request_bytes) .. ",\"response_bytes\":" .. tostring(d.response_bytes) .. route .. service .. consumer .. tier .. plan .. features .. overage .. units .. headers .. "}}"
 end
 --- True where strings are byte strings (LuaJIT): see io/kafka/bytes.ts.
 local LUA = #"é" == 2
@@ -253,10 +255,10 @@ local SPECIAL = "[%c\"\\" .. string.char(128) .. "-" .. string.char(255) .. "]"
 -- LuaJIT: one pattern match in C (a character loop runs interpreted in the log phase,
 -- where ngx.var calls keep LuaJIT from compiling); Node: a loop over the code units.
 hasSpecial = LUA and (function(text)
-    -- plugins/kafka-usage/event.ts:231
+    -- plugins/kafka-usage/event.ts:237
     return string.find(text, SPECIAL) ~= nil
 end) or (function(text)
-    -- plugins/kafka-usage/event.ts:232
+    -- plugins/kafka-usage/event.ts:238
     do
         local i = 0
         while i < #text do

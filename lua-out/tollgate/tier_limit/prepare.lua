@@ -161,7 +161,8 @@ function ____exports.prepare(conf)
             clientIp = trustedHeader ~= nil or __TS__ArrayIndexOf(byLevel, "ip") ~= -1,
             credential = __TS__ArrayIndexOf(byLevel, "credential") ~= -1,
             group = __TS__ArrayIndexOf(byLevel, "group") ~= -1,
-            routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service"
+            routeAndService = conf.counter_scope == "route" or conf.counter_scope == "service",
+            path = conf.usage_path ~= nil
         },
         storeErrors = __TS__New(
             LogThrottle,

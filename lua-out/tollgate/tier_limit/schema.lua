@@ -27,6 +27,8 @@ local LIMIT_BY = ____group.LIMIT_BY
 local windowLimitByField = ____group.windowLimitByField
 local ____redis_2Dschema = require("tollgate.io.redis_schema")
 local redisConnectionSpec = ____redis_2Dschema.redisConnectionSpec
+local ____cost = require("tollgate.tier_limit.cost")
+local costFrom = ____cost.costFrom
 --- HTTP methods a tier can limit separately; "*" covers every method not listed.
 ____exports.LIMITED_METHODS = {
     "GET",
@@ -42,7 +44,7 @@ ____exports.LIMITED_METHODS = {
 ____exports.TIER_SOURCES = {"consumer", "consumer_map", "jwt_claim", "trusted_header"}
 local MAX_LIMIT = 1000000000
 local function windowLimit(window)
-    -- plugins/tier-limit/schema.ts:23
+    -- plugins/tier-limit/schema.ts:24
     return integer({description = "Requests allowed per " .. window .. ".", min = 0, max = MAX_LIMIT})
 end
 local windowLimits = record({
@@ -57,7 +59,7 @@ local windowLimits = record({
         year = windowLimit("year (calendar year, UTC or timezone; or from the caller's billing anchor)")
     },
     check = function(limits)
-        -- plugins/tier-limit/schema.ts:38
+        -- plugins/tier-limit/schema.ts:39
         for ____, window in ipairs(WINDOW_NAMES) do
             if limits[window] ~= nil then
                 return nil
@@ -80,7 +82,7 @@ local tier = record({
         tierOverageFields
     ),
     check = function(value)
-        -- plugins/tier-limit/schema.ts:55
+        -- plugins/tier-limit/schema.ts:56
         local overage = overageProblem(value)
         if overage ~= nil then
             return overage
@@ -99,7 +101,7 @@ local tier = record({
 })
 local redis = redisConnectionSpec({description = "Redis connection for policies redis and redis-cluster.", single = "policy redis", cluster = "policy redis-cluster"})
 local function tierNamed(conf, name)
-    -- plugins/tier-limit/schema.ts:71
+    -- plugins/tier-limit/schema.ts:72
     local tiers = conf.tiers
     return type(name) == "string" and tiers[name] ~= nil
 end
@@ -138,7 +140,8 @@ ____exports.tierLimitSchema = record({
         {
             counter_scope = ____string({description = "Which requests share counters: config (those this plugin config handles, as Kong's rate-limiting), route, service, or global (all routes).", oneOf = {"config", "route", "service", "global"}, default = "config"}),
             algorithm = ____string({description = "sliding (sliding window counter) or fixed (calendar windows, as Kong's rate-limiting).", oneOf = {"sliding", "fixed"}, default = "sliding"}),
-            cost = integer({description = "How much one request counts.", default = 1, min = 1, max = 1000000}),
+            cost = integer({description = "How much one request counts (with cost_from: the least it is charged).", default = 1, min = 1, max = 1000000}),
+            cost_from = costFrom,
             policy = ____string({description = "Where counters live: local (lua_shared_dict), redis, redis-cluster.", oneOf = {"local", "redis", "redis-cluster"}, default = "local"}),
             dict = ____string({description = "lua_shared_dict for policy local.", default = "tollgate_tier_limit", minLength = 1}),
             redis = redis,
@@ -151,13 +154,14 @@ ____exports.tierLimitSchema = record({
             hide_client_headers = boolean({description = "Do not send rate-limit headers to the client.", default = false}),
             error_code = integer({description = "Status of a rejected request.", default = 429, min = 400, max = 599}),
             error_message = ____string({description = "Message of a rejected request.", default = "API rate limit exceeded"}),
+            usage_path = ____string({description = "A request path (e.g. /v1/usage) that tier-limit answers itself, not counted: the caller's own usage under this config as JSON (tier, and per window limit, used, remaining, overage, window start and reset), authenticated like every request of the route.", minLength = 1}),
             thresholds = thresholdsSpec,
             threshold_events = thresholdEventsSpec
         },
         CALENDAR_FIELDS
     ),
     check = function(conf)
-        -- plugins/tier-limit/schema.ts:161
+        -- plugins/tier-limit/schema.ts:168
         for ____, field in ipairs({"default_tier", "anonymous_tier"}) do
             local name = conf[field]
             if name ~= nil and not tierNamed(conf, name) then
@@ -199,6 +203,10 @@ ____exports.tierLimitSchema = record({
                     i = i + 1
                 end
             end
+        end
+        local usagePath = conf.usage_path
+        if type(usagePath) == "string" and (string.find(usagePath, "/", nil, true) or 0) - 1 ~= 0 then
+            return "usage_path: must start with /"
         end
         local redisConf = conf.redis
         if conf.policy == "redis" and redisConf.host == nil then

@@ -14,6 +14,11 @@ import { eachHeader, eachName } from "../lua/each";
 export function apisixConsumer(ctx: ApisixCtx): ConsumerFacts | undefined {
   const consumer = ctx.consumer;
   if (consumer === undefined) return undefined;
+  return apisixConsumerFacts(consumer);
+}
+
+/** ConsumerFacts of an APISIX consumer (ctx.consumer, or an item of apisix.consumer's list). */
+export function apisixConsumerFacts(consumer: ApisixConsumer): ConsumerFacts {
   return {
     id: consumer.username,
     username: consumer.username,

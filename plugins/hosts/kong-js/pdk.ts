@@ -21,6 +21,8 @@ export interface KongJsEntity {
 export interface KongJsPdk {
   request: {
     getMethod(): Promise<string>;
+    /** kong.request.get_path: the normalized path, without the query. */
+    getPath(): Promise<string>;
     getHeader(name: string): Promise<string | undefined | null>;
     /** kong.request.get_raw_body: the body, and an error when it cannot be read; the RPC may hand back the pair or the body alone. */
     getRawBody(): Promise<Buffer | string | [Buffer | string | null, string | null] | null>;

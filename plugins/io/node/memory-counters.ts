@@ -41,6 +41,17 @@ export class MemoryCounters {
     }
   }
 
+  /** Reads each current and previous counter without changing them (same order). */
+  read(counters: readonly WindowCounter[], nowSeconds: number): WindowCounts {
+    const current: number[] = [];
+    const previous: number[] = [];
+    for (const counter of counters) {
+      current.push(this.#live(counter.key, nowSeconds)?.value ?? 0);
+      previous.push(counter.sliding ? (this.#live(counter.previousKey, nowSeconds)?.value ?? 0) : 0);
+    }
+    return { current, previous };
+  }
+
   get size(): number {
     return this.#counts.size;
   }

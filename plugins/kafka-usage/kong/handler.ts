@@ -34,6 +34,7 @@ const KafkaUsageHandler = {
     facts.plan = shared["tollgate_plan"] as string | undefined;
     facts.features = shared["tollgate_features"] as string | undefined;
     facts.overage = shared["tollgate_overage"] as string | undefined;
+    facts.units = shared["tollgate_units"] as number | undefined;
     publish(conf, facts, kong.node.get_id());
     // Threshold events tier-limit emitted for this request (tier-limit/lua/thresholds.ts).
     const thresholds = shared["tollgate_threshold_events"] as ThresholdMessage[] | undefined;

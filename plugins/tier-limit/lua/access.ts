@@ -13,10 +13,12 @@ import { incrementCounters, refundCounters } from "../../io/lua/shared-dict-coun
 import { decideAccess, onStoreFailure, planAccess, type CounterCheck } from "../decide";
 import { markOverage } from "../overage";
 import { prepare, type PreparedTierLimit } from "../prepare";
+import { callerUsage } from "./usage-api";
 import { countsFromReply, scriptKeysAndArgs, TIER_LIMIT_SCRIPT } from "../redis-script";
 import type { TierLimitConfig } from "../schema";
 import { findCrossings } from "../thresholds";
 import { emitThresholds } from "./thresholds";
+import { addPending, awaitPendingCosts, refundInRedis, type CostState } from "./cost";
 
 const script: RedisScript = { source: TIER_LIMIT_SCRIPT, sha1: scriptSha1(TIER_LIMIT_SCRIPT) };
 
@@ -34,16 +36,31 @@ function countInRedis(
   return $multi(counts, undefined);
 }
 
-export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prepared: PreparedTierLimit = prepare(conf)): AccessOutcome {
+/**
+ * `cost` (cost_from configs only): filled with what an admitted request was counted in,
+ * for the response's cost to be added later (./cost.ts).
+ */
+export function tierLimitAccess(
+  conf: TierLimitConfig,
+  facts: RequestFacts,
+  prepared: PreparedTierLimit = prepare(conf),
+  cost?: Partial<CostState>,
+): AccessOutcome {
   // The tier header is ours: a client-sent copy never reaches the upstream.
   const clearUpstream = prepared.clearUpstream;
+  if (facts.path !== undefined && facts.path === conf.usage_path) return { clearUpstream, rejection: callerUsage(conf, prepared, facts, ngx.now()) };
   const plan = planAccess(conf, facts, ngx.now(), prepared);
   if (plan.kind === "reject") return { clearUpstream, rejection: plan.rejection };
 
   const upstream = prepared.upstreamFor[plan.tier]!;
-  if (plan.checks.length === 0) return { clearUpstream, upstream, tier: plan.tier };
+  if (plan.checks.length === 0) {
+    if (cost !== undefined) cost.checks = plan.checks;
+    return { clearUpstream, upstream, tier: plan.tier };
+  }
 
   const local = conf.policy === "local";
+  // A charge of this caller still on its way to Redis (cost_from, ./cost.ts) lands first.
+  const pending = cost !== undefined && !local ? awaitPendingCosts(conf, plan.checks) : undefined;
   let counts: WindowCounts | undefined;
   let err: string | undefined;
   if (local) [counts, err] = incrementCounters(conf.dict, plan.checks, plan.cost, plan.now);
@@ -57,8 +74,12 @@ export function tierLimitAccess(conf: TierLimitConfig, facts: RequestFacts, prep
 
   // Room for every header decideAccess may set: two per window, three RateLimit-*, Retry-After.
   const headers = newTable<{ [name: string]: string }>(0, 2 * plan.checks.length + 4);
+  const applied = counts.allowed;
+  if (pending !== undefined) addPending(counts, pending);
   const decision = decideAccess(conf, plan, counts, headers);
   if (!decision.allowed && local) refundCounters(conf.dict, plan.checks, plan.cost);
+  if (!decision.allowed && applied === true) refundInRedis(conf, prepared, plan.checks, plan.cost);
+  if (decision.allowed && cost !== undefined) cost.checks = plan.checks;
   // Four fields, and the rejection only when there is one: a literal with an undefined
   // fifth field would size an admitted request's table at twice the hash part.
   const outcome: AccessOutcome = { clearUpstream, upstream, response: decision.responseHeaders, tier: plan.tier };

@@ -44,6 +44,7 @@ local KafkaUsageHandler = {
         facts.plan = shared.tollgate_plan
         facts.features = shared.tollgate_features
         facts.overage = shared.tollgate_overage
+        facts.units = shared.tollgate_units
         publish(
             conf,
             facts,

@@ -33,6 +33,19 @@ return {
           },
           { cost = { type = "integer", default = 1, between = { 1, 1000000 } } },
           {
+            cost_from = {
+              type = "record",
+              fields = {
+                { header = { type = "string", len_min = 1 } },
+                { json_field = { type = "string", len_min = 1 } },
+                {
+                  max_body_bytes = { type = "integer", default = 1048576, between = { 64, 67108864 } },
+                },
+              },
+              required = false,
+            },
+          },
+          {
             counter_scope = {
               type = "string",
               default = "config",
@@ -197,6 +210,7 @@ return {
           { timezone = { type = "string", len_min = 1 } },
           { trusted_cidrs = { type = "array", elements = { type = "string", len_min = 2 } } },
           { trusted_header = { type = "string", len_min = 1 } },
+          { usage_path = { type = "string", len_min = 1 } },
           {
             window_limit_by = {
               type = "map",

@@ -15,25 +15,9 @@ local validateConfig = ____validate.validateConfig
 local ____each = require("tollgate.hosts.lua.each")
 local eachHeader = ____each.eachHeader
 local eachName = ____each.eachName
-function clearUpstreamHeader(ctx, name)
-    -- plugins/hosts/apisix/adapter.ts:83
-    core.request.set_header(ctx, name, nil)
-end
-function setUpstreamHeader(ctx, name, value)
-    -- plugins/hosts/apisix/adapter.ts:87
-    core.request.set_header(ctx, name, value)
-end
-function setResponseHeader(_context, name, value)
-    -- plugins/hosts/apisix/adapter.ts:91
-    core.response.set_header(name, value)
-end
-core = require("apisix.core")
-function ____exports.apisixConsumer(ctx)
-    -- plugins/hosts/apisix/adapter.ts:14
-    local consumer = ctx.consumer
-    if consumer == nil then
-        return nil
-    end
+--- ConsumerFacts of an APISIX consumer (ctx.consumer, or an item of apisix.consumer's list).
+function ____exports.apisixConsumerFacts(consumer)
+    -- plugins/hosts/apisix/adapter.ts:21
     local ____consumer_username_2 = consumer.username
     local ____consumer_username_3 = consumer.username
     local ____opt_0 = consumer.labels
@@ -45,14 +29,35 @@ function ____exports.apisixConsumer(ctx)
         group = consumer.group_id
     }
 end
+function clearUpstreamHeader(ctx, name)
+    -- plugins/hosts/apisix/adapter.ts:88
+    core.request.set_header(ctx, name, nil)
+end
+function setUpstreamHeader(ctx, name, value)
+    -- plugins/hosts/apisix/adapter.ts:92
+    core.request.set_header(ctx, name, value)
+end
+function setResponseHeader(_context, name, value)
+    -- plugins/hosts/apisix/adapter.ts:96
+    core.response.set_header(name, value)
+end
+core = require("apisix.core")
+function ____exports.apisixConsumer(ctx)
+    -- plugins/hosts/apisix/adapter.ts:14
+    local consumer = ctx.consumer
+    if consumer == nil then
+        return nil
+    end
+    return ____exports.apisixConsumerFacts(consumer)
+end
 --- A request header (module level: see pickHeaders for why no closure).
 local function readHeader(ctx, name)
-    -- plugins/hosts/apisix/adapter.ts:27
+    -- plugins/hosts/apisix/adapter.ts:32
     return core.request.header(ctx, name)
 end
 --- Reads the facts a plugin config needs (see FactNeeds) from APISIX's ctx.
 function ____exports.apisixRequestFacts(ctx, needs)
-    -- plugins/hosts/apisix/adapter.ts:32
+    -- plugins/hosts/apisix/adapter.ts:37
     local consumer = ____exports.apisixConsumer(ctx)
     local facts = {
         method = ctx.var.request_method or core.request.get_method(),
@@ -87,7 +92,7 @@ end
 --- Applies an outcome in the access phase. Returns the rejection, which the plugin's
 -- phase function returns to APISIX as `code, body` (APISIX then ends the request).
 function ____exports.applyApisixOutcome(ctx, outcome)
-    -- plugins/hosts/apisix/adapter.ts:58
+    -- plugins/hosts/apisix/adapter.ts:63
     if outcome.warning ~= nil then
         core.log.warn(jsonText(outcome.warning))
     end
@@ -137,7 +142,7 @@ local APISIX_VALIDATION = {references = "apisix", gatewayKeys = {"_meta"}}
 -- the field by its full path (`config.tiers.free.limits.GET.minute: …`), then APISIX's
 -- own JSON-schema check, which accepts everything the validator accepts.
 function ____exports.apisixCheckSchema(jsonSchema, spec, conf)
-    -- plugins/hosts/apisix/adapter.ts:109
+    -- plugins/hosts/apisix/adapter.ts:114
     local problem = validateConfig(spec, conf, APISIX_VALIDATION)
     if problem ~= nil then
         return false, problem

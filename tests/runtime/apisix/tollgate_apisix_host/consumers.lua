@@ -124,6 +124,15 @@ function _M.find(plugin_name, value)
     return keys[value]
 end
 
+-- Every consumer (credentials excluded), for apisix/consumer.lua's consumers().
+function _M.all()
+    local out = {}
+    for _, c in pairs(by_name) do
+        out[#out + 1] = c
+    end
+    return out
+end
+
 function _M.get(name)
     return by_name[name]
 end

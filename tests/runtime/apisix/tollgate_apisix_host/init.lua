@@ -107,6 +107,11 @@ function _M.http_init(path)
     ngx.log(ngx.NOTICE, "tollgate APISIX test host: ", #state.routes, " routes loaded")
 end
 
+-- The compiled routes, for apisix/router.lua's http_routes() (tests/runtime/apisix/apisix/router.lua).
+function _M.routes()
+    return state and state.routes or nil
+end
+
 function _M.http_init_worker()
     plugins.init_worker(state.registry)
 end

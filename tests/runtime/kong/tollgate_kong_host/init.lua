@@ -84,10 +84,11 @@
 --     with ttl; kong.core_cache is the same object)
 --   kong.timer:at/every/named_at/named_every (over ngx.timer)
 --   kong.table.new/clear
+--   kong.db.consumers:select({ id }) / :select_by_username(name), read-only
 --   Phase restrictions are checked as Kong checks them.
 --
 -- NOT EMULATED (a plugin relying on these fails or behaves differently)
---   kong.db / DAOs, kong.dns, the kong.vault PDK and vaults other than env,
+--   kong.db beyond reading consumers, kong.dns, the kong.vault PDK and vaults other than env,
 --   kong.worker_events,
 --   kong.cluster_events, kong.tracing, kong.ip, kong.request.get_body,
 --   kong.response.get_raw_body/set_raw_body, kong.service.set_upstream/

@@ -715,6 +715,25 @@ function _M.new(model, settings)
   kong.cache = cache
   kong.core_cache = cache
 
+  -------------------------------------------------------------- kong.db
+  -- The consumers DAO only, read-only, over the declarative entities: select({ id })
+  -- and select_by_username (kong/db/dao/init.lua: select, select_by_<unique field>;
+  -- both answer nil, nil for no row). Every other DAO and method is absent.
+  local consumers_dao = {}
+  function consumers_dao:select(pk)
+    if type(pk) ~= "table" or type(pk.id) ~= "string" then
+      error("primary key must be a table with a string id", 2)
+    end
+    return model.consumers_by_id[pk.id]
+  end
+  function consumers_dao:select_by_username(username)
+    if type(username) ~= "string" then
+      error("username must be a string", 2)
+    end
+    return model.consumers_by_username[username]
+  end
+  kong.db = { consumers = consumers_dao }
+
   -------------------------------------------------------------- kong.timer
   -- lua-resty-timer-ng's calling convention over ngx.timer (callbacks get
   -- premature, ...); names are accepted but cancel() is not supported.
