@@ -18,8 +18,8 @@
 --     request go on through the route's other plugins.
 --
 -- Not emulated: radixtree's `:param` and host/vars matching in api routes,
--- the control API (plugin control_api(), 127.0.0.1:9090), and APISIX's
--- rebuilding of the router after a plugin reload.
+-- and APISIX's rebuilding of the router after a plugin reload. The control
+-- API (plugin control_api()) is control.lua, on a listener of its own.
 
 local core = require("apisix.core")
 
