@@ -22,16 +22,10 @@
 -- apisix.control.router = radixtree_uri_with_parameter, and the router's
 -- rebuilding after a plugin reload.
 
-local core = require("apisix.core")
+local plugin_routes = require("tollgate_apisix_host.plugin_routes")
 
 local type = type
 local ipairs = ipairs
-local pairs = pairs
-local sort = table.sort
-local byte = string.byte
-local sub = string.sub
-
-local BYTE_STAR = byte("*")
 
 local _M = {}
 
@@ -44,63 +38,25 @@ function _M.set_registry(loaded)
     routes = nil
 end
 
-local function build()
-    local plugins = {}
-    for _, plugin in pairs(registry or {}) do
-        plugins[#plugins + 1] = plugin
+-- control_api() routes: {methods, uris (an array), handler}.
+local function each_control_route(plugin, add)
+    if type(plugin.control_api) ~= "function" then
+        return
     end
-    sort(plugins, require("tollgate_apisix_host.plugins").higher_priority_first)
-    local out = {}
-    for _, plugin in ipairs(plugins) do
-        if type(plugin.control_api) == "function" then
-            for _, route in ipairs(plugin.control_api()) do
-                local methods
-                if route.methods then
-                    methods = {}
-                    for _, m in ipairs(route.methods) do
-                        methods[m] = true
-                    end
-                end
-                for _, uri in ipairs(route.uris or {}) do
-                    local prefix = byte(uri, #uri) == BYTE_STAR and sub(uri, 1, #uri - 1) or nil
-                    out[#out + 1] = { uri = uri, prefix = prefix, methods = methods, handler = route.handler }
-                end
-            end
-        end
+    for _, route in ipairs(plugin.control_api()) do
+        add(route.uris or {}, route.methods, route.handler)
     end
-    -- radixtree: an exact path before prefixes, longer prefixes first.
-    sort(out, function(a, b)
-        if (a.prefix == nil) ~= (b.prefix == nil) then
-            return a.prefix == nil
-        end
-        return #a.uri > #b.uri
-    end)
-    return out
 end
 
 -- content_by_lua of the control server: apisix.http_control.
 function _M.http_control()
-    routes = routes or build()
-    local uri, method = ngx.var.uri, ngx.req.get_method()
-    for _, route in ipairs(routes) do
-        local hit
-        if route.prefix then
-            hit = sub(uri, 1, #route.prefix) == route.prefix
-        else
-            hit = uri == route.uri
-        end
-        if hit and (route.methods == nil or route.methods[method]) then
-            local code, body = route.handler()
-            if code or body then
-                if type(body) == "table" and ngx.header["Content-Type"] == nil then
-                    core.response.set_header("Content-Type", "application/json")
-                end
-                return core.response.exit(code, body)
-            end
-            return
-        end
+    routes = routes or plugin_routes.build(registry, each_control_route)
+    local route = plugin_routes.find(routes, ngx.var.uri, ngx.req.get_method())
+    if not route then
+        return ngx.exit(404)
     end
-    return ngx.exit(404)
+    -- No api_ctx: control/router.lua dispatches with the match options only.
+    plugin_routes.respond(route.handler())
 end
 
 return _M
