@@ -88,6 +88,7 @@ build = {
     ["tollgate.feature_toggle.schema"] = "tollgate/feature_toggle/schema.lua",
     ["tollgate.feature_toggle.unleash_poll"] = "tollgate/feature_toggle/unleash_poll.lua",
     ["tollgate.hosts.apisix.adapter"] = "tollgate/hosts/apisix/adapter.lua",
+    ["tollgate.hosts.apisix.control_api"] = "tollgate/hosts/apisix/control_api.lua",
     ["tollgate.hosts.apisix.plugin_api"] = "tollgate/hosts/apisix/plugin_api.lua",
     ["tollgate.hosts.kong.adapter"] = "tollgate/hosts/kong/adapter.lua",
     ["tollgate.hosts.kong.admin_api"] = "tollgate/hosts/kong/admin_api.lua",

@@ -5,7 +5,7 @@
  */
 import { apisixCheckSchema, apisixRequestFacts, applyApisixOutcome, toJsonSchema } from "../hosts/apisix/adapter";
 import { tierLimitAccess } from "./lua/access";
-import { usageApiRoutes } from "./lua/apisix-usage-api";
+import { usageControlApi } from "./lua/apisix-usage-api";
 import { costBodyFilter, costHeaderFilter, newCostState, type CostState } from "./lua/cost";
 import { prepare } from "./prepare";
 import { TIER_LIMIT_APISIX_PRIORITY, TIER_LIMIT_NAME, TIER_LIMIT_VERSION } from "./meta";
@@ -45,7 +45,8 @@ function body_filter(conf: TierLimitConfig, ctx: ApisixCtx): void {
 
 export = {
   version: TIER_LIMIT_VERSION,
-  api: usageApiRoutes,
+  // The operator usage API: on the control server, not api() (public-api, the proxy port).
+  control_api: usageControlApi,
   priority: TIER_LIMIT_APISIX_PRIORITY,
   name: TIER_LIMIT_NAME,
   schema,

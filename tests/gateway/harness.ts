@@ -77,6 +77,12 @@ export function kongAdminUrl(gateway: RunningGateway): string {
   return gateway.adminUrl;
 }
 
+/** An APISIX gateway's control API (apisix.enable_control), for plugins' control_api() routes. */
+export function apisixControlUrl(gateway: RunningGateway): string {
+  if (gateway.controlUrl === undefined) throw new Error(`this gateway target (${GATEWAY_TARGET}) serves no APISIX control API`);
+  return gateway.controlUrl;
+}
+
 export interface Reply {
   status: number;
   headers: Headers;

@@ -1,8 +1,8 @@
 /**
  * tier-limit's usage API through real nginx (2 workers) on both hosts, with a route
  * counting in the node's lua_shared_dict (fixed windows), one in Redis and one in a
- * 3-master Redis Cluster (sliding windows): the operator API (Kong Admin API port; APISIX plugin api() behind a
- * public-api route) reports the numbers the last request's headers showed, a reset
+ * 3-master Redis Cluster (sliding windows): the operator API (Kong's Admin API port;
+ * APISIX's control API port, plugin control_api()) reports the numbers the last request's headers showed, a reset
  * admits the next request, a credit of 50 admits exactly 50 more, and usage_path answers
  * each caller its own usage. Month windows only: a minute, hour or day could roll over
  * between a request and the usage answer.
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { WindowUsage } from "../../plugins/tier-limit/usage.ts";
 import { startEchoUpstream, type EchoUpstream } from "../runtime/echo-upstream.ts";
 import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../runtime/redis.ts";
-import { burst, countOf, describeGateway, HOSTS, kongAdminUrl, request, startGateway, type HostKind, type Reply, type RunningGateway } from "./harness.ts";
+import { apisixControlUrl, burst, countOf, describeGateway, HOSTS, kongAdminUrl, request, startGateway, type HostKind, type Reply, type RunningGateway } from "./harness.ts";
 
 const KEYS = { free: "usage-free-key", premium: "usage-premium-key" } as const;
 const USERS = { free: "free_user", premium: "premium_user" } as const;
@@ -58,8 +58,10 @@ function config(kind: HostKind): Record<string, unknown> {
   return {
     routes: [
       ...POLICIES.map((policy) => ({ id: policy, uri: `/${policy}*`, upstream_id: "up", plugins: { "key-auth": {}, "tier-limit": tierLimit(policy) } })),
-      // The operator's way in on APISIX: a public-api route on the plugin API's uri.
-      { id: "usage-api", uri: "/apisix/plugin/tier-limit/usage/*", plugins: { "public-api": {} } },
+      // A public-api route where a plugin api() would be served, and one on the control
+      // API's own path: neither may reach the operator API from the proxy port.
+      { id: "public-api", uri: "/apisix/plugin/tier-limit/usage/*", plugins: { "public-api": {} } },
+      { id: "public-api-v1", uri: "/v1/plugin/tier-limit/usage/*", plugins: { "public-api": {} } },
     ],
     upstreams: [{ id: "up", type: "roundrobin", nodes: { "127.0.0.1:9000": 1 } }],
     consumers: tiers.map((tier) => ({ username: USERS[tier], labels: { tier }, plugins: { "key-auth": { key: KEYS[tier] } } })),
@@ -82,9 +84,9 @@ describeGateway.each(HOSTS)("tier-limit usage API, %s-shaped host with 2 workers
     await gateway?.stop();
   });
 
-  /** The operator API's base URL: Kong's Admin API, or APISIX's public-api route. */
+  /** The operator API's base URL: Kong's Admin API, or APISIX's control API. */
   function api(): string {
-    return kind === "kong" ? `${kongAdminUrl(gateway)}/tier-limit/usage` : `${gateway.url}/apisix/plugin/tier-limit/usage`;
+    return kind === "kong" ? `${kongAdminUrl(gateway)}/tier-limit/usage` : `${apisixControlUrl(gateway)}/v1/plugin/tier-limit/usage`;
   }
   async function post(path: string, body?: unknown): Promise<Reply> {
     const reply = await fetch(`${api()}/${path}`, {
@@ -209,18 +211,35 @@ describeGateway.each(HOSTS)("tier-limit usage API, %s-shaped host with 2 workers
     expect(window.body).toMatchObject({ field: "window" });
   });
 
-  it("the operator API is not served through the customers' routes", async () => {
+  it("the operator API is not served through the proxy port", async () => {
     await reset("local");
     expect((await call("local", "free")).status).toBe(200);
-    if (kind === "kong") {
-      // Kong: the Admin API listens on its own port; the proxy has no such route.
-      expect((await request(`${gateway.url}/tier-limit/usage/${USERS.free}`)).status).toBe(404);
-      expect((await request(`${gateway.url}/tier-limit/usage/${USERS.free}/reset`, { method: "POST" })).status).toBe(404);
+    const paths =
+      kind === "kong"
+        ? // Kong: the Admin API listens on its own port; the proxy has no such route.
+          ["/tier-limit/usage"]
+        : // APISIX: the control API listens on its own port. Through public-api routes on
+          // the proxy port (apisix/api_router.lua serves plugins' api() only), nothing.
+          ["/apisix/plugin/tier-limit/usage", "/v1/plugin/tier-limit/usage"];
+    for (const path of paths) {
+      const read = await request(`${gateway.url}${path}/${USERS.free}`);
+      expect(read.status, path).toBe(404);
+      expect(JSON.stringify(read.body ?? "")).not.toContain("configs");
+      const credit = await fetch(`${gateway.url}${path}/${USERS.free}/credit`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ units: 1000 }),
+      });
+      expect(credit.status, path).toBe(404);
+      expect(await credit.text()).not.toContain("credited");
+      const reset = await request(`${gateway.url}${path}/${USERS.free}/reset`, { method: "POST" });
+      expect(reset.status, path).toBe(404);
     }
     // A customer's route passes such paths to its upstream, counted like any request.
     const through = await request(`${gateway.url}/local/tier-limit/usage/${USERS.premium}/reset`, { method: "POST", headers: { apikey: KEYS.free } });
     expect(through.status).toBe(200);
     expect((through.body as { uri?: string }).uri ?? "").toContain("/tier-limit/usage/premium_user/reset");
+    // Nothing above credited or reset anything: the two requests are still counted.
     expect((await usage(USERS.free, "local")).windows[0]!.used).toBe(2);
   });
 });

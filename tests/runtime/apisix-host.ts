@@ -94,11 +94,18 @@ export interface ApisixHostOptions {
   env?: Record<string, string>;
   /** CA files trusted for outbound TLS besides the system's (APISIX: apisix.ssl.ssl_trusted_certificate = system,<files>). */
   trustedCaFiles?: string[];
+  /**
+   * The control server (apisix.enable_control; on by default, as in APISIX 3.x's
+   * conf/config.yaml and apisix/cli/config.lua). false: none, as enable_control: false.
+   */
+  enableControl?: boolean;
 }
 
 export interface ApisixHost {
   port: number;
   url: string;
+  /** The control API (`http://127.0.0.1:<control port>`): plugins' control_api() routes; absent with enableControl false. */
+  controlUrl?: string;
   /** nginx prefix directory (conf/, logs/); removed by stop() unless TOLLGATE_KEEP_PREFIX is set. */
   prefix: string;
   stop(): Promise<void>;
@@ -179,6 +186,8 @@ function httpBlock(opts: {
   confFile: string;
   /** lua_ssl_* directives (see tests/runtime/tls.ts). */
   tlsDirectives: string;
+  /** The control server's port, or undefined for none. */
+  controlPort?: number;
 }): string {
   // Order matters: test stubs first, then the real plugins, then the host's
   // apisix.core (lua-out has no apisix/core.lua), then ";;" for resty.core.
@@ -232,6 +241,27 @@ ${opts.tlsDirectives}  init_by_lua_block {
         require("tollgate_apisix_host").http_log_phase()
       }
     }
+  }
+${opts.controlPort === undefined ? "" : controlServer(opts.controlPort)}`;
+}
+
+/**
+ * The control server, as apisix/cli/ngx_tpl.lua (3.18.0) writes it with enable_control: a
+ * server of its own on control_server_addr (apisix/cli/ops.lua: apisix.control.ip and
+ * port, default 127.0.0.1:9090; here an ephemeral port), access_log off, and one location
+ * running apisix.http_control() in content_by_lua. The proxy server never routes to it.
+ */
+function controlServer(port: number): string {
+  return `
+  server {
+    listen 127.0.0.1:${port};
+    access_log off;
+
+    location / {
+      content_by_lua_block {
+        require("tollgate_apisix_host").http_control()
+      }
+    }
   }`;
 }
 
@@ -241,13 +271,14 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
   const node = upstreamNode(opts.upstreamUrl);
   const plugins = opts.plugins ?? pluginNamesIn(config).filter((name) => name !== "key-auth" && name !== "jwt-auth");
   const port = await freePort();
+  const controlPort = opts.enableControl === false ? undefined : await freePort();
   const confFile = "conf/tollgate-apisix.json";
   const tls = trustedCas(opts.trustedCaFiles);
 
   const nginx = await startNginx({
     name: "apisix-host",
     workers: opts.workers ?? 1,
-    waitForPorts: [port],
+    waitForPorts: controlPort === undefined ? [port] : [port, controlPort],
     env: opts.env,
     files: {
       [confFile]: JSON.stringify({ config: withSingleUpstream(config, node), plugins }, null, 2),
@@ -261,12 +292,14 @@ export async function startApisixHost(opts: ApisixHostOptions): Promise<ApisixHo
       sharedDicts: sharedDictsWith(opts.sharedDicts),
       confFile,
       tlsDirectives: tls.directives,
+      controlPort,
     }),
   });
 
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    controlUrl: controlPort === undefined ? undefined : `http://127.0.0.1:${controlPort}`,
     prefix: nginx.prefix,
     stop: () => nginx.stop(),
     errorLog: () => nginx.errorLog(),

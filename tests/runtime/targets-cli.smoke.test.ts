@@ -66,7 +66,8 @@ case "$1" in
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
 [[ -e conf/mime.types ]] || { echo "conf/mime.types missing from the home" >&2; exit 1; }
-port=$(sed -n 's/^ *port: \\([0-9]*\\)$/\\1/p' "$conf")
+# node_listen's port: the first "port:" (apisix.control's comes after it).
+port=$(sed -n 's/^ *port: \\([0-9]*\\)$/\\1/p' "$conf" | head -n 1)
 name="stand-in apisix"; pidfile=logs/nginx.pid
 ${NGINX_CONF}
 { echo "stand-in apisix: home $prefix, TOLLGATE_PROBE=$TOLLGATE_PROBE"; cat "$conf"; } >> "$prefix/logs/error.log"

@@ -41,6 +41,7 @@ const KONG: KongSettings = {
 
 const APISIX: ApisixSettings = {
   port: 41003,
+  controlPort: 41004,
   luaPath: ["/tmp/stage/lua/0"],
   luaOut: "/tmp/stage/lua-out",
   plugins: ["key-auth", "tier-limit"],
@@ -137,7 +138,8 @@ describe("installed APISIX", () => {
       apisix: {
         node_listen: [{ ip: "127.0.0.1", port: 41003 }],
         enable_admin: false,
-        enable_control: false,
+        enable_control: true,
+        control: { ip: "127.0.0.1", port: 41004 },
         enable_ipv6: false,
         ssl: { enable: false, ssl_trusted_certificate: "system,/tmp/stage/trusted-ca.pem" },
         extra_lua_path: "/tmp/stage/lua/0/?.lua;/tmp/stage/lua/0/?/init.lua;/tmp/stage/lua-out/?.lua;/tmp/stage/lua-out/?/init.lua",

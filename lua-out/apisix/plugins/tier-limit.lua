@@ -7,7 +7,7 @@ local toJsonSchema = ____adapter.toJsonSchema
 local ____access = require("tollgate.tier_limit.lua.access")
 local tierLimitAccess = ____access.tierLimitAccess
 local ____apisix_2Dusage_2Dapi = require("tollgate.tier_limit.lua.apisix_usage_api")
-local usageApiRoutes = ____apisix_2Dusage_2Dapi.usageApiRoutes
+local usageControlApi = ____apisix_2Dusage_2Dapi.usageControlApi
 local ____cost = require("tollgate.tier_limit.lua.cost")
 local costBodyFilter = ____cost.costBodyFilter
 local costHeaderFilter = ____cost.costHeaderFilter
@@ -84,7 +84,7 @@ local function body_filter(conf, ctx)
 end
 local ____exports = {
     version = TIER_LIMIT_VERSION,
-    api = usageApiRoutes,
+    control_api = usageControlApi,
     priority = TIER_LIMIT_APISIX_PRIORITY,
     name = TIER_LIMIT_NAME,
     schema = schema,

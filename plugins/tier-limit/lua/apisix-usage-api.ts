@@ -1,23 +1,27 @@
 /**
- * APISIX's side of tier-limit's usage API: the plugin's api() routes, reached only
- * through a route carrying the public-api plugin (apisix/api_router.lua, 3.18.0):
+ * APISIX's side of tier-limit's usage API: the plugin's control_api() routes, served by
+ * APISIX's control server (apisix/control/router.lua, 3.18.0; 127.0.0.1:9090 unless
+ * apisix.control says otherwise), never by the proxy port:
  *
- *   GET  /apisix/plugin/tier-limit/usage/{consumer}
- *   POST /apisix/plugin/tier-limit/usage/{consumer}/reset    {"window"?}
- *   POST /apisix/plugin/tier-limit/usage/{consumer}/credit   {"units", "window"?}
+ *   GET  /v1/plugin/tier-limit/usage/{consumer}
+ *   POST /v1/plugin/tier-limit/usage/{consumer}/reset    {"window"?}
+ *   POST /v1/plugin/tier-limit/usage/{consumer}/credit   {"units", "window"?}
  *
  * {consumer} is the consumer's username. The configs are the tier-limit confs on the
  * worker's routes (apisix/router.lua http_routes), `?plugin=route:<id>` picks one; the
- * logic is usage-api.ts.
+ * logic is usage-api.ts, shared with Kong's Admin API.
+ *
+ * Not a plugin api() route: those are reached only through a public-api route on the
+ * proxy port (apisix/api_router.lua), where an operator API must not be.
  */
 import core = require("apisix.core");
 import type { ConsumerFacts } from "../../core/facts";
-import type { ApisixApiRoute } from "../../hosts/apisix/plugin-api";
+import type { ApisixControlRoute } from "../../hosts/apisix/control-api";
 import { apisixConsumerFacts } from "../../hosts/apisix/adapter";
 import type { TierLimitConfig } from "../schema";
 import { usageApi, type UsageAction, type UsageConfig } from "./usage-api";
 
-const PREFIX = "/apisix/plugin/tier-limit/usage/";
+const PREFIX = "/v1/plugin/tier-limit/usage/";
 
 /*
  * apisix.router and apisix.consumer are required when the API is called, not when the
@@ -82,25 +86,29 @@ function params(): { [name: string]: unknown } {
   return out;
 }
 
-function handle(this: void, ctx: ApisixCtx): LuaMultiReturn<[number, object | undefined]> {
-  // public-api may have rewritten the uri: the ctx's, as apisix/api_router.lua matches it.
-  const uri = ctx.var["uri"] ?? "";
+function handle(this: void): LuaMultiReturn<[number, object | undefined]> {
+  // No ctx on the control server: nginx's $uri (already percent-decoded), as
+  // apisix/control/v1.lua reads its ids.
+  const uri = ngx.var.uri ?? "";
   const rest = uri.substring(PREFIX.length);
-  const [name, tail] = string.match(rest, "^([^/]+)(.*)$");
-  if (name === undefined) return $multi(404, { error: "unknown_subject", message: "consumer is required" });
-  const method = ctx.var["request_method"];
+  const method = ngx.req.get_method();
   let action: UsageAction | undefined;
-  if (tail === "" && method === "GET") action = "usage";
-  else if (tail === "/reset" && method === "POST") action = "reset";
-  else if (tail === "/credit" && method === "POST") action = "credit";
-  if (action === undefined) return $multi(404, { message: "Not found" });
+  let name: string | undefined = rest;
+  if (method === "GET") action = "usage";
+  else {
+    const [subject, verb] = string.match(rest, "^(.+)/([a-z]+)$");
+    name = subject;
+    if (verb === "reset") action = "reset";
+    else if (verb === "credit") action = "credit";
+  }
+  if (name === undefined || name === "" || action === undefined) return $multi(404, { error: "not_found", message: "Not found" });
   const given = params();
   if (given["__bad_json"] === true) return $multi(400, { error: "invalid_request", message: "the body is not a JSON object" });
-  const subject = ngx.unescape_uri(name);
-  const { status, body } = usageApi(action, subject, findConsumer(subject), routeConfigs(), given, ngx.now());
+  const { status, body } = usageApi(action, name, findConsumer(name), routeConfigs(), given, ngx.now());
   return $multi(status, body);
 }
 
-export function usageApiRoutes(): ApisixApiRoute[] {
-  return [{ methods: ["GET", "POST"], uri: `${PREFIX}*`, handler: handle }];
+/** tier-limit's control_api(): one prefix route; the handler tells usage, reset and credit apart. */
+export function usageControlApi(): ApisixControlRoute[] {
+  return [{ methods: ["GET", "POST"], uris: [`${PREFIX}*`], handler: handle }];
 }

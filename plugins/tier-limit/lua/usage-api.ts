@@ -2,7 +2,7 @@
  * tier-limit's usage API for operators, host-neutral on the Lua side: given the
  * tier-limit configs this node runs and a consumer, answers its usage (GET), or resets
  * or credits its counters first (POST), as a status and a JSON body. The Kong Admin API
- * module (../kong/api.ts) and the APISIX plugin api() (./apisix-usage-api.ts) only find
+ * module (../kong/api.ts) and the APISIX control_api() (./apisix-usage-api.ts) only find
  * the configs and the consumer and send the answer.
  *
  * Which configs: every tier-limit config of the node, or the one `?plugin=<id>` names

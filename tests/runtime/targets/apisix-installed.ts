@@ -23,6 +23,8 @@ import { TOLLGATE_PLUGINS, type GatewayOptions, type RunningGateway } from "./ta
 /** What an APISIX node of the suites is made of; every path absolute. */
 export interface ApisixSettings {
   port: number;
+  /** The control API's port (apisix.control.port; APISIX's default is 9090). */
+  controlPort: number;
   /** Directories put first on the Lua path (test-only plugins); lua-out follows them. */
   luaPath: string[];
   luaOut: string;
@@ -38,8 +40,9 @@ export interface ApisixSettings {
 
 /**
  * config.yaml for `settings`, by APISIX's names (apisix/cli/config.lua and schema.lua,
- * 3.18.0). Listeners APISIX opens on fixed default ports (admin 9180, control 9090, TLS
- * 9443) are turned off so several nodes can run at once.
+ * 3.18.0). Listeners APISIX opens on fixed default ports (admin 9180, TLS 9443) are
+ * turned off so several nodes can run at once; the control API (default 127.0.0.1:9090,
+ * apisix/cli/ops.lua) is kept on an ephemeral port: plugins' control_api() routes live there.
  */
 export function apisixConfigYaml(settings: ApisixSettings): Record<string, unknown> {
   const ssl: Record<string, unknown> = { enable: false };
@@ -55,7 +58,8 @@ export function apisixConfigYaml(settings: ApisixSettings): Record<string, unkno
     apisix: {
       node_listen: [{ ip: "127.0.0.1", port: settings.port }],
       enable_admin: false,
-      enable_control: false,
+      enable_control: true,
+      control: { ip: "127.0.0.1", port: settings.controlPort },
       enable_ipv6: false,
       ssl,
       extra_lua_path: luaPathEntries([...settings.luaPath, settings.luaOut]),
@@ -116,6 +120,7 @@ export async function stageApisix(
   const standalone = apisixStandaloneYaml(config, upstreamUrl);
   const settings: ApisixSettings = {
     port: await freePort(),
+    controlPort: await freePort(),
     luaPath: staging.luaPath,
     luaOut: staging.luaOut,
     plugins: apisixPlugins(parseYaml(standalone) as ApisixStandaloneConfig, staging.luaPath),
@@ -198,5 +203,5 @@ export async function startInstalledApisix(
     throw new NginxStartError(`apisix start -c ${configFile}: exit ${started.code}`, log);
   }
 
-  return { url: `http://127.0.0.1:${settings.port}`, errorLog, stop: stopNode };
+  return { url: `http://127.0.0.1:${settings.port}`, controlUrl: `http://127.0.0.1:${settings.controlPort}`, errorLog, stop: stopNode };
 }

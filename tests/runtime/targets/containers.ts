@@ -149,5 +149,7 @@ export async function startKongContainer(config: string | DeclarativeConfig, ups
 export async function startApisixContainer(config: string | ApisixStandaloneConfig, upstreamUrl: string, options: GatewayOptions = {}): Promise<RunningGateway> {
   const { settings, standalone, stagingDir } = await stageApisix(config, upstreamUrl, options);
   const spec = apisixContainerSpec(settings, stagingDir, standalone, containerImage("apisix"), options.env);
-  return startContainer(spec, stagingDir, refusedAtLoad);
+  const gateway = await startContainer(spec, stagingDir, refusedAtLoad);
+  // The host's network: the control API listens on the host's loopback too.
+  return { ...gateway, controlUrl: `http://127.0.0.1:${settings.controlPort}` };
 }

@@ -29,6 +29,8 @@ type Kind = "kong" | "apisix";
 /** What both test hosts return. */
 interface Host {
   port: number;
+  /** The APISIX host's control server, when it runs one. */
+  controlUrl?: string;
   prefix: string;
   stop(): Promise<void>;
 }
@@ -99,9 +101,15 @@ async function serveKong(conf: string): Promise<{ port: number; host: Host }> {
 }
 
 /** The host for an APISIX node: conf/config.yaml and conf/apisix.yaml of the home → startApisixHost's options. */
-async function serveApisix(home: string, conf: string): Promise<{ port: number; host: Host }> {
+async function serveApisix(home: string, conf: string): Promise<{ port: number; controlPort?: number; host: Host }> {
   const settings = parseYaml(readFileSync(conf, "utf8")) as {
-    apisix: { node_listen: { port: number }[]; extra_lua_path: string; ssl: { ssl_trusted_certificate?: string } };
+    apisix: {
+      node_listen: { port: number }[];
+      extra_lua_path: string;
+      ssl: { ssl_trusted_certificate?: string };
+      enable_control?: boolean;
+      control?: { port?: number };
+    };
     nginx_config: { worker_processes: number; envs?: string[]; http: { custom_lua_shared_dict: Record<string, string> } };
   };
   const standalone = join(home, "conf/apisix.yaml");
@@ -115,14 +123,17 @@ async function serveApisix(home: string, conf: string): Promise<{ port: number; 
     sharedDicts: settings.nginx_config.http.custom_lua_shared_dict,
     env: Object.fromEntries((settings.nginx_config.envs ?? []).map((name) => [name, process.env[name] ?? ""])),
     trustedCaFiles: settings.apisix.ssl.ssl_trusted_certificate?.split(",").filter((entry) => entry !== "system"),
+    enableControl: settings.apisix.enable_control !== false,
   });
-  return { port: settings.apisix.node_listen[0]!.port, host };
+  // apisix/cli/ops.lua: the control server listens on apisix.control.port, 9090 by default.
+  const controlPort = settings.apisix.enable_control === false ? undefined : (settings.apisix.control?.port ?? 9090);
+  return { port: settings.apisix.node_listen[0]!.port, controlPort, host };
 }
 
 /** The keeper: starts the host, forwards the configured port, stops on SIGQUIT/SIGTERM. */
 async function serve(kind: Kind, root: string, conf: string): Promise<void> {
   const place = placeOf(kind, root);
-  let served;
+  let served: { port: number; controlPort?: number; host: Host };
   try {
     served = kind === "kong" ? await serveKong(conf) : await serveApisix(root, conf);
   } catch (error) {
@@ -130,6 +141,9 @@ async function serve(kind: Kind, root: string, conf: string): Promise<void> {
     process.exit(1);
   }
   const close = await forward(served.port, served.host.port);
+  const controlPort = served.controlPort;
+  const controlUrl = served.host.controlUrl;
+  const closeControl = controlPort !== undefined && controlUrl !== undefined ? await forward(controlPort, Number(new URL(controlUrl).port)) : undefined;
   symlinkSync(join(served.host.prefix, "logs/error.log"), place.errorLog);
   writeFileSync(place.pidFile, `${process.pid}\n`);
   let stopping = false;
@@ -137,6 +151,7 @@ async function serve(kind: Kind, root: string, conf: string): Promise<void> {
     if (stopping) return;
     stopping = true;
     close();
+    closeControl?.();
     await served.host.stop();
     process.exit(0);
   };

@@ -67,6 +67,8 @@ export interface RunningGateway {
   errorLog(): string;
   /** Kong's Admin API (`http://127.0.0.1:<admin port>`), where the target serves one. */
   adminUrl?: string;
+  /** APISIX's control API (`http://127.0.0.1:<control port>`, apisix.enable_control), where the target serves one. */
+  controlUrl?: string;
 }
 
 /** tollgate's plugins, as README.md's "Install" sections enable them. */

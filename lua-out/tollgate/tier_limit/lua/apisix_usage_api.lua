@@ -7,7 +7,7 @@ local apisixConsumerFacts = ____adapter.apisixConsumerFacts
 local ____usage_2Dapi = require("tollgate.tier_limit.lua.usage_api")
 local usageApi = ____usage_2Dapi.usageApi
 function consumerScope(____type, confId, consumer)
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:54
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:58
     local scopeType = ____type .. "&consumer"
     local scopeId = confId .. "&" .. consumer.id
     if consumer.group ~= nil then
@@ -17,18 +17,18 @@ function consumerScope(____type, confId, consumer)
     return scopeType .. ":" .. scopeId
 end
 local core = require("apisix.core")
-local PREFIX = "/apisix/plugin/tier-limit/usage/"
+local PREFIX = "/v1/plugin/tier-limit/usage/"
 local function routerModule()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:26
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:30
     return require("apisix.router")
 end
 local function consumerModule()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:29
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:33
     return require("apisix.consumer")
 end
 --- The tier-limit confs of the routes, with the scope their requests have (as ctx.conf_type:conf_id).
 local function routeConfigs()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:34
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:38
     local out = {}
     local routes = routerModule().http_routes()
     for ____, item in ipairs(routes or ({})) do
@@ -56,7 +56,7 @@ local function routeConfigs()
                 id = id,
                 scope = ____type .. ":" .. confId,
                 scopeFor = function(consumer)
-                    -- plugins/tier-limit/lua/apisix-usage-api.ts:44
+                    -- plugins/tier-limit/lua/apisix-usage-api.ts:48
                     return consumerScope(____type, confId, consumer)
                 end
             }
@@ -66,7 +66,7 @@ local function routeConfigs()
     return out
 end
 local function findConsumer(name)
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:64
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:68
     local consumers = consumerModule().consumers()
     for ____, item in ipairs(consumers or ({})) do
         if item.value.username == name then
@@ -77,7 +77,7 @@ local function findConsumer(name)
 end
 --- The request's parameters: query args, then a JSON body's fields (as Kong's lapis merges them).
 local function params()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:71
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:75
     local out = {}
     local args = ngx.req.get_uri_args()
     for name, value in pairs(args) do
@@ -98,35 +98,35 @@ local function params()
     end
     return out
 end
-local function handle(ctx)
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:85
-    local uri = ctx.var.uri or ""
+local function handle()
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:89
+    local uri = ngx.var.uri or ""
     local rest = __TS__StringSubstring(uri, #PREFIX)
-    local name, tail = string.match(rest, "^([^/]+)(.*)$")
-    if name == nil then
-        return 404, {error = "unknown_subject", message = "consumer is required"}
-    end
-    local method = ctx.var.request_method
+    local method = ngx.req.get_method()
     local action
-    if tail == "" and method == "GET" then
+    local name = rest
+    if method == "GET" then
         action = "usage"
-    elseif tail == "/reset" and method == "POST" then
-        action = "reset"
-    elseif tail == "/credit" and method == "POST" then
-        action = "credit"
+    else
+        local subject, verb = string.match(rest, "^(.+)/([a-z]+)$")
+        name = subject
+        if verb == "reset" then
+            action = "reset"
+        elseif verb == "credit" then
+            action = "credit"
+        end
     end
-    if action == nil then
-        return 404, {message = "Not found"}
+    if name == nil or name == "" or action == nil then
+        return 404, {error = "not_found", message = "Not found"}
     end
     local given = params()
     if given.__bad_json == true then
         return 400, {error = "invalid_request", message = "the body is not a JSON object"}
     end
-    local subject = ngx.unescape_uri(name)
     local ____usageApi_result_2 = usageApi(
         action,
-        subject,
-        findConsumer(subject),
+        name,
+        findConsumer(name),
         routeConfigs(),
         given,
         ngx.now()
@@ -135,8 +135,9 @@ local function handle(ctx)
     local body = ____usageApi_result_2.body
     return status, body
 end
-function ____exports.usageApiRoutes()
-    -- plugins/tier-limit/lua/apisix-usage-api.ts:104
-    return {{methods = {"GET", "POST"}, uri = PREFIX .. "*", handler = handle}}
+--- tier-limit's control_api(): one prefix route; the handler tells usage, reset and credit apart.
+function ____exports.usageControlApi()
+    -- plugins/tier-limit/lua/apisix-usage-api.ts:112
+    return {{methods = {"GET", "POST"}, uris = {PREFIX .. "*"}, handler = handle}}
 end
 return ____exports

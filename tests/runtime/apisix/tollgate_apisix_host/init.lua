@@ -43,7 +43,8 @@
 --     (resty.redis, resty.kafka, lrucache wrappers, ...), tracing, the
 --     Server: APISIX header, X-APISIX-Upstream-Status, error_page JSON
 --     bodies (an uncaught plugin error gives nginx's own 500 page), the
---     debug mode, control API, prometheus.
+--     debug mode, the control API's built-in /v1/* routes (plugins'
+--     control_api() routes are served: control.lua), prometheus.
 
 local cjson = require("cjson.safe")
 local ctx_mod = require("apisix.core.ctx")
@@ -182,6 +183,11 @@ local function filter_phase(phase)
     if phases then
         run_all(phases[phase], api_ctx)
     end
+end
+
+-- content_by_lua of the control server (apisix.http_control): control.lua.
+function _M.http_control()
+    return require("tollgate_apisix_host.control").http_control()
 end
 
 function _M.http_header_filter_phase()

@@ -108,6 +108,8 @@ function _M.load(names)
     end
     -- public-api serves the api() routes of every loaded plugin (apisix/api_router.lua).
     public_api.set_registry(registry)
+    -- the control server serves their control_api() routes (apisix/control/router.lua).
+    require("tollgate_apisix_host.control").set_registry(registry)
     return registry
 end
 

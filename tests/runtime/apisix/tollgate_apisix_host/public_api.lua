@@ -18,19 +18,14 @@
 --     request go on through the route's other plugins.
 --
 -- Not emulated: radixtree's `:param` and host/vars matching in api routes,
--- the control API (plugin control_api(), 127.0.0.1:9090), and APISIX's
--- rebuilding of the router after a plugin reload.
+-- and APISIX's rebuilding of the router after a plugin reload. The control
+-- API (plugin control_api()) is control.lua, on a listener of its own.
 
 local core = require("apisix.core")
+local plugin_routes = require("tollgate_apisix_host.plugin_routes")
 
 local type = type
 local ipairs = ipairs
-local pairs = pairs
-local sort = table.sort
-local byte = string.byte
-local sub = string.sub
-
-local BYTE_STAR = byte("*")
 
 local schema = {
     type = "object",
@@ -59,69 +54,29 @@ function _M.set_registry(loaded)
     routes = nil
 end
 
-local function build()
-    local plugins = {}
-    for _, plugin in pairs(registry) do
-        plugins[#plugins + 1] = plugin
+-- api() routes: {methods, uri (string or array), handler}; a route without
+-- uri ends that plugin's list (apisix/api_router.lua fetch_api_router).
+local function each_api_route(plugin, add)
+    if type(plugin.api) ~= "function" then
+        return
     end
-    -- apisix/plugin.lua keeps its plugins sorted by priority, highest first.
-    -- (Required here: plugins.lua requires this module.)
-    sort(plugins, require("tollgate_apisix_host.plugins").higher_priority_first)
-    local out = {}
-    for _, plugin in ipairs(plugins) do
-        if type(plugin.api) == "function" then
-            for _, route in ipairs(plugin.api()) do
-                if route.uri == nil then
-                    core.log.error("got nil uri in api route: ", core.json.encode(route))
-                    break
-                end
-                local uris = type(route.uri) == "table" and route.uri or { route.uri }
-                for _, uri in ipairs(uris) do
-                    local prefix = byte(uri, #uri) == BYTE_STAR and sub(uri, 1, #uri - 1) or nil
-                    local methods
-                    if route.methods then
-                        methods = {}
-                        for _, m in ipairs(route.methods) do
-                            methods[m] = true
-                        end
-                    end
-                    out[#out + 1] = { uri = uri, prefix = prefix, methods = methods, handler = route.handler }
-                end
-            end
+    for _, route in ipairs(plugin.api()) do
+        if route.uri == nil then
+            core.log.error("got nil uri in api route: ", core.json.encode(route))
+            break
         end
+        add(type(route.uri) == "table" and route.uri or { route.uri }, route.methods, route.handler)
     end
-    -- radixtree: an exact path before prefixes, longer prefixes first.
-    sort(out, function(a, b)
-        if (a.prefix == nil) ~= (b.prefix == nil) then
-            return a.prefix == nil
-        end
-        return #a.uri > #b.uri
-    end)
-    return out
 end
 
 local function match(ctx)
-    routes = routes or build()
-    local uri, method = ctx.var.uri, ctx.var.request_method
-    for _, route in ipairs(routes) do
-        local hit
-        if route.prefix then
-            hit = sub(uri, 1, #route.prefix) == route.prefix
-        else
-            hit = uri == route.uri
-        end
-        if hit and (route.methods == nil or route.methods[method]) then
-            local code, body = route.handler(ctx)
-            if code or body then
-                if type(body) == "table" and ngx.header["Content-Type"] == nil then
-                    core.response.set_header("Content-Type", "application/json")
-                end
-                core.response.exit(code, body)
-            end
-            return true
-        end
+    routes = routes or plugin_routes.build(registry, each_api_route)
+    local route = plugin_routes.find(routes, ctx.var.uri, ctx.var.request_method)
+    if not route then
+        return false
     end
-    return false
+    plugin_routes.respond(route.handler(ctx))
+    return true
 end
 
 function _M.access(conf, ctx)
