@@ -37,6 +37,7 @@ build = {
     ["tollgate.core.calendar"] = "tollgate/core/calendar.lua",
     ["tollgate.core.cidr"] = "tollgate/core/cidr.lua",
     ["tollgate.core.client_cert"] = "tollgate/core/client_cert.lua",
+    ["tollgate.core.digits"] = "tollgate/core/digits.lua",
     ["tollgate.core.facts"] = "tollgate/core/facts.lua",
     ["tollgate.core.http_url"] = "tollgate/core/http_url.lua",
     ["tollgate.core.invalidation_version"] = "tollgate/core/invalidation_version.lua",

@@ -27292,6 +27292,15 @@ function tagPrefix(name) {
   return prefix;
 }
 
+// plugins/core/digits.ts
+function isAsciiDigit(code) {
+  return code >= 48 && code <= 57;
+}
+function allAsciiDigits(text) {
+  for (let i = 0; i < text.length; i++) if (!isAsciiDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
 // plugins/core/cidr.ts
 function parseIpv4(text) {
   const parts = text.split(".");
@@ -27299,10 +27308,7 @@ function parseIpv4(text) {
   const bytes = [];
   for (const part of parts) {
     if (part.length === 0 || part.length > 3) return void 0;
-    for (let i = 0; i < part.length; i++) {
-      const code = part.charCodeAt(i);
-      if (code < 48 || code > 57) return void 0;
-    }
+    if (!allAsciiDigits(part)) return void 0;
     const value = Number(part);
     if (value > 255) return void 0;
     bytes.push(value);
@@ -27372,10 +27378,7 @@ function parseCidr(text) {
   if (slash === -1) return { bytes, prefix: max };
   const prefixText = text.substring(slash + 1);
   if (prefixText === "" || prefixText.length > 3) return void 0;
-  for (let i = 0; i < prefixText.length; i++) {
-    const code = prefixText.charCodeAt(i);
-    if (code < 48 || code > 57) return void 0;
-  }
+  if (!allAsciiDigits(prefixText)) return void 0;
   const prefix = Number(prefixText);
   if (prefix > max) return void 0;
   return { bytes, prefix };

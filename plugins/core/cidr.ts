@@ -4,6 +4,7 @@
  * happens when a config is prepared; matching a request's address against the
  * prepared ranges costs one parse of that address.
  */
+import { allAsciiDigits } from "./digits";
 
 export interface CidrRange {
   /** 4 bytes (IPv4) or 16 (IPv6). */
@@ -17,10 +18,7 @@ function parseIpv4(text: string): number[] | undefined {
   const bytes: number[] = [];
   for (const part of parts) {
     if (part.length === 0 || part.length > 3) return undefined;
-    for (let i = 0; i < part.length; i++) {
-      const code = part.charCodeAt(i);
-      if (code < 48 || code > 57) return undefined;
-    }
+    if (!allAsciiDigits(part)) return undefined;
     const value = Number(part);
     if (value > 255) return undefined;
     bytes.push(value);
@@ -98,10 +96,7 @@ export function parseCidr(text: string): CidrRange | undefined {
   if (slash === -1) return { bytes, prefix: max };
   const prefixText = text.substring(slash + 1);
   if (prefixText === "" || prefixText.length > 3) return undefined;
-  for (let i = 0; i < prefixText.length; i++) {
-    const code = prefixText.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
-  }
+  if (!allAsciiDigits(prefixText)) return undefined;
   const prefix = Number(prefixText);
   if (prefix > max) return undefined;
   return { bytes, prefix };

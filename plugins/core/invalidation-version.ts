@@ -13,6 +13,7 @@
  * 3.9.3: events kept by id in a shared dict, "at" cursor with a poll offset for clock
  * skew); a counter needs neither ids nor clocks.
  */
+import { allAsciiDigits } from "./digits";
 
 /** What to drop: nothing, the one subject the message names, or everything. */
 export type Drop = "none" | "one" | "all";
@@ -62,10 +63,7 @@ export function parseInvalidation(payload: string): { version: number; origin: s
   const second = payload.indexOf(" ", space + 1);
   if (second <= space + 1 || second === payload.length - 1) return undefined;
   const digits = payload.substring(0, space);
-  for (let i = 0; i < digits.length; i++) {
-    const code = digits.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
-  }
+  if (!allAsciiDigits(digits)) return undefined;
   return { version: Number(digits), origin: payload.substring(space + 1, second), subject: payload.substring(second + 1) };
 }
 

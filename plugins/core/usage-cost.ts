@@ -10,6 +10,7 @@
  * decoded: no table is built for a large body, and LuaJIT and Node read the same
  * number by construction (tests/vectors/usage-cost.json).
  */
+import { isAsciiDigit as isDigit } from "./digits";
 
 /** Largest cost taken from an upstream (tier-limit's largest limit). */
 export const MAX_UNITS = 1_000_000_000;
@@ -37,10 +38,6 @@ function unitsOf(value: number | undefined, negative: boolean): CostReading {
   const units = Math.ceil(value);
   if (units > MAX_UNITS) return { problem: "too_large" };
   return { units };
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
 }
 
 /**

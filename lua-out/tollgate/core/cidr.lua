@@ -1,13 +1,15 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__StringSplit = ____lualib.__TS__StringSplit
-local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__Number = ____lualib.__TS__Number
+local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__StringIncludes = ____lualib.__TS__StringIncludes
 local __TS__ArrayPush = ____lualib.__TS__ArrayPush
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
 local ____exports = {}
+local ____digits = require("tollgate.core.digits")
+local allAsciiDigits = ____digits.allAsciiDigits
 local function parseIpv4(text)
-    -- plugins/core/cidr.ts:14
+    -- plugins/core/cidr.ts:15
     local parts = __TS__StringSplit(text, ".")
     if #parts ~= 4 then
         return nil
@@ -17,15 +19,8 @@ local function parseIpv4(text)
         if #part == 0 or #part > 3 then
             return nil
         end
-        do
-            local i = 0
-            while i < #part do
-                local code = __TS__StringCharCodeAt(part, i)
-                if code < 48 or code > 57 then
-                    return nil
-                end
-                i = i + 1
-            end
+        if not allAsciiDigits(part) then
+            return nil
         end
         local value = __TS__Number(part)
         if value > 255 then
@@ -36,7 +31,7 @@ local function parseIpv4(text)
     return bytes
 end
 local function parseHexGroup(group)
-    -- plugins/core/cidr.ts:31
+    -- plugins/core/cidr.ts:29
     if #group == 0 or #group > 4 then
         return nil
     end
@@ -63,7 +58,7 @@ local function parseHexGroup(group)
 end
 --- Groups of one side of "::" (or of a whole address), with a trailing dotted IPv4 allowed.
 local function parseGroups(text, allowIpv4Tail)
-    -- plugins/core/cidr.ts:47
+    -- plugins/core/cidr.ts:45
     if text == "" then
         return {}
     end
@@ -92,7 +87,7 @@ local function parseGroups(text, allowIpv4Tail)
     return words
 end
 local function parseIpv6(text)
-    -- plugins/core/cidr.ts:66
+    -- plugins/core/cidr.ts:64
     local gap = (string.find(text, "::", nil, true) or 0) - 1
     local words
     if gap == -1 then
@@ -144,7 +139,7 @@ local function parseIpv6(text)
 end
 --- An address as bytes (4 for IPv4, 16 for IPv6), or undefined if it is not one.
 function ____exports.parseIp(text)
-    -- plugins/core/cidr.ts:87
+    -- plugins/core/cidr.ts:85
     local ____text_includes_result_0
     if __TS__StringIncludes(text, ":") then
         ____text_includes_result_0 = parseIpv6(text)
@@ -155,7 +150,7 @@ function ____exports.parseIp(text)
 end
 --- "10.0.0.0/8", "2001:db8::/32", or a bare address (a /32 or /128).
 function ____exports.parseCidr(text)
-    -- plugins/core/cidr.ts:92
+    -- plugins/core/cidr.ts:90
     local slash = (string.find(text, "/", nil, true) or 0) - 1
     local address = slash == -1 and text or __TS__StringSubstring(text, 0, slash)
     local bytes = ____exports.parseIp(address)
@@ -170,15 +165,8 @@ function ____exports.parseCidr(text)
     if prefixText == "" or #prefixText > 3 then
         return nil
     end
-    do
-        local i = 0
-        while i < #prefixText do
-            local code = __TS__StringCharCodeAt(prefixText, i)
-            if code < 48 or code > 57 then
-                return nil
-            end
-            i = i + 1
-        end
+    if not allAsciiDigits(prefixText) then
+        return nil
     end
     local prefix = __TS__Number(prefixText)
     if prefix > max then
@@ -187,7 +175,7 @@ function ____exports.parseCidr(text)
     return {bytes = bytes, prefix = prefix}
 end
 local function inRange(address, range)
-    -- plugins/core/cidr.ts:110
+    -- plugins/core/cidr.ts:105
     if #address ~= #range.bytes then
         return false
     end
@@ -213,7 +201,7 @@ local function inRange(address, range)
 end
 --- Whether `ip` lies in any of `ranges` (false when `ip` is not an address).
 function ____exports.ipInRanges(ip, ranges)
-    -- plugins/core/cidr.ts:128
+    -- plugins/core/cidr.ts:123
     local address = ____exports.parseIp(ip)
     if address == nil then
         return false
@@ -227,7 +215,7 @@ function ____exports.ipInRanges(ip, ranges)
 end
 --- ipInRanges over ranges given as text (unparseable ranges match nothing).
 function ____exports.ipInStrings(ip, cidrs)
-    -- plugins/core/cidr.ts:136
+    -- plugins/core/cidr.ts:131
     local ranges = {}
     for ____, text in ipairs(cidrs) do
         local range = ____exports.parseCidr(text)

@@ -1,15 +1,16 @@
 local ____lualib = require("tollgate.lualib_bundle")
 local __TS__StringSubstring = ____lualib.__TS__StringSubstring
-local __TS__StringCharCodeAt = ____lualib.__TS__StringCharCodeAt
 local __TS__Number = ____lualib.__TS__Number
 local ____exports = {}
+local ____digits = require("tollgate.core.digits")
+local allAsciiDigits = ____digits.allAsciiDigits
 --- A message with `version` arrived while subscribed; `lastSeen` is the last version
 -- this node applied (undefined: none since its cache was last dropped whole and
 -- never in sync). Consecutive: the subject only. Not newer: published before the node
 -- resynchronised (it read the counter after subscribing), already covered. A gap:
 -- messages were lost, drop everything.
 function ____exports.dropForMessage(lastSeen, version)
-    -- plugins/core/invalidation-version.ts:27
+    -- plugins/core/invalidation-version.ts:28
     if type(lastSeen) ~= "number" then
         return "all"
     end
@@ -28,7 +29,7 @@ end
 -- was flushed): the counter started again, and may even have come back to the node's
 -- number after invalidations the node missed, so the node cannot tell.
 function ____exports.dropForResync(last, fleet)
-    -- plugins/core/invalidation-version.ts:50
+    -- plugins/core/invalidation-version.ts:51
     if last == nil or last == nil then
         return "all"
     end
@@ -37,7 +38,7 @@ end
 --- A published message, or undefined when it is not "<version> <origin> <subject>"
 -- (origin: the publishing node's id, without spaces; the subject may have some).
 function ____exports.parseInvalidation(payload)
-    -- plugins/core/invalidation-version.ts:59
+    -- plugins/core/invalidation-version.ts:60
     local space = (string.find(payload, " ", nil, true) or 0) - 1
     if space <= 0 then
         return nil
@@ -52,15 +53,8 @@ function ____exports.parseInvalidation(payload)
         return nil
     end
     local digits = __TS__StringSubstring(payload, 0, space)
-    do
-        local i = 0
-        while i < #digits do
-            local code = __TS__StringCharCodeAt(digits, i)
-            if code < 48 or code > 57 then
-                return nil
-            end
-            i = i + 1
-        end
+    if not allAsciiDigits(digits) then
+        return nil
     end
     return {
         version = __TS__Number(digits),
@@ -71,7 +65,7 @@ end
 --- The Redis names of the invalidations of one cache (its lua_shared_dict, the same
 -- name on every node): the channel and the version counter, hash-tagged together.
 function ____exports.invalidationKeys(dict)
-    -- plugins/core/invalidation-version.ts:76
+    -- plugins/core/invalidation-version.ts:74
     local tag = "tollgate:{invalidate:" .. dict .. "}"
     return {channel = tag, version = tag .. ":version", generation = tag .. ":generation"}
 end
@@ -81,7 +75,7 @@ local FIRST_RECONNECT_S = 0.05
 -- (what is missed meanwhile costs the node its whole cache), doubling up to `maxS` so a
 -- Redis that stays down is not hammered.
 function ____exports.reconnectDelay(failures, maxS)
-    -- plugins/core/invalidation-version.ts:89
+    -- plugins/core/invalidation-version.ts:87
     local delay = FIRST_RECONNECT_S
     do
         local i = 1

@@ -8,8 +8,10 @@ local __TS__StringSplit = ____lualib.__TS__StringSplit
 local __TS__StringIncludes = ____lualib.__TS__StringIncludes
 local ____exports = {}
 local skipEvent
+local ____digits = require("tollgate.core.digits")
+local isDigit = ____digits.isAsciiDigit
 function skipEvent(reader)
-    -- plugins/core/usage-cost.ts:265
+    -- plugins/core/usage-cost.ts:262
     reader.parts = {}
     reader.held = 0
     reader.skipping = true
@@ -21,7 +23,7 @@ end
 ____exports.MAX_UNITS = 1000000000
 --- A number's text as an upstream sent it, checked: whole units (a fraction is rounded up).
 local function unitsOf(value, negative)
-    -- plugins/core/usage-cost.ts:34
+    -- plugins/core/usage-cost.ts:35
     if value == nil then
         return {problem = "not_a_number"}
     end
@@ -34,14 +36,10 @@ local function unitsOf(value, negative)
     end
     return {units = units}
 end
-local function isDigit(code)
-    -- plugins/core/usage-cost.ts:42
-    return code >= 48 and code <= 57
-end
 --- The end (exclusive) of a JSON number starting at `at`, or -1 when none starts there.
 -- Strict JSON grammar, so Number() and Lua's tonumber agree on every text accepted.
 local function numberEnd(text, at)
-    -- plugins/core/usage-cost.ts:50
+    -- plugins/core/usage-cost.ts:47
     local i = at
     if __TS__StringCharCodeAt(text, i) == 45 then
         i = i + 1
@@ -82,7 +80,7 @@ local function numberEnd(text, at)
 end
 --- A header's cost: a non-negative decimal number, spaces around allowed.
 function ____exports.costFromHeader(value)
-    -- plugins/core/usage-cost.ts:76
+    -- plugins/core/usage-cost.ts:73
     if value == nil then
         return {problem = "missing"}
     end
@@ -100,7 +98,7 @@ function ____exports.costFromHeader(value)
     )
 end
 local function skipSpace(text, at)
-    -- plugins/core/usage-cost.ts:85
+    -- plugins/core/usage-cost.ts:82
     local i = at
     do
         while true do
@@ -114,7 +112,7 @@ local function skipSpace(text, at)
 end
 --- The index after the string whose opening quote is at `at`, or -1 when it is not closed.
 local function stringEnd(text, at)
-    -- plugins/core/usage-cost.ts:95
+    -- plugins/core/usage-cost.ts:92
     local i = at + 1
     do
         while true do
@@ -140,7 +138,7 @@ local function stringEnd(text, at)
 end
 --- The index after the JSON value at `at` (objects and arrays by bracket depth), or -1.
 local function valueEnd(text, at)
-    -- plugins/core/usage-cost.ts:109
+    -- plugins/core/usage-cost.ts:106
     local first = __TS__StringCharCodeAt(text, at)
     if first == 34 then
         return stringEnd(text, at)
@@ -172,7 +170,7 @@ local function valueEnd(text, at)
                     if i == -1 then
                         return -1
                     end
-                    goto __continue39
+                    goto __continue38
                 end
                 if c == 123 or c == 91 then
                     depth = depth + 1
@@ -184,7 +182,7 @@ local function valueEnd(text, at)
                 end
                 i = i + 1
             end
-            ::__continue39::
+            ::__continue38::
         end
     end
 end
@@ -192,7 +190,7 @@ end
 -- "missing" when a key is absent or a value on the way is not an object (OpenAI's
 -- `"usage": null` in a stream's earlier chunks), "not_json" when the text breaks off.
 local function readPath(text, at, path, depth)
-    -- plugins/core/usage-cost.ts:146
+    -- plugins/core/usage-cost.ts:143
     local i = skipSpace(text, at)
     if __TS__StringCharCodeAt(text, i) ~= 123 then
         return {problem = depth == 0 and "not_json" or "missing"}
@@ -248,7 +246,7 @@ local function readPath(text, at, path, depth)
 end
 --- The number at a dotted path (`usage.total_tokens`) of a JSON document.
 function ____exports.costFromJson(text, path)
-    -- plugins/core/usage-cost.ts:177
+    -- plugins/core/usage-cost.ts:174
     return readPath(
         text,
         0,
@@ -260,7 +258,7 @@ end
 -- text/event-stream, JSON for a JSON type or none; other types are not read. A
 -- compressed body cannot be read (nginx passes the upstream's bytes as they are).
 function ____exports.newCostReader(spec, contentType, contentEncoding)
-    -- plugins/core/usage-cost.ts:212
+    -- plugins/core/usage-cost.ts:209
     local encoded = contentEncoding ~= nil and contentEncoding ~= "" and string.lower(contentEncoding) ~= "identity"
     local ____type = contentType == nil and "" or string.lower(contentType)
     local sse = __TS__StringIncludes(____type, "text/event-stream")
@@ -278,7 +276,7 @@ function ____exports.newCostReader(spec, contentType, contentEncoding)
 end
 --- Reads one SSE event's data (its `data:` lines joined by newlines).
 local function readEvent(reader)
-    -- plugins/core/usage-cost.ts:231
+    -- plugins/core/usage-cost.ts:228
     local count = #reader.parts
     if count == 0 then
         return
@@ -299,7 +297,7 @@ local function readEvent(reader)
 end
 --- One complete SSE line (without its end of line).
 local function sseLine(reader, line)
-    -- plugins/core/usage-cost.ts:248
+    -- plugins/core/usage-cost.ts:245
     if line == "" then
         if reader.skipping then
             reader.skipping = false
@@ -320,7 +318,7 @@ local function sseLine(reader, line)
     reader.held = reader.held + (#value + 1)
 end
 local function feedSse(reader, chunk)
-    -- plugins/core/usage-cost.ts:272
+    -- plugins/core/usage-cost.ts:269
     local start = 0
     local text = chunk
     if reader.line ~= "" then
@@ -361,7 +359,7 @@ local function feedSse(reader, chunk)
 end
 --- Feeds one chunk of the body, as it passes.
 function ____exports.feedCost(reader, chunk)
-    -- plugins/core/usage-cost.ts:299
+    -- plugins/core/usage-cost.ts:296
     if chunk == "" or reader.mode == "off" then
         return
     end
@@ -380,7 +378,7 @@ function ____exports.feedCost(reader, chunk)
 end
 --- The reading at the end of the body.
 function ____exports.finishCost(reader)
-    -- plugins/core/usage-cost.ts:314
+    -- plugins/core/usage-cost.ts:311
     if reader.mode == "json" then
         if reader.held == 0 then
             reader.mode = "off"
@@ -412,7 +410,7 @@ function ____exports.finishCost(reader)
 end
 --- For test vectors: a body fed in these chunks, with these response headers.
 function ____exports.costFromChunks(spec, headers, chunks)
-    -- plugins/core/usage-cost.ts:339
+    -- plugins/core/usage-cost.ts:336
     local reader = ____exports.newCostReader(spec, headers.type, headers.encoding)
     for ____, chunk in ipairs(chunks) do
         ____exports.feedCost(reader, chunk)
@@ -422,7 +420,7 @@ end
 --- For test vectors: the body split in two at every position, and fed byte by byte; the
 -- reading when all agree, else the first split position that reads differently.
 function ____exports.costAtEverySplit(spec, headers, body)
-    -- plugins/core/usage-cost.ts:349
+    -- plugins/core/usage-cost.ts:346
     local whole = ____exports.costFromChunks(spec, headers, {body})
     local bytes = {}
     do
